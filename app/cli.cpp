@@ -1,0 +1,268 @@
+#include "app/cli.hpp"
+
+#include "core/output_file.hpp"
+#include "core/run.hpp"
+#include "core/scenarios.hpp"
+#include "core/trace_export.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <thread>
+
+namespace forkscope::app {
+
+using namespace forkscope::core;
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+void onInterrupt(int) { g_interrupted.store(true); }
+
+int usageError(const std::string &message)
+{
+    std::fprintf(stderr, "forkscope: %s\nTry 'forkscope --help' for more information.\n", message.c_str());
+    return kExitUsage;
+}
+
+std::string scenarioIds()
+{
+    std::string ids;
+    for (const auto &s : builtinScenarios())
+        ids += (ids.empty() ? "" : ", ") + s.id;
+    return ids;
+}
+
+int listScenarios()
+{
+    for (const auto &s : builtinScenarios())
+        std::printf("%-14s %s\n", s.id.c_str(), s.summary.c_str());
+    return kExitOk;
+}
+
+std::string seconds(std::int64_t ns)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(ns) / 1e9);
+    return buf;
+}
+
+void printResult(const RunResult &r, const ParamSet &values)
+{
+    std::string params;
+    for (const auto &[name, value] : values.values())
+        params += (params.empty() ? "" : ", ") + name + " " + value;
+    std::printf("\n--- %s (%s)\n", r.scenario.c_str(), params.c_str());
+    if (r.cancelled)
+        std::printf("cancelled\n");
+    std::printf("wall time     %s", seconds(r.wallNs).c_str());
+    if (r.mainEndNs >= 0)
+        std::printf("   (main reached its end at %s)", seconds(r.mainEndNs).c_str());
+    std::printf("\nmain          pid %d\n", r.lanes.empty() ? 0 : r.lanes[0].info.pid);
+    int normal = 0;
+    const int workers = static_cast<int>(r.lanes.size()) - 1;
+    for (std::size_t i = 1; i < r.lanes.size(); ++i) {
+        const LaneOutcome &w = r.lanes[i];
+        if (w.ended && w.signal == 0 && w.exitCode == 0 && !w.cancelled) {
+            ++normal;
+            continue;
+        }
+        std::printf("  %-12s %s pid %d: ", w.info.name.c_str(), std::string(workerKindName(w.info.kind)).c_str(),
+                    w.info.pid);
+        if (!w.started)
+            std::printf("never started\n");
+        else if (w.signal)
+            std::printf("killed by %s%s\n", signalName(w.signal).c_str(), w.cancelled ? " (cancelled)" : "");
+        else if (w.cancelled)
+            std::printf("stopped by cancel\n");
+        else
+            std::printf("exit code %d\n", w.exitCode);
+    }
+    std::printf("workers       %d %s, %d ended normally (exit code 0)\n", workers,
+                r.kind.c_str(), normal);
+    std::printf("lost events   %llu\n", static_cast<unsigned long long>(r.lostEvents));
+    if (r.failed())
+        std::printf("error         %s\n", r.error.c_str());
+}
+
+struct RunArgs {
+    std::string scenario;
+    std::map<std::string, std::string> params;
+    std::string tracePath;
+    std::string summaryPath;
+};
+
+int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
+{
+    if (args.size() < 2)
+        return usageError("'run' needs a scenario id (one of: " + scenarioIds() + ")");
+    out.scenario = args[1];
+    const Scenario *scenario = findScenario(out.scenario);
+    if (!scenario)
+        return usageError("unknown scenario '" + out.scenario + "' (one of: " + scenarioIds() + ")");
+    for (std::size_t i = 2; i < args.size(); ++i) {
+        std::string arg = args[i];
+        std::string value;
+        bool hasValue = false;
+        if (arg.rfind("--", 0) != 0)
+            return usageError("unexpected argument '" + arg + "' (options start with --)");
+        if (const auto eq = arg.find('='); eq != std::string::npos) {
+            value = arg.substr(eq + 1);
+            arg = arg.substr(0, eq);
+            hasValue = true;
+        } else if (i + 1 < args.size()) {
+            value = args[++i];
+            hasValue = true;
+        }
+        const std::string name = arg.substr(2);
+        if (!hasValue)
+            return usageError(arg + " needs a value");
+        if (name == "trace") {
+            out.tracePath = value;
+        } else if (name == "summary") {
+            out.summaryPath = value;
+        } else if (scenario->param(name)) {
+            if (out.params.count(name))
+                return usageError(arg + " is given twice");
+            out.params[name] = value;
+        } else {
+            std::string takes;
+            for (const auto &p : scenario->params)
+                takes += ", --" + p.name;
+            return usageError("unknown option '" + arg + "' for scenario '" + out.scenario
+                              + "' (allowed: --trace, --summary" + takes + ")");
+        }
+    }
+    for (const auto *path : {&out.tracePath, &out.summaryPath}) {
+        if (path->empty())
+            continue;
+        const std::string flag = path == &out.tracePath ? "--trace" : "--summary";
+        if (auto problem = checkOutputPath(*path); !problem.empty())
+            return usageError(flag + ": " + problem);
+    }
+    if (!out.tracePath.empty() && out.tracePath == out.summaryPath)
+        return usageError("--trace and --summary name the same file");
+    return kExitOk;
+}
+
+int runScenario(const std::vector<std::string> &args)
+{
+    RunArgs runArgs;
+    if (const int rc = parseRunArgs(args, runArgs); rc != kExitOk)
+        return rc;
+    const Scenario &scenario = *findScenario(runArgs.scenario);
+    Plan plan;
+    ParamSet values;
+    std::string error;
+    if (!buildPlan(scenario, runArgs.params, plan, values, error))
+        return usageError(error);
+
+    struct sigaction sa{};
+    sa.sa_handler = onInterrupt;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+
+    auto run = Run::start(plan, error);
+    if (!run) {
+        std::fprintf(stderr, "forkscope: %s\n", error.c_str());
+        return kExitRunFailed;
+    }
+    // Print the lines as the workers print them, live.
+    std::vector<Event> batch;
+    std::size_t seen = 0;
+    bool done = false;
+    while (!done) {
+        done = run->waitFor(std::chrono::milliseconds(5));
+        if (g_interrupted.load())
+            run->cancel();
+        batch.clear();
+        seen = run->copyEvents(seen, batch);
+        for (const Event &e : batch)
+            if (e.type == EventType::Print)
+                std::printf("%s\n", e.text.c_str());
+        std::fflush(stdout);
+    }
+    const RunResult result = run->result();
+    printResult(result, values);
+
+    int rc = result.failed() ? kExitRunFailed : kExitOk;
+    const std::vector<Event> events = run->events();
+    if (!runArgs.tracePath.empty()) {
+        if (auto problem = writeFileAtomically(runArgs.tracePath, chromeTraceJson(result, events)); !problem.empty()) {
+            std::fprintf(stderr, "forkscope: --trace: %s\n", problem.c_str());
+            rc = kExitRunFailed;
+        } else {
+            std::printf("trace         %s\n", runArgs.tracePath.c_str());
+        }
+    }
+    if (!runArgs.summaryPath.empty()) {
+        if (auto problem = writeFileAtomically(runArgs.summaryPath, summaryJson(result)); !problem.empty()) {
+            std::fprintf(stderr, "forkscope: --summary: %s\n", problem.c_str());
+            rc = kExitRunFailed;
+        } else {
+            std::printf("summary       %s\n", runArgs.summaryPath.c_str());
+        }
+    }
+    if (g_interrupted.load())
+        return kExitInterrupted;
+    return rc;
+}
+
+} // namespace
+
+std::string usageText()
+{
+    std::string text =
+        "Usage: forkscope                      open the desktop lab\n"
+        "       forkscope list                 list the scenarios\n"
+        "       forkscope run ID [options]     run a scenario headless and print what it printed\n"
+        "       forkscope --help | --version\n"
+        "\n"
+        "Options of 'run' (each applies only where the scenario has it; see 'forkscope list'):\n"
+        "  --kind K          sequential | thread | process\n"
+        "  --workers N       how many workers (at most 256 processes or 1024 threads)\n"
+        "  --sleep S         seconds each sleep lasts\n"
+        "  --join on|off     whether main waits for its workers\n"
+        "  --time-scale X    multiply every duration by X (0 to 100; 0.01 turns 2 s into 20 ms)\n"
+        "  --trace FILE      write a Chrome trace (Perfetto UI, chrome://tracing)\n"
+        "  --summary FILE    write the result as JSON\n"
+        "\n"
+        "Exit status: 0 the run completed; 1 the run could not run or an output could not be written;\n"
+        "2 bad usage; 130 interrupted (Ctrl+C cancels the run and still prints its result).\n"
+        "\nScenarios:\n";
+    for (const auto &s : builtinScenarios()) {
+        text += "  " + s.id + std::string(s.id.size() < 14 ? 14 - s.id.size() : 1, ' ') + "--";
+        for (std::size_t i = 0; i < s.params.size(); ++i)
+            text += (i ? ", --" : "") + s.params[i].name;
+        text += "\n";
+    }
+    return text;
+}
+
+int runCommandLine(const std::vector<std::string> &args)
+{
+    if (args.empty())
+        return usageError("no command given");
+    const std::string &command = args[0];
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::fputs(usageText().c_str(), stdout);
+        return kExitOk;
+    }
+    if (command == "--version") {
+        std::printf("forkscope %s\n", FORKSCOPE_VERSION);
+        return kExitOk;
+    }
+    if (command == "list") {
+        if (args.size() > 1)
+            return usageError("'list' takes no arguments (got '" + args[1] + "')");
+        return listScenarios();
+    }
+    if (command == "run")
+        return runScenario(args);
+    return usageError("unknown command '" + command + "' (allowed: list, run, --help, --version)");
+}
+
+} // namespace forkscope::app

@@ -1,0 +1,11 @@
+# forkscope::sanitizers — INTERFACE target adding -fsanitize=... when FORKSCOPE_SANITIZE is set.
+add_library(forkscope_sanitizers INTERFACE)
+add_library(forkscope::sanitizers ALIAS forkscope_sanitizers)
+if(FORKSCOPE_SANITIZE)
+  list(JOIN FORKSCOPE_SANITIZE "," _fs_san)
+  target_compile_options(forkscope_sanitizers INTERFACE -fsanitize=${_fs_san} -fno-omit-frame-pointer -g)
+  target_link_options(forkscope_sanitizers INTERFACE -fsanitize=${_fs_san})
+  if("undefined" IN_LIST FORKSCOPE_SANITIZE)
+    target_compile_options(forkscope_sanitizers INTERFACE -fno-sanitize-recover=undefined)
+  endif()
+endif()

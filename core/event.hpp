@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace forkscope::core {
+
+/// What happened. Values are part of the shared-memory format between the client and the runner.
+/// Begin/End pairs become bars on a timeline; the others are instants.
+enum class EventType : std::uint8_t {
+    WorkerStart = 1, ///< value: pid, arg: tid
+    WorkerEnd,       ///< value: exit code (or -1 when killed), arg: signal number (0 = none)
+    SleepBegin,      ///< value: requested duration in ns
+    SleepEnd,
+    ComputeBegin,    ///< value: requested duration in ns
+    ComputeEnd,      ///< value: iterations done
+    JoinBegin,       ///< arg: lane waited for
+    JoinEnd,         ///< arg: lane waited for
+    Print,           ///< text: one printed line (split over several events when long, see kMoreText)
+    ValueRead,       ///< text: variable name, value: value read
+    ValueWrite,      ///< text: variable name, value: value written
+    LockWait,        ///< arg: lock id — the request; the wait lasts until LockAcquire
+    LockAcquire,     ///< arg: lock id
+    LockRelease,     ///< arg: lock id
+    MainEnd,         ///< the scenario's main flow reached its last line (the program "ends" here)
+    Note,            ///< text: a remark from the engine (e.g. "about to crash"); value: a code
+    Spawn,           ///< main asks for a worker to start (Process.start()); arg: the lane started
+    // Reserved for later primitives (queues, pipes, pools, the GIL); keep values stable.
+    QueuePut = 32,
+    QueueGet,
+    QueueBlockBegin,
+    QueueBlockEnd,
+    PipeSend,
+    PipeRecv,
+    TaskBegin,
+    TaskEnd,
+};
+
+/// Flags on an event.
+enum EventFlag : std::uint8_t {
+    kMoreText = 1, ///< the text continues in the lane's next event
+    kCancelled = 2, ///< the step or worker ended because the run was cancelled
+};
+
+/// A human name for the type ("sleep", "print", ...), stable for exports.
+std::string_view eventTypeName(EventType type) noexcept;
+
+/// One event as the consumer sees it: time relative to the run's start, text joined whole.
+struct Event {
+    std::int64_t timeNs = 0; ///< since the run's start (the client's clock reading at spawn)
+    std::uint32_t lane = 0;  ///< 0 is main
+    EventType type = EventType::Note;
+    std::uint8_t flags = 0;
+    std::int32_t arg = 0;
+    std::int64_t value = 0;
+    std::string text;
+};
+
+} // namespace forkscope::core

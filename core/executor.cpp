@@ -1,0 +1,541 @@
+#include "core/executor.hpp"
+
+#include "core/clock.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace forkscope::core {
+
+namespace {
+
+// --- Async-signal-safe text helpers (used in forked children) -----------------------------------------
+
+struct Out {
+    char *p;
+    std::size_t cap;
+    std::size_t n = 0;
+    void put(char c) noexcept
+    {
+        if (n < cap)
+            p[n++] = c;
+    }
+    void put(std::string_view s) noexcept
+    {
+        for (char c : s)
+            put(c);
+    }
+    void putInt(long long v) noexcept
+    {
+        char buf[24];
+        int len = 0;
+        unsigned long long u = v < 0 ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+        do {
+            buf[len++] = static_cast<char>('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (v < 0)
+            put('-');
+        while (len)
+            put(buf[--len]);
+    }
+    void putFixed(long long ns, int decimals) noexcept
+    {
+        if (ns < 0) {
+            put('-');
+            ns = -ns;
+        }
+        putInt(ns / 1'000'000'000);
+        put('.');
+        long long frac = ns % 1'000'000'000;
+        for (int d = 0; d < 9 - decimals; ++d)
+            frac /= 10;
+        char digits[9];
+        for (int d = decimals - 1; d >= 0; --d) {
+            digits[d] = static_cast<char>('0' + frac % 10);
+            frac /= 10;
+        }
+        for (int d = 0; d < decimals; ++d)
+            put(digits[d]);
+    }
+};
+
+long gettidRaw() noexcept { return syscall(SYS_gettid); }
+
+// --- Running steps -------------------------------------------------------------------------------------
+
+struct Worker {
+    const SharedRegion *region;
+    const Plan *plan;
+    const std::vector<Step> *steps;
+    const std::vector<std::int64_t> *items;
+    const char *name;
+    int index;       ///< 0 for main, i+1 for worker i
+    int pid;
+    EventWriter writer;
+    long long mainStartNs;
+};
+
+enum class Outcome { Done, Cancelled, Exit };
+
+bool cancelled(const SharedRegion &region) noexcept
+{
+    return region.header().cancel.load(std::memory_order_acquire) != 0;
+}
+
+std::int64_t scaled(const Plan &plan, double seconds) noexcept
+{
+    return static_cast<std::int64_t>(seconds * plan.timeScale * 1e9);
+}
+
+/// Sleeps until the deadline or a cancel, waking on the region's cancel futex. Returns false if cancelled.
+bool sleepUntil(const SharedRegion &region, std::int64_t deadline) noexcept
+{
+    auto &word = region.header().cancel;
+    for (;;) {
+        if (word.load(std::memory_order_acquire) != 0)
+            return false;
+        const std::int64_t left = deadline - monotonicNs();
+        if (left <= 0)
+            return true;
+        SharedRegion::waitWhile(word, 0, left);
+    }
+}
+
+/// Real work the compiler cannot drop: a xorshift walk, checked against the clock every 4096 rounds.
+std::int64_t computeUntil(const SharedRegion &region, std::int64_t deadline, bool &wasCancelled) noexcept
+{
+    std::uint64_t x = 0x9E3779B97F4A7C15ULL;
+    std::int64_t rounds = 0;
+    wasCancelled = false;
+    while (true) {
+        for (int i = 0; i < 4096; ++i) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+        }
+        rounds += 4096;
+        asm volatile("" : : "r"(x));
+        if (cancelled(region)) {
+            wasCancelled = true;
+            break;
+        }
+        if (monotonicNs() >= deadline)
+            break;
+    }
+    return rounds;
+}
+
+[[noreturn]] void dieBySignal(int sig) noexcept
+{
+    // Restore the default action (a sanitizer may have installed a handler) and unblock, then raise:
+    // the process dies of the signal as a buggy Python child would.
+    struct sigaction sa{};
+    sa.sa_handler = SIG_DFL;
+    sigaction(sig, &sa, nullptr);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    kill(getpid(), sig);
+    _exit(128 + sig); // only if the signal does not kill (e.g. SIGCHLD)
+}
+
+Outcome runSteps(Worker &w, int &exitCode) noexcept
+{
+    const auto &steps = *w.steps;
+    const Plan &plan = *w.plan;
+    long long x = 0;
+    long long r = 0;
+    std::size_t loopStart = 0;
+    std::size_t loopEnd = 0; // exclusive; 0 = not in a loop
+    std::size_t itemIndex = 0;
+    char line[1024];
+
+    std::size_t i = 0;
+    while (i < steps.size()) {
+        if (cancelled(*w.region))
+            return Outcome::Cancelled;
+        const Step &s = steps[i];
+        switch (s.op) {
+        case StepOp::Print: {
+            PrintContext ctx{w.name, w.index, w.pid, x, r, w.mainStartNs};
+            const std::size_t n = formatPrint(line, sizeof line, s.text, ctx);
+            w.writer.record(EventType::Print, 0, 0, std::string_view(line, n));
+            break;
+        }
+        case StepOp::Sleep: {
+            const std::int64_t ns = scaled(plan, s.seconds);
+            w.writer.record(EventType::SleepBegin, ns);
+            const bool ok = sleepUntil(*w.region, monotonicNs() + ns);
+            w.writer.record(EventType::SleepEnd, 0, 0, {}, ok ? 0 : kCancelled);
+            if (!ok)
+                return Outcome::Cancelled;
+            break;
+        }
+        case StepOp::Compute: {
+            const std::int64_t ns = scaled(plan, s.seconds);
+            w.writer.record(EventType::ComputeBegin, ns);
+            bool wasCancelled = false;
+            const std::int64_t rounds = computeUntil(*w.region, monotonicNs() + ns, wasCancelled);
+            w.writer.record(EventType::ComputeEnd, rounds, 0, {}, wasCancelled ? kCancelled : 0);
+            if (wasCancelled)
+                return Outcome::Cancelled;
+            break;
+        }
+        case StepOp::ForEach:
+            if (w.items->empty()) {
+                i += static_cast<std::size_t>(s.count) + 1;
+                continue;
+            }
+            loopStart = i + 1;
+            loopEnd = loopStart + static_cast<std::size_t>(s.count);
+            itemIndex = 0;
+            x = (*w.items)[0];
+            break;
+        case StepOp::Power: {
+            long long v = 1;
+            for (std::int64_t k = 0; k < s.count; ++k)
+                v *= x;
+            r = v;
+            break;
+        }
+        case StepOp::Crash:
+            w.writer.record(EventType::Note, s.count, 0, "about to crash");
+            dieBySignal(static_cast<int>(s.count));
+        case StepOp::Exit:
+            exitCode = static_cast<int>(s.count);
+            return Outcome::Exit;
+        case StepOp::Start:
+        case StepOp::Join:
+            break; // main's steps, handled by the Runner
+        }
+        ++i;
+        if (loopEnd && i == loopEnd) {
+            if (++itemIndex < w.items->size()) {
+                x = (*w.items)[itemIndex];
+                i = loopStart;
+            } else {
+                loopEnd = 0;
+            }
+        }
+    }
+    return Outcome::Done;
+}
+
+/// Runs one worker's steps on its lane, bracketed by its start and end events.
+int runWorkerBody(Worker &w, int tid) noexcept
+{
+    LaneSlot &slot = w.region->lane(static_cast<std::uint32_t>(w.index));
+    slot.pid.store(w.pid, std::memory_order_relaxed);
+    slot.tid.store(tid, std::memory_order_relaxed);
+    slot.state.store(static_cast<std::uint32_t>(LaneState::Running), std::memory_order_release);
+    w.writer.record(EventType::WorkerStart, w.pid, tid);
+    int code = 0;
+    const Outcome outcome = runSteps(w, code);
+    w.writer.record(EventType::WorkerEnd, code, 0, {}, outcome == Outcome::Cancelled ? kCancelled : 0);
+    slot.endRecorded.store(1, std::memory_order_release);
+    return code;
+}
+
+void markEnded(LaneSlot &slot) noexcept
+{
+    slot.state.store(static_cast<std::uint32_t>(LaneState::Ended), std::memory_order_release);
+    SharedRegion::wakeAll(slot.state);
+}
+
+class Runner {
+public:
+    Runner(const SharedRegion &region, const Plan &plan)
+        : m_region(region), m_plan(plan), m_threads(plan.workers.size()), m_started(plan.workers.size(), false)
+    {
+    }
+
+    void run()
+    {
+        const int pid = getpid();
+        m_pid = pid;
+        LaneSlot &mainSlot = m_region.lane(0);
+        EventWriter mainWriter = m_region.writer(0);
+        m_mainStartNs = monotonicNs();
+        mainSlot.pid.store(pid);
+        mainSlot.tid.store(static_cast<int>(gettidRaw()));
+        mainSlot.state.store(static_cast<std::uint32_t>(LaneState::Running));
+        mainWriter.recordAt(m_mainStartNs, EventType::WorkerStart, pid, static_cast<std::int32_t>(gettidRaw()), {}, 0);
+
+        // The watcher turns a cancel into SIGKILL for every live child process; threads and sleeps see the
+        // cancel word themselves.
+        std::thread(&Runner::watchCancel, this).detach();
+
+        Worker main{&m_region, &m_plan, &m_plan.main, &m_noItems, "main", 0, pid, mainWriter, m_mainStartNs};
+        runMain(main);
+        main.writer.record(EventType::MainEnd);
+
+        // Like Python at exit: wait for every thread and (non-daemon) process still running.
+        for (std::size_t i = 0; i < m_plan.workers.size(); ++i)
+            waitFor(i);
+        m_forkingDone.store(true);
+        if (m_reaper.joinable())
+            m_reaper.join();
+        main.writer.record(EventType::WorkerEnd, 0, 0, {}, cancelled(m_region) ? kCancelled : 0);
+        mainSlot.endRecorded.store(1);
+        markEnded(mainSlot);
+    }
+
+private:
+    void runMain(Worker &main)
+    {
+        // Main's steps: the generic ones run through runSteps piecewise; Start and Join are handled here.
+        const auto &steps = m_plan.main;
+        std::size_t from = 0;
+        for (std::size_t i = 0; i <= steps.size(); ++i) {
+            if (i < steps.size() && steps[i].op != StepOp::Start && steps[i].op != StepOp::Join)
+                continue;
+            if (i > from) {
+                std::vector<Step> chunk(steps.begin() + static_cast<std::ptrdiff_t>(from),
+                                        steps.begin() + static_cast<std::ptrdiff_t>(i));
+                Worker part = main;
+                part.steps = &chunk;
+                int code = 0;
+                runSteps(part, code);
+                main.writer = part.writer;
+            }
+            if (i == steps.size())
+                break;
+            if (cancelled(m_region))
+                return;
+            if (steps[i].op == StepOp::Start)
+                startAll(main);
+            else
+                joinAll(main);
+            from = i + 1;
+        }
+    }
+
+    void startAll(Worker &main)
+    {
+        for (std::size_t i = 0; i < m_plan.workers.size(); ++i) {
+            if (m_started[i])
+                continue;
+            if (cancelled(m_region))
+                return;
+            const WorkerPlan &wp = m_plan.workers[i];
+            const int lane = static_cast<int>(i + 1);
+            Worker w{&m_region, &m_plan, &wp.steps, &wp.items, wp.name.c_str(), lane, m_pid,
+                     m_region.writer(static_cast<std::uint32_t>(lane)), m_mainStartNs};
+            m_started[i] = true;
+            switch (wp.kind) {
+            case WorkerKind::Sequential:
+                // A plain function call on main's thread: the lane shows when main ran it.
+                main.writer.record(EventType::Spawn, 0, lane);
+                runWorkerBody(w, static_cast<int>(gettidRaw()));
+                markEnded(m_region.lane(static_cast<std::uint32_t>(lane)));
+                break;
+            case WorkerKind::Thread:
+                main.writer.record(EventType::Spawn, 0, lane);
+                m_threads[i] = std::thread([this, w, lane]() mutable {
+                    runWorkerBody(w, static_cast<int>(gettidRaw()));
+                    markEnded(m_region.lane(static_cast<std::uint32_t>(lane)));
+                });
+                break;
+            case WorkerKind::Process:
+                main.writer.record(EventType::Spawn, 0, lane);
+                forkWorker(w);
+                break;
+            case WorkerKind::Main:
+                break;
+            }
+        }
+    }
+
+    void forkWorker(Worker w)
+    {
+        if (!m_reaper.joinable())
+            m_reaper = std::thread(&Runner::reap, this);
+        LaneSlot &slot = m_region.lane(static_cast<std::uint32_t>(w.index));
+        m_forked.fetch_add(1);
+        const pid_t child = fork();
+        if (child == 0) {
+            // From here to _exit: async-signal-safe calls only (this process may have other threads).
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != m_pid)
+                _exit(127); // the runner died between fork and prctl
+            w.pid = getpid();
+            w.writer = m_region.writer(static_cast<std::uint32_t>(w.index));
+            _exit(runWorkerBody(w, w.pid));
+        }
+        if (child < 0) {
+            m_forked.fetch_sub(1);
+            EventWriter writer = m_region.writer(static_cast<std::uint32_t>(w.index));
+            writer.record(EventType::Note, errno, 0, "fork failed");
+            markEnded(slot);
+            return;
+        }
+        slot.pid.store(child, std::memory_order_release);
+        if (cancelled(m_region))
+            kill(child, SIGKILL); // the watcher may have swept the lanes before this pid was stored
+    }
+
+    void joinAll(Worker &main)
+    {
+        for (std::size_t i = 0; i < m_plan.workers.size(); ++i) {
+            if (!m_started[i] || m_plan.workers[i].kind == WorkerKind::Sequential)
+                continue;
+            const auto lane = static_cast<std::int32_t>(i + 1);
+            main.writer.record(EventType::JoinBegin, 0, lane);
+            waitFor(i);
+            main.writer.record(EventType::JoinEnd, 0, lane);
+        }
+    }
+
+    void waitFor(std::size_t i)
+    {
+        if (m_threads[i].joinable())
+            m_threads[i].join();
+        if (!m_started[i])
+            return;
+        LaneSlot &slot = m_region.lane(static_cast<std::uint32_t>(i + 1));
+        for (;;) {
+            const std::uint32_t state = slot.state.load(std::memory_order_acquire);
+            if (state == static_cast<std::uint32_t>(LaneState::Ended))
+                return;
+            SharedRegion::waitWhile(slot.state, state, 50'000'000);
+        }
+    }
+
+    std::uint32_t laneOfPid(pid_t pid) const
+    {
+        for (std::uint32_t i = 1; i < m_region.header().laneCount; ++i)
+            if (m_region.lane(i).pid.load(std::memory_order_acquire) == pid)
+                return i;
+        return 0;
+    }
+
+    void finishChild(pid_t pid, int status)
+    {
+        const std::uint32_t lane = laneOfPid(pid);
+        if (lane == 0)
+            return;
+        LaneSlot &slot = m_region.lane(lane);
+        if (!slot.endRecorded.load(std::memory_order_acquire) || WIFSIGNALED(status)) {
+            // The child died before it could record its own end (a crash or a kill): the reaper records it.
+            EventWriter writer = m_region.writer(lane);
+            const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            const int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+            if (!slot.endRecorded.load(std::memory_order_acquire))
+                writer.record(EventType::WorkerEnd, code, sig, {}, cancelled(m_region) ? kCancelled : 0);
+            slot.endRecorded.store(1);
+        }
+        markEnded(slot);
+    }
+
+    void reap()
+    {
+        std::vector<std::pair<pid_t, int>> unmatched; // reaped before main stored their pid
+        for (;;) {
+            int status = 0;
+            const pid_t pid = waitpid(-1, &status, 0);
+            if (pid > 0) {
+                m_reaped.fetch_add(1);
+                if (laneOfPid(pid) != 0)
+                    finishChild(pid, status);
+                else
+                    unmatched.emplace_back(pid, status);
+                continue;
+            }
+            if (errno == EINTR)
+                continue;
+            // ECHILD: nothing to wait for right now.
+            for (auto it = unmatched.begin(); it != unmatched.end();) {
+                if (laneOfPid(it->first) != 0) {
+                    finishChild(it->first, it->second);
+                    it = unmatched.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+            if (m_forkingDone.load() && m_reaped.load() == m_forked.load() && unmatched.empty())
+                return;
+            usleep(200);
+        }
+    }
+
+    void watchCancel()
+    {
+        auto &word = m_region.header().cancel;
+        while (word.load(std::memory_order_acquire) == 0)
+            SharedRegion::waitWhile(word, 0, -1);
+        for (std::uint32_t i = 1; i < m_region.header().laneCount; ++i) {
+            LaneSlot &slot = m_region.lane(i);
+            const pid_t pid = slot.pid.load(std::memory_order_acquire);
+            if (slot.kind == WorkerKind::Process && pid > 0
+                && slot.state.load() != static_cast<std::uint32_t>(LaneState::Ended))
+                kill(pid, SIGKILL);
+        }
+    }
+
+    const SharedRegion &m_region;
+    const Plan &m_plan;
+    std::vector<std::thread> m_threads;
+    std::vector<bool> m_started;
+    const std::vector<std::int64_t> m_noItems;
+    std::thread m_reaper;
+    std::atomic<int> m_forked{0};
+    std::atomic<int> m_reaped{0};
+    std::atomic<bool> m_forkingDone{false};
+    int m_pid = 0;
+    std::int64_t m_mainStartNs = 0;
+};
+
+} // namespace
+
+std::size_t formatPrint(char *out, std::size_t capacity, std::string_view pattern, const PrintContext &ctx) noexcept
+{
+    Out o{out, capacity};
+    std::size_t i = 0;
+    while (i < pattern.size()) {
+        if (pattern[i] == '{') {
+            const std::size_t close = pattern.find('}', i);
+            if (close != std::string_view::npos) {
+                const std::string_view key = pattern.substr(i + 1, close - i - 1);
+                bool known = true;
+                if (key == "name")
+                    o.put(std::string_view(ctx.name));
+                else if (key == "index")
+                    o.putInt(ctx.index);
+                else if (key == "pid")
+                    o.putInt(ctx.pid);
+                else if (key == "x")
+                    o.putInt(ctx.x);
+                else if (key == "r")
+                    o.putInt(ctx.r);
+                else if (key == "time")
+                    o.putFixed(realtimeNs(), 7);
+                else if (key == "elapsed")
+                    o.putFixed(monotonicNs() - ctx.mainStartNs, 4);
+                else
+                    known = false;
+                if (known) {
+                    i = close + 1;
+                    continue;
+                }
+            }
+        }
+        o.put(pattern[i++]);
+    }
+    return o.n;
+}
+
+void executePlan(const SharedRegion &region, const Plan &plan)
+{
+    Runner runner(region, plan);
+    runner.run();
+}
+
+} // namespace forkscope::core

@@ -1,0 +1,79 @@
+#include "core/output_file.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace forkscope::core {
+
+namespace {
+
+std::string folderOf(const std::string &path)
+{
+    const auto slash = path.rfind('/');
+    if (slash == std::string::npos)
+        return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+} // namespace
+
+std::string checkOutputPath(const std::string &path)
+{
+    if (path.empty())
+        return "the output path is empty";
+    if (path.back() == '/')
+        return "'" + path + "' names a folder, not a file";
+    struct stat st{};
+    if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        return "'" + path + "' is a folder, not a file";
+    const std::string folder = folderOf(path);
+    if (stat(folder.c_str(), &st) != 0)
+        return "cannot write '" + path + "': the folder '" + folder + "' does not exist";
+    if (!S_ISDIR(st.st_mode))
+        return "cannot write '" + path + "': '" + folder + "' is not a folder";
+    if (access(folder.c_str(), W_OK) != 0)
+        return "cannot write '" + path + "': the folder '" + folder + "' is not writable";
+    return {};
+}
+
+std::string writeFileAtomically(const std::string &path, std::string_view content)
+{
+    if (auto problem = checkOutputPath(path); !problem.empty())
+        return problem;
+    std::string temp = path + ".partial-XXXXXX";
+    const int fd = mkstemp(temp.data());
+    if (fd < 0)
+        return "cannot write '" + path + "': " + std::strerror(errno);
+    std::size_t done = 0;
+    while (done < content.size()) {
+        const ssize_t n = write(fd, content.data() + done, content.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const std::string why = std::strerror(errno);
+            close(fd);
+            unlink(temp.c_str());
+            return "cannot write '" + path + "': " + why;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    fchmod(fd, 0644);
+    if (fsync(fd) != 0 || close(fd) != 0) {
+        const std::string why = std::strerror(errno);
+        unlink(temp.c_str());
+        return "cannot write '" + path + "': " + why;
+    }
+    if (std::rename(temp.c_str(), path.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        unlink(temp.c_str());
+        return "cannot write '" + path + "': " + why;
+    }
+    return {};
+}
+
+} // namespace forkscope::core

@@ -1,0 +1,306 @@
+#include "core/plan.hpp"
+
+#include "core/json.hpp"
+
+#include <array>
+#include <cmath>
+
+namespace forkscope::core {
+
+namespace {
+
+constexpr std::array<std::pair<StepOp, std::string_view>, 9> kOps{{
+    {StepOp::Print, "print"},
+    {StepOp::Sleep, "sleep"},
+    {StepOp::Compute, "compute"},
+    {StepOp::ForEach, "for_each"},
+    {StepOp::Power, "power"},
+    {StepOp::Crash, "crash"},
+    {StepOp::Exit, "exit"},
+    {StepOp::Start, "start"},
+    {StepOp::Join, "join"},
+}};
+
+constexpr std::array<std::pair<WorkerKind, std::string_view>, 3> kKinds{{
+    {WorkerKind::Sequential, "sequential"},
+    {WorkerKind::Thread, "thread"},
+    {WorkerKind::Process, "process"},
+}};
+
+std::string validateSteps(const std::vector<Step> &steps, bool isMain, const std::string &where)
+{
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const Step &s = steps[i];
+        const std::string at = where + " step " + std::to_string(i + 1);
+        if ((s.op == StepOp::Start || s.op == StepOp::Join) && !isMain)
+            return at + ": '" + std::string(stepOpName(s.op)) + "' is only allowed in main";
+        if ((s.op == StepOp::Sleep || s.op == StepOp::Compute) && !(s.seconds >= 0 && s.seconds <= 86400))
+            return at + ": seconds must be between 0 and 86400";
+        if (s.op == StepOp::ForEach) {
+            if (s.count < 1 || static_cast<std::size_t>(s.count) > steps.size() - i - 1)
+                return at + ": for_each must cover 1 to " + std::to_string(steps.size() - i - 1)
+                       + " following steps";
+            for (std::size_t j = i + 1; j <= i + static_cast<std::size_t>(s.count); ++j)
+                if (steps[j].op == StepOp::ForEach)
+                    return at + ": for_each cannot be nested";
+        }
+        if (s.op == StepOp::Power && (s.count < 0 || s.count > 16))
+            return at + ": power exponent must be between 0 and 16";
+        if (s.op == StepOp::Crash && (s.count < 1 || s.count > 64))
+            return at + ": crash signal must be between 1 and 64";
+        if (s.op == StepOp::Exit && (s.count < 0 || s.count > 255))
+            return at + ": exit code must be between 0 and 255";
+    }
+    return {};
+}
+
+} // namespace
+
+std::string_view stepOpName(StepOp op) noexcept
+{
+    for (const auto &[o, name] : kOps)
+        if (o == op)
+            return name;
+    return "unknown";
+}
+
+std::string validatePlan(const Plan &plan)
+{
+    int processes = 0;
+    int threads = 0;
+    for (const auto &w : plan.workers) {
+        processes += w.kind == WorkerKind::Process;
+        threads += w.kind == WorkerKind::Thread;
+    }
+    if (processes > kMaxProcesses)
+        return "at most " + std::to_string(kMaxProcesses) + " processes can run at once (asked for "
+               + std::to_string(processes) + ")";
+    if (threads > kMaxThreads)
+        return "at most " + std::to_string(kMaxThreads) + " threads can run at once (asked for "
+               + std::to_string(threads) + ")";
+    if (!(plan.timeScale >= 0 && plan.timeScale <= 100))
+        return "time scale must be between 0 and 100";
+    std::size_t total = plan.main.size();
+    for (const auto &w : plan.workers)
+        total += w.steps.size();
+    if (total > kMaxSteps)
+        return "at most " + std::to_string(kMaxSteps) + " steps in a plan";
+    if (auto e = validateSteps(plan.main, true, "main"); !e.empty())
+        return e;
+    for (std::size_t i = 0; i < plan.workers.size(); ++i) {
+        const auto &w = plan.workers[i];
+        if (w.kind == WorkerKind::Main)
+            return "worker " + std::to_string(i + 1) + " cannot be of kind main";
+        if (auto e = validateSteps(w.steps, false, "worker " + std::to_string(i + 1)); !e.empty())
+            return e;
+    }
+    return {};
+}
+
+namespace {
+
+void appendSteps(std::string &out, const std::vector<Step> &steps)
+{
+    out += '[';
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const Step &s = steps[i];
+        if (i)
+            out += ',';
+        out += "{\"op\":";
+        appendJsonString(out, stepOpName(s.op));
+        if (!s.text.empty()) {
+            out += ",\"text\":";
+            appendJsonString(out, s.text);
+        }
+        if (s.seconds != 0) {
+            out += ",\"seconds\":";
+            appendJsonNumber(out, s.seconds);
+        }
+        if (s.count != 0) {
+            out += ",\"count\":";
+            appendJsonNumber(out, static_cast<double>(s.count));
+        }
+        out += '}';
+    }
+    out += ']';
+}
+
+bool readInt(const JsonValue &v, std::int64_t &out)
+{
+    if (!v.isNumber() || std::floor(v.asNumber()) != v.asNumber() || std::fabs(v.asNumber()) > 9e15)
+        return false;
+    out = static_cast<std::int64_t>(v.asNumber());
+    return true;
+}
+
+bool readSteps(const JsonValue *v, std::vector<Step> &steps, const std::string &where, std::string &error)
+{
+    if (!v)
+        return true;
+    if (!v->isArray()) {
+        error = where + ": 'steps' must be an array";
+        return false;
+    }
+    for (std::size_t i = 0; i < v->asArray().size(); ++i) {
+        const JsonValue &item = v->asArray()[i];
+        const std::string at = where + " step " + std::to_string(i + 1);
+        const JsonValue *op = item.find("op");
+        if (!op || !op->isString()) {
+            error = at + ": needs \"op\", one of print, sleep, compute, for_each, power, crash, exit, start, join";
+            return false;
+        }
+        Step step;
+        bool known = false;
+        for (const auto &[o, name] : kOps)
+            if (name == op->asString()) {
+                step.op = o;
+                known = true;
+            }
+        if (!known) {
+            error = at + ": unknown op '" + op->asString()
+                    + "' (allowed: print, sleep, compute, for_each, power, crash, exit, start, join)";
+            return false;
+        }
+        if (const JsonValue *t = item.find("text")) {
+            if (!t->isString()) {
+                error = at + ": 'text' must be a string";
+                return false;
+            }
+            step.text = t->asString();
+        }
+        if (const JsonValue *s = item.find("seconds")) {
+            if (!s->isNumber()) {
+                error = at + ": 'seconds' must be a number";
+                return false;
+            }
+            step.seconds = s->asNumber();
+        }
+        if (const JsonValue *c = item.find("count")) {
+            if (!readInt(*c, step.count)) {
+                error = at + ": 'count' must be an integer";
+                return false;
+            }
+        }
+        steps.push_back(std::move(step));
+    }
+    return true;
+}
+
+} // namespace
+
+std::string planToJson(const Plan &plan)
+{
+    std::string out = "{\"scenario\":";
+    appendJsonString(out, plan.scenario);
+    out += ",\"kind\":";
+    appendJsonString(out, plan.kind);
+    out += ",\"time_scale\":";
+    appendJsonNumber(out, plan.timeScale);
+    out += ",\"ring_capacity\":";
+    appendJsonNumber(out, plan.ringCapacity);
+    out += ",\"main\":";
+    appendSteps(out, plan.main);
+    out += ",\"workers\":[";
+    for (std::size_t i = 0; i < plan.workers.size(); ++i) {
+        const WorkerPlan &w = plan.workers[i];
+        if (i)
+            out += ',';
+        out += "{\"name\":";
+        appendJsonString(out, w.name);
+        out += ",\"kind\":";
+        appendJsonString(out, workerKindName(w.kind));
+        out += ",\"items\":[";
+        for (std::size_t j = 0; j < w.items.size(); ++j) {
+            if (j)
+                out += ',';
+            appendJsonNumber(out, static_cast<double>(w.items[j]));
+        }
+        out += "],\"steps\":";
+        appendSteps(out, w.steps);
+        out += '}';
+    }
+    out += "]}";
+    return out;
+}
+
+bool planFromJson(std::string_view text, Plan &plan, std::string &error)
+{
+    JsonValue doc;
+    if (!parseJson(text, doc, error))
+        return false;
+    if (!doc.isObject()) {
+        error = "a plan must be a JSON object";
+        return false;
+    }
+    plan = Plan{};
+    if (const JsonValue *v = doc.find("scenario"); v && v->isString())
+        plan.scenario = v->asString();
+    if (const JsonValue *v = doc.find("kind"); v && v->isString())
+        plan.kind = v->asString();
+    if (const JsonValue *v = doc.find("time_scale")) {
+        if (!v->isNumber()) {
+            error = "'time_scale' must be a number";
+            return false;
+        }
+        plan.timeScale = v->asNumber();
+    }
+    if (const JsonValue *v = doc.find("ring_capacity")) {
+        std::int64_t cap = 0;
+        if (!readInt(*v, cap) || cap < 16 || cap > (1 << 24)) {
+            error = "'ring_capacity' must be an integer from 16 to 16777216";
+            return false;
+        }
+        plan.ringCapacity = static_cast<std::uint32_t>(cap);
+    }
+    if (!readSteps(doc.find("main"), plan.main, "main", error))
+        return false;
+    const JsonValue *workers = doc.find("workers");
+    if (workers && !workers->isArray()) {
+        error = "'workers' must be an array";
+        return false;
+    }
+    if (workers) {
+        for (std::size_t i = 0; i < workers->asArray().size(); ++i) {
+            const JsonValue &w = workers->asArray()[i];
+            const std::string where = "worker " + std::to_string(i + 1);
+            WorkerPlan worker;
+            if (const JsonValue *n = w.find("name"); n && n->isString())
+                worker.name = n->asString();
+            else
+                worker.name = where;
+            if (const JsonValue *k = w.find("kind")) {
+                bool known = false;
+                for (const auto &[kind, name] : kKinds)
+                    if (k->isString() && name == k->asString()) {
+                        worker.kind = kind;
+                        known = true;
+                    }
+                if (!known) {
+                    error = where + ": 'kind' must be sequential, thread or process";
+                    return false;
+                }
+            }
+            if (const JsonValue *items = w.find("items")) {
+                if (!items->isArray()) {
+                    error = where + ": 'items' must be an array of integers";
+                    return false;
+                }
+                for (const JsonValue &item : items->asArray()) {
+                    std::int64_t n = 0;
+                    if (!readInt(item, n)) {
+                        error = where + ": 'items' must be an array of integers";
+                        return false;
+                    }
+                    worker.items.push_back(n);
+                }
+            }
+            if (!readSteps(w.find("steps"), worker.steps, where, error))
+                return false;
+            plan.workers.push_back(std::move(worker));
+        }
+    }
+    error = validatePlan(plan);
+    return error.empty();
+}
+
+} // namespace forkscope::core

@@ -1,0 +1,396 @@
+#include "core/run.hpp"
+
+#include "core/clock.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+namespace forkscope::core {
+
+namespace {
+
+constexpr std::int64_t kHoldBackNs = 2'000'000;   // events younger than this wait one more drain
+constexpr std::int64_t kCancelGraceNs = 150'000'000;
+constexpr auto kDrainPeriod = std::chrono::microseconds(1000);
+
+bool eventBefore(const Event &a, const Event &b)
+{
+    return a.timeNs != b.timeNs ? a.timeNs < b.timeNs : a.lane < b.lane;
+}
+
+} // namespace
+
+std::string Run::defaultRunnerPath()
+{
+    if (const char *env = std::getenv("FORKSCOPE_RUNNER"); env && *env)
+        return env;
+    char self[PATH_MAX];
+    const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        std::string path(self, static_cast<std::size_t>(n));
+        path = path.substr(0, path.rfind('/') + 1) + "forkscope-runner";
+        if (access(path.c_str(), X_OK) == 0)
+            return path;
+    }
+#ifdef FORKSCOPE_RUNNER_BUILD_PATH
+    return FORKSCOPE_RUNNER_BUILD_PATH;
+#else
+    return "forkscope-runner";
+#endif
+}
+
+std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::string &error)
+{
+    error = validatePlan(plan);
+    if (!error.empty())
+        return nullptr;
+    static std::once_flag subreaper;
+    std::call_once(subreaper, [] { prctl(PR_SET_CHILD_SUBREAPER, 1); });
+
+    std::unique_ptr<Run> run(new Run);
+    run->m_plan = plan;
+    const auto lanes = static_cast<std::uint32_t>(plan.workers.size() + 1);
+    run->m_region = SharedRegion::create(lanes, plan.ringCapacity, planToJson(plan), error);
+    if (!run->m_region.valid())
+        return nullptr;
+    SharedRegion &region = run->m_region;
+    region.lane(0).kind = WorkerKind::Main;
+    setLaneName(region.lane(0), "main");
+    for (std::uint32_t i = 1; i < lanes; ++i) {
+        region.lane(i).kind = plan.workers[i - 1].kind;
+        setLaneName(region.lane(i), plan.workers[i - 1].name);
+    }
+    run->m_partial.resize(lanes);
+    run->m_tails.assign(lanes, 0);
+
+    const std::string runner = options.runnerPath.empty() ? defaultRunnerPath() : options.runnerPath;
+    if (access(runner.c_str(), X_OK) != 0) {
+        error = "cannot start the run: the runner '" + runner + "' is not an executable file ("
+                + std::strerror(errno) + ")";
+        return nullptr;
+    }
+    const std::string parent = std::to_string(getpid());
+    char arg0[] = "forkscope-runner";
+    char fdFlag[] = "--fd";
+    char fdValue[] = "3";
+    char parentFlag[] = "--parent";
+    std::string parentValue = parent;
+    char *argv[] = {arg0, fdFlag, fdValue, parentFlag, parentValue.data(), nullptr};
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, region.fd(), 3); // clears close-on-exec on fd 3
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none;
+    sigemptyset(&none);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setpgroup(&attr, 0); // its own process group: one kill() reaches every worker
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    region.header().clientStartNs = monotonicNs();
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, runner.c_str(), &actions, &attr, argv, environ);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+        error = "cannot start the runner '" + runner + "': " + std::strerror(rc);
+        return nullptr;
+    }
+    run->m_runnerPid = pid;
+    run->m_collector = std::thread(&Run::collect, run.get());
+    return run;
+}
+
+Run::~Run()
+{
+    if (m_collector.joinable()) {
+        cancel();
+        m_collector.join();
+    }
+}
+
+void Run::cancel()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_finished || m_cancelRequested)
+            return;
+        m_cancelRequested = true;
+        m_cancelAtNs = monotonicNs();
+    }
+    m_region.header().cancel.store(1, std::memory_order_release);
+    SharedRegion::wakeAll(m_region.header().cancel);
+}
+
+void Run::wait()
+{
+    std::unique_lock lock(m_mutex);
+    m_finishedCv.wait(lock, [this] { return m_finished; });
+}
+
+bool Run::waitFor(std::chrono::nanoseconds timeout)
+{
+    std::unique_lock lock(m_mutex);
+    return m_finishedCv.wait_for(lock, timeout, [this] { return m_finished; });
+}
+
+bool Run::finished() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_finished;
+}
+
+std::size_t Run::copyEvents(std::size_t from, std::vector<Event> &out) const
+{
+    std::lock_guard lock(m_mutex);
+    for (std::size_t i = from; i < m_events.size(); ++i)
+        out.push_back(m_events[i]);
+    return m_events.size();
+}
+
+std::vector<Event> Run::events() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_events;
+}
+
+std::size_t Run::eventCount() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_events.size();
+}
+
+std::vector<LaneInfo> Run::lanes() const
+{
+    std::vector<LaneInfo> out;
+    for (std::uint32_t i = 0; i < m_region.header().laneCount; ++i) {
+        const LaneSlot &slot = m_region.lane(i);
+        out.push_back({slot.name, slot.kind, slot.pid.load(std::memory_order_acquire),
+                       slot.tid.load(std::memory_order_acquire)});
+    }
+    return out;
+}
+
+std::int64_t Run::elapsedNs() const
+{
+    std::lock_guard lock(m_mutex);
+    if (m_finished)
+        return m_result.wallNs;
+    return m_rawStartNs ? monotonicNs() - m_rawStartNs : 0;
+}
+
+std::uint64_t Run::lostEvents() const
+{
+    std::uint64_t lost = 0;
+    for (std::uint32_t i = 0; i < m_region.header().laneCount; ++i)
+        lost += m_region.ring(i).lost.load(std::memory_order_relaxed);
+    return lost;
+}
+
+RunResult Run::result() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_result;
+}
+
+void Run::drain(bool final)
+{
+    const SharedHeader &header = m_region.header();
+    const std::uint64_t mask = header.ringCapacity - 1;
+    std::vector<Event> fresh;
+    for (std::uint32_t lane = 0; lane < header.laneCount; ++lane) {
+        RingHeader &ring = m_region.ring(lane);
+        const RawEvent *slots = m_region.slots(lane);
+        const std::uint64_t head = ring.head.load(std::memory_order_acquire);
+        std::uint64_t tail = m_tails[lane];
+        for (; tail < head; ++tail) {
+            const RawEvent &raw = slots[tail & mask];
+            const std::size_t len = strnlen(raw.text, kEventTextBytes);
+            Event &partial = m_partial[lane];
+            if (!partial.text.empty() || (raw.flags & kMoreText)) {
+                // A long print arrives in pieces; the first piece carries the event's time and fields.
+                if (partial.text.empty()) {
+                    partial = Event{raw.timeNs, lane, raw.type, static_cast<std::uint8_t>(raw.flags & ~kMoreText),
+                                    raw.arg, raw.value, {}};
+                }
+                partial.text.append(raw.text, len);
+                if (raw.flags & kMoreText)
+                    continue;
+                fresh.push_back(std::move(partial));
+                partial = Event{};
+                continue;
+            }
+            fresh.push_back(Event{raw.timeNs, lane, raw.type, raw.flags, raw.arg, raw.value,
+                                  std::string(raw.text, len)});
+        }
+        m_tails[lane] = tail;
+        ring.tail.store(tail, std::memory_order_release);
+    }
+
+    std::lock_guard lock(m_mutex);
+    if (!m_rawStartNs) {
+        // Main's WorkerStart is the runner's first event; nothing on any lane can precede it.
+        for (const Event &e : fresh)
+            if (e.lane == 0 && e.type == EventType::WorkerStart)
+                m_rawStartNs = e.timeNs;
+    }
+    for (Event &e : fresh)
+        m_pending.push_back(std::move(e));
+    if (!m_rawStartNs)
+        return;
+    std::sort(m_pending.begin(), m_pending.end(), eventBefore);
+    const std::int64_t horizon = final ? INT64_MAX : monotonicNs() - kHoldBackNs;
+    std::size_t ready = 0;
+    while (ready < m_pending.size() && m_pending[ready].timeNs <= horizon)
+        ++ready;
+    const std::size_t firstNew = m_events.size();
+    for (std::size_t i = 0; i < ready; ++i) {
+        Event &e = m_pending[i];
+        e.timeNs -= m_rawStartNs;
+        m_events.push_back(std::move(e));
+    }
+    m_pending.erase(m_pending.begin(), m_pending.begin() + static_cast<std::ptrdiff_t>(ready));
+    // A writer preempted between its clock read and its store can publish an event older than one
+    // already out; keep the list sorted (rarely more than a few moves).
+    if (firstNew > 0 && firstNew < m_events.size() && eventBefore(m_events[firstNew], m_events[firstNew - 1]))
+        std::inplace_merge(m_events.begin(), m_events.begin() + static_cast<std::ptrdiff_t>(firstNew),
+                           m_events.end(), eventBefore);
+}
+
+void Run::collect()
+{
+    for (;;) {
+        drain(false);
+        siginfo_t info{};
+        const int rc = waitid(P_PID, static_cast<id_t>(m_runnerPid), &info, WEXITED | WNOHANG | WNOWAIT);
+        const bool exited = rc == 0 && info.si_pid == m_runnerPid;
+        if (exited)
+            break;
+        bool forceKill = false;
+        {
+            std::lock_guard lock(m_mutex);
+            forceKill = m_cancelRequested && monotonicNs() - m_cancelAtNs > kCancelGraceNs;
+        }
+        if (forceKill)
+            kill(-m_runnerPid, SIGKILL);
+        std::this_thread::sleep_for(kDrainPeriod);
+    }
+    // The runner is a zombie now, so its pid (and process group id) cannot be reused yet: it is safe to
+    // kill whatever is left of its group before reaping it.
+    const bool clean = m_region.header().phase.load() == static_cast<std::uint32_t>(RunPhase::Finished);
+    if (!clean)
+        kill(-m_runnerPid, SIGKILL);
+    int status = 0;
+    while (waitpid(m_runnerPid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!clean) {
+        // Workers orphaned by the runner's death are reparented to us (child subreaper): reap them.
+        const std::int64_t deadline = monotonicNs() + 1'000'000'000;
+        for (std::uint32_t i = 1; i < m_region.header().laneCount; ++i) {
+            const LaneSlot &slot = m_region.lane(i);
+            const pid_t pid = slot.pid.load();
+            if (slot.kind != WorkerKind::Process || pid <= 0
+                || slot.state.load() == static_cast<std::uint32_t>(LaneState::Ended))
+                continue;
+            while (monotonicNs() < deadline) {
+                if (waitpid(pid, nullptr, WNOHANG) == pid)
+                    break;
+                if (kill(pid, 0) != 0 && errno == ESRCH)
+                    break; // gone (reaped by someone else)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+        }
+    }
+    drain(true);
+    finish(status);
+}
+
+void Run::finish(int status)
+{
+    buildResult(status);
+    {
+        std::lock_guard lock(m_mutex);
+        m_finished = true;
+    }
+    m_finishedCv.notify_all();
+}
+
+void Run::buildResult(int status)
+{
+    std::lock_guard lock(m_mutex);
+    RunResult r;
+    r.scenario = m_plan.scenario;
+    r.kind = m_plan.kind;
+    r.timeScale = m_plan.timeScale;
+    r.cancelled = m_cancelRequested;
+    r.runnerPid = m_runnerPid;
+    r.runnerExitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.runnerSignal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    const SharedHeader &header = m_region.header();
+    for (std::uint32_t i = 0; i < header.laneCount; ++i)
+        r.lostEvents += m_region.ring(i).lost.load();
+
+    r.lanes.resize(header.laneCount);
+    for (std::uint32_t i = 0; i < header.laneCount; ++i) {
+        const LaneSlot &slot = m_region.lane(i);
+        r.lanes[i].info = {slot.name, slot.kind, slot.pid.load(), slot.tid.load()};
+    }
+    std::int64_t lastNs = 0;
+    for (const Event &e : m_events) {
+        lastNs = std::max(lastNs, e.timeNs);
+        LaneOutcome &lane = r.lanes[e.lane];
+        if (e.type == EventType::WorkerStart) {
+            lane.started = true;
+            lane.startNs = e.timeNs;
+        } else if (e.type == EventType::WorkerEnd) {
+            lane.ended = true;
+            lane.endNs = e.timeNs;
+            lane.exitCode = static_cast<int>(e.value);
+            lane.signal = e.arg;
+            lane.cancelled = (e.flags & kCancelled) != 0;
+        } else if (e.type == EventType::MainEnd) {
+            r.mainEndNs = e.timeNs;
+        }
+    }
+    // Lanes the runner could not close itself died with it: a thread worker's crash takes the whole
+    // process down, as it would in Python.
+    const bool runnerDied = r.runnerSignal != 0;
+    for (LaneOutcome &lane : r.lanes) {
+        if (lane.started && !lane.ended && runnerDied) {
+            lane.ended = true;
+            lane.endNs = lastNs;
+            lane.exitCode = -1;
+            lane.signal = lane.info.kind == WorkerKind::Process ? SIGKILL : r.runnerSignal;
+            lane.cancelled = r.cancelled;
+        }
+    }
+    r.wallNs = r.lanes[0].ended ? r.lanes[0].endNs : lastNs;
+    if (header.phase.load() == static_cast<std::uint32_t>(RunPhase::Failed)) {
+        r.error = std::string("the runner failed: ") + header.error;
+    } else if (runnerDied && !r.cancelled) {
+        r.error = "the run's process died of signal " + std::to_string(r.runnerSignal) + " ("
+                  + strsignal(r.runnerSignal) + ")";
+    } else if (!runnerDied && r.runnerExitCode != 0) {
+        r.error = "the runner exited with code " + std::to_string(r.runnerExitCode);
+    }
+    m_result = std::move(r);
+}
+
+} // namespace forkscope::core

@@ -1,0 +1,123 @@
+#pragma once
+
+#include "core/event.hpp"
+#include "core/plan.hpp"
+#include "core/shared_region.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace forkscope::core {
+
+/// A lane as the client knows it: who it is and its OS ids (0 until the worker has started).
+struct LaneInfo {
+    std::string name;
+    WorkerKind kind = WorkerKind::Main;
+    int pid = 0;
+    int tid = 0;
+};
+
+/// How one lane ended.
+struct LaneOutcome {
+    LaneInfo info;
+    bool started = false;
+    bool ended = false;
+    bool cancelled = false;
+    int exitCode = 0;          ///< -1 when killed by a signal
+    int signal = 0;            ///< 0 when it exited normally
+    std::int64_t startNs = -1; ///< relative to main's start
+    std::int64_t endNs = -1;
+};
+
+struct RunResult {
+    std::string scenario;
+    std::string kind;
+    double timeScale = 1;
+    bool cancelled = false;
+    std::string error;          ///< set when the run could not run (runner failed or died)
+    int runnerPid = 0;
+    int runnerExitCode = 0;
+    int runnerSignal = 0;
+    std::int64_t wallNs = 0;    ///< main's start to main's end, after the implicit join at exit
+    std::int64_t mainEndNs = -1; ///< when main reached its last line (before the implicit join)
+    std::uint64_t lostEvents = 0;
+    std::vector<LaneOutcome> lanes; ///< [0] is main
+
+    bool failed() const { return !error.empty(); }
+};
+
+/// One run of a plan, live. start() spawns a forkscope-runner process (its own process group, tied to
+/// this thread by PR_SET_PDEATHSIG) that interprets the plan; a collector thread here drains every lane's
+/// ring about once a millisecond into one time-ordered event list that callers read while the run goes on.
+///
+/// Call start() from a thread that outlives the run (the main or GUI thread): if the thread that spawned
+/// the runner exits, the kernel kills the runner. The first start() makes this process a child subreaper
+/// so that workers orphaned by a killed runner come back here to be reaped.
+class Run {
+public:
+    struct Options {
+        std::string runnerPath; ///< empty: defaultRunnerPath()
+    };
+
+    static std::unique_ptr<Run> start(const Plan &plan, const Options &options, std::string &error);
+    static std::unique_ptr<Run> start(const Plan &plan, std::string &error) { return start(plan, {}, error); }
+    ~Run(); ///< cancels a run still going and waits for it
+
+    Run(const Run &) = delete;
+    Run &operator=(const Run &) = delete;
+
+    /// Asks every worker to stop: sleeps and computations end at once, child processes are killed. If the
+    /// runner has not finished 150 ms later, its whole process group is killed.
+    void cancel();
+    void wait();
+    bool waitFor(std::chrono::nanoseconds timeout); ///< true once finished
+    bool finished() const;
+
+    /// Events published so far, in time order. Appends those from index `from` to `out`; returns the count.
+    std::size_t copyEvents(std::size_t from, std::vector<Event> &out) const;
+    std::vector<Event> events() const;
+    std::size_t eventCount() const;
+    std::vector<LaneInfo> lanes() const;
+    /// Time since main started (0 before), for live displays.
+    std::int64_t elapsedNs() const;
+    std::uint64_t lostEvents() const;
+    /// Complete once finished().
+    RunResult result() const;
+    const Plan &plan() const { return m_plan; }
+    int runnerPid() const { return m_runnerPid; }
+
+    /// $FORKSCOPE_RUNNER, else forkscope-runner beside this executable, else the one in the build tree.
+    static std::string defaultRunnerPath();
+
+private:
+    Run() = default;
+    void collect();
+    void drain(bool final);
+    void finish(int status);
+    void buildResult(int status);
+
+    Plan m_plan;
+    SharedRegion m_region;
+    int m_runnerPid = 0;
+    std::thread m_collector;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_finishedCv;
+    std::vector<Event> m_events;       ///< published, time-ordered
+    std::vector<Event> m_pending;      ///< drained, held back briefly so late writers still sort in
+    std::vector<Event> m_partial;      ///< per lane: a print whose text continues in the next slot
+    std::vector<std::uint64_t> m_tails;
+    std::int64_t m_rawStartNs = 0;     ///< main's WorkerStart on the monotonic clock (0 = not yet)
+    bool m_finished = false;
+    bool m_cancelRequested = false;
+    std::int64_t m_cancelAtNs = 0;
+    RunResult m_result;
+};
+
+} // namespace forkscope::core

@@ -1,0 +1,71 @@
+// forkscope-runner: the small process every run happens in. The client (command line or GUI) spawns it
+// with posix_spawn, handing over the run's shared-memory region as fd 3. Keeping forks here, in a process
+// that holds little memory and no GUI threads, keeps fork() cheap and safe.
+
+#include "core/executor.hpp"
+#include "core/plan.hpp"
+#include "core/shared_region.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+using namespace forkscope::core;
+
+namespace {
+
+int fail(const SharedRegion *region, const std::string &message)
+{
+    if (region && region->valid()) {
+        SharedHeader &h = region->header();
+        std::snprintf(h.error, sizeof h.error, "%s", message.c_str());
+        h.phase.store(static_cast<std::uint32_t>(RunPhase::Failed));
+    }
+    std::fprintf(stderr, "forkscope-runner: %s\n", message.c_str());
+    return 3;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    int fd = -1;
+    long parent = -1;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (std::strcmp(argv[i], "--fd") == 0)
+            fd = std::atoi(argv[i + 1]);
+        else if (std::strcmp(argv[i], "--parent") == 0)
+            parent = std::atol(argv[i + 1]);
+    }
+    if (fd < 0 || parent <= 0) {
+        std::fprintf(stderr, "forkscope-runner is started by forkscope, not by hand "
+                             "(usage: forkscope-runner --fd N --parent PID)\n");
+        return 2;
+    }
+    // Die with whoever started the run; if it is already gone, stop now.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        return 4;
+
+    std::string error;
+    SharedRegion region = SharedRegion::attach(fd, error);
+    if (!region.valid())
+        return fail(nullptr, error);
+    region.header().runnerPid.store(getpid());
+
+    Plan plan;
+    if (!planFromJson(region.planText(), plan, error))
+        return fail(&region, "the plan is not valid: " + error);
+    if (plan.workers.size() + 1 != region.header().laneCount)
+        return fail(&region, "the plan and the shared region disagree on the number of lanes");
+
+    region.header().phase.store(static_cast<std::uint32_t>(RunPhase::Running));
+    executePlan(region, plan);
+    region.header().phase.store(static_cast<std::uint32_t>(RunPhase::Finished));
+    std::fflush(nullptr);
+    _exit(0); // the cancel watcher thread is still parked on its futex: skip static destructors
+}
