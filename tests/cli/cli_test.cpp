@@ -1,0 +1,273 @@
+#include "test_support.hpp"
+
+#include "core/json.hpp"
+
+#include <csignal>
+#include <fcntl.h>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sstream>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char **environ;
+
+using namespace forkscope;
+
+namespace {
+
+struct Output {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+
+/// A running `forkscope` with its stdout and stderr captured.
+class Cli {
+public:
+    explicit Cli(const std::vector<std::string> &args)
+    {
+        int outPipe[2];
+        int errPipe[2];
+        EXPECT_EQ(pipe2(outPipe, O_CLOEXEC), 0);
+        EXPECT_EQ(pipe2(errPipe, O_CLOEXEC), 0);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1);
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2);
+        std::vector<std::string> all{FORKSCOPE_CLI_PATH};
+        all.insert(all.end(), args.begin(), args.end());
+        std::vector<char *> argv;
+        for (auto &a : all)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        EXPECT_EQ(posix_spawn(&m_pid, FORKSCOPE_CLI_PATH, &actions, nullptr, argv.data(), environ), 0);
+        posix_spawn_file_actions_destroy(&actions);
+        close(outPipe[1]);
+        close(errPipe[1]);
+        m_out = outPipe[0];
+        m_err = errPipe[0];
+    }
+
+    pid_t pid() const { return m_pid; }
+
+    Output finish()
+    {
+        Output o;
+        pollfd fds[2] = {{m_out, POLLIN, 0}, {m_err, POLLIN, 0}};
+        int open = 2;
+        char buf[4096];
+        while (open > 0 && poll(fds, 2, 30'000) > 0) {
+            for (int i = 0; i < 2; ++i) {
+                if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP)))
+                    continue;
+                const ssize_t n = read(fds[i].fd, buf, sizeof buf);
+                if (n <= 0) {
+                    close(fds[i].fd);
+                    fds[i].fd = -1;
+                    --open;
+                } else {
+                    (i == 0 ? o.out : o.err).append(buf, static_cast<std::size_t>(n));
+                }
+            }
+        }
+        int status = 0;
+        waitpid(m_pid, &status, 0);
+        o.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return o;
+    }
+
+private:
+    pid_t m_pid = 0;
+    int m_out = -1;
+    int m_err = -1;
+};
+
+Output runCli(const std::vector<std::string> &args) { return Cli(args).finish(); }
+
+std::string tempDir()
+{
+    char dir[] = "/tmp/forkscope-cli-XXXXXX";
+    EXPECT_NE(mkdtemp(dir), nullptr);
+    return dir;
+}
+
+bool exists(const std::string &path)
+{
+    struct stat st{};
+    return stat(path.c_str(), &st) == 0;
+}
+
+std::string slurp(const std::string &path)
+{
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// Children of `pid`, from /proc/PID/task/PID/children.
+std::vector<int> childrenOf(int pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+    std::vector<int> out;
+    for (int child = 0; in >> child;)
+        out.push_back(child);
+    return out;
+}
+
+} // namespace
+
+TEST(Cli, HelpAndVersion)
+{
+    const Output help = runCli({"--help"});
+    EXPECT_EQ(help.exitCode, 0);
+    EXPECT_NE(help.out.find("Usage: forkscope"), std::string::npos);
+    EXPECT_NE(help.out.find("--time-scale"), std::string::npos);
+    const Output version = runCli({"--version"});
+    EXPECT_EQ(version.exitCode, 0);
+    EXPECT_EQ(version.out.rfind("forkscope ", 0), 0u) << version.out;
+}
+
+TEST(Cli, ListPrintsOneScenarioALine)
+{
+    const Output o = runCli({"list"});
+    EXPECT_EQ(o.exitCode, 0);
+    std::istringstream lines(o.out);
+    std::vector<std::string> ids;
+    for (std::string line; std::getline(lines, line);) {
+        ids.push_back(line.substr(0, line.find(' ')));
+        EXPECT_GT(line.size(), ids.back().size() + 10) << "each id has a description: " << line;
+    }
+    EXPECT_EQ(ids, (std::vector<std::string>{"sleepers", "no-join", "square-cube"}));
+}
+
+struct BadUsage {
+    std::vector<std::string> args;
+    std::vector<std::string> mentions;
+};
+
+void PrintTo(const BadUsage &u, std::ostream *os)
+{
+    for (const auto &a : u.args)
+        *os << a << ' ';
+}
+
+class CliBadUsage : public ::testing::TestWithParam<BadUsage> {};
+
+TEST_P(CliBadUsage, ExitsWithTwoAndNamesTheProblem)
+{
+    const Output o = runCli(GetParam().args);
+    EXPECT_EQ(o.exitCode, 2) << o.err;
+    EXPECT_TRUE(o.out.empty()) << "nothing ran: " << o.out;
+    for (const std::string &m : GetParam().mentions)
+        EXPECT_NE(o.err.find(m), std::string::npos) << "stderr: " << o.err << "\nmissing: " << m;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, CliBadUsage,
+    ::testing::Values(
+        BadUsage{{"frobnicate"}, {"unknown command 'frobnicate'", "list, run"}},
+        BadUsage{{"run"}, {"needs a scenario id", "sleepers"}},
+        BadUsage{{"run", "nope"}, {"unknown scenario 'nope'", "sleepers, no-join, square-cube"}},
+        BadUsage{{"run", "sleepers", "--kind", "fiber"}, {"--kind 'fiber'", "sequential, thread, process"}},
+        BadUsage{{"run", "sleepers", "--workers", "0"}, {"--workers '0'", "an integer from 1 to 1024"}},
+        BadUsage{{"run", "sleepers", "--workers", "300", "--kind", "process"}, {"at most 256 processes"}},
+        BadUsage{{"run", "sleepers", "--sleep", "soon"}, {"--sleep 'soon'", "a number from 0 to 3600"}},
+        BadUsage{{"run", "sleepers", "--time-scale", "-1"}, {"--time-scale '-1'", "from 0 to 100"}},
+        BadUsage{{"run", "sleepers", "--join", "maybe"}, {"--join 'maybe'", "on, off"}},
+        BadUsage{{"run", "square-cube", "--workers", "3"}, {"unknown option '--workers'", "--kind"}},
+        BadUsage{{"run", "sleepers", "--sleep"}, {"--sleep needs a value"}},
+        BadUsage{{"run", "sleepers", "--summary", "/no/such/folder/s.json"}, {"--summary", "does not exist"}},
+        BadUsage{{"run", "sleepers", "--trace", "/tmp"}, {"--trace", "is a folder"}}));
+
+TEST(Cli, RunPrintsTheWorkersLinesAndWritesFilesWhole)
+{
+    const std::string dir = tempDir();
+    const Output o = runCli({"run", "square-cube", "--time-scale", "0.002", "--summary", dir + "/s.json",
+                                "--trace", dir + "/t.json"});
+    EXPECT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_NE(o.out.find("cube of 5 is 125\n"), std::string::npos) << o.out;
+    EXPECT_LT(o.out.find("square of 2 is 4"), o.out.find("square of 5 is 25"));
+    EXPECT_LT(o.out.find("square of 5 is 25"), o.out.find("\ndone\n")) << "main prints after joining";
+    EXPECT_NE(o.out.find("lost events   0"), std::string::npos);
+    core::JsonValue summary;
+    core::JsonValue trace;
+    std::string error;
+    ASSERT_TRUE(core::parseJson(slurp(dir + "/s.json"), summary, error)) << error;
+    ASSERT_TRUE(core::parseJson(slurp(dir + "/t.json"), trace, error)) << error;
+    EXPECT_EQ(summary.find("workers")->asArray().size(), 2u);
+    EXPECT_EQ(summary.find("lost_events")->asNumber(), 0);
+    EXPECT_GT(trace.find("traceEvents")->asArray().size(), 20u);
+    // Nothing but the two outputs: no temporary file left behind.
+    EXPECT_EQ(std::system(("test $(ls " + dir + " | wc -l) -eq 2").c_str()), 0);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(Cli, ABadOutputPathIsRefusedBeforeTheRunAndLeavesNoFile)
+{
+    // A path under a regular file can never be written, whoever runs the test (root ignores folder modes).
+    const Output o = runCli({"run", "sleepers", "--summary", "/etc/hostname/s.json"});
+    EXPECT_EQ(o.exitCode, 2);
+    EXPECT_NE(o.err.find("is not a folder"), std::string::npos) << o.err;
+    EXPECT_TRUE(o.out.empty()) << "the run did not start";
+    if (geteuid() != 0) {
+        const std::string dir = tempDir();
+        chmod(dir.c_str(), 0500);
+        const Output ro = runCli({"run", "sleepers", "--summary", dir + "/s.json"});
+        EXPECT_EQ(ro.exitCode, 2);
+        EXPECT_NE(ro.err.find("not writable"), std::string::npos) << ro.err;
+        EXPECT_FALSE(exists(dir + "/s.json"));
+        chmod(dir.c_str(), 0700);
+        std::system(("rm -rf " + dir).c_str());
+    }
+}
+
+TEST(Cli, InterruptCancelsTheRunAndStillReports)
+{
+    Cli cli({"run", "sleepers", "--workers", "4", "--sleep", "30"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto before = std::chrono::steady_clock::now();
+    kill(cli.pid(), SIGINT);
+    const Output o = cli.finish();
+    EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::milliseconds(1000));
+    EXPECT_EQ(o.exitCode, 130);
+    EXPECT_NE(o.out.find("cancelled"), std::string::npos) << o.out;
+}
+
+TEST(Cli, WhenTheStarterDiesNoWorkerOutlivesIt)
+{
+    // Make this test the subreaper so the killed run's zombies come here and can be counted and reaped.
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    Cli cli({"run", "sleepers", "--kind", "process", "--workers", "4", "--sleep", "30"});
+    int runner = 0;
+    std::vector<int> workers;
+    for (int i = 0; i < 2000 && workers.size() < 4; ++i) {
+        const std::vector<int> kids = childrenOf(cli.pid());
+        runner = kids.empty() ? 0 : kids.front();
+        workers = runner ? childrenOf(runner) : std::vector<int>{};
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_GT(runner, 0);
+    ASSERT_EQ(workers.size(), 4u);
+    kill(cli.pid(), SIGKILL);
+    cli.finish();
+    // Within a second every process of the run is gone: reap what comes back to us meanwhile.
+    std::vector<int> left;
+    for (int i = 0; i < 1000; ++i) {
+        while (waitpid(-1, nullptr, WNOHANG) > 0) {
+        }
+        left = test::processesInGroup(runner);
+        if (left.empty())
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_TRUE(left.empty()) << left.size() << " processes of the run are still there";
+    for (const int w : workers)
+        EXPECT_NE(kill(w, 0), 0) << "worker " << w << " outlived the command that started it";
+}

@@ -1,0 +1,239 @@
+// The engine runs real threads and fork()ed processes: these tests assert what the OS reports.
+#include "test_support.hpp"
+
+#include "core/scenarios.hpp"
+
+#include <gtest/gtest.h>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+using namespace forkscope;
+using namespace forkscope::core;
+using forkscope::test::runToEnd;
+using forkscope::test::scenarioPlan;
+
+namespace {
+
+std::vector<std::string> printsOf(const std::vector<Event> &events, std::uint32_t lane)
+{
+    std::vector<std::string> out;
+    for (const Event &e : events)
+        if (e.type == EventType::Print && e.lane == lane)
+            out.push_back(e.text);
+    return out;
+}
+
+} // namespace
+
+TEST(Engine, ProcessWorkersHaveTheirOwnPids)
+{
+    const RunResult r = runToEnd(scenarioPlan("sleepers", {{"kind", "process"}, {"workers", "6"}, {"sleep", "0"}}));
+    ASSERT_EQ(r.lanes.size(), 7u);
+    const int mainPid = r.lanes[0].info.pid;
+    EXPECT_GT(mainPid, 0);
+    EXPECT_NE(mainPid, getpid()) << "main runs in the runner process, not in the client";
+    std::set<int> pids;
+    for (std::size_t i = 1; i < r.lanes.size(); ++i) {
+        const LaneOutcome &w = r.lanes[i];
+        EXPECT_EQ(w.info.kind, WorkerKind::Process);
+        EXPECT_GT(w.info.pid, 0);
+        EXPECT_NE(w.info.pid, mainPid);
+        EXPECT_NE(w.info.pid, getpid());
+        EXPECT_EQ(w.info.tid, w.info.pid) << "a single-threaded child's tid is its pid";
+        EXPECT_TRUE(w.ended);
+        EXPECT_EQ(w.exitCode, 0);
+        EXPECT_EQ(w.signal, 0);
+        pids.insert(w.info.pid);
+    }
+    EXPECT_EQ(pids.size(), 6u) << "every process worker has a distinct pid";
+}
+
+TEST(Engine, ThreadWorkersShareMainsPid)
+{
+    std::vector<Event> events;
+    const RunResult r =
+        runToEnd(scenarioPlan("sleepers", {{"kind", "thread"}, {"workers", "6"}, {"sleep", "0"}}), &events);
+    ASSERT_EQ(r.lanes.size(), 7u);
+    std::set<int> tids{r.lanes[0].info.tid};
+    for (std::size_t i = 1; i < r.lanes.size(); ++i) {
+        EXPECT_EQ(r.lanes[i].info.pid, r.lanes[0].info.pid) << "threads live in main's process";
+        tids.insert(r.lanes[i].info.tid);
+    }
+    EXPECT_EQ(tids.size(), 7u) << "each thread has its own tid, distinct from main's";
+    // The pid each worker recorded from inside itself agrees with the lane table.
+    for (const Event &e : events) {
+        if (e.type == EventType::WorkerStart)
+            EXPECT_EQ(e.value, r.lanes[e.lane].info.pid);
+    }
+}
+
+TEST(Engine, SequentialWorkersRunOnMainsThread)
+{
+    const RunResult r =
+        runToEnd(scenarioPlan("sleepers", {{"kind", "sequential"}, {"workers", "3"}, {"sleep", "0"}}));
+    for (std::size_t i = 1; i < r.lanes.size(); ++i) {
+        EXPECT_EQ(r.lanes[i].info.pid, r.lanes[0].info.pid);
+        EXPECT_EQ(r.lanes[i].info.tid, r.lanes[0].info.tid);
+        // One after another: each starts after the previous ended.
+        if (i > 1)
+            EXPECT_GE(r.lanes[i].startNs, r.lanes[i - 1].endNs);
+    }
+}
+
+class SleepersTiming : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(SleepersTiming, ParallelTakesAboutTSequentialTakesNTimesT)
+{
+    // The tutorial's 10 workers x 2 s, at time scale 0.05: T = 100 ms.
+    constexpr double kT = 0.1;
+    constexpr int kN = 10;
+    const std::string kind = GetParam();
+    const RunResult r = runToEnd(
+        scenarioPlan("sleepers", {{"kind", kind}, {"workers", "10"}, {"sleep", "2"}, {"time-scale", "0.05"}}));
+    const double wall = static_cast<double>(r.wallNs) / 1e9;
+    if (kind == "sequential") {
+        EXPECT_GE(wall, kN * kT) << "sequential sleeps add up";
+    } else { // threads and processes
+        EXPECT_GE(wall, kT);
+        EXPECT_LT(wall, 2 * kT) << kind << " workers sleep at the same time";
+    }
+    EXPECT_EQ(r.lostEvents, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, SleepersTiming, ::testing::Values("sequential", "thread", "process"));
+
+class NoJoin : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(NoJoin, MainEndsBeforeItsWorkersUnlessItJoins)
+{
+    const std::string kind = GetParam();
+    for (const bool join : {false, true}) {
+        const RunResult r = runToEnd(scenarioPlan(
+            "no-join", {{"kind", kind}, {"join", join ? "on" : "off"}, {"sleep", "1"}, {"time-scale", "0.05"}}));
+        ASSERT_GE(r.mainEndNs, 0);
+        for (std::size_t i = 1; i < r.lanes.size(); ++i) {
+            if (join) {
+                EXPECT_GE(r.mainEndNs, r.lanes[i].endNs) << "with join, main ends last";
+            } else {
+                EXPECT_LT(r.mainEndNs, r.lanes[i].endNs) << "without join, main ends first";
+            }
+            // Either way the program only exits once its workers are done (Python's exit-time join).
+            EXPECT_GE(r.wallNs, r.lanes[i].endNs);
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, NoJoin, ::testing::Values("thread", "process"));
+
+TEST(Engine, SquareCubePrintsEachWorkersLinesInOrder)
+{
+    std::vector<Event> events;
+    const RunResult r = runToEnd(scenarioPlan("square-cube", {{"time-scale", "0.002"}}), &events);
+    EXPECT_EQ(printsOf(events, 1), (std::vector<std::string>{"computing squares", "square of 2 is 4",
+                                                             "square of 3 is 9", "square of 4 is 16",
+                                                             "square of 5 is 25"}));
+    EXPECT_EQ(printsOf(events, 2), (std::vector<std::string>{"computing cubes", "cube of 2 is 8", "cube of 3 is 27",
+                                                             "cube of 4 is 64", "cube of 5 is 125"}));
+    EXPECT_EQ(printsOf(events, 0), std::vector<std::string>{"done"});
+    EXPECT_NE(r.lanes[1].info.pid, r.lanes[2].info.pid);
+    // Four sleeps of 10 ms each per worker, side by side: about 40 ms, well under both in a row (80 ms).
+    EXPECT_LT(r.wallNs, 80'000'000);
+}
+
+TEST(Engine, EveryBuiltinScenarioRunsCleanlyWithNoLostEvents)
+{
+    for (const Scenario &s : builtinScenarios()) {
+        SCOPED_TRACE(s.id);
+        const RunResult r = runToEnd(scenarioPlan(s.id, {{"time-scale", "0.01"}}));
+        EXPECT_FALSE(r.failed()) << r.error;
+        EXPECT_EQ(r.lostEvents, 0u);
+        for (const LaneOutcome &lane : r.lanes) {
+            EXPECT_TRUE(lane.started && lane.ended) << lane.info.name;
+            EXPECT_EQ(lane.exitCode, 0) << lane.info.name;
+        }
+    }
+}
+
+TEST(Engine, EventsArriveInTimeOrderAndWhole)
+{
+    Plan plan;
+    plan.scenario = "test";
+    plan.kind = "process";
+    const std::string longLine(300, 'x');
+    plan.workers.push_back(test::worker("talker", WorkerKind::Process,
+                                        {test::printStep("short"), test::printStep(longLine + "{index}")}));
+    plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}};
+    std::vector<Event> events;
+    runToEnd(plan, &events);
+    for (std::size_t i = 1; i < events.size(); ++i)
+        EXPECT_LE(events[i - 1].timeNs, events[i].timeNs);
+    EXPECT_EQ(printsOf(events, 1), (std::vector<std::string>{"short", longLine + "1"}));
+}
+
+TEST(Engine, EventsAreReadableWhileTheRunGoesOn)
+{
+    std::string error;
+    auto run = Run::start(scenarioPlan("sleepers", {{"kind", "process"}, {"workers", "3"}, {"sleep", "0.4"}}), error);
+    ASSERT_TRUE(run) << error;
+    // Long before the sleeps end, the starts and the first prints are already visible.
+    bool sawPrints = false;
+    for (int i = 0; i < 200 && !sawPrints; ++i) {
+        std::vector<Event> events = run->events();
+        int prints = 0;
+        for (const Event &e : events)
+            prints += e.type == EventType::Print;
+        sawPrints = prints >= 3;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_TRUE(sawPrints);
+    EXPECT_FALSE(run->finished());
+    run->wait();
+    EXPECT_FALSE(run->result().cancelled);
+}
+
+TEST(Engine, TwoRunsAtOnceDoNotDisturbEachOther)
+{
+    std::string error;
+    auto a = Run::start(scenarioPlan("sleepers", {{"kind", "process"}, {"workers", "5"}, {"time-scale", "0.05"}}), error);
+    ASSERT_TRUE(a) << error;
+    auto b = Run::start(scenarioPlan("square-cube", {{"kind", "thread"}, {"time-scale", "0.005"}}), error);
+    ASSERT_TRUE(b) << error;
+    a->wait();
+    b->wait();
+    const RunResult ra = a->result();
+    const RunResult rb = b->result();
+    EXPECT_NE(ra.runnerPid, rb.runnerPid);
+    EXPECT_EQ(ra.lanes.size(), 6u);
+    EXPECT_EQ(rb.lanes.size(), 3u);
+    for (const RunResult *r : {&ra, &rb}) {
+        EXPECT_FALSE(r->failed());
+        for (const LaneOutcome &lane : r->lanes)
+            EXPECT_EQ(lane.exitCode, 0);
+    }
+    for (const Event &e : b->events()) {
+        if (e.type == EventType::WorkerStart)
+            EXPECT_EQ(e.value, rb.lanes[0].info.pid) << "b's thread workers live in b's runner only";
+    }
+}
+
+TEST(Engine, AFullRingCountsEveryLostEventExactly)
+{
+    Plan plan;
+    plan.scenario = "flood";
+    plan.kind = "thread";
+    plan.ringCapacity = 16;
+    WorkerPlan w = test::worker("flood", WorkerKind::Thread, {{StepOp::ForEach, {}, 0, 1}, test::printStep("{x}")});
+    for (int i = 0; i < 5000; ++i)
+        w.items.push_back(i);
+    plan.workers.push_back(w);
+    plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}};
+    std::vector<Event> events;
+    const RunResult r = runToEnd(plan, &events);
+    std::uint64_t onLane = 0;
+    for (const Event &e : events)
+        onLane += e.lane == 1;
+    // WorkerStart + 5000 prints + WorkerEnd were recorded on the worker's lane: what did not arrive is counted.
+    EXPECT_GT(r.lostEvents, 0u) << "5000 events cannot fit a 16-slot ring drained once a millisecond";
+    EXPECT_EQ(onLane + r.lostEvents, 5002u);
+}
