@@ -19,6 +19,7 @@ using namespace forkscope::core;
 namespace {
 
 std::atomic<bool> g_interrupted{false};
+TimelineExporter g_exporter;
 
 void onInterrupt(int) { g_interrupted.store(true); }
 
@@ -93,6 +94,7 @@ struct RunArgs {
     std::map<std::string, std::string> params;
     std::string tracePath;
     std::string summaryPath;
+    std::vector<std::pair<std::string, std::string>> pictures; ///< (flag, path) for --png/--svg/--pdf
 };
 
 int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
@@ -124,6 +126,13 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
             out.tracePath = value;
         } else if (name == "summary") {
             out.summaryPath = value;
+        } else if (name == "png" || name == "svg" || name == "pdf") {
+            if (!g_exporter)
+                return usageError(arg + " needs the desktop build of forkscope (this one has no Qt)");
+            const std::string ext = "." + name;
+            if (value.size() < ext.size() || value.compare(value.size() - ext.size(), ext.size(), ext) != 0)
+                return usageError(arg + " '" + value + "': the file name must end in " + ext);
+            out.pictures.emplace_back(arg, value);
         } else if (scenario->param(name)) {
             if (out.params.count(name))
                 return usageError(arg + " is given twice");
@@ -133,16 +142,17 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
             for (const auto &p : scenario->params)
                 takes += ", --" + p.name;
             return usageError("unknown option '" + arg + "' for scenario '" + out.scenario
-                              + "' (allowed: --trace, --summary" + takes + ")");
+                              + "' (allowed: --trace, --summary, --png, --svg, --pdf" + takes + ")");
         }
     }
-    for (const auto *path : {&out.tracePath, &out.summaryPath}) {
-        if (path->empty())
-            continue;
-        const std::string flag = path == &out.tracePath ? "--trace" : "--summary";
-        if (auto problem = checkOutputPath(*path); !problem.empty())
+    std::vector<std::pair<std::string, std::string>> outputs = out.pictures;
+    if (!out.tracePath.empty())
+        outputs.emplace_back("--trace", out.tracePath);
+    if (!out.summaryPath.empty())
+        outputs.emplace_back("--summary", out.summaryPath);
+    for (const auto &[flag, path] : outputs)
+        if (auto problem = checkOutputPath(path); !problem.empty())
             return usageError(flag + ": " + problem);
-    }
     if (!out.tracePath.empty() && out.tracePath == out.summaryPath)
         return usageError("--trace and --summary name the same file");
     return kExitOk;
@@ -206,6 +216,15 @@ int runScenario(const std::vector<std::string> &args)
             std::printf("summary       %s\n", runArgs.summaryPath.c_str());
         }
     }
+    std::string title = result.scenario + " (" + result.kind + ")";
+    for (const auto &[flag, path] : runArgs.pictures) {
+        if (auto problem = g_exporter(result, events, title, path); !problem.empty()) {
+            std::fprintf(stderr, "forkscope: %s: %s\n", flag.c_str(), problem.c_str());
+            rc = kExitRunFailed;
+        } else {
+            std::printf("%-13s %s\n", flag.substr(2).c_str(), path.c_str());
+        }
+    }
     if (g_interrupted.load())
         return kExitInterrupted;
     return rc;
@@ -213,10 +232,14 @@ int runScenario(const std::vector<std::string> &args)
 
 } // namespace
 
+void setTimelineExporter(TimelineExporter exporter) { g_exporter = std::move(exporter); }
+
 std::string usageText()
 {
     std::string text =
         "Usage: forkscope                      open the desktop lab\n"
+        "       forkscope open ID [--name value ...] [--run]\n"
+        "                                      open it on a scenario with these parameters (and run it)\n"
         "       forkscope list                 list the scenarios\n"
         "       forkscope run ID [options]     run a scenario headless and print what it printed\n"
         "       forkscope --help | --version\n"
@@ -229,6 +252,8 @@ std::string usageText()
         "  --time-scale X    multiply every duration by X (0 to 100; 0.01 turns 2 s into 20 ms)\n"
         "  --trace FILE      write a Chrome trace (Perfetto UI, chrome://tracing)\n"
         "  --summary FILE    write the result as JSON\n"
+        "  --png FILE, --svg FILE, --pdf FILE\n"
+        "                    write the run's timeline as a picture for slides (1920x1080)\n"
         "\n"
         "Exit status: 0 the run completed; 1 the run could not run or an output could not be written;\n"
         "2 bad usage; 130 interrupted (Ctrl+C cancels the run and still prints its result).\n"

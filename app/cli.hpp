@@ -1,5 +1,9 @@
 #pragma once
 
+#include "core/event.hpp"
+#include "core/run.hpp"
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,6 +14,12 @@ enum ExitCode { kExitOk = 0, kExitRunFailed = 1, kExitUsage = 2, kExitInterrupte
 
 /// Runs the command line (`list`, `run`, `--help`, `--version`). `args` excludes the program name.
 int runCommandLine(const std::vector<std::string> &args);
+
+/// Writes a finished run's timeline picture to `path` (.png, .svg or .pdf); returns "" or what went wrong.
+/// The GUI build installs one (see app/main.cpp); without it --png/--svg/--pdf are refused.
+using TimelineExporter = std::function<std::string(const core::RunResult &, const std::vector<core::Event> &,
+                                                   const std::string &title, const std::string &path)>;
+void setTimelineExporter(TimelineExporter exporter);
 
 /// The usage text printed by --help.
 std::string usageText();

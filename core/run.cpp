@@ -217,7 +217,7 @@ void Run::drain(bool final)
     std::vector<Event> fresh;
     for (std::uint32_t lane = 0; lane < header.laneCount; ++lane) {
         RingHeader &ring = m_region.ring(lane);
-        const RawEvent *slots = m_region.slots(lane);
+        const RawEvent *slots = m_region.ringSlots(lane);
         const std::uint64_t head = ring.head.load(std::memory_order_acquire);
         std::uint64_t tail = m_tails[lane];
         for (; tail < head; ++tail) {

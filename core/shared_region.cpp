@@ -97,14 +97,14 @@ RingHeader &SharedRegion::ring(std::uint32_t index) const noexcept
     return *reinterpret_cast<RingHeader *>(static_cast<char *>(m_base) + ringsOffset() + ringStride() * index);
 }
 
-RawEvent *SharedRegion::slots(std::uint32_t index) const noexcept
+RawEvent *SharedRegion::ringSlots(std::uint32_t index) const noexcept
 {
     return reinterpret_cast<RawEvent *>(reinterpret_cast<char *>(&ring(index)) + sizeof(RingHeader));
 }
 
 EventWriter SharedRegion::writer(std::uint32_t laneIndex) const noexcept
 {
-    return EventWriter(&ring(laneIndex), slots(laneIndex), header().ringCapacity,
+    return EventWriter(&ring(laneIndex), ringSlots(laneIndex), header().ringCapacity,
                        static_cast<std::uint16_t>(laneIndex));
 }
 

@@ -80,8 +80,8 @@ struct alignas(64) SharedHeader {
 class EventWriter {
 public:
     EventWriter() = default;
-    EventWriter(RingHeader *ring, RawEvent *slots, std::uint32_t capacity, std::uint16_t lane) noexcept
-        : m_ring(ring), m_slots(slots), m_mask(capacity - 1), m_lane(lane),
+    EventWriter(RingHeader *ring, RawEvent *eventSlots, std::uint32_t capacity, std::uint16_t lane) noexcept
+        : m_ring(ring), m_slots(eventSlots), m_mask(capacity - 1), m_lane(lane),
           m_head(ring->head.load(std::memory_order_relaxed))
     {
     }
@@ -165,7 +165,7 @@ public:
     std::string_view planText() const noexcept;
     LaneSlot &lane(std::uint32_t index) const noexcept;
     RingHeader &ring(std::uint32_t index) const noexcept;
-    RawEvent *slots(std::uint32_t index) const noexcept;
+    RawEvent *ringSlots(std::uint32_t index) const noexcept;
     EventWriter writer(std::uint32_t lane) const noexcept;
 
     /// Wakes every thread or process sleeping on `word` (a futex in this region).

@@ -1,0 +1,189 @@
+#include "ui/exporter.hpp"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QPageLayout>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+
+namespace forkscope::ui {
+
+namespace {
+
+/// SVG and PDF are laid out at 96 pixels per inch, the screen's convention, so pixel sizes carry over.
+constexpr int kDotsPerInch = 96;
+
+void setError(QString *error, const QString &text)
+{
+    if (error)
+        *error = text;
+}
+
+QString describePath(const QString &path)
+{
+    return QStringLiteral("“%1”").arg(QDir::toNativeSeparators(path));
+}
+
+bool paintPng(const TimelineModel &model, const ExportOptions &options, QSaveFile &file)
+{
+    const QImage image = renderTimelineImage(model, options);
+    return image.save(&file, "PNG");
+}
+
+void paintSvg(const TimelineModel &model, const ExportOptions &options, const PaintOptions &paint, QSaveFile &file)
+{
+    QSvgGenerator generator;
+    generator.setOutputDevice(&file);
+    generator.setSize(options.size);
+    generator.setViewBox(QRect(QPoint(0, 0), options.size));
+    generator.setResolution(kDotsPerInch);
+    generator.setTitle(options.title.isEmpty() ? QStringLiteral("Forkscope timeline") : options.title);
+    generator.setDescription(QStringLiteral("Timeline exported by Forkscope"));
+    QPainter painter(&generator);
+    paintTimeline(painter, model, QRectF(QPointF(0, 0), QSizeF(options.size)), paint);
+}
+
+bool paintPdf(const TimelineModel &model, const ExportOptions &options, const PaintOptions &paint, QSaveFile &file)
+{
+    QPdfWriter writer(&file);
+    writer.setResolution(kDotsPerInch);
+    writer.setCreator(QStringLiteral("Forkscope"));
+    writer.setTitle(options.title.isEmpty() ? QStringLiteral("Forkscope timeline") : options.title);
+    // One page exactly the picture's size: pixels at 96 dpi are 0.75 pt.
+    const QSizeF points(options.size.width() * 72.0 / kDotsPerInch, options.size.height() * 72.0 / kDotsPerInch);
+    const QPageSize pageSize(points, QPageSize::Point, QStringLiteral("Forkscope"), QPageSize::ExactMatch);
+    const QPageLayout::Orientation orientation = QPageLayout::Portrait;
+    if (!writer.setPageLayout(QPageLayout(pageSize, orientation, QMarginsF(0, 0, 0, 0))))
+        return false;
+    QPainter painter;
+    if (!painter.begin(&writer))
+        return false;
+    // The page's device pixels may round differently from ours: map our pixels onto the page exactly.
+    const double sx = writer.width() / static_cast<double>(options.size.width());
+    const double sy = writer.height() / static_cast<double>(options.size.height());
+    painter.scale(sx, sy);
+    paintTimeline(painter, model, QRectF(QPointF(0, 0), QSizeF(options.size)), paint);
+    return painter.end();
+}
+
+} // namespace
+
+std::optional<ExportFormat> exportFormatForPath(const QString &path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("png"))
+        return ExportFormat::Png;
+    if (suffix == QLatin1String("svg"))
+        return ExportFormat::Svg;
+    if (suffix == QLatin1String("pdf"))
+        return ExportFormat::Pdf;
+    return std::nullopt;
+}
+
+ExportOptions ExportOptions::forView(const PaintOptions &view, QSize size)
+{
+    ExportOptions options;
+    options.size = size;
+    options.title = view.title;
+    options.window = view.window;
+    options.firstRow = view.firstRow;
+    options.rowCount = view.rowCount;
+    options.legend = true;
+    options.dark = view.theme.background.lightness() < 128;
+    return options;
+}
+
+PaintOptions exportPaintOptions(const TimelineModel &model, const ExportOptions &options)
+{
+    PaintOptions paint;
+    paint.theme = options.dark ? Theme::dark() : Theme::light();
+    paint.window = options.window.value_or(fitWindow(model));
+    paint.firstRow = options.firstRow;
+    paint.rowCount = options.rowCount;
+    paint.title = options.title;
+    paint.legend = options.legend;
+    paint.showNow = model.live();
+    paint.fontPixelSize = options.fontPixelSize;
+    paint.minLaneHeight = 18;
+    paint.maxLaneHeight = 64;
+    return paint;
+}
+
+QImage renderTimelineImage(const TimelineModel &model, const ExportOptions &options)
+{
+    const int scale = std::clamp(options.scale, 1, 3);
+    // Physical pixels are size × scale; painting stays in logical pixels, so text and lines get sharper
+    // rather than smaller.
+    QImage image(options.size * scale, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(scale);
+    const PaintOptions paint = exportPaintOptions(model, options);
+    image.fill(paint.theme.background);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::TextAntialiasing, true);
+    paintTimeline(painter, model, QRectF(QPointF(0, 0), QSizeF(options.size)), paint);
+    painter.end();
+    return image;
+}
+
+bool exportTimeline(const TimelineModel &model, const QString &path, const ExportOptions &options, QString *error)
+{
+    const std::optional<ExportFormat> format = exportFormatForPath(path);
+    if (!format) {
+        const QString suffix = QFileInfo(path).suffix();
+        setError(error, suffix.isEmpty()
+                            ? QStringLiteral("Cannot export to %1: the name has no extension; use .png, .svg or .pdf.")
+                                  .arg(describePath(path))
+                            : QStringLiteral("Cannot export to %1: unknown extension “.%2”; use .png, .svg or .pdf.")
+                                  .arg(describePath(path), suffix));
+        return false;
+    }
+    if (options.size.width() < 16 || options.size.height() < 16 || options.size.width() > 16384
+        || options.size.height() > 16384) {
+        setError(error, QStringLiteral("Cannot export a %1×%2 picture: the size must be between 16 and 16384 pixels.")
+                            .arg(options.size.width())
+                            .arg(options.size.height()));
+        return false;
+    }
+    if (options.scale < 1 || options.scale > 3) {
+        setError(error, QStringLiteral("Cannot export at scale %1: use 1, 2 or 3.").arg(options.scale));
+        return false;
+    }
+    const QFileInfo info(path);
+    if (info.isDir()) {
+        setError(error, QStringLiteral("Cannot export to %1: it is a folder.").arg(describePath(path)));
+        return false;
+    }
+    if (!info.absoluteDir().exists()) {
+        setError(error, QStringLiteral("Cannot export to %1: the folder %2 does not exist.")
+                            .arg(describePath(path), describePath(info.absolutePath())));
+        return false;
+    }
+
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        setError(error, QStringLiteral("Cannot write %1: %2.").arg(describePath(path), file.errorString()));
+        return false;
+    }
+    const PaintOptions paint = exportPaintOptions(model, options);
+    bool painted = true;
+    switch (*format) {
+    case ExportFormat::Png: painted = paintPng(model, options, file); break;
+    case ExportFormat::Svg: paintSvg(model, options, paint, file); break;
+    case ExportFormat::Pdf: painted = paintPdf(model, options, paint, file); break;
+    }
+    if (!painted) {
+        file.cancelWriting();
+        setError(error, QStringLiteral("Cannot write %1: the picture could not be encoded.").arg(describePath(path)));
+        return false;
+    }
+    if (!file.commit()) {
+        setError(error, QStringLiteral("Cannot write %1: %2.").arg(describePath(path), file.errorString()));
+        return false;
+    }
+    return true;
+}
+
+} // namespace forkscope::ui

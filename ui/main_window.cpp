@@ -1,0 +1,576 @@
+#include "ui/main_window.hpp"
+
+#include "core/trace_export.hpp"
+#include "ui/code_highlighter.hpp"
+#include "ui/exporter.hpp"
+#include "ui/timeline_widget.hpp"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTextEdit>
+#include <QToolBar>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace forkscope::ui {
+
+namespace {
+
+constexpr int kScenarioRole = Qt::UserRole + 1;
+
+QString fromStd(const std::string &s) { return QString::fromStdString(s); }
+
+QString seconds(std::int64_t ns) { return QStringLiteral("%1 s").arg(static_cast<double>(ns) / 1e9, 0, 'f', 3); }
+
+QString loadResource(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return QObject::tr("# (the code for this scenario is missing: %1)").arg(path);
+    return QString::fromUtf8(file.readAll());
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+{
+    setWindowTitle(tr("Forkscope"));
+    m_timeline = new TimelineWidget(this);
+    m_timeline->setModel(&m_controller.model());
+    m_timeline->setToolTip(QString()); // per-event tooltips come from the widget itself
+    setCentralWidget(m_timeline);
+
+    buildDocks();
+    buildActions();
+    fillBrowser();
+
+    m_stateLabel = new QLabel(tr("Ready"));
+    m_elapsedLabel = new QLabel;
+    m_workersLabel = new QLabel;
+    m_lostLabel = new QLabel;
+    for (QLabel *label : {m_stateLabel, m_elapsedLabel, m_workersLabel, m_lostLabel})
+        statusBar()->addPermanentWidget(label);
+    m_statusTimer.setInterval(100);
+    connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
+
+    connect(&m_controller, &RunController::started, this, &MainWindow::onStarted);
+    connect(&m_controller, &RunController::updated, this, &MainWindow::onUpdated);
+    connect(&m_controller, &RunController::finished, this, &MainWindow::onFinished);
+
+    loadSettings();
+    if (!m_scenario)
+        selectScenario(fromStd(core::builtinScenarios().front().id));
+    updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildDocks()
+{
+    // Left: scenarios grouped by lesson, what to look for, and the scenario's parameters.
+    auto *left = new QWidget;
+    auto *leftLayout = new QVBoxLayout(left);
+    m_browser = new QTreeWidget;
+    m_browser->setHeaderHidden(true);
+    m_browser->setToolTip(tr("Pick a scenario; each comes from a classic Python tutorial lesson."));
+    leftLayout->addWidget(m_browser, 2);
+    m_lookFor = new QLabel;
+    m_lookFor->setWordWrap(true);
+    m_lookFor->setTextFormat(Qt::RichText);
+    leftLayout->addWidget(m_lookFor);
+    m_paramsBox = new QWidget;
+    m_paramsForm = new QFormLayout(m_paramsBox);
+    m_paramsForm->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_paramsBox);
+    auto *runButton = new QPushButton(tr("Run"));
+    runButton->setToolTip(tr("Run the scenario with these parameters (Ctrl+R)"));
+    connect(runButton, &QPushButton::clicked, this, &MainWindow::runScenario);
+    leftLayout->addWidget(runButton);
+    auto *leftDock = new QDockWidget(tr("Scenarios"), this);
+    leftDock->setObjectName(QStringLiteral("scenarios"));
+    leftDock->setWidget(left);
+    addDockWidget(Qt::LeftDockWidgetArea, leftDock);
+    connect(m_browser, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
+        if (!item)
+            return;
+        const QString id = item->data(0, kScenarioRole).toString();
+        if (const core::Scenario *s = core::findScenario(id.toStdString()))
+            showScenario(*s);
+    });
+
+    // Right: the tutorial's Python and what the runner actually executes.
+    m_codeTabs = new QTabWidget;
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    m_python = new QPlainTextEdit;
+    m_plan = new QPlainTextEdit;
+    for (QPlainTextEdit *edit : {m_python, m_plan}) {
+        edit->setReadOnly(true);
+        edit->setFont(mono);
+        edit->setLineWrapMode(QPlainTextEdit::NoWrap);
+    }
+    m_codeTabs->addTab(m_python, tr("Python (tutorial)"));
+    m_codeTabs->addTab(m_plan, tr("What runs (C++)"));
+    auto *codeDock = new QDockWidget(tr("Code"), this);
+    codeDock->setObjectName(QStringLiteral("code"));
+    codeDock->setWidget(m_codeTabs);
+    addDockWidget(Qt::RightDockWidgetArea, codeDock);
+
+    // Bottom: the lines the workers printed, in the order they printed them, coloured per worker.
+    m_console = new QTextEdit;
+    m_console->setReadOnly(true);
+    m_console->setFont(mono);
+    m_console->setToolTip(tr("What the workers printed, in the order it happened"));
+    auto *consoleDock = new QDockWidget(tr("Console"), this);
+    consoleDock->setObjectName(QStringLiteral("console"));
+    consoleDock->setWidget(m_console);
+    addDockWidget(Qt::BottomDockWidgetArea, consoleDock);
+}
+
+void MainWindow::buildActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_exportAction = file->addAction(tr("&Export Timeline..."), this, &MainWindow::exportTimeline);
+    m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
+    m_exportAction->setToolTip(tr("Save the timeline as PNG, SVG or PDF for slides (Ctrl+E)"));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    m_runAction = run->addAction(tr("&Run"), this, &MainWindow::runScenario);
+    m_runAction->setShortcut(QKeySequence(tr("Ctrl+R")));
+    m_runAction->setToolTip(tr("Run the selected scenario (Ctrl+R)"));
+    m_stopAction = run->addAction(tr("&Stop"), &m_controller, &RunController::stop);
+    m_stopAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_stopAction->setToolTip(tr("Stop the run: every worker is stopped at once (Esc)"));
+    m_stopAction->setEnabled(false);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *fit = view->addAction(tr("&Fit All"), m_timeline, &TimelineWidget::fitAll);
+    fit->setShortcut(QKeySequence(tr("Ctrl+0")));
+    view->addAction(tr("Zoom &In"), m_timeline, &TimelineWidget::zoomIn)->setShortcut(QKeySequence::ZoomIn);
+    view->addAction(tr("Zoom &Out"), m_timeline, &TimelineWidget::zoomOut)->setShortcut(QKeySequence::ZoomOut);
+    view->addSeparator();
+    m_darkAction = view->addAction(tr("&Dark Theme"));
+    m_darkAction->setCheckable(true);
+    connect(m_darkAction, &QAction::toggled, this, &MainWindow::applyTheme);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Forkscope"), this, [this] {
+        QMessageBox::about(this, tr("About Forkscope"),
+                           tr("<b>Forkscope</b> runs real threads and forked processes and draws what they "
+                              "do. Every bar on the timeline is something a real worker did."));
+    });
+
+    QToolBar *bar = addToolBar(tr("Run"));
+    bar->setObjectName(QStringLiteral("runToolbar"));
+    bar->addAction(m_runAction);
+    bar->addAction(m_stopAction);
+    bar->addSeparator();
+    bar->addAction(fit);
+    bar->addAction(m_exportAction);
+}
+
+void MainWindow::fillBrowser()
+{
+    QMap<QString, QTreeWidgetItem *> lessons;
+    for (const core::Scenario &s : core::builtinScenarios()) {
+        const QString lesson = fromStd(s.lesson);
+        QTreeWidgetItem *group = lessons.value(lesson);
+        if (!group) {
+            group = new QTreeWidgetItem(m_browser, {lesson});
+            group->setFlags(Qt::ItemIsEnabled);
+            group->setExpanded(true);
+            lessons.insert(lesson, group);
+        }
+        auto *item = new QTreeWidgetItem(group, {fromStd(s.title)});
+        item->setData(0, kScenarioRole, fromStd(s.id));
+        item->setToolTip(0, fromStd(s.summary));
+    }
+}
+
+bool MainWindow::selectScenario(const QString &id)
+{
+    for (QTreeWidgetItemIterator it(m_browser); *it; ++it) {
+        if ((*it)->data(0, kScenarioRole).toString() == id) {
+            m_browser->setCurrentItem(*it);
+            return true;
+        }
+    }
+    return false;
+}
+
+void MainWindow::showScenario(const core::Scenario &scenario)
+{
+    m_scenario = &scenario;
+    m_lookFor->setText(tr("<b>%1</b><br>%2").arg(fromStd(scenario.title).toHtmlEscaped(),
+                                                  fromStd(scenario.lookFor).toHtmlEscaped()));
+    rebuildParameters(scenario);
+    m_python->setPlainText(loadResource(QStringLiteral(":/scenarios/") + fromStd(scenario.codeFile)));
+    new CodeHighlighter(m_python->document(), CodeHighlighter::Language::Python, m_dark);
+    core::Plan plan;
+    core::ParamSet values;
+    std::string error;
+    if (core::buildPlan(scenario, {}, plan, values, error))
+        m_plan->setPlainText(describePlan(plan));
+    new CodeHighlighter(m_plan->document(), CodeHighlighter::Language::Cpp, m_dark);
+}
+
+void MainWindow::rebuildParameters(const core::Scenario &scenario)
+{
+    while (m_paramsForm->rowCount() > 0)
+        m_paramsForm->removeRow(0);
+    m_paramEditors.clear();
+    for (const core::ParamSpec &spec : scenario.params) {
+        QWidget *editor = nullptr;
+        const QString def = fromStd(spec.defaultValue);
+        switch (spec.type) {
+        case core::ParamSpec::Type::Choice: {
+            auto *combo = new QComboBox;
+            for (const std::string &c : spec.choices)
+                combo->addItem(fromStd(c));
+            combo->setCurrentText(def);
+            editor = combo;
+            break;
+        }
+        case core::ParamSpec::Type::Integer: {
+            // Spin boxes refuse what is out of range as it is typed.
+            auto *spin = new QSpinBox;
+            spin->setRange(static_cast<int>(spec.min), static_cast<int>(spec.max));
+            spin->setValue(def.toInt());
+            editor = spin;
+            break;
+        }
+        case core::ParamSpec::Type::Number: {
+            auto *spin = new QDoubleSpinBox;
+            spin->setDecimals(spec.name == "time-scale" ? 4 : 2);
+            spin->setRange(spec.min, spec.max);
+            spin->setSingleStep(spec.name == "time-scale" ? 0.1 : 0.5);
+            spin->setValue(def.toDouble());
+            editor = spin;
+            break;
+        }
+        }
+        editor->setToolTip(fromStd(spec.help + " (" + spec.allowed() + ")"));
+        editor->setObjectName(fromStd(spec.name));
+        m_paramsForm->addRow(fromStd(spec.name), editor);
+        m_paramEditors.insert(fromStd(spec.name), editor);
+    }
+}
+
+bool MainWindow::setParameter(const QString &name, const QString &value)
+{
+    QWidget *editor = m_paramEditors.value(name);
+    if (auto *combo = qobject_cast<QComboBox *>(editor)) {
+        const int index = combo->findText(value);
+        if (index < 0)
+            return false;
+        combo->setCurrentIndex(index);
+        return true;
+    }
+    bool ok = false;
+    if (auto *spin = qobject_cast<QSpinBox *>(editor)) {
+        const int v = value.toInt(&ok);
+        if (!ok || v < spin->minimum() || v > spin->maximum())
+            return false;
+        spin->setValue(v);
+        return true;
+    }
+    if (auto *spin = qobject_cast<QDoubleSpinBox *>(editor)) {
+        const double v = value.toDouble(&ok);
+        if (!ok || v < spin->minimum() || v > spin->maximum())
+            return false;
+        spin->setValue(v);
+        return true;
+    }
+    return false;
+}
+
+std::map<std::string, std::string> MainWindow::parameterValues() const
+{
+    std::map<std::string, std::string> values;
+    for (auto it = m_paramEditors.begin(); it != m_paramEditors.end(); ++it) {
+        QString text;
+        if (auto *combo = qobject_cast<QComboBox *>(it.value()))
+            text = combo->currentText();
+        else if (auto *spin = qobject_cast<QSpinBox *>(it.value()))
+            text = QString::number(spin->value());
+        else if (auto *dspin = qobject_cast<QDoubleSpinBox *>(it.value()))
+            text = QString::number(dspin->value(), 'g', 10);
+        values[it.key().toStdString()] = text.toStdString();
+    }
+    return values;
+}
+
+bool MainWindow::runScenario()
+{
+    if (!m_scenario || m_controller.running())
+        return false;
+    core::Plan plan;
+    core::ParamSet values;
+    std::string error;
+    if (!core::buildPlan(*m_scenario, parameterValues(), plan, values, error)) {
+        QMessageBox::warning(this, tr("Cannot run"), fromStd(error));
+        return false;
+    }
+    m_plan->setPlainText(describePlan(plan));
+    QString why;
+    const QString title = tr("%1 — %2").arg(fromStd(m_scenario->id), fromStd(plan.kind));
+    if (!m_controller.start(plan, title, &why)) {
+        QMessageBox::critical(this, tr("Cannot run"), why);
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::onStarted()
+{
+    m_console->clear();
+    m_timeline->setModel(&m_controller.model());
+    m_timeline->setTitle(fromStd(m_controller.model().title()));
+    m_timeline->setFollowing(true);
+    m_runAction->setEnabled(false);
+    m_stopAction->setEnabled(true);
+    m_stateLabel->setText(tr("Running"));
+    m_statusTimer.start();
+}
+
+QColor MainWindow::laneColour(std::uint32_t lane) const
+{
+    // Okabe-Ito hues, darker on light backgrounds so the text stays readable.
+    static const QColor light[] = {QColor(0x33, 0x33, 0x33), QColor(0x00, 0x5A, 0x9C), QColor(0xA0, 0x50, 0x00),
+                                   QColor(0x00, 0x7A, 0x55), QColor(0x9B, 0x30, 0x78), QColor(0x8A, 0x6D, 0x00),
+                                   QColor(0xB3, 0x3C, 0x00), QColor(0x2F, 0x6E, 0xA0)};
+    static const QColor dark[] = {QColor(0xEE, 0xEE, 0xEE), QColor(0x56, 0xB4, 0xE9), QColor(0xE6, 0x9F, 0x00),
+                                  QColor(0x00, 0x9E, 0x73), QColor(0xCC, 0x79, 0xA7), QColor(0xF0, 0xE4, 0x42),
+                                  QColor(0xD5, 0x5E, 0x00), QColor(0x90, 0xC8, 0xF0)};
+    return (m_dark ? dark : light)[lane == 0 ? 0 : 1 + (lane - 1) % 7];
+}
+
+void MainWindow::onUpdated(const QVector<PrintedLine> &lines)
+{
+    m_timeline->modelUpdated();
+    if (lines.isEmpty())
+        return;
+    const TimelineModel &model = m_controller.model();
+    QString html;
+    for (const PrintedLine &line : lines) {
+        const QString who = line.lane < model.laneCount() ? fromStd(model.lane(line.lane).info.name) : QString();
+        html += QStringLiteral("<span style=\"color:%1\">[%2 %3] %4</span><br>")
+                    .arg(laneColour(line.lane).name(), seconds(line.timeNs), who.toHtmlEscaped(),
+                         line.text.toHtmlEscaped());
+    }
+    html.chop(4);
+    m_console->append(html);
+}
+
+void MainWindow::onFinished(const core::RunResult &result)
+{
+    m_timeline->modelUpdated();
+    m_runAction->setEnabled(true);
+    m_stopAction->setEnabled(false);
+    m_statusTimer.stop();
+    QString state = result.cancelled ? tr("Stopped") : tr("Finished");
+    if (result.failed())
+        state = tr("Failed: %1").arg(fromStd(result.error));
+    m_stateLabel->setText(state);
+    int crashed = 0;
+    for (std::size_t i = 1; i < result.lanes.size(); ++i)
+        crashed += result.lanes[i].signal != 0 && !result.lanes[i].cancelled;
+    QString summary = tr("%1 in %2").arg(state, seconds(result.wallNs));
+    if (crashed)
+        summary += tr(", %n worker(s) killed by a signal", nullptr, crashed);
+    statusBar()->showMessage(summary, 10000);
+    updateStatus();
+}
+
+void MainWindow::updateStatus()
+{
+    m_elapsedLabel->setText(tr("Elapsed %1").arg(seconds(m_controller.elapsedNs())));
+    m_workersLabel->setText(tr("Workers running: %1").arg(m_controller.liveWorkers()));
+    const auto lost = m_controller.lostEvents();
+    m_lostLabel->setText(tr("Lost events: %1").arg(lost));
+    m_lostLabel->setStyleSheet(lost ? QStringLiteral("color: #D55E00; font-weight: bold") : QString());
+}
+
+void MainWindow::exportTimeline()
+{
+    if (m_controller.model().laneCount() == 0) {
+        QMessageBox::information(this, tr("Export"), tr("Run a scenario first: there is no timeline to export."));
+        return;
+    }
+    // A small dialog: size preset, scale, whole run or the current view; then the file name.
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Export Timeline"));
+    auto *form = new QFormLayout(&dialog);
+    auto *size = new QComboBox;
+    size->addItem(tr("1920 × 1080 (16:9)"), QSize(kExportSizeWide));
+    size->addItem(tr("1600 × 1200 (4:3)"), QSize(kExportSizeClassic));
+    auto *scale = new QComboBox;
+    scale->addItems({QStringLiteral("1×"), QStringLiteral("2×"), QStringLiteral("3×")});
+    scale->setToolTip(tr("PNG only: pixels per point"));
+    auto *what = new QComboBox;
+    what->addItem(tr("The whole run"));
+    what->addItem(tr("What is in view now"));
+    form->addRow(tr("Size"), size);
+    form->addRow(tr("PNG scale"), scale);
+    form->addRow(tr("Show"), what);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+
+    const QString suggested = QDir(m_exportFolder.isEmpty() ? QDir::homePath() : m_exportFolder)
+                                  .filePath(QStringLiteral("forkscope-%1.png").arg(fromStd(m_scenario ? m_scenario->id : "run")));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Timeline"), suggested,
+                                                      tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    ExportOptions options = what->currentIndex() == 1 ? ExportOptions::forView(m_timeline->paintOptions())
+                                                      : ExportOptions{};
+    options.size = size->currentData().toSize();
+    options.scale = scale->currentIndex() + 1;
+    options.title = fromStd(m_controller.model().title());
+    options.dark = m_dark;
+    QString error;
+    if (!ui::exportTimeline(m_controller.model(), path, options, &error)) {
+        QMessageBox::critical(this, tr("Export failed"), error);
+        return;
+    }
+    m_exportFolder = QFileInfo(path).absolutePath();
+    statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 8000);
+}
+
+void MainWindow::applyTheme(bool dark)
+{
+    m_dark = dark;
+    m_timeline->setTheme(dark ? Theme::dark() : Theme::light());
+    if (m_scenario)
+        showScenario(*m_scenario);
+}
+
+QString MainWindow::describePlan(const core::Plan &plan) const
+{
+    // The plan the runner interprets, written as the C++ it amounts to.
+    QString out = QStringLiteral("// forkscope-runner executes this plan (time scale %1)\n").arg(plan.timeScale);
+    const auto steps = [&](const std::vector<core::Step> &list, const QString &indent) {
+        QString text;
+        int loopLeft = 0;
+        for (const core::Step &s : list) {
+            const QString in = loopLeft > 0 ? indent + QStringLiteral("    ") : indent;
+            switch (s.op) {
+            case core::StepOp::Print:
+                text += in + QStringLiteral("print(\"%1\");\n").arg(fromStd(s.text));
+                break;
+            case core::StepOp::Sleep:
+                text += in + QStringLiteral("sleep_for(%1s);  // futex wait, wakes on Stop\n").arg(s.seconds);
+                break;
+            case core::StepOp::Compute:
+                text += in + QStringLiteral("compute_for(%1s);\n").arg(s.seconds);
+                break;
+            case core::StepOp::ForEach:
+                text += in + QStringLiteral("for (auto x : items) {\n");
+                loopLeft = static_cast<int>(s.count) + 1;
+                break;
+            case core::StepOp::Power:
+                text += in + QStringLiteral("r = pow(x, %1);\n").arg(s.count);
+                break;
+            case core::StepOp::Crash:
+                text += in + QStringLiteral("raise(%1);\n").arg(fromStd(core::signalName(static_cast<int>(s.count))));
+                break;
+            case core::StepOp::Exit:
+                text += in + QStringLiteral("_exit(%1);\n").arg(s.count);
+                break;
+            case core::StepOp::Start:
+                text += in + QStringLiteral("for (auto &w : workers) w.start();  // %1\n").arg(fromStd(plan.kind));
+                break;
+            case core::StepOp::Join:
+                text += in + QStringLiteral("for (auto &w : workers) w.join();\n");
+                break;
+            }
+            if (loopLeft > 0 && --loopLeft == 0)
+                text += indent + QStringLiteral("}\n");
+        }
+        return text;
+    };
+    if (!plan.workers.empty()) {
+        const core::WorkerPlan &w = plan.workers.front();
+        QString kind = fromStd(std::string(core::workerKindName(w.kind)));
+        out += QStringLiteral("\n// each of %1 workers (%2)\nvoid %3() {\n")
+                   .arg(plan.workers.size())
+                   .arg(kind, plan.workers.size() == 1 ? QStringLiteral("worker") : QStringLiteral("work"));
+        out += steps(w.steps, QStringLiteral("    "));
+        out += QStringLiteral("}\n");
+        if (plan.workers.size() > 1 && plan.workers[1].steps.size() != w.steps.size())
+            out += QStringLiteral("// (the other workers differ: see the Python)\n");
+    }
+    out += QStringLiteral("\nint main() {\n") + steps(plan.main, QStringLiteral("    "))
+           + QStringLiteral("}   // then wait for every worker still running, as Python does at exit\n");
+    return out;
+}
+
+void MainWindow::loadSettings()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_exportFolder = settings.value(QStringLiteral("export/folder")).toString();
+    m_darkAction->setChecked(settings.value(QStringLiteral("view/dark"), false).toBool());
+    const QString last = settings.value(QStringLiteral("scenario/last")).toString();
+    if (!last.isEmpty() && selectScenario(last)) {
+        settings.beginGroup(QStringLiteral("params/") + last);
+        for (const QString &key : settings.childKeys())
+            setParameter(key, settings.value(key).toString());
+        settings.endGroup();
+    }
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("export/folder"), m_exportFolder);
+    settings.setValue(QStringLiteral("view/dark"), m_dark);
+    if (m_scenario) {
+        const QString id = fromStd(m_scenario->id);
+        settings.setValue(QStringLiteral("scenario/last"), id);
+        settings.beginGroup(QStringLiteral("params/") + id);
+        for (const auto &[name, value] : parameterValues())
+            settings.setValue(fromStd(name), fromStd(value));
+        settings.endGroup();
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_controller.stop(); // the run's processes end with it; ~Run reaps them
+    saveSettings();
+    event->accept();
+}
+
+} // namespace forkscope::ui

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "core/scenarios.hpp"
+#include "ui/run_controller.hpp"
+
+#include <QMainWindow>
+#include <QMap>
+
+class QAction;
+class QComboBox;
+class QFormLayout;
+class QLabel;
+class QPlainTextEdit;
+class QTabWidget;
+class QTextEdit;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace forkscope::ui {
+
+class TimelineWidget;
+
+/// The lab's window: scenario browser and parameters (left), the live timeline (centre), the code pane
+/// (right) and the console (bottom). Runs happen in forkscope-runner processes driven by a RunController,
+/// so the window never blocks; Stop (Esc) works at any time.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Selects a scenario by id (false if unknown).
+    bool selectScenario(const QString &id);
+    /// Sets a parameter's editor to `value` (false if the scenario has no such parameter or it is invalid).
+    bool setParameter(const QString &name, const QString &value);
+    /// Starts the selected scenario with the parameters shown.
+    bool runScenario();
+    RunController &controller() { return m_controller; }
+    TimelineWidget *timeline() const { return m_timeline; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildActions();
+    void buildDocks();
+    void fillBrowser();
+    void showScenario(const core::Scenario &scenario);
+    void rebuildParameters(const core::Scenario &scenario);
+    std::map<std::string, std::string> parameterValues() const;
+    void onStarted();
+    void onUpdated(const QVector<PrintedLine> &lines);
+    void onFinished(const core::RunResult &result);
+    void updateStatus();
+    void exportTimeline();
+    void applyTheme(bool dark);
+    void loadSettings();
+    void saveSettings() const;
+    QString describePlan(const core::Plan &plan) const;
+    QColor laneColour(std::uint32_t lane) const;
+
+    const core::Scenario *m_scenario = nullptr;
+    RunController m_controller;
+    TimelineWidget *m_timeline = nullptr;
+    QTreeWidget *m_browser = nullptr;
+    QLabel *m_lookFor = nullptr;
+    QWidget *m_paramsBox = nullptr;
+    QFormLayout *m_paramsForm = nullptr;
+    QMap<QString, QWidget *> m_paramEditors;
+    QTabWidget *m_codeTabs = nullptr;
+    QPlainTextEdit *m_python = nullptr;
+    QPlainTextEdit *m_plan = nullptr;
+    QTextEdit *m_console = nullptr;
+    QLabel *m_stateLabel = nullptr;
+    QLabel *m_elapsedLabel = nullptr;
+    QLabel *m_workersLabel = nullptr;
+    QLabel *m_lostLabel = nullptr;
+    QAction *m_runAction = nullptr;
+    QAction *m_stopAction = nullptr;
+    QAction *m_exportAction = nullptr;
+    QAction *m_darkAction = nullptr;
+    QTimer m_statusTimer;
+    QString m_exportFolder;
+    bool m_dark = false;
+};
+
+} // namespace forkscope::ui

@@ -1,0 +1,79 @@
+#include "ui/run_controller.hpp"
+
+namespace forkscope::ui {
+
+RunController::RunController(QObject *parent) : QObject(parent)
+{
+    m_timer.setInterval(16); // ~60 refreshes a second: the timeline is never more than a frame behind
+    connect(&m_timer, &QTimer::timeout, this, &RunController::poll);
+}
+
+RunController::~RunController() = default; // ~Run cancels a run still going and reaps it
+
+bool RunController::start(const core::Plan &plan, const QString &title, QString *error)
+{
+    if (m_run) {
+        if (error)
+            *error = tr("A run is already in progress.");
+        return false;
+    }
+    std::string why;
+    m_run = core::Run::start(plan, why);
+    if (!m_run) {
+        if (error)
+            *error = QString::fromStdString(why);
+        return false;
+    }
+    m_model.reset(m_run->lanes());
+    m_model.setTitle(title.toStdString());
+    m_result = {};
+    m_seen = 0;
+    m_liveWorkers = 0;
+    m_timer.start();
+    emit started();
+    return true;
+}
+
+void RunController::stop()
+{
+    if (m_run)
+        m_run->cancel();
+}
+
+std::int64_t RunController::elapsedNs() const { return m_run ? m_run->elapsedNs() : m_result.wallNs; }
+
+std::uint64_t RunController::lostEvents() const { return m_run ? m_run->lostEvents() : m_result.lostEvents; }
+
+void RunController::poll()
+{
+    if (!m_run)
+        return;
+    const bool done = m_run->finished();
+    m_batch.clear();
+    m_seen = m_run->copyEvents(m_seen, m_batch);
+    QVector<PrintedLine> lines;
+    for (const core::Event &e : m_batch) {
+        if (e.type == core::EventType::Print)
+            lines.push_back({e.timeNs, e.lane, QString::fromStdString(e.text)});
+        if (e.lane != 0 && e.type == core::EventType::WorkerStart)
+            ++m_liveWorkers;
+        if (e.lane != 0 && e.type == core::EventType::WorkerEnd)
+            --m_liveWorkers;
+    }
+    if (!m_batch.empty()) {
+        m_model.setLanes(m_run->lanes()); // pids and tids become known as workers start
+        m_model.appendEvents(m_batch);
+    }
+    m_model.setNow(m_run->elapsedNs());
+    emit updated(lines);
+    if (!done)
+        return;
+    m_timer.stop();
+    m_result = m_run->result();
+    m_model.finish(m_result);
+    m_run.reset();
+    m_liveWorkers = 0;
+    emit finished(m_result);
+}
+
+} // namespace forkscope::ui

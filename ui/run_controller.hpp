@@ -1,0 +1,65 @@
+#pragma once
+
+#include "core/plan.hpp"
+#include "core/run.hpp"
+#include "ui/timeline_model.hpp"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <QVector>
+
+#include <memory>
+
+namespace forkscope::ui {
+
+/// A printed line for the console pane.
+struct PrintedLine {
+    std::int64_t timeNs = 0;
+    std::uint32_t lane = 0;
+    QString text;
+};
+
+/// Drives one core::Run from the GUI thread: starts it, drains its event stream on a 60 Hz timer into a
+/// TimelineModel (one batch per tick, never one signal per event), and reports the end. The run itself
+/// happens in the forkscope-runner process, so nothing here blocks.
+class RunController : public QObject {
+    Q_OBJECT
+public:
+    explicit RunController(QObject *parent = nullptr);
+    ~RunController() override;
+
+    /// Starts `plan`; false with `error` set if it cannot start (or a run is already going).
+    bool start(const core::Plan &plan, const QString &title, QString *error);
+    /// Cancels the run in progress (no-op when idle). The end is reported through finished().
+    void stop();
+    bool running() const { return m_run != nullptr; }
+
+    const TimelineModel &model() const { return m_model; }
+    const core::RunResult &lastResult() const { return m_result; }
+    /// Live figures for the status bar.
+    std::int64_t elapsedNs() const;
+    int liveWorkers() const { return m_liveWorkers; }
+    std::uint64_t lostEvents() const;
+
+signals:
+    void started();
+    /// New events reached the model this tick; `lines` are the prints among them, in order.
+    void updated(const QVector<forkscope::ui::PrintedLine> &lines);
+    void finished(const forkscope::core::RunResult &result);
+
+private:
+    void poll();
+
+    std::unique_ptr<core::Run> m_run;
+    TimelineModel m_model;
+    core::RunResult m_result;
+    QTimer m_timer;
+    std::size_t m_seen = 0;
+    std::vector<core::Event> m_batch;
+    int m_liveWorkers = 0;
+};
+
+} // namespace forkscope::ui
+
+Q_DECLARE_METATYPE(forkscope::core::RunResult)

@@ -1,0 +1,380 @@
+#include "ui/timeline_model.hpp"
+
+#include "core/trace_export.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace forkscope::ui {
+
+using core::Event;
+using core::EventType;
+using core::WorkerKind;
+
+const char *barStateName(BarState state) noexcept
+{
+    switch (state) {
+    case BarState::Computing: return "computing";
+    case BarState::Sleeping: return "sleeping";
+    case BarState::JoinWait: return "join wait";
+    case BarState::LockWait: return "lock wait";
+    case BarState::LockHold: return "lock hold";
+    case BarState::QueueBlocked: return "queue blocked";
+    }
+    return "?";
+}
+
+std::size_t Lane::firstIndex(std::int64_t t) const noexcept
+{
+    // m_maxEnd is non-decreasing, and the first i with m_maxEnd[i] >= t is the first bar ending at or after t.
+    return static_cast<std::size_t>(std::lower_bound(m_maxEnd.begin(), m_maxEnd.end(), t) - m_maxEnd.begin());
+}
+
+std::size_t Lane::lastIndex(std::int64_t t) const noexcept
+{
+    const auto it = std::upper_bound(bars.begin(), bars.end(), t,
+                                     [](std::int64_t time, const Bar &bar) { return time < bar.begin; });
+    return static_cast<std::size_t>(it - bars.begin());
+}
+
+std::size_t Lane::firstMarker(std::int64_t from) const noexcept
+{
+    const auto it = std::lower_bound(markers.begin(), markers.end(), from,
+                                     [](const Marker &m, std::int64_t time) { return m.time < time; });
+    return static_cast<std::size_t>(it - markers.begin());
+}
+
+std::size_t Lane::lastMarker(std::int64_t to) const noexcept
+{
+    const auto it = std::upper_bound(markers.begin(), markers.end(), to,
+                                     [](std::int64_t time, const Marker &m) { return time < m.time; });
+    return static_cast<std::size_t>(it - markers.begin());
+}
+
+std::vector<LodItem> levelOfDetail(const Lane &lane, std::int64_t from, std::int64_t to, double nsPerPixel,
+                                   std::int64_t now, double minPixels)
+{
+    std::vector<LodItem> out;
+    const std::size_t first = lane.firstIndex(from);
+    const std::size_t last = lane.lastIndex(to);
+    if (first >= last)
+        return out;
+
+    const double threshold = std::max(nsPerPixel * minPixels, 0.0);
+    constexpr std::size_t kDepths = 8;
+    struct Fold {
+        bool active = false;
+        LodItem item;
+        std::array<std::int64_t, kBarStateCount> time{};
+    };
+    std::array<Fold, kDepths> folds{};
+
+    auto flush = [&out](Fold &fold) {
+        if (!fold.active)
+            return;
+        if (fold.item.folded()) {
+            const auto best = std::max_element(fold.time.begin(), fold.time.end());
+            fold.item.state = static_cast<BarState>(best - fold.time.begin());
+        }
+        out.push_back(fold.item);
+        fold.active = false;
+    };
+
+    for (std::size_t i = first; i < last; ++i) {
+        const Bar &bar = lane.bars[i];
+        const std::int64_t end = bar.open() ? std::max(now, bar.begin) : bar.end;
+        if (end < from)
+            continue;
+        const std::size_t d = std::min<std::size_t>(bar.depth, kDepths - 1);
+        Fold &fold = folds[d];
+        const auto length = static_cast<double>(end - bar.begin);
+        const bool small = length < threshold;
+        if (fold.active && small && static_cast<double>(bar.begin - fold.item.end) < threshold) {
+            // Extend the fold: the bar and the gap before it are each below a pixel.
+            fold.item.end = std::max(fold.item.end, end);
+            ++fold.item.count;
+            fold.time[static_cast<std::size_t>(bar.state)] += end - bar.begin;
+            continue;
+        }
+        flush(fold);
+        fold.active = true;
+        fold.item = LodItem{bar.begin, end, bar.state, bar.depth, static_cast<std::uint32_t>(i), 1};
+        fold.time.fill(0);
+        fold.time[static_cast<std::size_t>(bar.state)] = end - bar.begin;
+        if (!small)
+            flush(fold); // a bar wide enough to show stands alone
+    }
+    for (Fold &fold : folds)
+        flush(fold);
+    // Outer bars first so nested ones paint on top of them.
+    std::stable_sort(out.begin(), out.end(), [](const LodItem &a, const LodItem &b) {
+        return a.depth != b.depth ? a.depth < b.depth : a.begin < b.begin;
+    });
+    return out;
+}
+
+void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
+{
+    m_lanes.clear();
+    m_arrows.clear();
+    m_title.clear();
+    m_now = 0;
+    m_lastEventNs = 0;
+    m_mainEndNs = -1;
+    m_eventCount = 0;
+    m_seenStates = 0;
+    m_seenMarkers = 0;
+    m_live = true;
+    setLanes(lanes);
+}
+
+void TimelineModel::setLanes(const std::vector<core::LaneInfo> &lanes)
+{
+    if (m_lanes.size() < lanes.size())
+        m_lanes.resize(lanes.size());
+    for (std::size_t i = 0; i < lanes.size(); ++i) {
+        core::LaneInfo &info = m_lanes[i].info;
+        const int pid = info.pid;
+        const int tid = info.tid;
+        info = lanes[i];
+        if (info.pid == 0)
+            info.pid = pid;
+        if (info.tid == 0)
+            info.tid = tid;
+    }
+    if (!m_lanes.empty())
+        m_lanes[0].info.kind = WorkerKind::Main;
+    m_groupsDirty = true;
+}
+
+Lane &TimelineModel::laneFor(std::uint32_t index)
+{
+    if (index >= m_lanes.size()) {
+        const std::size_t before = m_lanes.size();
+        m_lanes.resize(index + 1);
+        for (std::size_t i = before; i < m_lanes.size(); ++i) {
+            m_lanes[i].info.name = i == 0 ? "main" : "lane " + std::to_string(i);
+            m_lanes[i].info.kind = i == 0 ? WorkerKind::Main : WorkerKind::Thread;
+        }
+        m_groupsDirty = true;
+    }
+    return m_lanes[index];
+}
+
+void TimelineModel::openBar(Lane &lane, const Event &e, BarState state)
+{
+    Bar bar;
+    bar.begin = e.timeNs;
+    bar.state = state;
+    bar.depth = static_cast<std::uint8_t>(std::min<std::size_t>(lane.m_openBars.size(), 255));
+    bar.arg = e.arg;
+    bar.value = e.value;
+    // Events come in time order, so a new bar almost always goes last; a straggler is inserted in place.
+    std::size_t at = lane.bars.size();
+    while (at > 0 && lane.bars[at - 1].begin > bar.begin)
+        --at;
+    lane.bars.insert(lane.bars.begin() + static_cast<std::ptrdiff_t>(at), bar);
+    lane.m_maxEnd.insert(lane.m_maxEnd.begin() + static_cast<std::ptrdiff_t>(at), 0);
+    for (std::uint32_t &open : lane.m_openBars)
+        if (open >= at)
+            ++open;
+    lane.m_openBars.push_back(static_cast<std::uint32_t>(at));
+    refreshMaxEnd(lane, at);
+    m_seenStates |= 1u << static_cast<unsigned>(state);
+}
+
+void TimelineModel::refreshMaxEnd(Lane &lane, std::size_t from)
+{
+    std::int64_t running = from > 0 ? lane.m_maxEnd[from - 1] : std::numeric_limits<std::int64_t>::min();
+    for (std::size_t i = from; i < lane.bars.size(); ++i) {
+        running = std::max(running, lane.bars[i].end);
+        if (i > from && lane.m_maxEnd[i] == running)
+            break; // the rest of the prefix maximum is unchanged
+        lane.m_maxEnd[i] = running;
+    }
+}
+
+void TimelineModel::closeBar(Lane &lane, std::int64_t time, BarState state, bool cancelled)
+{
+    // The innermost open bar of that state: steps nest (a sleep inside a lock hold) but never cross.
+    for (auto it = lane.m_openBars.rbegin(); it != lane.m_openBars.rend(); ++it) {
+        Bar &bar = lane.bars[*it];
+        if (bar.state != state)
+            continue;
+        bar.end = std::max(time, bar.begin);
+        bar.cancelled = cancelled;
+        const std::size_t index = *it;
+        lane.m_openBars.erase(std::next(it).base());
+        refreshMaxEnd(lane, index);
+        return;
+    }
+}
+
+void TimelineModel::closeAll(Lane &lane, std::int64_t time, bool cancelled)
+{
+    if (lane.m_openBars.empty())
+        return;
+    std::size_t lowest = lane.bars.size();
+    for (const std::uint32_t index : lane.m_openBars) {
+        Bar &bar = lane.bars[index];
+        bar.end = std::max(time, bar.begin);
+        bar.cancelled = cancelled;
+        lowest = std::min<std::size_t>(lowest, index);
+    }
+    lane.m_openBars.clear();
+    // Recompute the whole tail: several entries decrease at once.
+    std::int64_t running = lowest > 0 ? lane.m_maxEnd[lowest - 1] : std::numeric_limits<std::int64_t>::min();
+    for (std::size_t i = lowest; i < lane.bars.size(); ++i) {
+        running = std::max(running, lane.bars[i].end);
+        lane.m_maxEnd[i] = running;
+    }
+}
+
+void TimelineModel::addMarker(Lane &lane, Marker marker)
+{
+    m_seenMarkers |= 1u << static_cast<unsigned>(marker.kind);
+    auto at = lane.markers.end();
+    while (at != lane.markers.begin() && std::prev(at)->time > marker.time)
+        --at;
+    lane.markers.insert(at, std::move(marker));
+}
+
+void TimelineModel::apply(const Event &e)
+{
+    Lane &lane = laneFor(e.lane);
+    const bool cancelled = e.flags & core::kCancelled;
+    switch (e.type) {
+    case EventType::WorkerStart:
+        lane.startNs = e.timeNs;
+        if (e.value > 0) {
+            lane.info.pid = static_cast<int>(e.value);
+            m_groupsDirty = true;
+        }
+        if (e.arg > 0)
+            lane.info.tid = e.arg;
+        addMarker(lane, {e.timeNs, MarkerKind::Start, e.arg, e.value, {}});
+        break;
+    case EventType::WorkerEnd:
+        lane.endNs = e.timeNs;
+        lane.exitCode = static_cast<int>(e.value);
+        lane.signal = e.arg;
+        lane.cancelled = cancelled;
+        closeAll(lane, e.timeNs, true);
+        if (e.arg != 0)
+            addMarker(lane, {e.timeNs, MarkerKind::Crash, e.arg, e.value, core::signalName(e.arg)});
+        else
+            addMarker(lane, {e.timeNs, MarkerKind::End, e.arg, e.value, cancelled ? "cancelled" : ""});
+        break;
+    case EventType::SleepBegin: openBar(lane, e, BarState::Sleeping); break;
+    case EventType::SleepEnd: closeBar(lane, e.timeNs, BarState::Sleeping, cancelled); break;
+    case EventType::ComputeBegin: openBar(lane, e, BarState::Computing); break;
+    case EventType::ComputeEnd: closeBar(lane, e.timeNs, BarState::Computing, cancelled); break;
+    case EventType::JoinBegin: openBar(lane, e, BarState::JoinWait); break;
+    case EventType::JoinEnd: {
+        closeBar(lane, e.timeNs, BarState::JoinWait, cancelled);
+        const auto joined = static_cast<std::uint32_t>(e.arg);
+        if (e.arg >= 0 && joined < m_lanes.size() && joined != e.lane) {
+            const Lane &other = m_lanes[joined];
+            // The joined lane's end normally comes first in time; without it, the arrow starts at the join.
+            const std::int64_t from = other.ended() ? std::min(other.endNs, e.timeNs) : e.timeNs;
+            m_arrows.push_back({from, e.timeNs, joined, e.lane});
+        }
+        break;
+    }
+    case EventType::LockWait: openBar(lane, e, BarState::LockWait); break;
+    case EventType::LockAcquire:
+        closeBar(lane, e.timeNs, BarState::LockWait, cancelled);
+        openBar(lane, e, BarState::LockHold);
+        break;
+    case EventType::LockRelease: closeBar(lane, e.timeNs, BarState::LockHold, cancelled); break;
+    case EventType::QueueBlockBegin: openBar(lane, e, BarState::QueueBlocked); break;
+    case EventType::QueueBlockEnd: closeBar(lane, e.timeNs, BarState::QueueBlocked, cancelled); break;
+    case EventType::Print: addMarker(lane, {e.timeNs, MarkerKind::Print, e.arg, e.value, e.text}); break;
+    case EventType::ValueRead:
+    case EventType::ValueWrite:
+        addMarker(lane, {e.timeNs, MarkerKind::Value, e.type == EventType::ValueWrite ? 1 : 0, e.value,
+                         e.text + " = " + std::to_string(e.value)});
+        break;
+    case EventType::MainEnd:
+        m_mainEndNs = e.timeNs;
+        addMarker(lane, {e.timeNs, MarkerKind::MainEnd, 0, 0, {}});
+        break;
+    case EventType::Spawn: addMarker(lane, {e.timeNs, MarkerKind::Spawn, e.arg, e.value, {}}); break;
+    case EventType::Note: addMarker(lane, {e.timeNs, MarkerKind::Note, e.arg, e.value, e.text}); break;
+    default: {
+        std::string text(core::eventTypeName(e.type));
+        if (!e.text.empty())
+            text += ": " + e.text;
+        addMarker(lane, {e.timeNs, MarkerKind::Note, e.arg, e.value, std::move(text)});
+        break;
+    }
+    }
+}
+
+void TimelineModel::appendEvents(std::span<const Event> events)
+{
+    for (const Event &e : events) {
+        apply(e);
+        m_lastEventNs = std::max(m_lastEventNs, e.timeNs);
+    }
+    m_eventCount += events.size();
+    m_now = std::max(m_now, m_lastEventNs);
+}
+
+void TimelineModel::setNow(std::int64_t nowNs) noexcept
+{
+    m_now = std::max(m_now, nowNs);
+}
+
+void TimelineModel::finish(const core::RunResult &result)
+{
+    std::vector<core::LaneInfo> infos;
+    infos.reserve(result.lanes.size());
+    for (const core::LaneOutcome &outcome : result.lanes)
+        infos.push_back(outcome.info);
+    setLanes(infos);
+    const std::int64_t runEnd = std::max({m_now, m_lastEventNs, result.wallNs});
+    for (std::size_t i = 0; i < m_lanes.size(); ++i) {
+        Lane &lane = m_lanes[i];
+        if (i < result.lanes.size()) {
+            const core::LaneOutcome &outcome = result.lanes[i];
+            if (outcome.ended && !lane.ended() && outcome.endNs >= 0) {
+                lane.endNs = outcome.endNs;
+                lane.exitCode = outcome.exitCode;
+                lane.signal = outcome.signal;
+            }
+            lane.cancelled = lane.cancelled || outcome.cancelled;
+        }
+        closeAll(lane, lane.ended() ? lane.endNs : runEnd, true);
+    }
+    if (m_title.empty())
+        m_title = result.scenario;
+    m_now = runEnd;
+    m_live = false;
+}
+
+const std::vector<ProcessGroup> &TimelineModel::groups() const
+{
+    if (!m_groupsDirty)
+        return m_groups;
+    m_groups.clear();
+    if (!m_lanes.empty()) {
+        ProcessGroup mainGroup;
+        mainGroup.pid = m_lanes[0].info.pid;
+        mainGroup.leader = 0;
+        m_groups.push_back(mainGroup);
+    }
+    for (std::uint32_t i = 0; i < m_lanes.size(); ++i) {
+        const core::LaneInfo &info = m_lanes[i].info;
+        if (i > 0 && info.kind == WorkerKind::Process) {
+            m_groups.push_back({info.pid, i, {i}});
+            continue;
+        }
+        // Main, its threads and its sequential calls share main's process.
+        m_groups.front().lanes.push_back(i);
+    }
+    m_groupsDirty = false;
+    return m_groups;
+}
+
+} // namespace forkscope::ui

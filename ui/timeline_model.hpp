@@ -1,0 +1,199 @@
+#pragma once
+
+// What the timeline shows, built from a run's event stream: lanes grouped by OS process, each with a flat,
+// begin-sorted list of state bars, instant markers and join arrows. Plain C++ (no Qt), so the same model
+// feeds the widget, the exporters and GUI-less tests.
+
+#include "core/event.hpp"
+#include "core/run.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace forkscope::ui {
+
+/// What a lane is doing during a bar.
+enum class BarState : std::uint8_t {
+    Computing,    ///< running on a CPU (a compute step)
+    Sleeping,     ///< sleep / waiting on a timer
+    JoinWait,     ///< waiting for another lane to end
+    LockWait,     ///< asked for a lock, not yet granted
+    LockHold,     ///< holding a lock (other bars nest inside)
+    QueueBlocked, ///< blocked on a full or empty queue
+};
+inline constexpr int kBarStateCount = 6;
+
+/// A short human name: "computing", "sleeping", "join wait", "lock wait", "lock hold", "queue blocked".
+const char *barStateName(BarState state) noexcept;
+
+/// End time of a bar still open.
+inline constexpr std::int64_t kOpenEnd = std::numeric_limits<std::int64_t>::max();
+
+struct Bar {
+    std::int64_t begin = 0;
+    std::int64_t end = kOpenEnd; ///< kOpenEnd while open: drawn up to the model's now
+    BarState state = BarState::Computing;
+    std::uint8_t depth = 0;      ///< bars open around this one on its lane when it began (nesting)
+    bool cancelled = false;      ///< ended by a cancel (or by the lane's end) rather than by its own end
+    std::int32_t arg = 0;        ///< lane joined, lock id
+    std::int64_t value = 0;      ///< requested duration (sleep, compute) in ns; iterations done (compute)
+
+    bool open() const noexcept { return end == kOpenEnd; }
+};
+
+enum class MarkerKind : std::uint8_t {
+    Start,   ///< the lane's worker started
+    End,     ///< ended normally (value: exit code)
+    Crash,   ///< killed by a signal (text: "SIGSEGV")
+    Print,   ///< a printed line (text)
+    MainEnd, ///< main reached its last line
+    Value,   ///< a value read or written (text: "read x = 5" / "write x = 6")
+    Note,    ///< an engine remark (text), e.g. "about to crash"
+    Spawn,   ///< main started a worker (arg: the lane started)
+};
+
+struct Marker {
+    std::int64_t time = 0;
+    MarkerKind kind = MarkerKind::Note;
+    std::int32_t arg = 0;
+    std::int64_t value = 0;
+    std::string text;
+};
+
+/// main waited for `fromLane` and saw it end: drawn from (fromTime, fromLane) to (toTime, toLane).
+struct JoinArrow {
+    std::int64_t fromTime = 0; ///< when the joined lane ended
+    std::int64_t toTime = 0;   ///< when the join returned
+    std::uint32_t fromLane = 0;
+    std::uint32_t toLane = 0;
+};
+
+struct Lane {
+    core::LaneInfo info;
+    std::vector<Bar> bars;       ///< sorted by begin
+    std::vector<Marker> markers; ///< sorted by time
+    std::int64_t startNs = -1;   ///< WorkerStart, -1 until started
+    std::int64_t endNs = -1;     ///< WorkerEnd, -1 while running
+    int exitCode = 0;
+    int signal = 0;
+    bool cancelled = false;
+
+    bool started() const noexcept { return startNs >= 0; }
+    bool ended() const noexcept { return endNs >= 0; }
+    bool crashed() const noexcept { return signal != 0; }
+
+    /// Index of the first bar that ends at or after `t` (bars.size() when none): earlier bars are all over.
+    std::size_t firstIndex(std::int64_t t) const noexcept;
+    /// One past the last bar that begins at or before `t`: later bars have not begun.
+    std::size_t lastIndex(std::int64_t t) const noexcept;
+    /// Markers with time in [from, to]: [first, last) indices.
+    std::size_t firstMarker(std::int64_t from) const noexcept;
+    std::size_t lastMarker(std::int64_t to) const noexcept;
+
+private:
+    friend class TimelineModel;
+    std::vector<std::int64_t> m_maxEnd;   ///< m_maxEnd[i] = max end of bars[0..i], kOpenEnd for open ones
+    std::vector<std::uint32_t> m_openBars; ///< indices of open bars, innermost last
+};
+
+/// A group of lanes living in one OS process: main's process (main, its threads, sequential calls) or one
+/// forked worker.
+struct ProcessGroup {
+    int pid = 0;                        ///< 0 until known
+    std::uint32_t leader = 0;           ///< the lane that owns the process (0 for main's)
+    std::vector<std::uint32_t> lanes;   ///< in lane order, leader first
+};
+
+/// One thing to draw on a lane at the current zoom: a bar as is, or a fold of several bars each narrower
+/// than the fold threshold.
+struct LodItem {
+    std::int64_t begin = 0;
+    std::int64_t end = 0;      ///< open bars resolved against `now`
+    BarState state = BarState::Computing; ///< the fold's longest-lasting state
+    std::uint8_t depth = 0;
+    std::uint32_t first = 0;   ///< bars[first, first + count)
+    std::uint32_t count = 1;   ///< > 1: a fold
+
+    bool folded() const noexcept { return count > 1; }
+};
+
+/// The visible bars of `lane` in `window` [from, to] at `nsPerPixel`: consecutive bars at the same depth that
+/// are each shorter than `minPixels` pixels and lie within `minPixels` of each other fold into one item.
+std::vector<LodItem> levelOfDetail(const Lane &lane, std::int64_t from, std::int64_t to, double nsPerPixel,
+                                   std::int64_t now, double minPixels = 1.0);
+
+/// The timeline of one run. Feed it the lanes once (or whenever their names/ids change), then batches of
+/// events in time order as they arrive; `finish` settles it with the run's result.
+class TimelineModel {
+public:
+    TimelineModel() = default;
+    explicit TimelineModel(std::vector<core::LaneInfo> lanes) { setLanes(std::move(lanes)); }
+
+    /// Empties the model and starts a new (live) run with these lanes.
+    void reset(std::vector<core::LaneInfo> lanes);
+    /// Updates lane names/kinds/ids (more lanes may appear; ids learnt from events are kept when 0 here).
+    void setLanes(const std::vector<core::LaneInfo> &lanes);
+
+    /// Adds events that follow those already added (time order). Cost is proportional to the batch.
+    /// Events naming a lane not yet known create it.
+    void appendEvents(std::span<const core::Event> events);
+
+    /// Moves the live present forward (never back): open bars are drawn up to it.
+    void setNow(std::int64_t nowNs) noexcept;
+    /// Ends live mode: the lanes take the result's names, ids and outcomes; open bars close at the
+    /// lane's end (or the run's end) and are marked cancelled.
+    void finish(const core::RunResult &result);
+
+    bool live() const noexcept { return m_live; }
+    /// The present: the latest of setNow() and the last event's time.
+    std::int64_t now() const noexcept { return m_now; }
+    /// Time of the last event (0 with none).
+    std::int64_t lastEventTime() const noexcept { return m_lastEventNs; }
+    std::uint64_t eventCount() const noexcept { return m_eventCount; }
+    /// The run's name for titles ("" until finish or setTitle).
+    const std::string &title() const noexcept { return m_title; }
+    void setTitle(std::string title) { m_title = std::move(title); }
+
+    const std::vector<Lane> &lanes() const noexcept { return m_lanes; }
+    const Lane &lane(std::uint32_t index) const { return m_lanes.at(index); }
+    std::size_t laneCount() const noexcept { return m_lanes.size(); }
+    /// Lanes grouped by OS process: main's process first, then process workers by lane index.
+    const std::vector<ProcessGroup> &groups() const;
+    const std::vector<JoinArrow> &joinArrows() const noexcept { return m_arrows; }
+    /// When main reached its last line, -1 before.
+    std::int64_t mainEndNs() const noexcept { return m_mainEndNs; }
+
+    /// A bar's end for drawing: its end, or now while open.
+    std::int64_t barEnd(const Bar &bar) const noexcept { return bar.open() ? m_now : bar.end; }
+    /// Which states occur in some bar.
+    bool hasState(BarState state) const noexcept { return m_seenStates & (1u << static_cast<unsigned>(state)); }
+    /// Which marker kinds occur on some lane.
+    bool hasMarker(MarkerKind kind) const noexcept { return m_seenMarkers & (1u << static_cast<unsigned>(kind)); }
+
+private:
+    Lane &laneFor(std::uint32_t index);
+    void openBar(Lane &lane, const core::Event &e, BarState state);
+    void closeBar(Lane &lane, std::int64_t time, BarState state, bool cancelled);
+    void closeAll(Lane &lane, std::int64_t time, bool cancelled);
+    void refreshMaxEnd(Lane &lane, std::size_t from);
+    void addMarker(Lane &lane, Marker marker);
+    void apply(const core::Event &e);
+
+    std::vector<Lane> m_lanes;
+    std::vector<JoinArrow> m_arrows;
+    mutable std::vector<ProcessGroup> m_groups;
+    mutable bool m_groupsDirty = true;
+    std::string m_title;
+    std::int64_t m_now = 0;
+    std::int64_t m_lastEventNs = 0;
+    std::int64_t m_mainEndNs = -1;
+    std::uint64_t m_eventCount = 0;
+    std::uint32_t m_seenStates = 0;
+    std::uint32_t m_seenMarkers = 0;
+    bool m_live = true;
+};
+
+} // namespace forkscope::ui

@@ -1,0 +1,964 @@
+#include "ui/timeline_painter.hpp"
+
+#include "core/trace_export.hpp"
+
+#include <QFont>
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPolygonF>
+
+#include <algorithm>
+#include <cmath>
+
+namespace forkscope::ui {
+
+using core::WorkerKind;
+
+namespace {
+
+constexpr double kMargin = 8;
+constexpr double kGap = 6;
+constexpr double kBarInset = 3;   ///< between a lane's row edge and its outermost bars
+constexpr double kNestInset = 3;  ///< more per nesting level
+constexpr double kLabelIndent = 14;
+
+QString qs(const std::string &text)
+{
+    return QString::fromStdString(text);
+}
+
+QColor withAlpha(QColor color, int alpha)
+{
+    color.setAlpha(alpha);
+    return color;
+}
+
+struct Fonts {
+    QFont base;
+    QFont bold;
+    QFont small;
+    QFont title;
+
+    explicit Fonts(const PaintOptions &options)
+    {
+        // Pixel sizes: the same numbers give the same picture on a screen, in a 300 dpi PDF and in an SVG.
+        base.setFamily(options.fontFamily);
+        base.setPixelSize(std::max(6, options.fontPixelSize));
+        bold = base;
+        bold.setBold(true);
+        small = base;
+        small.setPixelSize(std::max(6, options.fontPixelSize - 2));
+        title = bold;
+        title.setPixelSize(std::max(8, options.fontPixelSize * 3 / 2));
+    }
+};
+
+bool isLane(const DisplayRow &row)
+{
+    return row.kind == DisplayRow::Kind::Lane;
+}
+
+/// The legend's entries in order: bar states seen, then marker kinds seen.
+struct LegendEntry {
+    enum class Kind : std::uint8_t { State, Marker, Arrow };
+    Kind kind;
+    BarState state = BarState::Computing;
+    MarkerKind marker = MarkerKind::Start;
+    QString text;
+};
+
+std::vector<LegendEntry> legendEntries(const TimelineModel &model)
+{
+    std::vector<LegendEntry> entries;
+    bool anyState = false;
+    for (int i = 0; i < kBarStateCount; ++i)
+        anyState = anyState || model.hasState(static_cast<BarState>(i));
+    for (int i = 0; i < kBarStateCount; ++i) {
+        const auto state = static_cast<BarState>(i);
+        // With nothing recorded yet, show the common states so the legend does not pop in later.
+        const bool show = anyState ? model.hasState(state)
+                                   : (state == BarState::Computing || state == BarState::Sleeping);
+        if (show)
+            entries.push_back({LegendEntry::Kind::State, state, MarkerKind::Start, QString::fromUtf8(barStateName(state))});
+    }
+    const std::pair<MarkerKind, const char *> markers[] = {
+        {MarkerKind::Start, "start"}, {MarkerKind::End, "end"},     {MarkerKind::Crash, "killed by signal"},
+        {MarkerKind::Print, "print"}, {MarkerKind::Value, "value"}, {MarkerKind::MainEnd, "main's last line"},
+    };
+    for (const auto &[kind, name] : markers)
+        if (model.hasMarker(kind))
+            entries.push_back({LegendEntry::Kind::Marker, BarState::Computing, kind, QString::fromUtf8(name)});
+    if (!model.joinArrows().empty())
+        entries.push_back({LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start, QStringLiteral("join")});
+    return entries;
+}
+
+constexpr double kSwatch = 12;
+constexpr double kSwatchGap = 6;
+constexpr double kEntryGap = 20;
+
+double legendEntryWidth(const LegendEntry &entry, const QFontMetricsF &fm)
+{
+    const double glyph = entry.kind == LegendEntry::Kind::Arrow ? 2 * kSwatch : kSwatch;
+    return glyph + kSwatchGap + fm.horizontalAdvance(entry.text);
+}
+
+/// Legend lines needed for `entries` in `width`.
+int legendLines(const std::vector<LegendEntry> &entries, const QFontMetricsF &fm, double width)
+{
+    int lines = entries.empty() ? 0 : 1;
+    double x = 0;
+    for (const LegendEntry &entry : entries) {
+        const double w = legendEntryWidth(entry, fm);
+        if (x > 0 && x + w > width) {
+            ++lines;
+            x = 0;
+        }
+        x += w + kEntryGap;
+    }
+    return lines;
+}
+
+double legendLineHeight(const QFontMetricsF &fm)
+{
+    return std::max(kSwatch, fm.height()) + 6;
+}
+
+QString laneName(const TimelineModel &model, std::uint32_t lane)
+{
+    return lane < model.laneCount() ? qs(model.lane(lane).info.name) : QStringLiteral("lane %1").arg(lane);
+}
+
+} // namespace
+
+Theme Theme::light()
+{
+    Theme t;
+    t.background = QColor(0xff, 0xff, 0xff);
+    t.alternateRow = QColor(0xf4, 0xf5, 0xf7);
+    t.headerBackground = QColor(0xe3, 0xe6, 0xeb);
+    t.labelBackground = QColor(0xff, 0xff, 0xff, 0xd8);
+    t.text = QColor(0x1d, 0x1f, 0x23);
+    t.mutedText = QColor(0x5c, 0x63, 0x6d);
+    t.grid = QColor(0xdc, 0xdf, 0xe4);
+    t.lifeline = QColor(0x8a, 0x91, 0x9b);
+    t.arrow = QColor(0x3b, 0x42, 0x4c);
+    t.now = QColor(0xD5, 0x5E, 0x00);
+    t.crash = QColor(0xD5, 0x5E, 0x00);
+    t.mainEnd = QColor(0x1d, 0x1f, 0x23);
+    // Okabe-Ito: orange, sky blue, reddish purple, yellow, bluish green, blue.
+    t.states = {QColor(0xE6, 0x9F, 0x00), QColor(0x56, 0xB4, 0xE9), QColor(0xCC, 0x79, 0xA7),
+                QColor(0xF0, 0xE4, 0x42), QColor(0x00, 0x9E, 0x73), QColor(0x00, 0x72, 0xB2)};
+    return t;
+}
+
+Theme Theme::dark()
+{
+    Theme t = light();
+    t.background = QColor(0x1b, 0x1d, 0x21);
+    t.alternateRow = QColor(0x23, 0x26, 0x2b);
+    t.headerBackground = QColor(0x30, 0x34, 0x3b);
+    t.labelBackground = QColor(0x1b, 0x1d, 0x21, 0xd8);
+    t.text = QColor(0xe6, 0xe8, 0xeb);
+    t.mutedText = QColor(0xa0, 0xa7, 0xb1);
+    t.grid = QColor(0x34, 0x38, 0x3f);
+    t.lifeline = QColor(0x80, 0x87, 0x91);
+    t.arrow = QColor(0xc8, 0xcd, 0xd4);
+    t.now = QColor(0xFF, 0x8C, 0x42);
+    t.crash = QColor(0xFF, 0x6E, 0x1A);
+    t.mainEnd = QColor(0xe6, 0xe8, 0xeb);
+    return t;
+}
+
+std::vector<DisplayRow> displayRows(const TimelineModel &model)
+{
+    std::vector<DisplayRow> rows;
+    const auto &groups = model.groups();
+    rows.reserve(groups.size() + model.laneCount());
+    for (std::uint32_t g = 0; g < groups.size(); ++g) {
+        rows.push_back({DisplayRow::Kind::Header, g, groups[g].leader});
+        for (const std::uint32_t lane : groups[g].lanes)
+            rows.push_back({DisplayRow::Kind::Lane, g, lane});
+    }
+    return rows;
+}
+
+QString groupTitle(const TimelineModel &model, std::uint32_t group)
+{
+    const auto &groups = model.groups();
+    if (group >= groups.size())
+        return {};
+    const ProcessGroup &g = groups[group];
+    const Lane &leader = model.lane(g.leader);
+    QString title = g.pid > 0 ? QStringLiteral("process %1").arg(g.pid) : QStringLiteral("process (not started)");
+    title += QStringLiteral(" · ") + (g.leader == 0 ? QStringLiteral("main") : qs(leader.info.name));
+    if (leader.crashed())
+        title += QStringLiteral(" · killed by ") + qs(core::signalName(leader.signal));
+    else if (leader.ended() && leader.exitCode != 0)
+        title += QStringLiteral(" · exit %1").arg(leader.exitCode);
+    return title;
+}
+
+QString laneDetail(const Lane &lane)
+{
+    const core::LaneInfo &info = lane.info;
+    QString kind;
+    switch (info.kind) {
+    case WorkerKind::Main: kind = QStringLiteral("main thread"); break;
+    case WorkerKind::Sequential: kind = QStringLiteral("function call"); break;
+    case WorkerKind::Thread: kind = QStringLiteral("thread"); break;
+    case WorkerKind::Process: kind = QStringLiteral("process"); break;
+    }
+    if (info.kind == WorkerKind::Process && info.pid > 0)
+        return kind + QStringLiteral(" · pid %1").arg(info.pid);
+    if (info.tid > 0)
+        return kind + QStringLiteral(" · tid %1").arg(info.tid);
+    return kind;
+}
+
+TimeWindow fitWindow(const TimelineModel &model)
+{
+    const std::int64_t end = std::max({model.now(), model.lastEventTime(), kMinWindowSpanNs});
+    // A little room on both sides so start flags at 0 and end marks at the end are not cut in half.
+    const std::int64_t pad = std::max<std::int64_t>(end / 50, 1);
+    return {-pad, end + pad};
+}
+
+// Layout ---------------------------------------------------------------------------------------------------
+
+int TimelineLayout::rowAt(double y) const
+{
+    const int end = firstRow + visibleRows;
+    for (int r = firstRow; r < end; ++r) {
+        const auto i = static_cast<std::size_t>(r);
+        if (y >= rowTop[i] && y < rowTop[i] + rowHeight[i])
+            return r;
+    }
+    return -1;
+}
+
+double TimelineLayout::laneCenterY(std::uint32_t lane) const
+{
+    if (lane >= laneRow.size() || laneRow[lane] < 0)
+        return plotRect.top();
+    const auto r = static_cast<std::size_t>(laneRow[lane]);
+    return rowTop[r] + rowHeight[r] / 2;
+}
+
+QRectF TimelineLayout::barBand(std::uint32_t lane, int depth) const
+{
+    if (lane >= laneRow.size() || laneRow[lane] < 0)
+        return {};
+    const auto r = static_cast<std::size_t>(laneRow[lane]);
+    const double height = rowHeight[r];
+    // Nested bars shrink so the enclosing state (say, a lock held) stays visible around them.
+    double inset = kBarInset + kNestInset * depth;
+    inset = std::min(inset, height / 2 - 2);
+    return {plotRect.left(), rowTop[r] + inset, plotRect.width(), height - 2 * inset};
+}
+
+TimelineLayout layoutTimeline(const TimelineModel &model, const QRectF &rect, const PaintOptions &options)
+{
+    TimelineLayout layout;
+    layout.bounds = rect;
+    layout.window = options.window;
+    if (layout.window.span() <= 0)
+        layout.window.endNs = layout.window.beginNs + 1;
+    const Fonts fonts(options);
+    const QFontMetricsF fm(fonts.base);
+    const QFontMetricsF fmBold(fonts.bold);
+    const QFontMetricsF fmSmall(fonts.small);
+    const QFontMetricsF fmTitle(fonts.title);
+
+    const double left = rect.left() + kMargin;
+    const double right = rect.right() - kMargin;
+    double top = rect.top() + kMargin;
+    double bottom = rect.bottom() - kMargin;
+
+    if (!options.title.isEmpty()) {
+        layout.titleRect = QRectF(left, top, right - left, fmTitle.height() + 4);
+        top = layout.titleRect.bottom() + kGap;
+    }
+
+    const std::vector<LegendEntry> legend = options.legend ? legendEntries(model) : std::vector<LegendEntry>{};
+    double legendHeight = 0;
+    if (!legend.empty())
+        legendHeight = legendLines(legend, fm, right - left) * legendLineHeight(fm);
+
+    layout.rows = displayRows(model);
+    layout.laneRow.assign(model.laneCount(), -1);
+    for (std::size_t r = 0; r < layout.rows.size(); ++r)
+        if (isLane(layout.rows[r]) && layout.rows[r].lane < layout.laneRow.size())
+            layout.laneRow[layout.rows[r].lane] = static_cast<int>(r);
+
+    double labelWidth = options.labelWidth;
+    if (labelWidth <= 0) {
+        labelWidth = 90;
+        for (const Lane &lane : model.lanes()) {
+            labelWidth = std::max(labelWidth, fmBold.horizontalAdvance(qs(lane.info.name)));
+            labelWidth = std::max(labelWidth, fmSmall.horizontalAdvance(laneDetail(lane)));
+        }
+        // Room for the indent under the process header and the gap before the plot.
+        labelWidth = std::min(labelWidth + kLabelIndent + 2 * kMargin, std::max(90.0, (right - left) * 0.3));
+    }
+
+    const double axisHeight = options.axis ? fmSmall.height() + 10 : 0;
+    const double plotLeft = left + labelWidth;
+    layout.axisRect = QRectF(plotLeft, top, std::max(1.0, right - plotLeft), axisHeight);
+    top += axisHeight;
+    const double available = std::max(0.0, bottom - top - (legendHeight > 0 ? legendHeight + kGap : 0));
+
+    layout.headerHeight = std::ceil(fmSmall.height() + 6);
+    const int rowTotal = static_cast<int>(layout.rows.size());
+    layout.firstRow = std::clamp(options.firstRow, 0, std::max(0, rowTotal - 1));
+    const int wanted = options.rowCount < 0 ? rowTotal - layout.firstRow
+                                            : std::min(options.rowCount, rowTotal - layout.firstRow);
+    if (options.laneHeight > 0) {
+        layout.laneHeight = options.laneHeight;
+    } else {
+        int headers = 0;
+        int lanes = 0;
+        for (int r = layout.firstRow; r < layout.firstRow + wanted; ++r)
+            (isLane(layout.rows[static_cast<std::size_t>(r)]) ? lanes : headers) += 1;
+        const double share = lanes > 0 ? (available - headers * layout.headerHeight) / lanes : options.maxLaneHeight;
+        layout.laneHeight = std::floor(std::clamp(share, double(options.minLaneHeight), double(options.maxLaneHeight)));
+    }
+
+    // Row tops: rows above firstRow lie above the plot (arrows to them still get a sensible y).
+    layout.rowTop.resize(layout.rows.size());
+    layout.rowHeight.resize(layout.rows.size());
+    double y = top;
+    for (int r = layout.firstRow - 1; r >= 0; --r) {
+        const auto i = static_cast<std::size_t>(r);
+        layout.rowHeight[i] = isLane(layout.rows[i]) ? layout.laneHeight : layout.headerHeight;
+        y -= layout.rowHeight[i];
+        layout.rowTop[i] = y;
+    }
+    y = top;
+    layout.visibleRows = 0;
+    double used = 0;
+    for (int r = layout.firstRow; r < rowTotal; ++r) {
+        const auto i = static_cast<std::size_t>(r);
+        layout.rowHeight[i] = isLane(layout.rows[i]) ? layout.laneHeight : layout.headerHeight;
+        layout.rowTop[i] = y;
+        if (r - layout.firstRow < wanted && y < top + available - 0.5) {
+            ++layout.visibleRows;
+            used = std::min(available, y + layout.rowHeight[i] - top);
+        }
+        y += layout.rowHeight[i];
+    }
+
+    layout.plotRect = QRectF(plotLeft, top, std::max(1.0, right - plotLeft), used);
+    layout.labelRect = QRectF(left, top, labelWidth, used);
+    if (legendHeight > 0)
+        layout.legendRect = QRectF(left, layout.plotRect.bottom() + kGap, right - left, legendHeight);
+    return layout;
+}
+
+// Painting -------------------------------------------------------------------------------------------------
+
+namespace {
+
+/// Draws a marker glyph centred vertically at `c` with half-height `s`.
+void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &theme)
+{
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    switch (kind) {
+    case MarkerKind::Start: {
+        // A flag pointing right from the start line.
+        p.setPen(Qt::NoPen);
+        p.setBrush(theme.text);
+        p.drawRect(QRectF(c.x() - 1, c.y() - s, 2, 2 * s));
+        p.drawPolygon(QPolygonF({QPointF(c.x() + 1, c.y() - s), QPointF(c.x() + 1 + s, c.y() - s / 2),
+                                 QPointF(c.x() + 1, c.y())}));
+        break;
+    }
+    case MarkerKind::End:
+        p.setPen(Qt::NoPen);
+        p.setBrush(theme.text);
+        p.drawRect(QRectF(c.x() - 1.5, c.y() - s, 3, 2 * s));
+        break;
+    case MarkerKind::Crash: {
+        p.setPen(QPen(theme.crash, std::max(2.0, s / 3), Qt::SolidLine, Qt::RoundCap));
+        const double r = s * 0.8;
+        p.drawLine(QPointF(c.x() - r, c.y() - r), QPointF(c.x() + r, c.y() + r));
+        p.drawLine(QPointF(c.x() - r, c.y() + r), QPointF(c.x() + r, c.y() - r));
+        break;
+    }
+    case MarkerKind::Print: {
+        // A speech-bubble tail: a small downward triangle.
+        p.setPen(QPen(theme.background, 1));
+        p.setBrush(theme.text);
+        const double r = s * 0.7;
+        p.drawPolygon(QPolygonF({QPointF(c.x() - r, c.y() - r), QPointF(c.x() + r, c.y() - r),
+                                 QPointF(c.x(), c.y() + r * 0.8)}));
+        break;
+    }
+    case MarkerKind::Value: {
+        p.setPen(QPen(theme.text, 1.5));
+        p.setBrush(theme.background);
+        const double r = s * 0.55;
+        p.drawPolygon(QPolygonF({QPointF(c.x(), c.y() - r), QPointF(c.x() + r, c.y()), QPointF(c.x(), c.y() + r),
+                                 QPointF(c.x() - r, c.y())}));
+        break;
+    }
+    case MarkerKind::MainEnd: {
+        QPen pen(theme.mainEnd, 1.5, Qt::DashLine);
+        p.setPen(pen);
+        p.drawLine(QPointF(c.x(), c.y() - s), QPointF(c.x(), c.y() + s));
+        break;
+    }
+    case MarkerKind::Note:
+        p.setPen(Qt::NoPen);
+        p.setBrush(theme.mutedText);
+        p.drawEllipse(c, s * 0.3, s * 0.3);
+        break;
+    case MarkerKind::Spawn:
+        p.setPen(QPen(theme.mutedText, 1.5));
+        p.drawLine(QPointF(c.x(), c.y()), QPointF(c.x(), c.y() + s));
+        break;
+    }
+    p.restore();
+}
+
+/// Text placed beside a marker on a tinted box so it stays readable over bars.
+void drawTag(QPainter &p, const QRectF &box, const QString &text, const QFont &font, const QColor &color,
+             const Theme &theme)
+{
+    p.fillRect(box, theme.labelBackground);
+    p.setFont(font);
+    p.setPen(color);
+    p.drawText(box.adjusted(2, 0, -1, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
+}
+
+bool hasTag(const Marker &m)
+{
+    return (m.kind == MarkerKind::Print || m.kind == MarkerKind::Value || m.kind == MarkerKind::Crash)
+        && !m.text.empty();
+}
+
+void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options,
+                   std::uint32_t laneIndex)
+{
+    const Lane &lane = model.lane(laneIndex);
+    const Theme &theme = options.theme;
+    const auto row = static_cast<std::size_t>(layout.laneRow[laneIndex]);
+    const double top = layout.rowTop[row];
+    const double height = layout.rowHeight[row];
+    const double centerY = top + height / 2;
+    const QRectF plot = layout.plotRect;
+    const TimeWindow &w = layout.window;
+    const double perPixel = nsPerPixel(w, plot.width());
+    // Pixel columns are clamped a little outside the plot so huge zooms never overflow coordinates.
+    auto px = [&](std::int64_t t) { return std::clamp(layout.timeToX(t), plot.left() - 4, plot.right() + 4); };
+
+    // Lifeline: the worker exists (started, not yet ended).
+    if (lane.started()) {
+        const std::int64_t end = lane.ended() ? lane.endNs : model.now();
+        if (end >= w.beginNs && lane.startNs <= w.endNs) {
+            const double x0 = px(lane.startNs);
+            const double x1 = std::max(px(end), x0 + 1);
+            p.fillRect(QRectF(x0, centerY - 1, x1 - x0, 2), theme.lifeline);
+        }
+    }
+
+    // Bars, folded where they are narrower than a pixel; a column already painted at the same depth is
+    // skipped.
+    const std::vector<LodItem> items = levelOfDetail(lane, w.beginNs, w.endNs, perPixel, model.now(), 1.0);
+    double coveredTo = -1e9;
+    int coveredDepth = -1;
+    for (const LodItem &item : items) {
+        if (item.depth != coveredDepth) {
+            coveredDepth = item.depth;
+            coveredTo = -1e9;
+        }
+        const double x0 = std::round(px(item.begin));
+        const double x1 = std::max(x0 + 1, std::round(px(item.end)));
+        if (x1 <= coveredTo)
+            continue;
+        const QRectF band = layout.barBand(laneIndex, item.depth);
+        QColor color = theme.stateColor(item.state);
+        p.fillRect(QRectF(x0, band.top(), x1 - x0, band.height()), color);
+        coveredTo = x1;
+    }
+
+}
+
+void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                      const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex)
+{
+    const Lane &lane = model.lane(laneIndex);
+    const Theme &theme = options.theme;
+    const auto row = static_cast<std::size_t>(layout.laneRow[laneIndex]);
+    const double top = layout.rowTop[row];
+    const double height = layout.rowHeight[row];
+    const double centerY = top + height / 2;
+    const QRectF plot = layout.plotRect;
+    const TimeWindow &w = layout.window;
+    const double perPixel = nsPerPixel(w, plot.width());
+
+    // Markers, with their text where there is room before the next tagged marker (or, failing that, after
+    // the previous one).
+    double previousTagEnd = plot.left();
+    const std::size_t firstMarker = lane.firstMarker(w.beginNs - static_cast<std::int64_t>(perPixel * 8));
+    const std::size_t lastMarker = lane.lastMarker(w.endNs);
+    const double s = std::clamp(height * 0.3, 4.0, 9.0);
+    const QFontMetricsF fmSmall(fonts.small);
+    double lastGlyphX = -1e9;
+    MarkerKind lastGlyphKind = MarkerKind::Note;
+    for (std::size_t i = firstMarker; i < lastMarker; ++i) {
+        const Marker &m = lane.markers[i];
+        if (m.kind == MarkerKind::MainEnd)
+            continue; // drawn across all lanes
+        const double x = layout.timeToX(m.time);
+        if (std::abs(x - lastGlyphX) < 0.5 && m.kind == lastGlyphKind)
+            continue; // same pixel, same glyph
+        lastGlyphX = x;
+        lastGlyphKind = m.kind;
+        double glyphY = centerY;
+        if (m.kind == MarkerKind::Print || m.kind == MarkerKind::Value)
+            glyphY = top + s * 0.8 + 1;
+        else if (m.kind == MarkerKind::Spawn)
+            glyphY = top + height - s - 1;
+        drawGlyph(p, m.kind, QPointF(x, glyphY), s, theme);
+
+        if (!hasTag(m))
+            continue;
+        double limit = plot.right();
+        for (std::size_t j = i + 1; j < lane.markers.size(); ++j) {
+            if (hasTag(lane.markers[j])) {
+                limit = std::min(limit, layout.timeToX(lane.markers[j].time) - 2);
+                break;
+            }
+        }
+        const QString full = qs(m.text);
+        const double wanted = fmSmall.horizontalAdvance(full) + 4;
+        const double gap = s * 0.8 + 2;
+        const double roomRight = limit - (x + gap);
+        const double roomLeft = (x - gap) - std::max(previousTagEnd + 2, plot.left());
+        const bool left = roomRight < wanted && roomLeft > roomRight;
+        const double room = left ? roomLeft : roomRight;
+        if (room < 24)
+            continue;
+        const QString text = fmSmall.elidedText(full, Qt::ElideRight, room - 4);
+        if (text.isEmpty())
+            continue;
+        const double width = fmSmall.horizontalAdvance(text) + 4;
+        const double tagHeight = fmSmall.height() + 1;
+        const double tagTop = m.kind == MarkerKind::Crash ? centerY - tagHeight / 2
+                                                          : std::max(top + 1, glyphY - tagHeight / 2);
+        const QRectF box(left ? x - gap - width : x + gap, tagTop, width, tagHeight);
+        drawTag(p, box, text, fonts.small, m.kind == MarkerKind::Crash ? theme.crash : theme.text, theme);
+        previousTagEnd = box.right();
+    }
+}
+
+void drawArrowHead(QPainter &p, QPointF from, QPointF to, double size, const QColor &color)
+{
+    const double dx = to.x() - from.x();
+    const double dy = to.y() - from.y();
+    const double length = std::hypot(dx, dy);
+    if (length < 0.5)
+        return;
+    const double ux = dx / length;
+    const double uy = dy / length;
+    const QPointF back(to.x() - ux * size, to.y() - uy * size);
+    const QPointF side(-uy * size * 0.5, ux * size * 0.5);
+    p.setPen(Qt::NoPen);
+    p.setBrush(color);
+    p.drawPolygon(QPolygonF({to, back + side, back - side}));
+}
+
+void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts)
+{
+    const Theme &theme = options.theme;
+    const QRectF axis = layout.axisRect;
+    const QFontMetricsF fm(fonts.small);
+    const int maxTicks = std::max(2, static_cast<int>(axis.width() / std::max(70.0, fm.horizontalAdvance(QStringLiteral("00.00 ms")) + 24)));
+    const std::int64_t step = niceTickStep(layout.window.span(), maxTicks);
+    const std::vector<std::int64_t> ticks = tickTimes(layout.window, step);
+
+    p.setPen(QPen(theme.mutedText, 1));
+    p.drawLine(QPointF(axis.left(), axis.bottom() - 0.5), QPointF(axis.right(), axis.bottom() - 0.5));
+    p.setFont(fonts.small);
+    double lastRight = -1e9;
+    for (const std::int64_t t : ticks) {
+        const double x = std::round(layout.timeToX(t)) + 0.5;
+        p.setPen(QPen(theme.mutedText, 1));
+        p.drawLine(QPointF(x, axis.bottom() - 5), QPointF(x, axis.bottom()));
+        const QString label = qs(formatTickLabel(t, step));
+        const double width = fm.horizontalAdvance(label);
+        double textLeft = x - width / 2;
+        textLeft = std::max(textLeft, axis.left());
+        textLeft = std::min(textLeft, layout.bounds.right() - kMargin / 2 - width);
+        if (textLeft < lastRight + 8)
+            continue;
+        p.setPen(theme.text);
+        p.drawText(QRectF(textLeft, axis.top(), width + 1, axis.height() - 6), Qt::AlignLeft | Qt::AlignVCenter, label);
+        lastRight = textLeft + width;
+    }
+
+    // Grid lines through the lanes.
+    p.setPen(QPen(theme.grid, 1));
+    for (const std::int64_t t : ticks) {
+        const double x = std::round(layout.timeToX(t)) + 0.5;
+        p.drawLine(QPointF(x, layout.plotRect.top()), QPointF(x, layout.plotRect.bottom()));
+    }
+}
+
+void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options,
+               const Fonts &fonts)
+{
+    const Theme &theme = options.theme;
+    const QFontMetricsF fmBold(fonts.bold);
+    const QFontMetricsF fmSmall(fonts.small);
+    const double fullLeft = layout.labelRect.left();
+    const double fullWidth = layout.plotRect.right() - fullLeft;
+    int laneParity = 0;
+    for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
+        const auto i = static_cast<std::size_t>(r);
+        const DisplayRow &row = layout.rows[i];
+        const QRectF rowRect(fullLeft, layout.rowTop[i], fullWidth, layout.rowHeight[i]);
+        if (!isLane(row)) {
+            laneParity = 0;
+            p.fillRect(rowRect, theme.headerBackground);
+            p.setFont(fonts.small);
+            p.setPen(theme.text);
+            const QString title = groupTitle(model, row.group);
+            // Headers have no bars, so their text may run on past the label column.
+            p.drawText(rowRect.adjusted(6, 0, -6, 0), Qt::AlignLeft | Qt::AlignVCenter,
+                       fmSmall.elidedText(title, Qt::ElideRight, rowRect.width() - 12));
+            continue;
+        }
+        if (laneParity++ % 2 == 1)
+            p.fillRect(rowRect, theme.alternateRow);
+    }
+}
+
+void paintLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options,
+                 const Fonts &fonts)
+{
+    const Theme &theme = options.theme;
+    const QFontMetricsF fmBold(fonts.bold);
+    const QFontMetricsF fmSmall(fonts.small);
+    const double indent = kLabelIndent; // lanes sit under their process header
+    for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
+        const auto i = static_cast<std::size_t>(r);
+        const DisplayRow &row = layout.rows[i];
+        if (!isLane(row))
+            continue;
+        const Lane &lane = model.lane(row.lane);
+        const QRectF cell(layout.labelRect.left() + indent, layout.rowTop[i],
+                          layout.labelRect.width() - indent - 6, layout.rowHeight[i]);
+        const QString name = fmBold.elidedText(qs(lane.info.name), Qt::ElideRight, cell.width());
+        const QString detail = fmSmall.elidedText(laneDetail(lane), Qt::ElideRight, cell.width());
+        const bool twoLines = cell.height() >= fmBold.height() + fmSmall.height() + 2;
+        p.setFont(fonts.bold);
+        p.setPen(lane.crashed() ? theme.crash : theme.text);
+        if (twoLines) {
+            const double block = fmBold.height() + fmSmall.height();
+            const double y0 = cell.top() + (cell.height() - block) / 2;
+            p.drawText(QRectF(cell.left(), y0, cell.width(), fmBold.height()), Qt::AlignLeft | Qt::AlignVCenter, name);
+            p.setFont(fonts.small);
+            p.setPen(theme.mutedText);
+            p.drawText(QRectF(cell.left(), y0 + fmBold.height(), cell.width(), fmSmall.height()),
+                       Qt::AlignLeft | Qt::AlignVCenter, detail);
+        } else {
+            p.drawText(cell, Qt::AlignLeft | Qt::AlignVCenter, name);
+        }
+    }
+    // The column's edge.
+    p.setPen(QPen(theme.grid, 1));
+    const double x = std::round(layout.plotRect.left()) - 0.5;
+    p.drawLine(QPointF(x, layout.plotRect.top()), QPointF(x, layout.plotRect.bottom()));
+}
+
+void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options,
+                 const Fonts &fonts)
+{
+    if (layout.legendRect.isEmpty())
+        return;
+    const Theme &theme = options.theme;
+    const QFontMetricsF fm(fonts.base);
+    const double lineHeight = legendLineHeight(fm);
+    const QRectF area = layout.legendRect;
+    double x = area.left();
+    double y = area.top();
+    p.setFont(fonts.base);
+    for (const LegendEntry &entry : legendEntries(model)) {
+        const double w = legendEntryWidth(entry, fm);
+        if (x > area.left() && x + w > area.right()) {
+            x = area.left();
+            y += lineHeight;
+        }
+        const double cy = y + lineHeight / 2;
+        double glyphWidth = kSwatch;
+        switch (entry.kind) {
+        case LegendEntry::Kind::State:
+            p.fillRect(QRectF(x, cy - kSwatch / 2, kSwatch, kSwatch), theme.stateColor(entry.state));
+            break;
+        case LegendEntry::Kind::Marker:
+            drawGlyph(p, entry.marker, QPointF(x + kSwatch / 2 - (entry.marker == MarkerKind::Start ? 3 : 0), cy),
+                      kSwatch / 2, theme);
+            break;
+        case LegendEntry::Kind::Arrow: {
+            glyphWidth = 2 * kSwatch;
+            p.save();
+            p.setRenderHint(QPainter::Antialiasing, true);
+            p.setPen(QPen(theme.arrow, 1.5));
+            p.drawLine(QPointF(x, cy), QPointF(x + glyphWidth - 2, cy));
+            drawArrowHead(p, QPointF(x, cy), QPointF(x + glyphWidth, cy), 7, theme.arrow);
+            p.restore();
+            break;
+        }
+        }
+        p.setPen(theme.text);
+        p.setFont(fonts.base);
+        p.drawText(QRectF(x + glyphWidth + kSwatchGap, y, w, lineHeight), Qt::AlignLeft | Qt::AlignVCenter,
+                   entry.text);
+        x += w + kEntryGap;
+    }
+}
+
+} // namespace
+
+void paintTimeline(QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options)
+{
+    const Theme &theme = options.theme;
+    const Fonts fonts(options);
+    p.save();
+    p.fillRect(layout.bounds, theme.background);
+
+    if (!layout.titleRect.isEmpty()) {
+        p.setFont(fonts.title);
+        p.setPen(theme.text);
+        p.drawText(layout.titleRect, Qt::AlignLeft | Qt::AlignVCenter,
+                   QFontMetricsF(fonts.title).elidedText(options.title, Qt::ElideRight, layout.titleRect.width()));
+    }
+
+    paintRows(p, model, layout, options, fonts);
+    if (options.axis)
+        paintAxis(p, layout, options, fonts);
+
+    // Everything on the time axis stays inside the plot.
+    p.save();
+    p.setClipRect(layout.plotRect);
+    for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
+        const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
+        if (isLane(row))
+            paintLaneBars(p, model, layout, options, row.lane);
+    }
+
+    // Join arrows: from the joined worker's end to where the joiner resumed.
+    p.setRenderHint(QPainter::Antialiasing, true);
+    const double span = static_cast<double>(layout.window.span());
+    for (const JoinArrow &a : model.joinArrows()) {
+        if (a.toTime < layout.window.beginNs - static_cast<std::int64_t>(span) || a.fromTime > layout.window.endNs)
+            continue;
+        const QPointF from(layout.timeToX(a.fromTime), layout.laneCenterY(a.fromLane));
+        const QPointF to(layout.timeToX(a.toTime), layout.laneCenterY(a.toLane));
+        if (!layout.plotRect.adjusted(-50, -1e6, 50, 1e6).contains(from)
+            && !layout.plotRect.adjusted(-50, -1e6, 50, 1e6).contains(to))
+            continue;
+        const QColor color = withAlpha(theme.arrow, 190);
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        p.drawEllipse(from, 2.0, 2.0);
+        // Leave along the ended lane, arrive straight into the joiner's lane: a quadratic curve whose control
+        // point is the corner. The line stops at the head's base so the tip stays sharp.
+        const double head = 7;
+        const QPointF corner(to.x(), from.y());
+        const bool straight = std::abs(to.x() - from.x()) < 1 || std::abs(to.y() - from.y()) < 1;
+        const QPointF aim = straight ? from : corner;
+        const double length = std::max(1.0, std::hypot(to.x() - aim.x(), to.y() - aim.y()));
+        const QPointF tipBase(to.x() - (to.x() - aim.x()) * head / length, to.y() - (to.y() - aim.y()) * head / length);
+        QPainterPath path(from);
+        if (straight)
+            path.lineTo(tipBase);
+        else
+            path.quadTo(corner, tipBase);
+        p.setPen(QPen(color, 1.3));
+        p.setBrush(Qt::NoBrush);
+        p.drawPath(path);
+        drawArrowHead(p, aim, to, head, color);
+    }
+
+    p.setRenderHint(QPainter::Antialiasing, false);
+    for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
+        const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
+        if (isLane(row))
+            paintLaneMarkers(p, model, layout, options, fonts, row.lane);
+    }
+
+    // Main's last line: the moment the program "ends" while others may still run.
+    if (model.mainEndNs() >= 0 && model.mainEndNs() >= layout.window.beginNs
+        && model.mainEndNs() <= layout.window.endNs) {
+        const double x = std::round(layout.timeToX(model.mainEndNs())) + 0.5;
+        p.setRenderHint(QPainter::Antialiasing, false);
+        p.setPen(QPen(theme.mainEnd, 1, Qt::DashLine));
+        p.drawLine(QPointF(x, layout.plotRect.top()), QPointF(x, layout.plotRect.bottom()));
+        const QFontMetricsF fm(fonts.small);
+        const QString text = QStringLiteral("main's last line");
+        const double width = fm.horizontalAdvance(text) + 4;
+        const double left = x + 3 + width <= layout.plotRect.right() ? x + 3 : x - 3 - width;
+        drawTag(p, QRectF(left, layout.plotRect.top() + 1, width, fm.height()), text, fonts.small, theme.text, theme);
+    }
+
+    if (options.showNow && model.live() && model.now() >= layout.window.beginNs
+        && model.now() <= layout.window.endNs) {
+        const double x = std::round(layout.timeToX(model.now())) + 0.5;
+        p.setRenderHint(QPainter::Antialiasing, false);
+        p.setPen(QPen(withAlpha(theme.now, 200), 1));
+        p.drawLine(QPointF(x, layout.plotRect.top()), QPointF(x, layout.plotRect.bottom()));
+    }
+    p.restore();
+
+    paintLabels(p, model, layout, options, fonts);
+    paintLegend(p, model, layout, options, fonts);
+    p.restore();
+}
+
+// Hit testing ----------------------------------------------------------------------------------------------
+
+TimelineHit hitTest(const TimelineModel &model, const TimelineLayout &layout, QPointF point)
+{
+    TimelineHit hit;
+    const int r = layout.rowAt(point.y());
+    if (r < 0 || point.x() < layout.labelRect.left() || point.x() > layout.plotRect.right())
+        return hit;
+    const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
+    hit.lane = row.lane;
+    if (!isLane(row)) {
+        hit.kind = TimelineHit::Kind::Header;
+        hit.index = row.group;
+        return hit;
+    }
+    hit.kind = TimelineHit::Kind::Lane;
+    if (point.x() < layout.plotRect.left())
+        return hit;
+    const Lane &lane = model.lane(row.lane);
+    const double perPixel = nsPerPixel(layout.window, layout.plotRect.width());
+    const std::int64_t t = layout.xToTime(point.x());
+    const auto tolerance = static_cast<std::int64_t>(std::ceil(perPixel * 5));
+
+    // The nearest marker within a few pixels.
+    double best = 6;
+    for (std::size_t i = lane.firstMarker(t - tolerance); i < lane.lastMarker(t + tolerance); ++i) {
+        const double dx = std::abs(layout.timeToX(lane.markers[i].time) - point.x());
+        if (dx <= best) {
+            best = dx;
+            hit.kind = TimelineHit::Kind::Marker;
+            hit.index = i;
+        }
+    }
+    if (hit.kind == TimelineHit::Kind::Marker)
+        return hit;
+
+    // The innermost bar under the point (bars are at least a pixel wide).
+    const auto slack = static_cast<std::int64_t>(std::ceil(perPixel));
+    int bestDepth = -1;
+    for (std::size_t i = lane.firstIndex(t - slack); i < lane.lastIndex(t + slack); ++i) {
+        const Bar &bar = lane.bars[i];
+        if (model.barEnd(bar) + slack < t || bar.begin - slack > t || bar.depth <= bestDepth)
+            continue;
+        const QRectF band = layout.barBand(row.lane, bar.depth);
+        if (point.y() < band.top() || point.y() > band.bottom())
+            continue;
+        bestDepth = bar.depth;
+        hit.kind = TimelineHit::Kind::Bar;
+        hit.index = i;
+    }
+    return hit;
+}
+
+QString describeHit(const TimelineModel &model, const TimelineHit &hit)
+{
+    if (hit.kind == TimelineHit::Kind::None || hit.lane >= model.laneCount())
+        return {};
+    if (hit.kind == TimelineHit::Kind::Header) {
+        const auto &groups = model.groups();
+        const auto group = static_cast<std::uint32_t>(hit.index);
+        QString text = groupTitle(model, group);
+        if (group < groups.size())
+            text += QStringLiteral("\n%1 lane(s)").arg(groups[group].lanes.size());
+        return text;
+    }
+    const Lane &lane = model.lane(hit.lane);
+    auto fmt = [](std::int64_t ns) { return qs(formatDuration(ns)); };
+    QString text = qs(lane.info.name) + QStringLiteral(" — ");
+    const QString ids = QStringLiteral("pid %1 · tid %2").arg(lane.info.pid).arg(lane.info.tid);
+
+    switch (hit.kind) {
+    case TimelineHit::Kind::Bar: {
+        const Bar &bar = lane.bars[hit.index];
+        const std::int64_t end = model.barEnd(bar);
+        text += QString::fromUtf8(barStateName(bar.state)) + QLatin1Char('\n') + ids + QLatin1Char('\n');
+        text += QStringLiteral("begins at %1\n").arg(fmt(bar.begin));
+        text += QStringLiteral("lasts %1%2").arg(fmt(end - bar.begin), bar.open() ? QStringLiteral(" so far") : QString());
+        if (bar.cancelled)
+            text += QStringLiteral(" (cut short)");
+        switch (bar.state) {
+        case BarState::Sleeping:
+        case BarState::Computing:
+            if (bar.value > 0)
+                text += QStringLiteral("\nasked for %1").arg(fmt(bar.value));
+            break;
+        case BarState::JoinWait:
+            text += QStringLiteral("\nwaiting for ") + laneName(model, static_cast<std::uint32_t>(bar.arg));
+            break;
+        case BarState::LockWait:
+        case BarState::LockHold:
+            text += QStringLiteral("\nlock #%1").arg(bar.arg);
+            break;
+        case BarState::QueueBlocked:
+            break;
+        }
+        return text;
+    }
+    case TimelineHit::Kind::Marker: {
+        const Marker &m = lane.markers[hit.index];
+        switch (m.kind) {
+        case MarkerKind::Start: text += QStringLiteral("started"); break;
+        case MarkerKind::End:
+            text += QStringLiteral("ended, exit code %1").arg(m.value);
+            if (!m.text.empty())
+                text += QStringLiteral(" (") + qs(m.text) + QLatin1Char(')');
+            break;
+        case MarkerKind::Crash: text += QStringLiteral("killed by ") + qs(m.text); break;
+        case MarkerKind::Print: text += QStringLiteral("print"); break;
+        case MarkerKind::MainEnd: text += QStringLiteral("main reached its last line"); break;
+        case MarkerKind::Value: text += m.arg ? QStringLiteral("write") : QStringLiteral("read"); break;
+        case MarkerKind::Note: text += QStringLiteral("note"); break;
+        case MarkerKind::Spawn:
+            text += QStringLiteral("start() ") + laneName(model, static_cast<std::uint32_t>(m.arg));
+            break;
+        }
+        text += QLatin1Char('\n') + ids + QStringLiteral("\nat %1").arg(fmt(m.time));
+        if (m.kind == MarkerKind::Print)
+            text += QStringLiteral("\n“") + qs(m.text) + QStringLiteral("”");
+        else if (m.kind == MarkerKind::Value || m.kind == MarkerKind::Note)
+            text += QLatin1Char('\n') + qs(m.text);
+        return text;
+    }
+    case TimelineHit::Kind::Lane: {
+        text += laneDetail(lane) + QLatin1Char('\n') + ids;
+        if (lane.started())
+            text += QStringLiteral("\nstarted at %1").arg(fmt(lane.startNs));
+        if (lane.ended()) {
+            text += QStringLiteral("\nended at %1 after %2").arg(fmt(lane.endNs), fmt(lane.endNs - lane.startNs));
+            text += lane.crashed() ? QStringLiteral("\nkilled by ") + qs(core::signalName(lane.signal))
+                                   : QStringLiteral("\nexit code %1").arg(lane.exitCode);
+        } else if (lane.started()) {
+            text += QStringLiteral("\nrunning");
+        }
+        return text;
+    }
+    case TimelineHit::Kind::None:
+    case TimelineHit::Kind::Header: break;
+    }
+    return text;
+}
+
+} // namespace forkscope::ui

@@ -1,0 +1,339 @@
+#include "ui/timeline_widget.hpp"
+
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace forkscope::ui {
+
+namespace {
+
+constexpr double kZoomStep = 1.25;
+/// While following, the present sits this far (a fraction of the span) from the right edge.
+constexpr double kFollowMargin = 0.04;
+
+} // namespace
+
+TimelineWidget::TimelineWidget(QWidget *parent) : QWidget(parent)
+{
+    setMouseTracking(false);
+    setFocusPolicy(Qt::StrongFocus);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    m_options.legend = true;
+}
+
+void TimelineWidget::setModel(const TimelineModel *model)
+{
+    m_model = model;
+    m_firstRow = 0;
+    fitAll();
+}
+
+void TimelineWidget::modelUpdated()
+{
+    if (m_model && m_following && m_model->live())
+        follow();
+    update();
+}
+
+void TimelineWidget::follow()
+{
+    const TimeWindow fit = fitWindow(*m_model);
+    TimeWindow next = fit;
+    if (m_userZoomed) {
+        // Keep the user's span and slide it so the present stays in sight.
+        const std::int64_t span = m_window.span();
+        const auto margin = static_cast<std::int64_t>(static_cast<double>(span) * kFollowMargin);
+        const std::int64_t end = std::max(m_model->now() + margin, fit.beginNs + span);
+        next = {end - span, end};
+    }
+    if (next != m_window) {
+        m_window = next;
+        emitView();
+    }
+}
+
+void TimelineWidget::setWindow(const TimeWindow &window)
+{
+    applyWindow(window, true);
+}
+
+void TimelineWidget::applyWindow(TimeWindow window, bool userPan)
+{
+    window = clampWindow(window);
+    if (userPan && m_following) {
+        m_following = false;
+        emit followingChanged(false);
+    }
+    if (window == m_window)
+        return;
+    m_window = window;
+    emitView();
+    update();
+}
+
+TimeWindow TimelineWidget::clampWindow(TimeWindow window) const
+{
+    if (window.span() < kMinWindowSpanNs)
+        window.endNs = window.beginNs + kMinWindowSpanNs;
+    if (!m_model)
+        return window;
+    const TimeWindow fit = fitWindow(*m_model);
+    // Zooming out stops at 20 runs' worth; panning keeps a tenth of the window on the run.
+    const std::int64_t maxSpan = std::max<std::int64_t>(fit.span() * 20, 1'000'000);
+    std::int64_t span = std::min(window.span(), maxSpan);
+    std::int64_t begin = window.beginNs;
+    const std::int64_t minBegin = fit.beginNs - span * 9 / 10;
+    const std::int64_t maxBegin = fit.endNs - span / 10;
+    begin = std::clamp(begin, std::min(minBegin, maxBegin), std::max(minBegin, maxBegin));
+    return {begin, begin + span};
+}
+
+void TimelineWidget::emitView()
+{
+    emit viewChanged(m_window.beginNs, m_window.endNs, m_firstRow);
+}
+
+void TimelineWidget::setFirstRow(int row)
+{
+    const int clamped = std::clamp(row, 0, std::max(0, rowCount() - 1));
+    if (clamped == m_firstRow)
+        return;
+    m_firstRow = clamped;
+    emitView();
+    update();
+}
+
+int TimelineWidget::rowCount() const
+{
+    return m_model ? static_cast<int>(displayRows(*m_model).size()) : 0;
+}
+
+int TimelineWidget::visibleRowCount() const
+{
+    return m_model ? currentLayout().visibleRows : 0;
+}
+
+void TimelineWidget::setTheme(const Theme &theme)
+{
+    m_options.theme = theme;
+    update();
+}
+
+void TimelineWidget::setLegendVisible(bool visible)
+{
+    m_options.legend = visible;
+    update();
+}
+
+void TimelineWidget::setTitle(const QString &title)
+{
+    m_options.title = title;
+    update();
+}
+
+PaintOptions TimelineWidget::paintOptions() const
+{
+    PaintOptions options = m_options;
+    options.window = m_window;
+    options.firstRow = m_firstRow;
+    options.rowCount = -1;
+    return options;
+}
+
+TimelineLayout TimelineWidget::currentLayout() const
+{
+    static const TimelineModel empty;
+    return layoutTimeline(m_model ? *m_model : empty, QRectF(rect()), paintOptions());
+}
+
+void TimelineWidget::fitAll()
+{
+    m_userZoomed = false;
+    m_firstRow = 0;
+    if (m_model) {
+        m_window = fitWindow(*m_model);
+        const bool follow = m_model->live();
+        if (follow != m_following) {
+            m_following = follow;
+            emit followingChanged(follow);
+        }
+    }
+    emitView();
+    update();
+}
+
+void TimelineWidget::setFollowing(bool follow)
+{
+    if (follow == m_following)
+        return;
+    m_following = follow;
+    emit followingChanged(follow);
+    if (follow && m_model)
+        this->follow();
+    update();
+}
+
+void TimelineWidget::zoomAt(double factor, double x)
+{
+    if (!m_model || !(factor > 0))
+        return;
+    const TimelineLayout layout = currentLayout();
+    const bool pinnedToNow = m_following && m_model->live();
+    // While following a live run, zoom around the present so it stays in view; otherwise around x.
+    const std::int64_t anchor = pinnedToNow ? m_model->now() : layout.xToTime(x);
+    m_userZoomed = true;
+    applyWindow(zoomWindow(m_window, factor, anchor), false);
+    if (pinnedToNow)
+        follow();
+}
+
+void TimelineWidget::panByPixels(double dx)
+{
+    if (!m_model)
+        return;
+    const double perPixel = nsPerPixel(m_window, currentLayout().plotRect.width());
+    m_userZoomed = true;
+    applyWindow(panWindow(m_window, -static_cast<std::int64_t>(std::llround(dx * perPixel))), true);
+}
+
+void TimelineWidget::zoomIn()
+{
+    const TimelineLayout layout = currentLayout();
+    zoomAt(kZoomStep, layout.plotRect.center().x());
+}
+
+void TimelineWidget::zoomOut()
+{
+    const TimelineLayout layout = currentLayout();
+    zoomAt(1 / kZoomStep, layout.plotRect.center().x());
+}
+
+QString TimelineWidget::toolTipAt(QPoint pos) const
+{
+    if (!m_model)
+        return {};
+    const TimelineLayout layout = currentLayout();
+    return describeHit(*m_model, hitTest(*m_model, layout, QPointF(pos)));
+}
+
+void TimelineWidget::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    if (!m_model) {
+        painter.fillRect(rect(), m_options.theme.background);
+        painter.setPen(m_options.theme.mutedText);
+        painter.drawText(rect(), Qt::AlignCenter, tr("No run yet"));
+        return;
+    }
+    // Painting is proportional to what is visible: binary searches find the bars in the window and
+    // sub-pixel bars fold together, so a live repaint per timer tick stays cheap.
+    paintTimeline(painter, *m_model, QRectF(rect()), paintOptions());
+}
+
+void TimelineWidget::wheelEvent(QWheelEvent *event)
+{
+    const QPoint delta = event->angleDelta();
+    if (event->modifiers() & Qt::ShiftModifier) {
+        const int steps = (delta.y() != 0 ? delta.y() : delta.x()) / 120;
+        setFirstRow(m_firstRow - (steps != 0 ? steps : (delta.y() > 0 ? 1 : -1)));
+    } else if (std::abs(delta.x()) > std::abs(delta.y())) {
+        panByPixels(delta.x() / 2.0);
+    } else if (delta.y() != 0) {
+        zoomAt(std::pow(kZoomStep, delta.y() / 120.0), event->position().x());
+    }
+    event->accept();
+}
+
+void TimelineWidget::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton) {
+        m_dragging = true;
+        m_dragLast = event->position().toPoint();
+        m_dragRows = 0;
+        setCursor(Qt::ClosedHandCursor);
+        event->accept();
+        return;
+    }
+    QWidget::mousePressEvent(event);
+}
+
+void TimelineWidget::mouseMoveEvent(QMouseEvent *event)
+{
+    if (!m_dragging) {
+        QWidget::mouseMoveEvent(event);
+        return;
+    }
+    const QPoint pos = event->position().toPoint();
+    const QPoint delta = pos - m_dragLast;
+    m_dragLast = pos;
+    if (delta.x() != 0)
+        panByPixels(delta.x());
+    const TimelineLayout layout = currentLayout();
+    if (layout.laneHeight > 0 && delta.y() != 0) {
+        m_dragRows += delta.y() / layout.laneHeight;
+        const int whole = static_cast<int>(m_dragRows);
+        if (whole != 0) {
+            m_dragRows -= whole;
+            setFirstRow(m_firstRow - whole);
+        }
+    }
+    event->accept();
+}
+
+void TimelineWidget::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (m_dragging && event->button() == Qt::LeftButton) {
+        m_dragging = false;
+        unsetCursor();
+        event->accept();
+        return;
+    }
+    QWidget::mouseReleaseEvent(event);
+}
+
+void TimelineWidget::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    // Double-click zooms in around the point, Shift+double-click out.
+    zoomAt(event->modifiers() & Qt::ShiftModifier ? 1 / 2.0 : 2.0, event->position().x());
+    event->accept();
+}
+
+void TimelineWidget::keyPressEvent(QKeyEvent *event)
+{
+    switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal: zoomIn(); break;
+    case Qt::Key_Minus: zoomOut(); break;
+    case Qt::Key_Left: panByPixels(currentLayout().plotRect.width() / 8); break;
+    case Qt::Key_Right: panByPixels(-currentLayout().plotRect.width() / 8); break;
+    case Qt::Key_Up: setFirstRow(m_firstRow - 1); break;
+    case Qt::Key_Down: setFirstRow(m_firstRow + 1); break;
+    case Qt::Key_PageUp: setFirstRow(m_firstRow - std::max(1, visibleRowCount() - 1)); break;
+    case Qt::Key_PageDown: setFirstRow(m_firstRow + std::max(1, visibleRowCount() - 1)); break;
+    default: QWidget::keyPressEvent(event); return;
+    }
+    event->accept();
+}
+
+bool TimelineWidget::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const QString text = toolTipAt(help->pos());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, this);
+        return true;
+    }
+    return QWidget::event(event);
+}
+
+} // namespace forkscope::ui

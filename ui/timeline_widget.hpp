@@ -1,0 +1,95 @@
+#pragma once
+
+#include "ui/timeline_painter.hpp"
+
+#include <QPoint>
+#include <QWidget>
+
+namespace forkscope::ui {
+
+/// The live Gantt view of a TimelineModel. Wheel zooms around the cursor (around the present while
+/// following a live run), Shift+wheel scrolls the lanes, dragging pans; +/- zoom, arrow keys pan and scroll.
+/// While the model is live the view follows the present until the user pans; fitAll() (bind it to Ctrl+0)
+/// shows the whole run and follows again.
+class TimelineWidget : public QWidget {
+    Q_OBJECT
+public:
+    explicit TimelineWidget(QWidget *parent = nullptr);
+
+    /// The model to show (not owned; it must outlive the widget or be replaced). Fits the view to it.
+    void setModel(const TimelineModel *model);
+    const TimelineModel *model() const { return m_model; }
+
+    /// Call after the model changed (a batch appended, setNow, finish): follows the present and repaints.
+    /// Cheap: one repaint is scheduled however often it is called.
+    void modelUpdated();
+
+    TimeWindow window() const { return m_window; }
+    /// Shows `window` (at least kMinWindowSpanNs wide); stops following the present.
+    void setWindow(const TimeWindow &window);
+    int firstRow() const { return m_firstRow; }
+    void setFirstRow(int row);
+    /// Display rows (headers and lanes) of the model, and how many fit at the current size.
+    int rowCount() const;
+    int visibleRowCount() const;
+
+    bool following() const { return m_following; }
+
+    void setTheme(const Theme &theme);
+    void setLegendVisible(bool visible);
+    void setTitle(const QString &title);
+
+    /// The options the view paints with now (window, rows, theme): hand them to the exporter for
+    /// "export the current view".
+    PaintOptions paintOptions() const;
+    TimelineLayout currentLayout() const;
+
+    /// Zooms by `factor` (> 1: in) keeping the time under widget x coordinate `x` in place.
+    void zoomAt(double factor, double x);
+    /// Moves the view by `dx` pixels' worth of time (positive: content moves right, earlier times come in).
+    void panByPixels(double dx);
+    /// The tooltip text for a point of the widget (empty when nothing is there).
+    QString toolTipAt(QPoint pos) const;
+
+    QSize sizeHint() const override { return {900, 420}; }
+    QSize minimumSizeHint() const override { return {240, 120}; }
+
+public slots:
+    void fitAll();
+    void setFollowing(bool follow);
+    void zoomIn();
+    void zoomOut();
+
+signals:
+    /// The visible time window or first row changed (by the user, by following, or programmatically).
+    void viewChanged(qint64 beginNs, qint64 endNs, int firstRow);
+    void followingChanged(bool following);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    bool event(QEvent *event) override;
+
+private:
+    void applyWindow(TimeWindow window, bool userPan);
+    void follow();
+    TimeWindow clampWindow(TimeWindow window) const;
+    void emitView();
+
+    const TimelineModel *m_model = nullptr;
+    PaintOptions m_options;
+    TimeWindow m_window{0, 1'000'000};
+    int m_firstRow = 0;
+    bool m_following = true;
+    bool m_userZoomed = false; ///< following keeps the user's span instead of fitting the whole run
+    bool m_dragging = false;
+    QPoint m_dragLast;
+    double m_dragRows = 0; ///< vertical drag not yet turned into whole rows
+};
+
+} // namespace forkscope::ui
