@@ -17,7 +17,7 @@ TEST(Ring, RecordsInOrderAndCountsLossesWhenFull)
     EXPECT_EQ(region.ring(1).head.load(), 16u);
     EXPECT_EQ(region.ring(1).lost.load(), 4u);
     EXPECT_EQ(region.ring(0).head.load(), 0u) << "lanes do not share a ring";
-    const RawEvent *slots = region.slots(1);
+    const RawEvent *slots = region.ringSlots(1);
     for (int i = 0; i < 16; ++i) {
         EXPECT_EQ(slots[i].value, i);
         EXPECT_EQ(slots[i].lane, 1);
@@ -27,7 +27,7 @@ TEST(Ring, RecordsInOrderAndCountsLossesWhenFull)
     region.ring(1).tail.store(16);
     w.record(EventType::ValueWrite, 99);
     EXPECT_EQ(region.ring(1).head.load(), 17u);
-    EXPECT_EQ(region.slots(1)[0].value, 99);
+    EXPECT_EQ(region.ringSlots(1)[0].value, 99);
 }
 
 TEST(Ring, LongTextContinuesOverSlots)
@@ -39,10 +39,10 @@ TEST(Ring, LongTextContinuesOverSlots)
     const std::string text(100, 'z');
     w.record(EventType::Print, 0, 0, text);
     ASSERT_EQ(region.ring(0).head.load(), 3u); // 40 + 40 + 20
-    EXPECT_TRUE(region.slots(0)[0].flags & kMoreText);
-    EXPECT_TRUE(region.slots(0)[1].flags & kMoreText);
-    EXPECT_FALSE(region.slots(0)[2].flags & kMoreText);
-    EXPECT_EQ(region.slots(0)[0].timeNs, region.slots(0)[2].timeNs);
+    EXPECT_TRUE(region.ringSlots(0)[0].flags & kMoreText);
+    EXPECT_TRUE(region.ringSlots(0)[1].flags & kMoreText);
+    EXPECT_FALSE(region.ringSlots(0)[2].flags & kMoreText);
+    EXPECT_EQ(region.ringSlots(0)[0].timeNs, region.ringSlots(0)[2].timeNs);
 }
 
 TEST(Ring, AttachRejectsForeignMemory)
