@@ -59,8 +59,12 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     setWindowTitle(tr("Forkscope"));
     m_timeline = new TimelineWidget(this);
     m_timeline->setModel(&m_controller.model());
-    m_timeline->setToolTip(QString()); // per-event tooltips come from the widget itself
-    setCentralWidget(m_timeline);
+    m_compare = new CompareView(this);
+    m_views = new QTabWidget(this);
+    m_views->addTab(m_timeline, tr("Timeline"));
+    m_views->addTab(m_compare, tr("Compare runs"));
+    m_views->setTabToolTip(1, tr("Every finished run of this scenario on one time axis, with its wall time"));
+    setCentralWidget(m_views);
 
     buildDocks();
     buildActions();
@@ -78,6 +82,11 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(&m_controller, &RunController::started, this, &MainWindow::onStarted);
     connect(&m_controller, &RunController::updated, this, &MainWindow::onUpdated);
     connect(&m_controller, &RunController::finished, this, &MainWindow::onFinished);
+    connect(&m_replay, &ReplayController::advanced, this, &MainWindow::showReplay);
+    connect(&m_replay, &ReplayController::finished, this, [this] {
+        m_stateLabel->setText(tr("Replay finished"));
+        m_stopAction->setEnabled(false);
+    });
 
     loadSettings();
     if (!m_scenario)
@@ -162,10 +171,36 @@ void MainWindow::buildActions()
     m_runAction = run->addAction(tr("&Run"), this, &MainWindow::runScenario);
     m_runAction->setShortcut(QKeySequence(tr("Ctrl+R")));
     m_runAction->setToolTip(tr("Run the selected scenario (Ctrl+R)"));
-    m_stopAction = run->addAction(tr("&Stop"), &m_controller, &RunController::stop);
+    m_stopAction = run->addAction(tr("&Stop"), this, &MainWindow::stopAll);
     m_stopAction->setShortcut(QKeySequence(Qt::Key_Escape));
     m_stopAction->setToolTip(tr("Stop the run: every worker is stopped at once (Esc)"));
     m_stopAction->setEnabled(false);
+    run->addSeparator();
+    m_replayAction = run->addAction(tr("Re&play Last Run"), this, [this] {
+        startReplay(m_speed->currentData().toDouble());
+    });
+    m_replayAction->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
+    m_replayAction->setToolTip(tr("Play the last run back slowly, with a moving playhead (Ctrl+Shift+R)"));
+    m_replayAction->setEnabled(false);
+    m_stepAction = run->addAction(tr("Step to Next &Event"), this, [this] {
+        if (!m_replay.loaded())
+            return;
+        if (m_timeline->model() != &m_replay.model()) {
+            startReplay(1.0);
+            m_replay.rewind();
+        }
+        m_replay.step();
+        m_stateLabel->setText(tr("Replay: step"));
+    });
+    m_stepAction->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
+    m_stepAction->setToolTip(tr("Replay one event at a time (Ctrl+Shift+N)"));
+    m_stepAction->setEnabled(false);
+    m_speed = new QComboBox;
+    m_speed->addItem(tr("1×"), 1.0);
+    m_speed->addItem(tr("½×"), 0.5);
+    m_speed->addItem(tr("¼×"), 0.25);
+    m_speed->addItem(tr("1/10×"), 0.1);
+    m_speed->setToolTip(tr("Replay speed: the run's time per second of yours"));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *fit = view->addAction(tr("&Fit All"), m_timeline, &TimelineWidget::fitAll);
@@ -188,6 +223,10 @@ void MainWindow::buildActions()
     bar->setObjectName(QStringLiteral("runToolbar"));
     bar->addAction(m_runAction);
     bar->addAction(m_stopAction);
+    bar->addSeparator();
+    bar->addAction(m_replayAction);
+    bar->addWidget(m_speed);
+    bar->addAction(m_stepAction);
     bar->addSeparator();
     bar->addAction(fit);
     bar->addAction(m_exportAction);
@@ -228,6 +267,7 @@ void MainWindow::showScenario(const core::Scenario &scenario)
     m_lookFor->setText(tr("<b>%1</b><br>%2").arg(fromStd(scenario.title).toHtmlEscaped(),
                                                   fromStd(scenario.lookFor).toHtmlEscaped()));
     rebuildParameters(scenario);
+    refreshCompare();
     m_python->setPlainText(loadResource(QStringLiteral(":/scenarios/") + fromStd(scenario.codeFile)));
     new CodeHighlighter(m_python->document(), CodeHighlighter::Language::Python, m_dark);
     core::Plan plan;
@@ -328,6 +368,7 @@ bool MainWindow::runScenario()
 {
     if (!m_scenario || m_controller.running())
         return false;
+    m_replay.pause();
     core::Plan plan;
     core::ParamSet values;
     std::string error;
@@ -348,10 +389,13 @@ bool MainWindow::runScenario()
 void MainWindow::onStarted()
 {
     m_console->clear();
+    m_views->setCurrentWidget(m_timeline);
     m_timeline->setModel(&m_controller.model());
     m_timeline->setTitle(fromStd(m_controller.model().title()));
     m_timeline->setFollowing(true);
     m_runAction->setEnabled(false);
+    m_replayAction->setEnabled(false);
+    m_stepAction->setEnabled(false);
     m_stopAction->setEnabled(true);
     m_stateLabel->setText(tr("Running"));
     m_statusTimer.start();
@@ -372,9 +416,13 @@ QColor MainWindow::laneColour(std::uint32_t lane) const
 void MainWindow::onUpdated(const QVector<PrintedLine> &lines)
 {
     m_timeline->modelUpdated();
+    appendConsole(m_controller.model(), lines);
+}
+
+void MainWindow::appendConsole(const TimelineModel &model, const QVector<PrintedLine> &lines)
+{
     if (lines.isEmpty())
         return;
-    const TimelineModel &model = m_controller.model();
     QString html;
     for (const PrintedLine &line : lines) {
         const QString who = line.lane < model.laneCount() ? fromStd(model.lane(line.lane).info.name) : QString();
@@ -392,6 +440,19 @@ void MainWindow::onFinished(const core::RunResult &result)
     m_runAction->setEnabled(true);
     m_stopAction->setEnabled(false);
     m_statusTimer.stop();
+    const std::string title = m_controller.model().title();
+    m_replay.load(m_controller.lastEvents(), result, title);
+    m_replayAction->setEnabled(true);
+    m_stepAction->setEnabled(true);
+    if (m_scenario && !result.failed()) {
+        std::vector<PastRun> &history = m_history[fromStd(m_scenario->id)];
+        history.push_back({parameterLabel(), result.wallNs,
+                           std::make_shared<const TimelineModel>(m_controller.model())});
+        constexpr std::size_t kKeep = 6;
+        if (history.size() > kKeep)
+            history.erase(history.begin());
+        refreshCompare();
+    }
     QString state = result.cancelled ? tr("Stopped") : tr("Finished");
     if (result.failed())
         state = tr("Failed: %1").arg(fromStd(result.error));
@@ -404,6 +465,58 @@ void MainWindow::onFinished(const core::RunResult &result)
         summary += tr(", %n worker(s) killed by a signal", nullptr, crashed);
     statusBar()->showMessage(summary, 10000);
     updateStatus();
+}
+
+void MainWindow::startReplay(double speed)
+{
+    if (!m_replay.loaded() || m_controller.running())
+        return;
+    m_console->clear();
+    m_views->setCurrentWidget(m_timeline);
+    m_replay.rewind();
+    m_timeline->setModel(&m_replay.model());
+    m_timeline->setTitle(fromStd(m_replay.model().title()));
+    m_timeline->setFollowing(true);
+    m_replay.play(speed);
+    m_stopAction->setEnabled(true);
+    m_stateLabel->setText(tr("Replay at %1").arg(m_speed->itemText(m_speed->findData(speed))));
+}
+
+void MainWindow::showReplay(const QVector<PrintedLine> &lines)
+{
+    if (m_timeline->model() != &m_replay.model())
+        return;
+    m_timeline->modelUpdated();
+    appendConsole(m_replay.model(), lines);
+    m_elapsedLabel->setText(tr("Playhead %1").arg(seconds(m_replay.playheadNs())));
+}
+
+void MainWindow::stopAll()
+{
+    if (m_controller.running()) {
+        m_controller.stop();
+        return;
+    }
+    m_replay.pause();
+    m_stopAction->setEnabled(false);
+    m_stateLabel->setText(tr("Replay paused"));
+}
+
+QString MainWindow::parameterLabel() const
+{
+    QStringList parts;
+    for (const auto &[name, value] : parameterValues())
+        if (name != "time-scale")
+            parts << fromStd(name + " " + value);
+    return parts.join(QStringLiteral(", "));
+}
+
+void MainWindow::refreshCompare()
+{
+    if (!m_scenario)
+        return;
+    const QString id = fromStd(m_scenario->id);
+    m_compare->setRuns(m_history.value(id), tr("Compare: %1").arg(fromStd(m_scenario->title)));
 }
 
 void MainWindow::updateStatus()
@@ -469,6 +582,7 @@ void MainWindow::applyTheme(bool dark)
 {
     m_dark = dark;
     m_timeline->setTheme(dark ? Theme::dark() : Theme::light());
+    m_compare->setTheme(dark ? Theme::dark() : Theme::light());
     if (m_scenario)
         showScenario(*m_scenario);
 }
@@ -568,6 +682,7 @@ void MainWindow::saveSettings() const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    m_replay.pause();
     m_controller.stop(); // the run's processes end with it; ~Run reaps them
     saveSettings();
     event->accept();

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "core/scenarios.hpp"
+#include "ui/compare_view.hpp"
+#include "ui/replay_controller.hpp"
 #include "ui/run_controller.hpp"
 
 #include <QMainWindow>
@@ -36,7 +38,11 @@ public:
     /// Starts the selected scenario with the parameters shown.
     bool runScenario();
     RunController &controller() { return m_controller; }
+    ReplayController &replay() { return m_replay; }
     TimelineWidget *timeline() const { return m_timeline; }
+    CompareView *compareView() const { return m_compare; }
+    /// Plays the last run back at `speed` (1, 0.5, 0.25, 0.1) through the timeline and console.
+    void startReplay(double speed);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -51,6 +57,11 @@ private:
     void onStarted();
     void onUpdated(const QVector<PrintedLine> &lines);
     void onFinished(const core::RunResult &result);
+    void showReplay(const QVector<PrintedLine> &lines);
+    void appendConsole(const TimelineModel &model, const QVector<PrintedLine> &lines);
+    void stopAll();
+    void refreshCompare();
+    QString parameterLabel() const;
     void updateStatus();
     void exportTimeline();
     void applyTheme(bool dark);
@@ -61,7 +72,14 @@ private:
 
     const core::Scenario *m_scenario = nullptr;
     RunController m_controller;
+    ReplayController m_replay;
+    QTabWidget *m_views = nullptr;
     TimelineWidget *m_timeline = nullptr;
+    CompareView *m_compare = nullptr;
+    QMap<QString, std::vector<PastRun>> m_history; ///< scenario id → its finished runs, oldest first
+    QComboBox *m_speed = nullptr;
+    QAction *m_replayAction = nullptr;
+    QAction *m_stepAction = nullptr;
     QTreeWidget *m_browser = nullptr;
     QLabel *m_lookFor = nullptr;
     QWidget *m_paramsBox = nullptr;

@@ -27,6 +27,7 @@ bool RunController::start(const core::Plan &plan, const QString &title, QString 
     m_model.reset(m_run->lanes());
     m_model.setTitle(title.toStdString());
     m_result = {};
+    m_events.clear();
     m_seen = 0;
     m_liveWorkers = 0;
     m_timer.start();
@@ -70,6 +71,7 @@ void RunController::poll()
         return;
     m_timer.stop();
     m_result = m_run->result();
+    m_events = m_run->events();
     m_model.finish(m_result);
     m_run.reset();
     m_liveWorkers = 0;

@@ -37,6 +37,8 @@ public:
 
     const TimelineModel &model() const { return m_model; }
     const core::RunResult &lastResult() const { return m_result; }
+    /// Every event of the last finished run (for replay).
+    const std::vector<core::Event> &lastEvents() const { return m_events; }
     /// Live figures for the status bar.
     std::int64_t elapsedNs() const;
     int liveWorkers() const { return m_liveWorkers; }
@@ -54,6 +56,7 @@ private:
     std::unique_ptr<core::Run> m_run;
     TimelineModel m_model;
     core::RunResult m_result;
+    std::vector<core::Event> m_events;
     QTimer m_timer;
     std::size_t m_seen = 0;
     std::vector<core::Event> m_batch;

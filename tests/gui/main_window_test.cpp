@@ -1,0 +1,135 @@
+#include "ui/main_window.hpp"
+#include "ui/timeline_widget.hpp"
+
+#include <QApplication>
+#include <QImage>
+#include <QSettings>
+#include <QTest>
+#include <QTextEdit>
+#include <gtest/gtest.h>
+
+using namespace forkscope;
+using namespace forkscope::ui;
+
+namespace {
+
+bool waitUntilIdle(MainWindow &w, int ms = 15000)
+{
+    return QTest::qWaitFor([&] { return !w.controller().running(); }, ms);
+}
+
+/// A fresh window with no remembered settings.
+std::unique_ptr<MainWindow> freshWindow()
+{
+    QSettings().clear();
+    auto w = std::make_unique<MainWindow>();
+    w->resize(1400, 900);
+    w->show();
+    return w;
+}
+
+QString consoleText(MainWindow &w) { return w.findChild<QTextEdit *>()->toPlainText(); }
+
+} // namespace
+
+TEST(MainWindow, RunsAScenarioAndDrawsItsLanes)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("kind"), QStringLiteral("process")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("workers"), QStringLiteral("3")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.05")));
+    EXPECT_FALSE(w->setParameter(QStringLiteral("workers"), QStringLiteral("5000"))) << "refused as typed";
+    ASSERT_TRUE(w->runScenario());
+    EXPECT_TRUE(w->controller().running());
+    ASSERT_TRUE(waitUntilIdle(*w));
+
+    const core::RunResult &result = w->controller().lastResult();
+    ASSERT_EQ(result.lanes.size(), 4u);
+    EXPECT_FALSE(result.failed());
+    const TimelineModel &model = w->controller().model();
+    ASSERT_EQ(model.laneCount(), 4u);
+    for (std::uint32_t i = 1; i < 4; ++i)
+        EXPECT_TRUE(model.lane(i).ended());
+
+    // The widget shows the whole run once it ends: each worker's sleep is drawn in the sleeping colour
+    // in the middle of its lane, halfway through the run.
+    TimelineWidget *timeline = w->timeline();
+    timeline->fitAll();
+    QApplication::processEvents();
+    const QImage image = timeline->grab().toImage();
+    const TimelineLayout layout = timeline->currentLayout();
+    const QColor sleeping = timeline->paintOptions().theme.stateColor(BarState::Sleeping);
+    for (std::uint32_t lane = 1; lane < 4; ++lane) {
+        const Bar &bar = model.lane(lane).bars.front();
+        EXPECT_EQ(bar.state, BarState::Sleeping);
+        const int x = static_cast<int>(layout.timeToX((bar.begin + bar.end) / 2));
+        const int y = static_cast<int>(layout.barBand(lane, 0).center().y());
+        EXPECT_EQ(image.pixelColor(x, y), sleeping) << "lane " << lane << " at " << x << "," << y;
+    }
+    EXPECT_TRUE(consoleText(*w).contains(QStringLiteral("worker 3 woke up, bye")));
+}
+
+TEST(MainWindow, StopEndsARunAtOnce)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("sleep"), QStringLiteral("30")));
+    ASSERT_TRUE(w->runScenario());
+    QTest::qWait(200);
+    QElapsedTimer timer;
+    timer.start();
+    QTest::keyClick(w.get(), Qt::Key_Escape);
+    ASSERT_TRUE(waitUntilIdle(*w, 2000));
+    EXPECT_LT(timer.elapsed(), 500);
+    EXPECT_TRUE(w->controller().lastResult().cancelled);
+}
+
+TEST(MainWindow, ComparesRunsOnOneAxis)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
+    w->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.02"));
+    w->setParameter(QStringLiteral("workers"), QStringLiteral("4"));
+    for (const char *kind : {"sequential", "process"}) {
+        ASSERT_TRUE(w->setParameter(QStringLiteral("kind"), QString::fromLatin1(kind)));
+        ASSERT_TRUE(w->runScenario());
+        ASSERT_TRUE(waitUntilIdle(*w));
+    }
+    const auto &runs = w->compareView()->runs();
+    ASSERT_EQ(runs.size(), 2u);
+    EXPECT_TRUE(runs[0].label.contains(QStringLiteral("sequential")));
+    EXPECT_GT(runs[0].wallNs, 3 * runs[1].wallNs) << "4 naps in a row against 4 at once";
+}
+
+TEST(MainWindow, ReplaysTheLastRunThroughTheTimelineAndConsole)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("square-cube")));
+    w->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.004"));
+    ASSERT_TRUE(w->runScenario());
+    ASSERT_TRUE(waitUntilIdle(*w));
+    const std::size_t events = w->controller().lastEvents().size();
+    ASSERT_GT(events, 10u);
+
+    // Step mode: one instant at a time.
+    w->replay().rewind();
+    w->replay().step();
+    EXPECT_EQ(w->replay().model().eventCount(), 1u) << "main's start alone";
+    // Playing at 1x reaches the end in about the run's own time and refills the console.
+    w->startReplay(1.0);
+    EXPECT_EQ(w->timeline()->model(), &w->replay().model());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return w->replay().atEnd(); }, 5000));
+    EXPECT_EQ(w->replay().model().eventCount(), events);
+    EXPECT_TRUE(consoleText(*w).contains(QStringLiteral("cube of 5 is 125")));
+}
+
+int main(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication::setOrganizationName(QStringLiteral("ForkscopeTests"));
+    QApplication app(argc, argv);
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
