@@ -33,7 +33,8 @@ bool paintPng(const TimelineModel &model, const ExportOptions &options, QSaveFil
     return image.save(&file, "PNG");
 }
 
-void paintSvg(const TimelineModel &model, const ExportOptions &options, const PaintOptions &paint, QSaveFile &file)
+void paintSvg(
+    const TimelineModel &model, const ExportOptions &options, const PaintOptions &paint, QSaveFile &file)
 {
     QSvgGenerator generator;
     generator.setOutputDevice(&file);
@@ -46,14 +47,16 @@ void paintSvg(const TimelineModel &model, const ExportOptions &options, const Pa
     paintTimeline(painter, model, QRectF(QPointF(0, 0), QSizeF(options.size)), paint);
 }
 
-bool paintPdf(const TimelineModel &model, const ExportOptions &options, const PaintOptions &paint, QSaveFile &file)
+bool paintPdf(
+    const TimelineModel &model, const ExportOptions &options, const PaintOptions &paint, QSaveFile &file)
 {
     QPdfWriter writer(&file);
     writer.setResolution(kDotsPerInch);
     writer.setCreator(QStringLiteral("Forkscope"));
     writer.setTitle(options.title.isEmpty() ? QStringLiteral("Forkscope timeline") : options.title);
     // One page exactly the picture's size: pixels at 96 dpi are 0.75 pt.
-    const QSizeF points(options.size.width() * 72.0 / kDotsPerInch, options.size.height() * 72.0 / kDotsPerInch);
+    const QSizeF points(
+        options.size.width() * 72.0 / kDotsPerInch, options.size.height() * 72.0 / kDotsPerInch);
     const QPageSize pageSize(points, QPageSize::Point, QStringLiteral("Forkscope"), QPageSize::ExactMatch);
     const QPageLayout::Orientation orientation = QPageLayout::Portrait;
     if (!writer.setPageLayout(QPageLayout(pageSize, orientation, QMarginsF(0, 0, 0, 0))))
@@ -128,23 +131,26 @@ QImage renderTimelineImage(const TimelineModel &model, const ExportOptions &opti
     return image;
 }
 
-bool exportTimeline(const TimelineModel &model, const QString &path, const ExportOptions &options, QString *error)
+bool exportTimeline(
+    const TimelineModel &model, const QString &path, const ExportOptions &options, QString *error)
 {
     const std::optional<ExportFormat> format = exportFormatForPath(path);
     if (!format) {
         const QString suffix = QFileInfo(path).suffix();
-        setError(error, suffix.isEmpty()
-                            ? QStringLiteral("Cannot export to %1: the name has no extension; use .png, .svg or .pdf.")
-                                  .arg(describePath(path))
-                            : QStringLiteral("Cannot export to %1: unknown extension “.%2”; use .png, .svg or .pdf.")
-                                  .arg(describePath(path), suffix));
+        setError(error,
+            suffix.isEmpty()
+                ? QStringLiteral("Cannot export to %1: the name has no extension; use .png, .svg or .pdf.")
+                      .arg(describePath(path))
+                : QStringLiteral("Cannot export to %1: unknown extension “.%2”; use .png, .svg or .pdf.")
+                      .arg(describePath(path), suffix));
         return false;
     }
     if (options.size.width() < 16 || options.size.height() < 16 || options.size.width() > 16384
         || options.size.height() > 16384) {
-        setError(error, QStringLiteral("Cannot export a %1×%2 picture: the size must be between 16 and 16384 pixels.")
-                            .arg(options.size.width())
-                            .arg(options.size.height()));
+        setError(error,
+            QStringLiteral("Cannot export a %1×%2 picture: the size must be between 16 and 16384 pixels.")
+                .arg(options.size.width())
+                .arg(options.size.height()));
         return false;
     }
     if (options.scale < 1 || options.scale > 3) {
@@ -157,8 +163,9 @@ bool exportTimeline(const TimelineModel &model, const QString &path, const Expor
         return false;
     }
     if (!info.absoluteDir().exists()) {
-        setError(error, QStringLiteral("Cannot export to %1: the folder %2 does not exist.")
-                            .arg(describePath(path), describePath(info.absolutePath())));
+        setError(error,
+            QStringLiteral("Cannot export to %1: the folder %2 does not exist.")
+                .arg(describePath(path), describePath(info.absolutePath())));
         return false;
     }
 
@@ -170,13 +177,20 @@ bool exportTimeline(const TimelineModel &model, const QString &path, const Expor
     const PaintOptions paint = exportPaintOptions(model, options);
     bool painted = true;
     switch (*format) {
-    case ExportFormat::Png: painted = paintPng(model, options, file); break;
-    case ExportFormat::Svg: paintSvg(model, options, paint, file); break;
-    case ExportFormat::Pdf: painted = paintPdf(model, options, paint, file); break;
+    case ExportFormat::Png:
+        painted = paintPng(model, options, file);
+        break;
+    case ExportFormat::Svg:
+        paintSvg(model, options, paint, file);
+        break;
+    case ExportFormat::Pdf:
+        painted = paintPdf(model, options, paint, file);
+        break;
     }
     if (!painted) {
         file.cancelWriting();
-        setError(error, QStringLiteral("Cannot write %1: the picture could not be encoded.").arg(describePath(path)));
+        setError(error,
+            QStringLiteral("Cannot write %1: the picture could not be encoded.").arg(describePath(path)));
         return false;
     }
     if (!file.commit()) {

@@ -6,6 +6,7 @@
 #include "ui/timeline_widget.hpp"
 
 #include <QAction>
+#include <array>
 #include <QApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
@@ -404,13 +405,10 @@ void MainWindow::onStarted()
 QColor MainWindow::laneColour(std::uint32_t lane) const
 {
     // Okabe-Ito hues, darker on light backgrounds so the text stays readable.
-    static const QColor light[] = {QColor(0x33, 0x33, 0x33), QColor(0x00, 0x5A, 0x9C), QColor(0xA0, 0x50, 0x00),
-                                   QColor(0x00, 0x7A, 0x55), QColor(0x9B, 0x30, 0x78), QColor(0x8A, 0x6D, 0x00),
-                                   QColor(0xB3, 0x3C, 0x00), QColor(0x2F, 0x6E, 0xA0)};
-    static const QColor dark[] = {QColor(0xEE, 0xEE, 0xEE), QColor(0x56, 0xB4, 0xE9), QColor(0xE6, 0x9F, 0x00),
-                                  QColor(0x00, 0x9E, 0x73), QColor(0xCC, 0x79, 0xA7), QColor(0xF0, 0xE4, 0x42),
-                                  QColor(0xD5, 0x5E, 0x00), QColor(0x90, 0xC8, 0xF0)};
-    return (m_dark ? dark : light)[lane == 0 ? 0 : 1 + (lane - 1) % 7];
+    static const std::array<QRgb, 8> light{0x333333, 0x005A9C, 0xA05000, 0x007A55, 0x9B3078, 0x8A6D00, 0xB33C00, 0x2F6EA0};
+    static const std::array<QRgb, 8> dark{0xEEEEEE, 0x56B4E9, 0xE69F00, 0x009E73, 0xCC79A7, 0xF0E442, 0xD55E00, 0x90C8F0};
+    const std::size_t index = lane == 0 ? 0 : 1 + (lane - 1) % 7;
+    return QColor(m_dark ? dark[index] : light[index]);
 }
 
 void MainWindow::onUpdated(const QVector<PrintedLine> &lines)

@@ -14,45 +14,52 @@ using core::WorkerKind;
 const char *barStateName(BarState state) noexcept
 {
     switch (state) {
-    case BarState::Computing: return "computing";
-    case BarState::Sleeping: return "sleeping";
-    case BarState::JoinWait: return "join wait";
-    case BarState::LockWait: return "lock wait";
-    case BarState::LockHold: return "lock hold";
-    case BarState::QueueBlocked: return "queue blocked";
+    case BarState::Computing:
+        return "computing";
+    case BarState::Sleeping:
+        return "sleeping";
+    case BarState::JoinWait:
+        return "join wait";
+    case BarState::LockWait:
+        return "lock wait";
+    case BarState::LockHold:
+        return "lock hold";
+    case BarState::QueueBlocked:
+        return "queue blocked";
     }
     return "?";
 }
 
 std::size_t Lane::firstIndex(std::int64_t t) const noexcept
 {
-    // m_maxEnd is non-decreasing, and the first i with m_maxEnd[i] >= t is the first bar ending at or after t.
+    // m_maxEnd is non-decreasing, and the first i with m_maxEnd[i] >= t is the first bar ending at or after
+    // t.
     return static_cast<std::size_t>(std::lower_bound(m_maxEnd.begin(), m_maxEnd.end(), t) - m_maxEnd.begin());
 }
 
 std::size_t Lane::lastIndex(std::int64_t t) const noexcept
 {
-    const auto it = std::upper_bound(bars.begin(), bars.end(), t,
-                                     [](std::int64_t time, const Bar &bar) { return time < bar.begin; });
+    const auto it = std::upper_bound(
+        bars.begin(), bars.end(), t, [](std::int64_t time, const Bar &bar) { return time < bar.begin; });
     return static_cast<std::size_t>(it - bars.begin());
 }
 
 std::size_t Lane::firstMarker(std::int64_t from) const noexcept
 {
     const auto it = std::lower_bound(markers.begin(), markers.end(), from,
-                                     [](const Marker &m, std::int64_t time) { return m.time < time; });
+        [](const Marker &m, std::int64_t time) { return m.time < time; });
     return static_cast<std::size_t>(it - markers.begin());
 }
 
 std::size_t Lane::lastMarker(std::int64_t to) const noexcept
 {
-    const auto it = std::upper_bound(markers.begin(), markers.end(), to,
-                                     [](std::int64_t time, const Marker &m) { return time < m.time; });
+    const auto it = std::upper_bound(
+        markers.begin(), markers.end(), to, [](std::int64_t time, const Marker &m) { return time < m.time; });
     return static_cast<std::size_t>(it - markers.begin());
 }
 
 std::vector<LodItem> levelOfDetail(const Lane &lane, std::int64_t from, std::int64_t to, double nsPerPixel,
-                                   std::int64_t now, double minPixels)
+    std::int64_t now, double minPixels)
 {
     std::vector<LodItem> out;
     const std::size_t first = lane.firstIndex(from);
@@ -65,9 +72,9 @@ std::vector<LodItem> levelOfDetail(const Lane &lane, std::int64_t from, std::int
     struct Fold {
         bool active = false;
         LodItem item;
-        std::array<std::int64_t, kBarStateCount> time{};
+        std::array<std::int64_t, kBarStateCount> time {};
     };
-    std::array<Fold, kDepths> folds{};
+    std::array<Fold, kDepths> folds {};
 
     auto flush = [&out](Fold &fold) {
         if (!fold.active)
@@ -98,7 +105,7 @@ std::vector<LodItem> levelOfDetail(const Lane &lane, std::int64_t from, std::int
         }
         flush(fold);
         fold.active = true;
-        fold.item = LodItem{bar.begin, end, bar.state, bar.depth, static_cast<std::uint32_t>(i), 1};
+        fold.item = LodItem { bar.begin, end, bar.state, bar.depth, static_cast<std::uint32_t>(i), 1 };
         fold.time.fill(0);
         fold.time[static_cast<std::size_t>(bar.state)] = end - bar.begin;
         if (!small)
@@ -252,7 +259,7 @@ void TimelineModel::apply(const Event &e)
         }
         if (e.arg > 0)
             lane.info.tid = e.arg;
-        addMarker(lane, {e.timeNs, MarkerKind::Start, e.arg, e.value, {}});
+        addMarker(lane, { e.timeNs, MarkerKind::Start, e.arg, e.value, {} });
         break;
     case EventType::WorkerEnd:
         lane.endNs = e.timeNs;
@@ -261,15 +268,25 @@ void TimelineModel::apply(const Event &e)
         lane.cancelled = cancelled;
         closeAll(lane, e.timeNs, true);
         if (e.arg != 0)
-            addMarker(lane, {e.timeNs, MarkerKind::Crash, e.arg, e.value, core::signalName(e.arg)});
+            addMarker(lane, { e.timeNs, MarkerKind::Crash, e.arg, e.value, core::signalName(e.arg) });
         else
-            addMarker(lane, {e.timeNs, MarkerKind::End, e.arg, e.value, cancelled ? "cancelled" : ""});
+            addMarker(lane, { e.timeNs, MarkerKind::End, e.arg, e.value, cancelled ? "cancelled" : "" });
         break;
-    case EventType::SleepBegin: openBar(lane, e, BarState::Sleeping); break;
-    case EventType::SleepEnd: closeBar(lane, e.timeNs, BarState::Sleeping, cancelled); break;
-    case EventType::ComputeBegin: openBar(lane, e, BarState::Computing); break;
-    case EventType::ComputeEnd: closeBar(lane, e.timeNs, BarState::Computing, cancelled); break;
-    case EventType::JoinBegin: openBar(lane, e, BarState::JoinWait); break;
+    case EventType::SleepBegin:
+        openBar(lane, e, BarState::Sleeping);
+        break;
+    case EventType::SleepEnd:
+        closeBar(lane, e.timeNs, BarState::Sleeping, cancelled);
+        break;
+    case EventType::ComputeBegin:
+        openBar(lane, e, BarState::Computing);
+        break;
+    case EventType::ComputeEnd:
+        closeBar(lane, e.timeNs, BarState::Computing, cancelled);
+        break;
+    case EventType::JoinBegin:
+        openBar(lane, e, BarState::JoinWait);
+        break;
     case EventType::JoinEnd: {
         closeBar(lane, e.timeNs, BarState::JoinWait, cancelled);
         const auto joined = static_cast<std::uint32_t>(e.arg);
@@ -277,35 +294,50 @@ void TimelineModel::apply(const Event &e)
             const Lane &other = m_lanes[joined];
             // The joined lane's end normally comes first in time; without it, the arrow starts at the join.
             const std::int64_t from = other.ended() ? std::min(other.endNs, e.timeNs) : e.timeNs;
-            m_arrows.push_back({from, e.timeNs, joined, e.lane});
+            m_arrows.push_back({ from, e.timeNs, joined, e.lane });
         }
         break;
     }
-    case EventType::LockWait: openBar(lane, e, BarState::LockWait); break;
+    case EventType::LockWait:
+        openBar(lane, e, BarState::LockWait);
+        break;
     case EventType::LockAcquire:
         closeBar(lane, e.timeNs, BarState::LockWait, cancelled);
         openBar(lane, e, BarState::LockHold);
         break;
-    case EventType::LockRelease: closeBar(lane, e.timeNs, BarState::LockHold, cancelled); break;
-    case EventType::QueueBlockBegin: openBar(lane, e, BarState::QueueBlocked); break;
-    case EventType::QueueBlockEnd: closeBar(lane, e.timeNs, BarState::QueueBlocked, cancelled); break;
-    case EventType::Print: addMarker(lane, {e.timeNs, MarkerKind::Print, e.arg, e.value, e.text}); break;
+    case EventType::LockRelease:
+        closeBar(lane, e.timeNs, BarState::LockHold, cancelled);
+        break;
+    case EventType::QueueBlockBegin:
+        openBar(lane, e, BarState::QueueBlocked);
+        break;
+    case EventType::QueueBlockEnd:
+        closeBar(lane, e.timeNs, BarState::QueueBlocked, cancelled);
+        break;
+    case EventType::Print:
+        addMarker(lane, { e.timeNs, MarkerKind::Print, e.arg, e.value, e.text });
+        break;
     case EventType::ValueRead:
     case EventType::ValueWrite:
-        addMarker(lane, {e.timeNs, MarkerKind::Value, e.type == EventType::ValueWrite ? 1 : 0, e.value,
-                         e.text + " = " + std::to_string(e.value)});
+        addMarker(lane,
+            { e.timeNs, MarkerKind::Value, e.type == EventType::ValueWrite ? 1 : 0, e.value,
+                e.text + " = " + std::to_string(e.value) });
         break;
     case EventType::MainEnd:
         m_mainEndNs = e.timeNs;
-        addMarker(lane, {e.timeNs, MarkerKind::MainEnd, 0, 0, {}});
+        addMarker(lane, { e.timeNs, MarkerKind::MainEnd, 0, 0, {} });
         break;
-    case EventType::Spawn: addMarker(lane, {e.timeNs, MarkerKind::Spawn, e.arg, e.value, {}}); break;
-    case EventType::Note: addMarker(lane, {e.timeNs, MarkerKind::Note, e.arg, e.value, e.text}); break;
+    case EventType::Spawn:
+        addMarker(lane, { e.timeNs, MarkerKind::Spawn, e.arg, e.value, {} });
+        break;
+    case EventType::Note:
+        addMarker(lane, { e.timeNs, MarkerKind::Note, e.arg, e.value, e.text });
+        break;
     default: {
         std::string text(core::eventTypeName(e.type));
         if (!e.text.empty())
             text += ": " + e.text;
-        addMarker(lane, {e.timeNs, MarkerKind::Note, e.arg, e.value, std::move(text)});
+        addMarker(lane, { e.timeNs, MarkerKind::Note, e.arg, e.value, std::move(text) });
         break;
     }
     }
@@ -333,7 +365,7 @@ void TimelineModel::finish(const core::RunResult &result)
     for (const core::LaneOutcome &outcome : result.lanes)
         infos.push_back(outcome.info);
     setLanes(infos);
-    const std::int64_t runEnd = std::max({m_now, m_lastEventNs, result.wallNs});
+    const std::int64_t runEnd = std::max({ m_now, m_lastEventNs, result.wallNs });
     for (std::size_t i = 0; i < m_lanes.size(); ++i) {
         Lane &lane = m_lanes[i];
         if (i < result.lanes.size()) {
@@ -367,7 +399,7 @@ const std::vector<ProcessGroup> &TimelineModel::groups() const
     for (std::uint32_t i = 0; i < m_lanes.size(); ++i) {
         const core::LaneInfo &info = m_lanes[i].info;
         if (i > 0 && info.kind == WorkerKind::Process) {
-            m_groups.push_back({info.pid, i, {i}});
+            m_groups.push_back({ info.pid, i, { i } });
             continue;
         }
         // Main, its threads and its sequential calls share main's process.

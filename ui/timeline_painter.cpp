@@ -19,8 +19,8 @@ namespace {
 
 constexpr double kMargin = 8;
 constexpr double kGap = 6;
-constexpr double kBarInset = 3;   ///< between a lane's row edge and its outermost bars
-constexpr double kNestInset = 3;  ///< more per nesting level
+constexpr double kBarInset = 3; ///< between a lane's row edge and its outermost bars
+constexpr double kNestInset = 3; ///< more per nesting level
 constexpr double kLabelIndent = 14;
 
 QString qs(const std::string &text)
@@ -80,17 +80,24 @@ std::vector<LegendEntry> legendEntries(const TimelineModel &model)
         const bool show = anyState ? model.hasState(state)
                                    : (state == BarState::Computing || state == BarState::Sleeping);
         if (show)
-            entries.push_back({LegendEntry::Kind::State, state, MarkerKind::Start, QString::fromUtf8(barStateName(state))});
+            entries.push_back({ LegendEntry::Kind::State, state, MarkerKind::Start,
+                QString::fromUtf8(barStateName(state)) });
     }
     const std::pair<MarkerKind, const char *> markers[] = {
-        {MarkerKind::Start, "start"}, {MarkerKind::End, "end"},     {MarkerKind::Crash, "killed by signal"},
-        {MarkerKind::Print, "print"}, {MarkerKind::Value, "value"}, {MarkerKind::MainEnd, "main's last line"},
+        { MarkerKind::Start, "start" },
+        { MarkerKind::End, "end" },
+        { MarkerKind::Crash, "killed by signal" },
+        { MarkerKind::Print, "print" },
+        { MarkerKind::Value, "value" },
+        { MarkerKind::MainEnd, "main's last line" },
     };
     for (const auto &[kind, name] : markers)
         if (model.hasMarker(kind))
-            entries.push_back({LegendEntry::Kind::Marker, BarState::Computing, kind, QString::fromUtf8(name)});
+            entries.push_back(
+                { LegendEntry::Kind::Marker, BarState::Computing, kind, QString::fromUtf8(name) });
     if (!model.joinArrows().empty())
-        entries.push_back({LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start, QStringLiteral("join")});
+        entries.push_back(
+            { LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start, QStringLiteral("join") });
     return entries;
 }
 
@@ -148,8 +155,8 @@ Theme Theme::light()
     t.crash = QColor(0xD5, 0x5E, 0x00);
     t.mainEnd = QColor(0x1d, 0x1f, 0x23);
     // Okabe-Ito: orange, sky blue, reddish purple, yellow, bluish green, blue.
-    t.states = {QColor(0xE6, 0x9F, 0x00), QColor(0x56, 0xB4, 0xE9), QColor(0xCC, 0x79, 0xA7),
-                QColor(0xF0, 0xE4, 0x42), QColor(0x00, 0x9E, 0x73), QColor(0x00, 0x72, 0xB2)};
+    t.states = { QColor(0xE6, 0x9F, 0x00), QColor(0x56, 0xB4, 0xE9), QColor(0xCC, 0x79, 0xA7),
+        QColor(0xF0, 0xE4, 0x42), QColor(0x00, 0x9E, 0x73), QColor(0x00, 0x72, 0xB2) };
     return t;
 }
 
@@ -177,9 +184,9 @@ std::vector<DisplayRow> displayRows(const TimelineModel &model)
     const auto &groups = model.groups();
     rows.reserve(groups.size() + model.laneCount());
     for (std::uint32_t g = 0; g < groups.size(); ++g) {
-        rows.push_back({DisplayRow::Kind::Header, g, groups[g].leader});
+        rows.push_back({ DisplayRow::Kind::Header, g, groups[g].leader });
         for (const std::uint32_t lane : groups[g].lanes)
-            rows.push_back({DisplayRow::Kind::Lane, g, lane});
+            rows.push_back({ DisplayRow::Kind::Lane, g, lane });
     }
     return rows;
 }
@@ -191,7 +198,8 @@ QString groupTitle(const TimelineModel &model, std::uint32_t group)
         return {};
     const ProcessGroup &g = groups[group];
     const Lane &leader = model.lane(g.leader);
-    QString title = g.pid > 0 ? QStringLiteral("process %1").arg(g.pid) : QStringLiteral("process (not started)");
+    QString title
+        = g.pid > 0 ? QStringLiteral("process %1").arg(g.pid) : QStringLiteral("process (not started)");
     title += QStringLiteral(" · ") + (g.leader == 0 ? QStringLiteral("main") : qs(leader.info.name));
     if (leader.crashed())
         title += QStringLiteral(" · killed by ") + qs(core::signalName(leader.signal));
@@ -205,10 +213,18 @@ QString laneDetail(const Lane &lane)
     const core::LaneInfo &info = lane.info;
     QString kind;
     switch (info.kind) {
-    case WorkerKind::Main: kind = QStringLiteral("main thread"); break;
-    case WorkerKind::Sequential: kind = QStringLiteral("function call"); break;
-    case WorkerKind::Thread: kind = QStringLiteral("thread"); break;
-    case WorkerKind::Process: kind = QStringLiteral("process"); break;
+    case WorkerKind::Main:
+        kind = QStringLiteral("main thread");
+        break;
+    case WorkerKind::Sequential:
+        kind = QStringLiteral("function call");
+        break;
+    case WorkerKind::Thread:
+        kind = QStringLiteral("thread");
+        break;
+    case WorkerKind::Process:
+        kind = QStringLiteral("process");
+        break;
     }
     if (info.kind == WorkerKind::Process && info.pid > 0)
         return kind + QStringLiteral(" · pid %1").arg(info.pid);
@@ -219,10 +235,10 @@ QString laneDetail(const Lane &lane)
 
 TimeWindow fitWindow(const TimelineModel &model)
 {
-    const std::int64_t end = std::max({model.now(), model.lastEventTime(), kMinWindowSpanNs});
+    const std::int64_t end = std::max({ model.now(), model.lastEventTime(), kMinWindowSpanNs });
     // A little room on both sides so start flags at 0 and end marks at the end are not cut in half.
     const std::int64_t pad = std::max<std::int64_t>(end / 50, 1);
-    return {-pad, end + pad};
+    return { -pad, end + pad };
 }
 
 // Layout ---------------------------------------------------------------------------------------------------
@@ -255,7 +271,7 @@ QRectF TimelineLayout::barBand(std::uint32_t lane, int depth) const
     // Nested bars shrink so the enclosing state (say, a lock held) stays visible around them.
     double inset = kBarInset + kNestInset * depth;
     inset = std::min(inset, height / 2 - 2);
-    return {plotRect.left(), rowTop[r] + inset, plotRect.width(), height - 2 * inset};
+    return { plotRect.left(), rowTop[r] + inset, plotRect.width(), height - 2 * inset };
 }
 
 TimelineLayout layoutTimeline(const TimelineModel &model, const QRectF &rect, const PaintOptions &options)
@@ -281,7 +297,8 @@ TimelineLayout layoutTimeline(const TimelineModel &model, const QRectF &rect, co
         top = layout.titleRect.bottom() + kGap;
     }
 
-    const std::vector<LegendEntry> legend = options.legend ? legendEntries(model) : std::vector<LegendEntry>{};
+    const std::vector<LegendEntry> legend
+        = options.legend ? legendEntries(model) : std::vector<LegendEntry> {};
     double legendHeight = 0;
     if (!legend.empty())
         legendHeight = legendLines(legend, fm, right - left) * legendLineHeight(fm);
@@ -321,8 +338,10 @@ TimelineLayout layoutTimeline(const TimelineModel &model, const QRectF &rect, co
         int lanes = 0;
         for (int r = layout.firstRow; r < layout.firstRow + wanted; ++r)
             (isLane(layout.rows[static_cast<std::size_t>(r)]) ? lanes : headers) += 1;
-        const double share = lanes > 0 ? (available - headers * layout.headerHeight) / lanes : options.maxLaneHeight;
-        layout.laneHeight = std::floor(std::clamp(share, double(options.minLaneHeight), double(options.maxLaneHeight)));
+        const double share
+            = lanes > 0 ? (available - headers * layout.headerHeight) / lanes : options.maxLaneHeight;
+        layout.laneHeight
+            = std::floor(std::clamp(share, double(options.minLaneHeight), double(options.maxLaneHeight)));
     }
 
     // Row tops: rows above firstRow lie above the plot (arrows to them still get a sensible y).
@@ -371,8 +390,8 @@ void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &t
         p.setPen(Qt::NoPen);
         p.setBrush(theme.text);
         p.drawRect(QRectF(c.x() - 1, c.y() - s, 2, 2 * s));
-        p.drawPolygon(QPolygonF({QPointF(c.x() + 1, c.y() - s), QPointF(c.x() + 1 + s, c.y() - s / 2),
-                                 QPointF(c.x() + 1, c.y())}));
+        p.drawPolygon(QPolygonF({ QPointF(c.x() + 1, c.y() - s), QPointF(c.x() + 1 + s, c.y() - s / 2),
+            QPointF(c.x() + 1, c.y()) }));
         break;
     }
     case MarkerKind::End:
@@ -392,16 +411,16 @@ void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &t
         p.setPen(QPen(theme.background, 1));
         p.setBrush(theme.text);
         const double r = s * 0.7;
-        p.drawPolygon(QPolygonF({QPointF(c.x() - r, c.y() - r), QPointF(c.x() + r, c.y() - r),
-                                 QPointF(c.x(), c.y() + r * 0.8)}));
+        p.drawPolygon(QPolygonF({ QPointF(c.x() - r, c.y() - r), QPointF(c.x() + r, c.y() - r),
+            QPointF(c.x(), c.y() + r * 0.8) }));
         break;
     }
     case MarkerKind::Value: {
         p.setPen(QPen(theme.text, 1.5));
         p.setBrush(theme.background);
         const double r = s * 0.55;
-        p.drawPolygon(QPolygonF({QPointF(c.x(), c.y() - r), QPointF(c.x() + r, c.y()), QPointF(c.x(), c.y() + r),
-                                 QPointF(c.x() - r, c.y())}));
+        p.drawPolygon(QPolygonF({ QPointF(c.x(), c.y() - r), QPointF(c.x() + r, c.y()),
+            QPointF(c.x(), c.y() + r), QPointF(c.x() - r, c.y()) }));
         break;
     }
     case MarkerKind::MainEnd: {
@@ -425,7 +444,7 @@ void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &t
 
 /// Text placed beside a marker on a tinted box so it stays readable over bars.
 void drawTag(QPainter &p, const QRectF &box, const QString &text, const QFont &font, const QColor &color,
-             const Theme &theme)
+    const Theme &theme)
 {
     p.fillRect(box, theme.labelBackground);
     p.setFont(font);
@@ -439,8 +458,8 @@ bool hasTag(const Marker &m)
         && !m.text.empty();
 }
 
-void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options,
-                   std::uint32_t laneIndex)
+void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, std::uint32_t laneIndex)
 {
     const Lane &lane = model.lane(laneIndex);
     const Theme &theme = options.theme;
@@ -452,7 +471,8 @@ void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout
     const TimeWindow &w = layout.window;
     const double perPixel = nsPerPixel(w, plot.width());
     // Pixel columns are clamped a little outside the plot so huge zooms never overflow coordinates.
-    auto px = [&](std::int64_t t) { return std::clamp(layout.timeToX(t), plot.left() - 4, plot.right() + 4); };
+    auto px
+        = [&](std::int64_t t) { return std::clamp(layout.timeToX(t), plot.left() - 4, plot.right() + 4); };
 
     // Lifeline: the worker exists (started, not yet ended).
     if (lane.started()) {
@@ -483,11 +503,10 @@ void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout
         p.fillRect(QRectF(x0, band.top(), x1 - x0, band.height()), color);
         coveredTo = x1;
     }
-
 }
 
 void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-                      const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex)
+    const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex)
 {
     const Lane &lane = model.lane(laneIndex);
     const Theme &theme = options.theme;
@@ -502,21 +521,30 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
     // Markers, with their text where there is room before the next tagged marker (or, failing that, after
     // the previous one).
     double previousTagEnd = plot.left();
+    double lastTaggedX = -1e9; ///< the previous marker with text, drawn or not
     const std::size_t firstMarker = lane.firstMarker(w.beginNs - static_cast<std::int64_t>(perPixel * 8));
     const std::size_t lastMarker = lane.lastMarker(w.endNs);
     const double s = std::clamp(height * 0.3, 4.0, 9.0);
     const QFontMetricsF fmSmall(fonts.small);
-    double lastGlyphX = -1e9;
-    MarkerKind lastGlyphKind = MarkerKind::Note;
+    // Where the last glyph of each kind went: a dense run of markers draws one glyph per glyph width, which
+    // still reads as "many here" and keeps a 100 000-event lane cheap to paint.
+    std::array<double, 8> lastGlyphX;
+    lastGlyphX.fill(-1e9);
     for (std::size_t i = firstMarker; i < lastMarker; ++i) {
         const Marker &m = lane.markers[i];
         if (m.kind == MarkerKind::MainEnd)
             continue; // drawn across all lanes
         const double x = layout.timeToX(m.time);
-        if (std::abs(x - lastGlyphX) < 0.5 && m.kind == lastGlyphKind)
-            continue; // same pixel, same glyph
-        lastGlyphX = x;
-        lastGlyphKind = m.kind;
+        const bool tagged = hasTag(m);
+        const double previousTaggedX = lastTaggedX;
+        if (tagged)
+            lastTaggedX = x;
+        double &last = lastGlyphX[static_cast<std::size_t>(m.kind) % lastGlyphX.size()];
+        const bool always
+            = m.kind == MarkerKind::Crash || m.kind == MarkerKind::Start || m.kind == MarkerKind::End;
+        if (x - last < (always ? 0.5 : s))
+            continue;
+        last = x;
         double glyphY = centerY;
         if (m.kind == MarkerKind::Print || m.kind == MarkerKind::Value)
             glyphY = top + s * 0.8 + 1;
@@ -524,7 +552,7 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
             glyphY = top + height - s - 1;
         drawGlyph(p, m.kind, QPointF(x, glyphY), s, theme);
 
-        if (!hasTag(m))
+        if (!tagged)
             continue;
         double limit = plot.right();
         for (std::size_t j = i + 1; j < lane.markers.size(); ++j) {
@@ -537,10 +565,12 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
         const double wanted = fmSmall.horizontalAdvance(full) + 4;
         const double gap = s * 0.8 + 2;
         const double roomRight = limit - (x + gap);
-        const double roomLeft = (x - gap) - std::max(previousTagEnd + 2, plot.left());
+        const double roomLeft
+            = (x - gap) - std::max({ previousTagEnd + 2, previousTaggedX + gap + 2, plot.left() });
         const bool left = roomRight < wanted && roomLeft > roomRight;
         const double room = left ? roomLeft : roomRight;
-        if (room < 24)
+        // Whole text, or a useful part of it: a row of "c…" tags says nothing a tooltip would not.
+        if (room < wanted && room < 64)
             continue;
         const QString text = fmSmall.elidedText(full, Qt::ElideRight, room - 4);
         if (text.isEmpty())
@@ -568,7 +598,7 @@ void drawArrowHead(QPainter &p, QPointF from, QPointF to, double size, const QCo
     const QPointF side(-uy * size * 0.5, ux * size * 0.5);
     p.setPen(Qt::NoPen);
     p.setBrush(color);
-    p.drawPolygon(QPolygonF({to, back + side, back - side}));
+    p.drawPolygon(QPolygonF({ to, back + side, back - side }));
 }
 
 void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts)
@@ -576,7 +606,9 @@ void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &op
     const Theme &theme = options.theme;
     const QRectF axis = layout.axisRect;
     const QFontMetricsF fm(fonts.small);
-    const int maxTicks = std::max(2, static_cast<int>(axis.width() / std::max(70.0, fm.horizontalAdvance(QStringLiteral("00.00 ms")) + 24)));
+    const int maxTicks = std::max(2,
+        static_cast<int>(
+            axis.width() / std::max(70.0, fm.horizontalAdvance(QStringLiteral("00.00 ms")) + 24)));
     const std::int64_t step = niceTickStep(layout.window.span(), maxTicks);
     const std::vector<std::int64_t> ticks = tickTimes(layout.window, step);
 
@@ -596,7 +628,8 @@ void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &op
         if (textLeft < lastRight + 8)
             continue;
         p.setPen(theme.text);
-        p.drawText(QRectF(textLeft, axis.top(), width + 1, axis.height() - 6), Qt::AlignLeft | Qt::AlignVCenter, label);
+        p.drawText(QRectF(textLeft, axis.top(), width + 1, axis.height() - 6),
+            Qt::AlignLeft | Qt::AlignVCenter, label);
         lastRight = textLeft + width;
     }
 
@@ -608,14 +641,17 @@ void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &op
     }
 }
 
-void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options,
-               const Fonts &fonts)
+void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts)
 {
     const Theme &theme = options.theme;
     const QFontMetricsF fmBold(fonts.bold);
     const QFontMetricsF fmSmall(fonts.small);
     const double fullLeft = layout.labelRect.left();
     const double fullWidth = layout.plotRect.right() - fullLeft;
+    // The last row may be cut by the bottom of the plot.
+    p.save();
+    p.setClipRect(QRectF(fullLeft, layout.plotRect.top(), fullWidth, layout.plotRect.height()));
     int laneParity = 0;
     for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
         const auto i = static_cast<std::size_t>(r);
@@ -629,21 +665,24 @@ void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &la
             const QString title = groupTitle(model, row.group);
             // Headers have no bars, so their text may run on past the label column.
             p.drawText(rowRect.adjusted(6, 0, -6, 0), Qt::AlignLeft | Qt::AlignVCenter,
-                       fmSmall.elidedText(title, Qt::ElideRight, rowRect.width() - 12));
+                fmSmall.elidedText(title, Qt::ElideRight, rowRect.width() - 12));
             continue;
         }
         if (laneParity++ % 2 == 1)
             p.fillRect(rowRect, theme.alternateRow);
     }
+    p.restore();
 }
 
-void paintLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options,
-                 const Fonts &fonts)
+void paintLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts)
 {
     const Theme &theme = options.theme;
     const QFontMetricsF fmBold(fonts.bold);
     const QFontMetricsF fmSmall(fonts.small);
     const double indent = kLabelIndent; // lanes sit under their process header
+    p.save();
+    p.setClipRect(layout.labelRect);
     for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
         const auto i = static_cast<std::size_t>(r);
         const DisplayRow &row = layout.rows[i];
@@ -651,7 +690,7 @@ void paintLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &
             continue;
         const Lane &lane = model.lane(row.lane);
         const QRectF cell(layout.labelRect.left() + indent, layout.rowTop[i],
-                          layout.labelRect.width() - indent - 6, layout.rowHeight[i]);
+            layout.labelRect.width() - indent - 6, layout.rowHeight[i]);
         const QString name = fmBold.elidedText(qs(lane.info.name), Qt::ElideRight, cell.width());
         const QString detail = fmSmall.elidedText(laneDetail(lane), Qt::ElideRight, cell.width());
         const bool twoLines = cell.height() >= fmBold.height() + fmSmall.height() + 2;
@@ -660,23 +699,25 @@ void paintLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &
         if (twoLines) {
             const double block = fmBold.height() + fmSmall.height();
             const double y0 = cell.top() + (cell.height() - block) / 2;
-            p.drawText(QRectF(cell.left(), y0, cell.width(), fmBold.height()), Qt::AlignLeft | Qt::AlignVCenter, name);
+            p.drawText(QRectF(cell.left(), y0, cell.width(), fmBold.height()),
+                Qt::AlignLeft | Qt::AlignVCenter, name);
             p.setFont(fonts.small);
             p.setPen(theme.mutedText);
             p.drawText(QRectF(cell.left(), y0 + fmBold.height(), cell.width(), fmSmall.height()),
-                       Qt::AlignLeft | Qt::AlignVCenter, detail);
+                Qt::AlignLeft | Qt::AlignVCenter, detail);
         } else {
             p.drawText(cell, Qt::AlignLeft | Qt::AlignVCenter, name);
         }
     }
+    p.restore();
     // The column's edge.
     p.setPen(QPen(theme.grid, 1));
     const double x = std::round(layout.plotRect.left()) - 0.5;
     p.drawLine(QPointF(x, layout.plotRect.top()), QPointF(x, layout.plotRect.bottom()));
 }
 
-void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options,
-                 const Fonts &fonts)
+void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts)
 {
     if (layout.legendRect.isEmpty())
         return;
@@ -700,8 +741,9 @@ void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &
             p.fillRect(QRectF(x, cy - kSwatch / 2, kSwatch, kSwatch), theme.stateColor(entry.state));
             break;
         case LegendEntry::Kind::Marker:
-            drawGlyph(p, entry.marker, QPointF(x + kSwatch / 2 - (entry.marker == MarkerKind::Start ? 3 : 0), cy),
-                      kSwatch / 2, theme);
+            drawGlyph(p, entry.marker,
+                QPointF(x + kSwatch / 2 - (entry.marker == MarkerKind::Start ? 3 : 0), cy), kSwatch / 2,
+                theme);
             break;
         case LegendEntry::Kind::Arrow: {
             glyphWidth = 2 * kSwatch;
@@ -717,14 +759,15 @@ void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &
         p.setPen(theme.text);
         p.setFont(fonts.base);
         p.drawText(QRectF(x + glyphWidth + kSwatchGap, y, w, lineHeight), Qt::AlignLeft | Qt::AlignVCenter,
-                   entry.text);
+            entry.text);
         x += w + kEntryGap;
     }
 }
 
 } // namespace
 
-void paintTimeline(QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options)
+void paintTimeline(
+    QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options)
 {
     const Theme &theme = options.theme;
     const Fonts fonts(options);
@@ -735,7 +778,7 @@ void paintTimeline(QPainter &p, const TimelineModel &model, const TimelineLayout
         p.setFont(fonts.title);
         p.setPen(theme.text);
         p.drawText(layout.titleRect, Qt::AlignLeft | Qt::AlignVCenter,
-                   QFontMetricsF(fonts.title).elidedText(options.title, Qt::ElideRight, layout.titleRect.width()));
+            QFontMetricsF(fonts.title).elidedText(options.title, Qt::ElideRight, layout.titleRect.width()));
     }
 
     paintRows(p, model, layout, options, fonts);
@@ -755,7 +798,8 @@ void paintTimeline(QPainter &p, const TimelineModel &model, const TimelineLayout
     p.setRenderHint(QPainter::Antialiasing, true);
     const double span = static_cast<double>(layout.window.span());
     for (const JoinArrow &a : model.joinArrows()) {
-        if (a.toTime < layout.window.beginNs - static_cast<std::int64_t>(span) || a.fromTime > layout.window.endNs)
+        if (a.toTime < layout.window.beginNs - static_cast<std::int64_t>(span)
+            || a.fromTime > layout.window.endNs)
             continue;
         const QPointF from(layout.timeToX(a.fromTime), layout.laneCenterY(a.fromLane));
         const QPointF to(layout.timeToX(a.toTime), layout.laneCenterY(a.toLane));
@@ -773,7 +817,8 @@ void paintTimeline(QPainter &p, const TimelineModel &model, const TimelineLayout
         const bool straight = std::abs(to.x() - from.x()) < 1 || std::abs(to.y() - from.y()) < 1;
         const QPointF aim = straight ? from : corner;
         const double length = std::max(1.0, std::hypot(to.x() - aim.x(), to.y() - aim.y()));
-        const QPointF tipBase(to.x() - (to.x() - aim.x()) * head / length, to.y() - (to.y() - aim.y()) * head / length);
+        const QPointF tipBase(
+            to.x() - (to.x() - aim.x()) * head / length, to.y() - (to.y() - aim.y()) * head / length);
         QPainterPath path(from);
         if (straight)
             path.lineTo(tipBase);
@@ -803,7 +848,8 @@ void paintTimeline(QPainter &p, const TimelineModel &model, const TimelineLayout
         const QString text = QStringLiteral("main's last line");
         const double width = fm.horizontalAdvance(text) + 4;
         const double left = x + 3 + width <= layout.plotRect.right() ? x + 3 : x - 3 - width;
-        drawTag(p, QRectF(left, layout.plotRect.top() + 1, width, fm.height()), text, fonts.small, theme.text, theme);
+        drawTag(p, QRectF(left, layout.plotRect.top() + 1, width, fm.height()), text, fonts.small, theme.text,
+            theme);
     }
 
     if (options.showNow && model.live() && model.now() >= layout.window.beginNs
@@ -896,7 +942,8 @@ QString describeHit(const TimelineModel &model, const TimelineHit &hit)
         const std::int64_t end = model.barEnd(bar);
         text += QString::fromUtf8(barStateName(bar.state)) + QLatin1Char('\n') + ids + QLatin1Char('\n');
         text += QStringLiteral("begins at %1\n").arg(fmt(bar.begin));
-        text += QStringLiteral("lasts %1%2").arg(fmt(end - bar.begin), bar.open() ? QStringLiteral(" so far") : QString());
+        text += QStringLiteral("lasts %1%2")
+                    .arg(fmt(end - bar.begin), bar.open() ? QStringLiteral(" so far") : QString());
         if (bar.cancelled)
             text += QStringLiteral(" (cut short)");
         switch (bar.state) {
@@ -920,17 +967,29 @@ QString describeHit(const TimelineModel &model, const TimelineHit &hit)
     case TimelineHit::Kind::Marker: {
         const Marker &m = lane.markers[hit.index];
         switch (m.kind) {
-        case MarkerKind::Start: text += QStringLiteral("started"); break;
+        case MarkerKind::Start:
+            text += QStringLiteral("started");
+            break;
         case MarkerKind::End:
             text += QStringLiteral("ended, exit code %1").arg(m.value);
             if (!m.text.empty())
                 text += QStringLiteral(" (") + qs(m.text) + QLatin1Char(')');
             break;
-        case MarkerKind::Crash: text += QStringLiteral("killed by ") + qs(m.text); break;
-        case MarkerKind::Print: text += QStringLiteral("print"); break;
-        case MarkerKind::MainEnd: text += QStringLiteral("main reached its last line"); break;
-        case MarkerKind::Value: text += m.arg ? QStringLiteral("write") : QStringLiteral("read"); break;
-        case MarkerKind::Note: text += QStringLiteral("note"); break;
+        case MarkerKind::Crash:
+            text += QStringLiteral("killed by ") + qs(m.text);
+            break;
+        case MarkerKind::Print:
+            text += QStringLiteral("print");
+            break;
+        case MarkerKind::MainEnd:
+            text += QStringLiteral("main reached its last line");
+            break;
+        case MarkerKind::Value:
+            text += m.arg ? QStringLiteral("write") : QStringLiteral("read");
+            break;
+        case MarkerKind::Note:
+            text += QStringLiteral("note");
+            break;
         case MarkerKind::Spawn:
             text += QStringLiteral("start() ") + laneName(model, static_cast<std::uint32_t>(m.arg));
             break;
@@ -947,7 +1006,8 @@ QString describeHit(const TimelineModel &model, const TimelineHit &hit)
         if (lane.started())
             text += QStringLiteral("\nstarted at %1").arg(fmt(lane.startNs));
         if (lane.ended()) {
-            text += QStringLiteral("\nended at %1 after %2").arg(fmt(lane.endNs), fmt(lane.endNs - lane.startNs));
+            text += QStringLiteral("\nended at %1 after %2")
+                        .arg(fmt(lane.endNs), fmt(lane.endNs - lane.startNs));
             text += lane.crashed() ? QStringLiteral("\nkilled by ") + qs(core::signalName(lane.signal))
                                    : QStringLiteral("\nexit code %1").arg(lane.exitCode);
         } else if (lane.started()) {
@@ -956,7 +1016,8 @@ QString describeHit(const TimelineModel &model, const TimelineHit &hit)
         return text;
     }
     case TimelineHit::Kind::None:
-    case TimelineHit::Kind::Header: break;
+    case TimelineHit::Kind::Header:
+        break;
     }
     return text;
 }

@@ -23,15 +23,15 @@ namespace forkscope::ui {
 /// colour blindness and in greyscale print.
 struct Theme {
     QColor background;
-    QColor alternateRow;     ///< every other lane row
+    QColor alternateRow; ///< every other lane row
     QColor headerBackground; ///< process group header rows
-    QColor labelBackground;  ///< the lane-label column
+    QColor labelBackground; ///< the lane-label column
     QColor text;
     QColor mutedText;
     QColor grid;
-    QColor lifeline;         ///< the thin line through a lane while its worker is alive
-    QColor arrow;            ///< join arrows
-    QColor now;              ///< the live present
+    QColor lifeline; ///< the thin line through a lane while its worker is alive
+    QColor arrow; ///< join arrows
+    QColor now; ///< the live present
     QColor crash;
     QColor mainEnd;
     std::array<QColor, kBarStateCount> states;
@@ -44,17 +44,17 @@ struct Theme {
 /// What to draw and how.
 struct PaintOptions {
     Theme theme = Theme::light();
-    TimeWindow window{0, 1'000'000};
-    int firstRow = 0;   ///< first display row (headers and lanes, see displayRows) at the top
-    int rowCount = -1;  ///< rows to show from firstRow; -1: as many as fit
-    QString title;      ///< drawn above the axis when not empty
+    TimeWindow window { 0, 1'000'000 };
+    int firstRow = 0; ///< first display row (headers and lanes, see displayRows) at the top
+    int rowCount = -1; ///< rows to show from firstRow; -1: as many as fit
+    QString title; ///< drawn above the axis when not empty
     bool legend = true;
     bool axis = true;
     bool showNow = true; ///< a line at the model's present while live
     QString fontFamily = QStringLiteral("DejaVu Sans");
     int fontPixelSize = 12;
-    int labelWidth = 0;      ///< 0: fit the labels
-    int laneHeight = 0;      ///< 0: share the height between minLaneHeight and maxLaneHeight
+    int labelWidth = 0; ///< 0: fit the labels
+    int laneHeight = 0; ///< 0: share the height between minLaneHeight and maxLaneHeight
     int minLaneHeight = 20;
     int maxLaneHeight = 40;
 };
@@ -64,7 +64,7 @@ struct DisplayRow {
     enum class Kind : std::uint8_t { Header, Lane };
     Kind kind = Kind::Lane;
     std::uint32_t group = 0; ///< index into model.groups()
-    std::uint32_t lane = 0;  ///< for Lane rows (for headers: the group's leader)
+    std::uint32_t lane = 0; ///< for Lane rows (for headers: the group's leader)
 };
 
 /// Header and lane rows in display order: each process group's header followed by its lanes.
@@ -73,18 +73,18 @@ std::vector<DisplayRow> displayRows(const TimelineModel &model);
 /// Where everything goes for one paint.
 struct TimelineLayout {
     QRectF bounds;
-    QRectF titleRect;  ///< empty without a title
-    QRectF axisRect;   ///< tick labels, above the plot, right of the label column
-    QRectF labelRect;  ///< lane names, left of the plot
-    QRectF plotRect;   ///< bars
+    QRectF titleRect; ///< empty without a title
+    QRectF axisRect; ///< tick labels, above the plot, right of the label column
+    QRectF labelRect; ///< lane names, left of the plot
+    QRectF plotRect; ///< bars
     QRectF legendRect; ///< empty without a legend
     TimeWindow window;
     std::vector<DisplayRow> rows;
-    std::vector<double> rowTop;    ///< per row; rows above firstRow are above plotRect
+    std::vector<double> rowTop; ///< per row; rows above firstRow are above plotRect
     std::vector<double> rowHeight; ///< per row
-    std::vector<int> laneRow;      ///< lane index -> row index
+    std::vector<int> laneRow; ///< lane index -> row index
     int firstRow = 0;
-    int visibleRows = 0;           ///< rows from firstRow at least partly inside plotRect
+    int visibleRows = 0; ///< rows from firstRow at least partly inside plotRect
     double laneHeight = 0;
     double headerHeight = 0;
 
@@ -105,12 +105,12 @@ TimeWindow fitWindow(const TimelineModel &model);
 TimelineLayout layoutTimeline(const TimelineModel &model, const QRectF &rect, const PaintOptions &options);
 
 /// Paints the whole timeline (background, title, axis, labels, bars, markers, arrows, legend).
-void paintTimeline(QPainter &painter, const TimelineModel &model, const TimelineLayout &layout,
-                   const PaintOptions &options);
+void paintTimeline(
+    QPainter &painter, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options);
 
 /// Lays out and paints in one go.
-inline void paintTimeline(QPainter &painter, const TimelineModel &model, const QRectF &rect,
-                          const PaintOptions &options)
+inline void paintTimeline(
+    QPainter &painter, const TimelineModel &model, const QRectF &rect, const PaintOptions &options)
 {
     paintTimeline(painter, model, layoutTimeline(model, rect, options), options);
 }

@@ -20,7 +20,8 @@ constexpr double kFollowMargin = 0.04;
 
 } // namespace
 
-TimelineWidget::TimelineWidget(QWidget *parent) : QWidget(parent)
+TimelineWidget::TimelineWidget(QWidget *parent)
+    : QWidget(parent)
 {
     setMouseTracking(false);
     setFocusPolicy(Qt::StrongFocus);
@@ -37,7 +38,8 @@ void TimelineWidget::setModel(const TimelineModel *model)
 
 void TimelineWidget::modelUpdated()
 {
-    if (m_model && m_following && m_model->live())
+    // Also once more after the run finished: its end (the implicit join at exit) comes into view.
+    if (m_model && m_following)
         follow();
     update();
 }
@@ -51,7 +53,7 @@ void TimelineWidget::follow()
         const std::int64_t span = m_window.span();
         const auto margin = static_cast<std::int64_t>(static_cast<double>(span) * kFollowMargin);
         const std::int64_t end = std::max(m_model->now() + margin, fit.beginNs + span);
-        next = {end - span, end};
+        next = { end - span, end };
     }
     if (next != m_window) {
         m_window = next;
@@ -92,7 +94,7 @@ TimeWindow TimelineWidget::clampWindow(TimeWindow window) const
     const std::int64_t minBegin = fit.beginNs - span * 9 / 10;
     const std::int64_t maxBegin = fit.endNs - span / 10;
     begin = std::clamp(begin, std::min(minBegin, maxBegin), std::max(minBegin, maxBegin));
-    return {begin, begin + span};
+    return { begin, begin + span };
 }
 
 void TimelineWidget::emitView()
@@ -309,15 +311,33 @@ void TimelineWidget::keyPressEvent(QKeyEvent *event)
 {
     switch (event->key()) {
     case Qt::Key_Plus:
-    case Qt::Key_Equal: zoomIn(); break;
-    case Qt::Key_Minus: zoomOut(); break;
-    case Qt::Key_Left: panByPixels(currentLayout().plotRect.width() / 8); break;
-    case Qt::Key_Right: panByPixels(-currentLayout().plotRect.width() / 8); break;
-    case Qt::Key_Up: setFirstRow(m_firstRow - 1); break;
-    case Qt::Key_Down: setFirstRow(m_firstRow + 1); break;
-    case Qt::Key_PageUp: setFirstRow(m_firstRow - std::max(1, visibleRowCount() - 1)); break;
-    case Qt::Key_PageDown: setFirstRow(m_firstRow + std::max(1, visibleRowCount() - 1)); break;
-    default: QWidget::keyPressEvent(event); return;
+    case Qt::Key_Equal:
+        zoomIn();
+        break;
+    case Qt::Key_Minus:
+        zoomOut();
+        break;
+    case Qt::Key_Left:
+        panByPixels(currentLayout().plotRect.width() / 8);
+        break;
+    case Qt::Key_Right:
+        panByPixels(-currentLayout().plotRect.width() / 8);
+        break;
+    case Qt::Key_Up:
+        setFirstRow(m_firstRow - 1);
+        break;
+    case Qt::Key_Down:
+        setFirstRow(m_firstRow + 1);
+        break;
+    case Qt::Key_PageUp:
+        setFirstRow(m_firstRow - std::max(1, visibleRowCount() - 1));
+        break;
+    case Qt::Key_PageDown:
+        setFirstRow(m_firstRow + std::max(1, visibleRowCount() - 1));
+        break;
+    default:
+        QWidget::keyPressEvent(event);
+        return;
     }
     event->accept();
 }
