@@ -27,48 +27,44 @@ QString describePath(const QString &path)
     return QStringLiteral("“%1”").arg(QDir::toNativeSeparators(path));
 }
 
-bool paintPng(const TimelineModel &model, const ExportOptions &options, QSaveFile &file)
+bool paintPng(const PictureSpec &spec, const PicturePainter &paint, QSaveFile &file)
 {
-    const QImage image = renderTimelineImage(model, options);
-    return image.save(&file, "PNG");
+    return renderPicture(spec, paint).save(&file, "PNG");
 }
 
-void paintSvg(
-    const TimelineModel &model, const ExportOptions &options, const PaintOptions &paint, QSaveFile &file)
+void paintSvg(const PictureSpec &spec, const PicturePainter &paint, QSaveFile &file)
 {
     QSvgGenerator generator;
     generator.setOutputDevice(&file);
-    generator.setSize(options.size);
-    generator.setViewBox(QRect(QPoint(0, 0), options.size));
+    generator.setSize(spec.size);
+    generator.setViewBox(QRect(QPoint(0, 0), spec.size));
     generator.setResolution(kDotsPerInch);
-    generator.setTitle(options.title.isEmpty() ? QStringLiteral("Forkscope timeline") : options.title);
-    generator.setDescription(QStringLiteral("Timeline exported by Forkscope"));
+    generator.setTitle(spec.title.isEmpty() ? QStringLiteral("Forkscope") : spec.title);
+    generator.setDescription(QStringLiteral("Exported by Forkscope"));
     QPainter painter(&generator);
-    paintTimeline(painter, model, QRectF(QPointF(0, 0), QSizeF(options.size)), paint);
+    painter.fillRect(QRectF(QPointF(0, 0), QSizeF(spec.size)), spec.background);
+    paint(painter, QRectF(QPointF(0, 0), QSizeF(spec.size)));
 }
 
-bool paintPdf(
-    const TimelineModel &model, const ExportOptions &options, const PaintOptions &paint, QSaveFile &file)
+bool paintPdf(const PictureSpec &spec, const PicturePainter &paint, QSaveFile &file)
 {
     QPdfWriter writer(&file);
     writer.setResolution(kDotsPerInch);
     writer.setCreator(QStringLiteral("Forkscope"));
-    writer.setTitle(options.title.isEmpty() ? QStringLiteral("Forkscope timeline") : options.title);
+    writer.setTitle(spec.title.isEmpty() ? QStringLiteral("Forkscope") : spec.title);
     // One page exactly the picture's size: pixels at 96 dpi are 0.75 pt.
-    const QSizeF points(
-        options.size.width() * 72.0 / kDotsPerInch, options.size.height() * 72.0 / kDotsPerInch);
+    const QSizeF points(spec.size.width() * 72.0 / kDotsPerInch, spec.size.height() * 72.0 / kDotsPerInch);
     const QPageSize pageSize(points, QPageSize::Point, QStringLiteral("Forkscope"), QPageSize::ExactMatch);
-    const QPageLayout::Orientation orientation = QPageLayout::Portrait;
-    if (!writer.setPageLayout(QPageLayout(pageSize, orientation, QMarginsF(0, 0, 0, 0))))
+    if (!writer.setPageLayout(QPageLayout(pageSize, QPageLayout::Portrait, QMarginsF(0, 0, 0, 0))))
         return false;
     QPainter painter;
     if (!painter.begin(&writer))
         return false;
     // The page's device pixels may round differently from ours: map our pixels onto the page exactly.
-    const double sx = writer.width() / static_cast<double>(options.size.width());
-    const double sy = writer.height() / static_cast<double>(options.size.height());
-    painter.scale(sx, sy);
-    paintTimeline(painter, model, QRectF(QPointF(0, 0), QSizeF(options.size)), paint);
+    painter.scale(writer.width() / static_cast<double>(spec.size.width()),
+                  writer.height() / static_cast<double>(spec.size.height()));
+    painter.fillRect(QRectF(QPointF(0, 0), QSizeF(spec.size)), spec.background);
+    paint(painter, QRectF(QPointF(0, 0), QSizeF(spec.size)));
     return painter.end();
 }
 
@@ -115,24 +111,46 @@ PaintOptions exportPaintOptions(const TimelineModel &model, const ExportOptions 
     return paint;
 }
 
-QImage renderTimelineImage(const TimelineModel &model, const ExportOptions &options)
+QImage renderPicture(const PictureSpec &spec, const PicturePainter &paint)
 {
-    const int scale = std::clamp(options.scale, 1, 3);
+    const int scale = std::clamp(spec.scale, 1, 3);
     // Physical pixels are size × scale; painting stays in logical pixels, so text and lines get sharper
     // rather than smaller.
-    QImage image(options.size * scale, QImage::Format_ARGB32_Premultiplied);
+    QImage image(spec.size * scale, QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(scale);
-    const PaintOptions paint = exportPaintOptions(model, options);
-    image.fill(paint.theme.background);
+    image.fill(spec.background);
     QPainter painter(&image);
     painter.setRenderHint(QPainter::TextAntialiasing, true);
-    paintTimeline(painter, model, QRectF(QPointF(0, 0), QSizeF(options.size)), paint);
+    paint(painter, QRectF(QPointF(0, 0), QSizeF(spec.size)));
     painter.end();
     return image;
 }
 
-bool exportTimeline(
-    const TimelineModel &model, const QString &path, const ExportOptions &options, QString *error)
+namespace {
+
+PictureSpec timelineSpec(const ExportOptions &options, const PaintOptions &paint)
+{
+    return {options.size, options.scale, options.title, paint.theme.background};
+}
+
+} // namespace
+
+QImage renderTimelineImage(const TimelineModel &model, const ExportOptions &options)
+{
+    const PaintOptions paint = exportPaintOptions(model, options);
+    return renderPicture(timelineSpec(options, paint),
+                         [&](QPainter &painter, const QRectF &rect) { paintTimeline(painter, model, rect, paint); });
+}
+
+bool exportTimeline(const TimelineModel &model, const QString &path, const ExportOptions &options, QString *error)
+{
+    const PaintOptions paint = exportPaintOptions(model, options);
+    return exportPicture(path, timelineSpec(options, paint),
+                         [&](QPainter &painter, const QRectF &rect) { paintTimeline(painter, model, rect, paint); },
+                         error);
+}
+
+bool exportPicture(const QString &path, const PictureSpec &spec, const PicturePainter &paint, QString *error)
 {
     const std::optional<ExportFormat> format = exportFormatForPath(path);
     if (!format) {
@@ -145,16 +163,15 @@ bool exportTimeline(
                       .arg(describePath(path), suffix));
         return false;
     }
-    if (options.size.width() < 16 || options.size.height() < 16 || options.size.width() > 16384
-        || options.size.height() > 16384) {
+    if (spec.size.width() < 16 || spec.size.height() < 16 || spec.size.width() > 16384 || spec.size.height() > 16384) {
         setError(error,
             QStringLiteral("Cannot export a %1×%2 picture: the size must be between 16 and 16384 pixels.")
-                .arg(options.size.width())
-                .arg(options.size.height()));
+                .arg(spec.size.width())
+                .arg(spec.size.height()));
         return false;
     }
-    if (options.scale < 1 || options.scale > 3) {
-        setError(error, QStringLiteral("Cannot export at scale %1: use 1, 2 or 3.").arg(options.scale));
+    if (spec.scale < 1 || spec.scale > 3) {
+        setError(error, QStringLiteral("Cannot export at scale %1: use 1, 2 or 3.").arg(spec.scale));
         return false;
     }
     const QFileInfo info(path);
@@ -174,17 +191,16 @@ bool exportTimeline(
         setError(error, QStringLiteral("Cannot write %1: %2.").arg(describePath(path), file.errorString()));
         return false;
     }
-    const PaintOptions paint = exportPaintOptions(model, options);
     bool painted = true;
     switch (*format) {
     case ExportFormat::Png:
-        painted = paintPng(model, options, file);
+        painted = paintPng(spec, paint, file);
         break;
     case ExportFormat::Svg:
-        paintSvg(model, options, paint, file);
+        paintSvg(spec, paint, file);
         break;
     case ExportFormat::Pdf:
-        painted = paintPdf(model, options, paint, file);
+        painted = paintPdf(spec, paint, file);
         break;
     }
     if (!painted) {

@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 
 namespace forkscope::ui {
@@ -39,6 +40,25 @@ struct ExportOptions {
 
 /// The paint options an export uses (window resolved against the model).
 PaintOptions exportPaintOptions(const TimelineModel &model, const ExportOptions &options);
+
+/// Any picture Forkscope exports: its logical size, PNG scale, title (file metadata) and background.
+struct PictureSpec {
+    QSize size = kExportSizeWide;
+    int scale = 1;
+    QString title;
+    QColor background = Qt::white;
+};
+
+/// Paints a picture into `rect` (logical pixels) on whatever device the exporter chose.
+using PicturePainter = std::function<void(QPainter &, const QRectF &)>;
+
+/// Renders any picture to an image of size × scale pixels whose device pixel ratio is scale.
+QImage renderPicture(const PictureSpec &spec, const PicturePainter &paint);
+
+/// Writes any picture (timeline, comparison, chart) to `path` as PNG, SVG or PDF by its extension, whole or
+/// not at all. On failure returns false and sets `error` to a sentence for the user.
+bool exportPicture(const QString &path, const PictureSpec &spec, const PicturePainter &paint,
+                   QString *error = nullptr);
 
 /// Renders to an image of size × scale pixels whose device pixel ratio is scale.
 QImage renderTimelineImage(const TimelineModel &model, const ExportOptions &options);

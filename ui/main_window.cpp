@@ -8,6 +8,8 @@
 #include <QAction>
 #include <array>
 #include <QApplication>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -164,6 +166,9 @@ void MainWindow::buildActions()
     m_exportAction = file->addAction(tr("&Export Timeline..."), this, &MainWindow::exportTimeline);
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
     m_exportAction->setToolTip(tr("Save the timeline as PNG, SVG or PDF for slides (Ctrl+E)"));
+    QAction *copy = file->addAction(tr("&Copy Picture"), this, &MainWindow::copyPicture);
+    copy->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
+    copy->setToolTip(tr("Copy the timeline (or comparison) as a 1920×1080 picture to paste into slides"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -526,25 +531,61 @@ void MainWindow::updateStatus()
     m_lostLabel->setStyleSheet(lost ? QStringLiteral("color: #D55E00; font-weight: bold") : QString());
 }
 
-void MainWindow::exportTimeline()
+PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *background) const
 {
-    if (m_controller.model().laneCount() == 0) {
-        QMessageBox::information(this, tr("Export"), tr("Run a scenario first: there is no timeline to export."));
+    const Theme theme = m_dark ? Theme::dark() : Theme::light();
+    *background = theme.background;
+    if (m_views->currentWidget() == m_compare) {
+        const std::vector<PastRun> runs = m_compare->runs();
+        const QString title = m_compare->title();
+        return [runs, title, theme](QPainter &painter, const QRectF &rect) {
+            paintComparison(painter, rect, runs, title, theme);
+        };
+    }
+    const TimelineModel *model = m_timeline->model();
+    const PaintOptions paint = exportPaintOptions(*model, options);
+    return [model, paint](QPainter &painter, const QRectF &rect) { paintTimeline(painter, *model, rect, paint); };
+}
+
+void MainWindow::copyPicture()
+{
+    if (!m_timeline->model() || m_timeline->model()->laneCount() == 0) {
+        statusBar()->showMessage(tr("Nothing to copy yet: run a scenario first."), 5000);
         return;
     }
+    ExportOptions options;
+    options.title = fromStd(m_timeline->model()->title());
+    options.dark = m_dark;
+    PictureSpec spec{options.size, 1, options.title, {}};
+    const PicturePainter paint = currentPicture(options, &spec.background);
+    QGuiApplication::clipboard()->setImage(renderPicture(spec, paint));
+    statusBar()->showMessage(tr("Copied a %1×%2 picture to the clipboard").arg(spec.size.width()).arg(spec.size.height()),
+                             5000);
+}
+
+void MainWindow::exportTimeline()
+{
+    if (!m_timeline->model() || m_timeline->model()->laneCount() == 0) {
+        QMessageBox::information(this, tr("Export"), tr("Run a scenario first: there is nothing to export yet."));
+        return;
+    }
+    const bool comparison = m_views->currentWidget() == m_compare;
     // A small dialog: size preset, scale, whole run or the current view; then the file name.
     QDialog dialog(this);
-    dialog.setWindowTitle(tr("Export Timeline"));
+    dialog.setWindowTitle(comparison ? tr("Export Comparison") : tr("Export Timeline"));
     auto *form = new QFormLayout(&dialog);
     auto *size = new QComboBox;
     size->addItem(tr("1920 × 1080 (16:9)"), QSize(kExportSizeWide));
     size->addItem(tr("1600 × 1200 (4:3)"), QSize(kExportSizeClassic));
+    size->setCurrentIndex(m_exportSize);
     auto *scale = new QComboBox;
     scale->addItems({QStringLiteral("1×"), QStringLiteral("2×"), QStringLiteral("3×")});
+    scale->setCurrentIndex(m_exportScale - 1);
     scale->setToolTip(tr("PNG only: pixels per point"));
     auto *what = new QComboBox;
     what->addItem(tr("The whole run"));
-    what->addItem(tr("What is in view now"));
+    what->addItem(tr("What is in view now (time window and lanes)"));
+    what->setEnabled(!comparison);
     form->addRow(tr("Size"), size);
     form->addRow(tr("PNG scale"), scale);
     form->addRow(tr("Show"), what);
@@ -554,21 +595,27 @@ void MainWindow::exportTimeline()
     form->addRow(buttons);
     if (dialog.exec() != QDialog::Accepted)
         return;
+    m_exportSize = size->currentIndex();
+    m_exportScale = scale->currentIndex() + 1;
 
-    const QString suggested = QDir(m_exportFolder.isEmpty() ? QDir::homePath() : m_exportFolder)
-                                  .filePath(QStringLiteral("forkscope-%1.png").arg(fromStd(m_scenario ? m_scenario->id : "run")));
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Timeline"), suggested,
+    const QString name = QStringLiteral("forkscope-%1%2.png")
+                             .arg(fromStd(m_scenario ? m_scenario->id : "run"),
+                                  comparison ? QStringLiteral("-compare") : QString());
+    const QString suggested = QDir(m_exportFolder.isEmpty() ? QDir::homePath() : m_exportFolder).filePath(name);
+    const QString path = QFileDialog::getSaveFileName(this, dialog.windowTitle(), suggested,
                                                       tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
     if (path.isEmpty())
         return;
     ExportOptions options = what->currentIndex() == 1 ? ExportOptions::forView(m_timeline->paintOptions())
                                                       : ExportOptions{};
     options.size = size->currentData().toSize();
-    options.scale = scale->currentIndex() + 1;
-    options.title = fromStd(m_controller.model().title());
+    options.scale = m_exportScale;
+    options.title = fromStd(m_timeline->model()->title());
     options.dark = m_dark;
+    PictureSpec spec{options.size, options.scale, options.title, {}};
+    const PicturePainter paint = currentPicture(options, &spec.background);
     QString error;
-    if (!ui::exportTimeline(m_controller.model(), path, options, &error)) {
+    if (!exportPicture(path, spec, paint, &error)) {
         QMessageBox::critical(this, tr("Export failed"), error);
         return;
     }
@@ -651,6 +698,8 @@ void MainWindow::loadSettings()
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_exportFolder = settings.value(QStringLiteral("export/folder")).toString();
+    m_exportSize = std::clamp(settings.value(QStringLiteral("export/size"), 0).toInt(), 0, 1);
+    m_exportScale = std::clamp(settings.value(QStringLiteral("export/scale"), 1).toInt(), 1, 3);
     m_darkAction->setChecked(settings.value(QStringLiteral("view/dark"), false).toBool());
     const QString last = settings.value(QStringLiteral("scenario/last")).toString();
     if (!last.isEmpty() && selectScenario(last)) {
@@ -667,6 +716,8 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("export/folder"), m_exportFolder);
+    settings.setValue(QStringLiteral("export/size"), m_exportSize);
+    settings.setValue(QStringLiteral("export/scale"), m_exportScale);
     settings.setValue(QStringLiteral("view/dark"), m_dark);
     if (m_scenario) {
         const QString id = fromStd(m_scenario->id);

@@ -2,6 +2,7 @@
 
 #include "core/scenarios.hpp"
 #include "ui/compare_view.hpp"
+#include "ui/exporter.hpp"
 #include "ui/replay_controller.hpp"
 #include "ui/run_controller.hpp"
 
@@ -64,6 +65,9 @@ private:
     QString parameterLabel() const;
     void updateStatus();
     void exportTimeline();
+    void copyPicture();
+    /// The picture of what the centre shows (timeline or comparison), for export and the clipboard.
+    PicturePainter currentPicture(const ExportOptions &options, QColor *background) const;
     void applyTheme(bool dark);
     void loadSettings();
     void saveSettings() const;
@@ -99,6 +103,8 @@ private:
     QAction *m_darkAction = nullptr;
     QTimer m_statusTimer;
     QString m_exportFolder;
+    int m_exportSize = 0;  ///< index: 0 = 1920×1080, 1 = 1600×1200
+    int m_exportScale = 1;
     bool m_dark = false;
 };
 

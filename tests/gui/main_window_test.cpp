@@ -1,9 +1,12 @@
+#include "ui/exporter.hpp"
 #include "ui/main_window.hpp"
 #include "ui/timeline_widget.hpp"
 
 #include <QApplication>
 #include <QImage>
 #include <QSettings>
+#include <QPainter>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTextEdit>
 #include <gtest/gtest.h>
@@ -100,6 +103,30 @@ TEST(MainWindow, ComparesRunsOnOneAxis)
     ASSERT_EQ(runs.size(), 2u);
     EXPECT_TRUE(runs[0].label.contains(QStringLiteral("sequential")));
     EXPECT_GT(runs[0].wallNs, 3 * runs[1].wallNs) << "4 naps in a row against 4 at once";
+
+    // The comparison exports like a timeline: one slide, both runs on one axis.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("compare.png"));
+    const Theme theme = Theme::light();
+    QString error;
+    ASSERT_TRUE(exportPicture(path, {kExportSizeWide, 2, QStringLiteral("compare"), theme.background},
+                              [&](QPainter &p, const QRectF &r) { paintComparison(p, r, runs, QString(), theme); },
+                              &error))
+        << error.toStdString();
+    const QImage image(path);
+    EXPECT_EQ(image.size(), QSize(3840, 2160));
+    // Sleeping bars of both runs appear: count rows of the picture that contain the sleeping colour.
+    int rowsWithSleep = 0;
+    const QColor sleeping = theme.stateColor(BarState::Sleeping);
+    for (int y = 0; y < image.height(); y += 4) {
+        for (int x = image.width() / 2; x < image.width(); x += 8) {
+            if (image.pixelColor(x, y) == sleeping) {
+                ++rowsWithSleep;
+                break;
+            }
+        }
+    }
+    EXPECT_GT(rowsWithSleep, 20);
 }
 
 TEST(MainWindow, ReplaysTheLastRunThroughTheTimelineAndConsole)
