@@ -2,7 +2,9 @@
 
 #include "core/clock.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <pthread.h>
 #include <csignal>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -14,6 +16,15 @@
 namespace forkscope::core {
 
 namespace {
+
+/// Stack of a thread worker: steps use a 1 KiB line buffer and shallow calls; sanitizers need far more.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr std::size_t kWorkerStackBytes = 8u << 20;
+#else
+constexpr std::size_t kWorkerStackBytes = 256u << 10;
+#endif
+/// How many thread stacks to warm up in glibc's cache before main starts.
+constexpr std::size_t kWarmThreads = 128;
 
 // --- Async-signal-safe text helpers (used in forked children) -----------------------------------------
 
@@ -259,6 +270,7 @@ public:
 
     void run()
     {
+        prepare();
         const int pid = getpid();
         m_pid = pid;
         LaneSlot &mainSlot = m_region.lane(0);
@@ -281,6 +293,7 @@ public:
         for (std::size_t i = 0; i < m_plan.workers.size(); ++i)
             waitFor(i);
         m_forkingDone.store(true);
+        bump();
         if (m_reaper.joinable())
             m_reaper.join();
         main.writer.record(EventType::WorkerEnd, 0, 0, {}, cancelled(m_region) ? kCancelled : 0);
@@ -357,7 +370,7 @@ private:
     void forkWorker(Worker w)
     {
         if (!m_reaper.joinable())
-            m_reaper = std::thread(&Runner::reap, this);
+            m_reaper = std::thread(&Runner::reap, this); // normally started before main (see prepare())
         LaneSlot &slot = m_region.lane(static_cast<std::uint32_t>(w.index));
         m_forked.fetch_add(1);
         const pid_t child = fork();
@@ -378,8 +391,44 @@ private:
             return;
         }
         slot.pid.store(child, std::memory_order_release);
+        bump();
         if (cancelled(m_region))
             kill(child, SIGKILL); // the watcher may have swept the lanes before this pid was stored
+    }
+
+    /// Wakes the reaper: a child was forked (and its pid stored), or forking is over.
+    void bump()
+    {
+        m_epoch.fetch_add(1, std::memory_order_release);
+        SharedRegion::wakeAll(m_epoch);
+    }
+
+    /// Work done before main's first line, so that start() costs only what it must: the reaper exists
+    /// before the first fork, and thread stacks are small and already in glibc's cache (a fresh process
+    /// otherwise maps and faults in a new 8 MiB stack per thread).
+    void prepare()
+    {
+        bool processes = false;
+        std::size_t threads = 0;
+        for (const WorkerPlan &w : m_plan.workers) {
+            processes = processes || w.kind == WorkerKind::Process;
+            threads += w.kind == WorkerKind::Thread;
+        }
+        if (processes)
+            m_reaper = std::thread(&Runner::reap, this);
+        if (threads == 0)
+            return;
+        pthread_attr_t attr;
+        if (pthread_attr_init(&attr) == 0) {
+            pthread_attr_setstacksize(&attr, kWorkerStackBytes);
+            pthread_setattr_default_np(&attr);
+            pthread_attr_destroy(&attr);
+        }
+        std::vector<std::thread> warm;
+        for (std::size_t i = 0; i < std::min<std::size_t>(threads, kWarmThreads); ++i)
+            warm.emplace_back([] {});
+        for (std::thread &t : warm)
+            t.join();
     }
 
     void joinAll(Worker &main)
@@ -451,7 +500,9 @@ private:
             }
             if (errno == EINTR)
                 continue;
-            // ECHILD: nothing to wait for right now.
+            // ECHILD: nothing to wait for right now. Read the epoch before checking, so a fork or the end
+            // of forking that happens after the check changes it and the futex wait returns at once.
+            const std::uint32_t epoch = m_epoch.load(std::memory_order_acquire);
             for (auto it = unmatched.begin(); it != unmatched.end();) {
                 if (laneOfPid(it->first) != 0) {
                     finishChild(it->first, it->second);
@@ -462,7 +513,10 @@ private:
             }
             if (m_forkingDone.load() && m_reaped.load() == m_forked.load() && unmatched.empty())
                 return;
-            usleep(200);
+            // Nothing to reap: sleep until the next fork (or the end). While a fork is under way (counted but
+            // not yet returned) or a reaped pid is not yet in the lane table, look again shortly.
+            const bool settled = m_reaped.load() == m_forked.load() && unmatched.empty();
+            SharedRegion::waitWhile(m_epoch, epoch, settled ? -1 : 100'000);
         }
     }
 
@@ -489,6 +543,7 @@ private:
     std::atomic<int> m_forked{0};
     std::atomic<int> m_reaped{0};
     std::atomic<bool> m_forkingDone{false};
+    std::atomic<std::uint32_t> m_epoch{0}; ///< bumped on every fork and at the end: the reaper's futex
     int m_pid = 0;
     std::int64_t m_mainStartNs = 0;
 };
