@@ -5,6 +5,7 @@
 #include "core/scenarios.hpp"
 #include "core/trace_export.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -18,10 +19,10 @@ using namespace forkscope::core;
 
 namespace {
 
-std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_interrupted{0}; ///< the signal that asked us to stop (SIGINT, SIGTERM), 0 if none
 TimelineExporter g_exporter;
 
-void onInterrupt(int) { g_interrupted.store(true); }
+void onInterrupt(int sig) { g_interrupted.store(sig); }
 
 int usageError(const std::string &message)
 {
@@ -122,6 +123,9 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
         const std::string name = arg.substr(2);
         if (!hasValue)
             return usageError(arg + " needs a value");
+        const bool isFile = name == "trace" || name == "summary" || name == "png" || name == "svg" || name == "pdf";
+        if (isFile && value.empty())
+            return usageError(arg + " needs a file name");
         if (name == "trace") {
             out.tracePath = value;
         } else if (name == "summary") {
@@ -186,7 +190,7 @@ int runScenario(const std::vector<std::string> &args)
     bool done = false;
     while (!done) {
         done = run->waitFor(std::chrono::milliseconds(5));
-        if (g_interrupted.load())
+        if (g_interrupted.load() != 0)
             run->cancel();
         batch.clear();
         seen = run->copyEvents(seen, batch);
@@ -216,7 +220,11 @@ int runScenario(const std::vector<std::string> &args)
             std::printf("summary       %s\n", runArgs.summaryPath.c_str());
         }
     }
-    std::string title = result.scenario + " (" + result.kind + ")";
+    std::string title = result.scenario + " — " + result.kind;
+    if (result.timeScale != 1)
+        title += " (time scale " + values.text("time-scale") + ")";
+    if (result.cancelled)
+        title += " — stopped";
     for (const auto &[flag, path] : runArgs.pictures) {
         if (auto problem = g_exporter(result, events, title, path); !problem.empty()) {
             std::fprintf(stderr, "forkscope: %s: %s\n", flag.c_str(), problem.c_str());
@@ -225,8 +233,8 @@ int runScenario(const std::vector<std::string> &args)
             std::printf("%-13s %s\n", flag.substr(2).c_str(), path.c_str());
         }
     }
-    if (g_interrupted.load())
-        return kExitInterrupted;
+    if (const int sig = g_interrupted.load(); sig != 0)
+        return 128 + sig; // 130 for Ctrl+C, 143 for SIGTERM, as shells report them
     return rc;
 }
 
@@ -272,7 +280,8 @@ int runCommandLine(const std::vector<std::string> &args)
     if (args.empty())
         return usageError("no command given");
     const std::string &command = args[0];
-    if (command == "--help" || command == "-h" || command == "help") {
+    const bool askedForHelp = std::find(args.begin(), args.end(), "--help") != args.end();
+    if (command == "--help" || command == "-h" || command == "help" || askedForHelp) {
         std::fputs(usageText().c_str(), stdout);
         return kExitOk;
     }
@@ -287,7 +296,10 @@ int runCommandLine(const std::vector<std::string> &args)
     }
     if (command == "run")
         return runScenario(args);
-    return usageError("unknown command '" + command + "' (allowed: list, run, --help, --version)");
+    if (command == "open")
+        return usageError("'open' needs a display (DISPLAY or WAYLAND_DISPLAY is unset, or this build has no "
+                          "window); without one use 'forkscope run ID --png FILE'");
+    return usageError("unknown command '" + command + "' (allowed: list, run, open, --help, --version)");
 }
 
 } // namespace forkscope::app

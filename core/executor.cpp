@@ -91,6 +91,7 @@ struct Worker {
     int pid;
     EventWriter writer;
     long long mainStartNs;
+    WorkerKind kind = WorkerKind::Main;
 };
 
 enum class Outcome { Done, Cancelled, Exit };
@@ -250,6 +251,12 @@ int runWorkerBody(Worker &w, int tid) noexcept
     w.writer.record(EventType::WorkerStart, w.pid, tid);
     int code = 0;
     const Outcome outcome = runSteps(w, code);
+    if (outcome == Outcome::Cancelled && w.kind == WorkerKind::Process) {
+        // A cancelled process is terminated, as Process.kill() would: the runner's watcher sends SIGKILL
+        // (and the reaper records it) — wait for it rather than racing it to a normal exit.
+        for (;;)
+            pause();
+    }
     w.writer.record(EventType::WorkerEnd, code, 0, {}, outcome == Outcome::Cancelled ? kCancelled : 0);
     slot.endRecorded.store(1, std::memory_order_release);
     return code;
@@ -287,7 +294,9 @@ public:
 
         Worker main{&m_region, &m_plan, &m_plan.main, &m_noItems, "main", 0, pid, mainWriter, m_mainStartNs};
         runMain(main);
-        main.writer.record(EventType::MainEnd);
+        // A cancelled main never reached its last line.
+        if (!cancelled(m_region))
+            main.writer.record(EventType::MainEnd);
 
         // Like Python at exit: wait for every thread and (non-daemon) process still running.
         for (std::size_t i = 0; i < m_plan.workers.size(); ++i)
@@ -341,7 +350,7 @@ private:
             const WorkerPlan &wp = m_plan.workers[i];
             const int lane = static_cast<int>(i + 1);
             Worker w{&m_region, &m_plan, &wp.steps, &wp.items, wp.name.c_str(), lane, m_pid,
-                     m_region.writer(static_cast<std::uint32_t>(lane)), m_mainStartNs};
+                     m_region.writer(static_cast<std::uint32_t>(lane)), m_mainStartNs, wp.kind};
             m_started[i] = true;
             switch (wp.kind) {
             case WorkerKind::Sequential:

@@ -1,6 +1,7 @@
 #include "core/output_file.hpp"
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,6 +21,18 @@ std::string folderOf(const std::string &path)
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+/// Where the bytes should go: a symbolic link is followed, so the link stays and its target is replaced.
+std::string resolvedTarget(const std::string &path)
+{
+    struct stat st{};
+    if (lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode))
+        return path;
+    char resolved[PATH_MAX];
+    if (realpath(path.c_str(), resolved))
+        return resolved;
+    return path; // a dangling link: checkOutputPath reports it
+}
+
 } // namespace
 
 std::string checkOutputPath(const std::string &path)
@@ -29,8 +42,12 @@ std::string checkOutputPath(const std::string &path)
     if (path.back() == '/')
         return "'" + path + "' names a folder, not a file";
     struct stat st{};
+    if (lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode) && stat(path.c_str(), &st) != 0)
+        return "'" + path + "' is a symbolic link to something that does not exist";
     if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
         return "'" + path + "' is a folder, not a file";
+    if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        return "'" + path + "' is not a regular file (a device, pipe or socket): give the name of a file";
     const std::string folder = folderOf(path);
     if (stat(folder.c_str(), &st) != 0)
         return "cannot write '" + path + "': the folder '" + folder + "' does not exist";
@@ -41,10 +58,11 @@ std::string checkOutputPath(const std::string &path)
     return {};
 }
 
-std::string writeFileAtomically(const std::string &path, std::string_view content)
+std::string writeFileAtomically(const std::string &requested, std::string_view content)
 {
-    if (auto problem = checkOutputPath(path); !problem.empty())
+    if (auto problem = checkOutputPath(requested); !problem.empty())
         return problem;
+    const std::string path = resolvedTarget(requested);
     std::string temp = path + ".partial-XXXXXX";
     const int fd = mkstemp(temp.data());
     if (fd < 0)

@@ -70,7 +70,9 @@ Plan sleepersPlan(const std::string &id, const ParamSet &p, const std::string &k
         WorkerPlan w;
         w.name = "worker " + std::to_string(i);
         w.kind = kindFrom(kind);
-        w.steps = {print("{name} (pid {pid}) at {time}: going to sleep for " + formatNumber(seconds) + " s"),
+        // Print the nap as it really lasts: at time scale 0.01 the tutorial's 2 s is 0.02 s.
+        w.steps = {print("{name} (pid {pid}) at {time}: going to sleep for " + formatNumber(seconds * plan.timeScale)
+                         + " s"),
                    sleepFor(seconds), print("{name} woke up, bye")};
         plan.workers.push_back(std::move(w));
     }
@@ -99,8 +101,9 @@ std::vector<Scenario> makeScenarios()
     list.push_back({
         "no-join", "Basics", "No join: main ends before its workers",
         "main starts its workers and reaches its end before they finish; --join on makes it wait",
-        "Without join, main's last line runs while the workers still sleep: its end marker sits left of "
-        "theirs, and the program only exits once they are done. With join on, main waits and ends last.",
+        "Without join, main's last line (the dashed marker) runs right after the starts, while the workers "
+        "still sleep; the program itself only exits once they are done. With join on, main waits in a join "
+        "bar and its last line comes after theirs.",
         "no_join.py",
         {kindParam({"thread", "process"}, "process"), workersParam(2), sleepParam(1), joinParam(false),
          timeScaleParam()},

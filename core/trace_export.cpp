@@ -146,6 +146,10 @@ public:
         appendJsonString(m_out, m_result.scenario);
         m_out += ",\"kind\":";
         appendJsonString(m_out, m_result.kind);
+        m_out += ",\"time_scale\":";
+        appendJsonNumber(m_out, m_result.timeScale);
+        m_out += ",\"cancelled\":";
+        m_out += m_result.cancelled ? "true" : "false";
         m_out += ",\"lost_events\":" + std::to_string(m_result.lostEvents);
         m_out += "}}\n";
         return std::move(m_out);

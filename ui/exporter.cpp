@@ -1,5 +1,7 @@
 #include "ui/exporter.hpp"
 
+#include "core/output_file.hpp"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QPageLayout>
@@ -175,6 +177,13 @@ bool exportPicture(const QString &path, const PictureSpec &spec, const PicturePa
         return false;
     }
     const QFileInfo info(path);
+    if (info.exists() && !info.isDir()) {
+        // Devices, pipes and sockets are refused (QSaveFile would replace them with a file).
+        if (const std::string problem = core::checkOutputPath(path.toStdString()); !problem.empty()) {
+            setError(error, QStringLiteral("Cannot export: %1.").arg(QString::fromStdString(problem)));
+            return false;
+        }
+    }
     if (info.isDir()) {
         setError(error, QStringLiteral("Cannot export to %1: it is a folder.").arg(describePath(path)));
         return false;
@@ -186,7 +195,8 @@ bool exportPicture(const QString &path, const PictureSpec &spec, const PicturePa
         return false;
     }
 
-    QSaveFile file(path);
+    // A symbolic link stays a link: its target is what gets replaced.
+    QSaveFile file(info.isSymLink() ? info.canonicalFilePath() : path);
     if (!file.open(QIODevice::WriteOnly)) {
         setError(error, QStringLiteral("Cannot write %1: %2.").arg(describePath(path), file.errorString()));
         return false;

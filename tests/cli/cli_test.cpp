@@ -184,7 +184,43 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "square-cube", "--workers", "3"}, {"unknown option '--workers'", "--kind"}},
         BadUsage{{"run", "sleepers", "--sleep"}, {"--sleep needs a value"}},
         BadUsage{{"run", "sleepers", "--summary", "/no/such/folder/s.json"}, {"--summary", "does not exist"}},
-        BadUsage{{"run", "sleepers", "--trace", "/tmp"}, {"--trace", "is a folder"}}));
+        BadUsage{{"run", "sleepers", "--trace", "/tmp"}, {"--trace", "is a folder"}},
+        BadUsage{{"run", "sleepers", "--trace", ""}, {"--trace needs a file name"}},
+        BadUsage{{"run", "sleepers", "--summary", "/dev/null"}, {"not a regular file"}},
+        BadUsage{{"run", "sleepers", "--png", "slide.jpg"}, {"must end in .png"}}));
+
+TEST(Cli, HelpAnywhereShowsUsage)
+{
+    const Output o = runCli({"run", "--help"});
+    EXPECT_EQ(o.exitCode, 0);
+    EXPECT_NE(o.out.find("Usage: forkscope"), std::string::npos);
+}
+
+TEST(Cli, OutputThroughASymbolicLinkKeepsTheLink)
+{
+    const std::string dir = tempDir();
+    ASSERT_EQ(symlink("target.json", (dir + "/link.json").c_str()), 0);
+    {
+        std::ofstream(dir + "/target.json") << "old";
+    }
+    const Output o = runCli({"run", "square-cube", "--time-scale", "0.001", "--summary", dir + "/link.json"});
+    EXPECT_EQ(o.exitCode, 0) << o.err;
+    struct stat st{};
+    ASSERT_EQ(lstat((dir + "/link.json").c_str(), &st), 0);
+    EXPECT_TRUE(S_ISLNK(st.st_mode)) << "the link is still a link";
+    EXPECT_NE(slurp(dir + "/target.json").find("\"scenario\": \"square-cube\""), std::string::npos);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(Cli, TerminateCancelsAndExitsWith143)
+{
+    Cli cli({"run", "sleepers", "--workers", "2", "--sleep", "30"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    kill(cli.pid(), SIGTERM);
+    const Output o = cli.finish();
+    EXPECT_EQ(o.exitCode, 143);
+    EXPECT_NE(o.out.find("cancelled"), std::string::npos) << o.out;
+}
 
 TEST(Cli, RunPrintsTheWorkersLinesAndWritesFilesWhole)
 {
