@@ -72,8 +72,10 @@ void printResult(const RunResult &r, const ParamSet &values)
             ++normal;
             continue;
         }
-        std::printf("  %-12s %s pid %d: ", w.info.name.c_str(), std::string(workerKindName(w.info.kind)).c_str(),
-                    w.info.pid);
+        std::printf("  %-12s %s", w.info.name.c_str(), std::string(workerKindName(w.info.kind)).c_str());
+        if (w.info.pid > 0)
+            std::printf(" pid %d", w.info.pid);
+        std::printf(": ");
         if (!w.started)
             std::printf("never started\n");
         else if (w.signal)

@@ -15,6 +15,10 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QFile>
+#include <QScreen>
+#include <algorithm>
+#include <unistd.h>
 #include <QFileInfo>
 #include <memory>
 
@@ -54,6 +58,14 @@ std::string exportRunPicture(const core::RunResult &result, const std::vector<co
 std::unique_ptr<QApplication> offscreenApp(int &argc, char **argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+        // Qt wants a private runtime folder and warns without one; nothing is kept there.
+        const QByteArray dir = QDir::tempPath().toLocal8Bit() + "/forkscope-runtime-" + QByteArray::number(getuid());
+        if (QDir().mkpath(QString::fromLocal8Bit(dir)))
+            QFile::setPermissions(QString::fromLocal8Bit(dir), QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                                                   | QFileDevice::ExeOwner);
+        qputenv("XDG_RUNTIME_DIR", dir);
+    }
     return std::make_unique<QApplication>(argc, argv);
 }
 
@@ -84,15 +96,19 @@ int main(int argc, char **argv)
             const QString arg = QString::fromStdString(args[i]);
             if (i == 1 && !arg.startsWith(QLatin1String("--"))) {
                 if (!window.selectScenario(arg)) {
-                    std::fprintf(stderr, "forkscope: unknown scenario '%s'\n", args[i].c_str());
+                    std::string ids;
+                    for (const auto &s : forkscope::core::builtinScenarios())
+                        ids += (ids.empty() ? "" : ", ") + s.id;
+                    std::fprintf(stderr, "forkscope: unknown scenario '%s' (one of: %s)\n", args[i].c_str(),
+                                 ids.c_str());
                     return forkscope::app::kExitUsage;
                 }
             } else if (arg == QLatin1String("--run")) {
                 runNow = true;
             } else if (arg.startsWith(QLatin1String("--")) && i + 1 < args.size()) {
                 if (!window.setParameter(arg.mid(2), QString::fromStdString(args[i + 1]))) {
-                    std::fprintf(stderr, "forkscope: %s '%s' does not apply or is out of range\n", args[i].c_str(),
-                                 args[i + 1].c_str());
+                    const std::string problem = window.parameterProblem(arg.mid(2), QString::fromStdString(args[i + 1]));
+                    std::fprintf(stderr, "forkscope: %s\n", problem.c_str());
                     return forkscope::app::kExitUsage;
                 }
                 ++i;
@@ -101,7 +117,9 @@ int main(int argc, char **argv)
                 return forkscope::app::kExitUsage;
             }
         }
-        window.resize(1500, 900);
+        // Fit small screens (a 1280x720 projector) as well as large ones.
+        const QRect screen = QApplication::primaryScreen()->availableGeometry();
+        window.resize(std::min(1500, screen.width() * 95 / 100), std::min(900, screen.height() * 92 / 100));
         window.show();
         if (runNow)
             window.runScenario();

@@ -71,6 +71,12 @@ void CompareView::setRuns(std::vector<PastRun> runs, const QString &title)
 {
     m_runs = std::move(runs);
     m_title = title;
+    // On screen each lane keeps a readable height; the scroll area around the view scrolls the rest.
+    // (Exports fit everything into the slide instead.)
+    int height = 40;
+    for (const PastRun &run : m_runs)
+        height += 80 + 22 * static_cast<int>(displayRows(*run.model).size());
+    setMinimumHeight(height);
     update();
 }
 

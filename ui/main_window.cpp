@@ -8,6 +8,9 @@
 #include <QAction>
 #include <array>
 #include <QApplication>
+#include <QKeyEvent>
+#include <QPalette>
+#include <QScrollArea>
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QCheckBox>
@@ -63,9 +66,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_timeline = new TimelineWidget(this);
     m_timeline->setModel(&m_controller.model());
     m_compare = new CompareView(this);
+    auto *compareScroll = new QScrollArea(this);
+    compareScroll->setWidget(m_compare);
+    compareScroll->setWidgetResizable(true);
+    compareScroll->setFrameShape(QFrame::NoFrame);
     m_views = new QTabWidget(this);
     m_views->addTab(m_timeline, tr("Timeline"));
-    m_views->addTab(m_compare, tr("Compare runs"));
+    m_views->addTab(compareScroll, tr("Compare runs"));
     m_views->setTabToolTip(1, tr("Every finished run of this scenario on one time axis, with its wall time"));
     setCentralWidget(m_views);
 
@@ -116,10 +123,15 @@ void MainWindow::buildDocks()
     m_paramsForm = new QFormLayout(m_paramsBox);
     m_paramsForm->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(m_paramsBox);
-    auto *runButton = new QPushButton(tr("Run"));
-    runButton->setToolTip(tr("Run the scenario with these parameters (Ctrl+R)"));
-    connect(runButton, &QPushButton::clicked, this, &MainWindow::runScenario);
-    leftLayout->addWidget(runButton);
+    m_paramProblem = new QLabel;
+    m_paramProblem->setWordWrap(true);
+    m_paramProblem->setStyleSheet(QStringLiteral("color: #D55E00"));
+    m_paramProblem->hide();
+    leftLayout->addWidget(m_paramProblem);
+    m_runButton = new QPushButton(tr("Run"));
+    m_runButton->setToolTip(tr("Run the scenario with these parameters (Ctrl+R)"));
+    connect(m_runButton, &QPushButton::clicked, this, &MainWindow::runScenario);
+    leftLayout->addWidget(m_runButton);
     auto *leftDock = new QDockWidget(tr("Scenarios"), this);
     leftDock->setObjectName(QStringLiteral("scenarios"));
     leftDock->setWidget(left);
@@ -163,9 +175,9 @@ void MainWindow::buildDocks()
 void MainWindow::buildActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    m_exportAction = file->addAction(tr("&Export Timeline..."), this, &MainWindow::exportTimeline);
+    m_exportAction = file->addAction(tr("&Export Picture..."), this, &MainWindow::exportTimeline);
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
-    m_exportAction->setToolTip(tr("Save the timeline as PNG, SVG or PDF for slides (Ctrl+E)"));
+    m_exportAction->setToolTip(tr("Save the timeline (or the comparison) as PNG, SVG or PDF for slides (Ctrl+E)"));
     QAction *copy = file->addAction(tr("&Copy Picture"), this, &MainWindow::copyPicture);
     copy->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
     copy->setToolTip(tr("Copy the timeline (or comparison) as a 1920×1080 picture to paste into slides"));
@@ -213,6 +225,9 @@ void MainWindow::buildActions()
     fit->setShortcut(QKeySequence(tr("Ctrl+0")));
     view->addAction(tr("Zoom &In"), m_timeline, &TimelineWidget::zoomIn)->setShortcut(QKeySequence::ZoomIn);
     view->addAction(tr("Zoom &Out"), m_timeline, &TimelineWidget::zoomOut)->setShortcut(QKeySequence::ZoomOut);
+    view->addSeparator();
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
     view->addSeparator();
     m_darkAction = view->addAction(tr("&Dark Theme"));
     m_darkAction->setCheckable(true);
@@ -321,9 +336,47 @@ void MainWindow::rebuildParameters(const core::Scenario &scenario)
         }
         editor->setToolTip(fromStd(spec.help + " (" + spec.allowed() + ")"));
         editor->setObjectName(fromStd(spec.name));
+        editor->installEventFilter(this); // the window's shortcuts win over the editors' own keys
+        if (auto *combo = qobject_cast<QComboBox *>(editor))
+            connect(combo, &QComboBox::currentTextChanged, this, &MainWindow::validateParameters);
+        else if (auto *spin = qobject_cast<QSpinBox *>(editor))
+            connect(spin, &QSpinBox::valueChanged, this, &MainWindow::validateParameters);
+        else if (auto *dspin = qobject_cast<QDoubleSpinBox *>(editor))
+            connect(dspin, &QDoubleSpinBox::valueChanged, this, &MainWindow::validateParameters);
         m_paramsForm->addRow(fromStd(spec.name), editor);
         m_paramEditors.insert(fromStd(spec.name), editor);
     }
+    validateParameters();
+}
+
+void MainWindow::validateParameters()
+{
+    if (!m_scenario)
+        return;
+    core::Plan plan;
+    core::ParamSet values;
+    std::string error;
+    const bool ok = core::buildPlan(*m_scenario, parameterValues(), plan, values, error);
+    m_paramProblem->setText(fromStd(error));
+    m_paramProblem->setVisible(!ok);
+    m_runButton->setEnabled(ok && !m_controller.running());
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    // Line edits claim Ctrl+E (end of line) and other keys as shortcut overrides; give the window's own
+    // shortcuts priority so Export, Run and Stop work wherever the focus is.
+    if (event->type() == QEvent::ShortcutOverride) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        const QKeySequence pressed(key->keyCombination());
+        for (const QAction *action : {m_exportAction, m_runAction, m_stopAction}) {
+            if (action && action->isEnabled() && action->shortcut() == pressed) {
+                event->ignore();
+                return true;
+            }
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
 }
 
 bool MainWindow::setParameter(const QString &name, const QString &value)
@@ -354,6 +407,18 @@ bool MainWindow::setParameter(const QString &name, const QString &value)
     return false;
 }
 
+std::string MainWindow::parameterProblem(const QString &name, const QString &value) const
+{
+    if (!m_scenario)
+        return "no scenario is selected";
+    core::Plan plan;
+    core::ParamSet values;
+    std::string error;
+    if (core::buildPlan(*m_scenario, {{name.toStdString(), value.toStdString()}}, plan, values, error))
+        return "--" + name.toStdString() + " '" + value.toStdString() + "' cannot be shown in the window";
+    return error;
+}
+
 std::map<std::string, std::string> MainWindow::parameterValues() const
 {
     std::map<std::string, std::string> values;
@@ -379,12 +444,15 @@ bool MainWindow::runScenario()
     core::ParamSet values;
     std::string error;
     if (!core::buildPlan(*m_scenario, parameterValues(), plan, values, error)) {
-        QMessageBox::warning(this, tr("Cannot run"), fromStd(error));
+        validateParameters(); // shows why, under the parameters
+        statusBar()->showMessage(tr("Cannot run: %1").arg(fromStd(error)), 8000);
         return false;
     }
     m_plan->setPlainText(describePlan(plan));
     QString why;
-    const QString title = tr("%1 — %2").arg(fromStd(m_scenario->id), fromStd(plan.kind));
+    QString title = tr("%1 — %2").arg(fromStd(m_scenario->id), fromStd(plan.kind));
+    if (plan.timeScale != 1)
+        title += tr(" (time scale %1)").arg(plan.timeScale);
     if (!m_controller.start(plan, title, &why)) {
         QMessageBox::critical(this, tr("Cannot run"), why);
         return false;
@@ -400,6 +468,7 @@ void MainWindow::onStarted()
     m_timeline->setTitle(fromStd(m_controller.model().title()));
     m_timeline->setFollowing(true);
     m_runAction->setEnabled(false);
+    m_runButton->setEnabled(false);
     m_replayAction->setEnabled(false);
     m_stepAction->setEnabled(false);
     m_stopAction->setEnabled(true);
@@ -442,6 +511,7 @@ void MainWindow::onFinished(const core::RunResult &result)
     m_timeline->modelUpdated();
     m_runAction->setEnabled(true);
     m_stopAction->setEnabled(false);
+    validateParameters();
     m_statusTimer.stop();
     const std::string title = m_controller.model().title();
     m_replay.load(m_controller.lastEvents(), result, title);
@@ -463,6 +533,8 @@ void MainWindow::onFinished(const core::RunResult &result)
     int crashed = 0;
     for (std::size_t i = 1; i < result.lanes.size(); ++i)
         crashed += result.lanes[i].signal != 0 && !result.lanes[i].cancelled;
+    if (result.cancelled)
+        m_timeline->setTitle(fromStd(m_controller.model().title()) + tr(" — stopped"));
     QString summary = tr("%1 in %2").arg(state, seconds(result.wallNs));
     if (crashed)
         summary += tr(", %n worker(s) killed by a signal", nullptr, crashed);
@@ -535,7 +607,7 @@ PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *
 {
     const Theme theme = m_dark ? Theme::dark() : Theme::light();
     *background = theme.background;
-    if (m_views->currentWidget() == m_compare) {
+    if (m_views->currentIndex() == 1) {
         const std::vector<PastRun> runs = m_compare->runs();
         const QString title = m_compare->title();
         return [runs, title, theme](QPainter &painter, const QRectF &rect) {
@@ -569,7 +641,7 @@ void MainWindow::exportTimeline()
         QMessageBox::information(this, tr("Export"), tr("Run a scenario first: there is nothing to export yet."));
         return;
     }
-    const bool comparison = m_views->currentWidget() == m_compare;
+    const bool comparison = m_views->currentIndex() == 1;
     // A small dialog: size preset, scale, whole run or the current view; then the file name.
     QDialog dialog(this);
     dialog.setWindowTitle(comparison ? tr("Export Comparison") : tr("Export Timeline"));
@@ -626,6 +698,27 @@ void MainWindow::exportTimeline()
 void MainWindow::applyTheme(bool dark)
 {
     m_dark = dark;
+    static const QPalette lightPalette = QApplication::palette();
+    if (dark) {
+        QPalette p;
+        p.setColor(QPalette::Window, QColor(0x2B, 0x2B, 0x2E));
+        p.setColor(QPalette::WindowText, QColor(0xE8, 0xE8, 0xE8));
+        p.setColor(QPalette::Base, QColor(0x1E, 0x1E, 0x21));
+        p.setColor(QPalette::AlternateBase, QColor(0x2B, 0x2B, 0x2E));
+        p.setColor(QPalette::Text, QColor(0xE8, 0xE8, 0xE8));
+        p.setColor(QPalette::Button, QColor(0x3A, 0x3A, 0x3E));
+        p.setColor(QPalette::ButtonText, QColor(0xE8, 0xE8, 0xE8));
+        p.setColor(QPalette::Highlight, QColor(0x56, 0xB4, 0xE9));
+        p.setColor(QPalette::HighlightedText, QColor(0x10, 0x10, 0x10));
+        p.setColor(QPalette::ToolTipBase, QColor(0x3A, 0x3A, 0x3E));
+        p.setColor(QPalette::ToolTipText, QColor(0xE8, 0xE8, 0xE8));
+        p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
+        p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
+        p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+        QApplication::setPalette(p);
+    } else {
+        QApplication::setPalette(lightPalette);
+    }
     m_timeline->setTheme(dark ? Theme::dark() : Theme::light());
     m_compare->setTheme(dark ? Theme::dark() : Theme::light());
     if (m_scenario)

@@ -14,6 +14,7 @@ class QComboBox;
 class QFormLayout;
 class QLabel;
 class QPlainTextEdit;
+class QPushButton;
 class QTabWidget;
 class QTextEdit;
 class QTreeWidget;
@@ -36,6 +37,8 @@ public:
     bool selectScenario(const QString &id);
     /// Sets a parameter's editor to `value` (false if the scenario has no such parameter or it is invalid).
     bool setParameter(const QString &name, const QString &value);
+    /// Why `value` is not accepted for `name` in the selected scenario (for the command line).
+    std::string parameterProblem(const QString &name, const QString &value) const;
     /// Starts the selected scenario with the parameters shown.
     bool runScenario();
     RunController &controller() { return m_controller; }
@@ -47,6 +50,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void buildActions();
@@ -64,6 +68,8 @@ private:
     void refreshCompare();
     QString parameterLabel() const;
     void updateStatus();
+    /// Checks the parameters as they are edited: a message under them, and Run disabled while invalid.
+    void validateParameters();
     void exportTimeline();
     void copyPicture();
     /// The picture of what the centre shows (timeline or comparison), for export and the clipboard.
@@ -86,6 +92,8 @@ private:
     QAction *m_stepAction = nullptr;
     QTreeWidget *m_browser = nullptr;
     QLabel *m_lookFor = nullptr;
+    QLabel *m_paramProblem = nullptr;
+    QPushButton *m_runButton = nullptr;
     QWidget *m_paramsBox = nullptr;
     QFormLayout *m_paramsForm = nullptr;
     QMap<QString, QWidget *> m_paramEditors;

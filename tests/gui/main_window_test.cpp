@@ -3,11 +3,14 @@
 #include "ui/timeline_widget.hpp"
 
 #include <QApplication>
+#include <QDoubleSpinBox>
+#include <QPushButton>
 #include <QImage>
 #include <QSettings>
 #include <QPainter>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTextEdit>
 #include <gtest/gtest.h>
 
@@ -28,6 +31,8 @@ std::unique_ptr<MainWindow> freshWindow()
     auto w = std::make_unique<MainWindow>();
     w->resize(1400, 900);
     w->show();
+    w->activateWindow();
+    EXPECT_TRUE(QTest::qWaitForWindowActive(w.get())) << "shortcuts need an active window";
     return w;
 }
 
@@ -71,6 +76,48 @@ TEST(MainWindow, RunsAScenarioAndDrawsItsLanes)
         EXPECT_EQ(image.pixelColor(x, y), sleeping) << "lane " << lane << " at " << x << "," << y;
     }
     EXPECT_TRUE(consoleText(*w).contains(QStringLiteral("worker 3 woke up, bye")));
+}
+
+TEST(MainWindow, ParametersAreCheckedAsTheyAreEdited)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
+    auto *run = w->findChild<QPushButton *>();
+    ASSERT_NE(run, nullptr);
+    EXPECT_TRUE(run->isEnabled());
+    ASSERT_TRUE(w->setParameter(QStringLiteral("kind"), QStringLiteral("process")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("workers"), QStringLiteral("300")));
+    EXPECT_FALSE(run->isEnabled()) << "300 processes is over the limit";
+    EXPECT_FALSE(w->runScenario());
+    ASSERT_TRUE(w->setParameter(QStringLiteral("kind"), QStringLiteral("thread")));
+    EXPECT_TRUE(run->isEnabled()) << "300 threads is fine";
+}
+
+TEST(MainWindow, ShortcutsWorkWhileAParameterHasFocus)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("square-cube")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.002")));
+    auto *spin = w->findChild<QDoubleSpinBox *>(QStringLiteral("time-scale"));
+    ASSERT_NE(spin, nullptr);
+    spin->setFocus();
+    QTest::keyClick(spin, Qt::Key_R, Qt::ControlModifier);
+    EXPECT_TRUE(w->controller().running()) << "Ctrl+R ran the scenario from inside the spin box";
+    ASSERT_TRUE(waitUntilIdle(*w));
+    EXPECT_DOUBLE_EQ(spin->value(), 0.002) << "the key did not land in the editor";
+
+    // Ctrl+E is "end of line" to a line edit; in the window it must open the export dialog.
+    spin->setFocus();
+    bool dialogOpened = false;
+    QTimer::singleShot(200, [&] {
+        if (QWidget *modal = QApplication::activeModalWidget()) {
+            dialogOpened = true;
+            modal->close();
+        }
+    });
+    QTest::keyClick(spin, Qt::Key_E, Qt::ControlModifier);
+    QTest::qWait(300);
+    EXPECT_TRUE(dialogOpened) << "Ctrl+E opened Export from inside the spin box";
 }
 
 TEST(MainWindow, StopEndsARunAtOnce)
