@@ -6,6 +6,8 @@
 #include "core/trace_export.hpp"
 
 #include <algorithm>
+#include <climits>
+#include <cstdlib>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -23,6 +25,21 @@ std::atomic<int> g_interrupted{0}; ///< the signal that asked us to stop (SIGINT
 TimelineExporter g_exporter;
 
 void onInterrupt(int sig) { g_interrupted.store(sig); }
+
+/// Whether two output paths end up in the same file (folders resolved, symbolic links followed).
+bool sameOutputFile(const std::string &a, const std::string &b)
+{
+    const auto where = [](const std::string &path) {
+        char resolved[PATH_MAX];
+        if (realpath(path.c_str(), resolved))
+            return std::string(resolved); // exists: its real path
+        const auto slash = path.rfind('/');
+        const std::string folder = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+        const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+        return (realpath(folder.c_str(), resolved) ? std::string(resolved) : folder) + "/" + name;
+    };
+    return where(a) == where(b);
+}
 
 int usageError(const std::string &message)
 {
@@ -78,6 +95,8 @@ void printResult(const RunResult &r, const ParamSet &values)
         std::printf(": ");
         if (!w.started)
             std::printf("never started\n");
+        else if (!w.ended)
+            std::printf("did not end (its end was not recorded)\n");
         else if (w.signal)
             std::printf("killed by %s%s\n", signalName(w.signal).c_str(), w.cancelled ? " (cancelled)" : "");
         else if (w.cancelled)
@@ -128,6 +147,8 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
         const bool isFile = name == "trace" || name == "summary" || name == "png" || name == "svg" || name == "pdf";
         if (isFile && value.empty())
             return usageError(arg + " needs a file name");
+        if ((name == "trace" && !out.tracePath.empty()) || (name == "summary" && !out.summaryPath.empty()))
+            return usageError(arg + " is given twice");
         if (name == "trace") {
             out.tracePath = value;
         } else if (name == "summary") {
@@ -159,8 +180,12 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
     for (const auto &[flag, path] : outputs)
         if (auto problem = checkOutputPath(path); !problem.empty())
             return usageError(flag + ": " + problem);
-    if (!out.tracePath.empty() && out.tracePath == out.summaryPath)
-        return usageError("--trace and --summary name the same file");
+    // Two outputs into one file would silently keep only the last: compare where they really land.
+    for (std::size_t i = 0; i < outputs.size(); ++i)
+        for (std::size_t j = i + 1; j < outputs.size(); ++j)
+            if (sameOutputFile(outputs[i].second, outputs[j].second))
+                return usageError(outputs[i].first + " and " + outputs[j].first + " name the same file ('"
+                                  + outputs[j].second + "')");
     return kExitOk;
 }
 

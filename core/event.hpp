@@ -41,6 +41,8 @@ enum class EventType : std::uint8_t {
 enum EventFlag : std::uint8_t {
     kMoreText = 1, ///< the text continues in the lane's next event
     kCancelled = 2, ///< the step or worker ended because the run was cancelled
+    kContinued = 4, ///< this slot continues the previous slot's text (storage only)
+    kLate = 8,      ///< published after later events: its time was raised to keep the stream ordered
 };
 
 /// A human name for the type ("sleep", "print", ...), stable for exports.

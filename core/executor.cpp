@@ -168,7 +168,7 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
     std::size_t loopStart = 0;
     std::size_t loopEnd = 0; // exclusive; 0 = not in a loop
     std::size_t itemIndex = 0;
-    char line[1024];
+    char line[4096];
 
     std::size_t i = 0;
     while (i < steps.size()) {
@@ -399,9 +399,11 @@ private:
             markEnded(slot);
             return;
         }
-        slot.pid.store(child, std::memory_order_release);
+        slot.pid.store(child, std::memory_order_seq_cst);
         bump();
-        if (cancelled(m_region))
+        // seq_cst pairs with the client's cancel store: either the watcher's sweep sees this pid, or this
+        // load sees the cancel.
+        if (m_region.header().cancel.load(std::memory_order_seq_cst) != 0)
             kill(child, SIGKILL); // the watcher may have swept the lanes before this pid was stored
     }
 
@@ -469,9 +471,13 @@ private:
 
     std::uint32_t laneOfPid(pid_t pid) const
     {
-        for (std::uint32_t i = 1; i < m_region.header().laneCount; ++i)
-            if (m_region.lane(i).pid.load(std::memory_order_acquire) == pid)
+        // Skip lanes already ended: their pid may have been recycled for a later child.
+        for (std::uint32_t i = 1; i < m_region.header().laneCount; ++i) {
+            const LaneSlot &slot = m_region.lane(i);
+            if (slot.pid.load(std::memory_order_acquire) == pid
+                && slot.state.load(std::memory_order_acquire) != static_cast<std::uint32_t>(LaneState::Ended))
                 return i;
+        }
         return 0;
     }
 
@@ -559,7 +565,23 @@ private:
 
 } // namespace
 
+std::size_t formatPrintRaw(char *out, std::size_t capacity, std::string_view pattern, const PrintContext &ctx) noexcept;
+
 std::size_t formatPrint(char *out, std::size_t capacity, std::string_view pattern, const PrintContext &ctx) noexcept
+{
+    const std::size_t n = formatPrintRaw(out, capacity, pattern, ctx);
+    if (n < capacity)
+        return n;
+    // Cut at a character boundary: never leave half a UTF-8 sequence at the end.
+    std::size_t cut = n;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut - 1]) & 0xC0) == 0x80)
+        --cut;
+    if (cut > 0 && static_cast<unsigned char>(out[cut - 1]) >= 0xC0)
+        --cut; // the lead byte of the cut sequence
+    return cut == 0 ? n : cut;
+}
+
+std::size_t formatPrintRaw(char *out, std::size_t capacity, std::string_view pattern, const PrintContext &ctx) noexcept
 {
     Out o{out, capacity};
     std::size_t i = 0;
@@ -598,8 +620,10 @@ std::size_t formatPrint(char *out, std::size_t capacity, std::string_view patter
 
 void executePlan(const SharedRegion &region, const Plan &plan)
 {
-    Runner runner(region, plan);
-    runner.run();
+    // Deliberately never freed: the detached cancel watcher may still look at it until the runner process
+    // exits, which it does right after this returns.
+    auto *runner = new Runner(region, plan);
+    runner->run();
 }
 
 } // namespace forkscope::core

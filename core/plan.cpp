@@ -3,6 +3,7 @@
 #include "core/json.hpp"
 
 #include <array>
+#include <csignal>
 #include <cmath>
 
 namespace forkscope::core {
@@ -27,6 +28,19 @@ constexpr std::array<std::pair<WorkerKind, std::string_view>, 3> kKinds{{
     {WorkerKind::Process, "process"},
 }};
 
+/// Signals whose default action ends the process (not those that stop it, continue it or are ignored).
+bool crashSignalAllowed(std::int64_t sig)
+{
+    switch (sig) {
+    case SIGHUP: case SIGINT: case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS:
+    case SIGFPE: case SIGKILL: case SIGUSR1: case SIGSEGV: case SIGUSR2: case SIGPIPE: case SIGALRM:
+    case SIGTERM: case SIGXCPU: case SIGXFSZ: case SIGVTALRM: case SIGPROF: case SIGSYS:
+        return true;
+    default:
+        return false;
+    }
+}
+
 std::string validateSteps(const std::vector<Step> &steps, bool isMain, const std::string &where)
 {
     for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -46,8 +60,12 @@ std::string validateSteps(const std::vector<Step> &steps, bool isMain, const std
         }
         if (s.op == StepOp::Power && (s.count < 0 || s.count > 16))
             return at + ": power exponent must be between 0 and 16";
-        if (s.op == StepOp::Crash && (s.count < 1 || s.count > 64))
-            return at + ": crash signal must be between 1 and 64";
+        if (s.op == StepOp::Crash && !crashSignalAllowed(s.count))
+            return at + ": crash signal " + std::to_string(s.count)
+                   + " does not end a process by default; use one that does (e.g. 6 SIGABRT, 9 SIGKILL, "
+                     "11 SIGSEGV, 15 SIGTERM)";
+        if (s.op == StepOp::Exit && isMain)
+            return at + ": 'exit' is only allowed in workers (main ends after its last step)";
         if (s.op == StepOp::Exit && (s.count < 0 || s.count > 255))
             return at + ": exit code must be between 0 and 255";
     }

@@ -3,6 +3,7 @@
 #include "core/clock.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <cerrno>
 #include <climits>
 #include <csignal>
@@ -100,6 +101,7 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
     sigaddset(&defaults, SIGPIPE);
     sigaddset(&defaults, SIGINT);
     sigaddset(&defaults, SIGTERM);
+    sigaddset(&defaults, SIGCHLD); // an ignored SIGCHLD would let the kernel reap the workers unseen
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setsigdefault(&attr, &defaults);
     posix_spawnattr_setpgroup(&attr, 0); // its own process group: one kill() reaches every worker
@@ -135,7 +137,7 @@ void Run::cancel()
         m_cancelRequested = true;
         m_cancelAtNs = monotonicNs();
     }
-    m_region.header().cancel.store(1, std::memory_order_release);
+    m_region.header().cancel.store(1, std::memory_order_seq_cst);
     SharedRegion::wakeAll(m_region.header().cancel);
 }
 
@@ -223,22 +225,21 @@ void Run::drain(bool final)
         for (; tail < head; ++tail) {
             const RawEvent &raw = slots[tail & mask];
             const std::size_t len = strnlen(raw.text, kEventTextBytes);
-            Event &partial = m_partial[lane];
-            if (!partial.text.empty() || (raw.flags & kMoreText)) {
-                // A long print arrives in pieces; the first piece carries the event's time and fields.
-                if (partial.text.empty()) {
-                    partial = Event{raw.timeNs, lane, raw.type, static_cast<std::uint8_t>(raw.flags & ~kMoreText),
-                                    raw.arg, raw.value, {}};
-                }
-                partial.text.append(raw.text, len);
-                if (raw.flags & kMoreText)
-                    continue;
-                fresh.push_back(std::move(partial));
-                partial = Event{};
-                continue;
+            const auto flags = static_cast<std::uint8_t>(raw.flags & ~(kMoreText | kContinued));
+            std::optional<Event> &partial = m_partial[lane];
+            if (raw.flags & kContinued) {
+                // The next piece of a long text (the writer stores all pieces or none).
+                if (partial)
+                    partial->text.append(raw.text, len);
+            } else {
+                if (partial) // cannot happen with whole writes; never glue unrelated events together
+                    fresh.push_back(std::move(*partial));
+                partial = Event{raw.timeNs, lane, raw.type, flags, raw.arg, raw.value, std::string(raw.text, len)};
             }
-            fresh.push_back(Event{raw.timeNs, lane, raw.type, raw.flags, raw.arg, raw.value,
-                                  std::string(raw.text, len)});
+            if (!(raw.flags & kMoreText) && partial) {
+                fresh.push_back(std::move(*partial));
+                partial.reset();
+            }
         }
         m_tails[lane] = tail;
         ring.tail.store(tail, std::memory_order_release);
@@ -255,23 +256,25 @@ void Run::drain(bool final)
         m_pending.push_back(std::move(e));
     if (!m_rawStartNs)
         return;
-    std::sort(m_pending.begin(), m_pending.end(), eventBefore);
+    // Stable: events of one lane with equal times keep their ring order (a begin stays before its end).
+    std::stable_sort(m_pending.begin(), m_pending.end(), eventBefore);
     const std::int64_t horizon = final ? INT64_MAX : monotonicNs() - kHoldBackNs;
     std::size_t ready = 0;
     while (ready < m_pending.size() && m_pending[ready].timeNs <= horizon)
         ++ready;
-    const std::size_t firstNew = m_events.size();
     for (std::size_t i = 0; i < ready; ++i) {
         Event &e = m_pending[i];
         e.timeNs -= m_rawStartNs;
+        // Consumers read the list by index while it grows, so nothing may be inserted before what is
+        // already out. A writer preempted for longer than the hold-back between its clock read and its
+        // store is published at the last published time, flagged kLate.
+        if (!m_events.empty() && e.timeNs < m_events.back().timeNs) {
+            e.timeNs = m_events.back().timeNs;
+            e.flags |= kLate;
+        }
         m_events.push_back(std::move(e));
     }
     m_pending.erase(m_pending.begin(), m_pending.begin() + static_cast<std::ptrdiff_t>(ready));
-    // A writer preempted between its clock read and its store can publish an event older than one
-    // already out; keep the list sorted (rarely more than a few moves).
-    if (firstNew > 0 && firstNew < m_events.size() && eventBefore(m_events[firstNew], m_events[firstNew - 1]))
-        std::inplace_merge(m_events.begin(), m_events.begin() + static_cast<std::ptrdiff_t>(firstNew),
-                           m_events.end(), eventBefore);
 }
 
 void Run::collect()
@@ -283,6 +286,12 @@ void Run::collect()
         const bool exited = rc == 0 && info.si_pid == m_runnerPid;
         if (exited)
             break;
+        if (rc < 0 && errno == ECHILD) {
+            // Someone else reaped the runner (SIGCHLD ignored, or a waitpid(-1) elsewhere in this process):
+            // it is gone, and its status with it.
+            m_runnerReapedElsewhere = true;
+            break;
+        }
         bool forceKill = false;
         {
             std::lock_guard lock(m_mutex);
@@ -295,10 +304,12 @@ void Run::collect()
     // The runner is a zombie now, so its pid (and process group id) cannot be reused yet: it is safe to
     // kill whatever is left of its group before reaping it.
     const bool clean = m_region.header().phase.load() == static_cast<std::uint32_t>(RunPhase::Finished);
-    if (!clean)
+    if (!clean && !m_runnerReapedElsewhere)
         kill(-m_runnerPid, SIGKILL);
     int status = 0;
-    while (waitpid(m_runnerPid, &status, 0) < 0 && errno == EINTR) {
+    if (!m_runnerReapedElsewhere) {
+        while (waitpid(m_runnerPid, &status, 0) < 0 && errno == EINTR) {
+        }
     }
     if (!clean) {
         // Workers orphaned by the runner's death are reparented to us (child subreaper): reap them.
@@ -387,6 +398,9 @@ void Run::buildResult(int status)
     } else if (runnerDied && !r.cancelled) {
         r.error = "the run's process died of signal " + std::to_string(r.runnerSignal) + " ("
                   + strsignal(r.runnerSignal) + ")";
+    } else if (m_runnerReapedElsewhere) {
+        if (header.phase.load() != static_cast<std::uint32_t>(RunPhase::Finished))
+            r.error = "the run's process disappeared (reaped by someone else: is SIGCHLD ignored?)";
     } else if (!runnerDied && r.runnerExitCode != 0) {
         r.error = "the runner exited with code " + std::to_string(r.runnerExitCode);
     }

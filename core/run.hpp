@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -111,11 +112,12 @@ private:
     std::condition_variable m_finishedCv;
     std::vector<Event> m_events;       ///< published, time-ordered
     std::vector<Event> m_pending;      ///< drained, held back briefly so late writers still sort in
-    std::vector<Event> m_partial;      ///< per lane: a print whose text continues in the next slot
+    std::vector<std::optional<Event>> m_partial; ///< per lane: an event whose text continues in the next slot
     std::vector<std::uint64_t> m_tails;
     std::int64_t m_rawStartNs = 0;     ///< main's WorkerStart on the monotonic clock (0 = not yet)
     bool m_finished = false;
     bool m_cancelRequested = false;
+    bool m_runnerReapedElsewhere = false;
     std::int64_t m_cancelAtNs = 0;
     RunResult m_result;
 };

@@ -205,7 +205,12 @@ void SharedRegion::waitWhile(std::atomic<std::uint32_t> &word, std::uint32_t exp
 
 void setLaneName(LaneSlot &slot, std::string_view name) noexcept
 {
-    const std::size_t n = name.size() < sizeof slot.name - 1 ? name.size() : sizeof slot.name - 1;
+    std::size_t n = name.size() < sizeof slot.name - 1 ? name.size() : sizeof slot.name - 1;
+    if (n < name.size()) {
+        // Cut at a character boundary: back off over continuation bytes and the lead byte they follow.
+        while (n > 0 && (static_cast<unsigned char>(name[n]) & 0xC0) == 0x80)
+            --n;
+    }
     std::memcpy(slot.name, name.data(), n);
     slot.name[n] = '\0';
 }

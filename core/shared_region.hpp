@@ -96,29 +96,43 @@ public:
     void recordAt(std::int64_t timeNs, EventType type, std::int64_t value, std::int32_t arg,
                   std::string_view text, std::uint8_t flags) noexcept
     {
+        // All pieces of a long text or none: a reader never sees half a print. The last kReservedSlots
+        // are kept for the lane's end, so a full ring still says how each worker ended.
+        const std::uint64_t pieces = text.size() <= kEventTextBytes ? 1 : (text.size() + kEventTextBytes - 1) / kEventTextBytes;
+        const bool lifecycle = type == EventType::WorkerEnd || type == EventType::MainEnd;
+        if (!reserve(pieces + (lifecycle ? 0 : kReservedSlots))) {
+            m_ring->lost.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        std::uint8_t continued = 0;
         do {
             const std::size_t chunk = text.size() < kEventTextBytes ? text.size() : kEventTextBytes;
             const std::uint8_t more = text.size() > kEventTextBytes ? kMoreText : 0;
-            push(timeNs, type, value, arg, text.data(), chunk, static_cast<std::uint8_t>(flags | more));
+            write(timeNs, type, value, arg, text.data(), chunk, static_cast<std::uint8_t>(flags | more | continued));
             text.remove_prefix(chunk);
+            continued = kContinued;
         } while (!text.empty());
+        m_ring->head.store(m_head, std::memory_order_release);
     }
 
     std::uint16_t lane() const noexcept { return m_lane; }
 
 private:
-    void push(std::int64_t timeNs, EventType type, std::int64_t value, std::int32_t arg, const char *text,
-              std::size_t length, std::uint8_t flags) noexcept
+    static constexpr std::uint64_t kReservedSlots = 2; // WorkerEnd and MainEnd
+
+    /// True if `slots` more events fit before the reader's position.
+    bool reserve(std::uint64_t slots) noexcept
     {
-        const std::uint64_t head = m_head;
-        if (head - m_cachedTail > m_mask) {
-            m_cachedTail = m_ring->tail.load(std::memory_order_acquire);
-            if (head - m_cachedTail > m_mask) {
-                m_ring->lost.fetch_add(1, std::memory_order_relaxed);
-                return;
-            }
-        }
-        RawEvent &slot = m_slots[head & m_mask];
+        if (m_head + slots - m_cachedTail <= m_mask + 1)
+            return true;
+        m_cachedTail = m_ring->tail.load(std::memory_order_acquire);
+        return m_head + slots - m_cachedTail <= m_mask + 1;
+    }
+
+    void write(std::int64_t timeNs, EventType type, std::int64_t value, std::int32_t arg, const char *text,
+               std::size_t length, std::uint8_t flags) noexcept
+    {
+        RawEvent &slot = m_slots[m_head & m_mask];
         slot.timeNs = timeNs;
         slot.value = value;
         slot.arg = arg;
@@ -129,8 +143,7 @@ private:
             std::memcpy(slot.text, text, length);
         if (length < kEventTextBytes)
             slot.text[length] = '\0';
-        m_head = head + 1;
-        m_ring->head.store(head + 1, std::memory_order_release);
+        ++m_head;
     }
 
     RingHeader *m_ring = nullptr;

@@ -187,7 +187,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "sleepers", "--trace", "/tmp"}, {"--trace", "is a folder"}},
         BadUsage{{"run", "sleepers", "--trace", ""}, {"--trace needs a file name"}},
         BadUsage{{"run", "sleepers", "--summary", "/dev/null"}, {"not a regular file"}},
-        BadUsage{{"run", "sleepers", "--png", "slide.jpg"}, {"must end in .png"}}));
+        BadUsage{{"run", "sleepers", "--png", "slide.jpg"}, {"must end in .png"}},
+        BadUsage{{"run", "sleepers", "--trace", "/tmp/fs-same.json", "--summary", "/tmp/./fs-same.json"},
+                 {"--trace and --summary name the same file"}},
+        BadUsage{{"run", "sleepers", "--trace", "/tmp/a.json", "--trace", "/tmp/b.json"}, {"--trace is given twice"}}));
 
 TEST(Cli, HelpAnywhereShowsUsage)
 {

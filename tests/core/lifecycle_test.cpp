@@ -152,3 +152,22 @@ TEST(Lifecycle, DestroyingARunningRunCancelsIt)
     EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::milliseconds(300));
     EXPECT_TRUE(processesInGroup(runner).empty());
 }
+
+TEST(Lifecycle, AnIgnoredSigchldInTheClientDoesNotHangTheRun)
+{
+    // With SIGCHLD ignored the kernel reaps children at once; neither the runner's reaper (SIGCHLD is
+    // reset for it) nor the client's collector (which notices the runner is gone) may hang.
+    struct sigaction ignore{};
+    struct sigaction old{};
+    ignore.sa_handler = SIG_IGN;
+    sigaction(SIGCHLD, &ignore, &old);
+    const RunResult r = runToEnd(scenarioPlan("sleepers", {{"kind", "process"}, {"workers", "3"}, {"sleep", "0"}}),
+                                 nullptr, 10);
+    sigaction(SIGCHLD, &old, nullptr);
+    EXPECT_FALSE(r.failed()) << r.error;
+    ASSERT_EQ(r.lanes.size(), 4u);
+    for (std::size_t i = 1; i < r.lanes.size(); ++i) {
+        EXPECT_TRUE(r.lanes[i].ended);
+        EXPECT_EQ(r.lanes[i].exitCode, 0);
+    }
+}

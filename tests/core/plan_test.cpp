@@ -58,6 +58,10 @@ TEST(Plan, MalformedPlansAreRejectedWithTheField)
     EXPECT_NE(error.find("for_each"), std::string::npos) << error;
     EXPECT_FALSE(planFromJson(R"({"workers":[{"steps":[{"op":"start"}]}]})", plan, error));
     EXPECT_NE(error.find("only allowed in main"), std::string::npos) << error;
+    EXPECT_FALSE(planFromJson(R"({"workers":[{"steps":[{"op":"crash","count":19}]}]})", plan, error));
+    EXPECT_NE(error.find("does not end a process"), std::string::npos) << error << " (SIGSTOP would hang a join)";
+    EXPECT_FALSE(planFromJson(R"({"main":[{"op":"exit","count":3}]})", plan, error));
+    EXPECT_NE(error.find("only allowed in workers"), std::string::npos) << error;
     EXPECT_FALSE(planFromJson(R"({"workers":[{"kind":"fiber"}]})", plan, error));
     EXPECT_NE(error.find("sequential, thread or process"), std::string::npos) << error;
 }

@@ -14,20 +14,23 @@ TEST(Ring, RecordsInOrderAndCountsLossesWhenFull)
     EventWriter w = region.writer(1);
     for (int i = 0; i < 20; ++i)
         w.record(EventType::ValueWrite, i, 0, "a");
-    EXPECT_EQ(region.ring(1).head.load(), 16u);
-    EXPECT_EQ(region.ring(1).lost.load(), 4u);
+    // Two slots stay free for the lane's end (and main's last line), so a full ring still says how it ended.
+    EXPECT_EQ(region.ring(1).head.load(), 14u);
+    EXPECT_EQ(region.ring(1).lost.load(), 6u);
+    w.record(EventType::WorkerEnd, 0);
+    EXPECT_EQ(region.ring(1).head.load(), 15u) << "the end fits in the reserve";
     EXPECT_EQ(region.ring(0).head.load(), 0u) << "lanes do not share a ring";
     const RawEvent *slots = region.ringSlots(1);
-    for (int i = 0; i < 16; ++i) {
+    for (int i = 0; i < 14; ++i) {
         EXPECT_EQ(slots[i].value, i);
         EXPECT_EQ(slots[i].lane, 1);
         EXPECT_STREQ(slots[i].text, "a");
     }
     // Once the reader has taken events, the writer has room again.
-    region.ring(1).tail.store(16);
+    region.ring(1).tail.store(15);
     w.record(EventType::ValueWrite, 99);
-    EXPECT_EQ(region.ring(1).head.load(), 17u);
-    EXPECT_EQ(region.ringSlots(1)[0].value, 99);
+    EXPECT_EQ(region.ring(1).head.load(), 16u);
+    EXPECT_EQ(region.ringSlots(1)[15].value, 99);
 }
 
 TEST(Ring, LongTextContinuesOverSlots)
@@ -42,7 +45,24 @@ TEST(Ring, LongTextContinuesOverSlots)
     EXPECT_TRUE(region.ringSlots(0)[0].flags & kMoreText);
     EXPECT_TRUE(region.ringSlots(0)[1].flags & kMoreText);
     EXPECT_FALSE(region.ringSlots(0)[2].flags & kMoreText);
+    EXPECT_FALSE(region.ringSlots(0)[0].flags & kContinued);
+    EXPECT_TRUE(region.ringSlots(0)[1].flags & kContinued);
+    EXPECT_TRUE(region.ringSlots(0)[2].flags & kContinued);
     EXPECT_EQ(region.ringSlots(0)[0].timeNs, region.ringSlots(0)[2].timeNs);
+}
+
+TEST(Ring, ALongTextIsStoredWholeOrCountedAsOneLoss)
+{
+    std::string error;
+    SharedRegion region = SharedRegion::create(1, 16, "{}", error);
+    ASSERT_TRUE(region.valid()) << error;
+    EventWriter w = region.writer(0);
+    const std::string text(200, 'q'); // 5 slots
+    w.record(EventType::Print, 0, 0, text);
+    w.record(EventType::Print, 0, 0, text); // 10 slots used
+    w.record(EventType::Print, 0, 0, text); // 5 more would leave fewer than 2 for the end: refused whole
+    EXPECT_EQ(region.ring(0).head.load(), 10u);
+    EXPECT_EQ(region.ring(0).lost.load(), 1u) << "one event lost, not five pieces";
 }
 
 TEST(Ring, AttachRejectsForeignMemory)
