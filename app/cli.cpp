@@ -154,11 +154,11 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
         } else if (name == "summary") {
             out.summaryPath = value;
         } else if (name == "png" || name == "svg" || name == "pdf") {
-            if (!g_exporter)
-                return usageError(arg + " needs the desktop build of forkscope (this one has no Qt)");
             const std::string ext = "." + name;
             if (value.size() < ext.size() || value.compare(value.size() - ext.size(), ext.size(), ext) != 0)
                 return usageError(arg + " '" + value + "': the file name must end in " + ext);
+            if (!g_exporter)
+                return usageError(arg + " needs the desktop build of forkscope (this one has no Qt)");
             out.pictures.emplace_back(arg, value);
         } else if (scenario->param(name)) {
             if (out.params.count(name))

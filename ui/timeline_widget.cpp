@@ -228,10 +228,12 @@ QString TimelineWidget::toolTipAt(QPoint pos) const
 void TimelineWidget::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
-    if (!m_model) {
+    if (!m_model || m_model->laneCount() == 0) {
         painter.fillRect(rect(), m_options.theme.background);
         painter.setPen(m_options.theme.mutedText);
-        painter.drawText(rect(), Qt::AlignCenter, tr("No run yet"));
+        painter.drawText(rect(), Qt::AlignCenter,
+                         tr("No run yet.\nPick a scenario on the left and press Run (Ctrl+R):\n"
+                            "its workers' lanes will grow here as they run."));
         return;
     }
     // Painting is proportional to what is visible: binary searches find the bars in the window and

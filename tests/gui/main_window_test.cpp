@@ -3,6 +3,7 @@
 #include "ui/timeline_widget.hpp"
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QDoubleSpinBox>
 #include <QPushButton>
 #include <QImage>
@@ -76,6 +77,33 @@ TEST(MainWindow, RunsAScenarioAndDrawsItsLanes)
         EXPECT_EQ(image.pixelColor(x, y), sleeping) << "lane " << lane << " at " << x << "," << y;
     }
     EXPECT_TRUE(consoleText(*w).contains(QStringLiteral("worker 3 woke up, bye")));
+}
+
+TEST(MainWindow, TheLiveTimelineRefreshesOften)
+{
+    // At least 30 refreshes a second, never more than 50 ms behind the run.
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
+    w->setParameter(QStringLiteral("workers"), QStringLiteral("2"));
+    w->setParameter(QStringLiteral("sleep"), QStringLiteral("0.6"));
+    int refreshes = 0;
+    QObject::connect(&w->controller(), &RunController::updated, [&] { ++refreshes; });
+    ASSERT_TRUE(w->runScenario());
+    QTest::qWait(100); // the runner is up
+    std::int64_t worstLagNs = 0;
+    const int before = refreshes;
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 400) {
+        QTest::qWait(7);
+        if (!w->controller().running())
+            break;
+        worstLagNs = std::max(worstLagNs, w->controller().elapsedNs() - w->controller().model().now());
+    }
+    const double seconds = static_cast<double>(timer.elapsed()) / 1000.0;
+    EXPECT_GE((refreshes - before) / seconds, 30.0);
+    EXPECT_LT(worstLagNs, 50'000'000) << "the view's present lagged the run by " << static_cast<double>(worstLagNs) / 1e6 << " ms";
+    ASSERT_TRUE(waitUntilIdle(*w));
 }
 
 TEST(MainWindow, ParametersAreCheckedAsTheyAreEdited)
