@@ -700,21 +700,22 @@ void MainWindow::applyTheme(bool dark)
     m_dark = dark;
     static const QPalette lightPalette = QApplication::palette();
     if (dark) {
+        // The panes take the timeline's dark theme, so the whole window is one piece.
+        const Theme theme = Theme::dark();
         QPalette p;
-        p.setColor(QPalette::Window, QColor(0x2B, 0x2B, 0x2E));
-        p.setColor(QPalette::WindowText, QColor(0xE8, 0xE8, 0xE8));
-        p.setColor(QPalette::Base, QColor(0x1E, 0x1E, 0x21));
-        p.setColor(QPalette::AlternateBase, QColor(0x2B, 0x2B, 0x2E));
-        p.setColor(QPalette::Text, QColor(0xE8, 0xE8, 0xE8));
-        p.setColor(QPalette::Button, QColor(0x3A, 0x3A, 0x3E));
-        p.setColor(QPalette::ButtonText, QColor(0xE8, 0xE8, 0xE8));
-        p.setColor(QPalette::Highlight, QColor(0x56, 0xB4, 0xE9));
-        p.setColor(QPalette::HighlightedText, QColor(0x10, 0x10, 0x10));
-        p.setColor(QPalette::ToolTipBase, QColor(0x3A, 0x3A, 0x3E));
-        p.setColor(QPalette::ToolTipText, QColor(0xE8, 0xE8, 0xE8));
-        p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
-        p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
-        p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+        p.setColor(QPalette::Window, theme.headerBackground);
+        p.setColor(QPalette::WindowText, theme.text);
+        p.setColor(QPalette::Base, theme.background);
+        p.setColor(QPalette::AlternateBase, theme.alternateRow);
+        p.setColor(QPalette::Text, theme.text);
+        p.setColor(QPalette::Button, theme.headerBackground);
+        p.setColor(QPalette::ButtonText, theme.text);
+        p.setColor(QPalette::Highlight, theme.stateColor(BarState::Sleeping));
+        p.setColor(QPalette::HighlightedText, theme.background);
+        p.setColor(QPalette::ToolTipBase, theme.headerBackground);
+        p.setColor(QPalette::ToolTipText, theme.text);
+        for (const auto role : {QPalette::Text, QPalette::ButtonText, QPalette::WindowText})
+            p.setColor(QPalette::Disabled, role, theme.mutedText);
         QApplication::setPalette(p);
     } else {
         QApplication::setPalette(lightPalette);
