@@ -79,6 +79,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     buildDocks();
     buildActions();
     fillBrowser();
+    highlightCode();
 
     m_stateLabel = new QLabel(tr("Ready"));
     m_elapsedLabel = new QLabel;
@@ -290,13 +291,21 @@ void MainWindow::showScenario(const core::Scenario &scenario)
     rebuildParameters(scenario);
     refreshCompare();
     m_python->setPlainText(loadResource(QStringLiteral(":/scenarios/") + fromStd(scenario.codeFile)));
-    new CodeHighlighter(m_python->document(), CodeHighlighter::Language::Python, m_dark);
     core::Plan plan;
     core::ParamSet values;
     std::string error;
     if (core::buildPlan(scenario, {}, plan, values, error))
         m_plan->setPlainText(describePlan(plan));
-    new CodeHighlighter(m_plan->document(), CodeHighlighter::Language::Cpp, m_dark);
+}
+
+void MainWindow::highlightCode()
+{
+    // One highlighter per document, replaced when the theme changes (they re-colour on their own as the
+    // text changes).
+    delete m_pythonHighlighter;
+    delete m_planHighlighter;
+    m_pythonHighlighter = new CodeHighlighter(m_python->document(), CodeHighlighter::Language::Python, m_dark);
+    m_planHighlighter = new CodeHighlighter(m_plan->document(), CodeHighlighter::Language::Cpp, m_dark);
 }
 
 void MainWindow::rebuildParameters(const core::Scenario &scenario)
@@ -722,8 +731,7 @@ void MainWindow::applyTheme(bool dark)
     }
     m_timeline->setTheme(dark ? Theme::dark() : Theme::light());
     m_compare->setTheme(dark ? Theme::dark() : Theme::light());
-    if (m_scenario)
-        showScenario(*m_scenario);
+    highlightCode();
 }
 
 QString MainWindow::describePlan(const core::Plan &plan) const

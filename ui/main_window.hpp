@@ -22,6 +22,7 @@ class QTreeWidgetItem;
 
 namespace forkscope::ui {
 
+class CodeHighlighter;
 class TimelineWidget;
 
 /// The lab's window: scenario browser and parameters (left), the live timeline (centre), the code pane
@@ -57,6 +58,7 @@ private:
     void buildDocks();
     void fillBrowser();
     void showScenario(const core::Scenario &scenario);
+    void highlightCode();
     void rebuildParameters(const core::Scenario &scenario);
     std::map<std::string, std::string> parameterValues() const;
     void onStarted();
@@ -100,6 +102,8 @@ private:
     QTabWidget *m_codeTabs = nullptr;
     QPlainTextEdit *m_python = nullptr;
     QPlainTextEdit *m_plan = nullptr;
+    CodeHighlighter *m_pythonHighlighter = nullptr;
+    CodeHighlighter *m_planHighlighter = nullptr;
     QTextEdit *m_console = nullptr;
     QLabel *m_stateLabel = nullptr;
     QLabel *m_elapsedLabel = nullptr;

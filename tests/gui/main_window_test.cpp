@@ -6,6 +6,8 @@
 #include <QElapsedTimer>
 #include <QDoubleSpinBox>
 #include <QPushButton>
+#include <QSpinBox>
+#include <QAction>
 #include <QImage>
 #include <QSettings>
 #include <QPainter>
@@ -146,6 +148,24 @@ TEST(MainWindow, ShortcutsWorkWhileAParameterHasFocus)
     QTest::keyClick(spin, Qt::Key_E, Qt::ControlModifier);
     QTest::qWait(300);
     EXPECT_TRUE(dialogOpened) << "Ctrl+E opened Export from inside the spin box";
+}
+
+TEST(MainWindow, SwitchingThemeKeepsTheParameters)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("workers"), QStringLiteral("3")));
+    QAction *dark = nullptr;
+    for (QAction *a : w->findChildren<QAction *>())
+        if (a->text().contains(QStringLiteral("Dark")))
+            dark = a;
+    ASSERT_NE(dark, nullptr);
+    dark->toggle();
+    EXPECT_EQ(w->findChild<QSpinBox *>(QStringLiteral("workers"))->value(), 3);
+    EXPECT_LT(w->timeline()->paintOptions().theme.background.lightness(), 128);
+    EXPECT_LT(QApplication::palette().color(QPalette::Base).lightness(), 128) << "the panes go dark too";
+    dark->toggle();
+    EXPECT_GT(QApplication::palette().color(QPalette::Base).lightness(), 128);
 }
 
 TEST(MainWindow, StopEndsARunAtOnce)
