@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <memory>
 #include <pthread.h>
 #include <csignal>
 #include <sys/prctl.h>
@@ -82,6 +84,28 @@ long gettidRaw() noexcept { return syscall(SYS_gettid); }
 
 // --- Running steps -------------------------------------------------------------------------------------
 
+/// A variable as the steps see it: its elements are atomics, read and written with relaxed loads and
+/// stores — a real, unguarded read-modify-write when split across steps, but no undefined behaviour.
+struct Variable {
+    const std::string *name;
+    std::atomic<std::int64_t> *elements;
+    int size;
+};
+
+/// What all workers of a run share (or, for globals, get a copy of when forked).
+struct Memory {
+    std::vector<Variable> variables;
+    pthread_mutex_t *locks = nullptr;
+
+    const Variable *find(const std::string &name) const noexcept
+    {
+        for (const Variable &v : variables) // no allocation: safe after fork
+            if (*v.name == name)
+                return &v;
+        return nullptr;
+    }
+};
+
 struct Worker {
     const SharedRegion *region;
     const Plan *plan;
@@ -93,6 +117,8 @@ struct Worker {
     EventWriter writer;
     long long mainStartNs;
     WorkerKind kind = WorkerKind::Main;
+    const Memory *memory = nullptr;
+    std::uint32_t heldLocks = 0; ///< bit i: lock i is held by this worker
 };
 
 enum class Outcome { Done, Cancelled, Exit };
@@ -160,7 +186,53 @@ std::int64_t computeUntil(const SharedRegion &region, std::int64_t deadline, boo
     _exit(128 + sig); // only if the signal does not kill (e.g. SIGCHLD)
 }
 
+/// "a" or "a[2]" into `buf`, without allocating.
+std::string_view variableLabel(char *buf, std::size_t cap, const Variable &v, std::int64_t index) noexcept
+{
+    Out o{buf, cap};
+    o.put(std::string_view(*v.name));
+    if (v.size > 1) {
+        o.put('[');
+        o.putInt(index);
+        o.put(']');
+    }
+    return {buf, o.n};
+}
+
+void lockStep(Worker &w, int id) noexcept
+{
+    w.writer.record(EventType::LockWait, 0, id);
+    const int rc = pthread_mutex_lock(&w.memory->locks[id]);
+    if (rc == EOWNERDEAD) {
+        // The previous owner died holding the lock: take it over and say so.
+        pthread_mutex_consistent(&w.memory->locks[id]);
+        w.writer.record(EventType::Note, id, 0, "lock recovered from a worker that died holding it");
+    }
+    w.writer.record(EventType::LockAcquire, 0, id);
+    w.heldLocks |= 1u << id;
+}
+
+void unlockStep(Worker &w, int id) noexcept
+{
+    if (!(w.heldLocks & (1u << id)))
+        return;
+    pthread_mutex_unlock(&w.memory->locks[id]);
+    w.heldLocks &= ~(1u << id);
+    w.writer.record(EventType::LockRelease, 0, id);
+}
+
+Outcome runStepsHoldingLocks(Worker &w, int &exitCode) noexcept;
+
+/// Runs the steps; whatever way they end (done, cancelled, exit), the worker's locks are released.
 Outcome runSteps(Worker &w, int &exitCode) noexcept
+{
+    const Outcome outcome = runStepsHoldingLocks(w, exitCode);
+    for (int id = 0; id < kMaxLocks; ++id)
+        unlockStep(w, id);
+    return outcome;
+}
+
+Outcome runStepsHoldingLocks(Worker &w, int &exitCode) noexcept
 {
     const auto &steps = *w.steps;
     const Plan &plan = *w.plan;
@@ -225,6 +297,39 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
         case StepOp::Exit:
             exitCode = static_cast<int>(s.count);
             return Outcome::Exit;
+        case StepOp::Read:
+        case StepOp::Write: {
+            const Variable *v = w.memory->find(s.text);
+            if (!v)
+                break; // validated: cannot happen
+            std::atomic<std::int64_t> &element = v->elements[s.count];
+            char label[64];
+            if (s.op == StepOp::Read) {
+                r = element.load(std::memory_order_relaxed);
+                w.writer.record(EventType::ValueRead, r, static_cast<std::int32_t>(s.count),
+                                variableLabel(label, sizeof label, *v, s.count));
+            } else {
+                element.store(r, std::memory_order_relaxed);
+                w.writer.record(EventType::ValueWrite, r, static_cast<std::int32_t>(s.count),
+                                variableLabel(label, sizeof label, *v, s.count));
+            }
+            break;
+        }
+        case StepOp::Set:
+            r = s.count;
+            break;
+        case StepOp::Add:
+            r += s.count;
+            break;
+        case StepOp::Mul:
+            r *= s.count;
+            break;
+        case StepOp::Lock:
+            lockStep(w, static_cast<int>(s.count));
+            break;
+        case StepOp::Unlock:
+            unlockStep(w, static_cast<int>(s.count));
+            break;
         case StepOp::Start:
         case StepOp::Join:
             break; // main's steps, handled by the Runner
@@ -293,7 +398,8 @@ public:
         // cancel word themselves.
         std::thread(&Runner::watchCancel, this).detach();
 
-        Worker main{&m_region, &m_plan, &m_plan.main, &m_noItems, "main", 0, pid, mainWriter, m_mainStartNs};
+        Worker main{&m_region, &m_plan, &m_plan.main, &m_noItems, "main", 0, pid, mainWriter, m_mainStartNs,
+                    WorkerKind::Main, &m_memory};
         runMain(main);
         // A cancelled main never reached its last line.
         if (!cancelled(m_region))
@@ -351,7 +457,7 @@ private:
             const WorkerPlan &wp = m_plan.workers[i];
             const int lane = static_cast<int>(i + 1);
             Worker w{&m_region, &m_plan, &wp.steps, &wp.items, wp.name.c_str(), lane, m_pid,
-                     m_region.writer(static_cast<std::uint32_t>(lane)), m_mainStartNs, wp.kind};
+                     m_region.writer(static_cast<std::uint32_t>(lane)), m_mainStartNs, wp.kind, &m_memory};
             m_started[i] = true;
             switch (wp.kind) {
             case WorkerKind::Sequential:
@@ -408,6 +514,42 @@ private:
             kill(child, SIGKILL); // the watcher may have swept the lanes before this pid was stored
     }
 
+    /// Globals in this process's heap (forked children get copies), shared variables and locks in the
+    /// region (everyone sees the same bytes). Done before the first fork.
+    void setUpMemory()
+    {
+        std::size_t globalSlots = 0;
+        for (const VariablePlan &v : m_plan.variables)
+            if (!v.shared)
+                globalSlots += static_cast<std::size_t>(v.size);
+        m_globals = std::make_unique<std::atomic<std::int64_t>[]>(globalSlots);
+        auto *shared = static_cast<std::atomic<std::int64_t> *>(m_region.sharedArea());
+        std::size_t nextGlobal = 0;
+        std::size_t nextShared = 0;
+        for (const VariablePlan &v : m_plan.variables) {
+            std::atomic<std::int64_t> *elements = v.shared ? new (shared + nextShared) std::atomic<std::int64_t>[v.size]
+                                                           : m_globals.get() + nextGlobal;
+            (v.shared ? nextShared : nextGlobal) += static_cast<std::size_t>(v.size);
+            for (int i = 0; i < v.size; ++i)
+                elements[i].store(v.initial, std::memory_order_relaxed);
+            m_memory.variables.push_back({&v.name, elements, v.size});
+        }
+        const std::size_t valueBytes = (nextShared * sizeof(std::int64_t) + kLockBytes - 1) / kLockBytes * kLockBytes;
+        m_memory.locks = reinterpret_cast<pthread_mutex_t *>(static_cast<char *>(m_region.sharedArea()) + valueBytes);
+        static_assert(sizeof(pthread_mutex_t) <= kLockBytes);
+        for (int i = 0; i < m_plan.locks; ++i) {
+            // Process-shared so forked children can use it; robust so a worker that dies holding it does
+            // not hang the others (the next owner gets EOWNERDEAD and recovers it).
+            auto *lock = reinterpret_cast<pthread_mutex_t *>(reinterpret_cast<char *>(m_memory.locks) + kLockBytes * i);
+            pthread_mutexattr_t attr;
+            pthread_mutexattr_init(&attr);
+            pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+            pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+            pthread_mutex_init(lock, &attr);
+            pthread_mutexattr_destroy(&attr);
+        }
+    }
+
     /// Wakes the reaper: a child was forked (and its pid stored), or forking is over.
     void bump()
     {
@@ -420,6 +562,7 @@ private:
     /// otherwise maps and faults in a new 8 MiB stack per thread).
     void prepare()
     {
+        setUpMemory();
         bool processes = false;
         std::size_t threads = 0;
         for (const WorkerPlan &w : m_plan.workers) {
@@ -557,6 +700,8 @@ private:
     std::vector<std::thread> m_threads;
     std::vector<bool> m_started;
     const std::vector<std::int64_t> m_noItems;
+    std::unique_ptr<std::atomic<std::int64_t>[]> m_globals;
+    Memory m_memory;
     std::thread m_reaper;
     std::atomic<int> m_forked{0};
     std::atomic<int> m_reaped{0};

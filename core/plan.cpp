@@ -10,7 +10,7 @@ namespace forkscope::core {
 
 namespace {
 
-constexpr std::array<std::pair<StepOp, std::string_view>, 9> kOps{{
+constexpr std::array<std::pair<StepOp, std::string_view>, 16> kOps{{
     {StepOp::Print, "print"},
     {StepOp::Sleep, "sleep"},
     {StepOp::Compute, "compute"},
@@ -20,7 +20,17 @@ constexpr std::array<std::pair<StepOp, std::string_view>, 9> kOps{{
     {StepOp::Exit, "exit"},
     {StepOp::Start, "start"},
     {StepOp::Join, "join"},
+    {StepOp::Read, "read"},
+    {StepOp::Write, "write"},
+    {StepOp::Set, "set"},
+    {StepOp::Add, "add"},
+    {StepOp::Mul, "mul"},
+    {StepOp::Lock, "lock"},
+    {StepOp::Unlock, "unlock"},
 }};
+
+constexpr std::string_view kOpList =
+    "print, sleep, compute, for_each, power, crash, exit, start, join, read, write, set, add, mul, lock, unlock";
 
 constexpr std::array<std::pair<WorkerKind, std::string_view>, 3> kKinds{{
     {WorkerKind::Sequential, "sequential"},
@@ -41,7 +51,7 @@ bool crashSignalAllowed(std::int64_t sig)
     }
 }
 
-std::string validateSteps(const std::vector<Step> &steps, bool isMain, const std::string &where)
+std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool isMain, const std::string &where)
 {
     for (std::size_t i = 0; i < steps.size(); ++i) {
         const Step &s = steps[i];
@@ -66,6 +76,20 @@ std::string validateSteps(const std::vector<Step> &steps, bool isMain, const std
                      "11 SIGSEGV, 15 SIGTERM)";
         if (s.op == StepOp::Exit && isMain)
             return at + ": 'exit' is only allowed in workers (main ends after its last step)";
+        if (s.op == StepOp::Read || s.op == StepOp::Write) {
+            const VariablePlan *var = nullptr;
+            for (const VariablePlan &v : plan.variables)
+                if (v.name == s.text)
+                    var = &v;
+            if (!var)
+                return at + ": no variable named '" + s.text + "' (declare it under \"variables\")";
+            if (s.count < 0 || s.count >= var->size)
+                return at + ": index " + std::to_string(s.count) + " is outside '" + s.text + "' (size "
+                       + std::to_string(var->size) + ")";
+        }
+        if ((s.op == StepOp::Lock || s.op == StepOp::Unlock) && (s.count < 0 || s.count >= plan.locks))
+            return at + ": lock " + std::to_string(s.count) + " does not exist (the plan has "
+                   + std::to_string(plan.locks) + ")";
         if (s.op == StepOp::Exit && (s.count < 0 || s.count > 255))
             return at + ": exit code must be between 0 and 255";
     }
@@ -73,6 +97,16 @@ std::string validateSteps(const std::vector<Step> &steps, bool isMain, const std
 }
 
 } // namespace
+
+std::uint32_t sharedBytesFor(const Plan &plan)
+{
+    std::size_t slots = 0;
+    for (const VariablePlan &v : plan.variables)
+        if (v.shared)
+            slots += static_cast<std::size_t>(v.size);
+    const std::size_t valueBytes = (slots * sizeof(std::int64_t) + kLockBytes - 1) / kLockBytes * kLockBytes;
+    return static_cast<std::uint32_t>(valueBytes + kLockBytes * static_cast<std::size_t>(plan.locks));
+}
 
 std::string_view stepOpName(StepOp op) noexcept
 {
@@ -103,13 +137,28 @@ std::string validatePlan(const Plan &plan)
         total += w.steps.size();
     if (total > kMaxSteps)
         return "at most " + std::to_string(kMaxSteps) + " steps in a plan";
-    if (auto e = validateSteps(plan.main, true, "main"); !e.empty())
+    if (plan.locks < 0 || plan.locks > kMaxLocks)
+        return "at most " + std::to_string(kMaxLocks) + " locks";
+    int slots = 0;
+    for (std::size_t i = 0; i < plan.variables.size(); ++i) {
+        const VariablePlan &v = plan.variables[i];
+        if (v.name.empty() || v.size < 1 || v.size > kMaxVariableSlots)
+            return "variable " + std::to_string(i + 1) + " needs a name and a size from 1 to "
+                   + std::to_string(kMaxVariableSlots);
+        for (std::size_t j = 0; j < i; ++j)
+            if (plan.variables[j].name == v.name)
+                return "variable '" + v.name + "' is declared twice";
+        slots += v.size;
+    }
+    if (slots > kMaxVariableSlots)
+        return "at most " + std::to_string(kMaxVariableSlots) + " variable slots in a plan";
+    if (auto e = validateSteps(plan, plan.main, true, "main"); !e.empty())
         return e;
     for (std::size_t i = 0; i < plan.workers.size(); ++i) {
         const auto &w = plan.workers[i];
         if (w.kind == WorkerKind::Main)
             return "worker " + std::to_string(i + 1) + " cannot be of kind main";
-        if (auto e = validateSteps(w.steps, false, "worker " + std::to_string(i + 1)); !e.empty())
+        if (auto e = validateSteps(plan, w.steps, false, "worker " + std::to_string(i + 1)); !e.empty())
             return e;
     }
     return {};
@@ -164,7 +213,7 @@ bool readSteps(const JsonValue *v, std::vector<Step> &steps, const std::string &
         const std::string at = where + " step " + std::to_string(i + 1);
         const JsonValue *op = item.find("op");
         if (!op || !op->isString()) {
-            error = at + ": needs \"op\", one of print, sleep, compute, for_each, power, crash, exit, start, join";
+            error = at + ": needs \"op\", one of " + std::string(kOpList);
             return false;
         }
         Step step;
@@ -175,8 +224,7 @@ bool readSteps(const JsonValue *v, std::vector<Step> &steps, const std::string &
                 known = true;
             }
         if (!known) {
-            error = at + ": unknown op '" + op->asString()
-                    + "' (allowed: print, sleep, compute, for_each, power, crash, exit, start, join)";
+            error = at + ": unknown op '" + op->asString() + "' (allowed: " + std::string(kOpList) + ")";
             return false;
         }
         if (const JsonValue *t = item.find("text")) {
@@ -216,6 +264,17 @@ std::string planToJson(const Plan &plan)
     appendJsonNumber(out, plan.timeScale);
     out += ",\"ring_capacity\":";
     appendJsonNumber(out, plan.ringCapacity);
+    out += ",\"locks\":" + std::to_string(plan.locks);
+    out += ",\"variables\":[";
+    for (std::size_t i = 0; i < plan.variables.size(); ++i) {
+        const VariablePlan &v = plan.variables[i];
+        out += i ? ",{\"name\":" : "{\"name\":";
+        appendJsonString(out, v.name);
+        out += ",\"shared\":";
+        out += v.shared ? "true" : "false";
+        out += ",\"initial\":" + std::to_string(v.initial) + ",\"size\":" + std::to_string(v.size) + "}";
+    }
+    out += "]";
     out += ",\"main\":";
     appendSteps(out, plan.main);
     out += ",\"workers\":[";
@@ -269,6 +328,48 @@ bool planFromJson(std::string_view text, Plan &plan, std::string &error)
             return false;
         }
         plan.ringCapacity = static_cast<std::uint32_t>(cap);
+    }
+    if (const JsonValue *v = doc.find("locks")) {
+        std::int64_t locks = 0;
+        if (!readInt(*v, locks) || locks < 0 || locks > kMaxLocks) {
+            error = "'locks' must be an integer from 0 to " + std::to_string(kMaxLocks);
+            return false;
+        }
+        plan.locks = static_cast<int>(locks);
+    }
+    if (const JsonValue *vars = doc.find("variables")) {
+        if (!vars->isArray()) {
+            error = "'variables' must be an array";
+            return false;
+        }
+        for (const JsonValue &v : vars->asArray()) {
+            VariablePlan var;
+            const JsonValue *name = v.find("name");
+            const JsonValue *shared = v.find("shared");
+            const JsonValue *initial = v.find("initial");
+            const JsonValue *size = v.find("size");
+            std::int64_t n = 0;
+            if (!name || !name->isString()) {
+                error = "each variable needs a \"name\"";
+                return false;
+            }
+            var.name = name->asString();
+            if (shared && shared->isBool())
+                var.shared = shared->asBool();
+            if (initial && !readInt(*initial, var.initial)) {
+                error = "variable '" + var.name + "': 'initial' must be an integer";
+                return false;
+            }
+            if (size) {
+                if (!readInt(*size, n) || n < 1 || n > kMaxVariableSlots) {
+                    error = "variable '" + var.name + "': 'size' must be an integer from 1 to "
+                            + std::to_string(kMaxVariableSlots);
+                    return false;
+                }
+                var.size = static_cast<int>(n);
+            }
+            plan.variables.push_back(std::move(var));
+        }
     }
     if (!readSteps(doc.find("main"), plan.main, "main", error))
         return false;

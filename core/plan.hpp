@@ -20,6 +20,23 @@ enum class StepOp : std::uint8_t {
     Exit,    ///< end the worker now with exit code `count`
     Start,   ///< main only: start every worker (for sequential workers: call them one after another)
     Join,    ///< main only: wait for every started worker, in order
+    Read,    ///< r = variable `text`[`count`]: one relaxed atomic load, recorded as ValueRead
+    Write,   ///< variable `text`[`count`] = r: one relaxed atomic store, recorded as ValueWrite
+    Set,     ///< r = `count`
+    Add,     ///< r = r + `count`
+    Mul,     ///< r = r * `count`
+    Lock,    ///< acquire lock `count` (LockWait, then LockAcquire once granted)
+    Unlock,  ///< release lock `count` (LockRelease)
+};
+
+/// A variable of the scenario. A global lives in the runner's own memory, so threads share it and each
+/// forked child works on its own copy (copy-on-write), as with a Python global. A shared one lives in the
+/// run's shared memory, visible to every process, like multiprocessing.Value / Array.
+struct VariablePlan {
+    std::string name;
+    bool shared = false;
+    std::int64_t initial = 0; ///< every element starts here
+    int size = 1;             ///< > 1: an array
 };
 
 struct Step {
@@ -42,8 +59,16 @@ struct Plan {
     double timeScale = 1.0;     ///< every duration is multiplied by this
     std::vector<Step> main;
     std::vector<WorkerPlan> workers;
+    std::vector<VariablePlan> variables;
+    int locks = 0;                      ///< lock ids 0 .. locks-1 (process-shared, robust)
     std::uint32_t ringCapacity = 16384; ///< events per lane before the ring counts losses
 };
+
+/// Bytes of shared memory the plan needs: shared variables' slots, then the locks.
+std::uint32_t sharedBytesFor(const Plan &plan);
+inline constexpr std::size_t kLockBytes = 64; ///< one process-shared pthread mutex, padded to a cache line
+inline constexpr int kMaxLocks = 16;
+inline constexpr int kMaxVariableSlots = 4096;
 
 inline constexpr int kMaxProcesses = 256;
 inline constexpr int kMaxThreads = 1024;

@@ -62,7 +62,7 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
     std::unique_ptr<Run> run(new Run);
     run->m_plan = plan;
     const auto lanes = static_cast<std::uint32_t>(plan.workers.size() + 1);
-    run->m_region = SharedRegion::create(lanes, plan.ringCapacity, planToJson(plan), error);
+    run->m_region = SharedRegion::create(lanes, plan.ringCapacity, planToJson(plan), error, sharedBytesFor(plan));
     if (!run->m_region.valid())
         return nullptr;
     SharedRegion &region = run->m_region;
@@ -378,6 +378,10 @@ void Run::buildResult(int status)
             lane.cancelled = (e.flags & kCancelled) != 0;
         } else if (e.type == EventType::MainEnd) {
             r.mainEndNs = e.timeNs;
+        } else if (e.type == EventType::ValueRead) {
+            lane.read.push_back(e.value);
+        } else if (e.type == EventType::ValueWrite) {
+            lane.wrote.push_back(e.value);
         }
     }
     // Lanes the runner could not close itself died with it: a thread worker's crash takes the whole

@@ -34,6 +34,8 @@ struct LaneOutcome {
     int signal = 0;            ///< 0 when it exited normally
     std::int64_t startNs = -1; ///< relative to main's start
     std::int64_t endNs = -1;
+    std::vector<std::int64_t> read;  ///< values this lane read, in order
+    std::vector<std::int64_t> wrote; ///< values this lane wrote, in order
 };
 
 struct RunResult {

@@ -1,5 +1,6 @@
 #include "core/scenarios.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -83,6 +84,31 @@ Plan sleepersPlan(const std::string &id, const ParamSet &p, const std::string &k
     return plan;
 }
 
+constexpr std::int64_t kBankStart = 100;
+
+/// Each worker reads the global a, doubles it, writes it back, sleeps, and reads it again (the tutorial's
+/// `a += a`). `shared`: a lives in shared memory (multiprocessing.Value) instead of being a plain global.
+Plan doublingPlan(const std::string &id, const ParamSet &p, bool shared)
+{
+    Plan plan;
+    plan.scenario = id;
+    plan.kind = p.text("kind");
+    plan.timeScale = p.number("time-scale");
+    plan.variables = {{"a", shared, 1, 1}};
+    for (int i = 1; i <= p.integer("workers"); ++i) {
+        WorkerPlan w;
+        w.name = "worker " + std::to_string(i);
+        w.kind = kindFrom(plan.kind);
+        w.steps = {{StepOp::Read, "a", 0, 0},   print("{name} received {r}"), {StepOp::Mul, {}, 0, 2},
+                   {StepOp::Write, "a", 0, 0},  sleepFor(p.number("sleep")),  {StepOp::Read, "a", 0, 0},
+                   print("{name} changed it to {r}")};
+        plan.workers.push_back(std::move(w));
+    }
+    plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}, {StepOp::Read, "a", 0, 0},
+                 print("main reached its end and has a = {r}")};
+    return plan;
+}
+
 std::vector<Scenario> makeScenarios()
 {
     std::vector<Scenario> list;
@@ -138,6 +164,83 @@ std::vector<Scenario> makeScenarios()
             plan.workers.push_back(worker("square", "computing squares", "square", 2));
             plan.workers.push_back(worker("cube", "computing cubes", "cube", 3));
             plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}, print("done")};
+            return plan;
+        },
+    });
+
+    list.push_back({
+        "memory-isolation", "Shared state", "Memory isolation: a global in processes and threads",
+        "a global a = 1 doubled by each worker: processes each double their own copy, threads compound it",
+        "As processes every worker receives 1 and writes 2 into its own copy, and main still has 1 at the end. "
+        "As threads they share a: each receives the value the previous one left, up to 1024.",
+        "memory_isolation.py",
+        {kindParam({"thread", "process"}, "process"), workersParam(10), sleepParam(2), timeScaleParam()},
+        [](const ParamSet &p) { return doublingPlan("memory-isolation", p, false); },
+    });
+
+    list.push_back({
+        "shared-value", "Shared state", "A shared Value across processes",
+        "the same doubling through a Value in shared memory: every process sees the others' writes",
+        "The value lives in shared memory, so processes compound it as threads do. Each update is a read "
+        "and a separate write: when two workers read the same value before either writes, one doubling is "
+        "lost and the same 'received' number appears twice.",
+        "shared_value.py",
+        {kindParam({"thread", "process"}, "process"), workersParam(10), sleepParam(2), timeScaleParam()},
+        [](const ParamSet &p) { return doublingPlan("shared-value", p, true); },
+    });
+
+    list.push_back({
+        "bank", "Locks", "The bank: deposit and withdraw with and without a lock",
+        "deposit +1 and withdraw -1 N times each on one shared balance; without the lock updates get lost",
+        "Each update reads the balance, thinks for a moment, then writes balance +/- 1. Without the lock the "
+        "other worker can read the same balance during that gap, and one of the two updates is lost: the "
+        "final balance is wrong. The think time is drawn as the gap between the read and the write. With "
+        "the lock the read-think-write is one piece: waits (lock wait) appear and the balance is always right.",
+        "bank.py",
+        {kindParam({"thread", "process"}, "process"),
+         {"lock", ParamSpec::Type::Choice, "off", 0, 0, {"on", "off"}, "guard each update with a lock"},
+         {"updates", ParamSpec::Type::Integer, "100", 1, 100000, {}, "deposits and withdrawals, each"},
+         {"think", ParamSpec::Type::Number, "0.0002", 0, 1, {},
+          "seconds between reading the balance and writing it back (the race window)"},
+         {"sleep", ParamSpec::Type::Number, "0.01", 0, 10, {}, "seconds each worker sleeps after an update"},
+         timeScaleParam()},
+        [](const ParamSet &p) {
+            Plan plan;
+            plan.scenario = "bank";
+            plan.kind = p.text("kind");
+            plan.timeScale = p.number("time-scale");
+            plan.variables = {{"balance", true, kBankStart, 1}};
+            plan.locks = 1;
+            const bool lock = p.flag("lock");
+            const int updates = p.integer("updates");
+            const auto teller = [&](std::string name, int delta) {
+                WorkerPlan w;
+                w.name = std::move(name);
+                w.kind = kindFrom(plan.kind);
+                for (int i = 0; i < updates; ++i)
+                    w.items.push_back(i + 1);
+                std::vector<Step> body;
+                if (lock)
+                    body.push_back({StepOp::Lock, {}, 0, 0});
+                body.push_back({StepOp::Read, "balance", 0, 0});
+                if (p.number("think") > 0)
+                    body.push_back({StepOp::Compute, {}, p.number("think"), 0});
+                body.push_back({StepOp::Add, {}, 0, delta});
+                body.push_back({StepOp::Write, "balance", 0, 0});
+                if (lock)
+                    body.push_back({StepOp::Unlock, {}, 0, 0});
+                if (p.number("sleep") > 0)
+                    body.push_back(sleepFor(p.number("sleep")));
+                w.steps.push_back({StepOp::ForEach, {}, 0, static_cast<std::int64_t>(body.size())});
+                w.steps.insert(w.steps.end(), body.begin(), body.end());
+                return w;
+            };
+            plan.workers.push_back(teller("deposit", +1));
+            plan.workers.push_back(teller("withdraw", -1));
+            // Two events per update (read, write) plus think bars: make room so nothing is lost.
+            plan.ringCapacity = static_cast<std::uint32_t>(std::min(1 << 22, std::max(16384, updates * 8 + 64)));
+            plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}, {StepOp::Read, "balance", 0, 0},
+                         print("final balance {r} (expected " + std::to_string(kBankStart) + ")")};
             return plan;
         },
     });

@@ -72,10 +72,17 @@ std::size_t SharedRegion::lanesOffset() const noexcept
     return roundUp(planOffset() + header().planBytes, 64);
 }
 
+std::size_t SharedRegion::sharedOffset() const noexcept
+{
+    return roundUp(lanesOffset() + sizeof(LaneSlot) * header().laneCount, 64);
+}
+
 std::size_t SharedRegion::ringsOffset() const noexcept
 {
-    return roundUp(lanesOffset() + sizeof(LaneSlot) * header().laneCount, 4096);
+    return roundUp(sharedOffset() + header().sharedBytes, 4096);
 }
+
+void *SharedRegion::sharedArea() const noexcept { return static_cast<char *>(m_base) + sharedOffset(); }
 
 std::size_t SharedRegion::ringStride() const noexcept
 {
@@ -109,12 +116,13 @@ EventWriter SharedRegion::writer(std::uint32_t laneIndex) const noexcept
 }
 
 SharedRegion SharedRegion::create(std::uint32_t lanes, std::uint32_t ringCapacity, std::string_view planText,
-                                  std::string &error)
+                                  std::string &error, std::uint32_t sharedBytes)
 {
     SharedRegion region;
     const std::uint32_t capacity = nextPowerOfTwo(ringCapacity < 16 ? 16 : ringCapacity);
     const std::size_t lanesAt = roundUp(planOffset() + planText.size(), 64);
-    const std::size_t ringsAt = roundUp(lanesAt + sizeof(LaneSlot) * lanes, 4096);
+    const std::size_t sharedAt = roundUp(lanesAt + sizeof(LaneSlot) * lanes, 64);
+    const std::size_t ringsAt = roundUp(sharedAt + sharedBytes, 4096);
     const std::size_t stride = roundUp(sizeof(RingHeader) + sizeof(RawEvent) * capacity, 4096);
     const std::size_t size = ringsAt + stride * lanes;
 
@@ -143,6 +151,7 @@ SharedRegion SharedRegion::create(std::uint32_t lanes, std::uint32_t ringCapacit
     header->laneCount = lanes;
     header->ringCapacity = capacity;
     header->planBytes = static_cast<std::uint32_t>(planText.size());
+    header->sharedBytes = sharedBytes;
     std::memcpy(static_cast<char *>(base) + planOffset(), planText.data(), planText.size());
     for (std::uint32_t i = 0; i < lanes; ++i) {
         new (&region.lane(i)) LaneSlot{};

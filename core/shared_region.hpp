@@ -18,7 +18,7 @@ namespace forkscope::core {
 /// lock, no shared counter, and it is async-signal-safe, so forked children may record.
 
 inline constexpr std::uint64_t kRegionMagic = 0x31'50'4F'43'53'4B'52'46ULL; // "FRKSCOP1"
-inline constexpr std::uint32_t kRegionVersion = 1;
+inline constexpr std::uint32_t kRegionVersion = 2;
 inline constexpr std::size_t kEventTextBytes = 40;
 
 /// One event as stored in a ring: 64 bytes, one cache line.
@@ -68,6 +68,7 @@ struct alignas(64) SharedHeader {
     std::uint32_t laneCount;
     std::uint32_t ringCapacity; ///< a power of two
     std::uint32_t planBytes;
+    std::uint32_t sharedBytes;   ///< the plan's shared memory (Value, Array, locks), see sharedArea()
     std::int64_t clientStartNs;      ///< the client's clock at spawn: time zero of the run
     std::atomic<std::uint32_t> cancel; ///< 0, or 1 once cancelled; a futex word that sleeps wait on
     std::atomic<std::uint32_t> phase;  ///< RunPhase
@@ -167,7 +168,7 @@ public:
     /// Creates a region for `lanes` lanes with rings of `ringCapacity` events (rounded up to a power of
     /// two) and the plan text. On failure returns an empty region and sets `error`.
     static SharedRegion create(std::uint32_t lanes, std::uint32_t ringCapacity, std::string_view planText,
-                               std::string &error);
+                               std::string &error, std::uint32_t sharedBytes = 0);
     /// Maps an inherited region by file descriptor (in the runner). Checks magic and version.
     static SharedRegion attach(int fd, std::string &error);
 
@@ -176,6 +177,9 @@ public:
 
     SharedHeader &header() const noexcept { return *static_cast<SharedHeader *>(m_base); }
     std::string_view planText() const noexcept;
+    /// The plan's shared memory: zeroed, 64-byte aligned, header().sharedBytes long; what Python's Value,
+    /// Array and Lock live in, so that forked children and the runner see the same bytes.
+    void *sharedArea() const noexcept;
     LaneSlot &lane(std::uint32_t index) const noexcept;
     RingHeader &ring(std::uint32_t index) const noexcept;
     RawEvent *ringSlots(std::uint32_t index) const noexcept;
@@ -189,6 +193,7 @@ public:
 private:
     static std::size_t planOffset() noexcept;
     std::size_t lanesOffset() const noexcept;
+    std::size_t sharedOffset() const noexcept;
     std::size_t ringsOffset() const noexcept;
     std::size_t ringStride() const noexcept;
 

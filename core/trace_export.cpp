@@ -321,6 +321,9 @@ std::string summaryJson(const RunResult &result)
     else
         appendJsonString(out, result.error);
     out += ",\n  \"main_pid\": " + std::to_string(result.lanes.empty() ? 0 : result.lanes[0].info.pid);
+    // Main's last read: the value main sees at its end (memory scenarios).
+    out += ",\n  \"main_final\": ";
+    out += result.lanes.empty() || result.lanes[0].read.empty() ? "null" : std::to_string(result.lanes[0].read.back());
     out += ",\n  \"workers\": [";
     for (std::size_t i = 1; i < result.lanes.size(); ++i) {
         const LaneOutcome &w = result.lanes[i];
@@ -335,6 +338,18 @@ std::string summaryJson(const RunResult &result)
         out += ", \"signal\": " + std::to_string(w.signal);
         out += ", \"cancelled\": ";
         out += w.cancelled ? "true" : "false";
+        const auto values = [&](const char *key, const std::vector<std::int64_t> &list) {
+            if (list.empty())
+                return;
+            out += ", \"";
+            out += key;
+            out += "\": [";
+            for (std::size_t k = 0; k < list.size(); ++k)
+                out += (k ? ", " : "") + std::to_string(list[k]);
+            out += "]";
+        };
+        values("read", w.read);
+        values("wrote", w.wrote);
         out += ", \"start_seconds\": ";
         appendSeconds(out, w.startNs);
         out += ", \"end_seconds\": ";

@@ -335,7 +335,8 @@ void MainWindow::rebuildParameters(const core::Scenario &scenario)
         }
         case core::ParamSpec::Type::Number: {
             auto *spin = new QDoubleSpinBox;
-            spin->setDecimals(spec.name == "time-scale" ? 4 : 2);
+            // Enough decimals for the smallest meaningful value: a 200 us think time, a 0.001 time scale.
+            spin->setDecimals(spec.max <= 1 ? 6 : spec.name == "time-scale" ? 4 : 3);
             spin->setRange(spec.min, spec.max);
             spin->setSingleStep(spec.name == "time-scale" ? 0.1 : 0.5);
             spin->setValue(def.toDouble());
@@ -771,6 +772,29 @@ QString MainWindow::describePlan(const core::Plan &plan) const
                 break;
             case core::StepOp::Join:
                 text += in + QStringLiteral("for (auto &w : workers) w.join();\n");
+                break;
+            case core::StepOp::Read:
+                text += in + QStringLiteral("r = %1.load(std::memory_order_relaxed);  // one load\n")
+                                 .arg(fromStd(s.text) + (s.count ? QStringLiteral("[%1]").arg(s.count) : QString()));
+                break;
+            case core::StepOp::Write:
+                text += in + QStringLiteral("%1.store(r, std::memory_order_relaxed);  // a separate store\n")
+                                 .arg(fromStd(s.text) + (s.count ? QStringLiteral("[%1]").arg(s.count) : QString()));
+                break;
+            case core::StepOp::Set:
+                text += in + QStringLiteral("r = %1;\n").arg(s.count);
+                break;
+            case core::StepOp::Add:
+                text += in + QStringLiteral("r += %1;\n").arg(s.count);
+                break;
+            case core::StepOp::Mul:
+                text += in + QStringLiteral("r *= %1;\n").arg(s.count);
+                break;
+            case core::StepOp::Lock:
+                text += in + QStringLiteral("pthread_mutex_lock(&lock[%1]);  // process-shared, robust\n").arg(s.count);
+                break;
+            case core::StepOp::Unlock:
+                text += in + QStringLiteral("pthread_mutex_unlock(&lock[%1]);\n").arg(s.count);
                 break;
             }
             if (loopLeft > 0 && --loopLeft == 0)

@@ -144,7 +144,7 @@ TEST(Cli, ListPrintsOneScenarioALine)
         ids.push_back(line.substr(0, line.find(' ')));
         EXPECT_GT(line.size(), ids.back().size() + 10) << "each id has a description: " << line;
     }
-    EXPECT_EQ(ids, (std::vector<std::string>{"sleepers", "no-join", "square-cube"}));
+    EXPECT_EQ(ids, (std::vector<std::string>{"sleepers", "no-join", "square-cube", "memory-isolation", "shared-value", "bank"}));
 }
 
 struct BadUsage {
@@ -174,7 +174,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadUsage{{"frobnicate"}, {"unknown command 'frobnicate'", "list, run"}},
         BadUsage{{"run"}, {"needs a scenario id", "sleepers"}},
-        BadUsage{{"run", "nope"}, {"unknown scenario 'nope'", "sleepers, no-join, square-cube"}},
+        BadUsage{{"run", "nope"}, {"unknown scenario 'nope'", "sleepers, no-join, square-cube, memory-isolation"}},
         BadUsage{{"run", "sleepers", "--kind", "fiber"}, {"--kind 'fiber'", "sequential, thread, process"}},
         BadUsage{{"run", "sleepers", "--workers", "0"}, {"--workers '0'", "an integer from 1 to 1024"}},
         BadUsage{{"run", "sleepers", "--workers", "300", "--kind", "process"}, {"at most 256 processes"}},

@@ -121,6 +121,9 @@ TEST(MainWindow, ParametersAreCheckedAsTheyAreEdited)
     EXPECT_FALSE(w->runScenario());
     ASSERT_TRUE(w->setParameter(QStringLiteral("kind"), QStringLiteral("thread")));
     EXPECT_TRUE(run->isEnabled()) << "300 threads is fine";
+    // Small defaults survive the editors' rounding: the bank's 200 us think time is not shown as 0.
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("bank")));
+    EXPECT_DOUBLE_EQ(w->findChild<QDoubleSpinBox *>(QStringLiteral("think"))->value(), 0.0002);
 }
 
 TEST(MainWindow, ShortcutsWorkWhileAParameterHasFocus)
