@@ -206,31 +206,57 @@ int runScenario(const std::vector<std::string> &args)
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
 
-    auto run = Run::start(plan, error);
-    if (!run) {
-        std::fprintf(stderr, "forkscope: %s\n", error.c_str());
-        return kExitRunFailed;
+    // Scenarios with trials (the bank) run again and again and count how often main ends wrong.
+    const int trialCount = scenario.param("trials") ? values.integer("trials") : 1;
+    TrialOutcomes trials;
+    if (scenario.expected)
+        trials.expected = scenario.expected(values);
+    RunResult result;
+    std::vector<Event> events;
+    for (int trial = 1; trial <= trialCount && g_interrupted.load() == 0; ++trial) {
+        auto run = Run::start(plan, error);
+        if (!run) {
+            std::fprintf(stderr, "forkscope: %s\n", error.c_str());
+            return kExitRunFailed;
+        }
+        // Print the lines as the workers print them, live (one trial), or one line per trial.
+        std::vector<Event> batch;
+        std::size_t seen = 0;
+        bool done = false;
+        while (!done) {
+            done = run->waitFor(std::chrono::milliseconds(5));
+            if (g_interrupted.load() != 0)
+                run->cancel();
+            batch.clear();
+            seen = run->copyEvents(seen, batch);
+            for (const Event &e : batch)
+                if (e.type == EventType::Print && trialCount == 1)
+                    std::printf("%s\n", e.text.c_str());
+            std::fflush(stdout);
+        }
+        const RunResult r = run->result();
+        if (r.cancelled || r.failed() || trialCount == 1) {
+            result = r;
+            events = run->events();
+            break;
+        }
+        const std::int64_t final = r.lanes[0].read.empty() ? 0 : r.lanes[0].read.back();
+        trials.finals.push_back(final);
+        const bool wrong = scenario.expected && final != trials.expected;
+        std::printf("trial %4d   final %lld%s\n", trial, static_cast<long long>(final), wrong ? "   wrong" : "");
+        // The result, trace and pictures show the first trial that went wrong (else the last one).
+        if (result.lanes.empty() || (wrong && trials.wrong() == 1) || (trials.wrong() == 0)) {
+            result = r;
+            events = run->events();
+        }
     }
-    // Print the lines as the workers print them, live.
-    std::vector<Event> batch;
-    std::size_t seen = 0;
-    bool done = false;
-    while (!done) {
-        done = run->waitFor(std::chrono::milliseconds(5));
-        if (g_interrupted.load() != 0)
-            run->cancel();
-        batch.clear();
-        seen = run->copyEvents(seen, batch);
-        for (const Event &e : batch)
-            if (e.type == EventType::Print)
-                std::printf("%s\n", e.text.c_str());
-        std::fflush(stdout);
-    }
-    const RunResult result = run->result();
+    if (trialCount > 1)
+        std::printf("\nwrong in %d of %zu trials (expected %lld); shown below: trial %s\n", trials.wrong(),
+                    trials.finals.size(), static_cast<long long>(trials.expected),
+                    trials.wrong() ? "that went wrong first" : "the last");
     printResult(result, values);
 
     int rc = result.failed() ? kExitRunFailed : kExitOk;
-    const std::vector<Event> events = run->events();
     if (!runArgs.tracePath.empty()) {
         if (auto problem = writeFileAtomically(runArgs.tracePath, chromeTraceJson(result, events)); !problem.empty()) {
             std::fprintf(stderr, "forkscope: --trace: %s\n", problem.c_str());
@@ -240,7 +266,7 @@ int runScenario(const std::vector<std::string> &args)
         }
     }
     if (!runArgs.summaryPath.empty()) {
-        if (auto problem = writeFileAtomically(runArgs.summaryPath, summaryJson(result)); !problem.empty()) {
+        if (auto problem = writeFileAtomically(runArgs.summaryPath, summaryJson(result, trialCount > 1 ? &trials : nullptr)); !problem.empty()) {
             std::fprintf(stderr, "forkscope: --summary: %s\n", problem.c_str());
             rc = kExitRunFailed;
         } else {
@@ -285,6 +311,8 @@ std::string usageText()
         "  --sleep S         seconds each sleep lasts\n"
         "  --join on|off     whether main waits for its workers\n"
         "  --time-scale X    multiply every duration by X (0 to 100; 0.01 turns 2 s into 20 ms)\n"
+        "  --lock on|off, --updates N, --think S, --trials K\n"
+        "                    the bank: guard updates with a lock, how many, the read-to-write gap, repeats\n"
         "  --trace FILE      write a Chrome trace (Perfetto UI, chrome://tracing)\n"
         "  --summary FILE    write the result as JSON\n"
         "  --png FILE, --svg FILE, --pdf FILE\n"

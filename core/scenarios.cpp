@@ -122,6 +122,7 @@ std::vector<Scenario> makeScenarios()
         {kindParam({"sequential", "thread", "process"}, "process"), workersParam(10), sleepParam(2),
          joinParam(true), timeScaleParam()},
         [](const ParamSet &p) { return sleepersPlan("sleepers", p, p.text("kind"), p.flag("join")); },
+        {},
     });
 
     list.push_back({
@@ -134,6 +135,7 @@ std::vector<Scenario> makeScenarios()
         {kindParam({"thread", "process"}, "process"), workersParam(2), sleepParam(1), joinParam(false),
          timeScaleParam()},
         [](const ParamSet &p) { return sleepersPlan("no-join", p, p.text("kind"), p.flag("join")); },
+        {},
     });
 
     list.push_back({
@@ -166,6 +168,7 @@ std::vector<Scenario> makeScenarios()
             plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}, print("done")};
             return plan;
         },
+        {},
     });
 
     list.push_back({
@@ -176,6 +179,7 @@ std::vector<Scenario> makeScenarios()
         "memory_isolation.py",
         {kindParam({"thread", "process"}, "process"), workersParam(10), sleepParam(2), timeScaleParam()},
         [](const ParamSet &p) { return doublingPlan("memory-isolation", p, false); },
+        {},
     });
 
     list.push_back({
@@ -187,6 +191,7 @@ std::vector<Scenario> makeScenarios()
         "shared_value.py",
         {kindParam({"thread", "process"}, "process"), workersParam(10), sleepParam(2), timeScaleParam()},
         [](const ParamSet &p) { return doublingPlan("shared-value", p, true); },
+        {},
     });
 
     list.push_back({
@@ -203,6 +208,7 @@ std::vector<Scenario> makeScenarios()
          {"think", ParamSpec::Type::Number, "0.0002", 0, 1, {},
           "seconds between reading the balance and writing it back (the race window)"},
          {"sleep", ParamSpec::Type::Number, "0.01", 0, 10, {}, "seconds each worker sleeps after an update"},
+         {"trials", ParamSpec::Type::Integer, "100", 1, 10000, {}, "how many times to run it, counting wrong balances"},
          timeScaleParam()},
         [](const ParamSet &p) {
             Plan plan;
@@ -243,6 +249,7 @@ std::vector<Scenario> makeScenarios()
                          print("final balance {r} (expected " + std::to_string(kBankStart) + ")")};
             return plan;
         },
+        [](const ParamSet &) { return kBankStart; }, // as many deposits as withdrawals
     });
 
     return list;

@@ -47,6 +47,9 @@ struct Scenario {
     std::string codeFile;    ///< the Python shown in the code pane, under resources/scenarios/
     std::vector<ParamSpec> params;
     std::function<Plan(const ParamSet &)> build;
+    /// For scenarios run as repeated trials (a "trials" parameter): the value main should end with
+    /// (main_final) if nothing went wrong. Empty otherwise.
+    std::function<std::int64_t(const ParamSet &)> expected;
 
     const ParamSpec *param(const std::string &name) const;
 };

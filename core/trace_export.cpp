@@ -300,7 +300,15 @@ std::string chromeTraceJson(const RunResult &result, const std::vector<Event> &e
     return writer.finish();
 }
 
-std::string summaryJson(const RunResult &result)
+int TrialOutcomes::wrong() const
+{
+    int n = 0;
+    for (const std::int64_t f : finals)
+        n += f != expected;
+    return n;
+}
+
+std::string summaryJson(const RunResult &result, const TrialOutcomes *trials)
 {
     std::string out = "{\n  \"scenario\": ";
     appendJsonString(out, result.scenario);
@@ -324,6 +332,14 @@ std::string summaryJson(const RunResult &result)
     // Main's last read: the value main sees at its end (memory scenarios).
     out += ",\n  \"main_final\": ";
     out += result.lanes.empty() || result.lanes[0].read.empty() ? "null" : std::to_string(result.lanes[0].read.back());
+    if (trials) {
+        out += ",\n  \"expected\": " + std::to_string(trials->expected);
+        out += ",\n  \"wrong_trials\": " + std::to_string(trials->wrong());
+        out += ",\n  \"trials\": [";
+        for (std::size_t i = 0; i < trials->finals.size(); ++i)
+            out += (i ? ", " : "") + std::string("{\"final\": ") + std::to_string(trials->finals[i]) + "}";
+        out += "]";
+    }
     out += ",\n  \"workers\": [";
     for (std::size_t i = 1; i < result.lanes.size(); ++i) {
         const LaneOutcome &w = result.lanes[i];

@@ -16,7 +16,14 @@ std::string chromeTraceJson(const RunResult &result, const std::vector<Event> &e
 
 /// The run's summary: scenario, kind, wall_seconds, main_end_seconds, lost_events, cancelled, and
 /// workers with name, kind, pid, tid, exit_code, signal, start_seconds, end_seconds.
-std::string summaryJson(const RunResult &result);
+/// Repeated trials of one plan: what main should end with, and what it ended with each time.
+struct TrialOutcomes {
+    std::int64_t expected = 0;
+    std::vector<std::int64_t> finals;
+    int wrong() const;
+};
+
+std::string summaryJson(const RunResult &result, const TrialOutcomes *trials = nullptr);
 
 /// "SIGSEGV" for 11; "signal 77" for unknown numbers.
 std::string signalName(int signal);

@@ -30,6 +30,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -85,6 +86,11 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_elapsedLabel = new QLabel;
     m_workersLabel = new QLabel;
     m_lostLabel = new QLabel;
+    m_progress = new QProgressBar;
+    m_progress->setMaximumWidth(200);
+    m_progress->setFormat(tr("trial %v of %m"));
+    m_progress->hide();
+    statusBar()->addPermanentWidget(m_progress);
     for (QLabel *label : {m_stateLabel, m_elapsedLabel, m_workersLabel, m_lostLabel})
         statusBar()->addPermanentWidget(label);
     m_statusTimer.setInterval(100);
@@ -459,20 +465,74 @@ bool MainWindow::runScenario()
         return false;
     }
     m_plan->setPlainText(describePlan(plan));
-    QString why;
-    QString title = tr("%1 — %2").arg(fromStd(m_scenario->id), fromStd(plan.kind));
+    m_runPlan = plan;
+    m_runTitle = tr("%1 — %2").arg(fromStd(m_scenario->id), fromStd(plan.kind));
     if (plan.timeScale != 1)
-        title += tr(" (time scale %1)").arg(plan.timeScale);
-    if (!m_controller.start(plan, title, &why)) {
+        m_runTitle += tr(" (time scale %1)").arg(plan.timeScale);
+    m_trialsTotal = m_scenario->param("trials") ? values.integer("trials") : 1;
+    m_trialsLeft = m_trialsTotal;
+    m_trials = {};
+    if (m_scenario->expected)
+        m_trials.expected = m_scenario->expected(values);
+    m_shownTrial.reset();
+    m_console->clear();
+    m_progress->setRange(0, m_trialsTotal);
+    m_progress->setValue(0);
+    m_progress->setVisible(m_trialsTotal > 1);
+    return startPlan();
+}
+
+bool MainWindow::startPlan()
+{
+    QString why;
+    const QString title = m_trialsTotal > 1
+                              ? m_runTitle + tr(" — trial %1 of %2").arg(m_trialsTotal - m_trialsLeft + 1).arg(m_trialsTotal)
+                              : m_runTitle;
+    --m_trialsLeft;
+    if (!m_controller.start(m_runPlan, title, &why)) {
+        m_trialsLeft = 0;
         QMessageBox::critical(this, tr("Cannot run"), why);
         return false;
     }
     return true;
 }
 
+bool MainWindow::onTrialFinished(const core::RunResult &result)
+{
+    if (m_trialsTotal <= 1)
+        return false;
+    if (result.cancelled || result.failed()) {
+        m_trialsLeft = 0;
+        return false;
+    }
+    const std::int64_t final = result.lanes[0].read.empty() ? 0 : result.lanes[0].read.back();
+    m_trials.finals.push_back(final);
+    const bool wrong = m_scenario && m_scenario->expected && final != m_trials.expected;
+    m_progress->setValue(static_cast<int>(m_trials.finals.size()));
+    // Keep the first trial that went wrong (else the latest) to show when all are done.
+    if (!m_shownTrial || (wrong && m_trials.wrong() == 1) || m_trials.wrong() == 0) {
+        m_shownTrial = std::make_shared<const TimelineModel>(m_controller.model());
+        m_shownEvents = m_controller.lastEvents();
+        m_shownResult = result;
+    }
+    if (m_trialsLeft > 0) {
+        QTimer::singleShot(0, this, [this] { startPlan(); });
+        return true;
+    }
+    m_timeline->setModel(m_shownTrial.get());
+    const QString verdict = tr("wrong in %1 of %2 trials (expected %3)")
+                                .arg(m_trials.wrong())
+                                .arg(m_trials.finals.size())
+                                .arg(m_trials.expected);
+    m_timeline->setTitle(m_runTitle + QStringLiteral(" — ") + verdict
+                         + (m_trials.wrong() ? tr("; shown: the first wrong trial") : QString()));
+    m_console->append(QStringLiteral("<b>%1</b>").arg(verdict.toHtmlEscaped()));
+    m_progress->hide();
+    return false;
+}
+
 void MainWindow::onStarted()
 {
-    m_console->clear();
     m_views->setCurrentWidget(m_timeline);
     m_timeline->setModel(&m_controller.model());
     m_timeline->setTitle(fromStd(m_controller.model().title()));
@@ -519,15 +579,20 @@ void MainWindow::appendConsole(const TimelineModel &model, const QVector<Printed
 void MainWindow::onFinished(const core::RunResult &result)
 {
     m_timeline->modelUpdated();
+    if (onTrialFinished(result))
+        return; // the next trial is on its way
+    const bool trialsDone = m_trialsTotal > 1 && m_shownTrial;
     m_runAction->setEnabled(true);
     m_stopAction->setEnabled(false);
     validateParameters();
     m_statusTimer.stop();
-    const std::string title = m_controller.model().title();
-    m_replay.load(m_controller.lastEvents(), result, title);
+    if (trialsDone)
+        m_replay.load(m_shownEvents, m_shownResult, m_shownTrial->title());
+    else
+        m_replay.load(m_controller.lastEvents(), result, m_controller.model().title());
     m_replayAction->setEnabled(true);
     m_stepAction->setEnabled(true);
-    if (m_scenario && !result.failed()) {
+    if (m_scenario && !result.failed() && !trialsDone) {
         std::vector<PastRun> &history = m_history[fromStd(m_scenario->id)];
         history.push_back({parameterLabel(), result.wallNs,
                            std::make_shared<const TimelineModel>(m_controller.model())});
@@ -546,6 +611,8 @@ void MainWindow::onFinished(const core::RunResult &result)
     if (result.cancelled)
         m_timeline->setTitle(fromStd(m_controller.model().title()) + tr(" — stopped"));
     QString summary = tr("%1 in %2").arg(state, seconds(result.wallNs));
+    if (trialsDone)
+        summary = tr("%1: wrong in %2 of %3 trials").arg(state).arg(m_trials.wrong()).arg(m_trials.finals.size());
     if (crashed)
         summary += tr(", %n worker(s) killed by a signal", nullptr, crashed);
     statusBar()->showMessage(summary, 10000);
@@ -578,6 +645,7 @@ void MainWindow::showReplay(const QVector<PrintedLine> &lines)
 
 void MainWindow::stopAll()
 {
+    m_trialsLeft = 0;
     if (m_controller.running()) {
         m_controller.stop();
         return;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/scenarios.hpp"
+#include "core/trace_export.hpp"
 #include "ui/compare_view.hpp"
 #include "ui/exporter.hpp"
 #include "ui/replay_controller.hpp"
@@ -14,6 +15,7 @@ class QComboBox;
 class QFormLayout;
 class QLabel;
 class QPlainTextEdit;
+class QProgressBar;
 class QPushButton;
 class QTabWidget;
 class QTextEdit;
@@ -43,6 +45,9 @@ public:
     /// Starts the selected scenario with the parameters shown.
     bool runScenario();
     RunController &controller() { return m_controller; }
+    /// Trials of the last (or current) repeated run: expected value and each trial's final one.
+    const core::TrialOutcomes &trials() const { return m_trials; }
+    bool runningTrials() const { return m_trialsLeft > 0 || m_controller.running(); }
     ReplayController &replay() { return m_replay; }
     TimelineWidget *timeline() const { return m_timeline; }
     CompareView *compareView() const { return m_compare; }
@@ -64,6 +69,9 @@ private:
     void onStarted();
     void onUpdated(const QVector<PrintedLine> &lines);
     void onFinished(const core::RunResult &result);
+    /// A trial ended: count it, keep the first that went wrong, start the next. False once all are done.
+    bool onTrialFinished(const core::RunResult &result);
+    bool startPlan();
     void showReplay(const QVector<PrintedLine> &lines);
     void appendConsole(const TimelineModel &model, const QVector<PrintedLine> &lines);
     void stopAll();
@@ -90,6 +98,16 @@ private:
     CompareView *m_compare = nullptr;
     QMap<QString, std::vector<PastRun>> m_history; ///< scenario id → its finished runs, oldest first
     QComboBox *m_speed = nullptr;
+    QProgressBar *m_progress = nullptr;
+    // Repeated trials (the bank): the plan, how many are left, and the trial shown when they are done.
+    core::Plan m_runPlan;
+    QString m_runTitle;
+    int m_trialsTotal = 1;
+    int m_trialsLeft = 0;
+    core::TrialOutcomes m_trials;
+    std::shared_ptr<const TimelineModel> m_shownTrial;
+    std::vector<core::Event> m_shownEvents;
+    core::RunResult m_shownResult;
     QAction *m_replayAction = nullptr;
     QAction *m_stepAction = nullptr;
     QTreeWidget *m_browser = nullptr;

@@ -192,6 +192,25 @@ INSTANTIATE_TEST_SUITE_P(
                  {"--trace and --summary name the same file"}},
         BadUsage{{"run", "sleepers", "--trace", "/tmp/a.json", "--trace", "/tmp/b.json"}, {"--trace is given twice"}}));
 
+TEST(Cli, BankTrialsAreCountedInTheSummary)
+{
+    const std::string dir = tempDir();
+    const Output o = runCli({"run", "bank", "--lock", "on", "--trials", "5", "--updates", "20", "--sleep", "0",
+                             "--summary", dir + "/bank.json"});
+    EXPECT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_NE(o.out.find("wrong in 0 of 5 trials (expected 100)"), std::string::npos) << o.out;
+    core::JsonValue summary;
+    std::string error;
+    ASSERT_TRUE(core::parseJson(slurp(dir + "/bank.json"), summary, error)) << error;
+    EXPECT_EQ(summary.find("expected")->asNumber(), 100);
+    EXPECT_EQ(summary.find("wrong_trials")->asNumber(), 0);
+    ASSERT_EQ(summary.find("trials")->asArray().size(), 5u);
+    for (const core::JsonValue &t : summary.find("trials")->asArray())
+        EXPECT_EQ(t.find("final")->asNumber(), 100);
+    EXPECT_EQ(summary.find("main_final")->asNumber(), 100);
+    std::system(("rm -rf " + dir).c_str());
+}
+
 TEST(Cli, HelpAnywhereShowsUsage)
 {
     const Output o = runCli({"run", "--help"});

@@ -171,6 +171,28 @@ TEST(MainWindow, SwitchingThemeKeepsTheParameters)
     EXPECT_GT(QApplication::palette().color(QPalette::Base).lightness(), 128);
 }
 
+TEST(MainWindow, RunsTrialsAndCountsWrongBalances)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("bank")));
+    for (const auto &[name, value] : {std::pair{"trials", "6"}, {"updates", "30"}, {"sleep", "0"}, {"kind", "thread"}})
+        ASSERT_TRUE(w->setParameter(QString::fromLatin1(name), QString::fromLatin1(value)));
+    for (const char *lock : {"on", "off"}) {
+        ASSERT_TRUE(w->setParameter(QStringLiteral("lock"), QString::fromLatin1(lock)));
+        ASSERT_TRUE(w->runScenario());
+        ASSERT_TRUE(QTest::qWaitFor([&] { return !w->runningTrials(); }, 20000));
+        EXPECT_EQ(w->trials().finals.size(), 6u) << lock;
+        EXPECT_EQ(w->trials().expected, 100);
+        if (std::string(lock) == "on")
+            EXPECT_EQ(w->trials().wrong(), 0) << "the lock keeps every balance right";
+        else
+            EXPECT_GE(w->trials().wrong(), 1) << "without the lock (200 us think time) balances go wrong";
+    }
+    // What is shown at the end is one whole trial (the first that went wrong).
+    EXPECT_EQ(w->timeline()->model()->laneCount(), 3u);
+    EXPECT_TRUE(consoleText(*w).contains(QStringLiteral("wrong in")));
+}
+
 TEST(MainWindow, StopEndsARunAtOnce)
 {
     auto w = freshWindow();
