@@ -4,6 +4,7 @@
 #include "ui/code_highlighter.hpp"
 #include "ui/exporter.hpp"
 #include "ui/timeline_widget.hpp"
+#include "ui/trials_chart.hpp"
 
 #include <QAction>
 #include <array>
@@ -74,6 +75,12 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_views = new QTabWidget(this);
     m_views->addTab(m_timeline, tr("Timeline"));
     m_views->addTab(compareScroll, tr("Compare runs"));
+    m_trialsChart = new TrialsChart(this);
+    m_views->addTab(m_trialsChart, tr("Trials"));
+    m_views->setTabToolTip(2, tr("Final values of repeated trials, without and with the lock; click a bar to see "
+                                 "such a trial"));
+    connect(m_trialsChart, &TrialsChart::barClicked, this,
+            [this](int series, qint64 value) { showTrial(series, value); });
     m_views->setTabToolTip(1, tr("Every finished run of this scenario on one time axis, with its wall time"));
     setCentralWidget(m_views);
 
@@ -472,6 +479,9 @@ bool MainWindow::runScenario()
     m_trialsTotal = m_scenario->param("trials") ? values.integer("trials") : 1;
     m_trialsLeft = m_trialsTotal;
     m_trials = {};
+    m_runLocked = m_scenario->param("lock") && values.flag("lock") ? 1 : 0;
+    if (m_trialsTotal > 1)
+        m_trialSets[m_runLocked] = {};
     if (m_scenario->expected)
         m_trials.expected = m_scenario->expected(values);
     m_shownTrial.reset();
@@ -509,6 +519,10 @@ bool MainWindow::onTrialFinished(const core::RunResult &result)
     m_trials.finals.push_back(final);
     const bool wrong = m_scenario && m_scenario->expected && final != m_trials.expected;
     m_progress->setValue(static_cast<int>(m_trials.finals.size()));
+    TrialSet &set = m_trialSets[m_runLocked];
+    set.finals.push_back(final);
+    set.models.push_back(std::make_shared<const TimelineModel>(m_controller.model()));
+    refreshTrialsChart(); // the histogram fills as trials complete
     // Keep the first trial that went wrong (else the latest) to show when all are done.
     if (!m_shownTrial || (wrong && m_trials.wrong() == 1) || m_trials.wrong() == 0) {
         m_shownTrial = std::make_shared<const TimelineModel>(m_controller.model());
@@ -619,6 +633,32 @@ void MainWindow::onFinished(const core::RunResult &result)
     updateStatus();
 }
 
+void MainWindow::refreshTrialsChart()
+{
+    std::vector<TrialSeries> series{{tr("without lock"), m_trialSets[0].finals}, {tr("with lock"), m_trialSets[1].finals}};
+    m_trialsChart->setData(tr("Final balances over the trials"), m_trials.expected, series);
+}
+
+bool MainWindow::showTrial(int series, std::int64_t value)
+{
+    if (series < 0 || series > 1)
+        return false;
+    const TrialSet &set = m_trialSets[series];
+    for (std::size_t i = 0; i < set.finals.size(); ++i) {
+        if (set.finals[i] != value)
+            continue;
+        m_timeline->setModel(set.models[i].get());
+        m_timeline->setTitle(tr("%1 — trial %2 %3: final %4")
+                                 .arg(m_runTitle)
+                                 .arg(i + 1)
+                                 .arg(series ? tr("with lock") : tr("without lock"))
+                                 .arg(value));
+        m_views->setCurrentWidget(m_timeline);
+        return true;
+    }
+    return false;
+}
+
 void MainWindow::startReplay(double speed)
 {
     if (!m_replay.loaded() || m_controller.running())
@@ -685,6 +725,10 @@ PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *
 {
     const Theme theme = m_dark ? Theme::dark() : Theme::light();
     *background = theme.background;
+    if (m_views->currentWidget() == m_trialsChart) {
+        TrialsChart *chart = m_trialsChart;
+        return [chart](QPainter &painter, const QRectF &rect) { chart->paintTo(painter, rect); };
+    }
     if (m_views->currentIndex() == 1) {
         const std::vector<PastRun> runs = m_compare->runs();
         const QString title = m_compare->title();
@@ -719,10 +763,10 @@ void MainWindow::exportTimeline()
         QMessageBox::information(this, tr("Export"), tr("Run a scenario first: there is nothing to export yet."));
         return;
     }
-    const bool comparison = m_views->currentIndex() == 1;
+    const bool comparison = m_views->currentIndex() != 0; // the comparison or the trials chart
     // A small dialog: size preset, scale, whole run or the current view; then the file name.
     QDialog dialog(this);
-    dialog.setWindowTitle(comparison ? tr("Export Comparison") : tr("Export Timeline"));
+    dialog.setWindowTitle(comparison ? tr("Export %1").arg(m_views->tabText(m_views->currentIndex())) : tr("Export Timeline"));
     auto *form = new QFormLayout(&dialog);
     auto *size = new QComboBox;
     size->addItem(tr("1920 × 1080 (16:9)"), QSize(kExportSizeWide));
@@ -750,7 +794,7 @@ void MainWindow::exportTimeline()
 
     const QString name = QStringLiteral("forkscope-%1%2.png")
                              .arg(fromStd(m_scenario ? m_scenario->id : "run"),
-                                  comparison ? QStringLiteral("-compare") : QString());
+                                  comparison ? (m_views->currentWidget() == m_trialsChart ? QStringLiteral("-trials") : QStringLiteral("-compare")) : QString());
     const QString suggested = QDir(m_exportFolder.isEmpty() ? QDir::homePath() : m_exportFolder).filePath(name);
     const QString path = QFileDialog::getSaveFileName(this, dialog.windowTitle(), suggested,
                                                       tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
@@ -800,6 +844,7 @@ void MainWindow::applyTheme(bool dark)
     }
     m_timeline->setTheme(dark ? Theme::dark() : Theme::light());
     m_compare->setTheme(dark ? Theme::dark() : Theme::light());
+    m_trialsChart->setDark(dark);
     highlightCode();
 }
 

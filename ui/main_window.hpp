@@ -25,6 +25,7 @@ class QTreeWidgetItem;
 namespace forkscope::ui {
 
 class CodeHighlighter;
+class TrialsChart;
 class TimelineWidget;
 
 /// The lab's window: scenario browser and parameters (left), the live timeline (centre), the code pane
@@ -51,6 +52,10 @@ public:
     ReplayController &replay() { return m_replay; }
     TimelineWidget *timeline() const { return m_timeline; }
     CompareView *compareView() const { return m_compare; }
+    TrialsChart *trialsChart() const { return m_trialsChart; }
+    /// Shows on the timeline a trial of series `series` (0: without the lock, 1: with it) that ended with
+    /// `value`; false if there is none.
+    bool showTrial(int series, std::int64_t value);
     /// Plays the last run back at `speed` (1, 0.5, 0.25, 0.1) through the timeline and console.
     void startReplay(double speed);
 
@@ -108,6 +113,15 @@ private:
     std::shared_ptr<const TimelineModel> m_shownTrial;
     std::vector<core::Event> m_shownEvents;
     core::RunResult m_shownResult;
+    /// Trials kept for the chart, per lock setting (0 off, 1 on): final values and their timelines.
+    struct TrialSet {
+        std::vector<std::int64_t> finals;
+        std::vector<std::shared_ptr<const TimelineModel>> models;
+    };
+    TrialSet m_trialSets[2];
+    int m_runLocked = 0;
+    TrialsChart *m_trialsChart = nullptr;
+    void refreshTrialsChart();
     QAction *m_replayAction = nullptr;
     QAction *m_stepAction = nullptr;
     QTreeWidget *m_browser = nullptr;

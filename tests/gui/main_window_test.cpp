@@ -1,5 +1,6 @@
 #include "ui/exporter.hpp"
 #include "ui/main_window.hpp"
+#include "ui/trials_chart.hpp"
 #include "ui/timeline_widget.hpp"
 
 #include <QApplication>
@@ -191,6 +192,39 @@ TEST(MainWindow, RunsTrialsAndCountsWrongBalances)
     // What is shown at the end is one whole trial (the first that went wrong).
     EXPECT_EQ(w->timeline()->model()->laneCount(), 3u);
     EXPECT_TRUE(consoleText(*w).contains(QStringLiteral("wrong in")));
+
+    // The histogram holds both settings side by side: every locked trial at the expected 100.
+    TrialsChart *chart = w->trialsChart();
+    int without = 0;
+    int with = 0;
+    for (std::size_t i = 0; i < chart->values().size(); ++i) {
+        without += chart->count(0, i);
+        with += chart->count(1, i);
+        if (chart->values()[i] == 100)
+            EXPECT_EQ(chart->count(1, i), 6);
+        else
+            EXPECT_EQ(chart->count(1, i), 0);
+    }
+    EXPECT_EQ(without, 6);
+    EXPECT_EQ(with, 6);
+    EXPECT_TRUE(chart->title().contains(QStringLiteral("with lock: wrong in 0 of 6 trials"))) << chart->title().toStdString();
+    // Clicking a bar shows such a trial.
+    EXPECT_TRUE(w->showTrial(1, 100));
+    EXPECT_FALSE(w->showTrial(1, 12345));
+    // It exports like the timeline; the locked series' bar is drawn in its colour.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("trials.png"));
+    QString error;
+    ASSERT_TRUE(exportPicture(path, {kExportSizeWide, 1, QStringLiteral("trials"), Qt::white},
+                              [&](QPainter &p, const QRectF &r) { chart->paintTo(p, r); }, &error))
+        << error.toStdString();
+    const QImage image(path);
+    ASSERT_EQ(image.size(), QSize(1920, 1080));
+    int green = 0;
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3)
+            green += image.pixelColor(x, y) == QColor(0x00, 0x9E, 0x73);
+    EXPECT_GT(green, 100) << "the with-lock bar is on the slide";
 }
 
 TEST(MainWindow, StopEndsARunAtOnce)
