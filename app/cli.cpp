@@ -101,6 +101,8 @@ void printResult(const RunResult &r, const ParamSet &values)
             std::printf("killed by %s%s\n", signalName(w.signal).c_str(), w.cancelled ? " (cancelled)" : "");
         else if (w.cancelled)
             std::printf("stopped by cancel\n");
+        else if (!w.error.empty())
+            std::printf("exit code %d: %s\n", w.exitCode, w.error.c_str());
         else
             std::printf("exit code %d\n", w.exitCode);
     }

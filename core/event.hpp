@@ -43,6 +43,7 @@ enum EventFlag : std::uint8_t {
     kCancelled = 2, ///< the step or worker ended because the run was cancelled
     kContinued = 4, ///< this slot continues the previous slot's text (storage only)
     kLate = 8,      ///< published after later events: its time was raised to keep the stream ordered
+    kError = 16,    ///< a Note that is an error message (the worker fails with it)
 };
 
 /// A human name for the type ("sleep", "print", ...), stable for exports.

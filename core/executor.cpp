@@ -302,8 +302,24 @@ Outcome runStepsHoldingLocks(Worker &w, int &exitCode) noexcept
             const Variable *v = w.memory->find(s.text);
             if (!v)
                 break; // validated: cannot happen
-            std::atomic<std::int64_t> &element = v->elements[s.count];
             char label[64];
+            if (s.count >= v->size) {
+                // Python raises IndexError here and the worker dies with exit code 1; so does this one,
+                // with the error text on its lane.
+                char text[160];
+                Out o{text, sizeof text};
+                o.put("IndexError: ");
+                o.put(variableLabel(label, sizeof label, *v, s.count));
+                o.put(" is out of range (");
+                o.put(std::string_view(*v->name));
+                o.put(" has ");
+                o.putInt(v->size);
+                o.put(" elements)");
+                w.writer.record(EventType::Note, 1, 0, std::string_view(text, o.n), kError);
+                exitCode = 1;
+                return Outcome::Exit;
+            }
+            std::atomic<std::int64_t> &element = v->elements[s.count];
             if (s.op == StepOp::Read) {
                 r = element.load(std::memory_order_relaxed);
                 w.writer.record(EventType::ValueRead, r, static_cast<std::int32_t>(s.count),
@@ -313,6 +329,25 @@ Outcome runStepsHoldingLocks(Worker &w, int &exitCode) noexcept
                 w.writer.record(EventType::ValueWrite, r, static_cast<std::int32_t>(s.count),
                                 variableLabel(label, sizeof label, *v, s.count));
             }
+            break;
+        }
+        case StepOp::Append: {
+            // A list: element 0 is its length, the items follow. Two stores, as list.append is for a
+            // process-private global (shared by threads, copied by fork).
+            const Variable *v = w.memory->find(s.text);
+            if (!v)
+                break;
+            const std::int64_t length = v->elements[0].load(std::memory_order_relaxed);
+            if (1 + length >= v->size) {
+                w.writer.record(EventType::Note, 1, 0, "MemoryError: the list is full", kError);
+                exitCode = 1;
+                return Outcome::Exit;
+            }
+            v->elements[1 + length].store(r, std::memory_order_relaxed);
+            v->elements[0].store(length + 1, std::memory_order_relaxed);
+            char label[64];
+            w.writer.record(EventType::ValueWrite, r, static_cast<std::int32_t>(length + 1),
+                            variableLabel(label, sizeof label, *v, length + 1));
             break;
         }
         case StepOp::Set:

@@ -10,7 +10,7 @@ namespace forkscope::core {
 
 namespace {
 
-constexpr std::array<std::pair<StepOp, std::string_view>, 16> kOps{{
+constexpr std::array<std::pair<StepOp, std::string_view>, 17> kOps{{
     {StepOp::Print, "print"},
     {StepOp::Sleep, "sleep"},
     {StepOp::Compute, "compute"},
@@ -27,10 +27,12 @@ constexpr std::array<std::pair<StepOp, std::string_view>, 16> kOps{{
     {StepOp::Mul, "mul"},
     {StepOp::Lock, "lock"},
     {StepOp::Unlock, "unlock"},
+    {StepOp::Append, "append"},
 }};
 
 constexpr std::string_view kOpList =
-    "print, sleep, compute, for_each, power, crash, exit, start, join, read, write, set, add, mul, lock, unlock";
+    "print, sleep, compute, for_each, power, crash, exit, start, join, read, write, set, add, mul, lock, unlock, "
+    "append";
 
 constexpr std::array<std::pair<WorkerKind, std::string_view>, 3> kKinds{{
     {WorkerKind::Sequential, "sequential"},
@@ -76,16 +78,18 @@ std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool
                      "11 SIGSEGV, 15 SIGTERM)";
         if (s.op == StepOp::Exit && isMain)
             return at + ": 'exit' is only allowed in workers (main ends after its last step)";
-        if (s.op == StepOp::Read || s.op == StepOp::Write) {
+        if (s.op == StepOp::Read || s.op == StepOp::Write || s.op == StepOp::Append) {
             const VariablePlan *var = nullptr;
             for (const VariablePlan &v : plan.variables)
                 if (v.name == s.text)
                     var = &v;
             if (!var)
                 return at + ": no variable named '" + s.text + "' (declare it under \"variables\")";
-            if (s.count < 0 || s.count >= var->size)
-                return at + ": index " + std::to_string(s.count) + " is outside '" + s.text + "' (size "
-                       + std::to_string(var->size) + ")";
+            // An index past the end is allowed: like Python, it fails when it runs (an IndexError that
+            // ends the worker with exit code 1), which is a lesson of its own (array-overflow).
+            if (s.count < 0 || s.count >= kMaxVariableSlots)
+                return at + ": index " + std::to_string(s.count) + " must be from 0 to "
+                       + std::to_string(kMaxVariableSlots - 1);
         }
         if ((s.op == StepOp::Lock || s.op == StepOp::Unlock) && (s.count < 0 || s.count >= plan.locks))
             return at + ": lock " + std::to_string(s.count) + " does not exist (the plan has "

@@ -27,6 +27,7 @@ enum class StepOp : std::uint8_t {
     Mul,     ///< r = r * `count`
     Lock,    ///< acquire lock `count` (LockWait, then LockAcquire once granted)
     Unlock,  ///< release lock `count` (LockRelease)
+    Append,  ///< list `text` gets r at its end (element 0 holds the length, items follow)
 };
 
 /// A variable of the scenario. A global lives in the runner's own memory, so threads share it and each

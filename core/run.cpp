@@ -382,6 +382,8 @@ void Run::buildResult(int status)
             lane.read.push_back(e.value);
         } else if (e.type == EventType::ValueWrite) {
             lane.wrote.push_back(e.value);
+        } else if (e.type == EventType::Note && (e.flags & kError)) {
+            lane.error = e.text;
         }
     }
     // Lanes the runner could not close itself died with it: a thread worker's crash takes the whole

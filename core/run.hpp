@@ -36,6 +36,7 @@ struct LaneOutcome {
     std::int64_t endNs = -1;
     std::vector<std::int64_t> read;  ///< values this lane read, in order
     std::vector<std::int64_t> wrote; ///< values this lane wrote, in order
+    std::string error;               ///< the error the worker failed with (e.g. an IndexError), if any
 };
 
 struct RunResult {

@@ -195,6 +195,95 @@ std::vector<Scenario> makeScenarios()
     });
 
     list.push_back({
+        "global-list", "Shared state", "A global list: filled in the worker, empty in main",
+        "a worker appends squares to a global list: with a process main's list stays empty, with a thread it fills",
+        "The worker's list holds four squares. As a process it filled its own copy, so main's list is still "
+        "empty after join; as a thread it filled the one list both share.",
+        "global_list.py",
+        {kindParam({"thread", "process"}, "process"), timeScaleParam()},
+        [](const ParamSet &p) {
+            Plan plan;
+            plan.scenario = "global-list";
+            plan.kind = p.text("kind");
+            plan.timeScale = p.number("time-scale");
+            plan.variables = {{"square_result", false, 0, 16}};
+            WorkerPlan w;
+            w.name = "squares";
+            w.kind = kindFrom(plan.kind);
+            w.items = {2, 3, 4, 5};
+            w.steps = {print("computing squares"), {StepOp::ForEach, {}, 0, 3}, {StepOp::Power, {}, 0, 2},
+                       {StepOp::Append, "square_result", 0, 0}, print("square: {r}"),
+                       {StepOp::Read, "square_result", 0, 0}, print("inside the worker the list holds {r} items")};
+            plan.workers.push_back(std::move(w));
+            plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}, {StepOp::Read, "square_result", 0, 0},
+                         print("main's list holds {r} items")};
+            return plan;
+        },
+        {},
+    });
+
+    list.push_back({
+        "shared-array", "Shared state", "A shared Array written from both sides",
+        "children write into a shared Array while main writes into it during their sleep: each sees the other",
+        "Each child writes its slot, sleeps, and then finds main's value in slot 0, written while it slept; "
+        "main, after join, finds the children's values. A shared Array is one piece of memory for all.",
+        "shared_array.py",
+        {sleepParam(1), timeScaleParam()},
+        [](const ParamSet &p) {
+            Plan plan;
+            plan.scenario = "shared-array";
+            plan.kind = "process";
+            plan.timeScale = p.number("time-scale");
+            plan.variables = {{"arr", true, 0, 3}};
+            const double seconds = p.number("sleep");
+            for (int k = 1; k <= 2; ++k) {
+                WorkerPlan w;
+                w.name = "writer " + std::to_string(k);
+                w.kind = WorkerKind::Process;
+                w.steps = {{StepOp::Set, {}, 0, 10 * k}, {StepOp::Write, "arr", 0, k}, print("{name} wrote {r}"),
+                           sleepFor(seconds), {StepOp::Read, "arr", 0, 0}, print("{name} now sees arr[0] = {r}")};
+                plan.workers.push_back(std::move(w));
+            }
+            plan.main = {{StepOp::Start, {}, 0, 0}, sleepFor(seconds / 2), {StepOp::Set, {}, 0, 99},
+                         {StepOp::Write, "arr", 0, 0}, print("main wrote 99 into arr[0]"), {StepOp::Join, {}, 0, 0},
+                         {StepOp::Read, "arr", 0, 1}, print("main sees arr[1] = {r}"),
+                         {StepOp::Read, "arr", 0, 2}, print("main sees arr[2] = {r}")};
+            return plan;
+        },
+        {},
+    });
+
+    list.push_back({
+        "array-overflow", "Shared state", "The bug: four numbers into an Array of three",
+        "a child stores four squares into a shared Array of three: it fails, and main prints zeros",
+        "The child's fourth store has nowhere to go: it dies with an IndexError and exit code 1 (the red end "
+        "of its lane). Its earlier squares never reached the Array, so main reads zeros.",
+        "array_overflow.py",
+        {timeScaleParam()},
+        [](const ParamSet &p) {
+            Plan plan;
+            plan.scenario = "array-overflow";
+            plan.kind = "process";
+            plan.timeScale = p.number("time-scale");
+            plan.variables = {{"result", true, 0, 3}};
+            WorkerPlan w;
+            w.name = "squares";
+            w.kind = WorkerKind::Process;
+            // result[:] = squares checks the size first: the fourth slot fails before anything is stored.
+            w.steps = {print("computing squares of [2, 3, 4, 5]"), {StepOp::Set, {}, 0, 25},
+                       {StepOp::Write, "result", 0, 3}, print("stored all four squares")};
+            plan.workers.push_back(std::move(w));
+            plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}};
+            for (int i = 0; i < 3; ++i) {
+                plan.main.push_back({StepOp::Read, "result", 0, i});
+                plan.main.push_back(print("main reads result[" + std::to_string(i) + "] = {r}"));
+            }
+            return plan;
+        },
+        {},
+    });
+
+    list.push_back({
         "bank", "Locks", "The bank: deposit and withdraw with and without a lock",
         "deposit +1 and withdraw -1 N times each on one shared balance; without the lock updates get lost",
         "Each update reads the balance, thinks for a moment, then writes balance +/- 1. Without the lock the "

@@ -364,6 +364,10 @@ std::string summaryJson(const RunResult &result, const TrialOutcomes *trials)
                 out += (k ? ", " : "") + std::to_string(list[k]);
             out += "]";
         };
+        if (!w.error.empty()) {
+            out += ", \"error\": ";
+            appendJsonString(out, w.error);
+        }
         values("read", w.read);
         values("wrote", w.wrote);
         out += ", \"start_seconds\": ";

@@ -144,7 +144,8 @@ TEST(Cli, ListPrintsOneScenarioALine)
         ids.push_back(line.substr(0, line.find(' ')));
         EXPECT_GT(line.size(), ids.back().size() + 10) << "each id has a description: " << line;
     }
-    EXPECT_EQ(ids, (std::vector<std::string>{"sleepers", "no-join", "square-cube", "memory-isolation", "shared-value", "bank"}));
+    EXPECT_EQ(ids, (std::vector<std::string>{"sleepers", "no-join", "square-cube", "memory-isolation", "shared-value",
+                                            "global-list", "shared-array", "array-overflow", "bank"}));
 }
 
 struct BadUsage {

@@ -150,7 +150,11 @@ TEST(Engine, EveryBuiltinScenarioRunsCleanlyWithNoLostEvents)
         EXPECT_EQ(r.lostEvents, 0u);
         for (const LaneOutcome &lane : r.lanes) {
             EXPECT_TRUE(lane.started && lane.ended) << lane.info.name;
-            EXPECT_EQ(lane.exitCode, 0) << lane.info.name;
+            // Only a scenario built around a failing child (array-overflow) may end one with an error.
+            if (s.id == "array-overflow" && lane.info.name == "squares")
+                EXPECT_EQ(lane.exitCode, 1);
+            else
+                EXPECT_EQ(lane.exitCode, 0) << lane.info.name;
         }
     }
 }

@@ -45,6 +45,34 @@ TEST(SharedState, ASharedValueIsSeenAcrossProcesses)
     EXPECT_GE(mainFinal(r), 64) << "the processes compounded one value in shared memory";
 }
 
+TEST(SharedState, AGlobalListStaysEmptyInMainWithAProcessAndFillsWithAThread)
+{
+    for (const char *kind : {"process", "thread"}) {
+        const RunResult r = runToEnd(scenarioPlan("global-list", {{"kind", kind}}));
+        EXPECT_EQ(r.lanes[1].read.back(), 4) << kind << ": the worker's list holds four squares";
+        EXPECT_EQ(r.lanes[1].wrote, (std::vector<std::int64_t>{4, 9, 16, 25}));
+        EXPECT_EQ(mainFinal(r), std::string(kind) == "process" ? 0 : 4) << kind;
+    }
+}
+
+TEST(SharedState, ASharedArrayCarriesWritesBothWays)
+{
+    const RunResult r = runToEnd(scenarioPlan("shared-array", {{"time-scale", "0.05"}}));
+    for (const std::size_t k : {1u, 2u})
+        EXPECT_EQ(r.lanes[k].read.back(), 99) << "each child sees what main wrote during its sleep";
+    EXPECT_EQ(r.lanes[0].read, (std::vector<std::int64_t>{10, 20})) << "main sees what the children wrote";
+}
+
+TEST(SharedState, FourNumbersIntoAnArrayOfThreeFailTheChildAndLeaveZeros)
+{
+    const RunResult r = runToEnd(scenarioPlan("array-overflow", {}));
+    EXPECT_EQ(r.lanes[1].exitCode, 1);
+    EXPECT_EQ(r.lanes[1].signal, 0);
+    EXPECT_NE(r.lanes[1].error.find("IndexError"), std::string::npos) << r.lanes[1].error;
+    EXPECT_EQ(r.lanes[0].read, (std::vector<std::int64_t>{0, 0, 0}));
+    EXPECT_FALSE(r.failed()) << "the run itself completed";
+}
+
 class Bank : public ::testing::TestWithParam<const char *> {};
 
 TEST_P(Bank, WithTheLockEveryTrialIsRight)
@@ -130,8 +158,8 @@ TEST(SharedState, PlansNameTheirVariablesAndLocks)
     plan.workers.push_back(test::worker("w", WorkerKind::Thread, {{StepOp::Read, "nope", 0, 0}}));
     EXPECT_NE(validatePlan(plan).find("no variable named 'nope'"), std::string::npos);
     plan.variables = {{"arr", true, 0, 3}};
-    plan.workers[0].steps = {{StepOp::Write, "arr", 0, 3}};
-    EXPECT_NE(validatePlan(plan).find("index 3 is outside 'arr' (size 3)"), std::string::npos);
+    plan.workers[0].steps = {{StepOp::Write, "arr", 0, -1}};
+    EXPECT_NE(validatePlan(plan).find("index -1 must be from 0"), std::string::npos);
     plan.workers[0].steps = {{StepOp::Lock, {}, 0, 0}};
     EXPECT_NE(validatePlan(plan).find("lock 0 does not exist"), std::string::npos);
     Plan back;
