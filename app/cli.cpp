@@ -58,7 +58,7 @@ std::string scenarioIds()
 int listScenarios()
 {
     for (const auto &s : builtinScenarios())
-        std::printf("%-14s %s\n", s.id.c_str(), s.summary.c_str());
+        std::printf("%-17s %s\n", s.id.c_str(), s.summary.c_str());
     return kExitOk;
 }
 
@@ -324,7 +324,7 @@ std::string usageText()
         "2 bad usage; 130 interrupted (Ctrl+C cancels the run and still prints its result).\n"
         "\nScenarios:\n";
     for (const auto &s : builtinScenarios()) {
-        text += "  " + s.id + std::string(s.id.size() < 14 ? 14 - s.id.size() : 1, ' ') + "--";
+        text += "  " + s.id + std::string(s.id.size() < 18 ? 18 - s.id.size() : 1, ' ') + "--";
         for (std::size_t i = 0; i < s.params.size(); ++i)
             text += (i ? ", --" : "") + s.params[i].name;
         text += "\n";
