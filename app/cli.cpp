@@ -108,6 +108,11 @@ void printResult(const RunResult &r, const ParamSet &values)
     }
     std::printf("workers       %d %s, %d ended normally (exit code 0)\n", workers,
                 r.kind.c_str(), normal);
+    for (const LockStats &l : r.locks)
+        if (l.acquisitions > 0)
+            std::printf("lock %d        %d acquisitions, waited %s in all (longest %s), held %s\n", l.id,
+                    l.acquisitions, seconds(l.totalWaitNs).c_str(), seconds(l.longestWaitNs).c_str(),
+                    seconds(l.totalHoldNs).c_str());
     std::printf("lost events   %llu\n", static_cast<unsigned long long>(r.lostEvents));
     if (r.failed())
         std::printf("error         %s\n", r.error.c_str());

@@ -363,10 +363,38 @@ void Run::buildResult(int status)
         const LaneSlot &slot = m_region.lane(i);
         r.lanes[i].info = {slot.name, slot.kind, slot.pid.load(), slot.tid.load()};
     }
+    r.locks.resize(static_cast<std::size_t>(m_plan.locks));
+    for (int i = 0; i < m_plan.locks; ++i)
+        r.locks[static_cast<std::size_t>(i)].id = i;
+    // Per lane and lock: when the pending request and the current hold began.
+    std::vector<std::vector<std::int64_t>> waitSince(r.lanes.size(), std::vector<std::int64_t>(r.locks.size(), -1));
+    std::vector<std::vector<std::int64_t>> holdSince = waitSince;
     std::int64_t lastNs = 0;
     for (const Event &e : m_events) {
         lastNs = std::max(lastNs, e.timeNs);
         LaneOutcome &lane = r.lanes[e.lane];
+        const bool lockEvent = e.type == EventType::LockWait || e.type == EventType::LockAcquire
+                               || e.type == EventType::LockRelease;
+        if (lockEvent && e.arg >= 0 && static_cast<std::size_t>(e.arg) < r.locks.size()) {
+            LockStats &stats = r.locks[static_cast<std::size_t>(e.arg)];
+            std::int64_t &wait = waitSince[e.lane][static_cast<std::size_t>(e.arg)];
+            std::int64_t &hold = holdSince[e.lane][static_cast<std::size_t>(e.arg)];
+            if (e.type == EventType::LockWait) {
+                wait = e.timeNs;
+            } else if (e.type == EventType::LockAcquire) {
+                ++stats.acquisitions;
+                if (wait >= 0) {
+                    stats.totalWaitNs += e.timeNs - wait;
+                    stats.longestWaitNs = std::max(stats.longestWaitNs, e.timeNs - wait);
+                }
+                wait = -1;
+                hold = e.timeNs;
+            } else if (hold >= 0) {
+                stats.totalHoldNs += e.timeNs - hold;
+                hold = -1;
+            }
+            continue;
+        }
         if (e.type == EventType::WorkerStart) {
             lane.started = true;
             lane.startNs = e.timeNs;

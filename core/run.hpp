@@ -39,6 +39,15 @@ struct LaneOutcome {
     std::string error;               ///< the error the worker failed with (e.g. an IndexError), if any
 };
 
+/// Contention on one lock over a run.
+struct LockStats {
+    int id = 0;
+    int acquisitions = 0;
+    std::int64_t totalWaitNs = 0;   ///< from each request (LockWait) to its grant (LockAcquire)
+    std::int64_t longestWaitNs = 0;
+    std::int64_t totalHoldNs = 0;   ///< from each grant to its release
+};
+
 struct RunResult {
     std::string scenario;
     std::string kind;
@@ -52,6 +61,7 @@ struct RunResult {
     std::int64_t mainEndNs = -1; ///< when main reached its last line (before the implicit join)
     std::uint64_t lostEvents = 0;
     std::vector<LaneOutcome> lanes; ///< [0] is main
+    std::vector<LockStats> locks;   ///< one per lock the plan declares
 
     bool failed() const { return !error.empty(); }
 };

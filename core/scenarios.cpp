@@ -297,6 +297,8 @@ std::vector<Scenario> makeScenarios()
          {"think", ParamSpec::Type::Number, "0.0002", 0, 1, {},
           "seconds between reading the balance and writing it back (the race window)"},
          {"sleep", ParamSpec::Type::Number, "0.01", 0, 10, {}, "seconds each worker sleeps after an update"},
+         {"tight", ParamSpec::Type::Choice, "off", 0, 0, {"on", "off"},
+          "no sleeps and no think time: updates as fast as the cores go (use many, e.g. --updates 100000)"},
          {"trials", ParamSpec::Type::Integer, "100", 1, 10000, {}, "how many times to run it, counting wrong balances"},
          timeScaleParam()},
         [](const ParamSet &p) {
@@ -308,6 +310,9 @@ std::vector<Scenario> makeScenarios()
             plan.locks = 1;
             const bool lock = p.flag("lock");
             const int updates = p.integer("updates");
+            const bool tight = p.flag("tight");
+            const double think = tight ? 0 : p.number("think");
+            const double nap = tight ? 0 : p.number("sleep");
             const auto teller = [&](std::string name, int delta) {
                 WorkerPlan w;
                 w.name = std::move(name);
@@ -318,14 +323,14 @@ std::vector<Scenario> makeScenarios()
                 if (lock)
                     body.push_back({StepOp::Lock, {}, 0, 0});
                 body.push_back({StepOp::Read, "balance", 0, 0});
-                if (p.number("think") > 0)
-                    body.push_back({StepOp::Compute, {}, p.number("think"), 0});
+                if (think > 0)
+                    body.push_back({StepOp::Compute, {}, think, 0});
                 body.push_back({StepOp::Add, {}, 0, delta});
                 body.push_back({StepOp::Write, "balance", 0, 0});
                 if (lock)
                     body.push_back({StepOp::Unlock, {}, 0, 0});
-                if (p.number("sleep") > 0)
-                    body.push_back(sleepFor(p.number("sleep")));
+                if (nap > 0)
+                    body.push_back(sleepFor(nap));
                 w.steps.push_back({StepOp::ForEach, {}, 0, static_cast<std::int64_t>(body.size())});
                 w.steps.insert(w.steps.end(), body.begin(), body.end());
                 return w;

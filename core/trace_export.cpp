@@ -332,6 +332,22 @@ std::string summaryJson(const RunResult &result, const TrialOutcomes *trials)
     // Main's last read: the value main sees at its end (memory scenarios).
     out += ",\n  \"main_final\": ";
     out += result.lanes.empty() || result.lanes[0].read.empty() ? "null" : std::to_string(result.lanes[0].read.back());
+    if (!result.locks.empty()) {
+        out += ",\n  \"locks\": [";
+        for (std::size_t i = 0; i < result.locks.size(); ++i) {
+            const LockStats &l = result.locks[i];
+            out += i ? ", " : "";
+            out += "{\"id\": " + std::to_string(l.id) + ", \"acquisitions\": " + std::to_string(l.acquisitions)
+                   + ", \"total_wait_seconds\": ";
+            appendSeconds(out, l.totalWaitNs);
+            out += ", \"longest_wait_seconds\": ";
+            appendSeconds(out, l.longestWaitNs);
+            out += ", \"total_hold_seconds\": ";
+            appendSeconds(out, l.totalHoldNs);
+            out += "}";
+        }
+        out += "]";
+    }
     if (trials) {
         out += ",\n  \"expected\": " + std::to_string(trials->expected);
         out += ",\n  \"wrong_trials\": " + std::to_string(trials->wrong());

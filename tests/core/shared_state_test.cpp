@@ -95,11 +95,30 @@ TEST_P(Bank, WithoutTheLockUpdatesGetLost)
     EXPECT_EQ(r.lostEvents, 0u);
 }
 
+TEST_P(Bank, TheTightRaceGoesWrongWithoutTheLock)
+{
+    // No sleep, no think time: the two tellers' loads and stores interleave on two cores. With 20,000
+    // updates each running at once, a trial with no lost update is practically impossible; 10 trials
+    // all right would need every one of them to run its tellers one after the other.
+    const Plan plan = scenarioPlan("bank", {{"kind", GetParam()}, {"tight", "on"}, {"updates", "20000"}});
+    int wrong = 0;
+    for (int trial = 0; trial < 10; ++trial) {
+        const RunResult r = runToEnd(plan);
+        wrong += mainFinal(r) != 100;
+        EXPECT_EQ(r.lostEvents, 0u) << "80,000 value events recorded in full";
+    }
+    EXPECT_GE(wrong, 1);
+}
+
 TEST_P(Bank, LockWaitAndHoldAreRecordedInOrder)
 {
     std::vector<Event> events;
-    runToEnd(scenarioPlan("bank", {{"kind", GetParam()}, {"lock", "on"}, {"updates", "20"}, {"sleep", "0"}}),
-             &events);
+    const RunResult r = runToEnd(
+        scenarioPlan("bank", {{"kind", GetParam()}, {"lock", "on"}, {"updates", "20"}, {"sleep", "0"}}), &events);
+    ASSERT_EQ(r.locks.size(), 1u);
+    EXPECT_EQ(r.locks[0].acquisitions, 40);
+    EXPECT_GT(r.locks[0].totalHoldNs, 0);
+    EXPECT_GE(r.locks[0].totalWaitNs, r.locks[0].longestWaitNs);
     for (std::uint32_t lane : {1u, 2u}) {
         int state = 0; // 0 free, 1 waiting, 2 holding
         int acquisitions = 0;
