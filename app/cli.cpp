@@ -23,6 +23,7 @@ namespace {
 
 std::atomic<int> g_interrupted{0}; ///< the signal that asked us to stop (SIGINT, SIGTERM), 0 if none
 TimelineExporter g_exporter;
+ChartExporter g_chartExporter;
 
 void onInterrupt(int sig) { g_interrupted.store(sig); }
 
@@ -124,6 +125,7 @@ struct RunArgs {
     std::string tracePath;
     std::string summaryPath;
     std::vector<std::pair<std::string, std::string>> pictures; ///< (flag, path) for --png/--svg/--pdf
+    std::string chartPath;                                     ///< --chart: the trials histogram
 };
 
 int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
@@ -151,7 +153,8 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
         const std::string name = arg.substr(2);
         if (!hasValue)
             return usageError(arg + " needs a value");
-        const bool isFile = name == "trace" || name == "summary" || name == "png" || name == "svg" || name == "pdf";
+        const bool isFile = name == "trace" || name == "summary" || name == "png" || name == "svg" || name == "pdf"
+                            || name == "chart";
         if (isFile && value.empty())
             return usageError(arg + " needs a file name");
         if ((name == "trace" && !out.tracePath.empty()) || (name == "summary" && !out.summaryPath.empty()))
@@ -160,6 +163,19 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
             out.tracePath = value;
         } else if (name == "summary") {
             out.summaryPath = value;
+        } else if (name == "chart") {
+            if (!scenario->param("trials"))
+                return usageError("--chart needs a scenario run as trials (such as bank); '" + out.scenario
+                                  + "' has no --trials");
+            const auto dot = value.rfind('.');
+            const std::string ext = dot == std::string::npos ? "" : value.substr(dot);
+            if (ext != ".png" && ext != ".svg" && ext != ".pdf")
+                return usageError("--chart '" + value + "': the file name must end in .png, .svg or .pdf");
+            if (!g_chartExporter)
+                return usageError("--chart needs the desktop build of forkscope (this one has no Qt)");
+            if (!out.chartPath.empty())
+                return usageError("--chart is given twice");
+            out.chartPath = value;
         } else if (name == "png" || name == "svg" || name == "pdf") {
             const std::string ext = "." + name;
             if (value.size() < ext.size() || value.compare(value.size() - ext.size(), ext.size(), ext) != 0)
@@ -184,6 +200,8 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
         outputs.emplace_back("--trace", out.tracePath);
     if (!out.summaryPath.empty())
         outputs.emplace_back("--summary", out.summaryPath);
+    if (!out.chartPath.empty())
+        outputs.emplace_back("--chart", out.chartPath);
     for (const auto &[flag, path] : outputs)
         if (auto problem = checkOutputPath(path); !problem.empty())
             return usageError(flag + ": " + problem);
@@ -293,6 +311,17 @@ int runScenario(const std::vector<std::string> &args)
             std::printf("%-13s %s\n", flag.substr(2).c_str(), path.c_str());
         }
     }
+    if (!runArgs.chartPath.empty() && !trials.finals.empty()) {
+        const std::string label = values.flag("lock") ? "with lock" : "without lock";
+        if (auto problem = g_chartExporter(scenario.title + " — " + plan.kind, trials.expected, label, trials.finals,
+                                           runArgs.chartPath);
+            !problem.empty()) {
+            std::fprintf(stderr, "forkscope: --chart: %s\n", problem.c_str());
+            rc = kExitRunFailed;
+        } else {
+            std::printf("chart         %s\n", runArgs.chartPath.c_str());
+        }
+    }
     if (const int sig = g_interrupted.load(); sig != 0)
         return 128 + sig; // 130 for Ctrl+C, 143 for SIGTERM, as shells report them
     return rc;
@@ -301,6 +330,7 @@ int runScenario(const std::vector<std::string> &args)
 } // namespace
 
 void setTimelineExporter(TimelineExporter exporter) { g_exporter = std::move(exporter); }
+void setChartExporter(ChartExporter exporter) { g_chartExporter = std::move(exporter); }
 
 std::string usageText()
 {
@@ -324,6 +354,7 @@ std::string usageText()
         "  --summary FILE    write the result as JSON\n"
         "  --png FILE, --svg FILE, --pdf FILE\n"
         "                    write the run's timeline as a picture for slides (1920x1080)\n"
+        "  --chart FILE      with --trials: the histogram of final values (.png, .svg or .pdf)\n"
         "\n"
         "Exit status: 0 the run completed; 1 the run could not run or an output could not be written;\n"
         "2 bad usage; 130 interrupted (Ctrl+C cancels the run and still prints its result).\n"

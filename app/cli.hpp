@@ -21,6 +21,12 @@ using TimelineExporter = std::function<std::string(const core::RunResult &, cons
                                                    const std::string &title, const std::string &path)>;
 void setTimelineExporter(TimelineExporter exporter);
 
+/// Writes the histogram of trials' final values (one series: `label`) to `path`; returns "" or the problem.
+using ChartExporter = std::function<std::string(const std::string &title, std::int64_t expected,
+                                                const std::string &label, const std::vector<std::int64_t> &finals,
+                                                const std::string &path)>;
+void setChartExporter(ChartExporter exporter);
+
 /// The usage text printed by --help.
 std::string usageText();
 

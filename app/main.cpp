@@ -12,6 +12,9 @@
 #include "ui/exporter.hpp"
 #include "ui/main_window.hpp"
 #include "ui/timeline_model.hpp"
+#include "ui/trials_chart.hpp"
+
+#include <QPainter>
 
 #include <QApplication>
 #include <QDir>
@@ -54,6 +57,19 @@ std::string exportRunPicture(const core::RunResult &result, const std::vector<co
     return {};
 }
 
+std::string exportTrialsChart(const std::string &title, std::int64_t expected, const std::string &label,
+                              const std::vector<std::int64_t> &finals, const std::string &path)
+{
+    ui::TrialsChart chart;
+    chart.resize(ui::kExportSizeWide);
+    chart.setData(QString::fromStdString(title), expected, {{QString::fromStdString(label), finals}});
+    QString error;
+    if (!ui::exportPicture(QString::fromStdString(path), {ui::kExportSizeWide, 1, QString::fromStdString(title), Qt::white},
+                           [&](QPainter &painter, const QRectF &rect) { chart.paintTo(painter, rect); }, &error))
+        return error.toStdString();
+    return {};
+}
+
 /// An offscreen QApplication for commands that paint pictures without a window.
 std::unique_ptr<QApplication> offscreenApp(int &argc, char **argv)
 {
@@ -72,7 +88,8 @@ std::unique_ptr<QApplication> offscreenApp(int &argc, char **argv)
 bool wantsPicture(const std::vector<std::string> &args)
 {
     for (const std::string &a : args)
-        if (a.rfind("--png", 0) == 0 || a.rfind("--svg", 0) == 0 || a.rfind("--pdf", 0) == 0)
+        if (a.rfind("--png", 0) == 0 || a.rfind("--svg", 0) == 0 || a.rfind("--pdf", 0) == 0
+            || a.rfind("--chart", 0) == 0)
             return true;
     return false;
 }
@@ -87,6 +104,7 @@ int main(int argc, char **argv)
     QApplication::setOrganizationName(QStringLiteral("Forkscope"));
     QApplication::setApplicationName(QStringLiteral("forkscope"));
     forkscope::app::setTimelineExporter(exportRunPicture);
+    forkscope::app::setChartExporter(exportTrialsChart);
     if ((args.empty() || args[0] == "open") && haveDisplay()) {
         QApplication app(argc, argv);
         forkscope::ui::MainWindow window;

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <memory>
 #include <pthread.h>
+#include <sched.h>
 #include <csignal>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -350,6 +351,9 @@ Outcome runStepsHoldingLocks(Worker &w, int &exitCode) noexcept
                             variableLabel(label, sizeof label, *v, length + 1));
             break;
         }
+        case StepOp::Yield:
+            sched_yield(); // a plain system call: safe after fork
+            break;
         case StepOp::Set:
             r = s.count;
             break;

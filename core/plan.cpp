@@ -10,7 +10,7 @@ namespace forkscope::core {
 
 namespace {
 
-constexpr std::array<std::pair<StepOp, std::string_view>, 17> kOps{{
+constexpr std::array<std::pair<StepOp, std::string_view>, 18> kOps{{
     {StepOp::Print, "print"},
     {StepOp::Sleep, "sleep"},
     {StepOp::Compute, "compute"},
@@ -28,11 +28,12 @@ constexpr std::array<std::pair<StepOp, std::string_view>, 17> kOps{{
     {StepOp::Lock, "lock"},
     {StepOp::Unlock, "unlock"},
     {StepOp::Append, "append"},
+    {StepOp::Yield, "yield"},
 }};
 
 constexpr std::string_view kOpList =
     "print, sleep, compute, for_each, power, crash, exit, start, join, read, write, set, add, mul, lock, unlock, "
-    "append";
+    "append, yield";
 
 constexpr std::array<std::pair<WorkerKind, std::string_view>, 3> kKinds{{
     {WorkerKind::Sequential, "sequential"},

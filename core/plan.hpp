@@ -28,6 +28,7 @@ enum class StepOp : std::uint8_t {
     Lock,    ///< acquire lock `count` (LockWait, then LockAcquire once granted)
     Unlock,  ///< release lock `count` (LockRelease)
     Append,  ///< list `text` gets r at its end (element 0 holds the length, items follow)
+    Yield,   ///< sched_yield(): let another runnable thread or process have this core now
 };
 
 /// A variable of the scenario. A global lives in the runner's own memory, so threads share it and each

@@ -909,6 +909,9 @@ QString MainWindow::describePlan(const core::Plan &plan) const
             case core::StepOp::Unlock:
                 text += in + QStringLiteral("pthread_mutex_unlock(&lock[%1]);\n").arg(s.count);
                 break;
+            case core::StepOp::Yield:
+                text += in + QStringLiteral("sched_yield();  // let the other worker in between\n");
+                break;
             case core::StepOp::Append:
                 text += in + QStringLiteral("%1.append(r);  // length in [0], then the item\n").arg(fromStd(s.text));
                 break;

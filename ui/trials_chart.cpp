@@ -113,10 +113,13 @@ void TrialsChart::rebuild()
     auto *x = new QBarCategoryAxis;
     x->append(categories);
     x->setTitleText(tr("final balance"));
+    // Whole-number ticks: a step that divides the range, at most ten of them.
+    const int step = (highest + 9) / 10;
+    const int top = (highest + step - 1) / step * step;
     auto *y = new QValueAxis;
-    y->setRange(0, highest);
+    y->setRange(0, top);
     y->setLabelFormat(QStringLiteral("%d"));
-    y->setTickCount(std::min(highest, 10) + 1);
+    y->setTickCount(top / step + 1);
     y->setTitleText(tr("trials"));
     QFont axisFont(QStringLiteral("DejaVu Sans"));
     axisFont.setPixelSize(13);

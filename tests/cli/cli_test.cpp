@@ -191,7 +191,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "sleepers", "--png", "slide.jpg"}, {"must end in .png"}},
         BadUsage{{"run", "sleepers", "--trace", "/tmp/fs-same.json", "--summary", "/tmp/./fs-same.json"},
                  {"--trace and --summary name the same file"}},
-        BadUsage{{"run", "sleepers", "--trace", "/tmp/a.json", "--trace", "/tmp/b.json"}, {"--trace is given twice"}}));
+        BadUsage{{"run", "sleepers", "--trace", "/tmp/a.json", "--trace", "/tmp/b.json"}, {"--trace is given twice"}},
+        BadUsage{{"run", "sleepers", "--chart", "/tmp/c.png"}, {"--chart needs a scenario run as trials"}},
+        BadUsage{{"run", "bank", "--chart", "/tmp/c.gif"}, {"must end in .png, .svg or .pdf"}}));
 
 TEST(Cli, BankTrialsAreCountedInTheSummary)
 {
@@ -209,6 +211,25 @@ TEST(Cli, BankTrialsAreCountedInTheSummary)
     for (const core::JsonValue &t : summary.find("trials")->asArray())
         EXPECT_EQ(t.find("final")->asNumber(), 100);
     EXPECT_EQ(summary.find("main_final")->asNumber(), 100);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(Cli, TheTrialsChartIsWrittenForSlides)
+{
+    const std::string dir = tempDir();
+    const Output o = runCli({"run", "bank", "--tight", "on", "--updates", "2000", "--trials", "8", "--chart",
+                             dir + "/chart.png"});
+    EXPECT_EQ(o.exitCode, 0) << o.err;
+    const std::string png = slurp(dir + "/chart.png");
+    ASSERT_GT(png.size(), 24u);
+    EXPECT_EQ(png.substr(1, 3), "PNG");
+    // Width and height from the IHDR chunk: a 1920x1080 slide.
+    const auto be32 = [&](std::size_t at) {
+        return (static_cast<unsigned char>(png[at]) << 24) | (static_cast<unsigned char>(png[at + 1]) << 16)
+               | (static_cast<unsigned char>(png[at + 2]) << 8) | static_cast<unsigned char>(png[at + 3]);
+    };
+    EXPECT_EQ(be32(16), 1920);
+    EXPECT_EQ(be32(20), 1080);
     std::system(("rm -rf " + dir).c_str());
 }
 

@@ -97,9 +97,9 @@ TEST_P(Bank, WithoutTheLockUpdatesGetLost)
 
 TEST_P(Bank, TheTightRaceGoesWrongWithoutTheLock)
 {
-    // No sleep, no think time: the two tellers' loads and stores interleave on two cores. With 20,000
-    // updates each running at once, a trial with no lost update is practically impossible; 10 trials
-    // all right would need every one of them to run its tellers one after the other.
+    // No sleep, no think time, but a sched_yield between each load and its store: on two cores the tellers
+    // run at once, and even sharing one core the other teller is let in between a load and its store. A
+    // trial of 20,000 updates each with no update lost is then practically impossible.
     const Plan plan = scenarioPlan("bank", {{"kind", GetParam()}, {"tight", "on"}, {"updates", "20000"}});
     int wrong = 0;
     for (int trial = 0; trial < 10; ++trial) {
