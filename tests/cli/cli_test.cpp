@@ -219,6 +219,8 @@ TEST(Cli, TheTrialsChartIsWrittenForSlides)
     const std::string dir = tempDir();
     const Output o = runCli({"run", "bank", "--tight", "on", "--updates", "2000", "--trials", "8", "--chart",
                              dir + "/chart.png"});
+    if (o.exitCode == 2 && o.err.find("needs the desktop build") != std::string::npos)
+        GTEST_SKIP() << "this build of forkscope has no Qt (a sanitizer preset): no pictures";
     EXPECT_EQ(o.exitCode, 0) << o.err;
     const std::string png = slurp(dir + "/chart.png");
     ASSERT_GT(png.size(), 24u);
