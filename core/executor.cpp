@@ -154,7 +154,8 @@ std::int64_t computeUntil(const SharedRegion &region, std::int64_t deadline, boo
     std::uint64_t x = 0x9E3779B97F4A7C15ULL;
     std::int64_t rounds = 0;
     wasCancelled = false;
-    while (true) {
+    // The clock is checked before each batch, so a zero-length computation (time scale 0) does none.
+    while (monotonicNs() < deadline) {
         for (int i = 0; i < 4096; ++i) {
             x ^= x << 13;
             x ^= x >> 7;
@@ -166,8 +167,6 @@ std::int64_t computeUntil(const SharedRegion &region, std::int64_t deadline, boo
             wasCancelled = true;
             break;
         }
-        if (monotonicNs() >= deadline)
-            break;
     }
     return rounds;
 }
