@@ -29,6 +29,7 @@
 //
 // Usage: bank_bench [--trials N] [--warmup N] [--shapes tight,tutorial,...] [--floor on|off] [--json FILE]
 
+#include "bench_stats.hpp"
 #include "core/clock.hpp"
 #include "core/event.hpp"
 #include "core/run.hpp"
@@ -143,27 +144,8 @@ struct Sample {
     double lockWaitMs = 0;
 };
 
-struct Stats {
-    double median = 0;
-    double p90 = 0;
-    double min = 0;
-    double max = 0;
-};
-
-Stats statsOf(std::vector<double> values)
-{
-    Stats s;
-    if (values.empty())
-        return s;
-    std::sort(values.begin(), values.end());
-    const std::size_t n = values.size();
-    s.median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-    const auto rank = static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(n))); // nearest rank
-    s.p90 = values[std::max<std::size_t>(rank, 1) - 1];
-    s.min = values.front();
-    s.max = values.back();
-    return s;
-}
+using forkscope::bench::Stats;
+using forkscope::bench::statsOf;
 
 [[noreturn]] void usage(const char *problem, int status = 2)
 {
