@@ -29,7 +29,7 @@
 //
 // Usage: bank_bench [--trials N] [--warmup N] [--shapes tight,tutorial,...] [--floor on|off] [--json FILE]
 
-#include "bench_stats.hpp"
+#include "bench_support.hpp"
 #include "core/clock.hpp"
 #include "core/event.hpp"
 #include "core/run.hpp"
@@ -146,6 +146,10 @@ struct Sample {
 
 using forkscope::bench::Stats;
 using forkscope::bench::statsOf;
+using forkscope::bench::loadAverage;
+using forkscope::bench::reapAll;
+using forkscope::bench::statsJson;
+using forkscope::bench::writeText;
 
 [[noreturn]] void usage(const char *problem, int status = 2)
 {
@@ -299,14 +303,7 @@ bool floorTrial(const Shape &shape, FloorPage &page, Sample &out, std::string &e
             ok = false;
         }
     }
-    for (const pid_t pid : pids) {
-        if (pid <= 0)
-            continue;
-        int status = 0;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
-        ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    }
+    ok = reapAll(pids) && ok;
     out.ms[kTrial] = msBetween(t0, monotonicNs());
     out.final = page.balance.load();
     if (!ok && error.empty())
@@ -328,14 +325,6 @@ struct ShapeResult {
     std::string label() const { return shape.name + (floor ? "-floor" : ""); }
 };
 
-std::string statsJson(const char *name, const Stats &s)
-{
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "\"%s\": {\"median\": %.4f, \"p90\": %.4f, \"min\": %.4f, \"max\": %.4f}", name,
-        s.median, s.p90, s.min, s.max);
-    return buf;
-}
-
 /// {"trials": N, "unit": "ms", "yield_ns": X, LABEL: {"trials_per_s", "wrong", "lost", "events_per_trial",
 /// FIGURE: {median, p90, min, max}, ..., "samples": {"trial": [every trial's ms], "final": [...]}}, ...}.
 /// bank_python.py reads it.
@@ -352,7 +341,7 @@ bool writeJson(const std::string &path, const Options &o, const std::vector<Shap
             r.label().c_str(), r.trialsPerSecond, r.wrong, static_cast<unsigned long long>(r.lost), r.eventsPerTrial);
         out += head;
         for (int f = 0; f < kFigureCount; ++f)
-            out += statsJson(kFigures[f], r.stats[f]) + ", ";
+            out += statsJson(kFigures[f], r.stats[f], 4) + ", ";
         out += "\"samples\": {\"trial\": [";
         for (std::size_t i = 0; i < r.samples.size(); ++i) {
             char buf[32];
@@ -365,27 +354,7 @@ bool writeJson(const std::string &path, const Options &o, const std::vector<Shap
         out += "]}}";
     }
     out += "\n}\n";
-    std::FILE *f = std::fopen(path.c_str(), "w");
-    if (!f)
-        return false;
-    const bool ok = std::fwrite(out.data(), 1, out.size(), f) == out.size();
-    return std::fclose(f) == 0 && ok;
-}
-
-/// The first three fields of /proc/loadavg: figures taken on a busy machine are not worth much.
-std::string loadAverage()
-{
-    char buf[128] = {};
-    if (std::FILE *f = std::fopen("/proc/loadavg", "r")) {
-        const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-        std::fclose(f);
-        std::string text(buf, n);
-        std::size_t end = 0;
-        for (int field = 0; field < 3 && end != std::string::npos; ++field)
-            end = text.find(' ', end ? end + 1 : 0);
-        return text.substr(0, end);
-    }
-    return "?";
+    return writeText(path, out);
 }
 
 } // namespace

@@ -25,6 +25,8 @@
 //                             pairs where the lock changed hands (1 = strict alternation). The Time column is
 //                             the robust mutex's whole round (manual time).
 
+#include "bench_support.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -241,14 +243,7 @@ Round contendedRound(LockKind kind, bool processes, std::int64_t ops, int gap)
             }
             ok = ok && pids[w] > 0;
         }
-        for (const pid_t pid : pids) {
-            if (pid <= 0)
-                continue;
-            int status = 0;
-            while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-            }
-            ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        }
+        ok = forkscope::bench::reapAll(pids) && ok;
     } else {
         std::thread t[kWorkers];
         for (int w = 0; w < kWorkers; ++w)

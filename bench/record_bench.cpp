@@ -17,6 +17,8 @@
 #include "core/event.hpp"
 #include "core/shared_region.hpp"
 
+#include "bench_support.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <atomic>
@@ -231,15 +233,7 @@ void BM_RecordTwoProcesses(benchmark::State &state)
                 break;
             }
         }
-        bool ok = true;
-        for (pid_t pid : pids) {
-            int status = 0;
-            if (pid <= 0)
-                continue;
-            while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-            }
-            ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        }
+        bool ok = forkscope::bench::reapAll(pids);
         for (const ChildReport &child : scratch->child)
             ok = ok && child.done.load() == 1;
         if (!ok) {

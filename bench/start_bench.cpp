@@ -22,7 +22,7 @@
 //
 // Usage: start_bench [--reps N] [--warmup N] [--workers N] [--kinds process,thread] [--json FILE]
 
-#include "bench_stats.hpp"
+#include "bench_support.hpp"
 #include "core/clock.hpp"
 #include "core/event.hpp"
 #include "core/run.hpp"
@@ -66,6 +66,10 @@ struct Sample {
 
 using forkscope::bench::Stats;
 using forkscope::bench::statsOf;
+using forkscope::bench::loadAverage;
+using forkscope::bench::reapAll;
+using forkscope::bench::statsJson;
+using forkscope::bench::writeText;
 
 [[noreturn]] void usage(const char *problem, int status = 2)
 {
@@ -223,12 +227,7 @@ bool measureFloor(const std::string &kind, int workers, Sample &out, std::string
     }
     for (std::thread &t : threads)
         t.join();
-    for (const pid_t pid : pids) {
-        int status = 0;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
-        ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    }
+    ok = reapAll(pids) && ok;
     const std::int64_t after = monotonicNs();
     std::int64_t first = INT64_MAX;
     std::int64_t last = INT64_MIN;
@@ -260,14 +259,6 @@ struct KindResult {
     Stats stats[kFigureCount];
 };
 
-std::string statsJson(const char *name, const Stats &s)
-{
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "\"%s\": {\"median\": %.3f, \"p90\": %.3f, \"min\": %.3f, \"max\": %.3f}", name,
-                  s.median, s.p90, s.min, s.max);
-    return buf;
-}
-
 /// {"workers": N, "reps": N, "unit": "us", KIND: {FIGURE: {median, p90, min, max}, ..., "samples": {FIGURE:
 /// [every run's value], ...}}, ...}: the samples let a caller pool several invocations (python_peer.py does).
 bool writeJson(const std::string &path, const Options &o, const std::vector<KindResult> &results)
@@ -291,27 +282,7 @@ bool writeJson(const std::string &path, const Options &o, const std::vector<Kind
         out += "}}";
     }
     out += "\n}\n";
-    std::FILE *f = std::fopen(path.c_str(), "w");
-    if (!f)
-        return false;
-    const bool ok = std::fwrite(out.data(), 1, out.size(), f) == out.size();
-    return std::fclose(f) == 0 && ok;
-}
-
-/// The first three fields of /proc/loadavg: figures taken on a busy machine are not worth much.
-std::string loadAverage()
-{
-    char buf[128] = {};
-    if (std::FILE *f = std::fopen("/proc/loadavg", "r")) {
-        const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-        std::fclose(f);
-        std::string text(buf, n);
-        std::size_t end = 0;
-        for (int field = 0; field < 3 && end != std::string::npos; ++field)
-            end = text.find(' ', end ? end + 1 : 0);
-        return text.substr(0, end);
-    }
-    return "?";
+    return writeText(path, out);
 }
 
 } // namespace
