@@ -33,6 +33,8 @@ import sys
 import tempfile
 import time
 
+from bench_support import share, loadavg, run_checked
+
 START = 100
 TARGET_TIGHT_RATIO = 50
 SHAPES = ('tight', 'tutorial', 'tight-lock', 'tutorial-lock', 'tight-noyield')
@@ -104,24 +106,10 @@ def python_trial(ctx, shape, time_scale=0.0):
 
 # --- Helpers -----------------------------------------------------------------------------------------------
 
-def share(total, block, blocks):
-    """How many of `total` trials block number `block` of `blocks` does."""
-    return total // blocks + (1 if block < total % blocks else 0)
 
 
-def loadavg():
-    try:
-        with open('/proc/loadavg') as f:
-            return ' '.join(f.read().split()[:3])
-    except OSError:
-        return '?'
 
 
-def run_checked(cmd):
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.exit(f'bank_python: {" ".join(cmd)} failed ({done.returncode}):\n{done.stdout}{done.stderr}')
-    return done
 
 
 def summary(times_s, finals):

@@ -31,6 +31,8 @@ import tempfile
 import threading
 import time
 
+from bench_support import stats, share, loadavg, run_checked
+
 WORKERS = 10
 
 # The tutorial's program, run as a fresh interpreter for the end-to-end row.
@@ -121,30 +123,12 @@ def sleepy_once(make):
     return time.monotonic() - tic - 1.0
 
 
-def stats(values):
-    ordered = sorted(values)
-    rank = max(1, -(-9 * len(ordered) // 10))  # nearest rank, ceil(0.9 n)
-    return {'median': statistics.median(ordered), 'p90': ordered[rank - 1], 'min': ordered[0], 'max': ordered[-1]}
 
 
-def share(total, block, blocks):
-    """How many of `total` runs block number `block` of `blocks` does."""
-    return total // blocks + (1 if block < total % blocks else 0)
 
 
-def loadavg():
-    try:
-        with open('/proc/loadavg') as f:
-            return ' '.join(f.read().split()[:3])
-    except OSError:
-        return '?'
 
 
-def run_checked(cmd, **kw):
-    done = subprocess.run(cmd, capture_output=True, text=True, **kw)
-    if done.returncode != 0:
-        sys.exit(f'python_peer: {" ".join(cmd)} failed ({done.returncode}):\n{done.stdout}{done.stderr}')
-    return done
 
 
 def forkscope_sleepy(cli, kind, tmpdir, rep):
