@@ -120,6 +120,10 @@ struct Worker {
     WorkerKind kind = WorkerKind::Main;
     const Memory *memory = nullptr;
     std::uint32_t heldLocks = 0; ///< bit i: lock i is held by this worker
+    /// Main only: carries out start and join (the Runner). A plain pointer pair, so a Worker stays
+    /// trivially copyable into forked children.
+    void (*control)(void *context, StepOp op, Worker &w) = nullptr;
+    void *controlContext = nullptr;
 };
 
 enum class Outcome { Done, Cancelled, Exit };
@@ -221,18 +225,15 @@ void unlockStep(Worker &w, int id) noexcept
     w.writer.record(EventType::LockRelease, 0, id);
 }
 
-Outcome runStepsHoldingLocks(Worker &w, int &exitCode) noexcept;
-
-/// Runs the steps; whatever way they end (done, cancelled, exit), the worker's locks are released.
-Outcome runSteps(Worker &w, int &exitCode) noexcept
+/// Whatever way a lane's steps end (done, cancelled, exit), the locks it still holds are released, so a
+/// cancel never strands a waiter.
+void releaseLocks(Worker &w) noexcept
 {
-    const Outcome outcome = runStepsHoldingLocks(w, exitCode);
     for (int id = 0; id < kMaxLocks; ++id)
         unlockStep(w, id);
-    return outcome;
 }
 
-Outcome runStepsHoldingLocks(Worker &w, int &exitCode) noexcept
+Outcome runSteps(Worker &w, int &exitCode) noexcept
 {
     const auto &steps = *w.steps;
     const Plan &plan = *w.plan;
@@ -370,7 +371,9 @@ Outcome runStepsHoldingLocks(Worker &w, int &exitCode) noexcept
             break;
         case StepOp::Start:
         case StepOp::Join:
-            break; // main's steps, handled by the Runner
+            if (w.control) // main's steps (validation keeps them out of workers)
+                w.control(w.controlContext, s.op, w);
+            break;
         }
         ++i;
         if (loopEnd && i == loopEnd) {
@@ -395,6 +398,7 @@ int runWorkerBody(Worker &w, int tid) noexcept
     w.writer.record(EventType::WorkerStart, w.pid, tid);
     int code = 0;
     const Outcome outcome = runSteps(w, code);
+    releaseLocks(w);
     if (outcome == Outcome::Cancelled && w.kind == WorkerKind::Process) {
         // A cancelled process is terminated, as Process.kill() would: the runner's watcher sends SIGKILL
         // (and the reaper records it) — wait for it rather than racing it to a normal exit.
@@ -438,7 +442,17 @@ public:
 
         Worker main{&m_region, &m_plan, &m_plan.main, &m_noItems, "main", 0, pid, mainWriter, m_mainStartNs,
                     WorkerKind::Main, &m_memory};
-        runMain(main);
+        main.control = [](void *context, StepOp op, Worker &w) {
+            auto *self = static_cast<Runner *>(context);
+            if (op == StepOp::Start)
+                self->startAll(w);
+            else
+                self->joinAll(w);
+        };
+        main.controlContext = this;
+        int code = 0;
+        runSteps(main, code);
+        releaseLocks(main);
         // A cancelled main never reached its last line.
         if (!cancelled(m_region))
             main.writer.record(EventType::MainEnd);
@@ -456,35 +470,6 @@ public:
     }
 
 private:
-    void runMain(Worker &main)
-    {
-        // Main's steps: the generic ones run through runSteps piecewise; Start and Join are handled here.
-        const auto &steps = m_plan.main;
-        std::size_t from = 0;
-        for (std::size_t i = 0; i <= steps.size(); ++i) {
-            if (i < steps.size() && steps[i].op != StepOp::Start && steps[i].op != StepOp::Join)
-                continue;
-            if (i > from) {
-                std::vector<Step> chunk(steps.begin() + static_cast<std::ptrdiff_t>(from),
-                                        steps.begin() + static_cast<std::ptrdiff_t>(i));
-                Worker part = main;
-                part.steps = &chunk;
-                int code = 0;
-                runSteps(part, code);
-                main.writer = part.writer;
-            }
-            if (i == steps.size())
-                break;
-            if (cancelled(m_region))
-                return;
-            if (steps[i].op == StepOp::Start)
-                startAll(main);
-            else
-                joinAll(main);
-            from = i + 1;
-        }
-    }
-
     void startAll(Worker &main)
     {
         for (std::size_t i = 0; i < m_plan.workers.size(); ++i) {

@@ -171,6 +171,30 @@ TEST(SharedState, AProcessThatDiesHoldingTheLockDoesNotHangTheRun)
     EXPECT_TRUE(gotIt);
 }
 
+TEST(SharedState, MainKeepsItsValueAndLockAcrossStartAndJoin)
+{
+    // main takes the lock, starts a worker that needs it, reads a value it holds in its register, and only
+    // then releases: the worker must wait for main, and main's register survives start and join.
+    Plan plan;
+    plan.scenario = "main-lock";
+    plan.kind = "thread";
+    plan.locks = 1;
+    plan.variables = {{"v", false, 7, 1}};
+    plan.workers.push_back(test::worker("waiter", WorkerKind::Thread,
+                                        {{StepOp::Lock, {}, 0, 0}, test::printStep("worker got the lock"),
+                                         {StepOp::Unlock, {}, 0, 0}}));
+    plan.main = {{StepOp::Read, "v", 0, 0}, {StepOp::Lock, {}, 0, 0}, {StepOp::Start, {}, 0, 0},
+                 test::sleepStep(0.05),     test::printStep("main still has {r}"), {StepOp::Unlock, {}, 0, 0},
+                 {StepOp::Join, {}, 0, 0}};
+    std::vector<Event> events;
+    runToEnd(plan, &events);
+    std::vector<std::string> prints;
+    for (const Event &e : events)
+        if (e.type == EventType::Print)
+            prints.push_back(e.text);
+    EXPECT_EQ(prints, (std::vector<std::string>{"main still has 7", "worker got the lock"}));
+}
+
 TEST(SharedState, PlansNameTheirVariablesAndLocks)
 {
     Plan plan;
