@@ -521,7 +521,8 @@ bool MainWindow::onTrialFinished(const core::RunResult &result)
     m_progress->setValue(static_cast<int>(m_trials.finals.size()));
     TrialSet &set = m_trialSets[m_runLocked];
     set.finals.push_back(final);
-    set.models.push_back(std::make_shared<const TimelineModel>(m_controller.model()));
+    if (!set.firstWithValue.count(final))
+        set.firstWithValue[final] = {set.finals.size(), std::make_shared<const TimelineModel>(m_controller.model())};
     refreshTrialsChart(); // the histogram fills as trials complete
     // Keep the first trial that went wrong (else the latest) to show when all are done.
     if (!m_shownTrial || (wrong && m_trials.wrong() == 1) || m_trials.wrong() == 0) {
@@ -644,19 +645,17 @@ bool MainWindow::showTrial(int series, std::int64_t value)
     if (series < 0 || series > 1)
         return false;
     const TrialSet &set = m_trialSets[series];
-    for (std::size_t i = 0; i < set.finals.size(); ++i) {
-        if (set.finals[i] != value)
-            continue;
-        m_timeline->setModel(set.models[i].get());
-        m_timeline->setTitle(tr("%1 — trial %2 %3: final %4")
-                                 .arg(m_runTitle)
-                                 .arg(i + 1)
-                                 .arg(series ? tr("with lock") : tr("without lock"))
-                                 .arg(value));
-        m_views->setCurrentWidget(m_timeline);
-        return true;
-    }
-    return false;
+    const auto it = set.firstWithValue.find(value);
+    if (it == set.firstWithValue.end())
+        return false;
+    m_timeline->setModel(it->second.model.get());
+    m_timeline->setTitle(tr("%1 — trial %2 %3: final %4")
+                             .arg(m_runTitle)
+                             .arg(it->second.trial)
+                             .arg(series ? tr("with lock") : tr("without lock"))
+                             .arg(value));
+    m_views->setCurrentWidget(m_timeline);
+    return true;
 }
 
 void MainWindow::startReplay(double speed)

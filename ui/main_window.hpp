@@ -10,6 +10,8 @@
 #include <QMainWindow>
 #include <QMap>
 
+#include <map>
+
 class QAction;
 class QComboBox;
 class QFormLayout;
@@ -113,10 +115,15 @@ private:
     std::shared_ptr<const TimelineModel> m_shownTrial;
     std::vector<core::Event> m_shownEvents;
     core::RunResult m_shownResult;
-    /// Trials kept for the chart, per lock setting (0 off, 1 on): final values and their timelines.
+    /// Trials kept for the chart, per lock setting (0 off, 1 on): every final value, and the timeline of the
+    /// first trial that ended with each value (what a click on its bar shows; one per bar, not per trial).
     struct TrialSet {
+        struct Example {
+            std::size_t trial = 0;
+            std::shared_ptr<const TimelineModel> model;
+        };
         std::vector<std::int64_t> finals;
-        std::vector<std::shared_ptr<const TimelineModel>> models;
+        std::map<std::int64_t, Example> firstWithValue;
     };
     TrialSet m_trialSets[2];
     int m_runLocked = 0;

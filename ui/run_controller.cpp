@@ -61,10 +61,8 @@ void RunController::poll()
         if (e.lane != 0 && e.type == core::EventType::WorkerEnd)
             --m_liveWorkers;
     }
-    if (!m_batch.empty()) {
-        m_model.setLanes(m_run->lanes()); // pids and tids become known as workers start
-        m_model.appendEvents(m_batch);
-    }
+    if (!m_batch.empty())
+        m_model.appendEvents(m_batch); // pids and tids arrive with the WorkerStart events
     m_model.setNow(m_run->elapsedNs());
     emit updated(lines);
     if (!done)
