@@ -236,45 +236,52 @@ int runScenario(const std::vector<std::string> &args)
     TrialOutcomes trials;
     if (scenario.expected)
         trials.expected = scenario.expected(values);
-    RunResult result;
-    std::vector<Event> events;
+    // The run whose result, trace and pictures are shown: the only one, or the first trial that went wrong
+    // (else the last). Kept whole, so its events are copied out once, at the end.
+    std::unique_ptr<Run> shown;
     for (int trial = 1; trial <= trialCount && g_interrupted.load() == 0; ++trial) {
         auto run = Run::start(plan, error);
         if (!run) {
             std::fprintf(stderr, "forkscope: %s\n", error.c_str());
             return kExitRunFailed;
         }
-        // Print the lines as the workers print them, live (one trial), or one line per trial.
-        std::vector<Event> batch;
-        std::size_t seen = 0;
-        bool done = false;
-        while (!done) {
-            done = run->waitFor(std::chrono::milliseconds(5));
-            if (g_interrupted.load() != 0)
-                run->cancel();
-            batch.clear();
-            seen = run->copyEvents(seen, batch);
-            for (const Event &e : batch)
-                if (e.type == EventType::Print && trialCount == 1)
-                    std::printf("%s\n", e.text.c_str());
-            std::fflush(stdout);
+        if (trialCount == 1) {
+            // Print the lines as the workers print them, live.
+            std::vector<Event> batch;
+            std::size_t seen = 0;
+            for (bool done = false; !done;) {
+                done = run->waitFor(std::chrono::milliseconds(5));
+                if (g_interrupted.load() != 0)
+                    run->cancel();
+                batch.clear();
+                seen = run->copyEvents(seen, batch);
+                for (const Event &e : batch)
+                    if (e.type == EventType::Print)
+                        std::printf("%s\n", e.text.c_str());
+                std::fflush(stdout);
+            }
+        } else {
+            while (!run->waitFor(std::chrono::milliseconds(5)))
+                if (g_interrupted.load() != 0)
+                    run->cancel();
         }
         const RunResult r = run->result();
         if (r.cancelled || r.failed() || trialCount == 1) {
-            result = r;
-            events = run->events();
+            shown = std::move(run);
             break;
         }
         const std::int64_t final = r.lanes[0].read.empty() ? 0 : r.lanes[0].read.back();
         trials.finals.push_back(final);
         const bool wrong = scenario.expected && final != trials.expected;
         std::printf("trial %4d   final %lld%s\n", trial, static_cast<long long>(final), wrong ? "   wrong" : "");
-        // The result, trace and pictures show the first trial that went wrong (else the last one).
-        if (result.lanes.empty() || (wrong && trials.wrong() == 1) || (trials.wrong() == 0)) {
-            result = r;
-            events = run->events();
-        }
+        std::fflush(stdout);
+        if (!shown || (wrong && trials.wrong() == 1) || trials.wrong() == 0)
+            shown = std::move(run);
     }
+    if (!shown)
+        return 128 + g_interrupted.load(); // interrupted before the first trial began
+    const RunResult result = shown->result();
+    const std::vector<Event> events = shown->events();
     if (trialCount > 1)
         std::printf("\nwrong in %d of %zu trials (expected %lld); shown below: trial %s\n", trials.wrong(),
                     trials.finals.size(), static_cast<long long>(trials.expected),
