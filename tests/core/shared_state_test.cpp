@@ -88,9 +88,9 @@ TEST_P(Bank, WithTheLockEveryTrialIsRight)
 TEST_P(Bank, WithoutTheLockUpdatesGetLost)
 {
     // Both tellers read, think 200 us, then write: on two cores they overlap and one update of a pair is
-    // overwritten; over 100 updates each, the chance that none is lost is negligible.
+    // overwritten; over 300 updates each (60 ms of overlap), the chance that none is lost is negligible.
     const RunResult r = runToEnd(scenarioPlan(
-        "bank", {{"kind", GetParam()}, {"lock", "off"}, {"updates", "100"}, {"sleep", "0"}, {"think", "0.0002"}}));
+        "bank", {{"kind", GetParam()}, {"lock", "off"}, {"updates", "300"}, {"sleep", "0"}, {"think", "0.0002"}}));
     EXPECT_NE(mainFinal(r), 100);
     EXPECT_EQ(r.lostEvents, 0u);
 }
