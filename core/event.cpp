@@ -30,6 +30,8 @@ std::string_view eventTypeName(EventType type) noexcept
     case EventType::PipeRecv: return "pipe receive";
     case EventType::TaskBegin: return "task begin";
     case EventType::TaskEnd: return "task end";
+    case EventType::QueueOpen: return "queue open";
+    case EventType::QueueClose: return "queue close";
     }
     return "unknown";
 }

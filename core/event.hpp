@@ -26,15 +26,21 @@ enum class EventType : std::uint8_t {
     MainEnd,         ///< the scenario's main flow reached its last line (the program "ends" here)
     Note,            ///< text: a remark from the engine (e.g. "about to crash"); value: a code
     Spawn,           ///< main asks for a worker to start (Process.start()); arg: the lane started
-    // Reserved for later primitives (queues, pipes, pools, the GIL); keep values stable.
-    QueuePut = 32,
-    QueueGet,
-    QueueBlockBegin,
-    QueueBlockEnd,
-    PipeSend,
-    PipeRecv,
-    TaskBegin,
-    TaskEnd,
+    // Queues, pipes and pools (32..47; 48..63 belong to the GIL lab). See core/queue.hpp, core/pipe.hpp.
+    // A queue event's arg packs the queue id (top 8 bits) and its fill level after the operation (low 24
+    // bits): queueEventArg / queueIdOf / queueFillOf. Message texts are labels "#<seq>" or "#<seq> <text>",
+    // where seq is the message's number in its queue (or on its sending pipe end): the pairing id that
+    // links a put to its get and a send to its receive (formatMessageLabel / parseMessageLabel).
+    QueuePut = 32,   ///< value: the message's value, arg: queue id | fill after the put, text: "#seq text"
+    QueueGet,        ///< value: the message's value, arg: queue id | fill after the get, text: "#seq text"
+    QueueBlockBegin, ///< value: 0 blocked on a full queue (put), 1 on an empty one (get); arg: id | fill
+    QueueBlockEnd,   ///< value: 0 woken with room/a message, 1 timed out, 2 closed, 3 cancelled; arg: id | fill
+    PipeSend,        ///< value: the message's value, arg: the sending end (pipe p has ends 2p, 2p+1), text: "#seq text"
+    PipeRecv,        ///< value: the message's value, arg: the receiving end, text: "#seq text" (seq of the sender's end)
+    TaskBegin,       ///< a pool task starts on this worker; value: its argument, arg: task index, text: function
+    TaskEnd,         ///< value: the result, arg: task index; kError when the task did not finish
+    QueueOpen,       ///< recorded by main before its first step; value: capacity, arg: queue id, text: queue name
+    QueueClose,      ///< queue.close(); arg: queue id | fill at the close
 };
 
 /// Flags on an event.

@@ -1,12 +1,16 @@
 #include "core/executor.hpp"
 
 #include "core/clock.hpp"
+#include "core/pipe.hpp"
+#include "core/queue.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <memory>
 #include <pthread.h>
+#include <stdexcept>
+#include <string>
 #include <sched.h>
 #include <csignal>
 #include <sys/prctl.h>
@@ -97,6 +101,11 @@ struct Variable {
 struct Memory {
     std::vector<Variable> variables;
     pthread_mutex_t *locks = nullptr;
+    // Queues, pipes and pools: set up before the first fork, only read afterwards.
+    std::vector<SharedQueue> queues;
+    std::vector<PipeEnd> pipeEnds;                    ///< two per pipe: 2p (parent's), 2p+1 (child's)
+    std::atomic<std::int64_t> *runningTask = nullptr; ///< per lane: the pool task it is running, -1 none
+    std::vector<std::vector<std::uint32_t>> poolLanes; ///< per pool: the lanes of its workers
 
     const Variable *find(const std::string &name) const noexcept
     {
@@ -124,6 +133,8 @@ struct Worker {
     /// trivially copyable into forked children.
     void (*control)(void *context, StepOp op, Worker &w) = nullptr;
     void *controlContext = nullptr;
+    /// Main only: what map/submit/wait remember between steps (the Runner's, in its heap).
+    struct PoolClients *pools = nullptr;
 };
 
 enum class Outcome { Done, Cancelled, Exit };
@@ -233,6 +244,272 @@ void releaseLocks(Worker &w) noexcept
         unlockStep(w, id);
 }
 
+
+// --- Queues, pipes and pools ---------------------------------------------------------------------------
+
+QueueContext queueContext(Worker &w) noexcept
+{
+    return {&w.writer, &w.region->header().cancel, nullptr, nullptr};
+}
+
+/// A step's timeout: `seconds` scaled, or none (-1) when 0.
+std::int64_t timeoutOf(const Worker &w, const Step &s) noexcept
+{
+    return s.seconds > 0 ? scaled(*w.plan, s.seconds) : -1;
+}
+
+/// The worker fails with Python's exception text on its lane (exit code 1).
+Outcome failWith(Worker &w, std::string_view text, int &exitCode) noexcept
+{
+    w.writer.record(EventType::Note, 1, 0, text, kError);
+    exitCode = 1;
+    return Outcome::Exit;
+}
+
+/// A message to put or send: the value r and the step's text formatted as a print template.
+Message outgoing(const Worker &w, const Step &s, long long x, long long r, const Message &last) noexcept
+{
+    Message m{};
+    m.value = r;
+    if (!s.text.empty()) {
+        char text[kMessageTextBytes * 2];
+        PrintContext ctx{w.name, w.index, w.pid, x, r, w.mainStartNs};
+        ctx.msg = last.textView();
+        m.setText(std::string_view(text, formatPrint(text, sizeof text, s.text, ctx)));
+    }
+    return m;
+}
+
+/// What main's map/submit/wait keep (main runs in the runner process, so it may allocate).
+struct PoolClient {
+    std::vector<std::int64_t> results;  ///< per item
+    std::vector<std::int64_t> futures;  ///< item indices submitted and not yet waited for
+};
+struct PoolClients {
+    std::vector<PoolClient> pools;
+};
+
+/// A pool worker: takes task messages (first item, chunk length) until the pool shuts down (the task
+/// queue is closed, or a stop message), runs each item as a task bar and sends one result per item back.
+Outcome serve(Worker &w, int poolId) noexcept
+{
+    const Plan &plan = *w.plan;
+    const PoolPlan &pool = plan.pools[static_cast<std::size_t>(poolId)];
+    SharedQueue tasks = w.memory->queues[static_cast<std::size_t>(poolTaskQueue(plan, poolId))];
+    SharedQueue results = w.memory->queues[static_cast<std::size_t>(poolResultQueue(plan, poolId))];
+    const QueueContext qc = queueContext(w);
+    std::atomic<std::int64_t> &running = w.memory->runningTask[w.index];
+    const bool sleeps = pool.function == "sleep";
+    for (;;) {
+        Message task{};
+        const QueueStatus got = tasks.get(task, -1, qc);
+        if (got == QueueStatus::Cancelled)
+            return Outcome::Cancelled;
+        if (got != QueueStatus::Ok || task.tag < 0)
+            return Outcome::Done;
+        const auto first = static_cast<std::size_t>(task.value);
+        const std::size_t last = std::min(pool.items.size(), first + static_cast<std::size_t>(task.tag));
+        for (std::size_t k = first; k < last; ++k) {
+            const std::int64_t x = pool.items[k];
+            running.store(static_cast<std::int64_t>(k), std::memory_order_relaxed);
+            w.writer.record(EventType::TaskBegin, x, static_cast<std::int32_t>(k), pool.function);
+            bool stopped = false;
+            std::int64_t result = x * x;
+            if (sleeps) {
+                stopped = !sleepUntil(*w.region, monotonicNs() + scaled(plan, static_cast<double>(x)));
+                result = x;
+            } else if (pool.work > 0) {
+                computeUntil(*w.region, monotonicNs() + scaled(plan, pool.work), stopped);
+            }
+            if (stopped) {
+                w.writer.record(EventType::TaskEnd, 0, static_cast<std::int32_t>(k), {}, kCancelled);
+                return Outcome::Cancelled;
+            }
+            w.writer.record(EventType::TaskEnd, result, static_cast<std::int32_t>(k));
+            running.store(-1, std::memory_order_relaxed);
+            Message out{};
+            out.value = result;
+            out.tag = static_cast<std::int32_t>(k);
+            const QueueStatus put = results.put(out, -1, qc);
+            if (put == QueueStatus::Cancelled)
+                return Outcome::Cancelled;
+            if (put != QueueStatus::Ok)
+                return Outcome::Done; // the pool was torn down (a map failed): stop quietly
+        }
+    }
+}
+
+/// Watches a pool's workers while main waits for results: a worker ends only when the pool shuts down,
+/// so one that ends earlier died.
+struct PoolWatch {
+    const Worker *main;
+    int pool;
+    std::int32_t deadLane = -1;
+};
+
+bool poolWorkerDied(void *context) noexcept
+{
+    auto *watch = static_cast<PoolWatch *>(context);
+    for (const std::uint32_t lane : watch->main->memory->poolLanes[static_cast<std::size_t>(watch->pool)]) {
+        if (watch->main->region->lane(lane).state.load(std::memory_order_acquire)
+            == static_cast<std::uint32_t>(LaneState::Ended)) {
+            watch->deadLane = static_cast<std::int32_t>(lane);
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string listText(const std::vector<std::int64_t> &values)
+{
+    std::string text = "[";
+    const bool shorten = values.size() > 1000;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (shorten && i == 5) {
+            text += ", …";
+            i = values.size() - 5;
+        }
+        text += (i ? ", " : "") + std::to_string(values[i]);
+    }
+    return text + "]";
+}
+
+/// Main takes `want` results from pool `poolId`, calling `onResult` for each as it arrives. If a worker
+/// dies first, the pool is torn down (both queues closed, so the other workers stop) and main fails with
+/// an error saying who died and what never came back.
+template <typename OnResult>
+Outcome collectResults(Worker &main, int poolId, std::size_t want, OnResult &&onResult, int &exitCode)
+{
+    const Plan &plan = *main.plan;
+    SharedQueue tasks = main.memory->queues[static_cast<std::size_t>(poolTaskQueue(plan, poolId))];
+    SharedQueue results = main.memory->queues[static_cast<std::size_t>(poolResultQueue(plan, poolId))];
+    PoolWatch watch{&main, poolId};
+    QueueContext qc = queueContext(main);
+    qc.abort = poolWorkerDied;
+    qc.abortContext = &watch;
+    std::size_t got = 0;
+    while (got < want) {
+        Message m{};
+        const QueueStatus status = results.get(m, -1, qc);
+        if (status == QueueStatus::Ok) {
+            onResult(m);
+            ++got;
+            continue;
+        }
+        if (status == QueueStatus::Cancelled)
+            return Outcome::Cancelled;
+        // A worker died (or the pool was closed under us): Python's Pool would hang here; we fail clearly,
+        // and tear the pool down like Pool.terminate(): both queues closed (thread workers stop after their
+        // task) and the process workers still alive killed (the reaper records how each ended).
+        tasks.close(qc);
+        results.close(qc);
+        for (const std::uint32_t lane : main.memory->poolLanes[static_cast<std::size_t>(poolId)]) {
+            LaneSlot &slot = main.region->lane(lane);
+            const pid_t pid = slot.pid.load(std::memory_order_acquire);
+            if (plan.workers[lane - 1].kind == WorkerKind::Process && pid > 0 && pid != main.pid
+                && slot.state.load(std::memory_order_acquire) != static_cast<std::uint32_t>(LaneState::Ended))
+                kill(pid, SIGKILL);
+        }
+        const PoolPlan &pool = plan.pools[static_cast<std::size_t>(poolId)];
+        std::string text = "Pool." + std::string(main.pools->pools[static_cast<std::size_t>(poolId)].futures.empty() ? "map" : "wait")
+                           + " failed: ";
+        if (watch.deadLane > 0) {
+            const auto lane = static_cast<std::uint32_t>(watch.deadLane);
+            const std::int64_t task = main.memory->runningTask[lane].load(std::memory_order_relaxed);
+            text += "worker '" + plan.workers[lane - 1].name + "' (pid "
+                    + std::to_string(main.region->lane(lane).pid.load()) + ") died";
+            if (task >= 0 && static_cast<std::size_t>(task) < pool.items.size())
+                text += " while running task " + std::to_string(task) + " (" + pool.function + "("
+                        + std::to_string(pool.items[static_cast<std::size_t>(task)]) + "))";
+        } else {
+            text += "the pool was shut down";
+        }
+        text += "; " + std::to_string(want - got) + " of " + std::to_string(want) + " results never came back";
+        main.writer.record(EventType::Note, 1, 0, text, kError);
+        exitCode = 1;
+        return Outcome::Exit;
+    }
+    return Outcome::Done;
+}
+
+/// Main's pool steps: map, submit, wait, shutdown.
+Outcome poolStep(Worker &main, const Step &s, long long &r, int &exitCode)
+{
+    const Plan &plan = *main.plan;
+    const int poolId = static_cast<int>(s.count);
+    const PoolPlan &pool = plan.pools[static_cast<std::size_t>(poolId)];
+    PoolClient &client = main.pools->pools[static_cast<std::size_t>(poolId)];
+    SharedQueue tasks = main.memory->queues[static_cast<std::size_t>(poolTaskQueue(plan, poolId))];
+    const QueueContext qc = queueContext(main);
+    const std::size_t n = pool.items.size();
+    const auto submit = [&](std::size_t first, std::size_t count) {
+        Message task{};
+        task.value = static_cast<std::int64_t>(first);
+        task.tag = static_cast<std::int32_t>(count);
+        return tasks.put(task, -1, qc); // the task queue has room for every task: never blocks
+    };
+    const auto refused = [&](QueueStatus status) {
+        if (status == QueueStatus::Cancelled)
+            return Outcome::Cancelled;
+        return failWith(main, "ValueError: Pool not running (it was shut down)", exitCode);
+    };
+    switch (s.op) {
+    case StepOp::Map: {
+        const auto chunk = static_cast<std::size_t>(pool.chunk);
+        for (std::size_t first = 0; first < n; first += chunk)
+            if (const QueueStatus st = submit(first, std::min(chunk, n - first)); st != QueueStatus::Ok)
+                return refused(st);
+        client.results.assign(n, 0);
+        const Outcome o = collectResults(main, poolId, n, [&](const Message &m) {
+            client.results[static_cast<std::size_t>(m.tag)] = m.value;
+        }, exitCode);
+        if (o != Outcome::Done)
+            return o;
+        long long sum = 0;
+        for (const std::int64_t v : client.results)
+            sum += v;
+        r = sum;
+        const std::string text = "map(" + pool.function + ") = " + listText(client.results);
+        main.writer.record(EventType::Print, 0, 0, text);
+        return Outcome::Done;
+    }
+    case StepOp::Submit:
+        for (std::size_t k = 0; k < n; ++k) {
+            if (const QueueStatus st = submit(k, 1); st != QueueStatus::Ok)
+                return refused(st);
+            client.futures.push_back(static_cast<std::int64_t>(k));
+        }
+        main.writer.record(EventType::Print, 0, 0, "submitted " + std::to_string(n) + " tasks: " + pool.function
+                                                       + " of " + listText(pool.items));
+        return Outcome::Done;
+    case StepOp::Wait: {
+        client.results.assign(n, 0);
+        std::size_t done = 0;
+        const Outcome o = collectResults(main, poolId, client.futures.size(), [&](const Message &m) {
+            const auto k = static_cast<std::size_t>(m.tag);
+            client.results[k] = m.value;
+            main.writer.record(EventType::Print, 0, 0,
+                               "done " + std::to_string(++done) + ": future " + std::to_string(k) + ", "
+                                   + pool.function + "(" + std::to_string(pool.items[k]) + ") returned "
+                                   + std::to_string(m.value));
+        }, exitCode);
+        if (o != Outcome::Done)
+            return o;
+        std::vector<std::int64_t> inOrder;
+        for (const std::int64_t k : client.futures)
+            inOrder.push_back(client.results[static_cast<std::size_t>(k)]);
+        client.futures.clear();
+        main.writer.record(EventType::Print, 0, 0, "results in submission order: " + listText(inOrder));
+        return Outcome::Done;
+    }
+    case StepOp::Shutdown:
+        tasks.close(qc);
+        return Outcome::Done;
+    default:
+        return Outcome::Done;
+    }
+}
+
 Outcome runSteps(Worker &w, int &exitCode) noexcept
 {
     const auto &steps = *w.steps;
@@ -243,8 +520,20 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
     std::size_t loopEnd = 0; // exclusive; 0 = not in a loop
     std::size_t itemIndex = 0;
     char line[4096];
+    bool forever = false; // the loop is a repeat (ended by a get/recv), not a for_each
+    Message msg{};        // the last message got or received: {msg}
+    std::uint64_t rng = static_cast<std::uint64_t>(monotonicNs()) ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(w.index + 1));
 
     std::size_t i = 0;
+    // A get/recv that meets its sentinel, a closed queue or a timeout leaves the enclosing loop.
+    const auto endLoop = [&]() noexcept {
+        if (!loopEnd)
+            return false;
+        i = loopEnd;
+        loopEnd = 0;
+        forever = false;
+        return true;
+    };
     while (i < steps.size()) {
         if (cancelled(*w.region))
             return Outcome::Cancelled;
@@ -252,6 +541,7 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
         switch (s.op) {
         case StepOp::Print: {
             PrintContext ctx{w.name, w.index, w.pid, x, r, w.mainStartNs};
+            ctx.msg = msg.textView();
             const std::size_t n = formatPrint(line, sizeof line, s.text, ctx);
             w.writer.record(EventType::Print, 0, 0, std::string_view(line, n));
             break;
@@ -282,6 +572,7 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
             }
             loopStart = i + 1;
             loopEnd = loopStart + static_cast<std::size_t>(s.count);
+            forever = false;
             itemIndex = 0;
             x = (*w.items)[0];
             break;
@@ -374,9 +665,83 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
             if (w.control) // main's steps (validation keeps them out of workers)
                 w.control(w.controlContext, s.op, w);
             break;
+        // --- Queues, pipes and pools ---
+        case StepOp::Repeat:
+            loopStart = i + 1;
+            loopEnd = loopStart + static_cast<std::size_t>(s.count);
+            forever = true;
+            break;
+        case StepOp::Put:
+        case StepOp::Send: {
+            Message m = outgoing(w, s, x, r, msg);
+            const QueueContext qc = queueContext(w);
+            const QueueStatus st = s.op == StepOp::Put ? w.memory->queues[static_cast<std::size_t>(s.count)].put(m, timeoutOf(w, s), qc)
+                                                       : w.memory->pipeEnds[static_cast<std::size_t>(s.count)].send(m, timeoutOf(w, s), qc);
+            if (st == QueueStatus::Cancelled)
+                return Outcome::Cancelled;
+            if (st == QueueStatus::Timeout)
+                return failWith(w, s.op == StepOp::Put ? "queue.Full: put timed out" : "TimeoutError: send timed out", exitCode);
+            if (st != QueueStatus::Ok)
+                return failWith(w, s.op == StepOp::Put ? "ValueError: Queue is closed" : "BrokenPipeError: the other end of the pipe is closed", exitCode);
+            break;
+        }
+        case StepOp::Get:
+        case StepOp::Recv: {
+            Message m{};
+            const QueueContext qc = queueContext(w);
+            const QueueStatus st = s.op == StepOp::Get ? w.memory->queues[static_cast<std::size_t>(s.count)].get(m, timeoutOf(w, s), qc)
+                                                       : w.memory->pipeEnds[static_cast<std::size_t>(s.count)].recv(m, timeoutOf(w, s), qc);
+            if (st == QueueStatus::Cancelled)
+                return Outcome::Cancelled;
+            if (st == QueueStatus::Ok) {
+                msg = m;
+                r = m.value;
+                if (!s.text.empty() && m.textView() == std::string_view(s.text) && endLoop())
+                    continue;
+                break;
+            }
+            // Python raises queue.Empty / EOFError here; a loop ends instead (a loop of gets is how a
+            // consumer waits for "no more"), outside one the step records why and goes on.
+            w.writer.record(EventType::Note, 0, 0,
+                            st == QueueStatus::Timeout ? (s.op == StepOp::Get ? "queue.Empty: get timed out" : "recv timed out")
+                                                       : (s.op == StepOp::Get ? "the queue is closed and empty" : "EOFError: the other end is closed"));
+            if (endLoop())
+                continue;
+            break;
+        }
+        case StepOp::Close:
+            w.memory->queues[static_cast<std::size_t>(s.count)].close(queueContext(w));
+            break;
+        case StepOp::SleepRandom: {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            const std::int64_t ns = static_cast<std::int64_t>(static_cast<double>(scaled(plan, s.seconds)) * static_cast<double>(rng % 1001) / 1000.0);
+            w.writer.record(EventType::SleepBegin, ns);
+            const bool ok = sleepUntil(*w.region, monotonicNs() + ns);
+            w.writer.record(EventType::SleepEnd, 0, 0, {}, ok ? 0 : kCancelled);
+            if (!ok)
+                return Outcome::Cancelled;
+            break;
+        }
+        case StepOp::Serve:
+            if (const Outcome o = serve(w, static_cast<int>(s.count)); o != Outcome::Done)
+                return o;
+            break;
+        case StepOp::Map:
+        case StepOp::Submit:
+        case StepOp::Wait:
+        case StepOp::Shutdown:
+            if (!w.pools)
+                break; // validation keeps these in main
+            if (const Outcome o = poolStep(w, s, r, exitCode); o != Outcome::Done)
+                return o;
+            break;
         }
         ++i;
-        if (loopEnd && i == loopEnd) {
+        if (loopEnd && i == loopEnd && forever) {
+            i = loopStart;
+        } else if (loopEnd && i == loopEnd) {
             if (++itemIndex < w.items->size()) {
                 x = (*w.items)[itemIndex];
                 i = loopStart;
@@ -450,12 +815,17 @@ public:
                 self->joinAll(w);
         };
         main.controlContext = this;
+        main.pools = &m_poolClients;
+        openQueues(main);
         int code = 0;
-        runSteps(main, code);
+        const Outcome outcome = runSteps(main, code);
         releaseLocks(main);
-        // A cancelled main never reached its last line.
-        if (!cancelled(m_region))
+        // A cancelled main never reached its last line, nor did one that failed (a Pool.map error).
+        if (!cancelled(m_region) && outcome != Outcome::Exit)
             main.writer.record(EventType::MainEnd);
+        // Like leaving `with Pool() as pool:`: pools take no more tasks, so their workers end.
+        for (std::size_t p = 0; p < m_plan.pools.size(); ++p)
+            m_memory.queues[static_cast<std::size_t>(poolTaskQueue(m_plan, static_cast<int>(p)))].close(queueContext(main));
 
         // Like Python at exit: wait for every thread and (non-daemon) process still running.
         for (std::size_t i = 0; i < m_plan.workers.size(); ++i)
@@ -464,7 +834,7 @@ public:
         bump();
         if (m_reaper.joinable())
             m_reaper.join();
-        main.writer.record(EventType::WorkerEnd, 0, 0, {}, cancelled(m_region) ? kCancelled : 0);
+        main.writer.record(EventType::WorkerEnd, code, 0, {}, cancelled(m_region) ? kCancelled : 0);
         mainSlot.endRecorded.store(1);
         markEnded(mainSlot);
     }
@@ -570,6 +940,59 @@ private:
             pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
             pthread_mutex_init(lock, &attr);
             pthread_mutexattr_destroy(&attr);
+        }
+        setUpComm();
+    }
+
+    /// Queues and pools' queues, pipes and the per-lane running-task slots, in the shared area after the
+    /// locks (layout: sharedBytesFor / commOffset). Pipes are socketpairs made here, before any fork, so
+    /// every child inherits both ends.
+    void setUpComm()
+    {
+        if (m_plan.queues.empty() && m_plan.pipes == 0 && m_plan.pools.empty())
+            return;
+        char *at = static_cast<char *>(m_region.sharedArea()) + commOffset(m_plan);
+        int id = 0;
+        for (const std::uint32_t capacity : queueCapacities(m_plan)) {
+            m_memory.queues.push_back(SharedQueue::create(at, capacity, id++));
+            at += SharedQueue::bytesFor(capacity);
+        }
+        for (int p = 0; p < m_plan.pipes; ++p) {
+            auto *shared = new (at) PipeShared{};
+            at += sizeof(PipeShared);
+            int fds[2];
+            std::string error;
+            if (!PipeEnd::createPair(fds, error))
+                throw std::runtime_error(error);
+            m_memory.pipeEnds.emplace_back(fds[0], 2 * p, shared);
+            m_memory.pipeEnds.emplace_back(fds[1], 2 * p + 1, shared);
+        }
+        m_memory.runningTask = new (at) std::atomic<std::int64_t>[m_plan.workers.size() + 1];
+        for (std::size_t i = 0; i <= m_plan.workers.size(); ++i)
+            m_memory.runningTask[i].store(-1, std::memory_order_relaxed);
+        m_memory.poolLanes.resize(m_plan.pools.size());
+        for (std::size_t i = 0; i < m_plan.workers.size(); ++i)
+            for (const Step &s : m_plan.workers[i].steps)
+                if (s.op == StepOp::Serve) {
+                    m_memory.poolLanes[static_cast<std::size_t>(s.count)].push_back(static_cast<std::uint32_t>(i + 1));
+                    break;
+                }
+        m_poolClients.pools.resize(m_plan.pools.size());
+    }
+
+    /// Main's first events: each queue's name and capacity, so a viewer can label it and scale its fill.
+    void openQueues(Worker &main)
+    {
+        const std::vector<std::uint32_t> capacities = queueCapacities(m_plan);
+        for (std::size_t q = 0; q < capacities.size(); ++q) {
+            std::string name;
+            if (q < m_plan.queues.size()) {
+                name = m_plan.queues[q].name;
+            } else {
+                const std::size_t p = (q - m_plan.queues.size()) / 2;
+                name = m_plan.pools[p].name + ((q - m_plan.queues.size()) % 2 ? " results" : " tasks");
+            }
+            main.writer.record(EventType::QueueOpen, capacities[q], static_cast<std::int32_t>(q), name);
         }
     }
 
@@ -725,6 +1148,7 @@ private:
     const std::vector<std::int64_t> m_noItems;
     std::unique_ptr<std::atomic<std::int64_t>[]> m_globals;
     Memory m_memory;
+    PoolClients m_poolClients;
     std::thread m_reaper;
     std::atomic<int> m_forked{0};
     std::atomic<int> m_reaped{0};
@@ -776,6 +1200,8 @@ std::size_t formatPrintRaw(char *out, std::size_t capacity, std::string_view pat
                     o.putFixed(realtimeNs(), 7);
                 else if (key == "elapsed")
                     o.putFixed(monotonicNs() - ctx.mainStartNs, 4);
+                else if (key == "msg")
+                    o.put(ctx.msg);
                 else
                     known = false;
                 if (known) {

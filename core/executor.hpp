@@ -12,7 +12,8 @@ namespace forkscope::core {
 void executePlan(const SharedRegion &region, const Plan &plan);
 
 /// Formats a print template into `out` without allocating (safe after fork). Placeholders: {name}
-/// {index} {pid} {x} {r} {time} (wall clock, like time.time()) {elapsed} (seconds since main started).
+/// {index} {pid} {x} {r} {time} (wall clock, like time.time()) {elapsed} (seconds since main started)
+/// {msg} (the last message's text).
 /// Returns the length written (truncated to `capacity`).
 struct PrintContext {
     const char *name = "";
@@ -21,6 +22,7 @@ struct PrintContext {
     long long x = 0;
     long long r = 0;
     long long mainStartNs = 0;
+    std::string_view msg{}; ///< {msg}: the text of the last message got or received
 };
 std::size_t formatPrint(char *out, std::size_t capacity, std::string_view pattern, const PrintContext &ctx) noexcept;
 

@@ -1,7 +1,10 @@
 #include "core/plan.hpp"
 
 #include "core/json.hpp"
+#include "core/pipe.hpp"
+#include "core/queue.hpp"
 
+#include <algorithm>
 #include <array>
 #include <csignal>
 #include <cmath>
@@ -10,7 +13,7 @@ namespace forkscope::core {
 
 namespace {
 
-constexpr std::array<std::pair<StepOp, std::string_view>, 18> kOps{{
+constexpr std::array<std::pair<StepOp, std::string_view>, 30> kOps{{
     {StepOp::Print, "print"},
     {StepOp::Sleep, "sleep"},
     {StepOp::Compute, "compute"},
@@ -29,11 +32,23 @@ constexpr std::array<std::pair<StepOp, std::string_view>, 18> kOps{{
     {StepOp::Unlock, "unlock"},
     {StepOp::Append, "append"},
     {StepOp::Yield, "yield"},
+    {StepOp::Repeat, "repeat"},
+    {StepOp::Put, "put"},
+    {StepOp::Get, "get"},
+    {StepOp::Close, "close"},
+    {StepOp::Send, "send"},
+    {StepOp::Recv, "recv"},
+    {StepOp::SleepRandom, "sleep_random"},
+    {StepOp::Serve, "serve"},
+    {StepOp::Map, "map"},
+    {StepOp::Submit, "submit"},
+    {StepOp::Wait, "wait"},
+    {StepOp::Shutdown, "shutdown"},
 }};
 
 constexpr std::string_view kOpList =
     "print, sleep, compute, for_each, power, crash, exit, start, join, read, write, set, add, mul, lock, unlock, "
-    "append, yield";
+    "append, yield, repeat, put, get, close, send, recv, sleep_random, serve, map, submit, wait, shutdown";
 
 constexpr std::array<std::pair<WorkerKind, std::string_view>, 3> kKinds{{
     {WorkerKind::Sequential, "sequential"},
@@ -54,6 +69,88 @@ bool crashSignalAllowed(std::int64_t sig)
     }
 }
 
+/// Queue, pipe and pool steps: ids in range, main-only ops in main, sane timeouts.
+std::string validateCommStep(const Plan &plan, const Step &s, bool isMain, const std::string &at)
+{
+    const std::string op(stepOpName(s.op));
+    switch (s.op) {
+    case StepOp::Put:
+    case StepOp::Get:
+    case StepOp::Close:
+        if (s.count < 0 || s.count >= static_cast<std::int64_t>(plan.queues.size()))
+            return at + ": queue " + std::to_string(s.count) + " does not exist (the plan has "
+                   + std::to_string(plan.queues.size()) + " queues)";
+        break;
+    case StepOp::Send:
+    case StepOp::Recv:
+        if (s.count < 0 || s.count >= 2 * static_cast<std::int64_t>(plan.pipes))
+            return at + ": pipe end " + std::to_string(s.count) + " does not exist (the plan has "
+                   + std::to_string(plan.pipes) + " pipes, ends 0 to " + std::to_string(2 * plan.pipes - 1) + ")";
+        break;
+    case StepOp::Serve:
+    case StepOp::Map:
+    case StepOp::Submit:
+    case StepOp::Wait:
+    case StepOp::Shutdown:
+        if (s.count < 0 || s.count >= static_cast<std::int64_t>(plan.pools.size()))
+            return at + ": pool " + std::to_string(s.count) + " does not exist (the plan has "
+                   + std::to_string(plan.pools.size()) + " pools)";
+        if (s.op == StepOp::Serve && isMain)
+            return at + ": 'serve' is only allowed in workers (a pool's workers)";
+        if (s.op != StepOp::Serve && !isMain)
+            return at + ": '" + op + "' is only allowed in main";
+        break;
+    default:
+        return {};
+    }
+    if ((s.op == StepOp::Get || s.op == StepOp::Recv) && s.text.size() > kMessageTextBytes)
+        return at + ": the sentinel '" + s.text + "' is longer than " + std::to_string(kMessageTextBytes)
+               + " bytes, the longest message text";
+    if (!(s.seconds >= 0 && s.seconds <= 86400))
+        return at + ": timeout seconds must be between 0 (none) and 86400";
+    return {};
+}
+
+/// Queues, pipes and pools declared by the plan.
+std::string validateComm(const Plan &plan)
+{
+    if (static_cast<int>(plan.queues.size() + 2 * plan.pools.size()) > kMaxQueues)
+        return "at most " + std::to_string(kMaxQueues) + " queues (each pool uses two)";
+    for (std::size_t i = 0; i < plan.queues.size(); ++i)
+        if (plan.queues[i].capacity < 1 || static_cast<std::uint32_t>(plan.queues[i].capacity) > kMaxQueueCapacity)
+            return "queue " + std::to_string(i) + ": capacity must be from 1 to " + std::to_string(kMaxQueueCapacity);
+    if (plan.pipes < 0 || plan.pipes > kMaxPipes)
+        return "at most " + std::to_string(kMaxPipes) + " pipes";
+    for (std::size_t p = 0; p < plan.pools.size(); ++p) {
+        const PoolPlan &pool = plan.pools[p];
+        const std::string at = "pool " + std::to_string(p);
+        if (pool.function != "square" && pool.function != "sleep")
+            return at + ": function '" + pool.function + "' is unknown (allowed: square, sleep)";
+        if (pool.items.size() > static_cast<std::size_t>(kMaxPoolItems))
+            return at + ": at most " + std::to_string(kMaxPoolItems) + " items";
+        if (pool.chunk < 1 || pool.chunk > kMaxPoolItems)
+            return at + ": chunk size must be from 1 to " + std::to_string(kMaxPoolItems);
+        if (!(pool.work >= 0 && pool.work <= 86400))
+            return at + ": work seconds must be between 0 and 86400";
+        if (pool.function == "sleep")
+            for (const std::int64_t x : pool.items)
+                if (x < 0 || x > 86400)
+                    return at + ": a sleep task's argument is seconds, from 0 to 86400 (got " + std::to_string(x) + ")";
+        int servers = 0;
+        for (const WorkerPlan &w : plan.workers)
+            for (const Step &s : w.steps)
+                if (s.op == StepOp::Serve && s.count == static_cast<std::int64_t>(p)) {
+                    if (w.kind != WorkerKind::Thread && w.kind != WorkerKind::Process)
+                        return at + ": worker '" + w.name + "' serves the pool, so it must be a thread or a process";
+                    ++servers;
+                    break;
+                }
+        if (servers == 0)
+            return at + ": no worker serves it (give some workers a 'serve' step)";
+    }
+    return {};
+}
+
 std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool isMain, const std::string &where)
 {
     for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -63,14 +160,17 @@ std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool
             return at + ": '" + std::string(stepOpName(s.op)) + "' is only allowed in main";
         if ((s.op == StepOp::Sleep || s.op == StepOp::Compute) && !(s.seconds >= 0 && s.seconds <= 86400))
             return at + ": seconds must be between 0 and 86400";
-        if (s.op == StepOp::ForEach) {
+        if (s.op == StepOp::ForEach || s.op == StepOp::Repeat) {
+            const std::string name(stepOpName(s.op));
             if (s.count < 1 || static_cast<std::size_t>(s.count) > steps.size() - i - 1)
-                return at + ": for_each must cover 1 to " + std::to_string(steps.size() - i - 1)
+                return at + ": " + name + " must cover 1 to " + std::to_string(steps.size() - i - 1)
                        + " following steps";
             for (std::size_t j = i + 1; j <= i + static_cast<std::size_t>(s.count); ++j)
-                if (steps[j].op == StepOp::ForEach)
-                    return at + ": for_each cannot be nested";
+                if (steps[j].op == StepOp::ForEach || steps[j].op == StepOp::Repeat)
+                    return at + ": loops (for_each, repeat) cannot be nested";
         }
+        if (auto e = validateCommStep(plan, s, isMain, at); !e.empty())
+            return e;
         if (s.op == StepOp::Power && (s.count < 0 || s.count > 16))
             return at + ": power exponent must be between 0 and 16";
         if (s.op == StepOp::Crash && !crashSignalAllowed(s.count))
@@ -110,7 +210,42 @@ std::uint32_t sharedBytesFor(const Plan &plan)
         if (v.shared)
             slots += static_cast<std::size_t>(v.size);
     const std::size_t valueBytes = (slots * sizeof(std::int64_t) + kLockBytes - 1) / kLockBytes * kLockBytes;
+    const std::size_t before = valueBytes + kLockBytes * static_cast<std::size_t>(plan.locks);
+    // Communication area: queues, then each pipe's counters, then one running-task slot per lane.
+    if (plan.queues.empty() && plan.pipes == 0 && plan.pools.empty())
+        return static_cast<std::uint32_t>(before);
+    std::size_t comm = 0;
+    for (const std::uint32_t capacity : queueCapacities(plan))
+        comm += SharedQueue::bytesFor(capacity);
+    comm += sizeof(PipeShared) * static_cast<std::size_t>(std::max(plan.pipes, 0));
+    comm += (sizeof(std::int64_t) * (plan.workers.size() + 1) + 63) / 64 * 64;
+    return static_cast<std::uint32_t>(before + comm);
+}
+
+std::uint32_t commOffset(const Plan &plan)
+{
+    std::size_t slots = 0;
+    for (const VariablePlan &v : plan.variables)
+        if (v.shared)
+            slots += static_cast<std::size_t>(v.size);
+    const std::size_t valueBytes = (slots * sizeof(std::int64_t) + kLockBytes - 1) / kLockBytes * kLockBytes;
     return static_cast<std::uint32_t>(valueBytes + kLockBytes * static_cast<std::size_t>(plan.locks));
+}
+
+std::vector<std::uint32_t> queueCapacities(const Plan &plan)
+{
+    std::vector<std::uint32_t> out;
+    for (const QueuePlan &q : plan.queues)
+        out.push_back(static_cast<std::uint32_t>(std::max(q.capacity, 1)));
+    for (const PoolPlan &pool : plan.pools) {
+        const std::size_t n = pool.items.size();
+        const std::size_t chunk = static_cast<std::size_t>(std::max(pool.chunk, 1));
+        const std::size_t chunks = (n + chunk - 1) / chunk;
+        // Room for every task (map's chunks or submit's single items) and a stop per worker.
+        out.push_back(static_cast<std::uint32_t>(std::min<std::size_t>(std::max(chunks, n) + plan.workers.size() + 1, kMaxQueueCapacity)));
+        out.push_back(static_cast<std::uint32_t>(std::min<std::size_t>(std::max<std::size_t>(n, 1), kMaxQueueCapacity)));
+    }
+    return out;
 }
 
 std::string_view stepOpName(StepOp op) noexcept
@@ -157,6 +292,8 @@ std::string validatePlan(const Plan &plan)
     }
     if (slots > kMaxVariableSlots)
         return "at most " + std::to_string(kMaxVariableSlots) + " variable slots in a plan";
+    if (auto e = validateComm(plan); !e.empty())
+        return e;
     if (auto e = validateSteps(plan, plan.main, true, "main"); !e.empty())
         return e;
     for (std::size_t i = 0; i < plan.workers.size(); ++i) {
@@ -195,6 +332,42 @@ void appendSteps(std::string &out, const std::vector<Step> &steps)
         out += '}';
     }
     out += ']';
+}
+
+/// Queues, pipes and pools, only when the plan has some (older plans' JSON stays as it was).
+void appendComm(std::string &out, const Plan &plan)
+{
+    if (!plan.queues.empty()) {
+        out += ",\"queues\":[";
+        for (std::size_t i = 0; i < plan.queues.size(); ++i) {
+            out += i ? ",{\"name\":" : "{\"name\":";
+            appendJsonString(out, plan.queues[i].name);
+            out += ",\"capacity\":" + std::to_string(plan.queues[i].capacity) + "}";
+        }
+        out += "]";
+    }
+    if (plan.pipes)
+        out += ",\"pipes\":" + std::to_string(plan.pipes);
+    if (!plan.pools.empty()) {
+        out += ",\"pools\":[";
+        for (std::size_t i = 0; i < plan.pools.size(); ++i) {
+            const PoolPlan &pool = plan.pools[i];
+            out += i ? ",{\"name\":" : "{\"name\":";
+            appendJsonString(out, pool.name);
+            out += ",\"function\":";
+            appendJsonString(out, pool.function);
+            out += ",\"chunk\":" + std::to_string(pool.chunk) + ",\"work\":";
+            appendJsonNumber(out, pool.work);
+            out += ",\"items\":[";
+            for (std::size_t j = 0; j < pool.items.size(); ++j) {
+                if (j)
+                    out += ',';
+                out += std::to_string(pool.items[j]);
+            }
+            out += "]}";
+        }
+        out += "]";
+    }
 }
 
 bool readInt(const JsonValue &v, std::int64_t &out)
@@ -257,6 +430,84 @@ bool readSteps(const JsonValue *v, std::vector<Step> &steps, const std::string &
     return true;
 }
 
+bool readComm(const JsonValue &doc, Plan &plan, std::string &error)
+{
+    if (const JsonValue *queues = doc.find("queues")) {
+        if (!queues->isArray()) {
+            error = "'queues' must be an array of {\"name\", \"capacity\"}";
+            return false;
+        }
+        for (const JsonValue &q : queues->asArray()) {
+            QueuePlan queue;
+            queue.name = "queue " + std::to_string(plan.queues.size());
+            if (const JsonValue *n = q.find("name"); n && n->isString())
+                queue.name = n->asString();
+            std::int64_t capacity = 0;
+            const JsonValue *c = q.find("capacity");
+            if (!c || !readInt(*c, capacity) || capacity < 1 || capacity > kMaxQueueCapacity) {
+                error = "queue '" + queue.name + "': 'capacity' must be an integer from 1 to "
+                        + std::to_string(kMaxQueueCapacity);
+                return false;
+            }
+            queue.capacity = static_cast<int>(capacity);
+            plan.queues.push_back(std::move(queue));
+        }
+    }
+    if (const JsonValue *v = doc.find("pipes")) {
+        std::int64_t pipes = 0;
+        if (!readInt(*v, pipes) || pipes < 0 || pipes > kMaxPipes) {
+            error = "'pipes' must be an integer from 0 to " + std::to_string(kMaxPipes);
+            return false;
+        }
+        plan.pipes = static_cast<int>(pipes);
+    }
+    if (const JsonValue *pools = doc.find("pools")) {
+        if (!pools->isArray()) {
+            error = "'pools' must be an array";
+            return false;
+        }
+        for (const JsonValue &p : pools->asArray()) {
+            PoolPlan pool;
+            const std::string at = "pool " + std::to_string(plan.pools.size());
+            if (const JsonValue *n = p.find("name"); n && n->isString())
+                pool.name = n->asString();
+            if (const JsonValue *f = p.find("function"); f && f->isString())
+                pool.function = f->asString();
+            if (const JsonValue *c = p.find("chunk")) {
+                std::int64_t chunk = 0;
+                if (!readInt(*c, chunk) || chunk < 1 || chunk > kMaxPoolItems) {
+                    error = at + ": 'chunk' must be an integer from 1 to " + std::to_string(kMaxPoolItems);
+                    return false;
+                }
+                pool.chunk = static_cast<int>(chunk);
+            }
+            if (const JsonValue *w = p.find("work")) {
+                if (!w->isNumber()) {
+                    error = at + ": 'work' must be a number of seconds";
+                    return false;
+                }
+                pool.work = w->asNumber();
+            }
+            if (const JsonValue *items = p.find("items")) {
+                if (!items->isArray() || items->asArray().size() > static_cast<std::size_t>(kMaxPoolItems)) {
+                    error = at + ": 'items' must be an array of at most " + std::to_string(kMaxPoolItems) + " integers";
+                    return false;
+                }
+                for (const JsonValue &item : items->asArray()) {
+                    std::int64_t n = 0;
+                    if (!readInt(item, n)) {
+                        error = at + ": 'items' must be an array of integers";
+                        return false;
+                    }
+                    pool.items.push_back(n);
+                }
+            }
+            plan.pools.push_back(std::move(pool));
+        }
+    }
+    return true;
+}
+
 } // namespace
 
 std::string planToJson(const Plan &plan)
@@ -280,6 +531,7 @@ std::string planToJson(const Plan &plan)
         out += ",\"initial\":" + std::to_string(v.initial) + ",\"size\":" + std::to_string(v.size) + "}";
     }
     out += "]";
+    appendComm(out, plan);
     out += ",\"main\":";
     appendSteps(out, plan.main);
     out += ",\"workers\":[";
@@ -376,6 +628,8 @@ bool planFromJson(std::string_view text, Plan &plan, std::string &error)
             plan.variables.push_back(std::move(var));
         }
     }
+    if (!readComm(doc, plan, error))
+        return false;
     if (!readSteps(doc.find("main"), plan.main, "main", error))
         return false;
     const JsonValue *workers = doc.find("workers");

@@ -29,6 +29,20 @@ enum class StepOp : std::uint8_t {
     Unlock,  ///< release lock `count` (LockRelease)
     Append,  ///< list `text` gets r at its end (element 0 holds the length, items follow)
     Yield,   ///< sched_yield(): let another runnable thread or process have this core now
+    // Queues, pipes and pools (see core/queue.hpp, core/pipe.hpp and ARCHITECTURE.md).
+    Repeat,      ///< run the next `count` steps again and again until a get/recv ends the loop
+    Put,         ///< put r on queue `count`, with text `text` (a print template); `seconds` > 0: timeout
+    Get,         ///< r = next message of queue `count` ({msg} = its text); a message whose text equals `text`
+                 ///< (the sentinel), a closed and empty queue or a timeout ends the enclosing loop
+    Close,       ///< close queue `count`: no more puts; getters drain it, then their loops end
+    Send,        ///< send r with text `text` (a print template) through pipe end `count` (pipe p: ends 2p, 2p+1)
+    Recv,        ///< receive on pipe end `count`: r, {msg}; the sentinel `text`, EOF or a timeout ends the loop
+    SleepRandom, ///< sleep a random time from 0 to `seconds` (scaled), like time.sleep(random.uniform(0, s))
+    Serve,       ///< be a worker of pool `count`: take tasks until the pool shuts down
+    Map,         ///< main only: pool `count` maps its function over its items (chunked), results in order
+    Submit,      ///< main only: submit each item of pool `count` as a future
+    Wait,        ///< main only: wait for every future of pool `count`, reporting each as it completes
+    Shutdown,    ///< main only: pool `count` takes no more tasks; its workers end when the queue is empty
 };
 
 /// A variable of the scenario. A global lives in the runner's own memory, so threads share it and each
@@ -55,6 +69,26 @@ struct WorkerPlan {
     std::vector<Step> steps;
 };
 
+/// A queue of the scenario (multiprocessing.Queue(capacity)), living in the run's shared memory.
+struct QueuePlan {
+    std::string name;
+    int capacity = 10;
+};
+
+/// A worker pool (multiprocessing.Pool / ProcessPoolExecutor). Its workers are the plan's workers whose
+/// steps are `serve` of this pool. Tasks travel through two queues the engine adds after the plan's own
+/// (ids queues.size() + 2p for tasks, + 1 for results); a task message carries the index of its first
+/// item and the chunk's length, the worker reads the arguments from `items` and sends one result message
+/// per item back.
+struct PoolPlan {
+    std::string name = "pool";
+    std::string function = "square"; ///< "square": x*x after `work` seconds of computing; "sleep": sleeps x
+                                     ///< seconds (scaled) and returns x
+    std::vector<std::int64_t> items; ///< the inputs of map / submit
+    int chunk = 1;                   ///< items per task message (Pool.map's chunksize)
+    double work = 0;                 ///< "square": seconds of real computation per item (scaled)
+};
+
 struct Plan {
     std::string scenario;       ///< id of the scenario it came from
     std::string kind;           ///< "sequential", "thread" or "process": how the workers run
@@ -64,9 +98,23 @@ struct Plan {
     std::vector<VariablePlan> variables;
     int locks = 0;                      ///< lock ids 0 .. locks-1 (process-shared, robust)
     std::uint32_t ringCapacity = 16384; ///< events per lane before the ring counts losses
+    // Communication: queues, pipes (socketpairs made before any fork) and pools.
+    std::vector<QueuePlan> queues;
+    int pipes = 0;
+    std::vector<PoolPlan> pools;
 };
 
-/// Bytes of shared memory the plan needs: shared variables' slots, then the locks.
+/// Queue ids of pool `pool`'s task and result queues.
+inline int poolTaskQueue(const Plan &plan, int pool) { return static_cast<int>(plan.queues.size()) + 2 * pool; }
+inline int poolResultQueue(const Plan &plan, int pool) { return poolTaskQueue(plan, pool) + 1; }
+/// Capacities of every queue: the plan's, then each pool's task queue (room for every chunk and one stop per
+/// worker, so main never blocks submitting) and result queue (room for every result).
+std::vector<std::uint32_t> queueCapacities(const Plan &plan);
+/// Offset of the communication area (queues, pipe counters, per-lane running task) in the shared area.
+std::uint32_t commOffset(const Plan &plan);
+inline constexpr int kMaxPoolItems = 100000;
+
+/// Bytes of shared memory the plan needs: shared variables' slots, the locks, then queues, pipes and pools.
 std::uint32_t sharedBytesFor(const Plan &plan);
 inline constexpr std::size_t kLockBytes = 64; ///< one process-shared pthread mutex, padded to a cache line
 inline constexpr int kMaxLocks = 16;

@@ -2,11 +2,13 @@
 // with posix_spawn, handing over the run's shared-memory region as fd 3. Keeping forks here, in a process
 // that holds little memory and no GUI threads, keeps fork() cheap and safe.
 
+#include <exception>
 #include "core/executor.hpp"
 #include "core/plan.hpp"
 #include "core/shared_region.hpp"
 
 #include <csignal>
+#include <exception>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -64,7 +66,11 @@ int main(int argc, char **argv)
         return fail(&region, "the plan and the shared region disagree on the number of lanes");
 
     region.header().phase.store(static_cast<std::uint32_t>(RunPhase::Running));
-    executePlan(region, plan);
+    try {
+        executePlan(region, plan);
+    } catch (const std::exception &e) {
+        return fail(&region, e.what()); // e.g. no pipe could be made (before any worker started)
+    }
     region.header().phase.store(static_cast<std::uint32_t>(RunPhase::Finished));
     std::fflush(nullptr);
     _exit(0); // the cancel watcher thread is still parked on its futex: skip static destructors

@@ -914,6 +914,50 @@ QString MainWindow::describePlan(const core::Plan &plan) const
             case core::StepOp::Append:
                 text += in + QStringLiteral("%1.append(r);  // length in [0], then the item\n").arg(fromStd(s.text));
                 break;
+            // Queues, pipes and pools.
+            case core::StepOp::Repeat:
+                text += in + QStringLiteral("for (;;) {  // until a get/recv ends it\n");
+                loopLeft = static_cast<int>(s.count) + 1;
+                break;
+            case core::StepOp::Put:
+                text += in + QStringLiteral("queue[%1].put({r, \"%2\"});  // shared-memory ring, robust mutex + futex\n")
+                                 .arg(s.count).arg(fromStd(s.text));
+                break;
+            case core::StepOp::Get:
+                text += in + (s.text.empty() ? QStringLiteral("msg = queue[%1].get();  // blocks while empty\n").arg(s.count)
+                                             : QStringLiteral("msg = queue[%1].get(); if (msg == \"%2\") break;\n")
+                                                   .arg(s.count).arg(fromStd(s.text)));
+                break;
+            case core::StepOp::Close:
+                text += in + QStringLiteral("queue[%1].close();\n").arg(s.count);
+                break;
+            case core::StepOp::Send:
+                text += in + QStringLiteral("send(end[%1], {r, \"%2\"});  // one datagram on a socketpair\n")
+                                 .arg(s.count).arg(fromStd(s.text));
+                break;
+            case core::StepOp::Recv:
+                text += in + (s.text.empty() ? QStringLiteral("msg = recv(end[%1]);\n").arg(s.count)
+                                             : QStringLiteral("msg = recv(end[%1]); if (msg == \"%2\") break;\n")
+                                                   .arg(s.count).arg(fromStd(s.text)));
+                break;
+            case core::StepOp::SleepRandom:
+                text += in + QStringLiteral("sleep_for(uniform(0, %1s));\n").arg(s.seconds);
+                break;
+            case core::StepOp::Serve:
+                text += in + QStringLiteral("while (auto task = tasks.get()) results.put(f(task.x));  // pool %1\n").arg(s.count);
+                break;
+            case core::StepOp::Map:
+                text += in + QStringLiteral("r = sum(pool[%1].map(f, items, chunk));  // results in input order\n").arg(s.count);
+                break;
+            case core::StepOp::Submit:
+                text += in + QStringLiteral("for (auto x : items) futures.push_back(pool[%1].submit(f, x));\n").arg(s.count);
+                break;
+            case core::StepOp::Wait:
+                text += in + QStringLiteral("for (auto &f : as_completed(futures)) print(f.result());\n");
+                break;
+            case core::StepOp::Shutdown:
+                text += in + QStringLiteral("pool[%1].close();  // workers end when the task queue is empty\n").arg(s.count);
+                break;
             }
             if (loopLeft > 0 && --loopLeft == 0)
                 text += indent + QStringLiteral("}\n");

@@ -145,7 +145,8 @@ TEST(Cli, ListPrintsOneScenarioALine)
         EXPECT_GT(line.size(), ids.back().size() + 10) << "each id has a description: " << line;
     }
     EXPECT_EQ(ids, (std::vector<std::string>{"sleepers", "no-join", "square-cube", "memory-isolation", "shared-value",
-                                            "global-list", "shared-array", "array-overflow", "bank"}));
+                                            "global-list", "shared-array", "array-overflow", "bank",
+                                            "producer-consumer", "queue-workers", "pipe", "pool-map", "futures"}));
 }
 
 struct BadUsage {

@@ -1,0 +1,127 @@
+#include "core/pipe.hpp"
+
+#include "core/clock.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
+
+namespace forkscope::core {
+
+namespace {
+
+constexpr std::int64_t kWaitSliceNs = 50'000'000; // a cancel is noticed at least this often
+
+void recordMessage(const QueueContext &context, EventType type, const Message &m, int end) noexcept
+{
+    if (!context.writer)
+        return;
+    char label[16 + kMessageTextBytes];
+    const std::size_t n = formatMessageLabel(label, sizeof label, m);
+    context.writer->record(type, m.value, end, std::string_view(label, n));
+}
+
+bool cancelledNow(const QueueContext &context) noexcept
+{
+    return context.cancel && context.cancel->load(std::memory_order_acquire) != 0;
+}
+
+/// Blocking (one call, returning each slice) unless a deadline is nearer than a slice: then poll for it.
+int flagsFor(std::int64_t deadline) noexcept
+{
+    return deadline >= 0 && deadline - monotonicNs() < kWaitSliceNs ? MSG_DONTWAIT : 0;
+}
+
+} // namespace
+
+bool PipeEnd::createPair(int fds[2], std::string &error)
+{
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) {
+        error = std::string("cannot create a pipe (socketpair): ") + std::strerror(errno);
+        return false;
+    }
+    // Blocking calls return every slice, so a waiter notices a cancel: one system call per message in the
+    // common case instead of poll + recv.
+    timeval slice{0, static_cast<suseconds_t>(kWaitSliceNs / 1000)};
+    for (int i = 0; i < 2; ++i) {
+        setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &slice, sizeof slice);
+        setsockopt(fds[i], SOL_SOCKET, SO_SNDTIMEO, &slice, sizeof slice);
+    }
+    return true;
+}
+
+QueueStatus PipeEnd::waitFor(short events, std::int64_t deadline, const QueueContext &context) const noexcept
+{
+    for (;;) {
+        if (context.cancel && context.cancel->load(std::memory_order_acquire) != 0)
+            return QueueStatus::Cancelled;
+        std::int64_t slice = kWaitSliceNs;
+        if (deadline >= 0) {
+            const std::int64_t left = deadline - monotonicNs();
+            if (left <= 0)
+                return QueueStatus::Timeout;
+            slice = std::min(slice, left);
+        }
+        if (deadline < 0 || deadline - monotonicNs() >= kWaitSliceNs)
+            return QueueStatus::Ok; // far deadline: the caller's blocking call waits the slice itself
+        pollfd p{m_fd, events, 0};
+        const int rc = poll(&p, 1, static_cast<int>((slice + 999'999) / 1'000'000));
+        if (rc > 0)
+            return QueueStatus::Ok; // ready, or an error/hang-up the next call reports
+        if (rc < 0 && errno != EINTR)
+            return QueueStatus::Closed;
+    }
+}
+
+QueueStatus PipeEnd::send(Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
+{
+    const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
+    message.seq = m_shared->sent[m_end & 1].fetch_add(1, std::memory_order_relaxed);
+    // Recorded before the datagram leaves, so the send is never later in time than its receive.
+    recordMessage(context, EventType::PipeSend, message, m_end);
+    for (;;) {
+        const ssize_t n = ::send(m_fd, &message, sizeof message, flagsFor(deadline) | MSG_NOSIGNAL);
+        if (n == static_cast<ssize_t>(sizeof message))
+            return QueueStatus::Ok;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (cancelledNow(context))
+                return QueueStatus::Cancelled;
+            const QueueStatus s = waitFor(POLLOUT, deadline, context);
+            if (s != QueueStatus::Ok)
+                return s;
+            continue;
+        }
+        return QueueStatus::Closed; // EPIPE, ECONNRESET: the other end is gone
+    }
+}
+
+QueueStatus PipeEnd::recv(Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
+{
+    const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
+    for (;;) {
+        const ssize_t n = ::recv(m_fd, &message, sizeof message, flagsFor(deadline));
+        if (n == static_cast<ssize_t>(sizeof message)) {
+            recordMessage(context, EventType::PipeRecv, message, m_end);
+            return QueueStatus::Ok;
+        }
+        if (n == 0)
+            return QueueStatus::Closed; // EOF: no copy of the other end is left
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (cancelledNow(context))
+                return QueueStatus::Cancelled;
+            const QueueStatus s = waitFor(POLLIN, deadline, context);
+            if (s != QueueStatus::Ok)
+                return s;
+            continue;
+        }
+        return QueueStatus::Closed;
+    }
+}
+
+} // namespace forkscope::core

@@ -1,0 +1,295 @@
+#include "core/queue.hpp"
+
+#include "core/clock.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <new>
+
+namespace forkscope::core {
+
+namespace {
+
+/// Longest single futex sleep: a cancel (or a peer that died without waking us) is noticed this soon.
+constexpr std::int64_t kWaitSliceNs = 50'000'000;
+
+bool isCancelled(const QueueContext &context) noexcept
+{
+    return context.cancel && context.cancel->load(std::memory_order_acquire) != 0;
+}
+
+bool isAborted(const QueueContext &context) noexcept
+{
+    return context.abort && context.abort(context.abortContext);
+}
+
+std::int64_t blockEndCode(QueueStatus status) noexcept
+{
+    switch (status) {
+    case QueueStatus::Ok: return 0;
+    case QueueStatus::Timeout: return 1;
+    case QueueStatus::Closed: return 2;
+    default: return 3;
+    }
+}
+
+std::size_t putNumber(char *out, std::size_t capacity, std::size_t n, std::uint64_t v) noexcept
+{
+    char digits[24];
+    int len = 0;
+    do {
+        digits[len++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (len && n < capacity)
+        out[n++] = digits[--len];
+    return n;
+}
+
+} // namespace
+
+std::string_view Message::textView() const noexcept
+{
+    return {text, strnlen(text, kMessageTextBytes)};
+}
+
+void Message::setText(std::string_view t) noexcept
+{
+    const std::size_t n = t.size() < kMessageTextBytes ? t.size() : kMessageTextBytes;
+    if (n)
+        std::memcpy(text, t.data(), n);
+    if (n < kMessageTextBytes)
+        text[n] = '\0';
+}
+
+std::size_t formatMessageLabel(char *out, std::size_t capacity, const Message &m) noexcept
+{
+    std::size_t n = 0;
+    if (n < capacity)
+        out[n++] = '#';
+    n = putNumber(out, capacity, n, m.seq);
+    const std::string_view text = m.textView();
+    if (!text.empty() && n < capacity)
+        out[n++] = ' ';
+    for (char c : text)
+        if (n < capacity)
+            out[n++] = c;
+    return n;
+}
+
+bool parseMessageLabel(std::string_view label, std::uint32_t &seq, std::string_view &text) noexcept
+{
+    if (label.size() < 2 || label[0] != '#')
+        return false;
+    std::size_t i = 1;
+    std::uint64_t v = 0;
+    while (i < label.size() && label[i] >= '0' && label[i] <= '9')
+        v = v * 10 + static_cast<std::uint64_t>(label[i++] - '0');
+    if (i == 1)
+        return false;
+    seq = static_cast<std::uint32_t>(v);
+    text = i < label.size() ? label.substr(i + 1) : std::string_view();
+    return true;
+}
+
+std::size_t SharedQueue::bytesFor(std::uint32_t capacity) noexcept
+{
+    const std::size_t bytes = sizeof(QueueState) + sizeof(Message) * capacity;
+    return (bytes + 63) / 64 * 64;
+}
+
+SharedQueue SharedQueue::create(void *memory, std::uint32_t capacity, int id)
+{
+    auto *state = new (memory) QueueState{};
+    state->capacity = capacity;
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+    pthread_mutex_init(&state->mutex, &attr);
+    pthread_mutexattr_destroy(&attr);
+    return attach(memory, id);
+}
+
+SharedQueue SharedQueue::attach(void *memory, int id) noexcept
+{
+    SharedQueue q;
+    q.m_state = static_cast<QueueState *>(memory);
+    q.m_slots = reinterpret_cast<Message *>(static_cast<char *>(memory) + sizeof(QueueState));
+    q.m_id = id;
+    return q;
+}
+
+void SharedQueue::lock(const QueueContext &context) const noexcept
+{
+    if (pthread_mutex_lock(&m_state->mutex) == EOWNERDEAD) {
+        // A process died inside put/get/close. Every change is published by one store after the slot is
+        // written, so the ring is whole: take the mutex over and say so.
+        pthread_mutex_consistent(&m_state->mutex);
+        if (context.writer)
+            context.writer->record(EventType::Note, m_id, 0, "queue recovered from a worker that died holding it");
+    }
+}
+
+void SharedQueue::unlock() const noexcept { pthread_mutex_unlock(&m_state->mutex); }
+
+void SharedQueue::record(const QueueContext &context, EventType type, const Message &m, std::uint32_t fill) const noexcept
+{
+    if (!context.writer)
+        return;
+    char label[16 + kMessageTextBytes];
+    const std::size_t n = formatMessageLabel(label, sizeof label, m);
+    context.writer->record(type, m.value, queueEventArg(m_id, fill), std::string_view(label, n));
+}
+
+QueueStatus SharedQueue::put(Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
+{
+    QueueState &s = *m_state;
+    const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
+    bool blocked = false;
+    QueueStatus status = QueueStatus::Ok;
+    lock(context);
+    for (;;) {
+        if (s.closed) {
+            status = QueueStatus::Closed;
+            break;
+        }
+        if (s.puts - s.gets < s.capacity)
+            break;
+        if (isCancelled(context)) {
+            status = QueueStatus::Cancelled;
+            break;
+        }
+        if (isAborted(context)) {
+            status = QueueStatus::Aborted;
+            break;
+        }
+        const std::int64_t now = monotonicNs();
+        if (deadline >= 0 && now >= deadline) {
+            status = QueueStatus::Timeout;
+            break;
+        }
+        if (!blocked && context.writer)
+            context.writer->record(EventType::QueueBlockBegin, 0, queueEventArg(m_id, static_cast<std::uint32_t>(s.puts - s.gets)));
+        blocked = true;
+        // Read the word under the mutex: a get that frees a slot bumps it under the mutex too, so either we
+        // see the room when we look again or the futex wait returns at once.
+        const std::uint32_t seen = s.notFull.load(std::memory_order_relaxed);
+        ++s.fullWaiters;
+        unlock();
+        const std::int64_t slice = deadline < 0 ? kWaitSliceNs : std::min(kWaitSliceNs, deadline - now);
+        SharedRegion::waitWhile(s.notFull, seen, slice);
+        lock(context);
+        --s.fullWaiters;
+    }
+    bool wake = false;
+    const std::uint32_t fill = static_cast<std::uint32_t>(s.puts - s.gets);
+    if (blocked && context.writer)
+        context.writer->record(EventType::QueueBlockEnd,
+                               blockEndCode(status),
+                               queueEventArg(m_id, fill));
+    if (status == QueueStatus::Ok) {
+        message.seq = static_cast<std::uint32_t>(s.puts);
+        m_slots[s.puts % s.capacity] = message;
+        s.puts = s.puts + 1; // the one store that publishes the message
+        s.notEmpty.fetch_add(1, std::memory_order_relaxed);
+        wake = s.emptyWaiters != 0;
+        // Recorded under the mutex, so the put events of one queue are in seq order in time too.
+        record(context, EventType::QueuePut, message, fill + 1);
+    }
+    unlock();
+    if (wake)
+        SharedRegion::wakeAll(s.notEmpty);
+    return status;
+}
+
+QueueStatus SharedQueue::get(Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
+{
+    QueueState &s = *m_state;
+    const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
+    bool blocked = false;
+    QueueStatus status = QueueStatus::Ok;
+    lock(context);
+    for (;;) {
+        if (s.puts != s.gets)
+            break;
+        if (s.closed) {
+            status = QueueStatus::Closed;
+            break;
+        }
+        if (isCancelled(context)) {
+            status = QueueStatus::Cancelled;
+            break;
+        }
+        if (isAborted(context)) {
+            status = QueueStatus::Aborted;
+            break;
+        }
+        const std::int64_t now = monotonicNs();
+        if (deadline >= 0 && now >= deadline) {
+            status = QueueStatus::Timeout;
+            break;
+        }
+        if (!blocked && context.writer)
+            context.writer->record(EventType::QueueBlockBegin, 1, queueEventArg(m_id, 0));
+        blocked = true;
+        const std::uint32_t seen = s.notEmpty.load(std::memory_order_relaxed);
+        ++s.emptyWaiters;
+        unlock();
+        const std::int64_t slice = deadline < 0 ? kWaitSliceNs : std::min(kWaitSliceNs, deadline - now);
+        SharedRegion::waitWhile(s.notEmpty, seen, slice);
+        lock(context);
+        --s.emptyWaiters;
+    }
+    bool wake = false;
+    const std::uint32_t fill = static_cast<std::uint32_t>(s.puts - s.gets);
+    if (blocked && context.writer)
+        context.writer->record(EventType::QueueBlockEnd,
+                               blockEndCode(status),
+                               queueEventArg(m_id, fill));
+    if (status == QueueStatus::Ok) {
+        message = m_slots[s.gets % s.capacity];
+        s.gets = s.gets + 1;
+        s.notFull.fetch_add(1, std::memory_order_relaxed);
+        wake = s.fullWaiters != 0;
+        record(context, EventType::QueueGet, message, fill - 1);
+    }
+    unlock();
+    if (wake)
+        SharedRegion::wakeAll(s.notFull);
+    return status;
+}
+
+void SharedQueue::close(const QueueContext &context) const noexcept
+{
+    QueueState &s = *m_state;
+    lock(context);
+    const bool already = s.closed != 0;
+    s.closed = 1;
+    s.notEmpty.fetch_add(1, std::memory_order_relaxed);
+    s.notFull.fetch_add(1, std::memory_order_relaxed);
+    if (!already && context.writer)
+        context.writer->record(EventType::QueueClose, 0, queueEventArg(m_id, static_cast<std::uint32_t>(s.puts - s.gets)));
+    unlock();
+    SharedRegion::wakeAll(s.notEmpty);
+    SharedRegion::wakeAll(s.notFull);
+}
+
+std::uint32_t SharedQueue::size() const noexcept
+{
+    lock({});
+    const auto n = static_cast<std::uint32_t>(m_state->puts - m_state->gets);
+    unlock();
+    return n;
+}
+
+bool SharedQueue::closed() const noexcept
+{
+    lock({});
+    const bool c = m_state->closed != 0;
+    unlock();
+    return c;
+}
+
+} // namespace forkscope::core
