@@ -33,8 +33,10 @@ enum class EventType : std::uint8_t {
     // links a put to its get and a send to its receive (formatMessageLabel / parseMessageLabel).
     QueuePut = 32,   ///< value: the message's value, arg: queue id | fill after the put, text: "#seq text"
     QueueGet,        ///< value: the message's value, arg: queue id | fill after the get, text: "#seq text"
-    QueueBlockBegin, ///< value: 0 blocked on a full queue (put), 1 on an empty one (get); arg: id | fill
-    QueueBlockEnd,   ///< value: 0 woken with room/a message, 1 timed out, 2 closed, 3 cancelled; arg: id | fill
+    QueueBlockBegin, ///< value: 0 blocked on a full queue (put), 1 on an empty one (get), arg: id | fill;
+                     ///< value 2: a pipe receive waiting for a message, arg: the receiving end
+    QueueBlockEnd,   ///< value: 0 woken with room/a message, 1 timed out, 2 closed, 3 cancelled/aborted;
+                     ///< arg as in its begin
     PipeSend,        ///< value: the message's value, arg: the sending end (pipe p has ends 2p, 2p+1), text: "#seq text"
     PipeRecv,        ///< value: the message's value, arg: the receiving end, text: "#seq text" (seq of the sender's end)
     TaskBegin,       ///< a pool task starts on this worker; value: its argument, arg: task index, text: function

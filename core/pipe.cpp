@@ -102,17 +102,34 @@ QueueStatus PipeEnd::send(Message &message, std::int64_t timeoutNs, const QueueC
 QueueStatus PipeEnd::recv(Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
 {
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
+    bool waiting = false;
+    const QueueStatus status = receive(message, deadline, context, waiting);
+    if (waiting && context.writer) // the wait drawn as a bar, like a get on an empty queue
+        context.writer->record(EventType::QueueBlockEnd,
+                               status == QueueStatus::Ok ? 0 : status == QueueStatus::Timeout ? 1 : status == QueueStatus::Closed ? 2 : 3,
+                               m_end);
+    if (status == QueueStatus::Ok)
+        recordMessage(context, EventType::PipeRecv, message, m_end);
+    return status;
+}
+
+QueueStatus PipeEnd::receive(Message &message, std::int64_t deadline, const QueueContext &context, bool &waiting) const noexcept
+{
     for (;;) {
-        const ssize_t n = ::recv(m_fd, &message, sizeof message, flagsFor(deadline));
-        if (n == static_cast<ssize_t>(sizeof message)) {
-            recordMessage(context, EventType::PipeRecv, message, m_end);
+        const ssize_t n = ::recv(m_fd, &message, sizeof message, waiting ? flagsFor(deadline) : MSG_DONTWAIT);
+        if (n == static_cast<ssize_t>(sizeof message))
             return QueueStatus::Ok;
-        }
         if (n == 0)
             return QueueStatus::Closed; // EOF: no copy of the other end is left
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (!waiting) {
+                waiting = true;
+                if (context.writer)
+                    context.writer->record(EventType::QueueBlockBegin, 2, m_end);
+                continue; // now wait in the blocking call
+            }
             if (cancelledNow(context))
                 return QueueStatus::Cancelled;
             const QueueStatus s = waitFor(POLLIN, deadline, context);

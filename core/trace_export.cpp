@@ -1,6 +1,7 @@
 #include "core/trace_export.hpp"
 
 #include "core/json.hpp"
+#include "core/queue.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -130,6 +131,30 @@ public:
                 break;
             case EventType::Spawn:
                 instant(e, "start() " + laneName(static_cast<std::uint32_t>(e.arg)), {});
+                break;
+            // Queues, pipes and pools: blocked waits and tasks as bars, messages as instants.
+            case EventType::QueueBlockBegin:
+            case EventType::TaskBegin:
+                bars[static_cast<int>(e.type)] = &e;
+                break;
+            case EventType::QueueBlockEnd: {
+                const auto begin = bars.find(static_cast<int>(EventType::QueueBlockBegin));
+                const std::int64_t why = begin == bars.end() ? 1 : begin->second->value;
+                closeBar(bars, EventType::QueueBlockBegin, e,
+                         why == 2 ? "pipe receive waiting (end " + std::to_string(e.arg) + ")"
+                                  : "queue " + std::to_string(queueIdOf(e.arg)) + (why == 0 ? " full: put waits" : " empty: get waits"));
+                break;
+            }
+            case EventType::TaskEnd:
+                if (const auto it = bars.find(static_cast<int>(EventType::TaskBegin)); it != bars.end())
+                    closeBar(bars, EventType::TaskBegin, e,
+                             it->second->text + "(" + std::to_string(it->second->value) + ") = " + std::to_string(e.value));
+                break;
+            case EventType::QueuePut:
+            case EventType::QueueGet:
+                instant(e, std::string(e.type == EventType::QueuePut ? "put " : "get ") + e.text + " (queue "
+                               + std::to_string(queueIdOf(e.arg)) + ", fill " + std::to_string(queueFillOf(e.arg)) + ")",
+                        std::to_string(e.value));
                 break;
             default:
                 instant(e, std::string(eventTypeName(e.type)), e.text);
@@ -279,6 +304,8 @@ private:
             {static_cast<int>(EventType::JoinBegin), "join wait"},
             {static_cast<int>(EventType::LockWait), "lock wait"},
             {static_cast<int>(EventType::LockAcquire), "lock hold"},
+            {static_cast<int>(EventType::QueueBlockBegin), "queue blocked"},
+            {static_cast<int>(EventType::TaskBegin), "task"},
         };
         for (const auto &[type, begin] : bars)
             complete(*begin, endNs, names.at(type), true);

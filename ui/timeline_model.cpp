@@ -1,5 +1,6 @@
 #include "ui/timeline_model.hpp"
 
+#include "core/queue.hpp"
 #include "core/trace_export.hpp"
 
 #include <algorithm>
@@ -25,7 +26,9 @@ const char *barStateName(BarState state) noexcept
     case BarState::LockHold:
         return "lock hold";
     case BarState::QueueBlocked:
-        return "queue blocked";
+        return "message wait";
+    case BarState::Task:
+        return "pool task";
     }
     return "?";
 }
@@ -124,6 +127,10 @@ void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
 {
     m_lanes.clear();
     m_arrows.clear();
+    m_messages.clear();
+    m_queues.clear();
+    m_unpaired.clear();
+    m_taskFunction.clear();
     m_title.clear();
     m_now = 0;
     m_lastEventNs = 0;
@@ -201,7 +208,7 @@ void TimelineModel::refreshMaxEnd(Lane &lane, std::size_t from)
     }
 }
 
-void TimelineModel::closeBar(Lane &lane, std::int64_t time, BarState state, bool cancelled)
+Bar *TimelineModel::closeBar(Lane &lane, std::int64_t time, BarState state, bool cancelled)
 {
     // The innermost open bar of that state: steps nest (a sleep inside a lock hold) but never cross.
     for (auto it = lane.m_openBars.rbegin(); it != lane.m_openBars.rend(); ++it) {
@@ -213,8 +220,9 @@ void TimelineModel::closeBar(Lane &lane, std::int64_t time, BarState state, bool
         const std::size_t index = *it;
         lane.m_openBars.erase(std::next(it).base());
         refreshMaxEnd(lane, index);
-        return;
+        return &lane.bars[index];
     }
+    return nullptr;
 }
 
 void TimelineModel::closeAll(Lane &lane, std::int64_t time, bool cancelled)
@@ -314,6 +322,23 @@ void TimelineModel::apply(const Event &e)
     case EventType::QueueBlockEnd:
         closeBar(lane, e.timeNs, BarState::QueueBlocked, cancelled);
         break;
+    case EventType::TaskBegin:
+        if (m_taskFunction.empty())
+            m_taskFunction = e.text;
+        openBar(lane, e, BarState::Task);
+        break;
+    case EventType::TaskEnd:
+        if (Bar *bar = closeBar(lane, e.timeNs, BarState::Task, cancelled || (e.flags & core::kError)))
+            bar->result = e.value;
+        break;
+    case EventType::QueueOpen:
+    case EventType::QueueClose:
+    case EventType::QueuePut:
+    case EventType::QueueGet:
+    case EventType::PipeSend:
+    case EventType::PipeRecv:
+        applyMessage(e);
+        break;
     case EventType::Print:
         addMarker(lane, { e.timeNs, MarkerKind::Print, e.arg, e.value, e.text });
         break;
@@ -341,6 +366,66 @@ void TimelineModel::apply(const Event &e)
         break;
     }
     }
+}
+
+void TimelineModel::applyMessage(const Event &e)
+{
+    const bool pipe = e.type == EventType::PipeSend || e.type == EventType::PipeRecv;
+    if (!pipe) {
+        const int id = e.type == EventType::QueueOpen ? e.arg : core::queueIdOf(e.arg);
+        if (id < 0 || id >= core::kMaxQueues)
+            return;
+        if (m_queues.size() <= static_cast<std::size_t>(id)) {
+            const std::size_t before = m_queues.size();
+            m_queues.resize(static_cast<std::size_t>(id) + 1);
+            for (std::size_t i = before; i < m_queues.size(); ++i) {
+                m_queues[i].id = static_cast<int>(i);
+                m_queues[i].name = "queue " + std::to_string(i);
+            }
+        }
+        QueueTrack &q = m_queues[static_cast<std::size_t>(id)];
+        if (e.type == EventType::QueueOpen) {
+            q.capacity = static_cast<std::uint32_t>(e.value);
+            if (!e.text.empty())
+                q.name = e.text;
+            return;
+        }
+        const std::uint32_t fill = core::queueFillOf(e.arg);
+        if (e.type == EventType::QueueClose) {
+            q.closedAt = e.timeNs;
+            return;
+        }
+        q.fill.emplace_back(e.timeNs, fill);
+        q.peak = std::max(q.peak, fill);
+    }
+    std::uint32_t seq = 0;
+    std::string_view text;
+    if (!core::parseMessageLabel(e.text, seq, text))
+        return;
+    // Queues pair a put with the get of the same seq on the same queue; pipes a send on one end with the
+    // receive of the same seq on the other.
+    const bool sending = e.type == EventType::QueuePut || e.type == EventType::PipeSend;
+    const std::uint64_t channel = pipe ? static_cast<std::uint64_t>(sending ? e.arg : e.arg ^ 1)
+                                       : static_cast<std::uint64_t>(core::queueIdOf(e.arg));
+    const std::uint64_t key = (static_cast<std::uint64_t>(pipe) << 63) | (channel << 32) | seq;
+    if (sending) {
+        m_unpaired[key] = { e.timeNs, e.lane };
+        return;
+    }
+    const auto it = m_unpaired.find(key);
+    if (it == m_unpaired.end())
+        return;
+    m_messages.push_back({ it->second.first, e.timeNs, it->second.second, e.lane, e.value, pipe });
+    m_unpaired.erase(it);
+}
+
+std::vector<const QueueTrack *> TimelineModel::busyQueues() const
+{
+    std::vector<const QueueTrack *> out;
+    for (const QueueTrack &q : m_queues)
+        if (!q.fill.empty())
+            out.push_back(&q);
+    return out;
 }
 
 void TimelineModel::appendEvents(std::span<const Event> events)

@@ -11,6 +11,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace forkscope::ui {
@@ -22,11 +23,13 @@ enum class BarState : std::uint8_t {
     JoinWait, ///< waiting for another lane to end
     LockWait, ///< asked for a lock, not yet granted
     LockHold, ///< holding a lock (other bars nest inside)
-    QueueBlocked, ///< blocked on a full or empty queue
+    QueueBlocked, ///< waiting on a full or empty queue, or for a pipe message
+    Task, ///< running a pool task (arg: task index, value: argument, result: its result)
 };
-inline constexpr int kBarStateCount = 6;
+inline constexpr int kBarStateCount = 7;
 
-/// A short human name: "computing", "sleeping", "join wait", "lock wait", "lock hold", "queue blocked".
+/// A short human name: "computing", "sleeping", "join wait", "lock wait", "lock hold", "message wait",
+/// "pool task".
 const char *barStateName(BarState state) noexcept;
 
 /// End time of a bar still open.
@@ -40,6 +43,7 @@ struct Bar {
     bool cancelled = false; ///< ended by a cancel (or by the lane's end) rather than by its own end
     std::int32_t arg = 0; ///< lane joined, lock id
     std::int64_t value = 0; ///< requested duration (sleep, compute) in ns; iterations done (compute)
+    std::int64_t result = 0; ///< a finished pool task's result
 
     bool open() const noexcept { return end == kOpenEnd; }
 };
@@ -69,6 +73,26 @@ struct JoinArrow {
     std::int64_t toTime = 0; ///< when the join returned
     std::uint32_t fromLane = 0;
     std::uint32_t toLane = 0;
+};
+
+/// A message from the put (or send) that sent it to the get (or receive) that took it.
+struct MessageArrow {
+    std::int64_t fromTime = 0;
+    std::int64_t toTime = 0;
+    std::uint32_t fromLane = 0;
+    std::uint32_t toLane = 0;
+    std::int64_t value = 0;
+    bool pipe = false; ///< through a pipe (else a queue)
+};
+
+/// One queue's fill level over time, from its put and get events.
+struct QueueTrack {
+    int id = 0;
+    std::string name;
+    std::uint32_t capacity = 0; ///< 0 until its QueueOpen is seen
+    std::vector<std::pair<std::int64_t, std::uint32_t>> fill; ///< (time, messages waiting) after each change
+    std::uint32_t peak = 0;
+    std::int64_t closedAt = -1;
 };
 
 struct Lane {
@@ -164,6 +188,12 @@ public:
     /// Lanes grouped by OS process: main's process first, then process workers by lane index.
     const std::vector<ProcessGroup> &groups() const;
     const std::vector<JoinArrow> &joinArrows() const noexcept { return m_arrows; }
+    /// Message arrows in the order their receives happened (so sorted by toTime).
+    const std::vector<MessageArrow> &messageArrows() const noexcept { return m_messages; }
+    /// Queues that carried at least one message, by id.
+    std::vector<const QueueTrack *> busyQueues() const;
+    /// The function pool tasks run ("square"), from their TaskBegin.
+    const std::string &taskFunction() const noexcept { return m_taskFunction; }
     /// When main reached its last line, -1 before.
     std::int64_t mainEndNs() const noexcept { return m_mainEndNs; }
 
@@ -183,7 +213,8 @@ public:
 private:
     Lane &laneFor(std::uint32_t index);
     void openBar(Lane &lane, const core::Event &e, BarState state);
-    void closeBar(Lane &lane, std::int64_t time, BarState state, bool cancelled);
+    Bar *closeBar(Lane &lane, std::int64_t time, BarState state, bool cancelled);
+    void applyMessage(const core::Event &e);
     void closeAll(Lane &lane, std::int64_t time, bool cancelled);
     void refreshMaxEnd(Lane &lane, std::size_t from);
     void addMarker(Lane &lane, Marker marker);
@@ -191,6 +222,11 @@ private:
 
     std::vector<Lane> m_lanes;
     std::vector<JoinArrow> m_arrows;
+    std::vector<MessageArrow> m_messages;
+    std::vector<QueueTrack> m_queues; ///< by queue id
+    /// Sends and puts waiting for their receive: key (pipe?, queue id or sending end, seq) → (time, lane).
+    std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::uint32_t>> m_unpaired;
+    std::string m_taskFunction;
     mutable std::vector<ProcessGroup> m_groups;
     mutable bool m_groupsDirty = true;
     std::string m_title;

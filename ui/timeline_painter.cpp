@@ -1,5 +1,7 @@
 #include "ui/timeline_painter.hpp"
 
+#include "core/queue.hpp"
+
 #include "core/trace_export.hpp"
 
 #include <QFont>
@@ -9,6 +11,7 @@
 #include <QPolygonF>
 
 #include <algorithm>
+#include <unordered_map>
 #include <cmath>
 
 namespace forkscope::ui {
@@ -59,6 +62,25 @@ bool isLane(const DisplayRow &row)
     return row.kind == DisplayRow::Kind::Lane;
 }
 
+/// A queue's fill strip: a little taller than a process header, so the level reads at a glance.
+double queueRowHeight(double headerHeight)
+{
+    return std::ceil(headerHeight * 1.6);
+}
+
+double rowHeightOf(const TimelineLayout &layout, const DisplayRow &row)
+{
+    switch (row.kind) {
+    case DisplayRow::Kind::Lane:
+        return layout.laneHeight;
+    case DisplayRow::Kind::Queue:
+        return queueRowHeight(layout.headerHeight);
+    case DisplayRow::Kind::Header:
+        break;
+    }
+    return layout.headerHeight;
+}
+
 /// The legend's entries in order: bar states seen, then marker kinds seen.
 struct LegendEntry {
     enum class Kind : std::uint8_t { State, Marker, Arrow };
@@ -66,6 +88,8 @@ struct LegendEntry {
     BarState state = BarState::Computing;
     MarkerKind marker = MarkerKind::Start;
     QString text;
+    enum class Color : std::uint8_t { Join, Queue, Pipe };
+    Color color = Color::Join; ///< for arrows
 };
 
 std::vector<LegendEntry> legendEntries(const TimelineModel &model)
@@ -98,6 +122,19 @@ std::vector<LegendEntry> legendEntries(const TimelineModel &model)
     if (!model.joinArrows().empty())
         entries.push_back(
             { LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start, QStringLiteral("join") });
+    bool queueMessages = false;
+    bool pipeMessages = false;
+    for (const MessageArrow &a : model.messageArrows()) {
+        (a.pipe ? pipeMessages : queueMessages) = true;
+        if (queueMessages && pipeMessages)
+            break;
+    }
+    if (queueMessages)
+        entries.push_back({ LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start,
+            QStringLiteral("put → get"), LegendEntry::Color::Queue });
+    if (pipeMessages)
+        entries.push_back({ LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start,
+            QStringLiteral("send → receive"), LegendEntry::Color::Pipe });
     return entries;
 }
 
@@ -156,7 +193,11 @@ Theme Theme::light()
     t.mainEnd = QColor(0x1d, 0x1f, 0x23);
     // Okabe-Ito: orange, sky blue, reddish purple, yellow, bluish green, blue.
     t.states = { QColor(0xE6, 0x9F, 0x00), QColor(0x56, 0xB4, 0xE9), QColor(0xCC, 0x79, 0xA7),
-        QColor(0xF0, 0xE4, 0x42), QColor(0x00, 0x9E, 0x73), QColor(0x00, 0x72, 0xB2) };
+        QColor(0xF0, 0xE4, 0x42), QColor(0x00, 0x9E, 0x73), QColor(0x00, 0x72, 0xB2),
+        QColor(0xF2, 0xA3, 0x7A) }; // pool task: a light vermillion, dark text stays readable on it
+    t.queueMessage = QColor(0x00, 0x5A, 0x8C);
+    t.pipeMessage = QColor(0xB8, 0x4A, 0x00);
+    t.queueFill = QColor(0x00, 0x72, 0xB2);
     return t;
 }
 
@@ -175,6 +216,9 @@ Theme Theme::dark()
     t.now = QColor(0xFF, 0x8C, 0x42);
     t.crash = QColor(0xFF, 0x6E, 0x1A);
     t.mainEnd = QColor(0xe6, 0xe8, 0xeb);
+    t.queueMessage = QColor(0x7F, 0xC4, 0xF0);
+    t.pipeMessage = QColor(0xFF, 0xA0, 0x5A);
+    t.queueFill = QColor(0x56, 0xB4, 0xE9);
     return t;
 }
 
@@ -188,6 +232,8 @@ std::vector<DisplayRow> displayRows(const TimelineModel &model)
         for (const std::uint32_t lane : groups[g].lanes)
             rows.push_back({ DisplayRow::Kind::Lane, g, lane });
     }
+    for (const QueueTrack *q : model.busyQueues())
+        rows.push_back({ DisplayRow::Kind::Queue, static_cast<std::uint32_t>(q->id), 0 });
     return rows;
 }
 
@@ -334,12 +380,16 @@ TimelineLayout layoutTimeline(const TimelineModel &model, const QRectF &rect, co
     if (options.laneHeight > 0) {
         layout.laneHeight = options.laneHeight;
     } else {
-        int headers = 0;
+        double fixed = 0;
         int lanes = 0;
-        for (int r = layout.firstRow; r < layout.firstRow + wanted; ++r)
-            (isLane(layout.rows[static_cast<std::size_t>(r)]) ? lanes : headers) += 1;
-        const double share
-            = lanes > 0 ? (available - headers * layout.headerHeight) / lanes : options.maxLaneHeight;
+        for (int r = layout.firstRow; r < layout.firstRow + wanted; ++r) {
+            const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
+            lanes += isLane(row);
+            fixed += row.kind == DisplayRow::Kind::Header ? layout.headerHeight
+                   : row.kind == DisplayRow::Kind::Queue  ? queueRowHeight(layout.headerHeight)
+                                                          : 0;
+        }
+        const double share = lanes > 0 ? (available - fixed) / lanes : options.maxLaneHeight;
         layout.laneHeight
             = std::floor(std::clamp(share, double(options.minLaneHeight), double(options.maxLaneHeight)));
     }
@@ -350,7 +400,7 @@ TimelineLayout layoutTimeline(const TimelineModel &model, const QRectF &rect, co
     double y = top;
     for (int r = layout.firstRow - 1; r >= 0; --r) {
         const auto i = static_cast<std::size_t>(r);
-        layout.rowHeight[i] = isLane(layout.rows[i]) ? layout.laneHeight : layout.headerHeight;
+        layout.rowHeight[i] = rowHeightOf(layout, layout.rows[i]);
         y -= layout.rowHeight[i];
         layout.rowTop[i] = y;
     }
@@ -359,7 +409,7 @@ TimelineLayout layoutTimeline(const TimelineModel &model, const QRectF &rect, co
     double used = 0;
     for (int r = layout.firstRow; r < rowTotal; ++r) {
         const auto i = static_cast<std::size_t>(r);
-        layout.rowHeight[i] = isLane(layout.rows[i]) ? layout.laneHeight : layout.headerHeight;
+        layout.rowHeight[i] = rowHeightOf(layout, layout.rows[i]);
         layout.rowTop[i] = y;
         if (r - layout.firstRow < wanted && y < top + available - 0.5) {
             ++layout.visibleRows;
@@ -458,8 +508,31 @@ bool hasTag(const Marker &m)
         && !m.text.empty();
 }
 
+/// "square(3) = 9" inside a pool task's bar when it fits ("square(3)" while it runs, "3" when narrow).
+void paintTaskLabel(QPainter &p, const TimelineModel &model, const Bar &bar, const QRectF &rect, const Fonts &fonts,
+    const Theme &theme)
+{
+    if (rect.width() < 12 || rect.height() < 8)
+        return;
+    const QFontMetricsF fm(fonts.small);
+    const QString call = QStringLiteral("%1(%2)").arg(qs(model.taskFunction())).arg(bar.value);
+    const QString candidates[] = {
+        bar.open() || bar.cancelled ? call : call + QStringLiteral(" = %1").arg(bar.result),
+        bar.open() || bar.cancelled ? QStringLiteral("%1").arg(bar.value) : QStringLiteral("%1→%2").arg(bar.value).arg(bar.result),
+        QStringLiteral("%1").arg(bar.value),
+    };
+    for (const QString &text : candidates) {
+        if (fm.horizontalAdvance(text) + 4 <= rect.width()) {
+            p.setFont(fonts.small);
+            p.setPen(theme.text.lightness() > 128 ? QColor(0x1d, 0x1f, 0x23) : theme.text);
+            p.drawText(rect, Qt::AlignCenter, text);
+            return;
+        }
+    }
+}
+
 void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, std::uint32_t laneIndex)
+    const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex)
 {
     const Lane &lane = model.lane(laneIndex);
     const Theme &theme = options.theme;
@@ -502,6 +575,9 @@ void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout
         QColor color = theme.stateColor(item.state);
         p.fillRect(QRectF(x0, band.top(), x1 - x0, band.height()), color);
         coveredTo = x1;
+        if (item.state == BarState::Task && !item.folded())
+            paintTaskLabel(p, model, lane.bars[item.first], QRectF(x0, band.top(), x1 - x0, band.height()), fonts,
+                theme);
     }
 }
 
@@ -641,6 +717,131 @@ void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &op
     }
 }
 
+// Queues and messages ---------------------------------------------------------------------------------------
+
+const QueueTrack *queueTrack(const TimelineModel &model, std::uint32_t id)
+{
+    for (const QueueTrack *q : model.busyQueues())
+        if (static_cast<std::uint32_t>(q->id) == id)
+            return q;
+    return nullptr;
+}
+
+/// A queue row's background and its name with the capacity, in the label column.
+void paintQueueLabel(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts, std::uint32_t id, const QRectF &rowRect)
+{
+    const QueueTrack *q = queueTrack(model, id);
+    if (!q)
+        return;
+    const Theme &theme = options.theme;
+    p.fillRect(rowRect, theme.alternateRow);
+    p.setPen(QPen(theme.grid, 1));
+    p.drawLine(QPointF(rowRect.left(), rowRect.top() + 0.5), QPointF(rowRect.right(), rowRect.top() + 0.5));
+    const QFontMetricsF fmSmall(fonts.small);
+    const QRectF cell(layout.labelRect.left() + 6, rowRect.top(), layout.labelRect.width() - 12, rowRect.height());
+    const QString capacity = q->capacity ? QStringLiteral("%1").arg(q->capacity) : QStringLiteral("?");
+    const QString text = QStringLiteral("%1 · max %2/%3").arg(qs(q->name)).arg(q->peak).arg(capacity);
+    p.setFont(fonts.small);
+    p.setPen(theme.text);
+    p.drawText(cell, Qt::AlignLeft | Qt::AlignVCenter, fmSmall.elidedText(text, Qt::ElideRight, cell.width()));
+}
+
+/// A queue's fill level as a step area over time, scaled to its capacity (or its peak when unknown).
+void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, std::uint32_t id, std::size_t row)
+{
+    const QueueTrack *q = queueTrack(model, id);
+    if (!q || q->fill.empty())
+        return;
+    const double top = layout.rowTop[row] + 3;
+    const double height = layout.rowHeight[row] - 6;
+    const double bottom = top + height;
+    const double scale = std::max<std::uint32_t>(1, std::max(q->capacity, q->peak));
+    const QRectF plot = layout.plotRect;
+    const TimeWindow &w = layout.window;
+    auto px = [&](std::int64_t t) { return std::clamp(layout.timeToX(t), plot.left() - 4, plot.right() + 4); };
+    // Full capacity as a faint band, so "the queue is full" is visible as the area touching its top.
+    p.fillRect(QRectF(plot.left(), top, plot.width(), height), withAlpha(options.theme.queueFill, 28));
+    // One rectangle per pixel column at most: the highest level in that column (a full queue never hides).
+    const auto first = std::lower_bound(q->fill.begin(), q->fill.end(), w.beginNs,
+        [](const std::pair<std::int64_t, std::uint32_t> &s, std::int64_t t) { return s.first < t; });
+    std::size_t i = static_cast<std::size_t>(first - q->fill.begin());
+    if (i > 0)
+        --i; // the level in force at the window's start
+    const QColor color = withAlpha(options.theme.queueFill, 200);
+    const std::int64_t end = q->closedAt >= 0 ? std::max(q->closedAt, q->fill.back().first) : model.now();
+    double columnX = -1e9;
+    std::uint32_t columnMax = 0;
+    auto flushColumn = [&](double x1) {
+        if (columnX > -1e8 && columnMax > 0) {
+            const double h = height * columnMax / scale;
+            p.fillRect(QRectF(columnX, bottom - h, std::max(1.0, x1 - columnX), h), color);
+        }
+    };
+    for (; i < q->fill.size(); ++i) {
+        const std::int64_t t0 = q->fill[i].first;
+        if (t0 > w.endNs)
+            break;
+        const std::int64_t t1 = i + 1 < q->fill.size() ? q->fill[i + 1].first : end;
+        const double x0 = std::floor(px(t0));
+        const double x1 = std::max(x0 + 1, std::floor(px(t1)));
+        if (x0 > columnX && columnX > -1e8 && x0 >= columnX + 1) {
+            flushColumn(x0);
+            columnX = -1e9;
+        }
+        if (columnX < -1e8) {
+            columnX = x0;
+            columnMax = 0;
+        }
+        columnMax = std::max(columnMax, q->fill[i].second);
+        if (x1 > x0 + 1) {
+            // A level that lasts several pixels: draw it whole and start afresh after it.
+            flushColumn(x1);
+            columnX = -1e9;
+        }
+    }
+    flushColumn(columnX + 1);
+}
+
+/// Arrows from each put/send to the get/receive that took it. Zoomed out they would be a blur, so an arrow
+/// is drawn only if its ends are at least 3 pixels from those of the last one drawn between the same two
+/// lanes (at most about one per 3-pixel column per lane pair), and never between two points of one lane.
+void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options)
+{
+    const std::vector<MessageArrow> &arrows = model.messageArrows();
+    if (arrows.empty())
+        return;
+    const TimeWindow &w = layout.window;
+    const auto first = std::lower_bound(arrows.begin(), arrows.end(), w.beginNs,
+        [](const MessageArrow &a, std::int64_t t) { return a.toTime < t; });
+    std::unordered_map<std::uint64_t, std::pair<double, double>> lastDrawn; // lane pair → (from x, to x)
+    const QRectF reach = layout.plotRect.adjusted(-20, -1e6, 20, 1e6);
+    const QColor queueColor = withAlpha(options.theme.queueMessage, 170);
+    const QColor pipeColor = withAlpha(options.theme.pipeMessage, 200);
+    for (auto it = first; it != arrows.end(); ++it) {
+        const MessageArrow &a = *it;
+        if (a.fromTime > w.endNs || a.fromLane == a.toLane)
+            continue;
+        const QPointF from(layout.timeToX(a.fromTime), layout.laneCenterY(a.fromLane));
+        const QPointF to(layout.timeToX(a.toTime), layout.laneCenterY(a.toLane));
+        if (!reach.contains(from) && !reach.contains(to))
+            continue;
+        const std::uint64_t pair = (static_cast<std::uint64_t>(a.fromLane) << 32) | a.toLane;
+        auto [last, fresh] = lastDrawn.try_emplace(pair, -1e9, -1e9);
+        if (!fresh && std::abs(from.x() - last->second.first) < 3 && std::abs(to.x() - last->second.second) < 3)
+            continue;
+        last->second = { from.x(), to.x() };
+        const QColor color = a.pipe ? pipeColor : queueColor;
+        const double head = 6;
+        const double length = std::max(1.0, std::hypot(to.x() - from.x(), to.y() - from.y()));
+        const QPointF tipBase(to.x() - (to.x() - from.x()) * head / length, to.y() - (to.y() - from.y()) * head / length);
+        p.setPen(QPen(color, a.pipe ? 1.6 : 1.1));
+        p.drawLine(from, tipBase);
+        drawArrowHead(p, from, to, head, color);
+    }
+}
+
 void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
     const PaintOptions &options, const Fonts &fonts)
 {
@@ -657,6 +858,10 @@ void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &la
         const auto i = static_cast<std::size_t>(r);
         const DisplayRow &row = layout.rows[i];
         const QRectF rowRect(fullLeft, layout.rowTop[i], fullWidth, layout.rowHeight[i]);
+        if (row.kind == DisplayRow::Kind::Queue) {
+            paintQueueLabel(p, model, layout, options, fonts, row.group, rowRect);
+            continue;
+        }
         if (!isLane(row)) {
             laneParity = 0;
             p.fillRect(rowRect, theme.headerBackground);
@@ -749,9 +954,12 @@ void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &
             glyphWidth = 2 * kSwatch;
             p.save();
             p.setRenderHint(QPainter::Antialiasing, true);
-            p.setPen(QPen(theme.arrow, 1.5));
+            const QColor color = entry.color == LegendEntry::Color::Queue ? theme.queueMessage
+                : entry.color == LegendEntry::Color::Pipe                 ? theme.pipeMessage
+                                                                          : theme.arrow;
+            p.setPen(QPen(color, 1.5));
             p.drawLine(QPointF(x, cy), QPointF(x + glyphWidth - 2, cy));
-            drawArrowHead(p, QPointF(x, cy), QPointF(x + glyphWidth, cy), 7, theme.arrow);
+            drawArrowHead(p, QPointF(x, cy), QPointF(x + glyphWidth, cy), 7, color);
             p.restore();
             break;
         }
@@ -791,7 +999,9 @@ void paintTimeline(
     for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
         const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
         if (isLane(row))
-            paintLaneBars(p, model, layout, options, row.lane);
+            paintLaneBars(p, model, layout, options, fonts, row.lane);
+        else if (row.kind == DisplayRow::Kind::Queue)
+            paintQueueStrip(p, model, layout, options, row.group, static_cast<std::size_t>(r));
     }
 
     // Join arrows: from the joined worker's end to where the joiner resumed.
@@ -829,6 +1039,8 @@ void paintTimeline(
         p.drawPath(path);
         drawArrowHead(p, aim, to, head, color);
     }
+
+    paintMessageArrows(p, model, layout, options);
 
     p.setRenderHint(QPainter::Antialiasing, false);
     for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
@@ -875,6 +1087,8 @@ TimelineHit hitTest(const TimelineModel &model, const TimelineLayout &layout, QP
     if (r < 0 || point.x() < layout.labelRect.left() || point.x() > layout.plotRect.right())
         return hit;
     const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
+    if (row.kind == DisplayRow::Kind::Queue)
+        return hit; // a fill strip: nothing to pick
     hit.lane = row.lane;
     if (!isLane(row)) {
         hit.kind = TimelineHit::Kind::Header;
@@ -960,6 +1174,16 @@ QString describeHit(const TimelineModel &model, const TimelineHit &hit)
             text += QStringLiteral("\nlock #%1").arg(bar.arg);
             break;
         case BarState::QueueBlocked:
+            if (bar.value == 2)
+                text += QStringLiteral("\nreceive on pipe end %1 waits for a message").arg(bar.arg);
+            else
+                text += QStringLiteral("\nqueue %1 %2").arg(core::queueIdOf(bar.arg))
+                            .arg(bar.value == 0 ? QStringLiteral("was full (put waits)") : QStringLiteral("was empty (get waits)"));
+            break;
+        case BarState::Task:
+            text += QStringLiteral("\ntask %1: %2(%3)").arg(bar.arg).arg(qs(model.taskFunction())).arg(bar.value);
+            if (!bar.open() && !bar.cancelled)
+                text += QStringLiteral(" = %1").arg(bar.result);
             break;
         }
         return text;

@@ -34,6 +34,9 @@ struct Theme {
     QColor now; ///< the live present
     QColor crash;
     QColor mainEnd;
+    QColor queueMessage; ///< arrows from a put to its get
+    QColor pipeMessage; ///< arrows from a send to its receive
+    QColor queueFill; ///< a queue's fill-level strip
     std::array<QColor, kBarStateCount> states;
 
     QColor stateColor(BarState state) const { return states[static_cast<std::size_t>(state)]; }
@@ -61,13 +64,14 @@ struct PaintOptions {
 
 /// One row of the lane list: a process group's header or a lane.
 struct DisplayRow {
-    enum class Kind : std::uint8_t { Header, Lane };
+    enum class Kind : std::uint8_t { Header, Lane, Queue };
     Kind kind = Kind::Lane;
-    std::uint32_t group = 0; ///< index into model.groups()
+    std::uint32_t group = 0; ///< index into model.groups(); for Queue rows, the queue's id
     std::uint32_t lane = 0; ///< for Lane rows (for headers: the group's leader)
 };
 
-/// Header and lane rows in display order: each process group's header followed by its lanes.
+/// Header and lane rows in display order: each process group's header followed by its lanes, then one
+/// fill-level strip per queue that carried messages.
 std::vector<DisplayRow> displayRows(const TimelineModel &model);
 
 /// Where everything goes for one paint.
