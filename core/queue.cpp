@@ -14,6 +14,31 @@ namespace {
 /// Longest single futex sleep: a cancel (or a peer that died without waking us) is noticed this soon.
 constexpr std::int64_t kWaitSliceNs = 50'000'000;
 
+constexpr int kLockSpins = 100;
+/// Polls of the futex word before a blocked put/get sleeps: a peer on another core usually changes it within
+/// a microsecond or two, and catching that here saves both the sleep and the peer's wake system call.
+constexpr int kWaitSpins = 400;
+
+inline void cpuRelax() noexcept
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
+
+/// Spins while `word` still reads `seen`; true if it changed (no need to sleep).
+bool spinWhile(const std::atomic<std::uint32_t> &word, std::uint32_t seen) noexcept
+{
+    for (int i = 0; i < kWaitSpins; ++i) {
+        if (word.load(std::memory_order_acquire) != seen)
+            return true;
+        cpuRelax();
+    }
+    return false;
+}
+
 bool isCancelled(const QueueContext &context) noexcept
 {
     return context.cancel && context.cancel->load(std::memory_order_acquire) != 0;
@@ -123,7 +148,18 @@ SharedQueue SharedQueue::attach(void *memory, int id) noexcept
 
 void SharedQueue::lock(const QueueContext &context) const noexcept
 {
-    if (pthread_mutex_lock(&m_state->mutex) == EOWNERDEAD) {
+    // Critical sections are a few dozen ns: spin on trylock briefly before sleeping in the kernel, so a
+    // producer and a consumer on two cores rarely pay a futex round trip for the mutex (glibc's robust
+    // mutexes do not spin by themselves).
+    int rc = EBUSY;
+    for (int i = 0; i < kLockSpins && rc == EBUSY; ++i) {
+        rc = pthread_mutex_trylock(&m_state->mutex);
+        if (rc == EBUSY)
+            cpuRelax();
+    }
+    if (rc == EBUSY)
+        rc = pthread_mutex_lock(&m_state->mutex);
+    if (rc == EOWNERDEAD) {
         // A process died inside put/get/close. Every change is published by one store after the slot is
         // written, so the ring is whole: take the mutex over and say so.
         pthread_mutex_consistent(&m_state->mutex);
@@ -134,13 +170,14 @@ void SharedQueue::lock(const QueueContext &context) const noexcept
 
 void SharedQueue::unlock() const noexcept { pthread_mutex_unlock(&m_state->mutex); }
 
-void SharedQueue::record(const QueueContext &context, EventType type, const Message &m, std::uint32_t fill) const noexcept
+void SharedQueue::record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m,
+                         std::uint32_t fill) const noexcept
 {
     if (!context.writer)
         return;
     char label[16 + kMessageTextBytes];
     const std::size_t n = formatMessageLabel(label, sizeof label, m);
-    context.writer->record(type, m.value, queueEventArg(m_id, fill), std::string_view(label, n));
+    context.writer->recordAt(timeNs, type, m.value, queueEventArg(m_id, fill), std::string_view(label, n), 0);
 }
 
 QueueStatus SharedQueue::put(Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
@@ -176,6 +213,14 @@ QueueStatus SharedQueue::put(Message &message, std::int64_t timeoutNs, const Que
         // Read the word under the mutex: a get that frees a slot bumps it under the mutex too, so either we
         // see the room when we look again or the futex wait returns at once.
         const std::uint32_t seen = s.notFull.load(std::memory_order_relaxed);
+        unlock();
+        if (spinWhile(s.notFull, seen)) {
+            lock(context);
+            continue;
+        }
+        lock(context);
+        if (s.notFull.load(std::memory_order_relaxed) != seen)
+            continue;
         ++s.fullWaiters;
         unlock();
         const std::int64_t slice = deadline < 0 ? kWaitSliceNs : std::min(kWaitSliceNs, deadline - now);
@@ -184,6 +229,7 @@ QueueStatus SharedQueue::put(Message &message, std::int64_t timeoutNs, const Que
         --s.fullWaiters;
     }
     bool wake = false;
+    std::int64_t stamp = 0;
     const std::uint32_t fill = static_cast<std::uint32_t>(s.puts - s.gets);
     if (blocked && context.writer)
         context.writer->record(EventType::QueueBlockEnd,
@@ -195,12 +241,15 @@ QueueStatus SharedQueue::put(Message &message, std::int64_t timeoutNs, const Que
         s.puts = s.puts + 1; // the one store that publishes the message
         s.notEmpty.fetch_add(1, std::memory_order_relaxed);
         wake = s.emptyWaiters != 0;
-        // Recorded under the mutex, so the put events of one queue are in seq order in time too.
-        record(context, EventType::QueuePut, message, fill + 1);
+        stamp = context.writer ? monotonicNs() : 0;
     }
     unlock();
     if (wake)
         SharedRegion::wakeAll(s.notEmpty);
+    // Stamped under the mutex (so a put is never later than the get of its message, and one queue's puts
+    // are in seq order in time), recorded after the unlock to keep the critical section short.
+    if (status == QueueStatus::Ok)
+        record(context, stamp, EventType::QueuePut, message, fill + 1);
     return status;
 }
 
@@ -235,6 +284,14 @@ QueueStatus SharedQueue::get(Message &message, std::int64_t timeoutNs, const Que
             context.writer->record(EventType::QueueBlockBegin, 1, queueEventArg(m_id, 0));
         blocked = true;
         const std::uint32_t seen = s.notEmpty.load(std::memory_order_relaxed);
+        unlock();
+        if (spinWhile(s.notEmpty, seen)) {
+            lock(context);
+            continue;
+        }
+        lock(context);
+        if (s.notEmpty.load(std::memory_order_relaxed) != seen)
+            continue;
         ++s.emptyWaiters;
         unlock();
         const std::int64_t slice = deadline < 0 ? kWaitSliceNs : std::min(kWaitSliceNs, deadline - now);
@@ -243,6 +300,7 @@ QueueStatus SharedQueue::get(Message &message, std::int64_t timeoutNs, const Que
         --s.emptyWaiters;
     }
     bool wake = false;
+    std::int64_t stamp = 0;
     const std::uint32_t fill = static_cast<std::uint32_t>(s.puts - s.gets);
     if (blocked && context.writer)
         context.writer->record(EventType::QueueBlockEnd,
@@ -253,11 +311,13 @@ QueueStatus SharedQueue::get(Message &message, std::int64_t timeoutNs, const Que
         s.gets = s.gets + 1;
         s.notFull.fetch_add(1, std::memory_order_relaxed);
         wake = s.fullWaiters != 0;
-        record(context, EventType::QueueGet, message, fill - 1);
+        stamp = context.writer ? monotonicNs() : 0;
     }
     unlock();
     if (wake)
         SharedRegion::wakeAll(s.notFull);
+    if (status == QueueStatus::Ok)
+        record(context, stamp, EventType::QueueGet, message, fill - 1);
     return status;
 }
 

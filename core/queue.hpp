@@ -95,7 +95,8 @@ private:
     /// Locks the mutex, recovering it from a dead owner (recorded as a Note).
     void lock(const QueueContext &context) const noexcept;
     void unlock() const noexcept;
-    void record(const QueueContext &context, EventType type, const Message &m, std::uint32_t fill) const noexcept;
+    void record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m,
+                std::uint32_t fill) const noexcept;
 
     QueueState *m_state = nullptr;
     Message *m_slots = nullptr;
