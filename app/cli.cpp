@@ -59,7 +59,7 @@ std::string scenarioIds()
 int listScenarios()
 {
     for (const auto &s : builtinScenarios())
-        std::printf("%-17s %s\n", s.id.c_str(), s.summary.c_str());
+        std::printf("%-18s %s\n", s.id.c_str(), s.summary.c_str());
     return kExitOk;
 }
 

@@ -70,17 +70,19 @@ double channelRate(const Options &o, bool pipe)
     if (pipe)
         plan.pipes = 1;
     else
-        plan.queues = {{"bench", o.capacity}};
+        plan.queues = { { "bench", o.capacity } };
     std::vector<std::int64_t> items(static_cast<std::size_t>(o.messages));
     for (int i = 0; i < o.messages; ++i)
         items[static_cast<std::size_t>(i)] = i;
-    WorkerPlan producer{"producer", WorkerKind::Process, items,
-                        {{StepOp::ForEach, {}, 0, 2}, {StepOp::Power, {}, 0, 1}, {pipe ? StepOp::Send : StepOp::Put, {}, 0, 0}}};
-    WorkerPlan consumer{"consumer", WorkerKind::Process, items,
-                        {{StepOp::ForEach, {}, 0, 1}, {pipe ? StepOp::Recv : StepOp::Get, {}, 0, pipe ? 1 : 0}}};
-    plan.workers = {producer, consumer};
-    plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}};
-    plan.ringCapacity = 1u << 16; // the collector drains every ms: 64 Ki events a lane is ample, and stays warm
+    WorkerPlan producer { "producer", WorkerKind::Process, items,
+        { { StepOp::ForEach, {}, 0, 2 }, { StepOp::Power, {}, 0, 1 },
+            { pipe ? StepOp::Send : StepOp::Put, {}, 0, 0 } } };
+    WorkerPlan consumer { "consumer", WorkerKind::Process, items,
+        { { StepOp::ForEach, {}, 0, 1 }, { pipe ? StepOp::Recv : StepOp::Get, {}, 0, pipe ? 1 : 0 } } };
+    plan.workers = { producer, consumer };
+    plan.main = { { StepOp::Start, {}, 0, 0 }, { StepOp::Join, {}, 0, 0 } };
+    plan.ringCapacity
+        = 1u << 16; // the collector drains every ms: 64 Ki events a lane is ample, and stays warm
     std::vector<Event> events;
     const RunResult r = runPlan(plan, events);
     check(!r.failed(), "the run failed");
@@ -111,8 +113,10 @@ double poolTaskMicros(const Options &o)
     Plan plan;
     ParamSet values;
     std::string error;
-    if (!buildPlan(*s, {{"kind", "process"}, {"workers", "4"}, {"n", std::to_string(o.tasks)}, {"chunk", "1"}, {"work", "0"}},
-                   plan, values, error)) {
+    if (!buildPlan(*s,
+            { { "kind", "process" }, { "workers", "4" }, { "n", std::to_string(o.tasks) }, { "chunk", "1" },
+                { "work", "0" } },
+            plan, values, error)) {
         std::fprintf(stderr, "comm_bench: %s\n", error.c_str());
         std::exit(1);
     }
@@ -156,7 +160,8 @@ int main(int argc, char **argv)
         else if (arg == "--json")
             o.json = argv[i + 1];
         else {
-            std::fprintf(stderr, "usage: comm_bench [--messages N] [--tasks T] [--capacity C] [--repeat R] [--json FILE]\n");
+            std::fprintf(stderr,
+                "usage: comm_bench [--messages N] [--tasks T] [--capacity C] [--repeat R] [--json FILE]\n");
             return 2;
         }
     }
@@ -177,16 +182,17 @@ int main(int argc, char **argv)
     const b::Stats p = b::statsOf(pipe);
     const b::Stats t = b::statsOf(pool);
     std::printf("load average %s\n", b::loadAverage().c_str());
-    std::printf("queue  %d messages, capacity %d, 2 processes: median %.0f msg/s (min %.0f, max %.0f)\n", o.messages,
-                o.capacity, q.median, q.min, q.max);
-    std::printf("pipe   %d messages, 2 processes:              median %.0f msg/s (min %.0f, max %.0f)\n", o.messages,
-                p.median, p.min, p.max);
-    std::printf("pool   map of %d tasks, chunk size 1, 4 processes: median %.2f us/task (min %.2f, max %.2f)\n",
-                o.tasks, t.median, t.min, t.max);
+    std::printf("queue  %d messages, capacity %d, 2 processes: median %.0f msg/s (min %.0f, max %.0f)\n",
+        o.messages, o.capacity, q.median, q.min, q.max);
+    std::printf("pipe   %d messages, 2 processes:              median %.0f msg/s (min %.0f, max %.0f)\n",
+        o.messages, p.median, p.min, p.max);
+    std::printf(
+        "pool   map of %d tasks, chunk size 1, 4 processes: median %.2f us/task (min %.2f, max %.2f)\n",
+        o.tasks, t.median, t.min, t.max);
     if (!o.json.empty()) {
-        const std::string text = "{" + b::statsJson("queue_msgs_per_s", q, 0) + ", " + b::statsJson("pipe_msgs_per_s", p, 0)
-                                 + ", " + b::statsJson("pool_us_per_task", t, 3) + ", \"load\": \"" + b::loadAverage()
-                                 + "\", \"ok\": " + (failed ? "false" : "true") + "}\n";
+        const std::string text = "{" + b::statsJson("queue_msgs_per_s", q, 0) + ", "
+            + b::statsJson("pipe_msgs_per_s", p, 0) + ", " + b::statsJson("pool_us_per_task", t, 3)
+            + ", \"load\": \"" + b::loadAverage() + "\", \"ok\": " + (failed ? "false" : "true") + "}\n";
         if (!b::writeText(o.json, text)) {
             std::fprintf(stderr, "comm_bench: cannot write %s\n", o.json.c_str());
             return 1;

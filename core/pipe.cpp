@@ -44,7 +44,7 @@ bool PipeEnd::createPair(int fds[2], std::string &error)
     }
     // Blocking calls return every slice, so a waiter notices a cancel: one system call per message in the
     // common case instead of poll + recv.
-    timeval slice{0, static_cast<suseconds_t>(kWaitSliceNs / 1000)};
+    timeval slice { 0, static_cast<suseconds_t>(kWaitSliceNs / 1000) };
     for (int i = 0; i < 2; ++i) {
         setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &slice, sizeof slice);
         setsockopt(fds[i], SOL_SOCKET, SO_SNDTIMEO, &slice, sizeof slice);
@@ -66,7 +66,7 @@ QueueStatus PipeEnd::waitFor(short events, std::int64_t deadline, const QueueCon
         }
         if (deadline < 0 || deadline - monotonicNs() >= kWaitSliceNs)
             return QueueStatus::Ok; // far deadline: the caller's blocking call waits the slice itself
-        pollfd p{m_fd, events, 0};
+        pollfd p { m_fd, events, 0 };
         const int rc = poll(&p, 1, static_cast<int>((slice + 999'999) / 1'000'000));
         if (rc > 0)
             return QueueStatus::Ok; // ready, or an error/hang-up the next call reports
@@ -75,7 +75,8 @@ QueueStatus PipeEnd::waitFor(short events, std::int64_t deadline, const QueueCon
     }
 }
 
-QueueStatus PipeEnd::send(Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
+QueueStatus PipeEnd::send(
+    Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
 {
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
     message.seq = m_shared->sent[m_end & 1].fetch_add(1, std::memory_order_relaxed);
@@ -99,21 +100,26 @@ QueueStatus PipeEnd::send(Message &message, std::int64_t timeoutNs, const QueueC
     }
 }
 
-QueueStatus PipeEnd::recv(Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
+QueueStatus PipeEnd::recv(
+    Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
 {
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
     bool waiting = false;
     const QueueStatus status = receive(message, deadline, context, waiting);
     if (waiting && context.writer) // the wait drawn as a bar, like a get on an empty queue
         context.writer->record(EventType::QueueBlockEnd,
-                               status == QueueStatus::Ok ? 0 : status == QueueStatus::Timeout ? 1 : status == QueueStatus::Closed ? 2 : 3,
-                               m_end);
+            status == QueueStatus::Ok            ? 0
+                : status == QueueStatus::Timeout ? 1
+                : status == QueueStatus::Closed  ? 2
+                                                 : 3,
+            m_end);
     if (status == QueueStatus::Ok)
         recordMessage(context, EventType::PipeRecv, message, m_end);
     return status;
 }
 
-QueueStatus PipeEnd::receive(Message &message, std::int64_t deadline, const QueueContext &context, bool &waiting) const noexcept
+QueueStatus PipeEnd::receive(
+    Message &message, std::int64_t deadline, const QueueContext &context, bool &waiting) const noexcept
 {
     for (;;) {
         const ssize_t n = ::recv(m_fd, &message, sizeof message, waiting ? flagsFor(deadline) : MSG_DONTWAIT);

@@ -25,7 +25,12 @@ struct alignas(64) PipeShared {
 class PipeEnd {
 public:
     PipeEnd() = default;
-    PipeEnd(int fd, int end, PipeShared *shared) noexcept : m_fd(fd), m_end(end), m_shared(shared) {}
+    PipeEnd(int fd, int end, PipeShared *shared) noexcept
+        : m_fd(fd)
+        , m_end(end)
+        , m_shared(shared)
+    {
+    }
 
     /// Creates pipe `pipe`'s two connected sockets; false with `error` (the OS's reason) on failure.
     static bool createPair(int fds[2], std::string &error);
@@ -43,7 +48,8 @@ public:
 
 private:
     QueueStatus waitFor(short events, std::int64_t deadline, const QueueContext &context) const noexcept;
-    QueueStatus receive(Message &message, std::int64_t deadline, const QueueContext &context, bool &waiting) const noexcept;
+    QueueStatus receive(
+        Message &message, std::int64_t deadline, const QueueContext &context, bool &waiting) const noexcept;
 
     int m_fd = -1;
     int m_end = 0;

@@ -52,10 +52,14 @@ bool isAborted(const QueueContext &context) noexcept
 std::int64_t blockEndCode(QueueStatus status) noexcept
 {
     switch (status) {
-    case QueueStatus::Ok: return 0;
-    case QueueStatus::Timeout: return 1;
-    case QueueStatus::Closed: return 2;
-    default: return 3;
+    case QueueStatus::Ok:
+        return 0;
+    case QueueStatus::Timeout:
+        return 1;
+    case QueueStatus::Closed:
+        return 2;
+    default:
+        return 3;
     }
 }
 
@@ -76,7 +80,7 @@ std::size_t putNumber(char *out, std::size_t capacity, std::size_t n, std::uint6
 
 std::string_view Message::textView() const noexcept
 {
-    return {text, strnlen(text, kMessageTextBytes)};
+    return { text, strnlen(text, kMessageTextBytes) };
 }
 
 void Message::setText(std::string_view t) noexcept
@@ -126,7 +130,7 @@ std::size_t SharedQueue::bytesFor(std::uint32_t capacity) noexcept
 
 SharedQueue SharedQueue::create(void *memory, std::uint32_t capacity, int id)
 {
-    auto *state = new (memory) QueueState{};
+    auto *state = new (memory) QueueState {};
     state->capacity = capacity;
     pthread_mutexattr_t attr;
     pthread_mutexattr_init(&attr);
@@ -164,14 +168,18 @@ void SharedQueue::lock(const QueueContext &context) const noexcept
         // written, so the ring is whole: take the mutex over and say so.
         pthread_mutex_consistent(&m_state->mutex);
         if (context.writer)
-            context.writer->record(EventType::Note, m_id, 0, "queue recovered from a worker that died holding it");
+            context.writer->record(
+                EventType::Note, m_id, 0, "queue recovered from a worker that died holding it");
     }
 }
 
-void SharedQueue::unlock() const noexcept { pthread_mutex_unlock(&m_state->mutex); }
+void SharedQueue::unlock() const noexcept
+{
+    pthread_mutex_unlock(&m_state->mutex);
+}
 
 void SharedQueue::record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m,
-                         std::uint32_t fill) const noexcept
+    std::uint32_t fill) const noexcept
 {
     if (!context.writer)
         return;
@@ -180,7 +188,8 @@ void SharedQueue::record(const QueueContext &context, std::int64_t timeNs, Event
     context.writer->recordAt(timeNs, type, m.value, queueEventArg(m_id, fill), std::string_view(label, n), 0);
 }
 
-QueueStatus SharedQueue::put(Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
+QueueStatus SharedQueue::put(
+    Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
 {
     QueueState &s = *m_state;
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
@@ -208,7 +217,8 @@ QueueStatus SharedQueue::put(Message &message, std::int64_t timeoutNs, const Que
             break;
         }
         if (!blocked && context.writer)
-            context.writer->record(EventType::QueueBlockBegin, 0, queueEventArg(m_id, static_cast<std::uint32_t>(s.puts - s.gets)));
+            context.writer->record(EventType::QueueBlockBegin, 0,
+                queueEventArg(m_id, static_cast<std::uint32_t>(s.puts - s.gets)));
         blocked = true;
         // Read the word under the mutex: a get that frees a slot bumps it under the mutex too, so either we
         // see the room when we look again or the futex wait returns at once.
@@ -232,9 +242,7 @@ QueueStatus SharedQueue::put(Message &message, std::int64_t timeoutNs, const Que
     std::int64_t stamp = 0;
     const std::uint32_t fill = static_cast<std::uint32_t>(s.puts - s.gets);
     if (blocked && context.writer)
-        context.writer->record(EventType::QueueBlockEnd,
-                               blockEndCode(status),
-                               queueEventArg(m_id, fill));
+        context.writer->record(EventType::QueueBlockEnd, blockEndCode(status), queueEventArg(m_id, fill));
     if (status == QueueStatus::Ok) {
         message.seq = static_cast<std::uint32_t>(s.puts);
         m_slots[s.puts % s.capacity] = message;
@@ -253,7 +261,8 @@ QueueStatus SharedQueue::put(Message &message, std::int64_t timeoutNs, const Que
     return status;
 }
 
-QueueStatus SharedQueue::get(Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
+QueueStatus SharedQueue::get(
+    Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
 {
     QueueState &s = *m_state;
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
@@ -303,9 +312,7 @@ QueueStatus SharedQueue::get(Message &message, std::int64_t timeoutNs, const Que
     std::int64_t stamp = 0;
     const std::uint32_t fill = static_cast<std::uint32_t>(s.puts - s.gets);
     if (blocked && context.writer)
-        context.writer->record(EventType::QueueBlockEnd,
-                               blockEndCode(status),
-                               queueEventArg(m_id, fill));
+        context.writer->record(EventType::QueueBlockEnd, blockEndCode(status), queueEventArg(m_id, fill));
     if (status == QueueStatus::Ok) {
         message = m_slots[s.gets % s.capacity];
         s.gets = s.gets + 1;
@@ -330,7 +337,8 @@ void SharedQueue::close(const QueueContext &context) const noexcept
     s.notEmpty.fetch_add(1, std::memory_order_relaxed);
     s.notFull.fetch_add(1, std::memory_order_relaxed);
     if (!already && context.writer)
-        context.writer->record(EventType::QueueClose, 0, queueEventArg(m_id, static_cast<std::uint32_t>(s.puts - s.gets)));
+        context.writer->record(
+            EventType::QueueClose, 0, queueEventArg(m_id, static_cast<std::uint32_t>(s.puts - s.gets)));
     unlock();
     SharedRegion::wakeAll(s.notEmpty);
     SharedRegion::wakeAll(s.notFull);

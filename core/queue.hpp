@@ -29,7 +29,7 @@ inline constexpr int kMaxQueues = 64;
 struct Message {
     std::int64_t value = 0;
     std::uint32_t seq = 0; ///< set by put: the message's number in this queue (0, 1, 2, ...), its pairing id
-    std::int32_t tag = 0;  ///< free for the user (pools: chunk length, task index, -1 = stop)
+    std::int32_t tag = 0; ///< free for the user (pools: chunk length, task index, -1 = stop)
     char text[kMessageTextBytes] = {}; ///< NUL-terminated unless full
 
     std::string_view textView() const noexcept;
@@ -42,14 +42,14 @@ enum class QueueStatus : std::uint8_t { Ok, Timeout, Closed, Cancelled, Aborted 
 /// The queue's header, at the start of its block of shared memory; the slots follow it.
 struct alignas(64) QueueState {
     pthread_mutex_t mutex;
-    std::uint64_t puts;     ///< messages ever put; slot of the next put is puts % capacity
-    std::uint64_t gets;     ///< messages ever got
+    std::uint64_t puts; ///< messages ever put; slot of the next put is puts % capacity
+    std::uint64_t gets; ///< messages ever got
     std::uint32_t capacity;
     std::uint32_t closed;
-    std::uint32_t fullWaiters;  ///< callers sleeping on notFull
+    std::uint32_t fullWaiters; ///< callers sleeping on notFull
     std::uint32_t emptyWaiters; ///< callers sleeping on notEmpty
     alignas(64) std::atomic<std::uint32_t> notEmpty; ///< futex: bumped by put and close
-    std::atomic<std::uint32_t> notFull;              ///< futex: bumped by get and close
+    std::atomic<std::uint32_t> notFull; ///< futex: bumped by get and close
 };
 
 /// Where a queue operation records its events and what cancels its waits. Both may be null.
@@ -96,7 +96,7 @@ private:
     void lock(const QueueContext &context) const noexcept;
     void unlock() const noexcept;
     void record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m,
-                std::uint32_t fill) const noexcept;
+        std::uint32_t fill) const noexcept;
 
     QueueState *m_state = nullptr;
     Message *m_slots = nullptr;
@@ -108,8 +108,14 @@ constexpr std::int32_t queueEventArg(int queueId, std::uint32_t fill) noexcept
 {
     return static_cast<std::int32_t>((static_cast<std::uint32_t>(queueId) << 24) | (fill & 0xFFFFFFu));
 }
-constexpr int queueIdOf(std::int32_t arg) noexcept { return static_cast<int>(static_cast<std::uint32_t>(arg) >> 24); }
-constexpr std::uint32_t queueFillOf(std::int32_t arg) noexcept { return static_cast<std::uint32_t>(arg) & 0xFFFFFFu; }
+constexpr int queueIdOf(std::int32_t arg) noexcept
+{
+    return static_cast<int>(static_cast<std::uint32_t>(arg) >> 24);
+}
+constexpr std::uint32_t queueFillOf(std::int32_t arg) noexcept
+{
+    return static_cast<std::uint32_t>(arg) & 0xFFFFFFu;
+}
 
 /// Writes "#<seq>" or "#<seq> <text>" into `out` without allocating; the text of put/get/send/recv events.
 std::size_t formatMessageLabel(char *out, std::size_t capacity, const Message &m) noexcept;

@@ -194,7 +194,22 @@ INSTANTIATE_TEST_SUITE_P(
                  {"--trace and --summary name the same file"}},
         BadUsage{{"run", "sleepers", "--trace", "/tmp/a.json", "--trace", "/tmp/b.json"}, {"--trace is given twice"}},
         BadUsage{{"run", "sleepers", "--chart", "/tmp/c.png"}, {"--chart needs a scenario run as trials"}},
-        BadUsage{{"run", "bank", "--chart", "/tmp/c.gif"}, {"must end in .png, .svg or .pdf"}}));
+        BadUsage{{"run", "bank", "--chart", "/tmp/c.gif"}, {"must end in .png, .svg or .pdf"}},
+        BadUsage{{"run", "producer-consumer", "--capacity", "0"}, {"--capacity '0'", "an integer from 1 to 100000"}},
+        BadUsage{{"run", "pool-map", "--chunk", "many"}, {"--chunk 'many'", "an integer from 1 to 100000"}},
+        BadUsage{{"run", "pipe", "--kind", "sequential"}, {"--kind 'sequential'", "thread, process"}},
+        BadUsage{{"run", "pool-map", "--workers", "300"}, {"--workers '300'", "an integer from 1 to 256"}}));
+
+TEST(Cli, PoolMapAndPipePrintTheTutorialsLines)
+{
+    const Output map = runCli({"run", "pool-map", "--time-scale", "0.01"});
+    EXPECT_EQ(map.exitCode, 0) << map.err;
+    EXPECT_NE(map.out.find("map(square) = [1, 4, 9, 16, 25]"), std::string::npos) << map.out;
+    const Output pipe = runCli({"run", "pipe", "--time-scale", "0.01", "--kind", "thread"});
+    EXPECT_EQ(pipe.exitCode, 0) << pipe.err;
+    EXPECT_NE(pipe.out.find("Parent received response: Processed: world"), std::string::npos) << pipe.out;
+    EXPECT_NE(pipe.out.find("Worker closing"), std::string::npos) << pipe.out;
+}
 
 TEST(Cli, BankTrialsAreCountedInTheSummary)
 {

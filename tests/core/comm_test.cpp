@@ -45,17 +45,17 @@ std::vector<std::int64_t> parseList(const std::string &line)
     return out;
 }
 
-class CommKind : public ::testing::TestWithParam<const char *> {};
+class CommKind : public ::testing::TestWithParam<const char *> { };
 
 } // namespace
 
 TEST_P(CommKind, ProducerConsumerGetsEveryItemOnceInOrderAndBlocksAtCapacity)
 {
     std::vector<Event> events;
-    const RunResult r = runToEnd(scenarioPlan("producer-consumer", {{"kind", GetParam()}, {"items", "60"},
-                                                                    {"produce", "0.001"}, {"consume", "0.004"},
-                                                                    {"time-scale", "1"}}),
-                                 &events);
+    const RunResult r = runToEnd(scenarioPlan("producer-consumer",
+                                     { { "kind", GetParam() }, { "items", "60" }, { "produce", "0.001" },
+                                         { "consume", "0.004" }, { "time-scale", "1" } }),
+        &events);
     ASSERT_FALSE(r.failed()) << r.error;
     EXPECT_EQ(r.lostEvents, 0u);
     std::vector<std::int64_t> put;
@@ -93,8 +93,10 @@ TEST_P(CommKind, ProducerConsumerGetsEveryItemOnceInOrderAndBlocksAtCapacity)
 TEST_P(CommKind, QueueWorkersProcessEveryMessageOnceAndAllClose)
 {
     std::vector<Event> events;
-    const RunResult r = runToEnd(
-        scenarioPlan("queue-workers", {{"kind", GetParam()}, {"messages", "12"}, {"time-scale", "0.005"}}), &events);
+    const RunResult r
+        = runToEnd(scenarioPlan("queue-workers",
+                       { { "kind", GetParam() }, { "messages", "12" }, { "time-scale", "0.005" } }),
+            &events);
     ASSERT_FALSE(r.failed()) << r.error;
     std::multiset<std::string> processed;
     int closing = 0;
@@ -116,12 +118,15 @@ TEST_P(CommKind, QueueWorkersProcessEveryMessageOnceAndAllClose)
 TEST_P(CommKind, PipeAnswersHelloAndWorldAndStopsOnClose)
 {
     std::vector<Event> events;
-    const RunResult r = runToEnd(scenarioPlan("pipe", {{"kind", GetParam()}, {"time-scale", "0.02"}}), &events);
+    const RunResult r
+        = runToEnd(scenarioPlan("pipe", { { "kind", GetParam() }, { "time-scale", "0.02" } }), &events);
     ASSERT_FALSE(r.failed()) << r.error;
-    EXPECT_EQ(printsOf(events, 0), (std::vector<std::string>{"Parent received response: Processed: hello",
-                                                             "Parent received response: Processed: world"}));
-    EXPECT_EQ(printsOf(events, 1), (std::vector<std::string>{"Worker received message: hello",
-                                                             "Worker received message: world", "Worker closing"}));
+    EXPECT_EQ(printsOf(events, 0),
+        (std::vector<std::string> {
+            "Parent received response: Processed: hello", "Parent received response: Processed: world" }));
+    EXPECT_EQ(printsOf(events, 1),
+        (std::vector<std::string> {
+            "Worker received message: hello", "Worker received message: world", "Worker closing" }));
     // Every receive pairs with a send from the other end with the same seq and an earlier time.
     std::map<std::pair<int, std::uint32_t>, std::int64_t> sentAt;
     int pairs = 0;
@@ -129,9 +134,9 @@ TEST_P(CommKind, PipeAnswersHelloAndWorldAndStopsOnClose)
         std::uint32_t seq = 0;
         std::string_view text;
         if (e.type == EventType::PipeSend && parseMessageLabel(e.text, seq, text))
-            sentAt[{e.arg, seq}] = e.timeNs;
+            sentAt[{ e.arg, seq }] = e.timeNs;
         if (e.type == EventType::PipeRecv && parseMessageLabel(e.text, seq, text)) {
-            const auto it = sentAt.find({e.arg ^ 1, seq});
+            const auto it = sentAt.find({ e.arg ^ 1, seq });
             ASSERT_NE(it, sentAt.end()) << e.text;
             EXPECT_LE(it->second, e.timeNs);
             ++pairs;
@@ -142,20 +147,22 @@ TEST_P(CommKind, PipeAnswersHelloAndWorldAndStopsOnClose)
 
 TEST_P(CommKind, PoolMapEqualsTheSequentialMapForManyInputsAndChunkSizes)
 {
-    for (const int n : {0, 1, 5, 17, 100, 1000}) {
-        for (const int chunk : {1, 3, 7, 64, 1000}) {
+    for (const int n : { 0, 1, 5, 17, 100, 1000 }) {
+        for (const int chunk : { 1, 3, 7, 64, 1000 }) {
             std::vector<Event> events;
-            const RunResult r = runToEnd(scenarioPlan("pool-map", {{"kind", GetParam()}, {"n", std::to_string(n)},
-                                                                   {"chunk", std::to_string(chunk)}, {"work", "0"},
-                                                                   {"workers", "3"}}),
-                                         &events);
+            const RunResult r
+                = runToEnd(scenarioPlan("pool-map",
+                               { { "kind", GetParam() }, { "n", std::to_string(n) },
+                                   { "chunk", std::to_string(chunk) }, { "work", "0" }, { "workers", "3" } }),
+                    &events);
             ASSERT_FALSE(r.failed()) << r.error;
             std::vector<std::int64_t> expected;
             for (int x = 1; x <= n; ++x)
                 expected.push_back(static_cast<std::int64_t>(x) * x);
             const std::vector<std::string> lines = printsOf(events, 0);
             ASSERT_FALSE(lines.empty());
-            EXPECT_EQ(parseList(lines.front()), expected) << "n " << n << " chunk " << chunk << ": " << lines.front();
+            EXPECT_EQ(parseList(lines.front()), expected)
+                << "n " << n << " chunk " << chunk << ": " << lines.front();
             // Each task ran exactly once, on some worker, with its real result.
             std::vector<int> ran(static_cast<std::size_t>(n), 0);
             for (const Event &e : events)
@@ -173,7 +180,8 @@ TEST_P(CommKind, PoolMapEqualsTheSequentialMapForManyInputsAndChunkSizes)
 TEST_P(CommKind, FuturesCompleteInTheOrderOfTheirSleeps)
 {
     std::vector<Event> events;
-    const RunResult r = runToEnd(scenarioPlan("futures", {{"kind", GetParam()}, {"time-scale", "0.04"}}), &events);
+    const RunResult r
+        = runToEnd(scenarioPlan("futures", { { "kind", GetParam() }, { "time-scale", "0.04" } }), &events);
     ASSERT_FALSE(r.failed()) << r.error;
     const std::vector<std::string> lines = printsOf(events, 0);
     ASSERT_EQ(lines.size(), 6u);
@@ -181,7 +189,8 @@ TEST_P(CommKind, FuturesCompleteInTheOrderOfTheirSleeps)
     EXPECT_NE(lines[2].find("sleep(2) returned 2"), std::string::npos) << lines[2];
     EXPECT_NE(lines[3].find("sleep(3) returned 3"), std::string::npos) << lines[3];
     EXPECT_NE(lines[4].find("sleep(5) returned 5"), std::string::npos) << lines[4];
-    EXPECT_EQ(parseList(lines[5]), (std::vector<std::int64_t>{5, 2, 1, 3})) << "results in submission order";
+    EXPECT_EQ(parseList(lines[5]), (std::vector<std::int64_t> { 5, 2, 1, 3 }))
+        << "results in submission order";
     // They ran at once: about the longest sleep (5 × 0.04 s), far from the sum (11 × 0.04 s).
     EXPECT_GE(r.wallNs, 190'000'000);
     EXPECT_LT(r.wallNs, 400'000'000);
@@ -191,7 +200,8 @@ INSTANTIATE_TEST_SUITE_P(Kinds, CommKind, ::testing::Values("thread", "process")
 
 TEST(Pool, AWorkerKilledMidTaskMakesMapFailClearlyAndLeavesNoProcessBehind)
 {
-    Plan plan = scenarioPlan("pool-map", {{"kind", "process"}, {"n", "8"}, {"work", "20"}, {"workers", "2"}});
+    Plan plan = scenarioPlan(
+        "pool-map", { { "kind", "process" }, { "n", "8" }, { "work", "20" }, { "workers", "2" } });
     std::string error;
     auto run = Run::start(plan, error);
     ASSERT_TRUE(run) << error;
@@ -221,8 +231,8 @@ TEST(Pool, AWorkerKilledMidTaskMakesMapFailClearlyAndLeavesNoProcessBehind)
     ASSERT_FALSE(r.failed()) << r.error;
     EXPECT_EQ(r.lanes[0].exitCode, 1);
     EXPECT_NE(r.lanes[0].error.find("Pool.map failed: worker 'pool worker 1' (pid " + std::to_string(victim)
-                                    + ") died while running task"),
-              std::string::npos)
+                  + ") died while running task"),
+        std::string::npos)
         << r.lanes[0].error;
     EXPECT_NE(r.lanes[0].error.find("results never came back"), std::string::npos);
     EXPECT_EQ(r.lanes[1].signal, SIGKILL);
@@ -233,9 +243,9 @@ TEST(Pool, AWorkerKilledMidTaskMakesMapFailClearlyAndLeavesNoProcessBehind)
 
 TEST(Pool, CancelStopsBlockedQueueAndPipeWaiters)
 {
-    for (const char *id : {"queue-workers", "pipe"}) {
+    for (const char *id : { "queue-workers", "pipe" }) {
         // Long work times: every lane waits on a queue, a pipe or a sleep when the cancel comes.
-        Plan plan = scenarioPlan(id, {{"kind", "thread"}});
+        Plan plan = scenarioPlan(id, { { "kind", "thread" } });
         std::string error;
         auto run = Run::start(plan, error);
         ASSERT_TRUE(run) << error;
@@ -251,23 +261,25 @@ TEST(Pool, CancelStopsBlockedQueueAndPipeWaiters)
 TEST(CommPlan, BadIdsAreRefusedWithWhatExists)
 {
     Plan plan = scenarioPlan("pipe", {});
-    plan.main.push_back({StepOp::Put, {}, 0, 0});
+    plan.main.push_back({ StepOp::Put, {}, 0, 0 });
     EXPECT_NE(validatePlan(plan).find("queue 0 does not exist (the plan has 0 queues)"), std::string::npos)
         << validatePlan(plan);
     plan = scenarioPlan("pipe", {});
-    plan.main.push_back({StepOp::Send, {}, 0, 2});
+    plan.main.push_back({ StepOp::Send, {}, 0, 2 });
     EXPECT_NE(validatePlan(plan).find("pipe end 2 does not exist"), std::string::npos) << validatePlan(plan);
     plan = scenarioPlan("pool-map", {});
-    plan.workers[0].steps.push_back({StepOp::Map, {}, 0, 0});
-    EXPECT_NE(validatePlan(plan).find("'map' is only allowed in main"), std::string::npos) << validatePlan(plan);
+    plan.workers[0].steps.push_back({ StepOp::Map, {}, 0, 0 });
+    EXPECT_NE(validatePlan(plan).find("'map' is only allowed in main"), std::string::npos)
+        << validatePlan(plan);
     plan = scenarioPlan("pool-map", {});
     plan.pools[0].function = "cube";
-    EXPECT_NE(validatePlan(plan).find("function 'cube' is unknown (allowed: square, sleep)"), std::string::npos);
+    EXPECT_NE(
+        validatePlan(plan).find("function 'cube' is unknown (allowed: square, sleep)"), std::string::npos);
 }
 
 TEST(CommPlan, QueuesPipesAndPoolsSurviveJson)
 {
-    const Plan plan = scenarioPlan("pool-map", {{"n", "7"}, {"chunk", "3"}});
+    const Plan plan = scenarioPlan("pool-map", { { "n", "7" }, { "chunk", "3" } });
     Plan back;
     std::string error;
     ASSERT_TRUE(planFromJson(planToJson(plan), back, error)) << error;
@@ -275,7 +287,7 @@ TEST(CommPlan, QueuesPipesAndPoolsSurviveJson)
     EXPECT_EQ(back.pools[0].items, plan.pools[0].items);
     EXPECT_EQ(back.pools[0].chunk, 3);
     EXPECT_EQ(planToJson(back), planToJson(plan));
-    const Plan pc = scenarioPlan("producer-consumer", {{"capacity", "7"}});
+    const Plan pc = scenarioPlan("producer-consumer", { { "capacity", "7" } });
     ASSERT_TRUE(planFromJson(planToJson(pc), back, error)) << error;
     ASSERT_EQ(back.queues.size(), 1u);
     EXPECT_EQ(back.queues[0].capacity, 7);

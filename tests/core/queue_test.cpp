@@ -19,7 +19,8 @@ namespace {
 
 /// Shared anonymous memory, visible to forked children like the run's region.
 struct SharedMemory {
-    explicit SharedMemory(std::size_t bytes) : size((bytes + 4095) / 4096 * 4096)
+    explicit SharedMemory(std::size_t bytes)
+        : size((bytes + 4095) / 4096 * 4096)
     {
         base = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         EXPECT_NE(base, MAP_FAILED);
@@ -34,7 +35,10 @@ constexpr int kConsumers = 3;
 constexpr int kPerProducer = 20000;
 
 /// Encodes producer and sequence number in one value, so a consumer can check FIFO per producer.
-std::int64_t encode(int producer, int i) { return static_cast<std::int64_t>(producer) * 1'000'000 + i; }
+std::int64_t encode(int producer, int i)
+{
+    return static_cast<std::int64_t>(producer) * 1'000'000 + i;
+}
 
 /// Consumes until closed; marks each value seen in `seen` and checks order per producer. Returns the
 /// number of order violations. Allocation-free (runs in forked children too).
@@ -45,7 +49,7 @@ int consume(const SharedQueue &q, std::atomic<int> *seen)
         l = -1;
     int violations = 0;
     for (;;) {
-        Message m{};
+        Message m {};
         if (q.get(m, -1, {}) != QueueStatus::Ok)
             return violations;
         const int producer = static_cast<int>(m.value / 1'000'000);
@@ -60,7 +64,7 @@ int consume(const SharedQueue &q, std::atomic<int> *seen)
 void produce(const SharedQueue &q, int producer)
 {
     for (int i = 0; i < kPerProducer; ++i) {
-        Message m{};
+        Message m {};
         m.value = encode(producer, i);
         ASSERT_EQ(q.put(m, -1, {}), QueueStatus::Ok);
     }
@@ -72,8 +76,9 @@ TEST(Queue, ThreadsGetEveryItemExactlyOnceInFifoOrderPerProducer)
 {
     SharedMemory mem(SharedQueue::bytesFor(16) + sizeof(std::atomic<int>) * kProducers * kPerProducer + 64);
     const SharedQueue q = SharedQueue::create(mem.base, 16, 0);
-    auto *seen = reinterpret_cast<std::atomic<int> *>(static_cast<char *>(mem.base) + SharedQueue::bytesFor(16));
-    std::atomic<int> violations{0};
+    auto *seen
+        = reinterpret_cast<std::atomic<int> *>(static_cast<char *>(mem.base) + SharedQueue::bytesFor(16));
+    std::atomic<int> violations { 0 };
     std::vector<std::thread> threads;
     for (int c = 0; c < kConsumers; ++c)
         threads.emplace_back([&] { violations += consume(q, seen); });
@@ -92,9 +97,11 @@ TEST(Queue, ThreadsGetEveryItemExactlyOnceInFifoOrderPerProducer)
 
 TEST(Queue, ProcessesGetEveryItemExactlyOnceInFifoOrderPerProducer)
 {
-    SharedMemory mem(SharedQueue::bytesFor(16) + sizeof(std::atomic<int>) * (kProducers * kPerProducer + 1) + 64);
+    SharedMemory mem(
+        SharedQueue::bytesFor(16) + sizeof(std::atomic<int>) * (kProducers * kPerProducer + 1) + 64);
     const SharedQueue q = SharedQueue::create(mem.base, 16, 0);
-    auto *seen = reinterpret_cast<std::atomic<int> *>(static_cast<char *>(mem.base) + SharedQueue::bytesFor(16));
+    auto *seen
+        = reinterpret_cast<std::atomic<int> *>(static_cast<char *>(mem.base) + SharedQueue::bytesFor(16));
     std::atomic<int> &violations = seen[kProducers * kPerProducer];
     std::vector<pid_t> children;
     for (int c = 0; c < kConsumers; ++c) {
@@ -110,7 +117,7 @@ TEST(Queue, ProcessesGetEveryItemExactlyOnceInFifoOrderPerProducer)
         const pid_t pid = fork();
         if (pid == 0) {
             for (int i = 0; i < kPerProducer; ++i) {
-                Message m{};
+                Message m {};
                 m.value = encode(p, i);
                 if (q.put(m, -1, {}) != QueueStatus::Ok)
                     _exit(1);
@@ -136,7 +143,7 @@ TEST(Queue, PutBlocksWhileFullAndGetBlocksWhileEmptyThenTimesOut)
 {
     SharedMemory mem(SharedQueue::bytesFor(2));
     const SharedQueue q = SharedQueue::create(mem.base, 2, 0);
-    Message m{};
+    Message m {};
     EXPECT_EQ(q.put(m, 0, {}), QueueStatus::Ok);
     EXPECT_EQ(q.put(m, 0, {}), QueueStatus::Ok);
     std::int64_t t0 = monotonicNs();
@@ -154,12 +161,12 @@ TEST(Queue, ABlockedPutWakesWhenAGetMakesRoomAndABlockedGetWhenAPutArrives)
 {
     SharedMemory mem(SharedQueue::bytesFor(1));
     const SharedQueue q = SharedQueue::create(mem.base, 1, 0);
-    Message m{};
+    Message m {};
     m.value = 1;
     ASSERT_EQ(q.put(m, -1, {}), QueueStatus::Ok);
-    std::atomic<std::int64_t> putDone{0};
+    std::atomic<std::int64_t> putDone { 0 };
     std::thread putter([&] {
-        Message second{};
+        Message second {};
         second.value = 2;
         EXPECT_EQ(q.put(second, 5'000'000'000, {}), QueueStatus::Ok);
         putDone = monotonicNs();
@@ -175,9 +182,9 @@ TEST(Queue, ABlockedPutWakesWhenAGetMakesRoomAndABlockedGetWhenAPutArrives)
     ASSERT_EQ(q.get(m, -1, {}), QueueStatus::Ok);
     EXPECT_EQ(m.value, 2);
 
-    std::atomic<std::int64_t> gotAt{0};
+    std::atomic<std::int64_t> gotAt { 0 };
     std::thread getter([&] {
-        Message got{};
+        Message got {};
         EXPECT_EQ(q.get(got, 5'000'000'000, {}), QueueStatus::Ok);
         EXPECT_EQ(got.value, 3);
         gotAt = monotonicNs();
@@ -195,15 +202,15 @@ TEST(Queue, CloseEndsEveryBlockedConsumerAndRefusesPuts)
 {
     SharedMemory mem(SharedQueue::bytesFor(4));
     const SharedQueue q = SharedQueue::create(mem.base, 4, 0);
-    Message m{};
+    Message m {};
     ASSERT_EQ(q.put(m, -1, {}), QueueStatus::Ok);
-    std::atomic<int> ok{0};
-    std::atomic<int> closed{0};
+    std::atomic<int> ok { 0 };
+    std::atomic<int> closed { 0 };
     std::vector<std::thread> consumers;
     for (int i = 0; i < 4; ++i)
         consumers.emplace_back([&] {
             for (;;) {
-                Message got{};
+                Message got {};
                 const QueueStatus s = q.get(got, 10'000'000'000, {});
                 if (s == QueueStatus::Ok) {
                     ++ok;
@@ -234,7 +241,7 @@ TEST(Queue, AProcessDyingWhileHoldingTheMutexDoesNotDeadlockTheQueue)
         _exit(0); // dies holding it
     }
     waitpid(pid, nullptr, 0);
-    Message m{};
+    Message m {};
     m.value = 7;
     EXPECT_EQ(q.put(m, 1'000'000'000, {}), QueueStatus::Ok) << "the mutex was recovered (EOWNERDEAD)";
     EXPECT_EQ(q.get(m, 1'000'000'000, {}), QueueStatus::Ok);
@@ -247,7 +254,7 @@ TEST(Pipe, MessagesArriveWholeAndInOrderBetweenProcessesAndEofEndsTheReader)
     std::string error;
     ASSERT_TRUE(PipeEnd::createPair(fds, error)) << error;
     SharedMemory mem(sizeof(PipeShared));
-    auto *shared = new (mem.base) PipeShared{};
+    auto *shared = new (mem.base) PipeShared {};
     const PipeEnd parent(fds[0], 0, shared);
     constexpr int kMessages = 20000;
     const pid_t pid = fork();
@@ -255,7 +262,7 @@ TEST(Pipe, MessagesArriveWholeAndInOrderBetweenProcessesAndEofEndsTheReader)
         close(fds[0]);
         const PipeEnd child(fds[1], 1, shared);
         for (int i = 0; i < kMessages; ++i) {
-            Message m{};
+            Message m {};
             m.value = i;
             m.setText(i % 2 ? "odd" : "even");
             if (child.send(m, -1, {}) != QueueStatus::Ok)
@@ -266,13 +273,13 @@ TEST(Pipe, MessagesArriveWholeAndInOrderBetweenProcessesAndEofEndsTheReader)
     close(fds[1]);
     int wrong = 0;
     for (int i = 0; i < kMessages; ++i) {
-        Message m{};
+        Message m {};
         ASSERT_EQ(parent.recv(m, 5'000'000'000, {}), QueueStatus::Ok);
         wrong += m.value != i || m.seq != static_cast<std::uint32_t>(i)
-                 || m.textView() != std::string_view(i % 2 ? "odd" : "even");
+            || m.textView() != std::string_view(i % 2 ? "odd" : "even");
     }
     EXPECT_EQ(wrong, 0);
-    Message m{};
+    Message m {};
     EXPECT_EQ(parent.recv(m, 5'000'000'000, {}), QueueStatus::Closed) << "EOF once the child's end is closed";
     int status = 0;
     waitpid(pid, &status, 0);
@@ -285,9 +292,9 @@ TEST(Pipe, RecvTimesOut)
     int fds[2];
     std::string error;
     ASSERT_TRUE(PipeEnd::createPair(fds, error)) << error;
-    PipeShared shared{};
+    PipeShared shared {};
     const PipeEnd end(fds[0], 0, &shared);
-    Message m{};
+    Message m {};
     const std::int64_t t0 = monotonicNs();
     EXPECT_EQ(end.recv(m, 30'000'000, {}), QueueStatus::Timeout);
     EXPECT_GE(monotonicNs() - t0, 25'000'000);
@@ -297,7 +304,7 @@ TEST(Pipe, RecvTimesOut)
 
 TEST(Queue, MessageLabelsCarryTheSequenceNumber)
 {
-    Message m{};
+    Message m {};
     m.seq = 42;
     m.setText("hello");
     char buf[64];

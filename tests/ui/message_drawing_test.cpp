@@ -79,7 +79,8 @@ TEST(MessagePainter, DrawsTheFillStripTheTaskBarAndArrows)
     fs::PaintOptions options = forkscope::test::fixedOptions();
     QImage image(1000, 400, QImage::Format_ARGB32);
     const fs::TimelineLayout layout = fs::layoutTimeline(model, QRectF(0, 0, 1000, 400), options);
-    ASSERT_EQ(layout.rows.back().kind, fs::DisplayRow::Kind::Queue) << "a strip row for the queue, after the lanes";
+    ASSERT_EQ(layout.rows.back().kind, fs::DisplayRow::Kind::Queue)
+        << "a strip row for the queue, after the lanes";
     {
         QPainter painter(&image);
         fs::paintTimeline(painter, model, layout, options);
@@ -90,7 +91,8 @@ TEST(MessagePainter, DrawsTheFillStripTheTaskBarAndArrows)
     // From 12 to 30 ms the queue is full (2 of 2): the strip is filled to its top; after 50 ms it is empty.
     const QColor full = forkscope::test::pixelAt(image, layout.timeToX(20 * kMs), stripTop);
     const QColor empty = forkscope::test::pixelAt(image, layout.timeToX(80 * kMs), stripBottom);
-    EXPECT_GT(full.blue(), full.red() + 100) << "the fill colour at the full level: " << full.name().toStdString();
+    EXPECT_GT(full.blue(), full.red() + 100)
+        << "the fill colour at the full level: " << full.name().toStdString();
     EXPECT_GT(empty.red(), 150) << "no fill after the queue emptied: " << empty.name().toStdString();
     // The task bar has the task colour somewhere in its middle (the label covers part of the centre).
     const QRectF band = layout.barBand(1, 0);
