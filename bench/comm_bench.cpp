@@ -13,7 +13,7 @@
 // Checks (exit status 1 if any fails): every message got/received exactly once and in order, the map's
 // result equals the sequential map, and no event was lost.
 //
-// Usage: comm_bench [--messages N] [--tasks T] [--capacity C] [--repeat R] [--json FILE]
+// Usage: comm_bench [--messages N] [--tasks T] [--capacity C] [--repeat R] [--only queue|pipe|pool] [--json FILE]
 
 #include "bench_support.hpp"
 #include "core/queue.hpp"
@@ -35,6 +35,7 @@ struct Options {
     int tasks = 10000;
     int capacity = 1024;
     int repeat = 5;
+    std::string only; ///< "queue", "pipe" or "pool": measure just that (for profiling)
     std::string json;
 };
 
@@ -81,8 +82,8 @@ double channelRate(const Options &o, bool pipe)
         { { StepOp::ForEach, {}, 0, 1 }, { pipe ? StepOp::Recv : StepOp::Get, {}, 0, pipe ? 1 : 0 } } };
     plan.workers = { producer, consumer };
     plan.main = { { StepOp::Start, {}, 0, 0 }, { StepOp::Join, {}, 0, 0 } };
-    plan.ringCapacity
-        = 1u << 16; // the collector drains every ms: 64 Ki events a lane is ample, and stays warm
+    // Room for every message on each side: on a busy machine the collector can be off its core for a while.
+    plan.ringCapacity = 1u << 18;
     std::vector<Event> events;
     const RunResult r = runPlan(plan, events);
     check(!r.failed(), "the run failed");
@@ -157,11 +158,14 @@ int main(int argc, char **argv)
             o.capacity = std::atoi(argv[i + 1]);
         else if (arg == "--repeat")
             o.repeat = std::atoi(argv[i + 1]);
+        else if (arg == "--only")
+            o.only = argv[i + 1];
         else if (arg == "--json")
             o.json = argv[i + 1];
         else {
             std::fprintf(stderr,
-                "usage: comm_bench [--messages N] [--tasks T] [--capacity C] [--repeat R] [--json FILE]\n");
+                "usage: comm_bench [--messages N] [--tasks T] [--capacity C] [--repeat R] [--only queue|pipe|pool] "
+                                 "[--json FILE]\n");
             return 2;
         }
     }
@@ -173,9 +177,12 @@ int main(int argc, char **argv)
     std::vector<double> pipe;
     std::vector<double> pool;
     for (int k = 0; k < o.repeat; ++k) {
-        queue.push_back(channelRate(o, false));
-        pipe.push_back(channelRate(o, true));
-        pool.push_back(poolTaskMicros(o));
+        if (o.only.empty() || o.only == "queue")
+            queue.push_back(channelRate(o, false));
+        if (o.only.empty() || o.only == "pipe")
+            pipe.push_back(channelRate(o, true));
+        if (o.only.empty() || o.only == "pool")
+            pool.push_back(poolTaskMicros(o));
     }
     namespace b = forkscope::bench;
     const b::Stats q = b::statsOf(queue);

@@ -231,12 +231,11 @@ QueueStatus SharedQueue::put(
         lock(context);
         if (s.notFull.load(std::memory_order_relaxed) != seen)
             continue;
-        ++s.fullWaiters;
+        s.fullWaiters = 1;
         unlock();
         const std::int64_t slice = deadline < 0 ? kWaitSliceNs : std::min(kWaitSliceNs, deadline - now);
         SharedRegion::waitWhile(s.notFull, seen, slice);
         lock(context);
-        --s.fullWaiters;
     }
     bool wake = false;
     std::int64_t stamp = 0;
@@ -248,7 +247,10 @@ QueueStatus SharedQueue::put(
         m_slots[s.puts % s.capacity] = message;
         s.puts = s.puts + 1; // the one store that publishes the message
         s.notEmpty.fetch_add(1, std::memory_order_relaxed);
+        // One wake for everyone asleep now: until one of them sleeps again, later puts need not call the
+        // kernel (without this, every put during a sleeper's wake-up latency paid a FUTEX_WAKE).
         wake = s.emptyWaiters != 0;
+        s.emptyWaiters = 0;
         stamp = context.writer ? monotonicNs() : 0;
     }
     unlock();
@@ -301,12 +303,11 @@ QueueStatus SharedQueue::get(
         lock(context);
         if (s.notEmpty.load(std::memory_order_relaxed) != seen)
             continue;
-        ++s.emptyWaiters;
+        s.emptyWaiters = 1;
         unlock();
         const std::int64_t slice = deadline < 0 ? kWaitSliceNs : std::min(kWaitSliceNs, deadline - now);
         SharedRegion::waitWhile(s.notEmpty, seen, slice);
         lock(context);
-        --s.emptyWaiters;
     }
     bool wake = false;
     std::int64_t stamp = 0;
@@ -318,6 +319,7 @@ QueueStatus SharedQueue::get(
         s.gets = s.gets + 1;
         s.notFull.fetch_add(1, std::memory_order_relaxed);
         wake = s.fullWaiters != 0;
+        s.fullWaiters = 0;
         stamp = context.writer ? monotonicNs() : 0;
     }
     unlock();

@@ -46,8 +46,8 @@ struct alignas(64) QueueState {
     std::uint64_t gets; ///< messages ever got
     std::uint32_t capacity;
     std::uint32_t closed;
-    std::uint32_t fullWaiters; ///< callers sleeping on notFull
-    std::uint32_t emptyWaiters; ///< callers sleeping on notEmpty
+    std::uint32_t fullWaiters; ///< 1: someone went to sleep on notFull since the last wake of it
+    std::uint32_t emptyWaiters; ///< 1: someone went to sleep on notEmpty since the last wake of it
     alignas(64) std::atomic<std::uint32_t> notEmpty; ///< futex: bumped by put and close
     std::atomic<std::uint32_t> notFull; ///< futex: bumped by get and close
 };
