@@ -12,7 +12,10 @@ namespace forkscope::core {
 
 namespace {
 
-constexpr std::int64_t kWaitSliceNs = 50'000'000; // a cancel is noticed at least this often
+/// A blocked call returns this often to look at the cancel word (and to begin its wait bar, which must not
+/// reach the collector later than its 2 ms hold-back).
+constexpr std::int64_t kWaitSliceNs = 1'000'000;
+constexpr std::int64_t kDrawnWaitNs = 20'000; ///< shorter receive waits are not drawn
 
 void recordMessage(const QueueContext &context, EventType type, const Message &m, int end) noexcept
 {
@@ -103,10 +106,13 @@ QueueStatus PipeEnd::send(
 QueueStatus PipeEnd::recv(
     Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
 {
-    const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
-    bool waiting = false;
-    const QueueStatus status = receive(message, deadline, context, waiting);
-    if (waiting && context.writer) // the wait drawn as a bar, like a get on an empty queue
+    const std::int64_t start = monotonicNs();
+    const std::int64_t deadline = timeoutNs < 0 ? -1 : start + timeoutNs;
+    bool drawn = false;
+    const QueueStatus status = receive(message, start, deadline, context, drawn);
+    if (!drawn && context.writer && monotonicNs() - start >= kDrawnWaitNs)
+        drawWait(start, context, drawn);
+    if (drawn) // the wait drawn as a bar, like a get on an empty queue
         context.writer->record(EventType::QueueBlockEnd,
             status == QueueStatus::Ok            ? 0
                 : status == QueueStatus::Timeout ? 1
@@ -118,11 +124,23 @@ QueueStatus PipeEnd::recv(
     return status;
 }
 
-QueueStatus PipeEnd::receive(
-    Message &message, std::int64_t deadline, const QueueContext &context, bool &waiting) const noexcept
+void PipeEnd::drawWait(std::int64_t since, const QueueContext &context, bool &drawn) const noexcept
 {
+    if (drawn || !context.writer)
+        return;
+    context.writer->recordAt(since, EventType::QueueBlockBegin, 2, m_end, {}, 0);
+    drawn = true;
+}
+
+QueueStatus PipeEnd::receive(Message &message, std::int64_t start, std::int64_t deadline,
+    const QueueContext &context, bool &drawn) const noexcept
+{
+    // One blocking call per message. The socket's receive timeout (a short slice) brings a waiter back
+    // to look at the cancel word and to begin its wait bar, at the time the wait began: a wait that ends
+    // within the first slice is drawn afterwards (if it lasted kDrawnWaitNs), so a stream of messages
+    // costs one system call and one event each.
     for (;;) {
-        const ssize_t n = ::recv(m_fd, &message, sizeof message, waiting ? flagsFor(deadline) : MSG_DONTWAIT);
+        const ssize_t n = ::recv(m_fd, &message, sizeof message, flagsFor(deadline));
         if (n == static_cast<ssize_t>(sizeof message))
             return QueueStatus::Ok;
         if (n == 0)
@@ -130,12 +148,7 @@ QueueStatus PipeEnd::receive(
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (!waiting) {
-                waiting = true;
-                if (context.writer)
-                    context.writer->record(EventType::QueueBlockBegin, 2, m_end);
-                continue; // now wait in the blocking call
-            }
+            drawWait(start, context, drawn);
             if (cancelledNow(context))
                 return QueueStatus::Cancelled;
             const QueueStatus s = waitFor(POLLIN, deadline, context);

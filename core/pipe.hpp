@@ -42,14 +42,15 @@ public:
     /// Records PipeSend. Closed: the other end is gone.
     QueueStatus send(Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept;
     /// Receives the next message, waiting at most `timeoutNs` (negative: no limit). Records PipeRecv, and
-    /// a QueueBlockBegin/End pair (value 2, arg: this end) around a wait.
+    /// a QueueBlockBegin/End pair (value 2, arg: this end) around a wait of 20 µs or more.
     /// Closed: every copy of the other end was closed (EOF).
     QueueStatus recv(Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept;
 
 private:
     QueueStatus waitFor(short events, std::int64_t deadline, const QueueContext &context) const noexcept;
-    QueueStatus receive(
-        Message &message, std::int64_t deadline, const QueueContext &context, bool &waiting) const noexcept;
+    QueueStatus receive(Message &message, std::int64_t start, std::int64_t deadline, const QueueContext &context,
+        bool &drawn) const noexcept;
+    void drawWait(std::int64_t since, const QueueContext &context, bool &drawn) const noexcept;
 
     int m_fd = -1;
     int m_end = 0;

@@ -39,6 +39,41 @@ bool spinWhile(const std::atomic<std::uint32_t> &word, std::uint32_t seen) noexc
     return false;
 }
 
+/// A put or get that found the queue full or empty. Its wait is drawn as a QueueBlockBegin/End bar if it
+/// went to sleep in the kernel or lasted at least kDrawnWaitNs; the microsecond waits that the spin
+/// absorbs (most of them at full speed) record nothing, which keeps a busy queue at one event per message.
+struct Wait {
+    static constexpr std::int64_t kDrawnWaitNs = 20'000;
+    std::int64_t since = 0;
+    std::int64_t why = 0;
+    std::int32_t arg = 0;
+    bool drawn = false;
+
+    void start(std::int64_t reason, std::int32_t eventArg) noexcept
+    {
+        since = monotonicNs();
+        why = reason;
+        arg = eventArg;
+    }
+    /// Before sleeping: the bar begins when the wait did (a few µs ago, well inside the collector's hold-back).
+    void draw(const QueueContext &context) noexcept
+    {
+        if (drawn || !context.writer)
+            return;
+        context.writer->recordAt(since, EventType::QueueBlockBegin, why, arg, {}, 0);
+        drawn = true;
+    }
+    void finish(const QueueContext &context, std::int64_t how, std::int32_t endArg) noexcept
+    {
+        if (!since || !context.writer)
+            return;
+        if (!drawn && monotonicNs() - since >= kDrawnWaitNs)
+            draw(context);
+        if (drawn)
+            context.writer->record(EventType::QueueBlockEnd, how, endArg);
+    }
+};
+
 bool isCancelled(const QueueContext &context) noexcept
 {
     return context.cancel && context.cancel->load(std::memory_order_acquire) != 0;
@@ -193,7 +228,7 @@ QueueStatus SharedQueue::put(
 {
     QueueState &s = *m_state;
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
-    bool blocked = false;
+    Wait wait;
     QueueStatus status = QueueStatus::Ok;
     lock(context);
     for (;;) {
@@ -216,10 +251,8 @@ QueueStatus SharedQueue::put(
             status = QueueStatus::Timeout;
             break;
         }
-        if (!blocked && context.writer)
-            context.writer->record(EventType::QueueBlockBegin, 0,
-                queueEventArg(m_id, static_cast<std::uint32_t>(s.puts - s.gets)));
-        blocked = true;
+        if (!wait.since)
+            wait.start(0, queueEventArg(m_id, static_cast<std::uint32_t>(s.puts - s.gets)));
         // Read the word under the mutex: a get that frees a slot bumps it under the mutex too, so either we
         // see the room when we look again or the futex wait returns at once.
         const std::uint32_t seen = s.notFull.load(std::memory_order_relaxed);
@@ -233,6 +266,7 @@ QueueStatus SharedQueue::put(
             continue;
         s.fullWaiters = 1;
         unlock();
+        wait.draw(context);
         const std::int64_t slice = deadline < 0 ? kWaitSliceNs : std::min(kWaitSliceNs, deadline - now);
         SharedRegion::waitWhile(s.notFull, seen, slice);
         lock(context);
@@ -240,8 +274,7 @@ QueueStatus SharedQueue::put(
     bool wake = false;
     std::int64_t stamp = 0;
     const std::uint32_t fill = static_cast<std::uint32_t>(s.puts - s.gets);
-    if (blocked && context.writer)
-        context.writer->record(EventType::QueueBlockEnd, blockEndCode(status), queueEventArg(m_id, fill));
+    wait.finish(context, blockEndCode(status), queueEventArg(m_id, fill));
     if (status == QueueStatus::Ok) {
         message.seq = static_cast<std::uint32_t>(s.puts);
         m_slots[s.puts % s.capacity] = message;
@@ -268,7 +301,7 @@ QueueStatus SharedQueue::get(
 {
     QueueState &s = *m_state;
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
-    bool blocked = false;
+    Wait wait;
     QueueStatus status = QueueStatus::Ok;
     lock(context);
     for (;;) {
@@ -291,9 +324,8 @@ QueueStatus SharedQueue::get(
             status = QueueStatus::Timeout;
             break;
         }
-        if (!blocked && context.writer)
-            context.writer->record(EventType::QueueBlockBegin, 1, queueEventArg(m_id, 0));
-        blocked = true;
+        if (!wait.since)
+            wait.start(1, queueEventArg(m_id, 0));
         const std::uint32_t seen = s.notEmpty.load(std::memory_order_relaxed);
         unlock();
         if (spinWhile(s.notEmpty, seen)) {
@@ -305,6 +337,7 @@ QueueStatus SharedQueue::get(
             continue;
         s.emptyWaiters = 1;
         unlock();
+        wait.draw(context);
         const std::int64_t slice = deadline < 0 ? kWaitSliceNs : std::min(kWaitSliceNs, deadline - now);
         SharedRegion::waitWhile(s.notEmpty, seen, slice);
         lock(context);
@@ -312,8 +345,7 @@ QueueStatus SharedQueue::get(
     bool wake = false;
     std::int64_t stamp = 0;
     const std::uint32_t fill = static_cast<std::uint32_t>(s.puts - s.gets);
-    if (blocked && context.writer)
-        context.writer->record(EventType::QueueBlockEnd, blockEndCode(status), queueEventArg(m_id, fill));
+    wait.finish(context, blockEndCode(status), queueEventArg(m_id, fill));
     if (status == QueueStatus::Ok) {
         message = m_slots[s.gets % s.capacity];
         s.gets = s.gets + 1;
