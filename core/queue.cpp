@@ -120,7 +120,12 @@ std::string_view Message::textView() const noexcept
 
 void Message::setText(std::string_view t) noexcept
 {
-    const std::size_t n = t.size() < kMessageTextBytes ? t.size() : kMessageTextBytes;
+    std::size_t n = t.size() < kMessageTextBytes ? t.size() : kMessageTextBytes;
+    if (n < t.size()) {
+        // Cut at a character boundary: never keep half a UTF-8 sequence.
+        while (n > 0 && (static_cast<unsigned char>(t[n]) & 0xC0) == 0x80)
+            --n;
+    }
     if (n)
         std::memcpy(text, t.data(), n);
     if (n < kMessageTextBytes)

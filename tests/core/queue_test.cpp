@@ -316,5 +316,8 @@ TEST(Queue, MessageLabelsCarryTheSequenceNumber)
     EXPECT_EQ(seq, 42u);
     EXPECT_EQ(text, "hello");
     EXPECT_EQ(queueIdOf(queueEventArg(5, 1000)), 5);
+    Message long_{};
+    long_.setText("0123456789012345678901234567890é"); // the é would straddle the 32-byte end
+    EXPECT_EQ(long_.textView(), "0123456789012345678901234567890") << "cut before the whole character";
     EXPECT_EQ(queueFillOf(queueEventArg(5, 1000)), 1000u);
 }
