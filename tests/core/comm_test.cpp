@@ -181,7 +181,7 @@ TEST_P(CommKind, FuturesCompleteInTheOrderOfTheirSleeps)
 {
     std::vector<Event> events;
     const RunResult r
-        = runToEnd(scenarioPlan("futures", { { "kind", GetParam() }, { "time-scale", "0.04" } }), &events);
+        = runToEnd(scenarioPlan("futures", { { "kind", GetParam() }, { "time-scale", "0.1" } }), &events);
     ASSERT_FALSE(r.failed()) << r.error;
     const std::vector<std::string> lines = printsOf(events, 0);
     ASSERT_EQ(lines.size(), 6u);
@@ -191,9 +191,9 @@ TEST_P(CommKind, FuturesCompleteInTheOrderOfTheirSleeps)
     EXPECT_NE(lines[4].find("sleep(5) returned 5"), std::string::npos) << lines[4];
     EXPECT_EQ(parseList(lines[5]), (std::vector<std::int64_t> { 5, 2, 1, 3 }))
         << "results in submission order";
-    // They ran at once: about the longest sleep (5 × 0.04 s), far from the sum (11 × 0.04 s).
-    EXPECT_GE(r.wallNs, 190'000'000);
-    EXPECT_LT(r.wallNs, 400'000'000);
+    // They ran at once: about the longest sleep (5 × 0.1 s), far from the sum (11 × 0.1 s).
+    EXPECT_GE(r.wallNs, 490'000'000);
+    EXPECT_LT(r.wallNs, 900'000'000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, CommKind, ::testing::Values("thread", "process"));
