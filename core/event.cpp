@@ -30,6 +30,11 @@ std::string_view eventTypeName(EventType type) noexcept
     case EventType::PipeRecv: return "pipe receive";
     case EventType::TaskBegin: return "task begin";
     case EventType::TaskEnd: return "task end";
+    case EventType::GilRequest: return "gil request";
+    case EventType::GilAcquire: return "gil acquire";
+    case EventType::GilRelease: return "gil release";
+    case EventType::GilDropRequest: return "gil drop request";
+    case EventType::GilHandOver: return "gil hand-over";
     }
     return "unknown";
 }

@@ -1,6 +1,7 @@
 #include "core/executor.hpp"
 
 #include "core/clock.hpp"
+#include "core/gil.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -97,6 +98,7 @@ struct Variable {
 struct Memory {
     std::vector<Variable> variables;
     pthread_mutex_t *locks = nullptr;
+    Gil *gil = nullptr; ///< this process's interpreter lock when the plan has one (each child resets its copy)
 
     const Variable *find(const std::string &name) const noexcept
     {
@@ -120,6 +122,7 @@ struct Worker {
     WorkerKind kind = WorkerKind::Main;
     const Memory *memory = nullptr;
     std::uint32_t heldLocks = 0; ///< bit i: lock i is held by this worker
+    bool holdsGil = false;       ///< this lane holds its process's GIL
     /// Main only: carries out start and join (the Runner). A plain pointer pair, so a Worker stays
     /// trivially copyable into forked children.
     void (*control)(void *context, StepOp op, Worker &w) = nullptr;
@@ -203,6 +206,35 @@ std::string_view variableLabel(char *buf, std::size_t cap, const Variable &v, st
     return {buf, o.n};
 }
 
+// --- The GIL (plans with "gil": true) ---------------------------------------------------------------------
+
+/// Takes this process's GIL for the lane if the plan has one. False if the run was cancelled meanwhile.
+bool gilTake(Worker &w) noexcept
+{
+    if (!w.memory->gil || w.holdsGil)
+        return true;
+    w.holdsGil = w.memory->gil->acquire(&w.writer, w.index, &w.region->header().cancel);
+    return w.holdsGil;
+}
+
+/// Gives the GIL up around a blocking call (sleep, join, lock wait) and at the lane's end.
+void gilDrop(Worker &w) noexcept
+{
+    if (!w.holdsGil)
+        return;
+    w.memory->gil->release(&w.writer, w.index);
+    w.holdsGil = false;
+}
+
+/// The eval breaker: if a waiter asked for the GIL, hand it over and queue for it again.
+bool gilCheck(Worker &w) noexcept
+{
+    if (!w.holdsGil || !w.memory->gil->dropRequested())
+        return true;
+    w.holdsGil = w.memory->gil->handOver(&w.writer, w.index, &w.region->header().cancel);
+    return w.holdsGil;
+}
+
 void lockStep(Worker &w, int id) noexcept
 {
     w.writer.record(EventType::LockWait, 0, id);
@@ -233,7 +265,7 @@ void releaseLocks(Worker &w) noexcept
         unlockStep(w, id);
 }
 
-Outcome runSteps(Worker &w, int &exitCode) noexcept
+Outcome runStepsHoldingGil(Worker &w, int &exitCode) noexcept
 {
     const auto &steps = *w.steps;
     const Plan &plan = *w.plan;
@@ -246,7 +278,7 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
 
     std::size_t i = 0;
     while (i < steps.size()) {
-        if (cancelled(*w.region))
+        if (cancelled(*w.region) || !gilCheck(w))
             return Outcome::Cancelled;
         const Step &s = steps[i];
         switch (s.op) {
@@ -258,10 +290,11 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
         }
         case StepOp::Sleep: {
             const std::int64_t ns = scaled(plan, s.seconds);
+            gilDrop(w); // time.sleep() releases the GIL
             w.writer.record(EventType::SleepBegin, ns);
             const bool ok = sleepUntil(*w.region, monotonicNs() + ns);
             w.writer.record(EventType::SleepEnd, 0, 0, {}, ok ? 0 : kCancelled);
-            if (!ok)
+            if (!ok || !gilTake(w))
                 return Outcome::Cancelled;
             break;
         }
@@ -364,16 +397,44 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
             r *= s.count;
             break;
         case StepOp::Lock:
+            gilDrop(w); // a blocking acquire releases the GIL
             lockStep(w, static_cast<int>(s.count));
+            if (!gilTake(w))
+                return Outcome::Cancelled;
             break;
         case StepOp::Unlock:
             unlockStep(w, static_cast<int>(s.count));
             break;
         case StepOp::Start:
         case StepOp::Join:
-            if (w.control) // main's steps (validation keeps them out of workers)
-                w.control(w.controlContext, s.op, w);
+            if (!w.control) // main's steps (validation keeps them out of workers)
+                break;
+            if (s.op == StepOp::Join)
+                gilDrop(w); // join() blocks: it releases the GIL
+            w.control(w.controlContext, s.op, w);
+            if (!gilTake(w))
+                return Outcome::Cancelled;
             break;
+        case StepOp::Work: {
+            // A fixed amount of work, not a deadline: under the GIL a waiting thread makes no progress, so
+            // N threads need N times as long as one, as in CPython.
+            w.writer.record(EventType::ComputeBegin, scaled(plan, s.seconds));
+            long long primes = 0;
+            std::int64_t done = 0;
+            bool stopped = false;
+            for (; done < s.count; ++done) {
+                primes += workUnit(done);
+                if (cancelled(*w.region) || !gilCheck(w)) {
+                    stopped = true;
+                    break;
+                }
+            }
+            r = primes;
+            w.writer.record(EventType::ComputeEnd, done, 0, {}, stopped ? kCancelled : 0);
+            if (stopped)
+                return Outcome::Cancelled;
+            break;
+        }
         }
         ++i;
         if (loopEnd && i == loopEnd) {
@@ -386,6 +447,16 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
         }
     }
     return Outcome::Done;
+}
+
+/// A Python-like lane holds its GIL while it runs steps and gives it up however they end.
+Outcome runSteps(Worker &w, int &exitCode) noexcept
+{
+    if (!gilTake(w))
+        return Outcome::Cancelled;
+    const Outcome outcome = runStepsHoldingGil(w, exitCode);
+    gilDrop(w);
+    return outcome;
 }
 
 /// Runs one worker's steps on its lane, bracketed by its start and end events.
@@ -484,9 +555,13 @@ private:
             m_started[i] = true;
             switch (wp.kind) {
             case WorkerKind::Sequential:
-                // A plain function call on main's thread: the lane shows when main ran it.
+                // A plain function call on main's thread: the lane shows when main ran it. It takes the GIL
+                // on its own lane, so main's lane lets go of it meanwhile (the same OS thread holds it).
                 main.writer.record(EventType::Spawn, 0, lane);
+                gilDrop(main);
                 runWorkerBody(w, static_cast<int>(gettidRaw()));
+                if (!gilTake(main))
+                    return;
                 markEnded(m_region.lane(static_cast<std::uint32_t>(lane)));
                 break;
             case WorkerKind::Thread:
@@ -520,6 +595,7 @@ private:
                 _exit(127); // the runner died between fork and prctl
             w.pid = getpid();
             w.writer = m_region.writer(static_cast<std::uint32_t>(w.index));
+            m_gil.resetAfterFork(); // a new interpreter, a new GIL: plain stores, no allocation
             _exit(runWorkerBody(w, w.pid));
         }
         if (child < 0) {
@@ -558,6 +634,10 @@ private:
             m_memory.variables.push_back({&v.name, elements, v.size});
         }
         const std::size_t valueBytes = (nextShared * sizeof(std::int64_t) + kLockBytes - 1) / kLockBytes * kLockBytes;
+        if (m_plan.gil) {
+            m_gil.setSwitchInterval(static_cast<std::int64_t>(m_plan.switchInterval * 1e9));
+            m_memory.gil = &m_gil;
+        }
         m_memory.locks = reinterpret_cast<pthread_mutex_t *>(static_cast<char *>(m_region.sharedArea()) + valueBytes);
         static_assert(sizeof(pthread_mutex_t) <= kLockBytes);
         for (int i = 0; i < m_plan.locks; ++i) {
@@ -725,6 +805,7 @@ private:
     const std::vector<std::int64_t> m_noItems;
     std::unique_ptr<std::atomic<std::int64_t>[]> m_globals;
     Memory m_memory;
+    Gil m_gil; ///< this process's; a forked child resets its copy
     std::thread m_reaper;
     std::atomic<int> m_forked{0};
     std::atomic<int> m_reaped{0};

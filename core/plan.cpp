@@ -10,7 +10,7 @@ namespace forkscope::core {
 
 namespace {
 
-constexpr std::array<std::pair<StepOp, std::string_view>, 18> kOps{{
+constexpr std::array<std::pair<StepOp, std::string_view>, 19> kOps{{
     {StepOp::Print, "print"},
     {StepOp::Sleep, "sleep"},
     {StepOp::Compute, "compute"},
@@ -29,11 +29,12 @@ constexpr std::array<std::pair<StepOp, std::string_view>, 18> kOps{{
     {StepOp::Unlock, "unlock"},
     {StepOp::Append, "append"},
     {StepOp::Yield, "yield"},
+    {StepOp::Work, "work"},
 }};
 
 constexpr std::string_view kOpList =
     "print, sleep, compute, for_each, power, crash, exit, start, join, read, write, set, add, mul, lock, unlock, "
-    "append, yield";
+    "append, yield, work";
 
 constexpr std::array<std::pair<WorkerKind, std::string_view>, 3> kKinds{{
     {WorkerKind::Sequential, "sequential"},
@@ -95,6 +96,9 @@ std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool
         if ((s.op == StepOp::Lock || s.op == StepOp::Unlock) && (s.count < 0 || s.count >= plan.locks))
             return at + ": lock " + std::to_string(s.count) + " does not exist (the plan has "
                    + std::to_string(plan.locks) + ")";
+        if (s.op == StepOp::Work && (s.count < 0 || s.count > kMaxWorkUnits || !(s.seconds >= 0 && s.seconds <= 86400)))
+            return at + ": work needs a count of units from 0 to " + std::to_string(kMaxWorkUnits)
+                   + " (and seconds from 0 to 86400)";
         if (s.op == StepOp::Exit && (s.count < 0 || s.count > 255))
             return at + ": exit code must be between 0 and 255";
     }
@@ -142,6 +146,8 @@ std::string validatePlan(const Plan &plan)
         total += w.steps.size();
     if (total > kMaxSteps)
         return "at most " + std::to_string(kMaxSteps) + " steps in a plan";
+    if (!(plan.switchInterval >= kMinSwitchInterval && plan.switchInterval <= kMaxSwitchInterval))
+        return "switch interval must be between 0.00001 and 1 seconds";
     if (plan.locks < 0 || plan.locks > kMaxLocks)
         return "at most " + std::to_string(kMaxLocks) + " locks";
     int slots = 0;
@@ -270,6 +276,10 @@ std::string planToJson(const Plan &plan)
     out += ",\"ring_capacity\":";
     appendJsonNumber(out, plan.ringCapacity);
     out += ",\"locks\":" + std::to_string(plan.locks);
+    if (plan.gil) {
+        out += ",\"gil\":true,\"switch_interval\":";
+        appendJsonNumber(out, plan.switchInterval);
+    }
     out += ",\"variables\":[";
     for (std::size_t i = 0; i < plan.variables.size(); ++i) {
         const VariablePlan &v = plan.variables[i];
@@ -341,6 +351,20 @@ bool planFromJson(std::string_view text, Plan &plan, std::string &error)
             return false;
         }
         plan.locks = static_cast<int>(locks);
+    }
+    if (const JsonValue *v = doc.find("gil")) {
+        if (!v->isBool()) {
+            error = "'gil' must be true or false";
+            return false;
+        }
+        plan.gil = v->asBool();
+    }
+    if (const JsonValue *v = doc.find("switch_interval")) {
+        if (!v->isNumber() || !(v->asNumber() >= kMinSwitchInterval && v->asNumber() <= kMaxSwitchInterval)) {
+            error = "'switch_interval' must be a number of seconds from 0.00001 to 1";
+            return false;
+        }
+        plan.switchInterval = v->asNumber();
     }
     if (const JsonValue *vars = doc.find("variables")) {
         if (!vars->isArray()) {

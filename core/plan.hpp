@@ -29,6 +29,8 @@ enum class StepOp : std::uint8_t {
     Unlock,  ///< release lock `count` (LockRelease)
     Append,  ///< list `text` gets r at its end (element 0 holds the length, items follow)
     Yield,   ///< sched_yield(): let another runnable thread or process have this core now
+    Work,    ///< a fixed amount of CPU work: `count` units (see core/gil.hpp, workUnit); r = primes found.
+             ///< `seconds` is what it was sized for (shown, not used). Needs the GIL when the plan has one.
 };
 
 /// A variable of the scenario. A global lives in the runner's own memory, so threads share it and each
@@ -64,6 +66,10 @@ struct Plan {
     std::vector<VariablePlan> variables;
     int locks = 0;                      ///< lock ids 0 .. locks-1 (process-shared, robust)
     std::uint32_t ringCapacity = 16384; ///< events per lane before the ring counts losses
+    // The GIL lab (core/gil.hpp). With `gil` every process has an interpreter lock: a lane holds its
+    // process's GIL while it runs steps and releases it around sleeps, joins and lock waits.
+    bool gil = false;
+    double switchInterval = 0.005; ///< seconds, CPython's sys.getswitchinterval(); not scaled by timeScale
 };
 
 /// Bytes of shared memory the plan needs: shared variables' slots, then the locks.
@@ -75,6 +81,9 @@ inline constexpr int kMaxVariableSlots = 4096;
 inline constexpr int kMaxProcesses = 256;
 inline constexpr int kMaxThreads = 1024;
 inline constexpr int kMaxSteps = 10000;
+inline constexpr std::int64_t kMaxWorkUnits = 1'000'000'000;
+inline constexpr double kMinSwitchInterval = 0.00001;
+inline constexpr double kMaxSwitchInterval = 1.0;
 
 /// Checks limits and structure (ForEach bodies in range, Start/Join only in main, counts). Returns an
 /// empty string when the plan is runnable, else what is wrong.

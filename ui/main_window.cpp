@@ -851,6 +851,10 @@ QString MainWindow::describePlan(const core::Plan &plan) const
 {
     // The plan the runner interprets, written as the C++ it amounts to.
     QString out = QStringLiteral("// forkscope-runner executes this plan (time scale %1)\n").arg(plan.timeScale);
+    if (plan.gil)
+        out += QStringLiteral("// every thread holds its process's GIL (core/gil.hpp) while it runs, and releases it\n"
+                              "// around sleep and join; switch interval %1 s; each forked process has its own GIL\n")
+                   .arg(plan.switchInterval);
     const auto steps = [&](const std::vector<core::Step> &list, const QString &indent) {
         QString text;
         int loopLeft = 0;
@@ -913,6 +917,14 @@ QString MainWindow::describePlan(const core::Plan &plan) const
                 break;
             case core::StepOp::Append:
                 text += in + QStringLiteral("%1.append(r);  // length in [0], then the item\n").arg(fromStd(s.text));
+                break;
+            case core::StepOp::Work:
+                text += in
+                        + QStringLiteral("r = count_primes(%1 blocks);  // about %2 s on one core%3\n")
+                              .arg(s.count)
+                              .arg(s.seconds * plan.timeScale)
+                              .arg(plan.gil ? QStringLiteral("; between blocks: if (gil.drop_request) gil.hand_over()")
+                                            : QString());
                 break;
             }
             if (loopLeft > 0 && --loopLeft == 0)

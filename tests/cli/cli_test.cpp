@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <map>
 #include <poll.h>
 #include <spawn.h>
 #include <sstream>
@@ -145,7 +146,7 @@ TEST(Cli, ListPrintsOneScenarioALine)
         EXPECT_GT(line.size(), ids.back().size() + 10) << "each id has a description: " << line;
     }
     EXPECT_EQ(ids, (std::vector<std::string>{"sleepers", "no-join", "square-cube", "memory-isolation", "shared-value",
-                                            "global-list", "shared-array", "array-overflow", "bank"}));
+                                            "global-list", "shared-array", "array-overflow", "bank", "cpu-vs-io"}));
 }
 
 struct BadUsage {
@@ -193,7 +194,58 @@ INSTANTIATE_TEST_SUITE_P(
                  {"--trace and --summary name the same file"}},
         BadUsage{{"run", "sleepers", "--trace", "/tmp/a.json", "--trace", "/tmp/b.json"}, {"--trace is given twice"}},
         BadUsage{{"run", "sleepers", "--chart", "/tmp/c.png"}, {"--chart needs a scenario run as trials"}},
-        BadUsage{{"run", "bank", "--chart", "/tmp/c.gif"}, {"must end in .png, .svg or .pdf"}}));
+        BadUsage{{"run", "bank", "--chart", "/tmp/c.gif"}, {"must end in .png, .svg or .pdf"}},
+        BadUsage{{"run", "cpu-vs-io", "--mode", "fibers"}, {"--mode 'fibers'", "sequential, gil-threads, threads, processes"}},
+        BadUsage{{"run", "cpu-vs-io", "--switch-interval", "0"}, {"--switch-interval '0'", "from 1e-05 to 1"}},
+        BadUsage{{"run", "cpu-vs-io", "--all-modes", "--mode", "threads"}, {"--all-modes runs every --mode"}},
+        BadUsage{{"run", "cpu-vs-io", "--all-modes", "--png", "/tmp/x.png"}, {"--all-modes makes 8 runs"}},
+        BadUsage{{"run", "cpu-vs-io", "--chart", "/tmp/x.png"}, {"add --all-modes"}},
+        BadUsage{{"run", "sleepers", "--all-modes"}, {"--all-modes applies to cpu-vs-io"}}));
+
+TEST(Cli, AllModesTimesEveryModeAgainstSequential)
+{
+    const std::string dir = tempDir();
+    std::vector<std::string> args{"run", "cpu-vs-io", "--all-modes", "--tasks", "2", "--seconds", "0.1",
+                                  "--chart", dir + "/speedup.svg"};
+    Output o = runCli(args);
+    const bool pictures = !(o.exitCode == 2 && o.err.find("needs the desktop build") != std::string::npos);
+    if (!pictures) { // a sanitizer build without Qt: the table only
+        args.resize(args.size() - 2);
+        o = runCli(args);
+    }
+    EXPECT_EQ(o.exitCode, 0) << o.err;
+    std::map<std::string, double> speedup;
+    std::istringstream lines(o.out);
+    for (std::string line; std::getline(lines, line);) {
+        char work[8];
+        char mode[16];
+        double wall = 0;
+        double x = 0;
+        if (std::sscanf(line.c_str(), "%7s %15s %lf s %lfx", work, mode, &wall, &x) == 4)
+            speedup[std::string(work) + " " + mode] = x;
+    }
+    ASSERT_EQ(speedup.size(), 8u) << o.out;
+    EXPECT_DOUBLE_EQ(speedup["cpu sequential"], 1.0);
+    EXPECT_LT(speedup["cpu gil-threads"], 1.3) << "CPU-bound threads take turns under the GIL\n" << o.out;
+    EXPECT_GT(speedup["io gil-threads"], 1.5) << "two waits under the GIL still overlap\n" << o.out;
+    EXPECT_GT(speedup["io processes"], 1.5) << o.out;
+    EXPECT_NE(o.out.find("on " + std::to_string(std::thread::hardware_concurrency()) + " cores"), std::string::npos)
+        << o.out;
+    if (pictures) {
+        const std::string svg = slurp(dir + "/speedup.svg");
+        EXPECT_NE(svg.find("<svg"), std::string::npos);
+        EXPECT_NE(o.out.find("chart"), std::string::npos);
+    }
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(Cli, AGilRunReportsItsHandOvers)
+{
+    const Output o = runCli({"run", "cpu-vs-io", "--mode", "gil-threads", "--tasks", "2", "--seconds", "0.05"});
+    EXPECT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_NE(o.out.find("task 1 found"), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("forced hand-overs (median hold"), std::string::npos) << o.out;
+}
 
 TEST(Cli, BankTrialsAreCountedInTheSummary)
 {
