@@ -417,6 +417,8 @@ int runScenario(const std::vector<std::string> &args)
         }
     }
     std::string title = result.scenario + " — " + result.kind;
+    if (scenario.param("mode")) // the GIL lab: which of its modes and works this was
+        title = result.scenario + " — " + values.text("mode") + ", " + values.text("work") + "-bound";
     if (result.timeScale != 1)
         title += " (time scale " + values.text("time-scale") + ")";
     if (result.cancelled)

@@ -34,6 +34,8 @@ struct Theme {
     QColor now; ///< the live present
     QColor crash;
     QColor mainEnd;
+    QColor gilHold; ///< the strip under a lane while it holds its process's GIL
+    QColor gilWait; ///< the hatch over a lane while it waits for the GIL
     std::array<QColor, kBarStateCount> states;
 
     QColor stateColor(BarState state) const { return states[static_cast<std::size_t>(state)]; }
