@@ -4,6 +4,8 @@
 #include "ui/code_highlighter.hpp"
 #include "ui/exporter.hpp"
 #include "ui/timeline_widget.hpp"
+#include "ui/gil_lab_view.hpp"
+#include "ui/speedup_chart.hpp"
 #include "ui/trials_chart.hpp"
 
 #include <QAction>
@@ -82,6 +84,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_trialsChart, &TrialsChart::barClicked, this,
             [this](int series, qint64 value) { showTrial(series, value); });
     m_views->setTabToolTip(1, tr("Every finished run of this scenario on one time axis, with its wall time"));
+    // The GIL lab: cpu-vs-io in every mode, with the parameters shown when cpu-vs-io is selected.
+    m_gilLab = new GilLabView(this);
+    m_views->setTabToolTip(m_views->addTab(m_gilLab, tr("GIL lab")),
+                           tr("Wall time and speedup of cpu-vs-io in every mode, CPU-bound and I/O-bound"));
+    m_gilLab->setParameterSource([this] {
+        return m_scenario && m_scenario->id == "cpu-vs-io" ? parameterValues() : std::map<std::string, std::string>{};
+    });
     setCentralWidget(m_views);
 
     buildDocks();
@@ -143,6 +152,7 @@ void MainWindow::buildDocks()
     m_paramProblem->hide();
     leftLayout->addWidget(m_paramProblem);
     m_runButton = new QPushButton(tr("Run"));
+    m_runButton->setObjectName(QStringLiteral("run"));
     m_runButton->setToolTip(tr("Run the scenario with these parameters (Ctrl+R)"));
     connect(m_runButton, &QPushButton::clicked, this, &MainWindow::runScenario);
     leftLayout->addWidget(m_runButton);
@@ -728,6 +738,10 @@ PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *
         TrialsChart *chart = m_trialsChart;
         return [chart](QPainter &painter, const QRectF &rect) { chart->paintTo(painter, rect); };
     }
+    if (m_views->currentWidget() == m_gilLab) {
+        SpeedupChart *chart = m_gilLab->chart();
+        return [chart](QPainter &painter, const QRectF &rect) { chart->paintTo(painter, rect); };
+    }
     if (m_views->currentIndex() == 1) {
         const std::vector<PastRun> runs = m_compare->runs();
         const QString title = m_compare->title();
@@ -793,7 +807,10 @@ void MainWindow::exportTimeline()
 
     const QString name = QStringLiteral("forkscope-%1%2.png")
                              .arg(fromStd(m_scenario ? m_scenario->id : "run"),
-                                  comparison ? (m_views->currentWidget() == m_trialsChart ? QStringLiteral("-trials") : QStringLiteral("-compare")) : QString());
+                                  comparison ? (m_views->currentWidget() == m_trialsChart ? QStringLiteral("-trials")
+                                                : m_views->currentWidget() == m_gilLab ? QStringLiteral("-gil-lab")
+                                                                                       : QStringLiteral("-compare"))
+                                             : QString());
     const QString suggested = QDir(m_exportFolder.isEmpty() ? QDir::homePath() : m_exportFolder).filePath(name);
     const QString path = QFileDialog::getSaveFileName(this, dialog.windowTitle(), suggested,
                                                       tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
@@ -844,6 +861,7 @@ void MainWindow::applyTheme(bool dark)
     m_timeline->setTheme(dark ? Theme::dark() : Theme::light());
     m_compare->setTheme(dark ? Theme::dark() : Theme::light());
     m_trialsChart->setDark(dark);
+    m_gilLab->setDark(dark);
     highlightCode();
 }
 

@@ -1,4 +1,6 @@
 #include "ui/exporter.hpp"
+#include "ui/gil_lab_view.hpp"
+#include "ui/speedup_chart.hpp"
 #include "ui/main_window.hpp"
 #include "ui/trials_chart.hpp"
 #include "ui/timeline_widget.hpp"
@@ -113,7 +115,7 @@ TEST(MainWindow, ParametersAreCheckedAsTheyAreEdited)
 {
     auto w = freshWindow();
     ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
-    auto *run = w->findChild<QPushButton *>();
+    auto *run = w->findChild<QPushButton *>(QStringLiteral("run"));
     ASSERT_NE(run, nullptr);
     EXPECT_TRUE(run->isEnabled());
     ASSERT_TRUE(w->setParameter(QStringLiteral("kind"), QStringLiteral("process")));
@@ -313,4 +315,43 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     ::testing::InitGoogleTest(&argc, argv);
     return RUN_ALL_TESTS();
+}
+
+TEST(MainWindow, GilLabRunsEveryModeAndFillsTheChart)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("cpu-vs-io")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("tasks"), QStringLiteral("2")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("seconds"), QStringLiteral("0.05")));
+    GilLabView *lab = w->gilLab();
+    int progress = 0;
+    QObject::connect(lab, &GilLabView::progressed, lab, [&](int done, int) { progress = done; });
+    ASSERT_TRUE(lab->start());
+    EXPECT_TRUE(lab->running());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !lab->running(); }, 30000));
+    EXPECT_EQ(progress, 8) << "the chart filled run by run";
+    ASSERT_EQ(lab->table().size(), 8u);
+    // The window's parameters were used: two tasks of 0.05 s waiting at once take about 0.05 s.
+    EXPECT_NEAR(lab->chart()->wallSeconds(QStringLiteral("io"), QStringLiteral("sequential")), 0.1, 0.05);
+    EXPECT_GT(lab->chart()->speedup(QStringLiteral("io"), QStringLiteral("gil-threads")), 1.5);
+    EXPECT_GT(lab->chart()->wallSeconds(QStringLiteral("cpu"), QStringLiteral("gil-threads")), 0);
+}
+
+TEST(MainWindow, GilLabCancelStopsTheRunUnderWay)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("cpu-vs-io")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("seconds"), QStringLiteral("5")));
+    GilLabView *lab = w->gilLab();
+    bool cancelled = false;
+    QObject::connect(lab, &GilLabView::finished, lab, [&](bool c) { cancelled = c; });
+    ASSERT_TRUE(lab->start());
+    QTest::qWait(100);
+    QElapsedTimer timer;
+    timer.start();
+    lab->cancel();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !lab->running(); }, 5000));
+    EXPECT_LT(timer.elapsed(), 1000) << "a cancel ends the run under way at once";
+    EXPECT_TRUE(cancelled);
+    EXPECT_TRUE(lab->table().empty()) << "the first (20 s sequential) run never finished";
 }
