@@ -182,8 +182,6 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
             const std::string ext = dot == std::string::npos ? "" : value.substr(dot);
             if (ext != ".png" && ext != ".svg" && ext != ".pdf")
                 return usageError("--chart '" + value + "': the file name must end in .png, .svg or .pdf");
-            if (!(speedups ? static_cast<bool>(g_speedupExporter) : static_cast<bool>(g_chartExporter)))
-                return usageError("--chart needs the desktop build of forkscope (this one has no Qt)");
             if (!out.chartPath.empty())
                 return usageError("--chart is given twice");
             out.chartPath = value;
@@ -217,6 +215,9 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
     } else if (!out.chartPath.empty() && scenario->param("mode")) {
         return usageError("--chart for '" + out.scenario + "' draws every mode: add --all-modes");
     }
+    if (!out.chartPath.empty()
+        && !(scenario->param("mode") ? static_cast<bool>(g_speedupExporter) : static_cast<bool>(g_chartExporter)))
+        return usageError("--chart needs the desktop build of forkscope (this one has no Qt)");
     std::vector<std::pair<std::string, std::string>> outputs = out.pictures;
     if (!out.tracePath.empty())
         outputs.emplace_back("--trace", out.tracePath);

@@ -198,7 +198,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "cpu-vs-io", "--mode", "fibers"}, {"--mode 'fibers'", "sequential, gil-threads, threads, processes"}},
         BadUsage{{"run", "cpu-vs-io", "--switch-interval", "0"}, {"--switch-interval '0'", "from 1e-05 to 1"}},
         BadUsage{{"run", "cpu-vs-io", "--all-modes", "--mode", "threads"}, {"--all-modes runs every --mode"}},
-        BadUsage{{"run", "cpu-vs-io", "--all-modes", "--png", "/tmp/x.png"}, {"--all-modes makes 8 runs"}},
+        BadUsage{{"run", "cpu-vs-io", "--all-modes", "--trace", "/tmp/x.json"}, {"--all-modes makes 8 runs"}},
         BadUsage{{"run", "cpu-vs-io", "--chart", "/tmp/x.png"}, {"add --all-modes"}},
         BadUsage{{"run", "sleepers", "--all-modes"}, {"--all-modes applies to cpu-vs-io"}}));
 
