@@ -954,6 +954,7 @@ TimelineHit hitTest(const TimelineModel &model, const TimelineLayout &layout, QP
     const Lane &lane = model.lane(row.lane);
     const double perPixel = nsPerPixel(layout.window, layout.plotRect.width());
     const std::int64_t t = layout.xToTime(point.x());
+    hit.time = t;
     const auto tolerance = static_cast<std::int64_t>(std::ceil(perPixel * 5));
 
     // The nearest marker within a few pixels.
@@ -985,6 +986,24 @@ TimelineHit hitTest(const TimelineModel &model, const TimelineLayout &layout, QP
     }
     return hit;
 }
+
+namespace {
+
+/// The GIL lab: "\nholds the GIL (for 5.1 ms, then hands it over)" or "\nwaits for the GIL (12 ms)" at `t`.
+QString gilAt(const TimelineModel &model, const Lane &lane, std::int64_t t)
+{
+    const std::size_t i = lane.firstGilSpan(t);
+    if (i >= lane.gil.size() || lane.gil[i].begin > t)
+        return {};
+    const GilSpan &span = lane.gil[i];
+    const QString length = qs(formatDuration((span.open() ? model.now() : span.end) - span.begin));
+    if (!span.holds)
+        return QStringLiteral("\nwaits for the GIL (%1)").arg(length);
+    return QStringLiteral("\nholds the GIL (for %1%2)")
+        .arg(length, span.forced ? QStringLiteral(", then hands it over to a waiter") : QString());
+}
+
+} // namespace
 
 QString describeHit(const TimelineModel &model, const TimelineHit &hit)
 {
@@ -1029,7 +1048,7 @@ QString describeHit(const TimelineModel &model, const TimelineHit &hit)
         case BarState::QueueBlocked:
             break;
         }
-        return text;
+        return text + gilAt(model, lane, hit.time);
     }
     case TimelineHit::Kind::Marker: {
         const Marker &m = lane.markers[hit.index];
@@ -1080,7 +1099,7 @@ QString describeHit(const TimelineModel &model, const TimelineHit &hit)
         } else if (lane.started()) {
             text += QStringLiteral("\nrunning");
         }
-        return text;
+        return text + gilAt(model, lane, hit.time);
     }
     case TimelineHit::Kind::None:
     case TimelineHit::Kind::Header:

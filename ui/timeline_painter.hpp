@@ -123,6 +123,7 @@ struct TimelineHit {
     Kind kind = Kind::None;
     std::uint32_t lane = 0;
     std::size_t index = 0; ///< bar or marker index within the lane
+    std::int64_t time = 0; ///< the time under the point (Lane, Bar and Marker hits)
 };
 
 /// Markers win over bars (they are small and drawn on top); among bars, the innermost.

@@ -106,6 +106,16 @@ TEST(GilView, HoldsAreAStripAndWaitsAHatch)
     }
     EXPECT_EQ(plain, 0) << "a waiting lane's bar is covered";
     EXPECT_EQ(hatched, 20);
+
+    // Hovering says what the lane does with the GIL there.
+    const fs::TimelineHit holding = fs::hitTest(model, layout, QPointF(x(20 * kMs), upper(1)));
+    ASSERT_EQ(holding.kind, fs::TimelineHit::Kind::Bar);
+    EXPECT_TRUE(fs::describeHit(model, holding).contains(QStringLiteral("holds the GIL (for 20")))
+        << fs::describeHit(model, holding).toStdString();
+    EXPECT_TRUE(fs::describeHit(model, holding).contains(QStringLiteral("hands it over")));
+    const fs::TimelineHit waiting = fs::hitTest(model, layout, QPointF(x(40 * kMs), upper(1)));
+    EXPECT_TRUE(fs::describeHit(model, waiting).contains(QStringLiteral("waits for the GIL (20")))
+        << fs::describeHit(model, waiting).toStdString();
 }
 
 TEST(GilView, SpeedupChartDrawsWhatItIsGiven)
