@@ -40,9 +40,13 @@ GilLabView::GilLabView(QWidget *parent) : QWidget(parent)
     m_progress->setRange(0, static_cast<int>(kRuns));
     m_progress->setValue(0);
     m_progress->setFormat(tr("%v of %m runs"));
-    m_status = new QLabel(this);
+    m_status = new QLabel(tr("Press Run all modes: eight runs of cpu-vs-io, with the parameters of the panel when "
+                             "cpu-vs-io is selected."),
+                          this);
     m_status->setWordWrap(true);
-    m_status->setText(
+    m_explanation = new QLabel(this);
+    m_explanation->setWordWrap(true);
+    m_explanation->setText(
         tr("On this machine's %1 core(s): CPU-bound threads under the GIL run about as fast as one after another "
            "(about 1×), free threads and processes about %1× faster (the cores, not the tasks, are the limit); "
            "I/O-bound tasks release the GIL while they wait, so every concurrent mode is about as many times "
@@ -57,6 +61,7 @@ GilLabView::GilLabView(QWidget *parent) : QWidget(parent)
     bar->addWidget(m_exportButton);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
+    layout->addWidget(m_explanation);
     layout->addWidget(m_status);
     layout->addWidget(m_chart, 1);
 
@@ -175,8 +180,7 @@ void GilLabView::finish(bool cancelled)
 
 void GilLabView::refreshChart()
 {
-    const core::Scenario *scenario = core::findScenario("cpu-vs-io");
-    m_chart->setData(scenario ? QString::fromStdString(scenario->title) : QString(), m_table, m_tasks, cores());
+    m_chart->setData(tr("GIL lab (cpu-vs-io)"), m_table, m_tasks, cores());
 }
 
 void GilLabView::exportChart()

@@ -56,7 +56,8 @@ private:
     QPushButton *m_cancelButton = nullptr;
     QPushButton *m_exportButton = nullptr;
     QProgressBar *m_progress = nullptr;
-    QLabel *m_status = nullptr;
+    QLabel *m_explanation = nullptr; ///< what to expect, in plain words
+    QLabel *m_status = nullptr;      ///< what runs now, or the result
     QTimer m_poll;
     std::function<std::map<std::string, std::string>()> m_source;
     std::map<std::string, std::string> m_params;

@@ -6,7 +6,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QGraphicsScene>
-#include <QHBoxLayout>
+#include <QBoxLayout>
 #include <QPainter>
 #include <QValueAxis>
 
@@ -42,7 +42,7 @@ const char *workLabel(const std::string &work) { return work == "cpu" ? "CPU-bou
 QString labModeLabel(const QString &mode)
 {
     if (mode == QLatin1String("gil-threads"))
-        return QObject::tr("threads + GIL");
+        return QObject::tr("GIL threads");
     if (mode == QLatin1String("threads"))
         return QObject::tr("free threads");
     return mode;
@@ -56,12 +56,19 @@ SpeedupChart::SpeedupChart(QWidget *parent) : QWidget(parent)
     m_speedupView = new QChartView(m_speedup, this);
     for (QChartView *view : {m_wallView, m_speedupView})
         view->setRenderHint(QPainter::Antialiasing);
-    auto *layout = new QHBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(0);
-    layout->addWidget(m_wallView);
-    layout->addWidget(m_speedupView);
+    m_layout = new QBoxLayout(QBoxLayout::LeftToRight, this);
+    m_layout->setContentsMargins(0, 0, 0, 0);
+    m_layout->setSpacing(0);
+    m_layout->addWidget(m_wallView);
+    m_layout->addWidget(m_speedupView);
     rebuild();
+}
+
+void SpeedupChart::resizeEvent(QResizeEvent *event)
+{
+    // Stacked only when each chart still gets room for its axes and legend.
+    m_layout->setDirection(width() < height() && height() >= 700 ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight);
+    QWidget::resizeEvent(event);
 }
 
 void SpeedupChart::setData(const QString &title, const std::vector<core::LabTiming> &table, int tasks, int cores)
@@ -112,7 +119,7 @@ void SpeedupChart::rebuild()
                                            .arg(m_title.toHtmlEscaped())
                                            .arg(m_tasks));
     m_speedup->setTitle(tr("<b>speedup against sequential</b> on %1 core(s)<br>CPU-bound: GIL threads ≈ 1×, free "
-                           "threads and processes ≈ %1× · I/O-bound: ≈ %2×")
+                           "threads<br>and processes ≈ %1× · I/O-bound: every mode ≈ %2×")
                             .arg(m_cores)
                             .arg(m_tasks));
     if (m_table.empty())
@@ -160,7 +167,7 @@ void SpeedupChart::rebuild()
         y->setLabelFormat(format);
         y->setTitleText(unit);
         for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(x), static_cast<QAbstractAxis *>(y)}) {
-            axis->setLabelsFont(pixelFont(13));
+            axis->setLabelsFont(pixelFont(12));
             axis->setTitleFont(pixelFont(13));
         }
         chart->addAxis(x, Qt::AlignBottom);

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+class QBoxLayout;
 class QChart;
 class QChartView;
 class QPainter;
@@ -32,10 +33,15 @@ public:
     /// Paints both charts into any painter (exports): wall times on the left, speedups on the right.
     void paintTo(QPainter &painter, const QRectF &rect);
 
+protected:
+    /// Side by side when wide, one above the other when not, so the mode names on the axes stay whole.
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void rebuild();
     double barValue(const QChart *chart, const QString &work, const QString &mode) const;
 
+    QBoxLayout *m_layout = nullptr;
     QChartView *m_wallView = nullptr;
     QChartView *m_speedupView = nullptr;
     QChart *m_wall = nullptr;
@@ -46,7 +52,7 @@ private:
     int m_cores = 1;
 };
 
-/// "sequential", "threads + GIL", "free threads", "processes": how a mode reads on an axis.
+/// "sequential", "GIL threads", "free threads", "processes": how a mode reads on an axis.
 QString labModeLabel(const QString &mode);
 
 } // namespace forkscope::ui
