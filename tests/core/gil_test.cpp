@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <fstream>
 #include <cmath>
 #include <map>
@@ -67,12 +69,34 @@ std::map<std::string, std::string> lab(const std::string &work, const std::strin
 
 bool twoCores() { return std::thread::hardware_concurrency() >= 2; }
 
-/// More runnable work than cores over the last minute: other programs take the cores we would measure.
-bool busyMachine()
+/// CPU seconds the whole machine spent busy (all cores, from /proc/stat), and those of this process's
+/// reaped children (the runners and their workers).
+struct CpuUse {
+    double machine = 0;
+    double ours = 0;
+
+    static CpuUse now()
+    {
+        CpuUse use;
+        std::ifstream stat("/proc/stat");
+        std::string cpu;
+        stat >> cpu;
+        double field = 0;
+        for (int i = 0; i < 8 && stat >> field; ++i)
+            if (i != 3 && i != 4) // idle and iowait are not busy
+                use.machine += field / static_cast<double>(sysconf(_SC_CLK_TCK));
+        rusage children{};
+        getrusage(RUSAGE_CHILDREN, &children);
+        use.ours = static_cast<double>(children.ru_utime.tv_sec + children.ru_stime.tv_sec)
+                   + static_cast<double>(children.ru_utime.tv_usec + children.ru_stime.tv_usec) / 1e6;
+        return use;
+    }
+};
+
+/// Cores' worth of CPU that other programs used between `before` and `after` (`wallSeconds` apart).
+double othersCores(const CpuUse &before, const CpuUse &after, double wallSeconds)
 {
-    double load = 0;
-    std::ifstream("/proc/loadavg") >> load;
-    return load > static_cast<double>(std::thread::hardware_concurrency());
+    return ((after.machine - before.machine) - (after.ours - before.ours)) / wallSeconds;
 }
 
 } // namespace
@@ -245,19 +269,29 @@ TEST(GilLab, ProcessesAndFreeThreadsUseTheCores)
 {
     if (!twoCores())
         GTEST_SKIP() << "needs at least 2 cores (this machine has " << std::thread::hardware_concurrency() << ")";
+    // Free threads run inside the runner (a child of this process); process workers are its children: either
+    // way their CPU time comes back through RUSAGE_CHILDREN, so what other programs took can be told apart.
     for (const char *mode : {"processes", "threads"}) {
         double best = 1e9;
+        double others = 0; ///< the least other programs took during a try
         for (int attempt = 0; attempt < 5 && best > 0.7; ++attempt) {
+            const CpuUse before = CpuUse::now();
+            const std::int64_t begin = monotonicNs();
             const RunResult seq = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", "sequential", "0.08")));
             const RunResult par = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", mode, "0.08")));
+            const double wall = static_cast<double>(monotonicNs() - begin) / 1e9;
+            const double took = othersCores(before, CpuUse::now(), wall);
+            others = attempt == 0 ? took : std::min(others, took);
             ASSERT_GT(seq.wallNs, 0);
             best = std::min(best, static_cast<double>(par.wallNs) / static_cast<double>(seq.wallNs));
         }
-        if (best > 0.7 && busyMachine())
-            GTEST_SKIP() << "the machine is too busy to measure a speedup (load average above its "
-                         << std::thread::hardware_concurrency() << " cores): " << mode << " took " << best
-                         << " x the sequential time";
-        EXPECT_LE(best, 0.7) << mode << " took " << best << " x the sequential time";
+        // Another program keeping half a core busy on every try leaves no two cores to measure with. A GIL
+        // wrongly shared by processes, or free threads serialised, misses the bound on an idle machine.
+        if (best > 0.7 && others > 0.5)
+            GTEST_SKIP() << "other programs kept " << others << " cores busy on every try: " << mode << " took "
+                         << best << " x the sequential time";
+        EXPECT_LE(best, 0.7) << mode << " took " << best << " x the sequential time (other programs: " << others
+                             << " cores)";
     }
 }
 
