@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cerrno>
 #include <memory>
+#include <mutex>
+#include <new>
 #include <pthread.h>
 #include <sched.h>
 #include <csignal>
@@ -96,7 +98,20 @@ struct Variable {
 /// What all workers of a run share (or, for globals, get a copy of when forked).
 struct Memory {
     std::vector<Variable> variables;
-    pthread_mutex_t *locks = nullptr;
+    /// Lock slots, kLockBytes apart in the region. A run with forked workers uses process-shared robust
+    /// pthread mutexes there; a run of threads only (one process) uses std::mutex, as the tutorials'
+    /// threading.Lock is a plain in-process lock.
+    char *locks = nullptr;
+    bool processShared = false;
+
+    pthread_mutex_t *sharedLock(int id) const noexcept
+    {
+        return reinterpret_cast<pthread_mutex_t *>(locks + kLockBytes * static_cast<std::size_t>(id));
+    }
+    std::mutex *threadLock(int id) const noexcept
+    {
+        return std::launder(reinterpret_cast<std::mutex *>(locks + kLockBytes * static_cast<std::size_t>(id)));
+    }
 
     const Variable *find(const std::string &name) const noexcept
     {
@@ -206,11 +221,15 @@ std::string_view variableLabel(char *buf, std::size_t cap, const Variable &v, st
 void lockStep(Worker &w, int id) noexcept
 {
     w.writer.record(EventType::LockWait, 0, id);
-    const int rc = pthread_mutex_lock(&w.memory->locks[id]);
-    if (rc == EOWNERDEAD) {
-        // The previous owner died holding the lock: take it over and say so.
-        pthread_mutex_consistent(&w.memory->locks[id]);
-        w.writer.record(EventType::Note, id, 0, "lock recovered from a worker that died holding it");
+    if (w.memory->processShared) {
+        const int rc = pthread_mutex_lock(w.memory->sharedLock(id));
+        if (rc == EOWNERDEAD) {
+            // The previous owner died holding the lock: take it over and say so.
+            pthread_mutex_consistent(w.memory->sharedLock(id));
+            w.writer.record(EventType::Note, id, 0, "lock recovered from a worker that died holding it");
+        }
+    } else {
+        w.memory->threadLock(id)->lock();
     }
     w.writer.record(EventType::LockAcquire, 0, id);
     w.heldLocks |= 1u << id;
@@ -220,7 +239,10 @@ void unlockStep(Worker &w, int id) noexcept
 {
     if (!(w.heldLocks & (1u << id)))
         return;
-    pthread_mutex_unlock(&w.memory->locks[id]);
+    if (w.memory->processShared)
+        pthread_mutex_unlock(w.memory->sharedLock(id));
+    else
+        w.memory->threadLock(id)->unlock();
     w.heldLocks &= ~(1u << id);
     w.writer.record(EventType::LockRelease, 0, id);
 }
@@ -558,17 +580,22 @@ private:
             m_memory.variables.push_back({&v.name, elements, v.size});
         }
         const std::size_t valueBytes = (nextShared * sizeof(std::int64_t) + kLockBytes - 1) / kLockBytes * kLockBytes;
-        m_memory.locks = reinterpret_cast<pthread_mutex_t *>(static_cast<char *>(m_region.sharedArea()) + valueBytes);
-        static_assert(sizeof(pthread_mutex_t) <= kLockBytes);
+        m_memory.locks = static_cast<char *>(m_region.sharedArea()) + valueBytes;
+        static_assert(sizeof(pthread_mutex_t) <= kLockBytes && sizeof(std::mutex) <= kLockBytes);
+        m_memory.processShared = std::any_of(m_plan.workers.begin(), m_plan.workers.end(),
+                                             [](const WorkerPlan &w) { return w.kind == WorkerKind::Process; });
         for (int i = 0; i < m_plan.locks; ++i) {
+            if (!m_memory.processShared) {
+                new (m_memory.locks + kLockBytes * static_cast<std::size_t>(i)) std::mutex;
+                continue;
+            }
             // Process-shared so forked children can use it; robust so a worker that dies holding it does
             // not hang the others (the next owner gets EOWNERDEAD and recovers it).
-            auto *lock = reinterpret_cast<pthread_mutex_t *>(reinterpret_cast<char *>(m_memory.locks) + kLockBytes * i);
             pthread_mutexattr_t attr;
             pthread_mutexattr_init(&attr);
             pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
             pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-            pthread_mutex_init(lock, &attr);
+            pthread_mutex_init(m_memory.sharedLock(i), &attr);
             pthread_mutexattr_destroy(&attr);
         }
     }
