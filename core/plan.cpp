@@ -2,6 +2,7 @@
 
 #include "core/json.hpp"
 
+#include <algorithm>
 #include <array>
 #include <csignal>
 #include <cmath>
@@ -142,6 +143,9 @@ std::string validatePlan(const Plan &plan)
         total += w.steps.size();
     if (total > kMaxSteps)
         return "at most " + std::to_string(kMaxSteps) + " steps in a plan";
+    for (const auto &w : plan.workers)
+        if (w.items.size() > kMaxItems)
+            return "worker '" + w.name + "': at most " + std::to_string(kMaxItems) + " items";
     if (plan.locks < 0 || plan.locks > kMaxLocks)
         return "at most " + std::to_string(kMaxLocks) + " locks";
     int slots = 0;
@@ -291,13 +295,27 @@ std::string planToJson(const Plan &plan)
         appendJsonString(out, w.name);
         out += ",\"kind\":";
         appendJsonString(out, workerKindName(w.kind));
-        out += ",\"items\":[";
-        for (std::size_t j = 0; j < w.items.size(); ++j) {
-            if (j)
-                out += ',';
-            appendJsonNumber(out, static_cast<double>(w.items[j]));
+        // A run of consecutive integers (a loop's counter, e.g. the bank's 100,000 updates) is written as
+        // its first item and count, so the plan stays small.
+        const bool counting = w.items.size() > 2
+                              && std::adjacent_find(w.items.begin(), w.items.end(), [](std::int64_t a, std::int64_t b) {
+                                     return b != a + 1;
+                                 }) == w.items.end();
+        if (counting) {
+            out += ",\"items_from\":";
+            out += std::to_string(w.items.front());
+            out += ",\"items_count\":";
+            out += std::to_string(w.items.size());
+        } else {
+            out += ",\"items\":[";
+            for (std::size_t j = 0; j < w.items.size(); ++j) {
+                if (j)
+                    out += ',';
+                appendJsonNumber(out, static_cast<double>(w.items[j]));
+            }
+            out += ']';
         }
-        out += "],\"steps\":";
+        out += ",\"steps\":";
         appendSteps(out, w.steps);
         out += '}';
     }
@@ -417,6 +435,21 @@ bool planFromJson(std::string_view text, Plan &plan, std::string &error)
                     }
                     worker.items.push_back(n);
                 }
+            }
+            const JsonValue *from = w.find("items_from");
+            const JsonValue *count = w.find("items_count");
+            if (from || count) {
+                std::int64_t first = 0;
+                std::int64_t n = 0;
+                if (!from || !count || !readInt(*from, first) || !readInt(*count, n) || n < 0
+                    || n > static_cast<std::int64_t>(kMaxItems) || w.find("items")) {
+                    error = where + ": 'items_from' and 'items_count' go together, without 'items'; the count "
+                            "must be from 0 to " + std::to_string(kMaxItems);
+                    return false;
+                }
+                worker.items.resize(static_cast<std::size_t>(n));
+                for (std::int64_t k = 0; k < n; ++k)
+                    worker.items[static_cast<std::size_t>(k)] = first + k;
             }
             if (!readSteps(w.find("steps"), worker.steps, where, error))
                 return false;

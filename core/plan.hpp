@@ -75,6 +75,7 @@ inline constexpr int kMaxVariableSlots = 4096;
 inline constexpr int kMaxProcesses = 256;
 inline constexpr int kMaxThreads = 1024;
 inline constexpr int kMaxSteps = 10000;
+inline constexpr std::size_t kMaxItems = 1'000'000; ///< per worker
 
 /// Checks limits and structure (ForEach bodies in range, Start/Join only in main, counts). Returns an
 /// empty string when the plan is runnable, else what is wrong.

@@ -3,6 +3,7 @@
 #include "core/trace_export.hpp"
 #include "ui/code_highlighter.hpp"
 #include "ui/exporter.hpp"
+#include "ui/result_panel.hpp"
 #include "ui/timeline_widget.hpp"
 #include "ui/trials_chart.hpp"
 
@@ -174,6 +175,14 @@ void MainWindow::buildDocks()
     codeDock->setObjectName(QStringLiteral("code"));
     codeDock->setWidget(m_codeTabs);
     addDockWidget(Qt::RightDockWidgetArea, codeDock);
+
+    // Right, below the code: how the last run ended (values, exits, lock contention).
+    m_resultPanel = new ResultPanel;
+    auto *resultDock = new QDockWidget(tr("Result"), this);
+    resultDock->setObjectName(QStringLiteral("result"));
+    resultDock->setWidget(m_resultPanel);
+    addDockWidget(Qt::RightDockWidgetArea, resultDock);
+    splitDockWidget(codeDock, resultDock, Qt::Vertical);
 
     // Bottom: the lines the workers printed, in the order they printed them, coloured per worker.
     m_console = new QTextEdit;
@@ -486,6 +495,7 @@ bool MainWindow::runScenario()
         m_trials.expected = m_scenario->expected(values);
     m_shownTrial.reset();
     m_console->clear();
+    m_resultPanel->clearResult();
     m_progress->setRange(0, m_trialsTotal);
     m_progress->setValue(0);
     m_progress->setVisible(m_trialsTotal > 1);
@@ -601,6 +611,7 @@ void MainWindow::onFinished(const core::RunResult &result)
     m_stopAction->setEnabled(false);
     validateParameters();
     m_statusTimer.stop();
+    m_resultPanel->showResult(trialsDone ? m_shownResult : result);
     if (trialsDone)
         m_replay.load(m_shownEvents, m_shownResult, m_shownTrial->title());
     else

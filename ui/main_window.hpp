@@ -27,6 +27,7 @@ class QTreeWidgetItem;
 namespace forkscope::ui {
 
 class CodeHighlighter;
+class ResultPanel;
 class TrialsChart;
 class TimelineWidget;
 
@@ -144,6 +145,7 @@ private:
     CodeHighlighter *m_pythonHighlighter = nullptr;
     CodeHighlighter *m_planHighlighter = nullptr;
     QTextEdit *m_console = nullptr;
+    ResultPanel *m_resultPanel = nullptr;
     QLabel *m_stateLabel = nullptr;
     QLabel *m_elapsedLabel = nullptr;
     QLabel *m_workersLabel = nullptr;

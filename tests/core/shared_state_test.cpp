@@ -98,10 +98,11 @@ TEST_P(Bank, WithoutTheLockUpdatesGetLost)
 
 TEST_P(Bank, TheTightRaceGoesWrongWithoutTheLock)
 {
-    // No sleep, no think time, but a sched_yield between each load and its store: on two cores the tellers
-    // run at once, and even sharing one core the other teller is let in between a load and its store. A
-    // trial of 20,000 updates each with no update lost is then practically impossible; the issue asks for
-    // at least one wrong balance in 200 trials, and the first trial is nearly always wrong already.
+    // No sleep, no think time. On two cores the tellers run at once for the whole loop (20,000 updates of
+    // some 100 ns each, against a start gap of well under a millisecond), and their loads and stores of the
+    // one shared cache line interleave thousands of times: a trial with no update lost is practically
+    // impossible. On one core the plan yields between each load and its store, so the other teller gets in
+    // between. The issue asks for a wrong balance within 200 trials; the first is nearly always wrong.
     const Plan plan = scenarioPlan("bank", {{"kind", GetParam()}, {"tight", "on"}, {"updates", "20000"}});
     int wrong = 0;
     int trials = 0;
