@@ -1,6 +1,7 @@
 #include "core/executor.hpp"
 
 #include "core/clock.hpp"
+#include "core/proc_table.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -391,6 +392,14 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
         case StepOp::Unlock:
             unlockStep(w, static_cast<int>(s.count));
             break;
+        case StepOp::Snapshot: {
+            PrintContext ctx{w.name, w.index, w.pid, x, r, w.mainStartNs};
+            const std::size_t n = formatPrint(line, sizeof line, s.text, ctx);
+            w.writer.record(EventType::Print, 0, 0, std::string_view(line, n));
+            if (w.control)
+                w.control(w.controlContext, s.op, w);
+            break;
+        }
         case StepOp::Start:
         case StepOp::Join:
             if (w.control) // main's steps (validation keeps them out of workers)
@@ -417,6 +426,10 @@ int runWorkerBody(Worker &w, int tid) noexcept
     slot.pid.store(w.pid, std::memory_order_relaxed);
     slot.tid.store(tid, std::memory_order_relaxed);
     slot.state.store(static_cast<std::uint32_t>(LaneState::Running), std::memory_order_release);
+    // Name the thread or child process after its worker, so ps, top and /proc show "deposit" rather than
+    // "forkscope-runne" (PR_SET_NAME is a plain system call: safe after fork; the kernel keeps 15 bytes).
+    if (w.kind == WorkerKind::Thread || w.kind == WorkerKind::Process)
+        prctl(PR_SET_NAME, w.name, 0, 0, 0);
     w.writer.record(EventType::WorkerStart, w.pid, tid);
     int code = 0;
     const Outcome outcome = runSteps(w, code);
@@ -468,8 +481,10 @@ public:
             auto *self = static_cast<Runner *>(context);
             if (op == StepOp::Start)
                 self->startAll(w);
-            else
+            else if (op == StepOp::Join)
                 self->joinAll(w);
+            else if (op == StepOp::Snapshot)
+                self->snapshot(w);
         };
         main.controlContext = this;
         int code = 0;
@@ -492,6 +507,21 @@ public:
     }
 
 private:
+    /// The run's processes right now (this runner's process group), one printed line each. Main's thread of
+    /// the runner is not a forked child, so reading /proc here may allocate.
+    void snapshot(Worker &main)
+    {
+        ProcessTracker table;
+        table.update(getpgrp(), monotonicNs());
+        std::string text = formatProcessTable(table.rows());
+        std::size_t from = 0;
+        while (from < text.size()) {
+            const std::size_t end = text.find('\n', from);
+            main.writer.record(EventType::Print, 0, 0, std::string_view(text).substr(from, end - from));
+            from = end == std::string::npos ? text.size() : end + 1;
+        }
+    }
+
     void startAll(Worker &main)
     {
         for (std::size_t i = 0; i < m_plan.workers.size(); ++i) {
@@ -534,7 +564,14 @@ private:
             m_reaper = std::thread(&Runner::reap, this); // normally started before main (see prepare())
         LaneSlot &slot = m_region.lane(static_cast<std::uint32_t>(w.index));
         m_forked.fetch_add(1);
+        // The child inherits this thread's name: give it the worker's from its first instant (a process
+        // table read right after start() shows "raise-to-2", not the runner's name), then take ours back.
+        char ownName[16] = {};
+        prctl(PR_GET_NAME, ownName, 0, 0, 0);
+        prctl(PR_SET_NAME, w.name, 0, 0, 0);
         const pid_t child = fork();
+        if (child != 0)
+            prctl(PR_SET_NAME, ownName, 0, 0, 0);
         if (child == 0) {
             // From here to _exit: async-signal-safe calls only (this process may have other threads).
             prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -11,7 +11,7 @@ namespace forkscope::core {
 
 namespace {
 
-constexpr std::array<std::pair<StepOp, std::string_view>, 18> kOps{{
+constexpr std::array<std::pair<StepOp, std::string_view>, 19> kOps{{
     {StepOp::Print, "print"},
     {StepOp::Sleep, "sleep"},
     {StepOp::Compute, "compute"},
@@ -30,11 +30,12 @@ constexpr std::array<std::pair<StepOp, std::string_view>, 18> kOps{{
     {StepOp::Unlock, "unlock"},
     {StepOp::Append, "append"},
     {StepOp::Yield, "yield"},
+    {StepOp::Snapshot, "snapshot"},
 }};
 
 constexpr std::string_view kOpList =
     "print, sleep, compute, for_each, power, crash, exit, start, join, read, write, set, add, mul, lock, unlock, "
-    "append, yield";
+    "append, yield, snapshot";
 
 constexpr std::array<std::pair<WorkerKind, std::string_view>, 3> kKinds{{
     {WorkerKind::Sequential, "sequential"},
@@ -60,7 +61,7 @@ std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool
     for (std::size_t i = 0; i < steps.size(); ++i) {
         const Step &s = steps[i];
         const std::string at = where + " step " + std::to_string(i + 1);
-        if ((s.op == StepOp::Start || s.op == StepOp::Join) && !isMain)
+        if ((s.op == StepOp::Start || s.op == StepOp::Join || s.op == StepOp::Snapshot) && !isMain)
             return at + ": '" + std::string(stepOpName(s.op)) + "' is only allowed in main";
         if ((s.op == StepOp::Sleep || s.op == StepOp::Compute) && !(s.seconds >= 0 && s.seconds <= 86400))
             return at + ": seconds must be between 0 and 86400";

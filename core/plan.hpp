@@ -29,6 +29,8 @@ enum class StepOp : std::uint8_t {
     Unlock,  ///< release lock `count` (LockRelease)
     Append,  ///< list `text` gets r at its end (element 0 holds the length, items follow)
     Yield,   ///< sched_yield(): let another runnable thread or process have this core now
+    Snapshot, ///< main only: print `text`, then the run's process table read from /proc (pid, ppid, name,
+              ///< state, threads), as the tutorial's psutil.process_iter() listing
 };
 
 /// A variable of the scenario. A global lives in the runner's own memory, so threads share it and each

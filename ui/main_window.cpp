@@ -3,6 +3,7 @@
 #include "core/trace_export.hpp"
 #include "ui/code_highlighter.hpp"
 #include "ui/exporter.hpp"
+#include "ui/process_panel.hpp"
 #include "ui/result_panel.hpp"
 #include "ui/timeline_widget.hpp"
 #include "ui/trials_chart.hpp"
@@ -193,6 +194,14 @@ void MainWindow::buildDocks()
     consoleDock->setObjectName(QStringLiteral("console"));
     consoleDock->setWidget(m_console);
     addDockWidget(Qt::BottomDockWidgetArea, consoleDock);
+
+    // Bottom right: the run's processes as /proc lists them, live.
+    m_processPanel = new ProcessPanel;
+    auto *processDock = new QDockWidget(tr("Processes"), this);
+    processDock->setObjectName(QStringLiteral("processes"));
+    processDock->setWidget(m_processPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, processDock);
+    splitDockWidget(consoleDock, processDock, Qt::Horizontal);
 }
 
 void MainWindow::buildActions()
@@ -569,6 +578,7 @@ void MainWindow::onStarted()
     m_stopAction->setEnabled(true);
     m_stateLabel->setText(tr("Running"));
     m_statusTimer.start();
+    m_processPanel->follow(m_controller.runnerPid());
 }
 
 QColor MainWindow::laneColour(std::uint32_t lane) const
@@ -604,6 +614,7 @@ void MainWindow::appendConsole(const TimelineModel &model, const QVector<Printed
 void MainWindow::onFinished(const core::RunResult &result)
 {
     m_timeline->modelUpdated();
+    m_processPanel->stopFollowing();
     if (onTrialFinished(result))
         return; // the next trial is on its way
     const bool trialsDone = m_trialsTotal > 1 && m_shownTrial;
@@ -862,6 +873,8 @@ QString MainWindow::describePlan(const core::Plan &plan) const
 {
     // The plan the runner interprets, written as the C++ it amounts to.
     QString out = QStringLiteral("// forkscope-runner executes this plan (time scale %1)\n").arg(plan.timeScale);
+    const bool processes = std::any_of(plan.workers.begin(), plan.workers.end(),
+                                       [](const core::WorkerPlan &w) { return w.kind == core::WorkerKind::Process; });
     const auto steps = [&](const std::vector<core::Step> &list, const QString &indent) {
         QString text;
         int loopLeft = 0;
@@ -914,10 +927,18 @@ QString MainWindow::describePlan(const core::Plan &plan) const
                 text += in + QStringLiteral("r *= %1;\n").arg(s.count);
                 break;
             case core::StepOp::Lock:
-                text += in + QStringLiteral("pthread_mutex_lock(&lock[%1]);  // process-shared, robust\n").arg(s.count);
+                text += in + (processes ? QStringLiteral("pthread_mutex_lock(&lock[%1]);  // process-shared, robust\n")
+                                        : QStringLiteral("lock[%1].lock();  // std::mutex\n"))
+                                 .arg(s.count);
                 break;
             case core::StepOp::Unlock:
-                text += in + QStringLiteral("pthread_mutex_unlock(&lock[%1]);\n").arg(s.count);
+                text += in + (processes ? QStringLiteral("pthread_mutex_unlock(&lock[%1]);\n")
+                                        : QStringLiteral("lock[%1].unlock();\n"))
+                                 .arg(s.count);
+                break;
+            case core::StepOp::Snapshot:
+                text += in + QStringLiteral("puts(\"%1\"); print_process_table(getpgrp());  // from /proc\n")
+                                 .arg(fromStd(s.text));
                 break;
             case core::StepOp::Yield:
                 text += in + QStringLiteral("sched_yield();  // let the other worker in between\n");

@@ -27,6 +27,7 @@ class QTreeWidgetItem;
 namespace forkscope::ui {
 
 class CodeHighlighter;
+class ProcessPanel;
 class ResultPanel;
 class TrialsChart;
 class TimelineWidget;
@@ -146,6 +147,7 @@ private:
     CodeHighlighter *m_planHighlighter = nullptr;
     QTextEdit *m_console = nullptr;
     ResultPanel *m_resultPanel = nullptr;
+    ProcessPanel *m_processPanel = nullptr;
     QLabel *m_stateLabel = nullptr;
     QLabel *m_elapsedLabel = nullptr;
     QLabel *m_workersLabel = nullptr;
