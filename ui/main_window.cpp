@@ -603,7 +603,8 @@ void MainWindow::appendConsole(const TimelineModel &model, const QVector<Printed
     QString html;
     for (const PrintedLine &line : lines) {
         const QString who = line.lane < model.laneCount() ? fromStd(model.lane(line.lane).info.name) : QString();
-        html += QStringLiteral("<span style=\"color:%1\">[%2 %3] %4</span><br>")
+        // white-space: pre keeps a printed table's columns (HTML would fold its runs of spaces).
+        html += QStringLiteral("<span style=\"color:%1; white-space:pre\">[%2 %3] %4</span><br>")
                     .arg(laneColour(line.lane).name(), seconds(line.timeNs), who.toHtmlEscaped(),
                          line.text.toHtmlEscaped());
     }

@@ -30,7 +30,7 @@ ProcessPanel::ProcessPanel(QWidget *parent)
 {
     setHorizontalHeaderLabels({tr("PID"), tr("PPID"), tr("Name"), tr("State"), tr("Threads")});
     horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    horizontalHeader()->setStretchLastSection(true);
+    horizontalHeader()->setSectionResizeMode(kName, QHeaderView::Stretch);
     verticalHeader()->hide();
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setSelectionBehavior(QAbstractItemView::SelectRows);
