@@ -345,10 +345,10 @@ std::vector<Scenario> makeScenarios()
         "bank.py",
         {kindParam({"thread", "process"}, "process"),
          {"lock", ParamSpec::Type::Choice, "off", 0, 0, {"on", "off"}, "guard each update with a lock"},
-         {"updates", ParamSpec::Type::Integer, "300", 1, 100000, {}, "deposits and withdrawals, each"},
+         {"updates", ParamSpec::Type::Integer, "500", 1, 100000, {}, "deposits and withdrawals, each"},
          {"think", ParamSpec::Type::Number, "0.0005", 0, 1, {},
           "seconds between reading the balance and writing it back (the race window)"},
-         {"sleep", ParamSpec::Type::Number, "0.003", 0, 10, {}, "seconds each worker sleeps after an update"},
+         {"sleep", ParamSpec::Type::Number, "0.002", 0, 10, {}, "seconds each worker sleeps after an update"},
          {"tight", ParamSpec::Type::Choice, "off", 0, 0, {"on", "off"},
           "no sleeps and no think time: updates as fast as the cores go (use many, e.g. --updates 100000); "
           "on a one-core machine a yield between read and write lets the other teller in"},

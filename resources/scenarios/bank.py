@@ -2,7 +2,7 @@
 import multiprocessing
 import time
 
-UPDATES = 300
+UPDATES = 500
 
 
 def teller(balance, lock, delta, use_lock):
@@ -14,7 +14,7 @@ def teller(balance, lock, delta, use_lock):
         balance.value = current + delta  # ... write: a deposit or withdrawal made meanwhile is lost
         if use_lock:
             lock.release()
-        time.sleep(0.003)
+        time.sleep(0.002)
 
 
 if __name__ == "__main__":
