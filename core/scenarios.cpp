@@ -335,13 +335,12 @@ std::vector<Scenario> makeScenarios()
     list.push_back({
         "bank", "Locks", "The bank: deposit and withdraw with and without a lock",
         "deposit +1 and withdraw -1 N times each on one shared balance; without the lock updates get lost",
-        "Each update reads the balance, thinks for a moment, then writes balance +/- 1. Without the lock the "
-        "other worker can read the same balance during that gap, and one of the two updates is lost: the "
-        "final balance is wrong. The think time is drawn as the gap between the read and the write: the "
-        "wider the gap, the likelier the other worker's write lands inside it (with a gap of a few "
-        "microseconds, as in a bare C++ loop, most runs come out right by luck). A lost deposit and a lost "
-        "withdrawal cancel out, so a few trials still end at 100 although updates were lost. With "
-        "the lock the read-think-write is one piece: waits (lock wait) appear and the balance is always right.",
+        "Each update reads the balance, thinks, then writes balance +/- 1. Without the lock the other worker "
+        "can read the same balance in that gap (drawn between the read and the write) and one of the two "
+        "updates is lost. The wider the gap, the likelier the race: with the nanoseconds of a bare C++ loop "
+        "most runs come out right by luck. A lost deposit and a lost withdrawal cancel out, so a few trials "
+        "end at 100 anyway. With the lock, read-think-write is one piece: lock waits appear and the balance "
+        "is always right.",
         "bank.py",
         {kindParam({"thread", "process"}, "process"),
          {"lock", ParamSpec::Type::Choice, "off", 0, 0, {"on", "off"}, "guard each update with a lock"},
