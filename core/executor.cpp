@@ -2,11 +2,14 @@
 
 #include "core/clock.hpp"
 #include "core/gil.hpp"
+#include "core/proc_table.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <memory>
+#include <mutex>
+#include <new>
 #include <pthread.h>
 #include <sched.h>
 #include <csignal>
@@ -97,7 +100,20 @@ struct Variable {
 /// What all workers of a run share (or, for globals, get a copy of when forked).
 struct Memory {
     std::vector<Variable> variables;
-    pthread_mutex_t *locks = nullptr;
+    /// Lock slots, kLockBytes apart in the region. A run with forked workers uses process-shared robust
+    /// pthread mutexes there; a run of threads only (one process) uses std::mutex, as the tutorials'
+    /// threading.Lock is a plain in-process lock.
+    char *locks = nullptr;
+    bool processShared = false;
+
+    pthread_mutex_t *sharedLock(int id) const noexcept
+    {
+        return reinterpret_cast<pthread_mutex_t *>(locks + kLockBytes * static_cast<std::size_t>(id));
+    }
+    std::mutex *threadLock(int id) const noexcept
+    {
+        return std::launder(reinterpret_cast<std::mutex *>(locks + kLockBytes * static_cast<std::size_t>(id)));
+    }
     Gil *gil = nullptr; ///< this process's interpreter lock when the plan has one (each child resets its copy)
 
     const Variable *find(const std::string &name) const noexcept
@@ -238,11 +254,15 @@ bool gilCheck(Worker &w) noexcept
 void lockStep(Worker &w, int id) noexcept
 {
     w.writer.record(EventType::LockWait, 0, id);
-    const int rc = pthread_mutex_lock(&w.memory->locks[id]);
-    if (rc == EOWNERDEAD) {
-        // The previous owner died holding the lock: take it over and say so.
-        pthread_mutex_consistent(&w.memory->locks[id]);
-        w.writer.record(EventType::Note, id, 0, "lock recovered from a worker that died holding it");
+    if (w.memory->processShared) {
+        const int rc = pthread_mutex_lock(w.memory->sharedLock(id));
+        if (rc == EOWNERDEAD) {
+            // The previous owner died holding the lock: take it over and say so.
+            pthread_mutex_consistent(w.memory->sharedLock(id));
+            w.writer.record(EventType::Note, id, 0, "lock recovered from a worker that died holding it");
+        }
+    } else {
+        w.memory->threadLock(id)->lock();
     }
     w.writer.record(EventType::LockAcquire, 0, id);
     w.heldLocks |= 1u << id;
@@ -252,7 +272,10 @@ void unlockStep(Worker &w, int id) noexcept
 {
     if (!(w.heldLocks & (1u << id)))
         return;
-    pthread_mutex_unlock(&w.memory->locks[id]);
+    if (w.memory->processShared)
+        pthread_mutex_unlock(w.memory->sharedLock(id));
+    else
+        w.memory->threadLock(id)->unlock();
     w.heldLocks &= ~(1u << id);
     w.writer.record(EventType::LockRelease, 0, id);
 }
@@ -405,6 +428,14 @@ Outcome runStepsHoldingGil(Worker &w, int &exitCode) noexcept
         case StepOp::Unlock:
             unlockStep(w, static_cast<int>(s.count));
             break;
+        case StepOp::Snapshot: {
+            PrintContext ctx{w.name, w.index, w.pid, x, r, w.mainStartNs};
+            const std::size_t n = formatPrint(line, sizeof line, s.text, ctx);
+            w.writer.record(EventType::Print, 0, 0, std::string_view(line, n));
+            if (w.control)
+                w.control(w.controlContext, s.op, w);
+            break;
+        }
         case StepOp::Start:
         case StepOp::Join:
             if (!w.control) // main's steps (validation keeps them out of workers)
@@ -466,6 +497,10 @@ int runWorkerBody(Worker &w, int tid) noexcept
     slot.pid.store(w.pid, std::memory_order_relaxed);
     slot.tid.store(tid, std::memory_order_relaxed);
     slot.state.store(static_cast<std::uint32_t>(LaneState::Running), std::memory_order_release);
+    // Name the thread or child process after its worker, so ps, top and /proc show "deposit" rather than
+    // "forkscope-runne" (PR_SET_NAME is a plain system call: safe after fork; the kernel keeps 15 bytes).
+    if (w.kind == WorkerKind::Thread || w.kind == WorkerKind::Process)
+        prctl(PR_SET_NAME, w.name, 0, 0, 0);
     w.writer.record(EventType::WorkerStart, w.pid, tid);
     int code = 0;
     const Outcome outcome = runSteps(w, code);
@@ -517,8 +552,10 @@ public:
             auto *self = static_cast<Runner *>(context);
             if (op == StepOp::Start)
                 self->startAll(w);
-            else
+            else if (op == StepOp::Join)
                 self->joinAll(w);
+            else if (op == StepOp::Snapshot)
+                self->snapshot(w);
         };
         main.controlContext = this;
         int code = 0;
@@ -541,6 +578,21 @@ public:
     }
 
 private:
+    /// The run's processes right now (this runner's process group), one printed line each. Main's thread of
+    /// the runner is not a forked child, so reading /proc here may allocate.
+    void snapshot(Worker &main)
+    {
+        ProcessTracker table;
+        table.update(getpgrp(), monotonicNs());
+        std::string text = formatProcessTable(table.rows());
+        std::size_t from = 0;
+        while (from < text.size()) {
+            const std::size_t end = text.find('\n', from);
+            main.writer.record(EventType::Print, 0, 0, std::string_view(text).substr(from, end - from));
+            from = end == std::string::npos ? text.size() : end + 1;
+        }
+    }
+
     void startAll(Worker &main)
     {
         for (std::size_t i = 0; i < m_plan.workers.size(); ++i) {
@@ -587,7 +639,14 @@ private:
             m_reaper = std::thread(&Runner::reap, this); // normally started before main (see prepare())
         LaneSlot &slot = m_region.lane(static_cast<std::uint32_t>(w.index));
         m_forked.fetch_add(1);
+        // The child inherits this thread's name: give it the worker's from its first instant (a process
+        // table read right after start() shows "raise-to-2", not the runner's name), then take ours back.
+        char ownName[16] = {};
+        prctl(PR_GET_NAME, ownName, 0, 0, 0);
+        prctl(PR_SET_NAME, w.name, 0, 0, 0);
         const pid_t child = fork();
+        if (child != 0)
+            prctl(PR_SET_NAME, ownName, 0, 0, 0);
         if (child == 0) {
             // From here to _exit: async-signal-safe calls only (this process may have other threads).
             prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -638,17 +697,22 @@ private:
             m_gil.setSwitchInterval(static_cast<std::int64_t>(m_plan.switchInterval * 1e9));
             m_memory.gil = &m_gil;
         }
-        m_memory.locks = reinterpret_cast<pthread_mutex_t *>(static_cast<char *>(m_region.sharedArea()) + valueBytes);
-        static_assert(sizeof(pthread_mutex_t) <= kLockBytes);
+        m_memory.locks = static_cast<char *>(m_region.sharedArea()) + valueBytes;
+        static_assert(sizeof(pthread_mutex_t) <= kLockBytes && sizeof(std::mutex) <= kLockBytes);
+        m_memory.processShared = std::any_of(m_plan.workers.begin(), m_plan.workers.end(),
+                                             [](const WorkerPlan &w) { return w.kind == WorkerKind::Process; });
         for (int i = 0; i < m_plan.locks; ++i) {
+            if (!m_memory.processShared) {
+                new (m_memory.locks + kLockBytes * static_cast<std::size_t>(i)) std::mutex;
+                continue;
+            }
             // Process-shared so forked children can use it; robust so a worker that dies holding it does
             // not hang the others (the next owner gets EOWNERDEAD and recovers it).
-            auto *lock = reinterpret_cast<pthread_mutex_t *>(reinterpret_cast<char *>(m_memory.locks) + kLockBytes * i);
             pthread_mutexattr_t attr;
             pthread_mutexattr_init(&attr);
             pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
             pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-            pthread_mutex_init(lock, &attr);
+            pthread_mutex_init(m_memory.sharedLock(i), &attr);
             pthread_mutexattr_destroy(&attr);
         }
     }

@@ -2,6 +2,7 @@
 
 #include "core/json.hpp"
 
+#include <algorithm>
 #include <array>
 #include <csignal>
 #include <cmath>
@@ -10,7 +11,7 @@ namespace forkscope::core {
 
 namespace {
 
-constexpr std::array<std::pair<StepOp, std::string_view>, 19> kOps{{
+constexpr std::array<std::pair<StepOp, std::string_view>, 20> kOps{{
     {StepOp::Print, "print"},
     {StepOp::Sleep, "sleep"},
     {StepOp::Compute, "compute"},
@@ -29,12 +30,13 @@ constexpr std::array<std::pair<StepOp, std::string_view>, 19> kOps{{
     {StepOp::Unlock, "unlock"},
     {StepOp::Append, "append"},
     {StepOp::Yield, "yield"},
+    {StepOp::Snapshot, "snapshot"},
     {StepOp::Work, "work"},
 }};
 
 constexpr std::string_view kOpList =
     "print, sleep, compute, for_each, power, crash, exit, start, join, read, write, set, add, mul, lock, unlock, "
-    "append, yield, work";
+    "append, yield, snapshot, work";
 
 constexpr std::array<std::pair<WorkerKind, std::string_view>, 3> kKinds{{
     {WorkerKind::Sequential, "sequential"},
@@ -60,7 +62,7 @@ std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool
     for (std::size_t i = 0; i < steps.size(); ++i) {
         const Step &s = steps[i];
         const std::string at = where + " step " + std::to_string(i + 1);
-        if ((s.op == StepOp::Start || s.op == StepOp::Join) && !isMain)
+        if ((s.op == StepOp::Start || s.op == StepOp::Join || s.op == StepOp::Snapshot) && !isMain)
             return at + ": '" + std::string(stepOpName(s.op)) + "' is only allowed in main";
         if ((s.op == StepOp::Sleep || s.op == StepOp::Compute) && !(s.seconds >= 0 && s.seconds <= 86400))
             return at + ": seconds must be between 0 and 86400";
@@ -146,6 +148,9 @@ std::string validatePlan(const Plan &plan)
         total += w.steps.size();
     if (total > kMaxSteps)
         return "at most " + std::to_string(kMaxSteps) + " steps in a plan";
+    for (const auto &w : plan.workers)
+        if (w.items.size() > kMaxItems)
+            return "worker '" + w.name + "': at most " + std::to_string(kMaxItems) + " items";
     if (!(plan.switchInterval >= kMinSwitchInterval && plan.switchInterval <= kMaxSwitchInterval))
         return "switch interval must be between 0.00001 and 1 seconds";
     if (plan.locks < 0 || plan.locks > kMaxLocks)
@@ -301,13 +306,27 @@ std::string planToJson(const Plan &plan)
         appendJsonString(out, w.name);
         out += ",\"kind\":";
         appendJsonString(out, workerKindName(w.kind));
-        out += ",\"items\":[";
-        for (std::size_t j = 0; j < w.items.size(); ++j) {
-            if (j)
-                out += ',';
-            appendJsonNumber(out, static_cast<double>(w.items[j]));
+        // A run of consecutive integers (a loop's counter, e.g. the bank's 100,000 updates) is written as
+        // its first item and count, so the plan stays small.
+        const bool counting = w.items.size() > 2
+                              && std::adjacent_find(w.items.begin(), w.items.end(), [](std::int64_t a, std::int64_t b) {
+                                     return b != a + 1;
+                                 }) == w.items.end();
+        if (counting) {
+            out += ",\"items_from\":";
+            out += std::to_string(w.items.front());
+            out += ",\"items_count\":";
+            out += std::to_string(w.items.size());
+        } else {
+            out += ",\"items\":[";
+            for (std::size_t j = 0; j < w.items.size(); ++j) {
+                if (j)
+                    out += ',';
+                appendJsonNumber(out, static_cast<double>(w.items[j]));
+            }
+            out += ']';
         }
-        out += "],\"steps\":";
+        out += ",\"steps\":";
         appendSteps(out, w.steps);
         out += '}';
     }
@@ -441,6 +460,21 @@ bool planFromJson(std::string_view text, Plan &plan, std::string &error)
                     }
                     worker.items.push_back(n);
                 }
+            }
+            const JsonValue *from = w.find("items_from");
+            const JsonValue *count = w.find("items_count");
+            if (from || count) {
+                std::int64_t first = 0;
+                std::int64_t n = 0;
+                if (!from || !count || !readInt(*from, first) || !readInt(*count, n) || n < 0
+                    || n > static_cast<std::int64_t>(kMaxItems) || w.find("items")) {
+                    error = where + ": 'items_from' and 'items_count' go together, without 'items'; the count "
+                            "must be from 0 to " + std::to_string(kMaxItems);
+                    return false;
+                }
+                worker.items.resize(static_cast<std::size_t>(n));
+                for (std::int64_t k = 0; k < n; ++k)
+                    worker.items[static_cast<std::size_t>(k)] = first + k;
             }
             if (!readSteps(w.find("steps"), worker.steps, where, error))
                 return false;

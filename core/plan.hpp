@@ -29,6 +29,8 @@ enum class StepOp : std::uint8_t {
     Unlock,  ///< release lock `count` (LockRelease)
     Append,  ///< list `text` gets r at its end (element 0 holds the length, items follow)
     Yield,   ///< sched_yield(): let another runnable thread or process have this core now
+    Snapshot, ///< main only: print `text`, then the run's process table read from /proc (pid, ppid, name,
+              ///< state, threads), as the tutorial's psutil.process_iter() listing
     Work,    ///< a fixed amount of CPU work: `count` units (see core/gil.hpp, workUnit); r = primes found.
              ///< `seconds` is what it was sized for (shown, not used). Needs the GIL when the plan has one.
 };
@@ -81,6 +83,7 @@ inline constexpr int kMaxVariableSlots = 4096;
 inline constexpr int kMaxProcesses = 256;
 inline constexpr int kMaxThreads = 1024;
 inline constexpr int kMaxSteps = 10000;
+inline constexpr std::size_t kMaxItems = 1'000'000; ///< per worker
 inline constexpr std::int64_t kMaxWorkUnits = 1'000'000'000;
 inline constexpr double kMinSwitchInterval = 0.00001;
 inline constexpr double kMaxSwitchInterval = 1.0;

@@ -3,6 +3,8 @@
 #include "core/trace_export.hpp"
 #include "ui/code_highlighter.hpp"
 #include "ui/exporter.hpp"
+#include "ui/process_panel.hpp"
+#include "ui/result_panel.hpp"
 #include "ui/timeline_widget.hpp"
 #include "ui/gil_lab_view.hpp"
 #include "ui/speedup_chart.hpp"
@@ -185,6 +187,14 @@ void MainWindow::buildDocks()
     codeDock->setWidget(m_codeTabs);
     addDockWidget(Qt::RightDockWidgetArea, codeDock);
 
+    // Right, below the code: how the last run ended (values, exits, lock contention).
+    m_resultPanel = new ResultPanel;
+    auto *resultDock = new QDockWidget(tr("Result"), this);
+    resultDock->setObjectName(QStringLiteral("result"));
+    resultDock->setWidget(m_resultPanel);
+    addDockWidget(Qt::RightDockWidgetArea, resultDock);
+    splitDockWidget(codeDock, resultDock, Qt::Vertical);
+
     // Bottom: the lines the workers printed, in the order they printed them, coloured per worker.
     m_console = new QTextEdit;
     m_console->setReadOnly(true);
@@ -194,6 +204,14 @@ void MainWindow::buildDocks()
     consoleDock->setObjectName(QStringLiteral("console"));
     consoleDock->setWidget(m_console);
     addDockWidget(Qt::BottomDockWidgetArea, consoleDock);
+
+    // Bottom right: the run's processes as /proc lists them, live.
+    m_processPanel = new ProcessPanel;
+    auto *processDock = new QDockWidget(tr("Processes"), this);
+    processDock->setObjectName(QStringLiteral("processes"));
+    processDock->setWidget(m_processPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, processDock);
+    splitDockWidget(consoleDock, processDock, Qt::Horizontal);
 }
 
 void MainWindow::buildActions()
@@ -496,6 +514,7 @@ bool MainWindow::runScenario()
         m_trials.expected = m_scenario->expected(values);
     m_shownTrial.reset();
     m_console->clear();
+    m_resultPanel->clearResult();
     m_progress->setRange(0, m_trialsTotal);
     m_progress->setValue(0);
     m_progress->setVisible(m_trialsTotal > 1);
@@ -569,6 +588,7 @@ void MainWindow::onStarted()
     m_stopAction->setEnabled(true);
     m_stateLabel->setText(tr("Running"));
     m_statusTimer.start();
+    m_processPanel->follow(m_controller.runnerPid());
 }
 
 QColor MainWindow::laneColour(std::uint32_t lane) const
@@ -593,7 +613,8 @@ void MainWindow::appendConsole(const TimelineModel &model, const QVector<Printed
     QString html;
     for (const PrintedLine &line : lines) {
         const QString who = line.lane < model.laneCount() ? fromStd(model.lane(line.lane).info.name) : QString();
-        html += QStringLiteral("<span style=\"color:%1\">[%2 %3] %4</span><br>")
+        // white-space: pre keeps a printed table's columns (HTML would fold its runs of spaces).
+        html += QStringLiteral("<span style=\"color:%1; white-space:pre\">[%2 %3] %4</span><br>")
                     .arg(laneColour(line.lane).name(), seconds(line.timeNs), who.toHtmlEscaped(),
                          line.text.toHtmlEscaped());
     }
@@ -604,6 +625,7 @@ void MainWindow::appendConsole(const TimelineModel &model, const QVector<Printed
 void MainWindow::onFinished(const core::RunResult &result)
 {
     m_timeline->modelUpdated();
+    m_processPanel->stopFollowing();
     if (onTrialFinished(result))
         return; // the next trial is on its way
     const bool trialsDone = m_trialsTotal > 1 && m_shownTrial;
@@ -611,6 +633,7 @@ void MainWindow::onFinished(const core::RunResult &result)
     m_stopAction->setEnabled(false);
     validateParameters();
     m_statusTimer.stop();
+    m_resultPanel->showResult(trialsDone ? m_shownResult : result);
     if (trialsDone)
         m_replay.load(m_shownEvents, m_shownResult, m_shownTrial->title());
     else
@@ -873,6 +896,8 @@ QString MainWindow::describePlan(const core::Plan &plan) const
         out += QStringLiteral("// every thread holds its process's GIL (core/gil.hpp) while it runs, and releases it\n"
                               "// around sleep and join; switch interval %1 s; each forked process has its own GIL\n")
                    .arg(plan.switchInterval);
+    const bool processes = std::any_of(plan.workers.begin(), plan.workers.end(),
+                                       [](const core::WorkerPlan &w) { return w.kind == core::WorkerKind::Process; });
     const auto steps = [&](const std::vector<core::Step> &list, const QString &indent) {
         QString text;
         int loopLeft = 0;
@@ -925,10 +950,18 @@ QString MainWindow::describePlan(const core::Plan &plan) const
                 text += in + QStringLiteral("r *= %1;\n").arg(s.count);
                 break;
             case core::StepOp::Lock:
-                text += in + QStringLiteral("pthread_mutex_lock(&lock[%1]);  // process-shared, robust\n").arg(s.count);
+                text += in + (processes ? QStringLiteral("pthread_mutex_lock(&lock[%1]);  // process-shared, robust\n")
+                                        : QStringLiteral("lock[%1].lock();  // std::mutex\n"))
+                                 .arg(s.count);
                 break;
             case core::StepOp::Unlock:
-                text += in + QStringLiteral("pthread_mutex_unlock(&lock[%1]);\n").arg(s.count);
+                text += in + (processes ? QStringLiteral("pthread_mutex_unlock(&lock[%1]);\n")
+                                        : QStringLiteral("lock[%1].unlock();\n"))
+                                 .arg(s.count);
+                break;
+            case core::StepOp::Snapshot:
+                text += in + QStringLiteral("puts(\"%1\"); print_process_table(getpgrp());  // from /proc\n")
+                                 .arg(fromStd(s.text));
                 break;
             case core::StepOp::Yield:
                 text += in + QStringLiteral("sched_yield();  // let the other worker in between\n");

@@ -27,6 +27,8 @@ class QTreeWidgetItem;
 namespace forkscope::ui {
 
 class CodeHighlighter;
+class ProcessPanel;
+class ResultPanel;
 class GilLabView;
 class TrialsChart;
 class TimelineWidget;
@@ -147,6 +149,8 @@ private:
     CodeHighlighter *m_pythonHighlighter = nullptr;
     CodeHighlighter *m_planHighlighter = nullptr;
     QTextEdit *m_console = nullptr;
+    ResultPanel *m_resultPanel = nullptr;
+    ProcessPanel *m_processPanel = nullptr;
     QLabel *m_stateLabel = nullptr;
     QLabel *m_elapsedLabel = nullptr;
     QLabel *m_workersLabel = nullptr;
