@@ -148,7 +148,6 @@ bool Gil::handOver(EventWriter *writer, int lane, const std::atomic<std::uint32_
         futexWait(m_switchNumber, switchNumber, 1'000'000);
     }
     m_switchWaiters.fetch_sub(1, std::memory_order_seq_cst);
-    (void)lane;
     return acquire(writer, lane, cancel);
 }
 
