@@ -1,5 +1,6 @@
 #include "app/cli.hpp"
 
+#include "core/gil.hpp"
 #include "core/output_file.hpp"
 #include "core/run.hpp"
 #include "core/scenarios.hpp"
@@ -24,6 +25,7 @@ namespace {
 std::atomic<int> g_interrupted{0}; ///< the signal that asked us to stop (SIGINT, SIGTERM), 0 if none
 TimelineExporter g_exporter;
 ChartExporter g_chartExporter;
+SpeedupChartExporter g_speedupExporter;
 
 void onInterrupt(int sig) { g_interrupted.store(sig); }
 
@@ -125,7 +127,8 @@ struct RunArgs {
     std::string tracePath;
     std::string summaryPath;
     std::vector<std::pair<std::string, std::string>> pictures; ///< (flag, path) for --png/--svg/--pdf
-    std::string chartPath;                                     ///< --chart: the trials histogram
+    std::string chartPath;                                     ///< --chart: the trials histogram (or speedups)
+    bool allModes = false;                                     ///< --all-modes: the GIL lab's 8 runs
 };
 
 int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
@@ -142,6 +145,13 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
         bool hasValue = false;
         if (arg.rfind("--", 0) != 0)
             return usageError("unexpected argument '" + arg + "' (options start with --)");
+        if (arg == "--all-modes") { // a switch: takes no value
+            if (!scenario->param("mode") || !scenario->param("work"))
+                return usageError("--all-modes applies to cpu-vs-io (it runs every --work and --mode); '"
+                                  + out.scenario + "' has none");
+            out.allModes = true;
+            continue;
+        }
         if (const auto eq = arg.find('='); eq != std::string::npos) {
             value = arg.substr(eq + 1);
             arg = arg.substr(0, eq);
@@ -164,15 +174,14 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
         } else if (name == "summary") {
             out.summaryPath = value;
         } else if (name == "chart") {
-            if (!scenario->param("trials"))
-                return usageError("--chart needs a scenario run as trials (such as bank); '" + out.scenario
-                                  + "' has no --trials");
+            const bool speedups = scenario->param("mode") != nullptr;
+            if (!scenario->param("trials") && !speedups)
+                return usageError("--chart needs a scenario run as trials (such as bank) or cpu-vs-io with "
+                                  "--all-modes; '" + out.scenario + "' has neither");
             const auto dot = value.rfind('.');
             const std::string ext = dot == std::string::npos ? "" : value.substr(dot);
             if (ext != ".png" && ext != ".svg" && ext != ".pdf")
                 return usageError("--chart '" + value + "': the file name must end in .png, .svg or .pdf");
-            if (!g_chartExporter)
-                return usageError("--chart needs the desktop build of forkscope (this one has no Qt)");
             if (!out.chartPath.empty())
                 return usageError("--chart is given twice");
             out.chartPath = value;
@@ -192,9 +201,23 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
             for (const auto &p : scenario->params)
                 takes += ", --" + p.name;
             return usageError("unknown option '" + arg + "' for scenario '" + out.scenario
-                              + "' (allowed: --trace, --summary, --png, --svg, --pdf" + takes + ")");
+                              + "' (allowed: --trace, --summary, --png, --svg, --pdf, --chart"
+                              + (scenario->param("mode") ? ", --all-modes" : "") + takes + ")");
         }
     }
+    if (out.allModes) {
+        for (const char *name : {"work", "mode"})
+            if (out.params.count(name))
+                return usageError(std::string("--all-modes runs every --") + name + "; leave --" + name + " out");
+        if (!out.pictures.empty() || !out.tracePath.empty() || !out.summaryPath.empty())
+            return usageError("--all-modes makes 8 runs, and --png, --svg, --pdf, --trace and --summary show one: "
+                              "pick it with --work and --mode instead");
+    } else if (!out.chartPath.empty() && scenario->param("mode")) {
+        return usageError("--chart for '" + out.scenario + "' draws every mode: add --all-modes");
+    }
+    if (!out.chartPath.empty()
+        && !(scenario->param("mode") ? static_cast<bool>(g_speedupExporter) : static_cast<bool>(g_chartExporter)))
+        return usageError("--chart needs the desktop build of forkscope (this one has no Qt)");
     std::vector<std::pair<std::string, std::string>> outputs = out.pictures;
     if (!out.tracePath.empty())
         outputs.emplace_back("--trace", out.tracePath);
@@ -214,12 +237,99 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
     return kExitOk;
 }
 
+/// The GIL lab: cpu-vs-io in every mode, for CPU-bound and I/O-bound work, one run after another, with the
+/// wall time and speedup against sequential of each, and the chart.
+int runAllModes(const Scenario &scenario, const RunArgs &runArgs)
+{
+    const int cores = static_cast<int>(std::thread::hardware_concurrency());
+    std::vector<LabTiming> table;
+    bool header = false;
+    int tasks = 0;
+    for (const char *work : kLabWorks) {
+        for (const char *mode : kLabModes) {
+            if (g_interrupted.load() != 0)
+                break;
+            std::map<std::string, std::string> params = runArgs.params;
+            params["work"] = work;
+            params["mode"] = mode;
+            Plan plan;
+            ParamSet values;
+            std::string error;
+            if (!buildPlan(scenario, params, plan, values, error))
+                return usageError(error);
+            if (!header) {
+                std::printf("GIL lab: %s tasks of %s s each (time scale %s, switch interval %s s) on %d cores\n\n",
+                            values.text("tasks").c_str(), values.text("seconds").c_str(),
+                            values.text("time-scale").c_str(), values.text("switch-interval").c_str(), cores);
+                std::printf("work  mode          wall time   speedup\n");
+                header = true;
+                tasks = values.integer("tasks");
+            }
+            auto run = Run::start(plan, error);
+            if (!run) {
+                std::fprintf(stderr, "forkscope: %s\n", error.c_str());
+                return kExitRunFailed;
+            }
+            while (!run->waitFor(std::chrono::milliseconds(5)))
+                if (g_interrupted.load() != 0)
+                    run->cancel();
+            const RunResult r = run->result();
+            if (r.failed()) {
+                std::fprintf(stderr, "forkscope: %s %s: %s\n", work, mode, r.error.c_str());
+                return kExitRunFailed;
+            }
+            if (r.cancelled)
+                break;
+            table.push_back({work, mode, r.wallNs});
+            std::printf("%-5s %-13s %9s   %5.2fx\n", work, mode, seconds(r.wallNs).c_str(),
+                        labSpeedup(table, table.back()));
+            std::fflush(stdout);
+        }
+    }
+    std::printf("\nCPU-bound: threads under the GIL take turns (about 1x); free threads and processes use the cores "
+                "(about %dx at most, here %d cores).\nI/O-bound: the waits release the GIL, so every concurrent mode "
+                "waits at once (about %dx).\n",
+                cores, cores, tasks);
+    int rc = kExitOk;
+    if (!runArgs.chartPath.empty() && !table.empty()) {
+        if (auto problem = g_speedupExporter(scenario.title, table, tasks, cores, runArgs.chartPath); !problem.empty()) {
+            std::fprintf(stderr, "forkscope: --chart: %s\n", problem.c_str());
+            rc = kExitRunFailed;
+        } else {
+            std::printf("chart         %s\n", runArgs.chartPath.c_str());
+        }
+    }
+    if (const int sig = g_interrupted.load(); sig != 0)
+        return 128 + sig;
+    return rc;
+}
+
+/// The GIL over a run of a plan that has one: how often it changed hands and what it cost.
+void printGil(const RunResult &r, const std::vector<Event> &events)
+{
+    std::vector<int> pids;
+    for (const LaneOutcome &l : r.lanes)
+        pids.push_back(l.info.pid);
+    const GilStats g = gilStats(events, pids);
+    std::printf("gil           %d acquisitions, %d forced hand-overs", g.acquisitions, g.handOvers);
+    if (g.handOvers > 0)
+        std::printf(" (median hold %.2f ms)", static_cast<double>(g.medianForcedHoldNs) / 1e6);
+    std::printf(", waited %s in all\n", seconds(g.totalWaitNs).c_str());
+}
+
 int runScenario(const std::vector<std::string> &args)
 {
     RunArgs runArgs;
     if (const int rc = parseRunArgs(args, runArgs); rc != kExitOk)
         return rc;
     const Scenario &scenario = *findScenario(runArgs.scenario);
+    if (runArgs.allModes) {
+        struct sigaction sa{};
+        sa.sa_handler = onInterrupt;
+        sigaction(SIGINT, &sa, nullptr);
+        sigaction(SIGTERM, &sa, nullptr);
+        return runAllModes(scenario, runArgs);
+    }
     Plan plan;
     ParamSet values;
     std::string error;
@@ -287,6 +397,8 @@ int runScenario(const std::vector<std::string> &args)
                     trials.finals.size(), static_cast<long long>(trials.expected),
                     trials.wrong() ? "that went wrong first" : "the last");
     printResult(result, values);
+    if (plan.gil)
+        printGil(result, events);
 
     int rc = result.failed() ? kExitRunFailed : kExitOk;
     if (!runArgs.tracePath.empty()) {
@@ -306,6 +418,8 @@ int runScenario(const std::vector<std::string> &args)
         }
     }
     std::string title = result.scenario + " — " + result.kind;
+    if (scenario.param("mode")) // the GIL lab: which of its modes and works this was
+        title = result.scenario + " — " + values.text("mode") + ", " + values.text("work") + "-bound";
     if (result.timeScale != 1)
         title += " (time scale " + values.text("time-scale") + ")";
     if (result.cancelled)
@@ -338,6 +452,7 @@ int runScenario(const std::vector<std::string> &args)
 
 void setTimelineExporter(TimelineExporter exporter) { g_exporter = std::move(exporter); }
 void setChartExporter(ChartExporter exporter) { g_chartExporter = std::move(exporter); }
+void setSpeedupChartExporter(SpeedupChartExporter exporter) { g_speedupExporter = std::move(exporter); }
 
 std::string usageText()
 {
@@ -361,11 +476,19 @@ std::string usageText()
         "                    queues and pipes: how many items, the queue's size, each side's time per item\n"
         "  --n N, --chunk N, --work S\n"
         "                    pool-map: map over 1..N, items per task message, computing time per item\n"
+        "  --work cpu|io, --mode sequential|gil-threads|threads|processes, --tasks N, --seconds S,\n"
+        "  --switch-interval S\n"
+        "                    cpu-vs-io (the GIL lab): N tasks of S seconds of prime counting or of waiting,\n"
+        "                    one after another, as threads under a GIL, as free threads or as processes;\n"
+        "                    a waiting thread asks for the GIL after S (default 0.005, not time-scaled)\n"
+        "  --all-modes       cpu-vs-io: run both kinds of work in all four modes and print wall times and\n"
+        "                    speedups against sequential (e.g. forkscope run cpu-vs-io --all-modes --chart x.png)\n"
         "  --trace FILE      write a Chrome trace (Perfetto UI, chrome://tracing)\n"
         "  --summary FILE    write the result as JSON\n"
         "  --png FILE, --svg FILE, --pdf FILE\n"
         "                    write the run's timeline as a picture for slides (1920x1080)\n"
-        "  --chart FILE      with --trials: the histogram of final values (.png, .svg or .pdf)\n"
+        "  --chart FILE      with --trials: the histogram of final values; with --all-modes: the speedup\n"
+        "                    chart (.png, .svg or .pdf)\n"
         "\n"
         "Exit status: 0 the run completed; 1 the run could not run or an output could not be written;\n"
         "2 bad usage; 130 interrupted (Ctrl+C cancels the run and still prints its result).\n"

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/event.hpp"
+#include "core/gil_lab.hpp"
 #include "core/run.hpp"
 
 #include <functional>
@@ -26,6 +27,13 @@ using ChartExporter = std::function<std::string(const std::string &title, std::i
                                                 const std::string &label, const std::vector<std::int64_t> &finals,
                                                 const std::string &path)>;
 void setChartExporter(ChartExporter exporter);
+
+/// Writes the GIL lab's chart (wall time and speedup against sequential for every mode and both kinds of
+/// work, each run with `tasks` tasks, on a machine with `cores` cores) to `path` (.png, .svg or .pdf);
+/// returns "" or the problem.
+using SpeedupChartExporter = std::function<std::string(const std::string &title, const std::vector<core::LabTiming> &table,
+                                                       int tasks, int cores, const std::string &path)>;
+void setSpeedupChartExporter(SpeedupChartExporter exporter);
 
 /// The usage text printed by --help.
 std::string usageText();

@@ -12,6 +12,7 @@
 #include "ui/exporter.hpp"
 #include "ui/main_window.hpp"
 #include "ui/timeline_model.hpp"
+#include "ui/speedup_chart.hpp"
 #include "ui/trials_chart.hpp"
 
 #include <QPainter>
@@ -70,6 +71,19 @@ std::string exportTrialsChart(const std::string &title, std::int64_t expected, c
     return {};
 }
 
+std::string exportSpeedupChart(const std::string &title, const std::vector<core::LabTiming> &table, int tasks,
+                               int cores, const std::string &path)
+{
+    ui::SpeedupChart chart;
+    chart.resize(ui::kExportSizeWide);
+    chart.setData(QString::fromStdString(title), table, tasks, cores);
+    QString error;
+    if (!ui::exportPicture(QString::fromStdString(path), {ui::kExportSizeWide, 1, QString::fromStdString(title), Qt::white},
+                           [&](QPainter &painter, const QRectF &rect) { chart.paintTo(painter, rect); }, &error))
+        return error.toStdString();
+    return {};
+}
+
 /// An offscreen QApplication for commands that paint pictures without a window.
 std::unique_ptr<QApplication> offscreenApp(int &argc, char **argv)
 {
@@ -105,6 +119,7 @@ int main(int argc, char **argv)
     QApplication::setApplicationName(QStringLiteral("forkscope"));
     forkscope::app::setTimelineExporter(exportRunPicture);
     forkscope::app::setChartExporter(exportTrialsChart);
+    forkscope::app::setSpeedupChartExporter(exportSpeedupChart);
     if ((args.empty() || args[0] == "open") && haveDisplay()) {
         QApplication app(argc, argv);
         forkscope::ui::MainWindow window;

@@ -75,14 +75,16 @@ def teller_tutorial_lock(bal, lock, delta, updates, think, nap):
 
 # --- Python trials -----------------------------------------------------------------------------------------
 
-def python_trial(ctx, shape, time_scale=0.0):
-    """One trial of `shape`: (seconds from the Value's creation to both joined, final balance)."""
+def python_trial(ctx, shape, time_scale=0.0, synchronized=False):
+    """One trial of `shape`: (seconds from the Value's creation to both joined, final balance).
+    synchronized: the Value as the tutorials create it, mp.Value('i', 100), whose every .value access takes
+    the Value's own RLock (the read-modify-write is still split, so updates are still lost)."""
     tight = shape.startswith('tight')
     locked = shape.endswith('-lock')
     updates = 100000 if tight else 100
     think, nap = 0.0002 * time_scale, 0.01 * time_scale
     t0 = time.monotonic()
-    bal = ctx.Value('q', START, lock=False)
+    bal = ctx.Value('i', START) if synchronized else ctx.Value('q', START, lock=False)
     lock = ctx.Lock() if locked else None
     procs = []
     for delta in (+1, -1):
@@ -105,12 +107,6 @@ def python_trial(ctx, shape, time_scale=0.0):
 
 
 # --- Helpers -----------------------------------------------------------------------------------------------
-
-
-
-
-
-
 
 def summary(times_s, finals):
     """trials/s over the pooled trials, median trial (ms), wrong trials."""
@@ -149,6 +145,9 @@ def main():
     ctx = multiprocessing.get_context('fork')
     py_trials = {s: args.tight_trials if s.startswith('tight') else args.trials for s in py_shapes}
     py = {s: ([], []) for s in py_shapes}  # shape: (seconds, finals)
+    # The unlocked tight shape also as the tutorials write it (a synchronized Value): the issue's peer.
+    sync_shapes = [s for s in py_shapes if s == 'tight']
+    py_sync = {s: ([], []) for s in sync_shapes}
     fs = {s: ([], []) for s in shapes}    # shape: (seconds, finals)
     fs_lost = 0
     fs_yield_ns = []
@@ -165,6 +164,11 @@ def main():
                     elapsed, final = python_trial(ctx, s)
                     py[s][0].append(elapsed)
                     py[s][1].append(final)
+            for s in sync_shapes:
+                for _ in range(share(py_trials[s], block, blocks)):
+                    elapsed, final = python_trial(ctx, s, synchronized=True)
+                    py_sync[s][0].append(elapsed)
+                    py_sync[s][1].append(final)
             json_path = os.path.join(tmpdir, f'bank-{block}.json')
             run_checked([bank_bench, '--trials', str(share(args.trials, block, blocks)),
                          '--warmup', '1' if block == 0 else '0', '--shapes', ','.join(shapes), '--floor', 'off',
@@ -208,9 +212,16 @@ def main():
                                                       f'MISSED (needs a tight trial <= '
                                                       f'{1e3 / (TARGET_TIGHT_RATIO * py_sum[s]["per_s"]):.2f} ms)')
         print(f'{s:18} {py_sum[s]["per_s"]:10.2f} {fs_sum[s]["per_s"]:13.2f} {ratio:8.2f}x   {verdict}')
+    for s in sync_shapes:
+        sync = summary(*py_sync[s])
+        ratio = fs_sum[s]['per_s'] / sync['per_s'] if sync['per_s'] > 0 else float('nan')
+        print(f'{s + " vs sync":18} {sync["per_s"]:10.2f} {fs_sum[s]["per_s"]:13.2f} {ratio:8.2f}x   '
+              f'>= {TARGET_TIGHT_RATIO}x: ' + ('met' if ratio >= TARGET_TIGHT_RATIO else 'MISSED')
+              + f'   (Python: mp.Value(\'i\', 100) as in the tutorials, median {sync["median_ms"]:.1f} ms, '
+              f'wrong {sync["wrong"]}/{sync["trials"]})')
     if any(s.startswith('tight') for s in shapes) and fs_yield_ns:
-        print(f'(Forkscope\'s tight plan calls sched_yield() between read and write; one alone costs '
-              f'{statistics.median(fs_yield_ns):.0f} ns here. Python\'s loop does not yield.)')
+        print(f'(On one core Forkscope\'s tight plan calls sched_yield() between read and write; one alone '
+              f'costs {statistics.median(fs_yield_ns):.0f} ns here. Python\'s loop does not yield.)')
     print(f'\ntotal {time.monotonic() - began:.1f} s, load average now {loadavg()}')
 
 

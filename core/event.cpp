@@ -32,6 +32,11 @@ std::string_view eventTypeName(EventType type) noexcept
     case EventType::TaskEnd: return "task end";
     case EventType::QueueOpen: return "queue open";
     case EventType::QueueClose: return "queue close";
+    case EventType::GilRequest: return "gil request";
+    case EventType::GilAcquire: return "gil acquire";
+    case EventType::GilRelease: return "gil release";
+    case EventType::GilDropRequest: return "gil drop request";
+    case EventType::GilHandOver: return "gil hand-over";
     }
     return "unknown";
 }

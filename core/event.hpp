@@ -43,6 +43,12 @@ enum class EventType : std::uint8_t {
     TaskEnd,         ///< value: the result, arg: task index; kError when the task did not finish
     QueueOpen,       ///< recorded by main before its first step; value: capacity, arg: queue id, text: queue name
     QueueClose,      ///< queue.close(); arg: queue id | fill at the close
+    // The GIL (core/gil.hpp): a per-process interpreter lock that Python-like threads contend on.
+    GilRequest = 48, ///< the lane asks for its process's GIL; it waits until GilAcquire
+    GilAcquire,      ///< value: ns waited since the request; arg: the lane that took it before (-1: none)
+    GilRelease,      ///< gave it up for a blocking call or at its end; value: ns held
+    GilDropRequest,  ///< waited the switch interval: asks the holder to drop it; arg: the holder's lane
+    GilHandOver,     ///< dropped it because a waiter asked (a forced switch); value: ns held; arg: who asked
 };
 
 /// Flags on an event.

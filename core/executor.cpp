@@ -3,11 +3,15 @@
 #include "core/clock.hpp"
 #include "core/pipe.hpp"
 #include "core/queue.hpp"
+#include "core/gil.hpp"
+#include "core/proc_table.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <memory>
+#include <mutex>
+#include <new>
 #include <pthread.h>
 #include <stdexcept>
 #include <string>
@@ -100,7 +104,21 @@ struct Variable {
 /// What all workers of a run share (or, for globals, get a copy of when forked).
 struct Memory {
     std::vector<Variable> variables;
-    pthread_mutex_t *locks = nullptr;
+    /// Lock slots, kLockBytes apart in the region. A run with forked workers uses process-shared robust
+    /// pthread mutexes there; a run of threads only (one process) uses std::mutex, as the tutorials'
+    /// threading.Lock is a plain in-process lock.
+    char *locks = nullptr;
+    bool processShared = false;
+
+    pthread_mutex_t *sharedLock(int id) const noexcept
+    {
+        return reinterpret_cast<pthread_mutex_t *>(locks + kLockBytes * static_cast<std::size_t>(id));
+    }
+    std::mutex *threadLock(int id) const noexcept
+    {
+        return std::launder(reinterpret_cast<std::mutex *>(locks + kLockBytes * static_cast<std::size_t>(id)));
+    }
+    Gil *gil = nullptr; ///< this process's interpreter lock when the plan has one (each child resets its copy)
     // Queues, pipes and pools: set up before the first fork, only read afterwards.
     std::vector<SharedQueue> queues;
     std::vector<PipeEnd> pipeEnds;                    ///< two per pipe: 2p (parent's), 2p+1 (child's)
@@ -129,6 +147,7 @@ struct Worker {
     WorkerKind kind = WorkerKind::Main;
     const Memory *memory = nullptr;
     std::uint32_t heldLocks = 0; ///< bit i: lock i is held by this worker
+    bool holdsGil = false;       ///< this lane holds its process's GIL
     /// Main only: carries out start and join (the Runner). A plain pointer pair, so a Worker stays
     /// trivially copyable into forked children.
     void (*control)(void *context, StepOp op, Worker &w) = nullptr;
@@ -214,14 +233,47 @@ std::string_view variableLabel(char *buf, std::size_t cap, const Variable &v, st
     return {buf, o.n};
 }
 
+// --- The GIL (plans with "gil": true) ---------------------------------------------------------------------
+
+/// Takes this process's GIL for the lane if the plan has one. False if the run was cancelled meanwhile.
+bool gilTake(Worker &w) noexcept
+{
+    if (!w.memory->gil || w.holdsGil)
+        return true;
+    w.holdsGil = w.memory->gil->acquire(&w.writer, w.index, &w.region->header().cancel);
+    return w.holdsGil;
+}
+
+/// Gives the GIL up around a blocking call (sleep, join, lock wait) and at the lane's end.
+void gilDrop(Worker &w) noexcept
+{
+    if (!w.holdsGil)
+        return;
+    w.memory->gil->release(&w.writer, w.index);
+    w.holdsGil = false;
+}
+
+/// The eval breaker: if a waiter asked for the GIL, hand it over and queue for it again.
+bool gilCheck(Worker &w) noexcept
+{
+    if (!w.holdsGil || !w.memory->gil->dropRequested())
+        return true;
+    w.holdsGil = w.memory->gil->handOver(&w.writer, w.index, &w.region->header().cancel);
+    return w.holdsGil;
+}
+
 void lockStep(Worker &w, int id) noexcept
 {
     w.writer.record(EventType::LockWait, 0, id);
-    const int rc = pthread_mutex_lock(&w.memory->locks[id]);
-    if (rc == EOWNERDEAD) {
-        // The previous owner died holding the lock: take it over and say so.
-        pthread_mutex_consistent(&w.memory->locks[id]);
-        w.writer.record(EventType::Note, id, 0, "lock recovered from a worker that died holding it");
+    if (w.memory->processShared) {
+        const int rc = pthread_mutex_lock(w.memory->sharedLock(id));
+        if (rc == EOWNERDEAD) {
+            // The previous owner died holding the lock: take it over and say so.
+            pthread_mutex_consistent(w.memory->sharedLock(id));
+            w.writer.record(EventType::Note, id, 0, "lock recovered from a worker that died holding it");
+        }
+    } else {
+        w.memory->threadLock(id)->lock();
     }
     w.writer.record(EventType::LockAcquire, 0, id);
     w.heldLocks |= 1u << id;
@@ -231,7 +283,10 @@ void unlockStep(Worker &w, int id) noexcept
 {
     if (!(w.heldLocks & (1u << id)))
         return;
-    pthread_mutex_unlock(&w.memory->locks[id]);
+    if (w.memory->processShared)
+        pthread_mutex_unlock(w.memory->sharedLock(id));
+    else
+        w.memory->threadLock(id)->unlock();
     w.heldLocks &= ~(1u << id);
     w.writer.record(EventType::LockRelease, 0, id);
 }
@@ -510,7 +565,7 @@ Outcome poolStep(Worker &main, const Step &s, long long &r, int &exitCode)
     }
 }
 
-Outcome runSteps(Worker &w, int &exitCode) noexcept
+Outcome runStepsHoldingGil(Worker &w, int &exitCode) noexcept
 {
     const auto &steps = *w.steps;
     const Plan &plan = *w.plan;
@@ -535,7 +590,7 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
         return true;
     };
     while (i < steps.size()) {
-        if (cancelled(*w.region))
+        if (cancelled(*w.region) || !gilCheck(w))
             return Outcome::Cancelled;
         const Step &s = steps[i];
         switch (s.op) {
@@ -548,10 +603,11 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
         }
         case StepOp::Sleep: {
             const std::int64_t ns = scaled(plan, s.seconds);
+            gilDrop(w); // time.sleep() releases the GIL
             w.writer.record(EventType::SleepBegin, ns);
             const bool ok = sleepUntil(*w.region, monotonicNs() + ns);
             w.writer.record(EventType::SleepEnd, 0, 0, {}, ok ? 0 : kCancelled);
-            if (!ok)
+            if (!ok || !gilTake(w))
                 return Outcome::Cancelled;
             break;
         }
@@ -655,16 +711,22 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
             r *= s.count;
             break;
         case StepOp::Lock:
+            gilDrop(w); // a blocking acquire releases the GIL
             lockStep(w, static_cast<int>(s.count));
+            if (!gilTake(w))
+                return Outcome::Cancelled;
             break;
         case StepOp::Unlock:
             unlockStep(w, static_cast<int>(s.count));
             break;
-        case StepOp::Start:
-        case StepOp::Join:
-            if (w.control) // main's steps (validation keeps them out of workers)
+        case StepOp::Snapshot: {
+            PrintContext ctx{w.name, w.index, w.pid, x, r, w.mainStartNs};
+            const std::size_t n = formatPrint(line, sizeof line, s.text, ctx);
+            w.writer.record(EventType::Print, 0, 0, std::string_view(line, n));
+            if (w.control)
                 w.control(w.controlContext, s.op, w);
             break;
+        }
         // --- Queues, pipes and pools ---
         case StepOp::Repeat:
             loopStart = i + 1;
@@ -675,8 +737,11 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
         case StepOp::Send: {
             Message m = outgoing(w, s, x, r, msg);
             const QueueContext qc = queueContext(w);
+            gilDrop(w); // a blocking put or send releases the GIL, as in CPython
             const QueueStatus st = s.op == StepOp::Put ? w.memory->queues[static_cast<std::size_t>(s.count)].put(m, timeoutOf(w, s), qc)
                                                        : w.memory->pipeEnds[static_cast<std::size_t>(s.count)].send(m, timeoutOf(w, s), qc);
+            if (!gilTake(w))
+                return Outcome::Cancelled;
             if (st == QueueStatus::Cancelled)
                 return Outcome::Cancelled;
             if (st == QueueStatus::Timeout)
@@ -689,8 +754,11 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
         case StepOp::Recv: {
             Message m{};
             const QueueContext qc = queueContext(w);
+            gilDrop(w); // so does a blocking get or receive
             const QueueStatus st = s.op == StepOp::Get ? w.memory->queues[static_cast<std::size_t>(s.count)].get(m, timeoutOf(w, s), qc)
                                                        : w.memory->pipeEnds[static_cast<std::size_t>(s.count)].recv(m, timeoutOf(w, s), qc);
+            if (!gilTake(w))
+                return Outcome::Cancelled;
             if (st == QueueStatus::Cancelled)
                 return Outcome::Cancelled;
             if (st == QueueStatus::Ok) {
@@ -717,26 +785,63 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
             rng ^= rng >> 7;
             rng ^= rng << 17;
             const std::int64_t ns = static_cast<std::int64_t>(static_cast<double>(scaled(plan, s.seconds)) * static_cast<double>(rng % 1001) / 1000.0);
+            gilDrop(w);
             w.writer.record(EventType::SleepBegin, ns);
             const bool ok = sleepUntil(*w.region, monotonicNs() + ns);
             w.writer.record(EventType::SleepEnd, 0, 0, {}, ok ? 0 : kCancelled);
-            if (!ok)
+            if (!ok || !gilTake(w))
                 return Outcome::Cancelled;
             break;
         }
-        case StepOp::Serve:
-            if (const Outcome o = serve(w, static_cast<int>(s.count)); o != Outcome::Done)
-                return o;
+        case StepOp::Serve: {
+            gilDrop(w); // a pool worker's waits release the GIL (its tasks run without it)
+            const Outcome o = serve(w, static_cast<int>(s.count));
+            if (o != Outcome::Done || !gilTake(w))
+                return o == Outcome::Done ? Outcome::Cancelled : o;
             break;
+        }
         case StepOp::Map:
         case StepOp::Submit:
         case StepOp::Wait:
         case StepOp::Shutdown:
             if (!w.pools)
                 break; // validation keeps these in main
+            gilDrop(w);
             if (const Outcome o = poolStep(w, s, r, exitCode); o != Outcome::Done)
                 return o;
+            if (!gilTake(w))
+                return Outcome::Cancelled;
             break;
+        case StepOp::Start:
+        case StepOp::Join:
+            if (!w.control) // main's steps (validation keeps them out of workers)
+                break;
+            if (s.op == StepOp::Join)
+                gilDrop(w); // join() blocks: it releases the GIL
+            w.control(w.controlContext, s.op, w);
+            if (!gilTake(w))
+                return Outcome::Cancelled;
+            break;
+        case StepOp::Work: {
+            // A fixed amount of work, not a deadline: under the GIL a waiting thread makes no progress, so
+            // N threads need N times as long as one, as in CPython.
+            w.writer.record(EventType::ComputeBegin, scaled(plan, s.seconds));
+            long long primes = 0;
+            std::int64_t done = 0;
+            bool stopped = false;
+            for (; done < s.count; ++done) {
+                primes += workUnit(done);
+                if (cancelled(*w.region) || !gilCheck(w)) {
+                    stopped = true;
+                    break;
+                }
+            }
+            r = primes;
+            w.writer.record(EventType::ComputeEnd, done, 0, {}, stopped ? kCancelled : 0);
+            if (stopped)
+                return Outcome::Cancelled;
+            break;
+        }
         }
         ++i;
         if (loopEnd && i == loopEnd && forever) {
@@ -753,6 +858,16 @@ Outcome runSteps(Worker &w, int &exitCode) noexcept
     return Outcome::Done;
 }
 
+/// A Python-like lane holds its GIL while it runs steps and gives it up however they end.
+Outcome runSteps(Worker &w, int &exitCode) noexcept
+{
+    if (!gilTake(w))
+        return Outcome::Cancelled;
+    const Outcome outcome = runStepsHoldingGil(w, exitCode);
+    gilDrop(w);
+    return outcome;
+}
+
 /// Runs one worker's steps on its lane, bracketed by its start and end events.
 int runWorkerBody(Worker &w, int tid) noexcept
 {
@@ -760,6 +875,10 @@ int runWorkerBody(Worker &w, int tid) noexcept
     slot.pid.store(w.pid, std::memory_order_relaxed);
     slot.tid.store(tid, std::memory_order_relaxed);
     slot.state.store(static_cast<std::uint32_t>(LaneState::Running), std::memory_order_release);
+    // Name the thread or child process after its worker, so ps, top and /proc show "deposit" rather than
+    // "forkscope-runne" (PR_SET_NAME is a plain system call: safe after fork; the kernel keeps 15 bytes).
+    if (w.kind == WorkerKind::Thread || w.kind == WorkerKind::Process)
+        prctl(PR_SET_NAME, w.name, 0, 0, 0);
     w.writer.record(EventType::WorkerStart, w.pid, tid);
     int code = 0;
     const Outcome outcome = runSteps(w, code);
@@ -811,8 +930,10 @@ public:
             auto *self = static_cast<Runner *>(context);
             if (op == StepOp::Start)
                 self->startAll(w);
-            else
+            else if (op == StepOp::Join)
                 self->joinAll(w);
+            else if (op == StepOp::Snapshot)
+                self->snapshot(w);
         };
         main.controlContext = this;
         main.pools = &m_poolClients;
@@ -840,6 +961,21 @@ public:
     }
 
 private:
+    /// The run's processes right now (this runner's process group), one printed line each. Main's thread of
+    /// the runner is not a forked child, so reading /proc here may allocate.
+    void snapshot(Worker &main)
+    {
+        ProcessTracker table;
+        table.update(getpgrp(), monotonicNs());
+        std::string text = formatProcessTable(table.rows());
+        std::size_t from = 0;
+        while (from < text.size()) {
+            const std::size_t end = text.find('\n', from);
+            main.writer.record(EventType::Print, 0, 0, std::string_view(text).substr(from, end - from));
+            from = end == std::string::npos ? text.size() : end + 1;
+        }
+    }
+
     void startAll(Worker &main)
     {
         for (std::size_t i = 0; i < m_plan.workers.size(); ++i) {
@@ -854,9 +990,13 @@ private:
             m_started[i] = true;
             switch (wp.kind) {
             case WorkerKind::Sequential:
-                // A plain function call on main's thread: the lane shows when main ran it.
+                // A plain function call on main's thread: the lane shows when main ran it. It takes the GIL
+                // on its own lane, so main's lane lets go of it meanwhile (the same OS thread holds it).
                 main.writer.record(EventType::Spawn, 0, lane);
+                gilDrop(main);
                 runWorkerBody(w, static_cast<int>(gettidRaw()));
+                if (!gilTake(main))
+                    return;
                 markEnded(m_region.lane(static_cast<std::uint32_t>(lane)));
                 break;
             case WorkerKind::Thread:
@@ -882,7 +1022,14 @@ private:
             m_reaper = std::thread(&Runner::reap, this); // normally started before main (see prepare())
         LaneSlot &slot = m_region.lane(static_cast<std::uint32_t>(w.index));
         m_forked.fetch_add(1);
+        // The child inherits this thread's name: give it the worker's from its first instant (a process
+        // table read right after start() shows "raise-to-2", not the runner's name), then take ours back.
+        char ownName[16] = {};
+        prctl(PR_GET_NAME, ownName, 0, 0, 0);
+        prctl(PR_SET_NAME, w.name, 0, 0, 0);
         const pid_t child = fork();
+        if (child != 0)
+            prctl(PR_SET_NAME, ownName, 0, 0, 0);
         if (child == 0) {
             // From here to _exit: async-signal-safe calls only (this process may have other threads).
             prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -890,6 +1037,7 @@ private:
                 _exit(127); // the runner died between fork and prctl
             w.pid = getpid();
             w.writer = m_region.writer(static_cast<std::uint32_t>(w.index));
+            m_gil.resetAfterFork(); // a new interpreter, a new GIL: plain stores, no allocation
             _exit(runWorkerBody(w, w.pid));
         }
         if (child < 0) {
@@ -928,17 +1076,26 @@ private:
             m_memory.variables.push_back({&v.name, elements, v.size});
         }
         const std::size_t valueBytes = (nextShared * sizeof(std::int64_t) + kLockBytes - 1) / kLockBytes * kLockBytes;
-        m_memory.locks = reinterpret_cast<pthread_mutex_t *>(static_cast<char *>(m_region.sharedArea()) + valueBytes);
-        static_assert(sizeof(pthread_mutex_t) <= kLockBytes);
+        if (m_plan.gil) {
+            m_gil.setSwitchInterval(static_cast<std::int64_t>(m_plan.switchInterval * 1e9));
+            m_memory.gil = &m_gil;
+        }
+        m_memory.locks = static_cast<char *>(m_region.sharedArea()) + valueBytes;
+        static_assert(sizeof(pthread_mutex_t) <= kLockBytes && sizeof(std::mutex) <= kLockBytes);
+        m_memory.processShared = std::any_of(m_plan.workers.begin(), m_plan.workers.end(),
+                                             [](const WorkerPlan &w) { return w.kind == WorkerKind::Process; });
         for (int i = 0; i < m_plan.locks; ++i) {
+            if (!m_memory.processShared) {
+                new (m_memory.locks + kLockBytes * static_cast<std::size_t>(i)) std::mutex;
+                continue;
+            }
             // Process-shared so forked children can use it; robust so a worker that dies holding it does
             // not hang the others (the next owner gets EOWNERDEAD and recovers it).
-            auto *lock = reinterpret_cast<pthread_mutex_t *>(reinterpret_cast<char *>(m_memory.locks) + kLockBytes * i);
             pthread_mutexattr_t attr;
             pthread_mutexattr_init(&attr);
             pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
             pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-            pthread_mutex_init(lock, &attr);
+            pthread_mutex_init(m_memory.sharedLock(i), &attr);
             pthread_mutexattr_destroy(&attr);
         }
         setUpComm();
@@ -1149,6 +1306,7 @@ private:
     std::unique_ptr<std::atomic<std::int64_t>[]> m_globals;
     Memory m_memory;
     PoolClients m_poolClients;
+    Gil m_gil; ///< this process's; a forked child resets its copy
     std::thread m_reaper;
     std::atomic<int> m_forked{0};
     std::atomic<int> m_reaped{0};

@@ -13,7 +13,7 @@ namespace forkscope::core {
 
 namespace {
 
-constexpr std::array<std::pair<StepOp, std::string_view>, 30> kOps{{
+constexpr std::array<std::pair<StepOp, std::string_view>, 32> kOps{{
     {StepOp::Print, "print"},
     {StepOp::Sleep, "sleep"},
     {StepOp::Compute, "compute"},
@@ -32,6 +32,8 @@ constexpr std::array<std::pair<StepOp, std::string_view>, 30> kOps{{
     {StepOp::Unlock, "unlock"},
     {StepOp::Append, "append"},
     {StepOp::Yield, "yield"},
+    {StepOp::Snapshot, "snapshot"},
+    {StepOp::Work, "work"},
     {StepOp::Repeat, "repeat"},
     {StepOp::Put, "put"},
     {StepOp::Get, "get"},
@@ -48,7 +50,7 @@ constexpr std::array<std::pair<StepOp, std::string_view>, 30> kOps{{
 
 constexpr std::string_view kOpList =
     "print, sleep, compute, for_each, power, crash, exit, start, join, read, write, set, add, mul, lock, unlock, "
-    "append, yield, repeat, put, get, close, send, recv, sleep_random, serve, map, submit, wait, shutdown";
+    "append, yield, snapshot, work, repeat, put, get, close, send, recv, sleep_random, serve, map, submit, wait, shutdown";
 
 constexpr std::array<std::pair<WorkerKind, std::string_view>, 3> kKinds{{
     {WorkerKind::Sequential, "sequential"},
@@ -156,7 +158,7 @@ std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool
     for (std::size_t i = 0; i < steps.size(); ++i) {
         const Step &s = steps[i];
         const std::string at = where + " step " + std::to_string(i + 1);
-        if ((s.op == StepOp::Start || s.op == StepOp::Join) && !isMain)
+        if ((s.op == StepOp::Start || s.op == StepOp::Join || s.op == StepOp::Snapshot) && !isMain)
             return at + ": '" + std::string(stepOpName(s.op)) + "' is only allowed in main";
         if ((s.op == StepOp::Sleep || s.op == StepOp::Compute) && !(s.seconds >= 0 && s.seconds <= 86400))
             return at + ": seconds must be between 0 and 86400";
@@ -195,6 +197,9 @@ std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool
         if ((s.op == StepOp::Lock || s.op == StepOp::Unlock) && (s.count < 0 || s.count >= plan.locks))
             return at + ": lock " + std::to_string(s.count) + " does not exist (the plan has "
                    + std::to_string(plan.locks) + ")";
+        if (s.op == StepOp::Work && (s.count < 0 || s.count > kMaxWorkUnits || !(s.seconds >= 0 && s.seconds <= 86400)))
+            return at + ": work needs a count of units from 0 to " + std::to_string(kMaxWorkUnits)
+                   + " (and seconds from 0 to 86400)";
         if (s.op == StepOp::Exit && (s.count < 0 || s.count > 255))
             return at + ": exit code must be between 0 and 255";
     }
@@ -277,6 +282,11 @@ std::string validatePlan(const Plan &plan)
         total += w.steps.size();
     if (total > kMaxSteps)
         return "at most " + std::to_string(kMaxSteps) + " steps in a plan";
+    for (const auto &w : plan.workers)
+        if (w.items.size() > kMaxItems)
+            return "worker '" + w.name + "': at most " + std::to_string(kMaxItems) + " items";
+    if (!(plan.switchInterval >= kMinSwitchInterval && plan.switchInterval <= kMaxSwitchInterval))
+        return "switch interval must be between 0.00001 and 1 seconds";
     if (plan.locks < 0 || plan.locks > kMaxLocks)
         return "at most " + std::to_string(kMaxLocks) + " locks";
     int slots = 0;
@@ -521,6 +531,10 @@ std::string planToJson(const Plan &plan)
     out += ",\"ring_capacity\":";
     appendJsonNumber(out, plan.ringCapacity);
     out += ",\"locks\":" + std::to_string(plan.locks);
+    if (plan.gil) {
+        out += ",\"gil\":true,\"switch_interval\":";
+        appendJsonNumber(out, plan.switchInterval);
+    }
     out += ",\"variables\":[";
     for (std::size_t i = 0; i < plan.variables.size(); ++i) {
         const VariablePlan &v = plan.variables[i];
@@ -543,13 +557,27 @@ std::string planToJson(const Plan &plan)
         appendJsonString(out, w.name);
         out += ",\"kind\":";
         appendJsonString(out, workerKindName(w.kind));
-        out += ",\"items\":[";
-        for (std::size_t j = 0; j < w.items.size(); ++j) {
-            if (j)
-                out += ',';
-            appendJsonNumber(out, static_cast<double>(w.items[j]));
+        // A run of consecutive integers (a loop's counter, e.g. the bank's 100,000 updates) is written as
+        // its first item and count, so the plan stays small.
+        const bool counting = w.items.size() > 2
+                              && std::adjacent_find(w.items.begin(), w.items.end(), [](std::int64_t a, std::int64_t b) {
+                                     return b != a + 1;
+                                 }) == w.items.end();
+        if (counting) {
+            out += ",\"items_from\":";
+            out += std::to_string(w.items.front());
+            out += ",\"items_count\":";
+            out += std::to_string(w.items.size());
+        } else {
+            out += ",\"items\":[";
+            for (std::size_t j = 0; j < w.items.size(); ++j) {
+                if (j)
+                    out += ',';
+                appendJsonNumber(out, static_cast<double>(w.items[j]));
+            }
+            out += ']';
         }
-        out += "],\"steps\":";
+        out += ",\"steps\":";
         appendSteps(out, w.steps);
         out += '}';
     }
@@ -593,6 +621,20 @@ bool planFromJson(std::string_view text, Plan &plan, std::string &error)
             return false;
         }
         plan.locks = static_cast<int>(locks);
+    }
+    if (const JsonValue *v = doc.find("gil")) {
+        if (!v->isBool()) {
+            error = "'gil' must be true or false";
+            return false;
+        }
+        plan.gil = v->asBool();
+    }
+    if (const JsonValue *v = doc.find("switch_interval")) {
+        if (!v->isNumber() || !(v->asNumber() >= kMinSwitchInterval && v->asNumber() <= kMaxSwitchInterval)) {
+            error = "'switch_interval' must be a number of seconds from 0.00001 to 1";
+            return false;
+        }
+        plan.switchInterval = v->asNumber();
     }
     if (const JsonValue *vars = doc.find("variables")) {
         if (!vars->isArray()) {
@@ -671,6 +713,21 @@ bool planFromJson(std::string_view text, Plan &plan, std::string &error)
                     }
                     worker.items.push_back(n);
                 }
+            }
+            const JsonValue *from = w.find("items_from");
+            const JsonValue *count = w.find("items_count");
+            if (from || count) {
+                std::int64_t first = 0;
+                std::int64_t n = 0;
+                if (!from || !count || !readInt(*from, first) || !readInt(*count, n) || n < 0
+                    || n > static_cast<std::int64_t>(kMaxItems) || w.find("items")) {
+                    error = where + ": 'items_from' and 'items_count' go together, without 'items'; the count "
+                            "must be from 0 to " + std::to_string(kMaxItems);
+                    return false;
+                }
+                worker.items.resize(static_cast<std::size_t>(n));
+                for (std::int64_t k = 0; k < n; ++k)
+                    worker.items[static_cast<std::size_t>(k)] = first + k;
             }
             if (!readSteps(w.find("steps"), worker.steps, where, error))
                 return false;

@@ -29,6 +29,10 @@ enum class StepOp : std::uint8_t {
     Unlock,  ///< release lock `count` (LockRelease)
     Append,  ///< list `text` gets r at its end (element 0 holds the length, items follow)
     Yield,   ///< sched_yield(): let another runnable thread or process have this core now
+    Snapshot, ///< main only: print `text`, then the run's process table read from /proc (pid, ppid, name,
+              ///< state, threads), as the tutorial's psutil.process_iter() listing
+    Work,    ///< a fixed amount of CPU work: `count` units (see core/gil.hpp, workUnit); r = primes found.
+             ///< `seconds` is what it was sized for (shown, not used). Needs the GIL when the plan has one.
     // Queues, pipes and pools (see core/queue.hpp, core/pipe.hpp and ARCHITECTURE.md).
     Repeat,      ///< run the next `count` steps again and again until a get/recv ends the loop
     Put,         ///< put r on queue `count`, with text `text` (a print template); `seconds` > 0: timeout
@@ -98,6 +102,10 @@ struct Plan {
     std::vector<VariablePlan> variables;
     int locks = 0;                      ///< lock ids 0 .. locks-1 (process-shared, robust)
     std::uint32_t ringCapacity = 16384; ///< events per lane before the ring counts losses
+    // The GIL lab (core/gil.hpp). With `gil` every process has an interpreter lock: a lane holds its
+    // process's GIL while it runs steps and releases it around sleeps, joins and lock waits.
+    bool gil = false;
+    double switchInterval = 0.005; ///< seconds, CPython's sys.getswitchinterval(); not scaled by timeScale
     // Communication: queues, pipes (socketpairs made before any fork) and pools.
     std::vector<QueuePlan> queues;
     int pipes = 0;
@@ -123,6 +131,10 @@ inline constexpr int kMaxVariableSlots = 4096;
 inline constexpr int kMaxProcesses = 256;
 inline constexpr int kMaxThreads = 1024;
 inline constexpr int kMaxSteps = 10000;
+inline constexpr std::size_t kMaxItems = 1'000'000; ///< per worker
+inline constexpr std::int64_t kMaxWorkUnits = 1'000'000'000;
+inline constexpr double kMinSwitchInterval = 0.00001;
+inline constexpr double kMaxSwitchInterval = 1.0;
 
 /// Checks limits and structure (ForEach bodies in range, Start/Join only in main, counts). Returns an
 /// empty string when the plan is runnable, else what is wrong.

@@ -25,10 +25,6 @@ constexpr std::int64_t kHoldBackNs = 2'000'000;   // events younger than this wa
 constexpr std::int64_t kCancelGraceNs = 150'000'000;
 constexpr auto kDrainPeriod = std::chrono::microseconds(1000);
 
-bool eventBefore(const Event &a, const Event &b)
-{
-    return a.timeNs != b.timeNs ? a.timeNs < b.timeNs : a.lane < b.lane;
-}
 
 } // namespace
 
@@ -73,6 +69,7 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
         setLaneName(region.lane(i), plan.workers[i - 1].name);
     }
     run->m_partial.resize(lanes);
+    run->m_lanePending.resize(lanes);
     run->m_tails.assign(lanes, 0);
 
     const std::string runner = options.runnerPath.empty() ? defaultRunnerPath() : options.runnerPath;
@@ -162,15 +159,15 @@ bool Run::finished() const
 std::size_t Run::copyEvents(std::size_t from, std::vector<Event> &out) const
 {
     std::lock_guard lock(m_mutex);
-    for (std::size_t i = from; i < m_events.size(); ++i)
-        out.push_back(m_events[i]);
+    if (from < m_events.size())
+        out.insert(out.end(), m_events.begin() + static_cast<std::ptrdiff_t>(from), m_events.end());
     return m_events.size();
 }
 
 std::vector<Event> Run::events() const
 {
     std::lock_guard lock(m_mutex);
-    return m_events;
+    return {m_events.begin(), m_events.end()};
 }
 
 std::size_t Run::eventCount() const
@@ -216,12 +213,16 @@ void Run::drain(bool final)
 {
     const SharedHeader &header = m_region.header();
     const std::uint64_t mask = header.ringCapacity - 1;
-    std::vector<Event> fresh;
+    // Converted outside the lock (readers of the published list are not held up), one run per lane. A lane
+    // has one writer at a time that reads the clock before each store, so each run is already in time order.
+    std::vector<std::vector<Event>> fresh(header.laneCount);
     for (std::uint32_t lane = 0; lane < header.laneCount; ++lane) {
         RingHeader &ring = m_region.ring(lane);
         const RawEvent *slots = m_region.ringSlots(lane);
         const std::uint64_t head = ring.head.load(std::memory_order_acquire);
         std::uint64_t tail = m_tails[lane];
+        std::vector<Event> &out = fresh[lane];
+        out.reserve(static_cast<std::size_t>(head - tail));
         for (; tail < head; ++tail) {
             const RawEvent &raw = slots[tail & mask];
             const std::size_t len = strnlen(raw.text, kEventTextBytes);
@@ -233,11 +234,11 @@ void Run::drain(bool final)
                     partial->text.append(raw.text, len);
             } else {
                 if (partial) // cannot happen with whole writes; never glue unrelated events together
-                    fresh.push_back(std::move(*partial));
+                    out.push_back(std::move(*partial));
                 partial = Event{raw.timeNs, lane, raw.type, flags, raw.arg, raw.value, std::string(raw.text, len)};
             }
             if (!(raw.flags & kMoreText) && partial) {
-                fresh.push_back(std::move(*partial));
+                out.push_back(std::move(*partial));
                 partial.reset();
             }
         }
@@ -246,35 +247,67 @@ void Run::drain(bool final)
     }
 
     std::lock_guard lock(m_mutex);
-    if (!m_rawStartNs) {
-        // Main's WorkerStart is the runner's first event; nothing on any lane can precede it.
-        for (const Event &e : fresh)
-            if (e.lane == 0 && e.type == EventType::WorkerStart)
-                m_rawStartNs = e.timeNs;
+    for (std::uint32_t lane = 0; lane < header.laneCount; ++lane) {
+        std::deque<Event> &queue = m_lanePending[lane];
+        for (Event &e : fresh[lane]) {
+            if (!m_rawStartNs && lane == 0 && e.type == EventType::WorkerStart)
+                m_rawStartNs = e.timeNs; // main's start is the runner's first event: nothing precedes it
+            if (queue.empty() || queue.back().timeNs <= e.timeNs) {
+                queue.push_back(std::move(e));
+            } else {
+                // Out of order within a lane (not expected; kept correct anyway): after equal times.
+                const auto at = std::upper_bound(queue.begin(), queue.end(), e.timeNs,
+                                                 [](std::int64_t t, const Event &x) { return t < x.timeNs; });
+                queue.insert(at, std::move(e));
+            }
+        }
     }
-    for (Event &e : fresh)
-        m_pending.push_back(std::move(e));
     if (!m_rawStartNs)
         return;
-    // Stable: events of one lane with equal times keep their ring order (a begin stays before its end).
-    std::stable_sort(m_pending.begin(), m_pending.end(), eventBefore);
+    // Publish everything older than the hold-back: a k-way merge of the lanes' ordered queues by (time,
+    // lane); within a lane the ring's order is kept (a begin stays before its end at equal times).
     const std::int64_t horizon = final ? INT64_MAX : monotonicNs() - kHoldBackNs;
-    std::size_t ready = 0;
-    while (ready < m_pending.size() && m_pending[ready].timeNs <= horizon)
-        ++ready;
-    for (std::size_t i = 0; i < ready; ++i) {
-        Event &e = m_pending[i];
-        e.timeNs -= m_rawStartNs;
-        // Consumers read the list by index while it grows, so nothing may be inserted before what is
-        // already out. A writer preempted for longer than the hold-back between its clock read and its
-        // store is published at the last published time, flagged kLate.
-        if (!m_events.empty() && e.timeNs < m_events.back().timeNs) {
-            e.timeNs = m_events.back().timeNs;
-            e.flags |= kLate;
+    using Head = std::pair<std::int64_t, std::uint32_t>; // time, lane
+    std::vector<Head> heads;
+    for (std::uint32_t lane = 0; lane < header.laneCount; ++lane)
+        if (!m_lanePending[lane].empty() && m_lanePending[lane].front().timeNs <= horizon)
+            heads.emplace_back(m_lanePending[lane].front().timeNs, lane);
+    const auto later = [](const Head &a, const Head &b) { return a > b; }; // min-heap
+    std::make_heap(heads.begin(), heads.end(), later);
+    while (!heads.empty()) {
+        std::pop_heap(heads.begin(), heads.end(), later);
+        const std::uint32_t lane = heads.back().second;
+        std::deque<Event> &queue = m_lanePending[lane];
+        // Take this lane's events while they stay ahead of every other lane's next one.
+        const std::int64_t limit = heads.size() > 1 ? heads.front().first : horizon;
+        const std::uint32_t limitLane = heads.size() > 1 ? heads.front().second : UINT32_MAX;
+        while (!queue.empty()) {
+            Event &e = queue.front();
+            if (e.timeNs > horizon || e.timeNs > limit || (e.timeNs == limit && lane > limitLane))
+                break;
+            publish(std::move(e));
+            queue.pop_front();
         }
-        m_events.push_back(std::move(e));
+        if (!queue.empty() && queue.front().timeNs <= horizon) {
+            heads.back().first = queue.front().timeNs;
+            std::push_heap(heads.begin(), heads.end(), later);
+        } else {
+            heads.pop_back();
+        }
     }
-    m_pending.erase(m_pending.begin(), m_pending.begin() + static_cast<std::ptrdiff_t>(ready));
+}
+
+void Run::publish(Event &&e)
+{
+    e.timeNs -= m_rawStartNs;
+    // Consumers read the list by index while it grows, so nothing may be inserted before what is already
+    // out. A writer preempted for longer than the hold-back between its clock read and its store is
+    // published at the last published time, flagged kLate.
+    if (!m_events.empty() && e.timeNs < m_events.back().timeNs) {
+        e.timeNs = m_events.back().timeNs;
+        e.flags |= kLate;
+    }
+    m_events.push_back(std::move(e));
 }
 
 void Run::collect()

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -123,8 +124,11 @@ private:
 
     mutable std::mutex m_mutex;
     std::condition_variable m_finishedCv;
-    std::vector<Event> m_events;       ///< published, time-ordered
-    std::vector<Event> m_pending;      ///< drained, held back briefly so late writers still sort in
+    void publish(Event &&e);
+
+    std::deque<Event> m_events;        ///< published, time-ordered (a deque: growing never moves them)
+    std::vector<std::deque<Event>> m_lanePending; ///< per lane: drained, in order, held back briefly so
+                                                  ///< late writers on other lanes still sort in
     std::vector<std::optional<Event>> m_partial; ///< per lane: an event whose text continues in the next slot
     std::vector<std::uint64_t> m_tails;
     std::int64_t m_rawStartNs = 0;     ///< main's WorkerStart on the monotonic clock (0 = not yet)

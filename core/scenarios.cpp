@@ -1,13 +1,27 @@
 #include "core/scenarios.hpp"
 
+#include "core/gil.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <sched.h>
+#include <thread>
 
 namespace forkscope::core {
 
 namespace {
+
+/// Cores this process may run on (its affinity mask, which taskset and containers narrow), at least 1.
+int usableCores()
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        return std::max(1, CPU_COUNT(&set));
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 std::string formatNumber(double v)
 {
@@ -328,6 +342,46 @@ void addCommunication(std::vector<Scenario> &list)
     });
 }
 
+/// The GIL lab: the same N tasks, CPU-bound (a fixed amount of prime counting) or I/O-bound (a sleep), run
+/// one after another, as threads under a GIL, as free threads, or as processes (each with its own GIL).
+Plan cpuVsIoPlan(const ParamSet &p)
+{
+    Plan plan;
+    plan.scenario = "cpu-vs-io";
+    const std::string mode = p.text("mode");
+    const bool cpu = p.text("work") == "cpu";
+    plan.kind = mode == "sequential" ? "sequential" : mode == "processes" ? "process" : "thread";
+    plan.timeScale = p.number("time-scale");
+    // Free-threaded (Python 3.13t) is the one mode without an interpreter lock.
+    plan.gil = mode != "threads";
+    plan.switchInterval = p.number("switch-interval");
+    const double seconds = p.number("seconds");
+    const int tasks = p.integer("tasks");
+    // Sized here, in the client, once per process: every mode does the very same work.
+    const std::int64_t units = cpu ? workUnitsFor(seconds * plan.timeScale) : 0;
+    for (int i = 1; i <= tasks; ++i) {
+        WorkerPlan w;
+        w.name = "task " + std::to_string(i);
+        w.kind = kindFrom(plan.kind);
+        if (cpu)
+            w.steps = {print("{name} starts counting primes"), {StepOp::Work, {}, seconds, units},
+                       print("{name} found {r} primes")};
+        else
+            w.steps = {print("{name} starts waiting for I/O"), sleepFor(seconds), print("{name} got its answer")};
+        plan.workers.push_back(std::move(w));
+    }
+    plan.main.push_back({StepOp::Start, {}, 0, 0});
+    if (plan.kind != "sequential")
+        plan.main.push_back({StepOp::Join, {}, 0, 0});
+    plan.main.push_back(print(std::to_string(tasks) + " tasks done after {elapsed} s"));
+    // A GIL thread records a hold, a drop request, a hand-over and a request about every switch interval.
+    if (plan.gil && cpu) {
+        const double switches = seconds * plan.timeScale * tasks / plan.switchInterval;
+        plan.ringCapacity = static_cast<std::uint32_t>(std::clamp(switches * 6 + 256, 16384.0, double(1 << 18)));
+    }
+    return plan;
+}
+
 std::vector<Scenario> makeScenarios()
 {
     std::vector<Scenario> list;
@@ -385,6 +439,43 @@ std::vector<Scenario> makeScenarios()
             plan.workers.push_back(worker("square", "computing squares", "square", 2));
             plan.workers.push_back(worker("cube", "computing cubes", "cube", 3));
             plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}, print("done")};
+            return plan;
+        },
+        {},
+    });
+
+    list.push_back({
+        "process-table", "Basics", "The process table: workers appear and go",
+        "list the run's processes before start, after start and after join, as psutil does",
+        "Before start() only the run's own process exists. After start() each worker process is a new row with "
+        "its own pid and, as its parent (ppid), the process that started it; as threads no row appears, the "
+        "one process just has more threads. After join() the workers are gone. The Processes panel follows "
+        "the same table live, read from /proc.",
+        "process_table.py",
+        {kindParam({"thread", "process"}, "process"), sleepParam(5), timeScaleParam()},
+        [](const ParamSet &p) {
+            Plan plan;
+            plan.scenario = "process-table";
+            plan.kind = p.text("kind");
+            plan.timeScale = p.number("time-scale");
+            const double seconds = p.number("sleep");
+            const auto worker = [&](std::string name, int power) {
+                WorkerPlan w;
+                w.name = std::move(name);
+                w.kind = kindFrom(plan.kind);
+                w.items = {1, 2, 3, 4, 5, 6, 7};
+                w.steps = {sleepFor(seconds), {StepOp::ForEach, {}, 0, 2}, {StepOp::Power, {}, 0, power},
+                           print("{x}^" + std::to_string(power) + " = {r}")};
+                return w;
+            };
+            plan.workers.push_back(worker("raise-to-2", 2));
+            plan.workers.push_back(worker("raise-to-3", 3));
+            plan.main = {{StepOp::Snapshot, "processes before we start our workers", 0, 0},
+                         {StepOp::Start, {}, 0, 0},
+                         {StepOp::Snapshot, "processes after we start our workers", 0, 0},
+                         {StepOp::Join, {}, 0, 0},
+                         {StepOp::Snapshot, "processes after our workers ended", 0, 0},
+                         print("time taken {elapsed} s")};
             return plan;
         },
         {},
@@ -505,20 +596,22 @@ std::vector<Scenario> makeScenarios()
     list.push_back({
         "bank", "Locks", "The bank: deposit and withdraw with and without a lock",
         "deposit +1 and withdraw -1 N times each on one shared balance; without the lock updates get lost",
-        "Each update reads the balance, thinks for a moment, then writes balance +/- 1. Without the lock the "
-        "other worker can read the same balance during that gap, and one of the two updates is lost: the "
-        "final balance is wrong. The think time is drawn as the gap between the read and the write. With "
-        "the lock the read-think-write is one piece: waits (lock wait) appear and the balance is always right.",
+        "Each update reads the balance, thinks, then writes balance +/- 1. Without the lock the other worker "
+        "can read the same balance in that gap (drawn between the read and the write) and one of the two "
+        "updates is lost. The wider the gap, the likelier the race: with the nanoseconds of a bare C++ loop "
+        "most runs come out right by luck. A lost deposit and a lost withdrawal cancel out, so a few trials "
+        "end at 100 anyway. With the lock, read-think-write is one piece: lock waits appear and the balance "
+        "is always right.",
         "bank.py",
         {kindParam({"thread", "process"}, "process"),
          {"lock", ParamSpec::Type::Choice, "off", 0, 0, {"on", "off"}, "guard each update with a lock"},
-         {"updates", ParamSpec::Type::Integer, "100", 1, 100000, {}, "deposits and withdrawals, each"},
-         {"think", ParamSpec::Type::Number, "0.0002", 0, 1, {},
+         {"updates", ParamSpec::Type::Integer, "500", 1, 100000, {}, "deposits and withdrawals, each"},
+         {"think", ParamSpec::Type::Number, "0.0005", 0, 1, {},
           "seconds between reading the balance and writing it back (the race window)"},
-         {"sleep", ParamSpec::Type::Number, "0.01", 0, 10, {}, "seconds each worker sleeps after an update"},
+         {"sleep", ParamSpec::Type::Number, "0.002", 0, 10, {}, "seconds each worker sleeps after an update"},
          {"tight", ParamSpec::Type::Choice, "off", 0, 0, {"on", "off"},
-          "no sleeps and no think time, only a yield between read and write: updates as fast as the cores "
-          "go (use many, e.g. --updates 100000)"},
+          "no sleeps and no think time: updates as fast as the cores go (use many, e.g. --updates 100000); "
+          "on a one-core machine a yield between read and write lets the other teller in"},
          {"trials", ParamSpec::Type::Integer, "100", 1, 10000, {}, "how many times to run it, counting wrong balances"},
          timeScaleParam()},
         [](const ParamSet &p) {
@@ -545,7 +638,10 @@ std::vector<Scenario> makeScenarios()
                 body.push_back({StepOp::Read, "balance", 0, 0});
                 if (think > 0)
                     body.push_back({StepOp::Compute, {}, think, 0});
-                if (tight && !lock) // the other teller gets in between, even on one core (pointless under the lock)
+                // On two or more cores the tellers run at once and interleave their loads and stores by
+                // themselves, as Python's do; on one core a yield lets the other in between (pointless
+                // under the lock).
+                if (tight && !lock && usableCores() < 2)
                     body.push_back({StepOp::Yield, {}, 0, 0});
                 body.push_back({StepOp::Add, {}, 0, delta});
                 body.push_back({StepOp::Write, "balance", 0, 0});
@@ -566,6 +662,32 @@ std::vector<Scenario> makeScenarios()
             return plan;
         },
         [](const ParamSet &) { return kBankStart; }, // as many deposits as withdrawals
+    });
+
+    list.push_back({
+        "cpu-vs-io", "The GIL", "CPU-bound against I/O-bound work: threads, the GIL and processes",
+        "N tasks of CPU work (counting primes) or I/O (a sleep) run sequentially, as threads under a GIL, as "
+        "free threads or as processes",
+        "CPU-bound threads under the GIL take about as long as running the tasks one after another (about 1x): "
+        "only the thread holding the GIL computes, and it hands the GIL over about every switch interval "
+        "(5 ms), so the lanes take turns. Free threads and processes (each process has its own GIL) compute "
+        "at the same time, up to one task per core: about as many times faster as there are cores, not as "
+        "there are tasks. I/O-bound tasks release the GIL while they wait, so every concurrent mode, even "
+        "threads under the GIL, runs the N waits at once: about N times faster.",
+        "cpu_vs_io.py",
+        {{"work", ParamSpec::Type::Choice, "cpu", 0, 0, {"cpu", "io"},
+          "cpu: count primes for about the given seconds on one core; io: sleep that long (waiting on I/O)"},
+         {"mode", ParamSpec::Type::Choice, "gil-threads", 0, 0, {"sequential", "gil-threads", "threads", "processes"},
+          "one after another; threads under a GIL; threads without it (free-threaded); processes"},
+         {"tasks", ParamSpec::Type::Integer, "4", 1, 64, {}, "how many tasks"},
+         {"seconds", ParamSpec::Type::Number, "1", 0, 600, {},
+          "how long one task takes on its own, before the time scale"},
+         {"switch-interval", ParamSpec::Type::Number, "0.005", kMinSwitchInterval, kMaxSwitchInterval, {},
+          "seconds a thread waits for the GIL before it asks the holder to hand it over (sys.setswitchinterval); "
+          "not scaled by the time scale"},
+         timeScaleParam()},
+        cpuVsIoPlan,
+        {},
     });
 
     addCommunication(list);

@@ -97,6 +97,24 @@ public:
             case EventType::LockRelease:
                 closeBar(bars, EventType::LockAcquire, e, "lock hold");
                 break;
+            // The GIL: a wait bar from request to grant, a hold bar from grant to release or hand-over.
+            case EventType::GilRequest:
+                bars[static_cast<int>(e.type)] = &e;
+                break;
+            case EventType::GilAcquire:
+                closeBar(bars, EventType::GilRequest, e, "GIL wait");
+                bars[static_cast<int>(EventType::GilAcquire)] = &e;
+                break;
+            case EventType::GilRelease:
+                closeBar(bars, EventType::GilAcquire, e, "GIL hold");
+                break;
+            case EventType::GilHandOver:
+                closeBar(bars, EventType::GilAcquire, e, "GIL hold");
+                instant(e, "GIL hand-over (asked by " + laneName(static_cast<std::uint32_t>(e.arg)) + ")", {});
+                break;
+            case EventType::GilDropRequest:
+                instant(e, "GIL drop request (to " + laneName(static_cast<std::uint32_t>(e.arg)) + ")", {});
+                break;
             case EventType::SleepEnd:
                 closeBar(bars, EventType::SleepBegin, e, "sleep");
                 break;
@@ -306,6 +324,8 @@ private:
             {static_cast<int>(EventType::LockAcquire), "lock hold"},
             {static_cast<int>(EventType::QueueBlockBegin), "queue blocked"},
             {static_cast<int>(EventType::TaskBegin), "task"},
+            {static_cast<int>(EventType::GilRequest), "GIL wait"},
+            {static_cast<int>(EventType::GilAcquire), "GIL hold"},
         };
         for (const auto &[type, begin] : bars)
             complete(*begin, endNs, names.at(type), true);

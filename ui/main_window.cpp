@@ -3,7 +3,11 @@
 #include "core/trace_export.hpp"
 #include "ui/code_highlighter.hpp"
 #include "ui/exporter.hpp"
+#include "ui/process_panel.hpp"
+#include "ui/result_panel.hpp"
 #include "ui/timeline_widget.hpp"
+#include "ui/gil_lab_view.hpp"
+#include "ui/speedup_chart.hpp"
 #include "ui/trials_chart.hpp"
 
 #include <QAction>
@@ -82,6 +86,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_trialsChart, &TrialsChart::barClicked, this,
             [this](int series, qint64 value) { showTrial(series, value); });
     m_views->setTabToolTip(1, tr("Every finished run of this scenario on one time axis, with its wall time"));
+    // The GIL lab: cpu-vs-io in every mode, with the parameters shown when cpu-vs-io is selected.
+    m_gilLab = new GilLabView(this);
+    m_views->setTabToolTip(m_views->addTab(m_gilLab, tr("GIL lab")),
+                           tr("Wall time and speedup of cpu-vs-io in every mode, CPU-bound and I/O-bound"));
+    m_gilLab->setParameterSource([this] {
+        return m_scenario && m_scenario->id == "cpu-vs-io" ? parameterValues() : std::map<std::string, std::string>{};
+    });
     setCentralWidget(m_views);
 
     buildDocks();
@@ -143,6 +154,7 @@ void MainWindow::buildDocks()
     m_paramProblem->hide();
     leftLayout->addWidget(m_paramProblem);
     m_runButton = new QPushButton(tr("Run"));
+    m_runButton->setObjectName(QStringLiteral("run"));
     m_runButton->setToolTip(tr("Run the scenario with these parameters (Ctrl+R)"));
     connect(m_runButton, &QPushButton::clicked, this, &MainWindow::runScenario);
     leftLayout->addWidget(m_runButton);
@@ -175,6 +187,14 @@ void MainWindow::buildDocks()
     codeDock->setWidget(m_codeTabs);
     addDockWidget(Qt::RightDockWidgetArea, codeDock);
 
+    // Right, below the code: how the last run ended (values, exits, lock contention).
+    m_resultPanel = new ResultPanel;
+    auto *resultDock = new QDockWidget(tr("Result"), this);
+    resultDock->setObjectName(QStringLiteral("result"));
+    resultDock->setWidget(m_resultPanel);
+    addDockWidget(Qt::RightDockWidgetArea, resultDock);
+    splitDockWidget(codeDock, resultDock, Qt::Vertical);
+
     // Bottom: the lines the workers printed, in the order they printed them, coloured per worker.
     m_console = new QTextEdit;
     m_console->setReadOnly(true);
@@ -184,6 +204,14 @@ void MainWindow::buildDocks()
     consoleDock->setObjectName(QStringLiteral("console"));
     consoleDock->setWidget(m_console);
     addDockWidget(Qt::BottomDockWidgetArea, consoleDock);
+
+    // Bottom right: the run's processes as /proc lists them, live.
+    m_processPanel = new ProcessPanel;
+    auto *processDock = new QDockWidget(tr("Processes"), this);
+    processDock->setObjectName(QStringLiteral("processes"));
+    processDock->setWidget(m_processPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, processDock);
+    splitDockWidget(consoleDock, processDock, Qt::Horizontal);
 }
 
 void MainWindow::buildActions()
@@ -486,6 +514,7 @@ bool MainWindow::runScenario()
         m_trials.expected = m_scenario->expected(values);
     m_shownTrial.reset();
     m_console->clear();
+    m_resultPanel->clearResult();
     m_progress->setRange(0, m_trialsTotal);
     m_progress->setValue(0);
     m_progress->setVisible(m_trialsTotal > 1);
@@ -559,6 +588,7 @@ void MainWindow::onStarted()
     m_stopAction->setEnabled(true);
     m_stateLabel->setText(tr("Running"));
     m_statusTimer.start();
+    m_processPanel->follow(m_controller.runnerPid());
 }
 
 QColor MainWindow::laneColour(std::uint32_t lane) const
@@ -583,7 +613,8 @@ void MainWindow::appendConsole(const TimelineModel &model, const QVector<Printed
     QString html;
     for (const PrintedLine &line : lines) {
         const QString who = line.lane < model.laneCount() ? fromStd(model.lane(line.lane).info.name) : QString();
-        html += QStringLiteral("<span style=\"color:%1\">[%2 %3] %4</span><br>")
+        // white-space: pre keeps a printed table's columns (HTML would fold its runs of spaces).
+        html += QStringLiteral("<span style=\"color:%1; white-space:pre\">[%2 %3] %4</span><br>")
                     .arg(laneColour(line.lane).name(), seconds(line.timeNs), who.toHtmlEscaped(),
                          line.text.toHtmlEscaped());
     }
@@ -594,6 +625,7 @@ void MainWindow::appendConsole(const TimelineModel &model, const QVector<Printed
 void MainWindow::onFinished(const core::RunResult &result)
 {
     m_timeline->modelUpdated();
+    m_processPanel->stopFollowing();
     if (onTrialFinished(result))
         return; // the next trial is on its way
     const bool trialsDone = m_trialsTotal > 1 && m_shownTrial;
@@ -601,6 +633,7 @@ void MainWindow::onFinished(const core::RunResult &result)
     m_stopAction->setEnabled(false);
     validateParameters();
     m_statusTimer.stop();
+    m_resultPanel->showResult(trialsDone ? m_shownResult : result);
     if (trialsDone)
         m_replay.load(m_shownEvents, m_shownResult, m_shownTrial->title());
     else
@@ -728,6 +761,10 @@ PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *
         TrialsChart *chart = m_trialsChart;
         return [chart](QPainter &painter, const QRectF &rect) { chart->paintTo(painter, rect); };
     }
+    if (m_views->currentWidget() == m_gilLab) {
+        SpeedupChart *chart = m_gilLab->chart();
+        return [chart](QPainter &painter, const QRectF &rect) { chart->paintTo(painter, rect); };
+    }
     if (m_views->currentIndex() == 1) {
         const std::vector<PastRun> runs = m_compare->runs();
         const QString title = m_compare->title();
@@ -793,7 +830,10 @@ void MainWindow::exportTimeline()
 
     const QString name = QStringLiteral("forkscope-%1%2.png")
                              .arg(fromStd(m_scenario ? m_scenario->id : "run"),
-                                  comparison ? (m_views->currentWidget() == m_trialsChart ? QStringLiteral("-trials") : QStringLiteral("-compare")) : QString());
+                                  comparison ? (m_views->currentWidget() == m_trialsChart ? QStringLiteral("-trials")
+                                                : m_views->currentWidget() == m_gilLab ? QStringLiteral("-gil-lab")
+                                                                                       : QStringLiteral("-compare"))
+                                             : QString());
     const QString suggested = QDir(m_exportFolder.isEmpty() ? QDir::homePath() : m_exportFolder).filePath(name);
     const QString path = QFileDialog::getSaveFileName(this, dialog.windowTitle(), suggested,
                                                       tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
@@ -844,6 +884,7 @@ void MainWindow::applyTheme(bool dark)
     m_timeline->setTheme(dark ? Theme::dark() : Theme::light());
     m_compare->setTheme(dark ? Theme::dark() : Theme::light());
     m_trialsChart->setDark(dark);
+    m_gilLab->setDark(dark);
     highlightCode();
 }
 
@@ -851,6 +892,12 @@ QString MainWindow::describePlan(const core::Plan &plan) const
 {
     // The plan the runner interprets, written as the C++ it amounts to.
     QString out = QStringLiteral("// forkscope-runner executes this plan (time scale %1)\n").arg(plan.timeScale);
+    if (plan.gil)
+        out += QStringLiteral("// every thread holds its process's GIL (core/gil.hpp) while it runs, and releases it\n"
+                              "// around sleep and join; switch interval %1 s; each forked process has its own GIL\n")
+                   .arg(plan.switchInterval);
+    const bool processes = std::any_of(plan.workers.begin(), plan.workers.end(),
+                                       [](const core::WorkerPlan &w) { return w.kind == core::WorkerKind::Process; });
     const auto steps = [&](const std::vector<core::Step> &list, const QString &indent) {
         QString text;
         int loopLeft = 0;
@@ -903,10 +950,18 @@ QString MainWindow::describePlan(const core::Plan &plan) const
                 text += in + QStringLiteral("r *= %1;\n").arg(s.count);
                 break;
             case core::StepOp::Lock:
-                text += in + QStringLiteral("pthread_mutex_lock(&lock[%1]);  // process-shared, robust\n").arg(s.count);
+                text += in + (processes ? QStringLiteral("pthread_mutex_lock(&lock[%1]);  // process-shared, robust\n")
+                                        : QStringLiteral("lock[%1].lock();  // std::mutex\n"))
+                                 .arg(s.count);
                 break;
             case core::StepOp::Unlock:
-                text += in + QStringLiteral("pthread_mutex_unlock(&lock[%1]);\n").arg(s.count);
+                text += in + (processes ? QStringLiteral("pthread_mutex_unlock(&lock[%1]);\n")
+                                        : QStringLiteral("lock[%1].unlock();\n"))
+                                 .arg(s.count);
+                break;
+            case core::StepOp::Snapshot:
+                text += in + QStringLiteral("puts(\"%1\"); print_process_table(getpgrp());  // from /proc\n")
+                                 .arg(fromStd(s.text));
                 break;
             case core::StepOp::Yield:
                 text += in + QStringLiteral("sched_yield();  // let the other worker in between\n");
@@ -957,6 +1012,14 @@ QString MainWindow::describePlan(const core::Plan &plan) const
                 break;
             case core::StepOp::Shutdown:
                 text += in + QStringLiteral("pool[%1].close();  // workers end when the task queue is empty\n").arg(s.count);
+                break;
+            case core::StepOp::Work:
+                text += in
+                        + QStringLiteral("r = count_primes(%1 blocks);  // about %2 s on one core%3\n")
+                              .arg(s.count)
+                              .arg(s.seconds * plan.timeScale)
+                              .arg(plan.gil ? QStringLiteral("; between blocks: if (gil.drop_request) gil.hand_over()")
+                                            : QString());
                 break;
             }
             if (loopLeft > 0 && --loopLeft == 0)

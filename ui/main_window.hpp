@@ -27,6 +27,9 @@ class QTreeWidgetItem;
 namespace forkscope::ui {
 
 class CodeHighlighter;
+class ProcessPanel;
+class ResultPanel;
+class GilLabView;
 class TrialsChart;
 class TimelineWidget;
 
@@ -55,6 +58,7 @@ public:
     TimelineWidget *timeline() const { return m_timeline; }
     CompareView *compareView() const { return m_compare; }
     TrialsChart *trialsChart() const { return m_trialsChart; }
+    GilLabView *gilLab() const { return m_gilLab; }
     /// Shows on the timeline a trial of series `series` (0: without the lock, 1: with it) that ended with
     /// `value`; false if there is none.
     bool showTrial(int series, std::int64_t value);
@@ -128,6 +132,7 @@ private:
     TrialSet m_trialSets[2];
     int m_runLocked = 0;
     TrialsChart *m_trialsChart = nullptr;
+    GilLabView *m_gilLab = nullptr; ///< the GIL lab's tab: all modes of cpu-vs-io and the speedup chart
     void refreshTrialsChart();
     QAction *m_replayAction = nullptr;
     QAction *m_stepAction = nullptr;
@@ -144,6 +149,8 @@ private:
     CodeHighlighter *m_pythonHighlighter = nullptr;
     CodeHighlighter *m_planHighlighter = nullptr;
     QTextEdit *m_console = nullptr;
+    ResultPanel *m_resultPanel = nullptr;
+    ProcessPanel *m_processPanel = nullptr;
     QLabel *m_stateLabel = nullptr;
     QLabel *m_elapsedLabel = nullptr;
     QLabel *m_workersLabel = nullptr;

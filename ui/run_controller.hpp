@@ -34,6 +34,8 @@ public:
     /// Cancels the run in progress (no-op when idle). The end is reported through finished().
     void stop();
     bool running() const { return m_run != nullptr; }
+    /// The running run's runner process (it leads the run's process group), 0 when idle.
+    int runnerPid() const { return m_run ? m_run->runnerPid() : 0; }
 
     const TimelineModel &model() const { return m_model; }
     const core::RunResult &lastResult() const { return m_result; }

@@ -47,6 +47,15 @@ std::size_t Lane::lastIndex(std::int64_t t) const noexcept
     return static_cast<std::size_t>(it - bars.begin());
 }
 
+std::size_t Lane::firstGilSpan(std::int64_t t) const noexcept
+{
+    // Spans of a lane never overlap, so their ends are sorted like their begins.
+    const auto it = std::lower_bound(gil.begin(), gil.end(), t, [](const GilSpan &span, std::int64_t time) {
+        return span.end < time;
+    });
+    return static_cast<std::size_t>(it - gil.begin());
+}
+
 std::size_t Lane::firstMarker(std::int64_t from) const noexcept
 {
     const auto it = std::lower_bound(markers.begin(), markers.end(), from,
@@ -139,6 +148,7 @@ void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
     m_seenStates = 0;
     m_seenMarkers = 0;
     m_live = true;
+    m_hasGil = false;
     setLanes(lanes);
 }
 
@@ -245,6 +255,22 @@ void TimelineModel::closeAll(Lane &lane, std::int64_t time, bool cancelled)
     }
 }
 
+void TimelineModel::openGil(Lane &lane, std::int64_t time, bool holds)
+{
+    closeGil(lane, time, false);
+    lane.gil.push_back({ time, kOpenEnd, holds, false });
+    m_hasGil = true;
+}
+
+void TimelineModel::closeGil(Lane &lane, std::int64_t time, bool forced)
+{
+    if (lane.gil.empty() || !lane.gil.back().open())
+        return;
+    GilSpan &span = lane.gil.back();
+    span.end = std::max(time, span.begin);
+    span.forced = forced;
+}
+
 void TimelineModel::addMarker(Lane &lane, Marker marker)
 {
     m_seenMarkers |= 1u << static_cast<unsigned>(marker.kind);
@@ -275,6 +301,7 @@ void TimelineModel::apply(const Event &e)
         lane.signal = e.arg;
         lane.cancelled = cancelled;
         closeAll(lane, e.timeNs, true);
+        closeGil(lane, e.timeNs, false);
         if (e.arg != 0)
             addMarker(lane, { e.timeNs, MarkerKind::Crash, e.arg, e.value, core::signalName(e.arg) });
         else
@@ -339,6 +366,19 @@ void TimelineModel::apply(const Event &e)
     case EventType::PipeRecv:
         applyMessage(e);
         break;
+    // The GIL: who waits for it and who holds it, apart from the bars (a hold spans several steps).
+    case EventType::GilRequest:
+        openGil(lane, e.timeNs, false);
+        break;
+    case EventType::GilAcquire:
+        openGil(lane, e.timeNs, true);
+        break;
+    case EventType::GilRelease:
+    case EventType::GilHandOver:
+        closeGil(lane, e.timeNs, e.type == EventType::GilHandOver);
+        break;
+    case EventType::GilDropRequest:
+        break; // shown by the hand-over it leads to
     case EventType::Print:
         addMarker(lane, { e.timeNs, MarkerKind::Print, e.arg, e.value, e.text });
         break;
@@ -463,6 +503,7 @@ void TimelineModel::finish(const core::RunResult &result)
             lane.cancelled = lane.cancelled || outcome.cancelled;
         }
         closeAll(lane, lane.ended() ? lane.endNs : runEnd, true);
+        closeGil(lane, lane.ended() ? lane.endNs : runEnd, false);
     }
     if (m_title.empty())
         m_title = result.scenario;

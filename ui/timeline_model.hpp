@@ -95,8 +95,20 @@ struct QueueTrack {
     std::int64_t closedAt = -1;
 };
 
+/// The GIL lab: a stretch of time in which a lane waited for its process's GIL or held it. A lane's spans
+/// follow one another (request → grant → release), so they are sorted by begin and by end alike.
+struct GilSpan {
+    std::int64_t begin = 0;
+    std::int64_t end = kOpenEnd; ///< kOpenEnd while open
+    bool holds = false;          ///< held it (else waited for it)
+    bool forced = false;         ///< a hold that ended in a hand-over (a waiter asked for it)
+
+    bool open() const noexcept { return end == kOpenEnd; }
+};
+
 struct Lane {
     core::LaneInfo info;
+    std::vector<GilSpan> gil; ///< only for plans with a GIL; drawn apart from the bars
     std::vector<Bar> bars; ///< sorted by begin
     std::vector<Marker> markers; ///< sorted by time
     std::int64_t startNs = -1; ///< WorkerStart, -1 until started
@@ -113,6 +125,8 @@ struct Lane {
     std::size_t firstIndex(std::int64_t t) const noexcept;
     /// One past the last bar that begins at or before `t`: later bars have not begun.
     std::size_t lastIndex(std::int64_t t) const noexcept;
+    /// Index of the first GIL span ending at or after `t` (gil.size() when none).
+    std::size_t firstGilSpan(std::int64_t t) const noexcept;
     /// Markers with time in [from, to]: [first, last) indices.
     std::size_t firstMarker(std::int64_t from) const noexcept;
     std::size_t lastMarker(std::int64_t to) const noexcept;
@@ -204,6 +218,8 @@ public:
     {
         return m_seenStates & (1u << static_cast<unsigned>(state));
     }
+    /// Whether some lane recorded GIL waits or holds.
+    bool hasGil() const noexcept { return m_hasGil; }
     /// Which marker kinds occur on some lane.
     bool hasMarker(MarkerKind kind) const noexcept
     {
@@ -219,6 +235,8 @@ private:
     void refreshMaxEnd(Lane &lane, std::size_t from);
     void addMarker(Lane &lane, Marker marker);
     void apply(const core::Event &e);
+    void openGil(Lane &lane, std::int64_t time, bool holds);
+    void closeGil(Lane &lane, std::int64_t time, bool forced);
 
     std::vector<Lane> m_lanes;
     std::vector<JoinArrow> m_arrows;
@@ -237,6 +255,7 @@ private:
     std::uint32_t m_seenStates = 0;
     std::uint32_t m_seenMarkers = 0;
     bool m_live = true;
+    bool m_hasGil = false;
 };
 
 } // namespace forkscope::ui

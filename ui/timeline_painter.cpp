@@ -83,7 +83,7 @@ double rowHeightOf(const TimelineLayout &layout, const DisplayRow &row)
 
 /// The legend's entries in order: bar states seen, then marker kinds seen.
 struct LegendEntry {
-    enum class Kind : std::uint8_t { State, Marker, Arrow };
+    enum class Kind : std::uint8_t { State, Marker, Arrow, GilHold, GilWait };
     Kind kind;
     BarState state = BarState::Computing;
     MarkerKind marker = MarkerKind::Start;
@@ -135,6 +135,12 @@ std::vector<LegendEntry> legendEntries(const TimelineModel &model)
     if (pipeMessages)
         entries.push_back({ LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start,
             QStringLiteral("send → receive"), LegendEntry::Color::Pipe });
+    if (model.hasGil()) {
+        entries.push_back({ LegendEntry::Kind::GilHold, BarState::Computing, MarkerKind::Start,
+            QStringLiteral("holds the GIL") });
+        entries.push_back({ LegendEntry::Kind::GilWait, BarState::Computing, MarkerKind::Start,
+            QStringLiteral("waits for the GIL") });
+    }
     return entries;
 }
 
@@ -191,6 +197,8 @@ Theme Theme::light()
     t.now = QColor(0xD5, 0x5E, 0x00);
     t.crash = QColor(0xD5, 0x5E, 0x00);
     t.mainEnd = QColor(0x1d, 0x1f, 0x23);
+    t.gilHold = QColor(0x1d, 0x1f, 0x23);
+    t.gilWait = QColor(0x5c, 0x63, 0x6d);
     // Okabe-Ito: orange, sky blue, reddish purple, yellow, bluish green, blue.
     t.states = { QColor(0xE6, 0x9F, 0x00), QColor(0x56, 0xB4, 0xE9), QColor(0xCC, 0x79, 0xA7),
         QColor(0xF0, 0xE4, 0x42), QColor(0x00, 0x9E, 0x73), QColor(0x00, 0x72, 0xB2),
@@ -219,6 +227,8 @@ Theme Theme::dark()
     t.queueMessage = QColor(0x7F, 0xC4, 0xF0);
     t.pipeMessage = QColor(0xFF, 0xA0, 0x5A);
     t.queueFill = QColor(0x56, 0xB4, 0xE9);
+    t.gilHold = QColor(0xf2, 0xf3, 0xf5);
+    t.gilWait = QColor(0xa0, 0xa7, 0xb1);
     return t;
 }
 
@@ -531,6 +541,52 @@ void paintTaskLabel(QPainter &p, const TimelineModel &model, const Bar &bar, con
     }
 }
 
+/// A pale hatch for "waits for the GIL": the bar under it shows through, but reads as not running.
+void fillGilWait(QPainter &p, const QRectF &rect, const Theme &theme)
+{
+    p.fillRect(rect, withAlpha(theme.background, 175));
+    p.fillRect(rect, QBrush(withAlpha(theme.gilWait, 150), Qt::BDiagPattern));
+}
+
+/// The GIL over a lane: a dark strip along the bottom of its bars while it holds its process's GIL, a hatch
+/// over them while it waits for it. Holds get at least a pixel (who has it matters); waits shorter than
+/// half a pixel are left out (an uncontended request is granted within a microsecond).
+void paintLaneGil(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, std::uint32_t laneIndex)
+{
+    const Lane &lane = model.lane(laneIndex);
+    if (lane.gil.empty())
+        return;
+    const QRectF plot = layout.plotRect;
+    const TimeWindow &w = layout.window;
+    const double perPixel = nsPerPixel(w, plot.width());
+    auto px
+        = [&](std::int64_t t) { return std::clamp(layout.timeToX(t), plot.left() - 4, plot.right() + 4); };
+    const QRectF band = layout.barBand(laneIndex, 0);
+    const double strip = std::max(3.0, std::round(band.height() * 0.25));
+    double holdCovered = -1e9;
+    double waitCovered = -1e9;
+    for (std::size_t i = lane.firstGilSpan(w.beginNs); i < lane.gil.size() && lane.gil[i].begin <= w.endNs; ++i) {
+        const GilSpan &span = lane.gil[i];
+        const std::int64_t end = span.open() ? std::max(model.now(), span.begin) : span.end;
+        const double x0 = std::round(px(span.begin));
+        const double x1 = std::max(x0 + 1, std::round(px(end)));
+        if (span.holds) {
+            if (x1 <= holdCovered)
+                continue;
+            const double from = std::max(x0, holdCovered);
+            p.fillRect(QRectF(from, band.bottom() - strip, x1 - from, strip), options.theme.gilHold);
+            holdCovered = x1;
+        } else {
+            if (static_cast<double>(end - span.begin) < perPixel / 2 || x1 <= waitCovered)
+                continue;
+            const double from = std::max(x0, waitCovered);
+            fillGilWait(p, QRectF(from, band.top(), x1 - from, band.height()), options.theme);
+            waitCovered = x1;
+        }
+    }
+}
+
 void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
     const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex)
 {
@@ -579,6 +635,7 @@ void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout
             paintTaskLabel(p, model, lane.bars[item.first], QRectF(x0, band.top(), x1 - x0, band.height()), fonts,
                 theme);
     }
+    paintLaneGil(p, model, layout, options, laneIndex);
 }
 
 void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
@@ -950,6 +1007,16 @@ void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &
                 QPointF(x + kSwatch / 2 - (entry.marker == MarkerKind::Start ? 3 : 0), cy), kSwatch / 2,
                 theme);
             break;
+        case LegendEntry::Kind::GilHold:
+            p.fillRect(QRectF(x, cy - kSwatch / 2, kSwatch, kSwatch), theme.stateColor(BarState::Computing));
+            p.fillRect(QRectF(x, cy + kSwatch / 2 - 4, kSwatch, 4), theme.gilHold);
+            break;
+        case LegendEntry::Kind::GilWait: {
+            const QRectF swatch(x, cy - kSwatch / 2, kSwatch, kSwatch);
+            p.fillRect(swatch, theme.stateColor(BarState::Computing));
+            fillGilWait(p, swatch, theme);
+            break;
+        }
         case LegendEntry::Kind::Arrow: {
             glyphWidth = 2 * kSwatch;
             p.save();
@@ -1101,6 +1168,7 @@ TimelineHit hitTest(const TimelineModel &model, const TimelineLayout &layout, QP
     const Lane &lane = model.lane(row.lane);
     const double perPixel = nsPerPixel(layout.window, layout.plotRect.width());
     const std::int64_t t = layout.xToTime(point.x());
+    hit.time = t;
     const auto tolerance = static_cast<std::int64_t>(std::ceil(perPixel * 5));
 
     // The nearest marker within a few pixels.
@@ -1132,6 +1200,24 @@ TimelineHit hitTest(const TimelineModel &model, const TimelineLayout &layout, QP
     }
     return hit;
 }
+
+namespace {
+
+/// The GIL lab: "\nholds the GIL (for 5.1 ms, then hands it over)" or "\nwaits for the GIL (12 ms)" at `t`.
+QString gilAt(const TimelineModel &model, const Lane &lane, std::int64_t t)
+{
+    const std::size_t i = lane.firstGilSpan(t);
+    if (i >= lane.gil.size() || lane.gil[i].begin > t)
+        return {};
+    const GilSpan &span = lane.gil[i];
+    const QString length = qs(formatDuration((span.open() ? model.now() : span.end) - span.begin));
+    if (!span.holds)
+        return QStringLiteral("\nwaits for the GIL (%1)").arg(length);
+    return QStringLiteral("\nholds the GIL (for %1%2)")
+        .arg(length, span.forced ? QStringLiteral(", then hands it over to a waiter") : QString());
+}
+
+} // namespace
 
 QString describeHit(const TimelineModel &model, const TimelineHit &hit)
 {
@@ -1186,7 +1272,7 @@ QString describeHit(const TimelineModel &model, const TimelineHit &hit)
                 text += QStringLiteral(" = %1").arg(bar.result);
             break;
         }
-        return text;
+        return text + gilAt(model, lane, hit.time);
     }
     case TimelineHit::Kind::Marker: {
         const Marker &m = lane.markers[hit.index];
@@ -1237,7 +1323,7 @@ QString describeHit(const TimelineModel &model, const TimelineHit &hit)
         } else if (lane.started()) {
             text += QStringLiteral("\nrunning");
         }
-        return text;
+        return text + gilAt(model, lane, hit.time);
     }
     case TimelineHit::Kind::None:
     case TimelineHit::Kind::Header:

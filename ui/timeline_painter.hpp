@@ -37,6 +37,8 @@ struct Theme {
     QColor queueMessage; ///< arrows from a put to its get
     QColor pipeMessage; ///< arrows from a send to its receive
     QColor queueFill; ///< a queue's fill-level strip
+    QColor gilHold; ///< the strip under a lane while it holds its process's GIL
+    QColor gilWait; ///< the hatch over a lane while it waits for the GIL
     std::array<QColor, kBarStateCount> states;
 
     QColor stateColor(BarState state) const { return states[static_cast<std::size_t>(state)]; }
@@ -125,6 +127,7 @@ struct TimelineHit {
     Kind kind = Kind::None;
     std::uint32_t lane = 0;
     std::size_t index = 0; ///< bar or marker index within the lane
+    std::int64_t time = 0; ///< the time under the point (Lane, Bar and Marker hits)
 };
 
 /// Markers win over bars (they are small and drawn on top); among bars, the innermost.

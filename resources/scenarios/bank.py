@@ -2,7 +2,7 @@
 import multiprocessing
 import time
 
-UPDATES = 100
+UPDATES = 500
 
 
 def teller(balance, lock, delta, use_lock):
@@ -10,11 +10,11 @@ def teller(balance, lock, delta, use_lock):
         if use_lock:
             lock.acquire()
         current = balance.value        # read ...
-        time.sleep(0.0002)             # ... think (the race window) ...
+        time.sleep(0.0005)             # ... think (the race window) ...
         balance.value = current + delta  # ... write: a deposit or withdrawal made meanwhile is lost
         if use_lock:
             lock.release()
-        time.sleep(0.01)
+        time.sleep(0.002)
 
 
 if __name__ == "__main__":

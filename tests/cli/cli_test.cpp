@@ -1,11 +1,14 @@
 #include "test_support.hpp"
 
 #include "core/json.hpp"
+#include "core/scenarios.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <map>
 #include <poll.h>
 #include <spawn.h>
 #include <sstream>
@@ -144,9 +147,13 @@ TEST(Cli, ListPrintsOneScenarioALine)
         ids.push_back(line.substr(0, line.find(' ')));
         EXPECT_GT(line.size(), ids.back().size() + 10) << "each id has a description: " << line;
     }
-    EXPECT_EQ(ids, (std::vector<std::string>{"sleepers", "no-join", "square-cube", "memory-isolation", "shared-value",
-                                            "global-list", "shared-array", "array-overflow", "bank",
-                                            "producer-consumer", "queue-workers", "pipe", "pool-map", "futures"}));
+    std::vector<std::string> builtin;
+    for (const core::Scenario &s : core::builtinScenarios())
+        builtin.push_back(s.id);
+    EXPECT_EQ(ids, builtin) << "every built-in scenario, in the browser's order";
+    for (const char *id : {"sleepers", "no-join", "square-cube", "process-table", "memory-isolation", "bank",
+                           "producer-consumer", "queue-workers", "pipe", "pool-map", "futures"})
+        EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
 }
 
 struct BadUsage {
@@ -176,7 +183,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadUsage{{"frobnicate"}, {"unknown command 'frobnicate'", "list, run"}},
         BadUsage{{"run"}, {"needs a scenario id", "sleepers"}},
-        BadUsage{{"run", "nope"}, {"unknown scenario 'nope'", "sleepers, no-join, square-cube, memory-isolation"}},
+        BadUsage{{"run", "nope"}, {"unknown scenario 'nope'", "sleepers, no-join, square-cube, process-table"}},
         BadUsage{{"run", "sleepers", "--kind", "fiber"}, {"--kind 'fiber'", "sequential, thread, process"}},
         BadUsage{{"run", "sleepers", "--workers", "0"}, {"--workers '0'", "an integer from 1 to 1024"}},
         BadUsage{{"run", "sleepers", "--workers", "300", "--kind", "process"}, {"at most 256 processes"}},
@@ -195,6 +202,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "sleepers", "--trace", "/tmp/a.json", "--trace", "/tmp/b.json"}, {"--trace is given twice"}},
         BadUsage{{"run", "sleepers", "--chart", "/tmp/c.png"}, {"--chart needs a scenario run as trials"}},
         BadUsage{{"run", "bank", "--chart", "/tmp/c.gif"}, {"must end in .png, .svg or .pdf"}},
+        BadUsage{{"run", "cpu-vs-io", "--mode", "fibers"}, {"--mode 'fibers'", "sequential, gil-threads, threads, processes"}},
+        BadUsage{{"run", "cpu-vs-io", "--switch-interval", "0"}, {"--switch-interval '0'", "from 1e-05 to 1"}},
+        BadUsage{{"run", "cpu-vs-io", "--all-modes", "--mode", "threads"}, {"--all-modes runs every --mode"}},
+        BadUsage{{"run", "cpu-vs-io", "--all-modes", "--trace", "/tmp/x.json"}, {"--all-modes makes 8 runs"}},
+        BadUsage{{"run", "cpu-vs-io", "--chart", "/tmp/x.png"}, {"add --all-modes"}},
+        BadUsage{{"run", "sleepers", "--all-modes"}, {"--all-modes applies to cpu-vs-io"}},
         BadUsage{{"run", "producer-consumer", "--capacity", "0"}, {"--capacity '0'", "an integer from 1 to 100000"}},
         BadUsage{{"run", "pool-map", "--chunk", "many"}, {"--chunk 'many'", "an integer from 1 to 100000"}},
         BadUsage{{"run", "pipe", "--kind", "sequential"}, {"--kind 'sequential'", "thread, process"}},
@@ -209,6 +222,52 @@ TEST(Cli, PoolMapAndPipePrintTheTutorialsLines)
     EXPECT_EQ(pipe.exitCode, 0) << pipe.err;
     EXPECT_NE(pipe.out.find("Parent received response: Processed: world"), std::string::npos) << pipe.out;
     EXPECT_NE(pipe.out.find("Worker closing"), std::string::npos) << pipe.out;
+}
+
+TEST(Cli, AllModesTimesEveryModeAgainstSequential)
+{
+    const std::string dir = tempDir();
+    std::vector<std::string> args{"run", "cpu-vs-io", "--all-modes", "--tasks", "2", "--seconds", "0.1",
+                                  "--chart", dir + "/speedup.svg"};
+    Output o = runCli(args);
+    const bool pictures = !(o.exitCode == 2 && o.err.find("needs the desktop build") != std::string::npos);
+    if (!pictures) { // a sanitizer build without Qt: the table only
+        args.resize(args.size() - 2);
+        o = runCli(args);
+    }
+    EXPECT_EQ(o.exitCode, 0) << o.err;
+    std::map<std::string, double> speedup;
+    std::istringstream lines(o.out);
+    for (std::string line; std::getline(lines, line);) {
+        char work[8];
+        char mode[16];
+        double wall = 0;
+        double x = 0;
+        if (std::sscanf(line.c_str(), "%7s %15s %lf s %lfx", work, mode, &wall, &x) == 4)
+            speedup[std::string(work) + " " + mode] = x;
+    }
+    ASSERT_EQ(speedup.size(), 8u) << o.out;
+    EXPECT_DOUBLE_EQ(speedup["cpu sequential"], 1.0);
+    // (The CPU-bound shapes are timing-sensitive on a shared machine: tests/core/gil_test.cpp measures them
+    // with retries. Sleeps overlap however busy the machine is.)
+    EXPECT_GT(speedup["io gil-threads"], 1.5) << "two waits under the GIL still overlap\n" << o.out;
+    EXPECT_GT(speedup["io processes"], 1.5) << o.out;
+    EXPECT_NE(o.out.find("on " + std::to_string(std::thread::hardware_concurrency()) + " cores"), std::string::npos)
+        << o.out;
+    if (pictures) {
+        const std::string svg = slurp(dir + "/speedup.svg");
+        EXPECT_NE(svg.find("<svg"), std::string::npos);
+        EXPECT_NE(o.out.find("chart"), std::string::npos);
+    }
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(Cli, AGilRunReportsItsHandOvers)
+{
+    const Output o = runCli({"run", "cpu-vs-io", "--mode", "gil-threads", "--tasks", "2", "--seconds", "0.05"});
+    EXPECT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_NE(o.out.find("task 1 found"), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("forced hand-overs (median hold"), std::string::npos) << o.out;
 }
 
 TEST(Cli, BankTrialsAreCountedInTheSummary)

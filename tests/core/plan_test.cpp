@@ -86,3 +86,37 @@ TEST(Plan, EveryBuiltinScenarioBuildsWithItsDefaults)
     EXPECT_EQ(plan.workers.size(), 10u) << "the tutorial's ten workers";
     EXPECT_EQ(plan.workers[0].steps[1].seconds, 2.0) << "sleeping two seconds";
 }
+
+TEST(Plan, CountingItemsTravelAsFirstAndCount)
+{
+    Plan plan;
+    ParamSet values;
+    std::string error;
+    ASSERT_TRUE(buildPlan(*findScenario("bank"), {{"updates", "100000"}, {"tight", "on"}}, plan, values, error)) << error;
+    const std::string json = planToJson(plan);
+    EXPECT_LT(json.size(), 4000u) << "100,000 counted items must not be spelled out";
+    EXPECT_NE(json.find("\"items_count\":100000"), std::string::npos);
+    Plan back;
+    ASSERT_TRUE(planFromJson(json, back, error)) << error;
+    ASSERT_EQ(back.workers[0].items.size(), 100000u);
+    EXPECT_EQ(back.workers[0].items.front(), 1);
+    EXPECT_EQ(back.workers[0].items.back(), 100000);
+    EXPECT_EQ(planToJson(back), json);
+
+    // Items that do not count up one by one stay a list.
+    plan.workers[0].items = {5, 4, 3};
+    EXPECT_NE(planToJson(plan).find("\"items\":[5,4,3]"), std::string::npos);
+
+    const auto refused = [&](const std::string &text) {
+        Plan p;
+        std::string e;
+        EXPECT_FALSE(planFromJson(text, p, e)) << text;
+        return e;
+    };
+    const std::string head = R"({"scenario":"x","kind":"thread","main":[],"workers":[{"name":"w","kind":"thread",)";
+    EXPECT_NE(refused(head + R"("items_from":1,"steps":[]}]})").find("go together"), std::string::npos);
+    EXPECT_NE(refused(head + R"("items_from":1,"items_count":2000000,"steps":[]}]})").find("from 0 to 1000000"),
+              std::string::npos);
+    EXPECT_NE(refused(head + R"("items_from":1,"items_count":3,"items":[1],"steps":[]}]})").find("without 'items'"),
+              std::string::npos);
+}

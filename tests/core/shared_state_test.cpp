@@ -79,8 +79,15 @@ TEST_P(Bank, WithTheLockEveryTrialIsRight)
 {
     const Plan plan = scenarioPlan(
         "bank", {{"kind", GetParam()}, {"lock", "on"}, {"updates", "50"}, {"sleep", "0"}, {"think", "0"}});
+    // The issue's acceptance figure: no wrong balance in 200 trials, threads and processes alike (checked
+    // by the plain build; under a sanitizer a run takes about a second, so 30 there).
+#ifdef FORKSCOPE_SANITIZED
+    constexpr int kTrials = 30;
+#else
+    constexpr int kTrials = 200;
+#endif
     int wrong = 0;
-    for (int trial = 0; trial < 100; ++trial)
+    for (int trial = 0; trial < kTrials; ++trial)
         wrong += mainFinal(runToEnd(plan)) != 100;
     EXPECT_EQ(wrong, 0);
 }
@@ -97,17 +104,21 @@ TEST_P(Bank, WithoutTheLockUpdatesGetLost)
 
 TEST_P(Bank, TheTightRaceGoesWrongWithoutTheLock)
 {
-    // No sleep, no think time, but a sched_yield between each load and its store: on two cores the tellers
-    // run at once, and even sharing one core the other teller is let in between a load and its store. A
-    // trial of 20,000 updates each with no update lost is then practically impossible.
+    // No sleep, no think time. On two cores the tellers run at once for the whole loop (20,000 updates of
+    // some 100 ns each, against a start gap of well under a millisecond), and their loads and stores of the
+    // one shared cache line interleave thousands of times: a trial with no update lost is practically
+    // impossible. On one core the plan yields between each load and its store, so the other teller gets in
+    // between. The issue asks for a wrong balance within 200 trials; the first is nearly always wrong.
     const Plan plan = scenarioPlan("bank", {{"kind", GetParam()}, {"tight", "on"}, {"updates", "20000"}});
     int wrong = 0;
-    for (int trial = 0; trial < 10; ++trial) {
+    int trials = 0;
+    while (trials < 200 && wrong == 0) {
         const RunResult r = runToEnd(plan);
+        ++trials;
         wrong += mainFinal(r) != 100;
         EXPECT_EQ(r.lostEvents, 0u) << "80,000 value events recorded in full";
     }
-    EXPECT_GE(wrong, 1);
+    EXPECT_GE(wrong, 1) << "no lost update in " << trials << " tight trials";
 }
 
 TEST_P(Bank, LockWaitAndHoldAreRecordedInOrder)
@@ -193,6 +204,34 @@ TEST(SharedState, MainKeepsItsValueAndLockAcrossStartAndJoin)
         if (e.type == EventType::Print)
             prints.push_back(e.text);
     EXPECT_EQ(prints, (std::vector<std::string>{"main still has 7", "worker got the lock"}));
+}
+
+TEST(SharedState, EveryLockOfAPlanExcludesOnItsOwn)
+{
+    // Two locks, the second one guarding a counter between two processes and between two threads: each
+    // lock id is its own properly set-up mutex (the slots are a cache line apart in shared memory).
+    for (const WorkerKind kind : {WorkerKind::Process, WorkerKind::Thread}) {
+        Plan plan;
+        plan.scenario = "two-locks";
+        plan.kind = kind == WorkerKind::Process ? "process" : "thread";
+        plan.locks = 2;
+        plan.variables = {{"n", true, 0, 1}};
+        const std::vector<Step> body = {{StepOp::Lock, {}, 0, 1}, {StepOp::Read, "n", 0, 0},  {StepOp::Yield, {}, 0, 0},
+                                        {StepOp::Add, {}, 0, 1},  {StepOp::Write, "n", 0, 0}, {StepOp::Unlock, {}, 0, 1}};
+        for (const char *name : {"a", "b"}) {
+            WorkerPlan w = test::worker(name, kind, {{StepOp::ForEach, {}, 0, static_cast<std::int64_t>(body.size())}});
+            w.steps.insert(w.steps.end(), body.begin(), body.end());
+            w.items.assign(3000, 1);
+            plan.workers.push_back(w);
+        }
+        plan.ringCapacity = 1 << 15;
+        plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}, {StepOp::Read, "n", 0, 0}};
+        const RunResult r = runToEnd(plan, nullptr, 30);
+        EXPECT_EQ(mainFinal(r), 6000) << plan.kind;
+        ASSERT_EQ(r.locks.size(), 2u);
+        EXPECT_EQ(r.locks[1].acquisitions, 6000) << plan.kind;
+        EXPECT_EQ(r.locks[0].acquisitions, 0) << plan.kind;
+    }
 }
 
 TEST(SharedState, PlansNameTheirVariablesAndLocks)

@@ -1,11 +1,9 @@
 #include "test_support.hpp"
 
+#include "core/proc_table.hpp"
 #include "core/scenarios.hpp"
 
-#include <dirent.h>
-#include <fstream>
 #include <gtest/gtest.h>
-#include <sstream>
 #include <unistd.h>
 
 namespace forkscope::test {
@@ -39,53 +37,21 @@ core::RunResult runToEnd(const core::Plan &plan, std::vector<core::Event> *event
     return run->result();
 }
 
-namespace {
-
-// Fields of /proc/PID/stat after the command name: state ppid pgrp ...
-bool readStat(int pid, char &state, int &ppid, int &pgrp)
-{
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    if (!std::getline(in, line))
-        return false;
-    const auto close = line.rfind(')');
-    if (close == std::string::npos)
-        return false;
-    std::istringstream rest(line.substr(close + 2));
-    rest >> state >> ppid >> pgrp;
-    return static_cast<bool>(rest);
-}
-
-template <typename Pred>
-std::vector<int> scanProc(Pred pred)
-{
-    std::vector<int> out;
-    DIR *dir = opendir("/proc");
-    if (!dir)
-        return out;
-    while (dirent *entry = readdir(dir)) {
-        const int pid = std::atoi(entry->d_name);
-        char state = 0;
-        int ppid = 0;
-        int pgrp = 0;
-        if (pid > 0 && readStat(pid, state, ppid, pgrp) && pred(state, ppid, pgrp))
-            out.push_back(pid);
-    }
-    closedir(dir);
-    return out;
-}
-
-} // namespace
-
 std::vector<int> processesInGroup(int pgid)
 {
-    return scanProc([pgid](char, int, int pgrp) { return pgrp == pgid; });
+    std::vector<int> out;
+    for (const core::ProcessInfo &p : core::readProcessGroup(pgid))
+        out.push_back(p.pid);
+    return out;
 }
 
 std::vector<int> zombieChildren()
 {
-    const int self = getpid();
-    return scanProc([self](char state, int ppid, int) { return state == 'Z' && ppid == self; });
+    std::vector<int> out;
+    for (const core::ProcessInfo &p : core::readProcesses())
+        if (p.state == 'Z' && p.ppid == getpid())
+            out.push_back(p.pid);
+    return out;
 }
 
 core::WorkerPlan worker(const std::string &name, core::WorkerKind kind, std::vector<core::Step> steps)

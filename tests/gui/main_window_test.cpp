@@ -1,5 +1,8 @@
 #include "ui/exporter.hpp"
+#include "ui/gil_lab_view.hpp"
+#include "ui/speedup_chart.hpp"
 #include "ui/main_window.hpp"
+#include "ui/process_panel.hpp"
 #include "ui/trials_chart.hpp"
 #include "ui/timeline_widget.hpp"
 
@@ -113,7 +116,7 @@ TEST(MainWindow, ParametersAreCheckedAsTheyAreEdited)
 {
     auto w = freshWindow();
     ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
-    auto *run = w->findChild<QPushButton *>();
+    auto *run = w->findChild<QPushButton *>(QStringLiteral("run"));
     ASSERT_NE(run, nullptr);
     EXPECT_TRUE(run->isEnabled());
     ASSERT_TRUE(w->setParameter(QStringLiteral("kind"), QStringLiteral("process")));
@@ -122,9 +125,9 @@ TEST(MainWindow, ParametersAreCheckedAsTheyAreEdited)
     EXPECT_FALSE(w->runScenario());
     ASSERT_TRUE(w->setParameter(QStringLiteral("kind"), QStringLiteral("thread")));
     EXPECT_TRUE(run->isEnabled()) << "300 threads is fine";
-    // Small defaults survive the editors' rounding: the bank's 200 us think time is not shown as 0.
+    // Small defaults survive the editors' rounding: the bank's 500 us think time is not shown as 0.
     ASSERT_TRUE(w->selectScenario(QStringLiteral("bank")));
-    EXPECT_DOUBLE_EQ(w->findChild<QDoubleSpinBox *>(QStringLiteral("think"))->value(), 0.0002);
+    EXPECT_DOUBLE_EQ(w->findChild<QDoubleSpinBox *>(QStringLiteral("think"))->value(), 0.0005);
 }
 
 TEST(MainWindow, ShortcutsWorkWhileAParameterHasFocus)
@@ -187,7 +190,7 @@ TEST(MainWindow, RunsTrialsAndCountsWrongBalances)
         if (std::string(lock) == "on")
             EXPECT_EQ(w->trials().wrong(), 0) << "the lock keeps every balance right";
         else
-            EXPECT_GE(w->trials().wrong(), 1) << "without the lock (200 us think time) balances go wrong";
+            EXPECT_GE(w->trials().wrong(), 1) << "without the lock (500 us think time) balances go wrong";
     }
     // What is shown at the end is one whole trial (the first that went wrong).
     EXPECT_EQ(w->timeline()->model()->laneCount(), 3u);
@@ -313,4 +316,71 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     ::testing::InitGoogleTest(&argc, argv);
     return RUN_ALL_TESTS();
+}
+
+TEST(MainWindow, TheProcessesPanelListsTheRunsWorkers)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("process-table")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.05")));
+    auto *panel = w->findChild<ProcessPanel *>();
+    ASSERT_NE(panel, nullptr);
+    ASSERT_TRUE(w->runScenario());
+    // While the workers sleep (250 ms) the panel lists them, live, as sleeping children of main.
+    const auto nameRow = [&](const QString &name) {
+        for (int r = 0; r < panel->rowCount(); ++r)
+            if (panel->item(r, 2) && panel->item(r, 2)->text() == name)
+                return r;
+        return -1;
+    };
+    ASSERT_TRUE(QTest::qWaitFor([&] { return nameRow(QStringLiteral("raise-to-3")) >= 0; }, 5000));
+    EXPECT_TRUE(panel->following());
+    const int row = nameRow(QStringLiteral("raise-to-3"));
+    EXPECT_EQ(panel->item(row, 1)->text(), QString::number(w->controller().runnerPid())) << "main is its parent";
+    ASSERT_TRUE(waitUntilIdle(*w));
+    EXPECT_FALSE(panel->following());
+    for (const char *name : {"raise-to-2", "raise-to-3"}) {
+        const int r = nameRow(QString::fromLatin1(name));
+        ASSERT_GE(r, 0) << name;
+        EXPECT_EQ(panel->item(r, 3)->text(), QStringLiteral("exited")) << name << ": gone after the run";
+    }
+}
+
+TEST(MainWindow, GilLabRunsEveryModeAndFillsTheChart)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("cpu-vs-io")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("tasks"), QStringLiteral("2")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("seconds"), QStringLiteral("0.05")));
+    GilLabView *lab = w->gilLab();
+    int progress = 0;
+    QObject::connect(lab, &GilLabView::progressed, lab, [&](int done, int) { progress = done; });
+    ASSERT_TRUE(lab->start());
+    EXPECT_TRUE(lab->running());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !lab->running(); }, 30000));
+    EXPECT_EQ(progress, 8) << "the chart filled run by run";
+    ASSERT_EQ(lab->table().size(), 8u);
+    // The window's parameters were used: two tasks of 0.05 s waiting at once take about 0.05 s.
+    EXPECT_NEAR(lab->chart()->wallSeconds(QStringLiteral("io"), QStringLiteral("sequential")), 0.1, 0.05);
+    EXPECT_GT(lab->chart()->speedup(QStringLiteral("io"), QStringLiteral("gil-threads")), 1.5);
+    EXPECT_GT(lab->chart()->wallSeconds(QStringLiteral("cpu"), QStringLiteral("gil-threads")), 0);
+}
+
+TEST(MainWindow, GilLabCancelStopsTheRunUnderWay)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("cpu-vs-io")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("seconds"), QStringLiteral("5")));
+    GilLabView *lab = w->gilLab();
+    bool cancelled = false;
+    QObject::connect(lab, &GilLabView::finished, lab, [&](bool c) { cancelled = c; });
+    ASSERT_TRUE(lab->start());
+    QTest::qWait(100);
+    QElapsedTimer timer;
+    timer.start();
+    lab->cancel();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !lab->running(); }, 5000));
+    EXPECT_LT(timer.elapsed(), 1000) << "a cancel ends the run under way at once";
+    EXPECT_TRUE(cancelled);
+    EXPECT_TRUE(lab->table().empty()) << "the first (20 s sequential) run never finished";
 }

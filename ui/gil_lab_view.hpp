@@ -1,0 +1,70 @@
+#pragma once
+
+#include "core/gil_lab.hpp"
+#include "core/run.hpp"
+
+#include <QTimer>
+#include <QWidget>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+
+namespace forkscope::ui {
+
+class SpeedupChart;
+
+/// The GIL lab's tab: "Run all modes" runs cpu-vs-io for both kinds of work in all four modes, one run after
+/// another, and fills the speedup chart as each finishes. Every run happens in a forkscope-runner process;
+/// this widget starts them from the GUI thread (so the runner is tied to a thread that lives as long as the
+/// window) and looks at them on a 20 ms timer, so the window never blocks. Cancel stops the run under way.
+class GilLabView : public QWidget {
+    Q_OBJECT
+public:
+    explicit GilLabView(QWidget *parent = nullptr);
+    ~GilLabView() override;
+
+    /// Where the lab gets its parameters (tasks, seconds, switch interval, time scale) when it starts: the
+    /// window passes what its parameter panel shows for cpu-vs-io. `work` and `mode` are set per run.
+    void setParameterSource(std::function<std::map<std::string, std::string>()> source);
+    /// Starts the eight runs; false (with a message on the view) if a parameter is refused.
+    bool start();
+    void cancel();
+    bool running() const { return static_cast<bool>(m_run); }
+    const std::vector<core::LabTiming> &table() const { return m_table; }
+    SpeedupChart *chart() const { return m_chart; }
+    void setDark(bool dark);
+
+signals:
+    void progressed(int done, int total);
+    void finished(bool cancelled);
+
+private:
+    bool startNext();
+    void poll();
+    void exportChart();
+    void finish(bool cancelled);
+    void refreshChart();
+
+    SpeedupChart *m_chart = nullptr;
+    QPushButton *m_runButton = nullptr;
+    QPushButton *m_cancelButton = nullptr;
+    QPushButton *m_exportButton = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_explanation = nullptr; ///< what to expect, in plain words
+    QLabel *m_status = nullptr;      ///< what runs now, or the result
+    QTimer m_poll;
+    std::function<std::map<std::string, std::string>()> m_source;
+    std::map<std::string, std::string> m_params;
+    std::unique_ptr<core::Run> m_run;
+    std::size_t m_next = 0; ///< index into the 8 (work, mode) pairs
+    std::vector<core::LabTiming> m_table;
+    int m_tasks = 4;
+};
+
+} // namespace forkscope::ui
