@@ -253,6 +253,17 @@ void gilDrop(Worker &w) noexcept
     w.holdsGil = false;
 }
 
+/// A sleep of `ns` on the lane, bracketed by its events; time.sleep() releases the GIL around it. False if
+/// the run was cancelled meanwhile.
+bool sleepStep(Worker &w, std::int64_t ns) noexcept
+{
+    gilDrop(w);
+    w.writer.record(EventType::SleepBegin, ns);
+    const bool ok = sleepUntil(*w.region, monotonicNs() + ns);
+    w.writer.record(EventType::SleepEnd, 0, 0, {}, ok ? 0 : kCancelled);
+    return ok && gilTake(w);
+}
+
 /// The eval breaker: if a waiter asked for the GIL, hand it over and queue for it again.
 bool gilCheck(Worker &w) noexcept
 {
@@ -602,12 +613,7 @@ Outcome runStepsHoldingGil(Worker &w, int &exitCode) noexcept
             break;
         }
         case StepOp::Sleep: {
-            const std::int64_t ns = scaled(plan, s.seconds);
-            gilDrop(w); // time.sleep() releases the GIL
-            w.writer.record(EventType::SleepBegin, ns);
-            const bool ok = sleepUntil(*w.region, monotonicNs() + ns);
-            w.writer.record(EventType::SleepEnd, 0, 0, {}, ok ? 0 : kCancelled);
-            if (!ok || !gilTake(w))
+            if (!sleepStep(w, scaled(plan, s.seconds)))
                 return Outcome::Cancelled;
             break;
         }
@@ -785,11 +791,7 @@ Outcome runStepsHoldingGil(Worker &w, int &exitCode) noexcept
             rng ^= rng >> 7;
             rng ^= rng << 17;
             const std::int64_t ns = static_cast<std::int64_t>(static_cast<double>(scaled(plan, s.seconds)) * static_cast<double>(rng % 1001) / 1000.0);
-            gilDrop(w);
-            w.writer.record(EventType::SleepBegin, ns);
-            const bool ok = sleepUntil(*w.region, monotonicNs() + ns);
-            w.writer.record(EventType::SleepEnd, 0, 0, {}, ok ? 0 : kCancelled);
-            if (!ok || !gilTake(w))
+            if (!sleepStep(w, ns))
                 return Outcome::Cancelled;
             break;
         }
