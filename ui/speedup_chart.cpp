@@ -162,6 +162,7 @@ void SpeedupChart::rebuild()
         chart->addSeries(bars);
         auto *x = new QBarCategoryAxis;
         x->append(categories);
+        x->setTruncateLabels(false); // "free threads" whole, even in a narrow window
         auto *y = new QValueAxis;
         y->setRange(0, top);
         y->setLabelFormat(format);
