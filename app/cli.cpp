@@ -349,6 +349,9 @@ int runScenario(const std::vector<std::string> &args)
     // The run whose result, trace and pictures are shown: the only one, or the first trial that went wrong
     // (else the last). Kept whole, so its events are copied out once, at the end.
     std::unique_ptr<Run> shown;
+    if (trialCount > 1)
+        std::printf("running %d trials (--trials K to change, --trials 1 for one run); each prints its final "
+                    "value\n", trialCount);
     for (int trial = 1; trial <= trialCount && g_interrupted.load() == 0; ++trial) {
         auto run = Run::start(plan, error);
         if (!run) {
@@ -393,9 +396,9 @@ int runScenario(const std::vector<std::string> &args)
     const RunResult result = shown->result();
     const std::vector<Event> events = shown->events();
     if (trialCount > 1)
-        std::printf("\nwrong in %d of %zu trials (expected %lld); shown below: trial %s\n", trials.wrong(),
+        std::printf("\nwrong in %d of %zu trials (expected %lld); shown below: %s\n", trials.wrong(),
                     trials.finals.size(), static_cast<long long>(trials.expected),
-                    trials.wrong() ? "that went wrong first" : "the last");
+                    trials.wrong() ? "the first trial that went wrong" : "the last trial");
     printResult(result, values);
     if (plan.gil)
         printGil(result, events);
@@ -432,9 +435,45 @@ int runScenario(const std::vector<std::string> &args)
             std::printf("%-13s %s\n", flag.substr(2).c_str(), path.c_str());
         }
     }
-    if (!runArgs.chartPath.empty() && !trials.finals.empty()) {
-        const std::string label = values.flag("lock") ? "with lock" : "without lock";
-        if (auto problem = g_chartExporter(scenario.title + " — " + plan.kind, trials.expected, label, trials.finals,
+    // The histogram puts both settings of the lock side by side: --chart also runs as many trials with the
+    // lock set the other way (only their final values are kept).
+    std::vector<TrialsSeries> series;
+    if (!runArgs.chartPath.empty() && trialCount > 1 && scenario.param("lock") && g_interrupted.load() == 0) {
+        const bool locked = values.flag("lock");
+        series.push_back({locked ? "with lock" : "without lock", trials.finals});
+        std::map<std::string, std::string> other = runArgs.params;
+        other["lock"] = locked ? "off" : "on";
+        Plan otherPlan;
+        ParamSet otherValues;
+        if (!buildPlan(scenario, other, otherPlan, otherValues, error))
+            return usageError(error);
+        const char *otherLabel = locked ? "without lock" : "with lock";
+        std::printf("\nfor the chart: %d trials %s\n", trialCount, otherLabel);
+        TrialOutcomes otherTrials;
+        otherTrials.expected = trials.expected;
+        for (int trial = 1; trial <= trialCount && g_interrupted.load() == 0; ++trial) {
+            auto run = Run::start(otherPlan, error);
+            if (!run) {
+                std::fprintf(stderr, "forkscope: %s\n", error.c_str());
+                return kExitRunFailed;
+            }
+            while (!run->waitFor(std::chrono::milliseconds(5)))
+                if (g_interrupted.load() != 0)
+                    run->cancel();
+            const RunResult r = run->result();
+            if (r.cancelled || r.failed())
+                break;
+            otherTrials.finals.push_back(r.lanes[0].read.empty() ? 0 : r.lanes[0].read.back());
+        }
+        std::printf("%s: wrong in %d of %zu trials\n", otherLabel, otherTrials.wrong(), otherTrials.finals.size());
+        series.push_back({otherLabel, otherTrials.finals});
+        if (locked)
+            std::swap(series[0], series[1]); // without the lock first, as in the window
+    } else if (!trials.finals.empty()) {
+        series.push_back({values.flag("lock") ? "with lock" : "without lock", trials.finals});
+    }
+    if (!runArgs.chartPath.empty() && !series.empty()) {
+        if (auto problem = g_chartExporter(scenario.title + " — " + plan.kind, trials.expected, series,
                                            runArgs.chartPath);
             !problem.empty()) {
             std::fprintf(stderr, "forkscope: --chart: %s\n", problem.c_str());
@@ -487,7 +526,8 @@ std::string usageText()
         "  --summary FILE    write the result as JSON\n"
         "  --png FILE, --svg FILE, --pdf FILE\n"
         "                    write the run's timeline as a picture for slides (1920x1080)\n"
-        "  --chart FILE      with --trials: the histogram of final values; with --all-modes: the speedup\n"
+        "  --chart FILE      with --trials: the histogram of final values (the bank also runs as many trials\n"
+        "                    with the lock set the other way, drawn side by side); with --all-modes: the speedup\n"
         "                    chart (.png, .svg or .pdf)\n"
         "\n"
         "Exit status: 0 the run completed; 1 the run could not run or an output could not be written;\n"

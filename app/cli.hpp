@@ -22,10 +22,14 @@ using TimelineExporter = std::function<std::string(const core::RunResult &, cons
                                                    const std::string &title, const std::string &path)>;
 void setTimelineExporter(TimelineExporter exporter);
 
-/// Writes the histogram of trials' final values (one series: `label`) to `path`; returns "" or the problem.
+/// One series of the trials histogram: its label ("without lock") and the trials' final values.
+struct TrialsSeries {
+    std::string label;
+    std::vector<std::int64_t> finals;
+};
+/// Writes the histogram of trials' final values (the series side by side) to `path`; returns "" or the problem.
 using ChartExporter = std::function<std::string(const std::string &title, std::int64_t expected,
-                                                const std::string &label, const std::vector<std::int64_t> &finals,
-                                                const std::string &path)>;
+                                                const std::vector<TrialsSeries> &series, const std::string &path)>;
 void setChartExporter(ChartExporter exporter);
 
 /// Writes the GIL lab's chart (wall time and speedup against sequential for every mode and both kinds of

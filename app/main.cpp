@@ -58,12 +58,15 @@ std::string exportRunPicture(const core::RunResult &result, const std::vector<co
     return {};
 }
 
-std::string exportTrialsChart(const std::string &title, std::int64_t expected, const std::string &label,
-                              const std::vector<std::int64_t> &finals, const std::string &path)
+std::string exportTrialsChart(const std::string &title, std::int64_t expected,
+                              const std::vector<forkscope::app::TrialsSeries> &series, const std::string &path)
 {
     ui::TrialsChart chart;
     chart.resize(ui::kExportSizeWide);
-    chart.setData(QString::fromStdString(title), expected, {{QString::fromStdString(label), finals}});
+    std::vector<ui::TrialSeries> bars;
+    for (const auto &s : series)
+        bars.push_back({QString::fromStdString(s.label), s.finals});
+    chart.setData(QString::fromStdString(title), expected, bars);
     QString error;
     if (!ui::exportPicture(QString::fromStdString(path), {ui::kExportSizeWide, 1, QString::fromStdString(title), Qt::white},
                            [&](QPainter &painter, const QRectF &rect) { chart.paintTo(painter, rect); }, &error))

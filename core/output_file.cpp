@@ -55,6 +55,15 @@ std::string checkOutputPath(const std::string &path)
         return "cannot write '" + path + "': '" + folder + "' is not a folder";
     if (access(folder.c_str(), W_OK) != 0)
         return "cannot write '" + path + "': the folder '" + folder + "' is not writable";
+    // Some folders pass every check above and still take no new file (/proc, /sys, a read-only mount seen
+    // by root): create the temporary file the write will use, and remove it at once.
+    std::string probe = resolvedTarget(path) + ".partial-XXXXXX";
+    const int fd = mkstemp(probe.data());
+    if (fd < 0)
+        return "cannot write '" + path + "': the folder '" + folder + "' does not take new files ("
+               + std::strerror(errno) + ")";
+    close(fd);
+    unlink(probe.c_str());
     return {};
 }
 

@@ -111,6 +111,7 @@ void TrialsChart::rebuild()
     for (const std::int64_t v : m_values)
         categories << (v == m_expected ? tr("%1 (expected)").arg(v) : QString::number(v));
     auto *x = new QBarCategoryAxis;
+    x->setTruncateLabels(false); // "100 (expected)" whole
     x->append(categories);
     x->setTitleText(tr("final balance"));
     // Whole-number ticks: a step that divides the range, at most ten of them.

@@ -195,6 +195,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "sleepers", "--summary", "/no/such/folder/s.json"}, {"--summary", "does not exist"}},
         BadUsage{{"run", "sleepers", "--trace", "/tmp"}, {"--trace", "is a folder"}},
         BadUsage{{"run", "sleepers", "--trace", ""}, {"--trace needs a file name"}},
+        BadUsage{{"run", "sleepers", "--trace", "/proc/fs-trace.json"}, {"--trace", "'/proc' does not take new files"}},
         BadUsage{{"run", "sleepers", "--summary", "/dev/null"}, {"not a regular file"}},
         BadUsage{{"run", "sleepers", "--png", "slide.jpg"}, {"must end in .png"}},
         BadUsage{{"run", "sleepers", "--trace", "/tmp/fs-same.json", "--summary", "/tmp/./fs-same.json"},
@@ -297,6 +298,9 @@ TEST(Cli, TheTrialsChartIsWrittenForSlides)
     if (o.exitCode == 2 && o.err.find("needs the desktop build") != std::string::npos)
         GTEST_SKIP() << "this build of forkscope has no Qt (a sanitizer preset): no pictures";
     EXPECT_EQ(o.exitCode, 0) << o.err;
+    // The histogram has both settings side by side: the 8 trials asked for without the lock, and 8 with it.
+    EXPECT_NE(o.out.find("for the chart: 8 trials with lock"), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("with lock: wrong in 0 of 8 trials"), std::string::npos) << o.out;
     const std::string png = slurp(dir + "/chart.png");
     ASSERT_GT(png.size(), 24u);
     EXPECT_EQ(png.substr(1, 3), "PNG");
