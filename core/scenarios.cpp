@@ -151,7 +151,7 @@ void addCommunication(std::vector<Scenario> &list)
         "producer-consumer", "Communication", "Producer and consumer through a Queue of 10",
         "a producer puts 0..N-1 on a bounded Queue(10), a slower consumer gets them: fill level and blocking",
         "Arrows go from each put to the get that took the message. The consumer is slower, so the queue's fill "
-        "strip climbs to its capacity and the producer then waits in 'queue blocked' bars until a get makes "
+        "strip climbs to its capacity and the producer then waits in 'message wait' bars until a get makes "
         "room; at the very start the consumer waits on the empty queue instead.",
         "producer_consumer.py",
         {poolKindParam(),
@@ -450,7 +450,9 @@ std::vector<Scenario> makeScenarios()
         "Before start() only the run's own process exists. After start() each worker process is a new row with "
         "its own pid and, as its parent (ppid), the process that started it; as threads no row appears, the "
         "one process just has more threads. After join() the workers are gone. The Processes panel follows "
-        "the same table live, read from /proc.",
+        "the same table live, read from /proc. The run's own process is forkscope-runner (Python's would be "
+        "python3); its two or three threads before start are Forkscope's helpers (they reap children and "
+        "watch for Stop).",
         "process_table.py",
         {kindParam({"thread", "process"}, "process"), sleepParam(5), timeScaleParam()},
         [](const ParamSet &p) {

@@ -78,7 +78,7 @@ QString ResultPanel::duration(std::int64_t ns)
 void ResultPanel::clearResult()
 {
     clear();
-    auto *item = new QTreeWidgetItem(this, {tr("No run yet"), tr("Run a scenario (Ctrl+R)")});
+    auto *item = new QTreeWidgetItem(this, {tr("No result yet"), tr("shown when a run ends")});
     item->setDisabled(true);
 }
 
