@@ -237,6 +237,20 @@ int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
     return kExitOk;
 }
 
+/// Starts `plan` and waits for its end without printing, cancelling it on Ctrl+C or SIGTERM; false (with
+/// `error`) if it could not start.
+bool runQuietly(const Plan &plan, RunResult &result, std::string &error)
+{
+    auto run = Run::start(plan, error);
+    if (!run)
+        return false;
+    while (!run->waitFor(std::chrono::milliseconds(5)))
+        if (g_interrupted.load() != 0)
+            run->cancel();
+    result = run->result();
+    return true;
+}
+
 /// The GIL lab: cpu-vs-io in every mode, for CPU-bound and I/O-bound work, one run after another, with the
 /// wall time and speedup against sequential of each, and the chart.
 int runAllModes(const Scenario &scenario, const RunArgs &runArgs)
@@ -265,15 +279,11 @@ int runAllModes(const Scenario &scenario, const RunArgs &runArgs)
                 header = true;
                 tasks = values.integer("tasks");
             }
-            auto run = Run::start(plan, error);
-            if (!run) {
+            RunResult r;
+            if (!runQuietly(plan, r, error)) {
                 std::fprintf(stderr, "forkscope: %s\n", error.c_str());
                 return kExitRunFailed;
             }
-            while (!run->waitFor(std::chrono::milliseconds(5)))
-                if (g_interrupted.load() != 0)
-                    run->cancel();
-            const RunResult r = run->result();
             if (r.failed()) {
                 std::fprintf(stderr, "forkscope: %s %s: %s\n", work, mode, r.error.c_str());
                 return kExitRunFailed;
@@ -452,15 +462,11 @@ int runScenario(const std::vector<std::string> &args)
         TrialOutcomes otherTrials;
         otherTrials.expected = trials.expected;
         for (int trial = 1; trial <= trialCount && g_interrupted.load() == 0; ++trial) {
-            auto run = Run::start(otherPlan, error);
-            if (!run) {
+            RunResult r;
+            if (!runQuietly(otherPlan, r, error)) {
                 std::fprintf(stderr, "forkscope: %s\n", error.c_str());
                 return kExitRunFailed;
             }
-            while (!run->waitFor(std::chrono::milliseconds(5)))
-                if (g_interrupted.load() != 0)
-                    run->cancel();
-            const RunResult r = run->result();
             if (r.cancelled || r.failed())
                 break;
             otherTrials.finals.push_back(r.lanes[0].read.empty() ? 0 : r.lanes[0].read.back());
