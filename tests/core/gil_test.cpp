@@ -256,7 +256,7 @@ TEST(GilLab, HandOversComeAtAboutTheSwitchInterval)
 TEST(GilLab, CpuBoundThreadsUnderTheGilAreNoFasterThanSequential)
 {
     double best = 0;
-    for (int attempt = 0; attempt < 3 && best < 0.8; ++attempt) {
+    for (int attempt = 0; attempt < 5 && best < 0.8; ++attempt) { // best of five: a busy moment can slow either run
         const RunResult seq = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", "sequential", "0.08")));
         const RunResult gil = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", "gil-threads", "0.08")));
         ASSERT_GT(seq.wallNs, 0);
