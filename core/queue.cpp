@@ -228,20 +228,21 @@ void SharedQueue::record(const QueueContext &context, std::int64_t timeNs, Event
     context.writer->recordAt(timeNs, type, m.value, queueEventArg(m_id, fill), std::string_view(label, n), 0);
 }
 
-QueueStatus SharedQueue::put(
-    Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
+QueueStatus SharedQueue::waitTurn(bool forPut, std::int64_t deadline, const QueueContext &context) const noexcept
 {
     QueueState &s = *m_state;
-    const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
+    std::atomic<std::uint32_t> &word = forPut ? s.notFull : s.notEmpty;
+    std::uint32_t &waiters = forPut ? s.fullWaiters : s.emptyWaiters;
     Wait wait;
     QueueStatus status = QueueStatus::Ok;
-    lock(context);
     for (;;) {
-        if (s.closed) {
+        const bool ready = forPut ? s.puts - s.gets < s.capacity : s.puts != s.gets;
+        // A closed queue takes no more puts, but getters still drain what is in it.
+        if (s.closed && (forPut || !ready)) {
             status = QueueStatus::Closed;
             break;
         }
-        if (s.puts - s.gets < s.capacity)
+        if (ready)
             break;
         if (isCancelled(context)) {
             status = QueueStatus::Cancelled;
@@ -257,29 +258,39 @@ QueueStatus SharedQueue::put(
             break;
         }
         if (!wait.since)
-            wait.start(0, queueEventArg(m_id, static_cast<std::uint32_t>(s.puts - s.gets)));
-        // Read the word under the mutex: a get that frees a slot bumps it under the mutex too, so either we
-        // see the room when we look again or the futex wait returns at once.
-        const std::uint32_t seen = s.notFull.load(std::memory_order_relaxed);
+            wait.start(forPut ? 0 : 1, queueEventArg(m_id, forPut ? static_cast<std::uint32_t>(s.puts - s.gets) : 0));
+        // Read the word under the mutex: the other side bumps it under the mutex too, so either we see the
+        // change when we look again or the futex wait returns at once.
+        const std::uint32_t seen = word.load(std::memory_order_relaxed);
         unlock();
-        if (spinWhile(s.notFull, seen)) {
+        if (spinWhile(word, seen)) {
             lock(context);
             continue;
         }
         lock(context);
-        if (s.notFull.load(std::memory_order_relaxed) != seen)
+        if (word.load(std::memory_order_relaxed) != seen)
             continue;
-        s.fullWaiters = 1;
+        waiters = 1;
         unlock();
         wait.draw(context);
         const std::int64_t slice = deadline < 0 ? kWaitSliceNs : std::min(kWaitSliceNs, deadline - now);
-        SharedRegion::waitWhile(s.notFull, seen, slice);
+        SharedRegion::waitWhile(word, seen, slice);
         lock(context);
     }
+    wait.finish(context, blockEndCode(status), queueEventArg(m_id, static_cast<std::uint32_t>(s.puts - s.gets)));
+    return status;
+}
+
+QueueStatus SharedQueue::put(
+    Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
+{
+    QueueState &s = *m_state;
+    const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
+    lock(context);
+    const QueueStatus status = waitTurn(true, deadline, context);
     bool wake = false;
     std::int64_t stamp = 0;
     const std::uint32_t fill = static_cast<std::uint32_t>(s.puts - s.gets);
-    wait.finish(context, blockEndCode(status), queueEventArg(m_id, fill));
     if (status == QueueStatus::Ok) {
         message.seq = static_cast<std::uint32_t>(s.puts);
         m_slots[s.puts % s.capacity] = message;
@@ -306,51 +317,11 @@ QueueStatus SharedQueue::get(
 {
     QueueState &s = *m_state;
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
-    Wait wait;
-    QueueStatus status = QueueStatus::Ok;
     lock(context);
-    for (;;) {
-        if (s.puts != s.gets)
-            break;
-        if (s.closed) {
-            status = QueueStatus::Closed;
-            break;
-        }
-        if (isCancelled(context)) {
-            status = QueueStatus::Cancelled;
-            break;
-        }
-        if (isAborted(context)) {
-            status = QueueStatus::Aborted;
-            break;
-        }
-        const std::int64_t now = monotonicNs();
-        if (deadline >= 0 && now >= deadline) {
-            status = QueueStatus::Timeout;
-            break;
-        }
-        if (!wait.since)
-            wait.start(1, queueEventArg(m_id, 0));
-        const std::uint32_t seen = s.notEmpty.load(std::memory_order_relaxed);
-        unlock();
-        if (spinWhile(s.notEmpty, seen)) {
-            lock(context);
-            continue;
-        }
-        lock(context);
-        if (s.notEmpty.load(std::memory_order_relaxed) != seen)
-            continue;
-        s.emptyWaiters = 1;
-        unlock();
-        wait.draw(context);
-        const std::int64_t slice = deadline < 0 ? kWaitSliceNs : std::min(kWaitSliceNs, deadline - now);
-        SharedRegion::waitWhile(s.notEmpty, seen, slice);
-        lock(context);
-    }
+    const QueueStatus status = waitTurn(false, deadline, context);
     bool wake = false;
     std::int64_t stamp = 0;
     const std::uint32_t fill = static_cast<std::uint32_t>(s.puts - s.gets);
-    wait.finish(context, blockEndCode(status), queueEventArg(m_id, fill));
     if (status == QueueStatus::Ok) {
         message = m_slots[s.gets % s.capacity];
         s.gets = s.gets + 1;

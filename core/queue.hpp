@@ -95,6 +95,10 @@ private:
     /// Locks the mutex, recovering it from a dead owner (recorded as a Note).
     void lock(const QueueContext &context) const noexcept;
     void unlock() const noexcept;
+    /// With the mutex held: waits until a put (`forPut`) or a get can go ahead, or the queue is closed, the
+    /// run cancelled or aborted, or `deadline` (monotonic ns, negative: none) passed — spinning first, then
+    /// sleeping on the futex word in slices. Draws the wait if it slept or lasted; returns with the mutex held.
+    QueueStatus waitTurn(bool forPut, std::int64_t deadline, const QueueContext &context) const noexcept;
     void record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m,
         std::uint32_t fill) const noexcept;
 
