@@ -33,9 +33,9 @@ std::string resolvedTarget(const std::string &path)
     return path; // a dangling link: checkOutputPath reports it
 }
 
-} // namespace
-
-std::string checkOutputPath(const std::string &path)
+/// The checks that need no file created: the path names a regular file (or nothing yet) in an existing,
+/// writable folder.
+std::string checkOutputTarget(const std::string &path)
 {
     if (path.empty())
         return "the output path is empty";
@@ -55,6 +55,16 @@ std::string checkOutputPath(const std::string &path)
         return "cannot write '" + path + "': '" + folder + "' is not a folder";
     if (access(folder.c_str(), W_OK) != 0)
         return "cannot write '" + path + "': the folder '" + folder + "' is not writable";
+    return {};
+}
+
+} // namespace
+
+std::string checkOutputPath(const std::string &path)
+{
+    if (auto problem = checkOutputTarget(path); !problem.empty())
+        return problem;
+    const std::string folder = folderOf(path);
     // Some folders pass every check above and still take no new file (/proc, /sys, a read-only mount seen
     // by root): create the temporary file the write will use, and remove it at once.
     std::string probe = resolvedTarget(path) + ".partial-XXXXXX";
@@ -69,7 +79,8 @@ std::string checkOutputPath(const std::string &path)
 
 std::string writeFileAtomically(const std::string &requested, std::string_view content)
 {
-    if (auto problem = checkOutputPath(requested); !problem.empty())
+    // No separate probe here: the temporary file below is the file checkOutputPath's probe stands for.
+    if (auto problem = checkOutputTarget(requested); !problem.empty())
         return problem;
     const std::string path = resolvedTarget(requested);
     std::string temp = path + ".partial-XXXXXX";
