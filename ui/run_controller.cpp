@@ -1,5 +1,7 @@
 #include "ui/run_controller.hpp"
 
+#include <span>
+
 namespace forkscope::ui {
 
 RunController::RunController(QObject *parent) : QObject(parent)
@@ -50,10 +52,13 @@ void RunController::poll()
     if (!m_run)
         return;
     const bool done = m_run->finished();
-    m_batch.clear();
-    m_seen = m_run->copyEvents(m_seen, m_batch);
+    // New events go straight to the end of the run's event list (kept for replay); the model and the
+    // console take that new tail.
+    const std::size_t from = m_events.size();
+    m_seen = m_run->copyEvents(m_seen, m_events);
+    const std::span<const core::Event> batch(m_events.data() + from, m_events.size() - from);
     QVector<PrintedLine> lines;
-    for (const core::Event &e : m_batch) {
+    for (const core::Event &e : batch) {
         if (e.type == core::EventType::Print)
             lines.push_back({e.timeNs, e.lane, QString::fromStdString(e.text)});
         if (e.lane != 0 && e.type == core::EventType::WorkerStart)
@@ -61,15 +66,14 @@ void RunController::poll()
         if (e.lane != 0 && e.type == core::EventType::WorkerEnd)
             --m_liveWorkers;
     }
-    if (!m_batch.empty())
-        m_model.appendEvents(m_batch); // pids and tids arrive with the WorkerStart events
+    if (!batch.empty())
+        m_model.appendEvents(batch); // pids and tids arrive with the WorkerStart events
     m_model.setNow(m_run->elapsedNs());
     emit updated(lines);
     if (!done)
         return;
     m_timer.stop();
     m_result = m_run->result();
-    m_events = m_run->events();
     m_model.finish(m_result);
     m_run.reset();
     m_liveWorkers = 0;

@@ -61,7 +61,6 @@ private:
     std::vector<core::Event> m_events;
     QTimer m_timer;
     std::size_t m_seen = 0;
-    std::vector<core::Event> m_batch;
     int m_liveWorkers = 0;
 };
 
