@@ -359,6 +359,7 @@ int runScenario(const std::vector<std::string> &args)
     // The run whose result, trace and pictures are shown: the only one, or the first trial that went wrong
     // (else the last). Kept whole, so its events are copied out once, at the end.
     std::unique_ptr<Run> shown;
+    std::vector<Event> liveEvents; // a single run's events, gathered while its lines are printed
     if (trialCount > 1)
         std::printf("running %d trials (--trials K to change, --trials 1 for one run); each prints its final "
                     "value\n", trialCount);
@@ -369,18 +370,18 @@ int runScenario(const std::vector<std::string> &args)
             return kExitRunFailed;
         }
         if (trialCount == 1) {
-            // Print the lines as the workers print them, live.
-            std::vector<Event> batch;
+            // Print the lines as the workers print them, live; the events are copied once, into the list
+            // the exports use.
             std::size_t seen = 0;
             for (bool done = false; !done;) {
                 done = run->waitFor(std::chrono::milliseconds(5));
                 if (g_interrupted.load() != 0)
                     run->cancel();
-                batch.clear();
-                seen = run->copyEvents(seen, batch);
-                for (const Event &e : batch)
-                    if (e.type == EventType::Print)
-                        std::printf("%s\n", e.text.c_str());
+                const std::size_t from = liveEvents.size();
+                seen = run->copyEvents(seen, liveEvents);
+                for (std::size_t i = from; i < liveEvents.size(); ++i)
+                    if (liveEvents[i].type == EventType::Print)
+                        std::printf("%s\n", liveEvents[i].text.c_str());
                 std::fflush(stdout);
             }
         } else {
@@ -404,7 +405,7 @@ int runScenario(const std::vector<std::string> &args)
     if (!shown)
         return 128 + g_interrupted.load(); // interrupted before the first trial began
     const RunResult result = shown->result();
-    const std::vector<Event> events = shown->events();
+    const std::vector<Event> events = trialCount == 1 ? std::move(liveEvents) : shown->events();
     if (trialCount > 1)
         std::printf("\nwrong in %d of %zu trials (expected %lld); shown below: %s\n", trials.wrong(),
                     trials.finals.size(), static_cast<long long>(trials.expected),
