@@ -876,11 +876,12 @@ int runWorkerBody(Worker &w, int tid) noexcept
     LaneSlot &slot = w.region->lane(static_cast<std::uint32_t>(w.index));
     slot.pid.store(w.pid, std::memory_order_relaxed);
     slot.tid.store(tid, std::memory_order_relaxed);
-    slot.state.store(static_cast<std::uint32_t>(LaneState::Running), std::memory_order_release);
     // Name the thread or child process after its worker, so ps, top and /proc show "deposit" rather than
     // "forkscope-runne" (PR_SET_NAME is a plain system call: safe after fork; the kernel keeps 15 bytes).
+    // Before the lane says Running, so that whoever sees it running sees the name (snapshot()).
     if (w.kind == WorkerKind::Thread || w.kind == WorkerKind::Process)
         prctl(PR_SET_NAME, w.name, 0, 0, 0);
+    slot.state.store(static_cast<std::uint32_t>(LaneState::Running), std::memory_order_release);
     w.writer.record(EventType::WorkerStart, w.pid, tid);
     int code = 0;
     const Outcome outcome = runSteps(w, code);
@@ -967,6 +968,17 @@ private:
     /// the runner is not a forked child, so reading /proc here may allocate.
     void snapshot(Worker &main)
     {
+        // A worker process just forked may not have run yet: give each started one a moment (at most
+        // 100 ms) to name itself, so the table lists it as itself, as Process.start() promises a running
+        // child.
+        const std::int64_t deadline = monotonicNs() + 100'000'000;
+        for (std::size_t i = 0; i < m_plan.workers.size(); ++i) {
+            const LaneSlot &slot = m_region.lane(static_cast<std::uint32_t>(i + 1));
+            while (m_started[i] && m_plan.workers[i].kind == WorkerKind::Process
+                   && slot.state.load(std::memory_order_acquire) == static_cast<std::uint32_t>(LaneState::Pending)
+                   && monotonicNs() < deadline && !cancelled(m_region))
+                std::this_thread::sleep_for(std::chrono::microseconds(100));
+        }
         ProcessTracker table;
         table.update(getpgrp(), monotonicNs());
         std::string text = formatProcessTable(table.rows());
@@ -1024,14 +1036,7 @@ private:
             m_reaper = std::thread(&Runner::reap, this); // normally started before main (see prepare())
         LaneSlot &slot = m_region.lane(static_cast<std::uint32_t>(w.index));
         m_forked.fetch_add(1);
-        // The child inherits this thread's name: give it the worker's from its first instant (a process
-        // table read right after start() shows "raise-to-2", not the runner's name), then take ours back.
-        char ownName[16] = {};
-        prctl(PR_GET_NAME, ownName, 0, 0, 0);
-        prctl(PR_SET_NAME, w.name, 0, 0, 0);
         const pid_t child = fork();
-        if (child != 0)
-            prctl(PR_SET_NAME, ownName, 0, 0, 0);
         if (child == 0) {
             // From here to _exit: async-signal-safe calls only (this process may have other threads).
             prctl(PR_SET_PDEATHSIG, SIGKILL);
