@@ -18,6 +18,9 @@ constexpr int kLockSpins = 100;
 /// Polls of the futex word before a blocked put/get sleeps: a peer on another core usually changes it within
 /// a microsecond or two, and catching that here saves both the sleep and the peer's wake system call.
 constexpr int kWaitSpins = 400;
+/// Pauses after the word changed before trying the mutex (measured: 32 to 128 raise a busy two-process
+/// queue from about 4.4 to 5.3 M messages/s here, and make it steadier).
+constexpr int kAfterChangeSpins = 32;
 
 inline void cpuRelax() noexcept
 {
@@ -32,23 +35,32 @@ inline void cpuRelax() noexcept
 bool spinWhile(const std::atomic<std::uint32_t> &word, std::uint32_t seen) noexcept
 {
     for (int i = 0; i < kWaitSpins; ++i) {
-        if (word.load(std::memory_order_acquire) != seen)
+        if (word.load(std::memory_order_acquire) != seen) {
+            // The word changes inside the other side's critical section: give it a moment to unlock
+            // before we read the lock word, rather than pulling the line back while it still writes.
+            for (int k = 0; k < kAfterChangeSpins; ++k)
+                cpuRelax();
             return true;
+        }
         cpuRelax();
     }
     return false;
 }
 
+} // namespace
+
 /// A put or get that found the queue full or empty. Its wait is drawn as a QueueBlockBegin/End bar if it
 /// went to sleep in the kernel or lasted at least kDrawnWaitNs; the microsecond waits that the spin
 /// absorbs (most of them at full speed) record nothing, which keeps a busy queue at one event per message.
-struct Wait {
+/// Its clock reads happen outside the mutex; its end is the put's or get's own stamp.
+struct SharedQueue::Wait {
     static constexpr std::int64_t kDrawnWaitNs = 20'000;
     std::int64_t since = 0;
     std::int64_t why = 0;
     std::int32_t arg = 0;
     bool drawn = false;
 
+    bool started() const noexcept { return since != 0; }
     void start(std::int64_t reason, std::int32_t eventArg) noexcept
     {
         since = monotonicNs();
@@ -63,16 +75,19 @@ struct Wait {
         context.writer->recordAt(since, EventType::QueueBlockBegin, why, arg, {}, 0);
         drawn = true;
     }
-    void finish(const QueueContext &context, std::int64_t how, std::int32_t endArg) noexcept
+    /// The wait ended at `endNs` (stamped under the mutex, with the operation), how and with what fill.
+    void finish(const QueueContext &context, std::int64_t endNs, std::int64_t how, std::int32_t endArg) noexcept
     {
         if (!since || !context.writer)
             return;
-        if (!drawn && monotonicNs() - since >= kDrawnWaitNs)
+        if (!drawn && endNs - since >= kDrawnWaitNs)
             draw(context);
         if (drawn)
-            context.writer->record(EventType::QueueBlockEnd, how, endArg);
+            context.writer->recordAt(endNs < since ? since : endNs, EventType::QueueBlockEnd, how, endArg, {}, 0);
     }
 };
+
+namespace {
 
 bool isCancelled(const QueueContext &context) noexcept
 {
@@ -96,6 +111,43 @@ std::int64_t blockEndCode(QueueStatus status) noexcept
     default:
         return 3;
     }
+}
+
+/// True if the mutex's lock word reads free (glibc: the owner's tid, 0 when unlocked). A hint only; the
+/// trylock that follows decides. Elsewhere: always true, so the spin is a plain trylock loop.
+inline bool mutexLooksFree(pthread_mutex_t &mutex) noexcept
+{
+#ifdef __GLIBC__
+    return __atomic_load_n(&mutex.__data.__lock, __ATOMIC_RELAXED) == 0;
+#else
+    (void)mutex;
+    return true;
+#endif
+}
+
+/// Messages in the queue: exact under the mutex, a hint without it.
+inline std::uint64_t count(const QueueState &s) noexcept
+{
+    return s.puts.load(std::memory_order_relaxed) - s.gets.load(std::memory_order_relaxed);
+}
+
+/// Before taking the mutex: while the queue looks full (a put) or empty (a get), spin on the futex word the
+/// other side bumps, so that a busy producer and consumer do not take the mutex just to find no turn. Only
+/// a hint: waitTurn decides under the mutex, and sleeps if the spin ran out.
+inline void spinForTurn(const QueueState &s, bool forPut) noexcept
+{
+    const std::atomic<std::uint32_t> &word = forPut ? s.notFull : s.notEmpty;
+    const std::uint32_t seen = word.load(std::memory_order_acquire);
+    const bool ready = forPut ? count(s) < s.capacity : count(s) != 0;
+    if (!ready && !s.closed.load(std::memory_order_relaxed))
+        spinWhile(word, seen);
+}
+
+/// Changes a futex word that only the mutex holder writes: a plain load and store, no locked instruction
+/// (waiters only compare it with what they saw).
+inline void bump(std::atomic<std::uint32_t> &word) noexcept
+{
+    word.store(word.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
 std::size_t putNumber(char *out, std::size_t capacity, std::size_t n, std::uint64_t v) noexcept
@@ -197,6 +249,12 @@ void SharedQueue::lock(const QueueContext &context) const noexcept
     // mutexes do not spin by themselves).
     int rc = EBUSY;
     for (int i = 0; i < kLockSpins && rc == EBUSY; ++i) {
+        // Test before test-and-set: a trylock is a locked compare-exchange that takes the line away from
+        // the holder in the middle of its critical section; a plain read of the lock word does not.
+        if (!mutexLooksFree(m_state->mutex)) {
+            cpuRelax();
+            continue;
+        }
         rc = pthread_mutex_trylock(&m_state->mutex);
         if (rc == EBUSY)
             cpuRelax();
@@ -228,41 +286,33 @@ void SharedQueue::record(const QueueContext &context, std::int64_t timeNs, Event
     context.writer->recordAt(timeNs, type, m.value, queueEventArg(m_id, fill), std::string_view(label, n), 0);
 }
 
-QueueStatus SharedQueue::waitTurn(bool forPut, std::int64_t deadline, const QueueContext &context) const noexcept
+QueueStatus SharedQueue::waitTurn(bool forPut, std::int64_t deadline, Wait &wait, const QueueContext &context) const noexcept
 {
     QueueState &s = *m_state;
     std::atomic<std::uint32_t> &word = forPut ? s.notFull : s.notEmpty;
     std::uint32_t &waiters = forPut ? s.fullWaiters : s.emptyWaiters;
-    Wait wait;
-    QueueStatus status = QueueStatus::Ok;
     for (;;) {
-        const bool ready = forPut ? s.puts - s.gets < s.capacity : s.puts != s.gets;
+        const bool ready = forPut ? count(s) < s.capacity : count(s) != 0;
         // A closed queue takes no more puts, but getters still drain what is in it.
-        if (s.closed && (forPut || !ready)) {
-            status = QueueStatus::Closed;
-            break;
-        }
+        if (s.closed && (forPut || !ready))
+            return QueueStatus::Closed;
         if (ready)
-            break;
-        if (isCancelled(context)) {
-            status = QueueStatus::Cancelled;
-            break;
-        }
-        if (isAborted(context)) {
-            status = QueueStatus::Aborted;
-            break;
-        }
-        const std::int64_t now = monotonicNs();
-        if (deadline >= 0 && now >= deadline) {
-            status = QueueStatus::Timeout;
-            break;
-        }
-        if (!wait.since)
-            wait.start(forPut ? 0 : 1, queueEventArg(m_id, forPut ? static_cast<std::uint32_t>(s.puts - s.gets) : 0));
+            return QueueStatus::Ok;
+        if (isCancelled(context))
+            return QueueStatus::Cancelled;
+        if (isAborted(context))
+            return QueueStatus::Aborted;
+        // The clock is read under the mutex only when there is a deadline to check.
+        const std::int64_t now = deadline >= 0 ? monotonicNs() : 0;
+        if (deadline >= 0 && now >= deadline)
+            return QueueStatus::Timeout;
         // Read the word under the mutex: the other side bumps it under the mutex too, so either we see the
         // change when we look again or the futex wait returns at once.
         const std::uint32_t seen = word.load(std::memory_order_relaxed);
+        const std::uint32_t fill = forPut ? static_cast<std::uint32_t>(count(s)) : 0;
         unlock();
+        if (!wait.started())
+            wait.start(forPut ? 0 : 1, queueEventArg(m_id, fill));
         if (spinWhile(word, seen)) {
             lock(context);
             continue;
@@ -277,8 +327,6 @@ QueueStatus SharedQueue::waitTurn(bool forPut, std::int64_t deadline, const Queu
         SharedRegion::waitWhile(word, seen, slice);
         lock(context);
     }
-    wait.finish(context, blockEndCode(status), queueEventArg(m_id, static_cast<std::uint32_t>(s.puts - s.gets)));
-    return status;
 }
 
 QueueStatus SharedQueue::put(
@@ -286,25 +334,32 @@ QueueStatus SharedQueue::put(
 {
     QueueState &s = *m_state;
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
+    Wait wait;
+    spinForTurn(s, true);
     lock(context);
-    const QueueStatus status = waitTurn(true, deadline, context);
+    const QueueStatus status = waitTurn(true, deadline, wait, context);
     bool wake = false;
     std::int64_t stamp = 0;
-    const std::uint32_t fill = static_cast<std::uint32_t>(s.puts - s.gets);
+    const std::uint32_t fill = static_cast<std::uint32_t>(count(s));
     if (status == QueueStatus::Ok) {
-        message.seq = static_cast<std::uint32_t>(s.puts);
-        m_slots[s.puts % s.capacity] = message;
-        s.puts = s.puts + 1; // the one store that publishes the message
-        s.notEmpty.fetch_add(1, std::memory_order_relaxed);
+        const std::uint64_t puts = s.puts.load(std::memory_order_relaxed);
+        message.seq = static_cast<std::uint32_t>(puts);
+        m_slots[puts % s.capacity] = message;
+        s.puts.store(puts + 1, std::memory_order_relaxed); // the one store that publishes the message
+        bump(s.notEmpty);
         // One wake for everyone asleep now: until one of them sleeps again, later puts need not call the
-        // kernel (without this, every put during a sleeper's wake-up latency paid a FUTEX_WAKE).
+        // kernel (without this, every put during a sleeper's wake-up latency paid a FUTEX_WAKE). Cleared
+        // only when set, so that a busy queue leaves the header's second line clean in both caches.
         wake = s.emptyWaiters != 0;
-        s.emptyWaiters = 0;
-        stamp = context.writer ? monotonicNs() : 0;
+        if (wake)
+            s.emptyWaiters = 0;
     }
+    if (context.writer && (status == QueueStatus::Ok || wait.started()))
+        stamp = monotonicNs();
     unlock();
     if (wake)
         SharedRegion::wakeAll(s.notEmpty);
+    wait.finish(context, stamp, blockEndCode(status), queueEventArg(m_id, fill));
     // Stamped under the mutex (so a put is never later than the get of its message, and one queue's puts
     // are in seq order in time), recorded after the unlock to keep the critical section short.
     if (status == QueueStatus::Ok)
@@ -317,22 +372,28 @@ QueueStatus SharedQueue::get(
 {
     QueueState &s = *m_state;
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
+    Wait wait;
+    spinForTurn(s, false);
     lock(context);
-    const QueueStatus status = waitTurn(false, deadline, context);
+    const QueueStatus status = waitTurn(false, deadline, wait, context);
     bool wake = false;
     std::int64_t stamp = 0;
-    const std::uint32_t fill = static_cast<std::uint32_t>(s.puts - s.gets);
+    const std::uint32_t fill = static_cast<std::uint32_t>(count(s));
     if (status == QueueStatus::Ok) {
-        message = m_slots[s.gets % s.capacity];
-        s.gets = s.gets + 1;
-        s.notFull.fetch_add(1, std::memory_order_relaxed);
+        const std::uint64_t gets = s.gets.load(std::memory_order_relaxed);
+        message = m_slots[gets % s.capacity];
+        s.gets.store(gets + 1, std::memory_order_relaxed);
+        bump(s.notFull);
         wake = s.fullWaiters != 0;
-        s.fullWaiters = 0;
-        stamp = context.writer ? monotonicNs() : 0;
+        if (wake)
+            s.fullWaiters = 0;
     }
+    if (context.writer && (status == QueueStatus::Ok || wait.started()))
+        stamp = monotonicNs();
     unlock();
     if (wake)
         SharedRegion::wakeAll(s.notFull);
+    wait.finish(context, stamp, blockEndCode(status), queueEventArg(m_id, fill));
     if (status == QueueStatus::Ok)
         record(context, stamp, EventType::QueueGet, message, fill - 1);
     return status;
@@ -343,12 +404,12 @@ void SharedQueue::close(const QueueContext &context) const noexcept
     QueueState &s = *m_state;
     lock(context);
     const bool already = s.closed != 0;
-    s.closed = 1;
+    s.closed.store(1, std::memory_order_relaxed);
     s.notEmpty.fetch_add(1, std::memory_order_relaxed);
     s.notFull.fetch_add(1, std::memory_order_relaxed);
     if (!already && context.writer)
         context.writer->record(
-            EventType::QueueClose, 0, queueEventArg(m_id, static_cast<std::uint32_t>(s.puts - s.gets)));
+            EventType::QueueClose, 0, queueEventArg(m_id, static_cast<std::uint32_t>(count(s))));
     unlock();
     SharedRegion::wakeAll(s.notEmpty);
     SharedRegion::wakeAll(s.notFull);
@@ -357,7 +418,7 @@ void SharedQueue::close(const QueueContext &context) const noexcept
 std::uint32_t SharedQueue::size() const noexcept
 {
     lock({});
-    const auto n = static_cast<std::uint32_t>(m_state->puts - m_state->gets);
+    const auto n = static_cast<std::uint32_t>(count(*m_state));
     unlock();
     return n;
 }

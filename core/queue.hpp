@@ -39,18 +39,25 @@ static_assert(sizeof(Message) == 48);
 
 enum class QueueStatus : std::uint8_t { Ok, Timeout, Closed, Cancelled, Aborted };
 
-/// The queue's header, at the start of its block of shared memory; the slots follow it.
+/// The queue's header, at the start of its block of shared memory; the slots follow it. Three cache lines:
+/// the mutex with both counters (what a put or get writes), the settings and sleeper flags (written only when
+/// someone goes to sleep or the queue is closed, so on a busy queue they stay cached on every core), and the
+/// futex words that a blocked put or get spins on before it sleeps (apart, so that a spinning waiter does
+/// not pull the mutex's line away from the side that holds it).
 struct alignas(64) QueueState {
     pthread_mutex_t mutex;
-    std::uint64_t puts; ///< messages ever put; slot of the next put is puts % capacity
-    std::uint64_t gets; ///< messages ever got
-    std::uint32_t capacity;
-    std::uint32_t closed;
+    /// Messages ever put (the slot of the next put is puts % capacity) and ever got. Written under the mutex
+    /// only; atomic so that a put or get may peek at them without it before taking it (relaxed: x86 plain moves).
+    std::atomic<std::uint64_t> puts;
+    std::atomic<std::uint64_t> gets;
+    alignas(64) std::uint32_t capacity;
+    std::atomic<std::uint32_t> closed; ///< written under the mutex; peeked at without it
     std::uint32_t fullWaiters; ///< 1: someone went to sleep on notFull since the last wake of it
     std::uint32_t emptyWaiters; ///< 1: someone went to sleep on notEmpty since the last wake of it
-    alignas(64) std::atomic<std::uint32_t> notEmpty; ///< futex: bumped by put and close
-    std::atomic<std::uint32_t> notFull; ///< futex: bumped by get and close
+    alignas(64) std::atomic<std::uint32_t> notEmpty; ///< futex: bumped by put and close (under the mutex)
+    std::atomic<std::uint32_t> notFull; ///< futex: bumped by get and close (under the mutex)
 };
+static_assert(offsetof(QueueState, capacity) == 64 && offsetof(QueueState, notEmpty) == 128);
 
 /// Where a queue operation records its events and what cancels its waits. Both may be null.
 struct QueueContext {
@@ -95,10 +102,12 @@ private:
     /// Locks the mutex, recovering it from a dead owner (recorded as a Note).
     void lock(const QueueContext &context) const noexcept;
     void unlock() const noexcept;
+    struct Wait;
     /// With the mutex held: waits until a put (`forPut`) or a get can go ahead, or the queue is closed, the
     /// run cancelled or aborted, or `deadline` (monotonic ns, negative: none) passed — spinning first, then
-    /// sleeping on the futex word in slices. Draws the wait if it slept or lasted; returns with the mutex held.
-    QueueStatus waitTurn(bool forPut, std::int64_t deadline, const QueueContext &context) const noexcept;
+    /// sleeping on the futex word in slices. Notes the wait in `wait` (drawn if it slept; the caller ends it
+    /// with the operation's stamp); returns with the mutex held.
+    QueueStatus waitTurn(bool forPut, std::int64_t deadline, Wait &wait, const QueueContext &context) const noexcept;
     void record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m,
         std::uint32_t fill) const noexcept;
 
