@@ -125,6 +125,7 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_finishedCv;
     void publish(Event &&e);
+    static void appendInOrder(std::deque<Event> &queue, Event &&e);
 
     std::deque<Event> m_events;        ///< published, time-ordered (a deque: growing never moves them)
     std::vector<std::deque<Event>> m_lanePending; ///< per lane: drained, in order, held back briefly so
