@@ -1109,8 +1109,8 @@ private:
     }
 
     /// Queues and pools' queues, pipes and the per-lane running-task slots, in the shared area after the
-    /// locks (layout: sharedBytesFor / commOffset). Pipes are socketpairs made here, before any fork, so
-    /// every child inherits both ends.
+    /// locks (layout: sharedBytesFor / commOffset). Pipes are made here, before any fork, so
+    /// every child inherits both ends (two OS pipes each, see core/pipe.hpp).
     void setUpComm()
     {
         if (m_plan.queues.empty() && m_plan.pipes == 0 && m_plan.pools.empty())
@@ -1124,12 +1124,12 @@ private:
         for (int p = 0; p < m_plan.pipes; ++p) {
             auto *shared = new (at) PipeShared{};
             at += sizeof(PipeShared);
-            int fds[2];
+            PipeFds ends[2];
             std::string error;
-            if (!PipeEnd::createPair(fds, error))
+            if (!PipeEnd::createPair(ends, error))
                 throw std::runtime_error(error);
-            m_memory.pipeEnds.emplace_back(fds[0], 2 * p, shared);
-            m_memory.pipeEnds.emplace_back(fds[1], 2 * p + 1, shared);
+            m_memory.pipeEnds.emplace_back(ends[0], 2 * p, shared);
+            m_memory.pipeEnds.emplace_back(ends[1], 2 * p + 1, shared);
         }
         m_memory.runningTask = new (at) std::atomic<std::int64_t>[m_plan.workers.size() + 1];
         for (std::size_t i = 0; i <= m_plan.workers.size(); ++i)

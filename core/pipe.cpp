@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <climits>
+#include <fcntl.h>
 #include <poll.h>
-#include <sys/socket.h>
+#include <unistd.h>
 
 namespace forkscope::core {
 
@@ -32,51 +34,54 @@ bool cancelledNow(const QueueContext &context) noexcept
     return context.cancel && context.cancel->load(std::memory_order_acquire) != 0;
 }
 
-/// Blocking (one call, returning each slice) unless a deadline is nearer than a slice: then poll for it.
-int flagsFor(std::int64_t deadline) noexcept
+bool wouldBlock(int error) noexcept
 {
-    return deadline >= 0 && deadline - monotonicNs() < kWaitSliceNs ? MSG_DONTWAIT : 0;
+    return error == EAGAIN || error == EWOULDBLOCK;
 }
 
 } // namespace
 
-bool PipeEnd::createPair(int fds[2], std::string &error)
+bool PipeEnd::createPair(PipeFds ends[2], std::string &error)
 {
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) {
-        error = std::string("cannot create a pipe (socketpair): ") + std::strerror(errno);
+    int toSecond[2];
+    int toFirst[2];
+    if (pipe2(toSecond, O_NONBLOCK | O_CLOEXEC) != 0) {
+        error = std::string("cannot create a pipe: ") + std::strerror(errno);
         return false;
     }
-    // Blocking calls return every slice, so a waiter notices a cancel: one system call per message in the
-    // common case instead of poll + recv.
-    timeval slice { 0, static_cast<suseconds_t>(kWaitSliceNs / 1000) };
-    for (int i = 0; i < 2; ++i) {
-        setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &slice, sizeof slice);
-        setsockopt(fds[i], SOL_SOCKET, SO_SNDTIMEO, &slice, sizeof slice);
+    if (pipe2(toFirst, O_NONBLOCK | O_CLOEXEC) != 0) {
+        error = std::string("cannot create a pipe: ") + std::strerror(errno);
+        close(toSecond[0]);
+        close(toSecond[1]);
+        return false;
     }
+    ends[0] = {toFirst[0], toSecond[1]};
+    ends[1] = {toSecond[0], toFirst[1]};
     return true;
 }
 
-QueueStatus PipeEnd::waitFor(short events, std::int64_t deadline, const QueueContext &context) const noexcept
+void PipeEnd::closeEnd(const PipeFds &fds) noexcept
 {
-    for (;;) {
-        if (context.cancel && context.cancel->load(std::memory_order_acquire) != 0)
-            return QueueStatus::Cancelled;
-        std::int64_t slice = kWaitSliceNs;
-        if (deadline >= 0) {
-            const std::int64_t left = deadline - monotonicNs();
-            if (left <= 0)
-                return QueueStatus::Timeout;
-            slice = std::min(slice, left);
-        }
-        if (deadline < 0 || deadline - monotonicNs() >= kWaitSliceNs)
-            return QueueStatus::Ok; // far deadline: the caller's blocking call waits the slice itself
-        pollfd p { m_fd, events, 0 };
-        const int rc = poll(&p, 1, static_cast<int>((slice + 999'999) / 1'000'000));
-        if (rc > 0)
-            return QueueStatus::Ok; // ready, or an error/hang-up the next call reports
-        if (rc < 0 && errno != EINTR)
-            return QueueStatus::Closed;
+    close(fds.readFd);
+    close(fds.writeFd);
+}
+
+QueueStatus PipeEnd::waitFor(int fd, short events, std::int64_t deadline, const QueueContext &context) noexcept
+{
+    if (cancelledNow(context))
+        return QueueStatus::Cancelled;
+    std::int64_t slice = kWaitSliceNs;
+    if (deadline >= 0) {
+        const std::int64_t left = deadline - monotonicNs();
+        if (left <= 0)
+            return QueueStatus::Timeout;
+        slice = std::min(slice, left);
     }
+    pollfd p {fd, events, 0};
+    const int rc = poll(&p, 1, static_cast<int>((slice + 999'999) / 1'000'000));
+    if (rc < 0 && errno != EINTR)
+        return QueueStatus::Closed;
+    return QueueStatus::Ok; // ready, a slice passed, or an error or hang-up that the next call reports
 }
 
 QueueStatus PipeEnd::send(
@@ -84,23 +89,23 @@ QueueStatus PipeEnd::send(
 {
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
     message.seq = m_shared->sent[m_end & 1].fetch_add(1, std::memory_order_relaxed);
-    // Recorded before the datagram leaves, so the send is never later in time than its receive.
+    // Recorded before the message leaves, so the send is never later in time than its receive.
     recordMessage(context, EventType::PipeSend, message, m_end);
+    static_assert(sizeof(Message) <= PIPE_BUF, "a message is one atomic pipe write");
     for (;;) {
-        const ssize_t n = ::send(m_fd, &message, sizeof message, flagsFor(deadline) | MSG_NOSIGNAL);
+        // Whole or nothing: a non-blocking write of at most PIPE_BUF bytes either fits or fails with EAGAIN.
+        const ssize_t n = write(m_fds.writeFd, &message, sizeof message);
         if (n == static_cast<ssize_t>(sizeof message))
             return QueueStatus::Ok;
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (cancelledNow(context))
-                return QueueStatus::Cancelled;
-            const QueueStatus s = waitFor(POLLOUT, deadline, context);
+        if (n < 0 && wouldBlock(errno)) {
+            const QueueStatus s = waitFor(m_fds.writeFd, POLLOUT, deadline, context);
             if (s != QueueStatus::Ok)
                 return s;
             continue;
         }
-        return QueueStatus::Closed; // EPIPE, ECONNRESET: the other end is gone
+        return QueueStatus::Closed; // EPIPE (the runner ignores SIGPIPE, as Python does): no reader is left
     }
 }
 
@@ -136,39 +141,31 @@ void PipeEnd::drawWait(std::int64_t since, const QueueContext &context, bool &dr
 QueueStatus PipeEnd::receive(Message &message, std::int64_t start, std::int64_t deadline,
     const QueueContext &context, bool &drawn) const noexcept
 {
-    // One blocking call per message. The socket's receive timeout (a short slice) brings a waiter back
-    // to look at the cancel word and to begin its wait bar, at the time the wait began: a wait that ends
-    // within the first slice is drawn afterwards (if it lasted kDrawnWaitNs), so a stream of messages
-    // costs one system call and one event each.
-    // A few non-blocking tries first: a sender on another core is usually a microsecond away, and a
-    // receiver that is not asleep spares the sender the wake-up (the dearest part of a send).
-    for (int i = 0; i < kPollTries; ++i) {
-        const ssize_t n = ::recv(m_fd, &message, sizeof message, MSG_DONTWAIT);
-        if (n == static_cast<ssize_t>(sizeof message))
-            return QueueStatus::Ok;
-        if (n == 0)
-            return QueueStatus::Closed;
-        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-            return QueueStatus::Closed;
-    }
-    for (;;) {
-        const ssize_t n = ::recv(m_fd, &message, sizeof message, flagsFor(deadline));
-        if (n == static_cast<ssize_t>(sizeof message))
-            return QueueStatus::Ok;
-        if (n == 0)
-            return QueueStatus::Closed; // EOF: no copy of the other end is left
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            drawWait(start, context, drawn);
-            if (cancelledNow(context))
-                return QueueStatus::Cancelled;
-            const QueueStatus s = waitFor(POLLIN, deadline, context);
-            if (s != QueueStatus::Ok)
-                return s;
+    // One read per message in the common case. A few tries before the first poll: a sender on another core
+    // is usually a microsecond away, and a receiver that is not asleep spares the sender the wake-up (the
+    // dearest part of a send). A wait that ends within the first slice is drawn afterwards (if it lasted
+    // kDrawnWaitNs), one that outlasts it is begun at once, at the time the wait began.
+    char *const into = reinterpret_cast<char *>(&message);
+    std::size_t got = 0; // a message is written whole, so this stays 0 or reaches sizeof message at once
+    for (int tries = 0;; ++tries) {
+        const ssize_t n = read(m_fds.readFd, into + got, sizeof message - got);
+        if (n > 0) {
+            got += static_cast<std::size_t>(n);
+            if (got == sizeof message)
+                return QueueStatus::Ok;
             continue;
         }
-        return QueueStatus::Closed;
+        if (n == 0)
+            return QueueStatus::Closed; // EOF: no copy of the other end is left
+        if (errno == EINTR || (wouldBlock(errno) && tries < kPollTries))
+            continue;
+        if (!wouldBlock(errno))
+            return QueueStatus::Closed;
+        if (monotonicNs() - start >= kWaitSliceNs)
+            drawWait(start, context, drawn);
+        const QueueStatus s = waitFor(m_fds.readFd, POLLIN, deadline, context);
+        if (s != QueueStatus::Ok)
+            return s;
     }
 }
 

@@ -2,7 +2,6 @@
 // with posix_spawn, handing over the run's shared-memory region as fd 3. Keeping forks here, in a process
 // that holds little memory and no GUI threads, keeps fork() cheap and safe.
 
-#include <exception>
 #include "core/executor.hpp"
 #include "core/plan.hpp"
 #include "core/shared_region.hpp"
@@ -52,6 +51,10 @@ int main(int argc, char **argv)
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         return 4;
+    // A write into a pipe nobody reads fails with EPIPE (BrokenPipeError) instead of killing the writer,
+    // as in Python, which ignores SIGPIPE too. Forked workers inherit this; a crash step restores the
+    // default before it raises a signal.
+    std::signal(SIGPIPE, SIG_IGN);
 
     std::string error;
     SharedRegion region = SharedRegion::attach(fd, error);

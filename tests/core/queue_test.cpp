@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <csignal>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -250,7 +250,7 @@ TEST(Queue, AProcessDyingWhileHoldingTheMutexDoesNotDeadlockTheQueue)
 
 TEST(Pipe, MessagesArriveWholeAndInOrderBetweenProcessesAndEofEndsTheReader)
 {
-    int fds[2];
+    PipeFds fds[2];
     std::string error;
     ASSERT_TRUE(PipeEnd::createPair(fds, error)) << error;
     SharedMemory mem(sizeof(PipeShared));
@@ -259,7 +259,7 @@ TEST(Pipe, MessagesArriveWholeAndInOrderBetweenProcessesAndEofEndsTheReader)
     constexpr int kMessages = 20000;
     const pid_t pid = fork();
     if (pid == 0) {
-        close(fds[0]);
+        PipeEnd::closeEnd(fds[0]);
         const PipeEnd child(fds[1], 1, shared);
         for (int i = 0; i < kMessages; ++i) {
             Message m {};
@@ -270,7 +270,7 @@ TEST(Pipe, MessagesArriveWholeAndInOrderBetweenProcessesAndEofEndsTheReader)
         }
         _exit(0);
     }
-    close(fds[1]);
+    PipeEnd::closeEnd(fds[1]);
     int wrong = 0;
     for (int i = 0; i < kMessages; ++i) {
         Message m {};
@@ -284,12 +284,34 @@ TEST(Pipe, MessagesArriveWholeAndInOrderBetweenProcessesAndEofEndsTheReader)
     int status = 0;
     waitpid(pid, &status, 0);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    close(fds[0]);
+    PipeEnd::closeEnd(fds[0]);
+}
+
+TEST(Pipe, ASendWithNoReaderLeftFailsClosedInsteadOfKillingTheSender)
+{
+    PipeFds fds[2];
+    std::string error;
+    ASSERT_TRUE(PipeEnd::createPair(fds, error)) << error;
+    SharedMemory mem(sizeof(PipeShared));
+    auto *shared = new (mem.base) PipeShared {};
+    PipeEnd::closeEnd(fds[1]); // the only copy of the receiving end
+    const pid_t pid = fork();
+    if (pid == 0) {
+        std::signal(SIGPIPE, SIG_IGN); // as the runner does
+        const PipeEnd end(fds[0], 0, shared);
+        Message m {};
+        _exit(end.send(m, 1'000'000'000, {}) == QueueStatus::Closed ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status)) << "the sender was killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << "send said Closed (BrokenPipeError)";
+    PipeEnd::closeEnd(fds[0]);
 }
 
 TEST(Pipe, RecvTimesOut)
 {
-    int fds[2];
+    PipeFds fds[2];
     std::string error;
     ASSERT_TRUE(PipeEnd::createPair(fds, error)) << error;
     PipeShared shared {};
@@ -298,8 +320,8 @@ TEST(Pipe, RecvTimesOut)
     const std::int64_t t0 = monotonicNs();
     EXPECT_EQ(end.recv(m, 30'000'000, {}), QueueStatus::Timeout);
     EXPECT_GE(monotonicNs() - t0, 25'000'000);
-    close(fds[0]);
-    close(fds[1]);
+    PipeEnd::closeEnd(fds[0]);
+    PipeEnd::closeEnd(fds[1]);
 }
 
 TEST(Queue, MessageLabelsCarryTheSequenceNumber)
