@@ -5,10 +5,16 @@
 // pickling. Messages are fixed-size (an int64 value, a tag and a short text), so put and get never
 // allocate and are safe between fork() and _exit().
 //
-// Synchronisation: a robust, process-shared pthread mutex guards the ring; a process that dies holding it
-// hands it over with EOWNERDEAD and the next caller recovers it (the ring stays consistent because each
-// put or get publishes with a single store of its counter after the slot is written). Blocked callers
-// sleep on one of two futex words (notEmpty, notFull) that every put/get/close bumps under the mutex, in
+// Synchronisation: a two-lock ring. Producers serialise among themselves on the put side's mutex and
+// consumers on the get side's; a producer and a consumer never take the same lock. They meet only through
+// two counters (messages ever put, ever got), each written by its own side with one release store after the
+// slot is written or read, and each side keeps a cached copy of the other's counter, so a busy queue moves
+// about one cache line per message between a producer's core and a consumer's. Both mutexes are robust and
+// process-shared: a process that dies holding one hands it over with EOWNERDEAD and the next caller
+// recovers it; the ring stays whole because every change is published by that single store.
+// A put or get that must wait spins on the other side's counter, then sleeps on a futex word (notEmpty,
+// notFull) after raising a sleeper flag; the other side looks at the flag after each publish (a Dekker
+// pair of sequentially consistent fences, so no wake is lost) and wakes everyone asleep once. Sleeps are
 // slices of at most 50 ms so that a cancel is noticed even without a wake.
 
 #include "core/shared_region.hpp"
@@ -39,25 +45,28 @@ static_assert(sizeof(Message) == 48);
 
 enum class QueueStatus : std::uint8_t { Ok, Timeout, Closed, Cancelled, Aborted };
 
-/// The queue's header, at the start of its block of shared memory; the slots follow it. Three cache lines:
-/// the mutex with both counters (what a put or get writes), the settings and sleeper flags (written only when
-/// someone goes to sleep or the queue is closed, so on a busy queue they stay cached on every core), and the
-/// futex words that a blocked put or get spins on before it sleeps (apart, so that a spinning waiter does
-/// not pull the mutex's line away from the side that holds it).
-struct alignas(64) QueueState {
+/// One side of a queue (putters or getters): its mutex and, under it, its last look at the other side's
+/// counter. A cache line of its own, which stays on the core of a lone producer (or consumer).
+struct alignas(64) QueueSide {
     pthread_mutex_t mutex;
-    /// Messages ever put (the slot of the next put is puts % capacity) and ever got. Written under the mutex
-    /// only; atomic so that a put or get may peek at them without it before taking it (relaxed: x86 plain moves).
-    std::atomic<std::uint64_t> puts;
-    std::atomic<std::uint64_t> gets;
-    alignas(64) std::uint32_t capacity;
-    std::atomic<std::uint32_t> closed; ///< written under the mutex; peeked at without it
-    std::uint32_t fullWaiters; ///< 1: someone went to sleep on notFull since the last wake of it
-    std::uint32_t emptyWaiters; ///< 1: someone went to sleep on notEmpty since the last wake of it
-    alignas(64) std::atomic<std::uint32_t> notEmpty; ///< futex: bumped by put and close (under the mutex)
-    std::atomic<std::uint32_t> notFull; ///< futex: bumped by get and close (under the mutex)
+    std::uint64_t cachedOther; ///< the other side's counter when this side last read it (under the mutex)
 };
-static_assert(offsetof(QueueState, capacity) == 64 && offsetof(QueueState, notEmpty) == 128);
+
+/// The queue's header, at the start of its block of shared memory; the slots follow it. Each counter has its
+/// own cache line, and so do the settings and the futex words with their sleeper flags (written only when
+/// someone goes to sleep or the queue is closed, so on a busy queue they stay cached on every core).
+struct alignas(64) QueueState {
+    QueueSide putSide;
+    QueueSide getSide;
+    alignas(64) std::atomic<std::uint64_t> puts; ///< messages ever put; the next put's slot is puts % capacity
+    alignas(64) std::atomic<std::uint64_t> gets; ///< messages ever got
+    alignas(64) std::uint32_t capacity;
+    std::atomic<std::uint32_t> closed; ///< set under the put side's mutex, so no put lands after it
+    alignas(64) std::atomic<std::uint32_t> notEmpty; ///< futex: bumped to wake sleeping getters (and by close)
+    std::atomic<std::uint32_t> notFull; ///< futex: bumped to wake sleeping putters (and by close)
+    std::atomic<std::uint32_t> emptyWaiters; ///< 1: a getter may be asleep on notEmpty
+    std::atomic<std::uint32_t> fullWaiters; ///< 1: a putter may be asleep on notFull
+};
 
 /// Where a queue operation records its events and what cancels its waits. Both may be null.
 struct QueueContext {
@@ -99,14 +108,14 @@ public:
     bool closed() const noexcept;
 
 private:
-    /// Locks the mutex, recovering it from a dead owner (recorded as a Note).
-    void lock(const QueueContext &context) const noexcept;
-    void unlock() const noexcept;
     struct Wait;
-    /// With the mutex held: waits until a put (`forPut`) or a get can go ahead, or the queue is closed, the
-    /// run cancelled or aborted, or `deadline` (monotonic ns, negative: none) passed — spinning first, then
-    /// sleeping on the futex word in slices. Notes the wait in `wait` (drawn if it slept; the caller ends it
-    /// with the operation's stamp); returns with the mutex held.
+    /// Locks one side's mutex, recovering it from a dead owner (recorded as a Note).
+    void lock(QueueSide &side, const QueueContext &context) const noexcept;
+    static void unlock(QueueSide &side) noexcept;
+    /// With `forPut`'s side mutex held: waits until a put (or a get) can go ahead, or the queue is closed,
+    /// the run cancelled or aborted, or `deadline` (monotonic ns, negative: none) passed — spinning first,
+    /// then sleeping in slices, with the mutex released meanwhile. Notes the wait in `wait` (drawn if it
+    /// slept; the caller ends it with the operation's stamp); returns with the mutex held.
     QueueStatus waitTurn(bool forPut, std::int64_t deadline, Wait &wait, const QueueContext &context) const noexcept;
     void record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m,
         std::uint32_t fill) const noexcept;

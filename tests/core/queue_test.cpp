@@ -231,21 +231,59 @@ TEST(Queue, CloseEndsEveryBlockedConsumerAndRefusesPuts)
     EXPECT_EQ(q.put(m, -1, {}), QueueStatus::Closed);
 }
 
-TEST(Queue, AProcessDyingWhileHoldingTheMutexDoesNotDeadlockTheQueue)
+TEST(Queue, AProcessDyingWhileHoldingEitherMutexDoesNotDeadlockTheQueue)
 {
     SharedMemory mem(SharedQueue::bytesFor(4));
     const SharedQueue q = SharedQueue::create(mem.base, 4, 0);
+    auto *state = static_cast<QueueState *>(mem.base);
     const pid_t pid = fork();
     if (pid == 0) {
-        pthread_mutex_lock(&static_cast<QueueState *>(mem.base)->mutex);
-        _exit(0); // dies holding it
+        pthread_mutex_lock(&state->putSide.mutex);
+        pthread_mutex_lock(&state->getSide.mutex);
+        _exit(0); // dies holding both
     }
     waitpid(pid, nullptr, 0);
     Message m {};
     m.value = 7;
-    EXPECT_EQ(q.put(m, 1'000'000'000, {}), QueueStatus::Ok) << "the mutex was recovered (EOWNERDEAD)";
-    EXPECT_EQ(q.get(m, 1'000'000'000, {}), QueueStatus::Ok);
+    EXPECT_EQ(q.put(m, 1'000'000'000, {}), QueueStatus::Ok) << "the put side's mutex was recovered (EOWNERDEAD)";
+    EXPECT_EQ(q.get(m, 1'000'000'000, {}), QueueStatus::Ok) << "and the get side's";
     EXPECT_EQ(m.value, 7);
+}
+
+TEST(Queue, AProducerKilledAnywhereInItsPutsLeavesTheQueueWholeAndUsable)
+{
+    // A busy producer spends most of its time inside put, so a SIGKILL lands there: at any point of it the
+    // ring must stay whole (every message got is whole, in order, never twice) and the queue usable.
+    SharedMemory mem(SharedQueue::bytesFor(8));
+    const SharedQueue q = SharedQueue::create(mem.base, 8, 0);
+    for (int round = 0; round < 20; ++round) {
+        const pid_t pid = fork();
+        if (pid == 0) {
+            for (std::int64_t i = 0;; ++i) {
+                Message m {};
+                m.value = i;
+                m.setText("payload");
+                q.put(m, -1, {});
+            }
+        }
+        std::int64_t expected = 0;
+        Message m {};
+        for (int k = 0; k < 200 + round * 37; ++k) {
+            ASSERT_EQ(q.get(m, 2'000'000'000, {}), QueueStatus::Ok);
+            ASSERT_EQ(m.value, expected++);
+        }
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+        while (q.size() > 0) {
+            ASSERT_EQ(q.get(m, 1'000'000'000, {}), QueueStatus::Ok);
+            ASSERT_EQ(m.value, expected++) << "whole messages, in order, none twice (round " << round << ")";
+            ASSERT_EQ(m.textView(), "payload");
+        }
+        m.value = -1;
+        ASSERT_EQ(q.put(m, 1'000'000'000, {}), QueueStatus::Ok) << "the put side is usable after the kill";
+        ASSERT_EQ(q.get(m, 1'000'000'000, {}), QueueStatus::Ok);
+        EXPECT_EQ(m.value, -1);
+    }
 }
 
 TEST(Pipe, MessagesArriveWholeAndInOrderBetweenProcessesAndEofEndsTheReader)
