@@ -125,11 +125,20 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_finishedCv;
     void publish(Event &&e);
-    static void appendInOrder(std::deque<Event> &queue, Event &&e);
 
     std::deque<Event> m_events;        ///< published, time-ordered (a deque: growing never moves them)
-    std::vector<std::deque<Event>> m_lanePending; ///< per lane: drained, in order, held back briefly so
-                                                  ///< late writers on other lanes still sort in
+    /// One lane's drained events waiting to be published, in time order: a vector read from `head` and
+    /// emptied (keeping its memory) once all is taken, so a busy lane costs no allocation per event.
+    struct LaneQueue {
+        std::vector<Event> items;
+        std::size_t head = 0;
+        bool empty() const { return head == items.size(); }
+        Event &front() { return items[head]; }
+        void popFront();
+        void append(Event &&e); ///< in time order; after equal times
+    };
+    std::vector<LaneQueue> m_lanePending; ///< per lane: drained, held back briefly so late writers on
+                                          ///< other lanes still sort in
     std::vector<std::optional<Event>> m_partial; ///< per lane: an event whose text continues in the next slot
     std::vector<std::uint64_t> m_tails;
     std::int64_t m_rawStartNs = 0;     ///< main's WorkerStart on the monotonic clock (0 = not yet)
