@@ -13,7 +13,10 @@
 // Checks (exit status 1 if any fails): every message got/received exactly once and in order, the map's
 // result equals the sequential map, and no event was lost.
 //
-// Usage: comm_bench [--messages N] [--tasks T] [--capacity C] [--repeat R] [--only queue|pipe|pool] [--json FILE]
+// Usage: comm_bench [--messages N] [--tasks T] [--capacity C] [--repeat R] [--warmup W] [--only queue|pipe|pool]
+//                   [--json FILE]
+// --warmup W (default 1): unmeasured runs of each channel first, as bank_bench does: a fresh process's first
+// run also faults in the heap its event list grows into, which is not what a message costs.
 
 #include "bench_support.hpp"
 #include "core/queue.hpp"
@@ -35,6 +38,7 @@ struct Options {
     int tasks = 10000;
     int capacity = 1024;
     int repeat = 5;
+    int warmup = 1; ///< unmeasured runs of each channel first (a fresh process's first run faults its heap in)
     std::string only; ///< "queue", "pipe" or "pool": measure just that (for profiling)
     std::string json;
 };
@@ -158,24 +162,34 @@ int main(int argc, char **argv)
             o.capacity = std::atoi(argv[i + 1]);
         else if (arg == "--repeat")
             o.repeat = std::atoi(argv[i + 1]);
+        else if (arg == "--warmup")
+            o.warmup = std::atoi(argv[i + 1]);
         else if (arg == "--only")
             o.only = argv[i + 1];
         else if (arg == "--json")
             o.json = argv[i + 1];
         else {
             std::fprintf(stderr,
-                "usage: comm_bench [--messages N] [--tasks T] [--capacity C] [--repeat R] [--only queue|pipe|pool] "
-                                 "[--json FILE]\n");
+                "usage: comm_bench [--messages N] [--tasks T] [--capacity C] [--repeat R] [--warmup W] "
+                                 "[--only queue|pipe|pool] [--json FILE]\n");
             return 2;
         }
     }
-    if (o.messages < 1 || o.tasks < 1 || o.capacity < 1 || o.repeat < 1) {
-        std::fprintf(stderr, "comm_bench: --messages, --tasks, --capacity and --repeat must be at least 1\n");
+    if (o.messages < 1 || o.tasks < 1 || o.capacity < 1 || o.repeat < 1 || o.warmup < 0) {
+        std::fprintf(stderr, "comm_bench: --messages, --tasks, --capacity and --repeat must be at least 1, --warmup at least 0\n");
         return 2;
     }
     std::vector<double> queue;
     std::vector<double> pipe;
     std::vector<double> pool;
+    for (int k = 0; k < o.warmup; ++k) {
+        if (o.only.empty() || o.only == "queue")
+            channelRate(o, false);
+        if (o.only.empty() || o.only == "pipe")
+            channelRate(o, true);
+        if (o.only.empty() || o.only == "pool")
+            poolTaskMicros(o);
+    }
     for (int k = 0; k < o.repeat; ++k) {
         if (o.only.empty() || o.only == "queue")
             queue.push_back(channelRate(o, false));

@@ -8,6 +8,7 @@ Python side (this interpreter, start method fork, the Linux default):
   pool   multiprocessing.Pool(4).map(square, range(1, T + 1), chunksize=1) timed around the map call;
          per-task overhead = that time / T (also shown: the default chunk size).
 Forkscope side: comm_bench from BIN_DIR (the real engine, recording on; see comm_bench.cpp), run R times.
+Each side has one unmeasured warm-up round first (comm_bench's --warmup 1 in each of its runs).
 Python's and Forkscope's repetitions alternate so a busy moment of the machine hits both alike.
 
 Prints medians and the ratios: queue and pipe = Forkscope msg/s / Python msg/s (targets: queue >= 20,
@@ -101,6 +102,10 @@ def main():
     fs = {'queue': [], 'pipe': [], 'pool': []}
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, 'comm.json')
+        # One unmeasured round of Python's first, as comm_bench warms up its own (--warmup, default 1).
+        queue_rate(args.messages)
+        pipe_rate(args.messages)
+        pool_micros(args.tasks, 1)
         for _ in range(args.repeat):
             py['queue'].append(queue_rate(args.messages))
             py['pipe'].append(pipe_rate(args.messages))

@@ -3,7 +3,6 @@
 #include "core/clock.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <cerrno>
 #include <climits>
 #include <csignal>
@@ -69,8 +68,10 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
         region.lane(i).kind = plan.workers[i - 1].kind;
         setLaneName(region.lane(i), plan.workers[i - 1].name);
     }
-    run->m_partial.resize(lanes);
-    run->m_lanePending.resize(lanes);
+    run->m_ringMask = run->m_region.header().ringCapacity - 1;
+    run->m_cursors.resize(lanes);
+    for (std::uint32_t lane = 0; lane < lanes; ++lane)
+        run->m_cursors[lane].ring = run->m_region.ringSlots(lane);
     run->m_tails.assign(lanes, 0);
 
     const std::string runner = options.runnerPath.empty() ? defaultRunnerPath() : options.runnerPath;
@@ -212,128 +213,96 @@ RunResult Run::result() const
 
 void Run::drain(bool final)
 {
-    const SharedHeader &header = m_region.header();
-    const std::uint64_t mask = header.ringCapacity - 1;
-    // Converted outside the lock (only this thread touches the lanes' pending queues, so readers of the
-    // published list are not held up), straight onto the back of each lane's queue. A lane has one writer
-    // at a time that reads the clock before each store, so its events arrive in time order.
-    for (std::uint32_t lane = 0; lane < header.laneCount; ++lane) {
-        RingHeader &ring = m_region.ring(lane);
-        const RawEvent *slots = m_region.ringSlots(lane);
-        const std::uint64_t head = ring.head.load(std::memory_order_acquire);
-        std::uint64_t tail = m_tails[lane];
-        if (tail == head)
-            continue;
-        LaneQueue &queue = m_lanePending[lane];
-        std::optional<Event> &partial = m_partial[lane];
-        for (; tail < head; ++tail) {
-            const RawEvent &raw = slots[tail & mask];
-            const std::size_t len = strnlen(raw.text, kEventTextBytes);
-            const auto flags = static_cast<std::uint8_t>(raw.flags & ~(kMoreText | kContinued));
-            if (!(raw.flags & (kMoreText | kContinued)) && !partial) { // one slot, the usual case
-                queue.append(Event{raw.timeNs, lane, raw.type, flags, raw.arg, raw.value, std::string(raw.text, len)});
-                continue;
-            }
-            if (raw.flags & kContinued) {
-                // The next piece of a long text (the writer stores all pieces or none).
-                if (partial)
-                    partial->text.append(raw.text, len);
-            } else {
-                if (partial) // cannot happen with whole writes; never glue unrelated events together
-                    queue.append(std::move(*partial));
-                partial = Event{raw.timeNs, lane, raw.type, flags, raw.arg, raw.value, std::string(raw.text, len)};
-            }
-            if (!(raw.flags & kMoreText) && partial) {
-                queue.append(std::move(*partial));
-                partial.reset();
-            }
-        }
-        m_tails[lane] = tail;
-        ring.tail.store(tail, std::memory_order_release);
-    }
+    const std::uint32_t lanes = m_region.header().laneCount;
+    // Each lane's ring is its own staging area: an event stays in its slot (which the writer cannot reuse
+    // before the tail passes it) until it is published, and is converted once, straight into the published
+    // list. A lane has one writer at a time that reads the clock before each store, so a ring is in time
+    // order; the merge below interleaves the lanes.
+    for (std::uint32_t lane = 0; lane < lanes; ++lane)
+        m_cursors[lane].head = m_region.ring(lane).head.load(std::memory_order_acquire);
 
     std::lock_guard lock(m_mutex);
     if (!m_rawStartNs) {
         // Main's start is the runner's first event: nothing is published before it.
-        const LaneQueue &main = m_lanePending[0];
-        for (std::size_t i = main.head; i < main.items.size(); ++i) {
-            const Event &e = main.items[i];
-            if (e.type == EventType::WorkerStart) {
-                m_rawStartNs = e.timeNs;
-                break;
-            }
-        }
+        const Cursor &main = m_cursors[0];
+        for (std::uint64_t t = main.tail; t < main.head && !m_rawStartNs; ++t)
+            if (main.ring[t & m_ringMask].type == EventType::WorkerStart)
+                m_rawStartNs = main.ring[t & m_ringMask].timeNs;
+        if (!m_rawStartNs)
+            return;
     }
-    if (!m_rawStartNs)
-        return;
-    // Publish everything older than the hold-back: a k-way merge of the lanes' ordered queues by (time,
-    // lane); within a lane the ring's order is kept (a begin stays before its end at equal times).
+    // Publish everything older than the hold-back (younger events wait for late writers on other lanes):
+    // a k-way merge of the rings by (time, lane); within a lane the ring's order is kept (a begin stays
+    // before its end at equal times).
     const std::int64_t horizon = final ? INT64_MAX : monotonicNs() - kHoldBackNs;
-    using Head = std::pair<std::int64_t, std::uint32_t>; // time, lane
-    std::vector<Head> heads;
-    for (std::uint32_t lane = 0; lane < header.laneCount; ++lane)
-        if (!m_lanePending[lane].empty() && m_lanePending[lane].front().timeNs <= horizon)
-            heads.emplace_back(m_lanePending[lane].front().timeNs, lane);
+    const auto nextTime = [this](const Cursor &c) { return c.ring[c.tail & m_ringMask].timeNs; };
+    std::vector<Head> &heads = m_heads;
+    heads.clear();
+    for (std::uint32_t lane = 0; lane < lanes; ++lane) {
+        const Cursor &c = m_cursors[lane];
+        if (c.tail < c.head && nextTime(c) <= horizon)
+            heads.emplace_back(nextTime(c), lane);
+    }
     const auto later = [](const Head &a, const Head &b) { return a > b; }; // min-heap
     std::make_heap(heads.begin(), heads.end(), later);
     while (!heads.empty()) {
         std::pop_heap(heads.begin(), heads.end(), later);
         const std::uint32_t lane = heads.back().second;
-        LaneQueue &queue = m_lanePending[lane];
+        Cursor &c = m_cursors[lane];
         // Take this lane's events while they stay ahead of every other lane's next one.
         const std::int64_t limit = heads.size() > 1 ? heads.front().first : horizon;
         const std::uint32_t limitLane = heads.size() > 1 ? heads.front().second : UINT32_MAX;
-        while (!queue.empty()) {
-            Event &e = queue.front();
-            if (e.timeNs > horizon || e.timeNs > limit || (e.timeNs == limit && lane > limitLane))
+        while (c.tail < c.head) {
+            const std::int64_t t = nextTime(c);
+            if (t > horizon || t > limit || (t == limit && lane > limitLane))
                 break;
-            publish(std::move(e));
-            queue.popFront();
+            publishNext(c, lane);
         }
-        if (!queue.empty() && queue.front().timeNs <= horizon) {
-            heads.back().first = queue.front().timeNs;
+        if (c.tail < c.head && nextTime(c) <= horizon) {
+            heads.back().first = nextTime(c);
             std::push_heap(heads.begin(), heads.end(), later);
         } else {
             heads.pop_back();
         }
     }
-}
-
-void Run::LaneQueue::popFront()
-{
-    if (++head == items.size()) {
-        items.clear();
-        head = 0;
-    } else if (head >= 4096 && head * 2 >= items.size()) {
-        // A lane that never empties (held back behind a slower one): drop what was taken now and then.
-        items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(head));
-        head = 0;
+    for (std::uint32_t lane = 0; lane < lanes; ++lane) {
+        if (m_tails[lane] != m_cursors[lane].tail) {
+            m_tails[lane] = m_cursors[lane].tail;
+            m_region.ring(lane).tail.store(m_tails[lane], std::memory_order_release);
+        }
     }
 }
 
-void Run::LaneQueue::append(Event &&e)
+void Run::publishNext(Cursor &c, std::uint32_t lane)
 {
-    if (empty() || items.back().timeNs <= e.timeNs) {
-        items.push_back(std::move(e));
-        return;
-    }
-    // Out of order within a lane (not expected; kept correct anyway): after equal times.
-    const auto at = std::upper_bound(items.begin() + static_cast<std::ptrdiff_t>(head), items.end(), e.timeNs,
-                                     [](std::int64_t t, const Event &x) { return t < x.timeNs; });
-    items.insert(at, std::move(e));
-}
-
-void Run::publish(Event &&e)
-{
-    e.timeNs -= m_rawStartNs;
+    const RawEvent &raw = c.ring[c.tail++ & m_ringMask];
+    std::int64_t time = raw.timeNs - m_rawStartNs;
+    auto flags = static_cast<std::uint8_t>(raw.flags & ~(kMoreText | kContinued));
     // Consumers read the list by index while it grows, so nothing may be inserted before what is already
     // out. A writer preempted for longer than the hold-back between its clock read and its store is
     // published at the last published time, flagged kLate.
-    if (!m_events.empty() && e.timeNs < m_events.back().timeNs) {
-        e.timeNs = m_events.back().timeNs;
-        e.flags |= kLate;
+    if (!m_events.empty() && time < m_events.back().timeNs) {
+        time = m_events.back().timeNs;
+        flags |= kLate;
     }
-    m_events.push_back(std::move(e));
+    Event &e = m_events.emplace_back();
+    e.timeNs = time;
+    e.lane = lane;
+    e.type = raw.type;
+    e.flags = flags;
+    e.arg = raw.arg;
+    e.value = raw.value;
+    e.text.assign(raw.text, strnlen(raw.text, kEventTextBytes));
+    // A long text continues in the next slots (the writer stores all pieces before it publishes any).
+    bool more = raw.flags & kMoreText;
+    while (more && c.tail < c.head) {
+        const RawEvent &piece = c.ring[c.tail & m_ringMask];
+        if (!(piece.flags & kContinued))
+            break; // cannot happen with whole writes; never glue unrelated events together
+        e.text.append(piece.text, strnlen(piece.text, kEventTextBytes));
+        more = piece.flags & kMoreText;
+        ++c.tail;
+    }
 }
 
 void Run::collect()

@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -124,22 +123,20 @@ private:
 
     mutable std::mutex m_mutex;
     std::condition_variable m_finishedCv;
-    void publish(Event &&e);
 
     std::deque<Event> m_events;        ///< published, time-ordered (a deque: growing never moves them)
-    /// One lane's drained events waiting to be published, in time order: a vector read from `head` and
-    /// emptied (keeping its memory) once all is taken, so a busy lane costs no allocation per event.
-    struct LaneQueue {
-        std::vector<Event> items;
-        std::size_t head = 0;
-        bool empty() const { return head == items.size(); }
-        Event &front() { return items[head]; }
-        void popFront();
-        void append(Event &&e); ///< in time order; after equal times
+    /// Where the collector is in one lane's ring: slots [tail, head) are recorded and not yet published.
+    struct Cursor {
+        const RawEvent *ring = nullptr; ///< the lane's event slots (not "slots": a Qt macro)
+        std::uint64_t tail = 0;
+        std::uint64_t head = 0;
     };
-    std::vector<LaneQueue> m_lanePending; ///< per lane: drained, held back briefly so late writers on
-                                          ///< other lanes still sort in
-    std::vector<std::optional<Event>> m_partial; ///< per lane: an event whose text continues in the next slot
+    using Head = std::pair<std::int64_t, std::uint32_t>; ///< a lane's next time, the lane
+    /// Publishes the event at `c`'s tail (with the rest of a long text) and moves the tail past it.
+    void publishNext(Cursor &c, std::uint32_t lane);
+    std::vector<Cursor> m_cursors; ///< collector only
+    std::vector<Head> m_heads;     ///< collector only: the merge's heap, kept to reuse its memory
+    std::uint64_t m_ringMask = 0;
     std::vector<std::uint64_t> m_tails;
     std::int64_t m_rawStartNs = 0;     ///< main's WorkerStart on the monotonic clock (0 = not yet)
     bool m_finished = false;
