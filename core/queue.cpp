@@ -124,6 +124,14 @@ inline std::uint32_t fillOf(std::uint64_t puts, std::uint64_t gets, std::uint32_
     return puts <= gets ? 0 : static_cast<std::uint32_t>(std::min<std::uint64_t>(puts - gets, capacity));
 }
 
+/// Wakes everyone asleep on `word` (after the side's mutex is released): the bump makes a futex wait that
+/// is about to start return at once.
+void wakeSleepers(std::atomic<std::uint32_t> &word) noexcept
+{
+    word.fetch_add(1, std::memory_order_release);
+    SharedRegion::wakeAll(word);
+}
+
 /// Publishes a side's counter and tells whether someone on the other side may be asleep (and takes that
 /// note: one wake for all of them). Both sequentially consistent, pairing with the sleeper's (raise flag,
 /// look at the counter), also sequentially consistent: either it sees our store or we see its flag, so no
@@ -305,7 +313,7 @@ QueueStatus SharedQueue::waitTurn(bool forPut, std::int64_t deadline, Wait &wait
         if (deadline >= 0 && now >= deadline)
             return QueueStatus::Timeout;
         const std::uint64_t seen = side.cachedOther;
-        const std::uint32_t fill = fillOf(s.puts.load(std::memory_order_relaxed), s.gets.load(std::memory_order_relaxed), s.capacity);
+        const std::uint32_t fill = size();
         unlock(side);
         if (!wait.started())
             wait.start(forPut ? 0 : 1, queueEventArg(m_id, fill));
@@ -346,13 +354,11 @@ QueueStatus SharedQueue::put(
         fill = context.writer ? fillOf(puts + 1, s.gets.load(std::memory_order_relaxed), s.capacity) : 0;
     } else if (context.writer && wait.started()) {
         stamp = monotonicNs();
-        fill = fillOf(s.puts.load(std::memory_order_relaxed), s.gets.load(std::memory_order_relaxed), s.capacity);
+        fill = size();
     }
     unlock(s.putSide);
-    if (wake) {
-        s.notEmpty.fetch_add(1, std::memory_order_release);
-        SharedRegion::wakeAll(s.notEmpty);
-    }
+    if (wake)
+        wakeSleepers(s.notEmpty);
     wait.finish(context, stamp, blockEndCode(status), queueEventArg(m_id, status == QueueStatus::Ok && fill ? fill - 1 : fill));
     if (status == QueueStatus::Ok)
         record(context, stamp, EventType::QueuePut, message, fill);
@@ -379,13 +385,11 @@ QueueStatus SharedQueue::get(
         fill = context.writer ? fillOf(s.puts.load(std::memory_order_relaxed), gets + 1, s.capacity) : 0;
     } else if (context.writer && wait.started()) {
         stamp = monotonicNs();
-        fill = fillOf(s.puts.load(std::memory_order_relaxed), s.gets.load(std::memory_order_relaxed), s.capacity);
+        fill = size();
     }
     unlock(s.getSide);
-    if (wake) {
-        s.notFull.fetch_add(1, std::memory_order_release);
-        SharedRegion::wakeAll(s.notFull);
-    }
+    if (wake)
+        wakeSleepers(s.notFull);
     wait.finish(context, stamp, blockEndCode(status), queueEventArg(m_id, status == QueueStatus::Ok ? fill + 1 : fill));
     if (status == QueueStatus::Ok)
         record(context, stamp, EventType::QueueGet, message, fill);
@@ -399,15 +403,11 @@ void SharedQueue::close(const QueueContext &context) const noexcept
     lock(s.putSide, context);
     const bool already = s.closed.exchange(1, std::memory_order_seq_cst) != 0;
     if (!already && context.writer)
-        context.writer->record(EventType::QueueClose, 0,
-            queueEventArg(m_id, fillOf(s.puts.load(std::memory_order_relaxed), s.gets.load(std::memory_order_relaxed), s.capacity)));
+        context.writer->record(EventType::QueueClose, 0, queueEventArg(m_id, size()));
     unlock(s.putSide);
-    // Every waiter is woken whether or not it raised its flag: the bumps make a futex wait that is about
-    // to start return at once, and a waiter looks at `closed` after raising its flag.
-    s.notEmpty.fetch_add(1, std::memory_order_release);
-    s.notFull.fetch_add(1, std::memory_order_release);
-    SharedRegion::wakeAll(s.notEmpty);
-    SharedRegion::wakeAll(s.notFull);
+    // Every waiter is woken whether or not it raised its flag (a waiter looks at `closed` after raising it).
+    wakeSleepers(s.notEmpty);
+    wakeSleepers(s.notFull);
 }
 
 std::uint32_t SharedQueue::size() const noexcept
