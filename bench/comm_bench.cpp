@@ -7,7 +7,7 @@
 //          a QueuePut / QueueGet event (plus QueueBlockBegin/End when it waits).
 //          rate = N / (time of the last QueueGet − time of the first QueuePut), from the recorded events.
 //   pipe   the same with one Pipe: the producer sends on end 0, the consumer receives on end 1 (one
-//          SOCK_SEQPACKET datagram per message; PipeSend / PipeRecv events, a wait bar when recv blocks).
+//          atomic 48-byte pipe write per message; PipeSend / PipeRecv events, a wait bar when recv blocks).
 //   pool   the `pool-map` scenario, kind process, 4 workers, map of x*x over 1..T at chunk size 1, work 0:
 //          per-task overhead = (main's map result print − main's first put on the task queue) / T.
 // Checks (exit status 1 if any fails): every message got/received exactly once and in order, the map's

@@ -17,16 +17,19 @@ namespace {
 /// A blocked call returns this often to look at the cancel word (and to begin its wait bar, which must not
 /// reach the collector later than its 2 ms hold-back).
 constexpr std::int64_t kWaitSliceNs = 1'000'000;
+/// A receive's first sleep is shorter: once it ends with nothing to read the wait bar is begun, well inside
+/// the collector's 2 ms hold-back even when the wake-up comes late on a busy machine.
+constexpr std::int64_t kFirstSliceNs = 200'000;
 constexpr std::int64_t kDrawnWaitNs = 20'000; ///< shorter receive waits are not drawn
 constexpr int kPollTries = 16;
 
-void recordMessage(const QueueContext &context, EventType type, const Message &m, int end) noexcept
+void recordMessage(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m, int end) noexcept
 {
     if (!context.writer)
         return;
     char label[16 + kMessageTextBytes];
     const std::size_t n = formatMessageLabel(label, sizeof label, m);
-    context.writer->record(type, m.value, end, std::string_view(label, n));
+    context.writer->recordAt(timeNs, type, m.value, end, std::string_view(label, n), 0);
 }
 
 bool cancelledNow(const QueueContext &context) noexcept
@@ -66,11 +69,11 @@ void PipeEnd::closeEnd(const PipeFds &fds) noexcept
     close(fds.writeFd);
 }
 
-QueueStatus PipeEnd::waitFor(int fd, short events, std::int64_t deadline, const QueueContext &context) noexcept
+QueueStatus PipeEnd::waitFor(int fd, short events, std::int64_t deadline, const QueueContext &context,
+    std::int64_t slice) noexcept
 {
     if (cancelledNow(context))
         return QueueStatus::Cancelled;
-    std::int64_t slice = kWaitSliceNs;
     if (deadline >= 0) {
         const std::int64_t left = deadline - monotonicNs();
         if (left <= 0)
@@ -78,7 +81,8 @@ QueueStatus PipeEnd::waitFor(int fd, short events, std::int64_t deadline, const 
         slice = std::min(slice, left);
     }
     pollfd p {fd, events, 0};
-    const int rc = poll(&p, 1, static_cast<int>((slice + 999'999) / 1'000'000));
+    const timespec wait {0, static_cast<long>(slice)};
+    const int rc = ppoll(&p, 1, &wait, nullptr);
     if (rc < 0 && errno != EINTR)
         return QueueStatus::Closed;
     return QueueStatus::Ok; // ready, a slice passed, or an error or hang-up that the next call reports
@@ -89,18 +93,21 @@ QueueStatus PipeEnd::send(
 {
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
     message.seq = m_shared->sent[m_end & 1].fetch_add(1, std::memory_order_relaxed);
-    // Recorded before the message leaves, so the send is never later in time than its receive.
-    recordMessage(context, EventType::PipeSend, message, m_end);
+    // Stamped before the message leaves, so the send is never later in time than its receive, and recorded
+    // once it has left: a send that times out or finds no reader draws nothing.
+    const std::int64_t stamp = context.writer ? monotonicNs() : 0;
     static_assert(sizeof(Message) <= PIPE_BUF, "a message is one atomic pipe write");
     for (;;) {
         // Whole or nothing: a non-blocking write of at most PIPE_BUF bytes either fits or fails with EAGAIN.
         const ssize_t n = write(m_fds.writeFd, &message, sizeof message);
-        if (n == static_cast<ssize_t>(sizeof message))
+        if (n == static_cast<ssize_t>(sizeof message)) {
+            recordMessage(context, stamp, EventType::PipeSend, message, m_end);
             return QueueStatus::Ok;
+        }
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && wouldBlock(errno)) {
-            const QueueStatus s = waitFor(m_fds.writeFd, POLLOUT, deadline, context);
+            const QueueStatus s = waitFor(m_fds.writeFd, POLLOUT, deadline, context, kWaitSliceNs);
             if (s != QueueStatus::Ok)
                 return s;
             continue;
@@ -126,7 +133,7 @@ QueueStatus PipeEnd::recv(
                                                  : 3,
             m_end);
     if (status == QueueStatus::Ok)
-        recordMessage(context, EventType::PipeRecv, message, m_end);
+        recordMessage(context, monotonicNs(), EventType::PipeRecv, message, m_end);
     return status;
 }
 
@@ -144,9 +151,10 @@ QueueStatus PipeEnd::receive(Message &message, std::int64_t start, std::int64_t 
     // One read per message in the common case. A few tries before the first poll: a sender on another core
     // is usually a microsecond away, and a receiver that is not asleep spares the sender the wake-up (the
     // dearest part of a send). A wait that ends within the first slice is drawn afterwards (if it lasted
-    // kDrawnWaitNs), one that outlasts it is begun at once, at the time the wait began.
+    // kDrawnWaitNs); one still waiting after its first (short) sleep is begun then, at the time the wait began.
     char *const into = reinterpret_cast<char *>(&message);
     std::size_t got = 0; // a message is written whole, so this stays 0 or reaches sizeof message at once
+    bool slept = false;
     for (int tries = 0;; ++tries) {
         const ssize_t n = read(m_fds.readFd, into + got, sizeof message - got);
         if (n > 0) {
@@ -161,9 +169,10 @@ QueueStatus PipeEnd::receive(Message &message, std::int64_t start, std::int64_t 
             continue;
         if (!wouldBlock(errno))
             return QueueStatus::Closed;
-        if (monotonicNs() - start >= kWaitSliceNs)
-            drawWait(start, context, drawn);
-        const QueueStatus s = waitFor(m_fds.readFd, POLLIN, deadline, context);
+        if (slept)
+            drawWait(start, context, drawn); // still nothing after a sleep: begin the bar now
+        const QueueStatus s = waitFor(m_fds.readFd, POLLIN, deadline, context, slept ? kWaitSliceNs : kFirstSliceNs);
+        slept = true;
         if (s != QueueStatus::Ok)
             return s;
     }

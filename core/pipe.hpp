@@ -62,7 +62,10 @@ public:
     QueueStatus recv(Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept;
 
 private:
-    static QueueStatus waitFor(int fd, short events, std::int64_t deadline, const QueueContext &context) noexcept;
+    /// Waits until `fd` is ready for `events`, at most `slice` ns (and not past `deadline`); Ok also when the
+    /// slice passed, so that the caller looks again. Cancelled, Timeout, or Closed on a poll error.
+    static QueueStatus waitFor(int fd, short events, std::int64_t deadline, const QueueContext &context,
+        std::int64_t slice) noexcept;
     QueueStatus receive(Message &message, std::int64_t start, std::int64_t deadline, const QueueContext &context,
         bool &drawn) const noexcept;
     void drawWait(std::int64_t since, const QueueContext &context, bool &drawn) const noexcept;

@@ -106,7 +106,7 @@ struct Plan {
     // process's GIL while it runs steps and releases it around sleeps, joins and lock waits.
     bool gil = false;
     double switchInterval = 0.005; ///< seconds, CPython's sys.getswitchinterval(); not scaled by timeScale
-    // Communication: queues, pipes (socketpairs made before any fork) and pools.
+    // Communication: queues, pipes (pairs of OS pipes made before any fork) and pools.
     std::vector<QueuePlan> queues;
     int pipes = 0;
     std::vector<PoolPlan> pools;

@@ -401,9 +401,11 @@ void SharedQueue::close(const QueueContext &context) const noexcept
     QueueState &s = *m_state;
     // Under the put side's mutex: no put is half done, and none lands after the close.
     lock(s.putSide, context);
+    // Stamped before it takes effect: a getter it releases (it takes no put-side lock) stamps later.
+    const std::int64_t stamp = context.writer ? monotonicNs() : 0;
     const bool already = s.closed.exchange(1, std::memory_order_seq_cst) != 0;
     if (!already && context.writer)
-        context.writer->record(EventType::QueueClose, 0, queueEventArg(m_id, size()));
+        context.writer->recordAt(stamp, EventType::QueueClose, 0, queueEventArg(m_id, size()), {}, 0);
     unlock(s.putSide);
     // Every waiter is woken whether or not it raised its flag (a waiter looks at `closed` after raising it).
     wakeSleepers(s.notEmpty);

@@ -7,14 +7,14 @@
 //
 // Synchronisation: a two-lock ring. Producers serialise among themselves on the put side's mutex and
 // consumers on the get side's; a producer and a consumer never take the same lock. They meet only through
-// two counters (messages ever put, ever got), each written by its own side with one release store after the
-// slot is written or read, and each side keeps a cached copy of the other's counter, so a busy queue moves
+// two counters (messages ever put, ever got), each written by its own side with one sequentially consistent
+// store after the slot is written or read, and each side keeps a cached copy of the other's counter, so a busy queue moves
 // about one cache line per message between a producer's core and a consumer's. Both mutexes are robust and
 // process-shared: a process that dies holding one hands it over with EOWNERDEAD and the next caller
 // recovers it; the ring stays whole because every change is published by that single store.
 // A put or get that must wait spins on the other side's counter, then sleeps on a futex word (notEmpty,
 // notFull) after raising a sleeper flag; the other side looks at the flag after each publish (a Dekker
-// pair of sequentially consistent fences, so no wake is lost) and wakes everyone asleep once. Sleeps are
+// pair of sequentially consistent stores and loads, so no wake is lost) and wakes everyone asleep once. Sleeps are
 // slices of at most 50 ms so that a cancel is noticed even without a wake.
 
 #include "core/shared_region.hpp"

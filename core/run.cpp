@@ -214,27 +214,30 @@ RunResult Run::result() const
 void Run::drain(bool final)
 {
     const std::uint32_t lanes = m_region.header().laneCount;
+    // The hold-back is measured from before the heads are read, so a writer gets its whole 2 ms.
+    const std::int64_t horizon = final ? INT64_MAX : monotonicNs() - kHoldBackNs;
     // Each lane's ring is its own staging area: an event stays in its slot (which the writer cannot reuse
-    // before the tail passes it) until it is published, and is converted once, straight into the published
-    // list. A lane has one writer at a time that reads the clock before each store, so a ring is in time
-    // order; the merge below interleaves the lanes.
+    // before the tail passes it) until it is converted, once, into the batch below. A lane has one writer
+    // at a time that reads the clock before each store, so a ring is in time order; the merge interleaves
+    // the lanes. Only this thread touches the cursors, the batch and m_rawStartNs's writes, so all of it
+    // happens outside the lock; readers wait only for the batch to be moved into the published list.
     for (std::uint32_t lane = 0; lane < lanes; ++lane)
         m_cursors[lane].head = m_region.ring(lane).head.load(std::memory_order_acquire);
-
-    std::lock_guard lock(m_mutex);
     if (!m_rawStartNs) {
         // Main's start is the runner's first event: nothing is published before it.
         const Cursor &main = m_cursors[0];
-        for (std::uint64_t t = main.tail; t < main.head && !m_rawStartNs; ++t)
+        std::int64_t start = 0;
+        for (std::uint64_t t = main.tail; t < main.head && !start; ++t)
             if (main.ring[t & m_ringMask].type == EventType::WorkerStart)
-                m_rawStartNs = main.ring[t & m_ringMask].timeNs;
-        if (!m_rawStartNs)
+                start = main.ring[t & m_ringMask].timeNs;
+        if (!start)
             return;
+        std::lock_guard lock(m_mutex);
+        m_rawStartNs = start;
     }
-    // Publish everything older than the hold-back (younger events wait for late writers on other lanes):
-    // a k-way merge of the rings by (time, lane); within a lane the ring's order is kept (a begin stays
-    // before its end at equal times).
-    const std::int64_t horizon = final ? INT64_MAX : monotonicNs() - kHoldBackNs;
+    // Everything older than the hold-back (younger events wait for late writers on other lanes): a k-way
+    // merge of the rings by (time, lane); within a lane the ring's order is kept (a begin stays before its
+    // end at equal times).
     const auto nextTime = [this](const Cursor &c) { return c.ring[c.tail & m_ringMask].timeNs; };
     std::vector<Head> &heads = m_heads;
     heads.clear();
@@ -245,6 +248,7 @@ void Run::drain(bool final)
     }
     const auto later = [](const Head &a, const Head &b) { return a > b; }; // min-heap
     std::make_heap(heads.begin(), heads.end(), later);
+    m_batch.clear();
     while (!heads.empty()) {
         std::pop_heap(heads.begin(), heads.end(), later);
         const std::uint32_t lane = heads.back().second;
@@ -256,7 +260,7 @@ void Run::drain(bool final)
             const std::int64_t t = nextTime(c);
             if (t > horizon || t > limit || (t == limit && lane > limitLane))
                 break;
-            publishNext(c, lane);
+            convertNext(c, lane);
         }
         if (c.tail < c.head && nextTime(c) <= horizon) {
             heads.back().first = nextTime(c);
@@ -265,6 +269,12 @@ void Run::drain(bool final)
             heads.pop_back();
         }
     }
+    if (!m_batch.empty()) {
+        std::lock_guard lock(m_mutex);
+        for (Event &e : m_batch)
+            m_events.push_back(std::move(e));
+    }
+    // The slots are free for their writers once their events are out.
     for (std::uint32_t lane = 0; lane < lanes; ++lane) {
         if (m_tails[lane] != m_cursors[lane].tail) {
             m_tails[lane] = m_cursors[lane].tail;
@@ -273,7 +283,7 @@ void Run::drain(bool final)
     }
 }
 
-void Run::publishNext(Cursor &c, std::uint32_t lane)
+void Run::convertNext(Cursor &c, std::uint32_t lane)
 {
     const RawEvent &raw = c.ring[c.tail++ & m_ringMask];
     std::int64_t time = raw.timeNs - m_rawStartNs;
@@ -281,11 +291,12 @@ void Run::publishNext(Cursor &c, std::uint32_t lane)
     // Consumers read the list by index while it grows, so nothing may be inserted before what is already
     // out. A writer preempted for longer than the hold-back between its clock read and its store is
     // published at the last published time, flagged kLate.
-    if (!m_events.empty() && time < m_events.back().timeNs) {
-        time = m_events.back().timeNs;
+    if (time < m_lastTimeNs) {
+        time = m_lastTimeNs;
         flags |= kLate;
     }
-    Event &e = m_events.emplace_back();
+    m_lastTimeNs = time;
+    Event &e = m_batch.emplace_back();
     e.timeNs = time;
     e.lane = lane;
     e.type = raw.type;

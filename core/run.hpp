@@ -132,10 +132,12 @@ private:
         std::uint64_t head = 0;
     };
     using Head = std::pair<std::int64_t, std::uint32_t>; ///< a lane's next time, the lane
-    /// Publishes the event at `c`'s tail (with the rest of a long text) and moves the tail past it.
-    void publishNext(Cursor &c, std::uint32_t lane);
+    /// Converts the event at `c`'s tail (with the rest of a long text) onto m_batch and moves the tail past it.
+    void convertNext(Cursor &c, std::uint32_t lane);
     std::vector<Cursor> m_cursors; ///< collector only
     std::vector<Head> m_heads;     ///< collector only: the merge's heap, kept to reuse its memory
+    std::vector<Event> m_batch;    ///< collector only: one drain's events, converted outside the lock
+    std::int64_t m_lastTimeNs = INT64_MIN; ///< collector only: the time of the last event converted
     std::uint64_t m_ringMask = 0;
     std::vector<std::uint64_t> m_tails;
     std::int64_t m_rawStartNs = 0;     ///< main's WorkerStart on the monotonic clock (0 = not yet)
