@@ -161,15 +161,17 @@ bool Run::finished() const
 std::size_t Run::copyEvents(std::size_t from, std::vector<Event> &out) const
 {
     std::lock_guard lock(m_mutex);
-    if (from < m_events.size())
-        out.insert(out.end(), m_events.begin() + static_cast<std::ptrdiff_t>(from), m_events.end());
+    m_events.copyFrom(from, out);
     return m_events.size();
 }
 
 std::vector<Event> Run::events() const
 {
+    std::vector<Event> out;
     std::lock_guard lock(m_mutex);
-    return {m_events.begin(), m_events.end()};
+    out.reserve(m_events.size());
+    m_events.copyFrom(0, out);
+    return out;
 }
 
 std::size_t Run::eventCount() const
@@ -248,7 +250,11 @@ void Run::drain(bool final)
     }
     const auto later = [](const Head &a, const Head &b) { return a > b; }; // min-heap
     std::make_heap(heads.begin(), heads.end(), later);
-    m_batch.clear();
+    m_batch.clear(); // moved from, or emptied by the last append
+    std::uint64_t waiting = 0;
+    for (const Cursor &c : m_cursors)
+        waiting += c.head - c.tail;
+    m_batch.reserve(static_cast<std::size_t>(waiting)); // at most one event per slot: no reallocation below
     while (!heads.empty()) {
         std::pop_heap(heads.begin(), heads.end(), later);
         const std::uint32_t lane = heads.back().second;
@@ -271,8 +277,7 @@ void Run::drain(bool final)
     }
     if (!m_batch.empty()) {
         std::lock_guard lock(m_mutex);
-        for (Event &e : m_batch)
-            m_events.push_back(std::move(e));
+        m_events.append(std::move(m_batch));
     }
     // The slots are free for their writers once their events are out.
     for (std::uint32_t lane = 0; lane < lanes; ++lane) {
@@ -281,6 +286,32 @@ void Run::drain(bool final)
             m_region.ring(lane).tail.store(m_tails[lane], std::memory_order_release);
         }
     }
+}
+
+void Run::EventLog::append(std::vector<Event> &&batch)
+{
+    constexpr std::size_t kSmall = 256; // a quiet run's few events per drain join the last chunk instead
+    m_size += batch.size();
+    if (!m_chunks.empty() && batch.size() < kSmall && m_chunks.back().size() < 16 * kSmall) {
+        std::vector<Event> &last = m_chunks.back();
+        last.insert(last.end(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+        batch.clear();
+        return;
+    }
+    m_starts.push_back(m_size - batch.size());
+    m_chunks.push_back(std::move(batch));
+    batch = {};
+}
+
+void Run::EventLog::copyFrom(std::size_t from, std::vector<Event> &out) const
+{
+    if (from >= m_size)
+        return;
+    // The chunk holding `from`: the last one that starts at or before it.
+    auto chunk = static_cast<std::size_t>(std::upper_bound(m_starts.begin(), m_starts.end(), from) - m_starts.begin()) - 1;
+    std::size_t offset = from - m_starts[chunk];
+    for (; chunk < m_chunks.size(); ++chunk, offset = 0)
+        out.insert(out.end(), m_chunks[chunk].begin() + static_cast<std::ptrdiff_t>(offset), m_chunks[chunk].end());
 }
 
 void Run::convertNext(Cursor &c, std::uint32_t lane)
@@ -415,7 +446,8 @@ void Run::buildResult(int status)
     std::vector<std::vector<std::int64_t>> waitSince(r.lanes.size(), std::vector<std::int64_t>(r.locks.size(), -1));
     std::vector<std::vector<std::int64_t>> holdSince = waitSince;
     std::int64_t lastNs = 0;
-    for (const Event &e : m_events) {
+    for (const std::vector<Event> &chunk : m_events.chunks())
+    for (const Event &e : chunk) {
         lastNs = std::max(lastNs, e.timeNs);
         LaneOutcome &lane = r.lanes[e.lane];
         const bool lockEvent = e.type == EventType::LockWait || e.type == EventType::LockAcquire

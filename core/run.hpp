@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -124,7 +123,22 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_finishedCv;
 
-    std::deque<Event> m_events;        ///< published, time-ordered (a deque: growing never moves them)
+    /// The published events, time-ordered: a list of chunks, each one drain's batch moved in whole, so
+    /// publishing a busy drain holds the lock for as long as a pointer move (a quiet one's few events join
+    /// the last chunk).
+    class EventLog {
+    public:
+        std::size_t size() const { return m_size; }
+        void append(std::vector<Event> &&batch);
+        void copyFrom(std::size_t from, std::vector<Event> &out) const; ///< appends events [from, size())
+        const std::vector<std::vector<Event>> &chunks() const { return m_chunks; }
+
+    private:
+        std::vector<std::vector<Event>> m_chunks;
+        std::vector<std::size_t> m_starts; ///< the index of each chunk's first event
+        std::size_t m_size = 0;
+    };
+    EventLog m_events;
     /// Where the collector is in one lane's ring: slots [tail, head) are recorded and not yet published.
     struct Cursor {
         const RawEvent *ring = nullptr; ///< the lane's event slots (not "slots": a Qt macro)
