@@ -68,11 +68,14 @@ struct SharedQueue::Wait {
         context.writer->recordAt(since, EventType::QueueBlockBegin, why, arg, {}, 0);
         drawn = true;
     }
-    /// The wait ended at `endNs` (stamped under the mutex, with the operation), how and with what fill.
+    /// The wait ended at `endNs` (the operation's stamp, taken under the mutex; 0 when the operation did not
+    /// happen: now), how and with what fill.
     void finish(const QueueContext &context, std::int64_t endNs, std::int64_t how, std::int32_t endArg) noexcept
     {
         if (!since || !context.writer)
             return;
+        if (!endNs)
+            endNs = monotonicNs();
         if (!drawn && endNs - since >= kDrawnWaitNs)
             draw(context);
         if (drawn)
@@ -352,14 +355,13 @@ QueueStatus SharedQueue::put(
         stamp = context.writer ? monotonicNs() : 0;
         wake = publishAndTakeWaiters(s.puts, puts + 1, s.emptyWaiters); // the one store that publishes it
         fill = context.writer ? fillOf(puts + 1, s.gets.load(std::memory_order_relaxed), s.capacity) : 0;
-    } else if (context.writer && wait.started()) {
-        stamp = monotonicNs();
-        fill = size();
     }
     unlock(s.putSide);
     if (wake)
         wakeSleepers(s.notEmpty);
-    wait.finish(context, stamp, blockEndCode(status), queueEventArg(m_id, status == QueueStatus::Ok && fill ? fill - 1 : fill));
+    // The wait ends with the fill the put found (or finds now, if it did not happen).
+    const std::uint32_t found = status != QueueStatus::Ok ? size() : fill ? fill - 1 : 0;
+    wait.finish(context, stamp, blockEndCode(status), queueEventArg(m_id, found));
     if (status == QueueStatus::Ok)
         record(context, stamp, EventType::QueuePut, message, fill);
     return status;
@@ -383,14 +385,12 @@ QueueStatus SharedQueue::get(
         stamp = context.writer ? monotonicNs() : 0;
         wake = publishAndTakeWaiters(s.gets, gets + 1, s.fullWaiters); // the slot is free again
         fill = context.writer ? fillOf(s.puts.load(std::memory_order_relaxed), gets + 1, s.capacity) : 0;
-    } else if (context.writer && wait.started()) {
-        stamp = monotonicNs();
-        fill = size();
     }
     unlock(s.getSide);
     if (wake)
         wakeSleepers(s.notFull);
-    wait.finish(context, stamp, blockEndCode(status), queueEventArg(m_id, status == QueueStatus::Ok ? fill + 1 : fill));
+    const std::uint32_t found = status != QueueStatus::Ok ? size() : fill + 1;
+    wait.finish(context, stamp, blockEndCode(status), queueEventArg(m_id, found));
     if (status == QueueStatus::Ok)
         record(context, stamp, EventType::QueueGet, message, fill);
     return status;

@@ -72,7 +72,6 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
     run->m_cursors.resize(lanes);
     for (std::uint32_t lane = 0; lane < lanes; ++lane)
         run->m_cursors[lane].ring = run->m_region.ringSlots(lane);
-    run->m_tails.assign(lanes, 0);
 
     const std::string runner = options.runnerPath.empty() ? defaultRunnerPath() : options.runnerPath;
     if (access(runner.c_str(), X_OK) != 0) {
@@ -279,12 +278,11 @@ void Run::drain(bool final)
         std::lock_guard lock(m_mutex);
         m_events.append(std::move(m_batch));
     }
-    // The slots are free for their writers once their events are out.
+    // The slots are free for their writers once their events are out (this thread is the tails' only writer).
     for (std::uint32_t lane = 0; lane < lanes; ++lane) {
-        if (m_tails[lane] != m_cursors[lane].tail) {
-            m_tails[lane] = m_cursors[lane].tail;
-            m_region.ring(lane).tail.store(m_tails[lane], std::memory_order_release);
-        }
+        std::atomic<std::uint64_t> &tail = m_region.ring(lane).tail;
+        if (tail.load(std::memory_order_relaxed) != m_cursors[lane].tail)
+            tail.store(m_cursors[lane].tail, std::memory_order_release);
     }
 }
 

@@ -153,7 +153,6 @@ private:
     std::vector<Event> m_batch;    ///< collector only: one drain's events, converted outside the lock
     std::int64_t m_lastTimeNs = INT64_MIN; ///< collector only: the time of the last event converted
     std::uint64_t m_ringMask = 0;
-    std::vector<std::uint64_t> m_tails;
     std::int64_t m_rawStartNs = 0;     ///< main's WorkerStart on the monotonic clock (0 = not yet)
     bool m_finished = false;
     bool m_cancelRequested = false;
