@@ -182,21 +182,17 @@ int main(int argc, char **argv)
     std::vector<double> queue;
     std::vector<double> pipe;
     std::vector<double> pool;
-    for (int k = 0; k < o.warmup; ++k) {
+    for (int k = -o.warmup; k < o.repeat; ++k) { // rounds before 0 warm up and are not kept
+        const auto keep = [k](std::vector<double> &into, double figure) {
+            if (k >= 0)
+                into.push_back(figure);
+        };
         if (o.only.empty() || o.only == "queue")
-            channelRate(o, false);
+            keep(queue, channelRate(o, false));
         if (o.only.empty() || o.only == "pipe")
-            channelRate(o, true);
+            keep(pipe, channelRate(o, true));
         if (o.only.empty() || o.only == "pool")
-            poolTaskMicros(o);
-    }
-    for (int k = 0; k < o.repeat; ++k) {
-        if (o.only.empty() || o.only == "queue")
-            queue.push_back(channelRate(o, false));
-        if (o.only.empty() || o.only == "pipe")
-            pipe.push_back(channelRate(o, true));
-        if (o.only.empty() || o.only == "pool")
-            pool.push_back(poolTaskMicros(o));
+            keep(pool, poolTaskMicros(o));
     }
     namespace b = forkscope::bench;
     const b::Stats q = b::statsOf(queue);
