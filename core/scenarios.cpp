@@ -113,9 +113,13 @@ Plan doublingPlan(const std::string &id, const ParamSet &p, bool shared)
         WorkerPlan w;
         w.name = "worker " + std::to_string(i);
         w.kind = kindFrom(plan.kind);
-        w.steps = {{StepOp::Read, "a", 0, 0},   print("{name} received {r}"), {StepOp::Mul, {}, 0, 2},
-                   {StepOp::Write, "a", 0, 0},  sleepFor(p.number("sleep")),  {StepOp::Read, "a", 0, 0},
-                   print("{name} changed it to {r}")};
+        // memory_isolation.py prints a and then does `a += a`, a fresh read and write; shared_value.py reads
+        // once, prints and writes that value doubled, so the print lies inside its race window on purpose.
+        w.steps = {{StepOp::Read, "a", 0, 0}, print("{name} received {r}")};
+        if (!shared)
+            w.steps.push_back({StepOp::Read, "a", 0, 0});
+        w.steps.insert(w.steps.end(), {{StepOp::Mul, {}, 0, 2}, {StepOp::Write, "a", 0, 0}, sleepFor(p.number("sleep")),
+                                       {StepOp::Read, "a", 0, 0}, print("{name} changed it to {r}")});
         plan.workers.push_back(std::move(w));
     }
     plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}, {StepOp::Read, "a", 0, 0},

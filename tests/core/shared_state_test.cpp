@@ -31,18 +31,27 @@ TEST(SharedState, ProcessesEachDoubleTheirOwnCopyOfAGlobal)
 TEST(SharedState, ThreadsShareAGlobalAndCompoundIt)
 {
     const RunResult r = runToEnd(scenarioPlan("memory-isolation", {{"kind", "thread"}, {"time-scale", "0.005"}}));
-    // Ten doublings of one shared a: 1024 unless two threads happened to race on one doubling.
-    EXPECT_GE(mainFinal(r), 256);
+    ASSERT_EQ(r.lanes.size(), 11u);
     int sawOne = 0;
-    for (std::size_t i = 1; i < r.lanes.size(); ++i)
-        sawOne += r.lanes[i].read.front() == 1;
-    EXPECT_LE(sawOne, 2) << "only the first thread (or two racing ones) can see the initial 1";
+    for (std::size_t i = 1; i < r.lanes.size(); ++i) {
+        const LaneOutcome &lane = r.lanes[i];
+        ASSERT_EQ(lane.read.size(), 3u) << "received, the fresh read of `a += a`, and changed";
+        ASSERT_EQ(lane.wrote.size(), 1u);
+        EXPECT_EQ(lane.wrote[0], 2 * lane.read[1]) << "each thread doubles the a it has just read";
+        sawOne += lane.read[0] == 1;
+    }
+    EXPECT_LT(sawOne, 10) << "threads share a: some thread received another thread's doubling";
+    // Ten doublings of one shared a give 1024. A doubling is lost only if a thread is preempted between
+    // its fresh read and its write, so 256 leaves room for two such losses on a busy machine.
+    EXPECT_GE(mainFinal(r), 256);
 }
 
 TEST(SharedState, ASharedValueIsSeenAcrossProcesses)
 {
     const RunResult r = runToEnd(scenarioPlan("shared-value", {{"kind", "process"}, {"time-scale", "0.005"}}));
-    EXPECT_GE(mainFinal(r), 64) << "the processes compounded one value in shared memory";
+    // Each process reads, prints and only then writes, so two that overlap lose a doubling (the lesson of
+    // the next scenario); 16 still needs four doublings compounded where isolated copies stop at 2.
+    EXPECT_GE(mainFinal(r), 16) << "the processes compounded one value in shared memory";
 }
 
 TEST(SharedState, AGlobalListStaysEmptyInMainWithAProcessAndFillsWithAThread)
