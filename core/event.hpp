@@ -27,13 +27,14 @@ enum class EventType : std::uint8_t {
     Note,            ///< text: a remark from the engine (e.g. "about to crash"); value: a code
     Spawn,           ///< main asks for a worker to start (Process.start()); arg: the lane started
     // Queues, pipes and pools (32..47; 48..63 belong to the GIL lab). See core/queue.hpp, core/pipe.hpp.
-    // A queue event's arg packs the queue id (top 8 bits) and its fill level after the operation (low 24
-    // bits): queueEventArg / queueIdOf / queueFillOf. Message texts are labels "#<seq>" or "#<seq> <text>",
+    // A queue event's arg packs the queue id (top 8 bits) and, for a put, get or close, the queue's fill
+    // level after it (low 24 bits; set by the collector from the merged events, see Run::setQueueFill):
+    // queueEventArg / queueIdOf / queueFillOf. Message texts are labels "#<seq>" or "#<seq> <text>",
     // where seq is the message's number in its queue (or on its sending pipe end): the pairing id that
     // links a put to its get and a send to its receive (formatMessageLabel / parseMessageLabel).
     QueuePut = 32,   ///< value: the message's value, arg: queue id | fill after the put, text: "#seq text"
     QueueGet,        ///< value: the message's value, arg: queue id | fill after the get, text: "#seq text"
-    QueueBlockBegin, ///< value: 0 blocked on a full queue (put), 1 on an empty one (get), arg: id | fill;
+    QueueBlockBegin, ///< value: 0 blocked on a full queue (put), 1 on an empty one (get), arg: queue id;
                      ///< value 2: a pipe receive waiting for a message, arg: the receiving end
     QueueBlockEnd,   ///< value: 0 woken with room/a message, 1 timed out, 2 closed, 3 cancelled/aborted;
                      ///< arg as in its begin
@@ -58,6 +59,9 @@ enum EventFlag : std::uint8_t {
     kContinued = 4, ///< this slot continues the previous slot's text (storage only)
     kLate = 8,      ///< published after later events: its time was raised to keep the stream ordered
     kError = 16,    ///< a Note that is an error message (the worker fails with it)
+    /// Storage only: the text is a message's seq (4 bytes) and its text, which the collector turns into the
+    /// label "#seq text"; a worker stores the number as it is instead of formatting it (recordMessage).
+    kSeqLabel = 32,
 };
 
 /// A human name for the type ("sleep", "print", ...), stable for exports.

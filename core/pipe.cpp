@@ -25,11 +25,8 @@ constexpr int kPollTries = 16;
 
 void recordMessage(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m, int end) noexcept
 {
-    if (!context.writer)
-        return;
-    char label[16 + kMessageTextBytes];
-    const std::size_t n = formatMessageLabel(label, sizeof label, m);
-    context.writer->recordAt(timeNs, type, m.value, end, std::string_view(label, n), 0);
+    if (context.writer)
+        recordMessage(*context.writer, timeNs, type, m, end);
 }
 
 bool cancelledNow(const QueueContext &context) noexcept

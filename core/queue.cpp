@@ -28,13 +28,24 @@ inline void cpuRelax() noexcept
 #endif
 }
 
+/// Once the other side has moved, a waiter that spun lets it go on for up to this many messages (or
+/// kBatchPolls polls) before it takes its turn, so that the two sides take turns in batches: each look at
+/// the other side's counter pulls its cache line across, and the other side's next store must pull it back.
+constexpr std::uint64_t kBatch = 8;
+constexpr int kBatchPolls = 48;
+
 /// Spins while `counter` still reads `seen` and the queue is open; true if either changed (no need to sleep).
 bool spinWhile(const std::atomic<std::uint64_t> &counter, std::uint64_t seen,
                const std::atomic<std::uint32_t> &closed) noexcept
 {
     for (int i = 0; i < kWaitSpins; ++i) {
-        if (counter.load(std::memory_order_acquire) != seen || closed.load(std::memory_order_relaxed))
+        if (counter.load(std::memory_order_acquire) != seen || closed.load(std::memory_order_relaxed)) {
+            // A few µs at most: the other side is busy right now, which is what let it move.
+            for (int j = 0; j < kBatchPolls && counter.load(std::memory_order_relaxed) - seen < kBatch; ++j)
+                for (int k = 0; k < 4; ++k)
+                    cpuRelax();
             return true;
+        }
         cpuRelax();
     }
     return false;
@@ -50,7 +61,7 @@ struct SharedQueue::Wait {
     static constexpr std::int64_t kDrawnWaitNs = 20'000;
     std::int64_t since = 0;
     std::int64_t why = 0;
-    std::int32_t arg = 0;
+    std::int32_t arg = 0; ///< the queue's id (the collector adds the fill level, see Run::setQueueFill)
     bool drawn = false;
 
     bool started() const noexcept { return since != 0; }
@@ -69,8 +80,8 @@ struct SharedQueue::Wait {
         drawn = true;
     }
     /// The wait ended at `endNs` (the operation's stamp, taken under the mutex; 0 when the operation did not
-    /// happen: now), how and with what fill.
-    void finish(const QueueContext &context, std::int64_t endNs, std::int64_t how, std::int32_t endArg) noexcept
+    /// happen: now), and how.
+    void finish(const QueueContext &context, std::int64_t endNs, std::int64_t how) noexcept
     {
         if (!since || !context.writer)
             return;
@@ -79,7 +90,7 @@ struct SharedQueue::Wait {
         if (!drawn && endNs - since >= kDrawnWaitNs)
             draw(context);
         if (drawn)
-            context.writer->recordAt(endNs < since ? since : endNs, EventType::QueueBlockEnd, how, endArg, {}, 0);
+            context.writer->recordAt(endNs < since ? since : endNs, EventType::QueueBlockEnd, how, arg, {}, 0);
     }
 };
 
@@ -119,12 +130,6 @@ inline bool mutexLooksFree(pthread_mutex_t &mutex) noexcept
     (void)mutex;
     return true;
 #endif
-}
-
-/// Messages in the queue, as far as a caller can tell (exact only when nobody else is busy with it).
-inline std::uint32_t fillOf(std::uint64_t puts, std::uint64_t gets, std::uint32_t capacity) noexcept
-{
-    return puts <= gets ? 0 : static_cast<std::uint32_t>(std::min<std::uint64_t>(puts - gets, capacity));
 }
 
 /// Wakes everyone asleep on `word` (after the side's mutex is released): the bump makes a futex wait that
@@ -272,14 +277,28 @@ void SharedQueue::unlock(QueueSide &side) noexcept
     pthread_mutex_unlock(&side.mutex);
 }
 
-void SharedQueue::record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m,
-    std::uint32_t fill) const noexcept
+void recordMessage(EventWriter &writer, std::int64_t timeNs, EventType type, const Message &m, std::int32_t arg) noexcept
 {
-    if (!context.writer)
-        return;
+    static_assert(sizeof m.seq + kMessageTextBytes <= kEventTextBytes, "a message's seq and text fit one slot");
+    char text[sizeof m.seq + kMessageTextBytes];
+    std::memcpy(text, &m.seq, sizeof m.seq);
+    std::memcpy(text + sizeof m.seq, m.text, kMessageTextBytes);
+    writer.recordAt(timeNs, type, m.value, arg, std::string_view(text, sizeof text), kSeqLabel);
+}
+
+std::string messageLabelFromSlot(const char *slotText)
+{
+    Message m;
+    std::memcpy(&m.seq, slotText, sizeof m.seq);
+    std::memcpy(m.text, slotText + sizeof m.seq, kMessageTextBytes);
     char label[16 + kMessageTextBytes];
-    const std::size_t n = formatMessageLabel(label, sizeof label, m);
-    context.writer->recordAt(timeNs, type, m.value, queueEventArg(m_id, fill), std::string_view(label, n), 0);
+    return std::string(label, formatMessageLabel(label, sizeof label, m));
+}
+
+void SharedQueue::record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m) const noexcept
+{
+    if (context.writer)
+        recordMessage(*context.writer, timeNs, type, m, queueEventArg(m_id, 0));
 }
 
 QueueStatus SharedQueue::waitTurn(bool forPut, std::int64_t deadline, Wait &wait, const QueueContext &context) const noexcept
@@ -316,10 +335,9 @@ QueueStatus SharedQueue::waitTurn(bool forPut, std::int64_t deadline, Wait &wait
         if (deadline >= 0 && now >= deadline)
             return QueueStatus::Timeout;
         const std::uint64_t seen = side.cachedOther;
-        const std::uint32_t fill = size();
         unlock(side);
         if (!wait.started())
-            wait.start(forPut ? 0 : 1, queueEventArg(m_id, fill));
+            wait.start(forPut ? 0 : 1, queueEventArg(m_id, 0));
         if (!spinWhile(other, seen, s.closed)) {
             // Raise the flag, then look once more (pairs with publishAndTakeWaiters): either
             // the other side sees the flag and wakes us, or we see its move here and do not sleep.
@@ -344,26 +362,23 @@ QueueStatus SharedQueue::put(
     lock(s.putSide, context);
     const QueueStatus status = waitTurn(true, deadline, wait, context);
     std::int64_t stamp = 0;
-    std::uint32_t fill = 0;
     bool wake = false;
     if (status == QueueStatus::Ok) {
         const std::uint64_t puts = s.puts.load(std::memory_order_relaxed);
         message.seq = static_cast<std::uint32_t>(puts);
         m_slots[puts % s.capacity] = message;
         // Stamped before the message is published, so a put is never later than the get of its message,
-        // and under the put side's mutex, so one queue's puts are in seq order in time.
+        // and under the put side's mutex, so one queue's puts are in seq order in time (which is what the
+        // collector's fill count relies on).
         stamp = context.writer ? monotonicNs() : 0;
         wake = publishAndTakeWaiters(s.puts, puts + 1, s.emptyWaiters); // the one store that publishes it
-        fill = context.writer ? fillOf(puts + 1, s.gets.load(std::memory_order_relaxed), s.capacity) : 0;
     }
     unlock(s.putSide);
     if (wake)
         wakeSleepers(s.notEmpty);
-    // The wait ends with the fill the put found (or finds now, if it did not happen).
-    const std::uint32_t found = status != QueueStatus::Ok ? size() : fill ? fill - 1 : 0;
-    wait.finish(context, stamp, blockEndCode(status), queueEventArg(m_id, found));
+    wait.finish(context, stamp, blockEndCode(status));
     if (status == QueueStatus::Ok)
-        record(context, stamp, EventType::QueuePut, message, fill);
+        record(context, stamp, EventType::QueuePut, message);
     return status;
 }
 
@@ -376,7 +391,6 @@ QueueStatus SharedQueue::get(
     lock(s.getSide, context);
     const QueueStatus status = waitTurn(false, deadline, wait, context);
     std::int64_t stamp = 0;
-    std::uint32_t fill = 0;
     bool wake = false;
     if (status == QueueStatus::Ok) {
         const std::uint64_t gets = s.gets.load(std::memory_order_relaxed);
@@ -384,15 +398,13 @@ QueueStatus SharedQueue::get(
         // Stamped under the get side's mutex (gets in seq order in time), after the put's stamp.
         stamp = context.writer ? monotonicNs() : 0;
         wake = publishAndTakeWaiters(s.gets, gets + 1, s.fullWaiters); // the slot is free again
-        fill = context.writer ? fillOf(s.puts.load(std::memory_order_relaxed), gets + 1, s.capacity) : 0;
     }
     unlock(s.getSide);
     if (wake)
         wakeSleepers(s.notFull);
-    const std::uint32_t found = status != QueueStatus::Ok ? size() : fill + 1;
-    wait.finish(context, stamp, blockEndCode(status), queueEventArg(m_id, found));
+    wait.finish(context, stamp, blockEndCode(status));
     if (status == QueueStatus::Ok)
-        record(context, stamp, EventType::QueueGet, message, fill);
+        record(context, stamp, EventType::QueueGet, message);
     return status;
 }
 
@@ -405,7 +417,7 @@ void SharedQueue::close(const QueueContext &context) const noexcept
     const std::int64_t stamp = context.writer ? monotonicNs() : 0;
     const bool already = s.closed.exchange(1, std::memory_order_seq_cst) != 0;
     if (!already && context.writer)
-        context.writer->recordAt(stamp, EventType::QueueClose, 0, queueEventArg(m_id, size()), {}, 0);
+        context.writer->recordAt(stamp, EventType::QueueClose, 0, queueEventArg(m_id, 0), {}, 0);
     unlock(s.putSide);
     // Every waiter is woken whether or not it raised its flag (a waiter looks at `closed` after raising it).
     wakeSleepers(s.notEmpty);
@@ -415,7 +427,8 @@ void SharedQueue::close(const QueueContext &context) const noexcept
 std::uint32_t SharedQueue::size() const noexcept
 {
     const std::uint64_t gets = m_state->gets.load(std::memory_order_acquire);
-    return fillOf(m_state->puts.load(std::memory_order_acquire), gets, m_state->capacity);
+    const std::uint64_t puts = m_state->puts.load(std::memory_order_acquire);
+    return puts <= gets ? 0 : static_cast<std::uint32_t>(std::min<std::uint64_t>(puts - gets, m_state->capacity));
 }
 
 bool SharedQueue::closed() const noexcept

@@ -9,10 +9,13 @@
 // consumers on the get side's; a producer and a consumer never take the same lock. They meet only through
 // two counters (messages ever put, ever got), each written by its own side with one sequentially consistent
 // store after the slot is written or read, and each side keeps a cached copy of the other's counter, so a busy queue moves
-// about one cache line per message between a producer's core and a consumer's. Both mutexes are robust and
+// about one cache line per message between a producer's core and a consumer's. For the same reason a put or
+// get does not read the other side's counter to report the fill level: its event carries the queue id and
+// the collector counts the fill from the merged puts and gets (Run::setQueueFill). Both mutexes are robust and
 // process-shared: a process that dies holding one hands it over with EOWNERDEAD and the next caller
 // recovers it; the ring stays whole because every change is published by that single store.
-// A put or get that must wait spins on the other side's counter, then sleeps on a futex word (notEmpty,
+// A put or get that must wait spins on the other side's counter (and once it moves, lets it move a few
+// messages further, so the sides take turns in small batches), then sleeps on a futex word (notEmpty,
 // notFull) after raising a sleeper flag; the other side looks at the flag after each publish (a Dekker
 // pair of sequentially consistent stores and loads, so no wake is lost) and wakes everyone asleep once. Sleeps are
 // slices of at most 50 ms so that a cancel is noticed even without a wake.
@@ -117,8 +120,7 @@ private:
     /// then sleeping in slices, with the mutex released meanwhile. Notes the wait in `wait` (drawn if it
     /// slept; the caller ends it with the operation's stamp); returns with the mutex held.
     QueueStatus waitTurn(bool forPut, std::int64_t deadline, Wait &wait, const QueueContext &context) const noexcept;
-    void record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m,
-        std::uint32_t fill) const noexcept;
+    void record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m) const noexcept;
 
     QueueState *m_state = nullptr;
     Message *m_slots = nullptr;
@@ -141,6 +143,12 @@ constexpr std::uint32_t queueFillOf(std::int32_t arg) noexcept
 
 /// Writes "#<seq>" or "#<seq> <text>" into `out` without allocating; the text of put/get/send/recv events.
 std::size_t formatMessageLabel(char *out, std::size_t capacity, const Message &m) noexcept;
+
+/// Records a put/get/send/recv of `m` (value, arg, and its seq and text as a kSeqLabel slot, which the
+/// collector turns into the label above). Async-signal-safe.
+void recordMessage(EventWriter &writer, std::int64_t timeNs, EventType type, const Message &m, std::int32_t arg) noexcept;
+/// The label of an event recorded by recordMessage, from its raw text (kEventTextBytes bytes).
+std::string messageLabelFromSlot(const char *slotText);
 /// Reads the seq back from such a label; false if it does not start with '#'.
 bool parseMessageLabel(std::string_view label, std::uint32_t &seq, std::string_view &text) noexcept;
 

@@ -1,6 +1,7 @@
 #include "core/run.hpp"
 
 #include "core/clock.hpp"
+#include "core/queue.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -316,7 +317,7 @@ void Run::convertNext(Cursor &c, std::uint32_t lane)
 {
     const RawEvent &raw = c.ring[c.tail++ & m_ringMask];
     std::int64_t time = raw.timeNs - m_rawStartNs;
-    auto flags = static_cast<std::uint8_t>(raw.flags & ~(kMoreText | kContinued));
+    auto flags = static_cast<std::uint8_t>(raw.flags & ~(kMoreText | kContinued | kSeqLabel));
     // Consumers read the list by index while it grows, so nothing may be inserted before what is already
     // out. A writer preempted for longer than the hold-back between its clock read and its store is
     // published at the last published time, flagged kLate.
@@ -332,7 +333,10 @@ void Run::convertNext(Cursor &c, std::uint32_t lane)
     e.flags = flags;
     e.arg = raw.arg;
     e.value = raw.value;
-    e.text.assign(raw.text, strnlen(raw.text, kEventTextBytes));
+    if (raw.flags & kSeqLabel)
+        e.text = messageLabelFromSlot(raw.text); // formatted here, off the workers' path
+    else
+        e.text.assign(raw.text, strnlen(raw.text, kEventTextBytes));
     // A long text continues in the next slots (the writer stores all pieces before it publishes any).
     bool more = raw.flags & kMoreText;
     while (more && c.tail < c.head) {
@@ -343,6 +347,31 @@ void Run::convertNext(Cursor &c, std::uint32_t lane)
         more = piece.flags & kMoreText;
         ++c.tail;
     }
+    if (e.type == EventType::QueuePut || e.type == EventType::QueueGet || e.type == EventType::QueueClose)
+        setQueueFill(e);
+}
+
+void Run::setQueueFill(Event &e)
+{
+    // A queue's fill level at an event is the messages put minus those got up to it, counted here in the
+    // merged stream instead of by the worker: reading the other side's counter in every put and get moved
+    // a cache line between the producer's and the consumer's cores per message (about a sixth of the
+    // queue's throughput on this VM). The count is exact in stamp order: puts are stamped in seq order
+    // under the put side's mutex and before they publish, gets likewise and after they read, so when a put
+    // or get is converted every earlier operation has been. Seqs rather than a running count keep a lost
+    // event from shifting the rest.
+    const auto id = static_cast<std::size_t>(queueIdOf(e.arg));
+    if (id >= m_queueCounts.size())
+        m_queueCounts.resize(id + 1);
+    QueueCount &q = m_queueCounts[id];
+    std::uint32_t seq = 0;
+    std::string_view text;
+    if ((e.type == EventType::QueuePut || e.type == EventType::QueueGet) && parseMessageLabel(e.text, seq, text)) {
+        std::uint64_t &count = e.type == EventType::QueuePut ? q.puts : q.gets;
+        count = std::max<std::uint64_t>(count, std::uint64_t{seq} + 1);
+    }
+    const std::uint64_t fill = q.puts > q.gets ? q.puts - q.gets : 0;
+    e.arg = queueEventArg(static_cast<int>(id), static_cast<std::uint32_t>(std::min<std::uint64_t>(fill, 0xFFFFFF)));
 }
 
 void Run::collect()

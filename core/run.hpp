@@ -148,10 +148,19 @@ private:
     using Head = std::pair<std::int64_t, std::uint32_t>; ///< a lane's next time, the lane
     /// Converts the event at `c`'s tail (with the rest of a long text) onto m_batch and moves the tail past it.
     void convertNext(Cursor &c, std::uint32_t lane);
+    /// Sets a queue event's fill level from the puts and gets converted so far.
+    void setQueueFill(Event &e);
     std::vector<Cursor> m_cursors; ///< collector only
     std::vector<Head> m_heads;     ///< collector only: the merge's heap, kept to reuse its memory
     std::vector<Event> m_batch;    ///< collector only: one drain's events, converted outside the lock
     std::int64_t m_lastTimeNs = INT64_MIN; ///< collector only: the time of the last event converted
+    /// Collector only: per queue id, the messages put and got as of the last event converted (one past the
+    /// highest seq seen), from which every queue event's fill level is set (see convertNext).
+    struct QueueCount {
+        std::uint64_t puts = 0;
+        std::uint64_t gets = 0;
+    };
+    std::vector<QueueCount> m_queueCounts;
     std::uint64_t m_ringMask = 0;
     std::int64_t m_rawStartNs = 0;     ///< main's WorkerStart on the monotonic clock (0 = not yet)
     bool m_finished = false;

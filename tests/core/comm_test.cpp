@@ -62,8 +62,10 @@ TEST_P(CommKind, ProducerConsumerGetsEveryItemOnceInOrderAndBlocksAtCapacity)
     std::vector<std::int64_t> got;
     std::map<std::uint32_t, std::int64_t> putBySeq;
     std::uint32_t maxFill = 0;
+    std::uint32_t fillBeforeFullWait = 0;
     int blockedFull = 0;
     int paired = 0;
+    int wrongFill = 0;
     for (const Event &e : events) {
         std::uint32_t seq = 0;
         std::string_view text;
@@ -78,8 +80,14 @@ TEST_P(CommKind, ProducerConsumerGetsEveryItemOnceInOrderAndBlocksAtCapacity)
             paired += putBySeq.count(seq) && putBySeq[seq] == e.value;
         } else if (e.type == EventType::QueueBlockBegin && e.value == 0) {
             ++blockedFull;
+            fillBeforeFullWait = std::max(fillBeforeFullWait, static_cast<std::uint32_t>(put.size() - got.size()));
         }
+        // The fill each put and get reports is the puts minus the gets up to it, in the published order.
+        if (e.type == EventType::QueuePut || e.type == EventType::QueueGet)
+            wrongFill += queueFillOf(e.arg) != put.size() - got.size();
     }
+    EXPECT_EQ(wrongFill, 0);
+    EXPECT_EQ(fillBeforeFullWait, 10u) << "a put waited on a queue that was full at that moment";
     std::vector<std::int64_t> expected(60);
     for (int i = 0; i < 60; ++i)
         expected[static_cast<std::size_t>(i)] = i;
