@@ -23,11 +23,6 @@ constexpr std::int64_t kFirstSliceNs = 200'000;
 constexpr std::int64_t kDrawnWaitNs = 20'000; ///< shorter receive waits are not drawn
 constexpr int kPollTries = 16;
 
-void recordMessage(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m, int end) noexcept
-{
-    if (context.writer)
-        recordMessage(*context.writer, timeNs, type, m, end);
-}
 
 bool cancelledNow(const QueueContext &context) noexcept
 {
@@ -98,7 +93,8 @@ QueueStatus PipeEnd::send(
         // Whole or nothing: a non-blocking write of at most PIPE_BUF bytes either fits or fails with EAGAIN.
         const ssize_t n = write(m_fds.writeFd, &message, sizeof message);
         if (n == static_cast<ssize_t>(sizeof message)) {
-            recordMessage(context, stamp, EventType::PipeSend, message, m_end);
+            if (context.writer)
+                recordMessage(*context.writer, stamp, EventType::PipeSend, message, m_end);
             return QueueStatus::Ok;
         }
         if (n < 0 && errno == EINTR)
@@ -129,8 +125,8 @@ QueueStatus PipeEnd::recv(
                 : status == QueueStatus::Closed  ? 2
                                                  : 3,
             m_end);
-    if (status == QueueStatus::Ok)
-        recordMessage(context, monotonicNs(), EventType::PipeRecv, message, m_end);
+    if (status == QueueStatus::Ok && context.writer)
+        recordMessage(*context.writer, monotonicNs(), EventType::PipeRecv, message, m_end);
     return status;
 }
 

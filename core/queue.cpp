@@ -39,13 +39,15 @@ bool spinWhile(const std::atomic<std::uint64_t> &counter, std::uint64_t seen,
                const std::atomic<std::uint32_t> &closed) noexcept
 {
     for (int i = 0; i < kWaitSpins; ++i) {
-        if (counter.load(std::memory_order_acquire) != seen || closed.load(std::memory_order_relaxed)) {
+        if (counter.load(std::memory_order_acquire) != seen) {
             // A few µs at most: the other side is busy right now, which is what let it move.
             for (int j = 0; j < kBatchPolls && counter.load(std::memory_order_relaxed) - seen < kBatch; ++j)
                 for (int k = 0; k < 4; ++k)
                     cpuRelax();
             return true;
         }
+        if (closed.load(std::memory_order_relaxed))
+            return true;
         cpuRelax();
     }
     return false;
