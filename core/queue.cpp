@@ -3,6 +3,7 @@
 #include "core/clock.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstring>
 #include <new>
@@ -288,13 +289,21 @@ void recordMessage(EventWriter &writer, std::int64_t timeNs, EventType type, con
     writer.recordAt(timeNs, type, m.value, arg, std::string_view(text, sizeof text), kSeqLabel);
 }
 
-std::string messageLabelFromSlot(const char *slotText)
+std::uint32_t messageLabelFromSlot(const char *slotText, std::string &label)
 {
-    Message m;
-    std::memcpy(&m.seq, slotText, sizeof m.seq);
-    std::memcpy(m.text, slotText + sizeof m.seq, kMessageTextBytes);
-    char label[16 + kMessageTextBytes];
-    return std::string(label, formatMessageLabel(label, sizeof label, m));
+    std::uint32_t seq = 0;
+    std::memcpy(&seq, slotText, sizeof seq);
+    const char *text = slotText + sizeof seq;
+    const std::size_t length = strnlen(text, kMessageTextBytes);
+    char digits[16];
+    char *end = std::to_chars(digits, digits + sizeof digits, seq).ptr;
+    label.assign(1, '#');
+    label.append(digits, end);
+    if (length) {
+        label += ' ';
+        label.append(text, length);
+    }
+    return seq;
 }
 
 void SharedQueue::record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m) const noexcept

@@ -147,8 +147,9 @@ std::size_t formatMessageLabel(char *out, std::size_t capacity, const Message &m
 /// Records a put/get/send/recv of `m` (value, arg, and its seq and text as a kSeqLabel slot, which the
 /// collector turns into the label above). Async-signal-safe.
 void recordMessage(EventWriter &writer, std::int64_t timeNs, EventType type, const Message &m, std::int32_t arg) noexcept;
-/// The label of an event recorded by recordMessage, from its raw text (kEventTextBytes bytes).
-std::string messageLabelFromSlot(const char *slotText);
+/// The label of an event recorded by recordMessage, from its raw text (kEventTextBytes bytes), into
+/// `label`; returns the message's seq.
+std::uint32_t messageLabelFromSlot(const char *slotText, std::string &label);
 /// Reads the seq back from such a label; false if it does not start with '#'.
 bool parseMessageLabel(std::string_view label, std::uint32_t &seq, std::string_view &text) noexcept;
 

@@ -333,8 +333,10 @@ void Run::convertNext(Cursor &c, std::uint32_t lane)
     e.flags = flags;
     e.arg = raw.arg;
     e.value = raw.value;
-    if (raw.flags & kSeqLabel)
-        e.text = messageLabelFromSlot(raw.text); // formatted here, off the workers' path
+    std::uint32_t seq = 0;
+    const bool message = raw.flags & kSeqLabel;
+    if (message)
+        seq = messageLabelFromSlot(raw.text, e.text); // formatted here, off the workers' path
     else
         e.text.assign(raw.text, strnlen(raw.text, kEventTextBytes));
     // A long text continues in the next slots (the writer stores all pieces before it publishes any).
@@ -348,10 +350,10 @@ void Run::convertNext(Cursor &c, std::uint32_t lane)
         ++c.tail;
     }
     if (e.type == EventType::QueuePut || e.type == EventType::QueueGet || e.type == EventType::QueueClose)
-        setQueueFill(e);
+        setQueueFill(e, message ? &seq : nullptr);
 }
 
-void Run::setQueueFill(Event &e)
+void Run::setQueueFill(Event &e, const std::uint32_t *seq)
 {
     // A queue's fill level at an event is the messages put minus those got up to it, counted here in the
     // merged stream instead of by the worker: reading the other side's counter in every put and get moved
@@ -364,11 +366,9 @@ void Run::setQueueFill(Event &e)
     if (id >= m_queueCounts.size())
         m_queueCounts.resize(id + 1);
     QueueCount &q = m_queueCounts[id];
-    std::uint32_t seq = 0;
-    std::string_view text;
-    if ((e.type == EventType::QueuePut || e.type == EventType::QueueGet) && parseMessageLabel(e.text, seq, text)) {
+    if (seq && (e.type == EventType::QueuePut || e.type == EventType::QueueGet)) {
         std::uint64_t &count = e.type == EventType::QueuePut ? q.puts : q.gets;
-        count = std::max<std::uint64_t>(count, std::uint64_t{seq} + 1);
+        count = std::max<std::uint64_t>(count, std::uint64_t{*seq} + 1);
     }
     const std::uint64_t fill = q.puts > q.gets ? q.puts - q.gets : 0;
     e.arg = queueEventArg(static_cast<int>(id), static_cast<std::uint32_t>(std::min<std::uint64_t>(fill, 0xFFFFFF)));

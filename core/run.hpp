@@ -148,8 +148,9 @@ private:
     using Head = std::pair<std::int64_t, std::uint32_t>; ///< a lane's next time, the lane
     /// Converts the event at `c`'s tail (with the rest of a long text) onto m_batch and moves the tail past it.
     void convertNext(Cursor &c, std::uint32_t lane);
-    /// Sets a queue event's fill level from the puts and gets converted so far.
-    void setQueueFill(Event &e);
+    /// Sets a queue event's fill level from the puts and gets converted so far (`seq`: a put's or get's
+    /// message number, null for a close).
+    void setQueueFill(Event &e, const std::uint32_t *seq);
     std::vector<Cursor> m_cursors; ///< collector only
     std::vector<Head> m_heads;     ///< collector only: the merge's heap, kept to reuse its memory
     std::vector<Event> m_batch;    ///< collector only: one drain's events, converted outside the lock

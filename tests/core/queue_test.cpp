@@ -381,3 +381,25 @@ TEST(Queue, MessageLabelsCarryTheSequenceNumber)
     EXPECT_EQ(long_.textView(), "0123456789012345678901234567890") << "cut before the whole character";
     EXPECT_EQ(queueFillOf(queueEventArg(5, 1000)), 1000u);
 }
+
+TEST(Queue, ARecordedMessageBecomesTheSameLabelInTheCollector)
+{
+    std::string error;
+    SharedRegion region = SharedRegion::create(1, 16, "", error);
+    ASSERT_TRUE(region.valid()) << error;
+    EventWriter writer = region.writer(0);
+    for (const char *text : {"", "hello", "0123456789012345678901234567890!"}) {
+        Message m {};
+        m.seq = 4'000'000'007u;
+        m.value = -3;
+        m.setText(text);
+        recordMessage(writer, 5, EventType::QueuePut, m, queueEventArg(2, 0));
+        const RawEvent &raw = region.ringSlots(0)[region.ring(0).head.load() - 1];
+        EXPECT_TRUE(raw.flags & kSeqLabel);
+        EXPECT_EQ(raw.value, -3);
+        std::string label = "stale";
+        EXPECT_EQ(messageLabelFromSlot(raw.text, label), 4'000'000'007u);
+        char expected[64];
+        EXPECT_EQ(label, std::string_view(expected, formatMessageLabel(expected, sizeof expected, m))) << text;
+    }
+}
