@@ -42,8 +42,9 @@ TEST(SharedState, ThreadsShareAGlobalAndCompoundIt)
     }
     EXPECT_LT(sawOne, 10) << "threads share a: some thread received another thread's doubling";
     // Ten doublings of one shared a give 1024. A doubling is lost only if a thread is preempted between
-    // its fresh read and its write, so 256 leaves room for two such losses on a busy machine.
-    EXPECT_GE(mainFinal(r), 256);
+    // its fresh read and its write; 32 leaves room for five such losses on a busy CI machine and is still
+    // sixteen times what any isolated copy reaches (2).
+    EXPECT_GE(mainFinal(r), 32);
 }
 
 TEST(SharedState, ASharedValueIsSeenAcrossProcesses)
