@@ -59,9 +59,28 @@ public:
 
     pid_t pid() const { return m_pid; }
 
+    /// Reads standard output until it holds `text` (kept for finish()); false after `timeoutMs` or at its end.
+    bool waitForOutput(const std::string &text, int timeoutMs = 10'000)
+    {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+        char buf[4096];
+        while (m_early.find(text) == std::string::npos) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            pollfd fd{m_out, POLLIN, 0};
+            if (left.count() <= 0 || poll(&fd, 1, static_cast<int>(left.count())) <= 0)
+                return false;
+            const ssize_t n = read(m_out, buf, sizeof buf);
+            if (n <= 0)
+                return false;
+            m_early.append(buf, static_cast<std::size_t>(n));
+        }
+        return true;
+    }
+
     Output finish()
     {
         Output o;
+        o.out = std::move(m_early);
         pollfd fds[2] = {{m_out, POLLIN, 0}, {m_err, POLLIN, 0}};
         int open = 2;
         char buf[4096];
@@ -89,6 +108,7 @@ private:
     pid_t m_pid = 0;
     int m_out = -1;
     int m_err = -1;
+    std::string m_early; // standard output read by waitForOutput()
 };
 
 Output runCli(const std::vector<std::string> &args) { return Cli(args).finish(); }
@@ -228,7 +248,7 @@ TEST(Cli, PoolMapAndPipePrintTheTutorialsLines)
 TEST(Cli, AllModesTimesEveryModeAgainstSequential)
 {
     const std::string dir = tempDir();
-    std::vector<std::string> args{"run", "cpu-vs-io", "--all-modes", "--tasks", "2", "--seconds", "0.1",
+    std::vector<std::string> args{"run", "cpu-vs-io", "--all-modes", "--tasks", "2", "--seconds", "0.3",
                                   "--chart", dir + "/speedup.svg"};
     Output o = runCli(args);
     const bool pictures = !(o.exitCode == 2 && o.err.find("needs the desktop build") != std::string::npos);
@@ -340,7 +360,8 @@ TEST(Cli, OutputThroughASymbolicLinkKeepsTheLink)
 TEST(Cli, TerminateCancelsAndExitsWith143)
 {
     Cli cli({"run", "sleepers", "--workers", "2", "--sleep", "30"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // Signal once the run is under way (its handlers are in place), not after a guessed delay.
+    ASSERT_TRUE(cli.waitForOutput("going to sleep"));
     kill(cli.pid(), SIGTERM);
     const Output o = cli.finish();
     EXPECT_EQ(o.exitCode, 143);
@@ -392,7 +413,7 @@ TEST(Cli, ABadOutputPathIsRefusedBeforeTheRunAndLeavesNoFile)
 TEST(Cli, InterruptCancelsTheRunAndStillReports)
 {
     Cli cli({"run", "sleepers", "--workers", "4", "--sleep", "30"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(cli.waitForOutput("going to sleep"));
     const auto before = std::chrono::steady_clock::now();
     kill(cli.pid(), SIGINT);
     const Output o = cli.finish();

@@ -2,6 +2,7 @@
 #include "test_support.hpp"
 
 #include <csignal>
+#include <set>
 #include <gtest/gtest.h>
 
 using namespace forkscope;
@@ -12,6 +13,31 @@ using forkscope::test::scenarioPlan;
 namespace {
 
 std::int64_t mainFinal(const RunResult &r) { return r.lanes.at(0).read.empty() ? -1 : r.lanes[0].read.back(); }
+
+/// Checks that the workers doubled one shared a: each doubled the value its read at `readIndex` saw, most of
+/// those reads saw another worker's write, and main ends with one of the writes. The final value itself is
+/// not bounded: a worker preempted between its read and its write wipes out every doubling made meanwhile
+/// (CI once ended at 128 of 1024), which is the lesson of the bank scenario, not a fault.
+void expectCompoundedDoublings(const RunResult &r, std::size_t readIndex)
+{
+    std::multiset<std::int64_t> writes;
+    for (std::size_t i = 1; i < r.lanes.size(); ++i) {
+        const LaneOutcome &lane = r.lanes[i];
+        ASSERT_GT(lane.read.size(), readIndex) << lane.info.name;
+        ASSERT_EQ(lane.wrote.size(), 1u) << lane.info.name;
+        EXPECT_EQ(lane.wrote[0], 2 * lane.read[readIndex]) << lane.info.name << " doubles the a it has just read";
+        writes.insert(lane.wrote[0]);
+    }
+    int linked = 0;
+    for (std::size_t i = 1; i < r.lanes.size(); ++i) {
+        const LaneOutcome &lane = r.lanes[i];
+        // A read of a value another worker wrote: with isolated copies every read is 1 and every write 2.
+        linked += lane.read[readIndex] > 1 && writes.count(lane.read[readIndex]) > 0;
+    }
+    EXPECT_GE(linked, static_cast<int>(r.lanes.size() - 1) / 2)
+        << "at least half the workers doubled a value another worker had written";
+    EXPECT_GT(writes.count(mainFinal(r)), 0u) << "main sees a worker's write (isolated, it keeps 1): " << mainFinal(r);
+}
 
 } // namespace
 
@@ -32,27 +58,18 @@ TEST(SharedState, ThreadsShareAGlobalAndCompoundIt)
 {
     const RunResult r = runToEnd(scenarioPlan("memory-isolation", {{"kind", "thread"}, {"time-scale", "0.005"}}));
     ASSERT_EQ(r.lanes.size(), 11u);
-    int sawOne = 0;
-    for (std::size_t i = 1; i < r.lanes.size(); ++i) {
-        const LaneOutcome &lane = r.lanes[i];
-        ASSERT_EQ(lane.read.size(), 3u) << "received, the fresh read of `a += a`, and changed";
-        ASSERT_EQ(lane.wrote.size(), 1u);
-        EXPECT_EQ(lane.wrote[0], 2 * lane.read[1]) << "each thread doubles the a it has just read";
-        sawOne += lane.read[0] == 1;
-    }
-    EXPECT_LT(sawOne, 10) << "threads share a: some thread received another thread's doubling";
-    // Ten doublings of one shared a give 1024. A doubling is lost only if a thread is preempted between
-    // its fresh read and its write; 32 leaves room for five such losses on a busy CI machine and is still
-    // sixteen times what any isolated copy reaches (2).
-    EXPECT_GE(mainFinal(r), 32);
+    for (std::size_t i = 1; i < r.lanes.size(); ++i)
+        ASSERT_EQ(r.lanes[i].read.size(), 3u) << "received, the fresh read of `a += a`, and changed";
+    expectCompoundedDoublings(r, 1);
 }
 
 TEST(SharedState, ASharedValueIsSeenAcrossProcesses)
 {
     const RunResult r = runToEnd(scenarioPlan("shared-value", {{"kind", "process"}, {"time-scale", "0.005"}}));
-    // Each process reads, prints and only then writes, so two that overlap lose a doubling (the lesson of
-    // the next scenario); 16 still needs four doublings compounded where isolated copies stop at 2.
-    EXPECT_GE(mainFinal(r), 16) << "the processes compounded one value in shared memory";
+    ASSERT_EQ(r.lanes.size(), 11u);
+    // Each process reads, prints and only then writes, so two that overlap lose doublings (the lesson of
+    // the bank scenario); what must hold is that they doubled each other's writes in shared memory.
+    expectCompoundedDoublings(r, 0);
 }
 
 TEST(SharedState, AGlobalListStaysEmptyInMainWithAProcessAndFillsWithAThread)
@@ -67,7 +84,7 @@ TEST(SharedState, AGlobalListStaysEmptyInMainWithAProcessAndFillsWithAThread)
 
 TEST(SharedState, ASharedArrayCarriesWritesBothWays)
 {
-    const RunResult r = runToEnd(scenarioPlan("shared-array", {{"time-scale", "0.05"}}));
+    const RunResult r = runToEnd(scenarioPlan("shared-array", {{"time-scale", "0.2"}}));
     for (const std::size_t k : {1u, 2u})
         EXPECT_EQ(r.lanes[k].read.back(), 99) << "each child sees what main wrote during its sleep";
     EXPECT_EQ(r.lanes[0].read, (std::vector<std::int64_t>{10, 20})) << "main sees what the children wrote";
@@ -105,11 +122,17 @@ TEST_P(Bank, WithTheLockEveryTrialIsRight)
 TEST_P(Bank, WithoutTheLockUpdatesGetLost)
 {
     // Both tellers read, think 200 us, then write: on two cores they overlap and one update of a pair is
-    // overwritten; over 300 updates each (60 ms of overlap), the chance that none is lost is negligible.
-    const RunResult r = runToEnd(scenarioPlan(
-        "bank", {{"kind", GetParam()}, {"lock", "off"}, {"updates", "300"}, {"sleep", "0"}, {"think", "0.0002"}}));
-    EXPECT_NE(mainFinal(r), 100);
-    EXPECT_EQ(r.lostEvents, 0u);
+    // overwritten. Lost deposits and lost withdrawals can cancel out exactly, so a trial may still end at
+    // 100 by chance; three trials that all do would mean nothing is lost.
+    const Plan plan = scenarioPlan(
+        "bank", {{"kind", GetParam()}, {"lock", "off"}, {"updates", "300"}, {"sleep", "0"}, {"think", "0.0002"}});
+    bool wrong = false;
+    for (int trial = 0; trial < 3 && !wrong; ++trial) {
+        const RunResult r = runToEnd(plan);
+        wrong = mainFinal(r) != 100;
+        EXPECT_EQ(r.lostEvents, 0u);
+    }
+    EXPECT_TRUE(wrong) << "three trials without the lock all ended at 100";
 }
 
 TEST_P(Bank, TheTightRaceGoesWrongWithoutTheLock)
@@ -175,7 +198,7 @@ TEST(SharedState, AProcessThatDiesHoldingTheLockDoesNotHangTheRun)
     plan.workers.push_back(test::worker("holder", WorkerKind::Process,
                                         {{StepOp::Lock, {}, 0, 0}, {StepOp::Crash, {}, 0, SIGKILL}}));
     plan.workers.push_back(test::worker("next", WorkerKind::Process,
-                                        {test::sleepStep(0.05), {StepOp::Lock, {}, 0, 0}, test::printStep("got it"),
+                                        {test::sleepStep(0.5), {StepOp::Lock, {}, 0, 0}, test::printStep("got it"),
                                          {StepOp::Unlock, {}, 0, 0}}));
     plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}};
     std::vector<Event> events;

@@ -57,7 +57,7 @@ TEST(TraceExport, ChromeTraceHoldsLanesBarsAndInstants)
 
 TEST(TraceExport, SummaryHasTheDocumentedFields)
 {
-    const RunResult r = test::runToEnd(test::scenarioPlan("no-join", {{"time-scale", "0.02"}}));
+    const RunResult r = test::runToEnd(test::scenarioPlan("no-join", {{"time-scale", "0.1"}}));
     JsonValue doc;
     std::string error;
     ASSERT_TRUE(parseJson(summaryJson(r), doc, error)) << error;
