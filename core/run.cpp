@@ -70,6 +70,8 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
         setLaneName(region.lane(i), plan.workers[i - 1].name);
     }
     run->m_ringMask = run->m_region.header().ringCapacity - 1;
+    for (const std::uint32_t capacity : queueCapacities(plan))
+        run->m_queueCounts.push_back({0, 0, capacity});
     run->m_cursors.resize(lanes);
     for (std::uint32_t lane = 0; lane < lanes; ++lane)
         run->m_cursors[lane].ring = run->m_region.ringSlots(lane);
@@ -362,13 +364,23 @@ void Run::setQueueFill(Event &e, const std::uint32_t *seq)
     // under the put side's mutex and before they publish, gets likewise and after they read, so when a put
     // or get is converted every earlier operation has been. Seqs rather than a running count keep a lost
     // event from shifting the rest.
+    // One exception: a writer preempted for longer than the hold-back between its clock read and its store
+    // is published late (kLate), after operations that followed it. So each operation also counts what it
+    // proves happened before it: the get of seq g, the put of seq g; the put of seq p, the get of seq
+    // p - capacity that made room for it. (Seen under ASan on a loaded machine: a late get left a put at
+    // fill 11 of 10.)
     const auto id = static_cast<std::size_t>(queueIdOf(e.arg));
     if (id >= m_queueCounts.size())
         m_queueCounts.resize(id + 1);
     QueueCount &q = m_queueCounts[id];
-    if (seq && (e.type == EventType::QueuePut || e.type == EventType::QueueGet)) {
-        std::uint64_t &count = e.type == EventType::QueuePut ? q.puts : q.gets;
-        count = std::max<std::uint64_t>(count, std::uint64_t{*seq} + 1);
+    if (seq && e.type == EventType::QueuePut) {
+        const std::uint64_t puts = std::uint64_t{*seq} + 1;
+        q.puts = std::max(q.puts, puts);
+        if (q.capacity && puts > q.capacity)
+            q.gets = std::max(q.gets, puts - q.capacity);
+    } else if (seq && e.type == EventType::QueueGet) {
+        q.gets = std::max(q.gets, std::uint64_t{*seq} + 1);
+        q.puts = std::max(q.puts, q.gets);
     }
     const std::uint64_t fill = q.puts > q.gets ? q.puts - q.gets : 0;
     e.arg = queueEventArg(static_cast<int>(id), static_cast<std::uint32_t>(std::min<std::uint64_t>(fill, 0xFFFFFF)));

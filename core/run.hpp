@@ -160,6 +160,7 @@ private:
     struct QueueCount {
         std::uint64_t puts = 0;
         std::uint64_t gets = 0;
+        std::uint64_t capacity = 0; ///< the queue's capacity (a put proves the gets that made room for it)
     };
     std::vector<QueueCount> m_queueCounts;
     std::uint64_t m_ringMask = 0;

@@ -230,16 +230,21 @@ TEST(GilLab, NoTwoThreadsOfAProcessHoldTheGilAtOnce)
 TEST(GilLab, HandOversComeAtAboutTheSwitchInterval)
 {
     // The waiter that asks must get a core when its interval is up: on a busy machine that can be late, so
-    // the best of five runs counts (one failed under a parallel build with three). Without forced switching holds last a whole task; with a drop request
-    // at once they last microseconds: every run misses then.
+    // the best of five runs counts (one failed under a parallel build with three). Without forced switching
+    // holds last a whole task; with a drop request at once they last microseconds: every run misses then.
     for (const char *interval : {"0.005", "0.01"}) {
         const double want = std::stod(interval) * 1e9;
         double closest = 0;
+        double others = 0; ///< the least other programs took during a try
         for (int attempt = 0; attempt < 5; ++attempt) {
             auto params = lab("cpu", "gil-threads", "0.15", "3");
             params["switch-interval"] = interval;
             std::vector<Event> events;
+            const CpuUse before = CpuUse::now();
+            const std::int64_t begin = monotonicNs();
             const RunResult r = runToEnd(scenarioPlan("cpu-vs-io", params), &events);
+            const double took = othersCores(before, CpuUse::now(), static_cast<double>(monotonicNs() - begin) / 1e9);
+            others = attempt == 0 ? took : std::min(others, took);
             const GilStats stats = gilStats(events, pidsOf(r));
             ASSERT_GE(stats.forcedHoldsNs.size(), 10u) << "switch interval " << interval;
             const double median = static_cast<double>(stats.medianForcedHoldNs);
@@ -248,6 +253,11 @@ TEST(GilLab, HandOversComeAtAboutTheSwitchInterval)
             if (std::abs(closest - want) <= want * 0.5)
                 break;
         }
+        // Holds that run long because other programs kept a core busy on every try say nothing of the GIL
+        // (seen once beside a CPU hog under ASan: 8 ms at 5 ms). Holds that end early are never the load's doing.
+        if (closest > want * 1.5 && others > 0.5)
+            GTEST_SKIP() << "other programs kept " << others << " cores busy on every try: median hold "
+                         << closest / 1e6 << " ms at a switch interval of " << interval << " s";
         EXPECT_GE(closest, want * 0.5) << "switch interval " << interval << ": median hold " << closest / 1e6 << " ms";
         EXPECT_LE(closest, want * 1.5) << "switch interval " << interval << ": median hold " << closest / 1e6 << " ms";
     }
