@@ -14,7 +14,9 @@
 // result equals the sequential map, and no event was lost.
 //
 // Usage: comm_bench [--messages N] [--tasks T] [--capacity C] [--repeat R] [--warmup W] [--only queue|pipe|pool]
-//                   [--json FILE]
+//                   [--live MS] [--json FILE]
+// --live MS (default 0: off): a reader thread copies the new events every MS milliseconds while each run goes,
+// as the window does every 16 ms; the collector then converts events during the run instead of after it.
 // --warmup W (default 1): unmeasured runs of each channel first, as bank_bench does: a fresh process's first
 // run also faults in the heap its event list grows into, which is not what a message costs.
 
@@ -23,6 +25,7 @@
 #include "core/run.hpp"
 #include "core/scenarios.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -40,6 +43,7 @@ struct Options {
     int repeat = 5;
     int warmup = 1; ///< unmeasured runs of each channel first (a fresh process's first run faults its heap in)
     std::string only; ///< "queue", "pipe" or "pool": measure just that (for profiling)
+    int liveMs = 0;   ///< a reader copies the events this often during a run (0: nobody reads until the end)
     std::string json;
 };
 
@@ -53,6 +57,8 @@ void check(bool ok, const char *what)
     }
 }
 
+int g_liveMs = 0; // Options::liveMs
+
 RunResult runPlan(const Plan &plan, std::vector<Event> &events)
 {
     std::string error;
@@ -60,6 +66,13 @@ RunResult runPlan(const Plan &plan, std::vector<Event> &events)
     if (!run) {
         std::fprintf(stderr, "comm_bench: cannot start: %s\n", error.c_str());
         std::exit(1);
+    }
+    if (g_liveMs > 0) {
+        // The window's way: copy what is new every few milliseconds while the run goes.
+        std::vector<Event> live;
+        std::size_t seen = 0;
+        while (!run->waitFor(std::chrono::milliseconds(g_liveMs)))
+            seen = run->copyEvents(seen, live);
     }
     run->wait();
     events = run->events();
@@ -168,17 +181,20 @@ int main(int argc, char **argv)
             o.only = argv[i + 1];
         else if (arg == "--json")
             o.json = argv[i + 1];
+        else if (arg == "--live")
+            o.liveMs = std::atoi(argv[i + 1]);
         else {
             std::fprintf(stderr,
                 "usage: comm_bench [--messages N] [--tasks T] [--capacity C] [--repeat R] [--warmup W] "
-                                 "[--only queue|pipe|pool] [--json FILE]\n");
+                                 "[--only queue|pipe|pool] [--live MS] [--json FILE]\n");
             return 2;
         }
     }
-    if (o.messages < 1 || o.tasks < 1 || o.capacity < 1 || o.repeat < 1 || o.warmup < 0) {
-        std::fprintf(stderr, "comm_bench: --messages, --tasks, --capacity and --repeat must be at least 1, --warmup at least 0\n");
+    if (o.messages < 1 || o.tasks < 1 || o.capacity < 1 || o.repeat < 1 || o.warmup < 0 || o.liveMs < 0) {
+        std::fprintf(stderr, "comm_bench: --messages, --tasks, --capacity and --repeat must be at least 1, --warmup and --live at least 0\n");
         return 2;
     }
+    g_liveMs = o.liveMs;
     std::vector<double> queue;
     std::vector<double> pipe;
     std::vector<double> pool;
@@ -198,7 +214,8 @@ int main(int argc, char **argv)
     const b::Stats q = b::statsOf(queue);
     const b::Stats p = b::statsOf(pipe);
     const b::Stats t = b::statsOf(pool);
-    std::printf("load average %s\n", b::loadAverage().c_str());
+    std::printf("load average %s%s\n", b::loadAverage().c_str(),
+        o.liveMs ? (", a reader copying the events every " + std::to_string(o.liveMs) + " ms").c_str() : "");
     std::printf("queue  %d messages, capacity %d, 2 processes: median %.0f msg/s (min %.0f, max %.0f)\n",
         o.messages, o.capacity, q.median, q.min, q.max);
     std::printf("pipe   %d messages, 2 processes:              median %.0f msg/s (min %.0f, max %.0f)\n",

@@ -4,6 +4,7 @@
 #include "core/plan.hpp"
 #include "core/shared_region.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -67,7 +68,8 @@ struct RunResult {
 
 /// One run of a plan, live. start() spawns a forkscope-runner process (its own process group, tied to
 /// this thread by PR_SET_PDEATHSIG) that interprets the plan; a collector thread here drains every lane's
-/// ring about once a millisecond into one time-ordered event list that callers read while the run goes on.
+/// ring into one time-ordered event list that callers read while the run goes on: about once a millisecond
+/// while someone reads it, else when a ring is half full, and at the end.
 ///
 /// Call start() from a thread that outlives the run (the main or GUI thread): if the thread that spawned
 /// the runner exits, the kernel kills the runner. The first start() makes this process a child subreaper
@@ -112,6 +114,7 @@ private:
     Run() = default;
     void collect();
     void drain(bool final);
+    bool ringsFilling() const; ///< some lane's ring holds half its capacity not yet drained
     void finish(int status);
     void buildResult(int status);
 
@@ -122,6 +125,7 @@ private:
 
     mutable std::mutex m_mutex;
     std::condition_variable m_finishedCv;
+    mutable std::atomic<bool> m_readerWaiting{false}; ///< someone read the events since the last drain
 
     /// The published events, time-ordered: a list of chunks, each one drain's batch moved in whole, so
     /// publishing a busy drain holds the lock for as long as a pointer move (a quiet one's few events join

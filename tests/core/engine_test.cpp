@@ -242,3 +242,27 @@ TEST(Engine, AFullRingCountsEveryLostEventExactly)
     EXPECT_GT(r.lostEvents, 0u) << "5000 events cannot fit a 16-slot ring drained once a millisecond";
     EXPECT_EQ(onLane + r.lostEvents, 5002u);
 }
+
+TEST(Engine, ARunNobodyReadsIsDrainedBeforeItsRingFills)
+{
+    // Nobody reads this run until it ends, so the collector converts only when a ring is half full: the
+    // worker's 9,000 events (a sleep of 0.1 ms and a print per item) pass through a ring of 4,096 slots
+    // in some 0.4 s, about 20 a millisecond, leaving the collector ~90 ms to come round each time.
+    Plan plan;
+    plan.scenario = "unwatched";
+    plan.kind = "process";
+    plan.ringCapacity = 4096;
+    WorkerPlan w = test::worker("busy", WorkerKind::Process,
+                                {{StepOp::ForEach, {}, 0, 2}, test::sleepStep(0.0001), test::printStep("{x}")});
+    for (int i = 0; i < 3000; ++i)
+        w.items.push_back(i);
+    plan.workers.push_back(w);
+    plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}};
+    std::vector<Event> events;
+    const RunResult r = runToEnd(plan, &events);
+    EXPECT_EQ(r.lostEvents, 0u);
+    int prints = 0;
+    for (const Event &e : events)
+        prints += e.lane == 1 && e.type == EventType::Print;
+    EXPECT_EQ(prints, 3000);
+}
