@@ -7,7 +7,10 @@ Python side (this interpreter, start method fork, the Linux default):
   pipe   the same through one end of multiprocessing.Pipe() (duplex), the parent receiving on the other.
   pool   multiprocessing.Pool(4).map(square, range(1, T + 1), chunksize=1) timed around the map call;
          per-task overhead = that time / T (also shown: the default chunk size).
-Forkscope side: comm_bench from BIN_DIR (the real engine, recording on; see comm_bench.cpp), run R times.
+Forkscope side: comm_bench from BIN_DIR (the real engine, recording on; see comm_bench.cpp), run R times,
+and R more times with --live 16: a reader copying the events every 16 ms as the window does, so the
+collector converts them while the messages pass instead of after (both are printed; the queue and pipe
+ratios are given for each).
 Each side has one unmeasured warm-up round first (comm_bench's --warmup 1 in each of its runs).
 Python's and Forkscope's repetitions alternate so a busy moment of the machine hits both alike.
 
@@ -100,6 +103,7 @@ def main():
 
     py = {'queue': [], 'pipe': [], 'pool': [], 'pool_default_chunk': []}
     fs = {'queue': [], 'pipe': [], 'pool': []}
+    live = {'queue': [], 'pipe': [], 'pool': []}
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, 'comm.json')
         # One unmeasured round of Python's first, as comm_bench warms up its own (--warmup, default 1).
@@ -111,16 +115,18 @@ def main():
             py['pipe'].append(pipe_rate(args.messages))
             py['pool'].append(pool_micros(args.tasks, 1))
             py['pool_default_chunk'].append(pool_micros(args.tasks, None))
-            run_checked([bench, '--messages', str(args.messages), '--tasks', str(args.tasks), '--repeat', '1',
-                         '--json', out])
-            with open(out) as f:
-                figures = json.load(f)
-            fs['queue'].append(figures['queue_msgs_per_s']['median'])
-            fs['pipe'].append(figures['pipe_msgs_per_s']['median'])
-            fs['pool'].append(figures['pool_us_per_task']['median'])
+            for into, extra in ((fs, []), (live, ['--live', '16'])):
+                run_checked([bench, '--messages', str(args.messages), '--tasks', str(args.tasks), '--repeat', '1',
+                             '--json', out] + extra)
+                with open(out) as f:
+                    figures = json.load(f)
+                into['queue'].append(figures['queue_msgs_per_s']['median'])
+                into['pipe'].append(figures['pipe_msgs_per_s']['median'])
+                into['pool'].append(figures['pool_us_per_task']['median'])
 
     med = {k: statistics.median(v) for k, v in py.items()}
     fmed = {k: statistics.median(v) for k, v in fs.items()}
+    lmed = {k: statistics.median(v) for k, v in live.items()}
     ratios = {'queue': fmed['queue'] / med['queue'], 'pipe': fmed['pipe'] / med['pipe'],
               'pool': med['pool'] / fmed['pool']}
     print(f'load average {loadavg()}, {args.repeat} repetitions each, medians')
@@ -131,10 +137,14 @@ def main():
     print(f'pool   Python {med["pool"]:>10.2f} us/task   Forkscope {fmed["pool"]:>10.2f} us/task   '
           f'ratio {ratios["pool"]:.1f} (target >= {TARGETS["pool"]}); Python default chunking '
           f'{med["pool_default_chunk"]:.2f} us/task')
+    print(f'with a reader every 16 ms: queue {lmed["queue"]:,.0f} msg/s (ratio {lmed["queue"] / med["queue"]:.1f}), '
+          f'pipe {lmed["pipe"]:,.0f} msg/s (ratio {lmed["pipe"] / med["pipe"]:.1f}), '
+          f'pool {lmed["pool"]:.2f} us/task (ratio {med["pool"] / lmed["pool"]:.1f})')
     if args.json:
         with open(args.json, 'w') as f:
             json.dump({'python': {k: stats(v) for k, v in py.items()},
                        'forkscope': {k: stats(v) for k, v in fs.items()},
+                       'forkscope_live_reader': {k: stats(v) for k, v in live.items()},
                        'ratios': ratios, 'load': loadavg()}, f, indent=2)
 
 
