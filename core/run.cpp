@@ -25,6 +25,7 @@ namespace {
 constexpr std::int64_t kHoldBackNs = 2'000'000;   // events younger than this wait one more drain
 constexpr std::int64_t kCancelGraceNs = 150'000'000;
 constexpr auto kDrainPeriod = std::chrono::microseconds(1000);
+constexpr std::int64_t kReaderActiveNs = 100'000'000; // a read this recent: drain every tick
 
 
 } // namespace
@@ -162,7 +163,7 @@ bool Run::finished() const
 
 std::size_t Run::copyEvents(std::size_t from, std::vector<Event> &out) const
 {
-    m_readerWaiting.store(true, std::memory_order_relaxed);
+    m_lastReadNs.store(monotonicNs(), std::memory_order_relaxed);
     std::lock_guard lock(m_mutex);
     m_events.copyFrom(from, out);
     return m_events.size();
@@ -171,7 +172,7 @@ std::size_t Run::copyEvents(std::size_t from, std::vector<Event> &out) const
 std::vector<Event> Run::events() const
 {
     std::vector<Event> out;
-    m_readerWaiting.store(true, std::memory_order_relaxed);
+    m_lastReadNs.store(monotonicNs(), std::memory_order_relaxed);
     std::lock_guard lock(m_mutex);
     out.reserve(m_events.size());
     m_events.copyFrom(0, out);
@@ -180,7 +181,7 @@ std::vector<Event> Run::events() const
 
 std::size_t Run::eventCount() const
 {
-    m_readerWaiting.store(true, std::memory_order_relaxed);
+    m_lastReadNs.store(monotonicNs(), std::memory_order_relaxed);
     std::lock_guard lock(m_mutex);
     return m_events.size();
 }
@@ -410,10 +411,12 @@ void Run::collect()
         // A run that nobody reads while it goes (a benchmark, a batch of trials, a quiet command line) is
         // converted when a ring is half full, or at its end, instead of every tick: on a machine with few
         // cores, converting some eight million events a second takes a core's share from the very workers
-        // being observed (two processes passing messages: about a fifth of their rate). A live view asks
-        // every 16 ms, the command line every 5 ms, and gets a drain at the next tick. The rings are sized
-        // for what a run records, and the other half is room for a collector that is slow to get a core.
-        if (!m_rawStartNs || m_readerWaiting.exchange(false, std::memory_order_relaxed) || ringsFilling())
+        // being observed (two processes passing messages: about a fifth of their rate). While someone reads
+        // (the window every 16 ms, the command line's live printing every 5 ms) it drains every tick, so
+        // what they see is at most the 2 ms hold-back and a tick old. The rings are sized for what a run
+        // records, and the other half is room for a collector that is slow to get a core.
+        if (!m_rawStartNs || monotonicNs() - m_lastReadNs.load(std::memory_order_relaxed) < kReaderActiveNs
+            || ringsFilling())
             drain(false);
         siginfo_t info{};
         const int rc = waitid(P_PID, static_cast<id_t>(m_runnerPid), &info, WEXITED | WNOHANG | WNOWAIT);

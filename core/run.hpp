@@ -69,7 +69,7 @@ struct RunResult {
 /// One run of a plan, live. start() spawns a forkscope-runner process (its own process group, tied to
 /// this thread by PR_SET_PDEATHSIG) that interprets the plan; a collector thread here drains every lane's
 /// ring into one time-ordered event list that callers read while the run goes on: about once a millisecond
-/// while someone reads it, else when a ring is half full, and at the end.
+/// while someone reads it (a read in the last 100 ms), else when a ring is half full, and at the end.
 ///
 /// Call start() from a thread that outlives the run (the main or GUI thread): if the thread that spawned
 /// the runner exits, the kernel kills the runner. The first start() makes this process a child subreaper
@@ -125,7 +125,7 @@ private:
 
     mutable std::mutex m_mutex;
     std::condition_variable m_finishedCv;
-    mutable std::atomic<bool> m_readerWaiting{false}; ///< someone read the events since the last drain
+    mutable std::atomic<std::int64_t> m_lastReadNs{0}; ///< when someone last read the events (monotonic ns)
 
     /// The published events, time-ordered: a list of chunks, each one drain's batch moved in whole, so
     /// publishing a busy drain holds the lock for as long as a pointer move (a quiet one's few events join
