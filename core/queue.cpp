@@ -50,17 +50,27 @@ std::uint64_t batchFor(std::uint32_t capacity) noexcept
 bool spinWhile(const std::atomic<std::uint64_t> &counter, std::uint64_t seen, std::uint64_t batch,
                const std::atomic<std::uint32_t> &closed, std::int64_t &movedAt) noexcept
 {
+    movedAt = 0;
     for (int i = 0; i < kWaitSpins; ++i) {
         if (counter.load(std::memory_order_acquire) != seen) {
-            // A few µs at most: the other side is busy right now, which is what let it move. The clock is
-            // read every 16 polls (a pause lasts from a few to some 40 ns depending on the processor).
+            // The other side is busy right now, which is what let it move: wait while it keeps moving. Every
+            // 16 polls (a pause lasts from a few to some 40 ns depending on the processor) the clock bounds
+            // the wait, and a counter that has not moved since the last look ends it: a single message (a
+            // request awaiting its reply, a burst's last one) waits a few hundred ns, not the whole bound.
             movedAt = monotonicNs();
             const std::int64_t until = movedAt + kBatchWaitNs;
-            for (unsigned j = 1; counter.load(std::memory_order_relaxed) - seen < batch; ++j) {
+            std::uint64_t last = counter.load(std::memory_order_relaxed);
+            for (unsigned j = 1; last - seen < batch; ++j) {
                 for (int k = 0; k < 4; ++k)
                     cpuRelax();
-                if (j % 16 == 0 && monotonicNs() >= until)
+                const std::uint64_t now = counter.load(std::memory_order_relaxed);
+                if (j % 16 == 0) {
+                    if (now == last || monotonicNs() >= until)
+                        break;
+                    last = now;
+                } else if (now - seen >= batch) {
                     break;
+                }
             }
             return true;
         }

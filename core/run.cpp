@@ -26,6 +26,7 @@ constexpr std::int64_t kHoldBackNs = 2'000'000;   // events younger than this wa
 constexpr std::int64_t kCancelGraceNs = 150'000'000;
 constexpr auto kDrainPeriod = std::chrono::microseconds(1000);
 constexpr std::int64_t kReaderActiveNs = 100'000'000; // a read this recent: drain every tick
+constexpr std::int64_t kUnreadAgeNs = 50'000'000;     // unread, an event this old is drained anyway
 
 
 } // namespace
@@ -293,12 +294,15 @@ void Run::drain(bool final)
     }
 }
 
-bool Run::ringsFilling() const
+bool Run::ringsNeedDraining(std::int64_t nowNs) const
 {
     const std::uint64_t half = (m_ringMask + 1) / 2;
-    for (std::uint32_t lane = 0; lane < m_cursors.size(); ++lane)
-        if (m_region.ring(lane).head.load(std::memory_order_relaxed) - m_cursors[lane].tail >= half)
+    for (std::uint32_t lane = 0; lane < m_cursors.size(); ++lane) {
+        const Cursor &c = m_cursors[lane];
+        const std::uint64_t head = m_region.ring(lane).head.load(std::memory_order_acquire);
+        if (head - c.tail >= half || (head != c.tail && nowNs - c.ring[c.tail & m_ringMask].timeNs > kUnreadAgeNs))
             return true;
+    }
     return false;
 }
 
@@ -409,14 +413,15 @@ void Run::collect()
     prctl(PR_SET_NAME, "fs-collector"); // this thread's name, as top and perf show it
     for (;;) {
         // A run that nobody reads while it goes (a benchmark, a batch of trials, a quiet command line) is
-        // converted when a ring is half full, or at its end, instead of every tick: on a machine with few
-        // cores, converting some eight million events a second takes a core's share from the very workers
-        // being observed (two processes passing messages: about a fifth of their rate). While someone reads
-        // (the window every 16 ms, the command line's live printing every 5 ms) it drains every tick, so
-        // what they see is at most the 2 ms hold-back and a tick old. The rings are sized for what a run
-        // records, and the other half is room for a collector that is slow to get a core.
-        if (!m_rawStartNs || monotonicNs() - m_lastReadNs.load(std::memory_order_relaxed) < kReaderActiveNs
-            || ringsFilling())
+        // converted when a ring is half full or holds an event 50 ms old (so a trickle keeps the ring free
+        // for a burst), and at its end, instead of every tick: on a machine with few cores, converting some
+        // eight million events a second takes a core's share from the very workers being observed (two
+        // processes passing messages: about a fifth of their rate). While someone reads (the window every
+        // 16 ms, the command line's live printing every 5 ms) it drains every tick, so what they see is at
+        // most the 2 ms hold-back and a tick old.
+        const std::int64_t now = monotonicNs();
+        if (!m_rawStartNs || now - m_lastReadNs.load(std::memory_order_relaxed) < kReaderActiveNs
+            || ringsNeedDraining(now))
             drain(false);
         siginfo_t info{};
         const int rc = waitid(P_PID, static_cast<id_t>(m_runnerPid), &info, WEXITED | WNOHANG | WNOWAIT);

@@ -69,7 +69,8 @@ struct RunResult {
 /// One run of a plan, live. start() spawns a forkscope-runner process (its own process group, tied to
 /// this thread by PR_SET_PDEATHSIG) that interprets the plan; a collector thread here drains every lane's
 /// ring into one time-ordered event list that callers read while the run goes on: about once a millisecond
-/// while someone reads it (a read in the last 100 ms), else when a ring is half full, and at the end.
+/// while someone reads it (a read in the last 100 ms), else when a ring is half full or holds an event
+/// 50 ms old, and at the end.
 ///
 /// Call start() from a thread that outlives the run (the main or GUI thread): if the thread that spawned
 /// the runner exits, the kernel kills the runner. The first start() makes this process a child subreaper
@@ -114,7 +115,8 @@ private:
     Run() = default;
     void collect();
     void drain(bool final);
-    bool ringsFilling() const; ///< some lane's ring holds half its capacity not yet drained
+    /// Some lane's ring holds half its capacity not yet drained, or an event older than 50 ms.
+    bool ringsNeedDraining(std::int64_t nowNs) const;
     void finish(int status);
     void buildResult(int status);
 
