@@ -57,9 +57,8 @@ void check(bool ok, const char *what)
     }
 }
 
-int g_liveMs = 0; // Options::liveMs
-
-RunResult runPlan(const Plan &plan, std::vector<Event> &events)
+/// Runs `plan` to its end; with `liveMs` > 0 a reader copies the new events that often while it goes.
+RunResult runPlan(const Plan &plan, int liveMs, std::vector<Event> &events)
 {
     std::string error;
     auto run = Run::start(plan, error);
@@ -67,11 +66,11 @@ RunResult runPlan(const Plan &plan, std::vector<Event> &events)
         std::fprintf(stderr, "comm_bench: cannot start: %s\n", error.c_str());
         std::exit(1);
     }
-    if (g_liveMs > 0) {
+    if (liveMs > 0) {
         // The window's way: copy what is new every few milliseconds while the run goes.
         std::vector<Event> live;
         std::size_t seen = 0;
-        while (!run->waitFor(std::chrono::milliseconds(g_liveMs)))
+        while (!run->waitFor(std::chrono::milliseconds(liveMs)))
             seen = run->copyEvents(seen, live);
     }
     run->wait();
@@ -102,7 +101,7 @@ double channelRate(const Options &o, bool pipe)
     // Room for every message on each side: on a busy machine the collector can be off its core for a while.
     plan.ringCapacity = 1u << 18;
     std::vector<Event> events;
-    const RunResult r = runPlan(plan, events);
+    const RunResult r = runPlan(plan, o.liveMs, events);
     check(!r.failed(), "the run failed");
     check(r.lostEvents == 0, "events were lost");
     const EventType send = pipe ? EventType::PipeSend : EventType::QueuePut;
@@ -139,7 +138,7 @@ double poolTaskMicros(const Options &o)
         std::exit(1);
     }
     std::vector<Event> events;
-    const RunResult r = runPlan(plan, events);
+    const RunResult r = runPlan(plan, o.liveMs, events);
     check(!r.failed() && r.lanes[0].exitCode == 0, "the map failed");
     check(r.lostEvents == 0, "events were lost");
     std::int64_t first = -1;
@@ -194,7 +193,6 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "comm_bench: --messages, --tasks, --capacity and --repeat must be at least 1, --warmup and --live at least 0\n");
         return 2;
     }
-    g_liveMs = o.liveMs;
     std::vector<double> queue;
     std::vector<double> pipe;
     std::vector<double> pool;

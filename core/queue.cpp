@@ -59,17 +59,17 @@ bool spinWhile(const std::atomic<std::uint64_t> &counter, std::uint64_t seen, st
             // request awaiting its reply, a burst's last one) waits a few hundred ns, not the whole bound.
             movedAt = monotonicNs();
             const std::int64_t until = movedAt + kBatchWaitNs;
-            std::uint64_t last = counter.load(std::memory_order_relaxed);
-            for (unsigned j = 1; last - seen < batch; ++j) {
+            std::uint64_t lastLook = counter.load(std::memory_order_relaxed);
+            for (unsigned j = 1; lastLook - seen < batch; ++j) {
                 for (int k = 0; k < 4; ++k)
                     cpuRelax();
                 const std::uint64_t now = counter.load(std::memory_order_relaxed);
-                if (j % 16 == 0) {
-                    if (now == last || monotonicNs() >= until)
-                        break;
-                    last = now;
-                } else if (now - seen >= batch) {
+                if (now - seen >= batch)
                     break;
+                if (j % 16 == 0) {
+                    if (now == lastLook || monotonicNs() >= until)
+                        break;
+                    lastLook = now;
                 }
             }
             return true;

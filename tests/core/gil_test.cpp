@@ -93,9 +93,15 @@ struct CpuUse {
     }
 };
 
-/// Cores' worth of CPU that other programs used between `before` and `after` (`wallSeconds` apart).
-double othersCores(const CpuUse &before, const CpuUse &after, double wallSeconds)
+/// Cores' worth of CPU that other programs used while `work` ran.
+template <class Work>
+double othersCoresDuring(Work &&work)
 {
+    const CpuUse before = CpuUse::now();
+    const std::int64_t begin = monotonicNs();
+    work();
+    const double wallSeconds = static_cast<double>(monotonicNs() - begin) / 1e9;
+    const CpuUse after = CpuUse::now();
     return ((after.machine - before.machine) - (after.ours - before.ours)) / wallSeconds;
 }
 
@@ -240,10 +246,8 @@ TEST(GilLab, HandOversComeAtAboutTheSwitchInterval)
             auto params = lab("cpu", "gil-threads", "0.15", "3");
             params["switch-interval"] = interval;
             std::vector<Event> events;
-            const CpuUse before = CpuUse::now();
-            const std::int64_t begin = monotonicNs();
-            const RunResult r = runToEnd(scenarioPlan("cpu-vs-io", params), &events);
-            const double took = othersCores(before, CpuUse::now(), static_cast<double>(monotonicNs() - begin) / 1e9);
+            RunResult r;
+            const double took = othersCoresDuring([&] { r = runToEnd(scenarioPlan("cpu-vs-io", params), &events); });
             others = attempt == 0 ? took : std::min(others, took);
             const GilStats stats = gilStats(events, pidsOf(r));
             ASSERT_GE(stats.forcedHoldsNs.size(), 10u) << "switch interval " << interval;
@@ -285,12 +289,12 @@ TEST(GilLab, ProcessesAndFreeThreadsUseTheCores)
         double best = 1e9;
         double others = 0; ///< the least other programs took during a try
         for (int attempt = 0; attempt < 5 && best > 0.7; ++attempt) {
-            const CpuUse before = CpuUse::now();
-            const std::int64_t begin = monotonicNs();
-            const RunResult seq = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", "sequential", "0.08")));
-            const RunResult par = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", mode, "0.08")));
-            const double wall = static_cast<double>(monotonicNs() - begin) / 1e9;
-            const double took = othersCores(before, CpuUse::now(), wall);
+            RunResult seq;
+            RunResult par;
+            const double took = othersCoresDuring([&] {
+                seq = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", "sequential", "0.08")));
+                par = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", mode, "0.08")));
+            });
             others = attempt == 0 ? took : std::min(others, took);
             ASSERT_GT(seq.wallNs, 0);
             best = std::min(best, static_cast<double>(par.wallNs) / static_cast<double>(seq.wallNs));
