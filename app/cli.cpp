@@ -1,10 +1,10 @@
 #include "app/cli.hpp"
 
-#include "core/gil.hpp"
-#include "core/output_file.hpp"
-#include "core/run.hpp"
-#include "core/scenarios.hpp"
-#include "core/trace_export.hpp"
+#include "core/shared_memory/gil.hpp"
+#include "core/export/output_file.hpp"
+#include "core/client/run.hpp"
+#include "core/scenario/scenarios.hpp"
+#include "core/export/trace_export.hpp"
 
 #include <algorithm>
 #include <climits>

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/event.hpp"
-#include "core/gil_lab.hpp"
-#include "core/run.hpp"
+#include "core/analysis/gil_lab.hpp"
+#include "core/client/run.hpp"
 
 #include <functional>
 #include <string>

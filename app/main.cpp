@@ -8,7 +8,7 @@
 #include <vector>
 
 #ifdef FORKSCOPE_WITH_GUI
-#include "core/scenarios.hpp"
+#include "core/scenario/scenarios.hpp"
 #include "ui/exporter.hpp"
 #include "ui/main_window.hpp"
 #include "ui/timeline_model.hpp"

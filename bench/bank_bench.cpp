@@ -32,8 +32,8 @@
 #include "bench_support.hpp"
 #include "core/clock.hpp"
 #include "core/event.hpp"
-#include "core/run.hpp"
-#include "core/scenarios.hpp"
+#include "core/client/run.hpp"
+#include "core/scenario/scenarios.hpp"
 
 #include <algorithm>
 #include <atomic>

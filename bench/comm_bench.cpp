@@ -21,9 +21,9 @@
 // run also faults in the heap its event list grows into, which is not what a message costs.
 
 #include "bench_support.hpp"
-#include "core/queue.hpp"
-#include "core/run.hpp"
-#include "core/scenarios.hpp"
+#include "core/shared_memory/queue.hpp"
+#include "core/client/run.hpp"
+#include "core/scenario/scenarios.hpp"
 
 #include <chrono>
 #include <cstdio>

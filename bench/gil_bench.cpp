@@ -16,7 +16,7 @@
 #include "bench_support.hpp"
 
 #include "core/clock.hpp"
-#include "core/gil.hpp"
+#include "core/shared_memory/gil.hpp"
 
 #include <atomic>
 #include <cstdio>

@@ -2,7 +2,7 @@
 """gil_python.py: the GIL lab's CPU-bound task set in real CPython, next to Forkscope's, in the same run.
 
 Python side (this interpreter): N tasks each counting primes by trial division (the same algorithm as
-core/gil.cpp's workUnit: odd candidates, odd divisors up to the square root), sized so that one task takes
+core/shared_memory/gil.cpp's workUnit: odd candidates, odd divisors up to the square root), sized so that one task takes
 about S seconds on one core here. They run one after another, as N threading.Threads (under the GIL unless
 this is a free-threaded build with the GIL off) and as N multiprocessing.Processes (start method fork).
 Forkscope side: `forkscope run cpu-vs-io --all-modes --tasks N --seconds S` from BIN_DIR, its CPU-bound rows.

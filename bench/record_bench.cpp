@@ -15,7 +15,7 @@
 
 #include "core/clock.hpp"
 #include "core/event.hpp"
-#include "core/shared_region.hpp"
+#include "core/shared_memory/shared_region.hpp"
 
 #include "bench_support.hpp"
 

@@ -1,6 +1,6 @@
 #include "ui/exporter.hpp"
 
-#include "core/output_file.hpp"
+#include "core/export/output_file.hpp"
 
 #include <QDir>
 #include <QFileInfo>

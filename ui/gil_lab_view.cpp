@@ -1,6 +1,6 @@
 #include "ui/gil_lab_view.hpp"
 
-#include "core/scenarios.hpp"
+#include "core/scenario/scenarios.hpp"
 #include "ui/exporter.hpp"
 #include "ui/speedup_chart.hpp"
 

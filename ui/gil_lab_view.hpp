@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/gil_lab.hpp"
-#include "core/run.hpp"
+#include "core/analysis/gil_lab.hpp"
+#include "core/client/run.hpp"
 
 #include <QTimer>
 #include <QWidget>

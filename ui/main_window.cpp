@@ -1,6 +1,6 @@
 #include "ui/main_window.hpp"
 
-#include "core/trace_export.hpp"
+#include "core/export/trace_export.hpp"
 #include "ui/code_highlighter.hpp"
 #include "ui/exporter.hpp"
 #include "ui/process_panel.hpp"

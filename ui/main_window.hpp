@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/scenarios.hpp"
-#include "core/trace_export.hpp"
+#include "core/scenario/scenarios.hpp"
+#include "core/export/trace_export.hpp"
 #include "ui/compare_view.hpp"
 #include "ui/exporter.hpp"
 #include "ui/replay_controller.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/run.hpp"
+#include "core/client/run.hpp"
 #include "ui/run_controller.hpp"
 #include "ui/timeline_model.hpp"
 

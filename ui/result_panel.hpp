@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/run.hpp"
+#include "core/client/run.hpp"
 
 #include <QTreeWidget>
 

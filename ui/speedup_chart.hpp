@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/gil_lab.hpp"
+#include "core/analysis/gil_lab.hpp"
 
 #include <QString>
 #include <QWidget>

@@ -1,7 +1,7 @@
 #include "ui/timeline_model.hpp"
 
-#include "core/queue.hpp"
-#include "core/trace_export.hpp"
+#include "core/shared_memory/queue.hpp"
+#include "core/export/trace_export.hpp"
 
 #include <algorithm>
 #include <array>

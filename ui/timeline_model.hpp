@@ -5,7 +5,7 @@
 // feeds the widget, the exporters and GUI-less tests.
 
 #include "core/event.hpp"
-#include "core/run.hpp"
+#include "core/client/run.hpp"
 
 #include <cstdint>
 #include <limits>

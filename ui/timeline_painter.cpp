@@ -1,8 +1,8 @@
 #include "ui/timeline_painter.hpp"
 
-#include "core/queue.hpp"
+#include "core/shared_memory/queue.hpp"
 
-#include "core/trace_export.hpp"
+#include "core/export/trace_export.hpp"
 
 #include <QFont>
 #include <QFontMetricsF>

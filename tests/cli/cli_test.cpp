@@ -1,7 +1,7 @@
 #include "test_support.hpp"
 
-#include "core/json.hpp"
-#include "core/scenarios.hpp"
+#include "core/export/json.hpp"
+#include "core/scenario/scenarios.hpp"
 
 #include <algorithm>
 #include <csignal>

@@ -1,7 +1,7 @@
 // Queues, pipes and pools through the engine: the scenarios run in a real runner with real threads and
 // processes, and the events say what happened.
-#include "core/queue.hpp"
-#include "core/run.hpp"
+#include "core/shared_memory/queue.hpp"
+#include "core/client/run.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // The engine runs real threads and fork()ed processes: these tests assert what the OS reports.
 #include "test_support.hpp"
 
-#include "core/scenarios.hpp"
+#include "core/scenario/scenarios.hpp"
 
 #include <algorithm>
 #include <chrono>

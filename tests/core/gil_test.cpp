@@ -3,8 +3,8 @@
 // this machine is shared, but a broken GIL (or none) misses the bound on every try.
 #include "test_support.hpp"
 
-#include "core/gil.hpp"
-#include "core/scenarios.hpp"
+#include "core/shared_memory/gil.hpp"
+#include "core/scenario/scenarios.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-#include "core/plan.hpp"
-#include "core/scenarios.hpp"
+#include "core/plan/plan.hpp"
+#include "core/scenario/scenarios.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The Queue and Pipe primitives on their own: real threads and real forked processes, no runner.
 #include "core/clock.hpp"
-#include "core/pipe.hpp"
-#include "core/queue.hpp"
+#include "core/shared_memory/pipe.hpp"
+#include "core/shared_memory/queue.hpp"
 
 #include <gtest/gtest.h>
 

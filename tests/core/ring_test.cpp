@@ -1,5 +1,5 @@
-#include "core/executor.hpp"
-#include "core/shared_region.hpp"
+#include "core/runner/executor.hpp"
+#include "core/shared_memory/shared_region.hpp"
 
 #include <gtest/gtest.h>
 

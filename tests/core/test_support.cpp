@@ -1,7 +1,7 @@
 #include "test_support.hpp"
 
 #include "core/proc_table.hpp"
-#include "core/scenarios.hpp"
+#include "core/scenario/scenarios.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

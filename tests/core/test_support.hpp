@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/plan.hpp"
-#include "core/run.hpp"
+#include "core/plan/plan.hpp"
+#include "core/client/run.hpp"
 
 #include <map>
 #include <memory>

@@ -1,8 +1,8 @@
 #include "test_support.hpp"
 
-#include "core/json.hpp"
-#include "core/output_file.hpp"
-#include "core/trace_export.hpp"
+#include "core/export/json.hpp"
+#include "core/export/output_file.hpp"
+#include "core/export/trace_export.hpp"
 
 #include <fstream>
 #include <gtest/gtest.h>

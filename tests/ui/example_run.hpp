@@ -3,7 +3,7 @@
 // Hand-made runs for the ui tests and the example renderer: event lists as the engine would record them.
 
 #include "core/event.hpp"
-#include "core/run.hpp"
+#include "core/client/run.hpp"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // Queues, pipes and pool tasks on the timeline: pairing in the model, strips, arrows and labels in pixels.
 
-#include "core/queue.hpp"
+#include "core/shared_memory/queue.hpp"
 #include "render_fixture.hpp"
 #include "ui/timeline_painter.hpp"
 

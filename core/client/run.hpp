@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/event.hpp"
-#include "core/plan.hpp"
-#include "core/shared_region.hpp"
+#include "core/plan/plan.hpp"
+#include "core/shared_memory/shared_region.hpp"
 
 #include <atomic>
 #include <chrono>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/plan.hpp"
-#include "core/shared_region.hpp"
+#include "core/plan/plan.hpp"
+#include "core/shared_memory/shared_region.hpp"
 
 namespace forkscope::core {
 

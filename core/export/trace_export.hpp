@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/event.hpp"
-#include "core/run.hpp"
+#include "core/client/run.hpp"
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "core/output_file.hpp"
+#include "core/export/output_file.hpp"
 
 #include <cerrno>
 #include <climits>

@@ -1,6 +1,6 @@
-#include "core/scenarios.hpp"
+#include "core/scenario/scenarios.hpp"
 
-#include "core/gil.hpp"
+#include "core/shared_memory/gil.hpp"
 
 #include <algorithm>
 #include <charconv>

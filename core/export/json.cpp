@@ -1,4 +1,4 @@
-#include "core/json.hpp"
+#include "core/export/json.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/shared_region.hpp"
+#include "core/shared_memory/shared_region.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,4 +1,4 @@
-#include "core/pipe.hpp"
+#include "core/shared_memory/pipe.hpp"
 
 #include "core/clock.hpp"
 

@@ -1,4 +1,4 @@
-#include "core/gil.hpp"
+#include "core/shared_memory/gil.hpp"
 
 #include "core/clock.hpp"
 

@@ -1,8 +1,8 @@
-#include "core/plan.hpp"
+#include "core/plan/plan.hpp"
 
-#include "core/json.hpp"
-#include "core/pipe.hpp"
-#include "core/queue.hpp"
+#include "core/export/json.hpp"
+#include "core/shared_memory/pipe.hpp"
+#include "core/shared_memory/queue.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,9 +1,9 @@
-#include "core/executor.hpp"
+#include "core/runner/executor.hpp"
 
 #include "core/clock.hpp"
-#include "core/pipe.hpp"
-#include "core/queue.hpp"
-#include "core/gil.hpp"
+#include "core/shared_memory/pipe.hpp"
+#include "core/shared_memory/queue.hpp"
+#include "core/shared_memory/gil.hpp"
 #include "core/proc_table.hpp"
 
 #include <algorithm>

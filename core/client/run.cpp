@@ -1,7 +1,7 @@
-#include "core/run.hpp"
+#include "core/client/run.hpp"
 
 #include "core/clock.hpp"
-#include "core/queue.hpp"
+#include "core/shared_memory/queue.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -20,7 +20,7 @@
 // pair of sequentially consistent stores and loads, so no wake is lost) and wakes everyone asleep once. Sleeps are
 // slices of at most 50 ms so that a cancel is noticed even without a wake.
 
-#include "core/shared_region.hpp"
+#include "core/shared_memory/shared_region.hpp"
 
 #include <atomic>
 #include <cstddef>

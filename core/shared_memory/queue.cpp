@@ -1,4 +1,4 @@
-#include "core/queue.hpp"
+#include "core/shared_memory/queue.hpp"
 
 #include "core/clock.hpp"
 

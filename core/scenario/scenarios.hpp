@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/plan.hpp"
+#include "core/plan/plan.hpp"
 
 #include <functional>
 #include <map>

@@ -11,7 +11,7 @@
 // Why pipes and not a socketpair (Python's duplex Pipe is one): on this kind of machine a pipe moves small
 // messages about three times faster (2.6 M against 0.8-1.0 M 48-byte messages/s between two processes).
 
-#include "core/queue.hpp"
+#include "core/shared_memory/queue.hpp"
 
 #include <atomic>
 #include <cstdint>

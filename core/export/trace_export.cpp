@@ -1,7 +1,7 @@
-#include "core/trace_export.hpp"
+#include "core/export/trace_export.hpp"
 
-#include "core/json.hpp"
-#include "core/queue.hpp"
+#include "core/export/json.hpp"
+#include "core/shared_memory/queue.hpp"
 
 #include <csignal>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "core/shared_region.hpp"
+#include "core/shared_memory/shared_region.hpp"
 
 #include <cerrno>
 #include <climits>
