@@ -36,17 +36,17 @@ std::vector<core::Event> makeEvents()
     events.reserve(static_cast<std::size_t>(kLanes) * kEventsPerLane);
     for (std::uint32_t lane = 0; lane < kLanes; ++lane) {
         std::int64_t t = lane * 100;
-        events.push_back({t, lane, core::EventType::WorkerStart, 0, 0, 1000 + lane, {}});
+        events.push_back({.timeNs = t, .value = 1000 + lane, .lane = lane, .type = core::EventType::WorkerStart, .text = {}});
         for (int i = 0; i < (kEventsPerLane - 2) / 2; ++i) {
             const bool compute = i % 2 == 0;
             const std::int64_t len = 1000 + (lane * 7 + static_cast<std::uint32_t>(i) * 13) % 19000;
-            events.push_back({t, lane, compute ? core::EventType::ComputeBegin : core::EventType::SleepBegin, 0, 0,
-                              len, {}});
+            events.push_back({.timeNs = t, .value = len, .lane = lane,
+                              .type = compute ? core::EventType::ComputeBegin : core::EventType::SleepBegin, .text = {}});
             t += len;
-            events.push_back({t, lane, compute ? core::EventType::ComputeEnd : core::EventType::SleepEnd, 0, 0, 0, {}});
+            events.push_back({.timeNs = t, .lane = lane, .type = compute ? core::EventType::ComputeEnd : core::EventType::SleepEnd, .text = {}});
             t += 500;
         }
-        events.push_back({t, lane, core::EventType::WorkerEnd, 0, 0, 0, {}});
+        events.push_back({.timeNs = t, .lane = lane, .type = core::EventType::WorkerEnd, .text = {}});
     }
     std::stable_sort(events.begin(), events.end(),
                      [](const core::Event &a, const core::Event &b) { return a.timeNs < b.timeNs; });

@@ -1,6 +1,19 @@
 #include "core/event.hpp"
 
+#include <csignal>
+
 namespace forkscope::core {
+
+std::string_view workerKindName(WorkerKind kind) noexcept
+{
+    switch (kind) {
+    case WorkerKind::Main: return "main";
+    case WorkerKind::Sequential: return "sequential";
+    case WorkerKind::Thread: return "thread";
+    case WorkerKind::Process: return "process";
+    }
+    return "unknown";
+}
 
 std::string_view eventTypeName(EventType type) noexcept
 {
@@ -22,6 +35,7 @@ std::string_view eventTypeName(EventType type) noexcept
     case EventType::MainEnd: return "main end";
     case EventType::Note: return "note";
     case EventType::Spawn: return "spawn";
+    case EventType::VariableOpen: return "variable";
     case EventType::QueuePut: return "queue put";
     case EventType::QueueGet: return "queue get";
     case EventType::QueueBlockBegin: return "queue block begin";
@@ -39,6 +53,38 @@ std::string_view eventTypeName(EventType type) noexcept
     case EventType::GilHandOver: return "gil hand-over";
     }
     return "unknown";
+}
+
+std::string signalName(int signal)
+{
+    switch (signal) {
+    case SIGHUP: return "SIGHUP";
+    case SIGINT: return "SIGINT";
+    case SIGQUIT: return "SIGQUIT";
+    case SIGILL: return "SIGILL";
+    case SIGTRAP: return "SIGTRAP";
+    case SIGABRT: return "SIGABRT";
+    case SIGBUS: return "SIGBUS";
+    case SIGFPE: return "SIGFPE";
+    case SIGKILL: return "SIGKILL";
+    case SIGUSR1: return "SIGUSR1";
+    case SIGSEGV: return "SIGSEGV";
+    case SIGUSR2: return "SIGUSR2";
+    case SIGPIPE: return "SIGPIPE";
+    case SIGALRM: return "SIGALRM";
+    case SIGTERM: return "SIGTERM";
+    case SIGXCPU: return "SIGXCPU";
+    case SIGSYS: return "SIGSYS";
+    default: return "signal " + std::to_string(signal);
+    }
+}
+
+std::string messageLabel(const Event &e)
+{
+    std::string label = "#" + std::to_string(e.id);
+    if (!e.text.empty())
+        label += " " + e.text;
+    return label;
 }
 
 } // namespace forkscope::core

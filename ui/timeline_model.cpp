@@ -1,7 +1,6 @@
 #include "ui/timeline_model.hpp"
 
 #include "core/shared_memory/queue.hpp"
-#include "core/export/trace_export.hpp"
 
 #include <algorithm>
 #include <array>
@@ -139,6 +138,8 @@ void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
     m_messages.clear();
     m_queues.clear();
     m_unpaired.clear();
+    m_spans = {};
+    m_objects = {};
     m_taskFunction.clear();
     m_title.clear();
     m_now = 0;
@@ -185,14 +186,40 @@ Lane &TimelineModel::laneFor(std::uint32_t index)
     return m_lanes[index];
 }
 
-void TimelineModel::openBar(Lane &lane, const Event &e, BarState state)
+namespace {
+
+BarState barStateOf(core::SpanKind kind)
 {
+    switch (kind) {
+    case core::SpanKind::Sleep: return BarState::Sleeping;
+    case core::SpanKind::Compute: return BarState::Computing;
+    case core::SpanKind::JoinWait: return BarState::JoinWait;
+    case core::SpanKind::LockWait: return BarState::LockWait;
+    case core::SpanKind::LockHold: return BarState::LockHold;
+    case core::SpanKind::QueueBlocked: return BarState::QueueBlocked;
+    case core::SpanKind::Task: return BarState::Task;
+    case core::SpanKind::GilWait:
+    case core::SpanKind::GilHold: break;
+    }
+    return BarState::Computing;
+}
+
+} // namespace
+
+void TimelineModel::spanOpened(const core::Span &span)
+{
+    Lane &lane = laneFor(span.lane);
+    if (core::isGilSpan(span.kind)) {
+        lane.gil.push_back({ span.begin, kOpenEnd, span.kind == core::SpanKind::GilHold, false });
+        m_hasGil = true;
+        return;
+    }
     Bar bar;
-    bar.begin = e.timeNs;
-    bar.state = state;
-    bar.depth = static_cast<std::uint8_t>(std::min<std::size_t>(lane.m_openBars.size(), 255));
-    bar.arg = e.arg;
-    bar.value = e.value;
+    bar.begin = span.begin;
+    bar.state = barStateOf(span.kind);
+    bar.depth = span.depth;
+    bar.arg = span.arg;
+    bar.value = span.value;
     // Events come in time order, so a new bar almost always goes last; a straggler is inserted in place.
     std::size_t at = lane.bars.size();
     while (at > 0 && lane.bars[at - 1].begin > bar.begin)
@@ -204,7 +231,34 @@ void TimelineModel::openBar(Lane &lane, const Event &e, BarState state)
             ++open;
     lane.m_openBars.push_back(static_cast<std::uint32_t>(at));
     refreshMaxEnd(lane, at);
-    m_seenStates |= 1u << static_cast<unsigned>(state);
+    m_seenStates |= 1u << static_cast<unsigned>(bar.state);
+}
+
+void TimelineModel::spanClosed(const core::Span &span)
+{
+    Lane &lane = laneFor(span.lane);
+    if (core::isGilSpan(span.kind)) {
+        if (!lane.gil.empty() && lane.gil.back().open()) {
+            lane.gil.back().end = span.end;
+            lane.gil.back().forced = span.forced;
+        }
+        return;
+    }
+    // The bar this span opened: the innermost open one of its state that began with it.
+    const BarState state = barStateOf(span.kind);
+    for (auto it = lane.m_openBars.rbegin(); it != lane.m_openBars.rend(); ++it) {
+        Bar &bar = lane.bars[*it];
+        if (bar.state != state || bar.begin != span.begin || bar.arg != span.arg)
+            continue;
+        bar.end = span.end;
+        bar.cancelled = span.cancelled || span.failed;
+        if (span.kind == core::SpanKind::Task)
+            bar.result = span.endValue;
+        const std::size_t index = *it;
+        lane.m_openBars.erase(std::next(it).base());
+        refreshMaxEnd(lane, index);
+        return;
+    }
 }
 
 void TimelineModel::refreshMaxEnd(Lane &lane, std::size_t from)
@@ -216,59 +270,6 @@ void TimelineModel::refreshMaxEnd(Lane &lane, std::size_t from)
             break; // the rest of the prefix maximum is unchanged
         lane.m_maxEnd[i] = running;
     }
-}
-
-Bar *TimelineModel::closeBar(Lane &lane, std::int64_t time, BarState state, bool cancelled)
-{
-    // The innermost open bar of that state: steps nest (a sleep inside a lock hold) but never cross.
-    for (auto it = lane.m_openBars.rbegin(); it != lane.m_openBars.rend(); ++it) {
-        Bar &bar = lane.bars[*it];
-        if (bar.state != state)
-            continue;
-        bar.end = std::max(time, bar.begin);
-        bar.cancelled = cancelled;
-        const std::size_t index = *it;
-        lane.m_openBars.erase(std::next(it).base());
-        refreshMaxEnd(lane, index);
-        return &lane.bars[index];
-    }
-    return nullptr;
-}
-
-void TimelineModel::closeAll(Lane &lane, std::int64_t time, bool cancelled)
-{
-    if (lane.m_openBars.empty())
-        return;
-    std::size_t lowest = lane.bars.size();
-    for (const std::uint32_t index : lane.m_openBars) {
-        Bar &bar = lane.bars[index];
-        bar.end = std::max(time, bar.begin);
-        bar.cancelled = cancelled;
-        lowest = std::min<std::size_t>(lowest, index);
-    }
-    lane.m_openBars.clear();
-    // Recompute the whole tail: several entries decrease at once.
-    std::int64_t running = lowest > 0 ? lane.m_maxEnd[lowest - 1] : std::numeric_limits<std::int64_t>::min();
-    for (std::size_t i = lowest; i < lane.bars.size(); ++i) {
-        running = std::max(running, lane.bars[i].end);
-        lane.m_maxEnd[i] = running;
-    }
-}
-
-void TimelineModel::openGil(Lane &lane, std::int64_t time, bool holds)
-{
-    closeGil(lane, time, false);
-    lane.gil.push_back({ time, kOpenEnd, holds, false });
-    m_hasGil = true;
-}
-
-void TimelineModel::closeGil(Lane &lane, std::int64_t time, bool forced)
-{
-    if (lane.gil.empty() || !lane.gil.back().open())
-        return;
-    GilSpan &span = lane.gil.back();
-    span.end = std::max(time, span.begin);
-    span.forced = forced;
 }
 
 void TimelineModel::addMarker(Lane &lane, Marker marker)
@@ -284,6 +285,8 @@ void TimelineModel::apply(const Event &e)
 {
     Lane &lane = laneFor(e.lane);
     const bool cancelled = e.flags & core::kCancelled;
+    m_spans.feed(
+        e, [this](const core::Span &span) { spanOpened(span); }, [this](const core::Span &span) { spanClosed(span); });
     switch (e.type) {
     case EventType::WorkerStart:
         lane.startNs = e.timeNs;
@@ -300,30 +303,12 @@ void TimelineModel::apply(const Event &e)
         lane.exitCode = static_cast<int>(e.value);
         lane.signal = e.arg;
         lane.cancelled = cancelled;
-        closeAll(lane, e.timeNs, true);
-        closeGil(lane, e.timeNs, false);
         if (e.arg != 0)
             addMarker(lane, { e.timeNs, MarkerKind::Crash, e.arg, e.value, core::signalName(e.arg) });
         else
             addMarker(lane, { e.timeNs, MarkerKind::End, e.arg, e.value, cancelled ? "cancelled" : "" });
         break;
-    case EventType::SleepBegin:
-        openBar(lane, e, BarState::Sleeping);
-        break;
-    case EventType::SleepEnd:
-        closeBar(lane, e.timeNs, BarState::Sleeping, cancelled);
-        break;
-    case EventType::ComputeBegin:
-        openBar(lane, e, BarState::Computing);
-        break;
-    case EventType::ComputeEnd:
-        closeBar(lane, e.timeNs, BarState::Computing, cancelled);
-        break;
-    case EventType::JoinBegin:
-        openBar(lane, e, BarState::JoinWait);
-        break;
     case EventType::JoinEnd: {
-        closeBar(lane, e.timeNs, BarState::JoinWait, cancelled);
         const auto joined = static_cast<std::uint32_t>(e.arg);
         if (e.arg >= 0 && joined < m_lanes.size() && joined != e.lane) {
             const Lane &other = m_lanes[joined];
@@ -333,30 +318,9 @@ void TimelineModel::apply(const Event &e)
         }
         break;
     }
-    case EventType::LockWait:
-        openBar(lane, e, BarState::LockWait);
-        break;
-    case EventType::LockAcquire:
-        closeBar(lane, e.timeNs, BarState::LockWait, cancelled);
-        openBar(lane, e, BarState::LockHold);
-        break;
-    case EventType::LockRelease:
-        closeBar(lane, e.timeNs, BarState::LockHold, cancelled);
-        break;
-    case EventType::QueueBlockBegin:
-        openBar(lane, e, BarState::QueueBlocked);
-        break;
-    case EventType::QueueBlockEnd:
-        closeBar(lane, e.timeNs, BarState::QueueBlocked, cancelled);
-        break;
     case EventType::TaskBegin:
         if (m_taskFunction.empty())
             m_taskFunction = e.text;
-        openBar(lane, e, BarState::Task);
-        break;
-    case EventType::TaskEnd:
-        if (Bar *bar = closeBar(lane, e.timeNs, BarState::Task, cancelled || (e.flags & core::kError)))
-            bar->result = e.value;
         break;
     case EventType::QueueOpen:
     case EventType::QueueClose:
@@ -366,19 +330,9 @@ void TimelineModel::apply(const Event &e)
     case EventType::PipeRecv:
         applyMessage(e);
         break;
-    // The GIL: who waits for it and who holds it, apart from the bars (a hold spans several steps).
-    case EventType::GilRequest:
-        openGil(lane, e.timeNs, false);
+    case EventType::VariableOpen:
+        m_objects.add(e);
         break;
-    case EventType::GilAcquire:
-        openGil(lane, e.timeNs, true);
-        break;
-    case EventType::GilRelease:
-    case EventType::GilHandOver:
-        closeGil(lane, e.timeNs, e.type == EventType::GilHandOver);
-        break;
-    case EventType::GilDropRequest:
-        break; // shown by the hand-over it leads to
     case EventType::Print:
         addMarker(lane, { e.timeNs, MarkerKind::Print, e.arg, e.value, e.text });
         break;
@@ -386,7 +340,7 @@ void TimelineModel::apply(const Event &e)
     case EventType::ValueWrite:
         addMarker(lane,
             { e.timeNs, MarkerKind::Value, e.type == EventType::ValueWrite ? 1 : 0, e.value,
-                e.text + " = " + std::to_string(e.value) });
+                m_objects.variableLabel(e.arg, e.detail) + " = " + std::to_string(e.value) });
         break;
     case EventType::MainEnd:
         m_mainEndNs = e.timeNs;
@@ -398,13 +352,14 @@ void TimelineModel::apply(const Event &e)
     case EventType::Note:
         addMarker(lane, { e.timeNs, MarkerKind::Note, e.arg, e.value, e.text });
         break;
-    default: {
-        std::string text(core::eventTypeName(e.type));
-        if (!e.text.empty())
-            text += ": " + e.text;
-        addMarker(lane, { e.timeNs, MarkerKind::Note, e.arg, e.value, std::move(text) });
+    // Spans (core::SpanPairer, above) and what only leads to one.
+    case EventType::SleepBegin: case EventType::SleepEnd: case EventType::ComputeBegin:
+    case EventType::ComputeEnd: case EventType::JoinBegin: case EventType::LockWait:
+    case EventType::LockAcquire: case EventType::LockRelease: case EventType::QueueBlockBegin:
+    case EventType::QueueBlockEnd: case EventType::TaskEnd: case EventType::GilRequest:
+    case EventType::GilAcquire: case EventType::GilRelease: case EventType::GilHandOver:
+    case EventType::GilDropRequest: // shown by the hand-over it leads to
         break;
-    }
     }
 }
 
@@ -412,7 +367,7 @@ void TimelineModel::applyMessage(const Event &e)
 {
     const bool pipe = e.type == EventType::PipeSend || e.type == EventType::PipeRecv;
     if (!pipe) {
-        const int id = e.type == EventType::QueueOpen ? e.arg : core::queueIdOf(e.arg);
+        const int id = e.arg;
         if (id < 0 || id >= core::kMaxQueues)
             return;
         if (m_queues.size() <= static_cast<std::size_t>(id)) {
@@ -430,24 +385,17 @@ void TimelineModel::applyMessage(const Event &e)
                 q.name = e.text;
             return;
         }
-        const std::uint32_t fill = core::queueFillOf(e.arg);
         if (e.type == EventType::QueueClose) {
             q.closedAt = e.timeNs;
             return;
         }
+        const auto fill = static_cast<std::uint32_t>(std::max(e.detail, 0));
         q.fill.emplace_back(e.timeNs, fill);
         q.peak = std::max(q.peak, fill);
     }
-    std::uint32_t seq = 0;
-    std::string_view text;
-    if (!core::parseMessageLabel(e.text, seq, text))
-        return;
-    // Queues pair a put with the get of the same seq on the same queue; pipes a send on one end with the
-    // receive of the same seq on the other.
+    // A put pairs with the get of its message, a send with the receive of it (core::flowKey).
     const bool sending = e.type == EventType::QueuePut || e.type == EventType::PipeSend;
-    const std::uint64_t channel = pipe ? static_cast<std::uint64_t>(sending ? e.arg : e.arg ^ 1)
-                                       : static_cast<std::uint64_t>(core::queueIdOf(e.arg));
-    const std::uint64_t key = (static_cast<std::uint64_t>(pipe) << 63) | (channel << 32) | seq;
+    const std::uint64_t key = core::flowKey(e);
     if (sending) {
         m_unpaired[key] = { e.timeNs, e.lane };
         return;
@@ -502,8 +450,8 @@ void TimelineModel::finish(const core::RunResult &result)
             }
             lane.cancelled = lane.cancelled || outcome.cancelled;
         }
-        closeAll(lane, lane.ended() ? lane.endNs : runEnd, true);
-        closeGil(lane, lane.ended() ? lane.endNs : runEnd, false);
+        m_spans.closeLane(static_cast<std::uint32_t>(i), lane.ended() ? lane.endNs : runEnd,
+            [this](const core::Span &span) { spanClosed(span); });
     }
     if (m_title.empty())
         m_title = result.scenario;

@@ -4,8 +4,10 @@
 // begin-sorted list of state bars, instant markers and join arrows. Plain C++ (no Qt), so the same model
 // feeds the widget, the exporters and GUI-less tests.
 
-#include "core/event.hpp"
+#include "core/analysis/run_objects.hpp"
+#include "core/analysis/spans.hpp"
 #include "core/client/run.hpp"
+#include "core/event.hpp"
 
 #include <cstdint>
 #include <limits>
@@ -33,7 +35,7 @@ inline constexpr int kBarStateCount = 7;
 const char *barStateName(BarState state) noexcept;
 
 /// End time of a bar still open.
-inline constexpr std::int64_t kOpenEnd = std::numeric_limits<std::int64_t>::max();
+inline constexpr std::int64_t kOpenEnd = core::kOpenEnd;
 
 struct Bar {
     std::int64_t begin = 0;
@@ -228,21 +230,21 @@ public:
 
 private:
     Lane &laneFor(std::uint32_t index);
-    void openBar(Lane &lane, const core::Event &e, BarState state);
-    Bar *closeBar(Lane &lane, std::int64_t time, BarState state, bool cancelled);
+    /// A span began (core::SpanPairer decides what begins and ends what): a bar, or a GIL span.
+    void spanOpened(const core::Span &span);
+    void spanClosed(const core::Span &span);
     void applyMessage(const core::Event &e);
-    void closeAll(Lane &lane, std::int64_t time, bool cancelled);
     void refreshMaxEnd(Lane &lane, std::size_t from);
     void addMarker(Lane &lane, Marker marker);
     void apply(const core::Event &e);
-    void openGil(Lane &lane, std::int64_t time, bool holds);
-    void closeGil(Lane &lane, std::int64_t time, bool forced);
 
     std::vector<Lane> m_lanes;
+    core::SpanPairer m_spans;
+    core::RunObjects m_objects;
     std::vector<JoinArrow> m_arrows;
     std::vector<MessageArrow> m_messages;
     std::vector<QueueTrack> m_queues; ///< by queue id
-    /// Sends and puts waiting for their receive: key (pipe?, queue id or sending end, seq) → (time, lane).
+    /// Sends and puts waiting for their receive: core::flowKey → (time, lane).
     std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::uint32_t>> m_unpaired;
     std::string m_taskFunction;
     mutable std::vector<ProcessGroup> m_groups;

@@ -1263,7 +1263,7 @@ QString describeHit(const TimelineModel &model, const TimelineHit &hit)
             if (bar.value == 2)
                 text += QStringLiteral("\nreceive on pipe end %1 waits for a message").arg(bar.arg);
             else
-                text += QStringLiteral("\nqueue %1 %2").arg(core::queueIdOf(bar.arg))
+                text += QStringLiteral("\nqueue %1 %2").arg(bar.arg)
                             .arg(bar.value == 0 ? QStringLiteral("was full (put waits)") : QStringLiteral("was empty (get waits)"));
             break;
         case BarState::Task:

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/shared_memory/shared_region.hpp"
+#include "core/event.hpp"
 
 #include <cstdint>
 #include <string>
@@ -118,16 +118,11 @@ inline int poolResultQueue(const Plan &plan, int pool) { return poolTaskQueue(pl
 /// Capacities of every queue: the plan's, then each pool's task queue (room for every chunk and one stop per
 /// worker, so main never blocks submitting) and result queue (room for every result).
 std::vector<std::uint32_t> queueCapacities(const Plan &plan);
-/// Offset of the communication area (queues, pipe counters, per-lane running task) in the shared area.
-std::uint32_t commOffset(const Plan &plan);
-inline constexpr int kMaxPoolItems = 100000;
 
-/// Bytes of shared memory the plan needs: shared variables' slots, the locks, then queues, pipes and pools.
-std::uint32_t sharedBytesFor(const Plan &plan);
-inline constexpr std::size_t kLockBytes = 64; ///< one process-shared pthread mutex, padded to a cache line
+// What a plan may ask for. Checked once, by validatePlan (reading a plan checks only shapes and types).
+inline constexpr int kMaxPoolItems = 100000;
 inline constexpr int kMaxLocks = 16;
 inline constexpr int kMaxVariableSlots = 4096;
-
 inline constexpr int kMaxProcesses = 256;
 inline constexpr int kMaxThreads = 1024;
 inline constexpr int kMaxSteps = 10000;
@@ -135,6 +130,9 @@ inline constexpr std::size_t kMaxItems = 1'000'000; ///< per worker
 inline constexpr std::int64_t kMaxWorkUnits = 1'000'000'000;
 inline constexpr double kMinSwitchInterval = 0.00001;
 inline constexpr double kMaxSwitchInterval = 1.0;
+inline constexpr std::uint32_t kMinRingCapacity = 16;
+inline constexpr std::uint32_t kMaxRingCapacity = 1u << 24;
+inline constexpr std::size_t kMaxSharedBytes = std::size_t{1} << 30; ///< the shared area (queues, values, locks)
 
 /// Checks limits and structure (ForEach bodies in range, Start/Join only in main, counts). Returns an
 /// empty string when the plan is runnable, else what is wrong.
@@ -145,5 +143,26 @@ std::string planToJson(const Plan &plan);
 bool planFromJson(std::string_view text, Plan &plan, std::string &error);
 
 std::string_view stepOpName(StepOp op) noexcept;
+
+/// The families of steps, each run by one function of the interpreter (core/runner/steps_*.cpp). New
+/// synchronisation primitives (semaphores, events, barriers, conditions) join Sync; new communication
+/// joins Comm.
+enum class StepFamily : std::uint8_t {
+    Control, ///< print, sleep, compute, work, sleep_random, crash, exit, yield; main's start, join, snapshot
+    Loop,    ///< for_each, repeat: the interpreter's own
+    Values,  ///< read, write, append, set, add, mul, power
+    Sync,    ///< lock, unlock
+    Comm,    ///< put, get, close, send, recv
+    Pool,    ///< serve; main's map, submit, wait, shutdown
+};
+StepFamily stepFamily(StepOp op) noexcept;
+/// Whether the step records an event (what a scheduler that steps the workers one at a time stops before).
+bool isVisibleStep(StepOp op) noexcept;
+/// The op named `name` ("print", "sleep", ...); false if there is none.
+bool stepOpFromName(std::string_view name, StepOp &op) noexcept;
+/// Every op's name, comma-separated, for messages that say what is allowed.
+std::string stepOpList();
+/// The kind named `name` ("main", "sequential", "thread", "process"); false if there is none.
+bool workerKindFromName(std::string_view name, WorkerKind &kind) noexcept;
 
 } // namespace forkscope::core

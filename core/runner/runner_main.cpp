@@ -2,7 +2,7 @@
 // with posix_spawn, handing over the run's shared-memory region as fd 3. Keeping forks here, in a process
 // that holds little memory and no GUI threads, keeps fork() cheap and safe.
 
-#include "core/runner/executor.hpp"
+#include "core/runner/runner.hpp"
 #include "core/plan/plan.hpp"
 #include "core/shared_memory/shared_region.hpp"
 

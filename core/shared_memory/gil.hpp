@@ -16,7 +16,7 @@
 // interpreter.
 
 #include "core/event.hpp"
-#include "core/shared_memory/shared_region.hpp"
+#include "core/shared_memory/event_ring.hpp"
 
 #include <atomic>
 #include <cstdint>

@@ -3,7 +3,6 @@
 #include "core/clock.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cerrno>
 #include <cstring>
 #include <new>
@@ -183,19 +182,6 @@ bool publishAndTakeWaiters(std::atomic<std::uint64_t> &counter, std::uint64_t va
     return waiters.load(std::memory_order_seq_cst) != 0 && waiters.exchange(0, std::memory_order_relaxed) != 0;
 }
 
-std::size_t putNumber(char *out, std::size_t capacity, std::size_t n, std::uint64_t v) noexcept
-{
-    char digits[24];
-    int len = 0;
-    do {
-        digits[len++] = static_cast<char>('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (len && n < capacity)
-        out[n++] = digits[--len];
-    return n;
-}
-
 } // namespace
 
 std::string_view Message::textView() const noexcept
@@ -215,36 +201,6 @@ void Message::setText(std::string_view t) noexcept
         std::memcpy(text, t.data(), n);
     if (n < kMessageTextBytes)
         text[n] = '\0';
-}
-
-std::size_t formatMessageLabel(char *out, std::size_t capacity, const Message &m) noexcept
-{
-    std::size_t n = 0;
-    if (n < capacity)
-        out[n++] = '#';
-    n = putNumber(out, capacity, n, m.seq);
-    const std::string_view text = m.textView();
-    if (!text.empty() && n < capacity)
-        out[n++] = ' ';
-    for (char c : text)
-        if (n < capacity)
-            out[n++] = c;
-    return n;
-}
-
-bool parseMessageLabel(std::string_view label, std::uint32_t &seq, std::string_view &text) noexcept
-{
-    if (label.size() < 2 || label[0] != '#')
-        return false;
-    std::size_t i = 1;
-    std::uint64_t v = 0;
-    while (i < label.size() && label[i] >= '0' && label[i] <= '9')
-        v = v * 10 + static_cast<std::uint64_t>(label[i++] - '0');
-    if (i == 1)
-        return false;
-    seq = static_cast<std::uint32_t>(v);
-    text = i < label.size() ? label.substr(i + 1) : std::string_view();
-    return true;
 }
 
 std::size_t SharedQueue::bytesFor(std::uint32_t capacity) noexcept
@@ -311,34 +267,13 @@ void SharedQueue::unlock(QueueSide &side) noexcept
 
 void recordMessage(EventWriter &writer, std::int64_t timeNs, EventType type, const Message &m, std::int32_t arg) noexcept
 {
-    static_assert(sizeof m.seq + kMessageTextBytes <= kEventTextBytes, "a message's seq and text fit one slot");
-    char text[sizeof m.seq + kMessageTextBytes];
-    std::memcpy(text, &m.seq, sizeof m.seq);
-    std::memcpy(text + sizeof m.seq, m.text, kMessageTextBytes);
-    writer.recordAt(timeNs, type, m.value, arg, std::string_view(text, sizeof text), kSeqLabel);
-}
-
-std::uint32_t messageLabelFromSlot(const char *slotText, std::string &label)
-{
-    std::uint32_t seq = 0;
-    std::memcpy(&seq, slotText, sizeof seq);
-    const char *text = slotText + sizeof seq;
-    const std::size_t length = strnlen(text, kMessageTextBytes);
-    char digits[16];
-    char *end = std::to_chars(digits, digits + sizeof digits, seq).ptr;
-    label.assign(1, '#');
-    label.append(digits, end);
-    if (length) {
-        label += ' ';
-        label.append(text, length);
-    }
-    return seq;
+    writer.recordAt(timeNs, type, EventFields{m.value, arg, 0, m.seq}, m.textView());
 }
 
 void SharedQueue::record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m) const noexcept
 {
     if (context.writer)
-        recordMessage(*context.writer, timeNs, type, m, queueEventArg(m_id, 0));
+        recordMessage(*context.writer, timeNs, type, m, m_id);
 }
 
 QueueStatus SharedQueue::waitTurn(bool forPut, std::int64_t deadline, Wait &wait, const QueueContext &context) const noexcept
@@ -377,7 +312,7 @@ QueueStatus SharedQueue::waitTurn(bool forPut, std::int64_t deadline, Wait &wait
         const std::uint64_t seen = side.cachedOther;
         unlock(side);
         if (!wait.started())
-            wait.start(forPut ? 0 : 1, queueEventArg(m_id, 0));
+            wait.start(forPut ? 0 : 1, m_id);
         if (!spinWhile(other, seen, batchFor(s.capacity), s.closed, wait.movedAt)) {
             // Raise the flag, then look once more (pairs with publishAndTakeWaiters): either
             // the other side sees the flag and wakes us, or we see its move here and do not sleep.
@@ -457,7 +392,7 @@ void SharedQueue::close(const QueueContext &context) const noexcept
     const std::int64_t stamp = context.writer ? monotonicNs() : 0;
     const bool already = s.closed.exchange(1, std::memory_order_seq_cst) != 0;
     if (!already && context.writer)
-        context.writer->recordAt(stamp, EventType::QueueClose, 0, queueEventArg(m_id, 0), {}, 0);
+        context.writer->recordAt(stamp, EventType::QueueClose, 0, m_id, {}, 0);
     unlock(s.putSide);
     // Every waiter is woken whether or not it raised its flag (a waiter looks at `closed` after raising it).
     wakeSleepers(s.notEmpty);

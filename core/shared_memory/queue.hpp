@@ -127,30 +127,8 @@ private:
     int m_id = 0;
 };
 
-/// Packs a queue event's arg: the queue id in the top 8 bits, the fill level in the low 24.
-constexpr std::int32_t queueEventArg(int queueId, std::uint32_t fill) noexcept
-{
-    return static_cast<std::int32_t>((static_cast<std::uint32_t>(queueId) << 24) | (fill & 0xFFFFFFu));
-}
-constexpr int queueIdOf(std::int32_t arg) noexcept
-{
-    return static_cast<int>(static_cast<std::uint32_t>(arg) >> 24);
-}
-constexpr std::uint32_t queueFillOf(std::int32_t arg) noexcept
-{
-    return static_cast<std::uint32_t>(arg) & 0xFFFFFFu;
-}
-
-/// Writes "#<seq>" or "#<seq> <text>" into `out` without allocating; the text of put/get/send/recv events.
-std::size_t formatMessageLabel(char *out, std::size_t capacity, const Message &m) noexcept;
-
-/// Records a put/get/send/recv of `m` (value, arg, and its seq and text as a kSeqLabel slot, which the
-/// collector turns into the label above). Async-signal-safe.
+/// Records a put/get/send/recv of `m`: its value, `arg` (the queue id or pipe end), its seq as the event's id
+/// and its text. Async-signal-safe.
 void recordMessage(EventWriter &writer, std::int64_t timeNs, EventType type, const Message &m, std::int32_t arg) noexcept;
-/// The label of an event recorded by recordMessage, from its raw text (kEventTextBytes bytes), into
-/// `label`; returns the message's seq.
-std::uint32_t messageLabelFromSlot(const char *slotText, std::string &label);
-/// Reads the seq back from such a label; false if it does not start with '#'.
-bool parseMessageLabel(std::string_view label, std::uint32_t &seq, std::string_view &text) noexcept;
 
 } // namespace forkscope::core

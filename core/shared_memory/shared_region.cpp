@@ -10,17 +10,6 @@
 
 namespace forkscope::core {
 
-std::string_view workerKindName(WorkerKind kind) noexcept
-{
-    switch (kind) {
-    case WorkerKind::Main: return "main";
-    case WorkerKind::Sequential: return "sequential";
-    case WorkerKind::Thread: return "thread";
-    case WorkerKind::Process: return "process";
-    }
-    return "unknown";
-}
-
 namespace {
 
 constexpr std::size_t roundUp(std::size_t n, std::size_t to) { return (n + to - 1) / to * to; }

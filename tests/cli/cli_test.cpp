@@ -1,6 +1,6 @@
 #include "test_support.hpp"
 
-#include "core/export/json.hpp"
+#include <nlohmann/json.hpp>
 #include "core/scenario/scenarios.hpp"
 
 #include <algorithm>
@@ -298,15 +298,14 @@ TEST(Cli, BankTrialsAreCountedInTheSummary)
                              "--summary", dir + "/bank.json"});
     EXPECT_EQ(o.exitCode, 0) << o.err;
     EXPECT_NE(o.out.find("wrong in 0 of 5 trials (expected 100)"), std::string::npos) << o.out;
-    core::JsonValue summary;
-    std::string error;
-    ASSERT_TRUE(core::parseJson(slurp(dir + "/bank.json"), summary, error)) << error;
-    EXPECT_EQ(summary.find("expected")->asNumber(), 100);
-    EXPECT_EQ(summary.find("wrong_trials")->asNumber(), 0);
-    ASSERT_EQ(summary.find("trials")->asArray().size(), 5u);
-    for (const core::JsonValue &t : summary.find("trials")->asArray())
-        EXPECT_EQ(t.find("final")->asNumber(), 100);
-    EXPECT_EQ(summary.find("main_final")->asNumber(), 100);
+    const nlohmann::json summary = nlohmann::json::parse(slurp(dir + "/bank.json"), nullptr, false);
+    ASSERT_FALSE(summary.is_discarded());
+    EXPECT_EQ(summary.at("expected").get<double>(), 100);
+    EXPECT_EQ(summary.at("wrong_trials").get<double>(), 0);
+    ASSERT_EQ(summary.at("trials").size(), 5u);
+    for (const nlohmann::json &t : summary.at("trials"))
+        EXPECT_EQ(t.at("final").get<double>(), 100);
+    EXPECT_EQ(summary.at("main_final").get<double>(), 100);
     std::system(("rm -rf " + dir).c_str());
 }
 
@@ -378,14 +377,13 @@ TEST(Cli, RunPrintsTheWorkersLinesAndWritesFilesWhole)
     EXPECT_LT(o.out.find("square of 2 is 4"), o.out.find("square of 5 is 25"));
     EXPECT_LT(o.out.find("square of 5 is 25"), o.out.find("\ndone\n")) << "main prints after joining";
     EXPECT_NE(o.out.find("lost events   0"), std::string::npos);
-    core::JsonValue summary;
-    core::JsonValue trace;
-    std::string error;
-    ASSERT_TRUE(core::parseJson(slurp(dir + "/s.json"), summary, error)) << error;
-    ASSERT_TRUE(core::parseJson(slurp(dir + "/t.json"), trace, error)) << error;
-    EXPECT_EQ(summary.find("workers")->asArray().size(), 2u);
-    EXPECT_EQ(summary.find("lost_events")->asNumber(), 0);
-    EXPECT_GT(trace.find("traceEvents")->asArray().size(), 20u);
+    const nlohmann::json summary = nlohmann::json::parse(slurp(dir + "/s.json"), nullptr, false);
+    const nlohmann::json trace = nlohmann::json::parse(slurp(dir + "/t.json"), nullptr, false);
+    ASSERT_FALSE(summary.is_discarded());
+    ASSERT_FALSE(trace.is_discarded());
+    EXPECT_EQ(summary.at("workers").size(), 2u);
+    EXPECT_EQ(summary.at("lost_events").get<double>(), 0);
+    EXPECT_GT(trace.at("traceEvents").size(), 20u);
     // Nothing but the two outputs: no temporary file left behind.
     EXPECT_EQ(std::system(("test $(ls " + dir + " | wc -l) -eq 2").c_str()), 0);
     std::system(("rm -rf " + dir).c_str());

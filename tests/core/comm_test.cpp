@@ -75,16 +75,13 @@ TEST_P(CommKind, ProducerConsumerGetsEveryItemOnceInOrderAndBlocksAtCapacity)
         return puts - gets;
     };
     for (const Event &e : events) {
-        std::uint32_t seq = 0;
-        std::string_view text;
+        const std::uint32_t seq = e.id; // the message's number in its queue
         if (e.type == EventType::QueuePut) {
             put.push_back(e.value);
-            ASSERT_TRUE(parseMessageLabel(e.text, seq, text)) << e.text;
             putBySeq[seq] = e.value;
-            maxFill = std::max(maxFill, queueFillOf(e.arg));
+            maxFill = std::max(maxFill, static_cast<std::uint32_t>(e.detail));
         } else if (e.type == EventType::QueueGet) {
             got.push_back(e.value);
-            ASSERT_TRUE(parseMessageLabel(e.text, seq, text));
             paired += putBySeq.count(seq) && putBySeq[seq] == e.value;
         } else if (e.type == EventType::QueueBlockBegin && e.value == 0) {
             ++blockedFull;
@@ -92,7 +89,7 @@ TEST_P(CommKind, ProducerConsumerGetsEveryItemOnceInOrderAndBlocksAtCapacity)
         }
         // The fill each put and get reports is the puts minus the gets up to it, in the published order.
         if (e.type == EventType::QueuePut || e.type == EventType::QueueGet)
-            wrongFill += queueFillOf(e.arg) != fillSoFar();
+            wrongFill += static_cast<std::size_t>(e.detail) != fillSoFar();
     }
     EXPECT_EQ(wrongFill, 0);
     EXPECT_EQ(fillBeforeFullWait, 10u) << "a put waited on a queue that was full at that moment";
@@ -147,11 +144,10 @@ TEST_P(CommKind, PipeAnswersHelloAndWorldAndStopsOnClose)
     std::map<std::pair<int, std::uint32_t>, std::int64_t> sentAt;
     int pairs = 0;
     for (const Event &e : events) {
-        std::uint32_t seq = 0;
-        std::string_view text;
-        if (e.type == EventType::PipeSend && parseMessageLabel(e.text, seq, text))
+        const std::uint32_t seq = e.id; // the message's number on its sending end
+        if (e.type == EventType::PipeSend)
             sentAt[{ e.arg, seq }] = e.timeNs;
-        if (e.type == EventType::PipeRecv && parseMessageLabel(e.text, seq, text)) {
+        if (e.type == EventType::PipeRecv) {
             const auto it = sentAt.find({ e.arg ^ 1, seq });
             ASSERT_NE(it, sentAt.end()) << e.text;
             EXPECT_LE(it->second, e.timeNs);

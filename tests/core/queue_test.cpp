@@ -1,6 +1,7 @@
 // The Queue and Pipe primitives on their own: real threads and real forked processes, no runner.
 #include "core/clock.hpp"
 #include "core/shared_memory/pipe.hpp"
+#include "core/client/collector.hpp"
 #include "core/shared_memory/queue.hpp"
 
 #include <gtest/gtest.h>
@@ -364,42 +365,56 @@ TEST(Pipe, RecvTimesOut)
 
 TEST(Queue, MessageLabelsCarryTheSequenceNumber)
 {
-    Message m {};
-    m.seq = 42;
-    m.setText("hello");
-    char buf[64];
-    const std::string_view label(buf, formatMessageLabel(buf, sizeof buf, m));
-    EXPECT_EQ(label, "#42 hello");
-    std::uint32_t seq = 0;
-    std::string_view text;
-    ASSERT_TRUE(parseMessageLabel(label, seq, text));
-    EXPECT_EQ(seq, 42u);
-    EXPECT_EQ(text, "hello");
-    EXPECT_EQ(queueIdOf(queueEventArg(5, 1000)), 5);
+    Event put;
+    put.type = EventType::QueuePut;
+    put.arg = 5;
+    put.id = 42;
+    put.text = "hello";
+    EXPECT_EQ(messageLabel(put), "#42 hello");
+    Event get = put;
+    get.type = EventType::QueueGet;
+    EXPECT_EQ(flowKey(get), flowKey(put)) << "a get pairs with the put of the same seq on the same queue";
+    get.arg = 6;
+    EXPECT_NE(flowKey(get), flowKey(put));
+    Event send = put;
+    send.type = EventType::PipeSend;
+    send.arg = 4; // pipe 2's first end
+    Event recv = send;
+    recv.type = EventType::PipeRecv;
+    recv.arg = 5; // its other end
+    EXPECT_EQ(flowKey(recv), flowKey(send));
+    EXPECT_NE(flowKey(send), flowKey(put)) << "pipes and queues never share a key";
     Message long_{};
     long_.setText("0123456789012345678901234567890é"); // the é would straddle the 32-byte end
     EXPECT_EQ(long_.textView(), "0123456789012345678901234567890") << "cut before the whole character";
-    EXPECT_EQ(queueFillOf(queueEventArg(5, 1000)), 1000u);
 }
 
-TEST(Queue, ARecordedMessageBecomesTheSameLabelInTheCollector)
+TEST(Queue, ARecordedMessageReachesTheCollectorWithItsSeqValueAndText)
 {
     std::string error;
     SharedRegion region = SharedRegion::create(1, 16, "", error);
     ASSERT_TRUE(region.valid()) << error;
     EventWriter writer = region.writer(0);
-    for (const char *text : {"", "hello", "0123456789012345678901234567890!"}) {
+    writer.recordAt(1, EventType::WorkerStart, 1, 1, {}, 0);
+    const std::vector<std::string> texts{"", "hello", "0123456789012345678901234567890!"};
+    for (const std::string &text : texts) {
         Message m {};
         m.seq = 4'000'000'007u;
         m.value = -3;
         m.setText(text);
-        recordMessage(writer, 5, EventType::QueuePut, m, queueEventArg(2, 0));
-        const RawEvent &raw = region.ringSlots(0)[region.ring(0).head.load() - 1];
-        EXPECT_TRUE(raw.flags & kSeqLabel);
-        EXPECT_EQ(raw.value, -3);
-        std::string label = "stale";
-        EXPECT_EQ(messageLabelFromSlot(raw.text, label), 4'000'000'007u);
-        char expected[64];
-        EXPECT_EQ(label, std::string_view(expected, formatMessageLabel(expected, sizeof expected, m))) << text;
+        recordMessage(writer, 5, EventType::QueuePut, m, 2);
+    }
+    EventCollector collector(region, {0, 0, 40});
+    collector.drain(true);
+    const std::vector<Event> events = collector.events();
+    ASSERT_EQ(events.size(), 1 + texts.size());
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        const Event &e = events[1 + i];
+        EXPECT_EQ(e.type, EventType::QueuePut);
+        EXPECT_EQ(e.id, 4'000'000'007u);
+        EXPECT_EQ(e.value, -3);
+        EXPECT_EQ(e.arg, 2);
+        EXPECT_EQ(e.text, texts[i]) << "a text longer than one slot comes back whole";
+        EXPECT_EQ(messageLabel(e), "#4000000007" + (texts[i].empty() ? std::string() : " " + texts[i]));
     }
 }

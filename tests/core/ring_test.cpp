@@ -1,4 +1,4 @@
-#include "core/runner/executor.hpp"
+#include "core/runner/print_format.hpp"
 #include "core/shared_memory/shared_region.hpp"
 
 #include <gtest/gtest.h>
@@ -39,9 +39,9 @@ TEST(Ring, LongTextContinuesOverSlots)
     SharedRegion region = SharedRegion::create(1, 64, "{}", error);
     ASSERT_TRUE(region.valid()) << error;
     EventWriter w = region.writer(0);
-    const std::string text(100, 'z');
+    const std::string text(2 * kEventTextBytes + 20, 'z');
     w.record(EventType::Print, 0, 0, text);
-    ASSERT_EQ(region.ring(0).head.load(), 3u); // 40 + 40 + 20
+    ASSERT_EQ(region.ring(0).head.load(), 3u); // two full slots and 20 bytes
     EXPECT_TRUE(region.ringSlots(0)[0].flags & kMoreText);
     EXPECT_TRUE(region.ringSlots(0)[1].flags & kMoreText);
     EXPECT_FALSE(region.ringSlots(0)[2].flags & kMoreText);
@@ -57,7 +57,7 @@ TEST(Ring, ALongTextIsStoredWholeOrCountedAsOneLoss)
     SharedRegion region = SharedRegion::create(1, 16, "{}", error);
     ASSERT_TRUE(region.valid()) << error;
     EventWriter w = region.writer(0);
-    const std::string text(200, 'q'); // 5 slots
+    const std::string text(4 * kEventTextBytes + 20, 'q'); // 5 slots
     w.record(EventType::Print, 0, 0, text);
     w.record(EventType::Print, 0, 0, text); // 10 slots used
     w.record(EventType::Print, 0, 0, text); // 5 more would leave fewer than 2 for the end: refused whole

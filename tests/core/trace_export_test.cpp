@@ -1,6 +1,6 @@
 #include "test_support.hpp"
 
-#include "core/export/json.hpp"
+#include <nlohmann/json.hpp>
 #include "core/export/output_file.hpp"
 #include "core/export/trace_export.hpp"
 
@@ -20,31 +20,30 @@ TEST(TraceExport, ChromeTraceHoldsLanesBarsAndInstants)
     const RunResult r = test::runToEnd(
         test::scenarioPlan("sleepers", {{"kind", "process"}, {"workers", "3"}, {"sleep", "1"}, {"time-scale", "0.05"}}),
         &events);
-    JsonValue doc;
-    std::string error;
-    ASSERT_TRUE(parseJson(chromeTraceJson(r, events), doc, error)) << error;
-    const auto &items = doc.find("traceEvents")->asArray();
+    const nlohmann::json doc = nlohmann::json::parse(chromeTraceJson(r, events), nullptr, false);
+    ASSERT_FALSE(doc.is_discarded());
+    const auto &items = doc.at("traceEvents");
     std::map<std::string, int> counts;
     std::map<int, std::string> processNames;
-    for (const JsonValue &e : items) {
-        const std::string ph = e.find("ph")->asString();
-        const std::string name = e.find("name")->asString();
+    for (const nlohmann::json &e : items) {
+        const std::string ph = e.at("ph").get<std::string>();
+        const std::string name = e.at("name").get<std::string>();
         counts[ph + ":" + name]++;
-        const int pid = static_cast<int>(e.find("pid")->asNumber());
+        const int pid = static_cast<int>(e.at("pid").get<double>());
         if (ph == "M" && name == "process_name")
-            processNames[pid] = e.find("args")->find("name")->asString();
+            processNames[pid] = e.at("args").at("name").get<std::string>();
         if (ph == "X" && name == "sleep") {
-            const double dur = e.find("dur")->asNumber();
+            const double dur = e.at("dur").get<double>();
             EXPECT_GE(dur, 50'000 * 0.95) << "a 50 ms sleep, in microseconds";
             EXPECT_LT(dur, 50'000 * 3);
             EXPECT_NE(pid, r.lanes[0].info.pid) << "the sleeps happen in the workers' processes";
         }
         if (ph != "M") {
-            EXPECT_GE(e.find("ts")->asNumber(), 0);
-            EXPECT_LE(e.find("ts")->asNumber(), static_cast<double>(r.wallNs) / 1000 + 1);
+            EXPECT_GE(e.at("ts").get<double>(), 0);
+            EXPECT_LE(e.at("ts").get<double>(), static_cast<double>(r.wallNs) / 1000 + 1);
         }
         if (ph == "i" && name == "print")
-            EXPECT_FALSE(e.find("args")->find("text")->asString().empty());
+            EXPECT_FALSE(e.at("args").at("text").get<std::string>().empty());
     }
     EXPECT_EQ(counts["X:sleep"], 3);
     EXPECT_EQ(counts["i:print"], 3 * 2 + 1);
@@ -58,18 +57,17 @@ TEST(TraceExport, ChromeTraceHoldsLanesBarsAndInstants)
 TEST(TraceExport, SummaryHasTheDocumentedFields)
 {
     const RunResult r = test::runToEnd(test::scenarioPlan("no-join", {{"time-scale", "0.1"}}));
-    JsonValue doc;
-    std::string error;
-    ASSERT_TRUE(parseJson(summaryJson(r), doc, error)) << error;
+    const nlohmann::json doc = nlohmann::json::parse(summaryJson(r), nullptr, false);
+    ASSERT_FALSE(doc.is_discarded());
     for (const char *key : {"scenario", "kind", "wall_seconds", "lost_events", "workers", "main_end_seconds"})
-        EXPECT_NE(doc.find(key), nullptr) << key;
-    EXPECT_EQ(doc.find("scenario")->asString(), "no-join");
-    const auto &workers = doc.find("workers")->asArray();
+        EXPECT_TRUE(doc.contains(key)) << key;
+    EXPECT_EQ(doc.at("scenario").get<std::string>(), "no-join");
+    const auto &workers = doc.at("workers");
     ASSERT_EQ(workers.size(), 2u);
-    for (const JsonValue &w : workers) {
+    for (const nlohmann::json &w : workers) {
         for (const char *key : {"name", "pid", "tid", "exit_code", "signal", "start_seconds", "end_seconds"})
-            EXPECT_NE(w.find(key), nullptr) << key;
-        EXPECT_GT(w.find("end_seconds")->asNumber(), doc.find("main_end_seconds")->asNumber())
+            EXPECT_TRUE(w.contains(key)) << key;
+        EXPECT_GT(w.at("end_seconds").get<double>(), doc.at("main_end_seconds").get<double>())
             << "no join: the workers end after main";
     }
 }

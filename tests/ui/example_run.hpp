@@ -81,6 +81,7 @@ inline ExampleRun tenProcessesOneCrash()
             { "worker " + std::to_string(i), core::WorkerKind::Process, mainPid + 10 + i, mainPid + 10 + i });
     auto &ev = run.events;
     ev.push_back(event(0, 0, EventType::WorkerStart, mainPid, mainPid));
+    ev.push_back(event(0, 0, EventType::VariableOpen, 0, 0, "x"));
     ev.push_back(event(2 * ms / 10, 0, EventType::Print, 0, 0, "starting 10 workers"));
     std::vector<std::int64_t> ends(11, 0);
     for (std::uint32_t i = 1; i <= 10; ++i) {
@@ -98,7 +99,7 @@ inline ExampleRun tenProcessesOneCrash()
             t += ms / 20;
         }
         if (i == 4) {
-            ev.push_back(event(t, i, EventType::ValueWrite, 0, 42, "x"));
+            ev.push_back(event(t, i, EventType::ValueWrite, 0, 42)); // variable 0: x
             t += ms / 10;
         }
         if (i == 7) {

@@ -11,7 +11,6 @@
 
 namespace fs = forkscope::ui;
 using forkscope::core::EventType;
-using forkscope::core::queueEventArg;
 using forkscope::test::event;
 using forkscope::test::kMs;
 
@@ -20,6 +19,16 @@ namespace {
 /// main puts 1 and 2 on queue 0 (capacity 2) at 10 and 12 ms, the worker gets them at 30 and 50 ms; main
 /// sends "hi" on pipe end 0 at 60 ms, the worker receives it on end 1 at 62 ms; the worker runs task 0,
 /// square(3), from 70 to 90 ms.
+/// A message event: `channel` is the queue id or the pipe end, `seq` its number there; a queue's fill after it.
+forkscope::core::Event message(std::int64_t timeNs, std::uint32_t lane, EventType type, std::int32_t channel,
+    std::int64_t value, std::uint32_t seq, std::int32_t fill = 0, std::string text = {})
+{
+    forkscope::core::Event e = event(timeNs, lane, type, channel, value, std::move(text));
+    e.id = seq;
+    e.detail = fill;
+    return e;
+}
+
 forkscope::test::ExampleRun messageRun()
 {
     forkscope::test::ExampleRun run;
@@ -29,12 +38,12 @@ forkscope::test::ExampleRun messageRun()
         event(0, 0, EventType::WorkerStart, 100, 100),
         event(0, 0, EventType::QueueOpen, 0, 2, "jobs"),
         event(1 * kMs, 1, EventType::WorkerStart, 200, 200),
-        event(10 * kMs, 0, EventType::QueuePut, queueEventArg(0, 1), 1, "#0"),
-        event(12 * kMs, 0, EventType::QueuePut, queueEventArg(0, 2), 2, "#1"),
-        event(30 * kMs, 1, EventType::QueueGet, queueEventArg(0, 1), 1, "#0"),
-        event(50 * kMs, 1, EventType::QueueGet, queueEventArg(0, 0), 2, "#1"),
-        event(60 * kMs, 0, EventType::PipeSend, 0, 0, "#0 hi"),
-        event(62 * kMs, 1, EventType::PipeRecv, 1, 0, "#0 hi"),
+        message(10 * kMs, 0, EventType::QueuePut, 0, 1, 0, 1),
+        message(12 * kMs, 0, EventType::QueuePut, 0, 2, 1, 2),
+        message(30 * kMs, 1, EventType::QueueGet, 0, 1, 0, 1),
+        message(50 * kMs, 1, EventType::QueueGet, 0, 2, 1, 0),
+        message(60 * kMs, 0, EventType::PipeSend, 0, 0, 0, 0, "hi"),
+        message(62 * kMs, 1, EventType::PipeRecv, 1, 0, 0, 0, "hi"),
         event(70 * kMs, 1, EventType::TaskBegin, 0, 3, "square"),
         event(90 * kMs, 1, EventType::TaskEnd, 0, 9),
         event(95 * kMs, 1, EventType::WorkerEnd, 0, 0),

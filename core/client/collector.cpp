@@ -1,0 +1,240 @@
+#include "core/client/collector.hpp"
+
+#include "core/clock.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+
+namespace forkscope::core {
+
+namespace {
+
+constexpr std::int64_t kHoldBackNs = 2'000'000; // events younger than this wait one more drain
+constexpr std::int64_t kUnreadAgeNs = 50'000'000; // unread, an event this old is drained anyway
+
+} // namespace
+
+void EventLog::append(std::vector<Event> &&batch)
+{
+    constexpr std::size_t kSmall = 256; // a quiet run's few events per drain join the last chunk instead
+    m_size += batch.size();
+    if (!m_chunks.empty() && batch.size() < kSmall && m_chunks.back().size() < 16 * kSmall) {
+        std::vector<Event> &last = m_chunks.back();
+        last.insert(last.end(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+        batch.clear();
+        return;
+    }
+    m_starts.push_back(m_size - batch.size());
+    m_chunks.push_back(std::move(batch));
+    batch = {};
+}
+
+void EventLog::copyFrom(std::size_t from, std::vector<Event> &out) const
+{
+    if (from >= m_size)
+        return;
+    // The chunk holding `from`: the last one that starts at or before it.
+    auto chunk = static_cast<std::size_t>(std::upper_bound(m_starts.begin(), m_starts.end(), from) - m_starts.begin()) - 1;
+    std::size_t offset = from - m_starts[chunk];
+    for (; chunk < m_chunks.size(); ++chunk, offset = 0)
+        out.insert(out.end(), m_chunks[chunk].begin() + static_cast<std::ptrdiff_t>(offset), m_chunks[chunk].end());
+}
+
+EventCollector::EventCollector(const SharedRegion &region, const std::vector<std::uint32_t> &queueCapacities)
+    : m_region(region), m_ringMask(region.header().ringCapacity - 1)
+{
+    const std::uint32_t lanes = region.header().laneCount;
+    m_cursors.resize(lanes);
+    for (std::uint32_t lane = 0; lane < lanes; ++lane)
+        m_cursors[lane].ring = region.ringSlots(lane);
+    for (const std::uint32_t capacity : queueCapacities)
+        m_queueCounts.push_back({0, 0, capacity});
+}
+
+std::size_t EventCollector::copyEvents(std::size_t from, std::vector<Event> &out) const
+{
+    m_lastReadNs.store(monotonicNs(), std::memory_order_relaxed);
+    std::lock_guard lock(m_mutex);
+    m_log.copyFrom(from, out);
+    return m_log.size();
+}
+
+std::vector<Event> EventCollector::events() const
+{
+    std::vector<Event> out;
+    m_lastReadNs.store(monotonicNs(), std::memory_order_relaxed);
+    std::lock_guard lock(m_mutex);
+    out.reserve(m_log.size());
+    m_log.copyFrom(0, out);
+    return out;
+}
+
+std::size_t EventCollector::eventCount() const
+{
+    m_lastReadNs.store(monotonicNs(), std::memory_order_relaxed);
+    std::lock_guard lock(m_mutex);
+    return m_log.size();
+}
+
+bool EventCollector::findStart()
+{
+    // Main's start is the runner's first event: nothing is published before it.
+    const Cursor &main = m_cursors[0];
+    for (std::uint64_t t = main.tail; t < main.head; ++t)
+        if (main.ring[t & m_ringMask].type == EventType::WorkerStart) {
+            m_startNs = main.ring[t & m_ringMask].timeNs;
+            m_rawStartNs.store(m_startNs, std::memory_order_release);
+            return true;
+        }
+    return false;
+}
+
+void EventCollector::drain(bool final)
+{
+    const std::uint32_t lanes = m_region.header().laneCount;
+    // The hold-back is measured from before the heads are read, so a writer gets its whole 2 ms.
+    const std::int64_t horizon = final ? INT64_MAX : monotonicNs() - kHoldBackNs;
+    // Each lane's ring is its own staging area: an event stays in its slot (which the writer cannot reuse
+    // before the tail passes it) until it is converted, once, into the batch below. A lane has one writer
+    // at a time that reads the clock before each store, so a ring is in time order; the merge interleaves
+    // the lanes. Only this thread touches the cursors and the batch, so all of it happens outside the
+    // lock; readers wait only for the batch to be moved into the published list.
+    for (std::uint32_t lane = 0; lane < lanes; ++lane)
+        m_cursors[lane].head = m_region.ring(lane).head.load(std::memory_order_acquire);
+    if (!m_startNs && !findStart())
+        return;
+    // Everything older than the hold-back (younger events wait for late writers on other lanes): a k-way
+    // merge of the rings by (time, lane); within a lane the ring's order is kept (a begin stays before its
+    // end at equal times).
+    const auto nextTime = [this](const Cursor &c) { return c.ring[c.tail & m_ringMask].timeNs; };
+    std::vector<Head> &heads = m_heads;
+    heads.clear();
+    for (std::uint32_t lane = 0; lane < lanes; ++lane) {
+        const Cursor &c = m_cursors[lane];
+        if (c.tail < c.head && nextTime(c) <= horizon)
+            heads.emplace_back(nextTime(c), lane);
+    }
+    const auto later = [](const Head &a, const Head &b) { return a > b; }; // min-heap
+    std::make_heap(heads.begin(), heads.end(), later);
+    m_batch.clear(); // moved from, or emptied by the last append
+    std::uint64_t waiting = 0;
+    for (const Cursor &c : m_cursors)
+        waiting += c.head - c.tail;
+    m_batch.reserve(static_cast<std::size_t>(waiting)); // at most one event per slot: no reallocation below
+    while (!heads.empty()) {
+        std::pop_heap(heads.begin(), heads.end(), later);
+        const std::uint32_t lane = heads.back().second;
+        Cursor &c = m_cursors[lane];
+        // Take this lane's events while they stay ahead of every other lane's next one.
+        const std::int64_t limit = heads.size() > 1 ? heads.front().first : horizon;
+        const std::uint32_t limitLane = heads.size() > 1 ? heads.front().second : UINT32_MAX;
+        while (c.tail < c.head) {
+            const std::int64_t t = nextTime(c);
+            if (t > horizon || t > limit || (t == limit && lane > limitLane))
+                break;
+            convertNext(c, lane);
+        }
+        if (c.tail < c.head && nextTime(c) <= horizon) {
+            heads.back().first = nextTime(c);
+            std::push_heap(heads.begin(), heads.end(), later);
+        } else {
+            heads.pop_back();
+        }
+    }
+    if (!m_batch.empty()) {
+        std::lock_guard lock(m_mutex);
+        m_log.append(std::move(m_batch));
+    }
+    // The slots are free for their writers once their events are out (this thread is the tails' only writer).
+    for (std::uint32_t lane = 0; lane < lanes; ++lane) {
+        std::atomic<std::uint64_t> &tail = m_region.ring(lane).tail;
+        if (tail.load(std::memory_order_relaxed) != m_cursors[lane].tail)
+            tail.store(m_cursors[lane].tail, std::memory_order_release);
+    }
+}
+
+bool EventCollector::needsDraining(std::int64_t nowNs) const
+{
+    const std::uint64_t half = (m_ringMask + 1) / 2;
+    for (std::uint32_t lane = 0; lane < m_cursors.size(); ++lane) {
+        const Cursor &c = m_cursors[lane];
+        const std::uint64_t head = m_region.ring(lane).head.load(std::memory_order_acquire);
+        if (head - c.tail >= half || (head != c.tail && nowNs - c.ring[c.tail & m_ringMask].timeNs > kUnreadAgeNs))
+            return true;
+    }
+    return false;
+}
+
+void EventCollector::convertNext(Cursor &c, std::uint32_t lane)
+{
+    const RawEvent &raw = c.ring[c.tail++ & m_ringMask];
+    std::int64_t time = raw.timeNs - m_startNs;
+    auto flags = static_cast<std::uint8_t>(raw.flags & ~(kMoreText | kContinued));
+    // Consumers read the list by index while it grows, so nothing may be inserted before what is already
+    // out. A writer preempted for longer than the hold-back between its clock read and its store is
+    // published at the last published time, flagged kLate.
+    if (time < m_lastTimeNs) {
+        time = m_lastTimeNs;
+        flags |= kLate;
+    }
+    m_lastTimeNs = time;
+    Event &e = m_batch.emplace_back();
+    e.timeNs = time;
+    e.value = raw.value;
+    e.arg = raw.arg;
+    e.detail = raw.detail;
+    e.id = raw.id;
+    e.ref = raw.ref;
+    e.lane = lane;
+    e.type = raw.type;
+    e.flags = flags;
+    e.text.assign(raw.text, strnlen(raw.text, kEventTextBytes));
+    // A long text continues in the next slots (the writer stores all pieces before it publishes any).
+    bool more = raw.flags & kMoreText;
+    while (more && c.tail < c.head) {
+        const RawEvent &piece = c.ring[c.tail & m_ringMask];
+        if (!(piece.flags & kContinued))
+            break; // cannot happen with whole writes; never glue unrelated events together
+        e.text.append(piece.text, strnlen(piece.text, kEventTextBytes));
+        more = piece.flags & kMoreText;
+        ++c.tail;
+    }
+    if (e.type == EventType::QueuePut || e.type == EventType::QueueGet || e.type == EventType::QueueClose)
+        setQueueFill(e);
+}
+
+void EventCollector::setQueueFill(Event &e)
+{
+    // A queue's fill level at an event is the messages put minus those got up to it, counted here in the
+    // merged stream instead of by the worker: reading the other side's counter in every put and get moved
+    // a cache line between the producer's and the consumer's cores per message (about a sixth of the
+    // queue's throughput on this VM). The count is exact in stamp order: puts are stamped in seq order
+    // under the put side's mutex and before they publish, gets likewise and after they read, so when a put
+    // or get is converted every earlier operation has been. Seqs rather than a running count keep a lost
+    // event from shifting the rest.
+    // One exception: a writer preempted for longer than the hold-back between its clock read and its store
+    // is published late (kLate), after operations that followed it. So each operation also counts what it
+    // proves happened before it: the get of seq g, the put of seq g; the put of seq p, the get of seq
+    // p - capacity that made room for it. (Seen under ASan on a loaded machine: a late get left a put at
+    // fill 11 of 10.)
+    if (e.arg < 0)
+        return;
+    const auto id = static_cast<std::size_t>(e.arg);
+    if (id >= m_queueCounts.size())
+        m_queueCounts.resize(id + 1);
+    QueueCount &q = m_queueCounts[id];
+    if (e.type == EventType::QueuePut) {
+        const std::uint64_t puts = std::uint64_t{e.id} + 1;
+        q.puts = std::max(q.puts, puts);
+        if (q.capacity && puts > q.capacity)
+            q.gets = std::max(q.gets, puts - q.capacity);
+    } else if (e.type == EventType::QueueGet) {
+        q.gets = std::max(q.gets, std::uint64_t{e.id} + 1);
+        q.puts = std::max(q.puts, q.gets);
+    }
+    const std::uint64_t fill = q.puts > q.gets ? q.puts - q.gets : 0;
+    e.detail = static_cast<std::int32_t>(std::min<std::uint64_t>(fill, INT32_MAX));
+}
+
+} // namespace forkscope::core

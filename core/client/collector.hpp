@@ -1,0 +1,100 @@
+#pragma once
+
+// Where events are collected: the client's collector drains every lane's ring (core/shared_memory/
+// event_ring.hpp) into one time-ordered event list that readers copy from while the run goes on.
+
+#include "core/event.hpp"
+#include "core/shared_memory/shared_region.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+namespace forkscope::core {
+
+/// The published events, time-ordered: a list of chunks, each one drain's batch moved in whole, so
+/// publishing a busy drain holds the lock for as long as a pointer move (a quiet one's few events join the
+/// last chunk).
+class EventLog {
+public:
+    std::size_t size() const { return m_size; }
+    void append(std::vector<Event> &&batch);
+    void copyFrom(std::size_t from, std::vector<Event> &out) const; ///< appends events [from, size())
+    const std::vector<std::vector<Event>> &chunks() const { return m_chunks; }
+
+private:
+    std::vector<std::vector<Event>> m_chunks;
+    std::vector<std::size_t> m_starts; ///< the index of each chunk's first event
+    std::size_t m_size = 0;
+};
+
+/// Drains one run's rings. drain() and needsDraining() belong to one thread (the Run's collector thread);
+/// the readers (copyEvents, eventCount, events, startNs) may be called from any thread.
+class EventCollector {
+public:
+    /// `queueCapacities`: every queue's capacity by id (the plan's, then its pools'), for fill levels.
+    EventCollector(const SharedRegion &region, const std::vector<std::uint32_t> &queueCapacities);
+
+    /// Moves every event older than the 2 ms hold-back (all of them when `final`) from the rings into the
+    /// log, merged in time order, converted once, and frees their slots.
+    void drain(bool final);
+    /// Some lane's ring holds half its capacity not yet drained, or an event older than 50 ms.
+    bool needsDraining(std::int64_t nowNs) const;
+
+    std::size_t copyEvents(std::size_t from, std::vector<Event> &out) const;
+    std::vector<Event> events() const;
+    std::size_t eventCount() const;
+    /// Main's WorkerStart on the monotonic clock: time zero of the events (0 until it was collected).
+    std::int64_t startNs() const { return m_rawStartNs.load(std::memory_order_acquire); }
+    /// When someone last read the events (monotonic ns): a reader is watching while this is recent.
+    std::int64_t lastReadNs() const { return m_lastReadNs.load(std::memory_order_relaxed); }
+    /// Calls `visit(event)` for every published event, in order, under the lock (for a finished run).
+    template <typename Visit>
+    void forEach(Visit &&visit) const
+    {
+        std::lock_guard lock(m_mutex);
+        for (const std::vector<Event> &chunk : m_log.chunks())
+            for (const Event &e : chunk)
+                visit(e);
+    }
+
+private:
+    /// Where the collector is in one lane's ring: slots [tail, head) are recorded and not yet published.
+    struct Cursor {
+        const RawEvent *ring = nullptr; ///< the lane's event slots (not "slots": a Qt macro)
+        std::uint64_t tail = 0;
+        std::uint64_t head = 0;
+    };
+    using Head = std::pair<std::int64_t, std::uint32_t>; ///< a lane's next time, the lane
+    /// Per queue id, the messages put and got as of the last event converted (one past the highest seq
+    /// seen), from which every queue event's fill level is set (see setQueueFill).
+    struct QueueCount {
+        std::uint64_t puts = 0;
+        std::uint64_t gets = 0;
+        std::uint64_t capacity = 0; ///< the queue's capacity (a put proves the gets that made room for it)
+    };
+
+    bool findStart();
+    /// Converts the event at `c`'s tail (with the rest of a long text) onto m_batch and moves the tail past it.
+    void convertNext(Cursor &c, std::uint32_t lane);
+    /// Sets a queue event's fill level (its detail) from the puts and gets converted so far.
+    void setQueueFill(Event &e);
+
+    const SharedRegion &m_region;
+    std::uint64_t m_ringMask = 0;
+    std::vector<Cursor> m_cursors;
+    std::vector<Head> m_heads;     ///< the merge's heap, kept to reuse its memory
+    std::vector<Event> m_batch;    ///< one drain's events, converted outside the lock
+    std::int64_t m_lastTimeNs = INT64_MIN; ///< the time of the last event converted
+    std::vector<QueueCount> m_queueCounts;
+    std::int64_t m_startNs = 0;                ///< the collector thread's copy of m_rawStartNs
+    std::atomic<std::int64_t> m_rawStartNs{0}; ///< for readers on other threads
+
+    mutable std::mutex m_mutex; ///< guards m_log
+    mutable std::atomic<std::int64_t> m_lastReadNs{0};
+    EventLog m_log;
+};
+
+} // namespace forkscope::core
