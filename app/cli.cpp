@@ -1,5 +1,6 @@
 #include "app/cli.hpp"
 
+#include "core/analysis/gil_stats.hpp"
 #include "core/shared_memory/gil.hpp"
 #include "core/export/output_file.hpp"
 #include "core/client/run.hpp"

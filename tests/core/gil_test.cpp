@@ -3,6 +3,7 @@
 // this machine is shared, but a broken GIL (or none) misses the bound on every try.
 #include "test_support.hpp"
 
+#include "core/analysis/gil_stats.hpp"
 #include "core/shared_memory/gil.hpp"
 #include "core/scenario/scenarios.hpp"
 
