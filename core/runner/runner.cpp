@@ -44,8 +44,8 @@ long gettidRaw() noexcept { return syscall(SYS_gettid); }
 
 class Runner {
 public:
-    Runner(const SharedRegion &region, const Plan &plan)
-        : m_region(region), m_plan(plan), m_threads(plan.workers.size()), m_started(plan.workers.size(), false)
+    Runner(const SharedRegion &region, const Plan &plan, const StepGate &gate)
+        : m_region(region), m_plan(plan), m_gate(gate), m_threads(plan.workers.size()), m_started(plan.workers.size(), false)
     {
     }
 
@@ -68,6 +68,7 @@ public:
 
         Worker main{&m_region, &m_plan, &m_plan.main, &m_noItems, "main", 0, pid, mainWriter, m_mainStartNs,
                     WorkerKind::Main, &m_memory};
+        main.gate = m_gate;
         main.control.run = [](void *context, StepOp op, Worker &w) {
             auto *self = static_cast<Runner *>(context);
             if (op == StepOp::Start)
@@ -140,6 +141,7 @@ private:
             const int lane = static_cast<int>(i + 1);
             Worker w{&m_region, &m_plan, &wp.steps, &wp.items, wp.name.c_str(), lane, m_pid,
                      m_region.writer(static_cast<std::uint32_t>(lane)), m_mainStartNs, wp.kind, &m_memory};
+            w.gate = m_gate;
             m_started[i] = true;
             switch (wp.kind) {
             case WorkerKind::Sequential:
@@ -449,6 +451,7 @@ private:
 
     const SharedRegion &m_region;
     const Plan &m_plan;
+    const StepGate m_gate;
     std::vector<std::thread> m_threads;
     std::vector<bool> m_started;
     const std::vector<std::int64_t> m_noItems;
@@ -467,11 +470,11 @@ private:
 
 } // namespace
 
-void executePlan(const SharedRegion &region, const Plan &plan)
+void executePlan(const SharedRegion &region, const Plan &plan, const StepGate &gate)
 {
     // Deliberately never freed: the detached cancel watcher may still look at it until the runner process
     // exits, which it does right after this returns.
-    auto *runner = new Runner(region, plan);
+    auto *runner = new Runner(region, plan, gate);
     runner->run();
 }
 

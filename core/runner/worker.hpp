@@ -6,6 +6,7 @@
 // locks another thread may hold) unless it says it runs only in main.
 
 #include "core/plan/plan.hpp"
+#include "core/runner/step_gate.hpp"
 #include "core/shared_memory/gil.hpp"
 #include "core/shared_memory/pipe.hpp"
 #include "core/shared_memory/queue.hpp"
@@ -61,15 +62,6 @@ struct Memory {
                 return &v;
         return nullptr;
     }
-};
-
-/// The scheduler's hook: called before each visible step (one that records an event, see isVisibleStep) of
-/// every lane. A scheduler that steps the workers one at a time holds a lane here until its turn; without
-/// one (the default) every lane runs free. Runs in forked children: it must be async-signal-safe (a futex
-/// in shared memory, not a std::mutex). Returns false to stop the lane as cancelled.
-struct StepGate {
-    bool (*beforeStep)(void *context, int lane, const Step &step) noexcept = nullptr;
-    void *context = nullptr;
 };
 
 /// What main's map/submit/wait keep between steps (main runs in the runner process, so it may allocate).
