@@ -6,11 +6,11 @@
 #include "core/plan/plan.hpp"
 #include "core/shared_memory/shared_region.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <csignal>
 #include <exception>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -30,21 +30,32 @@ int fail(const SharedRegion *region, const std::string &message)
     return 3;
 }
 
+/// Reads `--fd N --parent PID`, as Run::start passes them; returns "" or what is wrong with the arguments.
+std::string parseArguments(int argc, char **argv, int &fd, long &parent)
+{
+    CLI::App app("forkscope-runner");
+    app.set_help_flag();
+    app.add_option("--fd", fd, "the run's shared-memory region")->required();
+    app.add_option("--parent", parent, "the pid of the process that started the run")->required();
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        return e.what();
+    }
+    if (fd < 0 || parent <= 0)
+        return "--fd must be 0 or more and --parent a pid";
+    return {};
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
     int fd = -1;
     long parent = -1;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (std::strcmp(argv[i], "--fd") == 0)
-            fd = std::atoi(argv[i + 1]);
-        else if (std::strcmp(argv[i], "--parent") == 0)
-            parent = std::atol(argv[i + 1]);
-    }
-    if (fd < 0 || parent <= 0) {
+    if (const std::string problem = parseArguments(argc, argv, fd, parent); !problem.empty()) {
         std::fprintf(stderr, "forkscope-runner is started by forkscope, not by hand "
-                             "(usage: forkscope-runner --fd N --parent PID)\n");
+                             "(usage: forkscope-runner --fd N --parent PID): %s\n", problem.c_str());
         return 2;
     }
     // Die with whoever started the run; if it is already gone, stop now.

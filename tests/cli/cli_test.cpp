@@ -514,3 +514,16 @@ TEST(Cli, OpenChecksItsArgumentsBeforeLookingForADisplay)
     EXPECT_EQ(o.exitCode, 0);
     EXPECT_NE(o.out.find("Usage: forkscope"), std::string::npos);
 }
+
+TEST(Cli, TheRunnerRefusesToBeStartedByHand)
+{
+    const std::vector<std::vector<std::string>> cases{
+        {}, {"--fd", "3"}, {"--fd", "x", "--parent", "1"}, {"--fd", "3", "--parent", "1", "extra"}};
+    for (const auto &args : cases) {
+        const Output o = Cli(args, FORKSCOPE_RUNNER_PATH).finish();
+        EXPECT_EQ(o.exitCode, 2) << o.err;
+        EXPECT_NE(o.err.find("started by forkscope, not by hand"), std::string::npos) << o.err;
+    }
+    const Output missing = Cli({"--fd", "3"}, FORKSCOPE_RUNNER_PATH).finish();
+    EXPECT_NE(missing.err.find("--parent"), std::string::npos) << "names what is missing: " << missing.err;
+}
