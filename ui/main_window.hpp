@@ -57,7 +57,8 @@ public:
     RunController &controller() { return m_controller; }
     /// Trials of the last (or current) repeated run: expected value and each trial's final one.
     const core::TrialOutcomes &trials() const { return m_trialLoop.outcomes(); }
-    bool runningTrials() const { return !m_trialLoop.done() || m_controller.running(); }
+    /// Whether a run, or a batch of trials, is under way: from Run until the window shows how it ended.
+    bool runningTrials() const { return m_runUnderWay; }
     ReplayController &replay() { return m_replay; }
     TimelineWidget *timeline() const { return m_timeline; }
     CompareView *compareView() const { return m_compare; }
@@ -118,6 +119,7 @@ private:
 
     // The run under way, or its trials (the bank), and the trial shown when they are done.
     core::TrialLoop m_trialLoop;
+    bool m_runUnderWay = false;
     QString m_runTitle;
     int m_runLocked = 0; ///< the trials' series in m_trialHistory: 0 without the lock, 1 with it
     TrialHistory m_trialHistory;

@@ -56,7 +56,8 @@ bool MainWindow::runScenario()
     m_progress->setRange(0, m_trialLoop.count());
     m_progress->setValue(0);
     m_progress->setVisible(m_trialLoop.repeated());
-    return startTrial();
+    m_runUnderWay = startTrial();
+    return m_runUnderWay;
 }
 
 bool MainWindow::startTrial()
@@ -97,9 +98,7 @@ bool MainWindow::onTrialFinished(const core::RunResult &result)
     QTimer::singleShot(0, this, [this] {
         if (m_trialLoop.hasNext() && startTrial())
             return;
-        if (m_trialLoop.outcomes().finals.empty())
-            return;
-        showTrialsVerdict();
+        showTrialsVerdict(); // stopped in between, or the next trial could not start
         finishRun(m_shownResult);
     });
     return true;
@@ -152,6 +151,7 @@ void MainWindow::onFinished(const core::RunResult &result)
 
 void MainWindow::finishRun(const core::RunResult &result)
 {
+    m_runUnderWay = false;
     const bool trialsDone = m_trialLoop.repeated() && m_shownTrial;
     m_runAction->setEnabled(true);
     m_stopAction->setEnabled(false);
