@@ -1,20 +1,20 @@
 #include "app/cli.hpp"
 
+#include "app/cli_args.hpp"
 #include "core/analysis/gil_stats.hpp"
-#include "core/shared_memory/gil.hpp"
-#include "core/export/output_file.hpp"
+#include "core/analysis/trials.hpp"
 #include "core/client/run.hpp"
-#include "core/scenario/scenarios.hpp"
+#include "core/export/output_file.hpp"
 #include "core/export/trace_export.hpp"
+#include "core/scenario/scenarios.hpp"
+#include "core/shared_memory/gil.hpp"
 
-#include <algorithm>
-#include <climits>
-#include <cstdlib>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <thread>
 
 namespace forkscope::app {
@@ -24,39 +24,25 @@ using namespace forkscope::core;
 namespace {
 
 std::atomic<int> g_interrupted{0}; ///< the signal that asked us to stop (SIGINT, SIGTERM), 0 if none
-TimelineExporter g_exporter;
-ChartExporter g_chartExporter;
-SpeedupChartExporter g_speedupExporter;
 
 void onInterrupt(int sig) { g_interrupted.store(sig); }
 
-/// Whether two output paths end up in the same file (folders resolved, symbolic links followed).
-bool sameOutputFile(const std::string &a, const std::string &b)
+/// Ctrl+C and SIGTERM cancel the run under way (which still reports) instead of killing us.
+void catchInterrupts()
 {
-    const auto where = [](const std::string &path) {
-        char resolved[PATH_MAX];
-        if (realpath(path.c_str(), resolved))
-            return std::string(resolved); // exists: its real path
-        const auto slash = path.rfind('/');
-        const std::string folder = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-        const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-        return (realpath(folder.c_str(), resolved) ? std::string(resolved) : folder) + "/" + name;
-    };
-    return where(a) == where(b);
+    struct sigaction sa{};
+    sa.sa_handler = onInterrupt;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
 }
 
-int usageError(const std::string &message)
-{
-    std::fprintf(stderr, "forkscope: %s\nTry 'forkscope --help' for more information.\n", message.c_str());
-    return kExitUsage;
-}
+bool interrupted() { return g_interrupted.load() != 0; }
 
-std::string scenarioIds()
+/// 130 for Ctrl+C, 143 for SIGTERM, as shells report them; `rc` when nothing interrupted us.
+int exitCodeAfter(int rc)
 {
-    std::string ids;
-    for (const auto &s : builtinScenarios())
-        ids += (ids.empty() ? "" : ", ") + s.id;
-    return ids;
+    const int sig = g_interrupted.load();
+    return sig != 0 ? 128 + sig : rc;
 }
 
 int listScenarios()
@@ -122,139 +108,46 @@ void printResult(const RunResult &r, const ParamSet &values)
         std::printf("error         %s\n", r.error.c_str());
 }
 
-struct RunArgs {
-    std::string scenario;
-    std::map<std::string, std::string> params;
-    std::string tracePath;
-    std::string summaryPath;
-    std::vector<std::pair<std::string, std::string>> pictures; ///< (flag, path) for --png/--svg/--pdf
-    std::string chartPath;                                     ///< --chart: the trials histogram (or speedups)
-    bool allModes = false;                                     ///< --all-modes: the GIL lab's 8 runs
-};
-
-int parseRunArgs(const std::vector<std::string> &args, RunArgs &out)
+/// Waits for `run` to end without printing, cancelling it on Ctrl+C or SIGTERM.
+void waitQuietly(Run &run)
 {
-    if (args.size() < 2)
-        return usageError("'run' needs a scenario id (one of: " + scenarioIds() + ")");
-    out.scenario = args[1];
-    const Scenario *scenario = findScenario(out.scenario);
-    if (!scenario)
-        return usageError("unknown scenario '" + out.scenario + "' (one of: " + scenarioIds() + ")");
-    for (std::size_t i = 2; i < args.size(); ++i) {
-        std::string arg = args[i];
-        std::string value;
-        bool hasValue = false;
-        if (arg.rfind("--", 0) != 0)
-            return usageError("unexpected argument '" + arg + "' (options start with --)");
-        if (arg == "--all-modes") { // a switch: takes no value
-            if (!scenario->param("mode") || !scenario->param("work"))
-                return usageError("--all-modes applies to cpu-vs-io (it runs every --work and --mode); '"
-                                  + out.scenario + "' has none");
-            out.allModes = true;
-            continue;
-        }
-        if (const auto eq = arg.find('='); eq != std::string::npos) {
-            value = arg.substr(eq + 1);
-            arg = arg.substr(0, eq);
-            hasValue = true;
-        } else if (i + 1 < args.size()) {
-            value = args[++i];
-            hasValue = true;
-        }
-        const std::string name = arg.substr(2);
-        if (!hasValue)
-            return usageError(arg + " needs a value");
-        const bool isFile = name == "trace" || name == "summary" || name == "png" || name == "svg" || name == "pdf"
-                            || name == "chart";
-        if (isFile && value.empty())
-            return usageError(arg + " needs a file name");
-        if ((name == "trace" && !out.tracePath.empty()) || (name == "summary" && !out.summaryPath.empty()))
-            return usageError(arg + " is given twice");
-        if (name == "trace") {
-            out.tracePath = value;
-        } else if (name == "summary") {
-            out.summaryPath = value;
-        } else if (name == "chart") {
-            const bool speedups = scenario->param("mode") != nullptr;
-            if (!scenario->param("trials") && !speedups)
-                return usageError("--chart needs a scenario run as trials (such as bank) or cpu-vs-io with "
-                                  "--all-modes; '" + out.scenario + "' has neither");
-            const auto dot = value.rfind('.');
-            const std::string ext = dot == std::string::npos ? "" : value.substr(dot);
-            if (ext != ".png" && ext != ".svg" && ext != ".pdf")
-                return usageError("--chart '" + value + "': the file name must end in .png, .svg or .pdf");
-            if (!out.chartPath.empty())
-                return usageError("--chart is given twice");
-            out.chartPath = value;
-        } else if (name == "png" || name == "svg" || name == "pdf") {
-            const std::string ext = "." + name;
-            if (value.size() < ext.size() || value.compare(value.size() - ext.size(), ext.size(), ext) != 0)
-                return usageError(arg + " '" + value + "': the file name must end in " + ext);
-            if (!g_exporter)
-                return usageError(arg + " needs the desktop build of forkscope (this one has no Qt)");
-            out.pictures.emplace_back(arg, value);
-        } else if (scenario->param(name)) {
-            if (out.params.count(name))
-                return usageError(arg + " is given twice");
-            out.params[name] = value;
-        } else {
-            std::string takes;
-            for (const auto &p : scenario->params)
-                takes += ", --" + p.name;
-            return usageError("unknown option '" + arg + "' for scenario '" + out.scenario
-                              + "' (allowed: --trace, --summary, --png, --svg, --pdf, --chart"
-                              + (scenario->param("mode") ? ", --all-modes" : "") + takes + ")");
-        }
-    }
-    if (out.allModes) {
-        for (const char *name : {"work", "mode"})
-            if (out.params.count(name))
-                return usageError(std::string("--all-modes runs every --") + name + "; leave --" + name + " out");
-        if (!out.pictures.empty() || !out.tracePath.empty() || !out.summaryPath.empty())
-            return usageError("--all-modes makes 8 runs, and --png, --svg, --pdf, --trace and --summary show one: "
-                              "pick it with --work and --mode instead");
-    } else if (!out.chartPath.empty() && scenario->param("mode")) {
-        return usageError("--chart for '" + out.scenario + "' draws every mode: add --all-modes");
-    }
-    if (!out.chartPath.empty()
-        && !(scenario->param("mode") ? static_cast<bool>(g_speedupExporter) : static_cast<bool>(g_chartExporter)))
-        return usageError("--chart needs the desktop build of forkscope (this one has no Qt)");
-    std::vector<std::pair<std::string, std::string>> outputs = out.pictures;
-    if (!out.tracePath.empty())
-        outputs.emplace_back("--trace", out.tracePath);
-    if (!out.summaryPath.empty())
-        outputs.emplace_back("--summary", out.summaryPath);
-    if (!out.chartPath.empty())
-        outputs.emplace_back("--chart", out.chartPath);
-    for (const auto &[flag, path] : outputs)
-        if (auto problem = checkOutputPath(path); !problem.empty())
-            return usageError(flag + ": " + problem);
-    // Two outputs into one file would silently keep only the last: compare where they really land.
-    for (std::size_t i = 0; i < outputs.size(); ++i)
-        for (std::size_t j = i + 1; j < outputs.size(); ++j)
-            if (sameOutputFile(outputs[i].second, outputs[j].second))
-                return usageError(outputs[i].first + " and " + outputs[j].first + " name the same file ('"
-                                  + outputs[j].second + "')");
-    return kExitOk;
+    while (!run.waitFor(std::chrono::milliseconds(5)))
+        if (interrupted())
+            run.cancel();
 }
 
-/// Starts `plan` and waits for its end without printing, cancelling it on Ctrl+C or SIGTERM; false (with
-/// `error`) if it could not start.
+/// Waits for `run` to end, printing the workers' lines as they print them; gathers its events in `events`
+/// (copied once: the exports use the same list).
+void waitPrinting(Run &run, std::vector<Event> &events)
+{
+    std::size_t seen = 0;
+    for (bool done = false; !done;) {
+        done = run.waitFor(std::chrono::milliseconds(5));
+        if (interrupted())
+            run.cancel();
+        const std::size_t from = events.size();
+        seen = run.copyEvents(seen, events);
+        for (std::size_t i = from; i < events.size(); ++i)
+            if (events[i].type == EventType::Print)
+                std::printf("%s\n", events[i].text.c_str());
+        std::fflush(stdout);
+    }
+}
+
+/// Starts `plan` and waits for its end without printing; false (with `error`) if it could not start.
 bool runQuietly(const Plan &plan, RunResult &result, std::string &error)
 {
     auto run = Run::start(plan, error);
     if (!run)
         return false;
-    while (!run->waitFor(std::chrono::milliseconds(5)))
-        if (g_interrupted.load() != 0)
-            run->cancel();
+    waitQuietly(*run);
     result = run->result();
     return true;
 }
 
 /// The GIL lab: cpu-vs-io in every mode, for CPU-bound and I/O-bound work, one run after another, with the
 /// wall time and speedup against sequential of each, and the chart.
-int runAllModes(const Scenario &scenario, const RunArgs &runArgs)
+int runAllModes(const Scenario &scenario, const RunArgs &runArgs, const Exporters &exporters)
 {
     const int cores = static_cast<int>(std::thread::hardware_concurrency());
     std::vector<LabTiming> table;
@@ -262,7 +155,7 @@ int runAllModes(const Scenario &scenario, const RunArgs &runArgs)
     int tasks = 0;
     for (const char *work : kLabWorks) {
         for (const char *mode : kLabModes) {
-            if (g_interrupted.load() != 0)
+            if (interrupted())
                 break;
             std::map<std::string, std::string> params = runArgs.params;
             params["work"] = work;
@@ -303,16 +196,15 @@ int runAllModes(const Scenario &scenario, const RunArgs &runArgs)
                 cores, cores, tasks);
     int rc = kExitOk;
     if (!runArgs.chartPath.empty() && !table.empty()) {
-        if (auto problem = g_speedupExporter(scenario.title, table, tasks, cores, runArgs.chartPath); !problem.empty()) {
+        if (auto problem = exporters.speedupChart(scenario.title, table, tasks, cores, runArgs.chartPath);
+            !problem.empty()) {
             std::fprintf(stderr, "forkscope: --chart: %s\n", problem.c_str());
             rc = kExitRunFailed;
         } else {
             std::printf("chart         %s\n", runArgs.chartPath.c_str());
         }
     }
-    if (const int sig = g_interrupted.load(); sig != 0)
-        return 128 + sig;
-    return rc;
+    return exitCodeAfter(rc);
 }
 
 /// The GIL over a run of a plan that has one: how often it changed hands and what it cost.
@@ -328,110 +220,72 @@ void printGil(const RunResult &r, const std::vector<Event> &events)
     std::printf(", waited %s in all\n", seconds(g.totalWaitNs).c_str());
 }
 
-int runScenario(const std::vector<std::string> &args)
+/// The run whose result, trace and pictures are shown: the only one, or the first trial that went wrong
+/// (else the last), or the one that was cancelled or failed. Kept whole, so a trial's events are copied
+/// out once, at the end.
+struct ShownRun {
+    std::unique_ptr<Run> run;
+    std::vector<Event> liveEvents; ///< a single run's events, gathered while its lines were printed
+};
+
+/// Runs `loop` to its end (or Ctrl+C), printing a single run's lines live and each trial's final value.
+/// Returns kExitOk, or kExitRunFailed if a run could not start.
+int runTrials(TrialLoop &loop, ShownRun &shown)
 {
-    RunArgs runArgs;
-    if (const int rc = parseRunArgs(args, runArgs); rc != kExitOk)
-        return rc;
-    const Scenario &scenario = *findScenario(runArgs.scenario);
-    if (runArgs.allModes) {
-        struct sigaction sa{};
-        sa.sa_handler = onInterrupt;
-        sigaction(SIGINT, &sa, nullptr);
-        sigaction(SIGTERM, &sa, nullptr);
-        return runAllModes(scenario, runArgs);
-    }
-    Plan plan;
-    ParamSet values;
-    std::string error;
-    if (!buildPlan(scenario, runArgs.params, plan, values, error))
-        return usageError(error);
-
-    struct sigaction sa{};
-    sa.sa_handler = onInterrupt;
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
-
-    // Scenarios with trials (the bank) run again and again and count how often main ends wrong.
-    const int trialCount = scenario.param("trials") ? values.integer("trials") : 1;
-    TrialOutcomes trials;
-    if (scenario.expected)
-        trials.expected = scenario.expected(values);
-    // The run whose result, trace and pictures are shown: the only one, or the first trial that went wrong
-    // (else the last). Kept whole, so its events are copied out once, at the end.
-    std::unique_ptr<Run> shown;
-    std::vector<Event> liveEvents; // a single run's events, gathered while its lines are printed
-    if (trialCount > 1)
+    if (loop.repeated())
         std::printf("running %d trials (--trials K to change, --trials 1 for one run); each prints its final "
-                    "value\n", trialCount);
-    for (int trial = 1; trial <= trialCount && g_interrupted.load() == 0; ++trial) {
-        auto run = Run::start(plan, error);
+                    "value\n", loop.count());
+    while (loop.hasNext() && !interrupted()) {
+        loop.startNext();
+        std::string error;
+        auto run = Run::start(loop.plan(), error);
         if (!run) {
             std::fprintf(stderr, "forkscope: %s\n", error.c_str());
             return kExitRunFailed;
         }
-        if (trialCount == 1) {
-            // Print the lines as the workers print them, live; the events are copied once, into the list
-            // the exports use.
-            std::size_t seen = 0;
-            for (bool done = false; !done;) {
-                done = run->waitFor(std::chrono::milliseconds(5));
-                if (g_interrupted.load() != 0)
-                    run->cancel();
-                const std::size_t from = liveEvents.size();
-                seen = run->copyEvents(seen, liveEvents);
-                for (std::size_t i = from; i < liveEvents.size(); ++i)
-                    if (liveEvents[i].type == EventType::Print)
-                        std::printf("%s\n", liveEvents[i].text.c_str());
-                std::fflush(stdout);
-            }
-        } else {
-            while (!run->waitFor(std::chrono::milliseconds(5)))
-                if (g_interrupted.load() != 0)
-                    run->cancel();
+        if (loop.repeated())
+            waitQuietly(*run);
+        else
+            waitPrinting(*run, shown.liveEvents);
+        const TrialRecord record = loop.record(run->result());
+        if (record.counted) {
+            std::printf("trial %4d   final %lld%s\n", record.trial, static_cast<long long>(record.final),
+                        record.wrong ? "   wrong" : "");
+            std::fflush(stdout);
         }
-        const RunResult r = run->result();
-        if (r.cancelled || r.failed() || trialCount == 1) {
-            shown = std::move(run);
-            break;
-        }
-        const std::int64_t final = r.lanes[0].read.empty() ? 0 : r.lanes[0].read.back();
-        trials.finals.push_back(final);
-        const bool wrong = scenario.expected && final != trials.expected;
-        std::printf("trial %4d   final %lld%s\n", trial, static_cast<long long>(final), wrong ? "   wrong" : "");
-        std::fflush(stdout);
-        if (!shown || (wrong && trials.wrong() == 1) || trials.wrong() == 0)
-            shown = std::move(run);
+        if (!record.counted || record.show)
+            shown.run = std::move(run);
     }
-    if (!shown)
-        return 128 + g_interrupted.load(); // interrupted before the first trial began
-    const RunResult result = shown->result();
-    const std::vector<Event> events = trialCount == 1 ? std::move(liveEvents) : shown->events();
-    if (trialCount > 1)
-        std::printf("\nwrong in %d of %zu trials (expected %lld); shown below: %s\n", trials.wrong(),
-                    trials.finals.size(), static_cast<long long>(trials.expected),
-                    trials.wrong() ? "the first trial that went wrong" : "the last trial");
-    printResult(result, values);
-    if (plan.gil)
-        printGil(result, events);
+    return kExitOk;
+}
 
-    int rc = result.failed() ? kExitRunFailed : kExitOk;
-    if (!runArgs.tracePath.empty()) {
-        if (auto problem = writeFileAtomically(runArgs.tracePath, chromeTraceJson(result, events)); !problem.empty()) {
-            std::fprintf(stderr, "forkscope: --trace: %s\n", problem.c_str());
+/// Writes --trace, --summary and the pictures of the shown run; returns kExitOk or kExitRunFailed.
+int writeRunOutputs(const RunArgs &runArgs, const Exporters &exporters, const RunResult &result,
+                    const std::vector<Event> &events, const TrialLoop &loop, const std::string &title)
+{
+    int rc = kExitOk;
+    const auto report = [&rc](const std::string &flag, const std::string &path, const std::string &problem) {
+        if (!problem.empty()) {
+            std::fprintf(stderr, "forkscope: %s: %s\n", flag.c_str(), problem.c_str());
             rc = kExitRunFailed;
         } else {
-            std::printf("trace         %s\n", runArgs.tracePath.c_str());
+            std::printf("%-13s %s\n", flag.substr(2).c_str(), path.c_str());
         }
-    }
-    if (!runArgs.summaryPath.empty()) {
-        if (auto problem = writeFileAtomically(runArgs.summaryPath, summaryJson(result, trialCount > 1 ? &trials : nullptr)); !problem.empty()) {
-            std::fprintf(stderr, "forkscope: --summary: %s\n", problem.c_str());
-            rc = kExitRunFailed;
-        } else {
-            std::printf("summary       %s\n", runArgs.summaryPath.c_str());
-        }
-    }
+    };
+    if (!runArgs.tracePath.empty())
+        report("--trace", runArgs.tracePath, writeFileAtomically(runArgs.tracePath, chromeTraceJson(result, events)));
+    if (!runArgs.summaryPath.empty())
+        report("--summary", runArgs.summaryPath,
+               writeFileAtomically(runArgs.summaryPath,
+                                   summaryJson(result, loop.repeated() ? &loop.outcomes() : nullptr)));
+    for (const auto &[flag, path] : runArgs.pictures)
+        report(flag, path, exporters.timeline(result, events, title, path));
+    return rc;
+}
+
+/// The title of the shown run's pictures.
+std::string pictureTitle(const Scenario &scenario, const ParamSet &values, const RunResult &result)
+{
     std::string title = result.scenario + " — " + result.kind;
     if (scenario.param("mode")) // the GIL lab: which of its modes and works this was
         title = result.scenario + " — " + values.text("mode") + ", " + values.text("work") + "-bound";
@@ -439,67 +293,111 @@ int runScenario(const std::vector<std::string> &args)
         title += " (time scale " + values.text("time-scale") + ")";
     if (result.cancelled)
         title += " — stopped";
-    for (const auto &[flag, path] : runArgs.pictures) {
-        if (auto problem = g_exporter(result, events, title, path); !problem.empty()) {
-            std::fprintf(stderr, "forkscope: %s: %s\n", flag.c_str(), problem.c_str());
-            rc = kExitRunFailed;
-        } else {
-            std::printf("%-13s %s\n", flag.substr(2).c_str(), path.c_str());
+    return title;
+}
+
+/// The histogram's series. With a lock parameter both settings go side by side: as many trials again with
+/// the lock set the other way (only their final values are kept), without the lock first, as in the window.
+/// Returns kExitOk, or the exit code of a failure.
+int chartSeries(const Scenario &scenario, const RunArgs &runArgs, const ParamSet &values, const TrialLoop &loop,
+                std::vector<TrialsSeries> &series)
+{
+    const bool locked = scenario.param("lock") && values.flag("lock");
+    series.push_back({locked ? "with lock" : "without lock", loop.outcomes().finals});
+    if (!scenario.param("lock") || interrupted())
+        return kExitOk;
+    std::map<std::string, std::string> other = runArgs.params;
+    other["lock"] = locked ? "off" : "on";
+    Plan otherPlan;
+    ParamSet otherValues;
+    std::string error;
+    if (!buildPlan(scenario, other, otherPlan, otherValues, error))
+        return usageError(error);
+    const char *otherLabel = locked ? "without lock" : "with lock";
+    std::printf("\nfor the chart: %d trials %s\n", loop.count(), otherLabel);
+    TrialLoop otherLoop(otherPlan, loop.count(), loop.outcomes().expected);
+    while (otherLoop.hasNext() && !interrupted()) {
+        otherLoop.startNext();
+        RunResult r;
+        if (!runQuietly(otherPlan, r, error)) {
+            std::fprintf(stderr, "forkscope: %s\n", error.c_str());
+            return kExitRunFailed;
         }
+        otherLoop.record(r);
     }
-    // The histogram puts both settings of the lock side by side: --chart also runs as many trials with the
-    // lock set the other way (only their final values are kept).
+    std::printf("%s: wrong in %d of %zu trials\n", otherLabel, otherLoop.outcomes().wrong(),
+                otherLoop.outcomes().finals.size());
+    series.push_back({otherLabel, otherLoop.outcomes().finals});
+    if (locked)
+        std::swap(series[0], series[1]);
+    return kExitOk;
+}
+
+/// --chart of a scenario run as trials: the histogram of final values; returns kExitOk or the failure's code.
+int writeTrialsChart(const Scenario &scenario, const RunArgs &runArgs, const Exporters &exporters,
+                     const ParamSet &values, const TrialLoop &loop)
+{
+    if (runArgs.chartPath.empty() || loop.outcomes().finals.empty())
+        return kExitOk;
     std::vector<TrialsSeries> series;
-    if (!runArgs.chartPath.empty() && trialCount > 1 && scenario.param("lock") && g_interrupted.load() == 0) {
-        const bool locked = values.flag("lock");
-        series.push_back({locked ? "with lock" : "without lock", trials.finals});
-        std::map<std::string, std::string> other = runArgs.params;
-        other["lock"] = locked ? "off" : "on";
-        Plan otherPlan;
-        ParamSet otherValues;
-        if (!buildPlan(scenario, other, otherPlan, otherValues, error))
-            return usageError(error);
-        const char *otherLabel = locked ? "without lock" : "with lock";
-        std::printf("\nfor the chart: %d trials %s\n", trialCount, otherLabel);
-        TrialOutcomes otherTrials;
-        otherTrials.expected = trials.expected;
-        for (int trial = 1; trial <= trialCount && g_interrupted.load() == 0; ++trial) {
-            RunResult r;
-            if (!runQuietly(otherPlan, r, error)) {
-                std::fprintf(stderr, "forkscope: %s\n", error.c_str());
-                return kExitRunFailed;
-            }
-            if (r.cancelled || r.failed())
-                break;
-            otherTrials.finals.push_back(r.lanes[0].read.empty() ? 0 : r.lanes[0].read.back());
-        }
-        std::printf("%s: wrong in %d of %zu trials\n", otherLabel, otherTrials.wrong(), otherTrials.finals.size());
-        series.push_back({otherLabel, otherTrials.finals});
-        if (locked)
-            std::swap(series[0], series[1]); // without the lock first, as in the window
-    } else if (!trials.finals.empty()) {
-        series.push_back({values.flag("lock") ? "with lock" : "without lock", trials.finals});
+    if (const int rc = chartSeries(scenario, runArgs, values, loop, series); rc != kExitOk)
+        return rc;
+    if (auto problem = exporters.trialsChart(scenario.title + " — " + loop.plan().kind, loop.outcomes().expected,
+                                             series, runArgs.chartPath);
+        !problem.empty()) {
+        std::fprintf(stderr, "forkscope: --chart: %s\n", problem.c_str());
+        return kExitRunFailed;
     }
-    if (!runArgs.chartPath.empty() && !series.empty()) {
-        if (auto problem = g_chartExporter(scenario.title + " — " + plan.kind, trials.expected, series,
-                                           runArgs.chartPath);
-            !problem.empty()) {
-            std::fprintf(stderr, "forkscope: --chart: %s\n", problem.c_str());
-            rc = kExitRunFailed;
-        } else {
-            std::printf("chart         %s\n", runArgs.chartPath.c_str());
-        }
+    std::printf("chart         %s\n", runArgs.chartPath.c_str());
+    return kExitOk;
+}
+
+int runScenario(const Command &command, const Exporters &exporters)
+{
+    RunArgs runArgs;
+    if (const int rc = parseRunArgs(command, exporters, runArgs); rc != kExitOk)
+        return rc;
+    const Scenario &scenario = *runArgs.scenario;
+    if (exporters.prepare && (!runArgs.pictures.empty() || !runArgs.chartPath.empty()))
+        exporters.prepare();
+    catchInterrupts();
+    if (runArgs.allModes)
+        return runAllModes(scenario, runArgs, exporters);
+    Plan plan;
+    ParamSet values;
+    std::string error;
+    if (!buildPlan(scenario, runArgs.params, plan, values, error))
+        return usageError(error);
+
+    TrialLoop loop = TrialLoop::forScenario(scenario, values, plan);
+    ShownRun shown;
+    if (const int rc = runTrials(loop, shown); rc != kExitOk)
+        return rc;
+    if (!shown.run)
+        return exitCodeAfter(kExitOk); // interrupted before the first trial began
+    const RunResult result = shown.run->result();
+    const std::vector<Event> events = loop.repeated() ? shown.run->events() : std::move(shown.liveEvents);
+    if (loop.repeated())
+        std::printf("\nwrong in %d of %zu trials (expected %lld); shown below: %s\n", loop.outcomes().wrong(),
+                    loop.outcomes().finals.size(), static_cast<long long>(loop.outcomes().expected),
+                    loop.outcomes().wrong() ? "the first trial that went wrong" : "the last trial");
+    printResult(result, values);
+    if (plan.gil)
+        printGil(result, events);
+    int rc = result.failed() ? kExitRunFailed : kExitOk;
+    if (const int written = writeRunOutputs(runArgs, exporters, result, events, loop,
+                                            pictureTitle(scenario, values, result));
+        written != kExitOk)
+        rc = written;
+    if (const int charted = writeTrialsChart(scenario, runArgs, exporters, values, loop); charted != kExitOk) {
+        if (charted == kExitUsage)
+            return charted;
+        rc = charted;
     }
-    if (const int sig = g_interrupted.load(); sig != 0)
-        return 128 + sig; // 130 for Ctrl+C, 143 for SIGTERM, as shells report them
-    return rc;
+    return exitCodeAfter(rc);
 }
 
 } // namespace
-
-void setTimelineExporter(TimelineExporter exporter) { g_exporter = std::move(exporter); }
-void setChartExporter(ChartExporter exporter) { g_chartExporter = std::move(exporter); }
-void setSpeedupChartExporter(SpeedupChartExporter exporter) { g_speedupExporter = std::move(exporter); }
 
 std::string usageText()
 {
@@ -551,31 +449,29 @@ std::string usageText()
     return text;
 }
 
-int runCommandLine(const std::vector<std::string> &args)
+int runCommandLine(const std::vector<std::string> &args, const Exporters &exporters)
 {
-    if (args.empty())
-        return usageError("no command given");
-    const std::string &command = args[0];
-    const bool askedForHelp = std::find(args.begin(), args.end(), "--help") != args.end();
-    if (command == "--help" || command == "-h" || command == "help" || askedForHelp) {
+    Command command;
+    if (const int rc = parseCommand(args, command); rc != kExitOk)
+        return rc;
+    if (command.help) {
         std::fputs(usageText().c_str(), stdout);
         return kExitOk;
     }
-    if (command == "--version") {
+    if (command.version) {
         std::printf("forkscope %s\n", FORKSCOPE_VERSION);
         return kExitOk;
     }
-    if (command == "list") {
-        if (args.size() > 1)
-            return usageError("'list' takes no arguments (got '" + args[1] + "')");
+    if (command.name == "list")
         return listScenarios();
-    }
-    if (command == "run")
-        return runScenario(args);
-    if (command == "open")
-        return usageError("'open' needs a display (DISPLAY or WAYLAND_DISPLAY is unset, or this build has no "
-                          "window); without one use 'forkscope run ID --png FILE'");
-    return usageError("unknown command '" + command + "' (allowed: list, run, open, --help, --version)");
+    if (command.name == "run")
+        return runScenario(command, exporters);
+    // `open` without a window: its arguments are checked as the window checks them, then refused.
+    OpenRequest request;
+    if (const auto rc = parseOpenCommand(args, builtinScenarios().front().id, request))
+        return *rc;
+    return usageError("'open' needs a display (DISPLAY or WAYLAND_DISPLAY is unset, or this build has no "
+                      "window); without one use 'forkscope run ID --png FILE'");
 }
 
 } // namespace forkscope::app

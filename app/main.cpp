@@ -1,4 +1,4 @@
-// forkscope: the desktop lab (no arguments) or the command line (list, run, --help, --version).
+// forkscope: the desktop lab (no arguments, or `open`) or the command line (list, run, --help, --version).
 
 #include "app/cli.hpp"
 
@@ -11,20 +11,19 @@
 #include "core/scenario/scenarios.hpp"
 #include "ui/exporter.hpp"
 #include "ui/main_window.hpp"
-#include "ui/timeline_model.hpp"
 #include "ui/speedup_chart.hpp"
+#include "ui/timeline_model.hpp"
 #include "ui/trials_chart.hpp"
-
-#include <QPainter>
 
 #include <QApplication>
 #include <QDir>
 #include <QFile>
+#include <QPainter>
 #include <QScreen>
+
 #include <algorithm>
-#include <unistd.h>
-#include <QFileInfo>
 #include <memory>
+#include <unistd.h>
 
 namespace {
 
@@ -58,8 +57,20 @@ std::string exportRunPicture(const core::RunResult &result, const std::vector<co
     return {};
 }
 
+/// Paints `chart` (a TrialsChart or SpeedupChart laid out at the slide's size) into `path`.
+template <typename Chart>
+std::string exportChart(Chart &chart, const std::string &title, const std::string &path)
+{
+    QString error;
+    if (!ui::exportPicture(QString::fromStdString(path),
+                           {ui::kExportSizeWide, 1, QString::fromStdString(title), Qt::white},
+                           [&](QPainter &painter, const QRectF &rect) { chart.paintTo(painter, rect); }, &error))
+        return error.toStdString();
+    return {};
+}
+
 std::string exportTrialsChart(const std::string &title, std::int64_t expected,
-                              const std::vector<forkscope::app::TrialsSeries> &series, const std::string &path)
+                              const std::vector<app::TrialsSeries> &series, const std::string &path)
 {
     ui::TrialsChart chart;
     chart.resize(ui::kExportSizeWide);
@@ -67,11 +78,7 @@ std::string exportTrialsChart(const std::string &title, std::int64_t expected,
     for (const auto &s : series)
         bars.push_back({QString::fromStdString(s.label), s.finals});
     chart.setData(QString::fromStdString(title), expected, bars);
-    QString error;
-    if (!ui::exportPicture(QString::fromStdString(path), {ui::kExportSizeWide, 1, QString::fromStdString(title), Qt::white},
-                           [&](QPainter &painter, const QRectF &rect) { chart.paintTo(painter, rect); }, &error))
-        return error.toStdString();
-    return {};
+    return exportChart(chart, title, path);
 }
 
 std::string exportSpeedupChart(const std::string &title, const std::vector<core::LabTiming> &table, int tasks,
@@ -80,11 +87,7 @@ std::string exportSpeedupChart(const std::string &title, const std::vector<core:
     ui::SpeedupChart chart;
     chart.resize(ui::kExportSizeWide);
     chart.setData(QString::fromStdString(title), table, tasks, cores);
-    QString error;
-    if (!ui::exportPicture(QString::fromStdString(path), {ui::kExportSizeWide, 1, QString::fromStdString(title), Qt::white},
-                           [&](QPainter &painter, const QRectF &rect) { chart.paintTo(painter, rect); }, &error))
-        return error.toStdString();
-    return {};
+    return exportChart(chart, title, path);
 }
 
 /// An offscreen QApplication for commands that paint pictures without a window.
@@ -102,13 +105,33 @@ std::unique_ptr<QApplication> offscreenApp(int &argc, char **argv)
     return std::make_unique<QApplication>(argc, argv);
 }
 
-bool wantsPicture(const std::vector<std::string> &args)
+/// `forkscope [open [ID] [--name value ...] [--run]]` with a display: the window, on a scenario with these
+/// parameters (a lesson's desktop shortcut), and the run started if asked.
+int openWindow(int &argc, char **argv, const std::vector<std::string> &args)
 {
-    for (const std::string &a : args)
-        if (a.rfind("--png", 0) == 0 || a.rfind("--svg", 0) == 0 || a.rfind("--pdf", 0) == 0
-            || a.rfind("--chart", 0) == 0)
-            return true;
-    return false;
+    QApplication app(argc, argv);
+    ui::MainWindow window;
+    app::OpenRequest request;
+    if (!args.empty()) {
+        if (const auto rc = app::parseOpenCommand(args, window.scenarioId().toStdString(), request))
+            return *rc;
+        window.selectScenario(QString::fromStdString(request.scenario));
+        for (const auto &[name, value] : request.params) {
+            if (!window.setParameter(QString::fromStdString(name), QString::fromStdString(value))) {
+                const std::string problem = window.parameterProblem(QString::fromStdString(name),
+                                                                    QString::fromStdString(value));
+                std::fprintf(stderr, "forkscope: %s\n", problem.c_str());
+                return app::kExitUsage;
+            }
+        }
+    }
+    // Fit small screens (a 1280x720 projector) as well as large ones.
+    const QRect screen = QApplication::primaryScreen()->availableGeometry();
+    window.resize(std::min(1500, screen.width() * 95 / 100), std::min(900, screen.height() * 92 / 100));
+    window.show();
+    if (request.run)
+        window.runScenario();
+    return QApplication::exec();
 }
 
 } // namespace
@@ -120,51 +143,11 @@ int main(int argc, char **argv)
 #ifdef FORKSCOPE_WITH_GUI
     QApplication::setOrganizationName(QStringLiteral("Forkscope"));
     QApplication::setApplicationName(QStringLiteral("forkscope"));
-    forkscope::app::setTimelineExporter(exportRunPicture);
-    forkscope::app::setChartExporter(exportTrialsChart);
-    forkscope::app::setSpeedupChartExporter(exportSpeedupChart);
-    if ((args.empty() || args[0] == "open") && haveDisplay()) {
-        QApplication app(argc, argv);
-        forkscope::ui::MainWindow window;
-        // `forkscope open ID [--name value ...] [--run]`: open on a scenario (a lesson's desktop shortcut).
-        bool runNow = false;
-        for (std::size_t i = 1; i < args.size(); ++i) {
-            const QString arg = QString::fromStdString(args[i]);
-            if (i == 1 && !arg.startsWith(QLatin1String("--"))) {
-                if (!window.selectScenario(arg)) {
-                    std::string ids;
-                    for (const auto &s : forkscope::core::builtinScenarios())
-                        ids += (ids.empty() ? "" : ", ") + s.id;
-                    std::fprintf(stderr, "forkscope: unknown scenario '%s' (one of: %s)\n", args[i].c_str(),
-                                 ids.c_str());
-                    return forkscope::app::kExitUsage;
-                }
-            } else if (arg == QLatin1String("--run")) {
-                runNow = true;
-            } else if (arg.startsWith(QLatin1String("--")) && i + 1 < args.size()) {
-                if (!window.setParameter(arg.mid(2), QString::fromStdString(args[i + 1]))) {
-                    const std::string problem = window.parameterProblem(arg.mid(2), QString::fromStdString(args[i + 1]));
-                    std::fprintf(stderr, "forkscope: %s\n", problem.c_str());
-                    return forkscope::app::kExitUsage;
-                }
-                ++i;
-            } else {
-                std::fprintf(stderr, "forkscope: unexpected argument '%s'\n", args[i].c_str());
-                return forkscope::app::kExitUsage;
-            }
-        }
-        // Fit small screens (a 1280x720 projector) as well as large ones.
-        const QRect screen = QApplication::primaryScreen()->availableGeometry();
-        window.resize(std::min(1500, screen.width() * 95 / 100), std::min(900, screen.height() * 92 / 100));
-        window.show();
-        if (runNow)
-            window.runScenario();
-        return QApplication::exec();
-    }
-    std::unique_ptr<QApplication> app;
+    if ((args.empty() || args[0] == "open") && haveDisplay())
+        return openWindow(argc, argv, args);
     if (args.empty()) {
         // No display: run the default scenario and write its timeline instead of opening a window.
-        const std::string id = forkscope::core::builtinScenarios().front().id;
+        const std::string id = core::builtinScenarios().front().id;
         const std::string path = QDir::current().filePath(QStringLiteral("forkscope-%1.png")
                                                               .arg(QString::fromStdString(id))).toStdString();
         std::printf("forkscope: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so no window;\n"
@@ -173,13 +156,15 @@ int main(int argc, char **argv)
         std::fflush(stdout);
         args = {"run", id, "--png", path};
     }
-    if (wantsPicture(args))
-        app = offscreenApp(argc, argv);
+    std::unique_ptr<QApplication> app; // made only for commands that draw, before their runs start
+    app::Exporters exporters{exportRunPicture, exportTrialsChart, exportSpeedupChart,
+                             [&] { app = offscreenApp(argc, argv); }};
+    return app::runCommandLine(args, exporters);
 #else
     if (args.empty()) {
         std::printf("forkscope: this build has no desktop window; running the default scenario headless.\n");
         args = {"run", "sleepers"};
     }
-#endif
     return forkscope::app::runCommandLine(args);
+#endif
 }

@@ -79,13 +79,10 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
                 + std::strerror(errno) + ")";
         return nullptr;
     }
-    const std::string parent = std::to_string(getpid());
+    // The runner takes no arguments: the region (fd 3) holds the plan and says who started it.
+    region.header().clientPid = getpid();
     char arg0[] = "forkscope-runner";
-    char fdFlag[] = "--fd";
-    char fdValue[] = "3";
-    char parentFlag[] = "--parent";
-    std::string parentValue = parent;
-    char *argv[] = {arg0, fdFlag, fdValue, parentFlag, parentValue.data(), nullptr};
+    char *argv[] = {arg0, nullptr};
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);

@@ -49,14 +49,6 @@ Json workerJson(const LaneOutcome &w)
 
 } // namespace
 
-int TrialOutcomes::wrong() const
-{
-    int n = 0;
-    for (const std::int64_t f : finals)
-        n += f != expected;
-    return n;
-}
-
 std::string summaryJson(const RunResult &result, const TrialOutcomes *trials)
 {
     Json out = {{"scenario", result.scenario},

@@ -43,6 +43,7 @@ struct alignas(64) SharedHeader {
     std::atomic<std::uint32_t> cancel; ///< 0, or 1 once cancelled; a futex word that sleeps wait on
     std::atomic<std::uint32_t> phase;  ///< RunPhase
     std::atomic<std::int32_t> runnerPid;
+    std::int32_t clientPid; ///< the process that started the run: the runner's parent (it dies with it)
     char error[512]; ///< the runner's reason when phase is Failed
 };
 

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <spawn.h>
 #include <sstream>
+#include <string_view>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -33,7 +34,9 @@ struct Output {
 /// A running `forkscope` with its stdout and stderr captured.
 class Cli {
 public:
-    explicit Cli(const std::vector<std::string> &args)
+    /// Starts `program` (forkscope unless said) with `args`; `headless`: without DISPLAY, WAYLAND_DISPLAY and
+    /// QT_QPA_PLATFORM, so `open` never finds a display.
+    explicit Cli(const std::vector<std::string> &args, const char *program = FORKSCOPE_CLI_PATH, bool headless = false)
     {
         int outPipe[2];
         int errPipe[2];
@@ -43,13 +46,22 @@ public:
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1);
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2);
-        std::vector<std::string> all{FORKSCOPE_CLI_PATH};
+        std::vector<std::string> all{program};
         all.insert(all.end(), args.begin(), args.end());
         std::vector<char *> argv;
         for (auto &a : all)
             argv.push_back(a.data());
         argv.push_back(nullptr);
-        EXPECT_EQ(posix_spawn(&m_pid, FORKSCOPE_CLI_PATH, &actions, nullptr, argv.data(), environ), 0);
+        std::vector<char *> env;
+        for (char **e = environ; *e; ++e) {
+            const std::string_view var(*e);
+            const bool display = var.starts_with("DISPLAY=") || var.starts_with("WAYLAND_DISPLAY=")
+                                 || var.starts_with("QT_QPA_PLATFORM=");
+            if (!(headless && display))
+                env.push_back(*e);
+        }
+        env.push_back(nullptr);
+        EXPECT_EQ(posix_spawn(&m_pid, program, &actions, nullptr, argv.data(), env.data()), 0);
         posix_spawn_file_actions_destroy(&actions);
         close(outPipe[1]);
         close(errPipe[1]);
@@ -112,6 +124,9 @@ private:
 };
 
 Output runCli(const std::vector<std::string> &args) { return Cli(args).finish(); }
+
+/// Runs forkscope with no display to be found.
+Output runHeadless(const std::vector<std::string> &args) { return Cli(args, FORKSCOPE_CLI_PATH, true).finish(); }
 
 std::string tempDir()
 {
@@ -232,7 +247,25 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "producer-consumer", "--capacity", "0"}, {"--capacity '0'", "an integer from 1 to 100000"}},
         BadUsage{{"run", "pool-map", "--chunk", "many"}, {"--chunk 'many'", "an integer from 1 to 100000"}},
         BadUsage{{"run", "pipe", "--kind", "sequential"}, {"--kind 'sequential'", "thread, process"}},
-        BadUsage{{"run", "pool-map", "--workers", "300"}, {"--workers '300'", "an integer from 1 to 256"}}));
+        BadUsage{{"run", "pool-map", "--workers", "300"}, {"--workers '300'", "an integer from 1 to 256"}},
+        // An option followed by another option has no value: the next option is not taken as its value.
+        BadUsage{{"run", "sleepers", "--workers", "--sleep", "1"},
+                 {"--workers needs a value: an integer from 1 to 1024", "'--sleep'"}},
+        BadUsage{{"run", "sleepers", "--trace", "--summary", "/tmp/fs-s.json"}, {"--trace needs a file name"}},
+        BadUsage{{"run", "sleepers", "--kind", "--workers", "3"},
+                 {"--kind needs a value: one of: sequential, thread, process"}},
+        BadUsage{{"run", "sleepers", "--frob"},
+                 {"unknown option '--frob' for scenario 'sleepers' (allowed: --trace, --summary, --png, --svg, --pdf, "
+                  "--chart, --kind, --workers, --sleep, --join, --time-scale)"}},
+        BadUsage{{"run", "sleepers", "--workers=0"}, {"--workers '0'", "an integer from 1 to 1024"}},
+        BadUsage{{"run", "sleepers", "--workers", "2", "--workers", "3"}, {"--workers is given twice"}},
+        BadUsage{{"run", "sleepers", "stray"}, {"unexpected argument 'stray'"}},
+        BadUsage{{"run", "cpu-vs-io", "--all-modes=yes"}, {"--all-modes is a switch and takes no value"}},
+        BadUsage{{"--version", "x"}, {"--version takes no arguments (got 'x')"}},
+        BadUsage{{"--version", "list"}, {"--version takes no arguments (got 'list')"}},
+        BadUsage{{"--version=2"}, {"--version takes no value"}},
+        BadUsage{{"--frob"}, {"unknown option '--frob'", "list, run"}},
+        BadUsage{{"list", "all"}, {"'list' takes no arguments (got 'all')"}}));
 
 TEST(Cli, PoolMapAndPipePrintTheTutorialsLines)
 {
@@ -450,4 +483,46 @@ TEST(Cli, WhenTheStarterDiesNoWorkerOutlivesIt)
     EXPECT_TRUE(left.empty()) << left.size() << " processes of the run are still there";
     for (const int w : workers)
         EXPECT_NE(kill(w, 0), 0) << "worker " << w << " outlived the command that started it";
+}
+
+TEST(Cli, OptionsTakeTheirValueAfterAnEqualsSignToo)
+{
+    const Output o = runCli({"run", "sleepers", "--workers=2", "--kind=thread", "--time-scale=0.01"});
+    EXPECT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_NE(o.out.find("workers       2 thread"), std::string::npos) << o.out;
+}
+
+TEST(Cli, OpenChecksItsArgumentsBeforeLookingForADisplay)
+{
+    // Without a display `open` cannot show the window, but a mistake in its arguments is still named.
+    Output o = runHeadless({"open", "sleepers", "--workers", "--run"});
+    EXPECT_EQ(o.exitCode, 2);
+    EXPECT_NE(o.err.find("--workers needs a value: an integer from 1 to 1024"), std::string::npos) << o.err;
+    o = runHeadless({"open", "nope"});
+    EXPECT_EQ(o.exitCode, 2);
+    EXPECT_NE(o.err.find("unknown scenario 'nope'"), std::string::npos) << o.err;
+    o = runHeadless({"open", "sleepers", "--frob", "1"});
+    EXPECT_EQ(o.exitCode, 2);
+    EXPECT_NE(o.err.find("unknown option '--frob' for scenario 'sleepers' (allowed: --run, --kind"), std::string::npos)
+        << o.err;
+    o = runHeadless({"open", "sleepers", "--workers", "3", "--run"});
+    EXPECT_EQ(o.exitCode, 2);
+    EXPECT_NE(o.err.find("'open' needs a display"), std::string::npos) << o.err;
+    o = runHeadless({"open", "--help"});
+    EXPECT_EQ(o.exitCode, 0);
+    EXPECT_NE(o.out.find("Usage: forkscope"), std::string::npos);
+}
+
+TEST(Cli, TheRunnerRefusesToBeStartedByHand)
+{
+    // Run::start hands the runner its region as fd 3 and no arguments; a person gives neither.
+    const std::vector<std::vector<std::string>> cases{
+        {}, {"--fd", "3"}, {"--fd", "x", "--parent", "1"}, {"--fd", "3", "--parent", "1", "extra"}};
+    for (const auto &args : cases) {
+        const Output o = Cli(args, FORKSCOPE_RUNNER_PATH).finish();
+        EXPECT_EQ(o.exitCode, 2) << o.err;
+        EXPECT_NE(o.err.find("started by forkscope, not by hand"), std::string::npos) << o.err;
+    }
+    const Output missing = Cli({"--fd", "3"}, FORKSCOPE_RUNNER_PATH).finish();
+    EXPECT_NE(missing.err.find("takes no arguments"), std::string::npos) << "says what it takes: " << missing.err;
 }

@@ -239,6 +239,28 @@ TEST(MainWindow, RunsTrialsAndCountsWrongBalances)
     EXPECT_GT(green, 100) << "the with-lock bar is on the slide";
 }
 
+TEST(MainWindow, StopBetweenTwoTrialsEndsThemThere)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("bank")));
+    for (const auto &[name, value] :
+         {std::pair{"trials", "5"}, {"updates", "20"}, {"sleep", "0"}, {"kind", "thread"}, {"lock", "on"}})
+        ASSERT_TRUE(w->setParameter(QString::fromLatin1(name), QString::fromLatin1(value)));
+    // Esc right after the first trial's end was handled, before the next one starts.
+    bool stopped = false;
+    QObject::connect(&w->controller(), &RunController::finished, w.get(), [&] {
+        if (!stopped) {
+            stopped = true;
+            QTest::keyClick(w.get(), Qt::Key_Escape);
+        }
+    });
+    ASSERT_TRUE(w->runScenario());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !w->runningTrials(); }, 20000));
+    EXPECT_EQ(w->trials().finals.size(), 1u) << "no trial starts after Stop";
+    EXPECT_TRUE(consoleText(*w).contains(QStringLiteral("wrong in 0 of 1 trials")));
+    EXPECT_TRUE(w->findChild<QPushButton *>(QStringLiteral("run"))->isEnabled()) << "ready for the next run";
+}
+
 TEST(MainWindow, StopEndsARunAtOnce)
 {
     auto w = freshWindow();

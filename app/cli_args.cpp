@@ -1,0 +1,379 @@
+#include "app/cli_args.hpp"
+
+#include "core/export/output_file.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+
+namespace forkscope::app {
+
+using namespace forkscope::core;
+
+namespace {
+
+constexpr const char *kCommands = "list, run, open, --help, --version";
+
+/// An option that takes one value each time it is used. It is declared with an optional value so that
+/// CLI11 never takes a following option as its value: `--workers --sleep 1` leaves --workers empty (refused
+/// below as a missing value) instead of setting it to "--sleep". Every use is kept, so a repeat is seen.
+CLI::Option *addValueOption(CLI::App &app, const std::string &name)
+{
+    return app.add_option("--" + name)->expected(0, 1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+/// A CLI11 app that leaves the help text to usageText() and collects what it does not know, so that the
+/// messages about it are ours.
+void configure(CLI::App &app)
+{
+    app.set_help_flag();
+    app.allow_extras();
+}
+
+/// Parses `args` (in order) with `app`; false after a usage error if CLI11 refuses them.
+bool parseWith(CLI::App &app, const std::vector<std::string> &args)
+{
+    std::vector<std::string> reversed(args.rbegin(), args.rend()); // CLI11 takes the last argument first
+    try {
+        app.parse(reversed);
+    } catch (const CLI::ParseError &e) {
+        usageError(e.what());
+        return false;
+    }
+    return true;
+}
+
+/// The argument after `option` in `args`, "" if there is none.
+std::string argumentAfter(const std::vector<std::string> &args, const std::string &option)
+{
+    const auto it = std::find(args.begin(), args.end(), option);
+    return it == args.end() || it + 1 == args.end() ? std::string() : *(it + 1);
+}
+
+/// The options of one scenario for step two: its parameters, plus what the command adds (outputs for run,
+/// --run for open).
+struct ScenarioOptions {
+    struct Entry {
+        std::string name;
+        CLI::Option *option = nullptr;
+        bool listed = true; ///< named among the allowed options when an unknown one is refused
+    };
+    const Scenario &scenario;
+    CLI::App app;
+    std::vector<Entry> entries; ///< the command's own options, then the parameters, each in declaration order
+
+    explicit ScenarioOptions(const Scenario &s) : scenario(s) { configure(app); }
+    void addValue(const std::string &name) { entries.push_back({name, addValueOption(app, name)}); }
+    void addSwitch(const std::string &name, bool listed = true)
+    {
+        entries.push_back({name, app.add_flag("--" + name), listed});
+    }
+    void addParameters()
+    {
+        for (const ParamSpec &p : scenario.params)
+            addValue(p.name);
+    }
+
+    /// The value of `name` if it was given (checked: once, not empty), else "".
+    std::string value(const std::string &name) const
+    {
+        for (const Entry &e : entries)
+            if (e.name == name && e.option->count() > 0)
+                return e.option->results().front();
+        return {};
+    }
+    bool given(const std::string &name) const
+    {
+        for (const Entry &e : entries)
+            if (e.name == name)
+                return e.option->count() > 0;
+        return false;
+    }
+};
+
+/// --png, --svg, --pdf: each may be given more than once (one picture per file).
+bool isPicture(const std::string &name) { return name == "png" || name == "svg" || name == "pdf"; }
+
+/// The message for an argument step two did not take: an unknown option or a stray word.
+std::string unknownArgument(const ScenarioOptions &options, const std::string &arg)
+{
+    if (arg.empty() || arg[0] != '-')
+        return "unexpected argument '" + arg + "' (options start with --)";
+    std::string allowed;
+    for (const ScenarioOptions::Entry &e : options.entries)
+        if (e.listed)
+            allowed += (allowed.empty() ? "--" : ", --") + e.name;
+    return "unknown option '" + arg.substr(0, arg.find('=')) + "' for scenario '" + options.scenario.id
+           + "' (allowed: " + allowed + ")";
+}
+
+bool isOutput(const std::string &name)
+{
+    return name == "trace" || name == "summary" || isPicture(name) || name == "chart";
+}
+
+/// Checks what step two took: nothing unknown, every value given once and not empty, no switch given a
+/// value. Returns "" or the usage error's message.
+std::string checkGiven(const ScenarioOptions &options, const std::vector<std::string> &args)
+{
+    if (const auto extras = options.app.remaining(); !extras.empty())
+        return unknownArgument(options, extras.front());
+    // In the order they were given, so the first problem on the line is the one reported.
+    for (const CLI::Option *option : options.app.parse_order()) {
+        const std::string flag = option->get_name();
+        const std::string name = flag.substr(2);
+        if (option->get_expected_max() == 0) { // a switch
+            for (const std::string &r : option->results())
+                if (r != "true")
+                    return flag + " is a switch and takes no value (got '" + r + "')";
+            continue;
+        }
+        if (option->count() > 1 && !isPicture(name))
+            return flag + " is given twice";
+        const auto &results = option->results();
+        if (std::none_of(results.begin(), results.end(), [](const std::string &r) { return r.empty(); }))
+            continue;
+        if (isOutput(name))
+            return flag + " needs a file name";
+        const ParamSpec *spec = options.scenario.param(name);
+        std::string message = flag + " needs a value: " + (spec ? spec->allowed() : "see forkscope --help");
+        if (const std::string next = argumentAfter(args, flag); !next.empty() && next[0] == '-')
+            message += " ('" + next + "', which follows it, is an option, not a value)";
+        return message;
+    }
+    return {};
+}
+
+/// Whether two output paths end up in the same file (folders resolved, symbolic links followed).
+bool sameOutputFile(const std::string &a, const std::string &b)
+{
+    const auto where = [](const std::string &path) {
+        char resolved[PATH_MAX];
+        if (realpath(path.c_str(), resolved))
+            return std::string(resolved); // exists: its real path
+        const auto slash = path.rfind('/');
+        const std::string folder = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+        const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+        return (realpath(folder.c_str(), resolved) ? std::string(resolved) : folder) + "/" + name;
+    };
+    return where(a) == where(b);
+}
+
+bool endsWith(const std::string &s, const std::string &tail)
+{
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+/// --chart: only where there is something to chart, with a picture's extension, in a build that draws.
+std::string checkChart(const Scenario &scenario, const RunArgs &run, const Exporters &exporters)
+{
+    const bool speedups = scenario.param("mode") != nullptr;
+    if (!scenario.param("trials") && !speedups)
+        return "--chart needs a scenario run as trials (such as bank) or cpu-vs-io with --all-modes; '" + scenario.id
+               + "' has neither";
+    const std::string &path = run.chartPath;
+    if (!endsWith(path, ".png") && !endsWith(path, ".svg") && !endsWith(path, ".pdf"))
+        return "--chart '" + path + "': the file name must end in .png, .svg or .pdf";
+    if (speedups && !run.allModes)
+        return "--chart for '" + scenario.id + "' draws every mode: add --all-modes";
+    if (!(speedups ? static_cast<bool>(exporters.speedupChart) : static_cast<bool>(exporters.trialsChart)))
+        return "--chart needs the desktop build of forkscope (this one has no Qt)";
+    return {};
+}
+
+/// --all-modes: cpu-vs-io only, which it runs in every work and mode, and without one-run outputs.
+std::string checkAllModes(const Scenario &scenario, const RunArgs &run)
+{
+    if (!scenario.param("mode") || !scenario.param("work"))
+        return "--all-modes applies to cpu-vs-io (it runs every --work and --mode); '" + scenario.id + "' has none";
+    for (const char *name : {"work", "mode"})
+        if (run.params.count(name))
+            return std::string("--all-modes runs every --") + name + "; leave --" + name + " out";
+    if (!run.pictures.empty() || !run.tracePath.empty() || !run.summaryPath.empty())
+        return "--all-modes makes 8 runs, and --png, --svg, --pdf, --trace and --summary show one: pick it with "
+               "--work and --mode instead";
+    return {};
+}
+
+/// Every output can be written, and no two name the same file (the last would silently win).
+std::string checkOutputs(const RunArgs &run)
+{
+    std::vector<std::pair<std::string, std::string>> outputs = run.pictures;
+    if (!run.tracePath.empty())
+        outputs.emplace_back("--trace", run.tracePath);
+    if (!run.summaryPath.empty())
+        outputs.emplace_back("--summary", run.summaryPath);
+    if (!run.chartPath.empty())
+        outputs.emplace_back("--chart", run.chartPath);
+    for (const auto &[flag, path] : outputs)
+        if (auto problem = checkOutputPath(path); !problem.empty())
+            return flag + ": " + problem;
+    for (std::size_t i = 0; i < outputs.size(); ++i)
+        for (std::size_t j = i + 1; j < outputs.size(); ++j)
+            if (sameOutputFile(outputs[i].second, outputs[j].second))
+                return outputs[i].first + " and " + outputs[j].first + " name the same file ('" + outputs[j].second
+                       + "')";
+    return {};
+}
+
+/// Fills `run` from what step two took and checks how the options go together.
+std::string collectRunArgs(const ScenarioOptions &options, const Exporters &exporters, RunArgs &run)
+{
+    const Scenario &scenario = options.scenario;
+    for (const ParamSpec &p : scenario.params)
+        if (options.given(p.name))
+            run.params[p.name] = options.value(p.name);
+    run.tracePath = options.value("trace");
+    run.summaryPath = options.value("summary");
+    run.chartPath = options.value("chart");
+    run.allModes = options.given("all-modes");
+    std::map<const CLI::Option *, std::size_t> used; // how many of each option's results were taken
+    for (const CLI::Option *option : options.app.parse_order()) { // pictures in the order given
+        const std::string flag = option->get_name();
+        if (!isPicture(flag.substr(2)))
+            continue;
+        const std::string &path = option->results().at(used[option]++);
+        if (!endsWith(path, "." + flag.substr(2)))
+            return flag + " '" + path + "': the file name must end in ." + flag.substr(2);
+        if (!exporters.timeline)
+            return flag + " needs the desktop build of forkscope (this one has no Qt)";
+        run.pictures.emplace_back(flag, path);
+    }
+    if (run.allModes)
+        if (auto problem = checkAllModes(scenario, run); !problem.empty())
+            return problem;
+    if (!run.chartPath.empty())
+        if (auto problem = checkChart(scenario, run, exporters); !problem.empty())
+            return problem;
+    return checkOutputs(run);
+}
+
+} // namespace
+
+int usageError(const std::string &message)
+{
+    std::fprintf(stderr, "forkscope: %s\nTry 'forkscope --help' for more information.\n", message.c_str());
+    return kExitUsage;
+}
+
+std::string scenarioIds()
+{
+    std::string ids;
+    for (const auto &s : builtinScenarios())
+        ids += (ids.empty() ? "" : ", ") + s.id;
+    return ids;
+}
+
+int parseCommand(const std::vector<std::string> &args, Command &out)
+{
+    CLI::App app;
+    configure(app);
+    app.require_subcommand(0, 1);
+    const CLI::Option *help = app.add_flag("-h,--help");
+    const CLI::Option *version = app.add_flag("--version");
+    std::vector<std::pair<CLI::App *, const CLI::Option *>> commands;
+    for (const char *name : {"list", "run", "open", "help"}) {
+        CLI::App *command = app.add_subcommand(name);
+        configure(*command);
+        // --help anywhere after the command shows the usage, as before the command.
+        commands.emplace_back(command, command->add_flag("-h,--help"));
+        if (std::string(name) == "run" || std::string(name) == "open")
+            command->add_option("id", out.scenario);
+    }
+    if (!parseWith(app, args))
+        return kExitUsage;
+    out.help = help->count() > 0;
+    for (const auto &[command, commandHelp] : commands) {
+        if (!command->parsed())
+            continue;
+        out.name = command->get_name();
+        out.rest = command->remaining();
+        out.help = out.help || commandHelp->count() > 0 || out.name == "help";
+    }
+    if (out.help)
+        return kExitOk;
+    const std::vector<std::string> extras = app.remaining();
+    if (version->count() > 0) {
+        const std::string got = !extras.empty() ? extras.front() : !out.name.empty() ? out.name : "";
+        if (!got.empty())
+            return usageError("--version takes no arguments (got '" + got + "')");
+        if (version->results().front() != "true")
+            return usageError("--version takes no value (got '" + version->results().front() + "')");
+        out.version = true;
+        return kExitOk;
+    }
+    if (!extras.empty()) {
+        const bool option = extras.front()[0] == '-';
+        return usageError(std::string(option ? "unknown option '" : "unknown command '") + extras.front()
+                          + "' (allowed: " + kCommands + ")");
+    }
+    if (out.name.empty())
+        return usageError("no command given");
+    if (out.name == "list" && !out.rest.empty())
+        return usageError("'list' takes no arguments (got '" + out.rest.front() + "')");
+    return kExitOk;
+}
+
+std::string unknownScenario(const std::string &id)
+{
+    return "unknown scenario '" + id + "' (one of: " + scenarioIds() + ")";
+}
+
+int parseRunArgs(const Command &command, const Exporters &exporters, RunArgs &out)
+{
+    if (command.scenario.empty())
+        return usageError("'run' needs a scenario id (one of: " + scenarioIds() + ")");
+    out.scenario = findScenario(command.scenario);
+    if (!out.scenario)
+        return usageError(unknownScenario(command.scenario));
+    const std::vector<std::string> &rest = command.rest;
+    ScenarioOptions options(*out.scenario);
+    for (const char *name : {"trace", "summary", "png", "svg", "pdf", "chart"})
+        options.addValue(name);
+    // Refused with a reason where it does not apply (checkAllModes), so known to every scenario.
+    options.addSwitch("all-modes", out.scenario->param("mode") != nullptr);
+    options.addParameters();
+    if (!parseWith(options.app, rest))
+        return kExitUsage;
+    if (auto problem = checkGiven(options, rest); !problem.empty())
+        return usageError(problem);
+    if (auto problem = collectRunArgs(options, exporters, out); !problem.empty())
+        return usageError(problem);
+    return kExitOk;
+}
+
+std::optional<int> parseOpenCommand(const std::vector<std::string> &args, const std::string &fallbackScenario,
+                                    OpenRequest &request)
+{
+    Command command;
+    if (const int rc = parseCommand(args, command); rc != kExitOk)
+        return rc;
+    if (command.help) {
+        std::fputs(usageText().c_str(), stdout);
+        return kExitOk;
+    }
+    if (command.name != "open")
+        return usageError("expected 'open' (got '" + (args.empty() ? std::string() : args.front()) + "')");
+    request.scenario = command.scenario.empty() ? fallbackScenario : command.scenario;
+    const Scenario *scenario = findScenario(request.scenario);
+    if (!scenario)
+        return usageError(unknownScenario(request.scenario));
+    ScenarioOptions options(*scenario);
+    options.addSwitch("run");
+    options.addParameters();
+    if (!parseWith(options.app, command.rest))
+        return kExitUsage;
+    if (auto problem = checkGiven(options, command.rest); !problem.empty())
+        return usageError(problem);
+    for (const CLI::Option *option : options.app.parse_order())
+        if (option->get_expected_max() > 0)
+            request.params.emplace_back(option->get_name().substr(2), option->results().front());
+    request.run = options.given("run");
+    return std::nullopt;
+}
+
+} // namespace forkscope::app

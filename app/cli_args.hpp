@@ -1,0 +1,57 @@
+#pragma once
+
+// The command line's grammar, parsed with CLI11 in two steps: the command and its scenario id first, then
+// the options that scenario takes (its parameters are known only once the id is). Every refusal is a usage
+// error (exit 2) whose message names the argument and what is allowed. Internal to app/.
+
+#include "app/cli.hpp"
+#include "core/scenario/scenarios.hpp"
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace forkscope::app {
+
+/// Prints "forkscope: MESSAGE" and a pointer to --help on stderr; returns kExitUsage.
+int usageError(const std::string &message);
+
+/// The built-in scenarios' ids, comma-separated, in browser order.
+std::string scenarioIds();
+
+/// Step one: the command, and for `run` and `open` the scenario id and the arguments after it.
+struct Command {
+    std::string name;              ///< "list", "run", "open" or "help"; empty for --help or --version alone
+    std::string scenario;          ///< run and open: the scenario id, "" when none was given
+    std::vector<std::string> rest; ///< run and open: the arguments after the id, in order, for step two
+    bool help = false;             ///< --help or -h anywhere, or the help command
+    bool version = false;          ///< --version alone
+};
+
+/// Finds the command in `args` (without the program name). Returns kExitOk with `out` filled, or prints a
+/// usage error (an unknown command, `list` or `--version` with arguments) and returns kExitUsage.
+int parseCommand(const std::vector<std::string> &args, Command &out);
+
+/// "unknown scenario 'ID' (one of: ...)".
+std::string unknownScenario(const std::string &id);
+
+/// What `forkscope run ID ...` asks for, checked.
+struct RunArgs {
+    const core::Scenario *scenario = nullptr;
+    std::map<std::string, std::string> params;                 ///< the scenario's parameters as given
+    std::string tracePath;                                     ///< --trace
+    std::string summaryPath;                                   ///< --summary
+    std::vector<std::pair<std::string, std::string>> pictures; ///< (flag, path) for --png/--svg/--pdf
+    std::string chartPath;                                     ///< --chart: the trials histogram (or speedups)
+    bool allModes = false;                                     ///< --all-modes: the GIL lab's 8 runs
+};
+
+/// Step two of `run`: the scenario `command` names and the options it takes. Refuses, before anything runs,
+/// a missing or unknown scenario, a missing or repeated value, an unknown option, an output that cannot be
+/// written or that another output also names, and pictures this build cannot draw (`exporters`).
+/// Parameter values themselves are checked by buildPlan. Returns kExitOk with `out` filled, or kExitUsage
+/// after printing what is wrong.
+int parseRunArgs(const Command &command, const Exporters &exporters, RunArgs &out);
+
+} // namespace forkscope::app
