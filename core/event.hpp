@@ -115,6 +115,12 @@ inline std::uint64_t flowKey(const Event &e) noexcept
     return (static_cast<std::uint64_t>(pipe) << 63) | (static_cast<std::uint64_t>(channel) << 32) | e.id;
 }
 
+/// A write's id (a ValueWrite's `id`; what a ValueRead's and a ValueWrite's `ref` name): the writing lane in
+/// the top 11 bits, that lane's count of writes in the low 21. 0 stands for a variable's initial value.
+inline constexpr int kWriteCountBits = 21;
+inline constexpr std::uint32_t kWriteCountMask = (1u << kWriteCountBits) - 1;
+constexpr std::uint32_t writeIdLane(std::uint32_t writeId) noexcept { return writeId >> kWriteCountBits; }
+
 /// The label a message is shown with: "#seq" or "#seq text".
 std::string messageLabel(const Event &e);
 

@@ -321,6 +321,9 @@ std::string validatePlan(const Plan &plan)
         for (std::size_t j = 0; j < i; ++j)
             if (plan.variables[j].name == v.name)
                 return "variable '" + v.name + "' is declared twice";
+        if (v.initial < INT32_MIN || v.initial > INT32_MAX)
+            return "variable '" + v.name + "': 'initial' must be a 32-bit integer (from -2147483648 to 2147483647), "
+                   "as a Value('i') holds";
         slots += v.size;
     }
     if (slots > kMaxVariableSlots)

@@ -210,14 +210,14 @@ private:
     {
         const SharedLayout layout = sharedLayout(m_plan);
         char *area = static_cast<char *>(m_region.sharedArea());
-        m_globals = std::make_unique<std::atomic<std::int64_t>[]>(layout.globalSlots);
-        auto *shared = reinterpret_cast<std::atomic<std::int64_t> *>(area);
+        m_globals = std::make_unique<Cell[]>(layout.globalSlots);
+        auto *shared = reinterpret_cast<Cell *>(area);
+        static_assert(sizeof(Cell) == 8, "the layout gives each element 8 bytes");
         for (std::size_t i = 0; i < m_plan.variables.size(); ++i) {
             const VariablePlan &v = m_plan.variables[i];
-            std::atomic<std::int64_t> *elements = v.shared ? new (shared + layout.variableSlot[i]) std::atomic<std::int64_t>[v.size]
-                                                           : m_globals.get() + layout.variableSlot[i];
+            Cell *elements = v.shared ? new (shared + layout.variableSlot[i]) Cell[v.size] : m_globals.get() + layout.variableSlot[i];
             for (int k = 0; k < v.size; ++k)
-                elements[k].store(v.initial, std::memory_order_relaxed);
+                elements[k].store(cellWord(v.initial, 0), std::memory_order_relaxed);
             m_memory.variables.push_back({&v.name, elements, v.size, static_cast<int>(i)});
         }
         if (m_plan.gil) {
@@ -455,7 +455,7 @@ private:
     std::vector<std::thread> m_threads;
     std::vector<bool> m_started;
     const std::vector<std::int64_t> m_noItems;
-    std::unique_ptr<std::atomic<std::int64_t>[]> m_globals;
+    std::unique_ptr<Cell[]> m_globals;
     Memory m_memory;
     PoolClients m_poolClients;
     Gil m_gil; ///< this process's; a forked child resets its copy

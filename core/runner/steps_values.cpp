@@ -43,14 +43,18 @@ StepEnd readOrWrite(Worker &w, StepState &st, const Step &s) noexcept
         return StepEnd::Next; // validated: cannot happen
     if (s.count >= v->size)
         return indexError(w, st, *v, s.count);
-    std::atomic<std::int64_t> &element = v->elements[s.count];
+    Cell &cell = v->elements[s.count];
     const auto index = static_cast<std::int32_t>(s.count);
     if (s.op == StepOp::Read) {
-        st.r = element.load(std::memory_order_relaxed);
-        w.writer.recordAt(monotonicNs(), EventType::ValueRead, EventFields{st.r, v->id, index});
+        const std::uint64_t word = cell.load(std::memory_order_relaxed);
+        st.r = cellValue(word);
+        w.writer.recordAt(monotonicNs(), EventType::ValueRead, EventFields{st.r, v->id, index, 0, cellWriter(word)});
     } else {
-        element.store(st.r, std::memory_order_relaxed);
-        w.writer.recordAt(monotonicNs(), EventType::ValueWrite, EventFields{st.r, v->id, index});
+        // The register wraps to the cell's 32 bits, as a ctypes int does.
+        const std::uint32_t id = nextWriteId(w);
+        const std::uint64_t replaced = cell.exchange(cellWord(st.r, id), std::memory_order_relaxed);
+        st.r = cellValue(cellWord(st.r, id));
+        w.writer.recordAt(monotonicNs(), EventType::ValueWrite, EventFields{st.r, v->id, index, id, cellWriter(replaced)});
     }
     return StepEnd::Next;
 }
@@ -62,13 +66,15 @@ StepEnd append(Worker &w, StepState &st, const Step &s) noexcept
     const Variable *v = w.memory->find(s.text);
     if (!v)
         return StepEnd::Next;
-    const std::int64_t length = v->elements[0].load(std::memory_order_relaxed);
+    const std::int64_t length = cellValue(v->elements[0].load(std::memory_order_relaxed));
     if (1 + length >= v->size)
         return failWith(w, st, "MemoryError: the list is full");
-    v->elements[1 + length].store(st.r, std::memory_order_relaxed);
-    v->elements[0].store(length + 1, std::memory_order_relaxed);
+    const std::uint32_t id = nextWriteId(w);
+    const std::uint64_t replaced = v->elements[1 + length].exchange(cellWord(st.r, id), std::memory_order_relaxed);
+    v->elements[0].store(cellWord(length + 1, nextWriteId(w)), std::memory_order_relaxed);
     w.writer.recordAt(monotonicNs(), EventType::ValueWrite,
-                      EventFields{st.r, v->id, static_cast<std::int32_t>(length + 1)});
+                      EventFields{cellValue(cellWord(st.r, id)), v->id, static_cast<std::int32_t>(length + 1), id,
+                                  cellWriter(replaced)});
     return StepEnd::Next;
 }
 

@@ -23,11 +23,23 @@
 
 namespace forkscope::core {
 
-/// A variable as the steps see it: its elements are atomics, read and written with relaxed loads and
-/// stores — a real, unguarded read-modify-write when split across steps, but no undefined behaviour.
+/// One element of a variable: its value (32 bits, as the tutorials' `Value('i')`) and the id of the write
+/// that stored it (0: the initial value), in one 64-bit word. So a read knows which write it saw, and a
+/// write — a relaxed exchange, still a separate operation from the read before it — knows which write it
+/// replaced: the order of writes and what each update was computed from are exact, not guessed from times.
+using Cell = std::atomic<std::uint64_t>;
+constexpr std::uint64_t cellWord(std::int64_t value, std::uint32_t writeId) noexcept
+{
+    return (std::uint64_t{writeId} << 32) | static_cast<std::uint32_t>(value);
+}
+constexpr std::int32_t cellValue(std::uint64_t word) noexcept { return static_cast<std::int32_t>(word & 0xFFFFFFFFu); }
+constexpr std::uint32_t cellWriter(std::uint64_t word) noexcept { return static_cast<std::uint32_t>(word >> 32); }
+
+/// A variable as the steps see it: its elements are cells, read and written with relaxed atomic operations
+/// — a real, unguarded read-modify-write when split across steps, but no undefined behaviour.
 struct Variable {
     const std::string *name;
-    std::atomic<std::int64_t> *elements;
+    Cell *elements;
     int size;
     int id; ///< its index in the plan's variables: the events' arg
 };
@@ -94,11 +106,23 @@ struct Worker {
     WorkerKind kind = WorkerKind::Main;
     const Memory *memory = nullptr;
     std::uint32_t heldLocks = 0; ///< bit i: lock i is held by this worker
+    std::uint32_t writes = 0;    ///< writes this lane made: the low bits of its next write's id
     bool holdsGil = false;       ///< this lane holds its process's GIL
     MainControl control{};       ///< main only
     PoolClients *pools = nullptr; ///< main only: what map/submit/wait remember between steps
     StepGate gate{};
 };
+
+/// A new write id for `w`: its lane in the top 11 bits, its count of writes in the low 21 (never 0, which
+/// stands for a variable's initial value). Unique within a run while a lane writes fewer than 2^21 times;
+/// core/analysis/lost_updates.cpp says the analysis is incomplete beyond that.
+inline std::uint32_t nextWriteId(Worker &w) noexcept
+{
+    std::uint32_t n = ++w.writes & kWriteCountMask;
+    if (n == 0)
+        n = ++w.writes & kWriteCountMask;
+    return (static_cast<std::uint32_t>(w.index) << kWriteCountBits) | n;
+}
 
 /// How a lane's steps ended.
 enum class Outcome { Done, Cancelled, Exit };

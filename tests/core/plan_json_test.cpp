@@ -38,12 +38,12 @@ TEST(Json, StringsAndNumbersRoundTrip)
     Plan plan;
     plan.timeScale = 0.1;
     plan.main.push_back({StepOp::Print, "quote \" backslash \\ tab \t ctrl \x01", 0, 0});
-    plan.variables.push_back({"big", false, (std::int64_t{1} << 53) + 1, 1});
+    plan.workers.push_back({"w", WorkerKind::Thread, {(std::int64_t{1} << 53) + 1}, {}});
     const std::string json = planToJson(plan);
     EXPECT_NE(json.find("\"time_scale\":0.1"), std::string::npos) << json;
     Plan back;
     std::string error;
     ASSERT_TRUE(planFromJson(json, back, error)) << error;
     EXPECT_EQ(back.main[0].text, "quote \" backslash \\ tab \t ctrl \x01");
-    EXPECT_EQ(back.variables[0].initial, (std::int64_t{1} << 53) + 1) << "integers above 2^53 stay exact";
+    EXPECT_EQ(back.workers[0].items[0], (std::int64_t{1} << 53) + 1) << "integers above 2^53 stay exact";
 }
