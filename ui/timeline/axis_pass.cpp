@@ -1,0 +1,75 @@
+// The axis and its labels: the title, the time axis with its ticks, labels and grid, and the live present.
+
+#include "ui/timeline/passes.hpp"
+
+#include <QFontMetricsF>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+
+namespace forkscope::ui::timeline {
+
+void paintTitle(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts)
+{
+    if (layout.titleRect.isEmpty())
+        return;
+    p.setFont(fonts.title);
+    p.setPen(options.theme.text);
+    p.drawText(layout.titleRect, Qt::AlignLeft | Qt::AlignVCenter,
+        QFontMetricsF(fonts.title).elidedText(options.title, Qt::ElideRight, layout.titleRect.width()));
+}
+
+void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts)
+{
+    const Theme &theme = options.theme;
+    const QRectF axis = layout.axisRect;
+    const QFontMetricsF fm(fonts.small);
+    const int maxTicks = std::max(2,
+        static_cast<int>(
+            axis.width() / std::max(70.0, fm.horizontalAdvance(QStringLiteral("00.00 ms")) + 24)));
+    const std::int64_t step = niceTickStep(layout.window.span(), maxTicks);
+    const std::vector<std::int64_t> ticks = tickTimes(layout.window, step);
+
+    p.setPen(QPen(theme.mutedText, 1));
+    p.drawLine(QPointF(axis.left(), axis.bottom() - 0.5), QPointF(axis.right(), axis.bottom() - 0.5));
+    p.setFont(fonts.small);
+    double lastRight = -1e9;
+    for (const std::int64_t t : ticks) {
+        const double x = std::round(layout.timeToX(t)) + 0.5;
+        p.setPen(QPen(theme.mutedText, 1));
+        p.drawLine(QPointF(x, axis.bottom() - 5), QPointF(x, axis.bottom()));
+        const QString label = qs(formatTickLabel(t, step));
+        const double width = fm.horizontalAdvance(label);
+        double textLeft = x - width / 2;
+        textLeft = std::max(textLeft, axis.left());
+        textLeft = std::min(textLeft, layout.bounds.right() - kMargin / 2 - width);
+        if (textLeft < lastRight + 8)
+            continue;
+        p.setPen(theme.text);
+        p.drawText(QRectF(textLeft, axis.top(), width + 1, axis.height() - 6),
+            Qt::AlignLeft | Qt::AlignVCenter, label);
+        lastRight = textLeft + width;
+    }
+
+    // Grid lines through the lanes.
+    p.setPen(QPen(theme.grid, 1));
+    for (const std::int64_t t : ticks) {
+        const double x = std::round(layout.timeToX(t)) + 0.5;
+        p.drawLine(QPointF(x, layout.plotRect.top()), QPointF(x, layout.plotRect.bottom()));
+    }
+}
+
+void paintNowLine(
+    QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options)
+{
+    if (!options.showNow || !model.live() || model.now() < layout.window.beginNs
+        || model.now() > layout.window.endNs)
+        return;
+    const double x = std::round(layout.timeToX(model.now())) + 0.5;
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.setPen(QPen(withAlpha(options.theme.now, 200), 1));
+    p.drawLine(QPointF(x, layout.plotRect.top()), QPointF(x, layout.plotRect.bottom()));
+}
+
+} // namespace forkscope::ui::timeline

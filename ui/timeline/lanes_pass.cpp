@@ -1,0 +1,219 @@
+// The lanes layer: row backgrounds and process headers, each lane's lifeline, bars and GIL strips, and the
+// label column with the lanes' names.
+
+#include "ui/timeline/passes.hpp"
+#include "ui/timeline/texts.hpp"
+
+#include <QFontMetricsF>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+
+namespace forkscope::ui::timeline {
+
+namespace {
+
+/// "square(3) = 9" inside a pool task's bar when it fits ("square(3)" while it runs, "3" when narrow).
+void paintTaskLabel(QPainter &p, const TimelineModel &model, const Bar &bar, const QRectF &rect,
+    const Fonts &fonts, const Theme &theme)
+{
+    if (rect.width() < 12 || rect.height() < 8)
+        return;
+    const QFontMetricsF fm(fonts.small);
+    const QString call = QStringLiteral("%1(%2)").arg(qs(model.taskFunction())).arg(bar.value);
+    const QString candidates[] = {
+        bar.open() || bar.cancelled ? call : call + QStringLiteral(" = %1").arg(bar.result),
+        bar.open() || bar.cancelled ? QStringLiteral("%1").arg(bar.value)
+                                    : QStringLiteral("%1→%2").arg(bar.value).arg(bar.result),
+        QStringLiteral("%1").arg(bar.value),
+    };
+    for (const QString &text : candidates) {
+        if (fm.horizontalAdvance(text) + 4 <= rect.width()) {
+            p.setFont(fonts.small);
+            p.setPen(theme.text.lightness() > 128 ? QColor(0x1d, 0x1f, 0x23) : theme.text);
+            p.drawText(rect, Qt::AlignCenter, text);
+            return;
+        }
+    }
+}
+
+/// The GIL over a lane: a dark strip along the bottom of its bars while it holds its process's GIL, a hatch
+/// over them while it waits for it. Holds get at least a pixel (who has it matters); waits shorter than
+/// half a pixel are left out (an uncontended request is granted within a microsecond).
+void paintLaneGil(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, std::uint32_t laneIndex)
+{
+    const Lane &lane = model.lane(laneIndex);
+    if (lane.gil.empty())
+        return;
+    const QRectF plot = layout.plotRect;
+    const TimeWindow &w = layout.window;
+    const double perPixel = nsPerPixel(w, plot.width());
+    auto px
+        = [&](std::int64_t t) { return std::clamp(layout.timeToX(t), plot.left() - 4, plot.right() + 4); };
+    const QRectF band = layout.barBand(laneIndex, 0);
+    const double strip = std::max(3.0, std::round(band.height() * 0.25));
+    double holdCovered = -1e9;
+    double waitCovered = -1e9;
+    for (std::size_t i = lane.firstGilSpan(w.beginNs); i < lane.gil.size() && lane.gil[i].begin <= w.endNs;
+         ++i) {
+        const GilSpan &span = lane.gil[i];
+        const std::int64_t end = span.open() ? std::max(model.now(), span.begin) : span.end;
+        const double x0 = std::round(px(span.begin));
+        const double x1 = std::max(x0 + 1, std::round(px(end)));
+        if (span.holds) {
+            if (x1 <= holdCovered)
+                continue;
+            const double from = std::max(x0, holdCovered);
+            p.fillRect(QRectF(from, band.bottom() - strip, x1 - from, strip), options.theme.gilHold);
+            holdCovered = x1;
+        } else {
+            if (static_cast<double>(end - span.begin) < perPixel / 2 || x1 <= waitCovered)
+                continue;
+            const double from = std::max(x0, waitCovered);
+            fillGilWait(p, QRectF(from, band.top(), x1 - from, band.height()), options.theme);
+            waitCovered = x1;
+        }
+    }
+}
+
+} // namespace
+
+/// A pale hatch for "waits for the GIL": the bar under it shows through, but reads as not running.
+void fillGilWait(QPainter &p, const QRectF &rect, const Theme &theme)
+{
+    p.fillRect(rect, withAlpha(theme.background, 175));
+    p.fillRect(rect, QBrush(withAlpha(theme.gilWait, 150), Qt::BDiagPattern));
+}
+
+void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts)
+{
+    const Theme &theme = options.theme;
+    const QFontMetricsF fmSmall(fonts.small);
+    const double fullLeft = layout.labelRect.left();
+    const double fullWidth = layout.plotRect.right() - fullLeft;
+    // The last row may be cut by the bottom of the plot.
+    p.save();
+    p.setClipRect(QRectF(fullLeft, layout.plotRect.top(), fullWidth, layout.plotRect.height()));
+    int laneParity = 0;
+    for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
+        const auto i = static_cast<std::size_t>(r);
+        const DisplayRow &row = layout.rows[i];
+        const QRectF rowRect(fullLeft, layout.rowTop[i], fullWidth, layout.rowHeight[i]);
+        if (row.kind == DisplayRow::Kind::Queue) {
+            paintQueueLabel(p, model, layout, options, fonts, row.group, rowRect);
+            continue;
+        }
+        if (!isLane(row)) {
+            laneParity = 0;
+            p.fillRect(rowRect, theme.headerBackground);
+            p.setFont(fonts.small);
+            p.setPen(theme.text);
+            const QString title = groupTitle(model, row.group);
+            // Headers have no bars, so their text may run on past the label column.
+            p.drawText(rowRect.adjusted(6, 0, -6, 0), Qt::AlignLeft | Qt::AlignVCenter,
+                fmSmall.elidedText(title, Qt::ElideRight, rowRect.width() - 12));
+            continue;
+        }
+        if (laneParity++ % 2 == 1)
+            p.fillRect(rowRect, theme.alternateRow);
+    }
+    p.restore();
+}
+
+void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex)
+{
+    const Lane &lane = model.lane(laneIndex);
+    const Theme &theme = options.theme;
+    const auto row = static_cast<std::size_t>(layout.laneRow[laneIndex]);
+    const double top = layout.rowTop[row];
+    const double height = layout.rowHeight[row];
+    const double centerY = top + height / 2;
+    const QRectF plot = layout.plotRect;
+    const TimeWindow &w = layout.window;
+    const double perPixel = nsPerPixel(w, plot.width());
+    // Pixel columns are clamped a little outside the plot so huge zooms never overflow coordinates.
+    auto px
+        = [&](std::int64_t t) { return std::clamp(layout.timeToX(t), plot.left() - 4, plot.right() + 4); };
+
+    // Lifeline: the worker exists (started, not yet ended).
+    if (lane.started()) {
+        const std::int64_t end = lane.ended() ? lane.endNs : model.now();
+        if (end >= w.beginNs && lane.startNs <= w.endNs) {
+            const double x0 = px(lane.startNs);
+            const double x1 = std::max(px(end), x0 + 1);
+            p.fillRect(QRectF(x0, centerY - 1, x1 - x0, 2), theme.lifeline);
+        }
+    }
+
+    // Bars, folded where they are narrower than a pixel; a column already painted at the same depth is
+    // skipped.
+    const std::vector<LodItem> items = levelOfDetail(lane, w.beginNs, w.endNs, perPixel, model.now(), 1.0);
+    double coveredTo = -1e9;
+    int coveredDepth = -1;
+    for (const LodItem &item : items) {
+        if (item.depth != coveredDepth) {
+            coveredDepth = item.depth;
+            coveredTo = -1e9;
+        }
+        const double x0 = std::round(px(item.begin));
+        const double x1 = std::max(x0 + 1, std::round(px(item.end)));
+        if (x1 <= coveredTo)
+            continue;
+        const QRectF band = layout.barBand(laneIndex, item.depth);
+        QColor color = theme.stateColor(item.state);
+        p.fillRect(QRectF(x0, band.top(), x1 - x0, band.height()), color);
+        coveredTo = x1;
+        if (item.state == BarState::Task && !item.folded())
+            paintTaskLabel(p, model, lane.bars[item.first], QRectF(x0, band.top(), x1 - x0, band.height()),
+                fonts, theme);
+    }
+    paintLaneGil(p, model, layout, options, laneIndex);
+}
+
+void paintLaneLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts)
+{
+    const Theme &theme = options.theme;
+    const QFontMetricsF fmBold(fonts.bold);
+    const QFontMetricsF fmSmall(fonts.small);
+    const double indent = kLabelIndent; // lanes sit under their process header
+    p.save();
+    p.setClipRect(layout.labelRect);
+    for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
+        const auto i = static_cast<std::size_t>(r);
+        const DisplayRow &row = layout.rows[i];
+        if (!isLane(row))
+            continue;
+        const Lane &lane = model.lane(row.lane);
+        const QRectF cell(layout.labelRect.left() + indent, layout.rowTop[i],
+            layout.labelRect.width() - indent - 6, layout.rowHeight[i]);
+        const QString name = fmBold.elidedText(qs(lane.info.name), Qt::ElideRight, cell.width());
+        const QString detail = fmSmall.elidedText(laneDetail(lane), Qt::ElideRight, cell.width());
+        const bool twoLines = cell.height() >= fmBold.height() + fmSmall.height() + 2;
+        p.setFont(fonts.bold);
+        p.setPen(lane.crashed() ? theme.crash : theme.text);
+        if (twoLines) {
+            const double block = fmBold.height() + fmSmall.height();
+            const double y0 = cell.top() + (cell.height() - block) / 2;
+            p.drawText(QRectF(cell.left(), y0, cell.width(), fmBold.height()),
+                Qt::AlignLeft | Qt::AlignVCenter, name);
+            p.setFont(fonts.small);
+            p.setPen(theme.mutedText);
+            p.drawText(QRectF(cell.left(), y0 + fmBold.height(), cell.width(), fmSmall.height()),
+                Qt::AlignLeft | Qt::AlignVCenter, detail);
+        } else {
+            p.drawText(cell, Qt::AlignLeft | Qt::AlignVCenter, name);
+        }
+    }
+    p.restore();
+    // The column's edge.
+    p.setPen(QPen(theme.grid, 1));
+    const double x = std::round(layout.plotRect.left()) - 0.5;
+    p.drawLine(QPointF(x, layout.plotRect.top()), QPointF(x, layout.plotRect.bottom()));
+}
+
+} // namespace forkscope::ui::timeline

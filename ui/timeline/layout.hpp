@@ -1,0 +1,101 @@
+#pragma once
+
+// Where everything of a timeline picture goes: rows, the label column, the plot, axis, title and legend,
+// and time <-> x. Pure geometry: arranging draws nothing and reads no font (measureTimeline is the one
+// step that measures text), so it is tested without a GUI (tests/ui/timeline_geometry_test.cpp).
+
+#include "ui/time_axis.hpp"
+#include "ui/timeline/paint_options.hpp"
+#include "ui/timeline_model.hpp"
+
+#include <QRectF>
+
+#include <cstdint>
+#include <vector>
+
+namespace forkscope::ui {
+
+/// One row of the lane list: a process group's header or a lane.
+struct DisplayRow {
+    enum class Kind : std::uint8_t { Header, Lane, Queue };
+    Kind kind = Kind::Lane;
+    std::uint32_t group = 0; ///< index into model.groups(); for Queue rows, the queue's id
+    std::uint32_t lane = 0; ///< for Lane rows (for headers: the group's leader)
+};
+
+/// Header and lane rows in display order: each process group's header followed by its lanes, then one
+/// fill-level strip per queue that carried messages.
+std::vector<DisplayRow> displayRows(const TimelineModel &model);
+
+/// The sizes of a picture's parts that depend on its fonts and texts, in pixels (see measureTimeline).
+struct TimelineMetrics {
+    double titleHeight = 0; ///< 0: no title
+    double axisHeight = 0; ///< 0: no axis
+    double labelWidth = 0; ///< the lane-label column, its margins included
+    double headerHeight = 0; ///< a process header row (queue rows are 1.6 times as tall)
+    double legendHeight = 0; ///< 0: no legend
+};
+
+/// Where everything goes for one paint.
+struct TimelineLayout {
+    QRectF bounds;
+    QRectF titleRect; ///< empty without a title
+    QRectF axisRect; ///< tick labels, above the plot, right of the label column
+    QRectF labelRect; ///< lane names, left of the plot
+    QRectF plotRect; ///< bars
+    QRectF legendRect; ///< empty without a legend
+    TimeWindow window;
+    std::vector<DisplayRow> rows;
+    std::vector<double> rowTop; ///< per row; rows above firstRow are above plotRect
+    std::vector<double> rowHeight; ///< per row
+    std::vector<int> laneRow; ///< lane index -> row index
+    int firstRow = 0;
+    int visibleRows = 0; ///< rows from firstRow at least partly inside plotRect
+    double laneHeight = 0;
+    double headerHeight = 0;
+
+    double timeToX(std::int64_t t) const { return ui::timeToX(t, window, plotRect.left(), plotRect.width()); }
+    std::int64_t xToTime(double x) const { return ui::xToTime(x, window, plotRect.left(), plotRect.width()); }
+    /// The row under y among the visible ones, -1 if none.
+    int rowAt(double y) const;
+    /// Vertical middle of a lane's row (may be outside plotRect when the lane is scrolled away).
+    double laneCenterY(std::uint32_t lane) const;
+    /// The rectangle a bar of this depth fills inside its lane's row, before the time range is applied.
+    QRectF barBand(std::uint32_t lane, int depth) const;
+};
+
+/// The window that shows the whole run (main's start to the present or the run's end) with a small margin.
+TimeWindow fitWindow(const TimelineModel &model);
+
+/// Measures with `options`' fonts what arrangeTimeline needs: the title's and axis's heights, the label
+/// column's width (the widest lane name or detail, at most 30 % of `rect`, unless options.labelWidth
+/// fixes it), a header row's height and the legend's height at `rect`'s width. Needs a QGuiApplication.
+TimelineMetrics measureTimeline(const TimelineModel &model, const QRectF &rect, const PaintOptions &options);
+
+/// Places the title, axis, label column, rows, plot and legend of `model` in `rect` from `metrics` (see
+/// measureTimeline): rows from options.firstRow stack down from under the axis, lanes share what the
+/// legend leaves (between options.minLaneHeight and maxLaneHeight, whole pixels) unless
+/// options.laneHeight fixes them; rows above firstRow are stacked upwards above the plot. No fonts.
+TimelineLayout arrangeTimeline(const TimelineModel &model, const QRectF &rect, const PaintOptions &options,
+    const TimelineMetrics &metrics);
+
+/// Lays out `model` in `rect` with `options`: arrangeTimeline with measureTimeline's metrics.
+TimelineLayout layoutTimeline(const TimelineModel &model, const QRectF &rect, const PaintOptions &options);
+
+/// The layout's spacing and helpers the painter's passes share (not for callers).
+namespace timeline {
+
+inline constexpr double kMargin = 8; ///< around the whole picture
+inline constexpr double kGap = 6; ///< between the title, the rows and the legend
+inline constexpr double kBarInset = 3; ///< between a lane's row edge and its outermost bars
+inline constexpr double kNestInset = 3; ///< more per nesting level
+inline constexpr double kLabelIndent = 14; ///< lane labels sit this far right of their process header's
+
+inline bool isLane(const DisplayRow &row)
+{
+    return row.kind == DisplayRow::Kind::Lane;
+}
+
+} // namespace timeline
+
+} // namespace forkscope::ui

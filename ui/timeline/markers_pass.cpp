@@ -1,0 +1,199 @@
+// The markers layer: each lane's start, end, crash, print, value, note and spawn glyphs with their texts,
+// and main's last line across every lane.
+
+#include "ui/timeline/passes.hpp"
+
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QPolygonF>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace forkscope::ui::timeline {
+
+namespace {
+
+/// Text placed beside a marker on a tinted box so it stays readable over bars.
+void drawTag(QPainter &p, const QRectF &box, const QString &text, const QFont &font, const QColor &color,
+    const Theme &theme)
+{
+    p.fillRect(box, theme.labelBackground);
+    p.setFont(font);
+    p.setPen(color);
+    p.drawText(box.adjusted(2, 0, -1, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
+}
+
+bool hasTag(const Marker &m)
+{
+    return (m.kind == MarkerKind::Print || m.kind == MarkerKind::Value || m.kind == MarkerKind::Crash)
+        && !m.text.empty();
+}
+
+} // namespace
+
+/// Draws a marker glyph centred vertically at `c` with half-height `s`.
+void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &theme)
+{
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    switch (kind) {
+    case MarkerKind::Start: {
+        // A flag pointing right from the start line.
+        p.setPen(Qt::NoPen);
+        p.setBrush(theme.text);
+        p.drawRect(QRectF(c.x() - 1, c.y() - s, 2, 2 * s));
+        p.drawPolygon(QPolygonF({ QPointF(c.x() + 1, c.y() - s), QPointF(c.x() + 1 + s, c.y() - s / 2),
+            QPointF(c.x() + 1, c.y()) }));
+        break;
+    }
+    case MarkerKind::End:
+        p.setPen(Qt::NoPen);
+        p.setBrush(theme.text);
+        p.drawRect(QRectF(c.x() - 1.5, c.y() - s, 3, 2 * s));
+        break;
+    case MarkerKind::Crash: {
+        p.setPen(QPen(theme.crash, std::max(2.0, s / 3), Qt::SolidLine, Qt::RoundCap));
+        const double r = s * 0.8;
+        p.drawLine(QPointF(c.x() - r, c.y() - r), QPointF(c.x() + r, c.y() + r));
+        p.drawLine(QPointF(c.x() - r, c.y() + r), QPointF(c.x() + r, c.y() - r));
+        break;
+    }
+    case MarkerKind::Print: {
+        // A speech-bubble tail: a small downward triangle.
+        p.setPen(QPen(theme.background, 1));
+        p.setBrush(theme.text);
+        const double r = s * 0.7;
+        p.drawPolygon(QPolygonF({ QPointF(c.x() - r, c.y() - r), QPointF(c.x() + r, c.y() - r),
+            QPointF(c.x(), c.y() + r * 0.8) }));
+        break;
+    }
+    case MarkerKind::Value: {
+        p.setPen(QPen(theme.text, 1.5));
+        p.setBrush(theme.background);
+        const double r = s * 0.55;
+        p.drawPolygon(QPolygonF({ QPointF(c.x(), c.y() - r), QPointF(c.x() + r, c.y()),
+            QPointF(c.x(), c.y() + r), QPointF(c.x() - r, c.y()) }));
+        break;
+    }
+    case MarkerKind::MainEnd: {
+        QPen pen(theme.mainEnd, 1.5, Qt::DashLine);
+        p.setPen(pen);
+        p.drawLine(QPointF(c.x(), c.y() - s), QPointF(c.x(), c.y() + s));
+        break;
+    }
+    case MarkerKind::Note:
+        p.setPen(Qt::NoPen);
+        p.setBrush(theme.mutedText);
+        p.drawEllipse(c, s * 0.3, s * 0.3);
+        break;
+    case MarkerKind::Spawn:
+        p.setPen(QPen(theme.mutedText, 1.5));
+        p.drawLine(QPointF(c.x(), c.y()), QPointF(c.x(), c.y() + s));
+        break;
+    }
+    p.restore();
+}
+
+void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex)
+{
+    const Lane &lane = model.lane(laneIndex);
+    const Theme &theme = options.theme;
+    const auto row = static_cast<std::size_t>(layout.laneRow[laneIndex]);
+    const double top = layout.rowTop[row];
+    const double height = layout.rowHeight[row];
+    const double centerY = top + height / 2;
+    const QRectF plot = layout.plotRect;
+    const TimeWindow &w = layout.window;
+    const double perPixel = nsPerPixel(w, plot.width());
+
+    // Markers, with their text where there is room before the next tagged marker (or, failing that, after
+    // the previous one).
+    double previousTagEnd = plot.left();
+    double lastTaggedX = -1e9; ///< the previous marker with text, drawn or not
+    const std::size_t firstMarker = lane.firstMarker(w.beginNs - static_cast<std::int64_t>(perPixel * 8));
+    const std::size_t lastMarker = lane.lastMarker(w.endNs);
+    const double s = std::clamp(height * 0.3, 4.0, 9.0);
+    const QFontMetricsF fmSmall(fonts.small);
+    // Where the last glyph of each kind went: a dense run of markers draws one glyph per glyph width, which
+    // still reads as "many here" and keeps a 100 000-event lane cheap to paint.
+    std::array<double, 8> lastGlyphX;
+    lastGlyphX.fill(-1e9);
+    for (std::size_t i = firstMarker; i < lastMarker; ++i) {
+        const Marker &m = lane.markers[i];
+        if (m.kind == MarkerKind::MainEnd)
+            continue; // drawn across all lanes
+        const double x = layout.timeToX(m.time);
+        const bool tagged = hasTag(m);
+        const double previousTaggedX = lastTaggedX;
+        if (tagged)
+            lastTaggedX = x;
+        double &last = lastGlyphX[static_cast<std::size_t>(m.kind) % lastGlyphX.size()];
+        const bool always
+            = m.kind == MarkerKind::Crash || m.kind == MarkerKind::Start || m.kind == MarkerKind::End;
+        if (x - last < (always ? 0.5 : s))
+            continue;
+        last = x;
+        double glyphY = centerY;
+        if (m.kind == MarkerKind::Print || m.kind == MarkerKind::Value)
+            glyphY = top + s * 0.8 + 1;
+        else if (m.kind == MarkerKind::Spawn)
+            glyphY = top + height - s - 1;
+        drawGlyph(p, m.kind, QPointF(x, glyphY), s, theme);
+
+        if (!tagged)
+            continue;
+        double limit = plot.right();
+        for (std::size_t j = i + 1; j < lane.markers.size(); ++j) {
+            if (hasTag(lane.markers[j])) {
+                limit = std::min(limit, layout.timeToX(lane.markers[j].time) - 2);
+                break;
+            }
+        }
+        const QString full = qs(m.text);
+        const double wanted = fmSmall.horizontalAdvance(full) + 4;
+        const double gap = s * 0.8 + 2;
+        const double roomRight = limit - (x + gap);
+        const double roomLeft
+            = (x - gap) - std::max({ previousTagEnd + 2, previousTaggedX + gap + 2, plot.left() });
+        const bool left = roomRight < wanted && roomLeft > roomRight;
+        const double room = left ? roomLeft : roomRight;
+        // Whole text, or a useful part of it: a row of "c…" tags says nothing a tooltip would not.
+        if (room < wanted && room < 64)
+            continue;
+        const QString text = fmSmall.elidedText(full, Qt::ElideRight, room - 4);
+        if (text.isEmpty())
+            continue;
+        const double width = fmSmall.horizontalAdvance(text) + 4;
+        const double tagHeight = fmSmall.height() + 1;
+        const double tagTop = m.kind == MarkerKind::Crash ? centerY - tagHeight / 2
+                                                          : std::max(top + 1, glyphY - tagHeight / 2);
+        const QRectF box(left ? x - gap - width : x + gap, tagTop, width, tagHeight);
+        drawTag(p, box, text, fonts.small, m.kind == MarkerKind::Crash ? theme.crash : theme.text, theme);
+        previousTagEnd = box.right();
+    }
+}
+
+void paintMainEnd(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts)
+{
+    // The moment the program "ends" while others may still run: drawn across all lanes, not in main's.
+    const std::int64_t end = model.mainEndNs();
+    if (end < 0 || end < layout.window.beginNs || end > layout.window.endNs)
+        return;
+    const Theme &theme = options.theme;
+    const double x = std::round(layout.timeToX(end)) + 0.5;
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.setPen(QPen(theme.mainEnd, 1, Qt::DashLine));
+    p.drawLine(QPointF(x, layout.plotRect.top()), QPointF(x, layout.plotRect.bottom()));
+    const QFontMetricsF fm(fonts.small);
+    const QString text = QStringLiteral("main's last line");
+    const double width = fm.horizontalAdvance(text) + 4;
+    const double left = x + 3 + width <= layout.plotRect.right() ? x + 3 : x - 3 - width;
+    drawTag(
+        p, QRectF(left, layout.plotRect.top() + 1, width, fm.height()), text, fonts.small, theme.text, theme);
+}
+
+} // namespace forkscope::ui::timeline

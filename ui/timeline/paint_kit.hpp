@@ -1,0 +1,49 @@
+#pragma once
+
+// What the painter's passes (and the font-measuring step of the layout) share: the fonts of one picture
+// and two small conversions. Not for callers: only ui/timeline/ and ui/timeline_painter.cpp include it.
+
+#include "ui/timeline/paint_options.hpp"
+
+#include <QColor>
+#include <QFont>
+#include <QString>
+
+#include <algorithm>
+#include <string>
+
+namespace forkscope::ui::timeline {
+
+inline QString qs(const std::string &text)
+{
+    return QString::fromStdString(text);
+}
+
+inline QColor withAlpha(QColor color, int alpha)
+{
+    color.setAlpha(alpha);
+    return color;
+}
+
+/// The four fonts of a picture, made once per paint from the options.
+struct Fonts {
+    QFont base;
+    QFont bold;
+    QFont small;
+    QFont title;
+
+    explicit Fonts(const PaintOptions &options)
+    {
+        // Pixel sizes: the same numbers give the same picture on a screen, in a 300 dpi PDF and in an SVG.
+        base.setFamily(options.fontFamily);
+        base.setPixelSize(std::max(6, options.fontPixelSize));
+        bold = base;
+        bold.setBold(true);
+        small = base;
+        small.setPixelSize(std::max(6, options.fontPixelSize - 2));
+        title = bold;
+        title.setPixelSize(std::max(8, options.fontPixelSize * 3 / 2));
+    }
+};
+
+} // namespace forkscope::ui::timeline

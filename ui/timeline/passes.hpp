@@ -1,0 +1,88 @@
+#pragma once
+
+// The painter's passes, one file per layer, in the order paintTimeline (ui/timeline_painter.cpp) runs
+// them. Each pass draws one kind of thing from the model and the layout and sets the pen, brush and font
+// it needs; paintTimeline sets the clip and antialiasing around them. Not for callers.
+
+#include "ui/timeline/layout.hpp"
+#include "ui/timeline/paint_kit.hpp"
+#include "ui/timeline/paint_options.hpp"
+#include "ui/timeline_model.hpp"
+
+#include <QPointF>
+#include <QRectF>
+
+#include <cstddef>
+#include <cstdint>
+
+class QColor;
+class QFontMetricsF;
+class QPainter;
+
+namespace forkscope::ui::timeline {
+
+// Axis and labels (axis_pass.cpp) --------------------------------------------------------------------------
+
+/// The title in its rectangle, elided to fit; nothing without one.
+void paintTitle(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts);
+/// The time axis: its line, ticks at a "nice" step with labels that never overlap, and grid lines through
+/// the plot.
+void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts);
+/// A line at the model's present while it is live and the present is in the window.
+void paintNowLine(
+    QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options);
+
+// Lanes (lanes_pass.cpp) -----------------------------------------------------------------------------------
+
+/// Row backgrounds across the label column and the plot: every other lane of a process shaded, process
+/// headers with their titles, queue rows (paintQueueLabel). Clipped to the visible rows.
+void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts);
+/// One lane's lifeline while its worker lives, its bars (folded below a pixel, each column once per depth,
+/// pool tasks labelled) and its GIL holds and waits.
+void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex);
+/// The label column: each visible lane's name and, when the row is tall enough, its detail line; and the
+/// column's edge.
+void paintLaneLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts);
+/// The "waits for the GIL" hatch over `rect` (also the legend's swatch).
+void fillGilWait(QPainter &p, const QRectF &rect, const Theme &theme);
+
+// Messages (messages_pass.cpp) -----------------------------------------------------------------------------
+
+/// A queue row's background and its name with the peak and capacity, in the label column.
+void paintQueueLabel(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts, std::uint32_t id, const QRectF &rowRect);
+/// A queue's fill level in its row as a step area over time, scaled to its capacity (or its peak).
+void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, std::uint32_t id, std::size_t row);
+/// Join arrows: from the joined worker's end to where the joiner resumed.
+void paintJoinArrows(
+    QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options);
+/// Arrows from each put/send to the get/receive that took it, thinned out when zoomed out.
+void paintMessageArrows(
+    QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options);
+/// A filled arrow head of `size` pointing at `to` along from → to (also the legend's arrows).
+void drawArrowHead(QPainter &p, QPointF from, QPointF to, double size, const QColor &color);
+
+// Markers (markers_pass.cpp) -------------------------------------------------------------------------------
+
+/// One lane's markers (start, end, crash, print, value, note, spawn) with their texts where there is room.
+void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex);
+/// Main's last line: a dashed line through every lane with a tag, when it is in the window.
+void paintMainEnd(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts);
+/// A marker glyph centred vertically at `c` with half-height `s` (also the legend's).
+void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &theme);
+
+// Legend (legend_pass.cpp) ---------------------------------------------------------------------------------
+
+/// The height paintLegend needs for `model`'s entries wrapped into `width` (0 without entries).
+double legendHeight(const TimelineModel &model, const QFontMetricsF &fm, double width);
+/// The legend in layout.legendRect: the bar states, markers, arrows and GIL strips the model has.
+void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+    const PaintOptions &options, const Fonts &fonts);
+
+} // namespace forkscope::ui::timeline
