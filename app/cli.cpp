@@ -2,6 +2,8 @@
 
 #include "app/cli_args.hpp"
 #include "core/analysis/gil_stats.hpp"
+#include "core/analysis/headline.hpp"
+#include "core/analysis/lost_updates.hpp"
 #include "core/analysis/trials.hpp"
 #include "core/client/run.hpp"
 #include "core/export/output_file.hpp"
@@ -59,12 +61,11 @@ std::string seconds(std::int64_t ns)
     return buf;
 }
 
-void printResult(const RunResult &r, const ParamSet &values)
+void printResult(const RunResult &r, const ParamSet &values, const std::vector<Event> &events)
 {
-    std::string params;
-    for (const auto &[name, value] : values.values())
-        params += (params.empty() ? "" : ", ") + name + " " + value;
-    std::printf("\n--- %s (%s)\n", r.scenario.c_str(), params.c_str());
+    // The lesson first, in one sentence with this run's numbers; then what it was, then the details.
+    const HeadlineInput told{&r, &events, &values, nullptr};
+    std::printf("\n--- %s\n    %s\n", headline(told).c_str(), caption(told).c_str());
     if (r.cancelled)
         std::printf("cancelled\n");
     std::printf("wall time     %s", seconds(r.wallNs).c_str());
@@ -103,6 +104,12 @@ void printResult(const RunResult &r, const ParamSet &values)
             std::printf("lock %d        %d acquisitions, waited %s in all (longest %s), held %s\n", l.id,
                     l.acquisitions, seconds(l.totalWaitNs).c_str(), seconds(l.longestWaitNs).c_str(),
                     seconds(l.totalHoldNs).c_str());
+    std::vector<bool> processLanes;
+    for (const LaneOutcome &lane : r.lanes)
+        processLanes.push_back(lane.info.kind == WorkerKind::Process);
+    if (const LostUpdateReport lost = findLostUpdates(events, r.lostEvents, processLanes); lost.updates > 0)
+        std::printf("lost updates  %zu of %d read-then-write updates%s\n", lost.lost.size(), lost.updates,
+                    lost.complete ? "" : (" (incomplete: " + lost.incompleteWhy + ")").c_str());
     std::printf("lost events   %llu\n", static_cast<unsigned long long>(r.lostEvents));
     if (r.failed())
         std::printf("error         %s\n", r.error.c_str());
@@ -261,7 +268,8 @@ int runTrials(TrialLoop &loop, ShownRun &shown)
 
 /// Writes --trace, --summary and the pictures of the shown run; returns kExitOk or kExitRunFailed.
 int writeRunOutputs(const RunArgs &runArgs, const Exporters &exporters, const RunResult &result,
-                    const std::vector<Event> &events, const TrialLoop &loop, const std::string &title)
+                    const std::vector<Event> &events, const ParamSet &values, const TrialLoop &loop,
+                    const std::string &title)
 {
     int rc = kExitOk;
     const auto report = [&rc](const std::string &flag, const std::string &path, const std::string &problem) {
@@ -277,7 +285,7 @@ int writeRunOutputs(const RunArgs &runArgs, const Exporters &exporters, const Ru
     if (!runArgs.summaryPath.empty())
         report("--summary", runArgs.summaryPath,
                writeFileAtomically(runArgs.summaryPath,
-                                   summaryJson(result, loop.repeated() ? &loop.outcomes() : nullptr)));
+                                   summaryJson(result, events, &values, loop.repeated() ? &loop.outcomes() : nullptr)));
     for (const auto &[flag, path] : runArgs.pictures)
         report(flag, path, exporters.timeline(result, events, title, path));
     return rc;
@@ -381,11 +389,11 @@ int runScenario(const Command &command, const Exporters &exporters)
         std::printf("\nwrong in %d of %zu trials (expected %lld); shown below: %s\n", loop.outcomes().wrong(),
                     loop.outcomes().finals.size(), static_cast<long long>(loop.outcomes().expected),
                     loop.outcomes().wrong() ? "the first trial that went wrong" : "the last trial");
-    printResult(result, values);
+    printResult(result, values, events);
     if (plan.gil)
         printGil(result, events);
     int rc = result.failed() ? kExitRunFailed : kExitOk;
-    if (const int written = writeRunOutputs(runArgs, exporters, result, events, loop,
+    if (const int written = writeRunOutputs(runArgs, exporters, result, events, values, loop,
                                             pictureTitle(scenario, values, result));
         written != kExitOk)
         rc = written;

@@ -35,7 +35,8 @@ enum class EventType : std::uint8_t {
     ComputeEnd,      ///< value: iterations (or work units) done
     JoinBegin,       ///< arg: lane waited for
     JoinEnd,         ///< arg: lane waited for
-    Print,           ///< text: one printed line
+    Print,           ///< text: one printed line; detail kProcessTableHeading: a process table's heading line, and
+                     ///< value: how many processes the table lists
     ValueRead,       ///< value: the value read; arg: variable id (its index in the plan); detail: element;
                      ///< ref: id of the write it saw (0: the initial value, or not known)
     ValueWrite,      ///< value: the value written; arg: variable id; detail: element; id: this write's id
@@ -83,6 +84,9 @@ enum EventFlag : std::uint8_t {
     kError = 16,    ///< a Note that is an error message (the worker fails with it); a TaskEnd that failed
     kShared = 32,   ///< a VariableOpen of a variable in shared memory (Value, Array), not a global
 };
+
+/// A Print's detail when it is the heading line of a process table (main's snapshot step).
+inline constexpr std::int32_t kProcessTableHeading = 1;
 
 /// A human name for the type ("sleep begin", "print", ...), stable for exports.
 std::string_view eventTypeName(EventType type) noexcept;

@@ -1,5 +1,8 @@
 #include "core/export/summary.hpp"
 
+#include "core/analysis/headline.hpp"
+#include "core/analysis/lost_updates.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -47,11 +50,33 @@ Json workerJson(const LaneOutcome &w)
     return out;
 }
 
+Json lostUpdatesJson(const RunResult &result, const LostUpdateReport &report)
+{
+    Json out = Json::array();
+    const auto name = [&](std::uint32_t lane) {
+        return lane < result.lanes.size() ? result.lanes[lane].info.name : "lane " + std::to_string(lane);
+    };
+    for (const LostUpdate &lost : report.lost)
+        out.push_back({{"worker", name(lost.lane)},
+                       {"variable", lost.label},
+                       {"read", lost.read},
+                       {"wrote", lost.wrote},
+                       {"overwritten_by", name(lost.overwrittenBy)},
+                       {"at_seconds", seconds(lost.atNs)}});
+    return out;
+}
+
 } // namespace
 
-std::string summaryJson(const RunResult &result, const TrialOutcomes *trials)
+std::string summaryJson(const RunResult &result, const std::vector<Event> &events, const ParamSet *params,
+                        const TrialOutcomes *trials)
 {
-    Json out = {{"scenario", result.scenario},
+    std::vector<bool> processLanes;
+    for (const LaneOutcome &lane : result.lanes)
+        processLanes.push_back(lane.info.kind == WorkerKind::Process);
+    const LostUpdateReport lost = findLostUpdates(events, result.lostEvents, processLanes);
+    Json out = {{"headline", headline(HeadlineInput{&result, &events, params, trials})},
+                {"scenario", result.scenario},
                 {"kind", result.kind},
                 {"time_scale", result.timeScale},
                 {"wall_seconds", seconds(result.wallNs)},
@@ -68,6 +93,8 @@ std::string summaryJson(const RunResult &result, const TrialOutcomes *trials)
             locks.push_back(lockJson(l));
         out["locks"] = std::move(locks);
     }
+    out["lost_updates"] = lostUpdatesJson(result, lost);
+    out["lost_updates_complete"] = lost.complete;
     if (trials) {
         out["expected"] = trials->expected;
         out["wrong_trials"] = trials->wrong();

@@ -123,9 +123,12 @@ private:
         table.update(getpgrp(), monotonicNs());
         std::string text = formatProcessTable(table.rows());
         std::size_t from = 0;
+        // The table's heading line carries how many processes it lists, so nobody counts lines of text.
+        EventFields heading{static_cast<std::int64_t>(table.rows().size()), 0, kProcessTableHeading};
         while (from < text.size()) {
             const std::size_t end = text.find('\n', from);
-            main.writer.record(EventType::Print, 0, 0, std::string_view(text).substr(from, end - from));
+            main.writer.recordAt(monotonicNs(), EventType::Print, heading, std::string_view(text).substr(from, end - from));
+            heading = {};
             from = end == std::string::npos ? text.size() : end + 1;
         }
     }

@@ -56,10 +56,12 @@ TEST(TraceExport, ChromeTraceHoldsLanesBarsAndInstants)
 
 TEST(TraceExport, SummaryHasTheDocumentedFields)
 {
-    const RunResult r = test::runToEnd(test::scenarioPlan("no-join", {{"time-scale", "0.1"}}));
-    const nlohmann::json doc = nlohmann::json::parse(summaryJson(r), nullptr, false);
+    std::vector<Event> events;
+    const RunResult r = test::runToEnd(test::scenarioPlan("no-join", {{"time-scale", "0.1"}}), &events);
+    const nlohmann::json doc = nlohmann::json::parse(summaryJson(r, events), nullptr, false);
     ASSERT_FALSE(doc.is_discarded());
-    for (const char *key : {"scenario", "kind", "wall_seconds", "lost_events", "workers", "main_end_seconds"})
+    for (const char *key : {"headline", "scenario", "kind", "wall_seconds", "lost_events", "workers", "main_end_seconds",
+                            "lost_updates", "lost_updates_complete"})
         EXPECT_TRUE(doc.contains(key)) << key;
     EXPECT_EQ(doc.at("scenario").get<std::string>(), "no-join");
     const auto &workers = doc.at("workers");

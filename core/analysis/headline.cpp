@@ -1,0 +1,324 @@
+#include "core/analysis/headline.hpp"
+
+#include "core/scenario/scenarios.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace forkscope::core {
+
+namespace {
+
+std::string number(double v, int significant = 2)
+{
+    char buf[32];
+    if (v != 0 && std::fabs(v) < 1000) {
+        // Two significant digits, but never fewer than one decimal for values under 10 ("2.0", "0.21").
+        const int magnitude = static_cast<int>(std::floor(std::log10(std::fabs(v))));
+        const int decimals = std::max(v < 10 ? 1 : 0, significant - 1 - magnitude);
+        std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    } else {
+        std::snprintf(buf, sizeof buf, "%.0f", v);
+    }
+    return buf;
+}
+
+std::string plural(std::int64_t n, const std::string &one, const std::string &many)
+{
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string listOf(const std::vector<std::int64_t> &values)
+{
+    std::string out = "[";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (values.size() > 12 && i == 5) {
+            out += ", …";
+            i = values.size() - 5;
+        }
+        out += (i ? ", " : "") + std::to_string(values[i]);
+    }
+    return out + "]";
+}
+
+std::string kindPlural(const std::string &kind)
+{
+    if (kind == "process")
+        return "processes";
+    if (kind == "thread")
+        return "threads";
+    if (kind == "sequential")
+        return "sequential calls";
+    return kind.empty() ? "workers" : kind + "s";
+}
+
+/// Counts and lists read from the events: what the lessons' headlines are made of.
+void eventValues(const std::vector<Event> &events, RunValues &v)
+{
+    std::int64_t gets = 0, puts = 0, sends = 0, recvs = 0, fullWaits = 0, tasks = 0, capacity = 0;
+    std::vector<std::int64_t> taskResultsInOrder;        // by completion
+    std::vector<std::pair<std::int32_t, std::int64_t>> byTask; // (task index, result)
+    std::vector<std::int64_t> tables;                    // processes listed by each snapshot
+    std::map<std::int32_t, std::uint32_t> lastGot;       // per queue: the seq of its last get
+    bool inOrder = true;
+    for (const Event &e : events) {
+        switch (e.type) {
+        case EventType::QueueGet:
+            // In order: each get took the message after the one before it on its queue.
+            inOrder = inOrder && (lastGot.count(e.arg) ? e.id == lastGot[e.arg] + 1 : e.id == 0);
+            lastGot[e.arg] = e.id;
+            ++gets;
+            break;
+        case EventType::QueuePut: ++puts; break;
+        case EventType::PipeSend: ++sends; break;
+        case EventType::PipeRecv: ++recvs; break;
+        case EventType::QueueBlockBegin: fullWaits += e.value == 0; break;
+        case EventType::QueueOpen:
+            if (e.arg == 0)
+                capacity = e.value;
+            break;
+        case EventType::TaskEnd:
+            if (!(e.flags & (kError | kCancelled))) {
+                ++tasks;
+                taskResultsInOrder.push_back(e.value);
+                byTask.emplace_back(e.arg, e.value);
+            }
+            break;
+        case EventType::Print:
+            if (e.detail == kProcessTableHeading)
+                tables.push_back(e.value);
+            break;
+        default: break;
+        }
+    }
+    std::sort(byTask.begin(), byTask.end());
+    std::vector<std::int64_t> results;
+    for (const auto &[task, result] : byTask)
+        results.push_back(result);
+    v["gets"] = std::to_string(gets);
+    v["gets_order"] = inOrder ? "in order" : "out of order";
+    v["puts"] = std::to_string(puts);
+    v["sends"] = std::to_string(sends);
+    v["recvs"] = std::to_string(recvs);
+    v["full_waits"] = plural(fullWaits, "time", "times");
+    v["capacity"] = std::to_string(capacity);
+    v["tasks"] = std::to_string(tasks);
+    v["results"] = listOf(results);
+    v["completion_order"] = listOf(taskResultsInOrder);
+    for (std::size_t i = 0; i < tables.size() && i < 3; ++i)
+        v["table_" + std::to_string(i + 1)] = std::to_string(tables[i]);
+}
+
+/// Values read and written by the lanes, and how the lanes ended.
+void laneValues(const RunResult &r, RunValues &v)
+{
+    const std::int64_t workers = r.lanes.empty() ? 0 : static_cast<std::int64_t>(r.lanes.size() - 1);
+    v["workers"] = std::to_string(workers);
+    if (!r.lanes.empty() && !r.lanes[0].read.empty()) {
+        v["final"] = std::to_string(r.lanes[0].read.back());
+        v["main_reads"] = listOf(r.lanes[0].read);
+    }
+    std::set<std::int64_t> workerFinals;
+    int failed = 0;
+    int crashed = 0;
+    for (std::size_t i = 1; i < r.lanes.size(); ++i) {
+        const LaneOutcome &lane = r.lanes[i];
+        if (!lane.read.empty())
+            workerFinals.insert(lane.read.back());
+        if (!lane.error.empty() && !v.count("error"))
+            v["error"] = lane.error;
+        failed += lane.ended && lane.signal == 0 && lane.exitCode != 0;
+        if (lane.signal != 0) {
+            ++crashed;
+            v["signal"] = signalName(lane.signal);
+        }
+    }
+    if (!workerFinals.empty()) {
+        std::string text;
+        for (const std::int64_t f : workerFinals)
+            text += (text.empty() ? "" : " or ") + std::to_string(f);
+        v["worker_final"] = text;
+    }
+    v["failed"] = std::to_string(failed);
+    v["crashed"] = std::to_string(crashed);
+}
+
+void lostValues(const HeadlineInput &in, RunValues &v)
+{
+    std::vector<bool> processLanes;
+    for (const LaneOutcome &lane : in.result->lanes)
+        processLanes.push_back(lane.info.kind == WorkerKind::Process);
+    const LostUpdateReport report = findLostUpdates(*in.events, in.result->lostEvents, processLanes);
+    std::int64_t deposits = 0;
+    std::int64_t withdrawals = 0;
+    for (const LostUpdate &lost : report.lost)
+        (lost.wrote > lost.read ? deposits : withdrawals)++;
+    const auto n = static_cast<std::int64_t>(report.lost.size());
+    v["lost"] = std::to_string(n);
+    v["lost_updates"] = plural(n, "update", "updates") + " lost";
+    v["lost_doublings"] = plural(n, "doubling", "doublings") + " lost";
+    v["lost_deposits"] = std::to_string(deposits);
+    v["lost_withdrawals"] = std::to_string(withdrawals);
+    v["updates"] = std::to_string(report.updates);
+    if (!report.complete)
+        v["lost_incomplete"] = report.incompleteWhy;
+    // What the doubling lessons would have reached with no doubling lost: 1 doubled once per update.
+    if (report.updates > 0 && report.updates < 62)
+        v["all_doubled"] = std::to_string(std::int64_t{1} << report.updates);
+}
+
+} // namespace
+
+std::string formatDuration(std::int64_t ns)
+{
+    const double s = static_cast<double>(ns) / 1e9;
+    if (s >= 1)
+        return number(s) + " s";
+    if (s >= 1e-3)
+        return number(s * 1e3) + " ms";
+    return number(s * 1e6) + " µs";
+}
+
+RunValues measuredValues(const HeadlineInput &in)
+{
+    RunValues v;
+    const RunResult &r = *in.result;
+    v["scenario"] = r.scenario;
+    v["kind"] = r.kind;
+    v["kind_plural"] = kindPlural(r.kind);
+    v["wall"] = formatDuration(r.wallNs);
+    v["main_end"] = formatDuration(std::max<std::int64_t>(r.mainEndNs, 0));
+    laneValues(r, v);
+    if (in.events) {
+        eventValues(*in.events, v);
+        lostValues(in, v);
+    }
+    if (in.params) {
+        for (const auto &[name, value] : in.params->values())
+            v["param:" + name] = value;
+        const std::string sleep = in.params->text("sleep");
+        if (!sleep.empty()) {
+            const double scaled = in.params->number("sleep") * r.timeScale;
+            v["sleep"] = formatDuration(static_cast<std::int64_t>(scaled * 1e9));
+            v["sequential"] = formatDuration(static_cast<std::int64_t>(scaled * 1e9 * std::stod(v["workers"])));
+        }
+    }
+    const Scenario *scenario = findScenario(r.scenario);
+    if (in.trials) {
+        v["expected"] = std::to_string(in.trials->expected);
+        v["trials"] = std::to_string(in.trials->finals.size());
+        v["wrong"] = std::to_string(in.trials->wrong());
+    } else if (scenario && scenario->expected && in.params) {
+        v["expected"] = std::to_string(scenario->expected(*in.params));
+    }
+    return v;
+}
+
+std::string fillTemplate(std::string_view pattern, const RunValues &values)
+{
+    std::string out;
+    std::size_t i = 0;
+    while (i < pattern.size()) {
+        if (pattern[i] == '{') {
+            const std::size_t close = pattern.find('}', i);
+            if (close != std::string_view::npos) {
+                const auto it = values.find(pattern.substr(i + 1, close - i - 1));
+                if (it != values.end()) {
+                    out += it->second;
+                    i = close + 1;
+                    continue;
+                }
+            }
+        }
+        out += pattern[i++];
+    }
+    return out;
+}
+
+std::string headlineTemplate(const HeadlineInput &in, const RunValues &v)
+{
+    const std::string &id = in.result->scenario;
+    const std::string &kind = in.result->kind;
+    const auto param = [&](const char *name) {
+        const auto it = v.find(std::string("param:") + name);
+        return it == v.end() ? std::string() : it->second;
+    };
+    const bool lostSome = v.count("lost") && v.at("lost") != "0";
+    if (id == "sleepers")
+        return kind == "sequential" ? "{workers} naps of {sleep}, one after another: {wall} in all"
+                                    : "{workers} {kind_plural} slept {sleep} each: all done in {wall}, not {sequential}";
+    if (id == "no-join")
+        return param("join") == "on" ? "main waited for its {workers} {kind_plural}: it ended at {wall}, after them"
+                                     : "main reached its end at {main_end}; its {workers} {kind_plural} ran on until {wall}";
+    if (id == "square-cube")
+        return kind == "sequential" ? "squares, then cubes, one after the other: {wall} in all"
+                                    : "squares and cubes in two {kind_plural} side by side: both done in {wall}";
+    if (id == "process-table")
+        return "processes in the table: {table_1} before start, {table_2} while the workers ran, {table_3} after join";
+    if (id == "memory-isolation")
+        return kind == "process" ? "each process doubled its own copy: workers ended with a = {worker_final}, main still has a = {final}"
+                                 : (lostSome ? "the threads shared one a: it reached {final}, not {all_doubled}: {lost_doublings}"
+                                             : "the threads shared one a: doubled {updates} times, main sees a = {final}");
+    if (id == "shared-value")
+        return lostSome ? "{kind_plural} doubled one shared Value: a = {final}, not {all_doubled}: {lost_doublings}"
+                        : "{kind_plural} doubled one shared Value {updates} times: main sees a = {final}";
+    if (id == "global-list")
+        return kind == "process" ? "the worker's list got its squares, main's list still holds {final} items"
+                                 : "main sees the {final} squares its thread appended to the one list";
+    if (id == "shared-array")
+        return "main and its worker wrote one shared Array: main reads arr[1], arr[2] = {main_reads}";
+    if (id == "array-overflow")
+        return "the child failed with {error}; main reads {main_reads}";
+    if (id == "bank") {
+        if (in.trials)
+            return param("lock") == "on" ? "with the lock: {wrong} of {trials} trials wrong (expected {expected})"
+                                         : "without a lock: {wrong} of {trials} trials ended wrong (expected {expected})";
+        return param("lock") == "on" ? "with the lock: balance {final}, as expected; no update lost"
+                                     : (lostSome ? "without a lock: balance {final}, expected {expected}; {lost_updates}"
+                                                 : "without a lock: balance {final} this time, expected {expected}; no update lost");
+    }
+    if (id == "cpu-vs-io")
+        return "{param:tasks} {param:work}-bound tasks as {param:mode}: {wall} in all";
+    if (id == "producer-consumer")
+        return "the consumer got all {gets} items {gets_order}; the queue of {capacity} was full {full_waits}";
+    if (id == "queue-workers")
+        return "{workers} workers took {gets} messages from one Queue, each stopping at its sentinel: {wall} in all";
+    if (id == "pipe")
+        return "{sends} messages went through the Pipe both ways and {recvs} arrived, in {wall}";
+    if (id == "pool-map")
+        return "a Pool of {workers} mapped {tasks} tasks in {wall}: {results}";
+    if (id == "futures")
+        return "futures finished in the order {completion_order}: shortest first, in {wall}";
+    return "{workers} {kind_plural} ran in {wall}";
+}
+
+std::string headline(const HeadlineInput &in)
+{
+    const RunValues values = measuredValues(in);
+    std::string text = fillTemplate(headlineTemplate(in, values), values);
+    if (in.result->failed())
+        return "the run failed: " + in.result->error;
+    if (in.result->cancelled)
+        return "stopped after " + values.at("wall") + ": " + text;
+    return text;
+}
+
+std::string caption(const HeadlineInput &in)
+{
+    const RunResult &r = *in.result;
+    std::string out = r.scenario;
+    if (in.params)
+        for (const auto &[name, value] : in.params->values())
+            if (name != "time-scale")
+                out += " · " + name + " " + value;
+    if (r.timeScale > 0 && r.timeScale < 1)
+        out += " · times shortened " + number(1 / r.timeScale) + "×";
+    else if (r.timeScale > 1)
+        out += " · times stretched " + number(r.timeScale) + "×";
+    return out;
+}
+
+} // namespace forkscope::core
