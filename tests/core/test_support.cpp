@@ -5,12 +5,37 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
 
 namespace forkscope::test {
+
+namespace {
+
+/// Each lane's last event (or none): a hung run's failure then says which lane hung, and whether it started.
+std::string whereLanesStand(const core::Run &run)
+{
+    const std::vector<core::Event> events = run.events();
+    const std::vector<core::LaneInfo> lanes = run.lanes();
+    std::string out;
+    for (std::size_t i = 0; i < lanes.size(); ++i) {
+        const auto last =
+            std::find_if(events.rbegin(), events.rend(), [&](const core::Event &e) { return e.lane == i; });
+        out += "\n  lane " + std::to_string(i) + " (" + lanes[i].name + ", pid " + std::to_string(lanes[i].pid)
+               + "): ";
+        if (last == events.rend())
+            out += "no event";
+        else
+            out += "last event " + std::string(core::eventTypeName(last->type)) + " at "
+                   + std::to_string(last->timeNs / 1000) + " us";
+    }
+    return out;
+}
+
+} // namespace
 
 core::Plan scenarioPlan(const std::string &id, const std::map<std::string, std::string> &params)
 {
@@ -89,9 +114,11 @@ core::RunResult runToEnd(const core::Plan &plan, std::vector<core::Event> *event
         return {};
     const bool done = run->waitFor(std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::duration<double>(timeoutSeconds)));
-    EXPECT_TRUE(done) << "the run did not finish within " << timeoutSeconds << " s";
-    if (!done)
+    if (!done) {
+        ADD_FAILURE() << "the run did not finish within " << timeoutSeconds << " s; where its lanes stand:"
+                      << whereLanesStand(*run);
         run->cancel();
+    }
     run->wait();
     if (events)
         *events = run->events();
