@@ -1,6 +1,6 @@
-// The built-in lessons themselves: what each one claims to show, run through the engine. Engine tests run
-// fixture plans (tests/fixtures/); these are the only tests that build plans from lessons, so retuning a
-// lesson is checked here and breaks no engine test.
+// The built-in lessons themselves: their parameters, their defaults and what each one claims to show, run
+// through the engine. Engine tests run fixture plans (tests/fixtures/); these are the only tests that build
+// plans from lessons, so retuning a lesson is checked here and breaks no engine test.
 #include "test_support.hpp"
 
 #include "core/scenario/scenarios.hpp"
@@ -20,6 +20,56 @@ std::int64_t mainFinal(const RunResult &r)
 }
 
 } // namespace
+
+TEST(Lessons, EveryBuiltinScenarioBuildsWithItsDefaults)
+{
+    ASSERT_GE(builtinScenarios().size(), 3u);
+    EXPECT_EQ(builtinScenarios().front().id, "sleepers");
+    for (const Scenario &s : builtinScenarios()) {
+        Plan plan;
+        ParamSet values;
+        std::string error;
+        EXPECT_TRUE(buildPlan(s, {}, plan, values, error)) << s.id << ": " << error;
+        EXPECT_FALSE(plan.workers.empty()) << s.id;
+        EXPECT_FALSE(s.summary.empty());
+        EXPECT_FALSE(s.codeFile.empty());
+    }
+    Plan plan;
+    ParamSet values;
+    std::string error;
+    ASSERT_TRUE(buildPlan(*findScenario("sleepers"), {}, plan, values, error));
+    EXPECT_EQ(plan.workers.size(), 10u) << "the tutorial's ten workers";
+    EXPECT_EQ(plan.workers[0].steps[1].seconds, 2.0) << "sleeping two seconds";
+}
+
+TEST(Lessons, LimitsAreRefusedBeforeAnythingStarts)
+{
+    Plan plan;
+    ParamSet values;
+    std::string error;
+    EXPECT_FALSE(buildPlan(*findScenario("sleepers"), {{"workers", "300"}, {"kind", "process"}}, plan, values, error));
+    EXPECT_NE(error.find("at most 256 processes"), std::string::npos) << error;
+    EXPECT_TRUE(buildPlan(*findScenario("sleepers"), {{"workers", "300"}, {"kind", "thread"}}, plan, values, error))
+        << error;
+    EXPECT_FALSE(buildPlan(*findScenario("sleepers"), {{"workers", "1025"}, {"kind", "thread"}}, plan, values, error));
+    EXPECT_NE(error.find("--workers '1025'"), std::string::npos) << error;
+    EXPECT_NE(error.find("an integer from 1 to 1024"), std::string::npos) << error;
+}
+
+TEST(Lessons, BadParametersNameWhatIsAllowed)
+{
+    Plan plan;
+    ParamSet values;
+    std::string error;
+    const Scenario &sleepers = *findScenario("sleepers");
+    EXPECT_FALSE(buildPlan(sleepers, {{"kind", "fiber"}}, plan, values, error));
+    EXPECT_EQ(error, "--kind 'fiber' is not allowed: expected one of: sequential, thread, process");
+    EXPECT_FALSE(buildPlan(sleepers, {{"sleep", "-1"}}, plan, values, error));
+    EXPECT_NE(error.find("a number from 0 to 3600"), std::string::npos) << error;
+    EXPECT_FALSE(buildPlan(sleepers, {{"workers", "2.5"}}, plan, values, error));
+    EXPECT_FALSE(buildPlan(*findScenario("square-cube"), {{"join", "on"}}, plan, values, error));
+    EXPECT_NE(error.find("does not apply"), std::string::npos) << error;
+}
 
 TEST(Lessons, EveryBuiltinScenarioRunsCleanlyWithNoLostEvents)
 {
