@@ -22,8 +22,8 @@
 
 using namespace forkscope;
 using namespace forkscope::core;
-using forkscope::test::runToEnd;
 using forkscope::test::fixturePlan;
+using forkscope::test::runToEnd;
 
 namespace {
 
