@@ -108,7 +108,7 @@ int runWorkerBody(Worker &w, int tid) noexcept
     // "forkscope-runne" (PR_SET_NAME is a plain system call: safe after fork; the kernel keeps 15 bytes).
     // Before the lane says Running, so that whoever sees it running sees the name (snapshot()).
     if (w.kind == WorkerKind::Thread || w.kind == WorkerKind::Process)
-        prctl(PR_SET_NAME, w.name, 0, 0, 0);
+        prctlSyscall(PR_SET_NAME, reinterpret_cast<unsigned long>(w.name));
     slot.state.store(static_cast<std::uint32_t>(LaneState::Running), std::memory_order_release);
     w.writer.record(EventType::WorkerStart, w.pid, tid);
     int code = 0;

@@ -183,7 +183,7 @@ private:
         const pid_t child = fork();
         if (child == 0) {
             // From here to _exit: async-signal-safe calls only (this process may have other threads).
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            prctlSyscall(PR_SET_PDEATHSIG, SIGKILL);
             if (getppid() != m_pid)
                 _exit(127); // the runner died between fork and prctl
             w.pid = getpid();

@@ -18,6 +18,8 @@
 #include <mutex>
 #include <new>
 #include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <string_view>
 #include <vector>
 
@@ -112,6 +114,14 @@ struct Worker {
     PoolClients *pools = nullptr; ///< main only: what map/submit/wait remember between steps
     StepGate gate{};
 };
+
+/// prctl(2) as a plain system call. In a forked child the libc wrapper is not enough: a sanitizer intercepts
+/// it (PR_SET_NAME updates its thread registry under a lock that fork() may have copied held), and the child
+/// would wait for that lock forever. The system call itself is async-signal-safe.
+inline void prctlSyscall(int option, unsigned long arg) noexcept
+{
+    syscall(SYS_prctl, option, arg, 0UL, 0UL, 0UL);
+}
 
 /// A new write id for `w`: its lane in the top 11 bits, its count of writes in the low 21 (never 0, which
 /// stands for a variable's initial value). Unique within a run while a lane writes fewer than 2^21 times;

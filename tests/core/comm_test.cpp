@@ -1,4 +1,4 @@
-// Queues, pipes and pools through the engine: the scenarios run in a real runner with real threads and
+// Queues, pipes and pools through the engine: fixture plans run in a real runner with real threads and
 // processes, and the events say what happened.
 #include "core/shared_memory/queue.hpp"
 #include "core/client/run.hpp"
@@ -10,13 +10,13 @@
 #include <csignal>
 #include <map>
 #include <set>
-#include <thread>
 
 using namespace forkscope;
 using namespace forkscope::core;
+using forkscope::test::fixturePlan;
 using forkscope::test::processesInGroup;
 using forkscope::test::runToEnd;
-using forkscope::test::scenarioPlan;
+using forkscope::test::waitForEvents;
 using forkscope::test::zombieChildren;
 
 namespace {
@@ -27,6 +27,15 @@ std::vector<std::string> printsOf(const std::vector<Event> &events, std::uint32_
     for (const Event &e : events)
         if (e.lane == lane && e.type == EventType::Print)
             out.push_back(e.text);
+    return out;
+}
+
+/// "1, 2, ..., n": the items of the pool-map fixture.
+std::string oneTo(int n)
+{
+    std::string out;
+    for (int x = 1; x <= n; ++x)
+        out += (x > 1 ? ", " : "") + std::to_string(x);
     return out;
 }
 
@@ -52,9 +61,9 @@ class CommKind : public ::testing::TestWithParam<const char *> { };
 TEST_P(CommKind, ProducerConsumerGetsEveryItemOnceInOrderAndBlocksAtCapacity)
 {
     std::vector<Event> events;
-    const RunResult r = runToEnd(scenarioPlan("producer-consumer",
-                                     { { "kind", GetParam() }, { "items", "60" }, { "produce", "0.001" },
-                                         { "consume", "0.004" }, { "time-scale", "1" } }),
+    const RunResult r = runToEnd(fixturePlan("producer-consumer",
+                                     { { "kind", GetParam() }, { "items", "60" }, { "capacity", "10" },
+                                         { "produce", "0.001" }, { "consume", "0.004" } }),
         &events);
     ASSERT_FALSE(r.failed()) << r.error;
     EXPECT_EQ(r.lostEvents, 0u);
@@ -107,9 +116,7 @@ TEST_P(CommKind, QueueWorkersProcessEveryMessageOnceAndAllClose)
 {
     std::vector<Event> events;
     const RunResult r
-        = runToEnd(scenarioPlan("queue-workers",
-                       { { "kind", GetParam() }, { "messages", "12" }, { "time-scale", "0.005" } }),
-            &events);
+        = runToEnd(fixturePlan("queue-workers", { { "kind", GetParam() }, { "work", "0.02" } }), &events);
     ASSERT_FALSE(r.failed()) << r.error;
     std::multiset<std::string> processed;
     int closing = 0;
@@ -132,7 +139,7 @@ TEST_P(CommKind, PipeAnswersHelloAndWorldAndStopsOnClose)
 {
     std::vector<Event> events;
     const RunResult r
-        = runToEnd(scenarioPlan("pipe", { { "kind", GetParam() }, { "time-scale", "0.02" } }), &events);
+        = runToEnd(fixturePlan("pipe", { { "kind", GetParam() }, { "delay", "0.01" } }), &events);
     ASSERT_FALSE(r.failed()) << r.error;
     EXPECT_EQ(printsOf(events, 0),
         (std::vector<std::string> {
@@ -163,8 +170,8 @@ TEST_P(CommKind, PoolMapEqualsTheSequentialMapForManyInputsAndChunkSizes)
         for (const int chunk : { 1, 3, 7, 64, 1000 }) {
             std::vector<Event> events;
             const RunResult r
-                = runToEnd(scenarioPlan("pool-map",
-                               { { "kind", GetParam() }, { "n", std::to_string(n) },
+                = runToEnd(fixturePlan("pool-map",
+                               { { "kind", GetParam() }, { "items", oneTo(n) },
                                    { "chunk", std::to_string(chunk) }, { "work", "0" }, { "workers", "3" } }),
                     &events);
             ASSERT_FALSE(r.failed()) << r.error;
@@ -193,7 +200,7 @@ TEST_P(CommKind, FuturesCompleteInTheOrderOfTheirSleeps)
 {
     std::vector<Event> events;
     const RunResult r
-        = runToEnd(scenarioPlan("futures", { { "kind", GetParam() }, { "time-scale", "0.1" } }), &events);
+        = runToEnd(fixturePlan("futures", { { "kind", GetParam() }, { "workers", "4" } }), &events);
     ASSERT_FALSE(r.failed()) << r.error;
     const std::vector<std::string> lines = printsOf(events, 0);
     ASSERT_EQ(lines.size(), 6u);
@@ -212,28 +219,29 @@ INSTANTIATE_TEST_SUITE_P(Kinds, CommKind, ::testing::Values("thread", "process")
 
 TEST(Pool, AWorkerKilledMidTaskMakesMapFailClearlyAndLeavesNoProcessBehind)
 {
-    Plan plan = scenarioPlan(
-        "pool-map", { { "kind", "process" }, { "n", "8" }, { "work", "20" }, { "workers", "2" } });
+    Plan plan = fixturePlan("pool-map",
+        { { "kind", "process" }, { "items", oneTo(8) }, { "chunk", "1" }, { "work", "20" },
+            { "workers", "2" } });
     std::string error;
     auto run = Run::start(plan, error);
     ASSERT_TRUE(run) << error;
     // Wait until worker 1 is inside a task, then kill it.
     int victim = 0;
-    const std::int64_t t0 = monotonicNs();
-    while (victim == 0 && monotonicNs() - t0 < 10'000'000'000) {
-        int pid = 0;
-        bool inTask = false;
-        for (const Event &e : run->events()) {
-            if (e.lane == 1 && e.type == EventType::WorkerStart)
-                pid = static_cast<int>(e.value);
-            if (e.lane == 1 && e.type == EventType::TaskBegin)
-                inTask = true;
-        }
-        if (pid > 0 && inTask)
-            victim = pid;
-        else
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    ASSERT_TRUE(waitForEvents(
+        *run,
+        [&](const std::vector<Event> &events) {
+            int pid = 0;
+            bool inTask = false;
+            for (const Event &e : events) {
+                if (e.lane == 1 && e.type == EventType::WorkerStart)
+                    pid = static_cast<int>(e.value);
+                if (e.lane == 1 && e.type == EventType::TaskBegin)
+                    inTask = true;
+            }
+            victim = inTask ? pid : 0;
+            return victim > 0;
+        },
+        "pool worker 1 inside a task"));
     ASSERT_GT(victim, 0);
     const std::int64_t killedAt = monotonicNs();
     ASSERT_EQ(kill(victim, SIGKILL), 0);
@@ -257,11 +265,24 @@ TEST(Pool, CancelStopsBlockedQueueAndPipeWaiters)
 {
     for (const char *id : { "queue-workers", "pipe" }) {
         // Long work times: every lane waits on a queue, a pipe or a sleep when the cancel comes.
-        Plan plan = scenarioPlan(id, { { "kind", "thread" } });
+        const bool queue = std::string(id) == "queue-workers";
+        Plan plan = queue ? fixturePlan(id, { { "kind", "thread" }, { "work", "4" } })
+                          : fixturePlan(id, { { "kind", "thread" }, { "delay", "0.5" } });
         std::string error;
         auto run = Run::start(plan, error);
         ASSERT_TRUE(run) << error;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        // Every worker has taken its first message (and now sleeps on it, or waits for the next one).
+        const EventType took = queue ? EventType::QueueGet : EventType::PipeRecv;
+        ASSERT_TRUE(waitForEvents(
+            *run,
+            [&](const std::vector<Event> &events) {
+                std::set<std::uint32_t> lanes;
+                for (const Event &e : events)
+                    if (e.type == took && e.lane > 0)
+                        lanes.insert(e.lane);
+                return lanes.size() == plan.workers.size();
+            },
+            std::string(id) + ": every worker's first message"));
         const std::int64_t t0 = monotonicNs();
         run->cancel();
         ASSERT_TRUE(run->waitFor(std::chrono::seconds(5)));
@@ -272,18 +293,22 @@ TEST(Pool, CancelStopsBlockedQueueAndPipeWaiters)
 
 TEST(CommPlan, BadIdsAreRefusedWithWhatExists)
 {
-    Plan plan = scenarioPlan("pipe", {});
+    Plan plan = fixturePlan("pipe", { { "kind", "process" }, { "delay", "0.5" } });
     plan.main.push_back({ StepOp::Put, {}, 0, 0 });
     EXPECT_NE(validatePlan(plan).find("queue 0 does not exist (the plan has 0 queues)"), std::string::npos)
         << validatePlan(plan);
-    plan = scenarioPlan("pipe", {});
+    plan = fixturePlan("pipe", { { "kind", "process" }, { "delay", "0.5" } });
     plan.main.push_back({ StepOp::Send, {}, 0, 2 });
     EXPECT_NE(validatePlan(plan).find("pipe end 2 does not exist"), std::string::npos) << validatePlan(plan);
-    plan = scenarioPlan("pool-map", {});
+    plan = fixturePlan("pool-map",
+        { { "kind", "process" }, { "items", oneTo(5) }, { "chunk", "1" }, { "work", "0.5" },
+            { "workers", "4" } });
     plan.workers[0].steps.push_back({ StepOp::Map, {}, 0, 0 });
     EXPECT_NE(validatePlan(plan).find("'map' is only allowed in main"), std::string::npos)
         << validatePlan(plan);
-    plan = scenarioPlan("pool-map", {});
+    plan = fixturePlan("pool-map",
+        { { "kind", "process" }, { "items", oneTo(5) }, { "chunk", "1" }, { "work", "0.5" },
+            { "workers", "4" } });
     plan.pools[0].function = "cube";
     EXPECT_NE(
         validatePlan(plan).find("function 'cube' is unknown (allowed: square, sleep)"), std::string::npos);
@@ -291,7 +316,9 @@ TEST(CommPlan, BadIdsAreRefusedWithWhatExists)
 
 TEST(CommPlan, QueuesPipesAndPoolsSurviveJson)
 {
-    const Plan plan = scenarioPlan("pool-map", { { "n", "7" }, { "chunk", "3" } });
+    const Plan plan = fixturePlan("pool-map",
+        { { "kind", "process" }, { "items", oneTo(7) }, { "chunk", "3" }, { "work", "0.5" },
+            { "workers", "4" } });
     Plan back;
     std::string error;
     ASSERT_TRUE(planFromJson(planToJson(plan), back, error)) << error;
@@ -299,7 +326,9 @@ TEST(CommPlan, QueuesPipesAndPoolsSurviveJson)
     EXPECT_EQ(back.pools[0].items, plan.pools[0].items);
     EXPECT_EQ(back.pools[0].chunk, 3);
     EXPECT_EQ(planToJson(back), planToJson(plan));
-    const Plan pc = scenarioPlan("producer-consumer", { { "capacity", "7" } });
+    const Plan pc = fixturePlan("producer-consumer",
+        { { "kind", "process" }, { "items", "100" }, { "capacity", "7" }, { "produce", "0.02" },
+            { "consume", "0.05" } });
     ASSERT_TRUE(planFromJson(planToJson(pc), back, error)) << error;
     ASSERT_EQ(back.queues.size(), 1u);
     EXPECT_EQ(back.queues[0].capacity, 7);

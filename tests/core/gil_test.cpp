@@ -1,11 +1,11 @@
-// The GIL lab: a real interpreter lock that real threads contend on, and the cpu-vs-io scenario's shapes.
+// The GIL lab: a real interpreter lock that real threads contend on, and what it does to runs of CPU-bound
+// and I/O-bound tasks (the gil-cpu and gil-io fixtures, in the cpu-vs-io lesson's four modes).
 // Timings are compared as ratios with generous bounds, and the ratio checks take the best of a few tries:
 // this machine is shared, but a broken GIL (or none) misses the bound on every try.
 #include "test_support.hpp"
 
 #include "core/analysis/gil_stats.hpp"
 #include "core/shared_memory/gil.hpp"
-#include "core/scenario/scenarios.hpp"
 
 #include <gtest/gtest.h>
 
@@ -22,8 +22,8 @@
 
 using namespace forkscope;
 using namespace forkscope::core;
+using forkscope::test::fixturePlan;
 using forkscope::test::runToEnd;
-using forkscope::test::scenarioPlan;
 
 namespace {
 
@@ -62,10 +62,22 @@ int count(const std::vector<Event> &events, EventType type)
     return static_cast<int>(std::count_if(events.begin(), events.end(), [&](const Event &e) { return e.type == type; }));
 }
 
-std::map<std::string, std::string> lab(const std::string &work, const std::string &mode, const std::string &seconds,
-                                       const std::string &tasks = "4")
+/// `tasks` tasks of CPU work ("cpu": `seconds` of one core's work each, sized here as the cpu-vs-io lesson
+/// sizes it, so every mode does the same work) or I/O ("io": a sleep) in one of the lab's modes:
+/// "sequential" and "gil-threads" under a GIL, "threads" free-threaded (no GIL), "processes" a GIL each.
+Plan lab(const std::string &work, const std::string &mode, const std::string &seconds,
+         const std::string &tasks = "4", const std::string &switchInterval = "0.005")
 {
-    return {{"work", work}, {"mode", mode}, {"seconds", seconds}, {"tasks", tasks}};
+    const std::string kind = mode == "sequential" ? "sequential" : mode == "processes" ? "process" : "thread";
+    std::map<std::string, std::string> params = {{"kind", kind},
+                                                  {"gil", mode == "threads" ? "false" : "true"},
+                                                  {"seconds", seconds},
+                                                  {"workers", tasks}};
+    if (work == "io")
+        return fixturePlan("gil-io", params);
+    params["switch_interval"] = switchInterval;
+    params["units"] = std::to_string(workUnitsFor(std::stod(seconds)));
+    return fixturePlan("gil-cpu", params);
 }
 
 bool twoCores() { return std::thread::hardware_concurrency() >= 2; }
@@ -179,7 +191,11 @@ TEST(Gil, AcquireGivesUpOnCancel)
     ASSERT_TRUE(gil.acquire(nullptr, 1, &cancel));
     std::atomic<bool> result{true};
     std::thread waiter([&] { result = gil.acquire(nullptr, 2, &cancel); });
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // A waiter asks for a drop after the switch interval (5 ms): then it is surely waiting inside acquire.
+    const std::int64_t waitFrom = monotonicNs();
+    while (!gil.dropRequested() && monotonicNs() - waitFrom < 10'000'000'000)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_TRUE(gil.dropRequested()) << "the waiter did not ask for the GIL within 10 s";
     const std::int64_t at = monotonicNs();
     cancel = 1;
     waiter.join();
@@ -205,12 +221,12 @@ TEST(Gil, WorkIsRealAndCalibrated)
     EXPECT_LT(took, 0.05 * 6) << "50 ms of calibrated work took " << took << " s";
 }
 
-// --- The scenario, through the runner -------------------------------------------------------------------
+// --- Runs of tasks, through the runner ------------------------------------------------------------------
 
 TEST(GilLab, NoTwoThreadsOfAProcessHoldTheGilAtOnce)
 {
     std::vector<Event> events;
-    const RunResult r = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", "gil-threads", "0.1")), &events);
+    const RunResult r = runToEnd(lab("cpu", "gil-threads", "0.1"), &events);
     ASSERT_FALSE(r.failed()) << r.error;
     EXPECT_EQ(r.lostEvents, 0u);
     const auto holds = holdsByProcess(r, events);
@@ -244,11 +260,10 @@ TEST(GilLab, HandOversComeAtAboutTheSwitchInterval)
         double closest = 0;
         double others = 0; ///< the least other programs took during a try
         for (int attempt = 0; attempt < 5; ++attempt) {
-            auto params = lab("cpu", "gil-threads", "0.15", "3");
-            params["switch-interval"] = interval;
+            const Plan plan = lab("cpu", "gil-threads", "0.15", "3", interval);
             std::vector<Event> events;
             RunResult r;
-            const double took = othersCoresDuring([&] { r = runToEnd(scenarioPlan("cpu-vs-io", params), &events); });
+            const double took = othersCoresDuring([&] { r = runToEnd(plan, &events); });
             others = attempt == 0 ? took : std::min(others, took);
             const GilStats stats = gilStats(events, pidsOf(r));
             ASSERT_GE(stats.forcedHoldsNs.size(), 10u) << "switch interval " << interval;
@@ -272,8 +287,8 @@ TEST(GilLab, CpuBoundThreadsUnderTheGilAreNoFasterThanSequential)
 {
     double best = 0;
     for (int attempt = 0; attempt < 5 && best < 0.8; ++attempt) { // best of five: a busy moment can slow either run
-        const RunResult seq = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", "sequential", "0.08")));
-        const RunResult gil = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", "gil-threads", "0.08")));
+        const RunResult seq = runToEnd(lab("cpu", "sequential", "0.08"));
+        const RunResult gil = runToEnd(lab("cpu", "gil-threads", "0.08"));
         ASSERT_GT(seq.wallNs, 0);
         best = std::max(best, static_cast<double>(gil.wallNs) / static_cast<double>(seq.wallNs));
     }
@@ -293,8 +308,8 @@ TEST(GilLab, ProcessesAndFreeThreadsUseTheCores)
             RunResult seq;
             RunResult par;
             const double took = othersCoresDuring([&] {
-                seq = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", "sequential", "0.08")));
-                par = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", mode, "0.08")));
+                seq = runToEnd(lab("cpu", "sequential", "0.08"));
+                par = runToEnd(lab("cpu", mode, "0.08"));
             });
             others = attempt == 0 ? took : std::min(others, took);
             ASSERT_GT(seq.wallNs, 0);
@@ -313,7 +328,7 @@ TEST(GilLab, ProcessesAndFreeThreadsUseTheCores)
 TEST(GilLab, EachProcessHasItsOwnGilAndFreeThreadsHaveNone)
 {
     std::vector<Event> events;
-    RunResult r = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", "processes", "0.05")), &events);
+    RunResult r = runToEnd(lab("cpu", "processes", "0.05"), &events);
     const auto holds = holdsByProcess(r, events);
     std::set<int> workerPids;
     for (const auto &[pid, list] : holds)
@@ -322,7 +337,7 @@ TEST(GilLab, EachProcessHasItsOwnGilAndFreeThreadsHaveNone)
     EXPECT_EQ(workerPids.size(), 4u) << "each process takes its own GIL";
     EXPECT_EQ(count(events, EventType::GilHandOver), 0) << "nobody else wants a process's GIL";
 
-    r = runToEnd(scenarioPlan("cpu-vs-io", lab("cpu", "threads", "0.05")), &events);
+    r = runToEnd(lab("cpu", "threads", "0.05"), &events);
     ASSERT_FALSE(r.failed());
     EXPECT_EQ(count(events, EventType::GilRequest), 0) << "free-threaded: no GIL at all";
 }
@@ -330,7 +345,7 @@ TEST(GilLab, EachProcessHasItsOwnGilAndFreeThreadsHaveNone)
 TEST(GilLab, IoBoundThreadsUnderTheGilStillOverlapTheirSleeps)
 {
     std::vector<Event> events;
-    const RunResult r = runToEnd(scenarioPlan("cpu-vs-io", lab("io", "gil-threads", "0.2")), &events);
+    const RunResult r = runToEnd(lab("io", "gil-threads", "0.2"), &events);
     ASSERT_FALSE(r.failed());
     std::int64_t latestBegin = 0;
     std::int64_t earliestEnd = INT64_MAX;
@@ -355,7 +370,7 @@ TEST(GilLab, IoBoundThreadsUnderTheGilStillOverlapTheirSleeps)
 
 TEST(GilLab, PlanCarriesTheGilThroughJson)
 {
-    Plan plan = scenarioPlan("cpu-vs-io", {{"switch-interval", "0.002"}});
+    Plan plan = lab("cpu", "gil-threads", "1", "4", "0.002");
     EXPECT_TRUE(plan.gil);
     Plan back;
     std::string error;

@@ -3,33 +3,15 @@
 
 #include <csignal>
 #include <gtest/gtest.h>
-#include <thread>
 #include <unistd.h>
 
 using namespace forkscope;
 using namespace forkscope::core;
+using forkscope::test::fixturePlan;
 using forkscope::test::processesInGroup;
 using forkscope::test::runToEnd;
-using forkscope::test::scenarioPlan;
+using forkscope::test::waitForWorkerStarts;
 using forkscope::test::zombieChildren;
-
-namespace {
-
-/// Waits until every worker lane has a pid (they have all been started).
-void waitUntilStarted(const Run &run, std::size_t lanes)
-{
-    for (int i = 0; i < 2000; ++i) {
-        std::size_t started = 0;
-        for (const Event &e : run.events())
-            started += e.type == EventType::WorkerStart;
-        if (started >= lanes)
-            return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    FAIL() << "workers did not start";
-}
-
-} // namespace
 
 TEST(Lifecycle, ACrashingChildIsReportedWithItsSignalWhileTheOthersComplete)
 {
@@ -73,7 +55,8 @@ TEST(Lifecycle, AnExitCodeIsReportedAsIs)
 
 TEST(Lifecycle, NoZombieOrOrphanAfterARun)
 {
-    const RunResult r = runToEnd(scenarioPlan("sleepers", {{"kind", "process"}, {"workers", "20"}, {"sleep", "0"}}));
+    const RunResult r =
+        runToEnd(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "20"}, {"sleep", "0"}}));
     EXPECT_FALSE(r.failed());
     EXPECT_TRUE(zombieChildren().empty());
     EXPECT_TRUE(processesInGroup(r.runnerPid).empty()) << "neither the runner nor a worker remains";
@@ -86,14 +69,15 @@ class Cancel : public ::testing::TestWithParam<std::pair<const char *, double>> 
 TEST_P(Cancel, StopsEveryWorkerWithin200Milliseconds)
 {
     const auto [kind, computeSeconds] = GetParam();
-    Plan plan = scenarioPlan("sleepers", {{"kind", kind}, {"workers", "8"}, {"sleep", "30"}});
+    Plan plan = fixturePlan("sleepers", {{"kind", kind}, {"workers", "8"}, {"sleep", "30"}});
     if (computeSeconds > 0)
         for (WorkerPlan &w : plan.workers)
             w.steps.insert(w.steps.begin(), {StepOp::Compute, {}, computeSeconds, 0});
     std::string error;
     auto run = Run::start(plan, error);
     ASSERT_TRUE(run) << error;
-    waitUntilStarted(*run, std::string(kind) == "sequential" ? 2 : 9);
+    // Sequential workers run one after another: only main and the first have started.
+    ASSERT_TRUE(waitForWorkerStarts(*run, std::string(kind) == "sequential" ? 2 : 9));
     const auto before = std::chrono::steady_clock::now();
     run->cancel();
     const bool done = run->waitFor(std::chrono::milliseconds(200));
@@ -124,9 +108,10 @@ INSTANTIATE_TEST_SUITE_P(Kinds, Cancel,
 TEST(Lifecycle, KillingTheRunnerLeavesNoWorkerBehind)
 {
     std::string error;
-    auto run = Run::start(scenarioPlan("sleepers", {{"kind", "process"}, {"workers", "6"}, {"sleep", "30"}}), error);
+    auto run =
+        Run::start(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "6"}, {"sleep", "30"}}), error);
     ASSERT_TRUE(run) << error;
-    waitUntilStarted(*run, 7);
+    ASSERT_TRUE(waitForWorkerStarts(*run, 7));
     const std::vector<LaneInfo> lanes = run->lanes();
     kill(run->runnerPid(), SIGKILL); // as if the process running main crashed
     ASSERT_TRUE(run->waitFor(std::chrono::seconds(2)));
@@ -143,9 +128,10 @@ TEST(Lifecycle, KillingTheRunnerLeavesNoWorkerBehind)
 TEST(Lifecycle, DestroyingARunningRunCancelsIt)
 {
     std::string error;
-    auto run = Run::start(scenarioPlan("sleepers", {{"kind", "process"}, {"workers", "4"}, {"sleep", "30"}}), error);
+    auto run =
+        Run::start(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "4"}, {"sleep", "30"}}), error);
     ASSERT_TRUE(run) << error;
-    waitUntilStarted(*run, 5);
+    ASSERT_TRUE(waitForWorkerStarts(*run, 5));
     const int runner = run->runnerPid();
     const auto before = std::chrono::steady_clock::now();
     run.reset();
@@ -161,8 +147,8 @@ TEST(Lifecycle, AnIgnoredSigchldInTheClientDoesNotHangTheRun)
     struct sigaction old{};
     ignore.sa_handler = SIG_IGN;
     sigaction(SIGCHLD, &ignore, &old);
-    const RunResult r = runToEnd(scenarioPlan("sleepers", {{"kind", "process"}, {"workers", "3"}, {"sleep", "0"}}),
-                                 nullptr, 10);
+    const RunResult r = runToEnd(
+        fixturePlan("sleepers", {{"kind", "process"}, {"workers", "3"}, {"sleep", "0"}}), nullptr, 10);
     sigaction(SIGCHLD, &old, nullptr);
     EXPECT_FALSE(r.failed()) << r.error;
     ASSERT_EQ(r.lanes.size(), 4u);

@@ -182,7 +182,7 @@ TEST(LostUpdates, SharedValuesLostDoublingsExplainItsFinalValue)
     for (const char *kind : {"process", "thread"}) {
         std::vector<Event> events;
         const RunResult r = test::runToEnd(
-            test::scenarioPlan("shared-value", {{"kind", kind}, {"workers", "10"}, {"time-scale", "0.005"}}), &events);
+            test::fixturePlan("shared-doubling", {{"kind", kind}, {"workers", "10"}, {"sleep", "0.01"}}), &events);
         const LostUpdateReport report = findLostUpdates(events, r.lostEvents, processLanes(r));
         ASSERT_TRUE(report.complete) << report.incompleteWhy;
         EXPECT_EQ(report.updates, 10);

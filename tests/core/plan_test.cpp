@@ -1,51 +1,22 @@
+// Plans as data: JSON in and out, and what a malformed plan is refused for.
 #include "core/plan/plan.hpp"
-#include "core/scenario/scenarios.hpp"
+#include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace forkscope::core;
+using forkscope::test::fixturePlan;
 
 TEST(Plan, RoundTripsThroughJson)
 {
-    Plan plan;
-    ParamSet values;
+    const Plan plan = fixturePlan("square-cube", {{"kind", "thread"}, {"sleep", "5"}});
     std::string error;
-    ASSERT_TRUE(buildPlan(*findScenario("square-cube"), {{"kind", "thread"}}, plan, values, error)) << error;
     Plan back;
     ASSERT_TRUE(planFromJson(planToJson(plan), back, error)) << error;
     EXPECT_EQ(planToJson(back), planToJson(plan));
     ASSERT_EQ(back.workers.size(), 2u);
     EXPECT_EQ(back.workers[1].items, (std::vector<std::int64_t>{2, 3, 4, 5}));
     EXPECT_EQ(back.workers[0].kind, WorkerKind::Thread);
-}
-
-TEST(Plan, LimitsAreRefusedBeforeAnythingStarts)
-{
-    Plan plan;
-    ParamSet values;
-    std::string error;
-    EXPECT_FALSE(buildPlan(*findScenario("sleepers"), {{"workers", "300"}, {"kind", "process"}}, plan, values, error));
-    EXPECT_NE(error.find("at most 256 processes"), std::string::npos) << error;
-    EXPECT_TRUE(buildPlan(*findScenario("sleepers"), {{"workers", "300"}, {"kind", "thread"}}, plan, values, error))
-        << error;
-    EXPECT_FALSE(buildPlan(*findScenario("sleepers"), {{"workers", "1025"}, {"kind", "thread"}}, plan, values, error));
-    EXPECT_NE(error.find("--workers '1025'"), std::string::npos) << error;
-    EXPECT_NE(error.find("an integer from 1 to 1024"), std::string::npos) << error;
-}
-
-TEST(Plan, BadParametersNameWhatIsAllowed)
-{
-    Plan plan;
-    ParamSet values;
-    std::string error;
-    const Scenario &sleepers = *findScenario("sleepers");
-    EXPECT_FALSE(buildPlan(sleepers, {{"kind", "fiber"}}, plan, values, error));
-    EXPECT_EQ(error, "--kind 'fiber' is not allowed: expected one of: sequential, thread, process");
-    EXPECT_FALSE(buildPlan(sleepers, {{"sleep", "-1"}}, plan, values, error));
-    EXPECT_NE(error.find("a number from 0 to 3600"), std::string::npos) << error;
-    EXPECT_FALSE(buildPlan(sleepers, {{"workers", "2.5"}}, plan, values, error));
-    EXPECT_FALSE(buildPlan(*findScenario("square-cube"), {{"join", "on"}}, plan, values, error));
-    EXPECT_NE(error.find("does not apply"), std::string::npos) << error;
 }
 
 TEST(Plan, MalformedPlansAreRejectedWithTheField)
@@ -66,33 +37,10 @@ TEST(Plan, MalformedPlansAreRejectedWithTheField)
     EXPECT_NE(error.find("sequential, thread or process"), std::string::npos) << error;
 }
 
-TEST(Plan, EveryBuiltinScenarioBuildsWithItsDefaults)
-{
-    ASSERT_GE(builtinScenarios().size(), 3u);
-    EXPECT_EQ(builtinScenarios().front().id, "sleepers");
-    for (const Scenario &s : builtinScenarios()) {
-        Plan plan;
-        ParamSet values;
-        std::string error;
-        EXPECT_TRUE(buildPlan(s, {}, plan, values, error)) << s.id << ": " << error;
-        EXPECT_FALSE(plan.workers.empty()) << s.id;
-        EXPECT_FALSE(s.summary.empty());
-        EXPECT_FALSE(s.codeFile.empty());
-    }
-    Plan plan;
-    ParamSet values;
-    std::string error;
-    ASSERT_TRUE(buildPlan(*findScenario("sleepers"), {}, plan, values, error));
-    EXPECT_EQ(plan.workers.size(), 10u) << "the tutorial's ten workers";
-    EXPECT_EQ(plan.workers[0].steps[1].seconds, 2.0) << "sleeping two seconds";
-}
-
 TEST(Plan, CountingItemsTravelAsFirstAndCount)
 {
-    Plan plan;
-    ParamSet values;
+    Plan plan = fixturePlan("deposit-withdraw", {{"kind", "thread"}, {"updates", "100000"}, {"think", "0"}});
     std::string error;
-    ASSERT_TRUE(buildPlan(*findScenario("bank"), {{"updates", "100000"}, {"tight", "on"}}, plan, values, error)) << error;
     const std::string json = planToJson(plan);
     EXPECT_LT(json.size(), 4000u) << "100,000 counted items must not be spelled out";
     EXPECT_NE(json.find("\"items_count\":100000"), std::string::npos);

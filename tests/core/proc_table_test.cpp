@@ -72,7 +72,8 @@ TEST(ProcTable, TheScenarioListsWorkersOnlyBetweenStartAndJoin)
 {
     for (const char *kind : {"process", "thread"}) {
         std::vector<Event> events;
-        const RunResult r = test::runToEnd(test::scenarioPlan("process-table", {{"kind", kind}, {"time-scale", "0.02"}}), &events);
+        const RunResult r =
+            test::runToEnd(test::fixturePlan("process-table", {{"kind", kind}, {"sleep", "0.1"}}), &events);
         ASSERT_FALSE(r.failed()) << r.error;
         // Main's printed lines, split into the three snapshots by their titles.
         std::vector<std::string> snapshot[3];

@@ -62,6 +62,19 @@ int consume(const SharedQueue &q, std::atomic<int> *seen)
     }
 }
 
+/// Waits (at most 10 s) until a waiter of the queue has raised its sleeper flag: it gave up spinning and
+/// sleeps (or is about to) on the queue's futex word. Returns false if none did.
+bool waitUntilAsleep(const std::atomic<std::uint32_t> &sleeperFlag)
+{
+    const std::int64_t from = monotonicNs();
+    while (sleeperFlag.load() == 0) {
+        if (monotonicNs() - from > 10'000'000'000)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+}
+
 void produce(const SharedQueue &q, int producer)
 {
     for (int i = 0; i < kPerProducer; ++i) {
@@ -162,6 +175,7 @@ TEST(Queue, ABlockedPutWakesWhenAGetMakesRoomAndABlockedGetWhenAPutArrives)
 {
     SharedMemory mem(SharedQueue::bytesFor(1));
     const SharedQueue q = SharedQueue::create(mem.base, 1, 0);
+    const auto *state = static_cast<const QueueState *>(mem.base);
     Message m {};
     m.value = 1;
     ASSERT_EQ(q.put(m, -1, {}), QueueStatus::Ok);
@@ -172,7 +186,7 @@ TEST(Queue, ABlockedPutWakesWhenAGetMakesRoomAndABlockedGetWhenAPutArrives)
         EXPECT_EQ(q.put(second, 5'000'000'000, {}), QueueStatus::Ok);
         putDone = monotonicNs();
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_TRUE(waitUntilAsleep(state->fullWaiters)) << "the put never went to sleep on the full queue";
     EXPECT_EQ(putDone.load(), 0) << "the put is still blocked on the full queue";
     const std::int64_t getAt = monotonicNs();
     ASSERT_EQ(q.get(m, -1, {}), QueueStatus::Ok);
@@ -190,7 +204,7 @@ TEST(Queue, ABlockedPutWakesWhenAGetMakesRoomAndABlockedGetWhenAPutArrives)
         EXPECT_EQ(got.value, 3);
         gotAt = monotonicNs();
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_TRUE(waitUntilAsleep(state->emptyWaiters)) << "the get never went to sleep on the empty queue";
     EXPECT_EQ(gotAt.load(), 0) << "the get is still blocked on the empty queue";
     const std::int64_t putAt = monotonicNs();
     m.value = 3;
@@ -203,6 +217,7 @@ TEST(Queue, CloseEndsEveryBlockedConsumerAndRefusesPuts)
 {
     SharedMemory mem(SharedQueue::bytesFor(4));
     const SharedQueue q = SharedQueue::create(mem.base, 4, 0);
+    const auto *state = static_cast<const QueueState *>(mem.base);
     Message m {};
     ASSERT_EQ(q.put(m, -1, {}), QueueStatus::Ok);
     std::atomic<int> ok { 0 };
@@ -221,7 +236,8 @@ TEST(Queue, CloseEndsEveryBlockedConsumerAndRefusesPuts)
                 return;
             }
         });
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // The one message is taken and a consumer sleeps on the empty queue: the close must wake it.
+    ASSERT_TRUE(waitUntilAsleep(state->emptyWaiters)) << "no consumer went to sleep on the empty queue";
     const std::int64_t t0 = monotonicNs();
     q.close({});
     for (std::thread &t : consumers)

@@ -18,8 +18,7 @@ TEST(TraceExport, ChromeTraceHoldsLanesBarsAndInstants)
 {
     std::vector<Event> events;
     const RunResult r = test::runToEnd(
-        test::scenarioPlan("sleepers", {{"kind", "process"}, {"workers", "3"}, {"sleep", "1"}, {"time-scale", "0.05"}}),
-        &events);
+        test::fixturePlan("sleepers", {{"kind", "process"}, {"workers", "3"}, {"sleep", "0.05"}}), &events);
     const nlohmann::json doc = nlohmann::json::parse(chromeTraceJson(r, events), nullptr, false);
     ASSERT_FALSE(doc.is_discarded());
     const auto &items = doc.at("traceEvents");
@@ -57,7 +56,8 @@ TEST(TraceExport, ChromeTraceHoldsLanesBarsAndInstants)
 TEST(TraceExport, SummaryHasTheDocumentedFields)
 {
     std::vector<Event> events;
-    const RunResult r = test::runToEnd(test::scenarioPlan("no-join", {{"time-scale", "0.1"}}), &events);
+    const Plan plan = test::fixturePlan("no-join", {{"kind", "process"}, {"workers", "2"}, {"sleep", "0.1"}});
+    const RunResult r = test::runToEnd(plan, &events);
     const nlohmann::json doc = nlohmann::json::parse(summaryJson(r, events), nullptr, false);
     ASSERT_FALSE(doc.is_discarded());
     for (const char *key : {"headline", "scenario", "kind", "wall_seconds", "lost_events", "workers", "main_end_seconds",
