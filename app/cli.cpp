@@ -32,7 +32,7 @@ void onInterrupt(int sig) { g_interrupted.store(sig); }
 /// Ctrl+C and SIGTERM cancel the run under way (which still reports) instead of killing us.
 void catchInterrupts()
 {
-    struct sigaction sa{};
+    struct sigaction sa { };
     sa.sa_handler = onInterrupt;
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
@@ -97,13 +97,12 @@ void printResult(const RunResult &r, const ParamSet &values, const std::vector<E
         else
             std::printf("exit code %d\n", w.exitCode);
     }
-    std::printf("workers       %d %s, %d ended normally (exit code 0)\n", workers,
-                r.kind.c_str(), normal);
+    std::printf("workers       %d %s, %d ended normally (exit code 0)\n", workers, r.kind.c_str(), normal);
     for (const LockStats &l : r.locks)
         if (l.acquisitions > 0)
             std::printf("lock %d        %d acquisitions, waited %s in all (longest %s), held %s\n", l.id,
-                    l.acquisitions, seconds(l.totalWaitNs).c_str(), seconds(l.longestWaitNs).c_str(),
-                    seconds(l.totalHoldNs).c_str());
+                        l.acquisitions, seconds(l.totalWaitNs).c_str(), seconds(l.longestWaitNs).c_str(),
+                        seconds(l.totalHoldNs).c_str());
     std::vector<bool> processLanes;
     for (const LaneOutcome &lane : r.lanes)
         processLanes.push_back(lane.info.kind == WorkerKind::Process);
@@ -173,9 +172,10 @@ int runAllModes(const Scenario &scenario, const RunArgs &runArgs, const Exporter
             if (!buildPlan(scenario, params, plan, values, error))
                 return usageError(error);
             if (!header) {
-                std::printf("GIL lab: %s tasks of %s s each (time scale %s, switch interval %s s) on %d cores\n\n",
-                            values.text("tasks").c_str(), values.text("seconds").c_str(),
-                            values.text("time-scale").c_str(), values.text("switch-interval").c_str(), cores);
+                std::printf(
+                    "GIL lab: %s tasks of %s s each (time scale %s, switch interval %s s) on %d cores\n\n",
+                    values.text("tasks").c_str(), values.text("seconds").c_str(),
+                    values.text("time-scale").c_str(), values.text("switch-interval").c_str(), cores);
                 std::printf("work  mode          wall time   speedup\n");
                 header = true;
                 tasks = values.integer("tasks");
@@ -197,10 +197,11 @@ int runAllModes(const Scenario &scenario, const RunArgs &runArgs, const Exporter
             std::fflush(stdout);
         }
     }
-    std::printf("\nCPU-bound: threads under the GIL take turns (about 1x); free threads and processes use the cores "
-                "(about %dx at most, here %d cores).\nI/O-bound: the waits release the GIL, so every concurrent mode "
-                "waits at once (about %dx).\n",
-                cores, cores, tasks);
+    std::printf(
+        "\nCPU-bound: threads under the GIL take turns (about 1x); free threads and processes use the cores "
+        "(about %dx at most, here %d cores).\nI/O-bound: the waits release the GIL, so every concurrent mode "
+        "waits at once (about %dx).\n",
+        cores, cores, tasks);
     int rc = kExitOk;
     if (!runArgs.chartPath.empty() && !table.empty()) {
         if (auto problem = exporters.speedupChart(scenario.title, table, tasks, cores, runArgs.chartPath);
@@ -241,7 +242,8 @@ int runTrials(TrialLoop &loop, ShownRun &shown)
 {
     if (loop.repeated())
         std::printf("running %d trials (--trials K to change, --trials 1 for one run); each prints its final "
-                    "value\n", loop.count());
+                    "value\n",
+                    loop.count());
     while (loop.hasNext() && !interrupted()) {
         loop.startNext();
         std::string error;
@@ -281,11 +283,13 @@ int writeRunOutputs(const RunArgs &runArgs, const Exporters &exporters, const Ru
         }
     };
     if (!runArgs.tracePath.empty())
-        report("--trace", runArgs.tracePath, writeFileAtomically(runArgs.tracePath, chromeTraceJson(result, events)));
+        report("--trace", runArgs.tracePath,
+               writeFileAtomically(runArgs.tracePath, chromeTraceJson(result, events)));
     if (!runArgs.summaryPath.empty())
         report("--summary", runArgs.summaryPath,
-               writeFileAtomically(runArgs.summaryPath,
-                                   summaryJson(result, events, &values, loop.repeated() ? &loop.outcomes() : nullptr)));
+               writeFileAtomically(
+                   runArgs.summaryPath,
+                   summaryJson(result, events, &values, loop.repeated() ? &loop.outcomes() : nullptr)));
     for (const auto &[flag, path] : runArgs.pictures)
         report(flag, path, exporters.timeline(result, events, title, path));
     return rc;
@@ -307,8 +311,8 @@ std::string pictureTitle(const Scenario &scenario, const ParamSet &values, const
 /// The histogram's series. With a lock parameter both settings go side by side: as many trials again with
 /// the lock set the other way (only their final values are kept), without the lock first, as in the window.
 /// Returns kExitOk, or the exit code of a failure.
-int chartSeries(const Scenario &scenario, const RunArgs &runArgs, const ParamSet &values, const TrialLoop &loop,
-                std::vector<TrialsSeries> &series)
+int chartSeries(const Scenario &scenario, const RunArgs &runArgs, const ParamSet &values,
+                const TrialLoop &loop, std::vector<TrialsSeries> &series)
 {
     const bool locked = scenario.param("lock") && values.flag("lock");
     series.push_back({locked ? "with lock" : "without lock", loop.outcomes().finals});
@@ -350,8 +354,8 @@ int writeTrialsChart(const Scenario &scenario, const RunArgs &runArgs, const Exp
     std::vector<TrialsSeries> series;
     if (const int rc = chartSeries(scenario, runArgs, values, loop, series); rc != kExitOk)
         return rc;
-    if (auto problem = exporters.trialsChart(scenario.title + " — " + loop.plan().kind, loop.outcomes().expected,
-                                             series, runArgs.chartPath);
+    if (auto problem = exporters.trialsChart(scenario.title + " — " + loop.plan().kind,
+                                             loop.outcomes().expected, series, runArgs.chartPath);
         !problem.empty()) {
         std::fprintf(stderr, "forkscope: --chart: %s\n", problem.c_str());
         return kExitRunFailed;
@@ -397,7 +401,8 @@ int runScenario(const Command &command, const Exporters &exporters)
                                             pictureTitle(scenario, values, result));
         written != kExitOk)
         rc = written;
-    if (const int charted = writeTrialsChart(scenario, runArgs, exporters, values, loop); charted != kExitOk) {
+    if (const int charted = writeTrialsChart(scenario, runArgs, exporters, values, loop);
+        charted != kExitOk) {
         if (charted == kExitUsage)
             return charted;
         rc = charted;
@@ -409,45 +414,51 @@ int runScenario(const Command &command, const Exporters &exporters)
 
 std::string usageText()
 {
-    std::string text =
-        "Usage: forkscope                      open the desktop lab\n"
-        "       forkscope open ID [--name value ...] [--run]\n"
-        "                                      open it on a scenario with these parameters (and run it)\n"
-        "       forkscope list                 list the scenarios\n"
-        "       forkscope run ID [options]     run a scenario headless and print what it printed\n"
-        "       forkscope --help | --version\n"
-        "\n"
-        "Options of 'run' (each applies only where the scenario has it; see 'forkscope list'):\n"
-        "  --kind K          sequential | thread | process\n"
-        "  --workers N       how many workers (at most 256 processes or 1024 threads)\n"
-        "  --sleep S         seconds each sleep lasts\n"
-        "  --join on|off     whether main waits for its workers\n"
-        "  --time-scale X    multiply every duration by X (0 to 100; 0.01 turns 2 s into 20 ms)\n"
-        "  --lock on|off, --updates N, --think S, --trials K, --tight on|off\n"
-        "                    the bank: guard updates with a lock, how many, the read-to-write gap, repeats;\n"
-        "                    --tight on: no sleeps and no think time, updates as fast as the cores go\n"
-        "  --items N, --capacity N, --produce S, --consume S, --messages N, --delay S\n"
-        "                    queues and pipes: how many items, the queue's size, each side's time per item\n"
-        "  --n N, --chunk N, --work S\n"
-        "                    pool-map: map over 1..N, items per task message, computing time per item\n"
-        "  --work cpu|io, --mode sequential|gil-threads|threads|processes, --tasks N, --seconds S,\n"
-        "  --switch-interval S\n"
-        "                    cpu-vs-io (the GIL lab): N tasks of S seconds of prime counting or of waiting,\n"
-        "                    one after another, as threads under a GIL, as free threads or as processes;\n"
-        "                    a waiting thread asks for the GIL after S (default 0.005, not time-scaled)\n"
-        "  --all-modes       cpu-vs-io: run both kinds of work in all four modes and print wall times and\n"
-        "                    speedups against sequential (e.g. forkscope run cpu-vs-io --all-modes --chart x.png)\n"
-        "  --trace FILE      write a Chrome trace (Perfetto UI, chrome://tracing)\n"
-        "  --summary FILE    write the result as JSON\n"
-        "  --png FILE, --svg FILE, --pdf FILE\n"
-        "                    write the run's timeline as a picture for slides (1920x1080)\n"
-        "  --chart FILE      with --trials: the histogram of final values (the bank also runs as many trials\n"
-        "                    with the lock set the other way, drawn side by side); with --all-modes: the speedup\n"
-        "                    chart (.png, .svg or .pdf)\n"
-        "\n"
-        "Exit status: 0 the run completed; 1 the run could not run or an output could not be written;\n"
-        "2 bad usage; 130 interrupted (Ctrl+C cancels the run and still prints its result).\n"
-        "\nScenarios:\n";
+    std::string text
+        = "Usage: forkscope                      open the desktop lab\n"
+          "       forkscope open ID [--name value ...] [--run]\n"
+          "                                      open it on a scenario with these parameters (and run it)\n"
+          "       forkscope list                 list the scenarios\n"
+          "       forkscope run ID [options]     run a scenario headless and print what it printed\n"
+          "       forkscope --help | --version\n"
+          "\n"
+          "Options of 'run' (each applies only where the scenario has it; see 'forkscope list'):\n"
+          "  --kind K          sequential | thread | process\n"
+          "  --workers N       how many workers (at most 256 processes or 1024 threads)\n"
+          "  --sleep S         seconds each sleep lasts\n"
+          "  --join on|off     whether main waits for its workers\n"
+          "  --time-scale X    multiply every duration by X (0 to 100; 0.01 turns 2 s into 20 ms)\n"
+          "  --lock on|off, --updates N, --think S, --trials K, --tight on|off\n"
+          "                    the bank: guard updates with a lock, how many, the read-to-write gap, "
+          "repeats;\n"
+          "                    --tight on: no sleeps and no think time, updates as fast as the cores go\n"
+          "  --items N, --capacity N, --produce S, --consume S, --messages N, --delay S\n"
+          "                    queues and pipes: how many items, the queue's size, each side's time per "
+          "item\n"
+          "  --n N, --chunk N, --work S\n"
+          "                    pool-map: map over 1..N, items per task message, computing time per item\n"
+          "  --work cpu|io, --mode sequential|gil-threads|threads|processes, --tasks N, --seconds S,\n"
+          "  --switch-interval S\n"
+          "                    cpu-vs-io (the GIL lab): N tasks of S seconds of prime counting or of "
+          "waiting,\n"
+          "                    one after another, as threads under a GIL, as free threads or as processes;\n"
+          "                    a waiting thread asks for the GIL after S (default 0.005, not time-scaled)\n"
+          "  --all-modes       cpu-vs-io: run both kinds of work in all four modes and print wall times and\n"
+          "                    speedups against sequential (e.g. forkscope run cpu-vs-io --all-modes --chart "
+          "x.png)\n"
+          "  --trace FILE      write a Chrome trace (Perfetto UI, chrome://tracing)\n"
+          "  --summary FILE    write the result as JSON\n"
+          "  --png FILE, --svg FILE, --pdf FILE\n"
+          "                    write the run's timeline as a picture for slides (1920x1080)\n"
+          "  --chart FILE      with --trials: the histogram of final values (the bank also runs as many "
+          "trials\n"
+          "                    with the lock set the other way, drawn side by side); with --all-modes: the "
+          "speedup\n"
+          "                    chart (.png, .svg or .pdf)\n"
+          "\n"
+          "Exit status: 0 the run completed; 1 the run could not run or an output could not be written;\n"
+          "2 bad usage; 130 interrupted (Ctrl+C cancels the run and still prints its result).\n"
+          "\nScenarios:\n";
     for (const auto &s : builtinScenarios()) {
         text += "  " + s.id + std::string(s.id.size() < 18 ? 18 - s.id.size() : 1, ' ') + "--";
         for (std::size_t i = 0; i < s.params.size(); ++i)

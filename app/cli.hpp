@@ -26,21 +26,22 @@ struct TrialsSeries {
     std::vector<std::int64_t> finals;
 };
 /// Writes the histogram of trials' final values (the series side by side) to `path`; returns "" or the problem.
-using ChartExporter = std::function<std::string(const std::string &title, std::int64_t expected,
-                                                const std::vector<TrialsSeries> &series, const std::string &path)>;
+using ChartExporter
+    = std::function<std::string(const std::string &title, std::int64_t expected,
+                                const std::vector<TrialsSeries> &series, const std::string &path)>;
 
 /// Writes the GIL lab's chart (wall time and speedup against sequential for every mode and both kinds of
 /// work, each run with `tasks` tasks, on a machine with `cores` cores) to `path` (.png, .svg or .pdf);
 /// returns "" or the problem.
-using SpeedupChartExporter = std::function<std::string(const std::string &title,
-                                                       const std::vector<core::LabTiming> &table, int tasks,
-                                                       int cores, const std::string &path)>;
+using SpeedupChartExporter
+    = std::function<std::string(const std::string &title, const std::vector<core::LabTiming> &table,
+                                int tasks, int cores, const std::string &path)>;
 
 /// What the command line can draw. The desktop build fills it with Qt exporters (app/main.cpp); a build
 /// without Qt leaves it empty, and --png, --svg, --pdf and --chart are then refused as usage errors.
 struct Exporters {
-    TimelineExporter timeline;        ///< --png, --svg, --pdf
-    ChartExporter trialsChart;        ///< --chart of a scenario run as trials (the bank)
+    TimelineExporter timeline;         ///< --png, --svg, --pdf
+    ChartExporter trialsChart;         ///< --chart of a scenario run as trials (the bank)
     SpeedupChartExporter speedupChart; ///< --chart of cpu-vs-io --all-modes
     /// Called once, before the first run, when the command will draw something: the place to start the
     /// drawing machinery (an offscreen QApplication) before any run's threads exist.

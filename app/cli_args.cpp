@@ -108,7 +108,7 @@ std::string unknownArgument(const ScenarioOptions &options, const std::string &a
         if (e.listed)
             allowed += (allowed.empty() ? "--" : ", --") + e.name;
     return "unknown option '" + arg.substr(0, arg.find('=')) + "' for scenario '" + options.scenario.id
-           + "' (allowed: " + allowed + ")";
+        + "' (allowed: " + allowed + ")";
 }
 
 bool isOutput(const std::string &name)
@@ -156,7 +156,8 @@ bool sameOutputFile(const std::string &a, const std::string &b)
         if (realpath(path.c_str(), resolved))
             return std::string(resolved); // exists: its real path
         const auto slash = path.rfind('/');
-        const std::string folder = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+        const std::string folder
+            = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
         const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
         return (realpath(folder.c_str(), resolved) ? std::string(resolved) : folder) + "/" + name;
     };
@@ -173,8 +174,8 @@ std::string checkChart(const Scenario &scenario, const RunArgs &run, const Expor
 {
     const bool speedups = scenario.param("mode") != nullptr;
     if (!scenario.param("trials") && !speedups)
-        return "--chart needs a scenario run as trials (such as bank) or cpu-vs-io with --all-modes; '" + scenario.id
-               + "' has neither";
+        return "--chart needs a scenario run as trials (such as bank) or cpu-vs-io with --all-modes; '"
+            + scenario.id + "' has neither";
     const std::string &path = run.chartPath;
     if (!endsWith(path, ".png") && !endsWith(path, ".svg") && !endsWith(path, ".pdf"))
         return "--chart '" + path + "': the file name must end in .png, .svg or .pdf";
@@ -189,12 +190,14 @@ std::string checkChart(const Scenario &scenario, const RunArgs &run, const Expor
 std::string checkAllModes(const Scenario &scenario, const RunArgs &run)
 {
     if (!scenario.param("mode") || !scenario.param("work"))
-        return "--all-modes applies to cpu-vs-io (it runs every --work and --mode); '" + scenario.id + "' has none";
+        return "--all-modes applies to cpu-vs-io (it runs every --work and --mode); '" + scenario.id
+            + "' has none";
     for (const char *name : {"work", "mode"})
         if (run.params.count(name))
             return std::string("--all-modes runs every --") + name + "; leave --" + name + " out";
     if (!run.pictures.empty() || !run.tracePath.empty() || !run.summaryPath.empty())
-        return "--all-modes makes 8 runs, and --png, --svg, --pdf, --trace and --summary show one: pick it with "
+        return "--all-modes makes 8 runs, and --png, --svg, --pdf, --trace and --summary show one: pick it "
+               "with "
                "--work and --mode instead";
     return {};
 }
@@ -215,8 +218,8 @@ std::string checkOutputs(const RunArgs &run)
     for (std::size_t i = 0; i < outputs.size(); ++i)
         for (std::size_t j = i + 1; j < outputs.size(); ++j)
             if (sameOutputFile(outputs[i].second, outputs[j].second))
-                return outputs[i].first + " and " + outputs[j].first + " name the same file ('" + outputs[j].second
-                       + "')";
+                return outputs[i].first + " and " + outputs[j].first + " name the same file ('"
+                    + outputs[j].second + "')";
     return {};
 }
 

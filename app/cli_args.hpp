@@ -43,8 +43,8 @@ struct RunArgs {
     std::string tracePath;                                     ///< --trace
     std::string summaryPath;                                   ///< --summary
     std::vector<std::pair<std::string, std::string>> pictures; ///< (flag, path) for --png/--svg/--pdf
-    std::string chartPath;                                     ///< --chart: the trials histogram (or speedups)
-    bool allModes = false;                                     ///< --all-modes: the GIL lab's 8 runs
+    std::string chartPath; ///< --chart: the trials histogram (or speedups)
+    bool allModes = false; ///< --all-modes: the GIL lab's 8 runs
 };
 
 /// Step two of `run`: the scenario `command` names and the options it takes. Refuses, before anything runs,

@@ -62,9 +62,9 @@ template <typename Chart>
 std::string exportChart(Chart &chart, const std::string &title, const std::string &path)
 {
     QString error;
-    if (!ui::exportPicture(QString::fromStdString(path),
-                           {ui::kExportSizeWide, 1, QString::fromStdString(title), Qt::white},
-                           [&](QPainter &painter, const QRectF &rect) { chart.paintTo(painter, rect); }, &error))
+    if (!ui::exportPicture(
+            QString::fromStdString(path), {ui::kExportSizeWide, 1, QString::fromStdString(title), Qt::white},
+            [&](QPainter &painter, const QRectF &rect) { chart.paintTo(painter, rect); }, &error))
         return error.toStdString();
     return {};
 }
@@ -96,10 +96,11 @@ std::unique_ptr<QApplication> offscreenApp(int &argc, char **argv)
     qputenv("QT_QPA_PLATFORM", "offscreen");
     if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
         // Qt wants a private runtime folder and warns without one; nothing is kept there.
-        const QByteArray dir = QDir::tempPath().toLocal8Bit() + "/forkscope-runtime-" + QByteArray::number(getuid());
+        const QByteArray dir
+            = QDir::tempPath().toLocal8Bit() + "/forkscope-runtime-" + QByteArray::number(getuid());
         if (QDir().mkpath(QString::fromLocal8Bit(dir)))
-            QFile::setPermissions(QString::fromLocal8Bit(dir), QFileDevice::ReadOwner | QFileDevice::WriteOwner
-                                                                   | QFileDevice::ExeOwner);
+            QFile::setPermissions(QString::fromLocal8Bit(dir),
+                                  QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
         qputenv("XDG_RUNTIME_DIR", dir);
     }
     return std::make_unique<QApplication>(argc, argv);
@@ -118,8 +119,8 @@ int openWindow(int &argc, char **argv, const std::vector<std::string> &args)
         window.selectScenario(QString::fromStdString(request.scenario));
         for (const auto &[name, value] : request.params) {
             if (!window.setParameter(QString::fromStdString(name), QString::fromStdString(value))) {
-                const std::string problem = window.parameterProblem(QString::fromStdString(name),
-                                                                    QString::fromStdString(value));
+                const std::string problem
+                    = window.parameterProblem(QString::fromStdString(name), QString::fromStdString(value));
                 std::fprintf(stderr, "forkscope: %s\n", problem.c_str());
                 return app::kExitUsage;
             }
@@ -148,8 +149,10 @@ int main(int argc, char **argv)
     if (args.empty()) {
         // No display: run the default scenario and write its timeline instead of opening a window.
         const std::string id = core::builtinScenarios().front().id;
-        const std::string path = QDir::current().filePath(QStringLiteral("forkscope-%1.png")
-                                                              .arg(QString::fromStdString(id))).toStdString();
+        const std::string path
+            = QDir::current()
+                  .filePath(QStringLiteral("forkscope-%1.png").arg(QString::fromStdString(id)))
+                  .toStdString();
         std::printf("forkscope: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so no window;\n"
                     "running the default scenario '%s' and writing its timeline to %s\n\n",
                     id.c_str(), path.c_str());

@@ -30,9 +30,9 @@
 // Usage: bank_bench [--trials N] [--warmup N] [--shapes tight,tutorial,...] [--floor on|off] [--json FILE]
 
 #include "bench_support.hpp"
+#include "core/client/run.hpp"
 #include "core/clock.hpp"
 #include "core/event.hpp"
-#include "core/client/run.hpp"
 #include "core/scenario/scenarios.hpp"
 
 #include <algorithm>
@@ -66,7 +66,7 @@ struct Shape {
     int updates = 0;
     bool lock = false;
     bool stripYield = false; ///< remove the plan's Yield steps (the -noyield diagnosis)
-    bool yield = false; ///< the plan's workers yield between read and write (set from the plan)
+    bool yield = false;      ///< the plan's workers yield between read and write (set from the plan)
     std::map<std::string, std::string> params;
 };
 
@@ -144,16 +144,17 @@ struct Sample {
     double lockWaitMs = 0;
 };
 
-using forkscope::bench::Stats;
-using forkscope::bench::statsOf;
 using forkscope::bench::loadAverage;
 using forkscope::bench::reapAll;
+using forkscope::bench::Stats;
 using forkscope::bench::statsJson;
+using forkscope::bench::statsOf;
 using forkscope::bench::writeText;
 
 [[noreturn]] void usage(const char *problem, int status = 2)
 {
-    std::fprintf(stderr,
+    std::fprintf(
+        stderr,
         "bank_bench: %s\n"
         "usage: bank_bench [--trials N] [--warmup N] [--shapes LIST] [--floor on|off] [--json FILE]\n"
         "  shapes: tight, tutorial, tight-lock, tutorial-lock, each optionally with -noyield\n"
@@ -200,16 +201,13 @@ Options parseOptions(int argc, char **argv)
     for (const std::string &shape : o.shapes)
         if (!knownShape(shape))
             usage(("unknown shape '" + shape
-                + "' (tight, tutorial, tight-lock, tutorial-lock, each optionally "
-                  "with -noyield)")
+                   + "' (tight, tutorial, tight-lock, tutorial-lock, each optionally "
+                     "with -noyield)")
                       .c_str());
     return o;
 }
 
-double msBetween(std::int64_t from, std::int64_t to)
-{
-    return static_cast<double>(to - from) / 1e6;
-}
+double msBetween(std::int64_t from, std::int64_t to) { return static_cast<double>(to - from) / 1e6; }
 
 /// One engine trial; false with `error` set when the run failed.
 bool engineTrial(const Plan &plan, Sample &out, std::string &error)
@@ -328,17 +326,20 @@ struct ShapeResult {
 /// {"trials": N, "unit": "ms", "yield_ns": X, LABEL: {"trials_per_s", "wrong", "lost", "events_per_trial",
 /// FIGURE: {median, p90, min, max}, ..., "samples": {"trial": [every trial's ms], "final": [...]}}, ...}.
 /// bank_python.py reads it.
-bool writeJson(const std::string &path, const Options &o, const std::vector<ShapeResult> &results, double yieldNs)
+bool writeJson(const std::string &path, const Options &o, const std::vector<ShapeResult> &results,
+               double yieldNs)
 {
     char yieldText[64];
     std::snprintf(yieldText, sizeof yieldText, ",\n  \"yield_ns\": %.1f", yieldNs);
     std::string out = "{\n  \"trials\": " + std::to_string(o.trials) + ",\n  \"unit\": \"ms\"" + yieldText;
     for (const ShapeResult &r : results) {
         char head[256];
-        std::snprintf(head, sizeof head,
+        std::snprintf(
+            head, sizeof head,
             ",\n  \"%s\": {\"trials_per_s\": %.4f, \"wrong\": %d, \"lost\": %llu, \"events_per_trial\": "
             "%.1f, ",
-            r.label().c_str(), r.trialsPerSecond, r.wrong, static_cast<unsigned long long>(r.lost), r.eventsPerTrial);
+            r.label().c_str(), r.trialsPerSecond, r.wrong, static_cast<unsigned long long>(r.lost),
+            r.eventsPerTrial);
         out += head;
         for (int f = 0; f < kFigureCount; ++f)
             out += statsJson(kFigures[f], r.stats[f], 4) + ", ";
@@ -397,7 +398,8 @@ int main(int argc, char **argv)
     }
 
     // The floor's page, with the mutex set up exactly as the engine's setUpMemory() does.
-    void *mapping = mmap(nullptr, sizeof(FloorPage), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void *mapping
+        = mmap(nullptr, sizeof(FloorPage), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (mapping == MAP_FAILED) {
         std::fprintf(stderr, "bank_bench: mmap: %s\n", std::strerror(errno));
         return 1;
@@ -429,11 +431,12 @@ int main(int argc, char **argv)
     munmap(mapping, sizeof(FloorPage));
     const double yieldNs = (yieldBefore + yieldNsPerCall()) / 2;
 
-    std::printf("Forkscope: bank trials through the engine (kind process, full event recording), %d trials per "
-                "shape after %d warm-up; load average %s\n",
+    std::printf(
+        "Forkscope: bank trials through the engine (kind process, full event recording), %d trials per "
+        "shape after %d warm-up; load average %s\n",
         o.trials, o.warmup, loadAverage().c_str());
     std::printf("%-24s %9s %7s %5s %9s %12s %10s %10s\n", "shape", "trials/s", "wrong", "lost", "events",
-        "median trial", "median run", "run/update");
+                "median trial", "median run", "run/update");
     int status = 0;
     for (ShapeResult &r : results) {
         double total = 0;
@@ -459,26 +462,27 @@ int main(int argc, char **argv)
         char perUpdate[32] = "-";
         if (!r.floor) {
             std::snprintf(runText, sizeof runText, "%.3f ms", r.stats[kRun].median);
-            std::snprintf(perUpdate, sizeof perUpdate, "%.0f ns", r.stats[kRun].median * 1e6 / r.shape.updates);
+            std::snprintf(perUpdate, sizeof perUpdate, "%.0f ns",
+                          r.stats[kRun].median * 1e6 / r.shape.updates);
         }
         char verdict[96] = "";
         if (r.floor) {
             for (const ShapeResult &engine : results)
                 if (!engine.floor && engine.shape.name == r.shape.name && engine.trialsPerSecond > 0)
                     std::snprintf(verdict, sizeof verdict, "   floor / engine = %.1f",
-                        r.trialsPerSecond / engine.trialsPerSecond);
+                                  r.trialsPerSecond / engine.trialsPerSecond);
         }
-        std::printf("%-24s %9.1f %3d/%-3zu %5llu %9s %9.3f ms %10s %10s%s\n", r.label().c_str(), r.trialsPerSecond,
-            r.wrong, r.samples.size(), static_cast<unsigned long long>(r.lost), eventsText, r.stats[kTrial].median,
-            runText, perUpdate, verdict);
+        std::printf("%-24s %9.1f %3d/%-3zu %5llu %9s %9.3f ms %10s %10s%s\n", r.label().c_str(),
+                    r.trialsPerSecond, r.wrong, r.samples.size(), static_cast<unsigned long long>(r.lost),
+                    eventsText, r.stats[kTrial].median, runText, perUpdate, verdict);
         if (!r.floor && r.lost != 0) {
             std::fprintf(stderr, "bank_bench: %s lost %llu events (must be 0)\n", r.label().c_str(),
-                static_cast<unsigned long long>(r.lost));
+                         static_cast<unsigned long long>(r.lost));
             status = 1;
         }
         if (r.shape.lock && r.wrong != 0) {
-            std::fprintf(
-                stderr, "bank_bench: %s: %d wrong trials with the lock on (must be 0)\n", r.label().c_str(), r.wrong);
+            std::fprintf(stderr, "bank_bench: %s: %d wrong trials with the lock on (must be 0)\n",
+                         r.label().c_str(), r.wrong);
             status = 1;
         }
     }
@@ -493,8 +497,8 @@ int main(int argc, char **argv)
             continue;
         for (int f = 0; f < kFigureCount; ++f) {
             const Stats &st = r.stats[f];
-            std::printf("%-18s %-7s %9.3f %9.3f %9.3f %9.3f\n", r.label().c_str(), kFigures[f], st.median, st.p90,
-                st.min, st.max);
+            std::printf("%-18s %-7s %9.3f %9.3f %9.3f %9.3f\n", r.label().c_str(), kFigures[f], st.median,
+                        st.p90, st.min, st.max);
         }
         if (r.shape.lock) {
             double acquisitions = 0;
@@ -506,21 +510,24 @@ int main(int argc, char **argv)
             const auto n = static_cast<double>(r.samples.size());
             std::printf("%-18s lock: %.0f acquisitions per trial, %.3f ms waited per trial (%.0f ns per "
                         "acquisition, events included)\n",
-                r.label().c_str(), acquisitions / n, waitMs / n, acquisitions > 0 ? waitMs * 1e6 / acquisitions : 0.0);
+                        r.label().c_str(), acquisitions / n, waitMs / n,
+                        acquisitions > 0 ? waitMs * 1e6 / acquisitions : 0.0);
         }
     }
-    std::printf("trial = Run::start() to the Run destroyed; run = main's start to main's end in the runner (forks,\n"
-                "both workers, join); run/update = run / updates per worker (the two run in parallel); outside =\n"
-                "trial - run (region, runner launch, the collector's last drain, result, teardown), of which start "
-                "=\n"
-                "the Run::start() call and finish = wait() returning to the Run destroyed.\n"
-                "*-floor: the same updates in two bare fork()ed children of this process, no runner, no events%s.\n"
-                "wrong = trials whose final balance is not %lld.\n",
+    std::printf(
+        "trial = Run::start() to the Run destroyed; run = main's start to main's end in the runner (forks,\n"
+        "both workers, join); run/update = run / updates per worker (the two run in parallel); outside =\n"
+        "trial - run (region, runner launch, the collector's last drain, result, teardown), of which start "
+        "=\n"
+        "the Run::start() call and finish = wait() returning to the Run destroyed.\n"
+        "*-floor: the same updates in two bare fork()ed children of this process, no runner, no events%s.\n"
+        "wrong = trials whose final balance is not %lld.\n",
         yields ? " (with\nthe plan's sched_yield() between load and store where the plan has one)" : "",
         static_cast<long long>(kBankStart));
     if (yields)
-        std::printf("sched_yield() alone, nothing else runnable: %.0f ns per call; the tight plan yields once per\n"
-                    "update: %.1f ms of each worker's 100,000 updates at that price.\n",
+        std::printf(
+            "sched_yield() alone, nothing else runnable: %.0f ns per call; the tight plan yields once per\n"
+            "update: %.1f ms of each worker's 100,000 updates at that price.\n",
             yieldNs, yieldNs * 100000 / 1e6);
     if (!o.jsonPath.empty() && !writeJson(o.jsonPath, o, results, yieldNs)) {
         std::fprintf(stderr, "bank_bench: cannot write %s: %s\n", o.jsonPath.c_str(), std::strerror(errno));

@@ -8,8 +8,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
-#include <string>
 #include <span>
+#include <string>
 #include <sys/wait.h>
 #include <vector>
 
@@ -41,8 +41,8 @@ inline Stats statsOf(std::vector<double> values)
 inline std::string statsJson(const char *name, const Stats &s, int decimals = 3)
 {
     char buf[256];
-    std::snprintf(buf, sizeof buf, "\"%s\": {\"median\": %.*f, \"p90\": %.*f, \"min\": %.*f, \"max\": %.*f}", name,
-                  decimals, s.median, decimals, s.p90, decimals, s.min, decimals, s.max);
+    std::snprintf(buf, sizeof buf, "\"%s\": {\"median\": %.*f, \"p90\": %.*f, \"min\": %.*f, \"max\": %.*f}",
+                  name, decimals, s.median, decimals, s.p90, decimals, s.min, decimals, s.max);
     return buf;
 }
 
@@ -80,8 +80,7 @@ inline bool reapAll(std::span<const pid_t> pids)
         if (pid <= 0)
             continue;
         int status = 0;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
         ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     }
     return ok;

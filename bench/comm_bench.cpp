@@ -21,9 +21,9 @@
 // run also faults in the heap its event list grows into, which is not what a message costs.
 
 #include "bench_support.hpp"
-#include "core/shared_memory/queue.hpp"
 #include "core/client/run.hpp"
 #include "core/scenario/scenarios.hpp"
+#include "core/shared_memory/queue.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -41,7 +41,8 @@ struct Options {
     int tasks = 10000;
     int capacity = 1024;
     int repeat = 5;
-    int warmup = 1; ///< unmeasured runs of each channel first (a fresh process's first run faults its heap in)
+    int warmup
+        = 1; ///< unmeasured runs of each channel first (a fresh process's first run faults its heap in)
     std::string only; ///< "queue", "pipe" or "pool": measure just that (for profiling)
     int liveMs = 0;   ///< a reader copies the events this often during a run (0: nobody reads until the end)
     std::string json;
@@ -87,17 +88,23 @@ double channelRate(const Options &o, bool pipe)
     if (pipe)
         plan.pipes = 1;
     else
-        plan.queues = { { "bench", o.capacity } };
+        plan.queues = {{"bench", o.capacity}};
     std::vector<std::int64_t> items(static_cast<std::size_t>(o.messages));
     for (int i = 0; i < o.messages; ++i)
         items[static_cast<std::size_t>(i)] = i;
-    WorkerPlan producer { "producer", WorkerKind::Process, items,
-        { { StepOp::ForEach, {}, 0, 2 }, { StepOp::Power, {}, 0, 1 },
-            { pipe ? StepOp::Send : StepOp::Put, {}, 0, 0 } } };
-    WorkerPlan consumer { "consumer", WorkerKind::Process, items,
-        { { StepOp::ForEach, {}, 0, 1 }, { pipe ? StepOp::Recv : StepOp::Get, {}, 0, pipe ? 1 : 0 } } };
-    plan.workers = { producer, consumer };
-    plan.main = { { StepOp::Start, {}, 0, 0 }, { StepOp::Join, {}, 0, 0 } };
+    WorkerPlan producer{"producer",
+                        WorkerKind::Process,
+                        items,
+                        {{StepOp::ForEach, {}, 0, 2},
+                         {StepOp::Power, {}, 0, 1},
+                         {pipe ? StepOp::Send : StepOp::Put, {}, 0, 0}}};
+    WorkerPlan consumer{
+        "consumer",
+        WorkerKind::Process,
+        items,
+        {{StepOp::ForEach, {}, 0, 1}, {pipe ? StepOp::Recv : StepOp::Get, {}, 0, pipe ? 1 : 0}}};
+    plan.workers = {producer, consumer};
+    plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}};
     // Room for every message on each side: on a busy machine the collector can be off its core for a while.
     plan.ringCapacity = 1u << 18;
     std::vector<Event> events;
@@ -131,9 +138,12 @@ double poolTaskMicros(const Options &o)
     ParamSet values;
     std::string error;
     if (!buildPlan(*s,
-            { { "kind", "process" }, { "workers", "4" }, { "n", std::to_string(o.tasks) }, { "chunk", "1" },
-                { "work", "0" } },
-            plan, values, error)) {
+                   {{"kind", "process"},
+                    {"workers", "4"},
+                    {"n", std::to_string(o.tasks)},
+                    {"chunk", "1"},
+                    {"work", "0"}},
+                   plan, values, error)) {
         std::fprintf(stderr, "comm_bench: %s\n", error.c_str());
         std::exit(1);
     }
@@ -183,14 +193,17 @@ int main(int argc, char **argv)
         else if (arg == "--live")
             o.liveMs = std::atoi(argv[i + 1]);
         else {
-            std::fprintf(stderr,
+            std::fprintf(
+                stderr,
                 "usage: comm_bench [--messages N] [--tasks T] [--capacity C] [--repeat R] [--warmup W] "
-                                 "[--only queue|pipe|pool] [--live MS] [--json FILE]\n");
+                "[--only queue|pipe|pool] [--live MS] [--json FILE]\n");
             return 2;
         }
     }
     if (o.messages < 1 || o.tasks < 1 || o.capacity < 1 || o.repeat < 1 || o.warmup < 0 || o.liveMs < 0) {
-        std::fprintf(stderr, "comm_bench: --messages, --tasks, --capacity and --repeat must be at least 1, --warmup and --live at least 0\n");
+        std::fprintf(stderr,
+                     "comm_bench: --messages, --tasks, --capacity and --repeat must be at least 1, --warmup "
+                     "and --live at least 0\n");
         return 2;
     }
     std::vector<double> queue;
@@ -213,11 +226,12 @@ int main(int argc, char **argv)
     const b::Stats p = b::statsOf(pipe);
     const b::Stats t = b::statsOf(pool);
     std::printf("load average %s%s\n", b::loadAverage().c_str(),
-        o.liveMs ? (", a reader copying the events every " + std::to_string(o.liveMs) + " ms").c_str() : "");
+                o.liveMs ? (", a reader copying the events every " + std::to_string(o.liveMs) + " ms").c_str()
+                         : "");
     std::printf("queue  %d messages, capacity %d, 2 processes: median %.0f msg/s (min %.0f, max %.0f)\n",
-        o.messages, o.capacity, q.median, q.min, q.max);
+                o.messages, o.capacity, q.median, q.min, q.max);
     std::printf("pipe   %d messages, 2 processes:              median %.0f msg/s (min %.0f, max %.0f)\n",
-        o.messages, p.median, p.min, p.max);
+                o.messages, p.median, p.min, p.max);
     std::printf(
         "pool   map of %d tasks, chunk size 1, 4 processes: median %.2f us/task (min %.2f, max %.2f)\n",
         o.tasks, t.median, t.min, t.max);

@@ -84,12 +84,12 @@ std::vector<double> mutexHandOvers(int samples)
     std::atomic<bool> go{false};
     std::thread waiter([&] {
         for (int i = 0; i < samples; ++i) {
-            while (!go.load(std::memory_order_acquire)) {
-            }
+            while (!go.load(std::memory_order_acquire)) { }
             go.store(false);
             waiting.store(1, std::memory_order_release);
             mutex.lock();
-            out.push_back(static_cast<double>(monotonicNs() - unlockedAt.load(std::memory_order_acquire)) / 1000.0);
+            out.push_back(static_cast<double>(monotonicNs() - unlockedAt.load(std::memory_order_acquire))
+                          / 1000.0);
             mutex.unlock();
             waiting.store(0, std::memory_order_release);
         }
@@ -97,13 +97,11 @@ std::vector<double> mutexHandOvers(int samples)
     for (int i = 0; i < samples; ++i) {
         mutex.lock();
         go.store(true, std::memory_order_release);
-        while (waiting.load(std::memory_order_acquire) == 0) {
-        }
+        while (waiting.load(std::memory_order_acquire) == 0) { }
         std::this_thread::sleep_for(std::chrono::microseconds(200)); // the waiter is asleep in the kernel now
         unlockedAt.store(monotonicNs(), std::memory_order_release);
         mutex.unlock();
-        while (waiting.load(std::memory_order_acquire) != 0) {
-        }
+        while (waiting.load(std::memory_order_acquire) != 0) { }
     }
     waiter.join();
     return out;
@@ -111,8 +109,8 @@ std::vector<double> mutexHandOvers(int samples)
 
 void print(const char *name, const Stats &s)
 {
-    std::printf("%-16s median %7.2f µs   p90 %7.2f µs   min %7.2f µs   max %8.2f µs\n", name, s.median, s.p90, s.min,
-                s.max);
+    std::printf("%-16s median %7.2f µs   p90 %7.2f µs   min %7.2f µs   max %8.2f µs\n", name, s.median, s.p90,
+                s.min, s.max);
 }
 
 } // namespace
@@ -152,8 +150,8 @@ int main(int argc, char **argv)
         char ratio[64];
         std::snprintf(ratio, sizeof ratio, "%.3f", gil.median / mutex.median);
         const std::string text = "{\"unit\": \"us\", \"load\": \"" + forkscope::bench::loadAverage() + "\", "
-                                 + forkscope::bench::statsJson("gil_handover", gil) + ", "
-                                 + forkscope::bench::statsJson("mutex_handover", mutex) + ", \"ratio\": " + ratio + "}\n";
+            + forkscope::bench::statsJson("gil_handover", gil) + ", "
+            + forkscope::bench::statsJson("mutex_handover", mutex) + ", \"ratio\": " + ratio + "}\n";
         if (!forkscope::bench::writeText(json, text)) {
             std::fprintf(stderr, "gil_bench: cannot write %s\n", json.c_str());
             return 1;

@@ -66,15 +66,10 @@ struct alignas(64) Guarded {
         std::mutex standard;
     };
     std::int64_t counter; ///< +1 per critical section
-    std::int32_t owner; ///< the worker that held it last
+    std::int32_t owner;   ///< the worker that held it last
     std::int64_t handoffs;
 
-    Guarded()
-        : counter(0)
-        , owner(-1)
-        , handoffs(0)
-    {
-    }
+    Guarded() : counter(0), owner(-1), handoffs(0) { }
     ~Guarded() { }
 };
 
@@ -217,7 +212,7 @@ void hammer(LockKind kind, int me, std::int64_t ops, int gap) noexcept
 
 struct Round {
     bool ok = false;
-    double nsPerOp = 0; ///< wall of both workers / (2 * ops)
+    double nsPerOp = 0;  ///< wall of both workers / (2 * ops)
     double handoffs = 0; ///< share of ops where the lock changed hands
     std::int64_t wallNs = 0;
 };

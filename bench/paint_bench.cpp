@@ -24,8 +24,9 @@ std::vector<core::LaneInfo> makeLanes()
     std::vector<core::LaneInfo> lanes;
     lanes.push_back({"main", core::WorkerKind::Main, 100, 100});
     for (int i = 1; i < kLanes; ++i)
-        lanes.push_back({"worker " + std::to_string(i), i % 2 ? core::WorkerKind::Process : core::WorkerKind::Thread,
-                         i % 2 ? 1000 + i : 100, 1000 + i});
+        lanes.push_back({"worker " + std::to_string(i),
+                         i % 2 ? core::WorkerKind::Process : core::WorkerKind::Thread, i % 2 ? 1000 + i : 100,
+                         1000 + i});
     return lanes;
 }
 
@@ -36,14 +37,24 @@ std::vector<core::Event> makeEvents()
     events.reserve(static_cast<std::size_t>(kLanes) * kEventsPerLane);
     for (std::uint32_t lane = 0; lane < kLanes; ++lane) {
         std::int64_t t = lane * 100;
-        events.push_back({.timeNs = t, .value = 1000 + lane, .lane = lane, .type = core::EventType::WorkerStart, .text = {}});
+        events.push_back({.timeNs = t,
+                          .value = 1000 + lane,
+                          .lane = lane,
+                          .type = core::EventType::WorkerStart,
+                          .text = {}});
         for (int i = 0; i < (kEventsPerLane - 2) / 2; ++i) {
             const bool compute = i % 2 == 0;
             const std::int64_t len = 1000 + (lane * 7 + static_cast<std::uint32_t>(i) * 13) % 19000;
-            events.push_back({.timeNs = t, .value = len, .lane = lane,
-                              .type = compute ? core::EventType::ComputeBegin : core::EventType::SleepBegin, .text = {}});
+            events.push_back({.timeNs = t,
+                              .value = len,
+                              .lane = lane,
+                              .type = compute ? core::EventType::ComputeBegin : core::EventType::SleepBegin,
+                              .text = {}});
             t += len;
-            events.push_back({.timeNs = t, .lane = lane, .type = compute ? core::EventType::ComputeEnd : core::EventType::SleepEnd, .text = {}});
+            events.push_back({.timeNs = t,
+                              .lane = lane,
+                              .type = compute ? core::EventType::ComputeEnd : core::EventType::SleepEnd,
+                              .text = {}});
             t += 500;
         }
         events.push_back({.timeNs = t, .lane = lane, .type = core::EventType::WorkerEnd, .text = {}});
@@ -84,7 +95,8 @@ void paintFrame(benchmark::State &state, double zoom)
     ui::PaintOptions options;
     const ui::TimeWindow all = ui::fitWindow(model);
     const std::int64_t span = static_cast<std::int64_t>(static_cast<double>(all.endNs - all.beginNs) / zoom);
-    options.window = {all.beginNs + (all.endNs - all.beginNs) / 3, all.beginNs + (all.endNs - all.beginNs) / 3 + span};
+    options.window
+        = {all.beginNs + (all.endNs - all.beginNs) / 3, all.beginNs + (all.endNs - all.beginNs) / 3 + span};
     if (zoom == 1.0)
         options.window = all;
     options.firstRow = 200; // somewhere in the middle of the 1,000 lanes

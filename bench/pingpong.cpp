@@ -61,6 +61,7 @@ int main(int argc, char **argv)
     const auto end = std::chrono::steady_clock::now();
     answer.join();
     std::printf("round trip %.1f ns (%ld rounds, CPU 0 <-> CPU 1)\n",
-                std::chrono::duration<double, std::nano>(end - start).count() / static_cast<double>(rounds), rounds);
+                std::chrono::duration<double, std::nano>(end - start).count() / static_cast<double>(rounds),
+                rounds);
     return 0;
 }

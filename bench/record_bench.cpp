@@ -172,8 +172,8 @@ void barrier(std::atomic<std::uint32_t> &word) noexcept
 }
 
 /// The forked child: async-signal-safe code only from here to _exit (no malloc, no stdio).
-[[noreturn]] void childBody(const SharedRegion &region, std::uint32_t lane, EventWriter writer, Scratch &scratch,
-                            std::int64_t events) noexcept
+[[noreturn]] void childBody(const SharedRegion &region, std::uint32_t lane, EventWriter writer,
+                            Scratch &scratch, std::int64_t events) noexcept
 {
     touchLane(region, lane);
     RingHeader &ring = region.ring(lane);
@@ -261,7 +261,11 @@ void BM_RecordTwoProcesses(benchmark::State &state)
     state.counters["ratio"] = recordNs / clockNs;
     state.counters["lost"] = static_cast<double>(lostEvents(region) - lostBefore);
 }
-BENCHMARK(BM_RecordTwoProcesses)->ArgName("events")->Arg(1 << 21)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RecordTwoProcesses)
+    ->ArgName("events")
+    ->Arg(1 << 21)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 } // namespace
 

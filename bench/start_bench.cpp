@@ -23,9 +23,9 @@
 // Usage: start_bench [--reps N] [--warmup N] [--workers N] [--kinds process,thread] [--json FILE]
 
 #include "bench_support.hpp"
+#include "core/client/run.hpp"
 #include "core/clock.hpp"
 #include "core/event.hpp"
-#include "core/client/run.hpp"
 #include "core/scenario/scenarios.hpp"
 
 #include <algorithm>
@@ -64,21 +64,22 @@ struct Sample {
     double us[kFigureCount] = {};
 };
 
-using forkscope::bench::Stats;
-using forkscope::bench::statsOf;
 using forkscope::bench::loadAverage;
 using forkscope::bench::reapAll;
+using forkscope::bench::Stats;
 using forkscope::bench::statsJson;
+using forkscope::bench::statsOf;
 using forkscope::bench::writeText;
 
 [[noreturn]] void usage(const char *problem, int status = 2)
 {
-    std::fprintf(stderr,
-                 "start_bench: %s\n"
-                 "usage: start_bench [--reps N] [--warmup N] [--workers N] [--kinds process,thread] "
-                 "[--json FILE] [--ballast-mib N]\n"
-                 "  --ballast-mib N  first grow this process by N MiB of touched memory, like a GUI starting runs\n",
-                 problem);
+    std::fprintf(
+        stderr,
+        "start_bench: %s\n"
+        "usage: start_bench [--reps N] [--warmup N] [--workers N] [--kinds process,thread] "
+        "[--json FILE] [--ballast-mib N]\n"
+        "  --ballast-mib N  first grow this process by N MiB of touched memory, like a GUI starting runs\n",
+        problem);
     std::exit(status);
 }
 
@@ -132,8 +133,8 @@ bool measureOnce(const std::string &kind, int workers, Sample &out, std::string 
     }
     Plan plan;
     ParamSet values;
-    const std::map<std::string, std::string> given = {
-        {"kind", kind}, {"workers", std::to_string(workers)}, {"sleep", "0"}, {"join", "on"}};
+    const std::map<std::string, std::string> given
+        = {{"kind", kind}, {"workers", std::to_string(workers)}, {"sleep", "0"}, {"join", "on"}};
     if (!buildPlan(*scenario, given, plan, values, error))
         return false;
 
@@ -161,7 +162,8 @@ bool measureOnce(const std::string &kind, int workers, Sample &out, std::string 
             if (firstSpawn < 0)
                 firstSpawn = e.timeNs;
             lastSpawn = e.timeNs;
-        } else if (e.lane >= 1 && e.lane < starts.size() && e.type == EventType::WorkerStart && starts[e.lane] < 0) {
+        } else if (e.lane >= 1 && e.lane < starts.size() && e.type == EventType::WorkerStart
+                   && starts[e.lane] < 0) {
             starts[e.lane] = e.timeNs;
         }
     }
@@ -263,8 +265,8 @@ struct KindResult {
 /// [every run's value], ...}}, ...}: the samples let a caller pool several invocations (python_peer.py does).
 bool writeJson(const std::string &path, const Options &o, const std::vector<KindResult> &results)
 {
-    std::string out = "{\n  \"workers\": " + std::to_string(o.workers) + ",\n  \"reps\": " + std::to_string(o.reps)
-                      + ",\n  \"unit\": \"us\"";
+    std::string out = "{\n  \"workers\": " + std::to_string(o.workers)
+        + ",\n  \"reps\": " + std::to_string(o.reps) + ",\n  \"unit\": \"us\"";
     for (const KindResult &r : results) {
         out += ",\n  \"" + r.kind + "\": {";
         for (int f = 0; f < kFigureCount; ++f)
@@ -311,7 +313,8 @@ int main(int argc, char **argv)
         for (KindResult &r : results) {
             Sample s;
             const std::string kind = r.floor ? r.kind.substr(0, r.kind.find('-')) : r.kind;
-            const bool ok = r.floor ? measureFloor(kind, o.workers, s, error) : measureOnce(kind, o.workers, s, error);
+            const bool ok
+                = r.floor ? measureFloor(kind, o.workers, s, error) : measureOnce(kind, o.workers, s, error);
             if (!ok) {
                 std::fprintf(stderr, "start_bench: %s run failed: %s\n", r.kind.c_str(), error.c_str());
                 return 1;
@@ -345,15 +348,16 @@ int main(int argc, char **argv)
                         std::snprintf(verdict, sizeof verdict, "engine / floor = %.2f",
                                       engine.stats[f].median / st.median);
             }
-            std::printf("%-14s %-7s %10.1f %10.1f %10.1f %10.1f   %s\n", r.kind.c_str(), kFigures[f], st.median,
-                        st.p90, st.min, st.max, verdict);
+            std::printf("%-14s %-7s %10.1f %10.1f %10.1f %10.1f   %s\n", r.kind.c_str(), kFigures[f],
+                        st.median, st.p90, st.min, st.max, verdict);
         }
     }
-    std::printf("spread = last WorkerStart - first WorkerStart; delay = last WorkerStart - main's first Spawn;\n"
-                "first = first WorkerStart - main's first Spawn; gap = mean time between main's Spawns;\n"
-                "tail = last WorkerStart - main's last Spawn; run = Run::start() to wait() returning.\n"
-                "*-floor: the same start as a bare fork()/std::thread loop in this process, no engine (the\n"
-                "machine's floor); Spawn = the loop's clock read before each start, run = loop and waits.\n");
+    std::printf(
+        "spread = last WorkerStart - first WorkerStart; delay = last WorkerStart - main's first Spawn;\n"
+        "first = first WorkerStart - main's first Spawn; gap = mean time between main's Spawns;\n"
+        "tail = last WorkerStart - main's last Spawn; run = Run::start() to wait() returning.\n"
+        "*-floor: the same start as a bare fork()/std::thread loop in this process, no engine (the\n"
+        "machine's floor); Spawn = the loop's clock read before each start, run = loop and waits.\n");
     if (!o.jsonPath.empty() && !writeJson(o.jsonPath, o, results)) {
         std::fprintf(stderr, "start_bench: cannot write %s: %s\n", o.jsonPath.c_str(), std::strerror(errno));
         return 1;

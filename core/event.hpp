@@ -31,24 +31,24 @@ enum class EventType : std::uint8_t {
     WorkerEnd,       ///< value: exit code (or -1 when killed), arg: signal number (0 = none)
     SleepBegin,      ///< value: requested duration in ns
     SleepEnd,
-    ComputeBegin,    ///< value: requested duration in ns
-    ComputeEnd,      ///< value: iterations (or work units) done
-    JoinBegin,       ///< arg: lane waited for
-    JoinEnd,         ///< arg: lane waited for
-    Print,           ///< text: one printed line; detail kProcessTableHeading: a process table's heading line, and
-                     ///< value: how many processes the table lists
-    ValueRead,       ///< value: the value read; arg: variable id (its index in the plan); detail: element;
-                     ///< ref: id of the write it saw (0: the initial value, or not known)
-    ValueWrite,      ///< value: the value written; arg: variable id; detail: element; id: this write's id
-                     ///< (0: not known); ref: id of the write it replaced (0: the initial value, or not known)
-    LockWait,        ///< arg: lock id — the request; the wait lasts until LockAcquire
-    LockAcquire,     ///< arg: lock id
-    LockRelease,     ///< arg: lock id
-    MainEnd,         ///< the scenario's main flow reached its last line (the program "ends" here)
-    Note,            ///< text: a remark from the engine (e.g. "about to crash"); value: a code
-    Spawn,           ///< main asks for a worker to start (Process.start()); arg: the lane started
-    VariableOpen,    ///< recorded by main before its first step; value: initial value, arg: variable id,
-                     ///< detail: elements, text: the variable's name; flag kShared when in shared memory
+    ComputeBegin, ///< value: requested duration in ns
+    ComputeEnd,   ///< value: iterations (or work units) done
+    JoinBegin,    ///< arg: lane waited for
+    JoinEnd,      ///< arg: lane waited for
+    Print,       ///< text: one printed line; detail kProcessTableHeading: a process table's heading line, and
+                 ///< value: how many processes the table lists
+    ValueRead,   ///< value: the value read; arg: variable id (its index in the plan); detail: element;
+                 ///< ref: id of the write it saw (0: the initial value, or not known)
+    ValueWrite,  ///< value: the value written; arg: variable id; detail: element; id: this write's id
+                 ///< (0: not known); ref: id of the write it replaced (0: the initial value, or not known)
+    LockWait,    ///< arg: lock id — the request; the wait lasts until LockAcquire
+    LockAcquire, ///< arg: lock id
+    LockRelease, ///< arg: lock id
+    MainEnd,     ///< the scenario's main flow reached its last line (the program "ends" here)
+    Note,        ///< text: a remark from the engine (e.g. "about to crash"); value: a code
+    Spawn,       ///< main asks for a worker to start (Process.start()); arg: the lane started
+    VariableOpen, ///< recorded by main before its first step; value: initial value, arg: variable id,
+                  ///< detail: elements, text: the variable's name; flag kShared when in shared memory
     // Queues, pipes and pools (32..47; 48..63 belong to the GIL lab). See core/shared_memory/queue.hpp and
     // pipe.hpp. A message's seq (`id`) is its number in its queue, or on its sending pipe end: what pairs a
     // put with its get and a send with its receive (see flowKey below).
@@ -63,10 +63,10 @@ enum class EventType : std::uint8_t {
     PipeSend,        ///< value: the message's value, arg: the sending end (pipe p has ends 2p, 2p+1), id: seq
                      ///< on that end, text: the message's text
     PipeRecv,        ///< value: the message's value, arg: the receiving end, id: the sender's seq, text
-    TaskBegin,       ///< a pool task starts on this worker; value: its argument, arg: task index, text: function
-    TaskEnd,         ///< value: the result, arg: task index; kError when the task did not finish
-    QueueOpen,       ///< recorded by main before its first step; value: capacity, arg: queue id, text: queue name
-    QueueClose,      ///< queue.close(); arg: queue id, detail: fill at the close
+    TaskBegin,  ///< a pool task starts on this worker; value: its argument, arg: task index, text: function
+    TaskEnd,    ///< value: the result, arg: task index; kError when the task did not finish
+    QueueOpen,  ///< recorded by main before its first step; value: capacity, arg: queue id, text: queue name
+    QueueClose, ///< queue.close(); arg: queue id, detail: fill at the close
     // The GIL (core/shared_memory/gil.hpp): a per-process interpreter lock that Python-like threads contend on.
     GilRequest = 48, ///< the lane asks for its process's GIL; it waits until GilAcquire
     GilAcquire,      ///< value: ns waited since the request; arg: the lane that took it before (-1: none)

@@ -59,7 +59,8 @@ std::vector<ProcessInfo> readProcesses()
             out.push_back(std::move(info));
     }
     closedir(dir);
-    std::sort(out.begin(), out.end(), [](const ProcessInfo &a, const ProcessInfo &b) { return a.pid < b.pid; });
+    std::sort(out.begin(), out.end(),
+              [](const ProcessInfo &a, const ProcessInfo &b) { return a.pid < b.pid; });
     return out;
 }
 
@@ -89,7 +90,8 @@ void ProcessTracker::update(int pgid, std::int64_t nowNs)
 {
     const std::vector<ProcessInfo> now = pgid > 0 ? readProcessGroup(pgid) : std::vector<ProcessInfo>{};
     for (Row &row : m_rows) {
-        const auto it = std::find_if(now.begin(), now.end(), [&](const ProcessInfo &p) { return p.pid == row.info.pid; });
+        const auto it = std::find_if(now.begin(), now.end(),
+                                     [&](const ProcessInfo &p) { return p.pid == row.info.pid; });
         if (it == now.end()) {
             row.exited = true;
         } else if (!row.exited) {
@@ -115,8 +117,8 @@ std::string formatProcessTable(const std::vector<ProcessTracker::Row> &rows)
     out += line;
     for (const ProcessTracker::Row &r : rows) {
         const std::string state(ProcessTracker::stateOf(r));
-        std::snprintf(line, sizeof line, "%7d %7d  %-16s %-10s %d\n", r.info.pid, r.info.ppid, r.info.name.c_str(),
-                      state.c_str(), r.info.threads);
+        std::snprintf(line, sizeof line, "%7d %7d  %-16s %-10s %d\n", r.info.pid, r.info.ppid,
+                      r.info.name.c_str(), state.c_str(), r.info.threads);
         out += line;
     }
     return out;

@@ -5,7 +5,7 @@
 namespace forkscope::ui {
 
 CodeHighlighter::CodeHighlighter(QTextDocument *document, Language language, bool dark)
-    : QSyntaxHighlighter(document)
+        : QSyntaxHighlighter(document)
 {
     const auto format = [](const QColor &colour, bool bold = false, bool italic = false) {
         QTextCharFormat f;
@@ -21,15 +21,15 @@ CodeHighlighter::CodeHighlighter(QTextDocument *document, Language language, boo
     const QColor comment = dark ? QColor(0x9A, 0x9A, 0x9A) : QColor(0x6A, 0x6A, 0x6A);
 
     const QString words = language == Language::Python
-                              ? QStringLiteral("and|as|def|elif|else|for|from|global|if|import|in|is|lambda|None|"
-                                               "not|or|pass|return|True|False|while|with|yield|print|class")
-                              : QStringLiteral("auto|bool|case|const|double|else|for|if|int|return|struct|"
-                                               "switch|void|while|std|pid_t|fork|_exit|namespace|true|false");
+        ? QStringLiteral("and|as|def|elif|else|for|from|global|if|import|in|is|lambda|None|"
+                         "not|or|pass|return|True|False|while|with|yield|print|class")
+        : QStringLiteral("auto|bool|case|const|double|else|for|if|int|return|struct|"
+                         "switch|void|while|std|pid_t|fork|_exit|namespace|true|false");
     m_rules.push_back({QRegularExpression(QStringLiteral("\\b(%1)\\b").arg(words)), format(keyword, true)});
     m_rules.push_back({QRegularExpression(QStringLiteral("\\b[0-9]+(\\.[0-9]+)?\\b")), format(number)});
     m_rules.push_back({QRegularExpression(QStringLiteral("f?\"[^\"]*\"|'[^']*'")), format(string)});
     m_rules.push_back({QRegularExpression(language == Language::Python ? QStringLiteral("#[^\n]*")
-                                                                        : QStringLiteral("//[^\n]*")),
+                                                                       : QStringLiteral("//[^\n]*")),
                        format(comment, false, true)});
 }
 
@@ -39,7 +39,8 @@ void CodeHighlighter::highlightBlock(const QString &text)
         auto it = rule.pattern.globalMatch(text);
         while (it.hasNext()) {
             const auto match = it.next();
-            setFormat(static_cast<int>(match.capturedStart()), static_cast<int>(match.capturedLength()), rule.format);
+            setFormat(static_cast<int>(match.capturedStart()), static_cast<int>(match.capturedLength()),
+                      rule.format);
         }
     }
 }

@@ -38,7 +38,8 @@ CodePane::CodePane(QWidget *parent) : QTabWidget(parent)
 
 void CodePane::showScenario(const core::Scenario &scenario)
 {
-    m_python->setPlainText(loadResource(QStringLiteral(":/scenarios/") + QString::fromStdString(scenario.codeFile)));
+    m_python->setPlainText(
+        loadResource(QStringLiteral(":/scenarios/") + QString::fromStdString(scenario.codeFile)));
     core::Plan plan;
     core::ParamSet values;
     std::string error;
@@ -46,7 +47,10 @@ void CodePane::showScenario(const core::Scenario &scenario)
         showPlan(plan);
 }
 
-void CodePane::showPlan(const core::Plan &plan) { m_plan->setPlainText(QString::fromStdString(core::describePlan(plan))); }
+void CodePane::showPlan(const core::Plan &plan)
+{
+    m_plan->setPlainText(QString::fromStdString(core::describePlan(plan)));
+}
 
 void CodePane::setDark(bool dark)
 {

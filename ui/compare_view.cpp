@@ -7,8 +7,8 @@
 
 namespace forkscope::ui {
 
-void paintComparison(QPainter &painter, const QRectF &rect, const std::vector<PastRun> &runs, const QString &title,
-                     const Theme &theme)
+void paintComparison(QPainter &painter, const QRectF &rect, const std::vector<PastRun> &runs,
+                     const QString &title, const Theme &theme)
 {
     painter.fillRect(rect, theme.background);
     QFont font(QStringLiteral("DejaVu Sans"));
@@ -42,18 +42,22 @@ void paintComparison(QPainter &painter, const QRectF &rect, const std::vector<Pa
     // Each band gets a fixed part (its title, axis and legend) plus room proportional to its rows.
     const double fixedPerBand = 70;
     const double available = rect.height() - titleHeight;
-    const double perRow = std::max(4.0, (available - fixedPerBand * static_cast<double>(runs.size()))
-                                            / static_cast<double>(std::max<std::size_t>(rowsTotal, 1)));
+    const double perRow = std::max(4.0,
+                                   (available - fixedPerBand * static_cast<double>(runs.size()))
+                                       / static_cast<double>(std::max<std::size_t>(rowsTotal, 1)));
     double y = rect.top() + titleHeight;
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const PastRun &run = runs[i];
-        const double height = std::min(fixedPerBand + perRow * static_cast<double>(rows[i]), rect.bottom() - y);
+        const double height
+            = std::min(fixedPerBand + perRow * static_cast<double>(rows[i]), rect.bottom() - y);
         if (height < 30)
             break;
         PaintOptions options;
         options.theme = theme;
         options.window = window;
-        options.title = QStringLiteral("%1 — %2 s").arg(run.label).arg(static_cast<double>(run.wallNs) / 1e9, 0, 'f', 3);
+        options.title = QStringLiteral("%1 — %2 s")
+                            .arg(run.label)
+                            .arg(static_cast<double>(run.wallNs) / 1e9, 0, 'f', 3);
         options.legend = i + 1 == runs.size();
         options.showNow = false;
         options.minLaneHeight = 4;
@@ -65,7 +69,7 @@ void paintComparison(QPainter &painter, const QRectF &rect, const std::vector<Pa
     }
 }
 
-CompareView::CompareView(QWidget *parent) : QWidget(parent) {}
+CompareView::CompareView(QWidget *parent) : QWidget(parent) { }
 
 void CompareView::setRuns(std::vector<PastRun> runs, const QString &title)
 {

@@ -12,15 +12,15 @@ namespace forkscope::ui {
 
 /// One finished run kept for comparison.
 struct PastRun {
-    QString label;           ///< "kind process, workers 10"
+    QString label; ///< "kind process, workers 10"
     std::int64_t wallNs = 0;
     std::shared_ptr<const TimelineModel> model;
 };
 
 /// Paints runs stacked on one shared time axis, each band titled with its label and total wall time, so
 /// "sequential 20 s" and "processes 2 s" sit on one slide. Shared by the widget and the exporters.
-void paintComparison(QPainter &painter, const QRectF &rect, const std::vector<PastRun> &runs, const QString &title,
-                     const Theme &theme);
+void paintComparison(QPainter &painter, const QRectF &rect, const std::vector<PastRun> &runs,
+                     const QString &title, const Theme &theme);
 
 /// The Compare tab: the previous runs of the selected scenario, newest last.
 class CompareView : public QWidget {

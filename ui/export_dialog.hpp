@@ -9,9 +9,9 @@ namespace forkscope::ui {
 
 /// What the export dialog asks for before the file name.
 struct ExportChoice {
-    int sizeIndex = 0; ///< 0: 1920×1080 (16:9), 1: 1600×1200 (4:3)
-    QSize size;        ///< the picture's size in points
-    int scale = 1;     ///< PNG pixels per point: 1, 2 or 3
+    int sizeIndex = 0;   ///< 0: 1920×1080 (16:9), 1: 1600×1200 (4:3)
+    QSize size;          ///< the picture's size in points
+    int scale = 1;       ///< PNG pixels per point: 1, 2 or 3
     bool inView = false; ///< the timeline as it is in view (time window and lanes), not the whole run
 };
 

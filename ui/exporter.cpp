@@ -140,16 +140,18 @@ PictureSpec timelineSpec(const ExportOptions &options, const PaintOptions &paint
 QImage renderTimelineImage(const TimelineModel &model, const ExportOptions &options)
 {
     const PaintOptions paint = exportPaintOptions(model, options);
-    return renderPicture(timelineSpec(options, paint),
-                         [&](QPainter &painter, const QRectF &rect) { paintTimeline(painter, model, rect, paint); });
+    return renderPicture(timelineSpec(options, paint), [&](QPainter &painter, const QRectF &rect) {
+        paintTimeline(painter, model, rect, paint);
+    });
 }
 
-bool exportTimeline(const TimelineModel &model, const QString &path, const ExportOptions &options, QString *error)
+bool exportTimeline(const TimelineModel &model, const QString &path, const ExportOptions &options,
+                    QString *error)
 {
     const PaintOptions paint = exportPaintOptions(model, options);
-    return exportPicture(path, timelineSpec(options, paint),
-                         [&](QPainter &painter, const QRectF &rect) { paintTimeline(painter, model, rect, paint); },
-                         error);
+    return exportPicture(
+        path, timelineSpec(options, paint),
+        [&](QPainter &painter, const QRectF &rect) { paintTimeline(painter, model, rect, paint); }, error);
 }
 
 bool exportPicture(const QString &path, const PictureSpec &spec, const PicturePainter &paint, QString *error)
@@ -157,7 +159,8 @@ bool exportPicture(const QString &path, const PictureSpec &spec, const PicturePa
     const std::optional<ExportFormat> format = exportFormatForPath(path);
     if (!format) {
         const QString suffix = QFileInfo(path).suffix();
-        setError(error,
+        setError(
+            error,
             suffix.isEmpty()
                 ? QStringLiteral("Cannot export to %1: the name has no extension; use .png, .svg or .pdf.")
                       .arg(describePath(path))
@@ -165,8 +168,10 @@ bool exportPicture(const QString &path, const PictureSpec &spec, const PicturePa
                       .arg(describePath(path), suffix));
         return false;
     }
-    if (spec.size.width() < 16 || spec.size.height() < 16 || spec.size.width() > 16384 || spec.size.height() > 16384) {
-        setError(error,
+    if (spec.size.width() < 16 || spec.size.height() < 16 || spec.size.width() > 16384
+        || spec.size.height() > 16384) {
+        setError(
+            error,
             QStringLiteral("Cannot export a %1×%2 picture: the size must be between 16 and 16384 pixels.")
                 .arg(spec.size.width())
                 .arg(spec.size.height()));
@@ -190,8 +195,8 @@ bool exportPicture(const QString &path, const PictureSpec &spec, const PicturePa
     }
     if (!info.absoluteDir().exists()) {
         setError(error,
-            QStringLiteral("Cannot export to %1: the folder %2 does not exist.")
-                .arg(describePath(path), describePath(info.absolutePath())));
+                 QStringLiteral("Cannot export to %1: the folder %2 does not exist.")
+                     .arg(describePath(path), describePath(info.absolutePath())));
         return false;
     }
 
@@ -203,19 +208,14 @@ bool exportPicture(const QString &path, const PictureSpec &spec, const PicturePa
     }
     bool painted = true;
     switch (*format) {
-    case ExportFormat::Png:
-        painted = paintPng(spec, paint, file);
-        break;
-    case ExportFormat::Svg:
-        paintSvg(spec, paint, file);
-        break;
-    case ExportFormat::Pdf:
-        painted = paintPdf(spec, paint, file);
-        break;
+    case ExportFormat::Png: painted = paintPng(spec, paint, file); break;
+    case ExportFormat::Svg: paintSvg(spec, paint, file); break;
+    case ExportFormat::Pdf: painted = paintPdf(spec, paint, file); break;
     }
     if (!painted) {
         file.cancelWriting();
-        setError(error,
+        setError(
+            error,
             QStringLiteral("Cannot write %1: the picture could not be encoded.").arg(describePath(path)));
         return false;
     }

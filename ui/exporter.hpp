@@ -20,18 +20,18 @@ enum class ExportFormat { Png, Svg, Pdf };
 std::optional<ExportFormat> exportFormatForPath(const QString &path);
 
 /// Size presets, in logical pixels.
-inline constexpr QSize kExportSizeWide { 1920, 1080 };
-inline constexpr QSize kExportSizeClassic { 1600, 1200 };
+inline constexpr QSize kExportSizeWide{1920, 1080};
+inline constexpr QSize kExportSizeClassic{1600, 1200};
 
 struct ExportOptions {
     QSize size = kExportSizeWide; ///< logical pixels (SVG view box; PDF page at 96 dpi)
-    int scale = 1; ///< PNG only: 1, 2 or 3 — the image has size × scale pixels
-    QString title; ///< drawn at the top when not empty
+    int scale = 1;                ///< PNG only: 1, 2 or 3 — the image has size × scale pixels
+    QString title;                ///< drawn at the top when not empty
     bool dark = false;
     bool legend = true;
     std::optional<TimeWindow> window; ///< none: the whole run
-    int firstRow = 0; ///< display rows to show (see displayRows)
-    int rowCount = -1; ///< -1: all rows from firstRow
+    int firstRow = 0;                 ///< display rows to show (see displayRows)
+    int rowCount = -1;                ///< -1: all rows from firstRow
     int fontPixelSize = 14;
 
     /// The current view of a widget: its window and rows, keeping this size and title.
@@ -66,7 +66,7 @@ QImage renderTimelineImage(const TimelineModel &model, const ExportOptions &opti
 /// Writes the timeline to `path` in the format its extension names (.png, .svg, .pdf). The file appears
 /// whole or not at all (written to a temporary beside it, then renamed). On failure returns false and
 /// sets `error` to a sentence for the user.
-bool exportTimeline(
-    const TimelineModel &model, const QString &path, const ExportOptions &options, QString *error = nullptr);
+bool exportTimeline(const TimelineModel &model, const QString &path, const ExportOptions &options,
+                    QString *error = nullptr);
 
 } // namespace forkscope::ui

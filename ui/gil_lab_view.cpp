@@ -31,8 +31,9 @@ int cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurr
 GilLabView::GilLabView(QWidget *parent) : QWidget(parent)
 {
     m_runButton = new QPushButton(tr("Run all modes"), this);
-    m_runButton->setToolTip(tr("cpu-vs-io for CPU-bound and I/O-bound work, sequentially, as threads under the "
-                               "GIL, as free threads and as processes: eight runs, one after another"));
+    m_runButton->setToolTip(
+        tr("cpu-vs-io for CPU-bound and I/O-bound work, sequentially, as threads under the "
+           "GIL, as free threads and as processes: eight runs, one after another"));
     m_cancelButton = new QPushButton(tr("Cancel"), this);
     m_cancelButton->setEnabled(false);
     m_exportButton = new QPushButton(tr("Export chart…"), this);
@@ -40,15 +41,18 @@ GilLabView::GilLabView(QWidget *parent) : QWidget(parent)
     m_progress->setRange(0, static_cast<int>(kRuns));
     m_progress->setValue(0);
     m_progress->setFormat(tr("%v of %m runs"));
-    m_status = new QLabel(tr("Press Run all modes: eight runs of cpu-vs-io, with the parameters of the panel when "
-                             "cpu-vs-io is selected."),
-                          this);
+    m_status
+        = new QLabel(tr("Press Run all modes: eight runs of cpu-vs-io, with the parameters of the panel when "
+                        "cpu-vs-io is selected."),
+                     this);
     m_status->setWordWrap(true);
     m_explanation = new QLabel(this);
     m_explanation->setWordWrap(true);
     m_explanation->setText(
-        tr("On this machine's %1 core(s): CPU-bound threads under the GIL run about as fast as one after another "
-           "(about 1×), free threads and processes about %1× faster (the cores, not the tasks, are the limit); "
+        tr("On this machine's %1 core(s): CPU-bound threads under the GIL run about as fast as one after "
+           "another "
+           "(about 1×), free threads and processes about %1× faster (the cores, not the tasks, are the "
+           "limit); "
            "I/O-bound tasks release the GIL while they wait, so every concurrent mode is about as many times "
            "faster as there are tasks.")
             .arg(cores()));
@@ -123,8 +127,8 @@ bool GilLabView::startNext()
         finish(true);
         return false;
     }
-    m_status->setText(tr("Running %1-bound work as %2…").arg(QLatin1String(workOf(m_next)),
-                                                              labModeLabel(QLatin1String(modeOf(m_next)))));
+    m_status->setText(tr("Running %1-bound work as %2…")
+                          .arg(QLatin1String(workOf(m_next)), labModeLabel(QLatin1String(modeOf(m_next)))));
     m_poll.start();
     return true;
 }
@@ -167,21 +171,19 @@ void GilLabView::finish(bool cancelled)
     if (cancelled && m_status->text().endsWith(QStringLiteral("…")))
         m_status->setText(tr("Stopped after %1 of %2 runs.").arg(m_next).arg(kRuns));
     else if (!cancelled)
-        m_status->setText(tr("Done: %1 runs on %2 core(s). CPU-bound threads under the GIL: %3× · free threads: "
-                             "%4× · processes: %5× · I/O-bound threads under the GIL: %6×")
-                              .arg(kRuns)
-                              .arg(cores())
-                              .arg(m_chart->speedup(QStringLiteral("cpu"), QStringLiteral("gil-threads")), 0, 'f', 2)
-                              .arg(m_chart->speedup(QStringLiteral("cpu"), QStringLiteral("threads")), 0, 'f', 2)
-                              .arg(m_chart->speedup(QStringLiteral("cpu"), QStringLiteral("processes")), 0, 'f', 2)
-                              .arg(m_chart->speedup(QStringLiteral("io"), QStringLiteral("gil-threads")), 0, 'f', 2));
+        m_status->setText(
+            tr("Done: %1 runs on %2 core(s). CPU-bound threads under the GIL: %3× · free threads: "
+               "%4× · processes: %5× · I/O-bound threads under the GIL: %6×")
+                .arg(kRuns)
+                .arg(cores())
+                .arg(m_chart->speedup(QStringLiteral("cpu"), QStringLiteral("gil-threads")), 0, 'f', 2)
+                .arg(m_chart->speedup(QStringLiteral("cpu"), QStringLiteral("threads")), 0, 'f', 2)
+                .arg(m_chart->speedup(QStringLiteral("cpu"), QStringLiteral("processes")), 0, 'f', 2)
+                .arg(m_chart->speedup(QStringLiteral("io"), QStringLiteral("gil-threads")), 0, 'f', 2));
     emit finished(cancelled);
 }
 
-void GilLabView::refreshChart()
-{
-    m_chart->setData(tr("GIL lab (cpu-vs-io)"), m_table, m_tasks, cores());
-}
+void GilLabView::refreshChart() { m_chart->setData(tr("GIL lab (cpu-vs-io)"), m_table, m_tasks, cores()); }
 
 void GilLabView::exportChart()
 {
@@ -195,8 +197,9 @@ void GilLabView::exportChart()
     if (path.isEmpty())
         return;
     QString error;
-    if (!exportPicture(path, {kExportSizeWide, 1, tr("GIL lab"), Qt::white},
-                       [this](QPainter &painter, const QRectF &rect) { m_chart->paintTo(painter, rect); }, &error))
+    if (!exportPicture(
+            path, {kExportSizeWide, 1, tr("GIL lab"), Qt::white},
+            [this](QPainter &painter, const QRectF &rect) { m_chart->paintTo(painter, rect); }, &error))
         QMessageBox::critical(this, tr("Export failed"), error);
 }
 

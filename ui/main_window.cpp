@@ -102,8 +102,10 @@ void MainWindow::buildViews()
     m_views->addTab(compareScroll, tr("Compare runs"));
     m_trialsChart = new TrialsChart(this);
     m_views->addTab(m_trialsChart, tr("Trials"));
-    m_views->setTabToolTip(2, tr("Final values of repeated trials, without and with the lock; click a bar to see "
-                                 "such a trial"));
+    m_views->setTabToolTip(
+        2,
+        tr("Final values of repeated trials, without and with the lock; click a bar to see "
+           "such a trial"));
     connect(m_trialsChart, &TrialsChart::barClicked, this,
             [this](int series, qint64 value) { showTrial(series, value); });
     m_views->setTabToolTip(1, tr("Every finished run of this scenario on one time axis, with its wall time"));
@@ -154,18 +156,18 @@ void MainWindow::buildDocks()
     m_code = new CodePane;
     QDockWidget *codeDock = dock(this, tr("Code"), QStringLiteral("code"), m_code, Qt::RightDockWidgetArea);
     m_resultPanel = new ResultPanel;
-    QDockWidget *resultDock = dock(this, tr("Result"), QStringLiteral("result"), m_resultPanel,
-                                   Qt::RightDockWidgetArea);
+    QDockWidget *resultDock
+        = dock(this, tr("Result"), QStringLiteral("result"), m_resultPanel, Qt::RightDockWidgetArea);
     splitDockWidget(codeDock, resultDock, Qt::Vertical);
 
     // Bottom: the lines the workers printed, coloured per worker, and the run's processes as /proc lists
     // them, live.
     m_console = new ConsolePane;
-    QDockWidget *consoleDock = dock(this, tr("Console"), QStringLiteral("console"), m_console,
-                                    Qt::BottomDockWidgetArea);
+    QDockWidget *consoleDock
+        = dock(this, tr("Console"), QStringLiteral("console"), m_console, Qt::BottomDockWidgetArea);
     m_processPanel = new ProcessPanel;
-    QDockWidget *processDock = dock(this, tr("Processes"), QStringLiteral("processes"), m_processPanel,
-                                    Qt::BottomDockWidgetArea);
+    QDockWidget *processDock
+        = dock(this, tr("Processes"), QStringLiteral("processes"), m_processPanel, Qt::BottomDockWidgetArea);
     splitDockWidget(consoleDock, processDock, Qt::Horizontal);
 }
 
@@ -191,7 +193,8 @@ void MainWindow::buildActions()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     m_exportAction = file->addAction(tr("&Export Picture..."), this, &MainWindow::exportTimeline);
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
-    m_exportAction->setToolTip(tr("Save the timeline (or the comparison) as PNG, SVG or PDF for slides (Ctrl+E)"));
+    m_exportAction->setToolTip(
+        tr("Save the timeline (or the comparison) as PNG, SVG or PDF for slides (Ctrl+E)"));
     QAction *copy = file->addAction(tr("&Copy Picture"), this, &MainWindow::copyPicture);
     copy->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
     copy->setToolTip(tr("Copy the timeline (or comparison) as a 1920×1080 picture to paste into slides"));
@@ -208,9 +211,8 @@ void MainWindow::buildActions()
     m_stopAction->setToolTip(tr("Stop the run: every worker is stopped at once (Esc)"));
     m_stopAction->setEnabled(false);
     run->addSeparator();
-    m_replayAction = run->addAction(tr("Re&play Last Run"), this, [this] {
-        startReplay(m_speed->currentData().toDouble());
-    });
+    m_replayAction = run->addAction(tr("Re&play Last Run"), this,
+                                    [this] { startReplay(m_speed->currentData().toDouble()); });
     m_replayAction->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     m_replayAction->setToolTip(tr("Play the last run back slowly, with a moving playhead (Ctrl+Shift+R)"));
     m_replayAction->setEnabled(false);
@@ -238,7 +240,8 @@ void MainWindow::buildActions()
     QAction *fit = view->addAction(tr("&Fit All"), m_timeline, &TimelineWidget::fitAll);
     fit->setShortcut(QKeySequence(tr("Ctrl+0")));
     view->addAction(tr("Zoom &In"), m_timeline, &TimelineWidget::zoomIn)->setShortcut(QKeySequence::ZoomIn);
-    view->addAction(tr("Zoom &Out"), m_timeline, &TimelineWidget::zoomOut)->setShortcut(QKeySequence::ZoomOut);
+    view->addAction(tr("Zoom &Out"), m_timeline, &TimelineWidget::zoomOut)
+        ->setShortcut(QKeySequence::ZoomOut);
     view->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
@@ -301,8 +304,9 @@ QString MainWindow::scenarioId() const { return m_scenario ? fromStd(m_scenario-
 void MainWindow::showScenario(const core::Scenario &scenario)
 {
     m_scenario = &scenario;
-    m_lookFor->setText(tr("<b>%1</b><br>%2").arg(fromStd(scenario.title).toHtmlEscaped(),
-                                                  fromStd(scenario.lookFor).toHtmlEscaped()));
+    m_lookFor->setText(
+        tr("<b>%1</b><br>%2")
+            .arg(fromStd(scenario.title).toHtmlEscaped(), fromStd(scenario.lookFor).toHtmlEscaped()));
     m_params->setScenario(scenario);
     refreshCompare();
     m_code->showScenario(scenario);
@@ -325,7 +329,10 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
     return QMainWindow::eventFilter(watched, event);
 }
 
-bool MainWindow::setParameter(const QString &name, const QString &value) { return m_params->setValue(name, value); }
+bool MainWindow::setParameter(const QString &name, const QString &value)
+{
+    return m_params->setValue(name, value);
+}
 
 std::string MainWindow::parameterProblem(const QString &name, const QString &value) const
 {
@@ -355,7 +362,9 @@ PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *
     }
     const TimelineModel *model = m_timeline->model();
     const PaintOptions paint = exportPaintOptions(*model, options);
-    return [model, paint](QPainter &painter, const QRectF &rect) { paintTimeline(painter, *model, rect, paint); };
+    return [model, paint](QPainter &painter, const QRectF &rect) {
+        paintTimeline(painter, *model, rect, paint);
+    };
 }
 
 void MainWindow::copyPicture()
@@ -370,33 +379,37 @@ void MainWindow::copyPicture()
     PictureSpec spec{options.size, 1, options.title, {}};
     const PicturePainter paint = currentPicture(options, &spec.background);
     QGuiApplication::clipboard()->setImage(renderPicture(spec, paint));
-    statusBar()->showMessage(tr("Copied a %1×%2 picture to the clipboard").arg(spec.size.width()).arg(spec.size.height()),
-                             5000);
+    statusBar()->showMessage(
+        tr("Copied a %1×%2 picture to the clipboard").arg(spec.size.width()).arg(spec.size.height()), 5000);
 }
 
 void MainWindow::exportTimeline()
 {
     if (!m_timeline->model() || m_timeline->model()->laneCount() == 0) {
-        QMessageBox::information(this, tr("Export"), tr("Run a scenario first: there is nothing to export yet."));
+        QMessageBox::information(this, tr("Export"),
+                                 tr("Run a scenario first: there is nothing to export yet."));
         return;
     }
     const bool comparison = m_views->currentIndex() != 0; // the comparison or the trials chart
-    const QString title = comparison ? tr("Export %1").arg(m_views->tabText(m_views->currentIndex()))
-                                     : tr("Export Timeline");
+    const QString title
+        = comparison ? tr("Export %1").arg(m_views->tabText(m_views->currentIndex())) : tr("Export Timeline");
     if (!askExportChoice(this, title, !comparison, m_exportChoice))
         return;
-    const QString name = QStringLiteral("forkscope-%1%2.png")
-                             .arg(fromStd(m_scenario ? m_scenario->id : "run"),
-                                  comparison ? (m_views->currentWidget() == m_trialsChart ? QStringLiteral("-trials")
-                                                : m_views->currentWidget() == m_gilLab ? QStringLiteral("-gil-lab")
-                                                                                       : QStringLiteral("-compare"))
-                                             : QString());
-    const QString suggested = QDir(m_exportFolder.isEmpty() ? QDir::homePath() : m_exportFolder).filePath(name);
-    const QString path = QFileDialog::getSaveFileName(this, title, suggested,
-                                                      tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+    const QString name
+        = QStringLiteral("forkscope-%1%2.png")
+              .arg(fromStd(m_scenario ? m_scenario->id : "run"),
+                   comparison ? (m_views->currentWidget() == m_trialsChart  ? QStringLiteral("-trials")
+                                     : m_views->currentWidget() == m_gilLab ? QStringLiteral("-gil-lab")
+                                                                            : QStringLiteral("-compare"))
+                              : QString());
+    const QString suggested
+        = QDir(m_exportFolder.isEmpty() ? QDir::homePath() : m_exportFolder).filePath(name);
+    const QString path = QFileDialog::getSaveFileName(
+        this, title, suggested, tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
     if (path.isEmpty())
         return;
-    ExportOptions options = m_exportChoice.inView ? ExportOptions::forView(m_timeline->paintOptions()) : ExportOptions{};
+    ExportOptions options
+        = m_exportChoice.inView ? ExportOptions::forView(m_timeline->paintOptions()) : ExportOptions{};
     options.size = m_exportChoice.size;
     options.scale = m_exportChoice.scale;
     options.title = fromStd(m_timeline->model()->title());

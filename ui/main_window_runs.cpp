@@ -26,7 +26,10 @@ namespace {
 
 QString fromStd(const std::string &s) { return QString::fromStdString(s); }
 
-QString seconds(std::int64_t ns) { return QStringLiteral("%1 s").arg(static_cast<double>(ns) / 1e9, 0, 'f', 3); }
+QString seconds(std::int64_t ns)
+{
+    return QStringLiteral("%1 s").arg(static_cast<double>(ns) / 1e9, 0, 'f', 3);
+}
 
 } // namespace
 
@@ -64,8 +67,8 @@ bool MainWindow::startTrial()
 {
     const int trial = m_trialLoop.startNext();
     const QString title = m_trialLoop.repeated()
-                              ? m_runTitle + tr(" — trial %1 of %2").arg(trial).arg(m_trialLoop.count())
-                              : m_runTitle;
+        ? m_runTitle + tr(" — trial %1 of %2").arg(trial).arg(m_trialLoop.count())
+        : m_runTitle;
     QString why;
     if (!m_controller.start(m_trialLoop.plan(), title, &why)) {
         core::RunResult notStarted;
@@ -166,8 +169,8 @@ void MainWindow::finishRun(const core::RunResult &result)
     m_stepAction->setEnabled(true);
     if (m_scenario && !result.failed() && !trialsDone) {
         std::vector<PastRun> &history = m_history[fromStd(m_scenario->id)];
-        history.push_back({parameterLabel(), result.wallNs,
-                           std::make_shared<const TimelineModel>(m_controller.model())});
+        history.push_back(
+            {parameterLabel(), result.wallNs, std::make_shared<const TimelineModel>(m_controller.model())});
         constexpr std::size_t kKeep = 6;
         if (history.size() > kKeep)
             history.erase(history.begin());

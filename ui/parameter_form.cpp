@@ -67,8 +67,7 @@ QWidget *ParameterForm::makeEditor(const core::ParamSpec &spec)
         connect(spin, &QSpinBox::valueChanged, this, &ParameterForm::validate);
         return spin;
     }
-    case core::ParamSpec::Type::Number:
-        break;
+    case core::ParamSpec::Type::Number: break;
     }
     auto *spin = new QDoubleSpinBox;
     // Enough decimals for the smallest meaningful value: a 200 us think time, a 0.001 time scale.

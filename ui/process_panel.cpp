@@ -25,8 +25,7 @@ QString stateTip(const QString &state)
 
 } // namespace
 
-ProcessPanel::ProcessPanel(QWidget *parent)
-    : QTableWidget(0, kColumnCount, parent)
+ProcessPanel::ProcessPanel(QWidget *parent) : QTableWidget(0, kColumnCount, parent)
 {
     setHorizontalHeaderLabels({tr("PID"), tr("PPID"), tr("Name"), tr("State"), tr("Threads")});
     horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -61,8 +60,9 @@ void ProcessPanel::refresh()
     setRowCount(static_cast<int>(rows.size()));
     for (int i = 0; i < static_cast<int>(rows.size()); ++i) {
         const core::ProcessTracker::Row &r = rows[static_cast<std::size_t>(i)];
-        const QString state = QString::fromUtf8(core::ProcessTracker::stateOf(r).data(),
-                                                static_cast<qsizetype>(core::ProcessTracker::stateOf(r).size()));
+        const QString state
+            = QString::fromUtf8(core::ProcessTracker::stateOf(r).data(),
+                                static_cast<qsizetype>(core::ProcessTracker::stateOf(r).size()));
         const QStringList cells{QString::number(r.info.pid), QString::number(r.info.ppid),
                                 QString::fromStdString(r.info.name), state, QString::number(r.info.threads)};
         for (int c = 0; c < kColumnCount; ++c) {
@@ -72,8 +72,10 @@ void ProcessPanel::refresh()
                 setItem(i, c, cell);
             }
             cell->setText(cells[c]);
-            cell->setTextAlignment(c == kName || c == kState ? Qt::AlignLeft | Qt::AlignVCenter : Qt::AlignRight | Qt::AlignVCenter);
-            cell->setForeground(r.exited ? palette().color(QPalette::Disabled, QPalette::Text) : palette().color(QPalette::Text));
+            cell->setTextAlignment(c == kName || c == kState ? Qt::AlignLeft | Qt::AlignVCenter
+                                                             : Qt::AlignRight | Qt::AlignVCenter);
+            cell->setForeground(r.exited ? palette().color(QPalette::Disabled, QPalette::Text)
+                                         : palette().color(QPalette::Text));
             cell->setToolTip(stateTip(state));
         }
     }

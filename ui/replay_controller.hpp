@@ -21,7 +21,8 @@ public:
     explicit ReplayController(QObject *parent = nullptr);
 
     /// Loads a finished run; the replay starts empty at time 0.
-    void load(const std::vector<core::Event> &events, const core::RunResult &result, const std::string &title);
+    void load(const std::vector<core::Event> &events, const core::RunResult &result,
+              const std::string &title);
     bool loaded() const { return !m_lanes.empty(); }
 
     /// 1.0, 0.5, 0.25, 0.1 ...: run time per wall time.

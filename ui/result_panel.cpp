@@ -33,7 +33,8 @@ QString howItEnded(const core::LaneOutcome &lane)
     if (lane.signal) {
         const char *name = sigabbrev_np(lane.signal);
         return QObject::tr("killed by SIG%1%2")
-            .arg(QString::fromLatin1(name ? name : "?"), lane.cancelled ? QObject::tr(" (stopped)") : QString());
+            .arg(QString::fromLatin1(name ? name : "?"),
+                 lane.cancelled ? QObject::tr(" (stopped)") : QString());
     }
     if (lane.cancelled)
         return QObject::tr("stopped");
@@ -42,7 +43,8 @@ QString howItEnded(const core::LaneOutcome &lane)
     return QObject::tr("exit code %1").arg(lane.exitCode);
 }
 
-QTreeWidgetItem *row(QTreeWidgetItem *parent, const QString &name, const QString &value, const QString &tip = {})
+QTreeWidgetItem *row(QTreeWidgetItem *parent, const QString &name, const QString &value,
+                     const QString &tip = {})
 {
     auto *item = new QTreeWidgetItem(parent, {name, value});
     if (!tip.isEmpty()) {
@@ -54,8 +56,7 @@ QTreeWidgetItem *row(QTreeWidgetItem *parent, const QString &name, const QString
 
 } // namespace
 
-ResultPanel::ResultPanel(QWidget *parent)
-    : QTreeWidget(parent)
+ResultPanel::ResultPanel(QWidget *parent) : QTreeWidget(parent)
 {
     setColumnCount(2);
     setHeaderLabels({tr("Item"), tr("Value")});
@@ -85,8 +86,9 @@ void ResultPanel::clearResult()
 void ResultPanel::showResult(const core::RunResult &r)
 {
     clear();
-    auto *run = new QTreeWidgetItem(this, {tr("Run"), fromStd(r.scenario) + QStringLiteral(" (") + fromStd(r.kind)
-                                                          + QStringLiteral(")")});
+    auto *run = new QTreeWidgetItem(
+        this,
+        {tr("Run"), fromStd(r.scenario) + QStringLiteral(" (") + fromStd(r.kind) + QStringLiteral(")")});
     row(run, tr("wall time"), duration(r.wallNs), tr("From main's first line to its end, after every join"));
     if (r.mainEndNs >= 0)
         row(run, tr("main's last line"), duration(r.mainEndNs));
@@ -124,7 +126,8 @@ void ResultPanel::showResult(const core::RunResult &r)
         for (const core::LockStats &l : r.locks) {
             if (l.acquisitions == 0)
                 continue;
-            auto *item = row(locks, tr("lock %1").arg(l.id), tr("%n acquisition(s)", nullptr, l.acquisitions));
+            auto *item
+                = row(locks, tr("lock %1").arg(l.id), tr("%n acquisition(s)", nullptr, l.acquisitions));
             row(item, tr("waited in all"), duration(l.totalWaitNs),
                 tr("Sum over every acquisition of the time from asking for the lock to getting it"));
             row(item, tr("longest wait"), duration(l.longestWaitNs));

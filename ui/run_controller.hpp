@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/plan/plan.hpp"
 #include "core/client/run.hpp"
+#include "core/plan/plan.hpp"
 #include "ui/timeline_model.hpp"
 
 #include <QObject>

@@ -3,10 +3,10 @@
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
+#include <QBoxLayout>
 #include <QChart>
 #include <QChartView>
 #include <QGraphicsScene>
-#include <QBoxLayout>
 #include <QPainter>
 #include <QValueAxis>
 
@@ -67,11 +67,13 @@ SpeedupChart::SpeedupChart(QWidget *parent) : QWidget(parent)
 void SpeedupChart::resizeEvent(QResizeEvent *event)
 {
     // Stacked only when each chart still gets room for its axes and legend.
-    m_layout->setDirection(width() < height() && height() >= 700 ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight);
+    m_layout->setDirection(width() < height() && height() >= 700 ? QBoxLayout::TopToBottom
+                                                                 : QBoxLayout::LeftToRight);
     QWidget::resizeEvent(event);
 }
 
-void SpeedupChart::setData(const QString &title, const std::vector<core::LabTiming> &table, int tasks, int cores)
+void SpeedupChart::setData(const QString &title, const std::vector<core::LabTiming> &table, int tasks,
+                           int cores)
 {
     m_title = title;
     m_table = table;
@@ -103,9 +105,15 @@ double SpeedupChart::barValue(const QChart *chart, const QString &work, const QS
     return 0;
 }
 
-double SpeedupChart::wallSeconds(const QString &work, const QString &mode) const { return barValue(m_wall, work, mode); }
+double SpeedupChart::wallSeconds(const QString &work, const QString &mode) const
+{
+    return barValue(m_wall, work, mode);
+}
 
-double SpeedupChart::speedup(const QString &work, const QString &mode) const { return barValue(m_speedup, work, mode); }
+double SpeedupChart::speedup(const QString &work, const QString &mode) const
+{
+    return barValue(m_speedup, work, mode);
+}
 
 void SpeedupChart::rebuild()
 {
@@ -118,10 +126,11 @@ void SpeedupChart::rebuild()
                                      : QStringLiteral("<b>%1</b><br>wall time of %2 tasks, seconds")
                                            .arg(m_title.toHtmlEscaped())
                                            .arg(m_tasks));
-    m_speedup->setTitle(tr("<b>speedup against sequential</b> on %1 core(s)<br>CPU-bound: GIL threads ≈ 1×, free "
-                           "threads<br>and processes ≈ %1× · I/O-bound: every mode ≈ %2×")
-                            .arg(m_cores)
-                            .arg(m_tasks));
+    m_speedup->setTitle(
+        tr("<b>speedup against sequential</b> on %1 core(s)<br>CPU-bound: GIL threads ≈ 1×, free "
+           "threads<br>and processes ≈ %1× · I/O-bound: every mode ≈ %2×")
+            .arg(m_cores)
+            .arg(m_tasks));
     if (m_table.empty())
         return;
 
@@ -157,8 +166,8 @@ void SpeedupChart::rebuild()
         speedupBars->append(speedupSet);
     }
 
-    const auto attach = [&](QChart *chart, QBarSeries *bars, double top, const QString &unit, const QString &format,
-                            const QString &suffix) {
+    const auto attach = [&](QChart *chart, QBarSeries *bars, double top, const QString &unit,
+                            const QString &format, const QString &suffix) {
         chart->addSeries(bars);
         auto *x = new QBarCategoryAxis;
         x->append(categories);
@@ -187,7 +196,8 @@ void SpeedupChart::rebuild()
         }
     };
     // Room above the tallest bar for its label.
-    attach(m_wall, wallBars, std::max(0.001, highestWall * 1.12), tr("seconds"), QStringLiteral("%.1f"), QStringLiteral(" s"));
+    attach(m_wall, wallBars, std::max(0.001, highestWall * 1.12), tr("seconds"), QStringLiteral("%.1f"),
+           QStringLiteral(" s"));
     attach(m_speedup, speedupBars, std::max({highestSpeedup, double(m_cores), 1.0}) * 1.12, tr("× faster"),
            QStringLiteral("%.0f"), QStringLiteral("×"));
 }
@@ -195,8 +205,9 @@ void SpeedupChart::rebuild()
 void SpeedupChart::paintTo(QPainter &painter, const QRectF &rect)
 {
     // Lay each chart out at half the export's width, paint it, then give it back to its view.
-    const QRectF halves[] = {QRectF(rect.left(), rect.top(), rect.width() / 2, rect.height()),
-                             QRectF(rect.left() + rect.width() / 2, rect.top(), rect.width() / 2, rect.height())};
+    const QRectF halves[]
+        = {QRectF(rect.left(), rect.top(), rect.width() / 2, rect.height()),
+           QRectF(rect.left() + rect.width() / 2, rect.top(), rect.width() / 2, rect.height())};
     int i = 0;
     for (QChart *chart : {m_wall, m_speedup}) {
         const QSizeF before = chart->size();

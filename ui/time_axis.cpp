@@ -30,7 +30,7 @@ std::int64_t niceTickStep(std::int64_t spanNs, int maxTicks) noexcept
     if (spanNs <= 0 || maxTicks <= 0)
         return 1;
     // Candidates are 1, 2, 2.5, 5 × 10^k; tenths keep 2.5 × 10^k exact as an integer for k >= 1.
-    static constexpr std::int64_t kTenths[] = { 10, 20, 25, 50 };
+    static constexpr std::int64_t kTenths[] = {10, 20, 25, 50};
     for (std::int64_t decade = 1; decade <= 1'000'000'000'000'000'000 / 10; decade *= 10) {
         for (const std::int64_t tenths : kTenths) {
             const std::int64_t step = tenths * decade / 10;
@@ -68,12 +68,12 @@ struct Unit {
 Unit unitFor(std::int64_t magnitude) noexcept
 {
     if (magnitude >= 1'000'000'000)
-        return { 1'000'000'000, "s" };
+        return {1'000'000'000, "s"};
     if (magnitude >= 1'000'000)
-        return { 1'000'000, "ms" };
+        return {1'000'000, "ms"};
     if (magnitude >= 1'000)
-        return { 1'000, "µs" };
-    return { 1, "ns" };
+        return {1'000, "µs"};
+    return {1, "ns"};
 }
 
 std::string trimZeros(std::string text)
@@ -139,12 +139,12 @@ TimeWindow zoomWindow(const TimeWindow &window, double factor, std::int64_t anch
     const double newSpan = std::max(span / factor, static_cast<double>(kMinWindowSpanNs));
     const double ratio = span > 0 ? static_cast<double>(anchor - window.beginNs) / span : 0.0;
     const auto begin = anchor - static_cast<std::int64_t>(std::llround(ratio * newSpan));
-    return { begin, begin + static_cast<std::int64_t>(std::llround(newSpan)) };
+    return {begin, begin + static_cast<std::int64_t>(std::llround(newSpan))};
 }
 
 TimeWindow panWindow(const TimeWindow &window, std::int64_t deltaNs) noexcept
 {
-    return { window.beginNs + deltaNs, window.endNs + deltaNs };
+    return {window.beginNs + deltaNs, window.endNs + deltaNs};
 }
 
 } // namespace forkscope::ui

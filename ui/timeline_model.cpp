@@ -14,20 +14,13 @@ using core::WorkerKind;
 const char *barStateName(BarState state) noexcept
 {
     switch (state) {
-    case BarState::Computing:
-        return "computing";
-    case BarState::Sleeping:
-        return "sleeping";
-    case BarState::JoinWait:
-        return "join wait";
-    case BarState::LockWait:
-        return "lock wait";
-    case BarState::LockHold:
-        return "lock hold";
-    case BarState::QueueBlocked:
-        return "message wait";
-    case BarState::Task:
-        return "pool task";
+    case BarState::Computing: return "computing";
+    case BarState::Sleeping: return "sleeping";
+    case BarState::JoinWait: return "join wait";
+    case BarState::LockWait: return "lock wait";
+    case BarState::LockHold: return "lock hold";
+    case BarState::QueueBlocked: return "message wait";
+    case BarState::Task: return "pool task";
     }
     return "?";
 }
@@ -41,36 +34,35 @@ std::size_t Lane::firstIndex(std::int64_t t) const noexcept
 
 std::size_t Lane::lastIndex(std::int64_t t) const noexcept
 {
-    const auto it = std::upper_bound(
-        bars.begin(), bars.end(), t, [](std::int64_t time, const Bar &bar) { return time < bar.begin; });
+    const auto it = std::upper_bound(bars.begin(), bars.end(), t,
+                                     [](std::int64_t time, const Bar &bar) { return time < bar.begin; });
     return static_cast<std::size_t>(it - bars.begin());
 }
 
 std::size_t Lane::firstGilSpan(std::int64_t t) const noexcept
 {
     // Spans of a lane never overlap, so their ends are sorted like their begins.
-    const auto it = std::lower_bound(gil.begin(), gil.end(), t, [](const GilSpan &span, std::int64_t time) {
-        return span.end < time;
-    });
+    const auto it = std::lower_bound(gil.begin(), gil.end(), t,
+                                     [](const GilSpan &span, std::int64_t time) { return span.end < time; });
     return static_cast<std::size_t>(it - gil.begin());
 }
 
 std::size_t Lane::firstMarker(std::int64_t from) const noexcept
 {
     const auto it = std::lower_bound(markers.begin(), markers.end(), from,
-        [](const Marker &m, std::int64_t time) { return m.time < time; });
+                                     [](const Marker &m, std::int64_t time) { return m.time < time; });
     return static_cast<std::size_t>(it - markers.begin());
 }
 
 std::size_t Lane::lastMarker(std::int64_t to) const noexcept
 {
-    const auto it = std::upper_bound(
-        markers.begin(), markers.end(), to, [](std::int64_t time, const Marker &m) { return time < m.time; });
+    const auto it = std::upper_bound(markers.begin(), markers.end(), to,
+                                     [](std::int64_t time, const Marker &m) { return time < m.time; });
     return static_cast<std::size_t>(it - markers.begin());
 }
 
 std::vector<LodItem> levelOfDetail(const Lane &lane, std::int64_t from, std::int64_t to, double nsPerPixel,
-    std::int64_t now, double minPixels)
+                                   std::int64_t now, double minPixels)
 {
     std::vector<LodItem> out;
     const std::size_t first = lane.firstIndex(from);
@@ -83,9 +75,9 @@ std::vector<LodItem> levelOfDetail(const Lane &lane, std::int64_t from, std::int
     struct Fold {
         bool active = false;
         LodItem item;
-        std::array<std::int64_t, kBarStateCount> time {};
+        std::array<std::int64_t, kBarStateCount> time{};
     };
-    std::array<Fold, kDepths> folds {};
+    std::array<Fold, kDepths> folds{};
 
     auto flush = [&out](Fold &fold) {
         if (!fold.active)
@@ -116,7 +108,7 @@ std::vector<LodItem> levelOfDetail(const Lane &lane, std::int64_t from, std::int
         }
         flush(fold);
         fold.active = true;
-        fold.item = LodItem { bar.begin, end, bar.state, bar.depth, static_cast<std::uint32_t>(i), 1 };
+        fold.item = LodItem{bar.begin, end, bar.state, bar.depth, static_cast<std::uint32_t>(i), 1};
         fold.time.fill(0);
         fold.time[static_cast<std::size_t>(bar.state)] = end - bar.begin;
         if (!small)
@@ -210,7 +202,7 @@ void TimelineModel::spanOpened(const core::Span &span)
 {
     Lane &lane = laneFor(span.lane);
     if (core::isGilSpan(span.kind)) {
-        lane.gil.push_back({ span.begin, kOpenEnd, span.kind == core::SpanKind::GilHold, false });
+        lane.gil.push_back({span.begin, kOpenEnd, span.kind == core::SpanKind::GilHold, false});
         m_hasGil = true;
         return;
     }
@@ -286,7 +278,8 @@ void TimelineModel::apply(const Event &e)
     Lane &lane = laneFor(e.lane);
     const bool cancelled = e.flags & core::kCancelled;
     m_spans.feed(
-        e, [this](const core::Span &span) { spanOpened(span); }, [this](const core::Span &span) { spanClosed(span); });
+        e, [this](const core::Span &span) { spanOpened(span); },
+        [this](const core::Span &span) { spanClosed(span); });
     switch (e.type) {
     case EventType::WorkerStart:
         lane.startNs = e.timeNs;
@@ -296,7 +289,7 @@ void TimelineModel::apply(const Event &e)
         }
         if (e.arg > 0)
             lane.info.tid = e.arg;
-        addMarker(lane, { e.timeNs, MarkerKind::Start, e.arg, e.value, {} });
+        addMarker(lane, {e.timeNs, MarkerKind::Start, e.arg, e.value, {}});
         break;
     case EventType::WorkerEnd:
         lane.endNs = e.timeNs;
@@ -304,9 +297,9 @@ void TimelineModel::apply(const Event &e)
         lane.signal = e.arg;
         lane.cancelled = cancelled;
         if (e.arg != 0)
-            addMarker(lane, { e.timeNs, MarkerKind::Crash, e.arg, e.value, core::signalName(e.arg) });
+            addMarker(lane, {e.timeNs, MarkerKind::Crash, e.arg, e.value, core::signalName(e.arg)});
         else
-            addMarker(lane, { e.timeNs, MarkerKind::End, e.arg, e.value, cancelled ? "cancelled" : "" });
+            addMarker(lane, {e.timeNs, MarkerKind::End, e.arg, e.value, cancelled ? "cancelled" : ""});
         break;
     case EventType::JoinEnd: {
         const auto joined = static_cast<std::uint32_t>(e.arg);
@@ -314,7 +307,7 @@ void TimelineModel::apply(const Event &e)
             const Lane &other = m_lanes[joined];
             // The joined lane's end normally comes first in time; without it, the arrow starts at the join.
             const std::int64_t from = other.ended() ? std::min(other.endNs, e.timeNs) : e.timeNs;
-            m_arrows.push_back({ from, e.timeNs, joined, e.lane });
+            m_arrows.push_back({from, e.timeNs, joined, e.lane});
         }
         break;
     }
@@ -327,37 +320,37 @@ void TimelineModel::apply(const Event &e)
     case EventType::QueuePut:
     case EventType::QueueGet:
     case EventType::PipeSend:
-    case EventType::PipeRecv:
-        applyMessage(e);
-        break;
-    case EventType::VariableOpen:
-        m_objects.add(e);
-        break;
-    case EventType::Print:
-        addMarker(lane, { e.timeNs, MarkerKind::Print, e.arg, e.value, e.text });
-        break;
+    case EventType::PipeRecv: applyMessage(e); break;
+    case EventType::VariableOpen: m_objects.add(e); break;
+    case EventType::Print: addMarker(lane, {e.timeNs, MarkerKind::Print, e.arg, e.value, e.text}); break;
     case EventType::ValueRead:
     case EventType::ValueWrite:
         addMarker(lane,
-            { e.timeNs, MarkerKind::Value, e.type == EventType::ValueWrite ? 1 : 0, e.value,
-                m_objects.variableLabel(e.arg, e.detail) + " = " + std::to_string(e.value) });
+                  {e.timeNs, MarkerKind::Value, e.type == EventType::ValueWrite ? 1 : 0, e.value,
+                   m_objects.variableLabel(e.arg, e.detail) + " = " + std::to_string(e.value)});
         break;
     case EventType::MainEnd:
         m_mainEndNs = e.timeNs;
-        addMarker(lane, { e.timeNs, MarkerKind::MainEnd, 0, 0, {} });
+        addMarker(lane, {e.timeNs, MarkerKind::MainEnd, 0, 0, {}});
         break;
-    case EventType::Spawn:
-        addMarker(lane, { e.timeNs, MarkerKind::Spawn, e.arg, e.value, {} });
-        break;
-    case EventType::Note:
-        addMarker(lane, { e.timeNs, MarkerKind::Note, e.arg, e.value, e.text });
-        break;
+    case EventType::Spawn: addMarker(lane, {e.timeNs, MarkerKind::Spawn, e.arg, e.value, {}}); break;
+    case EventType::Note: addMarker(lane, {e.timeNs, MarkerKind::Note, e.arg, e.value, e.text}); break;
     // Spans (core::SpanPairer, above) and what only leads to one.
-    case EventType::SleepBegin: case EventType::SleepEnd: case EventType::ComputeBegin:
-    case EventType::ComputeEnd: case EventType::JoinBegin: case EventType::LockWait:
-    case EventType::LockAcquire: case EventType::LockRelease: case EventType::QueueBlockBegin:
-    case EventType::QueueBlockEnd: case EventType::TaskEnd: case EventType::GilRequest:
-    case EventType::GilAcquire: case EventType::GilRelease: case EventType::GilHandOver:
+    case EventType::SleepBegin:
+    case EventType::SleepEnd:
+    case EventType::ComputeBegin:
+    case EventType::ComputeEnd:
+    case EventType::JoinBegin:
+    case EventType::LockWait:
+    case EventType::LockAcquire:
+    case EventType::LockRelease:
+    case EventType::QueueBlockBegin:
+    case EventType::QueueBlockEnd:
+    case EventType::TaskEnd:
+    case EventType::GilRequest:
+    case EventType::GilAcquire:
+    case EventType::GilRelease:
+    case EventType::GilHandOver:
     case EventType::GilDropRequest: // shown by the hand-over it leads to
         break;
     }
@@ -397,13 +390,13 @@ void TimelineModel::applyMessage(const Event &e)
     const bool sending = e.type == EventType::QueuePut || e.type == EventType::PipeSend;
     const std::uint64_t key = core::flowKey(e);
     if (sending) {
-        m_unpaired[key] = { e.timeNs, e.lane };
+        m_unpaired[key] = {e.timeNs, e.lane};
         return;
     }
     const auto it = m_unpaired.find(key);
     if (it == m_unpaired.end())
         return;
-    m_messages.push_back({ it->second.first, e.timeNs, it->second.second, e.lane, e.value, pipe });
+    m_messages.push_back({it->second.first, e.timeNs, it->second.second, e.lane, e.value, pipe});
     m_unpaired.erase(it);
 }
 
@@ -426,10 +419,7 @@ void TimelineModel::appendEvents(std::span<const Event> events)
     m_now = std::max(m_now, m_lastEventNs);
 }
 
-void TimelineModel::setNow(std::int64_t nowNs) noexcept
-{
-    m_now = std::max(m_now, nowNs);
-}
+void TimelineModel::setNow(std::int64_t nowNs) noexcept { m_now = std::max(m_now, nowNs); }
 
 void TimelineModel::finish(const core::RunResult &result)
 {
@@ -438,7 +428,7 @@ void TimelineModel::finish(const core::RunResult &result)
     for (const core::LaneOutcome &outcome : result.lanes)
         infos.push_back(outcome.info);
     setLanes(infos);
-    const std::int64_t runEnd = std::max({ m_now, m_lastEventNs, result.wallNs });
+    const std::int64_t runEnd = std::max({m_now, m_lastEventNs, result.wallNs});
     for (std::size_t i = 0; i < m_lanes.size(); ++i) {
         Lane &lane = m_lanes[i];
         if (i < result.lanes.size()) {
@@ -451,7 +441,7 @@ void TimelineModel::finish(const core::RunResult &result)
             lane.cancelled = lane.cancelled || outcome.cancelled;
         }
         m_spans.closeLane(static_cast<std::uint32_t>(i), lane.ended() ? lane.endNs : runEnd,
-            [this](const core::Span &span) { spanClosed(span); });
+                          [this](const core::Span &span) { spanClosed(span); });
     }
     if (m_title.empty())
         m_title = result.scenario;
@@ -473,7 +463,7 @@ const std::vector<ProcessGroup> &TimelineModel::groups() const
     for (std::uint32_t i = 0; i < m_lanes.size(); ++i) {
         const core::LaneInfo &info = m_lanes[i].info;
         if (i > 0 && info.kind == WorkerKind::Process) {
-            m_groups.push_back({ info.pid, i, { i } });
+            m_groups.push_back({info.pid, i, {i}});
             continue;
         }
         // Main, its threads and its sequential calls share main's process.

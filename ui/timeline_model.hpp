@@ -20,13 +20,13 @@ namespace forkscope::ui {
 
 /// What a lane is doing during a bar.
 enum class BarState : std::uint8_t {
-    Computing, ///< running on a CPU (a compute step)
-    Sleeping, ///< sleep / waiting on a timer
-    JoinWait, ///< waiting for another lane to end
-    LockWait, ///< asked for a lock, not yet granted
-    LockHold, ///< holding a lock (other bars nest inside)
+    Computing,    ///< running on a CPU (a compute step)
+    Sleeping,     ///< sleep / waiting on a timer
+    JoinWait,     ///< waiting for another lane to end
+    LockWait,     ///< asked for a lock, not yet granted
+    LockHold,     ///< holding a lock (other bars nest inside)
     QueueBlocked, ///< waiting on a full or empty queue, or for a pipe message
-    Task, ///< running a pool task (arg: task index, value: argument, result: its result)
+    Task,         ///< running a pool task (arg: task index, value: argument, result: its result)
 };
 inline constexpr int kBarStateCount = 7;
 
@@ -41,24 +41,24 @@ struct Bar {
     std::int64_t begin = 0;
     std::int64_t end = kOpenEnd; ///< kOpenEnd while open: drawn up to the model's now
     BarState state = BarState::Computing;
-    std::uint8_t depth = 0; ///< bars open around this one on its lane when it began (nesting)
-    bool cancelled = false; ///< ended by a cancel (or by the lane's end) rather than by its own end
-    std::int32_t arg = 0; ///< lane joined, lock id
-    std::int64_t value = 0; ///< requested duration (sleep, compute) in ns; iterations done (compute)
+    std::uint8_t depth = 0;  ///< bars open around this one on its lane when it began (nesting)
+    bool cancelled = false;  ///< ended by a cancel (or by the lane's end) rather than by its own end
+    std::int32_t arg = 0;    ///< lane joined, lock id
+    std::int64_t value = 0;  ///< requested duration (sleep, compute) in ns; iterations done (compute)
     std::int64_t result = 0; ///< a finished pool task's result
 
     bool open() const noexcept { return end == kOpenEnd; }
 };
 
 enum class MarkerKind : std::uint8_t {
-    Start, ///< the lane's worker started
-    End, ///< ended normally (value: exit code)
-    Crash, ///< killed by a signal (text: "SIGSEGV")
-    Print, ///< a printed line (text)
+    Start,   ///< the lane's worker started
+    End,     ///< ended normally (value: exit code)
+    Crash,   ///< killed by a signal (text: "SIGSEGV")
+    Print,   ///< a printed line (text)
     MainEnd, ///< main reached its last line
-    Value, ///< a value read or written (text: "read x = 5" / "write x = 6")
-    Note, ///< an engine remark (text), e.g. "about to crash"
-    Spawn, ///< main started a worker (arg: the lane started)
+    Value,   ///< a value read or written (text: "read x = 5" / "write x = 6")
+    Note,    ///< an engine remark (text), e.g. "about to crash"
+    Spawn,   ///< main started a worker (arg: the lane started)
 };
 
 struct Marker {
@@ -72,7 +72,7 @@ struct Marker {
 /// main waited for `fromLane` and saw it end: drawn from (fromTime, fromLane) to (toTime, toLane).
 struct JoinArrow {
     std::int64_t fromTime = 0; ///< when the joined lane ended
-    std::int64_t toTime = 0; ///< when the join returned
+    std::int64_t toTime = 0;   ///< when the join returned
     std::uint32_t fromLane = 0;
     std::uint32_t toLane = 0;
 };
@@ -91,7 +91,7 @@ struct MessageArrow {
 struct QueueTrack {
     int id = 0;
     std::string name;
-    std::uint32_t capacity = 0; ///< 0 until its QueueOpen is seen
+    std::uint32_t capacity = 0;                               ///< 0 until its QueueOpen is seen
     std::vector<std::pair<std::int64_t, std::uint32_t>> fill; ///< (time, messages waiting) after each change
     std::uint32_t peak = 0;
     std::int64_t closedAt = -1;
@@ -110,11 +110,11 @@ struct GilSpan {
 
 struct Lane {
     core::LaneInfo info;
-    std::vector<GilSpan> gil; ///< only for plans with a GIL; drawn apart from the bars
-    std::vector<Bar> bars; ///< sorted by begin
+    std::vector<GilSpan> gil;    ///< only for plans with a GIL; drawn apart from the bars
+    std::vector<Bar> bars;       ///< sorted by begin
     std::vector<Marker> markers; ///< sorted by time
-    std::int64_t startNs = -1; ///< WorkerStart, -1 until started
-    std::int64_t endNs = -1; ///< WorkerEnd, -1 while running
+    std::int64_t startNs = -1;   ///< WorkerStart, -1 until started
+    std::int64_t endNs = -1;     ///< WorkerEnd, -1 while running
     int exitCode = 0;
     int signal = 0;
     bool cancelled = false;
@@ -135,15 +135,15 @@ struct Lane {
 
 private:
     friend class TimelineModel;
-    std::vector<std::int64_t> m_maxEnd; ///< m_maxEnd[i] = max end of bars[0..i], kOpenEnd for open ones
+    std::vector<std::int64_t> m_maxEnd;    ///< m_maxEnd[i] = max end of bars[0..i], kOpenEnd for open ones
     std::vector<std::uint32_t> m_openBars; ///< indices of open bars, innermost last
 };
 
 /// A group of lanes living in one OS process: main's process (main, its threads, sequential calls) or one
 /// forked worker.
 struct ProcessGroup {
-    int pid = 0; ///< 0 until known
-    std::uint32_t leader = 0; ///< the lane that owns the process (0 for main's)
+    int pid = 0;                      ///< 0 until known
+    std::uint32_t leader = 0;         ///< the lane that owns the process (0 for main's)
     std::vector<std::uint32_t> lanes; ///< in lane order, leader first
 };
 
@@ -151,7 +151,7 @@ struct ProcessGroup {
 /// than the fold threshold.
 struct LodItem {
     std::int64_t begin = 0;
-    std::int64_t end = 0; ///< open bars resolved against `now`
+    std::int64_t end = 0;                 ///< open bars resolved against `now`
     BarState state = BarState::Computing; ///< the fold's longest-lasting state
     std::uint8_t depth = 0;
     std::uint32_t first = 0; ///< bars[first, first + count)
@@ -163,7 +163,7 @@ struct LodItem {
 /// The visible bars of `lane` in `window` [from, to] at `nsPerPixel`: consecutive bars at the same depth that
 /// are each shorter than `minPixels` pixels and lie within `minPixels` of each other fold into one item.
 std::vector<LodItem> levelOfDetail(const Lane &lane, std::int64_t from, std::int64_t to, double nsPerPixel,
-    std::int64_t now, double minPixels = 1.0);
+                                   std::int64_t now, double minPixels = 1.0);
 
 /// The timeline of one run. Feed it the lanes once (or whenever their names/ids change), then batches of
 /// events in time order as they arrive; `finish` settles it with the run's result. Use from one thread (the

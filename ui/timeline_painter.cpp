@@ -11,8 +11,8 @@ namespace forkscope::ui {
 
 using namespace timeline;
 
-void paintTimeline(
-    QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options)
+void paintTimeline(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                   const PaintOptions &options)
 {
     const Fonts fonts(options);
     p.save();

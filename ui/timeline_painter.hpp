@@ -31,12 +31,12 @@ class QPainter;
 namespace forkscope::ui {
 
 /// Paints the whole timeline (background, title, axis, labels, bars, markers, arrows, legend).
-void paintTimeline(
-    QPainter &painter, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options);
+void paintTimeline(QPainter &painter, const TimelineModel &model, const TimelineLayout &layout,
+                   const PaintOptions &options);
 
 /// Lays out and paints in one go.
-inline void paintTimeline(
-    QPainter &painter, const TimelineModel &model, const QRectF &rect, const PaintOptions &options)
+inline void paintTimeline(QPainter &painter, const TimelineModel &model, const QRectF &rect,
+                          const PaintOptions &options)
 {
     paintTimeline(painter, model, layoutTimeline(model, rect, options), options);
 }

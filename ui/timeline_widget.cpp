@@ -20,8 +20,7 @@ constexpr double kFollowMargin = 0.04;
 
 } // namespace
 
-TimelineWidget::TimelineWidget(QWidget *parent)
-    : QWidget(parent)
+TimelineWidget::TimelineWidget(QWidget *parent) : QWidget(parent)
 {
     setMouseTracking(false);
     setFocusPolicy(Qt::StrongFocus);
@@ -53,7 +52,7 @@ void TimelineWidget::follow()
         const std::int64_t span = m_window.span();
         const auto margin = static_cast<std::int64_t>(static_cast<double>(span) * kFollowMargin);
         const std::int64_t end = std::max(m_model->now() + margin, fit.beginNs + span);
-        next = { end - span, end };
+        next = {end - span, end};
     }
     if (next != m_window) {
         m_window = next;
@@ -61,10 +60,7 @@ void TimelineWidget::follow()
     }
 }
 
-void TimelineWidget::setWindow(const TimeWindow &window)
-{
-    applyWindow(window, true);
-}
+void TimelineWidget::setWindow(const TimeWindow &window) { applyWindow(window, true); }
 
 void TimelineWidget::applyWindow(TimeWindow window, bool userPan)
 {
@@ -94,13 +90,10 @@ TimeWindow TimelineWidget::clampWindow(TimeWindow window) const
     const std::int64_t minBegin = fit.beginNs - span * 9 / 10;
     const std::int64_t maxBegin = fit.endNs - span / 10;
     begin = std::clamp(begin, std::min(minBegin, maxBegin), std::max(minBegin, maxBegin));
-    return { begin, begin + span };
+    return {begin, begin + span};
 }
 
-void TimelineWidget::emitView()
-{
-    emit viewChanged(m_window.beginNs, m_window.endNs, m_firstRow);
-}
+void TimelineWidget::emitView() { emit viewChanged(m_window.beginNs, m_window.endNs, m_firstRow); }
 
 void TimelineWidget::setFirstRow(int row)
 {
@@ -112,15 +105,9 @@ void TimelineWidget::setFirstRow(int row)
     update();
 }
 
-int TimelineWidget::rowCount() const
-{
-    return m_model ? static_cast<int>(displayRows(*m_model).size()) : 0;
-}
+int TimelineWidget::rowCount() const { return m_model ? static_cast<int>(displayRows(*m_model).size()) : 0; }
 
-int TimelineWidget::visibleRowCount() const
-{
-    return m_model ? currentLayout().visibleRows : 0;
-}
+int TimelineWidget::visibleRowCount() const { return m_model ? currentLayout().visibleRows : 0; }
 
 void TimelineWidget::setTheme(const Theme &theme)
 {
@@ -313,33 +300,15 @@ void TimelineWidget::keyPressEvent(QKeyEvent *event)
 {
     switch (event->key()) {
     case Qt::Key_Plus:
-    case Qt::Key_Equal:
-        zoomIn();
-        break;
-    case Qt::Key_Minus:
-        zoomOut();
-        break;
-    case Qt::Key_Left:
-        panByPixels(currentLayout().plotRect.width() / 8);
-        break;
-    case Qt::Key_Right:
-        panByPixels(-currentLayout().plotRect.width() / 8);
-        break;
-    case Qt::Key_Up:
-        setFirstRow(m_firstRow - 1);
-        break;
-    case Qt::Key_Down:
-        setFirstRow(m_firstRow + 1);
-        break;
-    case Qt::Key_PageUp:
-        setFirstRow(m_firstRow - std::max(1, visibleRowCount() - 1));
-        break;
-    case Qt::Key_PageDown:
-        setFirstRow(m_firstRow + std::max(1, visibleRowCount() - 1));
-        break;
-    default:
-        QWidget::keyPressEvent(event);
-        return;
+    case Qt::Key_Equal: zoomIn(); break;
+    case Qt::Key_Minus: zoomOut(); break;
+    case Qt::Key_Left: panByPixels(currentLayout().plotRect.width() / 8); break;
+    case Qt::Key_Right: panByPixels(-currentLayout().plotRect.width() / 8); break;
+    case Qt::Key_Up: setFirstRow(m_firstRow - 1); break;
+    case Qt::Key_Down: setFirstRow(m_firstRow + 1); break;
+    case Qt::Key_PageUp: setFirstRow(m_firstRow - std::max(1, visibleRowCount() - 1)); break;
+    case Qt::Key_PageDown: setFirstRow(m_firstRow + std::max(1, visibleRowCount() - 1)); break;
+    default: QWidget::keyPressEvent(event); return;
     }
     event->accept();
 }

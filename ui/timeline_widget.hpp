@@ -51,8 +51,8 @@ public:
     /// The tooltip text for a point of the widget (empty when nothing is there).
     QString toolTipAt(QPoint pos) const;
 
-    QSize sizeHint() const override { return { 900, 420 }; }
-    QSize minimumSizeHint() const override { return { 240, 120 }; }
+    QSize sizeHint() const override { return {900, 420}; }
+    QSize minimumSizeHint() const override { return {240, 120}; }
 
 public slots:
     void fitAll();
@@ -83,7 +83,7 @@ private:
 
     const TimelineModel *m_model = nullptr;
     PaintOptions m_options;
-    TimeWindow m_window { 0, 1'000'000 };
+    TimeWindow m_window{0, 1'000'000};
     int m_firstRow = 0;
     bool m_following = true;
     bool m_userZoomed = false; ///< following keeps the user's span instead of fitting the whole run

@@ -7,8 +7,8 @@
 #include <QChartView>
 #include <QGraphicsScene>
 #include <QPainter>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include <algorithm>
 #include <set>
@@ -17,7 +17,8 @@ namespace forkscope::ui {
 
 int TrialSeries::wrong(std::int64_t expected) const
 {
-    return static_cast<int>(std::count_if(finals.begin(), finals.end(), [&](std::int64_t f) { return f != expected; }));
+    return static_cast<int>(
+        std::count_if(finals.begin(), finals.end(), [&](std::int64_t f) { return f != expected; }));
 }
 
 TrialsChart::TrialsChart(QWidget *parent) : QWidget(parent)
@@ -79,10 +80,14 @@ void TrialsChart::rebuild()
     QStringList verdicts;
     for (const TrialSeries &s : m_series)
         if (!s.finals.empty())
-            verdicts << tr("%1: wrong in %2 of %3 trials").arg(s.label).arg(s.wrong(m_expected)).arg(s.finals.size());
-    m_chart->setTitle(m_series.empty() ? tr("Run the bank with trials to see its final balances here")
-                                       : QStringLiteral("<b>%1</b><br>%2").arg(m_title.toHtmlEscaped(),
-                                                                              verdicts.join(QStringLiteral(" · "))));
+            verdicts << tr("%1: wrong in %2 of %3 trials")
+                            .arg(s.label)
+                            .arg(s.wrong(m_expected))
+                            .arg(s.finals.size());
+    m_chart->setTitle(m_series.empty()
+                          ? tr("Run the bank with trials to see its final balances here")
+                          : QStringLiteral("<b>%1</b><br>%2")
+                                .arg(m_title.toHtmlEscaped(), verdicts.join(QStringLiteral(" · "))));
     if (m_values.empty())
         return;
 

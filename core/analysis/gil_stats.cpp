@@ -52,7 +52,8 @@ GilStats gilStats(std::span<const Event> events, const std::vector<int> &pidOfLa
     }
     if (!stats.forcedHoldsNs.empty()) {
         std::vector<std::int64_t> sorted = stats.forcedHoldsNs;
-        std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
+        std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2),
+                         sorted.end());
         stats.medianForcedHoldNs = sorted[sorted.size() / 2];
     }
     return stats;

@@ -13,7 +13,7 @@ namespace forkscope::core {
 
 struct GilStats {
     int acquisitions = 0;
-    int handOvers = 0;                   ///< forced: the holder dropped it because a waiter asked
+    int handOvers = 0; ///< forced: the holder dropped it because a waiter asked
     int dropRequests = 0;
     std::int64_t totalWaitNs = 0;        ///< from each request to its grant
     std::int64_t medianForcedHoldNs = 0; ///< holds that ended in a hand-over: acquire → hand-over

@@ -59,10 +59,10 @@ std::string kindPlural(const std::string &kind)
 void eventValues(const std::vector<Event> &events, RunValues &v)
 {
     std::int64_t gets = 0, puts = 0, sends = 0, recvs = 0, fullWaits = 0, tasks = 0, capacity = 0;
-    std::vector<std::int64_t> taskResultsInOrder;        // by completion
+    std::vector<std::int64_t> taskResultsInOrder;              // by completion
     std::vector<std::pair<std::int32_t, std::int64_t>> byTask; // (task index, result)
-    std::vector<std::int64_t> tables;                    // processes listed by each snapshot
-    std::map<std::int32_t, std::uint32_t> lastGot;       // per queue: the seq of its last get
+    std::vector<std::int64_t> tables;                          // processes listed by each snapshot
+    std::map<std::int32_t, std::uint32_t> lastGot;             // per queue: the seq of its last get
     bool inOrder = true;
     for (const Event &e : events) {
         switch (e.type) {
@@ -203,7 +203,8 @@ RunValues measuredValues(const HeadlineInput &in)
         if (!sleep.empty()) {
             const double scaled = in.params->number("sleep") * r.timeScale;
             v["sleep"] = formatDuration(static_cast<std::int64_t>(scaled * 1e9));
-            v["sequential"] = formatDuration(static_cast<std::int64_t>(scaled * 1e9 * std::stod(v["workers"])));
+            v["sequential"]
+                = formatDuration(static_cast<std::int64_t>(scaled * 1e9 * std::stod(v["workers"])));
         }
     }
     const Scenario *scenario = findScenario(r.scenario);
@@ -248,23 +249,30 @@ std::string headlineTemplate(const HeadlineInput &in, const RunValues &v)
     };
     const bool lostSome = v.count("lost") && v.at("lost") != "0";
     if (id == "sleepers")
-        return kind == "sequential" ? "{workers} naps of {sleep}, one after another: {wall} in all"
-                                    : "{workers} {kind_plural} slept {sleep} each: all done in {wall}, not {sequential}";
+        return kind == "sequential"
+            ? "{workers} naps of {sleep}, one after another: {wall} in all"
+            : "{workers} {kind_plural} slept {sleep} each: all done in {wall}, not {sequential}";
     if (id == "no-join")
-        return param("join") == "on" ? "main waited for its {workers} {kind_plural}: it ended at {wall}, after them"
-                                     : "main reached its end at {main_end}; its {workers} {kind_plural} ran on until {wall}";
+        return param("join") == "on"
+            ? "main waited for its {workers} {kind_plural}: it ended at {wall}, after them"
+            : "main reached its end at {main_end}; its {workers} {kind_plural} ran on until {wall}";
     if (id == "square-cube")
-        return kind == "sequential" ? "squares, then cubes, one after the other: {wall} in all"
-                                    : "squares and cubes in two {kind_plural} side by side: both done in {wall}";
+        return kind == "sequential"
+            ? "squares, then cubes, one after the other: {wall} in all"
+            : "squares and cubes in two {kind_plural} side by side: both done in {wall}";
     if (id == "process-table")
-        return "processes in the table: {table_1} before start, {table_2} while the workers ran, {table_3} after join";
+        return "processes in the table: {table_1} before start, {table_2} while the workers ran, {table_3} "
+               "after join";
     if (id == "memory-isolation")
-        return kind == "process" ? "each process doubled its own copy: workers ended with a = {worker_final}, main still has a = {final}"
-                                 : (lostSome ? "the threads shared one a: it reached {final}, not {all_doubled}: {lost_doublings}"
-                                             : "the threads shared one a: doubled {updates} times, main sees a = {final}");
+        return kind == "process"
+            ? "each process doubled its own copy: workers ended with a = {worker_final}, main still has a = "
+              "{final}"
+            : (lostSome ? "the threads shared one a: it reached {final}, not {all_doubled}: {lost_doublings}"
+                        : "the threads shared one a: doubled {updates} times, main sees a = {final}");
     if (id == "shared-value")
-        return lostSome ? "{kind_plural} doubled one shared Value: a = {final}, not {all_doubled}: {lost_doublings}"
-                        : "{kind_plural} doubled one shared Value {updates} times: main sees a = {final}";
+        return lostSome
+            ? "{kind_plural} doubled one shared Value: a = {final}, not {all_doubled}: {lost_doublings}"
+            : "{kind_plural} doubled one shared Value {updates} times: main sees a = {final}";
     if (id == "global-list")
         return kind == "process" ? "the worker's list got its squares, main's list still holds {final} items"
                                  : "main sees the {final} squares its thread appended to the one list";
@@ -274,18 +282,22 @@ std::string headlineTemplate(const HeadlineInput &in, const RunValues &v)
         return "the child failed with {error}; main reads {main_reads}";
     if (id == "bank") {
         if (in.trials)
-            return param("lock") == "on" ? "with the lock: {wrong} of {trials} trials wrong (expected {expected})"
-                                         : "without a lock: {wrong} of {trials} trials ended wrong (expected {expected})";
-        return param("lock") == "on" ? "with the lock: balance {final}, as expected; no update lost"
-                                     : (lostSome ? "without a lock: balance {final}, expected {expected}; {lost_updates}"
-                                                 : "without a lock: balance {final} this time, expected {expected}; no update lost");
+            return param("lock") == "on"
+                ? "with the lock: {wrong} of {trials} trials wrong (expected {expected})"
+                : "without a lock: {wrong} of {trials} trials ended wrong (expected {expected})";
+        return param("lock") == "on"
+            ? "with the lock: balance {final}, as expected; no update lost"
+            : (lostSome ? "without a lock: balance {final}, expected {expected}; {lost_updates}"
+                        : "without a lock: balance {final} this time, expected {expected}; no update lost");
     }
     if (id == "cpu-vs-io")
         return "{param:tasks} {param:work}-bound tasks as {param:mode}: {wall} in all";
     if (id == "producer-consumer")
-        return "the consumer got all {gets} items {gets_order}; the queue of {capacity} was full {full_waits}";
+        return "the consumer got all {gets} items {gets_order}; the queue of {capacity} was full "
+               "{full_waits}";
     if (id == "queue-workers")
-        return "{workers} workers took {gets} messages from one Queue, each stopping at its sentinel: {wall} in all";
+        return "{workers} workers took {gets} messages from one Queue, each stopping at its sentinel: {wall} "
+               "in all";
     if (id == "pipe")
         return "{sends} messages went through the Pipe both ways and {recvs} arrived, in {wall}";
     if (id == "pool-map")

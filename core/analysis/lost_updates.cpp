@@ -35,13 +35,14 @@ struct Read {
 
 std::uint64_t cellKey(int variable, int element)
 {
-    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(variable)) << 32) | static_cast<std::uint32_t>(element);
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(variable)) << 32)
+        | static_cast<std::uint32_t>(element);
 }
 
 class Finder {
 public:
     Finder(std::uint64_t lostEvents, const std::vector<bool> &processLanes)
-        : m_anyProcess(std::find(processLanes.begin(), processLanes.end(), true) != processLanes.end())
+            : m_anyProcess(std::find(processLanes.begin(), processLanes.end(), true) != processLanes.end())
     {
         if (lostEvents > 0)
             incomplete(std::to_string(lostEvents) + " events were lost, so some reads or writes are missing");
@@ -75,7 +76,8 @@ private:
     bool m_anyProcess = false; ///< some worker is a forked process
     RunObjects m_objects;
     std::vector<bool> m_shared; ///< per variable id
-    std::unordered_map<std::uint64_t, Read> m_lastRead; ///< (lane, element) → its latest read since its last write
+    std::unordered_map<std::uint64_t, Read>
+        m_lastRead; ///< (lane, element) → its latest read since its last write
     std::vector<Write> m_writes;
     std::unordered_map<std::uint32_t, std::size_t> m_byId;
     std::map<std::uint32_t, std::uint32_t> m_writesPerLane;
@@ -105,7 +107,8 @@ void Finder::add(const Event &e)
         return;
     }
     if (++m_writesPerLane[e.lane] > kWriteCountMask)
-        incomplete("a worker wrote more than " + std::to_string(kWriteCountMask) + " times, so write ids repeat");
+        incomplete("a worker wrote more than " + std::to_string(kWriteCountMask)
+                   + " times, so write ids repeat");
     Write w;
     w.id = e.id;
     w.lane = e.lane;
@@ -142,7 +145,8 @@ std::unordered_set<const Write *> Finder::chainOf(const std::vector<const Write 
             break; // an assignment, or computed from the initial value: the chain starts here
         const Write *from = writeOf(w->readSaw);
         if (!from)
-            incomplete("a read saw a write that no event recorded (a worker killed between its store and its record?)");
+            incomplete("a read saw a write that no event recorded (a worker killed between its store and its "
+                       "record?)");
         w = from;
     }
     return chain;
@@ -158,7 +162,8 @@ LostUpdateReport Finder::finish()
         if (const auto it = m_byId.find(w.replaced); it != m_byId.end())
             m_writes[it->second].replacedBy = &w;
         else
-            incomplete("a write replaced one that no event recorded (a worker killed between its store and its record?)");
+            incomplete("a write replaced one that no event recorded (a worker killed between its store and "
+                       "its record?)");
     }
     for (const auto &[cell, writes] : byCell) {
         const std::unordered_set<const Write *> chain = chainOf(writes);

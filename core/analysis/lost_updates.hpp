@@ -21,8 +21,8 @@
 namespace forkscope::core {
 
 struct LostUpdate {
-    std::uint32_t lane = 0;          ///< whose update was lost
-    int variable = 0;                ///< variable id
+    std::uint32_t lane = 0; ///< whose update was lost
+    int variable = 0;       ///< variable id
     int element = 0;
     std::string label;               ///< "balance", "arr[2]"
     std::int64_t read = 0;           ///< the value its read saw
@@ -39,7 +39,7 @@ struct LostUpdateReport {
     std::vector<LostUpdate> lost; ///< in the order they were written
     int updates = 0;              ///< read→write updates of shared elements, lost or not
     bool complete = true;
-    std::string incompleteWhy;    ///< when not complete: what is missing
+    std::string incompleteWhy; ///< when not complete: what is missing
 };
 
 /// `events` in time order (one run's); `lostEvents` the run's count of events its rings refused; `processLanes`

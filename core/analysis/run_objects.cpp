@@ -26,15 +26,18 @@ void RunObjects::add(const Event &e)
 
 std::string RunObjects::variableLabel(int id, int element) const
 {
-    if (id < 0 || static_cast<std::size_t>(id) >= m_variables.size() || m_variables[static_cast<std::size_t>(id)].name.empty())
-        return "variable " + std::to_string(id) + (element ? "[" + std::to_string(element) + "]" : std::string());
+    if (id < 0 || static_cast<std::size_t>(id) >= m_variables.size()
+        || m_variables[static_cast<std::size_t>(id)].name.empty())
+        return "variable " + std::to_string(id)
+            + (element ? "[" + std::to_string(element) + "]" : std::string());
     const VariableInfo &v = m_variables[static_cast<std::size_t>(id)];
     return v.size > 1 ? v.name + "[" + std::to_string(element) + "]" : v.name;
 }
 
 std::string RunObjects::queueName(int id) const
 {
-    if (id >= 0 && static_cast<std::size_t>(id) < m_queues.size() && !m_queues[static_cast<std::size_t>(id)].name.empty())
+    if (id >= 0 && static_cast<std::size_t>(id) < m_queues.size()
+        && !m_queues[static_cast<std::size_t>(id)].name.empty())
         return m_queues[static_cast<std::size_t>(id)].name;
     return "queue " + std::to_string(id);
 }

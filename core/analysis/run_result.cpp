@@ -38,7 +38,8 @@ void RunResultBuilder::add(const Event &e)
     m_lastNs = std::max(m_lastNs, e.timeNs);
     if (e.lane >= m_result.lanes.size())
         m_result.lanes.resize(e.lane + 1);
-    m_spans.feed(e, [](Span &) {}, [this](const Span &span) { spanClosed(span); });
+    m_spans.feed(
+        e, [](Span &) {}, [this](const Span &span) { spanClosed(span); });
     LaneOutcome &lane = m_result.lanes[e.lane];
     switch (e.type) {
     case EventType::LockAcquire:
@@ -56,21 +57,14 @@ void RunResultBuilder::add(const Event &e)
         lane.signal = e.arg;
         lane.cancelled = (e.flags & kCancelled) != 0;
         break;
-    case EventType::MainEnd:
-        m_mainEndNs = e.timeNs;
-        break;
-    case EventType::ValueRead:
-        lane.read.push_back(e.value);
-        break;
-    case EventType::ValueWrite:
-        lane.wrote.push_back(e.value);
-        break;
+    case EventType::MainEnd: m_mainEndNs = e.timeNs; break;
+    case EventType::ValueRead: lane.read.push_back(e.value); break;
+    case EventType::ValueWrite: lane.wrote.push_back(e.value); break;
     case EventType::Note:
         if (e.flags & kError)
             lane.error = e.text;
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -104,7 +98,7 @@ RunResult RunResultBuilder::finish(const RunnerEnding &ending)
         r.error = "the runner failed: " + ending.runnerError;
     } else if (runnerDied && !r.cancelled) {
         r.error = "the run's process died of signal " + std::to_string(r.runnerSignal) + " ("
-                  + strsignal(r.runnerSignal) + ")";
+            + strsignal(r.runnerSignal) + ")";
     } else if (ending.reapedElsewhere) {
         if (!ending.finishedCleanly)
             r.error = "the run's process disappeared (reaped by someone else: is SIGCHLD ignored?)";

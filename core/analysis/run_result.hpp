@@ -41,9 +41,9 @@ struct LaneOutcome {
 struct LockStats {
     int id = 0;
     int acquisitions = 0;
-    std::int64_t totalWaitNs = 0;   ///< from each request (LockWait) to its grant (LockAcquire)
+    std::int64_t totalWaitNs = 0; ///< from each request (LockWait) to its grant (LockAcquire)
     std::int64_t longestWaitNs = 0;
-    std::int64_t totalHoldNs = 0;   ///< from each grant to its release
+    std::int64_t totalHoldNs = 0; ///< from each grant to its release
 };
 
 struct RunResult {
@@ -51,11 +51,11 @@ struct RunResult {
     std::string kind;
     double timeScale = 1;
     bool cancelled = false;
-    std::string error;          ///< set when the run could not run (runner failed or died)
+    std::string error; ///< set when the run could not run (runner failed or died)
     int runnerPid = 0;
     int runnerExitCode = 0;
     int runnerSignal = 0;
-    std::int64_t wallNs = 0;    ///< main's start to main's end, after the implicit join at exit
+    std::int64_t wallNs = 0;     ///< main's start to main's end, after the implicit join at exit
     std::int64_t mainEndNs = -1; ///< when main reached its last line (before the implicit join)
     std::uint64_t lostEvents = 0;
     std::vector<LaneOutcome> lanes; ///< [0] is main
@@ -66,13 +66,13 @@ struct RunResult {
 
 /// How the runner process ended, as the client saw it (what the events cannot say).
 struct RunnerEnding {
-    std::vector<LaneInfo> lanes;   ///< [0] is main, from the lane table
+    std::vector<LaneInfo> lanes; ///< [0] is main, from the lane table
     int runnerPid = 0;
-    int waitStatus = 0;            ///< waitpid's status of the runner
-    bool reapedElsewhere = false;  ///< someone else reaped the runner: its status is unknown
-    bool cancelled = false;        ///< the client asked the run to stop
-    bool finishedCleanly = false;  ///< the runner said it finished (its phase)
-    std::string runnerError;       ///< the runner's own reason when it said it failed, else empty
+    int waitStatus = 0;           ///< waitpid's status of the runner
+    bool reapedElsewhere = false; ///< someone else reaped the runner: its status is unknown
+    bool cancelled = false;       ///< the client asked the run to stop
+    bool finishedCleanly = false; ///< the runner said it finished (its phase)
+    std::string runnerError;      ///< the runner's own reason when it said it failed, else empty
     std::uint64_t lostEvents = 0;
 };
 

@@ -30,7 +30,10 @@ inline constexpr int kSpanKindCount = 9;
 
 /// GIL spans live on a track of their own beside the lane's other spans: a hold covers several steps and
 /// would cross their nesting.
-constexpr bool isGilSpan(SpanKind kind) noexcept { return kind == SpanKind::GilWait || kind == SpanKind::GilHold; }
+constexpr bool isGilSpan(SpanKind kind) noexcept
+{
+    return kind == SpanKind::GilWait || kind == SpanKind::GilHold;
+}
 
 /// The end of a span still open.
 inline constexpr std::int64_t kOpenEnd = std::numeric_limits<std::int64_t>::max();
@@ -38,18 +41,21 @@ inline constexpr std::int64_t kOpenEnd = std::numeric_limits<std::int64_t>::max(
 struct Span {
     std::int64_t begin = 0;
     std::int64_t end = kOpenEnd;
-    std::int64_t value = 0;    ///< the begin event's value (requested ns, task argument, why a queue blocked, GIL ns waited)
-    std::int64_t endValue = 0; ///< the end event's value (iterations done, task result, how a wait ended, GIL ns held)
-    std::int32_t arg = 0;      ///< the begin event's arg (lane joined, lock, queue or pipe end, task index, GIL: previous holder)
-    std::int32_t endArg = 0;   ///< the end event's arg (GIL hand-over: the lane that asked)
+    std::int64_t value
+        = 0; ///< the begin event's value (requested ns, task argument, why a queue blocked, GIL ns waited)
+    std::int64_t endValue
+        = 0; ///< the end event's value (iterations done, task result, how a wait ended, GIL ns held)
+    std::int32_t arg
+        = 0; ///< the begin event's arg (lane joined, lock, queue or pipe end, task index, GIL: previous holder)
+    std::int32_t endArg = 0; ///< the end event's arg (GIL hand-over: the lane that asked)
     std::uint32_t lane = 0;
-    std::uint32_t handle = 0;  ///< the consumer's own: set it when the span opens, read it back when it closes
+    std::uint32_t handle = 0; ///< the consumer's own: set it when the span opens, read it back when it closes
     SpanKind kind = SpanKind::Compute;
-    std::uint8_t depth = 0;    ///< spans open around it on its lane when it began (0 for GIL spans)
-    bool cancelled = false;    ///< its end was flagged cancelled, or it was cut
-    bool cut = false;          ///< closed by its lane's end or the run's end, not by its own end event
-    bool failed = false;       ///< a task that did not finish (TaskEnd flagged kError)
-    bool forced = false;       ///< a GIL hold that ended in a hand-over (a waiter asked for it)
+    std::uint8_t depth = 0; ///< spans open around it on its lane when it began (0 for GIL spans)
+    bool cancelled = false; ///< its end was flagged cancelled, or it was cut
+    bool cut = false;       ///< closed by its lane's end or the run's end, not by its own end event
+    bool failed = false;    ///< a task that did not finish (TaskEnd flagged kError)
+    bool forced = false;    ///< a GIL hold that ended in a hand-over (a waiter asked for it)
 
     bool open() const noexcept { return end == kOpenEnd; }
     std::int64_t duration() const noexcept { return end - begin; }
@@ -186,8 +192,7 @@ void SpanPairer::gilEvent(const Event &e, Opened &&opened, Closed &&closed)
         if (lane.gilOpen && lane.gil.kind == SpanKind::GilHold)
             finish(e.type == EventType::GilHandOver);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -214,15 +219,12 @@ void SpanPairer::feed(const Event &e, Opened &&opened, Closed &&closed)
     case EventType::GilRequest:
     case EventType::GilAcquire:
     case EventType::GilRelease:
-    case EventType::GilHandOver:
-        gilEvent(e, opened, closed);
-        break;
+    case EventType::GilHandOver: gilEvent(e, opened, closed); break;
     case EventType::WorkerEnd:
         // A lane's end closes whatever it left open: a cancel, a crash, or a lock never released.
         closeLane(e.lane, e.timeNs, closed);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 

@@ -20,7 +20,7 @@ std::int64_t mainFinal(const RunResult &result)
 }
 
 TrialLoop::TrialLoop(Plan plan, int count, std::optional<std::int64_t> expected)
-    : m_plan(std::move(plan)), m_count(count), m_hasExpected(expected.has_value())
+        : m_plan(std::move(plan)), m_count(count), m_hasExpected(expected.has_value())
 {
     m_outcomes.expected = expected.value_or(0);
 }

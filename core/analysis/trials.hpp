@@ -21,7 +21,6 @@ struct TrialOutcomes {
     int wrong() const;
 };
 
-
 /// What main ended with: the last value it read (the bank's final balance), 0 if it read none.
 std::int64_t mainFinal(const RunResult &result);
 
@@ -31,7 +30,7 @@ struct TrialRecord {
     bool counted = false;   ///< a trial of a repeated loop that completed: its final value was counted
     std::int64_t final = 0; ///< main's final value (counted runs only)
     bool wrong = false;     ///< counted, and the final value differs from the expected one
-    bool show = false;      ///< counted, and now the trial to show: the first that went wrong, else the latest
+    bool show = false; ///< counted, and now the trial to show: the first that went wrong, else the latest
 };
 
 /// One plan run `count` times, counting how often main ends with a value other than the expected one. It

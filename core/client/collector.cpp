@@ -10,7 +10,7 @@ namespace forkscope::core {
 
 namespace {
 
-constexpr std::int64_t kHoldBackNs = 2'000'000; // events younger than this wait one more drain
+constexpr std::int64_t kHoldBackNs = 2'000'000;   // events younger than this wait one more drain
 constexpr std::int64_t kUnreadAgeNs = 50'000'000; // unread, an event this old is drained anyway
 
 } // namespace
@@ -35,14 +35,17 @@ void EventLog::copyFrom(std::size_t from, std::vector<Event> &out) const
     if (from >= m_size)
         return;
     // The chunk holding `from`: the last one that starts at or before it.
-    auto chunk = static_cast<std::size_t>(std::upper_bound(m_starts.begin(), m_starts.end(), from) - m_starts.begin()) - 1;
+    auto chunk = static_cast<std::size_t>(std::upper_bound(m_starts.begin(), m_starts.end(), from)
+                                          - m_starts.begin())
+        - 1;
     std::size_t offset = from - m_starts[chunk];
     for (; chunk < m_chunks.size(); ++chunk, offset = 0)
-        out.insert(out.end(), m_chunks[chunk].begin() + static_cast<std::ptrdiff_t>(offset), m_chunks[chunk].end());
+        out.insert(out.end(), m_chunks[chunk].begin() + static_cast<std::ptrdiff_t>(offset),
+                   m_chunks[chunk].end());
 }
 
 EventCollector::EventCollector(const SharedRegion &region, const std::vector<std::uint32_t> &queueCapacities)
-    : m_region(region), m_ringMask(region.header().ringCapacity - 1)
+        : m_region(region), m_ringMask(region.header().ringCapacity - 1)
 {
     const std::uint32_t lanes = region.header().laneCount;
     m_cursors.resize(lanes);
@@ -160,7 +163,8 @@ bool EventCollector::needsDraining(std::int64_t nowNs) const
     for (std::uint32_t lane = 0; lane < m_cursors.size(); ++lane) {
         const Cursor &c = m_cursors[lane];
         const std::uint64_t head = m_region.ring(lane).head.load(std::memory_order_acquire);
-        if (head - c.tail >= half || (head != c.tail && nowNs - c.ring[c.tail & m_ringMask].timeNs > kUnreadAgeNs))
+        if (head - c.tail >= half
+            || (head != c.tail && nowNs - c.ring[c.tail & m_ringMask].timeNs > kUnreadAgeNs))
             return true;
     }
     return false;

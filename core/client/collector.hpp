@@ -85,8 +85,8 @@ private:
     const SharedRegion &m_region;
     std::uint64_t m_ringMask = 0;
     std::vector<Cursor> m_cursors;
-    std::vector<Head> m_heads;     ///< the merge's heap, kept to reuse its memory
-    std::vector<Event> m_batch;    ///< one drain's events, converted outside the lock
+    std::vector<Head> m_heads;             ///< the merge's heap, kept to reuse its memory
+    std::vector<Event> m_batch;            ///< one drain's events, converted outside the lock
     std::int64_t m_lastTimeNs = INT64_MIN; ///< the time of the last event converted
     std::vector<QueueCount> m_queueCounts;
     std::int64_t m_startNs = 0;                ///< the collector thread's copy of m_rawStartNs

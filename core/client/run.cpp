@@ -12,8 +12,8 @@
 #include <cstring>
 #include <mutex>
 #include <spawn.h>
-#include <sys/resource.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,7 +26,6 @@ namespace {
 constexpr std::int64_t kCancelGraceNs = 150'000'000;
 constexpr auto kDrainPeriod = std::chrono::microseconds(1000);
 constexpr std::int64_t kReaderActiveNs = 100'000'000; // a read this recent: drain every tick
-
 
 } // namespace
 
@@ -60,8 +59,9 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
     std::unique_ptr<Run> run(new Run);
     run->m_plan = plan;
     const auto lanes = static_cast<std::uint32_t>(plan.workers.size() + 1);
-    run->m_region = SharedRegion::create(lanes, plan.ringCapacity, planToJson(plan), error,
-                                         static_cast<std::uint32_t>(sharedLayout(plan).totalBytes)); // at most 1 GiB (validatePlan)
+    run->m_region = SharedRegion::create(
+        lanes, plan.ringCapacity, planToJson(plan), error,
+        static_cast<std::uint32_t>(sharedLayout(plan).totalBytes)); // at most 1 GiB (validatePlan)
     if (!run->m_region.valid())
         return nullptr;
     SharedRegion &region = run->m_region;
@@ -76,7 +76,7 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
     const std::string runner = options.runnerPath.empty() ? defaultRunnerPath() : options.runnerPath;
     if (access(runner.c_str(), X_OK) != 0) {
         error = "cannot start the run: the runner '" + runner + "' is not an executable file ("
-                + std::strerror(errno) + ")";
+            + std::strerror(errno) + ")";
         return nullptr;
     }
     // The runner takes no arguments: the region (fd 3) holds the plan and says who started it.
@@ -246,8 +246,7 @@ void Run::collect()
         kill(-m_runnerPid, SIGKILL);
     int status = 0;
     if (!m_runnerReapedElsewhere) {
-        while (waitpid(m_runnerPid, &status, 0) < 0 && errno == EINTR) {
-        }
+        while (waitpid(m_runnerPid, &status, 0) < 0 && errno == EINTR) { }
     }
     if (!clean) {
         // Workers orphaned by the runner's death are reparented to us (child subreaper): reap them.

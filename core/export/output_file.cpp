@@ -24,7 +24,7 @@ std::string folderOf(const std::string &path)
 /// Where the bytes should go: a symbolic link is followed, so the link stays and its target is replaced.
 std::string resolvedTarget(const std::string &path)
 {
-    struct stat st{};
+    struct stat st { };
     if (lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode))
         return path;
     char resolved[PATH_MAX];
@@ -41,7 +41,7 @@ std::string checkOutputTarget(const std::string &path)
         return "the output path is empty";
     if (path.back() == '/')
         return "'" + path + "' names a folder, not a file";
-    struct stat st{};
+    struct stat st { };
     if (lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode) && stat(path.c_str(), &st) != 0)
         return "'" + path + "' is a symbolic link to something that does not exist";
     if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
@@ -71,7 +71,7 @@ std::string checkOutputPath(const std::string &path)
     const int fd = mkstemp(probe.data());
     if (fd < 0)
         return "cannot write '" + path + "': the folder '" + folder + "' does not take new files ("
-               + std::strerror(errno) + ")";
+            + std::strerror(errno) + ")";
     close(fd);
     unlink(probe.c_str());
     return {};

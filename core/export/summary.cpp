@@ -86,7 +86,9 @@ std::string summaryJson(const RunResult &result, const std::vector<Event> &event
                 {"error", result.error.empty() ? Json(nullptr) : Json(result.error)},
                 {"main_pid", result.lanes.empty() ? 0 : result.lanes[0].info.pid}};
     // Main's last read: the value main sees at its end (memory scenarios).
-    out["main_final"] = result.lanes.empty() || result.lanes[0].read.empty() ? Json(nullptr) : Json(result.lanes[0].read.back());
+    out["main_final"] = result.lanes.empty() || result.lanes[0].read.empty()
+        ? Json(nullptr)
+        : Json(result.lanes[0].read.back());
     if (!result.locks.empty()) {
         Json locks = Json::array();
         for (const LockStats &l : result.locks)

@@ -17,7 +17,7 @@ class ParamSet;
 /// variable, read, wrote, overwritten_by, at_seconds) and lost_updates_complete, and workers with name,
 /// kind, pid, tid, exit_code, signal, cancelled, error, read, wrote, start_seconds, end_seconds; with
 /// `trials`, expected, wrong_trials and trials. `events` are the run's; `params` its parameters (may be null).
-std::string summaryJson(const RunResult &result, const std::vector<Event> &events, const ParamSet *params = nullptr,
-                        const TrialOutcomes *trials = nullptr);
+std::string summaryJson(const RunResult &result, const std::vector<Event> &events,
+                        const ParamSet *params = nullptr, const TrialOutcomes *trials = nullptr);
 
 } // namespace forkscope::core

@@ -74,8 +74,9 @@ void TraceWriter::metadata()
         if (t.pid <= 0)
             continue;
         if (namedPids.insert(t.pid).second) {
-            const std::string label = (i == 0 || info.kind != WorkerKind::Process ? std::string("main") : info.name)
-                                      + " (pid " + std::to_string(t.pid) + ")";
+            const std::string label
+                = (i == 0 || info.kind != WorkerKind::Process ? std::string("main") : info.name) + " (pid "
+                + std::to_string(t.pid) + ")";
             Json name = head("M", "process_name", t);
             name["args"] = {{"name", label}};
             write(name);
@@ -98,8 +99,9 @@ std::string TraceWriter::spanName(const Span &span) const
 {
     if (span.cut) {
         // Cut short by its lane's end or the run's: named by what it was.
-        static constexpr const char *kNames[kSpanKindCount] = {"sleep", "compute", "join wait", "lock wait", "lock hold",
-                                                               "queue blocked", "task", "GIL wait", "GIL hold"};
+        static constexpr const char *kNames[kSpanKindCount]
+            = {"sleep",         "compute", "join wait", "lock wait", "lock hold",
+               "queue blocked", "task",    "GIL wait",  "GIL hold"};
         return kNames[static_cast<int>(span.kind)];
     }
     switch (span.kind) {
@@ -110,9 +112,11 @@ std::string TraceWriter::spanName(const Span &span) const
     case SpanKind::LockHold: return "lock hold";
     case SpanKind::QueueBlocked:
         return span.value == 2 ? "pipe receive waiting (end " + std::to_string(span.arg) + ")"
-                               : "queue " + std::to_string(span.arg) + (span.value == 0 ? " full: put waits" : " empty: get waits");
+                               : "queue " + std::to_string(span.arg)
+                + (span.value == 0 ? " full: put waits" : " empty: get waits");
     case SpanKind::Task: {
-        const std::string &function = span.lane < m_taskFunction.size() ? m_taskFunction[span.lane] : std::string();
+        const std::string &function
+            = span.lane < m_taskFunction.size() ? m_taskFunction[span.lane] : std::string();
         return function + "(" + std::to_string(span.value) + ") = " + std::to_string(span.endValue);
     }
     case SpanKind::GilWait: return "GIL wait";
@@ -143,19 +147,22 @@ std::string TraceWriter::instantName(const Event &e) const
     switch (e.type) {
     case EventType::WorkerStart: return "start " + lane.info.name;
     case EventType::WorkerEnd:
-        return "end " + lane.info.name + (e.arg ? " (" + signalName(e.arg) + ")" : " (exit " + std::to_string(e.value) + ")");
+        return "end " + lane.info.name
+            + (e.arg ? " (" + signalName(e.arg) + ")" : " (exit " + std::to_string(e.value) + ")");
     case EventType::Print: return "print";
     case EventType::ValueRead:
     case EventType::ValueWrite:
         return std::string(eventTypeName(e.type)) + " " + m_objects.variableLabel(e.arg, e.detail);
     case EventType::MainEnd: return "main reached its end";
     case EventType::Spawn: return "start() " + laneName(static_cast<std::uint32_t>(e.arg));
-    case EventType::GilHandOver: return "GIL hand-over (asked by " + laneName(static_cast<std::uint32_t>(e.arg)) + ")";
-    case EventType::GilDropRequest: return "GIL drop request (to " + laneName(static_cast<std::uint32_t>(e.arg)) + ")";
+    case EventType::GilHandOver:
+        return "GIL hand-over (asked by " + laneName(static_cast<std::uint32_t>(e.arg)) + ")";
+    case EventType::GilDropRequest:
+        return "GIL drop request (to " + laneName(static_cast<std::uint32_t>(e.arg)) + ")";
     case EventType::QueuePut:
     case EventType::QueueGet:
         return std::string(e.type == EventType::QueuePut ? "put " : "get ") + messageLabel(e) + " (queue "
-               + std::to_string(e.arg) + ", fill " + std::to_string(e.detail) + ")";
+            + std::to_string(e.arg) + ", fill " + std::to_string(e.detail) + ")";
     default: return std::string(eventTypeName(e.type));
     }
 }
@@ -183,13 +190,9 @@ void TraceWriter::instant(const Event &e)
         args["value"] = e.value;
         break;
     case EventType::QueuePut:
-    case EventType::QueueGet:
-        args["text"] = std::to_string(e.value);
-        break;
+    case EventType::QueueGet: args["text"] = std::to_string(e.value); break;
     case EventType::PipeSend:
-    case EventType::PipeRecv:
-        args["text"] = messageLabel(e);
-        break;
+    case EventType::PipeRecv: args["text"] = messageLabel(e); break;
     default:
         if (!e.text.empty())
             args["text"] = e.text;
@@ -212,19 +215,27 @@ void TraceWriter::events(const std::vector<Event> &events)
                 m_taskFunction.resize(e.lane + 1);
             m_taskFunction[e.lane] = e.text;
         }
-        spans.feed(e, [](Span &) {}, closed);
+        spans.feed(
+            e, [](Span &) {}, closed);
         switch (e.type) {
         // Begin and end events are the spans written above; a hand-over is both a span's end and an instant.
-        case EventType::SleepBegin: case EventType::SleepEnd: case EventType::ComputeBegin:
-        case EventType::ComputeEnd: case EventType::JoinBegin: case EventType::JoinEnd:
-        case EventType::LockWait: case EventType::LockAcquire: case EventType::LockRelease:
-        case EventType::QueueBlockBegin: case EventType::QueueBlockEnd: case EventType::TaskBegin:
-        case EventType::TaskEnd: case EventType::GilRequest: case EventType::GilAcquire:
-        case EventType::GilRelease:
-            break;
-        default:
-            instant(e);
-            break;
+        case EventType::SleepBegin:
+        case EventType::SleepEnd:
+        case EventType::ComputeBegin:
+        case EventType::ComputeEnd:
+        case EventType::JoinBegin:
+        case EventType::JoinEnd:
+        case EventType::LockWait:
+        case EventType::LockAcquire:
+        case EventType::LockRelease:
+        case EventType::QueueBlockBegin:
+        case EventType::QueueBlockEnd:
+        case EventType::TaskBegin:
+        case EventType::TaskEnd:
+        case EventType::GilRequest:
+        case EventType::GilAcquire:
+        case EventType::GilRelease: break;
+        default: instant(e); break;
         }
     }
     spans.closeAll(lastNs, closed);

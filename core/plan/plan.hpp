@@ -11,36 +11,36 @@ namespace forkscope::core {
 /// A scenario is data: a Plan says which workers exist, what steps each runs, and what main does. The
 /// runner process interprets it; nothing scenario-specific is compiled into the engine.
 enum class StepOp : std::uint8_t {
-    Print,   ///< print `text`, a template: {name} {index} {pid} {x} {r} {time} {elapsed}
-    Sleep,   ///< sleep `seconds` (scaled by the plan's time scale)
-    Compute, ///< busy real computation for `seconds` (scaled)
-    ForEach, ///< run the next `count` steps once per item of the worker's `items`, with {x} = the item
-    Power,   ///< r = x ^ `count` (e.g. 2 for square, 3 for cube)
-    Crash,   ///< die by signal `count` (e.g. 11, SIGSEGV), as a bug in a child would
-    Exit,    ///< end the worker now with exit code `count`
-    Start,   ///< main only: start every worker (for sequential workers: call them one after another)
-    Join,    ///< main only: wait for every started worker, in order
-    Read,    ///< r = variable `text`[`count`]: one relaxed atomic load, recorded as ValueRead
-    Write,   ///< variable `text`[`count`] = r: one relaxed atomic store, recorded as ValueWrite
-    Set,     ///< r = `count`
-    Add,     ///< r = r + `count`
-    Mul,     ///< r = r * `count`
-    Lock,    ///< acquire lock `count` (LockWait, then LockAcquire once granted)
-    Unlock,  ///< release lock `count` (LockRelease)
-    Append,  ///< list `text` gets r at its end (element 0 holds the length, items follow)
-    Yield,   ///< sched_yield(): let another runnable thread or process have this core now
+    Print,    ///< print `text`, a template: {name} {index} {pid} {x} {r} {time} {elapsed}
+    Sleep,    ///< sleep `seconds` (scaled by the plan's time scale)
+    Compute,  ///< busy real computation for `seconds` (scaled)
+    ForEach,  ///< run the next `count` steps once per item of the worker's `items`, with {x} = the item
+    Power,    ///< r = x ^ `count` (e.g. 2 for square, 3 for cube)
+    Crash,    ///< die by signal `count` (e.g. 11, SIGSEGV), as a bug in a child would
+    Exit,     ///< end the worker now with exit code `count`
+    Start,    ///< main only: start every worker (for sequential workers: call them one after another)
+    Join,     ///< main only: wait for every started worker, in order
+    Read,     ///< r = variable `text`[`count`]: one relaxed atomic load, recorded as ValueRead
+    Write,    ///< variable `text`[`count`] = r: one relaxed atomic store, recorded as ValueWrite
+    Set,      ///< r = `count`
+    Add,      ///< r = r + `count`
+    Mul,      ///< r = r * `count`
+    Lock,     ///< acquire lock `count` (LockWait, then LockAcquire once granted)
+    Unlock,   ///< release lock `count` (LockRelease)
+    Append,   ///< list `text` gets r at its end (element 0 holds the length, items follow)
+    Yield,    ///< sched_yield(): let another runnable thread or process have this core now
     Snapshot, ///< main only: print `text`, then the run's process table read from /proc (pid, ppid, name,
               ///< state, threads), as the tutorial's psutil.process_iter() listing
-    Work,    ///< a fixed amount of CPU work: `count` units (see core/gil.hpp, workUnit); r = primes found.
-             ///< `seconds` is what it was sized for (shown, not used). Needs the GIL when the plan has one.
+    Work,     ///< a fixed amount of CPU work: `count` units (see core/gil.hpp, workUnit); r = primes found.
+              ///< `seconds` is what it was sized for (shown, not used). Needs the GIL when the plan has one.
     // Queues, pipes and pools (see core/queue.hpp, core/pipe.hpp and ARCHITECTURE.md).
-    Repeat,      ///< run the next `count` steps again and again until a get/recv ends the loop
-    Put,         ///< put r on queue `count`, with text `text` (a print template); `seconds` > 0: timeout
-    Get,         ///< r = next message of queue `count` ({msg} = its text); a message whose text equals `text`
-                 ///< (the sentinel), a closed and empty queue or a timeout ends the enclosing loop
-    Close,       ///< close queue `count`: no more puts; getters drain it, then their loops end
-    Send,        ///< send r with text `text` (a print template) through pipe end `count` (pipe p: ends 2p, 2p+1)
-    Recv,        ///< receive on pipe end `count`: r, {msg}; the sentinel `text`, EOF or a timeout ends the loop
+    Repeat, ///< run the next `count` steps again and again until a get/recv ends the loop
+    Put,    ///< put r on queue `count`, with text `text` (a print template); `seconds` > 0: timeout
+    Get,    ///< r = next message of queue `count` ({msg} = its text); a message whose text equals `text`
+            ///< (the sentinel), a closed and empty queue or a timeout ends the enclosing loop
+    Close,  ///< close queue `count`: no more puts; getters drain it, then their loops end
+    Send,   ///< send r with text `text` (a print template) through pipe end `count` (pipe p: ends 2p, 2p+1)
+    Recv,   ///< receive on pipe end `count`: r, {msg}; the sentinel `text`, EOF or a timeout ends the loop
     SleepRandom, ///< sleep a random time from 0 to `seconds` (scaled), like time.sleep(random.uniform(0, s))
     Serve,       ///< be a worker of pool `count`: take tasks until the pool shuts down
     Map,         ///< main only: pool `count` maps its function over its items (chunked), results in order
@@ -94,9 +94,9 @@ struct PoolPlan {
 };
 
 struct Plan {
-    std::string scenario;       ///< id of the scenario it came from
-    std::string kind;           ///< "sequential", "thread" or "process": how the workers run
-    double timeScale = 1.0;     ///< every duration is multiplied by this
+    std::string scenario;   ///< id of the scenario it came from
+    std::string kind;       ///< "sequential", "thread" or "process": how the workers run
+    double timeScale = 1.0; ///< every duration is multiplied by this
     std::vector<Step> main;
     std::vector<WorkerPlan> workers;
     std::vector<VariablePlan> variables;
@@ -113,7 +113,10 @@ struct Plan {
 };
 
 /// Queue ids of pool `pool`'s task and result queues.
-inline int poolTaskQueue(const Plan &plan, int pool) { return static_cast<int>(plan.queues.size()) + 2 * pool; }
+inline int poolTaskQueue(const Plan &plan, int pool)
+{
+    return static_cast<int>(plan.queues.size()) + 2 * pool;
+}
 inline int poolResultQueue(const Plan &plan, int pool) { return poolTaskQueue(plan, pool) + 1; }
 /// Capacities of every queue: the plan's, then each pool's task queue (room for every chunk and one stop per
 /// worker, so main never blocks submitting) and result queue (room for every result).
@@ -132,7 +135,8 @@ inline constexpr double kMinSwitchInterval = 0.00001;
 inline constexpr double kMaxSwitchInterval = 1.0;
 inline constexpr std::uint32_t kMinRingCapacity = 16;
 inline constexpr std::uint32_t kMaxRingCapacity = 1u << 24;
-inline constexpr std::size_t kMaxSharedBytes = std::size_t{1} << 30; ///< the shared area (queues, values, locks)
+inline constexpr std::size_t kMaxSharedBytes = std::size_t{1}
+    << 30; ///< the shared area (queues, values, locks)
 
 /// Checks limits and structure (ForEach bodies in range, Start/Join only in main, counts). Returns an
 /// empty string when the plan is runnable, else what is wrong.

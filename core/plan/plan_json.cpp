@@ -52,8 +52,11 @@ void commToJson(Json &out, const Plan &plan)
     if (!plan.pools.empty()) {
         Json pools = Json::array();
         for (const PoolPlan &pool : plan.pools)
-            pools.push_back({{"name", pool.name}, {"function", pool.function}, {"chunk", pool.chunk},
-                             {"work", pool.work}, {"items", pool.items}});
+            pools.push_back({{"name", pool.name},
+                             {"function", pool.function},
+                             {"chunk", pool.chunk},
+                             {"work", pool.work},
+                             {"items", pool.items}});
         out["pools"] = std::move(pools);
     }
 }
@@ -64,9 +67,9 @@ Json workerToJson(const WorkerPlan &w)
     // A run of consecutive integers (a loop's counter, e.g. the bank's 100,000 updates) is written as its
     // first item and count, so the plan stays small.
     const bool counting = w.items.size() > 2
-                          && std::adjacent_find(w.items.begin(), w.items.end(), [](std::int64_t a, std::int64_t b) {
-                                 return b != a + 1;
-                             }) == w.items.end();
+        && std::adjacent_find(w.items.begin(), w.items.end(),
+                              [](std::int64_t a, std::int64_t b) { return b != a + 1; })
+            == w.items.end();
     if (counting) {
         out["items_from"] = w.items.front();
         out["items_count"] = w.items.size();
@@ -265,7 +268,9 @@ WorkerPlan readWorker(const Json &w, std::size_t index)
         std::int64_t n = 0;
         if (!from || !count || !readInt(*from, first) || !readInt(*count, n) || n < 0
             || n > static_cast<std::int64_t>(kMaxItems) || member(w, "items"))
-            fail(where + ": 'items_from' and 'items_count' go together, without 'items'; the count must be from 0 to "
+            fail(where
+                 + ": 'items_from' and 'items_count' go together, without 'items'; the count must be from 0 "
+                   "to "
                  + std::to_string(kMaxItems));
         worker.items.resize(static_cast<std::size_t>(n));
         for (std::int64_t k = 0; k < n; ++k)
@@ -308,15 +313,19 @@ void readPlan(const Json &doc, Plan &plan)
 
 std::string planToJson(const Plan &plan)
 {
-    Json out = {{"scenario", plan.scenario}, {"kind", plan.kind}, {"time_scale", plan.timeScale},
-                {"ring_capacity", plan.ringCapacity}, {"locks", plan.locks}};
+    Json out = {{"scenario", plan.scenario},
+                {"kind", plan.kind},
+                {"time_scale", plan.timeScale},
+                {"ring_capacity", plan.ringCapacity},
+                {"locks", plan.locks}};
     if (plan.gil) {
         out["gil"] = true;
         out["switch_interval"] = plan.switchInterval;
     }
     Json variables = Json::array();
     for (const VariablePlan &v : plan.variables)
-        variables.push_back({{"name", v.name}, {"shared", v.shared}, {"initial", v.initial}, {"size", v.size}});
+        variables.push_back(
+            {{"name", v.name}, {"shared", v.shared}, {"initial", v.initial}, {"size", v.size}});
     out["variables"] = std::move(variables);
     commToJson(out, plan);
     out["main"] = stepsToJson(plan.main);

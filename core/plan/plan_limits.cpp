@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <array>
-#include <csignal>
 #include <cmath>
+#include <csignal>
 
 namespace forkscope::core {
 
@@ -67,17 +67,31 @@ const OpInfo *opInfo(StepOp op) noexcept
     return nullptr;
 }
 
-
 /// Signals whose default action ends the process (not those that stop it, continue it or are ignored).
 bool crashSignalAllowed(std::int64_t sig)
 {
     switch (sig) {
-    case SIGHUP: case SIGINT: case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS:
-    case SIGFPE: case SIGKILL: case SIGUSR1: case SIGSEGV: case SIGUSR2: case SIGPIPE: case SIGALRM:
-    case SIGTERM: case SIGXCPU: case SIGXFSZ: case SIGVTALRM: case SIGPROF: case SIGSYS:
-        return true;
-    default:
-        return false;
+    case SIGHUP:
+    case SIGINT:
+    case SIGQUIT:
+    case SIGILL:
+    case SIGTRAP:
+    case SIGABRT:
+    case SIGBUS:
+    case SIGFPE:
+    case SIGKILL:
+    case SIGUSR1:
+    case SIGSEGV:
+    case SIGUSR2:
+    case SIGPIPE:
+    case SIGALRM:
+    case SIGTERM:
+    case SIGXCPU:
+    case SIGXFSZ:
+    case SIGVTALRM:
+    case SIGPROF:
+    case SIGSYS: return true;
+    default: return false;
     }
 }
 
@@ -91,13 +105,14 @@ std::string validateCommStep(const Plan &plan, const Step &s, bool isMain, const
     case StepOp::Close:
         if (s.count < 0 || s.count >= static_cast<std::int64_t>(plan.queues.size()))
             return at + ": queue " + std::to_string(s.count) + " does not exist (the plan has "
-                   + std::to_string(plan.queues.size()) + " queues)";
+                + std::to_string(plan.queues.size()) + " queues)";
         break;
     case StepOp::Send:
     case StepOp::Recv:
         if (s.count < 0 || s.count >= 2 * static_cast<std::int64_t>(plan.pipes))
             return at + ": pipe end " + std::to_string(s.count) + " does not exist (the plan has "
-                   + std::to_string(plan.pipes) + " pipes, ends 0 to " + std::to_string(2 * plan.pipes - 1) + ")";
+                + std::to_string(plan.pipes) + " pipes, ends 0 to " + std::to_string(2 * plan.pipes - 1)
+                + ")";
         break;
     case StepOp::Serve:
     case StepOp::Map:
@@ -106,18 +121,17 @@ std::string validateCommStep(const Plan &plan, const Step &s, bool isMain, const
     case StepOp::Shutdown:
         if (s.count < 0 || s.count >= static_cast<std::int64_t>(plan.pools.size()))
             return at + ": pool " + std::to_string(s.count) + " does not exist (the plan has "
-                   + std::to_string(plan.pools.size()) + " pools)";
+                + std::to_string(plan.pools.size()) + " pools)";
         if (s.op == StepOp::Serve && isMain)
             return at + ": 'serve' is only allowed in workers (a pool's workers)";
         if (s.op != StepOp::Serve && !isMain)
             return at + ": '" + op + "' is only allowed in main";
         break;
-    default:
-        return {};
+    default: return {};
     }
     if ((s.op == StepOp::Get || s.op == StepOp::Recv) && s.text.size() > kMessageTextBytes)
         return at + ": the sentinel '" + s.text + "' is longer than " + std::to_string(kMessageTextBytes)
-               + " bytes, the longest message text";
+            + " bytes, the longest message text";
     if (!(s.seconds >= 0 && s.seconds <= 86400))
         return at + ": timeout seconds must be between 0 (none) and 86400";
     return {};
@@ -129,9 +143,10 @@ std::string validateComm(const Plan &plan)
     if (static_cast<int>(plan.queues.size() + 2 * plan.pools.size()) > kMaxQueues)
         return "at most " + std::to_string(kMaxQueues) + " queues (each pool uses two)";
     for (std::size_t i = 0; i < plan.queues.size(); ++i)
-        if (plan.queues[i].capacity < 1 || static_cast<std::uint32_t>(plan.queues[i].capacity) > kMaxQueueCapacity)
+        if (plan.queues[i].capacity < 1
+            || static_cast<std::uint32_t>(plan.queues[i].capacity) > kMaxQueueCapacity)
             return "queue '" + plan.queues[i].name + "': 'capacity' must be an integer from 1 to "
-                   + std::to_string(kMaxQueueCapacity);
+                + std::to_string(kMaxQueueCapacity);
     if (plan.pipes < 0 || plan.pipes > kMaxPipes)
         return "at most " + std::to_string(kMaxPipes) + " pipes";
     for (std::size_t p = 0; p < plan.pools.size(); ++p) {
@@ -148,13 +163,15 @@ std::string validateComm(const Plan &plan)
         if (pool.function == "sleep")
             for (const std::int64_t x : pool.items)
                 if (x < 0 || x > 86400)
-                    return at + ": a sleep task's argument is seconds, from 0 to 86400 (got " + std::to_string(x) + ")";
+                    return at + ": a sleep task's argument is seconds, from 0 to 86400 (got "
+                        + std::to_string(x) + ")";
         int servers = 0;
         for (const WorkerPlan &w : plan.workers)
             for (const Step &s : w.steps)
                 if (s.op == StepOp::Serve && s.count == static_cast<std::int64_t>(p)) {
                     if (w.kind != WorkerKind::Thread && w.kind != WorkerKind::Process)
-                        return at + ": worker '" + w.name + "' serves the pool, so it must be a thread or a process";
+                        return at + ": worker '" + w.name
+                            + "' serves the pool, so it must be a thread or a process";
                     ++servers;
                     break;
                 }
@@ -164,7 +181,8 @@ std::string validateComm(const Plan &plan)
     return {};
 }
 
-std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool isMain, const std::string &where)
+std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool isMain,
+                          const std::string &where)
 {
     for (std::size_t i = 0; i < steps.size(); ++i) {
         const Step &s = steps[i];
@@ -177,7 +195,7 @@ std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool
             const std::string name(stepOpName(s.op));
             if (s.count < 1 || static_cast<std::size_t>(s.count) > steps.size() - i - 1)
                 return at + ": " + name + " must cover 1 to " + std::to_string(steps.size() - i - 1)
-                       + " following steps";
+                    + " following steps";
             for (std::size_t j = i + 1; j <= i + static_cast<std::size_t>(s.count); ++j)
                 if (steps[j].op == StepOp::ForEach || steps[j].op == StepOp::Repeat)
                     return at + ": loops (for_each, repeat) cannot be nested";
@@ -188,8 +206,8 @@ std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool
             return at + ": power exponent must be between 0 and 16";
         if (s.op == StepOp::Crash && !crashSignalAllowed(s.count))
             return at + ": crash signal " + std::to_string(s.count)
-                   + " does not end a process by default; use one that does (e.g. 6 SIGABRT, 9 SIGKILL, "
-                     "11 SIGSEGV, 15 SIGTERM)";
+                + " does not end a process by default; use one that does (e.g. 6 SIGABRT, 9 SIGKILL, "
+                  "11 SIGSEGV, 15 SIGTERM)";
         if (s.op == StepOp::Exit && isMain)
             return at + ": 'exit' is only allowed in workers (main ends after its last step)";
         if (s.op == StepOp::Read || s.op == StepOp::Write || s.op == StepOp::Append) {
@@ -203,14 +221,15 @@ std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool
             // ends the worker with exit code 1), which is a lesson of its own (array-overflow).
             if (s.count < 0 || s.count >= kMaxVariableSlots)
                 return at + ": index " + std::to_string(s.count) + " must be from 0 to "
-                       + std::to_string(kMaxVariableSlots - 1);
+                    + std::to_string(kMaxVariableSlots - 1);
         }
         if ((s.op == StepOp::Lock || s.op == StepOp::Unlock) && (s.count < 0 || s.count >= plan.locks))
             return at + ": lock " + std::to_string(s.count) + " does not exist (the plan has "
-                   + std::to_string(plan.locks) + ")";
-        if (s.op == StepOp::Work && (s.count < 0 || s.count > kMaxWorkUnits || !(s.seconds >= 0 && s.seconds <= 86400)))
+                + std::to_string(plan.locks) + ")";
+        if (s.op == StepOp::Work
+            && (s.count < 0 || s.count > kMaxWorkUnits || !(s.seconds >= 0 && s.seconds <= 86400)))
             return at + ": work needs a count of units from 0 to " + std::to_string(kMaxWorkUnits)
-                   + " (and seconds from 0 to 86400)";
+                + " (and seconds from 0 to 86400)";
         if (s.op == StepOp::Exit && (s.count < 0 || s.count > 255))
             return at + ": exit code must be between 0 and 255";
     }
@@ -229,8 +248,10 @@ std::vector<std::uint32_t> queueCapacities(const Plan &plan)
         const std::size_t chunk = static_cast<std::size_t>(std::max(pool.chunk, 1));
         const std::size_t chunks = (n + chunk - 1) / chunk;
         // Room for every task (map's chunks or submit's single items) and a stop per worker.
-        out.push_back(static_cast<std::uint32_t>(std::min<std::size_t>(std::max(chunks, n) + plan.workers.size() + 1, kMaxQueueCapacity)));
-        out.push_back(static_cast<std::uint32_t>(std::min<std::size_t>(std::max<std::size_t>(n, 1), kMaxQueueCapacity)));
+        out.push_back(static_cast<std::uint32_t>(
+            std::min<std::size_t>(std::max(chunks, n) + plan.workers.size() + 1, kMaxQueueCapacity)));
+        out.push_back(static_cast<std::uint32_t>(
+            std::min<std::size_t>(std::max<std::size_t>(n, 1), kMaxQueueCapacity)));
     }
     return out;
 }
@@ -273,7 +294,8 @@ std::string stepOpList()
 
 bool workerKindFromName(std::string_view name, WorkerKind &kind) noexcept
 {
-    for (const WorkerKind k : {WorkerKind::Main, WorkerKind::Sequential, WorkerKind::Thread, WorkerKind::Process})
+    for (const WorkerKind k :
+         {WorkerKind::Main, WorkerKind::Sequential, WorkerKind::Thread, WorkerKind::Process})
         if (workerKindName(k) == name) {
             kind = k;
             return true;
@@ -291,15 +313,15 @@ std::string validatePlan(const Plan &plan)
     }
     if (processes > kMaxProcesses)
         return "at most " + std::to_string(kMaxProcesses) + " processes can run at once (asked for "
-               + std::to_string(processes) + ")";
+            + std::to_string(processes) + ")";
     if (threads > kMaxThreads)
         return "at most " + std::to_string(kMaxThreads) + " threads can run at once (asked for "
-               + std::to_string(threads) + ")";
+            + std::to_string(threads) + ")";
     if (!(plan.timeScale >= 0 && plan.timeScale <= 100))
         return "time scale must be between 0 and 100";
     if (plan.ringCapacity < kMinRingCapacity || plan.ringCapacity > kMaxRingCapacity)
         return "'ring_capacity' must be an integer from " + std::to_string(kMinRingCapacity) + " to "
-               + std::to_string(kMaxRingCapacity) + " events";
+            + std::to_string(kMaxRingCapacity) + " events";
     std::size_t total = plan.main.size();
     for (const auto &w : plan.workers)
         total += w.steps.size();
@@ -317,13 +339,14 @@ std::string validatePlan(const Plan &plan)
         const VariablePlan &v = plan.variables[i];
         if (v.name.empty() || v.size < 1 || v.size > kMaxVariableSlots)
             return "variable " + std::to_string(i + 1) + " needs a name and a size from 1 to "
-                   + std::to_string(kMaxVariableSlots);
+                + std::to_string(kMaxVariableSlots);
         for (std::size_t j = 0; j < i; ++j)
             if (plan.variables[j].name == v.name)
                 return "variable '" + v.name + "' is declared twice";
         if (v.initial < INT32_MIN || v.initial > INT32_MAX)
-            return "variable '" + v.name + "': 'initial' must be a 32-bit integer (from -2147483648 to 2147483647), "
-                   "as a Value('i') holds";
+            return "variable '" + v.name
+                + "': 'initial' must be a 32-bit integer (from -2147483648 to 2147483647), "
+                  "as a Value('i') holds";
         slots += v.size;
     }
     if (slots > kMaxVariableSlots)

@@ -69,7 +69,8 @@ Outcome runStepsHoldingGil(Worker &w, int &exitCode) noexcept
 {
     const std::vector<Step> &steps = *w.steps;
     StepState st;
-    st.rng = static_cast<std::uint64_t>(monotonicNs()) ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(w.index + 1));
+    st.rng = static_cast<std::uint64_t>(monotonicNs())
+        ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(w.index + 1));
     while (st.i < steps.size()) {
         if (cancelled(*w.region) || !gilCheck(w))
             return Outcome::Cancelled;

@@ -8,7 +8,8 @@ void TextOut::putInt(long long v) noexcept
 {
     char buf[24];
     int len = 0;
-    unsigned long long u = v < 0 ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+    unsigned long long u
+        = v < 0 ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
     do {
         buf[len++] = static_cast<char>('0' + u % 10);
         u /= 10;
@@ -65,14 +66,16 @@ bool putPlaceholder(TextOut &o, std::string_view key, const PrintContext &ctx) n
     return true;
 }
 
-std::size_t formatPrintRaw(char *out, std::size_t capacity, std::string_view pattern, const PrintContext &ctx) noexcept
+std::size_t formatPrintRaw(char *out, std::size_t capacity, std::string_view pattern,
+                           const PrintContext &ctx) noexcept
 {
     TextOut o{out, capacity};
     std::size_t i = 0;
     while (i < pattern.size()) {
         if (pattern[i] == '{') {
             const std::size_t close = pattern.find('}', i);
-            if (close != std::string_view::npos && putPlaceholder(o, pattern.substr(i + 1, close - i - 1), ctx)) {
+            if (close != std::string_view::npos
+                && putPlaceholder(o, pattern.substr(i + 1, close - i - 1), ctx)) {
                 i = close + 1;
                 continue;
             }
@@ -84,7 +87,8 @@ std::size_t formatPrintRaw(char *out, std::size_t capacity, std::string_view pat
 
 } // namespace
 
-std::size_t formatPrint(char *out, std::size_t capacity, std::string_view pattern, const PrintContext &ctx) noexcept
+std::size_t formatPrint(char *out, std::size_t capacity, std::string_view pattern,
+                        const PrintContext &ctx) noexcept
 {
     const std::size_t n = formatPrintRaw(out, capacity, pattern, ctx);
     if (n < capacity)

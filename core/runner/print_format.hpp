@@ -23,7 +23,8 @@ struct PrintContext {
 /// {index} {pid} {x} {r} {time} (wall clock, like time.time()) {elapsed} (seconds since main started)
 /// {msg} (the last message's text); unknown ones are copied as they are.
 /// Returns the length written (truncated to `capacity`, never in the middle of a UTF-8 character).
-std::size_t formatPrint(char *out, std::size_t capacity, std::string_view pattern, const PrintContext &ctx) noexcept;
+std::size_t formatPrint(char *out, std::size_t capacity, std::string_view pattern,
+                        const PrintContext &ctx) noexcept;
 
 /// Appends to a fixed buffer, silently dropping what does not fit. No allocation.
 struct TextOut {

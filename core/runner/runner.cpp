@@ -45,7 +45,8 @@ long gettidRaw() noexcept { return syscall(SYS_gettid); }
 class Runner {
 public:
     Runner(const SharedRegion &region, const Plan &plan, const StepGate &gate)
-        : m_region(region), m_plan(plan), m_gate(gate), m_threads(plan.workers.size()), m_started(plan.workers.size(), false)
+            : m_region(region), m_plan(plan), m_gate(gate), m_threads(plan.workers.size()),
+              m_started(plan.workers.size(), false)
     {
     }
 
@@ -60,14 +61,15 @@ public:
         mainSlot.pid.store(pid);
         mainSlot.tid.store(static_cast<int>(gettidRaw()));
         mainSlot.state.store(static_cast<std::uint32_t>(LaneState::Running));
-        mainWriter.recordAt(m_mainStartNs, EventType::WorkerStart, pid, static_cast<std::int32_t>(gettidRaw()), {}, 0);
+        mainWriter.recordAt(m_mainStartNs, EventType::WorkerStart, pid,
+                            static_cast<std::int32_t>(gettidRaw()), {}, 0);
 
         // The watcher turns a cancel into SIGKILL for every live child process; threads and sleeps see the
         // cancel word themselves.
         std::thread(&Runner::watchCancel, this).detach();
 
-        Worker main{&m_region, &m_plan, &m_plan.main, &m_noItems, "main", 0, pid, mainWriter, m_mainStartNs,
-                    WorkerKind::Main, &m_memory};
+        Worker main{&m_region, &m_plan,    &m_plan.main,  &m_noItems,       "main",   0,
+                    pid,       mainWriter, m_mainStartNs, WorkerKind::Main, &m_memory};
         main.gate = m_gate;
         main.control.run = [](void *context, StepOp op, Worker &w) {
             auto *self = static_cast<Runner *>(context);
@@ -89,7 +91,8 @@ public:
             main.writer.record(EventType::MainEnd);
         // Like leaving `with Pool() as pool:`: pools take no more tasks, so their workers end.
         for (std::size_t p = 0; p < m_plan.pools.size(); ++p)
-            m_memory.queues[static_cast<std::size_t>(poolTaskQueue(m_plan, static_cast<int>(p)))].close(queueContext(main));
+            m_memory.queues[static_cast<std::size_t>(poolTaskQueue(m_plan, static_cast<int>(p)))].close(
+                queueContext(main));
 
         // Like Python at exit: wait for every thread and (non-daemon) process still running.
         for (std::size_t i = 0; i < m_plan.workers.size(); ++i)
@@ -115,7 +118,8 @@ private:
         for (std::size_t i = 0; i < m_plan.workers.size(); ++i) {
             const LaneSlot &slot = m_region.lane(static_cast<std::uint32_t>(i + 1));
             while (m_started[i] && m_plan.workers[i].kind == WorkerKind::Process
-                   && slot.state.load(std::memory_order_acquire) == static_cast<std::uint32_t>(LaneState::Pending)
+                   && slot.state.load(std::memory_order_acquire)
+                       == static_cast<std::uint32_t>(LaneState::Pending)
                    && monotonicNs() < deadline && !cancelled(m_region))
                 std::this_thread::sleep_for(std::chrono::microseconds(100));
         }
@@ -127,7 +131,8 @@ private:
         EventFields heading{static_cast<std::int64_t>(table.rows().size()), 0, kProcessTableHeading};
         while (from < text.size()) {
             const std::size_t end = text.find('\n', from);
-            main.writer.recordAt(monotonicNs(), EventType::Print, heading, std::string_view(text).substr(from, end - from));
+            main.writer.recordAt(monotonicNs(), EventType::Print, heading,
+                                 std::string_view(text).substr(from, end - from));
             heading = {};
             from = end == std::string::npos ? text.size() : end + 1;
         }
@@ -142,8 +147,9 @@ private:
                 return;
             const WorkerPlan &wp = m_plan.workers[i];
             const int lane = static_cast<int>(i + 1);
-            Worker w{&m_region, &m_plan, &wp.steps, &wp.items, wp.name.c_str(), lane, m_pid,
-                     m_region.writer(static_cast<std::uint32_t>(lane)), m_mainStartNs, wp.kind, &m_memory};
+            Worker w{&m_region,       &m_plan, &wp.steps, &wp.items,
+                     wp.name.c_str(), lane,    m_pid,     m_region.writer(static_cast<std::uint32_t>(lane)),
+                     m_mainStartNs,   wp.kind, &m_memory};
             w.gate = m_gate;
             m_started[i] = true;
             switch (wp.kind) {
@@ -168,8 +174,7 @@ private:
                 main.writer.record(EventType::Spawn, 0, lane);
                 forkWorker(w);
                 break;
-            case WorkerKind::Main:
-                break;
+            case WorkerKind::Main: break;
             }
         }
     }
@@ -218,7 +223,8 @@ private:
         static_assert(sizeof(Cell) == 8, "the layout gives each element 8 bytes");
         for (std::size_t i = 0; i < m_plan.variables.size(); ++i) {
             const VariablePlan &v = m_plan.variables[i];
-            Cell *elements = v.shared ? new (shared + layout.variableSlot[i]) Cell[v.size] : m_globals.get() + layout.variableSlot[i];
+            Cell *elements = v.shared ? new (shared + layout.variableSlot[i]) Cell[v.size]
+                                      : m_globals.get() + layout.variableSlot[i];
             for (int k = 0; k < v.size; ++k)
                 elements[k].store(cellWord(v.initial, 0), std::memory_order_relaxed);
             m_memory.variables.push_back({&v.name, elements, v.size, static_cast<int>(i)});
@@ -228,8 +234,9 @@ private:
             m_memory.gil = &m_gil;
         }
         m_memory.locks = area + layout.locks;
-        m_memory.processShared = std::any_of(m_plan.workers.begin(), m_plan.workers.end(),
-                                             [](const WorkerPlan &w) { return w.kind == WorkerKind::Process; });
+        m_memory.processShared
+            = std::any_of(m_plan.workers.begin(), m_plan.workers.end(),
+                          [](const WorkerPlan &w) { return w.kind == WorkerKind::Process; });
         setUpLocks();
         setUpComm(layout);
     }
@@ -261,9 +268,11 @@ private:
             return;
         char *area = static_cast<char *>(m_region.sharedArea());
         for (std::size_t q = 0; q < layout.queues.size(); ++q)
-            m_memory.queues.push_back(SharedQueue::create(area + layout.queues[q], layout.queueCapacities[q], static_cast<int>(q)));
+            m_memory.queues.push_back(
+                SharedQueue::create(area + layout.queues[q], layout.queueCapacities[q], static_cast<int>(q)));
         for (int p = 0; p < m_plan.pipes; ++p) {
-            auto *shared = new (area + layout.pipes + sizeof(PipeShared) * static_cast<std::size_t>(p)) PipeShared{};
+            auto *shared
+                = new (area + layout.pipes + sizeof(PipeShared) * static_cast<std::size_t>(p)) PipeShared{};
             PipeFds ends[2];
             std::string error;
             if (!PipeEnd::createPair(ends, error))
@@ -271,14 +280,16 @@ private:
             m_memory.pipeEnds.emplace_back(ends[0], 2 * p, shared);
             m_memory.pipeEnds.emplace_back(ends[1], 2 * p + 1, shared);
         }
-        m_memory.runningTask = new (area + layout.runningTask) std::atomic<std::int64_t>[m_plan.workers.size() + 1];
+        m_memory.runningTask
+            = new (area + layout.runningTask) std::atomic<std::int64_t>[m_plan.workers.size() + 1];
         for (std::size_t i = 0; i <= m_plan.workers.size(); ++i)
             m_memory.runningTask[i].store(-1, std::memory_order_relaxed);
         m_memory.poolLanes.resize(m_plan.pools.size());
         for (std::size_t i = 0; i < m_plan.workers.size(); ++i)
             for (const Step &s : m_plan.workers[i].steps)
                 if (s.op == StepOp::Serve) {
-                    m_memory.poolLanes[static_cast<std::size_t>(s.count)].push_back(static_cast<std::uint32_t>(i + 1));
+                    m_memory.poolLanes[static_cast<std::size_t>(s.count)].push_back(
+                        static_cast<std::uint32_t>(i + 1));
                     break;
                 }
         m_poolClients.pools.resize(m_plan.pools.size());

@@ -6,13 +6,13 @@
 // that started it), so there is nothing to parse — and no parser to load at every start (CLI11 here cost
 // about 0.4 ms per run, measured).
 
-#include "core/runner/runner.hpp"
 #include "core/plan/plan.hpp"
+#include "core/runner/runner.hpp"
 #include "core/shared_memory/shared_region.hpp"
 
 #include <csignal>
-#include <exception>
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -37,8 +37,9 @@ int fail(const SharedRegion *region, const std::string &message)
 int main(int argc, char **)
 {
     constexpr int kRegionFd = 3;
-    const char *const byHand = "forkscope-runner is started by forkscope, not by hand: it takes no arguments and "
-                               "reads the run forkscope hands it as fd 3";
+    const char *const byHand
+        = "forkscope-runner is started by forkscope, not by hand: it takes no arguments and "
+          "reads the run forkscope hands it as fd 3";
     if (argc > 1) {
         std::fprintf(stderr, "%s\n", byHand);
         return 2;

@@ -43,7 +43,9 @@ StepEnd send(Worker &w, StepState &st, const Step &s) noexcept
     if (status == QueueStatus::Timeout)
         return failWith(w, st, put ? "queue.Full: put timed out" : "TimeoutError: send timed out");
     if (status != QueueStatus::Ok)
-        return failWith(w, st, put ? "ValueError: Queue is closed" : "BrokenPipeError: the other end of the pipe is closed");
+        return failWith(w, st,
+                        put ? "ValueError: Queue is closed"
+                            : "BrokenPipeError: the other end of the pipe is closed");
     return StepEnd::Next;
 }
 
@@ -67,8 +69,9 @@ StepEnd receive(Worker &w, StepState &st, const Step &s) noexcept
     // Python raises queue.Empty / EOFError here; a loop ends instead, outside one the step records why and
     // goes on.
     w.writer.record(EventType::Note, 0, 0,
-                    status == QueueStatus::Timeout ? (get ? "queue.Empty: get timed out" : "recv timed out")
-                                                   : (get ? "the queue is closed and empty" : "EOFError: the other end is closed"));
+                    status == QueueStatus::Timeout
+                        ? (get ? "queue.Empty: get timed out" : "recv timed out")
+                        : (get ? "the queue is closed and empty" : "EOFError: the other end is closed"));
     return st.endLoop() ? StepEnd::Jump : StepEnd::Next;
 }
 
@@ -78,16 +81,13 @@ StepEnd commStep(Worker &w, StepState &st, const Step &s) noexcept
 {
     switch (s.op) {
     case StepOp::Put:
-    case StepOp::Send:
-        return send(w, st, s);
+    case StepOp::Send: return send(w, st, s);
     case StepOp::Get:
-    case StepOp::Recv:
-        return receive(w, st, s);
+    case StepOp::Recv: return receive(w, st, s);
     case StepOp::Close:
         w.memory->queues[static_cast<std::size_t>(s.count)].close(queueContext(w));
         return StepEnd::Next;
-    default:
-        return StepEnd::Next;
+    default: return StepEnd::Next;
     }
 }
 

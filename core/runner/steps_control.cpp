@@ -17,7 +17,7 @@ namespace {
 {
     // Restore the default action (a sanitizer may have installed a handler) and unblock, then raise:
     // the process dies of the signal as a buggy Python child would.
-    struct sigaction sa{};
+    struct sigaction sa { };
     sa.sa_handler = SIG_DFL;
     sigaction(sig, &sa, nullptr);
     sigset_t set;
@@ -94,32 +94,23 @@ StepEnd mainControl(Worker &w, StepState &st, const Step &s) noexcept
 StepEnd controlStep(Worker &w, StepState &st, const Step &s) noexcept
 {
     switch (s.op) {
-    case StepOp::Print:
-        print(w, st, s);
-        return StepEnd::Next;
+    case StepOp::Print: print(w, st, s); return StepEnd::Next;
     case StepOp::Sleep:
         return sleepStep(w, scaled(*w.plan, s.seconds)) ? StepEnd::Next : st.stop(Outcome::Cancelled);
-    case StepOp::Compute:
-        return compute(w, st, s);
-    case StepOp::Work:
-        return work(w, st, s);
-    case StepOp::SleepRandom:
-        return sleepRandom(w, st, s);
+    case StepOp::Compute: return compute(w, st, s);
+    case StepOp::Work: return work(w, st, s);
+    case StepOp::SleepRandom: return sleepRandom(w, st, s);
     case StepOp::Crash:
         w.writer.record(EventType::Note, s.count, 0, "about to crash");
         dieBySignal(static_cast<int>(s.count));
-    case StepOp::Exit:
-        st.exitCode = static_cast<int>(s.count);
-        return st.stop(Outcome::Exit);
+    case StepOp::Exit: st.exitCode = static_cast<int>(s.count); return st.stop(Outcome::Exit);
     case StepOp::Yield:
         sched_yield(); // a plain system call: safe after fork
         return StepEnd::Next;
     case StepOp::Start:
     case StepOp::Join:
-    case StepOp::Snapshot:
-        return mainControl(w, st, s);
-    default:
-        return StepEnd::Next;
+    case StepOp::Snapshot: return mainControl(w, st, s);
+    default: return StepEnd::Next;
     }
 }
 

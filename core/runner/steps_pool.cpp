@@ -134,20 +134,23 @@ Outcome collectResults(Worker &main, int poolId, std::size_t want, OnResult &&on
                 kill(pid, SIGKILL);
         }
         const PoolPlan &pool = plan.pools[static_cast<std::size_t>(poolId)];
-        std::string text = "Pool." + std::string(main.pools->pools[static_cast<std::size_t>(poolId)].futures.empty() ? "map" : "wait")
-                           + " failed: ";
+        std::string text = "Pool."
+            + std::string(main.pools->pools[static_cast<std::size_t>(poolId)].futures.empty() ? "map"
+                                                                                              : "wait")
+            + " failed: ";
         if (watch.deadLane > 0) {
             const auto lane = static_cast<std::uint32_t>(watch.deadLane);
             const std::int64_t task = main.memory->runningTask[lane].load(std::memory_order_relaxed);
             text += "worker '" + plan.workers[lane - 1].name + "' (pid "
-                    + std::to_string(main.region->lane(lane).pid.load()) + ") died";
+                + std::to_string(main.region->lane(lane).pid.load()) + ") died";
             if (task >= 0 && static_cast<std::size_t>(task) < pool.items.size())
                 text += " while running task " + std::to_string(task) + " (" + pool.function + "("
-                        + std::to_string(pool.items[static_cast<std::size_t>(task)]) + "))";
+                    + std::to_string(pool.items[static_cast<std::size_t>(task)]) + "))";
         } else {
             text += "the pool was shut down";
         }
-        text += "; " + std::to_string(want - got) + " of " + std::to_string(want) + " results never came back";
+        text
+            += "; " + std::to_string(want - got) + " of " + std::to_string(want) + " results never came back";
         main.writer.record(EventType::Note, 1, 0, text, kError);
         exitCode = 1;
         return Outcome::Exit;
@@ -185,9 +188,9 @@ Outcome mainPoolStep(Worker &main, const Step &s, long long &r, int &exitCode)
             if (const QueueStatus st = submit(first, std::min(chunk, n - first)); st != QueueStatus::Ok)
                 return refused(st);
         client.results.assign(n, 0);
-        const Outcome o = collectResults(main, poolId, n, [&](const Message &m) {
-            client.results[static_cast<std::size_t>(m.tag)] = m.value;
-        }, exitCode);
+        const Outcome o = collectResults(
+            main, poolId, n,
+            [&](const Message &m) { client.results[static_cast<std::size_t>(m.tag)] = m.value; }, exitCode);
         if (o != Outcome::Done)
             return o;
         long long sum = 0;
@@ -204,20 +207,24 @@ Outcome mainPoolStep(Worker &main, const Step &s, long long &r, int &exitCode)
                 return refused(st);
             client.futures.push_back(static_cast<std::int64_t>(k));
         }
-        main.writer.record(EventType::Print, 0, 0, "submitted " + std::to_string(n) + " tasks: " + pool.function
-                                                       + " of " + listText(pool.items));
+        main.writer.record(EventType::Print, 0, 0,
+                           "submitted " + std::to_string(n) + " tasks: " + pool.function + " of "
+                               + listText(pool.items));
         return Outcome::Done;
     case StepOp::Wait: {
         client.results.assign(n, 0);
         std::size_t done = 0;
-        const Outcome o = collectResults(main, poolId, client.futures.size(), [&](const Message &m) {
-            const auto k = static_cast<std::size_t>(m.tag);
-            client.results[k] = m.value;
-            main.writer.record(EventType::Print, 0, 0,
-                               "done " + std::to_string(++done) + ": future " + std::to_string(k) + ", "
-                                   + pool.function + "(" + std::to_string(pool.items[k]) + ") returned "
-                                   + std::to_string(m.value));
-        }, exitCode);
+        const Outcome o = collectResults(
+            main, poolId, client.futures.size(),
+            [&](const Message &m) {
+                const auto k = static_cast<std::size_t>(m.tag);
+                client.results[k] = m.value;
+                main.writer.record(EventType::Print, 0, 0,
+                                   "done " + std::to_string(++done) + ": future " + std::to_string(k) + ", "
+                                       + pool.function + "(" + std::to_string(pool.items[k]) + ") returned "
+                                       + std::to_string(m.value));
+            },
+            exitCode);
         if (o != Outcome::Done)
             return o;
         std::vector<std::int64_t> inOrder;
@@ -227,11 +234,8 @@ Outcome mainPoolStep(Worker &main, const Step &s, long long &r, int &exitCode)
         main.writer.record(EventType::Print, 0, 0, "results in submission order: " + listText(inOrder));
         return Outcome::Done;
     }
-    case StepOp::Shutdown:
-        tasks.close(qc);
-        return Outcome::Done;
-    default:
-        return Outcome::Done;
+    case StepOp::Shutdown: tasks.close(qc); return Outcome::Done;
+    default: return Outcome::Done;
     }
 }
 
@@ -249,7 +253,8 @@ StepEnd poolStep(Worker &w, StepState &st, const Step &s) noexcept
             o = mainPoolStep(w, s, st.r, st.exitCode);
         } catch (...) {
             // Main allocates here (results, texts): out of memory, it fails rather than ending the runner.
-            w.writer.record(EventType::Note, 1, 0, "MemoryError: the pool's results do not fit in memory", kError);
+            w.writer.record(EventType::Note, 1, 0, "MemoryError: the pool's results do not fit in memory",
+                            kError);
             st.exitCode = 1;
             o = Outcome::Exit;
         }

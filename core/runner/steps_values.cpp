@@ -48,13 +48,15 @@ StepEnd readOrWrite(Worker &w, StepState &st, const Step &s) noexcept
     if (s.op == StepOp::Read) {
         const std::uint64_t word = cell.load(std::memory_order_relaxed);
         st.r = cellValue(word);
-        w.writer.recordAt(monotonicNs(), EventType::ValueRead, EventFields{st.r, v->id, index, 0, cellWriter(word)});
+        w.writer.recordAt(monotonicNs(), EventType::ValueRead,
+                          EventFields{st.r, v->id, index, 0, cellWriter(word)});
     } else {
         // The register wraps to the cell's 32 bits, as a ctypes int does.
         const std::uint32_t id = nextWriteId(w);
         const std::uint64_t replaced = cell.exchange(cellWord(st.r, id), std::memory_order_relaxed);
         st.r = cellValue(cellWord(st.r, id));
-        w.writer.recordAt(monotonicNs(), EventType::ValueWrite, EventFields{st.r, v->id, index, id, cellWriter(replaced)});
+        w.writer.recordAt(monotonicNs(), EventType::ValueWrite,
+                          EventFields{st.r, v->id, index, id, cellWriter(replaced)});
     }
     return StepEnd::Next;
 }
@@ -70,11 +72,12 @@ StepEnd append(Worker &w, StepState &st, const Step &s) noexcept
     if (1 + length >= v->size)
         return failWith(w, st, "MemoryError: the list is full");
     const std::uint32_t id = nextWriteId(w);
-    const std::uint64_t replaced = v->elements[1 + length].exchange(cellWord(st.r, id), std::memory_order_relaxed);
+    const std::uint64_t replaced
+        = v->elements[1 + length].exchange(cellWord(st.r, id), std::memory_order_relaxed);
     v->elements[0].store(cellWord(length + 1, nextWriteId(w)), std::memory_order_relaxed);
     w.writer.recordAt(monotonicNs(), EventType::ValueWrite,
-                      EventFields{cellValue(cellWord(st.r, id)), v->id, static_cast<std::int32_t>(length + 1), id,
-                                  cellWriter(replaced)});
+                      EventFields{cellValue(cellWord(st.r, id)), v->id, static_cast<std::int32_t>(length + 1),
+                                  id, cellWriter(replaced)});
     return StepEnd::Next;
 }
 
@@ -84,19 +87,11 @@ StepEnd valueStep(Worker &w, StepState &st, const Step &s) noexcept
 {
     switch (s.op) {
     case StepOp::Read:
-    case StepOp::Write:
-        return readOrWrite(w, st, s);
-    case StepOp::Append:
-        return append(w, st, s);
-    case StepOp::Set:
-        st.r = s.count;
-        break;
-    case StepOp::Add:
-        st.r += s.count;
-        break;
-    case StepOp::Mul:
-        st.r *= s.count;
-        break;
+    case StepOp::Write: return readOrWrite(w, st, s);
+    case StepOp::Append: return append(w, st, s);
+    case StepOp::Set: st.r = s.count; break;
+    case StepOp::Add: st.r += s.count; break;
+    case StepOp::Mul: st.r *= s.count; break;
     case StepOp::Power: {
         long long v = 1;
         for (std::int64_t k = 0; k < s.count; ++k)
@@ -104,8 +99,7 @@ StepEnd valueStep(Worker &w, StepState &st, const Step &s) noexcept
         st.r = v;
         break;
     }
-    default:
-        break;
+    default: break;
     }
     return StepEnd::Next;
 }

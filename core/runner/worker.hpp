@@ -18,9 +18,9 @@
 #include <mutex>
 #include <new>
 #include <pthread.h>
+#include <string_view>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <string_view>
 #include <vector>
 
 namespace forkscope::core {
@@ -34,8 +34,14 @@ constexpr std::uint64_t cellWord(std::int64_t value, std::uint32_t writeId) noex
 {
     return (std::uint64_t{writeId} << 32) | static_cast<std::uint32_t>(value);
 }
-constexpr std::int32_t cellValue(std::uint64_t word) noexcept { return static_cast<std::int32_t>(word & 0xFFFFFFFFu); }
-constexpr std::uint32_t cellWriter(std::uint64_t word) noexcept { return static_cast<std::uint32_t>(word >> 32); }
+constexpr std::int32_t cellValue(std::uint64_t word) noexcept
+{
+    return static_cast<std::int32_t>(word & 0xFFFFFFFFu);
+}
+constexpr std::uint32_t cellWriter(std::uint64_t word) noexcept
+{
+    return static_cast<std::uint32_t>(word >> 32);
+}
 
 /// A variable as the steps see it: its elements are cells, read and written with relaxed atomic operations
 /// — a real, unguarded read-modify-write when split across steps, but no undefined behaviour.
@@ -55,7 +61,8 @@ struct Memory {
     /// threading.Lock is a plain in-process lock.
     char *locks = nullptr;
     bool processShared = false;
-    Gil *gil = nullptr; ///< this process's interpreter lock when the plan has one (each child resets its copy)
+    Gil *gil
+        = nullptr; ///< this process's interpreter lock when the plan has one (each child resets its copy)
     std::vector<SharedQueue> queues;
     std::vector<PipeEnd> pipeEnds;                     ///< two per pipe: 2p (parent's), 2p+1 (child's)
     std::atomic<std::int64_t> *runningTask = nullptr;  ///< per lane: the pool task it is running, -1 none
@@ -67,7 +74,8 @@ struct Memory {
     }
     std::mutex *threadLock(int id) const noexcept
     {
-        return std::launder(reinterpret_cast<std::mutex *>(locks + kLockBytes * static_cast<std::size_t>(id)));
+        return std::launder(
+            reinterpret_cast<std::mutex *>(locks + kLockBytes * static_cast<std::size_t>(id)));
     }
     const Variable *find(const std::string &name) const noexcept
     {
@@ -107,10 +115,10 @@ struct Worker {
     long long mainStartNs;
     WorkerKind kind = WorkerKind::Main;
     const Memory *memory = nullptr;
-    std::uint32_t heldLocks = 0; ///< bit i: lock i is held by this worker
-    std::uint32_t writes = 0;    ///< writes this lane made: the low bits of its next write's id
-    bool holdsGil = false;       ///< this lane holds its process's GIL
-    MainControl control{};       ///< main only
+    std::uint32_t heldLocks = 0;  ///< bit i: lock i is held by this worker
+    std::uint32_t writes = 0;     ///< writes this lane made: the low bits of its next write's id
+    bool holdsGil = false;        ///< this lane holds its process's GIL
+    MainControl control{};        ///< main only
     PoolClients *pools = nullptr; ///< main only: what map/submit/wait remember between steps
     StepGate gate{};
 };
@@ -155,16 +163,16 @@ inline constexpr int kMaxLoopDepth = 4;
 
 /// The interpreter's state for one lane: its position, registers and loops. Lives on the lane's stack.
 struct StepState {
-    std::size_t i = 0;  ///< the step being run
-    long long x = 0;    ///< the current item of the innermost for_each: {x}
-    long long r = 0;    ///< the register values flow through: {r}
-    Message msg{};      ///< the last message got or received: {msg}
+    std::size_t i = 0; ///< the step being run
+    long long x = 0;   ///< the current item of the innermost for_each: {x}
+    long long r = 0;   ///< the register values flow through: {r}
+    Message msg{};     ///< the last message got or received: {msg}
     std::uint64_t rng = 0;
     LoopFrame loops[kMaxLoopDepth]{};
-    int depth = 0;      ///< loops open
+    int depth = 0; ///< loops open
     Outcome outcome = Outcome::Done;
     int exitCode = 0;
-    char line[4096];    ///< a formatted print
+    char line[4096]; ///< a formatted print
 
     /// Leaves the innermost repeat loop (a get/recv met its end): false when not in one.
     bool endLoop() noexcept;

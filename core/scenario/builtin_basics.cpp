@@ -7,7 +7,9 @@ namespace forkscope::core::builtin {
 Scenario sleepersScenario()
 {
     return {
-        "sleepers", "Basics", "Sleepers: one after another, or all at once",
+        "sleepers",
+        "Basics",
+        "Sleepers: one after another, or all at once",
         "N workers each sleep T seconds: sequentially (about N*T) or as threads/processes (about T)",
         "Sequentially the lanes form a staircase and the run takes N times T. As threads or processes "
         "every lane sleeps at the same time and the whole run takes about T.",
@@ -22,7 +24,9 @@ Scenario sleepersScenario()
 Scenario noJoinScenario()
 {
     return {
-        "no-join", "Basics", "No join: main ends before its workers",
+        "no-join",
+        "Basics",
+        "No join: main ends before its workers",
         "main starts its workers and reaches its end before they finish; --join on makes it wait",
         "Without join, main's last line (the dashed marker) runs right after the starts, while the workers "
         "still sleep; the program itself only exits once they are done. With join on, main waits in a join "
@@ -38,7 +42,9 @@ Scenario noJoinScenario()
 Scenario squareCubeScenario()
 {
     return {
-        "square-cube", "Basics", "Square and cube in two processes",
+        "square-cube",
+        "Basics",
+        "Square and cube in two processes",
         "squares and cubes of [2,3,4,5] in two workers at once, sleeping before each item",
         "Both workers print at the same moments: the two lanes run side by side, so the whole job takes "
         "as long as one of them, not both.",
@@ -74,9 +80,12 @@ Scenario squareCubeScenario()
 Scenario processTableScenario()
 {
     return {
-        "process-table", "Basics", "The process table: workers appear and go",
+        "process-table",
+        "Basics",
+        "The process table: workers appear and go",
         "list the run's processes before start, after start and after join, as psutil does",
-        "Before start() only the run's own process exists. After start() each worker process is a new row with "
+        "Before start() only the run's own process exists. After start() each worker process is a new row "
+        "with "
         "its own pid and, as its parent (ppid), the process that started it; as threads no row appears, the "
         "one process just has more threads. After join() the workers are gone. The Processes panel follows "
         "the same table live, read from /proc. The run's own process is forkscope-runner (Python's would be "
@@ -95,7 +104,9 @@ Scenario processTableScenario()
                 w.name = std::move(name);
                 w.kind = kindFrom(plan.kind);
                 w.items = {1, 2, 3, 4, 5, 6, 7};
-                w.steps = {sleepFor(seconds), {StepOp::ForEach, {}, 0, 2}, {StepOp::Power, {}, 0, power},
+                w.steps = {sleepFor(seconds),
+                           {StepOp::ForEach, {}, 0, 2},
+                           {StepOp::Power, {}, 0, power},
                            print("{x}^" + std::to_string(power) + " = {r}")};
                 return w;
             };

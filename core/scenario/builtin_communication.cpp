@@ -7,17 +7,38 @@ namespace forkscope::core::builtin {
 Scenario producerConsumerScenario()
 {
     return {
-        "producer-consumer", "Communication", "Producer and consumer through a Queue of 10",
+        "producer-consumer",
+        "Communication",
+        "Producer and consumer through a Queue of 10",
         "a producer puts 0..N-1 on a bounded Queue(10), a slower consumer gets them: fill level and blocking",
-        "Arrows go from each put to the get that took the message. The consumer is slower, so the queue's fill "
+        "Arrows go from each put to the get that took the message. The consumer is slower, so the queue's "
+        "fill "
         "strip climbs to its capacity and the producer then waits in 'message wait' bars until a get makes "
         "room; at the very start the consumer waits on the empty queue instead.",
         "producer_consumer.py",
         {poolKindParam(),
-         {"items", ParamSpec::Type::Integer, "100", 1, 100000, {}, "how many numbers the producer puts (0 .. items-1)"},
+         {"items",
+          ParamSpec::Type::Integer,
+          "100",
+          1,
+          100000,
+          {},
+          "how many numbers the producer puts (0 .. items-1)"},
          {"capacity", ParamSpec::Type::Integer, "10", 1, 100000, {}, "the queue's maxsize"},
-         {"produce", ParamSpec::Type::Number, "0.02", 0, 60, {}, "seconds the producer takes per item, before the time scale"},
-         {"consume", ParamSpec::Type::Number, "0.05", 0, 60, {}, "seconds the consumer takes per item, before the time scale"},
+         {"produce",
+          ParamSpec::Type::Number,
+          "0.02",
+          0,
+          60,
+          {},
+          "seconds the producer takes per item, before the time scale"},
+         {"consume",
+          ParamSpec::Type::Number,
+          "0.05",
+          0,
+          60,
+          {},
+          "seconds the consumer takes per item, before the time scale"},
          timeScaleParam()},
         [](const ParamSet &p) {
             Plan plan;
@@ -54,14 +75,30 @@ Scenario producerConsumerScenario()
 Scenario queueWorkersScenario()
 {
     return {
-        "queue-workers", "Communication", "Three workers share one Queue until each gets 'close'",
-        "main puts messages and one 'close' per worker on a Queue; each worker takes messages until it gets a close",
-        "Whichever worker is free takes the next message, so the arrows fan out from main to different lanes; "
+        "queue-workers",
+        "Communication",
+        "Three workers share one Queue until each gets 'close'",
+        "main puts messages and one 'close' per worker on a Queue; each worker takes messages until it gets "
+        "a close",
+        "Whichever worker is free takes the next message, so the arrows fan out from main to different "
+        "lanes; "
         "the random work times decide who processes what. Each worker stops at the first 'close' it gets.",
         "queue_workers.py",
-        {poolKindParam(), {"workers", ParamSpec::Type::Integer, "3", 1, 64, {}, "how many workers take from the queue"},
-         {"messages", ParamSpec::Type::Integer, "6", 0, 1000, {}, "how many messages main puts before the closes"},
-         {"work", ParamSpec::Type::Number, "4", 0, 3600, {},
+        {poolKindParam(),
+         {"workers", ParamSpec::Type::Integer, "3", 1, 64, {}, "how many workers take from the queue"},
+         {"messages",
+          ParamSpec::Type::Integer,
+          "6",
+          0,
+          1000,
+          {},
+          "how many messages main puts before the closes"},
+         {"work",
+          ParamSpec::Type::Number,
+          "4",
+          0,
+          3600,
+          {},
           "each message takes a random time from 0 to this many seconds, before the time scale"},
          timeScaleParam()},
         [](const ParamSet &p) {
@@ -76,7 +113,8 @@ Scenario queueWorkersScenario()
                 WorkerPlan w;
                 w.name = "worker " + std::to_string(i);
                 w.kind = kindFrom(plan.kind);
-                w.steps = {op(StepOp::Repeat, 3), op(StepOp::Get, 0, "close"), op(StepOp::SleepRandom, 0, {}, p.number("work")),
+                w.steps = {op(StepOp::Repeat, 3), op(StepOp::Get, 0, "close"),
+                           op(StepOp::SleepRandom, 0, {}, p.number("work")),
                            print("Processed by {name}: {msg}"), print("{name} closing")};
                 plan.workers.push_back(std::move(w));
             }
@@ -100,12 +138,21 @@ Scenario queueWorkersScenario()
 Scenario pipeScenario()
 {
     return {
-        "pipe", "Communication", "A Pipe: hello, world, close",
-        "main sends hello, world and close through a Pipe; the worker answers 'Processed: …' and stops on close",
+        "pipe",
+        "Communication",
+        "A Pipe: hello, world, close",
+        "main sends hello, world and close through a Pipe; the worker answers 'Processed: …' and stops on "
+        "close",
         "Each send is an arrow to the receive that got it, going right to the worker and back to main. main "
         "waits for each answer before it sends the next message; 'close' gets no answer and the worker ends.",
         "pipe.py",
-        {poolKindParam(), {"delay", ParamSpec::Type::Number, "0.5", 0, 3600, {},
+        {poolKindParam(),
+         {"delay",
+          ParamSpec::Type::Number,
+          "0.5",
+          0,
+          3600,
+          {},
           "seconds the worker takes before answering, before the time scale"},
          timeScaleParam()},
         [](const ParamSet &p) {
@@ -117,8 +164,12 @@ Scenario pipeScenario()
             WorkerPlan w;
             w.name = "worker";
             w.kind = kindFrom(plan.kind);
-            w.steps = {op(StepOp::Repeat, 4), op(StepOp::Recv, 1, "close"), print("Worker received message: {msg}"),
-                       sleepFor(p.number("delay")), op(StepOp::Send, 1, "Processed: {msg}"), print("Worker closing")};
+            w.steps = {op(StepOp::Repeat, 4),
+                       op(StepOp::Recv, 1, "close"),
+                       print("Worker received message: {msg}"),
+                       sleepFor(p.number("delay")),
+                       op(StepOp::Send, 1, "Processed: {msg}"),
+                       print("Worker closing")};
             plan.workers.push_back(std::move(w));
             plan.main = {op(StepOp::Start)};
             for (const char *message : {"hello", "world"}) {
@@ -137,16 +188,31 @@ Scenario pipeScenario()
 Scenario poolMapScenario()
 {
     return {
-        "pool-map", "Pools and futures", "Pool(4).map(square, 1..N)",
+        "pool-map",
+        "Pools and futures",
+        "Pool(4).map(square, 1..N)",
         "a pool of worker processes maps x² over 1..N in chunks; the results come back in order",
-        "Each task is a labelled bar on the worker that ran it (square(3) = 9). Tasks go to whichever worker is "
+        "Each task is a labelled bar on the worker that ran it (square(3) = 9). Tasks go to whichever worker "
+        "is "
         "free, so the order on the lanes varies, yet the list main prints is always in input order. A bigger "
         "chunk size sends several items per message: fewer, longer trips through the task queue.",
         "pool_map.py",
-        {poolKindParam(), {"workers", ParamSpec::Type::Integer, "4", 1, 256, {}, "processes (or threads) in the pool"},
+        {poolKindParam(),
+         {"workers", ParamSpec::Type::Integer, "4", 1, 256, {}, "processes (or threads) in the pool"},
          {"n", ParamSpec::Type::Integer, "5", 0, kMaxPoolItems, {}, "map over 1..n"},
-         {"chunk", ParamSpec::Type::Integer, "1", 1, kMaxPoolItems, {}, "items per task message (Pool.map's chunksize)"},
-         {"work", ParamSpec::Type::Number, "0.5", 0, 3600, {},
+         {"chunk",
+          ParamSpec::Type::Integer,
+          "1",
+          1,
+          kMaxPoolItems,
+          {},
+          "items per task message (Pool.map's chunksize)"},
+         {"work",
+          ParamSpec::Type::Number,
+          "0.5",
+          0,
+          3600,
+          {},
           "seconds of real computation per item before the time scale (0: just x*x)"},
          timeScaleParam()},
         [](const ParamSet &p) {
@@ -169,8 +235,8 @@ Scenario poolMapScenario()
                 plan.workers.push_back(std::move(w));
             }
             plan.ringCapacity = ringFor(static_cast<std::size_t>(p.integer("n")) * 6 + 64);
-            plan.main = {op(StepOp::Start), op(StepOp::Map, 0), print("sum of the squares: {r}"), op(StepOp::Shutdown, 0),
-                         op(StepOp::Join)};
+            plan.main = {op(StepOp::Start), op(StepOp::Map, 0), print("sum of the squares: {r}"),
+                         op(StepOp::Shutdown, 0), op(StepOp::Join)};
             return plan;
         },
         {},
@@ -180,13 +246,17 @@ Scenario poolMapScenario()
 Scenario futuresScenario()
 {
     return {
-        "futures", "Pools and futures", "Futures: tasks sleeping 5, 2, 1 and 3 s",
+        "futures",
+        "Pools and futures",
+        "Futures: tasks sleeping 5, 2, 1 and 3 s",
         "submit tasks that sleep 5, 2, 1 and 3 s to a pool; wait for all; they complete shortest first",
-        "All four tasks start at once on four workers. They finish in order of their sleeps (1, 2, 3, 5), which "
+        "All four tasks start at once on four workers. They finish in order of their sleeps (1, 2, 3, 5), "
+        "which "
         "main reports as each completes; the results, read in submission order, are still 5, 2, 1, 3. The "
         "whole wait takes as long as the longest task, not the sum.",
         "futures.py",
-        {poolKindParam(), {"workers", ParamSpec::Type::Integer, "4", 1, 256, {}, "processes (or threads) in the executor"},
+        {poolKindParam(),
+         {"workers", ParamSpec::Type::Integer, "4", 1, 256, {}, "processes (or threads) in the executor"},
          timeScaleParam()},
         [](const ParamSet &p) {
             Plan plan;
@@ -205,8 +275,8 @@ Scenario futuresScenario()
                 w.steps = {op(StepOp::Serve, 0)};
                 plan.workers.push_back(std::move(w));
             }
-            plan.main = {op(StepOp::Start), op(StepOp::Submit, 0), op(StepOp::Wait, 0), op(StepOp::Shutdown, 0),
-                         op(StepOp::Join)};
+            plan.main = {op(StepOp::Start), op(StepOp::Submit, 0), op(StepOp::Wait, 0),
+                         op(StepOp::Shutdown, 0), op(StepOp::Join)};
             return plan;
         },
         {},

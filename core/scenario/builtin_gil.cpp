@@ -27,10 +27,12 @@ Plan cpuVsIoPlan(const ParamSet &p)
         w.name = "task " + std::to_string(i);
         w.kind = kindFrom(plan.kind);
         if (cpu)
-            w.steps = {print("{name} starts counting primes"), {StepOp::Work, {}, seconds, units},
+            w.steps = {print("{name} starts counting primes"),
+                       {StepOp::Work, {}, seconds, units},
                        print("{name} found {r} primes")};
         else
-            w.steps = {print("{name} starts waiting for I/O"), sleepFor(seconds), print("{name} got its answer")};
+            w.steps
+                = {print("{name} starts waiting for I/O"), sleepFor(seconds), print("{name} got its answer")};
         plan.workers.push_back(std::move(w));
     }
     plan.main.push_back({StepOp::Start, {}, 0, 0});
@@ -40,7 +42,8 @@ Plan cpuVsIoPlan(const ParamSet &p)
     // A GIL thread records a hold, a drop request, a hand-over and a request about every switch interval.
     if (plan.gil && cpu) {
         const double switches = seconds * plan.timeScale * tasks / plan.switchInterval;
-        plan.ringCapacity = static_cast<std::uint32_t>(std::clamp(switches * 6 + 256, 16384.0, double(1 << 18)));
+        plan.ringCapacity
+            = static_cast<std::uint32_t>(std::clamp(switches * 6 + 256, 16384.0, double(1 << 18)));
     }
     return plan;
 }
@@ -50,25 +53,49 @@ Plan cpuVsIoPlan(const ParamSet &p)
 Scenario cpuVsIoScenario()
 {
     return {
-        "cpu-vs-io", "The GIL", "CPU-bound against I/O-bound work: threads, the GIL and processes",
+        "cpu-vs-io",
+        "The GIL",
+        "CPU-bound against I/O-bound work: threads, the GIL and processes",
         "N tasks of CPU work (counting primes) or I/O (a sleep) run sequentially, as threads under a GIL, as "
         "free threads or as processes",
-        "CPU-bound threads under the GIL take about as long as running the tasks one after another (about 1x): "
+        "CPU-bound threads under the GIL take about as long as running the tasks one after another (about "
+        "1x): "
         "only the thread holding the GIL computes, and it hands the GIL over about every switch interval "
         "(5 ms), so the lanes take turns. Free threads and processes (each process has its own GIL) compute "
         "at the same time, up to one task per core: about as many times faster as there are cores, not as "
         "there are tasks. I/O-bound tasks release the GIL while they wait, so every concurrent mode, even "
         "threads under the GIL, runs the N waits at once: about N times faster.",
         "cpu_vs_io.py",
-        {{"work", ParamSpec::Type::Choice, "cpu", 0, 0, {"cpu", "io"},
+        {{"work",
+          ParamSpec::Type::Choice,
+          "cpu",
+          0,
+          0,
+          {"cpu", "io"},
           "cpu: count primes for about the given seconds on one core; io: sleep that long (waiting on I/O)"},
-         {"mode", ParamSpec::Type::Choice, "gil-threads", 0, 0, {"sequential", "gil-threads", "threads", "processes"},
+         {"mode",
+          ParamSpec::Type::Choice,
+          "gil-threads",
+          0,
+          0,
+          {"sequential", "gil-threads", "threads", "processes"},
           "one after another; threads under a GIL; threads without it (free-threaded); processes"},
          {"tasks", ParamSpec::Type::Integer, "4", 1, 64, {}, "how many tasks"},
-         {"seconds", ParamSpec::Type::Number, "1", 0, 600, {},
+         {"seconds",
+          ParamSpec::Type::Number,
+          "1",
+          0,
+          600,
+          {},
           "how long one task takes on its own, before the time scale"},
-         {"switch-interval", ParamSpec::Type::Number, "0.005", kMinSwitchInterval, kMaxSwitchInterval, {},
-          "seconds a thread waits for the GIL before it asks the holder to hand it over (sys.setswitchinterval); "
+         {"switch-interval",
+          ParamSpec::Type::Number,
+          "0.005",
+          kMinSwitchInterval,
+          kMaxSwitchInterval,
+          {},
+          "seconds a thread waits for the GIL before it asks the holder to hand it over "
+          "(sys.setswitchinterval); "
           "not scaled by the time scale"},
          timeScaleParam()},
         cpuVsIoPlan,

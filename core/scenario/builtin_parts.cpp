@@ -26,31 +26,56 @@ std::string formatNumber(double v)
 
 ParamSpec kindParam(std::vector<std::string> choices, std::string def)
 {
-    return {"kind", ParamSpec::Type::Choice, std::move(def), 0, 0, std::move(choices),
+    return {"kind",
+            ParamSpec::Type::Choice,
+            std::move(def),
+            0,
+            0,
+            std::move(choices),
             "how the workers run: called one after another in main, as threads, or as forked processes"};
 }
 
 ParamSpec workersParam(int def)
 {
-    return {"workers", ParamSpec::Type::Integer, std::to_string(def), 1, kMaxThreads, {},
+    return {"workers",
+            ParamSpec::Type::Integer,
+            std::to_string(def),
+            1,
+            kMaxThreads,
+            {},
             "how many workers to start (at most 256 processes or 1024 threads)"};
 }
 
 ParamSpec sleepParam(double def)
 {
-    return {"sleep", ParamSpec::Type::Number, formatNumber(def), 0, 3600, {},
+    return {"sleep",
+            ParamSpec::Type::Number,
+            formatNumber(def),
+            0,
+            3600,
+            {},
             "seconds each sleep lasts, before the time scale"};
 }
 
 ParamSpec joinParam(bool def)
 {
-    return {"join", ParamSpec::Type::Choice, def ? "on" : "off", 0, 0, {"on", "off"},
+    return {"join",
+            ParamSpec::Type::Choice,
+            def ? "on" : "off",
+            0,
+            0,
+            {"on", "off"},
             "whether main waits for its workers (join) before it reaches its end"};
 }
 
 ParamSpec timeScaleParam()
 {
-    return {"time-scale", ParamSpec::Type::Number, "1", 0, 100, {},
+    return {"time-scale",
+            ParamSpec::Type::Number,
+            "1",
+            0,
+            100,
+            {},
             "multiplies every duration: 0.01 runs a 2 s sleep in 20 ms"};
 }
 
@@ -80,8 +105,8 @@ Plan sleepersPlan(const std::string &id, const ParamSet &p, const std::string &k
         w.name = "worker " + std::to_string(i);
         w.kind = kindFrom(kind);
         // Print the nap as it really lasts: at time scale 0.01 the tutorial's 2 s is 0.02 s.
-        w.steps = {print("{name} (pid {pid}) at {time}: going to sleep for " + formatNumber(seconds * plan.timeScale)
-                         + " s"),
+        w.steps = {print("{name} (pid {pid}) at {time}: going to sleep for "
+                         + formatNumber(seconds * plan.timeScale) + " s"),
                    sleepFor(seconds), print("{name} woke up, bye")};
         plan.workers.push_back(std::move(w));
     }
@@ -110,11 +135,17 @@ Plan doublingPlan(const std::string &id, const ParamSet &p, bool shared)
         w.steps = {{StepOp::Read, "a", 0, 0}, print("{name} received {r}")};
         if (!shared)
             w.steps.push_back({StepOp::Read, "a", 0, 0});
-        w.steps.insert(w.steps.end(), {{StepOp::Mul, {}, 0, 2}, {StepOp::Write, "a", 0, 0}, sleepFor(p.number("sleep")),
-                                       {StepOp::Read, "a", 0, 0}, print("{name} changed it to {r}")});
+        w.steps.insert(w.steps.end(),
+                       {{StepOp::Mul, {}, 0, 2},
+                        {StepOp::Write, "a", 0, 0},
+                        sleepFor(p.number("sleep")),
+                        {StepOp::Read, "a", 0, 0},
+                        print("{name} changed it to {r}")});
         plan.workers.push_back(std::move(w));
     }
-    plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}, {StepOp::Read, "a", 0, 0},
+    plan.main = {{StepOp::Start, {}, 0, 0},
+                 {StepOp::Join, {}, 0, 0},
+                 {StepOp::Read, "a", 0, 0},
                  print("main reached its end and has a = {r}")};
     return plan;
 }
@@ -137,7 +168,12 @@ std::uint32_t ringFor(std::size_t events)
 
 ParamSpec poolKindParam()
 {
-    return {"kind", ParamSpec::Type::Choice, "process", 0, 0, {"thread", "process"},
+    return {"kind",
+            ParamSpec::Type::Choice,
+            "process",
+            0,
+            0,
+            {"thread", "process"},
             "what the workers are: threads of one process, or forked processes"};
 }
 

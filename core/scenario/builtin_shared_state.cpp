@@ -7,9 +7,12 @@ namespace forkscope::core::builtin {
 Scenario memoryIsolationScenario()
 {
     return {
-        "memory-isolation", "Shared state", "Memory isolation: a global in processes and threads",
+        "memory-isolation",
+        "Shared state",
+        "Memory isolation: a global in processes and threads",
         "a global a = 1 doubled by each worker: processes each double their own copy, threads compound it",
-        "As processes every worker receives 1 and writes 2 into its own copy, and main still has 1 at the end. "
+        "As processes every worker receives 1 and writes 2 into its own copy, and main still has 1 at the "
+        "end. "
         "As threads they share a: each receives the value the previous one left, up to 1024.",
         "memory_isolation.py",
         {kindParam({"thread", "process"}, "process"), workersParam(10), sleepParam(2), timeScaleParam()},
@@ -21,7 +24,9 @@ Scenario memoryIsolationScenario()
 Scenario sharedValueScenario()
 {
     return {
-        "shared-value", "Shared state", "A shared Value across processes",
+        "shared-value",
+        "Shared state",
+        "A shared Value across processes",
         "the same doubling through a Value in shared memory: every process sees the others' writes",
         "The value lives in shared memory, so processes compound it as threads do. Each update is a read "
         "and a separate write: when two workers read the same value before either writes, one doubling is "
@@ -36,8 +41,11 @@ Scenario sharedValueScenario()
 Scenario globalListScenario()
 {
     return {
-        "global-list", "Shared state", "A global list: filled in the worker, empty in main",
-        "a worker appends squares to a global list: with a process main's list stays empty, with a thread it fills",
+        "global-list",
+        "Shared state",
+        "A global list: filled in the worker, empty in main",
+        "a worker appends squares to a global list: with a process main's list stays empty, with a thread it "
+        "fills",
         "The worker's list holds four squares. As a process it filled its own copy, so main's list is still "
         "empty after join; as a thread it filled the one list both share.",
         "global_list.py",
@@ -52,11 +60,17 @@ Scenario globalListScenario()
             w.name = "squares";
             w.kind = kindFrom(plan.kind);
             w.items = {2, 3, 4, 5};
-            w.steps = {print("computing squares"), {StepOp::ForEach, {}, 0, 3}, {StepOp::Power, {}, 0, 2},
-                       {StepOp::Append, "square_result", 0, 0}, print("square: {r}"),
-                       {StepOp::Read, "square_result", 0, 0}, print("inside the worker the list holds {r} items")};
+            w.steps = {print("computing squares"),
+                       {StepOp::ForEach, {}, 0, 3},
+                       {StepOp::Power, {}, 0, 2},
+                       {StepOp::Append, "square_result", 0, 0},
+                       print("square: {r}"),
+                       {StepOp::Read, "square_result", 0, 0},
+                       print("inside the worker the list holds {r} items")};
             plan.workers.push_back(std::move(w));
-            plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}, {StepOp::Read, "square_result", 0, 0},
+            plan.main = {{StepOp::Start, {}, 0, 0},
+                         {StepOp::Join, {}, 0, 0},
+                         {StepOp::Read, "square_result", 0, 0},
                          print("main's list holds {r} items")};
             return plan;
         },
@@ -67,8 +81,11 @@ Scenario globalListScenario()
 Scenario sharedArrayScenario()
 {
     return {
-        "shared-array", "Shared state", "A shared Array written from both sides",
-        "children write into a shared Array while main writes into it during their sleep: each sees the other",
+        "shared-array",
+        "Shared state",
+        "A shared Array written from both sides",
+        "children write into a shared Array while main writes into it during their sleep: each sees the "
+        "other",
         "Each child writes its slot, sleeps, and then finds main's value in slot 0, written while it slept; "
         "main, after join, finds the children's values. A shared Array is one piece of memory for all.",
         "shared_array.py",
@@ -84,14 +101,16 @@ Scenario sharedArrayScenario()
                 WorkerPlan w;
                 w.name = "writer " + std::to_string(k);
                 w.kind = WorkerKind::Process;
-                w.steps = {{StepOp::Set, {}, 0, 10 * k}, {StepOp::Write, "arr", 0, k}, print("{name} wrote {r}"),
-                           sleepFor(seconds), {StepOp::Read, "arr", 0, 0}, print("{name} now sees arr[0] = {r}")};
+                w.steps = {{StepOp::Set, {}, 0, 10 * k}, {StepOp::Write, "arr", 0, k},
+                           print("{name} wrote {r}"),    sleepFor(seconds),
+                           {StepOp::Read, "arr", 0, 0},  print("{name} now sees arr[0] = {r}")};
                 plan.workers.push_back(std::move(w));
             }
-            plan.main = {{StepOp::Start, {}, 0, 0}, sleepFor(seconds / 2), {StepOp::Set, {}, 0, 99},
-                         {StepOp::Write, "arr", 0, 0}, print("main wrote 99 into arr[0]"), {StepOp::Join, {}, 0, 0},
-                         {StepOp::Read, "arr", 0, 1}, print("main sees arr[1] = {r}"),
-                         {StepOp::Read, "arr", 0, 2}, print("main sees arr[2] = {r}")};
+            plan.main = {{StepOp::Start, {}, 0, 0},          sleepFor(seconds / 2),
+                         {StepOp::Set, {}, 0, 99},           {StepOp::Write, "arr", 0, 0},
+                         print("main wrote 99 into arr[0]"), {StepOp::Join, {}, 0, 0},
+                         {StepOp::Read, "arr", 0, 1},        print("main sees arr[1] = {r}"),
+                         {StepOp::Read, "arr", 0, 2},        print("main sees arr[2] = {r}")};
             return plan;
         },
         {},
@@ -101,7 +120,9 @@ Scenario sharedArrayScenario()
 Scenario arrayOverflowScenario()
 {
     return {
-        "array-overflow", "Shared state", "The bug: four numbers into an Array of three",
+        "array-overflow",
+        "Shared state",
+        "The bug: four numbers into an Array of three",
         "a child stores four squares into a shared Array of three: it fails, and main prints zeros",
         "The child's fourth store has nowhere to go: it dies with an IndexError and exit code 1 (the red end "
         "of its lane). Its earlier squares never reached the Array, so main reads zeros.",
@@ -117,8 +138,10 @@ Scenario arrayOverflowScenario()
             w.name = "squares";
             w.kind = WorkerKind::Process;
             // result[:] = squares checks the size first: the fourth slot fails before anything is stored.
-            w.steps = {print("computing squares of [2, 3, 4, 5]"), {StepOp::Set, {}, 0, 25},
-                       {StepOp::Write, "result", 0, 3}, print("stored all four squares")};
+            w.steps = {print("computing squares of [2, 3, 4, 5]"),
+                       {StepOp::Set, {}, 0, 25},
+                       {StepOp::Write, "result", 0, 3},
+                       print("stored all four squares")};
             plan.workers.push_back(std::move(w));
             plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}};
             for (int i = 0; i < 3; ++i) {
@@ -134,7 +157,9 @@ Scenario arrayOverflowScenario()
 Scenario bankScenario()
 {
     return {
-        "bank", "Locks", "The bank: deposit and withdraw with and without a lock",
+        "bank",
+        "Locks",
+        "The bank: deposit and withdraw with and without a lock",
         "deposit +1 and withdraw -1 N times each on one shared balance; without the lock updates get lost",
         "Each update reads the balance, thinks, then writes balance +/- 1. Without the lock the other worker "
         "can read the same balance in that gap (drawn between the read and the write) and one of the two "
@@ -146,13 +171,29 @@ Scenario bankScenario()
         {kindParam({"thread", "process"}, "process"),
          {"lock", ParamSpec::Type::Choice, "off", 0, 0, {"on", "off"}, "guard each update with a lock"},
          {"updates", ParamSpec::Type::Integer, "500", 1, 100000, {}, "deposits and withdrawals, each"},
-         {"think", ParamSpec::Type::Number, "0.0005", 0, 1, {},
+         {"think",
+          ParamSpec::Type::Number,
+          "0.0005",
+          0,
+          1,
+          {},
           "seconds between reading the balance and writing it back (the race window)"},
          {"sleep", ParamSpec::Type::Number, "0.002", 0, 10, {}, "seconds each worker sleeps after an update"},
-         {"tight", ParamSpec::Type::Choice, "off", 0, 0, {"on", "off"},
+         {"tight",
+          ParamSpec::Type::Choice,
+          "off",
+          0,
+          0,
+          {"on", "off"},
           "no sleeps and no think time: updates as fast as the cores go (use many, e.g. --updates 100000); "
           "on a one-core machine a yield between read and write lets the other teller in"},
-         {"trials", ParamSpec::Type::Integer, "100", 1, 10000, {}, "how many times to run it, counting wrong balances"},
+         {"trials",
+          ParamSpec::Type::Integer,
+          "100",
+          1,
+          10000,
+          {},
+          "how many times to run it, counting wrong balances"},
          timeScaleParam()},
         [](const ParamSet &p) {
             Plan plan;
@@ -196,8 +237,11 @@ Scenario bankScenario()
             plan.workers.push_back(teller("deposit", +1));
             plan.workers.push_back(teller("withdraw", -1));
             // Two events per update (read, write) plus think bars: make room so nothing is lost.
-            plan.ringCapacity = static_cast<std::uint32_t>(std::min(1 << 22, std::max(16384, updates * 8 + 64)));
-            plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}, {StepOp::Read, "balance", 0, 0},
+            plan.ringCapacity
+                = static_cast<std::uint32_t>(std::min(1 << 22, std::max(16384, updates * 8 + 64)));
+            plan.main = {{StepOp::Start, {}, 0, 0},
+                         {StepOp::Join, {}, 0, 0},
+                         {StepOp::Read, "balance", 0, 0},
                          print("final balance {r} (expected " + std::to_string(kBankStart) + ")")};
             return plan;
         },

@@ -12,10 +12,11 @@ namespace {
 std::vector<Scenario> makeScenarios()
 {
     using namespace builtin;
-    return {sleepersScenario(),         noJoinScenario(),      squareCubeScenario(),    processTableScenario(),
-            memoryIsolationScenario(),  sharedValueScenario(), globalListScenario(),    sharedArrayScenario(),
-            arrayOverflowScenario(),    bankScenario(),        cpuVsIoScenario(),       producerConsumerScenario(),
-            queueWorkersScenario(),     pipeScenario(),        poolMapScenario(),       futuresScenario()};
+    return {
+        sleepersScenario(),        noJoinScenario(),      squareCubeScenario(), processTableScenario(),
+        memoryIsolationScenario(), sharedValueScenario(), globalListScenario(), sharedArrayScenario(),
+        arrayOverflowScenario(),   bankScenario(),        cpuVsIoScenario(),    producerConsumerScenario(),
+        queueWorkersScenario(),    pipeScenario(),        poolMapScenario(),    futuresScenario()};
 }
 
 bool parseNumber(const std::string &text, double &out)
@@ -93,7 +94,8 @@ bool buildPlan(const Scenario &scenario, const std::map<std::string, std::string
             std::string takes;
             for (const auto &p : scenario.params)
                 takes += (takes.empty() ? "--" : ", --") + p.name;
-            error = "--" + name + " does not apply to scenario '" + scenario.id + "' (it takes: " + takes + ")";
+            error
+                = "--" + name + " does not apply to scenario '" + scenario.id + "' (it takes: " + takes + ")";
             return false;
         }
         bool ok = false;
@@ -103,7 +105,7 @@ bool buildPlan(const Scenario &scenario, const std::map<std::string, std::string
         } else {
             double v = 0;
             ok = parseNumber(text, v) && v >= spec->min && v <= spec->max
-                 && (spec->type == ParamSpec::Type::Number || std::floor(v) == v);
+                && (spec->type == ParamSpec::Type::Number || std::floor(v) == v);
         }
         if (!ok) {
             error = "--" + name + " '" + text + "' is not allowed: expected " + spec->allowed();

@@ -40,11 +40,11 @@ private:
 
 struct Scenario {
     std::string id;
-    std::string lesson;      ///< group in the browser: "Basics", "Shared state", ...
+    std::string lesson; ///< group in the browser: "Basics", "Shared state", ...
     std::string title;
-    std::string summary;     ///< one line, for `forkscope list`
-    std::string lookFor;     ///< what a learner should notice
-    std::string codeFile;    ///< the Python shown in the code pane, under resources/scenarios/
+    std::string summary;  ///< one line, for `forkscope list`
+    std::string lookFor;  ///< what a learner should notice
+    std::string codeFile; ///< the Python shown in the code pane, under resources/scenarios/
     std::vector<ParamSpec> params;
     std::function<Plan(const ParamSet &)> build;
     /// For scenarios run as repeated trials (a "trials" parameter): the value main should end with

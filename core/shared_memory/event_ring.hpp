@@ -55,8 +55,8 @@ class EventWriter {
 public:
     EventWriter() = default;
     EventWriter(RingHeader *ring, RawEvent *eventSlots, std::uint32_t capacity, std::uint16_t lane) noexcept
-        : m_ring(ring), m_slots(eventSlots), m_mask(capacity - 1), m_lane(lane),
-          m_head(ring->head.load(std::memory_order_relaxed))
+            : m_ring(ring), m_slots(eventSlots), m_mask(capacity - 1), m_lane(lane),
+              m_head(ring->head.load(std::memory_order_relaxed))
     {
     }
 
@@ -78,7 +78,8 @@ public:
     {
         // All pieces of a long text or none: a reader never sees half a print. The last kReservedSlots
         // are kept for the lane's end, so a full ring still says how each worker ended.
-        const std::uint64_t pieces = text.size() <= kEventTextBytes ? 1 : (text.size() + kEventTextBytes - 1) / kEventTextBytes;
+        const std::uint64_t pieces
+            = text.size() <= kEventTextBytes ? 1 : (text.size() + kEventTextBytes - 1) / kEventTextBytes;
         const bool lifecycle = type == EventType::WorkerEnd || type == EventType::MainEnd;
         if (!reserve(pieces + (lifecycle ? 0 : kReservedSlots))) {
             m_ring->lost.fetch_add(1, std::memory_order_relaxed);
@@ -88,7 +89,8 @@ public:
         do {
             const std::size_t chunk = text.size() < kEventTextBytes ? text.size() : kEventTextBytes;
             const std::uint8_t more = text.size() > kEventTextBytes ? kMoreText : 0;
-            write(timeNs, type, fields, text.data(), chunk, static_cast<std::uint8_t>(flags | more | continued));
+            write(timeNs, type, fields, text.data(), chunk,
+                  static_cast<std::uint8_t>(flags | more | continued));
             text.remove_prefix(chunk);
             continued = kContinued;
         } while (!text.empty());

@@ -24,12 +24,14 @@ void futexWait(std::atomic<std::uint32_t> &word, std::uint32_t expected, std::in
     timespec ts{};
     ts.tv_sec = static_cast<time_t>(timeoutNs / 1'000'000'000);
     ts.tv_nsec = static_cast<long>(timeoutNs % 1'000'000'000);
-    syscall(SYS_futex, reinterpret_cast<std::uint32_t *>(&word), FUTEX_WAIT_PRIVATE, expected, &ts, nullptr, 0);
+    syscall(SYS_futex, reinterpret_cast<std::uint32_t *>(&word), FUTEX_WAIT_PRIVATE, expected, &ts, nullptr,
+            0);
 }
 
 void futexWake(std::atomic<std::uint32_t> &word, int count) noexcept
 {
-    syscall(SYS_futex, reinterpret_cast<std::uint32_t *>(&word), FUTEX_WAKE_PRIVATE, count, nullptr, nullptr, 0);
+    syscall(SYS_futex, reinterpret_cast<std::uint32_t *>(&word), FUTEX_WAKE_PRIVATE, count, nullptr, nullptr,
+            0);
 }
 
 bool isCancelled(const std::atomic<std::uint32_t> *cancel) noexcept
@@ -131,8 +133,8 @@ bool Gil::handOver(EventWriter *writer, int lane, const std::atomic<std::uint32_
 {
     const std::int64_t now = monotonicNs();
     if (writer)
-        writer->recordAt(now, EventType::GilHandOver, now - m_acquiredNs, m_requester.load(std::memory_order_relaxed),
-                         {}, 0);
+        writer->recordAt(now, EventType::GilHandOver, now - m_acquiredNs,
+                         m_requester.load(std::memory_order_relaxed), {}, 0);
     const std::uint32_t switchNumber = m_switchNumber.load(std::memory_order_acquire);
     m_switchWaiters.fetch_add(1, std::memory_order_seq_cst);
     unlock();

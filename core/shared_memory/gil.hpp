@@ -65,15 +65,15 @@ public:
 private:
     void unlock() noexcept;
 
-    std::atomic<std::uint32_t> m_locked{0};       ///< futex word: 0 free, 1 held
-    std::atomic<std::uint32_t> m_switchNumber{0}; ///< futex word: +1 on every acquisition
+    std::atomic<std::uint32_t> m_locked{0};        ///< futex word: 0 free, 1 held
+    std::atomic<std::uint32_t> m_switchNumber{0};  ///< futex word: +1 on every acquisition
     std::atomic<std::uint32_t> m_switchWaiters{0}; ///< holders waiting for a switch (forced switching)
     std::atomic<std::uint32_t> m_waiters{0};       ///< threads waiting to take it
     std::atomic<std::uint32_t> m_dropRequest{0};
     std::atomic<std::int32_t> m_holder{-1};
     std::atomic<std::int32_t> m_requester{-1};
-    std::atomic<std::int64_t> m_lastSwitchNs{0};   ///< when the current holder took the lock
-    std::int64_t m_acquiredNs = 0;                 ///< the holder's own copy, for "held for"
+    std::atomic<std::int64_t> m_lastSwitchNs{0}; ///< when the current holder took the lock
+    std::int64_t m_acquiredNs = 0;               ///< the holder's own copy, for "held for"
     std::int64_t m_intervalNs = 5'000'000;
 };
 

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <climits>
+#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
@@ -23,16 +23,12 @@ constexpr std::int64_t kFirstSliceNs = 200'000;
 constexpr std::int64_t kDrawnWaitNs = 20'000; ///< shorter receive waits are not drawn
 constexpr int kPollTries = 16;
 
-
 bool cancelledNow(const QueueContext &context) noexcept
 {
     return context.cancel && context.cancel->load(std::memory_order_acquire) != 0;
 }
 
-bool wouldBlock(int error) noexcept
-{
-    return error == EAGAIN || error == EWOULDBLOCK;
-}
+bool wouldBlock(int error) noexcept { return error == EAGAIN || error == EWOULDBLOCK; }
 
 } // namespace
 
@@ -62,7 +58,7 @@ void PipeEnd::closeEnd(const PipeFds &fds) noexcept
 }
 
 QueueStatus PipeEnd::waitFor(int fd, short events, std::int64_t deadline, const QueueContext &context,
-    std::int64_t slice) noexcept
+                             std::int64_t slice) noexcept
 {
     if (cancelledNow(context))
         return QueueStatus::Cancelled;
@@ -72,16 +68,16 @@ QueueStatus PipeEnd::waitFor(int fd, short events, std::int64_t deadline, const 
             return QueueStatus::Timeout;
         slice = std::min(slice, left);
     }
-    pollfd p {fd, events, 0};
-    const timespec wait {0, static_cast<long>(slice)};
+    pollfd p{fd, events, 0};
+    const timespec wait{0, static_cast<long>(slice)};
     const int rc = ppoll(&p, 1, &wait, nullptr);
     if (rc < 0 && errno != EINTR)
         return QueueStatus::Closed;
     return QueueStatus::Ok; // ready, a slice passed, or an error or hang-up that the next call reports
 }
 
-QueueStatus PipeEnd::send(
-    Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
+QueueStatus PipeEnd::send(Message &message, std::int64_t timeoutNs,
+                          const QueueContext &context) const noexcept
 {
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
     message.seq = m_shared->sent[m_end & 1].fetch_add(1, std::memory_order_relaxed);
@@ -109,8 +105,8 @@ QueueStatus PipeEnd::send(
     }
 }
 
-QueueStatus PipeEnd::recv(
-    Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
+QueueStatus PipeEnd::recv(Message &message, std::int64_t timeoutNs,
+                          const QueueContext &context) const noexcept
 {
     const std::int64_t start = monotonicNs();
     const std::int64_t deadline = timeoutNs < 0 ? -1 : start + timeoutNs;
@@ -120,11 +116,11 @@ QueueStatus PipeEnd::recv(
         drawWait(start, context, drawn);
     if (drawn) // the wait drawn as a bar, like a get on an empty queue
         context.writer->record(EventType::QueueBlockEnd,
-            status == QueueStatus::Ok            ? 0
-                : status == QueueStatus::Timeout ? 1
-                : status == QueueStatus::Closed  ? 2
-                                                 : 3,
-            m_end);
+                               status == QueueStatus::Ok            ? 0
+                                   : status == QueueStatus::Timeout ? 1
+                                   : status == QueueStatus::Closed  ? 2
+                                                                    : 3,
+                               m_end);
     if (status == QueueStatus::Ok && context.writer)
         recordMessage(*context.writer, monotonicNs(), EventType::PipeRecv, message, m_end);
     return status;
@@ -139,7 +135,7 @@ void PipeEnd::drawWait(std::int64_t since, const QueueContext &context, bool &dr
 }
 
 QueueStatus PipeEnd::receive(Message &message, std::int64_t start, std::int64_t deadline,
-    const QueueContext &context, bool &drawn) const noexcept
+                             const QueueContext &context, bool &drawn) const noexcept
 {
     // One read per message in the common case. A few tries before the first poll: a sender on another core
     // is usually a microsecond away, and a receiver that is not asleep spares the sender the wake-up (the
@@ -164,7 +160,8 @@ QueueStatus PipeEnd::receive(Message &message, std::int64_t start, std::int64_t 
             return QueueStatus::Closed;
         if (slept)
             drawWait(start, context, drawn); // still nothing after a sleep: begin the bar now
-        const QueueStatus s = waitFor(m_fds.readFd, POLLIN, deadline, context, slept ? kWaitSliceNs : kFirstSliceNs);
+        const QueueStatus s
+            = waitFor(m_fds.readFd, POLLIN, deadline, context, slept ? kWaitSliceNs : kFirstSliceNs);
         slept = true;
         if (s != QueueStatus::Ok)
             return s;

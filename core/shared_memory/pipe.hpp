@@ -37,12 +37,7 @@ struct PipeFds {
 class PipeEnd {
 public:
     PipeEnd() = default;
-    PipeEnd(PipeFds fds, int end, PipeShared *shared) noexcept
-        : m_fds(fds)
-        , m_end(end)
-        , m_shared(shared)
-    {
-    }
+    PipeEnd(PipeFds fds, int end, PipeShared *shared) noexcept : m_fds(fds), m_end(end), m_shared(shared) { }
 
     /// Creates the two pipes of one duplex Pipe and hands out its ends' descriptors: what ends[0] sends,
     /// ends[1] receives, and back. Non-blocking and close-on-exec. False with `error` (the OS's reason).
@@ -65,9 +60,9 @@ private:
     /// Waits until `fd` is ready for `events`, at most `slice` ns (and not past `deadline`); Ok also when the
     /// slice passed, so that the caller looks again. Cancelled, Timeout, or Closed on a poll error.
     static QueueStatus waitFor(int fd, short events, std::int64_t deadline, const QueueContext &context,
-        std::int64_t slice) noexcept;
-    QueueStatus receive(Message &message, std::int64_t start, std::int64_t deadline, const QueueContext &context,
-        bool &drawn) const noexcept;
+                               std::int64_t slice) noexcept;
+    QueueStatus receive(Message &message, std::int64_t start, std::int64_t deadline,
+                        const QueueContext &context, bool &drawn) const noexcept;
     void drawWait(std::int64_t since, const QueueContext &context, bool &drawn) const noexcept;
 
     PipeFds m_fds;

@@ -90,7 +90,7 @@ struct SharedQueue::Wait {
     static constexpr std::int64_t kDrawnWaitNs = 20'000;
     std::int64_t since = 0;
     std::int64_t why = 0;
-    std::int32_t arg = 0; ///< the queue's id (the collector adds the fill level, see Run::setQueueFill)
+    std::int32_t arg = 0;     ///< the queue's id (the collector adds the fill level, see Run::setQueueFill)
     std::int64_t movedAt = 0; ///< when a spin last saw the other side move (0: none did)
     bool drawn = false;
 
@@ -121,7 +121,8 @@ struct SharedQueue::Wait {
         if (!drawn && blockedUntil - since >= kDrawnWaitNs)
             draw(context);
         if (drawn)
-            context.writer->recordAt(endNs < since ? since : endNs, EventType::QueueBlockEnd, how, arg, {}, 0);
+            context.writer->recordAt(endNs < since ? since : endNs, EventType::QueueBlockEnd, how, arg, {},
+                                     0);
     }
 };
 
@@ -140,14 +141,10 @@ bool isAborted(const QueueContext &context) noexcept
 std::int64_t blockEndCode(QueueStatus status) noexcept
 {
     switch (status) {
-    case QueueStatus::Ok:
-        return 0;
-    case QueueStatus::Timeout:
-        return 1;
-    case QueueStatus::Closed:
-        return 2;
-    default:
-        return 3;
+    case QueueStatus::Ok: return 0;
+    case QueueStatus::Timeout: return 1;
+    case QueueStatus::Closed: return 2;
+    default: return 3;
     }
 }
 
@@ -179,15 +176,13 @@ bool publishAndTakeWaiters(std::atomic<std::uint64_t> &counter, std::uint64_t va
                            std::atomic<std::uint32_t> &waiters) noexcept
 {
     counter.store(value, std::memory_order_seq_cst);
-    return waiters.load(std::memory_order_seq_cst) != 0 && waiters.exchange(0, std::memory_order_relaxed) != 0;
+    return waiters.load(std::memory_order_seq_cst) != 0
+        && waiters.exchange(0, std::memory_order_relaxed) != 0;
 }
 
 } // namespace
 
-std::string_view Message::textView() const noexcept
-{
-    return { text, strnlen(text, kMessageTextBytes) };
-}
+std::string_view Message::textView() const noexcept { return {text, strnlen(text, kMessageTextBytes)}; }
 
 void Message::setText(std::string_view t) noexcept
 {
@@ -211,7 +206,7 @@ std::size_t SharedQueue::bytesFor(std::uint32_t capacity) noexcept
 
 SharedQueue SharedQueue::create(void *memory, std::uint32_t capacity, int id)
 {
-    auto *state = new (memory) QueueState {};
+    auto *state = new (memory) QueueState{};
     state->capacity = capacity;
     pthread_mutexattr_t attr;
     pthread_mutexattr_init(&attr);
@@ -255,28 +250,28 @@ void SharedQueue::lock(QueueSide &side, const QueueContext &context) const noexc
         // written (or read), so the ring is whole: take the mutex over and say so.
         pthread_mutex_consistent(&side.mutex);
         if (context.writer)
-            context.writer->record(
-                EventType::Note, m_id, 0, "queue recovered from a worker that died holding it");
+            context.writer->record(EventType::Note, m_id, 0,
+                                   "queue recovered from a worker that died holding it");
     }
 }
 
-void SharedQueue::unlock(QueueSide &side) noexcept
-{
-    pthread_mutex_unlock(&side.mutex);
-}
+void SharedQueue::unlock(QueueSide &side) noexcept { pthread_mutex_unlock(&side.mutex); }
 
-void recordMessage(EventWriter &writer, std::int64_t timeNs, EventType type, const Message &m, std::int32_t arg) noexcept
+void recordMessage(EventWriter &writer, std::int64_t timeNs, EventType type, const Message &m,
+                   std::int32_t arg) noexcept
 {
     writer.recordAt(timeNs, type, EventFields{m.value, arg, 0, m.seq}, m.textView());
 }
 
-void SharedQueue::record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m) const noexcept
+void SharedQueue::record(const QueueContext &context, std::int64_t timeNs, EventType type,
+                         const Message &m) const noexcept
 {
     if (context.writer)
         recordMessage(*context.writer, timeNs, type, m, m_id);
 }
 
-QueueStatus SharedQueue::waitTurn(bool forPut, std::int64_t deadline, Wait &wait, const QueueContext &context) const noexcept
+QueueStatus SharedQueue::waitTurn(bool forPut, std::int64_t deadline, Wait &wait,
+                                  const QueueContext &context) const noexcept
 {
     QueueState &s = *m_state;
     QueueSide &side = forPut ? s.putSide : s.getSide;
@@ -320,7 +315,8 @@ QueueStatus SharedQueue::waitTurn(bool forPut, std::int64_t deadline, Wait &wait
             waiters.store(1, std::memory_order_seq_cst);
             if (other.load(std::memory_order_seq_cst) == seen && !s.closed.load(std::memory_order_seq_cst)) {
                 wait.draw(context);
-                const std::int64_t slice = deadline < 0 ? kWaitSliceNs : std::min(kWaitSliceNs, deadline - now);
+                const std::int64_t slice
+                    = deadline < 0 ? kWaitSliceNs : std::min(kWaitSliceNs, deadline - now);
                 SharedRegion::waitWhile(word, ticket, slice);
             }
         }
@@ -328,8 +324,8 @@ QueueStatus SharedQueue::waitTurn(bool forPut, std::int64_t deadline, Wait &wait
     }
 }
 
-QueueStatus SharedQueue::put(
-    Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
+QueueStatus SharedQueue::put(Message &message, std::int64_t timeoutNs,
+                             const QueueContext &context) const noexcept
 {
     QueueState &s = *m_state;
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
@@ -357,8 +353,8 @@ QueueStatus SharedQueue::put(
     return status;
 }
 
-QueueStatus SharedQueue::get(
-    Message &message, std::int64_t timeoutNs, const QueueContext &context) const noexcept
+QueueStatus SharedQueue::get(Message &message, std::int64_t timeoutNs,
+                             const QueueContext &context) const noexcept
 {
     QueueState &s = *m_state;
     const std::int64_t deadline = timeoutNs < 0 ? -1 : monotonicNs() + timeoutNs;
@@ -403,12 +399,10 @@ std::uint32_t SharedQueue::size() const noexcept
 {
     const std::uint64_t gets = m_state->gets.load(std::memory_order_acquire);
     const std::uint64_t puts = m_state->puts.load(std::memory_order_acquire);
-    return puts <= gets ? 0 : static_cast<std::uint32_t>(std::min<std::uint64_t>(puts - gets, m_state->capacity));
+    return puts <= gets ? 0
+                        : static_cast<std::uint32_t>(std::min<std::uint64_t>(puts - gets, m_state->capacity));
 }
 
-bool SharedQueue::closed() const noexcept
-{
-    return m_state->closed.load(std::memory_order_acquire) != 0;
-}
+bool SharedQueue::closed() const noexcept { return m_state->closed.load(std::memory_order_acquire) != 0; }
 
 } // namespace forkscope::core

@@ -38,7 +38,7 @@ inline constexpr int kMaxQueues = 64;
 struct Message {
     std::int64_t value = 0;
     std::uint32_t seq = 0; ///< set by put: the message's number in this queue (0, 1, 2, ...), its pairing id
-    std::int32_t tag = 0; ///< free for the user (pools: chunk length, task index, -1 = stop)
+    std::int32_t tag = 0;  ///< free for the user (pools: chunk length, task index, -1 = stop)
     char text[kMessageTextBytes] = {}; ///< NUL-terminated unless full
 
     std::string_view textView() const noexcept;
@@ -61,14 +61,16 @@ struct alignas(64) QueueSide {
 struct alignas(64) QueueState {
     QueueSide putSide;
     QueueSide getSide;
-    alignas(64) std::atomic<std::uint64_t> puts; ///< messages ever put; the next put's slot is puts % capacity
+    alignas(
+        64) std::atomic<std::uint64_t> puts; ///< messages ever put; the next put's slot is puts % capacity
     alignas(64) std::atomic<std::uint64_t> gets; ///< messages ever got
     alignas(64) std::uint32_t capacity;
     std::atomic<std::uint32_t> closed; ///< set under the put side's mutex, so no put lands after it
-    alignas(64) std::atomic<std::uint32_t> notEmpty; ///< futex: bumped to wake sleeping getters (and by close)
-    std::atomic<std::uint32_t> notFull; ///< futex: bumped to wake sleeping putters (and by close)
-    std::atomic<std::uint32_t> emptyWaiters; ///< 1: a getter may be asleep on notEmpty
-    std::atomic<std::uint32_t> fullWaiters; ///< 1: a putter may be asleep on notFull
+    alignas(
+        64) std::atomic<std::uint32_t> notEmpty; ///< futex: bumped to wake sleeping getters (and by close)
+    std::atomic<std::uint32_t> notFull;          ///< futex: bumped to wake sleeping putters (and by close)
+    std::atomic<std::uint32_t> emptyWaiters;     ///< 1: a getter may be asleep on notEmpty
+    std::atomic<std::uint32_t> fullWaiters;      ///< 1: a putter may be asleep on notFull
 };
 
 /// Where a queue operation records its events and what cancels its waits. Both may be null.
@@ -119,8 +121,10 @@ private:
     /// the run cancelled or aborted, or `deadline` (monotonic ns, negative: none) passed — spinning first,
     /// then sleeping in slices, with the mutex released meanwhile. Notes the wait in `wait` (drawn if it
     /// slept; the caller ends it with the operation's stamp); returns with the mutex held.
-    QueueStatus waitTurn(bool forPut, std::int64_t deadline, Wait &wait, const QueueContext &context) const noexcept;
-    void record(const QueueContext &context, std::int64_t timeNs, EventType type, const Message &m) const noexcept;
+    QueueStatus waitTurn(bool forPut, std::int64_t deadline, Wait &wait,
+                         const QueueContext &context) const noexcept;
+    void record(const QueueContext &context, std::int64_t timeNs, EventType type,
+                const Message &m) const noexcept;
 
     QueueState *m_state = nullptr;
     Message *m_slots = nullptr;
@@ -129,6 +133,7 @@ private:
 
 /// Records a put/get/send/recv of `m`: its value, `arg` (the queue id or pipe end), its seq as the event's id
 /// and its text. Async-signal-safe.
-void recordMessage(EventWriter &writer, std::int64_t timeNs, EventType type, const Message &m, std::int32_t arg) noexcept;
+void recordMessage(EventWriter &writer, std::int64_t timeNs, EventType type, const Message &m,
+                   std::int32_t arg) noexcept;
 
 } // namespace forkscope::core

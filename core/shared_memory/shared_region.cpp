@@ -22,15 +22,12 @@ std::uint32_t nextPowerOfTwo(std::uint32_t n)
     return p;
 }
 
-std::string osError(const char *what)
-{
-    return std::string(what) + ": " + std::strerror(errno);
-}
+std::string osError(const char *what) { return std::string(what) + ": " + std::strerror(errno); }
 
 } // namespace
 
 SharedRegion::SharedRegion(SharedRegion &&other) noexcept
-    : m_base(other.m_base), m_size(other.m_size), m_fd(other.m_fd)
+        : m_base(other.m_base), m_size(other.m_size), m_fd(other.m_fd)
 {
     other.m_base = nullptr;
     other.m_size = 0;
@@ -90,7 +87,8 @@ LaneSlot &SharedRegion::lane(std::uint32_t index) const noexcept
 
 RingHeader &SharedRegion::ring(std::uint32_t index) const noexcept
 {
-    return *reinterpret_cast<RingHeader *>(static_cast<char *>(m_base) + ringsOffset() + ringStride() * index);
+    return *reinterpret_cast<RingHeader *>(static_cast<char *>(m_base) + ringsOffset()
+                                           + ringStride() * index);
 }
 
 RawEvent *SharedRegion::ringSlots(std::uint32_t index) const noexcept
@@ -151,7 +149,7 @@ SharedRegion SharedRegion::create(std::uint32_t lanes, std::uint32_t ringCapacit
 
 SharedRegion SharedRegion::attach(int fd, std::string &error)
 {
-    struct stat st{};
+    struct stat st { };
     if (fstat(fd, &st) != 0) {
         error = osError("fstat of the inherited region");
         return {};
@@ -189,10 +187,12 @@ void SharedRegion::wakeAll(std::atomic<std::uint32_t> &word) noexcept
     syscall(SYS_futex, reinterpret_cast<std::uint32_t *>(&word), FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
 }
 
-void SharedRegion::waitWhile(std::atomic<std::uint32_t> &word, std::uint32_t expected, std::int64_t timeoutNs) noexcept
+void SharedRegion::waitWhile(std::atomic<std::uint32_t> &word, std::uint32_t expected,
+                             std::int64_t timeoutNs) noexcept
 {
     if (timeoutNs < 0) {
-        syscall(SYS_futex, reinterpret_cast<std::uint32_t *>(&word), FUTEX_WAIT, expected, nullptr, nullptr, 0);
+        syscall(SYS_futex, reinterpret_cast<std::uint32_t *>(&word), FUTEX_WAIT, expected, nullptr, nullptr,
+                0);
         return;
     }
     timespec ts{};

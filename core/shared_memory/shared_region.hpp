@@ -38,13 +38,13 @@ struct alignas(64) SharedHeader {
     std::uint32_t laneCount;
     std::uint32_t ringCapacity; ///< a power of two
     std::uint32_t planBytes;
-    std::uint32_t sharedBytes;   ///< the plan's shared memory (Value, Array, locks), see sharedArea()
-    std::int64_t clientStartNs;      ///< the client's clock at spawn: time zero of the run
+    std::uint32_t sharedBytes;         ///< the plan's shared memory (Value, Array, locks), see sharedArea()
+    std::int64_t clientStartNs;        ///< the client's clock at spawn: time zero of the run
     std::atomic<std::uint32_t> cancel; ///< 0, or 1 once cancelled; a futex word that sleeps wait on
     std::atomic<std::uint32_t> phase;  ///< RunPhase
     std::atomic<std::int32_t> runnerPid;
     std::int32_t clientPid; ///< the process that started the run: the runner's parent (it dies with it)
-    char error[512]; ///< the runner's reason when phase is Failed
+    char error[512];        ///< the runner's reason when phase is Failed
 };
 
 /// A mapped region. Move-only; unmaps (and closes its fd) on destruction.
@@ -80,7 +80,8 @@ public:
     /// Wakes every thread or process sleeping on `word` (a futex in this region).
     static void wakeAll(std::atomic<std::uint32_t> &word) noexcept;
     /// Sleeps while `word` equals `expected`, at most `timeoutNs` (negative: no limit). Async-signal-safe.
-    static void waitWhile(std::atomic<std::uint32_t> &word, std::uint32_t expected, std::int64_t timeoutNs) noexcept;
+    static void waitWhile(std::atomic<std::uint32_t> &word, std::uint32_t expected,
+                          std::int64_t timeoutNs) noexcept;
 
 private:
     static std::size_t planOffset() noexcept;

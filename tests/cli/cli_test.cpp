@@ -1,7 +1,7 @@
 #include "test_support.hpp"
 
-#include <nlohmann/json.hpp>
 #include "core/scenario/scenarios.hpp"
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <csignal>
@@ -36,7 +36,8 @@ class Cli {
 public:
     /// Starts `program` (forkscope unless said) with `args`; `headless`: without DISPLAY, WAYLAND_DISPLAY and
     /// QT_QPA_PLATFORM, so `open` never finds a display.
-    explicit Cli(const std::vector<std::string> &args, const char *program = FORKSCOPE_CLI_PATH, bool headless = false)
+    explicit Cli(const std::vector<std::string> &args, const char *program = FORKSCOPE_CLI_PATH,
+                 bool headless = false)
     {
         int outPipe[2];
         int errPipe[2];
@@ -56,7 +57,7 @@ public:
         for (char **e = environ; *e; ++e) {
             const std::string_view var(*e);
             const bool display = var.starts_with("DISPLAY=") || var.starts_with("WAYLAND_DISPLAY=")
-                                 || var.starts_with("QT_QPA_PLATFORM=");
+                || var.starts_with("QT_QPA_PLATFORM=");
             if (!(headless && display))
                 env.push_back(*e);
         }
@@ -77,7 +78,8 @@ public:
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
         char buf[4096];
         while (m_early.find(text) == std::string::npos) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
             pollfd fd{m_out, POLLIN, 0};
             if (left.count() <= 0 || poll(&fd, 1, static_cast<int>(left.count())) <= 0)
                 return false;
@@ -126,7 +128,10 @@ private:
 Output runCli(const std::vector<std::string> &args) { return Cli(args).finish(); }
 
 /// Runs forkscope with no display to be found.
-Output runHeadless(const std::vector<std::string> &args) { return Cli(args, FORKSCOPE_CLI_PATH, true).finish(); }
+Output runHeadless(const std::vector<std::string> &args)
+{
+    return Cli(args, FORKSCOPE_CLI_PATH, true).finish();
+}
 
 std::string tempDir()
 {
@@ -137,7 +142,7 @@ std::string tempDir()
 
 bool exists(const std::string &path)
 {
-    struct stat st{};
+    struct stat st { };
     return stat(path.c_str(), &st) == 0;
 }
 
@@ -202,7 +207,7 @@ void PrintTo(const BadUsage &u, std::ostream *os)
         *os << a << ' ';
 }
 
-class CliBadUsage : public ::testing::TestWithParam<BadUsage> {};
+class CliBadUsage : public ::testing::TestWithParam<BadUsage> { };
 
 TEST_P(CliBadUsage, ExitsWithTwoAndNamesTheProblem)
 {
@@ -218,7 +223,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadUsage{{"frobnicate"}, {"unknown command 'frobnicate'", "list, run"}},
         BadUsage{{"run"}, {"needs a scenario id", "sleepers"}},
-        BadUsage{{"run", "nope"}, {"unknown scenario 'nope'", "sleepers, no-join, square-cube, process-table"}},
+        BadUsage{{"run", "nope"},
+                 {"unknown scenario 'nope'", "sleepers, no-join, square-cube, process-table"}},
         BadUsage{{"run", "sleepers", "--kind", "fiber"}, {"--kind 'fiber'", "sequential, thread, process"}},
         BadUsage{{"run", "sleepers", "--workers", "0"}, {"--workers '0'", "an integer from 1 to 1024"}},
         BadUsage{{"run", "sleepers", "--workers", "300", "--kind", "process"}, {"at most 256 processes"}},
@@ -230,32 +236,39 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "sleepers", "--summary", "/no/such/folder/s.json"}, {"--summary", "does not exist"}},
         BadUsage{{"run", "sleepers", "--trace", "/tmp"}, {"--trace", "is a folder"}},
         BadUsage{{"run", "sleepers", "--trace", ""}, {"--trace needs a file name"}},
-        BadUsage{{"run", "sleepers", "--trace", "/proc/fs-trace.json"}, {"--trace", "'/proc' does not take new files"}},
+        BadUsage{{"run", "sleepers", "--trace", "/proc/fs-trace.json"},
+                 {"--trace", "'/proc' does not take new files"}},
         BadUsage{{"run", "sleepers", "--summary", "/dev/null"}, {"not a regular file"}},
         BadUsage{{"run", "sleepers", "--png", "slide.jpg"}, {"must end in .png"}},
         BadUsage{{"run", "sleepers", "--trace", "/tmp/fs-same.json", "--summary", "/tmp/./fs-same.json"},
                  {"--trace and --summary name the same file"}},
-        BadUsage{{"run", "sleepers", "--trace", "/tmp/a.json", "--trace", "/tmp/b.json"}, {"--trace is given twice"}},
+        BadUsage{{"run", "sleepers", "--trace", "/tmp/a.json", "--trace", "/tmp/b.json"},
+                 {"--trace is given twice"}},
         BadUsage{{"run", "sleepers", "--chart", "/tmp/c.png"}, {"--chart needs a scenario run as trials"}},
         BadUsage{{"run", "bank", "--chart", "/tmp/c.gif"}, {"must end in .png, .svg or .pdf"}},
-        BadUsage{{"run", "cpu-vs-io", "--mode", "fibers"}, {"--mode 'fibers'", "sequential, gil-threads, threads, processes"}},
-        BadUsage{{"run", "cpu-vs-io", "--switch-interval", "0"}, {"--switch-interval '0'", "from 1e-05 to 1"}},
+        BadUsage{{"run", "cpu-vs-io", "--mode", "fibers"},
+                 {"--mode 'fibers'", "sequential, gil-threads, threads, processes"}},
+        BadUsage{{"run", "cpu-vs-io", "--switch-interval", "0"},
+                 {"--switch-interval '0'", "from 1e-05 to 1"}},
         BadUsage{{"run", "cpu-vs-io", "--all-modes", "--mode", "threads"}, {"--all-modes runs every --mode"}},
         BadUsage{{"run", "cpu-vs-io", "--all-modes", "--trace", "/tmp/x.json"}, {"--all-modes makes 8 runs"}},
         BadUsage{{"run", "cpu-vs-io", "--chart", "/tmp/x.png"}, {"add --all-modes"}},
         BadUsage{{"run", "sleepers", "--all-modes"}, {"--all-modes applies to cpu-vs-io"}},
-        BadUsage{{"run", "producer-consumer", "--capacity", "0"}, {"--capacity '0'", "an integer from 1 to 100000"}},
+        BadUsage{{"run", "producer-consumer", "--capacity", "0"},
+                 {"--capacity '0'", "an integer from 1 to 100000"}},
         BadUsage{{"run", "pool-map", "--chunk", "many"}, {"--chunk 'many'", "an integer from 1 to 100000"}},
         BadUsage{{"run", "pipe", "--kind", "sequential"}, {"--kind 'sequential'", "thread, process"}},
         BadUsage{{"run", "pool-map", "--workers", "300"}, {"--workers '300'", "an integer from 1 to 256"}},
         // An option followed by another option has no value: the next option is not taken as its value.
         BadUsage{{"run", "sleepers", "--workers", "--sleep", "1"},
                  {"--workers needs a value: an integer from 1 to 1024", "'--sleep'"}},
-        BadUsage{{"run", "sleepers", "--trace", "--summary", "/tmp/fs-s.json"}, {"--trace needs a file name"}},
+        BadUsage{{"run", "sleepers", "--trace", "--summary", "/tmp/fs-s.json"},
+                 {"--trace needs a file name"}},
         BadUsage{{"run", "sleepers", "--kind", "--workers", "3"},
                  {"--kind needs a value: one of: sequential, thread, process"}},
         BadUsage{{"run", "sleepers", "--frob"},
-                 {"unknown option '--frob' for scenario 'sleepers' (allowed: --trace, --summary, --png, --svg, --pdf, "
+                 {"unknown option '--frob' for scenario 'sleepers' (allowed: --trace, --summary, --png, "
+                  "--svg, --pdf, "
                   "--chart, --kind, --workers, --sleep, --join, --time-scale)"}},
         BadUsage{{"run", "sleepers", "--workers=0"}, {"--workers '0'", "an integer from 1 to 1024"}},
         BadUsage{{"run", "sleepers", "--workers", "2", "--workers", "3"}, {"--workers is given twice"}},
@@ -281,8 +294,8 @@ TEST(Cli, PoolMapAndPipePrintTheTutorialsLines)
 TEST(Cli, AllModesTimesEveryModeAgainstSequential)
 {
     const std::string dir = tempDir();
-    std::vector<std::string> args{"run", "cpu-vs-io", "--all-modes", "--tasks", "2", "--seconds", "0.3",
-                                  "--chart", dir + "/speedup.svg"};
+    std::vector<std::string> args{"run",       "cpu-vs-io", "--all-modes", "--tasks",           "2",
+                                  "--seconds", "0.3",       "--chart",     dir + "/speedup.svg"};
     Output o = runCli(args);
     const bool pictures = !(o.exitCode == 2 && o.err.find("needs the desktop build") != std::string::npos);
     if (!pictures) { // a sanitizer build without Qt: the table only
@@ -306,7 +319,8 @@ TEST(Cli, AllModesTimesEveryModeAgainstSequential)
     // with retries. Sleeps overlap however busy the machine is.)
     EXPECT_GT(speedup["io gil-threads"], 1.5) << "two waits under the GIL still overlap\n" << o.out;
     EXPECT_GT(speedup["io processes"], 1.5) << o.out;
-    EXPECT_NE(o.out.find("on " + std::to_string(std::thread::hardware_concurrency()) + " cores"), std::string::npos)
+    EXPECT_NE(o.out.find("on " + std::to_string(std::thread::hardware_concurrency()) + " cores"),
+              std::string::npos)
         << o.out;
     if (pictures) {
         const std::string svg = slurp(dir + "/speedup.svg");
@@ -318,7 +332,8 @@ TEST(Cli, AllModesTimesEveryModeAgainstSequential)
 
 TEST(Cli, AGilRunReportsItsHandOvers)
 {
-    const Output o = runCli({"run", "cpu-vs-io", "--mode", "gil-threads", "--tasks", "2", "--seconds", "0.05"});
+    const Output o
+        = runCli({"run", "cpu-vs-io", "--mode", "gil-threads", "--tasks", "2", "--seconds", "0.05"});
     EXPECT_EQ(o.exitCode, 0) << o.err;
     EXPECT_NE(o.out.find("task 1 found"), std::string::npos) << o.out;
     EXPECT_NE(o.out.find("forced hand-overs (median hold"), std::string::npos) << o.out;
@@ -327,8 +342,8 @@ TEST(Cli, AGilRunReportsItsHandOvers)
 TEST(Cli, BankTrialsAreCountedInTheSummary)
 {
     const std::string dir = tempDir();
-    const Output o = runCli({"run", "bank", "--lock", "on", "--trials", "5", "--updates", "20", "--sleep", "0",
-                             "--summary", dir + "/bank.json"});
+    const Output o = runCli({"run", "bank", "--lock", "on", "--trials", "5", "--updates", "20", "--sleep",
+                             "0", "--summary", dir + "/bank.json"});
     EXPECT_EQ(o.exitCode, 0) << o.err;
     EXPECT_NE(o.out.find("wrong in 0 of 5 trials (expected 100)"), std::string::npos) << o.out;
     const nlohmann::json summary = nlohmann::json::parse(slurp(dir + "/bank.json"), nullptr, false);
@@ -359,7 +374,7 @@ TEST(Cli, TheTrialsChartIsWrittenForSlides)
     // Width and height from the IHDR chunk: a 1920x1080 slide.
     const auto be32 = [&](std::size_t at) {
         return (static_cast<unsigned char>(png[at]) << 24) | (static_cast<unsigned char>(png[at + 1]) << 16)
-               | (static_cast<unsigned char>(png[at + 2]) << 8) | static_cast<unsigned char>(png[at + 3]);
+            | (static_cast<unsigned char>(png[at + 2]) << 8) | static_cast<unsigned char>(png[at + 3]);
     };
     EXPECT_EQ(be32(16), 1920);
     EXPECT_EQ(be32(20), 1080);
@@ -382,7 +397,7 @@ TEST(Cli, OutputThroughASymbolicLinkKeepsTheLink)
     }
     const Output o = runCli({"run", "square-cube", "--time-scale", "0.001", "--summary", dir + "/link.json"});
     EXPECT_EQ(o.exitCode, 0) << o.err;
-    struct stat st{};
+    struct stat st { };
     ASSERT_EQ(lstat((dir + "/link.json").c_str(), &st), 0);
     EXPECT_TRUE(S_ISLNK(st.st_mode)) << "the link is still a link";
     EXPECT_NE(slurp(dir + "/target.json").find("\"scenario\": \"square-cube\""), std::string::npos);
@@ -404,7 +419,7 @@ TEST(Cli, RunPrintsTheWorkersLinesAndWritesFilesWhole)
 {
     const std::string dir = tempDir();
     const Output o = runCli({"run", "square-cube", "--time-scale", "0.002", "--summary", dir + "/s.json",
-                                "--trace", dir + "/t.json"});
+                             "--trace", dir + "/t.json"});
     EXPECT_EQ(o.exitCode, 0) << o.err;
     EXPECT_NE(o.out.find("cube of 5 is 125\n"), std::string::npos) << o.out;
     EXPECT_LT(o.out.find("square of 2 is 4"), o.out.find("square of 5 is 25"));
@@ -473,8 +488,7 @@ TEST(Cli, WhenTheStarterDiesNoWorkerOutlivesIt)
     // Within a second every process of the run is gone: reap what comes back to us meanwhile.
     std::vector<int> left;
     for (int i = 0; i < 1000; ++i) {
-        while (waitpid(-1, nullptr, WNOHANG) > 0) {
-        }
+        while (waitpid(-1, nullptr, WNOHANG) > 0) { }
         left = test::processesInGroup(runner);
         if (left.empty())
             break;
@@ -503,7 +517,8 @@ TEST(Cli, OpenChecksItsArgumentsBeforeLookingForADisplay)
     EXPECT_NE(o.err.find("unknown scenario 'nope'"), std::string::npos) << o.err;
     o = runHeadless({"open", "sleepers", "--frob", "1"});
     EXPECT_EQ(o.exitCode, 2);
-    EXPECT_NE(o.err.find("unknown option '--frob' for scenario 'sleepers' (allowed: --run, --kind"), std::string::npos)
+    EXPECT_NE(o.err.find("unknown option '--frob' for scenario 'sleepers' (allowed: --run, --kind"),
+              std::string::npos)
         << o.err;
     o = runHeadless({"open", "sleepers", "--workers", "3", "--run"});
     EXPECT_EQ(o.exitCode, 2);
@@ -524,5 +539,6 @@ TEST(Cli, TheRunnerRefusesToBeStartedByHand)
         EXPECT_NE(o.err.find("started by forkscope, not by hand"), std::string::npos) << o.err;
     }
     const Output missing = Cli({"--fd", "3"}, FORKSCOPE_RUNNER_PATH).finish();
-    EXPECT_NE(missing.err.find("takes no arguments"), std::string::npos) << "says what it takes: " << missing.err;
+    EXPECT_NE(missing.err.find("takes no arguments"), std::string::npos)
+        << "says what it takes: " << missing.err;
 }

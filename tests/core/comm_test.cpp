@@ -1,7 +1,7 @@
 // Queues, pipes and pools through the engine: fixture plans run in a real runner with real threads and
 // processes, and the events say what happened.
-#include "core/shared_memory/queue.hpp"
 #include "core/client/run.hpp"
+#include "core/shared_memory/queue.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -62,9 +62,12 @@ TEST_P(CommKind, ProducerConsumerGetsEveryItemOnceInOrderAndBlocksAtCapacity)
 {
     std::vector<Event> events;
     const RunResult r = runToEnd(fixturePlan("producer-consumer",
-                                     { { "kind", GetParam() }, { "items", "60" }, { "capacity", "10" },
-                                         { "produce", "0.001" }, { "consume", "0.004" } }),
-        &events);
+                                             {{"kind", GetParam()},
+                                              {"items", "60"},
+                                              {"capacity", "10"},
+                                              {"produce", "0.001"},
+                                              {"consume", "0.004"}}),
+                                 &events);
     ASSERT_FALSE(r.failed()) << r.error;
     EXPECT_EQ(r.lostEvents, 0u);
     std::vector<std::int64_t> put;
@@ -116,7 +119,7 @@ TEST_P(CommKind, QueueWorkersProcessEveryMessageOnceAndAllClose)
 {
     std::vector<Event> events;
     const RunResult r
-        = runToEnd(fixturePlan("queue-workers", { { "kind", GetParam() }, { "work", "0.02" } }), &events);
+        = runToEnd(fixturePlan("queue-workers", {{"kind", GetParam()}, {"work", "0.02"}}), &events);
     ASSERT_FALSE(r.failed()) << r.error;
     std::multiset<std::string> processed;
     int closing = 0;
@@ -138,24 +141,23 @@ TEST_P(CommKind, QueueWorkersProcessEveryMessageOnceAndAllClose)
 TEST_P(CommKind, PipeAnswersHelloAndWorldAndStopsOnClose)
 {
     std::vector<Event> events;
-    const RunResult r
-        = runToEnd(fixturePlan("pipe", { { "kind", GetParam() }, { "delay", "0.01" } }), &events);
+    const RunResult r = runToEnd(fixturePlan("pipe", {{"kind", GetParam()}, {"delay", "0.01"}}), &events);
     ASSERT_FALSE(r.failed()) << r.error;
     EXPECT_EQ(printsOf(events, 0),
-        (std::vector<std::string> {
-            "Parent received response: Processed: hello", "Parent received response: Processed: world" }));
+              (std::vector<std::string>{"Parent received response: Processed: hello",
+                                        "Parent received response: Processed: world"}));
     EXPECT_EQ(printsOf(events, 1),
-        (std::vector<std::string> {
-            "Worker received message: hello", "Worker received message: world", "Worker closing" }));
+              (std::vector<std::string>{"Worker received message: hello", "Worker received message: world",
+                                        "Worker closing"}));
     // Every receive pairs with a send from the other end with the same seq and an earlier time.
     std::map<std::pair<int, std::uint32_t>, std::int64_t> sentAt;
     int pairs = 0;
     for (const Event &e : events) {
         const std::uint32_t seq = e.id; // the message's number on its sending end
         if (e.type == EventType::PipeSend)
-            sentAt[{ e.arg, seq }] = e.timeNs;
+            sentAt[{e.arg, seq}] = e.timeNs;
         if (e.type == EventType::PipeRecv) {
-            const auto it = sentAt.find({ e.arg ^ 1, seq });
+            const auto it = sentAt.find({e.arg ^ 1, seq});
             ASSERT_NE(it, sentAt.end()) << e.text;
             EXPECT_LE(it->second, e.timeNs);
             ++pairs;
@@ -166,14 +168,16 @@ TEST_P(CommKind, PipeAnswersHelloAndWorldAndStopsOnClose)
 
 TEST_P(CommKind, PoolMapEqualsTheSequentialMapForManyInputsAndChunkSizes)
 {
-    for (const int n : { 0, 1, 5, 17, 100, 1000 }) {
-        for (const int chunk : { 1, 3, 7, 64, 1000 }) {
+    for (const int n : {0, 1, 5, 17, 100, 1000}) {
+        for (const int chunk : {1, 3, 7, 64, 1000}) {
             std::vector<Event> events;
-            const RunResult r
-                = runToEnd(fixturePlan("pool-map",
-                               { { "kind", GetParam() }, { "items", oneTo(n) },
-                                   { "chunk", std::to_string(chunk) }, { "work", "0" }, { "workers", "3" } }),
-                    &events);
+            const RunResult r = runToEnd(fixturePlan("pool-map",
+                                                     {{"kind", GetParam()},
+                                                      {"items", oneTo(n)},
+                                                      {"chunk", std::to_string(chunk)},
+                                                      {"work", "0"},
+                                                      {"workers", "3"}}),
+                                         &events);
             ASSERT_FALSE(r.failed()) << r.error;
             std::vector<std::int64_t> expected;
             for (int x = 1; x <= n; ++x)
@@ -199,8 +203,7 @@ TEST_P(CommKind, PoolMapEqualsTheSequentialMapForManyInputsAndChunkSizes)
 TEST_P(CommKind, FuturesCompleteInTheOrderOfTheirSleeps)
 {
     std::vector<Event> events;
-    const RunResult r
-        = runToEnd(fixturePlan("futures", { { "kind", GetParam() }, { "workers", "4" } }), &events);
+    const RunResult r = runToEnd(fixturePlan("futures", {{"kind", GetParam()}, {"workers", "4"}}), &events);
     ASSERT_FALSE(r.failed()) << r.error;
     const std::vector<std::string> lines = printsOf(events, 0);
     ASSERT_EQ(lines.size(), 6u);
@@ -208,8 +211,7 @@ TEST_P(CommKind, FuturesCompleteInTheOrderOfTheirSleeps)
     EXPECT_NE(lines[2].find("sleep(2) returned 2"), std::string::npos) << lines[2];
     EXPECT_NE(lines[3].find("sleep(3) returned 3"), std::string::npos) << lines[3];
     EXPECT_NE(lines[4].find("sleep(5) returned 5"), std::string::npos) << lines[4];
-    EXPECT_EQ(parseList(lines[5]), (std::vector<std::int64_t> { 5, 2, 1, 3 }))
-        << "results in submission order";
+    EXPECT_EQ(parseList(lines[5]), (std::vector<std::int64_t>{5, 2, 1, 3})) << "results in submission order";
     // They ran at once: about the longest sleep (5 × 0.1 s), far from the sum (11 × 0.1 s).
     EXPECT_GE(r.wallNs, 490'000'000);
     EXPECT_LT(r.wallNs, 900'000'000);
@@ -219,9 +221,9 @@ INSTANTIATE_TEST_SUITE_P(Kinds, CommKind, ::testing::Values("thread", "process")
 
 TEST(Pool, AWorkerKilledMidTaskMakesMapFailClearlyAndLeavesNoProcessBehind)
 {
-    Plan plan = fixturePlan("pool-map",
-        { { "kind", "process" }, { "items", oneTo(8) }, { "chunk", "1" }, { "work", "20" },
-            { "workers", "2" } });
+    Plan plan = fixturePlan(
+        "pool-map",
+        {{"kind", "process"}, {"items", oneTo(8)}, {"chunk", "1"}, {"work", "20"}, {"workers", "2"}});
     std::string error;
     auto run = Run::start(plan, error);
     ASSERT_TRUE(run) << error;
@@ -251,8 +253,8 @@ TEST(Pool, AWorkerKilledMidTaskMakesMapFailClearlyAndLeavesNoProcessBehind)
     ASSERT_FALSE(r.failed()) << r.error;
     EXPECT_EQ(r.lanes[0].exitCode, 1);
     EXPECT_NE(r.lanes[0].error.find("Pool.map failed: worker 'pool worker 1' (pid " + std::to_string(victim)
-                  + ") died while running task"),
-        std::string::npos)
+                                    + ") died while running task"),
+              std::string::npos)
         << r.lanes[0].error;
     EXPECT_NE(r.lanes[0].error.find("results never came back"), std::string::npos);
     EXPECT_EQ(r.lanes[1].signal, SIGKILL);
@@ -263,11 +265,11 @@ TEST(Pool, AWorkerKilledMidTaskMakesMapFailClearlyAndLeavesNoProcessBehind)
 
 TEST(Pool, CancelStopsBlockedQueueAndPipeWaiters)
 {
-    for (const char *id : { "queue-workers", "pipe" }) {
+    for (const char *id : {"queue-workers", "pipe"}) {
         // Long work times: every lane waits on a queue, a pipe or a sleep when the cancel comes.
         const bool queue = std::string(id) == "queue-workers";
-        Plan plan = queue ? fixturePlan(id, { { "kind", "thread" }, { "work", "4" } })
-                          : fixturePlan(id, { { "kind", "thread" }, { "delay", "0.5" } });
+        Plan plan = queue ? fixturePlan(id, {{"kind", "thread"}, {"work", "4"}})
+                          : fixturePlan(id, {{"kind", "thread"}, {"delay", "0.5"}});
         std::string error;
         auto run = Run::start(plan, error);
         ASSERT_TRUE(run) << error;
@@ -293,32 +295,32 @@ TEST(Pool, CancelStopsBlockedQueueAndPipeWaiters)
 
 TEST(CommPlan, BadIdsAreRefusedWithWhatExists)
 {
-    Plan plan = fixturePlan("pipe", { { "kind", "process" }, { "delay", "0.5" } });
-    plan.main.push_back({ StepOp::Put, {}, 0, 0 });
+    Plan plan = fixturePlan("pipe", {{"kind", "process"}, {"delay", "0.5"}});
+    plan.main.push_back({StepOp::Put, {}, 0, 0});
     EXPECT_NE(validatePlan(plan).find("queue 0 does not exist (the plan has 0 queues)"), std::string::npos)
         << validatePlan(plan);
-    plan = fixturePlan("pipe", { { "kind", "process" }, { "delay", "0.5" } });
-    plan.main.push_back({ StepOp::Send, {}, 0, 2 });
+    plan = fixturePlan("pipe", {{"kind", "process"}, {"delay", "0.5"}});
+    plan.main.push_back({StepOp::Send, {}, 0, 2});
     EXPECT_NE(validatePlan(plan).find("pipe end 2 does not exist"), std::string::npos) << validatePlan(plan);
-    plan = fixturePlan("pool-map",
-        { { "kind", "process" }, { "items", oneTo(5) }, { "chunk", "1" }, { "work", "0.5" },
-            { "workers", "4" } });
-    plan.workers[0].steps.push_back({ StepOp::Map, {}, 0, 0 });
+    plan = fixturePlan(
+        "pool-map",
+        {{"kind", "process"}, {"items", oneTo(5)}, {"chunk", "1"}, {"work", "0.5"}, {"workers", "4"}});
+    plan.workers[0].steps.push_back({StepOp::Map, {}, 0, 0});
     EXPECT_NE(validatePlan(plan).find("'map' is only allowed in main"), std::string::npos)
         << validatePlan(plan);
-    plan = fixturePlan("pool-map",
-        { { "kind", "process" }, { "items", oneTo(5) }, { "chunk", "1" }, { "work", "0.5" },
-            { "workers", "4" } });
+    plan = fixturePlan(
+        "pool-map",
+        {{"kind", "process"}, {"items", oneTo(5)}, {"chunk", "1"}, {"work", "0.5"}, {"workers", "4"}});
     plan.pools[0].function = "cube";
-    EXPECT_NE(
-        validatePlan(plan).find("function 'cube' is unknown (allowed: square, sleep)"), std::string::npos);
+    EXPECT_NE(validatePlan(plan).find("function 'cube' is unknown (allowed: square, sleep)"),
+              std::string::npos);
 }
 
 TEST(CommPlan, QueuesPipesAndPoolsSurviveJson)
 {
-    const Plan plan = fixturePlan("pool-map",
-        { { "kind", "process" }, { "items", oneTo(7) }, { "chunk", "3" }, { "work", "0.5" },
-            { "workers", "4" } });
+    const Plan plan = fixturePlan(
+        "pool-map",
+        {{"kind", "process"}, {"items", oneTo(7)}, {"chunk", "3"}, {"work", "0.5"}, {"workers", "4"}});
     Plan back;
     std::string error;
     ASSERT_TRUE(planFromJson(planToJson(plan), back, error)) << error;
@@ -326,9 +328,9 @@ TEST(CommPlan, QueuesPipesAndPoolsSurviveJson)
     EXPECT_EQ(back.pools[0].items, plan.pools[0].items);
     EXPECT_EQ(back.pools[0].chunk, 3);
     EXPECT_EQ(planToJson(back), planToJson(plan));
-    const Plan pc = fixturePlan("producer-consumer",
-        { { "kind", "process" }, { "items", "100" }, { "capacity", "7" }, { "produce", "0.02" },
-            { "consume", "0.05" } });
+    const Plan pc = fixturePlan(
+        "producer-consumer",
+        {{"kind", "process"}, {"items", "100"}, {"capacity", "7"}, {"produce", "0.02"}, {"consume", "0.05"}});
     ASSERT_TRUE(planFromJson(planToJson(pc), back, error)) << error;
     ASSERT_EQ(back.queues.size(), 1u);
     EXPECT_EQ(back.queues[0].capacity, 7);

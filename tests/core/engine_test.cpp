@@ -31,7 +31,8 @@ Plan oneWorkerLoop(const std::string &name, const std::string &kind, std::vector
     Plan plan;
     plan.scenario = name;
     plan.kind = kind;
-    WorkerPlan w = test::worker(name, kind == "thread" ? WorkerKind::Thread : WorkerKind::Process, std::move(steps));
+    WorkerPlan w
+        = test::worker(name, kind == "thread" ? WorkerKind::Thread : WorkerKind::Process, std::move(steps));
     for (int i = 0; i < items; ++i)
         w.items.push_back(i);
     plan.workers.push_back(w);
@@ -43,8 +44,8 @@ Plan oneWorkerLoop(const std::string &name, const std::string &kind, std::vector
 
 TEST(Engine, ProcessWorkersHaveTheirOwnPids)
 {
-    const RunResult r =
-        runToEnd(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "6"}, {"sleep", "0"}}));
+    const RunResult r
+        = runToEnd(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "6"}, {"sleep", "0"}}));
     ASSERT_EQ(r.lanes.size(), 7u);
     const int mainPid = r.lanes[0].info.pid;
     EXPECT_GT(mainPid, 0);
@@ -68,8 +69,8 @@ TEST(Engine, ProcessWorkersHaveTheirOwnPids)
 TEST(Engine, ThreadWorkersShareMainsPid)
 {
     std::vector<Event> events;
-    const RunResult r =
-        runToEnd(fixturePlan("sleepers", {{"kind", "thread"}, {"workers", "6"}, {"sleep", "0"}}), &events);
+    const RunResult r
+        = runToEnd(fixturePlan("sleepers", {{"kind", "thread"}, {"workers", "6"}, {"sleep", "0"}}), &events);
     ASSERT_EQ(r.lanes.size(), 7u);
     std::set<int> tids{r.lanes[0].info.tid};
     for (std::size_t i = 1; i < r.lanes.size(); ++i) {
@@ -86,8 +87,8 @@ TEST(Engine, ThreadWorkersShareMainsPid)
 
 TEST(Engine, SequentialWorkersRunOnMainsThread)
 {
-    const RunResult r =
-        runToEnd(fixturePlan("sleepers", {{"kind", "sequential"}, {"workers", "3"}, {"sleep", "0"}}));
+    const RunResult r
+        = runToEnd(fixturePlan("sleepers", {{"kind", "sequential"}, {"workers", "3"}, {"sleep", "0"}}));
     for (std::size_t i = 1; i < r.lanes.size(); ++i) {
         EXPECT_EQ(r.lanes[i].info.pid, r.lanes[0].info.pid);
         EXPECT_EQ(r.lanes[i].info.tid, r.lanes[0].info.tid);
@@ -97,7 +98,7 @@ TEST(Engine, SequentialWorkersRunOnMainsThread)
     }
 }
 
-class NoJoin : public ::testing::TestWithParam<const char *> {};
+class NoJoin : public ::testing::TestWithParam<const char *> { };
 
 TEST_P(NoJoin, MainEndsBeforeItsWorkersUnlessItJoins)
 {
@@ -123,13 +124,14 @@ INSTANTIATE_TEST_SUITE_P(Kinds, NoJoin, ::testing::Values("thread", "process"));
 TEST(Engine, SquareCubePrintsEachWorkersLinesInOrder)
 {
     std::vector<Event> events;
-    const RunResult r =
-        runToEnd(fixturePlan("square-cube", {{"kind", "process"}, {"sleep", "0.05"}}), &events);
-    EXPECT_EQ(printsOf(events, 1), (std::vector<std::string>{"computing squares", "square of 2 is 4",
-                                                             "square of 3 is 9", "square of 4 is 16",
-                                                             "square of 5 is 25"}));
-    EXPECT_EQ(printsOf(events, 2), (std::vector<std::string>{"computing cubes", "cube of 2 is 8", "cube of 3 is 27",
-                                                             "cube of 4 is 64", "cube of 5 is 125"}));
+    const RunResult r
+        = runToEnd(fixturePlan("square-cube", {{"kind", "process"}, {"sleep", "0.05"}}), &events);
+    EXPECT_EQ(printsOf(events, 1),
+              (std::vector<std::string>{"computing squares", "square of 2 is 4", "square of 3 is 9",
+                                        "square of 4 is 16", "square of 5 is 25"}));
+    EXPECT_EQ(printsOf(events, 2),
+              (std::vector<std::string>{"computing cubes", "cube of 2 is 8", "cube of 3 is 27",
+                                        "cube of 4 is 64", "cube of 5 is 125"}));
     EXPECT_EQ(printsOf(events, 0), std::vector<std::string>{"done"});
     EXPECT_NE(r.lanes[1].info.pid, r.lanes[2].info.pid);
     // Four sleeps of 50 ms each per worker, side by side: about 200 ms, well under both in a row (400 ms).
@@ -155,8 +157,8 @@ TEST(Engine, EventsArriveInTimeOrderAndWhole)
 TEST(Engine, EventsAreReadableWhileTheRunGoesOn)
 {
     std::string error;
-    auto run =
-        Run::start(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "3"}, {"sleep", "0.4"}}), error);
+    auto run = Run::start(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "3"}, {"sleep", "0.4"}}),
+                          error);
     ASSERT_TRUE(run) << error;
     // Long before the sleeps end, the starts and the first prints are already visible.
     bool sawPrints = false;
@@ -177,8 +179,8 @@ TEST(Engine, EventsAreReadableWhileTheRunGoesOn)
 TEST(Engine, TwoRunsAtOnceDoNotDisturbEachOther)
 {
     std::string error;
-    auto a =
-        Run::start(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "5"}, {"sleep", "0.1"}}), error);
+    auto a = Run::start(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "5"}, {"sleep", "0.1"}}),
+                        error);
     ASSERT_TRUE(a) << error;
     auto b = Run::start(fixturePlan("square-cube", {{"kind", "thread"}, {"sleep", "0.025"}}), error);
     ASSERT_TRUE(b) << error;
@@ -218,8 +220,9 @@ TEST(Engine, AReaderSeesEventsWithinMillisecondsOfThemHappening)
 {
     // While someone reads, the collector drains every tick: each print reaches a reader polling every 16 ms
     // (as the window does) within the hold-back, a tick and the poll.
-    const Plan plan = oneWorkerLoop(
-        "ticker", "process", {{StepOp::ForEach, {}, 0, 2}, test::sleepStep(0.01), test::printStep("{x}")}, 30);
+    const Plan plan
+        = oneWorkerLoop("ticker", "process",
+                        {{StepOp::ForEach, {}, 0, 2}, test::sleepStep(0.01), test::printStep("{x}")}, 30);
     std::string error;
     auto run = Run::start(plan, error);
     ASSERT_TRUE(run) << error;
@@ -248,8 +251,9 @@ TEST(Engine, ARunNobodyReadsIsDrainedBeforeItsRingFills)
     // an event 50 ms old (either rule alone keeps up here; without both, 4,907 events were lost): the
     // worker's 9,000 events (a sleep of 0.1 ms and a print per item) pass through a ring of 4,096 slots in
     // some 0.4 s, about 20 a millisecond.
-    Plan plan = oneWorkerLoop(
-        "busy", "process", {{StepOp::ForEach, {}, 0, 2}, test::sleepStep(0.0001), test::printStep("{x}")}, 3000);
+    Plan plan
+        = oneWorkerLoop("busy", "process",
+                        {{StepOp::ForEach, {}, 0, 2}, test::sleepStep(0.0001), test::printStep("{x}")}, 3000);
     plan.ringCapacity = 4096;
     std::vector<Event> events;
     const RunResult r = runToEnd(plan, &events);

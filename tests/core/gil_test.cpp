@@ -12,13 +12,13 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
-#include <sys/resource.h>
-#include <unistd.h>
-#include <fstream>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace forkscope;
 using namespace forkscope::core;
@@ -59,7 +59,8 @@ std::vector<int> pidsOf(const RunResult &r)
 
 int count(const std::vector<Event> &events, EventType type)
 {
-    return static_cast<int>(std::count_if(events.begin(), events.end(), [&](const Event &e) { return e.type == type; }));
+    return static_cast<int>(
+        std::count_if(events.begin(), events.end(), [&](const Event &e) { return e.type == type; }));
 }
 
 /// `tasks` tasks of CPU work ("cpu": `seconds` of one core's work each, sized here as the cpu-vs-io lesson
@@ -70,9 +71,9 @@ Plan lab(const std::string &work, const std::string &mode, const std::string &se
 {
     const std::string kind = mode == "sequential" ? "sequential" : mode == "processes" ? "process" : "thread";
     std::map<std::string, std::string> params = {{"kind", kind},
-                                                  {"gil", mode == "threads" ? "false" : "true"},
-                                                  {"seconds", seconds},
-                                                  {"workers", tasks}};
+                                                 {"gil", mode == "threads" ? "false" : "true"},
+                                                 {"seconds", seconds},
+                                                 {"workers", tasks}};
     if (work == "io")
         return fixturePlan("gil-io", params);
     params["switch_interval"] = switchInterval;
@@ -101,7 +102,7 @@ struct CpuUse {
         rusage children{};
         getrusage(RUSAGE_CHILDREN, &children);
         use.ours = static_cast<double>(children.ru_utime.tv_sec + children.ru_stime.tv_sec)
-                   + static_cast<double>(children.ru_utime.tv_usec + children.ru_stime.tv_usec) / 1e6;
+            + static_cast<double>(children.ru_utime.tv_usec + children.ru_stime.tv_usec) / 1e6;
         return use;
     }
 };
@@ -232,12 +233,13 @@ TEST(GilLab, NoTwoThreadsOfAProcessHoldTheGilAtOnce)
     const auto holds = holdsByProcess(r, events);
     ASSERT_EQ(holds.size(), 1u) << "threads share main's process, so one GIL";
     std::vector<Interval> list = holds.begin()->second;
-    std::sort(list.begin(), list.end(), [](const Interval &a, const Interval &b) { return a.begin < b.begin; });
+    std::sort(list.begin(), list.end(),
+              [](const Interval &a, const Interval &b) { return a.begin < b.begin; });
     ASSERT_GT(list.size(), 8u) << "four 100 ms tasks under a 5 ms switch interval change hands many times";
     for (std::size_t i = 1; i < list.size(); ++i)
         ASSERT_GE(list[i].begin, list[i - 1].end)
-            << "lane " << list[i].lane << " took the GIL at " << list[i].begin << " while lane " << list[i - 1].lane
-            << " held it until " << list[i - 1].end;
+            << "lane " << list[i].lane << " took the GIL at " << list[i].begin << " while lane "
+            << list[i - 1].lane << " held it until " << list[i - 1].end;
     const GilStats stats = gilStats(events, pidsOf(r));
     EXPECT_EQ(stats.maxHoldersAtOnce, 1);
     EXPECT_GT(stats.handOvers, 4) << "CPU-bound threads only give the GIL up when asked";
@@ -278,15 +280,18 @@ TEST(GilLab, HandOversComeAtAboutTheSwitchInterval)
         if (closest > want * 1.5 && others > 0.5)
             GTEST_SKIP() << "other programs kept " << others << " cores busy on every try: median hold "
                          << closest / 1e6 << " ms at a switch interval of " << interval << " s";
-        EXPECT_GE(closest, want * 0.5) << "switch interval " << interval << ": median hold " << closest / 1e6 << " ms";
-        EXPECT_LE(closest, want * 1.5) << "switch interval " << interval << ": median hold " << closest / 1e6 << " ms";
+        EXPECT_GE(closest, want * 0.5)
+            << "switch interval " << interval << ": median hold " << closest / 1e6 << " ms";
+        EXPECT_LE(closest, want * 1.5)
+            << "switch interval " << interval << ": median hold " << closest / 1e6 << " ms";
     }
 }
 
 TEST(GilLab, CpuBoundThreadsUnderTheGilAreNoFasterThanSequential)
 {
     double best = 0;
-    for (int attempt = 0; attempt < 5 && best < 0.8; ++attempt) { // best of five: a busy moment can slow either run
+    for (int attempt = 0; attempt < 5 && best < 0.8;
+         ++attempt) { // best of five: a busy moment can slow either run
         const RunResult seq = runToEnd(lab("cpu", "sequential", "0.08"));
         const RunResult gil = runToEnd(lab("cpu", "gil-threads", "0.08"));
         ASSERT_GT(seq.wallNs, 0);
@@ -298,7 +303,8 @@ TEST(GilLab, CpuBoundThreadsUnderTheGilAreNoFasterThanSequential)
 TEST(GilLab, ProcessesAndFreeThreadsUseTheCores)
 {
     if (!twoCores())
-        GTEST_SKIP() << "needs at least 2 cores (this machine has " << std::thread::hardware_concurrency() << ")";
+        GTEST_SKIP() << "needs at least 2 cores (this machine has " << std::thread::hardware_concurrency()
+                     << ")";
     // Free threads run inside the runner (a child of this process); process workers are its children: either
     // way their CPU time comes back through RUSAGE_CHILDREN, so what other programs took can be told apart.
     for (const char *mode : {"processes", "threads"}) {
@@ -318,10 +324,10 @@ TEST(GilLab, ProcessesAndFreeThreadsUseTheCores)
         // Another program keeping half a core busy on every try leaves no two cores to measure with. A GIL
         // wrongly shared by processes, or free threads serialised, misses the bound on an idle machine.
         if (best > 0.7 && others > 0.5)
-            GTEST_SKIP() << "other programs kept " << others << " cores busy on every try: " << mode << " took "
-                         << best << " x the sequential time";
-        EXPECT_LE(best, 0.7) << mode << " took " << best << " x the sequential time (other programs: " << others
-                             << " cores)";
+            GTEST_SKIP() << "other programs kept " << others << " cores busy on every try: " << mode
+                         << " took " << best << " x the sequential time";
+        EXPECT_LE(best, 0.7) << mode << " took " << best
+                             << " x the sequential time (other programs: " << others << " cores)";
     }
 }
 

@@ -54,14 +54,16 @@ TEST(Headline, EveryLessonSaysWhatHappenedWithAMeasuredNumber)
         const Told told = runAndTell(s.id, params);
         EXPECT_TRUE(hasDigit(told.headline)) << s.id << ": " << told.headline;
         EXPECT_EQ(told.headline.find('{'), std::string::npos) << s.id << ": unfilled: " << told.headline;
-        EXPECT_EQ(told.headline.rfind("the run failed", 0), std::string::npos) << s.id << ": " << told.headline;
+        EXPECT_EQ(told.headline.rfind("the run failed", 0), std::string::npos)
+            << s.id << ": " << told.headline;
         EXPECT_EQ(told.caption.rfind(s.id, 0), 0u) << told.caption;
     }
 }
 
 TEST(Headline, SleepersComparesTheWallTimeWithTheNapsInARow)
 {
-    const Told told = runAndTell("sleepers", {{"kind", "process"}, {"workers", "10"}, {"sleep", "2"}, {"time-scale", "0.05"}});
+    const Told told = runAndTell(
+        "sleepers", {{"kind", "process"}, {"workers", "10"}, {"sleep", "2"}, {"time-scale", "0.05"}});
     EXPECT_EQ(told.headline.rfind("10 processes slept 100 ms each: all done in ", 0), 0u) << told.headline;
     EXPECT_NE(told.headline.find(", not 1.0 s"), std::string::npos) << told.headline;
     EXPECT_NE(told.caption.find("times shortened 20×"), std::string::npos) << told.caption;
@@ -70,14 +72,17 @@ TEST(Headline, SleepersComparesTheWallTimeWithTheNapsInARow)
 TEST(Headline, MemoryIsolationTellsTheCopiesApart)
 {
     const Told processes = runAndTell("memory-isolation", {{"kind", "process"}, {"time-scale", "0.01"}});
-    EXPECT_EQ(processes.headline, "each process doubled its own copy: workers ended with a = 2, main still has a = 1");
+    EXPECT_EQ(processes.headline,
+              "each process doubled its own copy: workers ended with a = 2, main still has a = 1");
 }
 
 TEST(Headline, TheBankCountsItsLostUpdates)
 {
-    const Told locked = runAndTell("bank", {{"lock", "on"}, {"trials", "1"}, {"updates", "50"}, {"time-scale", "0.01"}});
+    const Told locked
+        = runAndTell("bank", {{"lock", "on"}, {"trials", "1"}, {"updates", "50"}, {"time-scale", "0.01"}});
     EXPECT_EQ(locked.headline, "with the lock: balance 100, as expected; no update lost");
-    const Told racing = runAndTell("bank", {{"lock", "off"}, {"trials", "1"}, {"updates", "200"}, {"time-scale", "0.01"}});
+    const Told racing
+        = runAndTell("bank", {{"lock", "off"}, {"trials", "1"}, {"updates", "200"}, {"time-scale", "0.01"}});
     EXPECT_EQ(racing.headline.rfind("without a lock: balance ", 0), 0u) << racing.headline;
     EXPECT_NE(racing.headline.find("expected 100"), std::string::npos) << racing.headline;
 }

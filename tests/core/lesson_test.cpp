@@ -47,11 +47,14 @@ TEST(Lessons, LimitsAreRefusedBeforeAnythingStarts)
     Plan plan;
     ParamSet values;
     std::string error;
-    EXPECT_FALSE(buildPlan(*findScenario("sleepers"), {{"workers", "300"}, {"kind", "process"}}, plan, values, error));
+    EXPECT_FALSE(
+        buildPlan(*findScenario("sleepers"), {{"workers", "300"}, {"kind", "process"}}, plan, values, error));
     EXPECT_NE(error.find("at most 256 processes"), std::string::npos) << error;
-    EXPECT_TRUE(buildPlan(*findScenario("sleepers"), {{"workers", "300"}, {"kind", "thread"}}, plan, values, error))
+    EXPECT_TRUE(
+        buildPlan(*findScenario("sleepers"), {{"workers", "300"}, {"kind", "thread"}}, plan, values, error))
         << error;
-    EXPECT_FALSE(buildPlan(*findScenario("sleepers"), {{"workers", "1025"}, {"kind", "thread"}}, plan, values, error));
+    EXPECT_FALSE(
+        buildPlan(*findScenario("sleepers"), {{"workers", "1025"}, {"kind", "thread"}}, plan, values, error));
     EXPECT_NE(error.find("--workers '1025'"), std::string::npos) << error;
     EXPECT_NE(error.find("an integer from 1 to 1024"), std::string::npos) << error;
 }
@@ -89,7 +92,7 @@ TEST(Lessons, EveryBuiltinScenarioRunsCleanlyWithNoLostEvents)
     }
 }
 
-class SleepersLesson : public ::testing::TestWithParam<const char *> {};
+class SleepersLesson : public ::testing::TestWithParam<const char *> { };
 
 TEST_P(SleepersLesson, ParallelTakesAboutTSequentialTakesNTimesT)
 {
@@ -122,7 +125,7 @@ TEST(Lessons, FourNumbersIntoAnArrayOfThreeFailTheChildAndLeaveZeros)
     EXPECT_FALSE(r.failed()) << "the run itself completed";
 }
 
-class BankLesson : public ::testing::TestWithParam<const char *> {};
+class BankLesson : public ::testing::TestWithParam<const char *> { };
 
 TEST_P(BankLesson, TheTightRaceGoesWrongWithoutTheLock)
 {

@@ -18,10 +18,12 @@ TEST(Lifecycle, ACrashingChildIsReportedWithItsSignalWhileTheOthersComplete)
     Plan plan;
     plan.scenario = "crash";
     plan.kind = "process";
-    plan.workers.push_back(test::worker("steady 1", WorkerKind::Process, {test::sleepStep(0.05), test::printStep("ok 1")}));
+    plan.workers.push_back(
+        test::worker("steady 1", WorkerKind::Process, {test::sleepStep(0.05), test::printStep("ok 1")}));
     plan.workers.push_back(test::worker("crasher", WorkerKind::Process,
                                         {test::sleepStep(0.01), {StepOp::Crash, {}, 0, SIGSEGV}}));
-    plan.workers.push_back(test::worker("steady 2", WorkerKind::Process, {test::sleepStep(0.05), test::printStep("ok 2")}));
+    plan.workers.push_back(
+        test::worker("steady 2", WorkerKind::Process, {test::sleepStep(0.05), test::printStep("ok 2")}));
     plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}, test::printStep("main done")};
     std::vector<Event> events;
     const RunResult r = runToEnd(plan, &events);
@@ -55,8 +57,8 @@ TEST(Lifecycle, AnExitCodeIsReportedAsIs)
 
 TEST(Lifecycle, NoZombieOrOrphanAfterARun)
 {
-    const RunResult r =
-        runToEnd(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "20"}, {"sleep", "0"}}));
+    const RunResult r
+        = runToEnd(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "20"}, {"sleep", "0"}}));
     EXPECT_FALSE(r.failed());
     EXPECT_TRUE(zombieChildren().empty());
     EXPECT_TRUE(processesInGroup(r.runnerPid).empty()) << "neither the runner nor a worker remains";
@@ -64,7 +66,7 @@ TEST(Lifecycle, NoZombieOrOrphanAfterARun)
         EXPECT_NE(kill(r.lanes[i].info.pid, 0), 0) << "worker pid " << r.lanes[i].info.pid << " still exists";
 }
 
-class Cancel : public ::testing::TestWithParam<std::pair<const char *, double>> {};
+class Cancel : public ::testing::TestWithParam<std::pair<const char *, double>> { };
 
 TEST_P(Cancel, StopsEveryWorkerWithin200Milliseconds)
 {
@@ -108,8 +110,8 @@ INSTANTIATE_TEST_SUITE_P(Kinds, Cancel,
 TEST(Lifecycle, KillingTheRunnerLeavesNoWorkerBehind)
 {
     std::string error;
-    auto run =
-        Run::start(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "6"}, {"sleep", "30"}}), error);
+    auto run = Run::start(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "6"}, {"sleep", "30"}}),
+                          error);
     ASSERT_TRUE(run) << error;
     ASSERT_TRUE(waitForWorkerStarts(*run, 7));
     const std::vector<LaneInfo> lanes = run->lanes();
@@ -128,8 +130,8 @@ TEST(Lifecycle, KillingTheRunnerLeavesNoWorkerBehind)
 TEST(Lifecycle, DestroyingARunningRunCancelsIt)
 {
     std::string error;
-    auto run =
-        Run::start(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "4"}, {"sleep", "30"}}), error);
+    auto run = Run::start(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "4"}, {"sleep", "30"}}),
+                          error);
     ASSERT_TRUE(run) << error;
     ASSERT_TRUE(waitForWorkerStarts(*run, 5));
     const int runner = run->runnerPid();
@@ -143,8 +145,8 @@ TEST(Lifecycle, AnIgnoredSigchldInTheClientDoesNotHangTheRun)
 {
     // With SIGCHLD ignored the kernel reaps children at once; neither the runner's reaper (SIGCHLD is
     // reset for it) nor the client's collector (which notices the runner is gone) may hang.
-    struct sigaction ignore{};
-    struct sigaction old{};
+    struct sigaction ignore { };
+    struct sigaction old { };
     ignore.sa_handler = SIG_IGN;
     sigaction(SIGCHLD, &ignore, &old);
     const RunResult r = runToEnd(

@@ -53,7 +53,9 @@ Plan bankPlan(WorkerKind kind, bool lock, int updates)
         w.kind = kind;
         for (int i = 1; i <= updates; ++i)
             w.items.push_back(i);
-        std::vector<Step> body{{StepOp::Read, "balance", 0, 0}, {StepOp::Add, {}, 0, delta}, {StepOp::Yield, {}, 0, 0},
+        std::vector<Step> body{{StepOp::Read, "balance", 0, 0},
+                               {StepOp::Add, {}, 0, delta},
+                               {StepOp::Yield, {}, 0, 0},
                                {StepOp::Write, "balance", 0, 0}};
         if (lock) {
             body.insert(body.begin(), {StepOp::Lock, {}, 0, 0});
@@ -130,11 +132,13 @@ TEST(LostUpdates, AProcessesPrivateGlobalIsNeverLost)
         ev(12, 1, EventType::ValueWrite, 101, writeId(1, 1), 0),
         ev(13, 2, EventType::ValueWrite, 99, writeId(2, 1), writeId(1, 1)),
     };
-    EXPECT_EQ(findLostUpdates(events, 0, {false, true, true}).lost.size(), 0u) << "each process has its own copy";
-    EXPECT_EQ(findLostUpdates(events, 0, {false, false, false}).lost.size(), 1u) << "threads share the global";
+    EXPECT_EQ(findLostUpdates(events, 0, {false, true, true}).lost.size(), 0u)
+        << "each process has its own copy";
+    EXPECT_EQ(findLostUpdates(events, 0, {false, false, false}).lost.size(), 1u)
+        << "threads share the global";
 }
 
-class BankRace : public ::testing::TestWithParam<WorkerKind> {};
+class BankRace : public ::testing::TestWithParam<WorkerKind> { };
 
 TEST_P(BankRace, TheFinalBalanceIsExplainedByItsLostUpdates)
 {
@@ -175,18 +179,22 @@ TEST_P(BankRace, WithTheLockNoUpdateIsLost)
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, BankRace, ::testing::Values(WorkerKind::Thread, WorkerKind::Process),
-                         [](const ::testing::TestParamInfo<WorkerKind> &kind) { return std::string(workerKindName(kind.param)); });
+                         [](const ::testing::TestParamInfo<WorkerKind> &kind) {
+                             return std::string(workerKindName(kind.param));
+                         });
 
 TEST(LostUpdates, SharedValuesLostDoublingsExplainItsFinalValue)
 {
     for (const char *kind : {"process", "thread"}) {
         std::vector<Event> events;
         const RunResult r = test::runToEnd(
-            test::fixturePlan("shared-doubling", {{"kind", kind}, {"workers", "10"}, {"sleep", "0.01"}}), &events);
+            test::fixturePlan("shared-doubling", {{"kind", kind}, {"workers", "10"}, {"sleep", "0.01"}}),
+            &events);
         const LostUpdateReport report = findLostUpdates(events, r.lostEvents, processLanes(r));
         ASSERT_TRUE(report.complete) << report.incompleteWhy;
         EXPECT_EQ(report.updates, 10);
         const std::int64_t final = r.lanes[0].read.back();
-        EXPECT_EQ(final, std::int64_t{1} << (10 - report.lost.size())) << kind << ": 1 doubled once per update kept";
+        EXPECT_EQ(final, std::int64_t{1} << (10 - report.lost.size()))
+            << kind << ": 1 doubled once per update kept";
     }
 }

@@ -30,7 +30,8 @@ TEST(Plan, MalformedPlansAreRejectedWithTheField)
     EXPECT_FALSE(planFromJson(R"({"workers":[{"steps":[{"op":"start"}]}]})", plan, error));
     EXPECT_NE(error.find("only allowed in main"), std::string::npos) << error;
     EXPECT_FALSE(planFromJson(R"({"workers":[{"steps":[{"op":"crash","count":19}]}]})", plan, error));
-    EXPECT_NE(error.find("does not end a process"), std::string::npos) << error << " (SIGSTOP would hang a join)";
+    EXPECT_NE(error.find("does not end a process"), std::string::npos)
+        << error << " (SIGSTOP would hang a join)";
     EXPECT_FALSE(planFromJson(R"({"main":[{"op":"exit","count":3}]})", plan, error));
     EXPECT_NE(error.find("only allowed in workers"), std::string::npos) << error;
     EXPECT_FALSE(planFromJson(R"({"workers":[{"kind":"fiber"}]})", plan, error));
@@ -61,10 +62,13 @@ TEST(Plan, CountingItemsTravelAsFirstAndCount)
         EXPECT_FALSE(planFromJson(text, p, e)) << text;
         return e;
     };
-    const std::string head = R"({"scenario":"x","kind":"thread","main":[],"workers":[{"name":"w","kind":"thread",)";
+    const std::string head
+        = R"({"scenario":"x","kind":"thread","main":[],"workers":[{"name":"w","kind":"thread",)";
     EXPECT_NE(refused(head + R"("items_from":1,"steps":[]}]})").find("go together"), std::string::npos);
-    EXPECT_NE(refused(head + R"("items_from":1,"items_count":2000000,"steps":[]}]})").find("from 0 to 1000000"),
-              std::string::npos);
-    EXPECT_NE(refused(head + R"("items_from":1,"items_count":3,"items":[1],"steps":[]}]})").find("without 'items'"),
-              std::string::npos);
+    EXPECT_NE(
+        refused(head + R"("items_from":1,"items_count":2000000,"steps":[]}]})").find("from 0 to 1000000"),
+        std::string::npos);
+    EXPECT_NE(
+        refused(head + R"("items_from":1,"items_count":3,"items":[1],"steps":[]}]})").find("without 'items'"),
+        std::string::npos);
 }

@@ -72,8 +72,8 @@ TEST(ProcTable, TheScenarioListsWorkersOnlyBetweenStartAndJoin)
 {
     for (const char *kind : {"process", "thread"}) {
         std::vector<Event> events;
-        const RunResult r =
-            test::runToEnd(test::fixturePlan("process-table", {{"kind", kind}, {"sleep", "0.1"}}), &events);
+        const RunResult r
+            = test::runToEnd(test::fixturePlan("process-table", {{"kind", kind}, {"sleep", "0.1"}}), &events);
         ASSERT_FALSE(r.failed()) << r.error;
         // Main's printed lines, split into the three snapshots by their titles.
         std::vector<std::string> snapshot[3];
@@ -102,7 +102,8 @@ TEST(ProcTable, TheScenarioListsWorkersOnlyBetweenStartAndJoin)
         };
         const int runner = r.lanes[0].info.pid;
         for (int s = 0; s < 3; ++s)
-            EXPECT_FALSE(rowFor(snapshot[s], runner).empty()) << kind << ": the run's own process is always listed";
+            EXPECT_FALSE(rowFor(snapshot[s], runner).empty())
+                << kind << ": the run's own process is always listed";
         for (std::size_t lane = 1; lane <= 2; ++lane) {
             const int pid = r.lanes[lane].info.pid;
             if (std::string(kind) == "thread") {
@@ -112,7 +113,8 @@ TEST(ProcTable, TheScenarioListsWorkersOnlyBetweenStartAndJoin)
             EXPECT_TRUE(rowFor(snapshot[0], pid).empty()) << "not yet started";
             const std::string row = rowFor(snapshot[1], pid);
             ASSERT_FALSE(row.empty()) << "started: listed";
-            EXPECT_NE(row.find(r.lanes[lane].info.name), std::string::npos) << row << ": named after its worker";
+            EXPECT_NE(row.find(r.lanes[lane].info.name), std::string::npos)
+                << row << ": named after its worker";
             EXPECT_NE(row.find(column(runner)), std::string::npos) << row << ": its parent is main";
             EXPECT_TRUE(rowFor(snapshot[2], pid).empty()) << "joined: gone";
         }

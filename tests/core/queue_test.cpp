@@ -1,7 +1,7 @@
 // The Queue and Pipe primitives on their own: real threads and real forked processes, no runner.
+#include "core/client/collector.hpp"
 #include "core/clock.hpp"
 #include "core/shared_memory/pipe.hpp"
-#include "core/client/collector.hpp"
 #include "core/shared_memory/queue.hpp"
 
 #include <gtest/gtest.h>
@@ -20,8 +20,7 @@ namespace {
 
 /// Shared anonymous memory, visible to forked children like the run's region.
 struct SharedMemory {
-    explicit SharedMemory(std::size_t bytes)
-        : size((bytes + 4095) / 4096 * 4096)
+    explicit SharedMemory(std::size_t bytes) : size((bytes + 4095) / 4096 * 4096)
     {
         base = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         EXPECT_NE(base, MAP_FAILED);
@@ -36,10 +35,7 @@ constexpr int kConsumers = 3;
 constexpr int kPerProducer = 20000;
 
 /// Encodes producer and sequence number in one value, so a consumer can check FIFO per producer.
-std::int64_t encode(int producer, int i)
-{
-    return static_cast<std::int64_t>(producer) * 1'000'000 + i;
-}
+std::int64_t encode(int producer, int i) { return static_cast<std::int64_t>(producer) * 1'000'000 + i; }
 
 /// Consumes until closed; marks each value seen in `seen` and checks order per producer. Returns the
 /// number of order violations. Allocation-free (runs in forked children too).
@@ -50,7 +46,7 @@ int consume(const SharedQueue &q, std::atomic<int> *seen)
         l = -1;
     int violations = 0;
     for (;;) {
-        Message m {};
+        Message m{};
         if (q.get(m, -1, {}) != QueueStatus::Ok)
             return violations;
         const int producer = static_cast<int>(m.value / 1'000'000);
@@ -78,7 +74,7 @@ bool waitUntilAsleep(const std::atomic<std::uint32_t> &sleeperFlag)
 void produce(const SharedQueue &q, int producer)
 {
     for (int i = 0; i < kPerProducer; ++i) {
-        Message m {};
+        Message m{};
         m.value = encode(producer, i);
         ASSERT_EQ(q.put(m, -1, {}), QueueStatus::Ok);
     }
@@ -92,7 +88,7 @@ TEST(Queue, ThreadsGetEveryItemExactlyOnceInFifoOrderPerProducer)
     const SharedQueue q = SharedQueue::create(mem.base, 16, 0);
     auto *seen
         = reinterpret_cast<std::atomic<int> *>(static_cast<char *>(mem.base) + SharedQueue::bytesFor(16));
-    std::atomic<int> violations { 0 };
+    std::atomic<int> violations{0};
     std::vector<std::thread> threads;
     for (int c = 0; c < kConsumers; ++c)
         threads.emplace_back([&] { violations += consume(q, seen); });
@@ -111,8 +107,8 @@ TEST(Queue, ThreadsGetEveryItemExactlyOnceInFifoOrderPerProducer)
 
 TEST(Queue, ProcessesGetEveryItemExactlyOnceInFifoOrderPerProducer)
 {
-    SharedMemory mem(
-        SharedQueue::bytesFor(16) + sizeof(std::atomic<int>) * (kProducers * kPerProducer + 1) + 64);
+    SharedMemory mem(SharedQueue::bytesFor(16) + sizeof(std::atomic<int>) * (kProducers * kPerProducer + 1)
+                     + 64);
     const SharedQueue q = SharedQueue::create(mem.base, 16, 0);
     auto *seen
         = reinterpret_cast<std::atomic<int> *>(static_cast<char *>(mem.base) + SharedQueue::bytesFor(16));
@@ -131,7 +127,7 @@ TEST(Queue, ProcessesGetEveryItemExactlyOnceInFifoOrderPerProducer)
         const pid_t pid = fork();
         if (pid == 0) {
             for (int i = 0; i < kPerProducer; ++i) {
-                Message m {};
+                Message m{};
                 m.value = encode(p, i);
                 if (q.put(m, -1, {}) != QueueStatus::Ok)
                     _exit(1);
@@ -157,7 +153,7 @@ TEST(Queue, PutBlocksWhileFullAndGetBlocksWhileEmptyThenTimesOut)
 {
     SharedMemory mem(SharedQueue::bytesFor(2));
     const SharedQueue q = SharedQueue::create(mem.base, 2, 0);
-    Message m {};
+    Message m{};
     EXPECT_EQ(q.put(m, 0, {}), QueueStatus::Ok);
     EXPECT_EQ(q.put(m, 0, {}), QueueStatus::Ok);
     std::int64_t t0 = monotonicNs();
@@ -176,12 +172,12 @@ TEST(Queue, ABlockedPutWakesWhenAGetMakesRoomAndABlockedGetWhenAPutArrives)
     SharedMemory mem(SharedQueue::bytesFor(1));
     const SharedQueue q = SharedQueue::create(mem.base, 1, 0);
     const auto *state = static_cast<const QueueState *>(mem.base);
-    Message m {};
+    Message m{};
     m.value = 1;
     ASSERT_EQ(q.put(m, -1, {}), QueueStatus::Ok);
-    std::atomic<std::int64_t> putDone { 0 };
+    std::atomic<std::int64_t> putDone{0};
     std::thread putter([&] {
-        Message second {};
+        Message second{};
         second.value = 2;
         EXPECT_EQ(q.put(second, 5'000'000'000, {}), QueueStatus::Ok);
         putDone = monotonicNs();
@@ -197,9 +193,9 @@ TEST(Queue, ABlockedPutWakesWhenAGetMakesRoomAndABlockedGetWhenAPutArrives)
     ASSERT_EQ(q.get(m, -1, {}), QueueStatus::Ok);
     EXPECT_EQ(m.value, 2);
 
-    std::atomic<std::int64_t> gotAt { 0 };
+    std::atomic<std::int64_t> gotAt{0};
     std::thread getter([&] {
-        Message got {};
+        Message got{};
         EXPECT_EQ(q.get(got, 5'000'000'000, {}), QueueStatus::Ok);
         EXPECT_EQ(got.value, 3);
         gotAt = monotonicNs();
@@ -218,15 +214,15 @@ TEST(Queue, CloseEndsEveryBlockedConsumerAndRefusesPuts)
     SharedMemory mem(SharedQueue::bytesFor(4));
     const SharedQueue q = SharedQueue::create(mem.base, 4, 0);
     const auto *state = static_cast<const QueueState *>(mem.base);
-    Message m {};
+    Message m{};
     ASSERT_EQ(q.put(m, -1, {}), QueueStatus::Ok);
-    std::atomic<int> ok { 0 };
-    std::atomic<int> closed { 0 };
+    std::atomic<int> ok{0};
+    std::atomic<int> closed{0};
     std::vector<std::thread> consumers;
     for (int i = 0; i < 4; ++i)
         consumers.emplace_back([&] {
             for (;;) {
-                Message got {};
+                Message got{};
                 const QueueStatus s = q.get(got, 10'000'000'000, {});
                 if (s == QueueStatus::Ok) {
                     ++ok;
@@ -260,9 +256,10 @@ TEST(Queue, AProcessDyingWhileHoldingEitherMutexDoesNotDeadlockTheQueue)
         _exit(0); // dies holding both
     }
     waitpid(pid, nullptr, 0);
-    Message m {};
+    Message m{};
     m.value = 7;
-    EXPECT_EQ(q.put(m, 1'000'000'000, {}), QueueStatus::Ok) << "the put side's mutex was recovered (EOWNERDEAD)";
+    EXPECT_EQ(q.put(m, 1'000'000'000, {}), QueueStatus::Ok)
+        << "the put side's mutex was recovered (EOWNERDEAD)";
     EXPECT_EQ(q.get(m, 1'000'000'000, {}), QueueStatus::Ok) << "and the get side's";
     EXPECT_EQ(m.value, 7);
 }
@@ -277,14 +274,14 @@ TEST(Queue, AProducerKilledAnywhereInItsPutsLeavesTheQueueWholeAndUsable)
         const pid_t pid = fork();
         if (pid == 0) {
             for (std::int64_t i = 0;; ++i) {
-                Message m {};
+                Message m{};
                 m.value = i;
                 m.setText("payload");
                 q.put(m, -1, {});
             }
         }
         std::int64_t expected = 0;
-        Message m {};
+        Message m{};
         for (int k = 0; k < 200 + round * 37; ++k) {
             ASSERT_EQ(q.get(m, 2'000'000'000, {}), QueueStatus::Ok);
             ASSERT_EQ(m.value, expected++);
@@ -309,7 +306,7 @@ TEST(Pipe, MessagesArriveWholeAndInOrderBetweenProcessesAndEofEndsTheReader)
     std::string error;
     ASSERT_TRUE(PipeEnd::createPair(fds, error)) << error;
     SharedMemory mem(sizeof(PipeShared));
-    auto *shared = new (mem.base) PipeShared {};
+    auto *shared = new (mem.base) PipeShared{};
     const PipeEnd parent(fds[0], 0, shared);
     constexpr int kMessages = 20000;
     const pid_t pid = fork();
@@ -317,7 +314,7 @@ TEST(Pipe, MessagesArriveWholeAndInOrderBetweenProcessesAndEofEndsTheReader)
         PipeEnd::closeEnd(fds[0]);
         const PipeEnd child(fds[1], 1, shared);
         for (int i = 0; i < kMessages; ++i) {
-            Message m {};
+            Message m{};
             m.value = i;
             m.setText(i % 2 ? "odd" : "even");
             if (child.send(m, -1, {}) != QueueStatus::Ok)
@@ -328,13 +325,13 @@ TEST(Pipe, MessagesArriveWholeAndInOrderBetweenProcessesAndEofEndsTheReader)
     PipeEnd::closeEnd(fds[1]);
     int wrong = 0;
     for (int i = 0; i < kMessages; ++i) {
-        Message m {};
+        Message m{};
         ASSERT_EQ(parent.recv(m, 5'000'000'000, {}), QueueStatus::Ok);
         wrong += m.value != i || m.seq != static_cast<std::uint32_t>(i)
             || m.textView() != std::string_view(i % 2 ? "odd" : "even");
     }
     EXPECT_EQ(wrong, 0);
-    Message m {};
+    Message m{};
     EXPECT_EQ(parent.recv(m, 5'000'000'000, {}), QueueStatus::Closed) << "EOF once the child's end is closed";
     int status = 0;
     waitpid(pid, &status, 0);
@@ -348,18 +345,19 @@ TEST(Pipe, ASendWithNoReaderLeftFailsClosedInsteadOfKillingTheSender)
     std::string error;
     ASSERT_TRUE(PipeEnd::createPair(fds, error)) << error;
     SharedMemory mem(sizeof(PipeShared));
-    auto *shared = new (mem.base) PipeShared {};
+    auto *shared = new (mem.base) PipeShared{};
     PipeEnd::closeEnd(fds[1]); // the only copy of the receiving end
     const pid_t pid = fork();
     if (pid == 0) {
         std::signal(SIGPIPE, SIG_IGN); // as the runner does
         const PipeEnd end(fds[0], 0, shared);
-        Message m {};
+        Message m{};
         _exit(end.send(m, 1'000'000'000, {}) == QueueStatus::Closed ? 0 : 1);
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    EXPECT_TRUE(WIFEXITED(status)) << "the sender was killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    EXPECT_TRUE(WIFEXITED(status)) << "the sender was killed by signal "
+                                   << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
     EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << "send said Closed (BrokenPipeError)";
     PipeEnd::closeEnd(fds[0]);
 }
@@ -369,9 +367,9 @@ TEST(Pipe, RecvTimesOut)
     PipeFds fds[2];
     std::string error;
     ASSERT_TRUE(PipeEnd::createPair(fds, error)) << error;
-    PipeShared shared {};
+    PipeShared shared{};
     const PipeEnd end(fds[0], 0, &shared);
-    Message m {};
+    Message m{};
     const std::int64_t t0 = monotonicNs();
     EXPECT_EQ(end.recv(m, 30'000'000, {}), QueueStatus::Timeout);
     EXPECT_GE(monotonicNs() - t0, 25'000'000);
@@ -414,7 +412,7 @@ TEST(Queue, ARecordedMessageReachesTheCollectorWithItsSeqValueAndText)
     writer.recordAt(1, EventType::WorkerStart, 1, 1, {}, 0);
     const std::vector<std::string> texts{"", "hello", "0123456789012345678901234567890!"};
     for (const std::string &text : texts) {
-        Message m {};
+        Message m{};
         m.seq = 4'000'000'007u;
         m.value = -3;
         m.setText(text);

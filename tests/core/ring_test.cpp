@@ -83,6 +83,7 @@ TEST(PrintFormat, FillsPlaceholdersWithoutAllocating)
     const std::size_t n = formatPrint(buf, sizeof buf, "{name} pid {pid}: {x}^2 = {r} {unknown}", ctx);
     EXPECT_EQ(std::string(buf, n), "worker 3 pid 4242: 5^2 = 25 {unknown}");
     const std::size_t m = formatPrint(buf, sizeof buf, "{time}", ctx);
-    EXPECT_EQ(std::string(buf, m).find('.'), std::string(buf, m).size() - 8) << "seven decimals, like time.time()";
+    EXPECT_EQ(std::string(buf, m).find('.'), std::string(buf, m).size() - 8)
+        << "seven decimals, like time.time()";
     EXPECT_EQ(formatPrint(buf, 4, "abcdefgh", ctx), 4u) << "truncated to the buffer";
 }

@@ -2,17 +2,20 @@
 #include "test_support.hpp"
 
 #include <csignal>
-#include <set>
 #include <gtest/gtest.h>
+#include <set>
 
 using namespace forkscope;
 using namespace forkscope::core;
-using forkscope::test::runToEnd;
 using forkscope::test::fixturePlan;
+using forkscope::test::runToEnd;
 
 namespace {
 
-std::int64_t mainFinal(const RunResult &r) { return r.lanes.at(0).read.empty() ? -1 : r.lanes[0].read.back(); }
+std::int64_t mainFinal(const RunResult &r)
+{
+    return r.lanes.at(0).read.empty() ? -1 : r.lanes[0].read.back();
+}
 
 /// Checks that the workers doubled one shared a: each doubled the value its read at `readIndex` saw, most of
 /// those reads saw another worker's write, and main ends with one of the writes. The final value itself is
@@ -25,7 +28,8 @@ void expectCompoundedDoublings(const RunResult &r, std::size_t readIndex)
         const LaneOutcome &lane = r.lanes[i];
         ASSERT_GT(lane.read.size(), readIndex) << lane.info.name;
         ASSERT_EQ(lane.wrote.size(), 1u) << lane.info.name;
-        EXPECT_EQ(lane.wrote[0], 2 * lane.read[readIndex]) << lane.info.name << " doubles the a it has just read";
+        EXPECT_EQ(lane.wrote[0], 2 * lane.read[readIndex])
+            << lane.info.name << " doubles the a it has just read";
         writes.insert(lane.wrote[0]);
     }
     int linked = 0;
@@ -36,15 +40,16 @@ void expectCompoundedDoublings(const RunResult &r, std::size_t readIndex)
     }
     EXPECT_GE(linked, static_cast<int>(r.lanes.size() - 1) / 2)
         << "at least half the workers doubled a value another worker had written";
-    EXPECT_GT(writes.count(mainFinal(r)), 0u) << "main sees a worker's write (isolated, it keeps 1): " << mainFinal(r);
+    EXPECT_GT(writes.count(mainFinal(r)), 0u)
+        << "main sees a worker's write (isolated, it keeps 1): " << mainFinal(r);
 }
 
 } // namespace
 
 TEST(SharedState, ProcessesEachDoubleTheirOwnCopyOfAGlobal)
 {
-    const RunResult r =
-        runToEnd(fixturePlan("global-doubling", {{"kind", "process"}, {"workers", "10"}, {"sleep", "0.01"}}));
+    const RunResult r = runToEnd(
+        fixturePlan("global-doubling", {{"kind", "process"}, {"workers", "10"}, {"sleep", "0.01"}}));
     ASSERT_EQ(r.lanes.size(), 11u);
     for (std::size_t i = 1; i < r.lanes.size(); ++i) {
         ASSERT_FALSE(r.lanes[i].read.empty());
@@ -57,8 +62,8 @@ TEST(SharedState, ProcessesEachDoubleTheirOwnCopyOfAGlobal)
 
 TEST(SharedState, ThreadsShareAGlobalAndCompoundIt)
 {
-    const RunResult r =
-        runToEnd(fixturePlan("global-doubling", {{"kind", "thread"}, {"workers", "10"}, {"sleep", "0.01"}}));
+    const RunResult r = runToEnd(
+        fixturePlan("global-doubling", {{"kind", "thread"}, {"workers", "10"}, {"sleep", "0.01"}}));
     ASSERT_EQ(r.lanes.size(), 11u);
     for (std::size_t i = 1; i < r.lanes.size(); ++i)
         ASSERT_EQ(r.lanes[i].read.size(), 3u) << "received, the fresh read of `a += a`, and changed";
@@ -67,8 +72,8 @@ TEST(SharedState, ThreadsShareAGlobalAndCompoundIt)
 
 TEST(SharedState, ASharedValueIsSeenAcrossProcesses)
 {
-    const RunResult r =
-        runToEnd(fixturePlan("shared-doubling", {{"kind", "process"}, {"workers", "10"}, {"sleep", "0.01"}}));
+    const RunResult r = runToEnd(
+        fixturePlan("shared-doubling", {{"kind", "process"}, {"workers", "10"}, {"sleep", "0.01"}}));
     ASSERT_EQ(r.lanes.size(), 11u);
     // Each process reads, prints and only then writes, so two that overlap lose doublings (the lesson of
     // the bank scenario); what must hold is that they doubled each other's writes in shared memory.
@@ -103,12 +108,12 @@ TEST(SharedState, AStorePastAnArraysEndFailsTheWorkerWithAnIndexErrorAndStoresNo
     EXPECT_FALSE(r.failed()) << "the run itself completed";
 }
 
-class Bank : public ::testing::TestWithParam<const char *> {};
+class Bank : public ::testing::TestWithParam<const char *> { };
 
 TEST_P(Bank, WithTheLockEveryTrialIsRight)
 {
-    const Plan plan =
-        fixturePlan("deposit-withdraw-locked", {{"kind", GetParam()}, {"updates", "50"}, {"think", "0"}});
+    const Plan plan
+        = fixturePlan("deposit-withdraw-locked", {{"kind", GetParam()}, {"updates", "50"}, {"think", "0"}});
     // The acceptance figure: no wrong balance in 200 trials, threads and processes alike (checked
     // by the plain build; under a sanitizer a run takes about a second, so 30 there).
 #ifdef FORKSCOPE_SANITIZED
@@ -127,8 +132,8 @@ TEST_P(Bank, WithoutTheLockUpdatesGetLost)
     // Both tellers read, think 200 us, then write: on two cores they overlap and one update of a pair is
     // overwritten. Lost deposits and lost withdrawals can cancel out exactly, so a trial may still end at
     // 100 by chance; three trials that all do would mean nothing is lost.
-    const Plan plan =
-        fixturePlan("deposit-withdraw", {{"kind", GetParam()}, {"updates", "300"}, {"think", "0.0002"}});
+    const Plan plan
+        = fixturePlan("deposit-withdraw", {{"kind", GetParam()}, {"updates", "300"}, {"think", "0.0002"}});
     bool wrong = false;
     for (int trial = 0; trial < 3 && !wrong; ++trial) {
         const RunResult r = runToEnd(plan);
@@ -185,7 +190,8 @@ TEST(SharedState, AProcessThatDiesHoldingTheLockDoesNotHangTheRun)
     bool recovered = false;
     bool gotIt = false;
     for (const Event &e : events) {
-        recovered = recovered || (e.lane == 2 && e.type == EventType::Note && e.text.find("recovered") != std::string::npos);
+        recovered = recovered
+            || (e.lane == 2 && e.type == EventType::Note && e.text.find("recovered") != std::string::npos);
         gotIt = gotIt || (e.lane == 2 && e.text == "got it");
     }
     EXPECT_TRUE(recovered) << "the next owner is told the lock's owner died";
@@ -201,11 +207,15 @@ TEST(SharedState, MainKeepsItsValueAndLockAcrossStartAndJoin)
     plan.kind = "thread";
     plan.locks = 1;
     plan.variables = {{"v", false, 7, 1}};
-    plan.workers.push_back(test::worker("waiter", WorkerKind::Thread,
-                                        {{StepOp::Lock, {}, 0, 0}, test::printStep("worker got the lock"),
-                                         {StepOp::Unlock, {}, 0, 0}}));
-    plan.main = {{StepOp::Read, "v", 0, 0}, {StepOp::Lock, {}, 0, 0}, {StepOp::Start, {}, 0, 0},
-                 test::sleepStep(0.05),     test::printStep("main still has {r}"), {StepOp::Unlock, {}, 0, 0},
+    plan.workers.push_back(test::worker(
+        "waiter", WorkerKind::Thread,
+        {{StepOp::Lock, {}, 0, 0}, test::printStep("worker got the lock"), {StepOp::Unlock, {}, 0, 0}}));
+    plan.main = {{StepOp::Read, "v", 0, 0},
+                 {StepOp::Lock, {}, 0, 0},
+                 {StepOp::Start, {}, 0, 0},
+                 test::sleepStep(0.05),
+                 test::printStep("main still has {r}"),
+                 {StepOp::Unlock, {}, 0, 0},
                  {StepOp::Join, {}, 0, 0}};
     std::vector<Event> events;
     runToEnd(plan, &events);
@@ -226,10 +236,12 @@ TEST(SharedState, EveryLockOfAPlanExcludesOnItsOwn)
         plan.kind = kind == WorkerKind::Process ? "process" : "thread";
         plan.locks = 2;
         plan.variables = {{"n", true, 0, 1}};
-        const std::vector<Step> body = {{StepOp::Lock, {}, 0, 1}, {StepOp::Read, "n", 0, 0},  {StepOp::Yield, {}, 0, 0},
-                                        {StepOp::Add, {}, 0, 1},  {StepOp::Write, "n", 0, 0}, {StepOp::Unlock, {}, 0, 1}};
+        const std::vector<Step> body
+            = {{StepOp::Lock, {}, 0, 1}, {StepOp::Read, "n", 0, 0},  {StepOp::Yield, {}, 0, 0},
+               {StepOp::Add, {}, 0, 1},  {StepOp::Write, "n", 0, 0}, {StepOp::Unlock, {}, 0, 1}};
         for (const char *name : {"a", "b"}) {
-            WorkerPlan w = test::worker(name, kind, {{StepOp::ForEach, {}, 0, static_cast<std::int64_t>(body.size())}});
+            WorkerPlan w = test::worker(name, kind,
+                                        {{StepOp::ForEach, {}, 0, static_cast<std::int64_t>(body.size())}});
             w.steps.insert(w.steps.end(), body.begin(), body.end());
             w.items.assign(3000, 1);
             plan.workers.push_back(w);

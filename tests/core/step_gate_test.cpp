@@ -40,13 +40,19 @@ TEST(StepGate, IsAskedBeforeEveryVisibleStepAndCanStopALane)
     plan.scenario = "gate";
     plan.kind = "thread";
     plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}};
-    plan.workers.push_back({"w", WorkerKind::Thread, {},
-                            {{StepOp::Print, "a", 0, 0}, {StepOp::Set, {}, 0, 5}, {StepOp::Add, {}, 0, 1},
-                             {StepOp::Sleep, {}, 0, 0}, {StepOp::Print, "b {r}", 0, 0}, {StepOp::Print, "c", 0, 0}}});
+    plan.workers.push_back({"w",
+                            WorkerKind::Thread,
+                            {},
+                            {{StepOp::Print, "a", 0, 0},
+                             {StepOp::Set, {}, 0, 5},
+                             {StepOp::Add, {}, 0, 1},
+                             {StepOp::Sleep, {}, 0, 0},
+                             {StepOp::Print, "b {r}", 0, 0},
+                             {StepOp::Print, "c", 0, 0}}});
     ASSERT_EQ(validatePlan(plan), "");
     std::string error;
-    const SharedRegion region = SharedRegion::create(2, 1024, planToJson(plan), error,
-                                                     static_cast<std::uint32_t>(sharedLayout(plan).totalBytes));
+    const SharedRegion region = SharedRegion::create(
+        2, 1024, planToJson(plan), error, static_cast<std::uint32_t>(sharedLayout(plan).totalBytes));
     ASSERT_TRUE(region.valid()) << error;
     void *page = mmap(nullptr, sizeof(GateLog), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     ASSERT_NE(page, MAP_FAILED);

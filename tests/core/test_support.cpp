@@ -22,15 +22,15 @@ std::string whereLanesStand(const core::Run &run)
     const std::vector<core::LaneInfo> lanes = run.lanes();
     std::string out;
     for (std::size_t i = 0; i < lanes.size(); ++i) {
-        const auto last =
-            std::find_if(events.rbegin(), events.rend(), [&](const core::Event &e) { return e.lane == i; });
-        out += "\n  lane " + std::to_string(i) + " (" + lanes[i].name + ", pid " + std::to_string(lanes[i].pid)
-               + "): ";
+        const auto last
+            = std::find_if(events.rbegin(), events.rend(), [&](const core::Event &e) { return e.lane == i; });
+        out += "\n  lane " + std::to_string(i) + " (" + lanes[i].name + ", pid "
+            + std::to_string(lanes[i].pid) + "): ";
         if (last == events.rend())
             out += "no event";
         else
             out += "last event " + std::string(core::eventTypeName(last->type)) + " at "
-                   + std::to_string(last->timeNs / 1000) + " us";
+                + std::to_string(last->timeNs / 1000) + " us";
     }
     return out;
 }
@@ -112,11 +112,11 @@ core::RunResult runToEnd(const core::Plan &plan, std::vector<core::Event> *event
     EXPECT_TRUE(run) << error;
     if (!run)
         return {};
-    const bool done = run->waitFor(std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(timeoutSeconds)));
+    const bool done = run->waitFor(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(timeoutSeconds)));
     if (!done) {
-        ADD_FAILURE() << "the run did not finish within " << timeoutSeconds << " s; where its lanes stand:"
-                      << whereLanesStand(*run);
+        ADD_FAILURE() << "the run did not finish within " << timeoutSeconds
+                      << " s; where its lanes stand:" << whereLanesStand(*run);
         run->cancel();
     }
     run->wait();

@@ -1,8 +1,8 @@
 #include "test_support.hpp"
 
-#include <nlohmann/json.hpp>
 #include "core/export/output_file.hpp"
 #include "core/export/trace_export.hpp"
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <gtest/gtest.h>
@@ -50,7 +50,8 @@ TEST(TraceExport, ChromeTraceHoldsLanesBarsAndInstants)
     EXPECT_EQ(counts["i:main reached its end"], 1);
     EXPECT_EQ(processNames.size(), 4u) << "main's process and three workers' processes";
     EXPECT_EQ(processNames[r.lanes[0].info.pid], "main (pid " + std::to_string(r.lanes[0].info.pid) + ")");
-    EXPECT_EQ(processNames[r.lanes[2].info.pid], "worker 2 (pid " + std::to_string(r.lanes[2].info.pid) + ")");
+    EXPECT_EQ(processNames[r.lanes[2].info.pid],
+              "worker 2 (pid " + std::to_string(r.lanes[2].info.pid) + ")");
 }
 
 TEST(TraceExport, SummaryHasTheDocumentedFields)
@@ -60,8 +61,8 @@ TEST(TraceExport, SummaryHasTheDocumentedFields)
     const RunResult r = test::runToEnd(plan, &events);
     const nlohmann::json doc = nlohmann::json::parse(summaryJson(r, events), nullptr, false);
     ASSERT_FALSE(doc.is_discarded());
-    for (const char *key : {"headline", "scenario", "kind", "wall_seconds", "lost_events", "workers", "main_end_seconds",
-                            "lost_updates", "lost_updates_complete"})
+    for (const char *key : {"headline", "scenario", "kind", "wall_seconds", "lost_events", "workers",
+                            "main_end_seconds", "lost_updates", "lost_updates_complete"})
         EXPECT_TRUE(doc.contains(key)) << key;
     EXPECT_EQ(doc.at("scenario").get<std::string>(), "no-join");
     const auto &workers = doc.at("workers");

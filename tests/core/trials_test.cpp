@@ -73,8 +73,12 @@ TEST(TrialLoop, TheLockedBankIsRightInEveryTrial)
     core::ParamSet values;
     std::string error;
     ASSERT_TRUE(core::buildPlan(*bank,
-                                {{"lock", "on"}, {"trials", "3"}, {"updates", "20"}, {"sleep", "0"},
-                                 {"think", "0"}, {"kind", "thread"}},
+                                {{"lock", "on"},
+                                 {"trials", "3"},
+                                 {"updates", "20"},
+                                 {"sleep", "0"},
+                                 {"think", "0"},
+                                 {"kind", "thread"}},
                                 plan, values, error))
         << error;
     core::TrialLoop loop = core::TrialLoop::forScenario(*bank, values, plan);

@@ -1,24 +1,24 @@
 #include "ui/exporter.hpp"
 #include "ui/gil_lab_view.hpp"
-#include "ui/speedup_chart.hpp"
 #include "ui/main_window.hpp"
 #include "ui/process_panel.hpp"
-#include "ui/trials_chart.hpp"
+#include "ui/speedup_chart.hpp"
 #include "ui/timeline_widget.hpp"
+#include "ui/trials_chart.hpp"
 
-#include <QApplication>
-#include <QElapsedTimer>
-#include <QDoubleSpinBox>
-#include <QPushButton>
-#include <QSpinBox>
 #include <QAction>
+#include <QApplication>
+#include <QDoubleSpinBox>
+#include <QElapsedTimer>
 #include <QImage>
-#include <QSettings>
 #include <QPainter>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 #include <QTextEdit>
+#include <QTimer>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -116,8 +116,9 @@ TEST(MainWindow, TheLiveTimelineRefreshesOften)
     ASSERT_GE(lagsNs.size(), 10u);
     std::sort(lagsNs.begin(), lagsNs.end());
     const std::int64_t lagNs = lagsNs[lagsNs.size() * 9 / 10];
-    EXPECT_LT(lagNs, 50'000'000) << "the view's present lagged the run by " << static_cast<double>(lagNs) / 1e6
-                                 << " ms in one sample of ten (worst " << static_cast<double>(lagsNs.back()) / 1e6 << " ms)";
+    EXPECT_LT(lagNs, 50'000'000) << "the view's present lagged the run by "
+                                 << static_cast<double>(lagNs) / 1e6 << " ms in one sample of ten (worst "
+                                 << static_cast<double>(lagsNs.back()) / 1e6 << " ms)";
     ASSERT_TRUE(waitUntilIdle(*w));
 }
 
@@ -188,7 +189,8 @@ TEST(MainWindow, RunsTrialsAndCountsWrongBalances)
 {
     auto w = freshWindow();
     ASSERT_TRUE(w->selectScenario(QStringLiteral("bank")));
-    for (const auto &[name, value] : {std::pair{"trials", "6"}, {"updates", "30"}, {"sleep", "0"}, {"kind", "thread"}})
+    for (const auto &[name, value] :
+         {std::pair{"trials", "6"}, {"updates", "30"}, {"sleep", "0"}, {"kind", "thread"}})
         ASSERT_TRUE(w->setParameter(QString::fromLatin1(name), QString::fromLatin1(value)));
     for (const char *lock : {"on", "off"}) {
         ASSERT_TRUE(w->setParameter(QStringLiteral("lock"), QString::fromLatin1(lock)));
@@ -219,7 +221,8 @@ TEST(MainWindow, RunsTrialsAndCountsWrongBalances)
     }
     EXPECT_EQ(without, 6);
     EXPECT_EQ(with, 6);
-    EXPECT_TRUE(chart->title().contains(QStringLiteral("with lock: wrong in 0 of 6 trials"))) << chart->title().toStdString();
+    EXPECT_TRUE(chart->title().contains(QStringLiteral("with lock: wrong in 0 of 6 trials")))
+        << chart->title().toStdString();
     // Clicking a bar shows such a trial.
     EXPECT_TRUE(w->showTrial(1, 100));
     EXPECT_FALSE(w->showTrial(1, 12345));
@@ -227,8 +230,9 @@ TEST(MainWindow, RunsTrialsAndCountsWrongBalances)
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("trials.png"));
     QString error;
-    ASSERT_TRUE(exportPicture(path, {kExportSizeWide, 1, QStringLiteral("trials"), Qt::white},
-                              [&](QPainter &p, const QRectF &r) { chart->paintTo(p, r); }, &error))
+    ASSERT_TRUE(exportPicture(
+        path, {kExportSizeWide, 1, QStringLiteral("trials"), Qt::white},
+        [&](QPainter &p, const QRectF &r) { chart->paintTo(p, r); }, &error))
         << error.toStdString();
     const QImage image(path);
     ASSERT_EQ(image.size(), QSize(1920, 1080));
@@ -297,9 +301,9 @@ TEST(MainWindow, ComparesRunsOnOneAxis)
     const QString path = dir.filePath(QStringLiteral("compare.png"));
     const Theme theme = Theme::light();
     QString error;
-    ASSERT_TRUE(exportPicture(path, {kExportSizeWide, 2, QStringLiteral("compare"), theme.background},
-                              [&](QPainter &p, const QRectF &r) { paintComparison(p, r, runs, QString(), theme); },
-                              &error))
+    ASSERT_TRUE(exportPicture(
+        path, {kExportSizeWide, 2, QStringLiteral("compare"), theme.background},
+        [&](QPainter &p, const QRectF &r) { paintComparison(p, r, runs, QString(), theme); }, &error))
         << error.toStdString();
     const QImage image(path);
     EXPECT_EQ(image.size(), QSize(3840, 2160));
@@ -367,7 +371,8 @@ TEST(MainWindow, TheProcessesPanelListsTheRunsWorkers)
     ASSERT_TRUE(QTest::qWaitFor([&] { return nameRow(QStringLiteral("raise-to-3")) >= 0; }, 5000));
     EXPECT_TRUE(panel->following());
     const int row = nameRow(QStringLiteral("raise-to-3"));
-    EXPECT_EQ(panel->item(row, 1)->text(), QString::number(w->controller().runnerPid())) << "main is its parent";
+    EXPECT_EQ(panel->item(row, 1)->text(), QString::number(w->controller().runnerPid()))
+        << "main is its parent";
     ASSERT_TRUE(waitUntilIdle(*w));
     EXPECT_FALSE(panel->following());
     for (const char *name : {"raise-to-2", "raise-to-3"}) {

@@ -21,7 +21,8 @@ TEST(ParameterForm, BuildsOneEditorPerParameterAtItsDefault)
     for (const core::ParamSpec &spec : sleepers.params) {
         QWidget *editor = form.findChild<QWidget *>(QString::fromStdString(spec.name));
         ASSERT_NE(editor, nullptr) << spec.name;
-        EXPECT_EQ(qobject_cast<QComboBox *>(editor) != nullptr, spec.type == core::ParamSpec::Type::Choice) << spec.name;
+        EXPECT_EQ(qobject_cast<QComboBox *>(editor) != nullptr, spec.type == core::ParamSpec::Type::Choice)
+            << spec.name;
         EXPECT_EQ(form.values().at(spec.name), spec.defaultValue) << spec.name;
     }
     EXPECT_TRUE(form.valid());
@@ -39,11 +40,13 @@ TEST(ParameterForm, ChecksTheValuesTogetherAsTheyAreEdited)
     QObject::connect(&form, &ParameterForm::validityChanged, [&](bool valid) { lastValid = valid; });
     form.setScenario(*core::findScenario("sleepers"));
     EXPECT_TRUE(lastValid);
-    EXPECT_FALSE(form.setValue(QStringLiteral("workers"), QStringLiteral("5000"))) << "out of the editor's range";
+    EXPECT_FALSE(form.setValue(QStringLiteral("workers"), QStringLiteral("5000")))
+        << "out of the editor's range";
     EXPECT_FALSE(form.setValue(QStringLiteral("kind"), QStringLiteral("fiber")));
     EXPECT_FALSE(form.setValue(QStringLiteral("nope"), QStringLiteral("1")));
-    EXPECT_NE(form.problem(QStringLiteral("workers"), QStringLiteral("5000")).find("an integer from 1 to 1024"),
-              std::string::npos);
+    EXPECT_NE(
+        form.problem(QStringLiteral("workers"), QStringLiteral("5000")).find("an integer from 1 to 1024"),
+        std::string::npos);
 
     ASSERT_TRUE(form.setValue(QStringLiteral("kind"), QStringLiteral("process")));
     ASSERT_TRUE(form.setValue(QStringLiteral("workers"), QStringLiteral("300")));

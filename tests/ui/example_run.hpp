@@ -2,8 +2,8 @@
 
 // Hand-made runs for the ui tests and the example renderer: event lists as the engine would record them.
 
-#include "core/event.hpp"
 #include "core/client/run.hpp"
+#include "core/event.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -19,7 +19,7 @@ struct ExampleRun {
 };
 
 inline core::Event event(std::int64_t timeNs, std::uint32_t lane, core::EventType type, std::int32_t arg = 0,
-    std::int64_t value = 0, std::string text = {}, std::uint8_t flags = 0)
+                         std::int64_t value = 0, std::string text = {}, std::uint8_t flags = 0)
 {
     core::Event e;
     e.timeNs = timeNs;
@@ -35,11 +35,11 @@ inline core::Event event(std::int64_t timeNs, std::uint32_t lane, core::EventTyp
 inline void sortByTime(std::vector<core::Event> &events)
 {
     std::stable_sort(events.begin(), events.end(),
-        [](const core::Event &a, const core::Event &b) { return a.timeNs < b.timeNs; });
+                     [](const core::Event &a, const core::Event &b) { return a.timeNs < b.timeNs; });
 }
 
 inline core::RunResult resultFor(const std::vector<core::LaneInfo> &lanes,
-    const std::vector<core::Event> &events, const std::string &scenario)
+                                 const std::vector<core::Event> &events, const std::string &scenario)
 {
     core::RunResult result;
     result.scenario = scenario;
@@ -75,10 +75,10 @@ inline ExampleRun tenProcessesOneCrash()
     constexpr std::int64_t ms = 1'000'000;
     ExampleRun run;
     const int mainPid = 41200;
-    run.lanes.push_back({ "main", core::WorkerKind::Main, mainPid, mainPid });
+    run.lanes.push_back({"main", core::WorkerKind::Main, mainPid, mainPid});
     for (int i = 1; i <= 10; ++i)
         run.lanes.push_back(
-            { "worker " + std::to_string(i), core::WorkerKind::Process, mainPid + 10 + i, mainPid + 10 + i });
+            {"worker " + std::to_string(i), core::WorkerKind::Process, mainPid + 10 + i, mainPid + 10 + i});
     auto &ev = run.events;
     ev.push_back(event(0, 0, EventType::WorkerStart, mainPid, mainPid));
     ev.push_back(event(0, 0, EventType::VariableOpen, 0, 0, "x"));

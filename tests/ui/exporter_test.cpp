@@ -67,12 +67,14 @@ TEST_P(PngExport, HasRequestedPixelSize)
 }
 
 INSTANTIATE_TEST_SUITE_P(Presets, PngExport,
-    ::testing::Values(PngCase { fs::kExportSizeWide, 1 }, PngCase { fs::kExportSizeWide, 2 },
-        PngCase { fs::kExportSizeClassic, 1 }, PngCase { fs::kExportSizeClassic, 3 }),
-    [](const ::testing::TestParamInfo<PngCase> &param) {
-        return std::to_string(param.param.size.width()) + "x" + std::to_string(param.param.size.height())
-            + "_at_" + std::to_string(param.param.scale) + "x";
-    });
+                         ::testing::Values(PngCase{fs::kExportSizeWide, 1}, PngCase{fs::kExportSizeWide, 2},
+                                           PngCase{fs::kExportSizeClassic, 1},
+                                           PngCase{fs::kExportSizeClassic, 3}),
+                         [](const ::testing::TestParamInfo<PngCase> &param) {
+                             return std::to_string(param.param.size.width()) + "x"
+                                 + std::to_string(param.param.size.height()) + "_at_"
+                                 + std::to_string(param.param.scale) + "x";
+                         });
 
 TEST_F(ExporterTest, RenderedImageCarriesDevicePixelRatio)
 {
@@ -125,7 +127,7 @@ TEST_F(ExporterTest, PdfHasOnePageOfThePictureSize)
 TEST_F(ExporterTest, CurrentViewExportsThatWindowOnly)
 {
     fs::PaintOptions view;
-    view.window = { 900 * kMs, 1000 * kMs };
+    view.window = {900 * kMs, 1000 * kMs};
     view.firstRow = 0;
     const fs::ExportOptions options = fs::ExportOptions::forView(view, QSize(800, 600));
     const QImage image = fs::renderTimelineImage(model, options);

@@ -21,7 +21,8 @@ namespace {
 /// square(3), from 70 to 90 ms.
 /// A message event: `channel` is the queue id or the pipe end, `seq` its number there; a queue's fill after it.
 forkscope::core::Event message(std::int64_t timeNs, std::uint32_t lane, EventType type, std::int32_t channel,
-    std::int64_t value, std::uint32_t seq, std::int32_t fill = 0, std::string text = {})
+                               std::int64_t value, std::uint32_t seq, std::int32_t fill = 0,
+                               std::string text = {})
 {
     forkscope::core::Event e = event(timeNs, lane, type, channel, value, std::move(text));
     e.id = seq;
@@ -32,8 +33,8 @@ forkscope::core::Event message(std::int64_t timeNs, std::uint32_t lane, EventTyp
 forkscope::test::ExampleRun messageRun()
 {
     forkscope::test::ExampleRun run;
-    run.lanes = { { "main", forkscope::core::WorkerKind::Main, 100, 100 },
-        { "worker", forkscope::core::WorkerKind::Process, 200, 200 } };
+    run.lanes = {{"main", forkscope::core::WorkerKind::Main, 100, 100},
+                 {"worker", forkscope::core::WorkerKind::Process, 200, 200}};
     run.events = {
         event(0, 0, EventType::WorkerStart, 100, 100),
         event(0, 0, EventType::QueueOpen, 0, 2, "jobs"),

@@ -19,8 +19,9 @@ inline ExampleRun smallRun()
 {
     using core::EventType;
     ExampleRun run;
-    run.lanes = { { "main", core::WorkerKind::Main, 100, 100 },
-        { "helper", core::WorkerKind::Thread, 100, 101 }, { "worker", core::WorkerKind::Process, 200, 200 } };
+    run.lanes = {{"main", core::WorkerKind::Main, 100, 100},
+                 {"helper", core::WorkerKind::Thread, 100, 101},
+                 {"worker", core::WorkerKind::Process, 200, 200}};
     run.events = {
         event(0, 0, EventType::WorkerStart, 100, 100),
         event(2 * kMs, 0, EventType::Spawn, 1),
@@ -64,7 +65,7 @@ inline ui::TimelineModel finishedModel(const ExampleRun &run)
 inline ui::PaintOptions fixedOptions()
 {
     ui::PaintOptions options;
-    options.window = { 0, 100 * kMs };
+    options.window = {0, 100 * kMs};
     options.laneHeight = 40;
     options.labelWidth = 200;
     options.legend = false;

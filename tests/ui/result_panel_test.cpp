@@ -50,7 +50,8 @@ TEST(ResultPanel, ShowsMainsValueWorkersAndLockContention)
     EXPECT_EQ(deposit->text(1), QStringLiteral("exit code 0"));
     ASSERT_EQ(deposit->childCount(), 1);
     EXPECT_TRUE(deposit->child(0)->text(1).startsWith(QStringLiteral("100, 101")));
-    EXPECT_TRUE(deposit->child(0)->text(1).contains(QStringLiteral("10 values, last 109"))) << deposit->child(0)->text(1).toStdString();
+    EXPECT_TRUE(deposit->child(0)->text(1).contains(QStringLiteral("10 values, last 109")))
+        << deposit->child(0)->text(1).toStdString();
     QTreeWidgetItem *withdraw = find(panel, QStringLiteral("withdraw (pid 4002)"));
     ASSERT_TRUE(withdraw);
     EXPECT_EQ(withdraw->text(1), QStringLiteral("killed by SIGSEGV"));

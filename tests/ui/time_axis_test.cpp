@@ -17,7 +17,7 @@ constexpr std::int64_t s = 1'000'000'000;
 
 TEST(TimeAxis, TimeToXMapsWindowOntoWidth)
 {
-    const fs::TimeWindow w { 1 * ms, 3 * ms };
+    const fs::TimeWindow w{1 * ms, 3 * ms};
     EXPECT_DOUBLE_EQ(fs::timeToX(1 * ms, w, 100, 400), 100);
     EXPECT_DOUBLE_EQ(fs::timeToX(2 * ms, w, 100, 400), 300);
     EXPECT_DOUBLE_EQ(fs::timeToX(3 * ms, w, 100, 400), 500);
@@ -26,12 +26,12 @@ TEST(TimeAxis, TimeToXMapsWindowOntoWidth)
 
 TEST(TimeAxis, XToTimeInvertsTimeToX)
 {
-    const fs::TimeWindow w { -250 * us, 7 * ms + 3 };
-    for (const std::int64_t t : { -250 * us, std::int64_t { 0 }, 1 * ms, 3 * ms + 17, 7 * ms }) {
+    const fs::TimeWindow w{-250 * us, 7 * ms + 3};
+    for (const std::int64_t t : {-250 * us, std::int64_t{0}, 1 * ms, 3 * ms + 17, 7 * ms}) {
         const double x = fs::timeToX(t, w, 12, 1234);
         EXPECT_NEAR(static_cast<double>(fs::xToTime(x, w, 12, 1234)), static_cast<double>(t), 1.0) << t;
     }
-    EXPECT_DOUBLE_EQ(fs::nsPerPixel({ 0, 1 * ms }, 1000), 1000.0);
+    EXPECT_DOUBLE_EQ(fs::nsPerPixel({0, 1 * ms}, 1000), 1000.0);
 }
 
 struct StepCase {
@@ -56,15 +56,16 @@ TEST_P(NiceTickStep, PicksSmallestNiceStepThatFits)
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, NiceTickStep,
-    ::testing::Values(StepCase { 10 * ms, 10, 1 * ms }, // exactly ten steps of 1 ms
-        StepCase { 10 * ms + 1, 10, 2 * ms }, // a hair more needs the next step up
-        StepCase { 1 * ms, 4, 250 * us }, // the 2.5 family
-        StepCase { 3 * ms, 6, 500 * us }, //
-        StepCase { 2 * s, 8, 250 * ms }, //
-        StepCase { 20 * s, 10, 2 * s }, //
-        StepCase { 7, 10, 1 }, // never below a nanosecond
-        StepCase { 45, 10, 5 }, // 2.5 ns is not offered
-        StepCase { 90 * s, 5, 20 * s }));
+                         ::testing::Values(StepCase{10 * ms, 10, 1 * ms}, // exactly ten steps of 1 ms
+                                           StepCase{10 * ms + 1, 10,
+                                                    2 * ms}, // a hair more needs the next step up
+                                           StepCase{1 * ms, 4, 250 * us}, // the 2.5 family
+                                           StepCase{3 * ms, 6, 500 * us}, //
+                                           StepCase{2 * s, 8, 250 * ms},  //
+                                           StepCase{20 * s, 10, 2 * s},   //
+                                           StepCase{7, 10, 1},            // never below a nanosecond
+                                           StepCase{45, 10, 5},           // 2.5 ns is not offered
+                                           StepCase{90 * s, 5, 20 * s}));
 
 TEST(TimeAxis, NiceTickStepDegenerateInputs)
 {
@@ -75,11 +76,10 @@ TEST(TimeAxis, NiceTickStepDegenerateInputs)
 
 TEST(TimeAxis, TickTimesAreMultiplesInsideWindow)
 {
-    EXPECT_EQ(
-        fs::tickTimes({ -300 * us, 1 * ms }, 500 * us), (std::vector<std::int64_t> { 0, 500 * us, 1 * ms }));
-    EXPECT_EQ(fs::tickTimes({ -1 * ms, -1 }, 500 * us), (std::vector<std::int64_t> { -1 * ms, -500 * us }));
-    EXPECT_EQ(fs::tickTimes({ 1, 999 }, 1000), std::vector<std::int64_t> {});
-    EXPECT_TRUE(fs::tickTimes({ 0, 10 }, 0).empty());
+    EXPECT_EQ(fs::tickTimes({-300 * us, 1 * ms}, 500 * us), (std::vector<std::int64_t>{0, 500 * us, 1 * ms}));
+    EXPECT_EQ(fs::tickTimes({-1 * ms, -1}, 500 * us), (std::vector<std::int64_t>{-1 * ms, -500 * us}));
+    EXPECT_EQ(fs::tickTimes({1, 999}, 1000), std::vector<std::int64_t>{});
+    EXPECT_TRUE(fs::tickTimes({0, 10}, 0).empty());
 }
 
 struct LabelCase {
@@ -102,24 +102,25 @@ TEST_P(TickLabel, ReadsNaturally)
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, TickLabel,
-    ::testing::Values(LabelCase { 0, 250 * us, "0" }, //
-        LabelCase { 250 * us, 250 * us, "250 µs" }, //
-        LabelCase { 750 * us, 250 * us, "750 µs" }, //
-        LabelCase { 1 * ms, 250 * us, "1 ms" }, //
-        LabelCase { 1250 * us, 250 * us, "1.25 ms" }, //
-        LabelCase { 1500 * us, 500 * us, "1.5 ms" }, //
-        LabelCase { 2 * s, 1 * s, "2 s" }, //
-        LabelCase { 2500 * ms, 500 * ms, "2.5 s" }, //
-        LabelCase { 1 * s + 250 * ms, 250 * ms, "1.25 s" }, LabelCase { 40, 20, "40 ns" }, //
-        LabelCase { 1500, 500, "1.5 µs" }, //
-        LabelCase { -2 * ms, 1 * ms, "-2 ms" }, //
-        LabelCase { 12 * ms, 2 * ms, "12 ms" }));
+                         ::testing::Values(LabelCase{0, 250 * us, "0"},               //
+                                           LabelCase{250 * us, 250 * us, "250 µs"},   //
+                                           LabelCase{750 * us, 250 * us, "750 µs"},   //
+                                           LabelCase{1 * ms, 250 * us, "1 ms"},       //
+                                           LabelCase{1250 * us, 250 * us, "1.25 ms"}, //
+                                           LabelCase{1500 * us, 500 * us, "1.5 ms"},  //
+                                           LabelCase{2 * s, 1 * s, "2 s"},            //
+                                           LabelCase{2500 * ms, 500 * ms, "2.5 s"},   //
+                                           LabelCase{1 * s + 250 * ms, 250 * ms, "1.25 s"},
+                                           LabelCase{40, 20, "40 ns"},          //
+                                           LabelCase{1500, 500, "1.5 µs"},      //
+                                           LabelCase{-2 * ms, 1 * ms, "-2 ms"}, //
+                                           LabelCase{12 * ms, 2 * ms, "12 ms"}));
 
 TEST(TimeAxis, NeighbouringLabelsDiffer)
 {
     // Whatever the zoom, the labels of consecutive ticks must never read the same.
-    for (const std::int64_t span : { 3 * us, 1 * ms + 7, 37 * ms, 2 * s + 3 * ms, 95 * s }) {
-        const fs::TimeWindow w { span / 3, span / 3 + span };
+    for (const std::int64_t span : {3 * us, 1 * ms + 7, 37 * ms, 2 * s + 3 * ms, 95 * s}) {
+        const fs::TimeWindow w{span / 3, span / 3 + span};
         const std::int64_t step = fs::niceTickStep(span, 9);
         const auto ticks = fs::tickTimes(w, step);
         ASSERT_GE(ticks.size(), 2u) << span;
@@ -139,7 +140,7 @@ TEST(TimeAxis, FormatDuration)
 
 TEST(TimeAxis, ZoomKeepsAnchorInPlace)
 {
-    const fs::TimeWindow w { 0, 10 * ms };
+    const fs::TimeWindow w{0, 10 * ms};
     const fs::TimeWindow in = fs::zoomWindow(w, 2.0, 8 * ms);
     EXPECT_EQ(in.span(), 5 * ms);
     // 8 ms sat at 80 % of the width and still does.
@@ -150,7 +151,7 @@ TEST(TimeAxis, ZoomKeepsAnchorInPlace)
 
 TEST(TimeAxis, ZoomStopsAtMinimumSpan)
 {
-    const fs::TimeWindow tiny = fs::zoomWindow({ 0, 10 * us }, 1000.0, 5 * us);
+    const fs::TimeWindow tiny = fs::zoomWindow({0, 10 * us}, 1000.0, 5 * us);
     EXPECT_EQ(tiny.span(), fs::kMinWindowSpanNs);
     EXPECT_LE(tiny.beginNs, 5 * us);
     EXPECT_GE(tiny.endNs, 5 * us);
@@ -158,7 +159,7 @@ TEST(TimeAxis, ZoomStopsAtMinimumSpan)
 
 TEST(TimeAxis, PanKeepsSpan)
 {
-    EXPECT_EQ(fs::panWindow({ 1 * ms, 3 * ms }, -500 * us), (fs::TimeWindow { 500 * us, 2500 * us }));
+    EXPECT_EQ(fs::panWindow({1 * ms, 3 * ms}, -500 * us), (fs::TimeWindow{500 * us, 2500 * us}));
 }
 
 } // namespace

@@ -75,9 +75,9 @@ TEST_F(TimelineGeometryTest, RowsStackInDisplayOrder)
     EXPECT_EQ(L.rows[3].kind, fs::DisplayRow::Kind::Header);
     EXPECT_EQ(L.rows[3].group, 1u);
     EXPECT_EQ(L.rows[3].lane, 2u) << "a header names its group's leader";
-    EXPECT_EQ(L.laneRow, (std::vector<int> { 1, 2, 4 }));
-    EXPECT_EQ(L.rowTop, (std::vector<double> { 28, 48, 88, 128, 148 }));
-    EXPECT_EQ(L.rowHeight, (std::vector<double> { 20, 40, 40, 20, 40 }));
+    EXPECT_EQ(L.laneRow, (std::vector<int>{1, 2, 4}));
+    EXPECT_EQ(L.rowTop, (std::vector<double>{28, 48, 88, 128, 148}));
+    EXPECT_EQ(L.rowHeight, (std::vector<double>{20, 40, 40, 20, 40}));
     EXPECT_EQ(L.visibleRows, 5);
 }
 
@@ -170,8 +170,8 @@ TEST_F(TimelineGeometryTest, TimeMapsOntoThePlotsWidth)
 
 TEST_F(TimelineGeometryTest, AnEmptyWindowBecomesOneNanosecond)
 {
-    options.window = { 5 * kMs, 5 * kMs };
-    EXPECT_EQ(arrange().window, (fs::TimeWindow { 5 * kMs, 5 * kMs + 1 }));
+    options.window = {5 * kMs, 5 * kMs};
+    EXPECT_EQ(arrange().window, (fs::TimeWindow{5 * kMs, 5 * kMs + 1}));
 }
 
 TEST(TimelineGeometry, QueueStripsComeLastAndAreTallerThanHeaders)
@@ -181,8 +181,8 @@ TEST(TimelineGeometry, QueueStripsComeLastAndAreTallerThanHeaders)
     ASSERT_EQ(rows.size(), 6u);
     EXPECT_EQ(rows.back().kind, fs::DisplayRow::Kind::Queue);
     EXPECT_EQ(rows.back().group, 3u) << "a queue row carries its queue's id";
-    const fs::TimelineLayout L = fs::arrangeTimeline(
-        model, QRectF(0, 0, 1000, 400), forkscope::test::fixedOptions(), fixedMetrics());
+    const fs::TimelineLayout L = fs::arrangeTimeline(model, QRectF(0, 0, 1000, 400),
+                                                     forkscope::test::fixedOptions(), fixedMetrics());
     EXPECT_DOUBLE_EQ(L.rowHeight[5], 32) << "1.6 header heights, rounded up";
     EXPECT_DOUBLE_EQ(L.plotRect.bottom(), 28 + 160 + 32);
 }
@@ -191,23 +191,20 @@ TEST(TimelineGeometry, FitWindowPadsTheRunByTwoPercent)
 {
     const fs::TimelineModel model = forkscope::test::finishedModel(forkscope::test::smallRun());
     const std::int64_t pad = 73 * kMs / 50; // the last event is at 73 ms
-    EXPECT_EQ(fs::fitWindow(model), (fs::TimeWindow { -pad, 73 * kMs + pad }));
-    EXPECT_EQ(fs::fitWindow(fs::TimelineModel()), (fs::TimeWindow { -20, fs::kMinWindowSpanNs + 20 }))
+    EXPECT_EQ(fs::fitWindow(model), (fs::TimeWindow{-pad, 73 * kMs + pad}));
+    EXPECT_EQ(fs::fitWindow(fs::TimelineModel()), (fs::TimeWindow{-20, fs::kMinWindowSpanNs + 20}))
         << "an empty run shows the smallest span";
 }
 
 // Lanes share the height left between the axis and the legend (legend 30 + gap 6; two 20-pixel headers),
 // within [minLaneHeight, maxLaneHeight] and in whole pixels.
 struct ShareCase {
-    double height; ///< of the picture
+    double height;     ///< of the picture
     double laneHeight; ///< expected
     int visibleRows;
 };
 
-std::ostream &operator<<(std::ostream &out, const ShareCase &c)
-{
-    return out << c.height << " px high";
-}
+std::ostream &operator<<(std::ostream &out, const ShareCase &c) { return out << c.height << " px high"; }
 
 class LaneHeightShare : public ::testing::TestWithParam<ShareCase> { };
 
@@ -215,7 +212,7 @@ TEST_P(LaneHeightShare, LanesShareWhatIsLeftInWholePixels)
 {
     const fs::TimelineModel model = forkscope::test::finishedModel(forkscope::test::smallRun());
     fs::PaintOptions options; // laneHeight 0: shared, between 20 and 40
-    options.window = { 0, 100 * kMs };
+    options.window = {0, 100 * kMs};
     fs::TimelineMetrics metrics = fixedMetrics();
     metrics.legendHeight = 30;
     const fs::TimelineLayout L
@@ -225,10 +222,12 @@ TEST_P(LaneHeightShare, LanesShareWhatIsLeftInWholePixels)
     EXPECT_LE(L.plotRect.bottom(), L.legendRect.top()) << "the last row is cut, never drawn over the legend";
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, LaneHeightShare,
-    ::testing::Values(ShareCase { 218, 35, 5 }, // (218 - 8 - 28 - 36 - 40) / 3 = 35.3 pixels each
-        ShareCase { 400, 40, 5 }, // plenty of room: the maximum
-        ShareCase { 150, 20, 4 })); // too little: the minimum, and only the rows that start in the room
+INSTANTIATE_TEST_SUITE_P(
+    Table, LaneHeightShare,
+    ::testing::Values(ShareCase{218, 35, 5}, // (218 - 8 - 28 - 36 - 40) / 3 = 35.3 pixels each
+                      ShareCase{400, 40, 5}, // plenty of room: the maximum
+                      ShareCase{150, 20,
+                                4})); // too little: the minimum, and only the rows that start in the room
 
 TEST_F(TimelineGeometryTest, HitTestPrefersAMarkerToTheBarUnderIt)
 {
@@ -270,7 +269,7 @@ TEST_F(TimelineGeometryTest, HitTestNamesHeadersLanesAndEmptySpace)
     EXPECT_EQ(idle.time, L.xToTime(L.timeToX(85 * kMs)));
 
     EXPECT_EQ(fs::hitTest(model, L, QPointF(L.plotRect.right() + 1, L.laneCenterY(0))).kind,
-        fs::TimelineHit::Kind::None);
+              fs::TimelineHit::Kind::None);
     EXPECT_EQ(fs::hitTest(model, L, QPointF(500, L.plotRect.bottom() + 1)).kind, fs::TimelineHit::Kind::None);
     EXPECT_EQ(fs::hitTest(model, L, QPointF(4, L.laneCenterY(0))).kind, fs::TimelineHit::Kind::None)
         << "in the margin";
@@ -279,8 +278,8 @@ TEST_F(TimelineGeometryTest, HitTestNamesHeadersLanesAndEmptySpace)
 TEST(TimelineGeometry, HitTestFindsNothingOnAQueueStrip)
 {
     const fs::TimelineModel model = queueModel();
-    const fs::TimelineLayout L = fs::arrangeTimeline(
-        model, QRectF(0, 0, 1000, 400), forkscope::test::fixedOptions(), fixedMetrics());
+    const fs::TimelineLayout L = fs::arrangeTimeline(model, QRectF(0, 0, 1000, 400),
+                                                     forkscope::test::fixedOptions(), fixedMetrics());
     const double y = L.rowTop[5] + L.rowHeight[5] / 2;
     EXPECT_EQ(fs::hitTest(model, L, QPointF(L.timeToX(40 * kMs), y)).kind, fs::TimelineHit::Kind::None);
 }

@@ -20,10 +20,10 @@ protected:
     fs::TimelineModel model = forkscope::test::finishedModel(run);
     fs::PaintOptions options = [] {
         fs::PaintOptions o;
-        o.window = { 0, 100 * kMs };
+        o.window = {0, 100 * kMs};
         return o;
     }();
-    QRectF rect { 0, 0, 1000, 400 };
+    QRectF rect{0, 0, 1000, 400};
 };
 
 TEST_F(TimelineMetricsTest, TitleAxisAndLegendTakeRoomOnlyWhenAsked)

@@ -20,11 +20,9 @@ constexpr std::int64_t ms = 1'000'000;
 std::vector<LaneInfo> mixedLanes()
 {
     return {
-        { "main", WorkerKind::Main, 100, 100 },
-        { "producer", WorkerKind::Process, 0, 0 },
-        { "helper", WorkerKind::Thread, 0, 0 },
-        { "consumer", WorkerKind::Process, 0, 0 },
-        { "setup", WorkerKind::Sequential, 0, 0 },
+        {"main", WorkerKind::Main, 100, 100},    {"producer", WorkerKind::Process, 0, 0},
+        {"helper", WorkerKind::Thread, 0, 0},    {"consumer", WorkerKind::Process, 0, 0},
+        {"setup", WorkerKind::Sequential, 0, 0},
     };
 }
 
@@ -32,7 +30,7 @@ std::vector<LaneInfo> mixedLanes()
 /// sleep; the consumer dies of SIGSEGV while computing.
 std::vector<forkscope::core::Event> mixedEvents()
 {
-    std::vector<forkscope::core::Event> ev {
+    std::vector<forkscope::core::Event> ev{
         event(0, 0, EventType::WorkerStart, 100, 100),
         event(1 * ms, 0, EventType::Spawn, 4),
         event(1 * ms, 4, EventType::WorkerStart, 100, 100),
@@ -139,8 +137,8 @@ TEST(TimelineModel, MarkersCarryText)
     for (const auto &m : producer.markers)
         kinds.push_back(m.kind);
     EXPECT_EQ(kinds,
-        (std::vector<fs::MarkerKind> {
-            fs::MarkerKind::Start, fs::MarkerKind::Print, fs::MarkerKind::Value, fs::MarkerKind::End }));
+              (std::vector<fs::MarkerKind>{fs::MarkerKind::Start, fs::MarkerKind::Print,
+                                           fs::MarkerKind::Value, fs::MarkerKind::End}));
     EXPECT_EQ(producer.markers[1].text, "produced 3 items");
     EXPECT_EQ(producer.markers[2].text, "count = 3");
     EXPECT_EQ(model.mainEndNs(), 35 * ms);
@@ -154,7 +152,7 @@ TEST(TimelineModel, GroupsFollowProcesses)
     ASSERT_EQ(groups.size(), 3u);
     // main's process holds main, its thread and the inline call; then each process worker by lane index.
     EXPECT_EQ(groups[0].pid, 100);
-    EXPECT_EQ(groups[0].lanes, (std::vector<std::uint32_t> { 0, 2, 4 }));
+    EXPECT_EQ(groups[0].lanes, (std::vector<std::uint32_t>{0, 2, 4}));
     EXPECT_EQ(groups[1].leader, 1u);
     EXPECT_EQ(groups[1].pid, 201) << "learnt from the worker's start event";
     EXPECT_EQ(groups[2].leader, 3u);
@@ -227,7 +225,7 @@ TEST(TimelineModel, FirstAndLastIndexMatchBruteForce)
 {
     // Random nested and sequential bars on one lane, compared with a linear scan.
     std::mt19937 rng(1234);
-    fs::TimelineModel model(std::vector<LaneInfo> { { "main", WorkerKind::Main, 1, 1 } });
+    fs::TimelineModel model(std::vector<LaneInfo>{{"main", WorkerKind::Main, 1, 1}});
     std::vector<forkscope::core::Event> events;
     std::int64_t t = 0;
     for (int i = 0; i < 400; ++i) {
@@ -268,7 +266,7 @@ TEST(TimelineModel, FirstAndLastIndexMatchBruteForce)
 
 TEST(TimelineModel, LevelOfDetailFoldsSubPixelBars)
 {
-    fs::TimelineModel model(std::vector<LaneInfo> { { "main", WorkerKind::Main, 1, 1 } });
+    fs::TimelineModel model(std::vector<LaneInfo>{{"main", WorkerKind::Main, 1, 1}});
     std::vector<forkscope::core::Event> events;
     // 1000 bars of 10 ns with 10 ns gaps (20 µs in all), then one long sleep of 1 ms.
     for (int i = 0; i < 1000; ++i) {
@@ -320,7 +318,7 @@ TEST(TimelineModel, FinishClosesOpenBarsAndMarksThem)
 TEST(TimelineModel, UnknownLaneIsCreated)
 {
     fs::TimelineModel model;
-    const std::vector<forkscope::core::Event> events { event(5, 2, EventType::WorkerStart, 9, 9) };
+    const std::vector<forkscope::core::Event> events{event(5, 2, EventType::WorkerStart, 9, 9)};
     model.appendEvents(events);
     ASSERT_EQ(model.laneCount(), 3u);
     EXPECT_EQ(model.lane(2).info.pid, 9);
@@ -330,7 +328,7 @@ TEST(TimelineModel, UnknownLaneIsCreated)
 TEST(TimelineModel, ResetEmpties)
 {
     fs::TimelineModel model = mixedModel();
-    model.reset({ { "main", WorkerKind::Main, 1, 1 } });
+    model.reset({{"main", WorkerKind::Main, 1, 1}});
     EXPECT_EQ(model.laneCount(), 1u);
     EXPECT_TRUE(model.lane(0).bars.empty());
     EXPECT_TRUE(model.joinArrows().empty());

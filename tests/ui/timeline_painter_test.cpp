@@ -42,10 +42,7 @@ double xOf(const fs::TimelineLayout &layout, std::int64_t t)
 }
 
 /// A point inside lane `lane`'s bars but clear of the lifeline and of markers at the top of the row.
-double barY(const fs::TimelineLayout &layout, std::uint32_t lane)
-{
-    return layout.laneCenterY(lane) + 8;
-}
+double barY(const fs::TimelineLayout &layout, std::uint32_t lane) { return layout.laneCenterY(lane) + 8; }
 
 class TimelinePainterTest : public ::testing::Test {
 protected:
@@ -88,8 +85,8 @@ TEST_F(TimelinePainterTest, BarsHaveTheirStateColourPerLane)
     const QRectF holdBand = L.barBand(1, 0);
     const QRectF sleepBand = L.barBand(1, 1);
     ASSERT_LT(holdBand.top() + 1, sleepBand.top());
-    EXPECT_EQ(
-        pixelAt(r.image, xOf(L, 35 * kMs), holdBand.top() + 1), theme.stateColor(fs::BarState::LockHold));
+    EXPECT_EQ(pixelAt(r.image, xOf(L, 35 * kMs), holdBand.top() + 1),
+              theme.stateColor(fs::BarState::LockHold));
 }
 
 TEST_F(TimelinePainterTest, BackgroundWhereNothingHappens)
@@ -124,12 +121,12 @@ TEST_F(TimelinePainterTest, TinyBarGetsAtLeastOnePixel)
 TEST_F(TimelinePainterTest, WindowSelectsWhatIsVisible)
 {
     // Zoomed onto 30–50 ms: the worker's compute fills the lane, main's sleep ends at 40 ms.
-    options.window = { 30 * kMs, 50 * kMs };
+    options.window = {30 * kMs, 50 * kMs};
     const Rendered r = render(model, options);
     const auto &L = r.layout;
     EXPECT_EQ(pixelAt(r.image, L.plotRect.left() + 2, barY(L, 2)), theme.stateColor(fs::BarState::Computing));
-    EXPECT_EQ(
-        pixelAt(r.image, L.plotRect.right() - 2, barY(L, 2)), theme.stateColor(fs::BarState::Computing));
+    EXPECT_EQ(pixelAt(r.image, L.plotRect.right() - 2, barY(L, 2)),
+              theme.stateColor(fs::BarState::Computing));
     EXPECT_EQ(pixelAt(r.image, xOf(L, 35 * kMs), barY(L, 0)), theme.stateColor(fs::BarState::Sleeping));
     EXPECT_EQ(pixelAt(r.image, xOf(L, 43 * kMs + 300'000), barY(L, 0)), theme.background);
     EXPECT_EQ(pixelAt(r.image, xOf(L, 47 * kMs), barY(L, 0)), theme.stateColor(fs::BarState::JoinWait));
@@ -155,8 +152,8 @@ TEST_F(TimelinePainterTest, DarkThemePaintsDark)
     const auto &L = r.layout;
     EXPECT_EQ(pixelAt(r.image, xOf(L, 85 * kMs), barY(L, 0)), options.theme.background);
     EXPECT_LT(options.theme.background.lightness(), 60);
-    EXPECT_EQ(
-        pixelAt(r.image, xOf(L, 25 * kMs), barY(L, 0)), options.theme.stateColor(fs::BarState::Sleeping));
+    EXPECT_EQ(pixelAt(r.image, xOf(L, 25 * kMs), barY(L, 0)),
+              options.theme.stateColor(fs::BarState::Sleeping));
 }
 
 TEST_F(TimelinePainterTest, OpenBarReachesNowWhileLive)
@@ -203,7 +200,7 @@ TEST_F(TimelinePainterTest, LegendAndTitleTakeTheirPlace)
 TEST_F(TimelinePainterTest, StatesAreDistinct)
 {
     // The palette must keep every state apart (and apart from the backgrounds) in both themes.
-    for (const fs::Theme &t : { fs::Theme::light(), fs::Theme::dark() }) {
+    for (const fs::Theme &t : {fs::Theme::light(), fs::Theme::dark()}) {
         for (int a = 0; a < fs::kBarStateCount; ++a) {
             EXPECT_NE(t.states[static_cast<std::size_t>(a)], t.background);
             for (int b = a + 1; b < fs::kBarStateCount; ++b)

@@ -23,7 +23,7 @@ protected:
         widget.resize(1000, 400);
         widget.setLegendVisible(false);
         widget.setModel(&model);
-        widget.setWindow({ 0, 100 * kMs });
+        widget.setWindow({0, 100 * kMs});
     }
 
     QImage grab() { return widget.grab().toImage(); }
@@ -34,7 +34,7 @@ protected:
     void wheel(QPointF pos, int deltaY, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
     {
         QWheelEvent event(pos, widget.mapToGlobal(pos), QPoint(), QPoint(0, deltaY), Qt::NoButton, modifiers,
-            Qt::NoScrollPhase, false);
+                          Qt::NoScrollPhase, false);
         QApplication::sendEvent(&widget, &event);
     }
 

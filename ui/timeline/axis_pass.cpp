@@ -16,7 +16,8 @@ void paintTitle(QPainter &p, const TimelineLayout &layout, const PaintOptions &o
         return;
     p.setFont(fonts.title);
     p.setPen(options.theme.text);
-    p.drawText(layout.titleRect, Qt::AlignLeft | Qt::AlignVCenter,
+    p.drawText(
+        layout.titleRect, Qt::AlignLeft | Qt::AlignVCenter,
         QFontMetricsF(fonts.title).elidedText(options.title, Qt::ElideRight, layout.titleRect.width()));
 }
 
@@ -25,9 +26,10 @@ void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &op
     const Theme &theme = options.theme;
     const QRectF axis = layout.axisRect;
     const QFontMetricsF fm(fonts.small);
-    const int maxTicks = std::max(2,
-        static_cast<int>(
-            axis.width() / std::max(70.0, fm.horizontalAdvance(QStringLiteral("00.00 ms")) + 24)));
+    const int maxTicks
+        = std::max(2,
+                   static_cast<int>(axis.width()
+                                    / std::max(70.0, fm.horizontalAdvance(QStringLiteral("00.00 ms")) + 24)));
     const std::int64_t step = niceTickStep(layout.window.span(), maxTicks);
     const std::vector<std::int64_t> ticks = tickTimes(layout.window, step);
 
@@ -48,7 +50,7 @@ void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &op
             continue;
         p.setPen(theme.text);
         p.drawText(QRectF(textLeft, axis.top(), width + 1, axis.height() - 6),
-            Qt::AlignLeft | Qt::AlignVCenter, label);
+                   Qt::AlignLeft | Qt::AlignVCenter, label);
         lastRight = textLeft + width;
     }
 
@@ -60,8 +62,8 @@ void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &op
     }
 }
 
-void paintNowLine(
-    QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options)
+void paintNowLine(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                  const PaintOptions &options)
 {
     if (!options.showNow || !model.live() || model.now() < layout.window.beginNs
         || model.now() > layout.window.endNs)

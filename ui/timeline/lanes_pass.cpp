@@ -16,7 +16,7 @@ namespace {
 
 /// "square(3) = 9" inside a pool task's bar when it fits ("square(3)" while it runs, "3" when narrow).
 void paintTaskLabel(QPainter &p, const TimelineModel &model, const Bar &bar, const QRectF &rect,
-    const Fonts &fonts, const Theme &theme)
+                    const Fonts &fonts, const Theme &theme)
 {
     if (rect.width() < 12 || rect.height() < 8)
         return;
@@ -42,7 +42,7 @@ void paintTaskLabel(QPainter &p, const TimelineModel &model, const Bar &bar, con
 /// over them while it waits for it. Holds get at least a pixel (who has it matters); waits shorter than
 /// half a pixel are left out (an uncontended request is granted within a microsecond).
 void paintLaneGil(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, std::uint32_t laneIndex)
+                  const PaintOptions &options, std::uint32_t laneIndex)
 {
     const Lane &lane = model.lane(laneIndex);
     if (lane.gil.empty())
@@ -88,7 +88,7 @@ void fillGilWait(QPainter &p, const QRectF &rect, const Theme &theme)
 }
 
 void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, const Fonts &fonts)
+               const PaintOptions &options, const Fonts &fonts)
 {
     const Theme &theme = options.theme;
     const QFontMetricsF fmSmall(fonts.small);
@@ -114,7 +114,7 @@ void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &la
             const QString title = groupTitle(model, row.group);
             // Headers have no bars, so their text may run on past the label column.
             p.drawText(rowRect.adjusted(6, 0, -6, 0), Qt::AlignLeft | Qt::AlignVCenter,
-                fmSmall.elidedText(title, Qt::ElideRight, rowRect.width() - 12));
+                       fmSmall.elidedText(title, Qt::ElideRight, rowRect.width() - 12));
             continue;
         }
         if (laneParity++ % 2 == 1)
@@ -124,7 +124,7 @@ void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &la
 }
 
 void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex)
+                   const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex)
 {
     const Lane &lane = model.lane(laneIndex);
     const Theme &theme = options.theme;
@@ -169,13 +169,13 @@ void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout
         coveredTo = x1;
         if (item.state == BarState::Task && !item.folded())
             paintTaskLabel(p, model, lane.bars[item.first], QRectF(x0, band.top(), x1 - x0, band.height()),
-                fonts, theme);
+                           fonts, theme);
     }
     paintLaneGil(p, model, layout, options, laneIndex);
 }
 
 void paintLaneLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, const Fonts &fonts)
+                     const PaintOptions &options, const Fonts &fonts)
 {
     const Theme &theme = options.theme;
     const QFontMetricsF fmBold(fonts.bold);
@@ -190,7 +190,7 @@ void paintLaneLabels(QPainter &p, const TimelineModel &model, const TimelineLayo
             continue;
         const Lane &lane = model.lane(row.lane);
         const QRectF cell(layout.labelRect.left() + indent, layout.rowTop[i],
-            layout.labelRect.width() - indent - 6, layout.rowHeight[i]);
+                          layout.labelRect.width() - indent - 6, layout.rowHeight[i]);
         const QString name = fmBold.elidedText(qs(lane.info.name), Qt::ElideRight, cell.width());
         const QString detail = fmSmall.elidedText(laneDetail(lane), Qt::ElideRight, cell.width());
         const bool twoLines = cell.height() >= fmBold.height() + fmSmall.height() + 2;
@@ -200,11 +200,11 @@ void paintLaneLabels(QPainter &p, const TimelineModel &model, const TimelineLayo
             const double block = fmBold.height() + fmSmall.height();
             const double y0 = cell.top() + (cell.height() - block) / 2;
             p.drawText(QRectF(cell.left(), y0, cell.width(), fmBold.height()),
-                Qt::AlignLeft | Qt::AlignVCenter, name);
+                       Qt::AlignLeft | Qt::AlignVCenter, name);
             p.setFont(fonts.small);
             p.setPen(theme.mutedText);
             p.drawText(QRectF(cell.left(), y0 + fmBold.height(), cell.width(), fmSmall.height()),
-                Qt::AlignLeft | Qt::AlignVCenter, detail);
+                       Qt::AlignLeft | Qt::AlignVCenter, detail);
         } else {
             p.drawText(cell, Qt::AlignLeft | Qt::AlignVCenter, name);
         }

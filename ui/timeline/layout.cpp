@@ -10,28 +10,22 @@ using namespace timeline;
 namespace {
 
 /// A queue's fill strip: a little taller than a process header, so the level reads at a glance.
-double queueRowHeight(double headerHeight)
-{
-    return std::ceil(headerHeight * 1.6);
-}
+double queueRowHeight(double headerHeight) { return std::ceil(headerHeight * 1.6); }
 
 double rowHeightOf(const TimelineLayout &layout, const DisplayRow &row)
 {
     switch (row.kind) {
-    case DisplayRow::Kind::Lane:
-        return layout.laneHeight;
-    case DisplayRow::Kind::Queue:
-        return queueRowHeight(layout.headerHeight);
-    case DisplayRow::Kind::Header:
-        break;
+    case DisplayRow::Kind::Lane: return layout.laneHeight;
+    case DisplayRow::Kind::Queue: return queueRowHeight(layout.headerHeight);
+    case DisplayRow::Kind::Header: break;
     }
     return layout.headerHeight;
 }
 
 /// The height of each lane row when `wanted` rows from firstRow share `available` pixels: what the
 /// headers and queue strips leave, split evenly, clamped to the options' range and floored to whole pixels.
-double shareLaneHeight(
-    const TimelineLayout &layout, const PaintOptions &options, int wanted, double available)
+double shareLaneHeight(const TimelineLayout &layout, const PaintOptions &options, int wanted,
+                       double available)
 {
     if (options.laneHeight > 0)
         return options.laneHeight;
@@ -86,21 +80,21 @@ std::vector<DisplayRow> displayRows(const TimelineModel &model)
     const auto &groups = model.groups();
     rows.reserve(groups.size() + model.laneCount());
     for (std::uint32_t g = 0; g < groups.size(); ++g) {
-        rows.push_back({ DisplayRow::Kind::Header, g, groups[g].leader });
+        rows.push_back({DisplayRow::Kind::Header, g, groups[g].leader});
         for (const std::uint32_t lane : groups[g].lanes)
-            rows.push_back({ DisplayRow::Kind::Lane, g, lane });
+            rows.push_back({DisplayRow::Kind::Lane, g, lane});
     }
     for (const QueueTrack *q : model.busyQueues())
-        rows.push_back({ DisplayRow::Kind::Queue, static_cast<std::uint32_t>(q->id), 0 });
+        rows.push_back({DisplayRow::Kind::Queue, static_cast<std::uint32_t>(q->id), 0});
     return rows;
 }
 
 TimeWindow fitWindow(const TimelineModel &model)
 {
-    const std::int64_t end = std::max({ model.now(), model.lastEventTime(), kMinWindowSpanNs });
+    const std::int64_t end = std::max({model.now(), model.lastEventTime(), kMinWindowSpanNs});
     // A little room on both sides so start flags at 0 and end marks at the end are not cut in half.
     const std::int64_t pad = std::max<std::int64_t>(end / 50, 1);
-    return { -pad, end + pad };
+    return {-pad, end + pad};
 }
 
 int TimelineLayout::rowAt(double y) const
@@ -131,11 +125,11 @@ QRectF TimelineLayout::barBand(std::uint32_t lane, int depth) const
     // Nested bars shrink so the enclosing state (say, a lock held) stays visible around them.
     double inset = kBarInset + kNestInset * depth;
     inset = std::min(inset, height / 2 - 2);
-    return { plotRect.left(), rowTop[r] + inset, plotRect.width(), height - 2 * inset };
+    return {plotRect.left(), rowTop[r] + inset, plotRect.width(), height - 2 * inset};
 }
 
 TimelineLayout arrangeTimeline(const TimelineModel &model, const QRectF &rect, const PaintOptions &options,
-    const TimelineMetrics &metrics)
+                               const TimelineMetrics &metrics)
 {
     TimelineLayout layout;
     layout.bounds = rect;

@@ -20,7 +20,7 @@ struct DisplayRow {
     enum class Kind : std::uint8_t { Header, Lane, Queue };
     Kind kind = Kind::Lane;
     std::uint32_t group = 0; ///< index into model.groups(); for Queue rows, the queue's id
-    std::uint32_t lane = 0; ///< for Lane rows (for headers: the group's leader)
+    std::uint32_t lane = 0;  ///< for Lane rows (for headers: the group's leader)
 };
 
 /// Header and lane rows in display order: each process group's header followed by its lanes, then one
@@ -29,9 +29,9 @@ std::vector<DisplayRow> displayRows(const TimelineModel &model);
 
 /// The sizes of a picture's parts that depend on its fonts and texts, in pixels (see measureTimeline).
 struct TimelineMetrics {
-    double titleHeight = 0; ///< 0: no title
-    double axisHeight = 0; ///< 0: no axis
-    double labelWidth = 0; ///< the lane-label column, its margins included
+    double titleHeight = 0;  ///< 0: no title
+    double axisHeight = 0;   ///< 0: no axis
+    double labelWidth = 0;   ///< the lane-label column, its margins included
     double headerHeight = 0; ///< a process header row (queue rows are 1.6 times as tall)
     double legendHeight = 0; ///< 0: no legend
 };
@@ -39,16 +39,16 @@ struct TimelineMetrics {
 /// Where everything goes for one paint.
 struct TimelineLayout {
     QRectF bounds;
-    QRectF titleRect; ///< empty without a title
-    QRectF axisRect; ///< tick labels, above the plot, right of the label column
-    QRectF labelRect; ///< lane names, left of the plot
-    QRectF plotRect; ///< bars
+    QRectF titleRect;  ///< empty without a title
+    QRectF axisRect;   ///< tick labels, above the plot, right of the label column
+    QRectF labelRect;  ///< lane names, left of the plot
+    QRectF plotRect;   ///< bars
     QRectF legendRect; ///< empty without a legend
     TimeWindow window;
     std::vector<DisplayRow> rows;
-    std::vector<double> rowTop; ///< per row; rows above firstRow are above plotRect
+    std::vector<double> rowTop;    ///< per row; rows above firstRow are above plotRect
     std::vector<double> rowHeight; ///< per row
-    std::vector<int> laneRow; ///< lane index -> row index
+    std::vector<int> laneRow;      ///< lane index -> row index
     int firstRow = 0;
     int visibleRows = 0; ///< rows from firstRow at least partly inside plotRect
     double laneHeight = 0;
@@ -77,7 +77,7 @@ TimelineMetrics measureTimeline(const TimelineModel &model, const QRectF &rect, 
 /// legend leaves (between options.minLaneHeight and maxLaneHeight, whole pixels) unless
 /// options.laneHeight fixes them; rows above firstRow are stacked upwards above the plot. No fonts.
 TimelineLayout arrangeTimeline(const TimelineModel &model, const QRectF &rect, const PaintOptions &options,
-    const TimelineMetrics &metrics);
+                               const TimelineMetrics &metrics);
 
 /// Lays out `model` in `rect` with `options`: arrangeTimeline with measureTimeline's metrics.
 TimelineLayout layoutTimeline(const TimelineModel &model, const QRectF &rect, const PaintOptions &options);
@@ -85,16 +85,13 @@ TimelineLayout layoutTimeline(const TimelineModel &model, const QRectF &rect, co
 /// The layout's spacing and helpers the painter's passes share (not for callers).
 namespace timeline {
 
-inline constexpr double kMargin = 8; ///< around the whole picture
-inline constexpr double kGap = 6; ///< between the title, the rows and the legend
-inline constexpr double kBarInset = 3; ///< between a lane's row edge and its outermost bars
-inline constexpr double kNestInset = 3; ///< more per nesting level
+inline constexpr double kMargin = 8;       ///< around the whole picture
+inline constexpr double kGap = 6;          ///< between the title, the rows and the legend
+inline constexpr double kBarInset = 3;     ///< between a lane's row edge and its outermost bars
+inline constexpr double kNestInset = 3;    ///< more per nesting level
 inline constexpr double kLabelIndent = 14; ///< lane labels sit this far right of their process header's
 
-inline bool isLane(const DisplayRow &row)
-{
-    return row.kind == DisplayRow::Kind::Lane;
-}
+inline bool isLane(const DisplayRow &row) { return row.kind == DisplayRow::Kind::Lane; }
 
 } // namespace timeline
 

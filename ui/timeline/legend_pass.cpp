@@ -37,24 +37,20 @@ std::vector<LegendEntry> legendEntries(const TimelineModel &model)
         const bool show = anyState ? model.hasState(state)
                                    : (state == BarState::Computing || state == BarState::Sleeping);
         if (show)
-            entries.push_back({ LegendEntry::Kind::State, state, MarkerKind::Start,
-                QString::fromUtf8(barStateName(state)) });
+            entries.push_back(
+                {LegendEntry::Kind::State, state, MarkerKind::Start, QString::fromUtf8(barStateName(state))});
     }
     const std::pair<MarkerKind, const char *> markers[] = {
-        { MarkerKind::Start, "start" },
-        { MarkerKind::End, "end" },
-        { MarkerKind::Crash, "killed by signal" },
-        { MarkerKind::Print, "print" },
-        { MarkerKind::Value, "value" },
-        { MarkerKind::MainEnd, "main's last line" },
+        {MarkerKind::Start, "start"}, {MarkerKind::End, "end"},     {MarkerKind::Crash, "killed by signal"},
+        {MarkerKind::Print, "print"}, {MarkerKind::Value, "value"}, {MarkerKind::MainEnd, "main's last line"},
     };
     for (const auto &[kind, name] : markers)
         if (model.hasMarker(kind))
             entries.push_back(
-                { LegendEntry::Kind::Marker, BarState::Computing, kind, QString::fromUtf8(name) });
+                {LegendEntry::Kind::Marker, BarState::Computing, kind, QString::fromUtf8(name)});
     if (!model.joinArrows().empty())
         entries.push_back(
-            { LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start, QStringLiteral("join") });
+            {LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start, QStringLiteral("join")});
     bool queueMessages = false;
     bool pipeMessages = false;
     for (const MessageArrow &a : model.messageArrows()) {
@@ -63,16 +59,16 @@ std::vector<LegendEntry> legendEntries(const TimelineModel &model)
             break;
     }
     if (queueMessages)
-        entries.push_back({ LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start,
-            QStringLiteral("put → get"), LegendEntry::Color::Queue });
+        entries.push_back({LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start,
+                           QStringLiteral("put → get"), LegendEntry::Color::Queue});
     if (pipeMessages)
-        entries.push_back({ LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start,
-            QStringLiteral("send → receive"), LegendEntry::Color::Pipe });
+        entries.push_back({LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start,
+                           QStringLiteral("send → receive"), LegendEntry::Color::Pipe});
     if (model.hasGil()) {
-        entries.push_back({ LegendEntry::Kind::GilHold, BarState::Computing, MarkerKind::Start,
-            QStringLiteral("holds the GIL") });
-        entries.push_back({ LegendEntry::Kind::GilWait, BarState::Computing, MarkerKind::Start,
-            QStringLiteral("waits for the GIL") });
+        entries.push_back({LegendEntry::Kind::GilHold, BarState::Computing, MarkerKind::Start,
+                           QStringLiteral("holds the GIL")});
+        entries.push_back({LegendEntry::Kind::GilWait, BarState::Computing, MarkerKind::Start,
+                           QStringLiteral("waits for the GIL")});
     }
     return entries;
 }
@@ -103,10 +99,7 @@ int legendLines(const std::vector<LegendEntry> &entries, const QFontMetricsF &fm
     return lines;
 }
 
-double legendLineHeight(const QFontMetricsF &fm)
-{
-    return std::max(kSwatch, fm.height()) + 6;
-}
+double legendLineHeight(const QFontMetricsF &fm) { return std::max(kSwatch, fm.height()) + 6; }
 
 } // namespace
 
@@ -119,7 +112,7 @@ double legendHeight(const TimelineModel &model, const QFontMetricsF &fm, double 
 }
 
 void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, const Fonts &fonts)
+                 const PaintOptions &options, const Fonts &fonts)
 {
     if (layout.legendRect.isEmpty())
         return;
@@ -144,8 +137,8 @@ void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &
             break;
         case LegendEntry::Kind::Marker:
             drawGlyph(p, entry.marker,
-                QPointF(x + kSwatch / 2 - (entry.marker == MarkerKind::Start ? 3 : 0), cy), kSwatch / 2,
-                theme);
+                      QPointF(x + kSwatch / 2 - (entry.marker == MarkerKind::Start ? 3 : 0), cy), kSwatch / 2,
+                      theme);
             break;
         case LegendEntry::Kind::GilHold:
             p.fillRect(QRectF(x, cy - kSwatch / 2, kSwatch, kSwatch), theme.stateColor(BarState::Computing));
@@ -174,7 +167,7 @@ void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &
         p.setPen(theme.text);
         p.setFont(fonts.base);
         p.drawText(QRectF(x + glyphWidth + kSwatchGap, y, w, lineHeight), Qt::AlignLeft | Qt::AlignVCenter,
-            entry.text);
+                   entry.text);
         x += w + kEntryGap;
     }
 }

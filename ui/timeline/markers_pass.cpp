@@ -17,7 +17,7 @@ namespace {
 
 /// Text placed beside a marker on a tinted box so it stays readable over bars.
 void drawTag(QPainter &p, const QRectF &box, const QString &text, const QFont &font, const QColor &color,
-    const Theme &theme)
+             const Theme &theme)
 {
     p.fillRect(box, theme.labelBackground);
     p.setFont(font);
@@ -44,8 +44,8 @@ void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &t
         p.setPen(Qt::NoPen);
         p.setBrush(theme.text);
         p.drawRect(QRectF(c.x() - 1, c.y() - s, 2, 2 * s));
-        p.drawPolygon(QPolygonF({ QPointF(c.x() + 1, c.y() - s), QPointF(c.x() + 1 + s, c.y() - s / 2),
-            QPointF(c.x() + 1, c.y()) }));
+        p.drawPolygon(QPolygonF({QPointF(c.x() + 1, c.y() - s), QPointF(c.x() + 1 + s, c.y() - s / 2),
+                                 QPointF(c.x() + 1, c.y())}));
         break;
     }
     case MarkerKind::End:
@@ -65,16 +65,16 @@ void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &t
         p.setPen(QPen(theme.background, 1));
         p.setBrush(theme.text);
         const double r = s * 0.7;
-        p.drawPolygon(QPolygonF({ QPointF(c.x() - r, c.y() - r), QPointF(c.x() + r, c.y() - r),
-            QPointF(c.x(), c.y() + r * 0.8) }));
+        p.drawPolygon(QPolygonF(
+            {QPointF(c.x() - r, c.y() - r), QPointF(c.x() + r, c.y() - r), QPointF(c.x(), c.y() + r * 0.8)}));
         break;
     }
     case MarkerKind::Value: {
         p.setPen(QPen(theme.text, 1.5));
         p.setBrush(theme.background);
         const double r = s * 0.55;
-        p.drawPolygon(QPolygonF({ QPointF(c.x(), c.y() - r), QPointF(c.x() + r, c.y()),
-            QPointF(c.x(), c.y() + r), QPointF(c.x() - r, c.y()) }));
+        p.drawPolygon(QPolygonF({QPointF(c.x(), c.y() - r), QPointF(c.x() + r, c.y()),
+                                 QPointF(c.x(), c.y() + r), QPointF(c.x() - r, c.y())}));
         break;
     }
     case MarkerKind::MainEnd: {
@@ -97,7 +97,7 @@ void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &t
 }
 
 void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex)
+                      const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex)
 {
     const Lane &lane = model.lane(laneIndex);
     const Theme &theme = options.theme;
@@ -157,7 +157,7 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
         const double gap = s * 0.8 + 2;
         const double roomRight = limit - (x + gap);
         const double roomLeft
-            = (x - gap) - std::max({ previousTagEnd + 2, previousTaggedX + gap + 2, plot.left() });
+            = (x - gap) - std::max({previousTagEnd + 2, previousTaggedX + gap + 2, plot.left()});
         const bool left = roomRight < wanted && roomLeft > roomRight;
         const double room = left ? roomLeft : roomRight;
         // Whole text, or a useful part of it: a row of "c…" tags says nothing a tooltip would not.
@@ -177,7 +177,7 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
 }
 
 void paintMainEnd(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, const Fonts &fonts)
+                  const PaintOptions &options, const Fonts &fonts)
 {
     // The moment the program "ends" while others may still run: drawn across all lanes, not in main's.
     const std::int64_t end = model.mainEndNs();
@@ -192,8 +192,8 @@ void paintMainEnd(QPainter &p, const TimelineModel &model, const TimelineLayout 
     const QString text = QStringLiteral("main's last line");
     const double width = fm.horizontalAdvance(text) + 4;
     const double left = x + 3 + width <= layout.plotRect.right() ? x + 3 : x - 3 - width;
-    drawTag(
-        p, QRectF(left, layout.plotRect.top() + 1, width, fm.height()), text, fonts.small, theme.text, theme);
+    drawTag(p, QRectF(left, layout.plotRect.top() + 1, width, fm.height()), text, fonts.small, theme.text,
+            theme);
 }
 
 } // namespace forkscope::ui::timeline

@@ -19,8 +19,8 @@ namespace {
 
 /// The widest lane name (bold) or detail line (small), with the indent under the process header and the
 /// margins; at least 90 pixels, at most 30 % of `width` (or 90 pixels when that is less).
-double labelColumnWidth(
-    const TimelineModel &model, const QFontMetricsF &fmBold, const QFontMetricsF &fmSmall, double width)
+double labelColumnWidth(const TimelineModel &model, const QFontMetricsF &fmBold, const QFontMetricsF &fmSmall,
+                        double width)
 {
     double labelWidth = 90;
     for (const Lane &lane : model.lanes()) {

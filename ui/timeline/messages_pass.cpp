@@ -39,12 +39,12 @@ void drawArrowHead(QPainter &p, QPointF from, QPointF to, double size, const QCo
     const QPointF side(-uy * size * 0.5, ux * size * 0.5);
     p.setPen(Qt::NoPen);
     p.setBrush(color);
-    p.drawPolygon(QPolygonF({ to, back + side, back - side }));
+    p.drawPolygon(QPolygonF({to, back + side, back - side}));
 }
 
 /// A queue row's background and its name with the capacity, in the label column.
 void paintQueueLabel(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, const Fonts &fonts, std::uint32_t id, const QRectF &rowRect)
+                     const PaintOptions &options, const Fonts &fonts, std::uint32_t id, const QRectF &rowRect)
 {
     const QueueTrack *q = queueTrack(model, id);
     if (!q)
@@ -54,19 +54,19 @@ void paintQueueLabel(QPainter &p, const TimelineModel &model, const TimelineLayo
     p.setPen(QPen(theme.grid, 1));
     p.drawLine(QPointF(rowRect.left(), rowRect.top() + 0.5), QPointF(rowRect.right(), rowRect.top() + 0.5));
     const QFontMetricsF fmSmall(fonts.small);
-    const QRectF cell(
-        layout.labelRect.left() + 6, rowRect.top(), layout.labelRect.width() - 12, rowRect.height());
+    const QRectF cell(layout.labelRect.left() + 6, rowRect.top(), layout.labelRect.width() - 12,
+                      rowRect.height());
     const QString capacity = q->capacity ? QStringLiteral("%1").arg(q->capacity) : QStringLiteral("?");
     const QString text = QStringLiteral("%1 · max %2/%3").arg(qs(q->name)).arg(q->peak).arg(capacity);
     p.setFont(fonts.small);
     p.setPen(theme.text);
-    p.drawText(
-        cell, Qt::AlignLeft | Qt::AlignVCenter, fmSmall.elidedText(text, Qt::ElideRight, cell.width()));
+    p.drawText(cell, Qt::AlignLeft | Qt::AlignVCenter,
+               fmSmall.elidedText(text, Qt::ElideRight, cell.width()));
 }
 
 /// A queue's fill level as a step area over time, scaled to its capacity (or its peak when unknown).
 void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, std::uint32_t id, std::size_t row)
+                     const PaintOptions &options, std::uint32_t id, std::size_t row)
 {
     const QueueTrack *q = queueTrack(model, id);
     if (!q || q->fill.empty())
@@ -82,7 +82,8 @@ void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayo
     // Full capacity as a faint band, so "the queue is full" is visible as the area touching its top.
     p.fillRect(QRectF(plot.left(), top, plot.width(), height), withAlpha(options.theme.queueFill, 28));
     // One rectangle per pixel column at most: the highest level in that column (a full queue never hides).
-    const auto first = std::lower_bound(q->fill.begin(), q->fill.end(), w.beginNs,
+    const auto first = std::lower_bound(
+        q->fill.begin(), q->fill.end(), w.beginNs,
         [](const std::pair<std::int64_t, std::uint32_t> &s, std::int64_t t) { return s.first < t; });
     std::size_t i = static_cast<std::size_t>(first - q->fill.begin());
     if (i > 0)
@@ -122,8 +123,8 @@ void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayo
     flushColumn(columnX + 1);
 }
 
-void paintJoinArrows(
-    QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options)
+void paintJoinArrows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                     const PaintOptions &options)
 {
     const Theme &theme = options.theme;
     const double span = static_cast<double>(layout.window.span());
@@ -147,8 +148,8 @@ void paintJoinArrows(
         const bool straight = std::abs(to.x() - from.x()) < 1 || std::abs(to.y() - from.y()) < 1;
         const QPointF aim = straight ? from : corner;
         const double length = std::max(1.0, std::hypot(to.x() - aim.x(), to.y() - aim.y()));
-        const QPointF tipBase(
-            to.x() - (to.x() - aim.x()) * head / length, to.y() - (to.y() - aim.y()) * head / length);
+        const QPointF tipBase(to.x() - (to.x() - aim.x()) * head / length,
+                              to.y() - (to.y() - aim.y()) * head / length);
         QPainterPath path(from);
         if (straight)
             path.lineTo(tipBase);
@@ -164,15 +165,15 @@ void paintJoinArrows(
 /// Arrows from each put/send to the get/receive that took it. Zoomed out they would be a blur, so an arrow
 /// is drawn only if its ends are at least 3 pixels from those of the last one drawn between the same two
 /// lanes (at most about one per 3-pixel column per lane pair), and never between two points of one lane.
-void paintMessageArrows(
-    QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options)
+void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                        const PaintOptions &options)
 {
     const std::vector<MessageArrow> &arrows = model.messageArrows();
     if (arrows.empty())
         return;
     const TimeWindow &w = layout.window;
     const auto first = std::lower_bound(arrows.begin(), arrows.end(), w.beginNs,
-        [](const MessageArrow &a, std::int64_t t) { return a.toTime < t; });
+                                        [](const MessageArrow &a, std::int64_t t) { return a.toTime < t; });
     std::unordered_map<std::uint64_t, std::pair<double, double>> lastDrawn; // lane pair → (from x, to x)
     const QRectF reach = layout.plotRect.adjusted(-20, -1e6, 20, 1e6);
     const QColor queueColor = withAlpha(options.theme.queueMessage, 170);
@@ -190,12 +191,12 @@ void paintMessageArrows(
         if (!fresh && std::abs(from.x() - last->second.first) < 3
             && std::abs(to.x() - last->second.second) < 3)
             continue;
-        last->second = { from.x(), to.x() };
+        last->second = {from.x(), to.x()};
         const QColor color = a.pipe ? pipeColor : queueColor;
         const double head = 6;
         const double length = std::max(1.0, std::hypot(to.x() - from.x(), to.y() - from.y()));
-        const QPointF tipBase(
-            to.x() - (to.x() - from.x()) * head / length, to.y() - (to.y() - from.y()) * head / length);
+        const QPointF tipBase(to.x() - (to.x() - from.x()) * head / length,
+                              to.y() - (to.y() - from.y()) * head / length);
         p.setPen(QPen(color, a.pipe ? 1.6 : 1.1));
         p.drawLine(from, tipBase);
         drawArrowHead(p, from, to, head, color);

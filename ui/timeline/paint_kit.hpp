@@ -14,10 +14,7 @@
 
 namespace forkscope::ui::timeline {
 
-inline QString qs(const std::string &text)
-{
-    return QString::fromStdString(text);
-}
+inline QString qs(const std::string &text) { return QString::fromStdString(text); }
 
 inline QColor withAlpha(QColor color, int alpha)
 {

@@ -12,10 +12,10 @@ namespace forkscope::ui {
 /// What to draw and how.
 struct PaintOptions {
     Theme theme = Theme::light();
-    TimeWindow window { 0, 1'000'000 };
-    int firstRow = 0; ///< first display row (headers and lanes, see displayRows) at the top
+    TimeWindow window{0, 1'000'000};
+    int firstRow = 0;  ///< first display row (headers and lanes, see displayRows) at the top
     int rowCount = -1; ///< rows to show from firstRow; -1: as many as fit
-    QString title; ///< drawn above the axis when not empty
+    QString title;     ///< drawn above the axis when not empty
     bool legend = true;
     bool axis = true;
     bool showNow = true; ///< a line at the model's present while live

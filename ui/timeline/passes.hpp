@@ -29,23 +29,23 @@ void paintTitle(QPainter &p, const TimelineLayout &layout, const PaintOptions &o
 /// the plot.
 void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts);
 /// A line at the model's present while it is live and the present is in the window.
-void paintNowLine(
-    QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options);
+void paintNowLine(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                  const PaintOptions &options);
 
 // Lanes (lanes_pass.cpp) -----------------------------------------------------------------------------------
 
 /// Row backgrounds across the label column and the plot: every other lane of a process shaded, process
 /// headers with their titles, queue rows (paintQueueLabel). Clipped to the visible rows.
 void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, const Fonts &fonts);
+               const PaintOptions &options, const Fonts &fonts);
 /// One lane's lifeline while its worker lives, its bars (folded below a pixel, each column once per depth,
 /// pool tasks labelled) and its GIL holds and waits.
 void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex);
+                   const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex);
 /// The label column: each visible lane's name and, when the row is tall enough, its detail line; and the
 /// column's edge.
 void paintLaneLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, const Fonts &fonts);
+                     const PaintOptions &options, const Fonts &fonts);
 /// The "waits for the GIL" hatch over `rect` (also the legend's swatch).
 void fillGilWait(QPainter &p, const QRectF &rect, const Theme &theme);
 
@@ -53,16 +53,17 @@ void fillGilWait(QPainter &p, const QRectF &rect, const Theme &theme);
 
 /// A queue row's background and its name with the peak and capacity, in the label column.
 void paintQueueLabel(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, const Fonts &fonts, std::uint32_t id, const QRectF &rowRect);
+                     const PaintOptions &options, const Fonts &fonts, std::uint32_t id,
+                     const QRectF &rowRect);
 /// A queue's fill level in its row as a step area over time, scaled to its capacity (or its peak).
 void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, std::uint32_t id, std::size_t row);
+                     const PaintOptions &options, std::uint32_t id, std::size_t row);
 /// Join arrows: from the joined worker's end to where the joiner resumed.
-void paintJoinArrows(
-    QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options);
+void paintJoinArrows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                     const PaintOptions &options);
 /// Arrows from each put/send to the get/receive that took it, thinned out when zoomed out.
-void paintMessageArrows(
-    QPainter &p, const TimelineModel &model, const TimelineLayout &layout, const PaintOptions &options);
+void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                        const PaintOptions &options);
 /// A filled arrow head of `size` pointing at `to` along from → to (also the legend's arrows).
 void drawArrowHead(QPainter &p, QPointF from, QPointF to, double size, const QColor &color);
 
@@ -70,10 +71,10 @@ void drawArrowHead(QPainter &p, QPointF from, QPointF to, double size, const QCo
 
 /// One lane's markers (start, end, crash, print, value, note, spawn) with their texts where there is room.
 void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex);
+                      const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex);
 /// Main's last line: a dashed line through every lane with a tag, when it is in the window.
 void paintMainEnd(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, const Fonts &fonts);
+                  const PaintOptions &options, const Fonts &fonts);
 /// A marker glyph centred vertically at `c` with half-height `s` (also the legend's).
 void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &theme);
 
@@ -83,6 +84,6 @@ void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &t
 double legendHeight(const TimelineModel &model, const QFontMetricsF &fm, double width);
 /// The legend in layout.legendRect: the bar states, markers, arrows and GIL strips the model has.
 void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-    const PaintOptions &options, const Fonts &fonts);
+                 const PaintOptions &options, const Fonts &fonts);
 
 } // namespace forkscope::ui::timeline

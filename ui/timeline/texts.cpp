@@ -17,10 +17,7 @@ QString laneName(const TimelineModel &model, std::uint32_t lane)
     return lane < model.laneCount() ? qs(model.lane(lane).info.name) : QStringLiteral("lane %1").arg(lane);
 }
 
-QString duration(std::int64_t ns)
-{
-    return qs(formatDuration(ns));
-}
+QString duration(std::int64_t ns) { return qs(formatDuration(ns)); }
 
 /// The GIL lab: "\nholds the GIL (for 5.1 ms, then hands it over)" or "\nwaits for the GIL (12 ms)" at `t`.
 QString gilAt(const TimelineModel &model, const Lane &lane, std::int64_t t)
@@ -58,8 +55,7 @@ QString barSubject(const TimelineModel &model, const Bar &bar)
     case BarState::JoinWait:
         return QStringLiteral("\nwaiting for ") + laneName(model, static_cast<std::uint32_t>(bar.arg));
     case BarState::LockWait:
-    case BarState::LockHold:
-        return QStringLiteral("\nlock #%1").arg(bar.arg);
+    case BarState::LockHold: return QStringLiteral("\nlock #%1").arg(bar.arg);
     case BarState::QueueBlocked:
         if (bar.value == 2)
             return QStringLiteral("\nreceive on pipe end %1 waits for a message").arg(bar.arg);
@@ -96,29 +92,17 @@ QString describeMarker(const TimelineModel &model, const Marker &m, const QStrin
 {
     QString text;
     switch (m.kind) {
-    case MarkerKind::Start:
-        text = QStringLiteral("started");
-        break;
+    case MarkerKind::Start: text = QStringLiteral("started"); break;
     case MarkerKind::End:
         text = QStringLiteral("ended, exit code %1").arg(m.value);
         if (!m.text.empty())
             text += QStringLiteral(" (") + qs(m.text) + QLatin1Char(')');
         break;
-    case MarkerKind::Crash:
-        text = QStringLiteral("killed by ") + qs(m.text);
-        break;
-    case MarkerKind::Print:
-        text = QStringLiteral("print");
-        break;
-    case MarkerKind::MainEnd:
-        text = QStringLiteral("main reached its last line");
-        break;
-    case MarkerKind::Value:
-        text = m.arg ? QStringLiteral("write") : QStringLiteral("read");
-        break;
-    case MarkerKind::Note:
-        text = QStringLiteral("note");
-        break;
+    case MarkerKind::Crash: text = QStringLiteral("killed by ") + qs(m.text); break;
+    case MarkerKind::Print: text = QStringLiteral("print"); break;
+    case MarkerKind::MainEnd: text = QStringLiteral("main reached its last line"); break;
+    case MarkerKind::Value: text = m.arg ? QStringLiteral("write") : QStringLiteral("read"); break;
+    case MarkerKind::Note: text = QStringLiteral("note"); break;
     case MarkerKind::Spawn:
         text = QStringLiteral("start() ") + laneName(model, static_cast<std::uint32_t>(m.arg));
         break;
@@ -172,18 +156,10 @@ QString laneDetail(const Lane &lane)
     const core::LaneInfo &info = lane.info;
     QString kind;
     switch (info.kind) {
-    case WorkerKind::Main:
-        kind = QStringLiteral("main thread");
-        break;
-    case WorkerKind::Sequential:
-        kind = QStringLiteral("function call");
-        break;
-    case WorkerKind::Thread:
-        kind = QStringLiteral("thread");
-        break;
-    case WorkerKind::Process:
-        kind = QStringLiteral("process");
-        break;
+    case WorkerKind::Main: kind = QStringLiteral("main thread"); break;
+    case WorkerKind::Sequential: kind = QStringLiteral("function call"); break;
+    case WorkerKind::Thread: kind = QStringLiteral("thread"); break;
+    case WorkerKind::Process: kind = QStringLiteral("process"); break;
     }
     if (info.kind == WorkerKind::Process && info.pid > 0)
         return kind + QStringLiteral(" · pid %1").arg(info.pid);
@@ -204,13 +180,10 @@ QString describeHit(const TimelineModel &model, const TimelineHit &hit)
     switch (hit.kind) {
     case TimelineHit::Kind::Bar:
         return text + describeBar(model, lane.bars[hit.index], ids) + gilAt(model, lane, hit.time);
-    case TimelineHit::Kind::Marker:
-        return text + describeMarker(model, lane.markers[hit.index], ids);
-    case TimelineHit::Kind::Lane:
-        return text + describeLane(lane, ids) + gilAt(model, lane, hit.time);
+    case TimelineHit::Kind::Marker: return text + describeMarker(model, lane.markers[hit.index], ids);
+    case TimelineHit::Kind::Lane: return text + describeLane(lane, ids) + gilAt(model, lane, hit.time);
     case TimelineHit::Kind::None:
-    case TimelineHit::Kind::Header:
-        break;
+    case TimelineHit::Kind::Header: break;
     }
     return text;
 }

@@ -15,22 +15,22 @@ namespace forkscope::ui {
 /// colour blindness and in greyscale print.
 struct Theme {
     QColor background;
-    QColor alternateRow; ///< every other lane row
+    QColor alternateRow;     ///< every other lane row
     QColor headerBackground; ///< process group header rows
-    QColor labelBackground; ///< the lane-label column
+    QColor labelBackground;  ///< the lane-label column
     QColor text;
     QColor mutedText;
     QColor grid;
     QColor lifeline; ///< the thin line through a lane while its worker is alive
-    QColor arrow; ///< join arrows
-    QColor now; ///< the live present
+    QColor arrow;    ///< join arrows
+    QColor now;      ///< the live present
     QColor crash;
     QColor mainEnd;
     QColor queueMessage; ///< arrows from a put to its get
-    QColor pipeMessage; ///< arrows from a send to its receive
-    QColor queueFill; ///< a queue's fill-level strip
-    QColor gilHold; ///< the strip under a lane while it holds its process's GIL
-    QColor gilWait; ///< the hatch over a lane while it waits for the GIL
+    QColor pipeMessage;  ///< arrows from a send to its receive
+    QColor queueFill;    ///< a queue's fill-level strip
+    QColor gilHold;      ///< the strip under a lane while it holds its process's GIL
+    QColor gilWait;      ///< the hatch over a lane while it waits for the GIL
     std::array<QColor, kBarStateCount> states;
 
     QColor stateColor(BarState state) const { return states[static_cast<std::size_t>(state)]; }
