@@ -108,7 +108,9 @@ TEST_P(SleepersLesson, ParallelTakesAboutTSequentialTakesNTimesT)
         EXPECT_GE(wall, kN * kT) << "sequential sleeps add up";
     } else { // threads and processes
         EXPECT_GE(wall, kT);
-        EXPECT_LT(wall, 2 * kT) << kind << " workers sleep at the same time";
+        // At the same time: about T; three T leaves room for ten starts under a sanitizer on a loaded machine
+        // and is still a third of the N x T they would take in a row.
+        EXPECT_LT(wall, 3 * kT) << kind << " workers sleep at the same time";
     }
     EXPECT_EQ(r.lostEvents, 0u);
 }
