@@ -1,0 +1,144 @@
+// Focus views on the lessons' real runs: the right view is chosen for the pipe, the full queue and the shared
+// queue, and each picture carries what it is about in pixels (the capacity line, the arrows, the blocks).
+// FORKSCOPE_FOCUS_PNG_DIR=<dir> also writes each picture there, for people to look at.
+
+#include "core/analysis/headline.hpp"
+#include "core/client/run.hpp"
+#include "core/scenario/scenarios.hpp"
+#include "ui/focus/focus_views.hpp"
+#include "ui/timeline/theme.hpp"
+
+#include <QDir>
+#include <QImage>
+#include <QPainter>
+
+#include <gtest/gtest.h>
+
+namespace fs = forkscope::ui;
+namespace core = forkscope::core;
+
+namespace {
+
+struct LessonRun {
+    core::RunResult result;
+    std::vector<core::Event> events;
+    fs::TimelineModel model;
+    fs::FocusInput input;
+};
+
+std::unique_ptr<LessonRun> runLesson(const std::string &id, const std::map<std::string, std::string> &params)
+{
+    auto run = std::make_unique<LessonRun>();
+    const core::Scenario *scenario = core::findScenario(id);
+    EXPECT_NE(scenario, nullptr) << id;
+    core::Plan plan;
+    core::ParamSet values;
+    std::string error;
+    EXPECT_TRUE(core::buildPlan(*scenario, params, plan, values, error)) << error;
+    auto live = core::Run::start(plan, error);
+    EXPECT_TRUE(live) << error;
+    if (!live)
+        return run;
+    EXPECT_TRUE(live->waitFor(std::chrono::seconds(30))) << id << " did not finish";
+    live->wait();
+    run->events = live->events();
+    run->result = live->result();
+    std::vector<core::LaneInfo> lanes;
+    for (const core::LaneOutcome &lane : run->result.lanes)
+        lanes.push_back(lane.info);
+    run->model.reset(lanes);
+    run->model.appendEvents(run->events);
+    run->model.finish(run->result);
+    const core::HeadlineInput in{&run->result, &run->events, &values, nullptr};
+    run->input = {&run->model, run->events, QString::fromStdString(core::headline(in)),
+                  QString::fromStdString(core::caption(in)), false};
+    return run;
+}
+
+QImage paint(fs::FocusKind kind, const fs::FocusInput &input, const QString &name)
+{
+    QImage image(1920, 1080, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::transparent);
+    {
+        QPainter painter(&image);
+        fs::paintFocus(kind, painter, QRectF(0, 0, 1920, 1080), input);
+    }
+    if (const QByteArray dir = qgetenv("FORKSCOPE_FOCUS_PNG_DIR"); !dir.isEmpty())
+        image.save(QDir(QString::fromLocal8Bit(dir)).filePath(name + QStringLiteral(".png")));
+    return image;
+}
+
+/// Pixels within `tolerance` of `color` in `region`.
+int countColor(const QImage &image, const QColor &color, const QRect &region = {}, int tolerance = 24)
+{
+    const QRect r = region.isNull() ? image.rect() : region.intersected(image.rect());
+    int n = 0;
+    for (int y = r.top(); y <= r.bottom(); ++y)
+        for (int x = r.left(); x <= r.right(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            n += std::abs(c.red() - color.red()) + std::abs(c.green() - color.green())
+                         + std::abs(c.blue() - color.blue())
+                     <= tolerance;
+        }
+    return n;
+}
+
+TEST(FocusView, ThePipeBecomesASequenceDiagram)
+{
+    const auto run = runLesson("pipe", {{"kind", "process"}, {"delay", "0.5"}, {"time-scale", "0.05"}});
+    ASSERT_EQ(fs::focusFor(run->model, run->events), fs::FocusKind::Sequence);
+    const QImage image = paint(fs::FocusKind::Sequence, run->input, QStringLiteral("pipe"));
+    // Five arrows in the pipe's colour, each a few px thick and hundreds long, across the middle.
+    const int arrowPixels = countColor(image, fs::Theme::light().pipeMessage);
+    EXPECT_GT(arrowPixels, 5 * 400 * 3) << "five long thick arrows";
+    // Time runs down: the arrows' colour appears in the top and in the bottom half of the chart.
+    EXPECT_GT(countColor(image, fs::Theme::light().pipeMessage, QRect(0, 200, 1920, 300)), 0);
+    EXPECT_GT(countColor(image, fs::Theme::light().pipeMessage, QRect(0, 600, 1920, 400)), 0);
+}
+
+TEST(FocusView, AFullQueueShowsItsFillAndTheProducersWait)
+{
+    const auto run = runLesson("producer-consumer", {{"kind", "thread"}, {"items", "30"}, {"capacity", "5"},
+                                                     {"produce", "0.01"}, {"consume", "0.1"},
+                                                     {"time-scale", "0.1"}});
+    ASSERT_EQ(fs::focusFor(run->model, run->events), fs::FocusKind::QueueFill);
+    const QImage image = paint(fs::FocusKind::QueueFill, run->input, QStringLiteral("producer-consumer"));
+    QColor fill = fs::Theme::light().queueFill;
+    // The queue is full most of the run: its fill colour (blended on the producer's shade or not) covers a
+    // large part of the frame.
+    int filled = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            filled += c.blue() > c.red() + 60 && c.blue() > 120;
+        }
+    EXPECT_GT(filled, 1920 * 1080 / 6) << "the fill area is the picture's main ink";
+    EXPECT_GT(countColor(image, fs::Theme::light().states[0], {}, 30), 20000) << "the producer's waits";
+    (void)fill;
+}
+
+TEST(FocusView, SharedOutMessagesShowWhoTookWhich)
+{
+    const auto run = runLesson("queue-workers", {{"kind", "process"}, {"workers", "3"}, {"messages", "6"},
+                                                 {"time-scale", "0.05"}});
+    ASSERT_EQ(fs::focusFor(run->model, run->events), fs::FocusKind::Dispatch);
+    const QImage image = paint(fs::FocusKind::Dispatch, run->input, QStringLiteral("queue-workers"));
+    // Six messages in six colours: each hue appears as a block.
+    int hues = 0;
+    for (const QColor &c : {QColor(0xE6, 0x9F, 0x00), QColor(0x56, 0xB4, 0xE9), QColor(0x00, 0x9E, 0x73),
+                            QColor(0xCC, 0x79, 0xA7), QColor(0xF0, 0xE4, 0x42), QColor(0x00, 0x72, 0xB2)})
+        hues += countColor(image, c, {}, 12) > 500;
+    EXPECT_EQ(hues, 6);
+}
+
+TEST(FocusView, OtherLessonsKeepTheTimeline)
+{
+    const auto sleepers = runLesson("sleepers", {{"kind", "process"}, {"time-scale", "0.01"}});
+    EXPECT_EQ(fs::focusFor(sleepers->model, sleepers->events), fs::FocusKind::Timeline);
+    const auto oneWorker = runLesson("queue-workers", {{"kind", "thread"}, {"workers", "1"}, {"messages", "4"},
+                                                      {"time-scale", "0.02"}});
+    EXPECT_EQ(fs::focusFor(oneWorker->model, oneWorker->events), fs::FocusKind::Timeline)
+        << "one worker takes every message: nothing to share out";
+}
+
+} // namespace

@@ -1,0 +1,49 @@
+#pragma once
+
+// Focus views: pictures for runs whose whole timeline reads as a barcode. A pipe's few messages become a
+// sequence diagram, a bounded queue between a fast producer and a slow consumer becomes its fill level over
+// time, and messages shared out among workers become a chart of who took which. The slide export chooses one
+// by what the run did (focusFor), the window shows it in its Focus tab. Each is painted from the run's events
+// (core/analysis/message_flows) and its timeline model, at any size, with the slide's type scale.
+
+#include "core/event.hpp"
+#include "ui/timeline_model.hpp"
+
+#include <QString>
+
+#include <span>
+
+class QPainter;
+class QRectF;
+
+namespace forkscope::ui {
+
+enum class FocusKind {
+    Timeline, ///< no focus view fits: the timeline itself
+    Sequence, ///< a pipe's messages both ways, time running down
+    QueueFill,///< a bounded queue's fill level, with the producer's blocked time shaded
+    Dispatch, ///< which worker took which message from a shared queue
+};
+
+/// "timeline", "sequence", "queue-fill", "dispatch".
+const char *focusName(FocusKind kind) noexcept;
+
+/// The focus view that fits a finished run: Sequence for up to 40 pipe messages among at most 4 lanes and
+/// no queue; QueueFill for one bounded queue that was full while a producer waited on it; Dispatch for a
+/// queue whose up to 60 messages were taken by two or more lanes; otherwise Timeline.
+FocusKind focusFor(const TimelineModel &model, std::span<const core::Event> events);
+
+/// What a focus view draws: the run and the words above it.
+struct FocusInput {
+    const TimelineModel *model = nullptr;
+    std::span<const core::Event> events;
+    QString headline; ///< the run's headline, the picture's title
+    QString caption;  ///< scenario and parameters, small beneath
+    bool dark = false;
+};
+
+/// Paints focus view `kind` (not Timeline) into `rect`: headline, caption and chart, type scaled with the
+/// rect as on a slide (at 1920×1080: headline 44 px, no text under 22 px). Needs a QGuiApplication.
+void paintFocus(FocusKind kind, QPainter &painter, const QRectF &rect, const FocusInput &input);
+
+} // namespace forkscope::ui
