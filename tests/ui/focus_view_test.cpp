@@ -77,8 +77,8 @@ int countColor(const QImage &image, const QColor &color, const QRect &region = {
         for (int x = r.left(); x <= r.right(); ++x) {
             const QColor c = image.pixelColor(x, y);
             n += std::abs(c.red() - color.red()) + std::abs(c.green() - color.green())
-                         + std::abs(c.blue() - color.blue())
-                     <= tolerance;
+                    + std::abs(c.blue() - color.blue())
+                <= tolerance;
         }
     return n;
 }
@@ -98,9 +98,13 @@ TEST(FocusView, ThePipeBecomesASequenceDiagram)
 
 TEST(FocusView, AFullQueueShowsItsFillAndTheProducersWait)
 {
-    const auto run = runLesson("producer-consumer", {{"kind", "thread"}, {"items", "30"}, {"capacity", "5"},
-                                                     {"produce", "0.01"}, {"consume", "0.1"},
-                                                     {"time-scale", "0.1"}});
+    const auto run = runLesson("producer-consumer",
+                               {{"kind", "thread"},
+                                {"items", "30"},
+                                {"capacity", "5"},
+                                {"produce", "0.01"},
+                                {"consume", "0.1"},
+                                {"time-scale", "0.1"}});
     ASSERT_EQ(fs::focusFor(run->model, run->events), fs::FocusKind::QueueFill);
     const QImage image = paint(fs::FocusKind::QueueFill, run->input, QStringLiteral("producer-consumer"));
     QColor fill = fs::Theme::light().queueFill;
@@ -119,8 +123,8 @@ TEST(FocusView, AFullQueueShowsItsFillAndTheProducersWait)
 
 TEST(FocusView, SharedOutMessagesShowWhoTookWhich)
 {
-    const auto run = runLesson("queue-workers", {{"kind", "process"}, {"workers", "3"}, {"messages", "6"},
-                                                 {"time-scale", "0.05"}});
+    const auto run = runLesson(
+        "queue-workers", {{"kind", "process"}, {"workers", "3"}, {"messages", "6"}, {"time-scale", "0.05"}});
     ASSERT_EQ(fs::focusFor(run->model, run->events), fs::FocusKind::Dispatch);
     const QImage image = paint(fs::FocusKind::Dispatch, run->input, QStringLiteral("queue-workers"));
     // Six messages in six colours: each hue appears as a block.
@@ -131,12 +135,34 @@ TEST(FocusView, SharedOutMessagesShowWhoTookWhich)
     EXPECT_EQ(hues, 6);
 }
 
+TEST(FocusView, ThreadsUnderAGilTakeTurns)
+{
+    const auto run = runLesson(
+        "cpu-vs-io",
+        {{"mode", "gil-threads"}, {"work", "cpu"}, {"tasks", "3"}, {"seconds", "0.3"}, {"time-scale", "1"}});
+    ASSERT_EQ(fs::focusFor(run->model, run->events), fs::FocusKind::Gil);
+    const QImage image = paint(fs::FocusKind::Gil, run->input, QStringLiteral("gil"));
+    // In the zoomed turns, at any x at most one row is solid: sample columns across the top panel.
+    const QColor solid = fs::Theme::light().stateColor(fs::BarState::Computing);
+    int columns = 0, overlaps = 0, covered = 0;
+    for (int x = 400; x < 1800; x += 7) {
+        int rows = 0;
+        for (int y = 150; y < 640; y += 2)
+            rows += countColor(image, solid, QRect(x, y, 1, 1), 6) > 0;
+        ++columns;
+        covered += rows > 0;
+        overlaps += rows > 60; // more than one row's height of solid in one column
+    }
+    EXPECT_GT(covered, columns / 2) << "someone holds the GIL most of the time";
+    EXPECT_LE(overlaps, columns / 20) << "never two at once";
+}
+
 TEST(FocusView, OtherLessonsKeepTheTimeline)
 {
     const auto sleepers = runLesson("sleepers", {{"kind", "process"}, {"time-scale", "0.01"}});
     EXPECT_EQ(fs::focusFor(sleepers->model, sleepers->events), fs::FocusKind::Timeline);
-    const auto oneWorker = runLesson("queue-workers", {{"kind", "thread"}, {"workers", "1"}, {"messages", "4"},
-                                                      {"time-scale", "0.02"}});
+    const auto oneWorker = runLesson(
+        "queue-workers", {{"kind", "thread"}, {"workers", "1"}, {"messages", "4"}, {"time-scale", "0.02"}});
     EXPECT_EQ(fs::focusFor(oneWorker->model, oneWorker->events), fs::FocusKind::Timeline)
         << "one worker takes every message: nothing to share out";
 }

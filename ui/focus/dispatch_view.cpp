@@ -58,19 +58,22 @@ void paintDispatch(QPainter &painter, const QRectF &chart, const Type &type, con
     double gutter = 0, tally = 0;
     std::map<std::uint32_t, QString> lists;
     for (const auto &[lane, indices] : taken) {
-        gutter = std::max(gutter, labelMetrics.horizontalAdvance(QString::fromStdString(model.lane(lane).info.name)));
+        gutter = std::max(gutter,
+                          labelMetrics.horizontalAdvance(QString::fromStdString(model.lane(lane).info.name)));
         QStringList numbers;
         for (std::size_t i : indices)
             if (flows[i].value >= 0)
                 numbers << shortText(flows[i]);
-        lists[lane] = numbers.isEmpty() ? QStringLiteral("took none") : QStringLiteral("took ") + numbers.join(QStringLiteral(", "));
+        lists[lane] = numbers.isEmpty() ? QStringLiteral("took none")
+                                        : QStringLiteral("took ") + numbers.join(QStringLiteral(", "));
         tally = std::max(tally, labelMetrics.horizontalAdvance(lists[lane]));
     }
     gutter += type.px(24);
     tally = std::min(tally + type.px(24), chart.width() / 3);
     const double axis = type.px(48);
     const double rowGap = type.px(16);
-    const double rowHeight = std::min(type.px(200), (chart.height() - axis) / static_cast<double>(taken.size()) - rowGap);
+    const double rowHeight
+        = std::min(type.px(200), (chart.height() - axis) / static_cast<double>(taken.size()) - rowGap);
     const QRectF plot(chart.left() + gutter, chart.top(), chart.width() - gutter - tally,
                       static_cast<double>(taken.size()) * (rowHeight + rowGap));
 
@@ -83,16 +86,18 @@ void paintDispatch(QPainter &painter, const QRectF &chart, const Type &type, con
         const Lane &l = model.lane(lane);
         for (std::size_t k = 0; k < indices.size(); ++k) {
             const core::MessageFlow &flow = flows[indices[k]];
-            const std::int64_t until = k + 1 < indices.size() ? flows[indices[k + 1]].receiveNs
-                                                              : (l.ended() ? l.endNs : end);
+            const std::int64_t until
+                = k + 1 < indices.size() ? flows[indices[k + 1]].receiveNs : (l.ended() ? l.endNs : end);
             const double x0 = xOf(flow.receiveNs, window, plot);
             if (flow.value < 0) { // the sentinel: a stop mark with its word, where the worker ended
                 painter.fillRect(QRectF(x0 - type.px(3), y, type.px(6), rowHeight), theme.text);
                 painter.setFont(type.small);
                 painter.setPen(theme.text);
-                const QString word = QString::fromStdString(flow.text.empty() ? std::string("close") : flow.text);
+                const QString word
+                    = QString::fromStdString(flow.text.empty() ? std::string("close") : flow.text);
                 const double w = QFontMetricsF(type.small).horizontalAdvance(word);
-                const double x = x0 + type.px(10) + w <= plot.right() ? x0 + type.px(10) : x0 - type.px(10) - w;
+                const double x
+                    = x0 + type.px(10) + w <= plot.right() ? x0 + type.px(10) : x0 - type.px(10) - w;
                 painter.drawText(QRectF(x, y, w, rowHeight), Qt::AlignVCenter | Qt::AlignLeft, word);
                 continue;
             }
@@ -109,17 +114,18 @@ void paintDispatch(QPainter &painter, const QRectF &chart, const Type &type, con
         }
         painter.setFont(type.label);
         painter.setPen(theme.text);
-        painter.drawText(QRectF(chart.left(), y, gutter - type.px(16), rowHeight), Qt::AlignRight | Qt::AlignVCenter,
-                         QString::fromStdString(l.info.name));
+        painter.drawText(QRectF(chart.left(), y, gutter - type.px(16), rowHeight),
+                         Qt::AlignRight | Qt::AlignVCenter, QString::fromStdString(l.info.name));
         painter.drawText(QRectF(plot.right() + type.px(20), y, tally - type.px(20), rowHeight),
                          Qt::AlignLeft | Qt::AlignVCenter,
                          labelMetrics.elidedText(lists[lane], Qt::ElideRight, tally - type.px(20)));
     }
     painter.setFont(type.small);
     painter.setPen(theme.mutedText);
-    painter.drawText(QRectF(plot.left(), plot.bottom() + axis, plot.width(), labelMetrics.height()),
-                     Qt::AlignLeft | Qt::AlignTop,
-                     QStringLiteral("each block: one message, from the moment the worker took it until it took the next"));
+    painter.drawText(
+        QRectF(plot.left(), plot.bottom() + axis, plot.width(), labelMetrics.height()),
+        Qt::AlignLeft | Qt::AlignTop,
+        QStringLiteral("each block: one message, from the moment the worker took it until it took the next"));
 }
 
 } // namespace forkscope::ui::focus

@@ -20,11 +20,8 @@ QFont font(double pixels, bool bold = false)
 } // namespace
 
 Type::Type(const QRectF &rect)
-    : unit(std::min(rect.width() / 1920.0, rect.height() / 1080.0))
-    , headline(font(44 * unit, true))
-    , caption(font(24 * unit))
-    , label(font(30 * unit))
-    , small(font(22 * unit))
+        : unit(std::min(rect.width() / 1920.0, rect.height() / 1080.0)), headline(font(44 * unit, true)),
+          caption(font(24 * unit)), label(font(30 * unit)), small(font(22 * unit))
 {
 }
 
@@ -51,7 +48,8 @@ void paintTimeAxis(QPainter &painter, const QRectF &plot, const TimeWindow &wind
                    const Theme &theme)
 {
     const QFontMetricsF metrics(type.small);
-    const int maxTicks = std::max(2, static_cast<int>(plot.width() / (metrics.horizontalAdvance(QStringLiteral("0.000 ms")) * 1.6)));
+    const int maxTicks = std::max(
+        2, static_cast<int>(plot.width() / (metrics.horizontalAdvance(QStringLiteral("0.000 ms")) * 1.6)));
     const std::int64_t step = niceTickStep(window.span(), maxTicks);
     painter.setFont(type.small);
     for (const std::int64_t t : tickTimes(window, step)) {

@@ -16,11 +16,11 @@ namespace forkscope::ui::focus {
 
 /// Sizes for a picture of `rect`, scaled from 1920×1080 by the smaller of the two ratios.
 struct Type {
-    double unit = 1;  ///< pixels per pixel-at-1080p
-    QFont headline;   ///< 44 px at 1080p, bold
-    QFont caption;    ///< 24 px
-    QFont label;      ///< 30 px: lane names and values on the chart
-    QFont small;      ///< 22 px: axis ticks, notes (the floor)
+    double unit = 1; ///< pixels per pixel-at-1080p
+    QFont headline;  ///< 44 px at 1080p, bold
+    QFont caption;   ///< 24 px
+    QFont label;     ///< 30 px: lane names and values on the chart
+    QFont small;     ///< 22 px: axis ticks, notes (the floor)
 
     explicit Type(const QRectF &rect);
     double px(double atFullHd) const noexcept { return atFullHd * unit; }

@@ -13,12 +13,17 @@ namespace forkscope::ui::focus {
 /// The end of the run as drawn: its last event or its live present.
 std::int64_t runEnd(const TimelineModel &model);
 /// The name of the lane most often in `lanes` ("producer"), or `fallback` when empty.
-QString laneName(const TimelineModel &model, const std::vector<std::uint32_t> &lanes, const QString &fallback);
+QString laneName(const TimelineModel &model, const std::vector<std::uint32_t> &lanes,
+                 const QString &fallback);
 
 void paintQueueFill(QPainter &painter, const QRectF &chart, const Type &type, const Theme &theme,
                     const FocusInput &input);
 void paintSequence(QPainter &painter, const QRectF &chart, const Type &type, const Theme &theme,
                    const FocusInput &input);
+/// Whether the run has threads taking turns on a GIL: two or more lanes held it, a dozen hand-overs at least.
+bool hasGilFocus(const TimelineModel &model);
+void paintGil(QPainter &painter, const QRectF &chart, const Type &type, const Theme &theme,
+              const FocusInput &input);
 void paintDispatch(QPainter &painter, const QRectF &chart, const Type &type, const Theme &theme,
                    const FocusInput &input);
 

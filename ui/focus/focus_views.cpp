@@ -17,12 +17,15 @@ const char *focusName(FocusKind kind) noexcept
     case FocusKind::Sequence: return "sequence";
     case FocusKind::QueueFill: return "queue-fill";
     case FocusKind::Dispatch: return "dispatch";
+    case FocusKind::Gil: return "gil";
     }
     return "timeline";
 }
 
 FocusKind focusFor(const TimelineModel &model, std::span<const core::Event> events)
 {
+    if (focus::hasGilFocus(model))
+        return FocusKind::Gil;
     const std::vector<core::MessageFlow> flows = core::messageFlows(events);
     if (flows.empty())
         return FocusKind::Timeline;
@@ -43,7 +46,8 @@ FocusKind focusFor(const TimelineModel &model, std::span<const core::Event> even
             takers.insert(f.toLane);
     if (takers.size() >= 2 && queue.messages <= 60)
         return FocusKind::Dispatch;
-    const bool producerWaited = std::ranges::any_of(queue.blocked, [](const core::BlockedStretch &b) { return b.full; });
+    const bool producerWaited
+        = std::ranges::any_of(queue.blocked, [](const core::BlockedStretch &b) { return b.full; });
     if (queue.capacity > 0 && producerWaited)
         return FocusKind::QueueFill;
     return FocusKind::Timeline;
@@ -63,6 +67,7 @@ void paintFocus(FocusKind kind, QPainter &painter, const QRectF &rect, const Foc
     case FocusKind::Sequence: focus::paintSequence(painter, chart, type, theme, input); break;
     case FocusKind::QueueFill: focus::paintQueueFill(painter, chart, type, theme, input); break;
     case FocusKind::Dispatch: focus::paintDispatch(painter, chart, type, theme, input); break;
+    case FocusKind::Gil: focus::paintGil(painter, chart, type, theme, input); break;
     case FocusKind::Timeline: break;
     }
     painter.restore();

@@ -19,18 +19,20 @@ class QRectF;
 namespace forkscope::ui {
 
 enum class FocusKind {
-    Timeline, ///< no focus view fits: the timeline itself
-    Sequence, ///< a pipe's messages both ways, time running down
-    QueueFill,///< a bounded queue's fill level, with the producer's blocked time shaded
-    Dispatch, ///< which worker took which message from a shared queue
+    Timeline,  ///< no focus view fits: the timeline itself
+    Sequence,  ///< a pipe's messages both ways, time running down
+    QueueFill, ///< a bounded queue's fill level, with the producer's blocked time shaded
+    Dispatch,  ///< which worker took which message from a shared queue
+    Gil,       ///< threads taking turns on a GIL, zoomed to a few turns, beside one thread's work
 };
 
-/// "timeline", "sequence", "queue-fill", "dispatch".
+/// "timeline", "sequence", "queue-fill", "dispatch", "gil".
 const char *focusName(FocusKind kind) noexcept;
 
 /// The focus view that fits a finished run: Sequence for up to 40 pipe messages among at most 4 lanes and
 /// no queue; QueueFill for one bounded queue that was full while a producer waited on it; Dispatch for a
-/// queue whose up to 60 messages were taken by two or more lanes; otherwise Timeline.
+/// queue whose up to 60 messages were taken by two or more lanes; Gil for two or more threads handing a GIL
+/// over at least a dozen times; otherwise Timeline.
 FocusKind focusFor(const TimelineModel &model, std::span<const core::Event> events);
 
 /// What a focus view draws: the run and the words above it.

@@ -17,12 +17,15 @@ namespace {
 
 QString percentOf(std::int64_t part, std::int64_t whole)
 {
-    return QString::number(whole > 0 ? static_cast<int>(100.0 * static_cast<double>(part) / static_cast<double>(whole) + 0.5) : 0)
+    return QString::number(whole > 0 ? static_cast<int>(
+                               100.0 * static_cast<double>(part) / static_cast<double>(whole) + 0.5)
+                                     : 0)
         + QLatin1Char('%');
 }
 
 /// The fill as a closed step path over the plot (time → x, messages → y).
-QPainterPath fillPath(const core::QueueHistory &queue, const TimeWindow &window, const QRectF &plot, double yPerMessage)
+QPainterPath fillPath(const core::QueueHistory &queue, const TimeWindow &window, const QRectF &plot,
+                      double yPerMessage)
 {
     QPainterPath path(QPointF(plot.left(), plot.bottom()));
     double y = plot.bottom();
@@ -59,7 +62,10 @@ void paintQueueFill(QPainter &painter, const QRectF &chart, const Type &type, co
     const double yPerMessage = plot.height() / top;
 
     const double firstBand = plot.bottom() + type.px(14);
-    paintTimeAxis(painter, QRectF(plot.left(), plot.top(), plot.width(), firstBand + 2 * bandHeight + type.px(14) - plot.top()), window, type, theme);
+    paintTimeAxis(
+        painter,
+        QRectF(plot.left(), plot.top(), plot.width(), firstBand + 2 * bandHeight + type.px(14) - plot.top()),
+        window, type, theme);
 
     // The producer's waits for room, shaded across the plot and on its band.
     std::vector<std::uint32_t> producers, consumers;
@@ -103,9 +109,11 @@ void paintQueueFill(QPainter &painter, const QRectF &chart, const Type &type, co
             if (b.full != full)
                 continue;
             total += b.end - b.begin;
-            painter.fillRect(QRectF(QPointF(xOf(b.begin, window, plot), row.top()),
-                                    QPointF(std::max(xOf(b.end, window, plot), xOf(b.begin, window, plot) + 1), row.bottom())),
-                             theme.states[full ? 0 : 5]);
+            painter.fillRect(
+                QRectF(QPointF(xOf(b.begin, window, plot), row.top()),
+                       QPointF(std::max(xOf(b.end, window, plot), xOf(b.begin, window, plot) + 1),
+                               row.bottom())),
+                theme.states[full ? 0 : 5]);
         }
         painter.setFont(type.label);
         painter.setPen(theme.text);
@@ -121,7 +129,8 @@ void paintQueueFill(QPainter &painter, const QRectF &chart, const Type &type, co
         painter.drawText(note, Qt::AlignRight | Qt::AlignVCenter, words);
     };
     band(firstBand, true, laneName(*input.model, producers, QStringLiteral("producer")));
-    band(firstBand + bandHeight + type.px(14), false, laneName(*input.model, consumers, QStringLiteral("consumer")));
+    band(firstBand + bandHeight + type.px(14), false,
+         laneName(*input.model, consumers, QStringLiteral("consumer")));
 
     // The decisive figure, big, in the plot's top right corner: how long the queue was full.
     painter.setFont(type.headline);

@@ -4,7 +4,6 @@
 
 #include "ui/focus/focus_parts.hpp"
 
-
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPath>
@@ -35,8 +34,9 @@ std::vector<std::uint32_t> sequenceLanes(const std::vector<core::MessageFlow> &f
 /// between two sends fall in proportion between their rows.
 class RowMap {
 public:
-    RowMap(const std::vector<core::MessageFlow> &flows, std::int64_t end, double top, double height, double gap)
-        : m_top(top)
+    RowMap(const std::vector<core::MessageFlow> &flows, std::int64_t end, double top, double height,
+           double gap)
+            : m_top(top)
     {
         const auto n = static_cast<double>(flows.size());
         const double free = std::max(0.0, height - (n + 1) * gap);
@@ -58,9 +58,11 @@ public:
         if (next == m_anchors.end())
             return m_anchors.back().second;
         const auto prev = std::prev(next);
-        const double f = static_cast<double>(t - prev->first) / static_cast<double>(std::max<std::int64_t>(1, next->first - prev->first));
+        const double f = static_cast<double>(t - prev->first)
+            / static_cast<double>(std::max<std::int64_t>(1, next->first - prev->first));
         return prev->second + f * (next->second - prev->second);
     }
+
 private:
     double m_top;
     std::vector<std::pair<std::int64_t, double>> m_anchors; ///< (time, y), both increasing
@@ -107,7 +109,8 @@ void paintSequence(QPainter &painter, const QRectF &chart, const Type &type, con
         painter.setPen(QPen(theme.grid, type.px(1.5)));
         painter.drawLine(QPointF(chart.left() + axisWidth, y), QPointF(chart.right(), y));
         painter.setPen(theme.mutedText);
-        painter.drawText(QRectF(chart.left(), y - smallMetrics.height() / 2, axisWidth - type.px(12), smallMetrics.height()),
+        painter.drawText(QRectF(chart.left(), y - smallMetrics.height() / 2, axisWidth - type.px(12),
+                                smallMetrics.height()),
                          Qt::AlignRight | Qt::AlignVCenter, QString::fromStdString(formatDuration(f.sendNs)));
     }
 
@@ -151,7 +154,8 @@ void paintSequence(QPainter &painter, const QRectF &chart, const Type &type, con
         paintArrowHead(painter, b, a, type.px(22));
         const QString text = f.text.empty() ? QString::number(f.value) : QString::fromStdString(f.text);
         painter.setFont(type.label);
-        const QString elided = labelMetrics.elidedText(text, Qt::ElideRight, std::abs(x1 - x0) - barWidth - type.px(24));
+        const QString elided
+            = labelMetrics.elidedText(text, Qt::ElideRight, std::abs(x1 - x0) - barWidth - type.px(24));
         const QPointF mid = (a + b) / 2;
         const QRectF box(mid.x() - std::abs(x1 - x0) / 2, mid.y() - labelMetrics.height() - type.px(6),
                          std::abs(x1 - x0), labelMetrics.height());
@@ -163,7 +167,8 @@ void paintSequence(QPainter &painter, const QRectF &chart, const Type &type, con
     // A key under the lifelines: what the shaded bars are.
     painter.setFont(type.small);
     painter.setPen(theme.mutedText);
-    painter.fillRect(QRectF(chart.left() + axisWidth, chart.bottom() - smallMetrics.height() + type.px(4), type.px(22), smallMetrics.height() - type.px(8)),
+    painter.fillRect(QRectF(chart.left() + axisWidth, chart.bottom() - smallMetrics.height() + type.px(4),
+                            type.px(22), smallMetrics.height() - type.px(8)),
                      theme.stateColor(BarState::QueueBlocked));
     painter.drawText(QPointF(chart.left() + axisWidth + type.px(32), chart.bottom() - smallMetrics.descent()),
                      QStringLiteral("waiting for a message (recv blocks until one arrives)"));
