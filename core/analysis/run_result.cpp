@@ -105,6 +105,15 @@ RunResult RunResultBuilder::finish(const RunnerEnding &ending)
     } else if (!runnerDied && r.runnerExitCode != 0) {
         r.error = "the runner exited with code " + std::to_string(r.runnerExitCode);
     }
+    // Main itself failed (a pool whose worker died, an error in main's own steps): the program failed, as
+    // a Python script that ends in a traceback does, whatever its workers did.
+    if (r.error.empty() && !r.cancelled && !r.lanes.empty() && r.lanes[0].ended) {
+        const LaneOutcome &main = r.lanes[0];
+        if (!main.error.empty())
+            r.error = main.error;
+        else if (main.signal == 0 && main.exitCode != 0)
+            r.error = "main exited with code " + std::to_string(main.exitCode);
+    }
     return r;
 }
 

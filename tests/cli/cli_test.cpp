@@ -542,3 +542,28 @@ TEST(Cli, TheRunnerRefusesToBeStartedByHand)
     EXPECT_NE(missing.err.find("takes no arguments"), std::string::npos)
         << "says what it takes: " << missing.err;
 }
+
+TEST(Cli, APoolWorkerKilledMidMapFailsTheRunOnEveryChannel)
+{
+    const std::string dir = tempDir();
+    const std::string summary = dir + "/summary.json";
+    Cli cli({"run", "pool-map", "--kind", "process", "--workers", "2", "--n", "8", "--work", "20",
+             "--summary", summary});
+    // The runner's children are the pool's workers; each is 20 s into its first task for a long while.
+    std::vector<int> workers;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (workers.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+        const std::vector<int> kids = childrenOf(cli.pid());
+        workers = kids.empty() ? std::vector<int>{} : childrenOf(kids.front());
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_EQ(workers.size(), 2u) << "the pool's two workers never appeared";
+    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // well inside their first task
+    ASSERT_EQ(kill(workers.front(), SIGKILL), 0);
+    const Output o = cli.finish();
+    EXPECT_EQ(o.exitCode, 1) << o.out << o.err;
+    EXPECT_NE(o.out.find("--- the run failed: Pool.map failed: worker"), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("error         Pool.map failed"), std::string::npos) << o.out;
+    const std::string json = slurp(summary);
+    EXPECT_NE(json.find("\"error\": \"Pool.map failed: worker"), std::string::npos) << json;
+}

@@ -250,7 +250,8 @@ TEST(Pool, AWorkerKilledMidTaskMakesMapFailClearlyAndLeavesNoProcessBehind)
     ASSERT_TRUE(run->waitFor(std::chrono::seconds(10))) << "map failed instead of hanging";
     EXPECT_LT(monotonicNs() - killedAt, 2'000'000'000) << "well before the other worker's 20 s task ends";
     const RunResult r = run->result();
-    ASSERT_FALSE(r.failed()) << r.error;
+    ASSERT_TRUE(r.failed()) << "main's map failed, so the run did: never reported as success";
+    EXPECT_EQ(r.error, r.lanes[0].error) << "the result says what main failed with";
     EXPECT_EQ(r.lanes[0].exitCode, 1);
     EXPECT_NE(r.lanes[0].error.find("Pool.map failed: worker 'pool worker 1' (pid " + std::to_string(victim)
                                     + ") died while running task"),
