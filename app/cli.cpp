@@ -85,7 +85,7 @@ void printResult(const RunResult &r, const ParamSet &values, const std::vector<E
             std::printf(" pid %d", w.info.pid);
         std::printf(": ");
         if (!w.started)
-            std::printf("never started\n");
+            std::printf("never started%s%s\n", w.error.empty() ? "" : ": ", w.error.c_str());
         else if (!w.ended)
             std::printf("did not end (its end was not recorded)\n");
         else if (w.signal)

@@ -27,7 +27,8 @@ QString valueList(const std::vector<std::int64_t> &values)
 QString howItEnded(const core::LaneOutcome &lane)
 {
     if (!lane.started)
-        return QObject::tr("never started");
+        return lane.error.empty() ? QObject::tr("never started")
+                                  : QObject::tr("never started: %1").arg(QString::fromStdString(lane.error));
     if (!lane.ended)
         return QObject::tr("did not end");
     if (lane.signal) {

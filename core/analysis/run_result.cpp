@@ -105,6 +105,11 @@ RunResult RunResultBuilder::finish(const RunnerEnding &ending)
     } else if (!runnerDied && r.runnerExitCode != 0) {
         r.error = "the runner exited with code " + std::to_string(r.runnerExitCode);
     }
+    // A worker that could not even start (fork() refused by a process limit): the program failed at its
+    // start() call, as Python's raises.
+    for (std::size_t i = 1; i < r.lanes.size() && r.error.empty() && !r.cancelled; ++i)
+        if (!r.lanes[i].started && !r.lanes[i].error.empty())
+            r.error = "'" + r.lanes[i].info.name + "' never started: " + r.lanes[i].error;
     // Main itself failed (a pool whose worker died, an error in main's own steps): the program failed, as
     // a Python script that ends in a traceback does, whatever its workers did.
     if (r.error.empty() && !r.cancelled && !r.lanes.empty() && r.lanes[0].ended) {

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -197,9 +198,14 @@ private:
             _exit(runWorkerBody(w, w.pid));
         }
         if (child < 0) {
+            // Python's Process.start() raises here (BlockingIOError when a process limit is reached): the
+            // worker's lane says why it never started, and the result makes it the run's error.
+            const int error = errno;
             m_forked.fetch_sub(1);
             EventWriter writer = m_region.writer(static_cast<std::uint32_t>(w.index));
-            writer.record(EventType::Note, errno, 0, "fork failed");
+            writer.record(EventType::Note, error, 0,
+                          "fork() failed: [Errno " + std::to_string(error) + "] " + std::strerror(error),
+                          kError);
             markEnded(slot);
             return;
         }

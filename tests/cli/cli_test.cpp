@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <csignal>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <map>
 #include <poll.h>
+#include <pwd.h>
 #include <spawn.h>
 #include <sstream>
 #include <string_view>
@@ -566,4 +568,75 @@ TEST(Cli, APoolWorkerKilledMidMapFailsTheRunOnEveryChannel)
     EXPECT_NE(o.out.find("error         Pool.map failed"), std::string::npos) << o.out;
     const std::string json = slurp(summary);
     EXPECT_NE(json.find("\"error\": \"Pool.map failed: worker"), std::string::npos) << json;
+}
+
+namespace {
+
+/// Processes (threads count too) owned by `uid` now, from /proc.
+int processesOf(uid_t uid)
+{
+    int n = 0;
+    for (const auto &entry : std::filesystem::directory_iterator("/proc")) {
+        struct stat st { };
+        const std::string name = entry.path().filename();
+        if (!name.empty() && std::isdigit(static_cast<unsigned char>(name[0]))
+            && stat(entry.path().c_str(), &st) == 0 && st.st_uid == uid)
+            ++n;
+    }
+    return n;
+}
+
+/// The program and arguments that run forkscope as a user whom a process limit binds: root ignores
+/// RLIMIT_NPROC, so as root the test runs it as the system user forkscope-test (made if missing) through
+/// runuser. Empty when that cannot be arranged (the reason in `why`).
+std::vector<std::string> asLimitedUser(std::string &why, uid_t &uid)
+{
+    uid = geteuid();
+    if (uid != 0)
+        return {};
+    if (std::system("id forkscope-test >/dev/null 2>&1 || useradd --system --no-create-home --shell "
+                    "/usr/sbin/nologin forkscope-test >/dev/null 2>&1")
+        != 0) {
+        why = "running as root and useradd could not make the user forkscope-test";
+        return {};
+    }
+    const passwd *user = getpwnam("forkscope-test");
+    if (!user || access("/usr/sbin/runuser", X_OK) != 0) {
+        why = "running as root without runuser or the user forkscope-test";
+        return {};
+    }
+    uid = user->pw_uid;
+    return {"/usr/sbin/runuser", "-u", "forkscope-test", "--"};
+}
+
+} // namespace
+
+TEST(Cli, AForkRefusedByAProcessLimitFailsTheRunAndSaysWhy)
+{
+    std::string why;
+    uid_t uid = 0;
+    std::vector<std::string> command = asLimitedUser(why, uid);
+    if (!why.empty())
+        GTEST_SKIP() << why;
+    if (access("/usr/bin/prlimit", X_OK) != 0)
+        GTEST_SKIP() << "no /usr/bin/prlimit (util-linux) to set the process limit";
+    // Room for forkscope, its threads, the runner and a few workers: ten cannot all start.
+    const int limit = processesOf(uid) + 8;
+    const std::vector<std::string> tail{"/usr/bin/prlimit",
+                                        "--nproc=" + std::to_string(limit),
+                                        FORKSCOPE_CLI_PATH,
+                                        "run",
+                                        "sleepers",
+                                        "--kind",
+                                        "process",
+                                        "--workers",
+                                        "10",
+                                        "--sleep",
+                                        "0.2"};
+    command.insert(command.end(), tail.begin(), tail.end());
+    const char *program = command.front().c_str();
+    const Output o = Cli(std::vector<std::string>(command.begin() + 1, command.end()), program).finish();
+    EXPECT_EQ(o.exitCode, 1) << o.out << o.err;
+    EXPECT_NE(o.out.find("never started: fork() failed: [Errno 11]"), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("--- the run failed: 'worker "), std::string::npos) << o.out;
 }
