@@ -95,7 +95,8 @@ std::vector<QueueHistory> queueHistories(std::span<const Event> events, std::int
         queueOf(queues, span.arg).blocked.push_back({span.begin, span.end, span.lane, span.value == 0});
     };
     for (const Event &e : events) {
-        spans.feed(e, [](Span &) {}, closed);
+        spans.feed(
+            e, [](Span &) {}, closed);
         if (e.type == EventType::WorkerEnd)
             spans.closeLane(e.lane, e.timeNs, closed);
         if (!isQueueEvent(e.type) || e.arg < 0 || e.arg >= kMaxQueues)

@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <system_error>
 #include <unistd.h>
 
 extern char **environ;
@@ -111,7 +112,15 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
         return nullptr;
     }
     run->m_runnerPid = pid;
-    run->m_collectorThread = std::thread(&Run::collect, run.get());
+    try {
+        run->m_collectorThread = std::thread(&Run::collect, run.get());
+    } catch (const std::system_error &e) {
+        // Out of threads (a process limit) or memory: nobody would read the run, so it must not go on.
+        kill(-pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+        error = std::string("cannot start the thread that collects the run's events: ") + e.what();
+        return nullptr;
+    }
     return run;
 }
 

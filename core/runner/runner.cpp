@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -166,10 +167,20 @@ private:
                 break;
             case WorkerKind::Thread:
                 main.writer.record(EventType::Spawn, 0, lane);
-                m_threads[i] = std::thread([this, w, lane]() mutable {
-                    runWorkerBody(w, static_cast<int>(gettidRaw()));
+                try {
+                    m_threads[i] = std::thread([this, w, lane]() mutable {
+                        runWorkerBody(w, static_cast<int>(gettidRaw()));
+                        markEnded(m_region.lane(static_cast<std::uint32_t>(lane)));
+                    });
+                } catch (const std::system_error &e) {
+                    // Out of threads or memory: Python's Thread.start() raises RuntimeError. The lane says
+                    // why it never started and the result makes it the run's error; the rest run on.
+                    EventWriter writer = m_region.writer(static_cast<std::uint32_t>(lane));
+                    writer.record(EventType::Note, e.code().value(), 0,
+                                  std::string("RuntimeError: can't start new thread (") + e.what() + ")",
+                                  kError);
                     markEnded(m_region.lane(static_cast<std::uint32_t>(lane)));
-                });
+                }
                 break;
             case WorkerKind::Process:
                 main.writer.record(EventType::Spawn, 0, lane);
@@ -354,8 +365,12 @@ private:
             pthread_attr_destroy(&attr);
         }
         std::vector<std::thread> warm;
-        for (std::size_t i = 0; i < std::min<std::size_t>(threads, kWarmThreads); ++i)
-            warm.emplace_back([] {});
+        try {
+            for (std::size_t i = 0; i < std::min<std::size_t>(threads, kWarmThreads); ++i)
+                warm.emplace_back([] {});
+        } catch (const std::system_error &) {
+            // Warming is only for speed; a worker that cannot get its thread later says so on its lane.
+        }
         for (std::thread &t : warm)
             t.join();
     }

@@ -15,6 +15,7 @@
 #include <exception>
 #include <string>
 #include <sys/prctl.h>
+#include <system_error>
 #include <unistd.h>
 
 using namespace forkscope::core;
@@ -70,6 +71,8 @@ int main(int argc, char **)
     region.header().phase.store(static_cast<std::uint32_t>(RunPhase::Running));
     try {
         executePlan(region, plan);
+    } catch (const std::system_error &e) {
+        return fail(&region, std::string("it could not start a thread of its own: ") + e.what());
     } catch (const std::exception &e) {
         return fail(&region, e.what()); // e.g. no pipe could be made (before any worker started)
     }

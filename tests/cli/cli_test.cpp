@@ -640,3 +640,36 @@ TEST(Cli, AForkRefusedByAProcessLimitFailsTheRunAndSaysWhy)
     EXPECT_NE(o.out.find("never started: fork() failed: [Errno 11]"), std::string::npos) << o.out;
     EXPECT_NE(o.out.find("--- the run failed: 'worker "), std::string::npos) << o.out;
 }
+
+TEST(Cli, OutOfThreadsAnywhereIsAFailureWithAReasonNeverAnAbort)
+{
+    std::string why;
+    uid_t uid = 0;
+    const std::vector<std::string> prefix = asLimitedUser(why, uid);
+    if (!why.empty())
+        GTEST_SKIP() << why;
+    if (access("/usr/bin/prlimit", X_OK) != 0)
+        GTEST_SKIP() << "no /usr/bin/prlimit (util-linux) to set the process limit";
+    // From a limit where the client cannot start its collector, through one where the runner cannot start
+    // its own threads, to ones where only some workers get theirs, to enough for all.
+    const int base = processesOf(uid);
+    for (int extra = 1; extra <= 7; ++extra) {
+        SCOPED_TRACE("process limit " + std::to_string(base + extra));
+        std::vector<std::string> command = prefix;
+        for (const std::string &arg :
+             {std::string("/usr/bin/prlimit"), "--nproc=" + std::to_string(base + extra),
+              std::string(FORKSCOPE_CLI_PATH), std::string("run"), std::string("sleepers"),
+              std::string("--kind"), std::string("thread"), std::string("--workers"), std::string("3"),
+              std::string("--sleep"), std::string("0.1")})
+            command.push_back(arg);
+        const char *program = command.front().c_str();
+        const Output o = Cli(std::vector<std::string>(command.begin() + 1, command.end()), program).finish();
+        EXPECT_TRUE(o.exitCode == 0 || o.exitCode == 1) << "exit " << o.exitCode << "\n" << o.out << o.err;
+        EXPECT_EQ((o.out + o.err).find("Abort"), std::string::npos) << o.out << o.err;
+        EXPECT_EQ((o.out + o.err).find("terminate called"), std::string::npos) << o.err;
+        if (o.exitCode == 1)
+            EXPECT_NE((o.out + o.err).find("Resource temporarily unavailable"), std::string::npos)
+                << "a failure names its reason\n"
+                << o.out << o.err;
+    }
+}
