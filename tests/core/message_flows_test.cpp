@@ -33,7 +33,7 @@ TEST(MessageFlows, PairsEachPutWithItsGetAndEachSendWithItsReceive)
     const std::vector<Event> events{
         event(10, EventType::QueuePut, 0, 7, 0, 0, 1, "message 1"),
         event(20, EventType::QueuePut, 0, 8, 0, 1, 2, "message 2"),
-        event(30, EventType::PipeSend, 1, 0, 3, 0, 0, "hello"), // end 3 sends to end 2
+        event(30, EventType::PipeSend, 1, 0, 3, 0, 0, "hello"),     // end 3 sends to end 2
         event(40, EventType::QueueGet, 2, 8, 0, 1, 1, "message 2"), // seq 1 taken first
         event(50, EventType::PipeRecv, 0, 0, 2, 0, 0, "hello"),
     };
@@ -55,14 +55,14 @@ TEST(MessageFlows, AQueueKnowsWhenItWasFullAndWhoWaited)
     const std::vector<Event> events{
         event(0, EventType::QueueOpen, 0, 2, 0, 0, 0, "items"),
         event(10, EventType::QueuePut, 1, 0, 0, 0, 1),
-        event(20, EventType::QueuePut, 1, 1, 0, 1, 2),        // full from 20
-        event(25, EventType::QueueBlockBegin, 1, 0, 0),       // the producer waits for room
-        event(60, EventType::QueueGet, 2, 0, 0, 0, 1),        // room at 60
+        event(20, EventType::QueuePut, 1, 1, 0, 1, 2),  // full from 20
+        event(25, EventType::QueueBlockBegin, 1, 0, 0), // the producer waits for room
+        event(60, EventType::QueueGet, 2, 0, 0, 0, 1),  // room at 60
         event(61, EventType::QueueBlockEnd, 1, 0, 0),
-        event(62, EventType::QueuePut, 1, 2, 0, 2, 2),        // full again
+        event(62, EventType::QueuePut, 1, 2, 0, 2, 2), // full again
         event(100, EventType::QueueGet, 2, 1, 0, 1, 1),
         event(110, EventType::QueueGet, 2, 2, 0, 2, 0),
-        event(115, EventType::QueueBlockBegin, 2, 1, 0),      // the consumer waits on an empty queue
+        event(115, EventType::QueueBlockBegin, 2, 1, 0), // the consumer waits on an empty queue
     };
     const std::vector<QueueHistory> queues = queueHistories(events, 200);
     ASSERT_EQ(queues.size(), 1u);
@@ -101,9 +101,12 @@ TEST(MessageFlows, TheProducerWaitsOnAFullQueue)
 {
     std::vector<Event> events;
     const RunResult result = test::runToEnd(test::scenarioPlan("producer-consumer",
-                                                               {{"kind", "thread"}, {"items", "30"},
-                                                                {"capacity", "5"}, {"produce", "0.01"},
-                                                                {"consume", "0.1"}, {"time-scale", "0.1"}}),
+                                                               {{"kind", "thread"},
+                                                                {"items", "30"},
+                                                                {"capacity", "5"},
+                                                                {"produce", "0.01"},
+                                                                {"consume", "0.1"},
+                                                                {"time-scale", "0.1"}}),
                                             &events);
     ASSERT_TRUE(result.error.empty()) << result.error;
     const std::int64_t end = events.back().timeNs;
@@ -116,7 +119,8 @@ TEST(MessageFlows, TheProducerWaitsOnAFullQueue)
         EXPECT_LE(fill, q.capacity);
     // The consumer is ten times slower, so the queue is full for most of the run and the producer blocks.
     EXPECT_GT(q.fullNs(0, end), end / 3);
-    const auto producerWaits = std::ranges::count_if(q.blocked, [](const BlockedStretch &b) { return b.full; });
+    const auto producerWaits
+        = std::ranges::count_if(q.blocked, [](const BlockedStretch &b) { return b.full; });
     EXPECT_GT(producerWaits, 10);
 }
 

@@ -49,8 +49,10 @@ TimeWindow zoomWindow(const TimelineModel &model, const std::vector<GilLane> &la
         std::ranges::nth_element(holds, holds.begin() + static_cast<std::ptrdiff_t>(holds.size() / 2));
         typical = holds[holds.size() / 2];
     }
-    const std::int64_t span = std::clamp<std::int64_t>(6 * typical, kMinWindowSpanNs, std::max<std::int64_t>(end, 1));
-    const std::int64_t begin = std::clamp<std::int64_t>(end / 2 - span / 2, 0, std::max<std::int64_t>(0, end - span));
+    const std::int64_t span
+        = std::clamp<std::int64_t>(6 * typical, kMinWindowSpanNs, std::max<std::int64_t>(end, 1));
+    const std::int64_t begin
+        = std::clamp<std::int64_t>(end / 2 - span / 2, 0, std::max<std::int64_t>(0, end - span));
     return {begin, begin + span};
 }
 
@@ -68,7 +70,8 @@ bool hasGilFocus(const TimelineModel &model)
     return lanes.size() >= 2 && handOvers >= 12;
 }
 
-void paintGil(QPainter &painter, const QRectF &chart, const Type &type, const Theme &theme, const FocusInput &input)
+void paintGil(QPainter &painter, const QRectF &chart, const Type &type, const Theme &theme,
+              const FocusInput &input)
 {
     const TimelineModel &model = *input.model;
     const std::vector<GilLane> lanes = gilLanes(model);
@@ -81,18 +84,21 @@ void paintGil(QPainter &painter, const QRectF &chart, const Type &type, const Th
     const QString allName = QStringLiteral("%1 threads").arg(lanes.size());
     double gutter = labelMetrics.horizontalAdvance(allName);
     for (const GilLane &g : lanes)
-        gutter = std::max(gutter, labelMetrics.horizontalAdvance(QString::fromStdString(model.lane(g.lane).info.name)));
+        gutter = std::max(
+            gutter, labelMetrics.horizontalAdvance(QString::fromStdString(model.lane(g.lane).info.name)));
     gutter += type.px(24);
 
     // Top: the zoomed turns. A note says which stretch of the run this is.
     painter.setFont(type.small);
     painter.setPen(theme.mutedText);
-    painter.drawText(QRectF(chart.left() + gutter, chart.top(), chart.width() - gutter, labelMetrics.height()),
-                     Qt::AlignLeft | Qt::AlignTop,
-                     QStringLiteral("%1 from the middle of the run (%2 to %3): solid = holds the GIL and runs, pale = waits for it")
-                         .arg(QString::fromStdString(formatDuration(window.span())),
-                              QString::fromStdString(formatDuration(window.beginNs)),
-                              QString::fromStdString(formatDuration(window.endNs))));
+    painter.drawText(
+        QRectF(chart.left() + gutter, chart.top(), chart.width() - gutter, labelMetrics.height()),
+        Qt::AlignLeft | Qt::AlignTop,
+        QStringLiteral(
+            "%1 from the middle of the run (%2 to %3): solid = holds the GIL and runs, pale = waits for it")
+            .arg(QString::fromStdString(formatDuration(window.span())),
+                 QString::fromStdString(formatDuration(window.beginNs)),
+                 QString::fromStdString(formatDuration(window.endNs))));
     const double turnsTop = chart.top() + labelMetrics.height() + type.px(8);
     const double turnsHeight = chart.height() * 0.55;
     const double rowGap = type.px(10);
@@ -114,7 +120,9 @@ void paintGil(QPainter &painter, const QRectF &chart, const Type &type, const Th
             const double x0 = std::max(plot.left(), xOf(span.begin, window, plot));
             const double x1 = std::min(plot.right(), xOf(span.open() ? end : span.end, window, plot));
             painter.fillRect(QRectF(x0, y, std::max(1.0, x1 - x0), rowHeight), span.holds ? run : wait);
-            if (span.holds && x1 - x0 > QFontMetricsF(type.small).horizontalAdvance(QStringLiteral("runs")) + type.px(8)) {
+            if (span.holds
+                && x1 - x0
+                    > QFontMetricsF(type.small).horizontalAdvance(QStringLiteral("runs")) + type.px(8)) {
                 painter.setFont(type.small);
                 painter.setPen(theme.text);
                 painter.drawText(QRectF(x0, y, x1 - x0, rowHeight), Qt::AlignCenter, QStringLiteral("runs"));
@@ -122,8 +130,8 @@ void paintGil(QPainter &painter, const QRectF &chart, const Type &type, const Th
         }
         painter.setFont(type.label);
         painter.setPen(theme.text);
-        painter.drawText(QRectF(chart.left(), y, gutter - type.px(16), rowHeight), Qt::AlignRight | Qt::AlignVCenter,
-                         QString::fromStdString(lane.info.name));
+        painter.drawText(QRectF(chart.left(), y, gutter - type.px(16), rowHeight),
+                         Qt::AlignRight | Qt::AlignVCenter, QString::fromStdString(lane.info.name));
     }
 
     // Bottom: one thread's work against everyone's wall time, on one scale, the figures big.
@@ -133,21 +141,30 @@ void paintGil(QPainter &painter, const QRectF &chart, const Type &type, const Th
     work /= static_cast<std::int64_t>(lanes.size());
     const double barsTop = plot.bottom() + type.px(56) + labelMetrics.height();
     const double barHeight = std::min(type.px(80), (chart.bottom() - barsTop) / 2 - type.px(16));
-    const QString oneWords = QStringLiteral("%1 of work each").arg(QString::fromStdString(formatDuration(work)));
-    const QString allWords = QStringLiteral("%1 together: %2× one").arg(QString::fromStdString(formatDuration(end)),
-        QString::number(static_cast<double>(end) / static_cast<double>(std::max<std::int64_t>(work, 1)), 'f', 1));
-    const double room = chart.width() - gutter - QFontMetricsF(type.headline).horizontalAdvance(allWords) - type.px(32);
+    const QString oneWords
+        = QStringLiteral("%1 of work each").arg(QString::fromStdString(formatDuration(work)));
+    const QString allWords
+        = QStringLiteral("%1 together: %2× one")
+              .arg(QString::fromStdString(formatDuration(end)),
+                   QString::number(static_cast<double>(end)
+                                       / static_cast<double>(std::max<std::int64_t>(work, 1)),
+                                   'f', 1));
+    const double room
+        = chart.width() - gutter - QFontMetricsF(type.headline).horizontalAdvance(allWords) - type.px(32);
     const double scale = std::max(0.0, room) / static_cast<double>(std::max<std::int64_t>(end, 1));
-    const auto bar = [&](double y, std::int64_t ns, const QString &name, const QString &words, const QColor &color) {
-        const double w = std::max(type.px(4), scale * static_cast<double>(ns));
-        painter.fillRect(QRectF(chart.left() + gutter, y, w, barHeight), color);
-        painter.setFont(type.label);
-        painter.setPen(theme.text);
-        painter.drawText(QRectF(chart.left(), y, gutter - type.px(16), barHeight), Qt::AlignRight | Qt::AlignVCenter, name);
-        painter.setFont(type.headline);
-        painter.drawText(QRectF(chart.left() + gutter + w + type.px(16), y - type.px(20), chart.width(), barHeight + type.px(40)),
-                         Qt::AlignLeft | Qt::AlignVCenter, words);
-    };
+    const auto bar
+        = [&](double y, std::int64_t ns, const QString &name, const QString &words, const QColor &color) {
+              const double w = std::max(type.px(4), scale * static_cast<double>(ns));
+              painter.fillRect(QRectF(chart.left() + gutter, y, w, barHeight), color);
+              painter.setFont(type.label);
+              painter.setPen(theme.text);
+              painter.drawText(QRectF(chart.left(), y, gutter - type.px(16), barHeight),
+                               Qt::AlignRight | Qt::AlignVCenter, name);
+              painter.setFont(type.headline);
+              painter.drawText(QRectF(chart.left() + gutter + w + type.px(16), y - type.px(20), chart.width(),
+                                      barHeight + type.px(40)),
+                               Qt::AlignLeft | Qt::AlignVCenter, words);
+          };
     bar(barsTop, work, oneName, oneWords, run);
     bar(barsTop + barHeight + type.px(24), end, allName, allWords, theme.stateColor(BarState::JoinWait));
 }
