@@ -84,16 +84,19 @@ RunResult RunResultBuilder::finish(const RunnerEnding &ending)
     // Lanes the runner could not close itself died with it: a thread worker's crash takes the whole
     // process down, as it would in Python.
     const bool runnerDied = r.runnerSignal != 0;
+    // A runner killed mid-run took its unfinished lanes with it at the moment it died, which the client saw
+    // (within a drain period), not at its last event, which may be long before (a sleep).
+    const std::int64_t diedNs = runnerDied && ending.exitSeenNs > m_lastNs ? ending.exitSeenNs : m_lastNs;
     for (LaneOutcome &lane : r.lanes) {
         if (lane.started && !lane.ended && runnerDied) {
             lane.ended = true;
-            lane.endNs = m_lastNs;
+            lane.endNs = diedNs;
             lane.exitCode = -1;
             lane.signal = lane.info.kind == WorkerKind::Process ? SIGKILL : r.runnerSignal;
             lane.cancelled = r.cancelled;
         }
     }
-    r.wallNs = !r.lanes.empty() && r.lanes[0].ended ? r.lanes[0].endNs : m_lastNs;
+    r.wallNs = !r.lanes.empty() && r.lanes[0].ended ? r.lanes[0].endNs : diedNs;
     if (!ending.runnerError.empty()) {
         r.error = "the runner failed: " + ending.runnerError;
     } else if (runnerDied && !r.cancelled) {

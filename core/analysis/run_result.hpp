@@ -74,6 +74,8 @@ struct RunnerEnding {
     bool finishedCleanly = false; ///< the runner said it finished (its phase)
     std::string runnerError;      ///< the runner's own reason when it said it failed, else empty
     std::uint64_t lostEvents = 0;
+    std::int64_t exitSeenNs
+        = -1; ///< when the client saw the runner exit, relative to main's start (-1: unknown)
 };
 
 /// Reads a finished run's events (fed in time order) into its RunResult.

@@ -231,8 +231,10 @@ void Run::collect()
         siginfo_t info{};
         const int rc = waitid(P_PID, static_cast<id_t>(m_runnerPid), &info, WEXITED | WNOHANG | WNOWAIT);
         const bool exited = rc == 0 && info.si_pid == m_runnerPid;
-        if (exited)
+        if (exited) {
+            m_exitSeenNs = monotonicNs(); // within a drain period of its death: the wall time of a killed run
             break;
+        }
         if (rc < 0 && errno == ECHILD) {
             // Someone else reaped the runner (SIGCHLD ignored, or a waitpid(-1) elsewhere in this process):
             // it is gone, and its status with it.
@@ -287,6 +289,8 @@ void Run::finish(int status)
     ending.waitStatus = status;
     ending.reapedElsewhere = m_runnerReapedElsewhere;
     ending.lostEvents = lostEvents();
+    if (const std::int64_t start = m_collector->startNs(); start > 0 && m_exitSeenNs > start)
+        ending.exitSeenNs = m_exitSeenNs - start;
     const SharedHeader &header = m_region.header();
     ending.finishedCleanly = header.phase.load() == static_cast<std::uint32_t>(RunPhase::Finished);
     if (header.phase.load() == static_cast<std::uint32_t>(RunPhase::Failed))

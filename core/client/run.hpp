@@ -72,6 +72,7 @@ private:
     Plan m_plan;
     SharedRegion m_region;
     std::unique_ptr<EventCollector> m_collector; ///< the rings' reader (drained on m_collectorThread)
+    std::int64_t m_exitSeenNs = 0; ///< monotonic ns when the collector saw the runner exit (0: not seen)
     int m_runnerPid = 0;
     std::thread m_collectorThread;
 

@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <gtest/gtest.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace forkscope;
@@ -125,6 +126,27 @@ TEST(Lifecycle, KillingTheRunnerLeavesNoWorkerBehind)
         EXPECT_NE(kill(lanes[i].pid, 0), 0) << "worker " << lanes[i].pid << " outlived its runner";
     EXPECT_TRUE(processesInGroup(r.runnerPid).empty());
     EXPECT_TRUE(zombieChildren().empty());
+}
+
+TEST(Lifecycle, AKilledThreadRunnerLastsUntilItDiedNotUntilItsLastEvent)
+{
+    std::string error;
+    auto run
+        = Run::start(fixturePlan("sleepers", {{"kind", "thread"}, {"workers", "3"}, {"sleep", "30"}}), error);
+    ASSERT_TRUE(run) << error;
+    ASSERT_TRUE(waitForWorkerStarts(*run, 4));
+    // Everyone is asleep now: the last event was recorded just after the start. Die 400 ms later.
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    kill(run->runnerPid(), SIGKILL);
+    ASSERT_TRUE(run->waitFor(std::chrono::seconds(5)));
+    const RunResult r = run->result();
+    EXPECT_TRUE(r.failed());
+    EXPECT_GE(r.wallNs, 350'000'000) << "the run lasted until it was killed, about 400 ms";
+    EXPECT_LT(r.wallNs, 10'000'000'000LL);
+    for (std::size_t i = 1; i < r.lanes.size(); ++i) {
+        EXPECT_TRUE(r.lanes[i].ended);
+        EXPECT_GE(r.lanes[i].endNs, 350'000'000) << "each thread died with its process";
+    }
 }
 
 TEST(Lifecycle, DestroyingARunningRunCancelsIt)
