@@ -310,6 +310,35 @@ private:
                     break;
                 }
         m_poolClients.pools.resize(m_plan.pools.size());
+        findPeers();
+    }
+
+    /// Memory::queuePutters, queueGetters and pipeSenders, from every lane's steps (main's too).
+    void findPeers()
+    {
+        m_memory.queuePutters.resize(m_memory.queues.size());
+        m_memory.queueGetters.resize(m_memory.queues.size());
+        m_memory.pipeSenders.resize(m_memory.pipeEnds.size());
+        const auto note
+            = [](std::vector<std::vector<std::uint32_t>> &lists, std::int64_t id, std::uint32_t lane) {
+                  if (id < 0 || static_cast<std::size_t>(id) >= lists.size())
+                      return;
+                  std::vector<std::uint32_t> &list = lists[static_cast<std::size_t>(id)];
+                  if (std::find(list.begin(), list.end(), lane) == list.end())
+                      list.push_back(lane);
+              };
+        for (std::size_t lane = 0; lane <= m_plan.workers.size(); ++lane) {
+            const std::vector<Step> &steps = lane == 0 ? m_plan.main : m_plan.workers[lane - 1].steps;
+            for (const Step &s : steps) {
+                const auto l = static_cast<std::uint32_t>(lane);
+                if (s.op == StepOp::Put)
+                    note(m_memory.queuePutters, s.count, l);
+                else if (s.op == StepOp::Get)
+                    note(m_memory.queueGetters, s.count, l);
+                else if (s.op == StepOp::Send)
+                    note(m_memory.pipeSenders, s.count, l);
+            }
+        }
     }
 
     /// Main's first events: each variable's and each queue's name, size and kind, so that the events that

@@ -15,6 +15,34 @@ std::int64_t timeoutOf(const Worker &w, const Step &s) noexcept
     return s.seconds > 0 ? scaled(*w.plan, s.seconds) : -1;
 }
 
+/// The peers that could end a blocked put, get, send or receive: while one of them (other than the waiter)
+/// has not ended, the wait may end; once all have, it never would (Python's would hang for ever).
+struct PeerWatch {
+    const Worker *self = nullptr;
+    const std::vector<std::uint32_t> *peers = nullptr;
+};
+
+bool everyPeerEnded(void *context) noexcept
+{
+    const auto *watch = static_cast<const PeerWatch *>(context);
+    for (const std::uint32_t lane : *watch->peers)
+        if (lane != static_cast<std::uint32_t>(watch->self->index)
+            && watch->self->region->lane(lane).state.load(std::memory_order_acquire)
+                != static_cast<std::uint32_t>(LaneState::Ended))
+            return false;
+    return true;
+}
+
+/// A queue context whose wait ends (Aborted) when every lane in `peers` has ended.
+QueueContext watchedContext(Worker &w, PeerWatch &watch, const std::vector<std::uint32_t> &peers) noexcept
+{
+    QueueContext qc = queueContext(w);
+    watch = {&w, &peers};
+    qc.abort = everyPeerEnded;
+    qc.abortContext = &watch;
+    return qc;
+}
+
 /// A message to put or send: the value r and the step's text formatted as a print template.
 Message outgoing(const Worker &w, const StepState &st, const Step &s) noexcept
 {
@@ -32,9 +60,12 @@ Message outgoing(const Worker &w, const StepState &st, const Step &s) noexcept
 StepEnd send(Worker &w, StepState &st, const Step &s) noexcept
 {
     Message m = outgoing(w, st, s);
-    const QueueContext qc = queueContext(w);
     const auto target = static_cast<std::size_t>(s.count);
     const bool put = s.op == StepOp::Put;
+    // A put waits for a getter; a send waits for the other end's reader, which sends back on that end.
+    PeerWatch watch;
+    const QueueContext qc
+        = watchedContext(w, watch, put ? w.memory->queueGetters[target] : w.memory->pipeSenders[target ^ 1]);
     gilDrop(w);
     const QueueStatus status = put ? w.memory->queues[target].put(m, timeoutOf(w, s), qc)
                                    : w.memory->pipeEnds[target].send(m, timeoutOf(w, s), qc);
@@ -42,6 +73,12 @@ StepEnd send(Worker &w, StepState &st, const Step &s) noexcept
         return st.stop(Outcome::Cancelled);
     if (status == QueueStatus::Timeout)
         return failWith(w, st, put ? "queue.Full: put timed out" : "TimeoutError: send timed out");
+    if (status == QueueStatus::Aborted)
+        return failWith(w, st,
+                        put ? "the queue stays full for ever: every worker that gets from it has ended "
+                              "(Python would hang here)"
+                            : "the pipe stays full for ever: the other end's worker has ended "
+                              "(Python would hang here)");
     if (status != QueueStatus::Ok)
         return failWith(w, st,
                         put ? "ValueError: Queue is closed"
@@ -52,14 +89,23 @@ StepEnd send(Worker &w, StepState &st, const Step &s) noexcept
 StepEnd receive(Worker &w, StepState &st, const Step &s) noexcept
 {
     Message m{};
-    const QueueContext qc = queueContext(w);
     const auto source = static_cast<std::size_t>(s.count);
     const bool get = s.op == StepOp::Get;
+    // A get waits for a putter; a receive on end e for a send from the other end, e ^ 1.
+    PeerWatch watch;
+    const QueueContext qc
+        = watchedContext(w, watch, get ? w.memory->queuePutters[source] : w.memory->pipeSenders[source ^ 1]);
     gilDrop(w);
     const QueueStatus status = get ? w.memory->queues[source].get(m, timeoutOf(w, s), qc)
                                    : w.memory->pipeEnds[source].recv(m, timeoutOf(w, s), qc);
     if (!gilTake(w) || status == QueueStatus::Cancelled)
         return st.stop(Outcome::Cancelled);
+    if (status == QueueStatus::Aborted)
+        return failWith(w, st,
+                        get ? "queue.get() would wait for ever: every worker that puts on the queue has "
+                              "ended (Python would hang here)"
+                            : "recv() would wait for ever: the worker at the other end has ended "
+                              "(Python would hang here)");
     if (status == QueueStatus::Ok) {
         st.msg = m;
         st.r = m.value;

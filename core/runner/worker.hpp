@@ -67,6 +67,12 @@ struct Memory {
     std::vector<PipeEnd> pipeEnds;                     ///< two per pipe: 2p (parent's), 2p+1 (child's)
     std::atomic<std::int64_t> *runningTask = nullptr;  ///< per lane: the pool task it is running, -1 none
     std::vector<std::vector<std::uint32_t>> poolLanes; ///< per pool: the lanes of its workers
+    /// Who could ever end a wait, from the plan's steps: per queue the lanes that put on it and those that
+    /// get from it; per pipe end the lanes that send from it. A wait whose every such peer has ended would
+    /// last for ever (Python's would): it ends with an error instead.
+    std::vector<std::vector<std::uint32_t>> queuePutters;
+    std::vector<std::vector<std::uint32_t>> queueGetters;
+    std::vector<std::vector<std::uint32_t>> pipeSenders;
 
     pthread_mutex_t *sharedLock(int id) const noexcept
     {

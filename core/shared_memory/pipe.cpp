@@ -62,6 +62,8 @@ QueueStatus PipeEnd::waitFor(int fd, short events, std::int64_t deadline, const 
 {
     if (cancelledNow(context))
         return QueueStatus::Cancelled;
+    if (context.abort && context.abort(context.abortContext))
+        return QueueStatus::Aborted;
     if (deadline >= 0) {
         const std::int64_t left = deadline - monotonicNs();
         if (left <= 0)

@@ -5,6 +5,7 @@
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
+#include <thread>
 
 #include <algorithm>
 #include <csignal>
@@ -337,4 +338,64 @@ TEST(CommPlan, QueuesPipesAndPoolsSurviveJson)
     EXPECT_EQ(back.queues[0].capacity, 7);
     EXPECT_FALSE(planFromJson(R"({"queues":[{"capacity":0}]})", back, error));
     EXPECT_NE(error.find("'capacity' must be an integer from 1 to"), std::string::npos) << error;
+}
+
+namespace {
+
+/// Starts `plan`, waits until every lane has started and `settle` has passed, kills lane `victim`'s
+/// process, and returns the result once the run ends; fails if it does not end within 5 s of the kill.
+RunResult killLaneAndFinish(const Plan &plan, std::size_t victim, std::chrono::milliseconds settle)
+{
+    std::string error;
+    auto run = Run::start(plan, error);
+    EXPECT_TRUE(run) << error;
+    if (!run)
+        return {};
+    EXPECT_TRUE(test::waitForWorkerStarts(*run, plan.workers.size() + 1));
+    std::this_thread::sleep_for(settle);
+    const int pid = run->lanes()[victim].pid;
+    EXPECT_GT(pid, 0);
+    kill(pid, SIGKILL);
+    EXPECT_TRUE(run->waitFor(std::chrono::seconds(5))) << "the survivor must not wait for a dead peer";
+    if (!run->waitFor(std::chrono::milliseconds(1)))
+        run->cancel();
+    run->wait();
+    return run->result();
+}
+
+} // namespace
+
+TEST(DeadPeer, AGetWhoseOnlyPutterDiedFailsInsteadOfWaitingForEver)
+{
+    const RunResult r = killLaneAndFinish(
+        fixturePlan(
+            "producer-consumer",
+            {{"kind", "process"}, {"items", "5"}, {"capacity", "2"}, {"produce", "2"}, {"consume", "0"}}),
+        2, std::chrono::milliseconds(300));
+    EXPECT_EQ(r.lanes[2].signal, SIGKILL);
+    EXPECT_EQ(r.lanes[1].exitCode, 1);
+    EXPECT_NE(r.lanes[1].error.find("queue.get() would wait for ever"), std::string::npos)
+        << r.lanes[1].error;
+    EXPECT_TRUE(zombieChildren().empty());
+}
+
+TEST(DeadPeer, APutOnAFullQueueWhoseOnlyGetterDiedFails)
+{
+    const RunResult r = killLaneAndFinish(
+        fixturePlan(
+            "producer-consumer",
+            {{"kind", "process"}, {"items", "20"}, {"capacity", "2"}, {"produce", "0"}, {"consume", "5"}}),
+        1, std::chrono::milliseconds(300));
+    EXPECT_EQ(r.lanes[1].signal, SIGKILL);
+    EXPECT_EQ(r.lanes[2].exitCode, 1);
+    EXPECT_NE(r.lanes[2].error.find("the queue stays full for ever"), std::string::npos) << r.lanes[2].error;
+}
+
+TEST(DeadPeer, MainsReceiveFromADeadWorkerFailsTheRun)
+{
+    const RunResult r = killLaneAndFinish(fixturePlan("pipe", {{"kind", "process"}, {"delay", "5"}}), 1,
+                                          std::chrono::milliseconds(300));
+    EXPECT_EQ(r.lanes[1].signal, SIGKILL);
+    EXPECT_TRUE(r.failed());
+    EXPECT_NE(r.error.find("recv() would wait for ever"), std::string::npos) << r.error;
 }
