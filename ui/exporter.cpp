@@ -97,7 +97,8 @@ ExportOptions ExportOptions::forView(const PaintOptions &view, QSize size)
     options.firstRow = view.firstRow;
     options.rowCount = view.rowCount;
     options.legend = true;
-    options.dark = view.theme.background.lightness() < 128;
+    // Not the view's theme: a slide is light unless dark is chosen for it.
+    options.dark = false;
     return options;
 }
 

@@ -42,7 +42,8 @@ struct ExportOptions {
     int rowCount = -1;                ///< -1: all rows from firstRow
     int fontPixelSize = 14;
 
-    /// The current view of a widget: its window and rows, keeping this size and title.
+    /// The current view of a widget: its window, rows, title, headline and results, at this size; light,
+    /// whatever the view's theme.
     static ExportOptions forView(const PaintOptions &view, QSize size = kExportSizeWide);
 };
 

@@ -12,10 +12,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 namespace fs = forkscope::ui;
 using forkscope::core::EventType;
 using forkscope::test::event;
 using forkscope::test::kMs;
+using forkscope::test::pixelAt;
 
 namespace {
 
@@ -32,7 +36,8 @@ forkscope::test::ExampleRun workersRun(int workers, int failing = 0)
     std::int64_t mainEnd = 0;
     for (int i = 1; i <= workers; ++i) {
         const auto lane = static_cast<std::uint32_t>(i);
-        run.lanes.push_back({"worker " + std::to_string(i), forkscope::core::WorkerKind::Process, 1000 + i, 1000 + i});
+        run.lanes.push_back(
+            {"worker " + std::to_string(i), forkscope::core::WorkerKind::Process, 1000 + i, 1000 + i});
         const std::int64_t start = i * kMs / 10;
         run.events.push_back(event(start, lane, EventType::WorkerStart, 1000 + i, 1000 + i));
         run.events.push_back(event(start + kMs, lane, EventType::SleepBegin, 0, 50 * kMs));
@@ -41,7 +46,8 @@ forkscope::test::ExampleRun workersRun(int workers, int failing = 0)
         run.events.push_back(event(start + 53 * kMs, lane, EventType::ValueWrite, 0, 2));
         if (i == failing)
             run.events.push_back(event(start + 54 * kMs, lane, EventType::Note, 0, 1,
-                                       "IndexError: list assignment index out of range", forkscope::core::kError));
+                                       "IndexError: list assignment index out of range",
+                                       forkscope::core::kError));
         run.events.push_back(event(start + 55 * kMs, lane, EventType::WorkerEnd, 0, i == failing ? 1 : 0));
         mainEnd = std::max(mainEnd, start + 56 * kMs);
     }
@@ -51,7 +57,8 @@ forkscope::test::ExampleRun workersRun(int workers, int failing = 0)
     forkscope::test::sortByTime(run.events);
     run.result = forkscope::test::resultFor(run.lanes, run.events, "workers");
     if (failing > 0)
-        run.result.lanes[static_cast<std::size_t>(failing)].error = "IndexError: list assignment index out of range";
+        run.result.lanes[static_cast<std::size_t>(failing)].error
+            = "IndexError: list assignment index out of range";
     return run;
 }
 
@@ -85,6 +92,59 @@ bool inked(const QImage &image, const QRectF &rect, const QColor &background)
             if (image.pixelColor(x, y) != background)
                 return true;
     return false;
+}
+
+/// The bounding box of the pixels of `rect` in `image` that differ from `background` (empty: none).
+QRect inkBox(const QImage &image, const QRectF &rect, const QColor &background)
+{
+    const QRect r = rect.toAlignedRect().intersected(image.rect());
+    QRect box;
+    for (int y = r.top(); y <= r.bottom(); ++y)
+        for (int x = r.left(); x <= r.right(); ++x)
+            if (image.pixelColor(x, y) != background)
+                box |= QRect(x, y, 1, 1);
+    return box;
+}
+
+QImage render(const Slide &s, QSize size = kFrame.size().toSize())
+{
+    QImage image(size, QImage::Format_ARGB32);
+    image.fill(Qt::magenta);
+    QPainter painter(&image);
+    fs::paintTimeline(painter, s.model, s.layout, s.options);
+    painter.end();
+    return image;
+}
+
+/// Whether some pixel of `rect` in `image` is exactly `color` (the solid inside of a glyph's stroke).
+bool hasColor(const QImage &image, const QRectF &rect, const QColor &color)
+{
+    const QRect r = rect.toAlignedRect().intersected(image.rect());
+    for (int y = r.top(); y <= r.bottom(); ++y)
+        for (int x = r.left(); x <= r.right(); ++x)
+            if (image.pixelColor(x, y) == color)
+                return true;
+    return false;
+}
+
+TEST(Slide, HeadlineIsDrawnLargeAtTheTop)
+{
+    const Slide s = slideOf(workersRun(2), QStringLiteral("2 processes slept 50 ms each: all done in 56 ms"));
+    const QImage image = render(s);
+    const QRect headline = inkBox(image, s.layout.titleRect, s.options.theme.background);
+    ASSERT_FALSE(headline.isEmpty()) << "nothing drawn where the headline goes";
+    // Ascenders (l, d) to descenders (p): about the font's pixel size tall, so at least 40 px less a margin.
+    EXPECT_GE(headline.height(), 36);
+    // It runs across the slide, from its left margin, in the text colour.
+    EXPECT_LE(headline.left(), s.layout.titleRect.left() + 8);
+    EXPECT_GE(headline.width(), 900);
+    EXPECT_TRUE(hasColor(image, headline, s.options.theme.text));
+    // The caption beneath it: smaller, but drawn and no smaller than the slide's least text.
+    const QRect caption = inkBox(image, s.layout.captionRect, s.options.theme.background);
+    ASSERT_FALSE(caption.isEmpty());
+    EXPECT_LT(caption.height(), headline.height());
+    EXPECT_GE(caption.height(), 16) << "caption letters at 22 px or more";
+    EXPECT_GE(caption.top(), headline.bottom());
 }
 
 TEST(Slide, HeadlineIsTheLargeTitleWithTheCaptionBeneath)
@@ -135,11 +195,7 @@ TEST(Slide, ResultsAreLargeAtTheLanesEndsAndDoNotOverlap)
     EXPECT_FALSE(s.layout.resultRect.intersects(s.layout.legendRect));
     EXPECT_GE(s.layout.resultRect.left(), s.layout.plotRect.right());
 
-    QImage image(kFrame.size().toSize(), QImage::Format_ARGB32);
-    image.fill(Qt::magenta);
-    QPainter painter(&image);
-    fs::paintTimeline(painter, s.model, s.layout, s.options);
-    painter.end();
+    const QImage image = render(s);
     // Each lane's cell in the result column has ink; the cells are its rows, one under the other.
     double lastBottom = -1;
     for (std::uint32_t lane = 0; lane < 3; ++lane) {
@@ -150,6 +206,15 @@ TEST(Slide, ResultsAreLargeAtTheLanesEndsAndDoNotOverlap)
         EXPECT_GE(cell.top(), lastBottom);
         lastBottom = cell.bottom();
     }
+    // "a = 2" is drawn big: its digits are about three quarters of the result font tall.
+    const auto workerRow = static_cast<std::size_t>(s.layout.laneRow[1]);
+    const QRect value = inkBox(image,
+                               QRectF(s.layout.resultRect.left(), s.layout.rowTop[workerRow],
+                                      s.layout.resultRect.width(), s.layout.rowHeight[workerRow]),
+                               s.options.theme.background);
+    EXPECT_GE(value.height(), fonts.result.pixelSize() * 6 / 10);
+    EXPECT_GE(value.height(), 28);
+    EXPECT_TRUE(hasColor(image, value, s.options.theme.text));
     EXPECT_EQ(s.options.results[0].text, QStringLiteral("a = 1"));
     EXPECT_EQ(s.options.results[1].text, QStringLiteral("a = 2"));
     EXPECT_TRUE(s.options.results[2].failed);
@@ -173,15 +238,18 @@ TEST(Slide, TypeAndLanesScaleWithTheNumberOfLanesAndStayLegible)
     for (const int workers : {1, 3, 10, 20, 30, 60, 200}) {
         const Slide s = slideOf(workersRun(workers), QStringLiteral("headline"));
         const fs::timeline::Fonts fonts(s.options);
-        for (const QFont *f : {&fonts.base, &fonts.bold, &fonts.small, &fonts.caption, &fonts.result, &fonts.legend})
+        for (const QFont *f :
+             {&fonts.base, &fonts.bold, &fonts.small, &fonts.caption, &fonts.result, &fonts.legend})
             EXPECT_GE(f->pixelSize(), fs::kSlideMinTextPx) << workers << " workers";
         EXPECT_LE(s.layout.laneHeight, lastLane) << workers << " workers";
         EXPECT_LE(s.options.fontPixelSize, lastText) << workers << " workers";
         lastLane = s.layout.laneHeight;
         lastText = s.options.fontPixelSize;
         // Every row is on the slide: none is cut off at the bottom.
-        EXPECT_EQ(s.layout.firstRow + s.layout.visibleRows, static_cast<int>(s.layout.rows.size())) << workers;
-        EXPECT_LE(s.layout.rowTop.back() + s.layout.rowHeight.back(), s.layout.plotRect.bottom() + 0.5) << workers;
+        EXPECT_EQ(s.layout.firstRow + s.layout.visibleRows, static_cast<int>(s.layout.rows.size()))
+            << workers;
+        EXPECT_LE(s.layout.rowTop.back() + s.layout.rowHeight.back(), s.layout.plotRect.bottom() + 0.5)
+            << workers;
         EXPECT_TRUE(inside(kFrame, s.layout.plotRect));
         EXPECT_TRUE(s.layout.legendRect.isEmpty() || inside(kFrame, s.layout.legendRect));
     }
@@ -210,6 +278,27 @@ TEST(Slide, ManyAlikeLanesFoldIntoGroupsInsteadOfShrinking)
     const auto foldRow = static_cast<std::size_t>(s.layout.laneRow[200]);
     EXPECT_GE(band.top(), s.layout.rowTop[foldRow]);
     EXPECT_LE(band.bottom(), s.layout.rowTop[foldRow] + s.layout.rowHeight[foldRow] + 0.01);
+    // Drawn as a band of thin lanes: at 30 ms every folded worker sleeps, so a column through the band is
+    // the sleeping colour from its top to its bottom; all came to a = 2, which the result column says once.
+    const QImage image = render(s);
+    const double x = s.layout.timeToX(30 * kMs);
+    const QRectF inner = s.layout.barBand(s.layout.folds.front().lanes.front(), 0)
+                             .united(s.layout.barBand(s.layout.folds.front().lanes.back(), 0));
+    int sleeping = 0;
+    int pixels = 0;
+    for (int y = static_cast<int>(std::ceil(inner.top())); y < static_cast<int>(inner.bottom());
+         ++y, ++pixels)
+        sleeping += pixelAt(image, x, y) == s.options.theme.stateColor(fs::BarState::Sleeping);
+    EXPECT_GT(pixels, 40);
+    EXPECT_GE(sleeping * 10, pixels * 9) << sleeping << " of " << pixels;
+    const QRectF foldResult(s.layout.resultRect.left(), s.layout.rowTop[foldRow], s.layout.resultRect.width(),
+                            s.layout.rowHeight[foldRow]);
+    EXPECT_TRUE(inked(image, foldResult, s.options.theme.background));
+    // Its label says which lanes it holds; no process header is drawn in its place.
+    const QRectF foldLabel(s.layout.labelRect.left(), s.layout.rowTop[foldRow], s.layout.labelRect.width(),
+                           s.layout.rowHeight[foldRow]);
+    EXPECT_TRUE(hasColor(image, foldLabel, s.options.theme.text));
+    EXPECT_NE(pixelAt(image, foldLabel.left() + 2, foldLabel.top() + 3), s.options.theme.headerBackground);
     // Few lanes never fold.
     EXPECT_TRUE(slideOf(workersRun(10), QStringLiteral("headline")).layout.folds.empty());
 }
@@ -238,7 +327,6 @@ TEST(Slide, LightWhateverTheWindowUnlessDarkIsChosen)
     fs::PaintOptions view;
     view.theme = fs::Theme::dark();
     fs::ExportOptions fromView = fs::ExportOptions::forView(view);
-    fromView.dark = false;
     EXPECT_GT(fs::exportPaintOptions(model, fromView).theme.background.lightness(), 128);
     fromView.dark = true;
     EXPECT_LT(fs::exportPaintOptions(model, fromView).theme.background.lightness(), 128);

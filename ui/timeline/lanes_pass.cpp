@@ -106,6 +106,12 @@ void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &la
             paintQueueLabel(p, model, layout, options, fonts, row.group, rowRect);
             continue;
         }
+        if (isFold(row)) {
+            // A fold reads as one block: a faint band behind its thin lanes.
+            p.fillRect(rowRect.adjusted(0, 1, 0, -1), withAlpha(theme.headerBackground, 110));
+            laneParity = 0;
+            continue;
+        }
         if (!isLane(row)) {
             laneParity = 0;
             p.fillRect(rowRect, theme.headerBackground);
@@ -119,11 +125,6 @@ void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &la
         }
         if (laneParity++ % 2 == 1)
             p.fillRect(rowRect, theme.alternateRow);
-        if (isFold(row)) {
-            // A fold reads as one block: a faint frame around its band of thin lanes.
-            p.fillRect(rowRect.adjusted(0, 1, 0, -1), withAlpha(theme.headerBackground, 110));
-            laneParity = 0;
-        }
     }
     p.restore();
 }
@@ -286,6 +287,26 @@ QFont fitResult(const QString &text, QFont font, const QRectF &cell, int minPixe
     }
 }
 
+const LaneResult *resultOf(const PaintOptions &options, std::uint32_t lane)
+{
+    return lane < options.results.size() ? &options.results[lane] : nullptr;
+}
+
+/// What a fold's lanes came to, when they all came to the same (else nothing: one lane's value would speak
+/// for lanes that ended otherwise).
+const LaneResult *foldResult(const PaintOptions &options, const LaneFold &fold)
+{
+    const LaneResult *first = fold.lanes.empty() ? nullptr : resultOf(options, fold.lanes.front());
+    if (!first)
+        return nullptr;
+    for (const std::uint32_t lane : fold.lanes) {
+        const LaneResult *r = resultOf(options, lane);
+        if (!r || r->text != first->text || r->failed != first->failed)
+            return nullptr;
+    }
+    return first;
+}
+
 } // namespace
 
 void paintLaneResults(QPainter &p, const TimelineLayout &layout, const PaintOptions &options,
@@ -300,11 +321,12 @@ void paintLaneResults(QPainter &p, const TimelineLayout &layout, const PaintOpti
     for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
         const auto i = static_cast<std::size_t>(r);
         const DisplayRow &row = layout.rows[i];
-        if (!isLane(row) || row.lane >= options.results.size())
+        const LaneResult *found = isLane(row) ? resultOf(options, row.lane)
+            : isFold(row)                     ? foldResult(options, layout.folds[row.group])
+                                              : nullptr;
+        if (!found || found->text.isEmpty())
             continue;
-        const LaneResult &result = options.results[row.lane];
-        if (result.text.isEmpty())
-            continue;
+        const LaneResult &result = *found;
         const QRectF cell(layout.resultRect.left() + gap, layout.rowTop[i], layout.resultRect.width() - gap,
                           layout.rowHeight[i]);
         // A long one (an error) wraps over the lines the row has room for, in smaller type if it must.

@@ -24,7 +24,19 @@ double labelColumnWidth(const TimelineModel &model, const PaintOptions &options,
 {
     double labelWidth = 90;
     for (const Lane &lane : model.lanes()) {
-        labelWidth = std::max(labelWidth, fmBold.horizontalAdvance(qs(lane.info.name)));
+        const QString name = qs(lane.info.name);
+        labelWidth = std::max(labelWidth, fmBold.horizontalAdvance(name));
+        // A fold's label ("workers 11–200") is a name with an "s" and a second number: as wide, at most, as
+        // the last name with "s " and as many digits again before it.
+        if (options.foldLanes && !name.isEmpty() && name.back().isDigit()) {
+            qsizetype digits = 0;
+            while (digits < name.size() && name[name.size() - 1 - digits].isDigit())
+                ++digits;
+            labelWidth = std::max(labelWidth,
+                                  fmBold.horizontalAdvance(name + QStringLiteral("s ")
+                                                           + QString(digits, QLatin1Char('0'))
+                                                           + QStringLiteral("–")));
+        }
         if (options.details)
             labelWidth = std::max(labelWidth, fmSmall.horizontalAdvance(laneDetail(lane)));
     }

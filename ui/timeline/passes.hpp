@@ -53,8 +53,9 @@ void paintFoldBars(QPainter &p, const TimelineModel &model, const TimelineLayout
 /// its detail line; a fold's label; and the column's edge.
 void paintLaneLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                      const PaintOptions &options, const Fonts &fonts);
-/// The result column: each visible lane's result (options.results) at its row, wrapped to two lines when
-/// the row is tall enough, else elided; failures in the crash colour.
+/// The result column: each visible lane's result (options.results) at its row, and a fold's when all its
+/// lanes came to the same; wrapped over the lines the row has room for (in smaller type down to the small
+/// font if it must), else elided; failures in the crash colour.
 void paintLaneResults(QPainter &p, const TimelineLayout &layout, const PaintOptions &options,
                       const Fonts &fonts);
 /// The "waits for the GIL" hatch over `rect` (also the legend's swatch).
