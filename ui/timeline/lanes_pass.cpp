@@ -236,7 +236,7 @@ void paintLaneLabels(QPainter &p, const TimelineModel &model, const TimelineLayo
                        fmBold.elidedText(fold.label, Qt::ElideRight, cell.width()));
             p.setFont(fonts.small);
             p.setPen(theme.mutedText);
-            const QString count = QStringLiteral("%1 lanes, one line each").arg(fold.lanes.size());
+            const QString count = QStringLiteral("%1 lanes").arg(fold.lanes.size());
             p.drawText(
                 QRectF(cell.left(), cell.center().y() + fmBold.height() / 2, cell.width(), fmSmall.height()),
                 Qt::AlignLeft | Qt::AlignTop, fmSmall.elidedText(count, Qt::ElideRight, cell.width()));

@@ -174,8 +174,10 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
             = (x - gap) - std::max({previousTagEnd + 2, previousTaggedX + gap + 2, plot.left()});
         const bool left = roomRight < wanted && roomLeft > roomRight;
         const double room = left ? roomLeft : roomRight;
-        // Whole text, or a useful part of it: a row of "c…" tags says nothing a tooltip would not.
-        if (room < wanted && room < 64)
+        // Whole text, or a useful part of it: a row of "c…" tags says nothing a tooltip would not. A slide
+        // has no tooltips but has each lane's result at its end: a value there is whole or not drawn (a
+        // crash's signal may still be cut).
+        if (room < wanted && (room < 64 || (!options.details && m.kind != MarkerKind::Crash)))
             continue;
         const QString text = fmTag.elidedText(full, Qt::ElideRight, room - 4);
         if (text.isEmpty())
