@@ -208,8 +208,11 @@ void paintMainEnd(QPainter &p, const TimelineModel &model, const TimelineLayout 
     const QString text = QStringLiteral("main's last line");
     const double width = fm.horizontalAdvance(text) + 4;
     const double left = x + 3 + width <= layout.plotRect.right() ? x + 3 : x - 3 - width;
-    drawTag(p, QRectF(left, layout.plotRect.top() + 1, width, fm.height()), text, fonts.small, theme.text,
-            theme);
+    // On a slide main's final value sits at the top of its lane just there (main reads it last): the tag
+    // goes to the bottom of the plot instead.
+    const double top
+        = options.details ? layout.plotRect.top() + 1 : layout.plotRect.bottom() - 1 - fm.height();
+    drawTag(p, QRectF(left, top, width, fm.height()), text, fonts.small, theme.text, theme);
 }
 
 } // namespace forkscope::ui::timeline
