@@ -271,7 +271,7 @@ int runTrials(TrialLoop &loop, ShownRun &shown)
 /// Writes --trace, --summary and the pictures of the shown run; returns kExitOk or kExitRunFailed.
 int writeRunOutputs(const RunArgs &runArgs, const Exporters &exporters, const RunResult &result,
                     const std::vector<Event> &events, const ParamSet &values, const TrialLoop &loop,
-                    const std::string &title)
+                    const TimelinePicture &picture)
 {
     int rc = kExitOk;
     const auto report = [&rc](const std::string &flag, const std::string &path, const std::string &problem) {
@@ -291,21 +291,25 @@ int writeRunOutputs(const RunArgs &runArgs, const Exporters &exporters, const Ru
                    runArgs.summaryPath,
                    summaryJson(result, events, &values, loop.repeated() ? &loop.outcomes() : nullptr)));
     for (const auto &[flag, path] : runArgs.pictures)
-        report(flag, path, exporters.timeline(result, events, title, path));
+        report(flag, path, exporters.timeline(result, events, picture, path));
     return rc;
 }
 
-/// The title of the shown run's pictures.
-std::string pictureTitle(const Scenario &scenario, const ParamSet &values, const RunResult &result)
+/// What the shown run's pictures say: its headline (over all trials when there were several) and caption,
+/// which trial is shown.
+TimelinePicture pictureText(const RunArgs &runArgs, const ParamSet &values, const RunResult &result,
+                            const std::vector<Event> &events, const TrialLoop &loop)
 {
-    std::string title = result.scenario + " — " + result.kind;
-    if (scenario.param("mode")) // the GIL lab: which of its modes and works this was
-        title = result.scenario + " — " + values.text("mode") + ", " + values.text("work") + "-bound";
-    if (result.timeScale != 1)
-        title += " (time scale " + values.text("time-scale") + ")";
-    if (result.cancelled)
-        title += " — stopped";
-    return title;
+    TimelinePicture picture;
+    const HeadlineInput in{&result, &events, &values, loop.repeated() ? &loop.outcomes() : nullptr};
+    picture.headline = headline(in);
+    picture.caption = caption(in);
+    if (loop.repeated())
+        picture.caption += loop.outcomes().wrong() ? " · shown: the first trial that went wrong"
+                                                   : " · shown: the last trial";
+    picture.plan = &loop.plan();
+    picture.details = runArgs.details;
+    return picture;
 }
 
 /// The histogram's series. With a lock parameter both settings go side by side: as many trials again with
@@ -398,7 +402,7 @@ int runScenario(const Command &command, const Exporters &exporters)
         printGil(result, events);
     int rc = result.failed() ? kExitRunFailed : kExitOk;
     if (const int written = writeRunOutputs(runArgs, exporters, result, events, values, loop,
-                                            pictureTitle(scenario, values, result));
+                                            pictureText(runArgs, values, result, events, loop));
         written != kExitOk)
         rc = written;
     if (const int charted = writeTrialsChart(scenario, runArgs, exporters, values, loop);
@@ -449,7 +453,9 @@ std::string usageText()
           "  --trace FILE      write a Chrome trace (Perfetto UI, chrome://tracing)\n"
           "  --summary FILE    write the result as JSON\n"
           "  --png FILE, --svg FILE, --pdf FILE\n"
-          "                    write the run's timeline as a picture for slides (1920x1080)\n"
+          "                    write the run's timeline as a slide (1920x1080): its lesson in one sentence\n"
+          "                    as the title, each lane's final value or error at its end\n"
+          "  --details         with --png/--svg/--pdf: also pids, tids, process headers and printed lines\n"
           "  --chart FILE      with --trials: the histogram of final values (the bank also runs as many "
           "trials\n"
           "                    with the lock set the other way, drawn side by side); with --all-modes: the "

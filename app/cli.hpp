@@ -16,9 +16,17 @@ namespace forkscope::app {
 /// Exit codes of the command line.
 enum ExitCode { kExitOk = 0, kExitRunFailed = 1, kExitUsage = 2, kExitInterrupted = 130 };
 
+/// What a run's timeline picture says besides the timeline itself.
+struct TimelinePicture {
+    std::string headline;             ///< the run's lesson (core::headline): the slide's title
+    std::string caption;              ///< the scenario and its parameters (core::caption), under it
+    const core::Plan *plan = nullptr; ///< the plan run: which variables are lists, for the lanes' results
+    bool details = false;             ///< --details: pids, tids, process headers, printed lines
+};
+
 /// Writes a finished run's timeline picture to `path` (.png, .svg or .pdf); returns "" or what went wrong.
 using TimelineExporter = std::function<std::string(const core::RunResult &, const std::vector<core::Event> &,
-                                                   const std::string &title, const std::string &path)>;
+                                                   const TimelinePicture &picture, const std::string &path)>;
 
 /// One series of the trials histogram: its label ("without lock") and the trials' final values.
 struct TrialsSeries {

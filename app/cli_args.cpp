@@ -234,6 +234,7 @@ std::string collectRunArgs(const ScenarioOptions &options, const Exporters &expo
     run.summaryPath = options.value("summary");
     run.chartPath = options.value("chart");
     run.allModes = options.given("all-modes");
+    run.details = options.given("details");
     std::map<const CLI::Option *, std::size_t> used; // how many of each option's results were taken
     for (const CLI::Option *option : options.app.parse_order()) { // pictures in the order given
         const std::string flag = option->get_name();
@@ -246,6 +247,8 @@ std::string collectRunArgs(const ScenarioOptions &options, const Exporters &expo
             return flag + " needs the desktop build of forkscope (this one has no Qt)";
         run.pictures.emplace_back(flag, path);
     }
+    if (run.details && run.pictures.empty())
+        return "--details applies to the pictures: add --png, --svg or --pdf";
     if (run.allModes)
         if (auto problem = checkAllModes(scenario, run); !problem.empty())
             return problem;
@@ -337,6 +340,7 @@ int parseRunArgs(const Command &command, const Exporters &exporters, RunArgs &ou
     ScenarioOptions options(*out.scenario);
     for (const char *name : {"trace", "summary", "png", "svg", "pdf", "chart"})
         options.addValue(name);
+    options.addSwitch("details");
     // Refused with a reason where it does not apply (checkAllModes), so known to every scenario.
     options.addSwitch("all-modes", out.scenario->param("mode") != nullptr);
     options.addParameters();

@@ -45,6 +45,7 @@ struct RunArgs {
     std::vector<std::pair<std::string, std::string>> pictures; ///< (flag, path) for --png/--svg/--pdf
     std::string chartPath; ///< --chart: the trials histogram (or speedups)
     bool allModes = false; ///< --all-modes: the GIL lab's 8 runs
+    bool details = false;  ///< --details: the pictures show pids, tids and process headers
 };
 
 /// Step two of `run`: the scenario `command` names and the options it takes. Refuses, before anything runs,

@@ -40,7 +40,7 @@ bool haveDisplay()
 }
 
 std::string exportRunPicture(const core::RunResult &result, const std::vector<core::Event> &events,
-                             const std::string &title, const std::string &path)
+                             const app::TimelinePicture &picture, const std::string &path)
 {
     ui::TimelineModel model;
     std::vector<core::LaneInfo> lanes;
@@ -50,7 +50,11 @@ std::string exportRunPicture(const core::RunResult &result, const std::vector<co
     model.appendEvents(events);
     model.finish(result);
     ui::ExportOptions options;
-    options.title = QString::fromStdString(title);
+    options.title = QString::fromStdString(picture.headline);
+    options.headline = QString::fromStdString(picture.headline);
+    options.caption = QString::fromStdString(picture.caption);
+    options.results = ui::laneResults(result, events, picture.plan);
+    options.details = picture.details;
     QString error;
     if (!ui::exportTimeline(model, QString::fromStdString(path), options, &error))
         return error.toStdString();

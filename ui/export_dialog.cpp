@@ -2,6 +2,7 @@
 
 #include "ui/exporter.hpp"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDialog>
@@ -33,9 +34,18 @@ bool askExportChoice(QWidget *parent, const QString &title, bool timeline, Expor
     what->addItem(tr("The whole run"));
     what->addItem(tr("What is in view now (time window and lanes)"));
     what->setEnabled(timeline);
+    auto *dark = new QCheckBox(tr("Dark slide"));
+    dark->setChecked(choice.dark);
+    dark->setToolTip(tr("Slides are light, whatever the window's theme, unless you choose dark here"));
+    dark->setEnabled(timeline);
+    auto *details = new QCheckBox(tr("Details: pids, tids, process headers, printed lines"));
+    details->setChecked(choice.details);
+    details->setEnabled(timeline);
     form->addRow(tr("Size"), size);
     form->addRow(tr("PNG scale"), scale);
     form->addRow(tr("Show"), what);
+    form->addRow(QString(), dark);
+    form->addRow(QString(), details);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
@@ -46,6 +56,8 @@ bool askExportChoice(QWidget *parent, const QString &title, bool timeline, Expor
     choice.size = size->currentData().toSize();
     choice.scale = scale->currentIndex() + 1;
     choice.inView = what->currentIndex() == 1;
+    choice.dark = dark->isChecked();
+    choice.details = details->isChecked();
     return true;
 }
 

@@ -1,6 +1,7 @@
 #include "ui/exporter.hpp"
 
 #include "core/export/output_file.hpp"
+#include "ui/timeline/slide.hpp"
 
 #include <QDir>
 #include <QFileInfo>
@@ -89,13 +90,40 @@ ExportOptions ExportOptions::forView(const PaintOptions &view, QSize size)
     ExportOptions options;
     options.size = size;
     options.title = view.title;
+    options.headline = view.headline;
+    options.caption = view.caption;
+    options.results = view.results;
     options.window = view.window;
     options.firstRow = view.firstRow;
     options.rowCount = view.rowCount;
     options.legend = true;
-    options.dark = view.theme.background.lightness() < 128;
+    // Not the view's theme: a slide is light unless dark is chosen for it.
+    options.dark = false;
     return options;
 }
+
+namespace {
+
+/// The rows [first, first + count) of the window's list (with process headers) as rows of a list without
+/// them: the lanes and queue strips among them, from the first such row on. Sets `first` and `count`.
+void dropHeaderRows(const TimelineModel &model, int &first, int &count)
+{
+    const std::vector<DisplayRow> withHeaders = displayRows(model, true);
+    const int total = static_cast<int>(withHeaders.size());
+    const int from = std::clamp(first, 0, total);
+    const int to = count < 0 ? total : std::clamp(from + count, from, total);
+    int before = 0;
+    int inside = 0;
+    for (int r = 0; r < to; ++r) {
+        if (withHeaders[static_cast<std::size_t>(r)].kind == DisplayRow::Kind::Header)
+            continue;
+        (r < from ? before : inside)++;
+    }
+    first = before;
+    count = count < 0 ? -1 : std::max(1, inside);
+}
+
+} // namespace
 
 PaintOptions exportPaintOptions(const TimelineModel &model, const ExportOptions &options)
 {
@@ -105,11 +133,19 @@ PaintOptions exportPaintOptions(const TimelineModel &model, const ExportOptions 
     paint.firstRow = options.firstRow;
     paint.rowCount = options.rowCount;
     paint.title = options.title;
+    paint.headline = options.headline;
+    paint.caption = options.caption;
+    paint.results = options.results;
     paint.legend = options.legend;
     paint.showNow = model.live();
+    paint.details = options.details || !options.slide;
+    if (!paint.details)
+        dropHeaderRows(model, paint.firstRow, paint.rowCount);
     paint.fontPixelSize = options.fontPixelSize;
     paint.minLaneHeight = 18;
     paint.maxLaneHeight = 64;
+    if (options.slide)
+        return slideOptions(model, QSizeF(options.size), std::move(paint));
     return paint;
 }
 
@@ -132,7 +168,8 @@ namespace {
 
 PictureSpec timelineSpec(const ExportOptions &options, const PaintOptions &paint)
 {
-    return {options.size, options.scale, options.title, paint.theme.background};
+    return {options.size, options.scale, options.headline.isEmpty() ? options.title : options.headline,
+            paint.theme.background};
 }
 
 } // namespace

@@ -24,17 +24,26 @@ inline constexpr QSize kExportSizeWide{1920, 1080};
 inline constexpr QSize kExportSizeClassic{1600, 1200};
 
 struct ExportOptions {
-    QSize size = kExportSizeWide; ///< logical pixels (SVG view box; PDF page at 96 dpi)
-    int scale = 1;                ///< PNG only: 1, 2 or 3 — the image has size × scale pixels
-    QString title;                ///< drawn at the top when not empty
-    bool dark = false;
+    QSize size = kExportSizeWide;    ///< logical pixels (SVG view box; PDF page at 96 dpi)
+    int scale = 1;                   ///< PNG only: 1, 2 or 3 — the image has size × scale pixels
+    QString title;                   ///< the file's title; drawn at the top when there is no headline
+    QString headline;                ///< the run's lesson (core::headline): the slide's title, large
+    QString caption;                 ///< the scenario and its parameters (core::caption), small beneath it
+    std::vector<LaneResult> results; ///< per lane, drawn large at its end (laneResults)
+    bool dark = false;               ///< a slide is light unless asked for dark, whatever the window's theme
     bool legend = true;
+    /// Process headers, pids and tids, printed lines beside their markers (`--details`).
+    bool details = false;
+    /// Slide typography (slideOptions): type and lanes scaled to the frame, alike lanes folded. Off: the
+    /// window's look at fontPixelSize.
+    bool slide = true;
     std::optional<TimeWindow> window; ///< none: the whole run
-    int firstRow = 0;                 ///< display rows to show (see displayRows)
+    int firstRow = 0;                 ///< display rows to show: the window's rows (displayRows with headers)
     int rowCount = -1;                ///< -1: all rows from firstRow
     int fontPixelSize = 14;
 
-    /// The current view of a widget: its window and rows, keeping this size and title.
+    /// The current view of a widget: its window, rows, title, headline and results, at this size; light,
+    /// whatever the view's theme.
     static ExportOptions forView(const PaintOptions &view, QSize size = kExportSizeWide);
 };
 

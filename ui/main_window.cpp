@@ -362,6 +362,7 @@ PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *
     }
     const TimelineModel *model = m_timeline->model();
     const PaintOptions paint = exportPaintOptions(*model, options);
+    *background = paint.theme.background;
     return [model, paint](QPainter &painter, const QRectF &rect) {
         paintTimeline(painter, *model, rect, paint);
     };
@@ -375,7 +376,10 @@ void MainWindow::copyPicture()
     }
     ExportOptions options;
     options.title = fromStd(m_timeline->model()->title());
-    options.dark = m_dark;
+    const PaintOptions view = m_timeline->paintOptions();
+    options.headline = view.headline;
+    options.caption = view.caption;
+    options.results = view.results;
     PictureSpec spec{options.size, 1, options.title, {}};
     const PicturePainter paint = currentPicture(options, &spec.background);
     QGuiApplication::clipboard()->setImage(renderPicture(spec, paint));
@@ -408,12 +412,17 @@ void MainWindow::exportTimeline()
         this, title, suggested, tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
     if (path.isEmpty())
         return;
-    ExportOptions options
-        = m_exportChoice.inView ? ExportOptions::forView(m_timeline->paintOptions()) : ExportOptions{};
+    const PaintOptions view = m_timeline->paintOptions();
+    ExportOptions options = m_exportChoice.inView ? ExportOptions::forView(view) : ExportOptions{};
     options.size = m_exportChoice.size;
     options.scale = m_exportChoice.scale;
     options.title = fromStd(m_timeline->model()->title());
-    options.dark = m_dark;
+    // A slide: the run's lesson as its title, light unless dark was chosen in the dialog.
+    options.headline = view.headline;
+    options.caption = view.caption;
+    options.results = view.results;
+    options.dark = m_exportChoice.dark;
+    options.details = m_exportChoice.details;
     PictureSpec spec{options.size, options.scale, options.title, {}};
     const PicturePainter paint = currentPicture(options, &spec.background);
     QString error;

@@ -93,6 +93,8 @@ private:
     /// Back to idle after a run (or the last trial): actions, result, replay, history, status.
     void finishRun(const core::RunResult &result);
     void showReplay(const QVector<PrintedLine> &lines);
+    /// The finished run's lesson, caption and lanes' results above and on the timeline (and in exports).
+    void showHeadline(const core::RunResult &result, const std::vector<core::Event> &events);
     void stopAll();
     void refreshCompare();
     void refreshTrialsChart();
@@ -121,7 +123,8 @@ private:
     core::TrialLoop m_trialLoop;
     bool m_runUnderWay = false;
     QString m_runTitle;
-    int m_runLocked = 0; ///< the trials' series in m_trialHistory: 0 without the lock, 1 with it
+    core::ParamSet m_runValues; ///< the parameters of the run under way, for its headline
+    int m_runLocked = 0;        ///< the trials' series in m_trialHistory: 0 without the lock, 1 with it
     TrialHistory m_trialHistory;
     std::shared_ptr<const TimelineModel> m_shownTrial;
     std::vector<core::Event> m_shownEvents;

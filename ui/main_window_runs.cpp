@@ -3,6 +3,7 @@
 
 #include "ui/main_window.hpp"
 
+#include "core/analysis/headline.hpp"
 #include "ui/code_pane.hpp"
 #include "ui/console_pane.hpp"
 #include "ui/parameter_form.hpp"
@@ -49,6 +50,7 @@ bool MainWindow::runScenario()
     m_runTitle = tr("%1 — %2").arg(fromStd(m_scenario->id), fromStd(plan.kind));
     if (plan.timeScale != 1)
         m_runTitle += tr(" (time scale %1)").arg(plan.timeScale);
+    m_runValues = values;
     m_trialLoop = core::TrialLoop::forScenario(*m_scenario, values, plan);
     m_runLocked = m_scenario->param("lock") && values.flag("lock") ? 1 : 0;
     if (m_trialLoop.repeated())
@@ -185,6 +187,9 @@ void MainWindow::finishRun(const core::RunResult &result)
         crashed += result.lanes[i].signal != 0 && !result.lanes[i].cancelled;
     if (result.cancelled)
         m_timeline->setTitle(fromStd(m_controller.model().title()) + tr(" — stopped"));
+    if (!result.failed())
+        showHeadline(trialsDone ? m_shownResult : result,
+                     trialsDone ? m_shownEvents : m_controller.lastEvents());
     QString summary = tr("%1 in %2").arg(state, seconds(result.wallNs));
     if (trialsDone)
         summary = tr("%1: wrong in %2 of %3 trials")
@@ -195,6 +200,14 @@ void MainWindow::finishRun(const core::RunResult &result)
         summary += tr(", %n worker(s) killed by a signal", nullptr, crashed);
     statusBar()->showMessage(summary, 10000);
     updateStatus();
+}
+
+void MainWindow::showHeadline(const core::RunResult &result, const std::vector<core::Event> &events)
+{
+    const bool trials = m_trialLoop.repeated() && !m_trialLoop.outcomes().finals.empty();
+    const core::HeadlineInput in{&result, &events, &m_runValues, trials ? &m_trialLoop.outcomes() : nullptr};
+    m_timeline->setHeadline(fromStd(core::headline(in)), fromStd(core::caption(in)),
+                            laneResults(result, events, &m_trialLoop.plan()));
 }
 
 void MainWindow::refreshTrialsChart()

@@ -29,6 +29,8 @@ void paintTimeline(QPainter &p, const TimelineModel &model, const TimelineLayout
         const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
         if (isLane(row))
             paintLaneBars(p, model, layout, options, fonts, row.lane);
+        else if (isFold(row))
+            paintFoldBars(p, model, layout, options, fonts, row.group);
         else if (row.kind == DisplayRow::Kind::Queue)
             paintQueueStrip(p, model, layout, options, row.group, static_cast<std::size_t>(r));
     }
@@ -50,6 +52,7 @@ void paintTimeline(QPainter &p, const TimelineModel &model, const TimelineLayout
     p.restore();
 
     paintLaneLabels(p, model, layout, options, fonts);
+    paintLaneResults(p, layout, options, fonts);
     paintLegend(p, model, layout, options, fonts);
     p.restore();
 }

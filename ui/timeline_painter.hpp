@@ -10,7 +10,8 @@
 //   layout.hpp          pure geometry: rows, the label column, plot, axis, title, legend; time <-> x
 //                       (layout.cpp arranges without fonts, measure.cpp measures the texts)
 //   hit_test.hpp        what lies under a point
-//   texts.hpp           words: process headers, lane details, tooltips
+//   texts.hpp           words: process headers, lane details, tooltips, lanes' results (results.cpp)
+//   slide.hpp           a slide's typography: type and lanes scaled to the frame and the rows
 //   passes.hpp          the layers paintTimeline runs, one file each: axis_pass.cpp (title, axis, grid,
 //                       the present), lanes_pass.cpp (rows, lifelines, bars, GIL, labels),
 //                       messages_pass.cpp (join and message arrows, queue strips), markers_pass.cpp,
@@ -20,6 +21,7 @@
 #include "ui/timeline/hit_test.hpp"
 #include "ui/timeline/layout.hpp"
 #include "ui/timeline/paint_options.hpp"
+#include "ui/timeline/slide.hpp"
 #include "ui/timeline/texts.hpp"
 #include "ui/timeline/theme.hpp"
 #include "ui/timeline_model.hpp"
@@ -30,7 +32,8 @@ class QPainter;
 
 namespace forkscope::ui {
 
-/// Paints the whole timeline (background, title, axis, labels, bars, markers, arrows, legend).
+/// Paints the whole timeline (background, headline or title, axis, labels, bars, markers, arrows, results,
+/// legend).
 void paintTimeline(QPainter &painter, const TimelineModel &model, const TimelineLayout &layout,
                    const PaintOptions &options);
 

@@ -31,6 +31,9 @@ TimelineWidget::TimelineWidget(QWidget *parent) : QWidget(parent)
 void TimelineWidget::setModel(const TimelineModel *model)
 {
     m_model = model;
+    m_options.headline.clear();
+    m_options.caption.clear();
+    m_options.results.clear();
     m_firstRow = 0;
     fitAll();
 }
@@ -124,6 +127,15 @@ void TimelineWidget::setLegendVisible(bool visible)
 void TimelineWidget::setTitle(const QString &title)
 {
     m_options.title = title;
+    update();
+}
+
+void TimelineWidget::setHeadline(const QString &headline, const QString &caption,
+                                 std::vector<LaneResult> results)
+{
+    m_options.headline = headline;
+    m_options.caption = caption;
+    m_options.results = std::move(results);
     update();
 }
 

@@ -38,6 +38,10 @@ public:
     void setTheme(const Theme &theme);
     void setLegendVisible(bool visible);
     void setTitle(const QString &title);
+    /// The finished run's lesson (core::headline) and caption, shown above the timeline instead of the
+    /// title, and each lane's result at its end (laneResults). setModel clears them: they belong to a run.
+    void setHeadline(const QString &headline, const QString &caption, std::vector<LaneResult> results = {});
+    QString headline() const { return m_options.headline; }
 
     /// The options the view paints with now (window, rows, theme): hand them to the exporter for
     /// "export the current view".

@@ -326,10 +326,14 @@ std::string caption(const HeadlineInput &in)
         for (const auto &[name, value] : in.params->values())
             if (name != "time-scale")
                 out += " · " + name + " " + value;
+    // "10×", "2×", "2.5×": a whole factor without a decimal.
+    const auto factor = [](double f) {
+        return std::fabs(f - std::round(f)) < 0.05 ? std::to_string(std::lround(f)) : number(f);
+    };
     if (r.timeScale > 0 && r.timeScale < 1)
-        out += " · times shortened " + number(1 / r.timeScale) + "×";
+        out += " · times shortened " + factor(1 / r.timeScale) + "×";
     else if (r.timeScale > 1)
-        out += " · times stretched " + number(r.timeScale) + "×";
+        out += " · times stretched " + factor(r.timeScale) + "×";
     return out;
 }
 

@@ -271,7 +271,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "sleepers", "--frob"},
                  {"unknown option '--frob' for scenario 'sleepers' (allowed: --trace, --summary, --png, "
                   "--svg, --pdf, "
-                  "--chart, --kind, --workers, --sleep, --join, --time-scale)"}},
+                  "--chart, --details, --kind, --workers, --sleep, --join, --time-scale)"}},
+        BadUsage{{"run", "sleepers", "--details"}, {"--details applies to the pictures"}},
         BadUsage{{"run", "sleepers", "--workers=0"}, {"--workers '0'", "an integer from 1 to 1024"}},
         BadUsage{{"run", "sleepers", "--workers", "2", "--workers", "3"}, {"--workers is given twice"}},
         BadUsage{{"run", "sleepers", "stray"}, {"unexpected argument 'stray'"}},

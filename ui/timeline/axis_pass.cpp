@@ -10,15 +10,45 @@
 
 namespace forkscope::ui::timeline {
 
+namespace {
+
+/// `lines` one under the other from the top of `rect`, each as tall as the font's line spacing.
+void drawLines(QPainter &p, const QRectF &rect, const QStringList &lines, const QFont &font,
+               const QColor &color)
+{
+    const QFontMetricsF fm(font);
+    p.setFont(font);
+    p.setPen(color);
+    double y = rect.top();
+    for (const QString &line : lines) {
+        p.drawText(QRectF(rect.left(), y, rect.width(), fm.lineSpacing()), Qt::AlignLeft | Qt::AlignVCenter,
+                   line);
+        y += fm.lineSpacing();
+    }
+}
+
+} // namespace
+
 void paintTitle(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts)
 {
     if (layout.titleRect.isEmpty())
         return;
-    p.setFont(fonts.title);
-    p.setPen(options.theme.text);
-    p.drawText(
-        layout.titleRect, Qt::AlignLeft | Qt::AlignVCenter,
-        QFontMetricsF(fonts.title).elidedText(options.title, Qt::ElideRight, layout.titleRect.width()));
+    if (options.headline.isEmpty()) {
+        p.setFont(fonts.title);
+        p.setPen(options.theme.text);
+        p.drawText(
+            layout.titleRect, Qt::AlignLeft | Qt::AlignVCenter,
+            QFontMetricsF(fonts.title).elidedText(options.title, Qt::ElideRight, layout.titleRect.width()));
+        return;
+    }
+    // The same wrapping the layout measured with, so the lines fill exactly the rectangles it made.
+    drawLines(p, layout.titleRect,
+              wrapText(options.headline, QFontMetricsF(fonts.title), layout.titleRect.width(), 2),
+              fonts.title, options.theme.text);
+    if (!layout.captionRect.isEmpty())
+        drawLines(p, layout.captionRect,
+                  wrapText(options.caption, QFontMetricsF(fonts.caption), layout.captionRect.width(), 2),
+                  fonts.caption, options.theme.mutedText);
 }
 
 void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts)
@@ -45,7 +75,7 @@ void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &op
         const double width = fm.horizontalAdvance(label);
         double textLeft = x - width / 2;
         textLeft = std::max(textLeft, axis.left());
-        textLeft = std::min(textLeft, layout.bounds.right() - kMargin / 2 - width);
+        textLeft = std::min(textLeft, layout.bounds.right() - layout.margin / 2 - width);
         if (textLeft < lastRight + 8)
             continue;
         p.setPen(theme.text);

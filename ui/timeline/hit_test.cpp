@@ -13,8 +13,8 @@ TimelineHit hitTest(const TimelineModel &model, const TimelineLayout &layout, QP
     if (r < 0 || point.x() < layout.labelRect.left() || point.x() > layout.plotRect.right())
         return hit;
     const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
-    if (row.kind == DisplayRow::Kind::Queue)
-        return hit; // a fill strip: nothing to pick
+    if (row.kind == DisplayRow::Kind::Queue || row.kind == DisplayRow::Kind::Fold)
+        return hit; // a fill strip, or a fold's hair-thin lanes: nothing to pick
     hit.lane = row.lane;
     if (!isLane(row)) {
         hit.kind = TimelineHit::Kind::Header;

@@ -106,6 +106,12 @@ void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &la
             paintQueueLabel(p, model, layout, options, fonts, row.group, rowRect);
             continue;
         }
+        if (isFold(row)) {
+            // A fold reads as one block: a faint band behind its thin lanes.
+            p.fillRect(rowRect.adjusted(0, 1, 0, -1), withAlpha(theme.headerBackground, 110));
+            laneParity = 0;
+            continue;
+        }
         if (!isLane(row)) {
             laneParity = 0;
             p.fillRect(rowRect, theme.headerBackground);
@@ -174,26 +180,72 @@ void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout
     paintLaneGil(p, model, layout, options, laneIndex);
 }
 
+void paintFoldBars(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                   const PaintOptions &options, const Fonts &, std::uint32_t fold)
+{
+    const QRectF plot = layout.plotRect;
+    const TimeWindow &w = layout.window;
+    const double perPixel = nsPerPixel(w, plot.width());
+    auto px
+        = [&](std::int64_t t) { return std::clamp(layout.timeToX(t), plot.left() - 4, plot.right() + 4); };
+    for (const std::uint32_t laneIndex : layout.folds[fold].lanes) {
+        const Lane &lane = model.lane(laneIndex);
+        const QRectF band = layout.barBand(laneIndex, 0);
+        // Thinner than a pixel each: a lane still covers at least one pixel row, so none disappears.
+        const QRectF rowBand(band.left(), std::floor(band.top()), band.width(),
+                             std::max(1.0, std::round(band.height())));
+        double coveredTo = -1e9;
+        // Only the outermost bars: nesting cannot show in a band this thin.
+        for (const LodItem &item : levelOfDetail(lane, w.beginNs, w.endNs, perPixel, model.now(), 1.0)) {
+            if (item.depth != 0)
+                continue;
+            const double x0 = std::round(px(item.begin));
+            const double x1 = std::max(x0 + 1, std::round(px(item.end)));
+            if (x1 <= coveredTo)
+                continue;
+            p.fillRect(QRectF(x0, rowBand.top(), x1 - x0, rowBand.height()),
+                       options.theme.stateColor(item.state));
+            coveredTo = x1;
+        }
+    }
+}
+
 void paintLaneLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                      const PaintOptions &options, const Fonts &fonts)
 {
     const Theme &theme = options.theme;
     const QFontMetricsF fmBold(fonts.bold);
     const QFontMetricsF fmSmall(fonts.small);
-    const double indent = kLabelIndent; // lanes sit under their process header
+    // Lanes sit under their process header when there are headers.
+    const double indent = options.details ? kLabelIndent : layout.margin;
     p.save();
     p.setClipRect(layout.labelRect);
     for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
         const auto i = static_cast<std::size_t>(r);
         const DisplayRow &row = layout.rows[i];
-        if (!isLane(row))
+        if (!isLane(row) && !isFold(row))
             continue;
-        const Lane &lane = model.lane(row.lane);
         const QRectF cell(layout.labelRect.left() + indent, layout.rowTop[i],
-                          layout.labelRect.width() - indent - 6, layout.rowHeight[i]);
+                          layout.labelRect.width() - indent - layout.margin * 0.75, layout.rowHeight[i]);
+        if (isFold(row)) {
+            const LaneFold &fold = layout.folds[row.group];
+            p.setFont(fonts.bold);
+            p.setPen(theme.text);
+            p.drawText(QRectF(cell.left(), cell.top(), cell.width(), cell.height() / 2 + fmBold.height() / 2),
+                       Qt::AlignLeft | Qt::AlignBottom,
+                       fmBold.elidedText(fold.label, Qt::ElideRight, cell.width()));
+            p.setFont(fonts.small);
+            p.setPen(theme.mutedText);
+            const QString count = QStringLiteral("%1 lanes").arg(fold.lanes.size());
+            p.drawText(
+                QRectF(cell.left(), cell.center().y() + fmBold.height() / 2, cell.width(), fmSmall.height()),
+                Qt::AlignLeft | Qt::AlignTop, fmSmall.elidedText(count, Qt::ElideRight, cell.width()));
+            continue;
+        }
+        const Lane &lane = model.lane(row.lane);
         const QString name = fmBold.elidedText(qs(lane.info.name), Qt::ElideRight, cell.width());
         const QString detail = fmSmall.elidedText(laneDetail(lane), Qt::ElideRight, cell.width());
-        const bool twoLines = cell.height() >= fmBold.height() + fmSmall.height() + 2;
+        const bool twoLines = options.details && cell.height() >= fmBold.height() + fmSmall.height() + 2;
         p.setFont(fonts.bold);
         p.setPen(lane.crashed() ? theme.crash : theme.text);
         if (twoLines) {
@@ -214,6 +266,84 @@ void paintLaneLabels(QPainter &p, const TimelineModel &model, const TimelineLayo
     p.setPen(QPen(theme.grid, 1));
     const double x = std::round(layout.plotRect.left()) - 0.5;
     p.drawLine(QPointF(x, layout.plotRect.top()), QPointF(x, layout.plotRect.bottom()));
+}
+
+namespace {
+
+/// The largest of `font`'s size down to `minPixels` at which `text` wraps into the lines `cell` has room for
+/// without eliding; at `minPixels`, whatever fits (the last line elided). Sets `lines`.
+QFont fitResult(const QString &text, QFont font, const QRectF &cell, int minPixels, QStringList &lines)
+{
+    for (int size = font.pixelSize();; size = std::max(minPixels, size * 9 / 10)) {
+        font.setPixelSize(size);
+        const QFontMetricsF fm(font);
+        const int room = std::clamp(static_cast<int>(cell.height() / fm.lineSpacing()), 1, 4);
+        lines = wrapText(text, fm, cell.width(), 64);
+        if (static_cast<int>(lines.size()) <= room || size == minPixels) {
+            if (static_cast<int>(lines.size()) > room)
+                lines = wrapText(text, fm, cell.width(), room);
+            return font;
+        }
+    }
+}
+
+const LaneResult *resultOf(const PaintOptions &options, std::uint32_t lane)
+{
+    return lane < options.results.size() ? &options.results[lane] : nullptr;
+}
+
+/// What a fold's lanes came to, when they all came to the same (else nothing: one lane's value would speak
+/// for lanes that ended otherwise).
+const LaneResult *foldResult(const PaintOptions &options, const LaneFold &fold)
+{
+    const LaneResult *first = fold.lanes.empty() ? nullptr : resultOf(options, fold.lanes.front());
+    if (!first)
+        return nullptr;
+    for (const std::uint32_t lane : fold.lanes) {
+        const LaneResult *r = resultOf(options, lane);
+        if (!r || r->text != first->text || r->failed != first->failed)
+            return nullptr;
+    }
+    return first;
+}
+
+} // namespace
+
+void paintLaneResults(QPainter &p, const TimelineLayout &layout, const PaintOptions &options,
+                      const Fonts &fonts)
+{
+    if (layout.resultRect.isEmpty())
+        return;
+    const Theme &theme = options.theme;
+    const double gap = QFontMetricsF(fonts.result).height() / 2;
+    p.save();
+    p.setClipRect(layout.resultRect);
+    for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
+        const auto i = static_cast<std::size_t>(r);
+        const DisplayRow &row = layout.rows[i];
+        const LaneResult *found = isLane(row) ? resultOf(options, row.lane)
+            : isFold(row)                     ? foldResult(options, layout.folds[row.group])
+                                              : nullptr;
+        if (!found || found->text.isEmpty())
+            continue;
+        const LaneResult &result = *found;
+        const QRectF cell(layout.resultRect.left() + gap, layout.rowTop[i], layout.resultRect.width() - gap,
+                          layout.rowHeight[i]);
+        // A long one (an error) wraps over the lines the row has room for, in smaller type if it must.
+        QStringList text;
+        const QFont font = fitResult(result.text, fonts.result, cell, fonts.small.pixelSize(), text);
+        const QFontMetricsF fm(font);
+        const double block = fm.lineSpacing() * static_cast<double>(text.size());
+        double y = cell.top() + (cell.height() - block) / 2;
+        p.setFont(font);
+        p.setPen(result.failed ? theme.crash : theme.text);
+        for (const QString &line : text) {
+            p.drawText(QRectF(cell.left(), y, cell.width(), fm.lineSpacing()),
+                       Qt::AlignLeft | Qt::AlignVCenter, line);
+            y += fm.lineSpacing();
+        }
+    }
+    p.restore();
 }
 
 } // namespace forkscope::ui::timeline

@@ -25,17 +25,92 @@ struct LegendEntry {
     Color color = Color::Join; ///< for arrows
 };
 
-std::vector<LegendEntry> legendEntries(const TimelineModel &model)
+/// What a picture shows, for an exact legend: which states, marker kinds and arrows appear in the window
+/// on the rows drawn (all rows before layout, when only the measuring needs it).
+struct Shown {
+    std::uint32_t states = 0;
+    std::uint32_t markers = 0;
+    bool joins = false;
+    bool queueMessages = false;
+    bool pipeMessages = false;
+    bool gil = false;
+};
+
+Shown shownIn(const TimelineModel &model, const PaintOptions &options, const TimelineLayout *layout)
 {
-    std::vector<LegendEntry> entries;
-    bool anyState = false;
+    Shown shown;
+    const TimeWindow w = layout ? layout->window : options.window;
+    // Lanes drawn: every lane before layout; after it, those on visible rows (folded lanes show bars only).
+    std::vector<int> drawn(model.laneCount(), layout ? 0 : 2);
+    if (layout) {
+        for (int r = layout->firstRow; r < layout->firstRow + layout->visibleRows; ++r) {
+            const DisplayRow &row = layout->rows[static_cast<std::size_t>(r)];
+            if (isLane(row) && row.lane < drawn.size())
+                drawn[row.lane] = 2;
+            else if (isFold(row))
+                for (const std::uint32_t lane : layout->folds[row.group].lanes)
+                    if (lane < drawn.size())
+                        drawn[lane] = 1;
+        }
+    }
+    for (std::uint32_t i = 0; i < model.laneCount(); ++i) {
+        if (drawn[i] == 0)
+            continue;
+        const Lane &lane = model.lane(i);
+        for (std::size_t b = lane.firstIndex(w.beginNs); b < lane.lastIndex(w.endNs); ++b)
+            shown.states |= 1u << static_cast<unsigned>(lane.bars[b].state);
+        if (!lane.gil.empty() && drawn[i] == 2)
+            shown.gil = true;
+        if (drawn[i] == 2)
+            for (std::size_t m = lane.firstMarker(w.beginNs); m < lane.lastMarker(w.endNs); ++m)
+                shown.markers |= 1u << static_cast<unsigned>(lane.markers[m].kind);
+    }
+    for (const JoinArrow &a : model.joinArrows())
+        if (a.fromLane < drawn.size() && a.toLane < drawn.size() && drawn[a.fromLane] == 2
+            && drawn[a.toLane] == 2 && a.toTime >= w.beginNs && a.fromTime <= w.endNs)
+            shown.joins = true;
+    for (const MessageArrow &a : model.messageArrows()) {
+        if (a.fromLane >= drawn.size() || a.toLane >= drawn.size() || !drawn[a.fromLane] || !drawn[a.toLane]
+            || a.fromLane == a.toLane || a.toTime < w.beginNs || a.fromTime > w.endNs)
+            continue;
+        (a.pipe ? shown.pipeMessages : shown.queueMessages) = true;
+    }
+    if (!options.details)
+        shown.markers &= ~(1u << static_cast<unsigned>(MarkerKind::Print)); // not drawn without details
+    return shown;
+}
+
+/// Everything the model recorded: cheap, for a view repainted at 60 Hz.
+Shown recordedIn(const TimelineModel &model)
+{
+    Shown shown;
     for (int i = 0; i < kBarStateCount; ++i)
-        anyState = anyState || model.hasState(static_cast<BarState>(i));
+        if (model.hasState(static_cast<BarState>(i)))
+            shown.states |= 1u << i;
+    for (int i = 0; i < 8; ++i)
+        if (model.hasMarker(static_cast<MarkerKind>(i)))
+            shown.markers |= 1u << i;
+    shown.joins = !model.joinArrows().empty();
+    for (const MessageArrow &a : model.messageArrows()) {
+        (a.pipe ? shown.pipeMessages : shown.queueMessages) = true;
+        if (shown.queueMessages && shown.pipeMessages)
+            break;
+    }
+    shown.gil = model.hasGil();
+    return shown;
+}
+
+std::vector<LegendEntry> legendEntries(const TimelineModel &model, const PaintOptions &options,
+                                       const TimelineLayout *layout)
+{
+    const Shown shown = options.exactLegend ? shownIn(model, options, layout) : recordedIn(model);
+    std::vector<LegendEntry> entries;
     for (int i = 0; i < kBarStateCount; ++i) {
         const auto state = static_cast<BarState>(i);
-        // With nothing recorded yet, show the common states so the legend does not pop in later.
-        const bool show = anyState ? model.hasState(state)
-                                   : (state == BarState::Computing || state == BarState::Sleeping);
+        // With nothing recorded yet, a view shows the common states so the legend does not pop in later.
+        const bool show = shown.states != 0 || options.exactLegend
+            ? (shown.states & (1u << i)) != 0
+            : (state == BarState::Computing || state == BarState::Sleeping);
         if (show)
             entries.push_back(
                 {LegendEntry::Kind::State, state, MarkerKind::Start, QString::fromUtf8(barStateName(state))});
@@ -45,26 +120,19 @@ std::vector<LegendEntry> legendEntries(const TimelineModel &model)
         {MarkerKind::Print, "print"}, {MarkerKind::Value, "value"}, {MarkerKind::MainEnd, "main's last line"},
     };
     for (const auto &[kind, name] : markers)
-        if (model.hasMarker(kind))
+        if (shown.markers & (1u << static_cast<unsigned>(kind)))
             entries.push_back(
                 {LegendEntry::Kind::Marker, BarState::Computing, kind, QString::fromUtf8(name)});
-    if (!model.joinArrows().empty())
+    if (shown.joins)
         entries.push_back(
             {LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start, QStringLiteral("join")});
-    bool queueMessages = false;
-    bool pipeMessages = false;
-    for (const MessageArrow &a : model.messageArrows()) {
-        (a.pipe ? pipeMessages : queueMessages) = true;
-        if (queueMessages && pipeMessages)
-            break;
-    }
-    if (queueMessages)
+    if (shown.queueMessages)
         entries.push_back({LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start,
                            QStringLiteral("put → get"), LegendEntry::Color::Queue});
-    if (pipeMessages)
+    if (shown.pipeMessages)
         entries.push_back({LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start,
                            QStringLiteral("send → receive"), LegendEntry::Color::Pipe});
-    if (model.hasGil()) {
+    if (shown.gil) {
         entries.push_back({LegendEntry::Kind::GilHold, BarState::Computing, MarkerKind::Start,
                            QStringLiteral("holds the GIL")});
         entries.push_back({LegendEntry::Kind::GilWait, BarState::Computing, MarkerKind::Start,
@@ -73,14 +141,15 @@ std::vector<LegendEntry> legendEntries(const TimelineModel &model)
     return entries;
 }
 
-constexpr double kSwatch = 12;
-constexpr double kSwatchGap = 6;
-constexpr double kEntryGap = 20;
+/// A swatch's side: 12 pixels beside the window's 12-pixel text, growing with larger text.
+double swatchSize(const QFontMetricsF &fm) { return std::max(12.0, std::round(fm.height() * 0.6)); }
+double swatchGap(const QFontMetricsF &fm) { return swatchSize(fm) / 2; }
+double entryGap(const QFontMetricsF &fm) { return std::round(swatchSize(fm) * 5 / 3); }
 
 double legendEntryWidth(const LegendEntry &entry, const QFontMetricsF &fm)
 {
-    const double glyph = entry.kind == LegendEntry::Kind::Arrow ? 2 * kSwatch : kSwatch;
-    return glyph + kSwatchGap + fm.horizontalAdvance(entry.text);
+    const double glyph = entry.kind == LegendEntry::Kind::Arrow ? 2 * swatchSize(fm) : swatchSize(fm);
+    return glyph + swatchGap(fm) + fm.horizontalAdvance(entry.text);
 }
 
 /// Legend lines needed for `entries` in `width`.
@@ -94,18 +163,19 @@ int legendLines(const std::vector<LegendEntry> &entries, const QFontMetricsF &fm
             ++lines;
             x = 0;
         }
-        x += w + kEntryGap;
+        x += w + entryGap(fm);
     }
     return lines;
 }
 
-double legendLineHeight(const QFontMetricsF &fm) { return std::max(kSwatch, fm.height()) + 6; }
+double legendLineHeight(const QFontMetricsF &fm) { return std::max(swatchSize(fm), fm.height()) + 6; }
 
 } // namespace
 
-double legendHeight(const TimelineModel &model, const QFontMetricsF &fm, double width)
+double legendHeight(const TimelineModel &model, const PaintOptions &options, const QFontMetricsF &fm,
+                    double width)
 {
-    const std::vector<LegendEntry> entries = legendEntries(model);
+    const std::vector<LegendEntry> entries = legendEntries(model, options, nullptr);
     if (entries.empty())
         return 0;
     return legendLines(entries, fm, width) * legendLineHeight(fm);
@@ -117,41 +187,42 @@ void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &
     if (layout.legendRect.isEmpty())
         return;
     const Theme &theme = options.theme;
-    const QFontMetricsF fm(fonts.base);
+    const QFontMetricsF fm(fonts.legend);
     const double lineHeight = legendLineHeight(fm);
+    const double swatch = swatchSize(fm);
     const QRectF area = layout.legendRect;
     double x = area.left();
     double y = area.top();
-    p.setFont(fonts.base);
-    for (const LegendEntry &entry : legendEntries(model)) {
+    p.setFont(fonts.legend);
+    for (const LegendEntry &entry : legendEntries(model, options, &layout)) {
         const double w = legendEntryWidth(entry, fm);
         if (x > area.left() && x + w > area.right()) {
             x = area.left();
             y += lineHeight;
         }
         const double cy = y + lineHeight / 2;
-        double glyphWidth = kSwatch;
+        double glyphWidth = swatch;
         switch (entry.kind) {
         case LegendEntry::Kind::State:
-            p.fillRect(QRectF(x, cy - kSwatch / 2, kSwatch, kSwatch), theme.stateColor(entry.state));
+            p.fillRect(QRectF(x, cy - swatch / 2, swatch, swatch), theme.stateColor(entry.state));
             break;
         case LegendEntry::Kind::Marker:
             drawGlyph(p, entry.marker,
-                      QPointF(x + kSwatch / 2 - (entry.marker == MarkerKind::Start ? 3 : 0), cy), kSwatch / 2,
+                      QPointF(x + swatch / 2 - (entry.marker == MarkerKind::Start ? 3 : 0), cy), swatch / 2,
                       theme);
             break;
         case LegendEntry::Kind::GilHold:
-            p.fillRect(QRectF(x, cy - kSwatch / 2, kSwatch, kSwatch), theme.stateColor(BarState::Computing));
-            p.fillRect(QRectF(x, cy + kSwatch / 2 - 4, kSwatch, 4), theme.gilHold);
+            p.fillRect(QRectF(x, cy - swatch / 2, swatch, swatch), theme.stateColor(BarState::Computing));
+            p.fillRect(QRectF(x, cy + swatch / 2 - 4, swatch, 4), theme.gilHold);
             break;
         case LegendEntry::Kind::GilWait: {
-            const QRectF swatch(x, cy - kSwatch / 2, kSwatch, kSwatch);
-            p.fillRect(swatch, theme.stateColor(BarState::Computing));
-            fillGilWait(p, swatch, theme);
+            const QRectF box(x, cy - swatch / 2, swatch, swatch);
+            p.fillRect(box, theme.stateColor(BarState::Computing));
+            fillGilWait(p, box, theme);
             break;
         }
         case LegendEntry::Kind::Arrow: {
-            glyphWidth = 2 * kSwatch;
+            glyphWidth = 2 * swatch;
             p.save();
             p.setRenderHint(QPainter::Antialiasing, true);
             const QColor color = entry.color == LegendEntry::Color::Queue ? theme.queueMessage
@@ -159,16 +230,16 @@ void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &
                                                                           : theme.arrow;
             p.setPen(QPen(color, 1.5));
             p.drawLine(QPointF(x, cy), QPointF(x + glyphWidth - 2, cy));
-            drawArrowHead(p, QPointF(x, cy), QPointF(x + glyphWidth, cy), 7, color);
+            drawArrowHead(p, QPointF(x, cy), QPointF(x + glyphWidth, cy), swatch * 7 / 12, color);
             p.restore();
             break;
         }
         }
         p.setPen(theme.text);
-        p.setFont(fonts.base);
-        p.drawText(QRectF(x + glyphWidth + kSwatchGap, y, w, lineHeight), Qt::AlignLeft | Qt::AlignVCenter,
+        p.setFont(fonts.legend);
+        p.drawText(QRectF(x + glyphWidth + swatchGap(fm), y, w, lineHeight), Qt::AlignLeft | Qt::AlignVCenter,
                    entry.text);
-        x += w + kEntryGap;
+        x += w + entryGap(fm);
     }
 }
 

@@ -25,16 +25,19 @@ void drawTag(QPainter &p, const QRectF &box, const QString &text, const QFont &f
     p.drawText(box.adjusted(2, 0, -1, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
 }
 
-bool hasTag(const Marker &m)
+/// Whether a marker's text is drawn beside it. Printed lines only with details: on a slide they are the
+/// console's words (pids, epoch times) in the way of the values.
+bool hasTag(const Marker &m, bool details)
 {
-    return (m.kind == MarkerKind::Print || m.kind == MarkerKind::Value || m.kind == MarkerKind::Crash)
+    return ((m.kind == MarkerKind::Print && details) || m.kind == MarkerKind::Value
+            || m.kind == MarkerKind::Crash)
         && !m.text.empty();
 }
 
 } // namespace
 
 /// Draws a marker glyph centred vertically at `c` with half-height `s`.
-void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &theme)
+void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &theme, bool failed)
 {
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
@@ -48,11 +51,14 @@ void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &t
                                  QPointF(c.x() + 1, c.y())}));
         break;
     }
-    case MarkerKind::End:
+    case MarkerKind::End: {
+        // A worker that exited with an error ends in the crash colour, a little wider.
+        const double half = failed ? std::max(2.5, s / 3) : 1.5;
         p.setPen(Qt::NoPen);
-        p.setBrush(theme.text);
-        p.drawRect(QRectF(c.x() - 1.5, c.y() - s, 3, 2 * s));
+        p.setBrush(failed ? theme.crash : theme.text);
+        p.drawRect(QRectF(c.x() - half, c.y() - s, 2 * half, 2 * s));
         break;
+    }
     case MarkerKind::Crash: {
         p.setPen(QPen(theme.crash, std::max(2.0, s / 3), Qt::SolidLine, Qt::RoundCap));
         const double r = s * 0.8;
@@ -102,9 +108,12 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
     const Lane &lane = model.lane(laneIndex);
     const Theme &theme = options.theme;
     const auto row = static_cast<std::size_t>(layout.laneRow[laneIndex]);
-    const double top = layout.rowTop[row];
     const double height = layout.rowHeight[row];
-    const double centerY = top + height / 2;
+    const double centerY = layout.rowTop[row] + height / 2;
+    // Prints and values sit on the bars' top edge, spawns on their bottom edge, however tall the row.
+    const QRectF band = layout.barBand(laneIndex, 0);
+    const double top = band.top() - 3;
+    const double bottom = band.bottom() + 3;
     const QRectF plot = layout.plotRect;
     const TimeWindow &w = layout.window;
     const double perPixel = nsPerPixel(w, plot.width());
@@ -115,8 +124,7 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
     double lastTaggedX = -1e9; ///< the previous marker with text, drawn or not
     const std::size_t firstMarker = lane.firstMarker(w.beginNs - static_cast<std::int64_t>(perPixel * 8));
     const std::size_t lastMarker = lane.lastMarker(w.endNs);
-    const double s = std::clamp(height * 0.3, 4.0, 9.0);
-    const QFontMetricsF fmSmall(fonts.small);
+    const double s = std::clamp(height * 0.3, 4.0, glyphSizeOf(options));
     // Where the last glyph of each kind went: a dense run of markers draws one glyph per glyph width, which
     // still reads as "many here" and keeps a 100 000-event lane cheap to paint.
     std::array<double, 8> lastGlyphX;
@@ -125,8 +133,10 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
         const Marker &m = lane.markers[i];
         if (m.kind == MarkerKind::MainEnd)
             continue; // drawn across all lanes
+        if (m.kind == MarkerKind::Print && !options.details)
+            continue; // the console's lines: a slide has its values and headline instead
         const double x = layout.timeToX(m.time);
-        const bool tagged = hasTag(m);
+        const bool tagged = hasTag(m, options.details);
         const double previousTaggedX = lastTaggedX;
         if (tagged)
             lastTaggedX = x;
@@ -140,38 +150,44 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
         if (m.kind == MarkerKind::Print || m.kind == MarkerKind::Value)
             glyphY = top + s * 0.8 + 1;
         else if (m.kind == MarkerKind::Spawn)
-            glyphY = top + height - s - 1;
-        drawGlyph(p, m.kind, QPointF(x, glyphY), s, theme);
+            glyphY = bottom - s - 1;
+        drawGlyph(p, m.kind, QPointF(x, glyphY), s, theme, m.kind == MarkerKind::End && m.value != 0);
 
         if (!tagged)
             continue;
         double limit = plot.right();
         for (std::size_t j = i + 1; j < lane.markers.size(); ++j) {
-            if (hasTag(lane.markers[j])) {
+            if (hasTag(lane.markers[j], options.details)) {
                 limit = std::min(limit, layout.timeToX(lane.markers[j].time) - 2);
                 break;
             }
         }
         const QString full = qs(m.text);
-        const double wanted = fmSmall.horizontalAdvance(full) + 4;
+        // A crash's signal is what a slide is about: bold there.
+        const bool strong = m.kind == MarkerKind::Crash && !options.details;
+        const QFont &tagFont = strong ? fonts.bold : fonts.small;
+        const QFontMetricsF fmTag(tagFont);
+        const double wanted = fmTag.horizontalAdvance(full) + 4;
         const double gap = s * 0.8 + 2;
         const double roomRight = limit - (x + gap);
         const double roomLeft
             = (x - gap) - std::max({previousTagEnd + 2, previousTaggedX + gap + 2, plot.left()});
         const bool left = roomRight < wanted && roomLeft > roomRight;
         const double room = left ? roomLeft : roomRight;
-        // Whole text, or a useful part of it: a row of "c…" tags says nothing a tooltip would not.
-        if (room < wanted && room < 64)
+        // Whole text, or a useful part of it: a row of "c…" tags says nothing a tooltip would not. A slide
+        // has no tooltips but has each lane's result at its end: a value there is whole or not drawn (a
+        // crash's signal may still be cut).
+        if (room < wanted && (room < 64 || (!options.details && m.kind != MarkerKind::Crash)))
             continue;
-        const QString text = fmSmall.elidedText(full, Qt::ElideRight, room - 4);
+        const QString text = fmTag.elidedText(full, Qt::ElideRight, room - 4);
         if (text.isEmpty())
             continue;
-        const double width = fmSmall.horizontalAdvance(text) + 4;
-        const double tagHeight = fmSmall.height() + 1;
+        const double width = fmTag.horizontalAdvance(text) + 4;
+        const double tagHeight = fmTag.height() + 1;
         const double tagTop = m.kind == MarkerKind::Crash ? centerY - tagHeight / 2
                                                           : std::max(top + 1, glyphY - tagHeight / 2);
         const QRectF box(left ? x - gap - width : x + gap, tagTop, width, tagHeight);
-        drawTag(p, box, text, fonts.small, m.kind == MarkerKind::Crash ? theme.crash : theme.text, theme);
+        drawTag(p, box, text, tagFont, m.kind == MarkerKind::Crash ? theme.crash : theme.text, theme);
         previousTagEnd = box.right();
     }
 }
@@ -192,8 +208,11 @@ void paintMainEnd(QPainter &p, const TimelineModel &model, const TimelineLayout 
     const QString text = QStringLiteral("main's last line");
     const double width = fm.horizontalAdvance(text) + 4;
     const double left = x + 3 + width <= layout.plotRect.right() ? x + 3 : x - 3 - width;
-    drawTag(p, QRectF(left, layout.plotRect.top() + 1, width, fm.height()), text, fonts.small, theme.text,
-            theme);
+    // On a slide main's final value sits at the top of its lane just there (main reads it last): the tag
+    // goes to the bottom of the plot instead.
+    const double top
+        = options.details ? layout.plotRect.top() + 1 : layout.plotRect.bottom() - 1 - fm.height();
+    drawTag(p, QRectF(left, top, width, fm.height()), text, fonts.small, theme.text, theme);
 }
 
 } // namespace forkscope::ui::timeline

@@ -19,19 +19,73 @@ namespace {
 
 /// The widest lane name (bold) or detail line (small), with the indent under the process header and the
 /// margins; at least 90 pixels, at most 30 % of `width` (or 90 pixels when that is less).
-double labelColumnWidth(const TimelineModel &model, const QFontMetricsF &fmBold, const QFontMetricsF &fmSmall,
-                        double width)
+double labelColumnWidth(const TimelineModel &model, const PaintOptions &options, const QFontMetricsF &fmBold,
+                        const QFontMetricsF &fmSmall, double width, double margin)
 {
     double labelWidth = 90;
     for (const Lane &lane : model.lanes()) {
-        labelWidth = std::max(labelWidth, fmBold.horizontalAdvance(qs(lane.info.name)));
-        labelWidth = std::max(labelWidth, fmSmall.horizontalAdvance(laneDetail(lane)));
+        const QString name = qs(lane.info.name);
+        labelWidth = std::max(labelWidth, fmBold.horizontalAdvance(name));
+        // A fold's label ("workers 11–200") is a name with an "s" and a second number: as wide, at most, as
+        // the last name with "s " and as many digits again before it.
+        if (options.foldLanes && !name.isEmpty() && name.back().isDigit()) {
+            qsizetype digits = 0;
+            while (digits < name.size() && name[name.size() - 1 - digits].isDigit())
+                ++digits;
+            labelWidth = std::max(labelWidth,
+                                  fmBold.horizontalAdvance(name + QStringLiteral("s ")
+                                                           + QString(digits, QLatin1Char('0'))
+                                                           + QStringLiteral("–")));
+        }
+        if (options.details)
+            labelWidth = std::max(labelWidth, fmSmall.horizontalAdvance(laneDetail(lane)));
     }
     // Room for the indent under the process header and the gap before the plot.
-    return std::min(labelWidth + kLabelIndent + 2 * kMargin, std::max(90.0, width * 0.3));
+    const double indent = options.details ? kLabelIndent : 0;
+    return std::min(labelWidth + indent + 2 * margin, std::max(90.0, width * 0.3));
+}
+
+/// The widest lane result (result font) with the gaps on both sides, at most 28 % of `width`.
+double resultColumnWidth(const PaintOptions &options, const QFontMetricsF &fm, double width)
+{
+    double widest = 0;
+    for (const LaneResult &r : options.results)
+        if (!r.text.isEmpty())
+            widest = std::max(widest, fm.horizontalAdvance(r.text));
+    if (widest <= 0)
+        return 0;
+    return std::min(std::ceil(widest + fm.height()), std::floor(width * 0.28));
 }
 
 } // namespace
+
+QStringList timeline::wrapText(const QString &text, const QFontMetricsF &fm, double width, int maxLines)
+{
+    QStringList lines;
+    const QStringList words = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    QString line;
+    for (qsizetype i = 0; i < words.size(); ++i) {
+        const QString candidate = line.isEmpty() ? words[i] : line + QLatin1Char(' ') + words[i];
+        if (line.isEmpty() || fm.horizontalAdvance(candidate) <= width) {
+            line = candidate;
+            continue;
+        }
+        if (static_cast<int>(lines.size()) + 1 == maxLines) {
+            // The last line takes the rest, elided.
+            line = candidate;
+            for (qsizetype j = i + 1; j < words.size(); ++j)
+                line += QLatin1Char(' ') + words[j];
+            break;
+        }
+        lines << line;
+        line = words[i];
+    }
+    if (!line.isEmpty() || lines.isEmpty())
+        lines << line;
+    for (QString &l : lines)
+        l = fm.elidedText(l, Qt::ElideRight, width);
+    return lines;
+}
 
 TimelineMetrics measureTimeline(const TimelineModel &model, const QRectF &rect, const PaintOptions &options)
 {
@@ -39,18 +93,32 @@ TimelineMetrics measureTimeline(const TimelineModel &model, const QRectF &rect, 
     const QFontMetricsF fm(fonts.base);
     const QFontMetricsF fmBold(fonts.bold);
     const QFontMetricsF fmSmall(fonts.small);
-    const double width = (rect.right() - kMargin) - (rect.left() + kMargin);
+    const double margin = marginOf(options);
+    const double width = (rect.right() - margin) - (rect.left() + margin);
 
     TimelineMetrics metrics;
-    if (!options.title.isEmpty())
-        metrics.titleHeight = QFontMetricsF(fonts.title).height() + 4;
+    const QString &title = options.headline.isEmpty() ? options.title : options.headline;
+    if (!title.isEmpty()) {
+        const QFontMetricsF fmTitle(fonts.title);
+        const auto lines
+            = options.headline.isEmpty() ? 1 : timeline::wrapText(title, fmTitle, width, 2).size();
+        metrics.titleHeight = std::ceil(fmTitle.lineSpacing() * static_cast<double>(lines)) + 4;
+        if (!options.caption.isEmpty() && !options.headline.isEmpty()) {
+            const QFontMetricsF fmCaption(fonts.caption);
+            metrics.captionHeight
+                = std::ceil(fmCaption.lineSpacing()
+                            * static_cast<double>(wrapText(options.caption, fmCaption, width, 2).size()));
+        }
+    }
     if (options.axis)
         metrics.axisHeight = fmSmall.height() + 10;
-    metrics.labelWidth
-        = options.labelWidth > 0 ? options.labelWidth : labelColumnWidth(model, fmBold, fmSmall, width);
+    metrics.labelWidth = options.labelWidth > 0
+        ? options.labelWidth
+        : labelColumnWidth(model, options, fmBold, fmSmall, width, margin);
+    metrics.resultWidth = resultColumnWidth(options, QFontMetricsF(fonts.result), width);
     metrics.headerHeight = std::ceil(fmSmall.height() + 6);
     if (options.legend)
-        metrics.legendHeight = legendHeight(model, fm, width);
+        metrics.legendHeight = legendHeight(model, options, QFontMetricsF(fonts.legend), width);
     return metrics;
 }
 

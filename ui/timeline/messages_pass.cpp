@@ -54,10 +54,14 @@ void paintQueueLabel(QPainter &p, const TimelineModel &model, const TimelineLayo
     p.setPen(QPen(theme.grid, 1));
     p.drawLine(QPointF(rowRect.left(), rowRect.top() + 0.5), QPointF(rowRect.right(), rowRect.top() + 0.5));
     const QFontMetricsF fmSmall(fonts.small);
-    const QRectF cell(layout.labelRect.left() + 6, rowRect.top(), layout.labelRect.width() - 12,
+    const QRectF cell(layout.labelRect.left() + (options.details ? 6 : layout.margin), rowRect.top(),
+                      layout.labelRect.width() - (options.details ? 12 : 1.75 * layout.margin),
                       rowRect.height());
     const QString capacity = q->capacity ? QStringLiteral("%1").arg(q->capacity) : QStringLiteral("?");
-    const QString text = QStringLiteral("%1 · max %2/%3").arg(qs(q->name)).arg(q->peak).arg(capacity);
+    // A slide says what the queue is; its peak shows in the strip.
+    const QString text = options.details
+        ? QStringLiteral("%1 · max %2/%3").arg(qs(q->name)).arg(q->peak).arg(capacity)
+        : QStringLiteral("%1 of %2").arg(qs(q->name), capacity);
     p.setFont(fonts.small);
     p.setPen(theme.text);
     p.drawText(cell, Qt::AlignLeft | Qt::AlignVCenter,
@@ -129,6 +133,9 @@ void paintJoinArrows(QPainter &p, const TimelineModel &model, const TimelineLayo
     const Theme &theme = options.theme;
     const double span = static_cast<double>(layout.window.span());
     for (const JoinArrow &a : model.joinArrows()) {
+        // A fold's thin lanes would each send one: a fan that hides what it joins.
+        if (layout.folded(a.fromLane) || layout.folded(a.toLane))
+            continue;
         if (a.toTime < layout.window.beginNs - static_cast<std::int64_t>(span)
             || a.fromTime > layout.window.endNs)
             continue;
@@ -180,7 +187,8 @@ void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineL
     const QColor pipeColor = withAlpha(options.theme.pipeMessage, 200);
     for (auto it = first; it != arrows.end(); ++it) {
         const MessageArrow &a = *it;
-        if (a.fromTime > w.endNs || a.fromLane == a.toLane)
+        if (a.fromTime > w.endNs || a.fromLane == a.toLane || layout.folded(a.fromLane)
+            || layout.folded(a.toLane))
             continue;
         const QPointF from(layout.timeToX(a.fromTime), layout.laneCenterY(a.fromLane));
         const QPointF to(layout.timeToX(a.toTime), layout.laneCenterY(a.toLane));

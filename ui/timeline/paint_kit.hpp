@@ -22,12 +22,15 @@ inline QColor withAlpha(QColor color, int alpha)
     return color;
 }
 
-/// The four fonts of a picture, made once per paint from the options.
+/// The fonts of a picture, made once per paint from the options.
 struct Fonts {
     QFont base;
     QFont bold;
     QFont small;
-    QFont title;
+    QFont title; ///< the headline (or title)
+    QFont caption;
+    QFont result; ///< lane results
+    QFont legend;
 
     explicit Fonts(const PaintOptions &options)
     {
@@ -37,10 +40,28 @@ struct Fonts {
         bold = base;
         bold.setBold(true);
         small = base;
-        small.setPixelSize(std::max(6, options.fontPixelSize - 2));
+        small.setPixelSize(std::max(
+            6, options.smallFontPixelSize > 0 ? options.smallFontPixelSize : options.fontPixelSize - 2));
         title = bold;
-        title.setPixelSize(std::max(8, options.fontPixelSize * 3 / 2));
+        title.setPixelSize(
+            std::max(8, options.titlePixelSize > 0 ? options.titlePixelSize : options.fontPixelSize * 3 / 2));
+        caption = small;
+        if (options.captionPixelSize > 0)
+            caption.setPixelSize(options.captionPixelSize);
+        result = bold;
+        if (options.resultPixelSize > 0)
+            result.setPixelSize(options.resultPixelSize);
+        legend = base;
+        if (options.legendPixelSize > 0)
+            legend.setPixelSize(options.legendPixelSize);
     }
 };
+
+/// The spacing of a picture: the options' values, or the window's defaults.
+inline double marginOf(const PaintOptions &options) { return options.margin > 0 ? options.margin : 8.0; }
+inline double glyphSizeOf(const PaintOptions &options)
+{
+    return options.glyphSize > 0 ? options.glyphSize : 9.0;
+}
 
 } // namespace forkscope::ui::timeline

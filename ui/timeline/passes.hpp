@@ -11,6 +11,7 @@
 
 #include <QPointF>
 #include <QRectF>
+#include <QStringList>
 
 #include <cstddef>
 #include <cstdint>
@@ -23,7 +24,10 @@ namespace forkscope::ui::timeline {
 
 // Axis and labels (axis_pass.cpp) --------------------------------------------------------------------------
 
-/// The title in its rectangle, elided to fit; nothing without one.
+/// `text` broken at spaces into lines of at most `width`, at most `maxLines` of them: the last takes the
+/// rest, and every line is elided to fit. The headline and caption are measured and drawn with it.
+QStringList wrapText(const QString &text, const QFontMetricsF &fm, double width, int maxLines);
+/// The headline (wrapped) and caption under it, or the title, in their rectangles; nothing without one.
 void paintTitle(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts);
 /// The time axis: its line, ticks at a "nice" step with labels that never overlap, and grid lines through
 /// the plot.
@@ -42,10 +46,18 @@ void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &la
 /// pool tasks labelled) and its GIL holds and waits.
 void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                    const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex);
-/// The label column: each visible lane's name and, when the row is tall enough, its detail line; and the
-/// column's edge.
+/// The lanes of a fold row, each a thin band of its bars (no lifeline, markers or labels inside).
+void paintFoldBars(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                   const PaintOptions &options, const Fonts &fonts, std::uint32_t fold);
+/// The label column: each visible lane's name and, when the row is tall enough and details are asked for,
+/// its detail line; a fold's label; and the column's edge.
 void paintLaneLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                      const PaintOptions &options, const Fonts &fonts);
+/// The result column: each visible lane's result (options.results) at its row, and a fold's when all its
+/// lanes came to the same; wrapped over the lines the row has room for (in smaller type down to the small
+/// font if it must), else elided; failures in the crash colour.
+void paintLaneResults(QPainter &p, const TimelineLayout &layout, const PaintOptions &options,
+                      const Fonts &fonts);
 /// The "waits for the GIL" hatch over `rect` (also the legend's swatch).
 void fillGilWait(QPainter &p, const QRectF &rect, const Theme &theme);
 
@@ -75,13 +87,15 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
 /// Main's last line: a dashed line through every lane with a tag, when it is in the window.
 void paintMainEnd(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                   const PaintOptions &options, const Fonts &fonts);
-/// A marker glyph centred vertically at `c` with half-height `s` (also the legend's).
-void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &theme);
+/// A marker glyph centred vertically at `c` with half-height `s` (also the legend's); `failed`: an End
+/// with a non-zero exit code, drawn in the crash colour.
+void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &theme, bool failed = false);
 
 // Legend (legend_pass.cpp) ---------------------------------------------------------------------------------
 
 /// The height paintLegend needs for `model`'s entries wrapped into `width` (0 without entries).
-double legendHeight(const TimelineModel &model, const QFontMetricsF &fm, double width);
+double legendHeight(const TimelineModel &model, const PaintOptions &options, const QFontMetricsF &fm,
+                    double width);
 /// The legend in layout.legendRect: the bar states, markers, arrows and GIL strips the model has.
 void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                  const PaintOptions &options, const Fonts &fonts);
