@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <map>
+#include <optional>
 
 namespace forkscope::ui {
 
@@ -27,17 +28,32 @@ bool sameBars(const Lane &a, const Lane &b, std::int64_t slack)
     return true;
 }
 
-enum class Timing { None, Together, InTurn };
+using Timing = LaneFamily::Timing;
 
-/// How `next` ran against the family so far (its first lane `first`, its last `previous`).
-Timing timingOf(const Lane &first, const Lane &previous, const Lane &next, std::int64_t slack)
+/// How `next` ran against the family so far (its first lane `first`, its last `previous`); none when it ran
+/// apart from the previous one without following it. (Forked children start in whatever order the
+/// scheduler picks, so a staggered lane may start before the one before it.)
+std::optional<Timing> timingOf(const Lane &first, const Lane &previous, const Lane &next, std::int64_t slack)
 {
     const std::int64_t length = first.endNs - first.startNs;
     if (std::llabs(next.startNs - first.startNs) <= std::max(length / 10, slack))
         return Timing::Together;
     if (next.startNs >= previous.endNs - slack)
         return Timing::InTurn;
-    return Timing::None;
+    if (next.startNs < previous.endNs && next.endNs > previous.startNs)
+        return Timing::Staggered;
+    return std::nullopt;
+}
+
+/// The family's timing once `next` joins it, none if it cannot: in turn never mixes with the others, and
+/// together with staggered is staggered.
+std::optional<Timing> joined(std::optional<Timing> family, Timing next)
+{
+    if (!family || *family == next)
+        return next;
+    if (*family == Timing::InTurn || next == Timing::InTurn)
+        return std::nullopt;
+    return Timing::Staggered;
 }
 
 bool foldable(const Lane &lane) { return lane.started() && lane.ended() && !lane.crashed(); }
@@ -46,6 +62,7 @@ bool foldable(const Lane &lane) { return lane.started() && lane.ended() && !lane
 std::vector<std::vector<std::uint32_t>> rowsOf(const LaneFamily &family, int level)
 {
     const auto &lanes = family.lanes;
+    level = std::min(level, family.maxLevel());
     if (level <= 0)
         return {};
     if (level == 1 && lanes.size() >= 4)
@@ -69,8 +86,16 @@ bool referencesLane(core::EventType type)
 
 } // namespace
 
+int LaneFamily::maxLevel() const
+{
+    if (timing != Timing::Staggered)
+        return 2;
+    return lanes.size() >= 4 ? 1 : 0;
+}
+
 int LaneFamily::rowsAt(int level, bool processes) const
 {
+    level = std::min(level, maxLevel());
     const int n = static_cast<int>(lanes.size());
     const int rows = level <= 0 ? n : (level == 1 && n >= 4 ? 3 : 1);
     return processes ? 2 * rows : rows;
@@ -83,12 +108,12 @@ std::vector<LaneFamily> alikeFamilies(const TimelineModel &model)
     // Differences under half a percent of the run are below what a slide shows.
     const std::int64_t slack = std::max<std::int64_t>(model.now() / 200, 1);
     LaneFamily current;
-    Timing timing = Timing::None;
+    std::optional<Timing> timing;
     const auto close = [&] {
         if (current.lanes.size() >= 2)
             families.push_back(current);
         current = {};
-        timing = Timing::None;
+        timing.reset();
     };
     for (std::uint32_t i = 1; i < lanes.size(); ++i) {
         const Lane &lane = lanes[i];
@@ -99,13 +124,12 @@ std::vector<LaneFamily> alikeFamilies(const TimelineModel &model)
         if (!current.lanes.empty()) {
             const Lane &first = lanes[current.lanes.front()];
             const Lane &previous = lanes[current.lanes.back()];
-            const Timing t = timingOf(first, previous, lane, slack);
-            const bool joins = lane.info.kind == first.info.kind && sameBars(first, lane, slack)
-                && t != Timing::None && (timing == Timing::None || t == timing);
-            if (joins) {
+            const std::optional<Timing> t = timingOf(first, previous, lane, slack);
+            const std::optional<Timing> together = t ? joined(timing, *t) : std::nullopt;
+            if (together && lane.info.kind == first.info.kind && sameBars(first, lane, slack)) {
                 current.lanes.push_back(i);
-                timing = t;
-                current.inTurn = t == Timing::InTurn;
+                timing = together;
+                current.timing = *together;
                 continue;
             }
             close();
@@ -164,7 +188,7 @@ TimelineModel foldedModel(const core::RunResult &result, const std::vector<core:
         for (const auto &row : rowsOf(families[f], levels[f]))
             if (row.size() > 1) {
                 foldAt[row.front()] = row;
-                foldInTurn[row.front()] = families[f].inTurn;
+                foldInTurn[row.front()] = families[f].inTurn();
             }
 
     core::RunResult folded = result;

@@ -4,10 +4,12 @@
 // third of a slide. Consecutive worker lanes of one kind with the same bars (same states, durations within
 // 15 %) form a family; a family is folded into one row, keeping its first and last lanes apart when there is
 // room. How a row stands for its lanes depends on how they ran:
-//   - alike: side by side (they started together): the row is the first of them, named for all
-//     ("workers 2–9 · 8 alike"); the others did the same thing at the same time;
-//   - in turn: one after another (sequential calls): the row holds all of them, each bar where it was.
-// Lanes that overlap without starting together are not folded: one of them could not stand for the others.
+//   - together (they started within a tenth of their length): the row is the first of them, named for all
+//     ("workers 2–9 · 8 alike"); the others did the same thing at the same time. May fold whole.
+//   - staggered (each started while the one before it ran, later than together: forks take a while): the
+//     same row, but the family's first and last lanes always stay apart, so the spread of the starts shows.
+//   - in turn (one after another, as sequential calls run): the row holds all of them, each bar where it
+//     was ("workers 2–9 · 8 in turn"). May fold whole.
 // Folding rebuilds a model from the run's events (the painter is not changed), so it is pure model work with
 // its own GUI-less test.
 
@@ -23,9 +25,13 @@ namespace forkscope::ui {
 
 /// Consecutive worker lanes that can share one row.
 struct LaneFamily {
+    enum class Timing { Together, Staggered, InTurn };
     std::vector<std::uint32_t> lanes; ///< in lane order, at least two
-    bool inTurn = false;              ///< one after another (else side by side, started together)
+    Timing timing = Timing::Together;
 
+    bool inTurn() const { return timing == Timing::InTurn; }
+    /// How far it may fold: 2 (whole) together or in turn; staggered 1 (its middle) from four lanes, else 0.
+    int maxLevel() const;
     /// Display rows the family takes at `level` (a process lane also has its process's header row).
     int rowsAt(int level, bool processes) const;
 };
@@ -34,7 +40,8 @@ struct LaneFamily {
 std::vector<LaneFamily> alikeFamilies(const TimelineModel &model);
 
 /// How far each family (by index in `families`) is folded: 0 not at all, 1 all but its first and last
-/// lane, 2 into one row. Level 1 on a family of fewer than four lanes folds it whole.
+/// lane, 2 into one row; never past the family's maxLevel. Level 1 on a family of fewer than four lanes
+/// folds it whole.
 using FoldLevels = std::vector<int>;
 
 /// The run's model with `families` folded to `levels`, rebuilt from its result and events: kept lanes are

@@ -36,7 +36,8 @@ TEST(CompareFold, WorkersThatSleptTogetherAreOneFamily)
     const auto families = alikeFamilies(modelOf(run));
     ASSERT_EQ(families.size(), 1u);
     EXPECT_EQ(families[0].lanes, range(1, 10)) << "every worker, never main";
-    EXPECT_FALSE(families[0].inTurn);
+    EXPECT_EQ(families[0].timing, LaneFamily::Timing::Together);
+    EXPECT_EQ(families[0].maxLevel(), 2);
 }
 
 TEST(CompareFold, SequentialCallsAreAFamilyInTurn)
@@ -44,15 +45,29 @@ TEST(CompareFold, SequentialCallsAreAFamilyInTurn)
     const auto families = alikeFamilies(modelOf(test::sleepersRun("sequential", 6, 200 * kMillis)));
     ASSERT_EQ(families.size(), 1u);
     EXPECT_EQ(families[0].lanes, range(1, 6));
-    EXPECT_TRUE(families[0].inTurn);
+    EXPECT_EQ(families[0].timing, LaneFamily::Timing::InTurn);
+    EXPECT_EQ(families[0].maxLevel(), 2);
 }
 
-TEST(CompareFold, LanesThatOverlapWithoutStartingTogetherAreNotAlike)
+TEST(CompareFold, StaggeredLanesKeepTheirFirstAndLastApart)
 {
-    // Each starts halfway through the previous one's sleep: neither together nor one after another.
-    const auto families
-        = alikeFamilies(modelOf(test::sleepersRun("thread", 5, 200 * kMillis, 100 * kMillis)));
-    EXPECT_TRUE(families.empty());
+    // Each starts halfway through the previous one's sleep: alike, but not together. Folding keeps the
+    // first and the last, so the spread of the starts still shows.
+    const auto run = test::sleepersRun("thread", 5, 200 * kMillis, 100 * kMillis);
+    const auto families = alikeFamilies(modelOf(run));
+    ASSERT_EQ(families.size(), 1u);
+    EXPECT_EQ(families[0].timing, LaneFamily::Timing::Staggered);
+    EXPECT_EQ(families[0].maxLevel(), 1);
+    const TimelineModel folded = foldedModel(run.result, run.events, families, {2});
+    ASSERT_EQ(folded.laneCount(), 4u) << "asked to fold whole, it folds its middle only";
+    EXPECT_EQ(folded.lane(1).info.name, "worker 1");
+    EXPECT_EQ(folded.lane(2).info.name, "workers 2–4 · 3 alike");
+    EXPECT_EQ(folded.lane(3).info.name, "worker 5");
+    EXPECT_EQ(foldedLaneCount(families, {2}), 2);
+    // Three staggered lanes cannot fold at all: there would be no middle.
+    const auto three = alikeFamilies(modelOf(test::sleepersRun("thread", 3, 200 * kMillis, 100 * kMillis)));
+    ASSERT_EQ(three.size(), 1u);
+    EXPECT_EQ(three[0].maxLevel(), 0);
 }
 
 TEST(CompareFold, DifferentBarsBreakAFamily)
