@@ -95,8 +95,9 @@ private:
     void showReplay(const QVector<PrintedLine> &lines);
     void stopAll();
     void refreshCompare();
+    /// Keeps a finished run (or the trial shown after trials) for the Compare tab, with its headline.
+    void keepForCompare(const core::RunResult &result);
     void refreshTrialsChart();
-    QString parameterLabel() const;
     void updateStatus();
     void updateRunButton();
     void exportTimeline();
@@ -115,13 +116,14 @@ private:
     CompareView *m_compare = nullptr;
     TrialsChart *m_trialsChart = nullptr;
     GilLabView *m_gilLab = nullptr; ///< the GIL lab's tab: all modes of cpu-vs-io and the speedup chart
-    QMap<QString, std::vector<PastRun>> m_history; ///< scenario id → its finished runs, oldest first
+    int m_finishedRuns = 0;         ///< numbers the runs kept for Compare ("run 3")
 
     // The run under way, or its trials (the bank), and the trial shown when they are done.
     core::TrialLoop m_trialLoop;
     bool m_runUnderWay = false;
     QString m_runTitle;
-    int m_runLocked = 0; ///< the trials' series in m_trialHistory: 0 without the lock, 1 with it
+    core::ParamSet m_runValues; ///< the parameters of the run under way, as validated
+    int m_runLocked = 0;        ///< the trials' series in m_trialHistory: 0 without the lock, 1 with it
     TrialHistory m_trialHistory;
     std::shared_ptr<const TimelineModel> m_shownTrial;
     std::vector<core::Event> m_shownEvents;
