@@ -105,8 +105,9 @@ std::vector<LaneFamily> alikeFamilies(const TimelineModel &model)
 {
     std::vector<LaneFamily> families;
     const auto &lanes = model.lanes();
-    // Differences under half a percent of the run are below what a slide shows.
-    const std::int64_t slack = std::max<std::int64_t>(model.now() / 200, 1);
+    // Differences under a percent of the run are a few pixels on a slide (and what a busy machine adds to a
+    // short sleep).
+    const std::int64_t slack = std::max<std::int64_t>(model.now() / 100, 1);
     LaneFamily current;
     std::optional<Timing> timing;
     const auto close = [&] {
@@ -149,7 +150,7 @@ int foldedLaneCount(const std::vector<LaneFamily> &families, const FoldLevels &l
     return folded;
 }
 
-std::string foldName(const std::vector<std::string> &names, bool inTurn)
+std::string foldName(const std::vector<std::string> &names, Timing timing)
 {
     if (names.empty())
         return {};
@@ -168,7 +169,10 @@ std::string foldName(const std::vector<std::string> &names, bool inTurn)
         span = firstWord + "s " + firstNumber + "–" + lastNumber; // "workers 2–9"
     else
         span = names.front() + " … " + names.back();
-    return span + " · " + std::to_string(names.size()) + (inTurn ? " in turn" : " alike");
+    const char *how = timing == Timing::InTurn ? " in turn"
+        : timing == Timing::Staggered          ? " alike, staggered"
+                                               : " alike";
+    return span + " · " + std::to_string(names.size()) + how;
 }
 
 TimelineModel foldedModel(const core::RunResult &result, const std::vector<core::Event> &events,
@@ -183,12 +187,12 @@ TimelineModel foldedModel(const core::RunResult &result, const std::vector<core:
     std::vector<bool> keepStart(laneTotal, true);
     std::vector<bool> keepEnd(laneTotal, true);
     std::map<std::uint32_t, std::vector<std::uint32_t>> foldAt; // a folded row's first lane → its lanes
-    std::map<std::uint32_t, bool> foldInTurn;
+    std::map<std::uint32_t, Timing> foldTiming;
     for (std::size_t f = 0; f < families.size() && f < levels.size(); ++f)
         for (const auto &row : rowsOf(families[f], levels[f]))
             if (row.size() > 1) {
                 foldAt[row.front()] = row;
-                foldInTurn[row.front()] = families[f].inTurn();
+                foldTiming[row.front()] = families[f].timing;
             }
 
     core::RunResult folded = result;
@@ -204,7 +208,8 @@ TimelineModel foldedModel(const core::RunResult &result, const std::vector<core:
             continue;
         }
         const std::vector<std::uint32_t> &members = fold->second;
-        const bool inTurn = foldInTurn[lane];
+        const Timing timing = foldTiming[lane];
+        const bool inTurn = timing == Timing::InTurn;
         std::vector<std::string> names;
         for (const std::uint32_t m : members) {
             rowOf[m] = row;
@@ -217,7 +222,7 @@ TimelineModel foldedModel(const core::RunResult &result, const std::vector<core:
         }
         core::LaneOutcome outcome = result.lanes[inTurn ? members.back() : members.front()];
         outcome.info = result.lanes[members.front()].info;
-        outcome.info.name = foldName(names, inTurn);
+        outcome.info.name = foldName(names, timing);
         outcome.startNs = result.lanes[members.front()].startNs;
         folded.lanes.push_back(outcome);
     }

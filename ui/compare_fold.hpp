@@ -6,8 +6,9 @@
 // room. How a row stands for its lanes depends on how they ran:
 //   - together (they started within a tenth of their length): the row is the first of them, named for all
 //     ("workers 2–9 · 8 alike"); the others did the same thing at the same time. May fold whole.
-//   - staggered (each started while the one before it ran, later than together: forks take a while): the
-//     same row, but the family's first and last lanes always stay apart, so the spread of the starts shows.
+//   - staggered (each overlaps the one before it but did not start with it: forks take a while, and children
+//     start in any order): the same row, named "alike, staggered", and the family's first and last lanes
+//     always stay apart, so the spread of the starts shows.
 //   - in turn (one after another, as sequential calls run): the row holds all of them, each bar where it
 //     was ("workers 2–9 · 8 in turn"). May fold whole.
 // Folding rebuilds a model from the run's events (the painter is not changed), so it is pure model work with
@@ -54,8 +55,9 @@ TimelineModel foldedModel(const core::RunResult &result, const std::vector<core:
 /// How many lanes `levels` draws inside another's row (0: none folded).
 int foldedLaneCount(const std::vector<LaneFamily> &families, const FoldLevels &levels);
 
-/// The name of a row standing for `names` (in order): "workers 2–9 · 8 alike", "worker a … worker z · 3 in
-/// turn".
-std::string foldName(const std::vector<std::string> &names, bool inTurn);
+/// The name of a row standing for `names` (in order) that ran with `timing`: "workers 2–9 · 8 alike",
+/// "workers 2–9 · 8 alike, staggered" (the row is the first of them: the others started at other times),
+/// "worker a … worker z · 3 in turn".
+std::string foldName(const std::vector<std::string> &names, LaneFamily::Timing timing);
 
 } // namespace forkscope::ui

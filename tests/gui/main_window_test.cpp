@@ -380,7 +380,7 @@ TEST(MainWindow, TheComparisonFitsThreeRunsOnScreen)
 {
     auto w = freshWindow();
     ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
-    w->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.02"));
+    w->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.1"));
     for (const char *kind : {"sequential", "thread", "process"})
         runSleepers(*w, kind, "10");
     w->findChild<QTabWidget *>()->setCurrentWidget(w->compareView());
@@ -392,6 +392,11 @@ TEST(MainWindow, TheComparisonFitsThreeRunsOnScreen)
     EXPECT_TRUE(layout.complete) << "lanes at least " << ComparisonStyle::screen(Theme::light()).minLaneHeight
                                  << " px; got " << layout.laneHeight;
     for (const ComparisonBand &band : layout.bands) {
+        std::string lanes; // what a failure shows: how far each band was folded
+        for (const Lane &lane : band.model->lanes())
+            lanes += lane.info.name + " [" + std::to_string(lane.startNs / 1'000'000) + "-"
+                + std::to_string(lane.endNs / 1'000'000) + " ms], ";
+        SCOPED_TRACE(lanes);
         EXPECT_EQ(band.timeline.visibleRows, static_cast<int>(band.timeline.rows.size()));
         EXPECT_LE(band.rect.bottom(), canvas->height() + 0.5) << "no scrolling needed";
         EXPECT_DOUBLE_EQ(band.timeline.timeToX(1'000'000), layout.bands[0].timeline.timeToX(1'000'000));

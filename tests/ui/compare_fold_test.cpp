@@ -61,7 +61,8 @@ TEST(CompareFold, StaggeredLanesKeepTheirFirstAndLastApart)
     const TimelineModel folded = foldedModel(run.result, run.events, families, {2});
     ASSERT_EQ(folded.laneCount(), 4u) << "asked to fold whole, it folds its middle only";
     EXPECT_EQ(folded.lane(1).info.name, "worker 1");
-    EXPECT_EQ(folded.lane(2).info.name, "workers 2–4 · 3 alike");
+    EXPECT_EQ(folded.lane(2).info.name, "workers 2–4 · 3 alike, staggered")
+        << "the row is worker 2: the others started later";
     EXPECT_EQ(folded.lane(3).info.name, "worker 5");
     EXPECT_EQ(foldedLaneCount(families, {2}), 2);
     // Three staggered lanes cannot fold at all: there would be no middle.
@@ -133,6 +134,9 @@ TEST(CompareFold, CallsInTurnKeepEachBarWhereItWas)
 
 TEST(CompareFold, NamesSayWhichLanesAndHowMany)
 {
-    EXPECT_EQ(foldName({"worker 2", "worker 3", "worker 4"}, false), "workers 2–4 · 3 alike");
-    EXPECT_EQ(foldName({"producer", "consumer"}, true), "producer … consumer · 2 in turn");
+    using Timing = LaneFamily::Timing;
+    EXPECT_EQ(foldName({"worker 2", "worker 3", "worker 4"}, Timing::Together), "workers 2–4 · 3 alike");
+    EXPECT_EQ(foldName({"worker 2", "worker 3", "worker 4"}, Timing::Staggered),
+              "workers 2–4 · 3 alike, staggered");
+    EXPECT_EQ(foldName({"producer", "consumer"}, Timing::InTurn), "producer … consumer · 2 in turn");
 }
