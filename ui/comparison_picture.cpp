@@ -230,7 +230,10 @@ ComparisonLayout layoutComparison(const Comparison &comparison, const QRectF &re
         o.fontPixelSize = style.timelinePixelSize;
         o.minLaneHeight = style.minLaneHeight;
         o.maxLaneHeight = style.maxLaneHeight;
-        o.legend = i + 1 == bands.size(); // one legend, under the last band
+        o.legend = i + 1 == bands.size(); // one legend, under the last band, for every band
+        if (o.legend)
+            for (std::size_t other = 0; other + 1 < bands.size(); ++other)
+                o.legendAlso.push_back(comparison.runs[other].model);
         o.showNow = false;
         measureBand(band, timelineWidth, labelLine, style);
     }

@@ -179,6 +179,28 @@ TEST(ComparisonPicture, NoTextOnASlideIsSmallerThan22Pixels)
     }
 }
 
+TEST(ComparisonPicture, OneLegendExplainsEveryBand)
+{
+    // Side by side first: only that run's main waits to join, so the legend under the last band (the
+    // sequential run, which joins nothing) must still name the join wait.
+    const Comparison comparison
+        = makeComparison({pastRun(test::sleepersRun("process", 4, 200 * kMillis, kMillis), "process", 4),
+                          pastRun(test::sleepersRun("sequential", 4, 200 * kMillis), "sequential", 4)});
+    ASSERT_TRUE(comparison.runs[0].model->hasState(BarState::JoinWait));
+    ASSERT_FALSE(comparison.runs[1].model->hasState(BarState::JoinWait));
+    TextRecorder recorder(kExportSizeWide);
+    {
+        QPainter painter(&recorder);
+        comparisonPainter(comparison, false)(painter, QRectF(QPointF(0, 0), QSizeF(kExportSizeWide)));
+    }
+    const auto drawn = [&](const char *text) {
+        return std::count_if(recorder.texts().begin(), recorder.texts().end(),
+                             [&](const TextRecorder::Text &t) { return t.text == QString::fromUtf8(text); });
+    };
+    EXPECT_EQ(drawn(barStateName(BarState::JoinWait)), 1) << "one legend, naming the first band's state too";
+    EXPECT_EQ(drawn(barStateName(BarState::Sleeping)), 1) << "one legend for all bands";
+}
+
 TEST(ComparisonPicture, AlikeLanesFoldRatherThanShrink)
 {
     // Three runs of ten workers each: 66 rows unfolded, which would leave each lane a few pixels.

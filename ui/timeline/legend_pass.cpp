@@ -1,5 +1,5 @@
 // The legend: a swatch, glyph or arrow with a name for each bar state, marker kind, arrow kind and GIL
-// strip the model has, wrapped into lines under the plot.
+// strip the model (or any model in options.legendAlso) has, wrapped into lines under the plot.
 
 #include "ui/timeline/passes.hpp"
 
@@ -25,17 +25,25 @@ struct LegendEntry {
     Color color = Color::Join; ///< for arrows
 };
 
-std::vector<LegendEntry> legendEntries(const TimelineModel &model)
+std::vector<LegendEntry> legendEntries(const TimelineModel &model, const PaintOptions &options)
 {
+    std::vector<const TimelineModel *> models{&model};
+    for (const auto &other : options.legendAlso)
+        if (other)
+            models.push_back(other.get());
+    const auto any = [&](const auto &has) { return std::any_of(models.begin(), models.end(), has); };
+    const auto hasState
+        = [&](BarState state) { return any([&](const auto *m) { return m->hasState(state); }); };
+
     std::vector<LegendEntry> entries;
     bool anyState = false;
     for (int i = 0; i < kBarStateCount; ++i)
-        anyState = anyState || model.hasState(static_cast<BarState>(i));
+        anyState = anyState || hasState(static_cast<BarState>(i));
     for (int i = 0; i < kBarStateCount; ++i) {
         const auto state = static_cast<BarState>(i);
         // With nothing recorded yet, show the common states so the legend does not pop in later.
-        const bool show = anyState ? model.hasState(state)
-                                   : (state == BarState::Computing || state == BarState::Sleeping);
+        const bool show
+            = anyState ? hasState(state) : (state == BarState::Computing || state == BarState::Sleeping);
         if (show)
             entries.push_back(
                 {LegendEntry::Kind::State, state, MarkerKind::Start, QString::fromUtf8(barStateName(state))});
@@ -45,26 +53,27 @@ std::vector<LegendEntry> legendEntries(const TimelineModel &model)
         {MarkerKind::Print, "print"}, {MarkerKind::Value, "value"}, {MarkerKind::MainEnd, "main's last line"},
     };
     for (const auto &[kind, name] : markers)
-        if (model.hasMarker(kind))
+        if (any([&, kind = kind](const auto *m) { return m->hasMarker(kind); }))
             entries.push_back(
                 {LegendEntry::Kind::Marker, BarState::Computing, kind, QString::fromUtf8(name)});
-    if (!model.joinArrows().empty())
+    if (any([](const auto *m) { return !m->joinArrows().empty(); }))
         entries.push_back(
             {LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start, QStringLiteral("join")});
     bool queueMessages = false;
     bool pipeMessages = false;
-    for (const MessageArrow &a : model.messageArrows()) {
-        (a.pipe ? pipeMessages : queueMessages) = true;
-        if (queueMessages && pipeMessages)
-            break;
-    }
+    for (const TimelineModel *m : models)
+        for (const MessageArrow &a : m->messageArrows()) {
+            (a.pipe ? pipeMessages : queueMessages) = true;
+            if (queueMessages && pipeMessages)
+                break;
+        }
     if (queueMessages)
         entries.push_back({LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start,
                            QStringLiteral("put → get"), LegendEntry::Color::Queue});
     if (pipeMessages)
         entries.push_back({LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start,
                            QStringLiteral("send → receive"), LegendEntry::Color::Pipe});
-    if (model.hasGil()) {
+    if (any([](const auto *m) { return m->hasGil(); })) {
         entries.push_back({LegendEntry::Kind::GilHold, BarState::Computing, MarkerKind::Start,
                            QStringLiteral("holds the GIL")});
         entries.push_back({LegendEntry::Kind::GilWait, BarState::Computing, MarkerKind::Start,
@@ -103,9 +112,10 @@ double legendLineHeight(const QFontMetricsF &fm) { return std::max(kSwatch, fm.h
 
 } // namespace
 
-double legendHeight(const TimelineModel &model, const QFontMetricsF &fm, double width)
+double legendHeight(const TimelineModel &model, const PaintOptions &options, const QFontMetricsF &fm,
+                    double width)
 {
-    const std::vector<LegendEntry> entries = legendEntries(model);
+    const std::vector<LegendEntry> entries = legendEntries(model, options);
     if (entries.empty())
         return 0;
     return legendLines(entries, fm, width) * legendLineHeight(fm);
@@ -123,7 +133,7 @@ void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &
     double x = area.left();
     double y = area.top();
     p.setFont(fonts.base);
-    for (const LegendEntry &entry : legendEntries(model)) {
+    for (const LegendEntry &entry : legendEntries(model, options)) {
         const double w = legendEntryWidth(entry, fm);
         if (x > area.left() && x + w > area.right()) {
             x = area.left();

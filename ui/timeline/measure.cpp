@@ -50,7 +50,7 @@ TimelineMetrics measureTimeline(const TimelineModel &model, const QRectF &rect, 
         = options.labelWidth > 0 ? options.labelWidth : labelColumnWidth(model, fmBold, fmSmall, width);
     metrics.headerHeight = std::ceil(fmSmall.height() + 6);
     if (options.legend)
-        metrics.legendHeight = legendHeight(model, fm, width);
+        metrics.legendHeight = legendHeight(model, options, fm, width);
     return metrics;
 }
 

@@ -7,7 +7,12 @@
 
 #include <QString>
 
+#include <memory>
+#include <vector>
+
 namespace forkscope::ui {
+
+class TimelineModel;
 
 /// What to draw and how.
 struct PaintOptions {
@@ -17,6 +22,9 @@ struct PaintOptions {
     int rowCount = -1; ///< rows to show from firstRow; -1: as many as fit
     QString title;     ///< drawn above the axis when not empty
     bool legend = true;
+    /// Other models whose bar states, markers and arrows the legend lists too: the one legend of a
+    /// comparison, under its last band, explains every band.
+    std::vector<std::shared_ptr<const TimelineModel>> legendAlso;
     bool axis = true;
     bool showNow = true; ///< a line at the model's present while live
     QString fontFamily = QStringLiteral("DejaVu Sans");
