@@ -322,6 +322,8 @@ INSTANTIATE_TEST_SUITE_P(
                  {"'0' is not allowed", "an integer from 1 to 1024"}},
         BadUsage{{"run", "sleepers", "--compare", "sleep=1,soon"},
                  {"'soon' is not allowed", "a number from 0"}},
+        BadUsage{{"run", "bank", "--compare", "lock=on,maybe"},
+                 {"'maybe' is not allowed", "one of: on, off"}},
         // One value only, or too many.
         BadUsage{{"run", "sleepers", "--compare", "kind=process"},
                  {"two or three values to compare (got 1)", "sequential, thread, process"}},
@@ -445,7 +447,10 @@ INSTANTIATE_TEST_SUITE_P(KindsOfParameter, CliCompare,
 
 TEST(Cli, CompareRunsOneTrialOfEachLockSetting)
 {
-    const Output o = runCli({"run", "bank", "--compare", "lock=off,on", "--updates", "100", "--sleep", "0"});
+    // The bank's lock is an on/off switch: the values of a two-way parameter compare as any other.
+    const std::string dir = tempDir();
+    const Output o = runCli({"run", "bank", "--compare", "lock=off,on", "--updates", "100", "--sleep", "0",
+                             "--svg", dir + "/bank.svg"});
     ASSERT_EQ(o.exitCode, 0) << o.err;
     EXPECT_EQ(o.out.find("running "), std::string::npos) << "a single run each, not trials\n" << o.out;
     EXPECT_EQ(o.out.find("wrong in"), std::string::npos) << o.out;
@@ -457,6 +462,12 @@ TEST(Cli, CompareRunsOneTrialOfEachLockSetting)
     EXPECT_NE(headline.find("lock off"), std::string::npos) << headline;
     EXPECT_NE(headline.find("lock on"), std::string::npos) << headline;
     EXPECT_EQ(lineAfter(o.out, headline).find("    bank · "), 0u) << "the caption says what the runs share";
+    // The slide carries both runs' own headlines, so a lost update is told under its band.
+    const std::string svg = slurp(dir + "/bank.svg");
+    EXPECT_NE(svg.find("without a lock: balance"), std::string::npos)
+        << "no band for the run without the lock";
+    EXPECT_NE(svg.find("with the lock: balance"), std::string::npos) << "no band for the run with the lock";
+    std::system(("rm -rf " + dir).c_str());
 }
 
 TEST(Cli, PoolMapAndPipePrintTheTutorialsLines)
