@@ -10,8 +10,8 @@ namespace forkscope::ui {
 
 namespace {
 
-/// Whether `b` did what `a` did: the same bars (state and nesting) lasting about as long.
-bool sameBars(const Lane &a, const Lane &b, std::int64_t slack)
+/// Whether `b` did what `a` did: the same bars (state and nesting), lasting about as long when `durations`.
+bool sameBars(const Lane &a, const Lane &b, std::int64_t slack, bool durations)
 {
     if (a.bars.size() != b.bars.size())
         return false;
@@ -22,7 +22,7 @@ bool sameBars(const Lane &a, const Lane &b, std::int64_t slack)
             return false;
         const std::int64_t dx = x.end - x.begin;
         const std::int64_t dy = y.end - y.begin;
-        if (std::llabs(dx - dy) > std::max(dx * 15 / 100, slack))
+        if (durations && std::llabs(dx - dy) > std::max(dx * 15 / 100, slack))
             return false;
     }
     return true;
@@ -56,7 +56,21 @@ std::optional<Timing> joined(std::optional<Timing> family, Timing next)
     return Timing::Staggered;
 }
 
-bool foldable(const Lane &lane) { return lane.started() && lane.ended() && !lane.crashed(); }
+/// Whether a lane may share a row. Not one that took turns at its process's GIL (handed it over when asked,
+/// or waited for it longer than `slack` in all): threads under a GIL take turns, and their turns (drawn
+/// beside the bars, which all look alike) are what the lane shows. A moment's wait for an uncontended GIL
+/// (a call in turn, a process with its own) does not count.
+bool foldable(const Lane &lane, std::int64_t slack)
+{
+    std::int64_t waited = 0;
+    bool forced = false;
+    for (const GilSpan &span : lane.gil) {
+        forced = forced || (span.holds && span.forced);
+        if (!span.holds && !span.open())
+            waited += span.end - span.begin;
+    }
+    return lane.started() && lane.ended() && !lane.crashed() && !forced && waited <= slack;
+}
 
 /// Lanes that share a row at a family's level: groups of lanes in lane order (a single lane is kept as is).
 std::vector<std::vector<std::uint32_t>> rowsOf(const LaneFamily &family, int level)
@@ -118,7 +132,7 @@ std::vector<LaneFamily> alikeFamilies(const TimelineModel &model)
     };
     for (std::uint32_t i = 1; i < lanes.size(); ++i) {
         const Lane &lane = lanes[i];
-        if (!foldable(lane)) {
+        if (!foldable(lane, slack)) {
             close();
             continue;
         }
@@ -127,7 +141,10 @@ std::vector<LaneFamily> alikeFamilies(const TimelineModel &model)
             const Lane &previous = lanes[current.lanes.back()];
             const std::optional<Timing> t = timingOf(first, previous, lane, slack);
             const std::optional<Timing> together = t ? joined(timing, *t) : std::nullopt;
-            if (together && lane.info.kind == first.info.kind && sameBars(first, lane, slack)) {
+            // A row of calls in turn keeps every bar where it was, so their lengths may differ (a busy
+            // machine stretches some); side by side, the first stands for the others, so they must match.
+            if (together && lane.info.kind == first.info.kind
+                && sameBars(first, lane, slack, *together != Timing::InTurn)) {
                 current.lanes.push_back(i);
                 timing = together;
                 current.timing = *together;

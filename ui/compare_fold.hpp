@@ -2,7 +2,7 @@
 
 // Folding alike lanes for a comparison: ten processes that all slept two seconds need not take ten rows of a
 // third of a slide. Consecutive worker lanes of one kind with the same bars (same states, durations within
-// 15 %) form a family; a family is folded into one row, keeping its first and last lanes apart when there is
+// 15 % unless they ran in turn; none that waited for a GIL: its turns are its story) form a family; a family is folded into one row, keeping its first and last lanes apart when there is
 // room. How a row stands for its lanes depends on how they ran:
 //   - together (they started within a tenth of their length): the row is the first of them, named for all
 //     ("workers 2–9 · 8 alike"); the others did the same thing at the same time. May fold whole.

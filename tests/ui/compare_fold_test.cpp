@@ -71,6 +71,36 @@ TEST(CompareFold, StaggeredLanesKeepTheirFirstAndLastApart)
     EXPECT_EQ(three[0].maxLevel(), 0);
 }
 
+TEST(CompareFold, ThreadsTakingTurnsAtTheGilStayApart)
+{
+    // Four threads asleep together, as alike as bars go, but each waited for the GIL in turn: their turns
+    // are what a GIL slide shows, so none stands for another. Holding it unchallenged (a process each, with
+    // its own GIL) folds as before.
+    using core::EventType;
+    const auto withGil = [](bool turns) {
+        auto run = test::sleepersRun("thread", 4, 200 * kMillis);
+        for (std::uint32_t lane = 1; lane <= 4; ++lane) {
+            const std::int64_t asked = kMillis + 2;
+            // In turn, each waits for the ones before it; alone, a moment (taking a free GIL is not free).
+            const std::int64_t got = asked + (turns ? (lane - 1) * 60 * kMillis : 20'000);
+            run.events.push_back(test::event(asked, lane, EventType::GilRequest));
+            run.events.push_back(test::event(got, lane, EventType::GilAcquire, -1, got - asked));
+            run.events.push_back(
+                test::event(got + 50 * kMillis, lane, EventType::GilRelease, 0, 50 * kMillis));
+        }
+        test::sortByTime(run.events);
+        return run;
+    };
+    const auto turns = withGil(true);
+    const TimelineModel model = modelOf(turns);
+    ASSERT_TRUE(model.hasGil());
+    ASSERT_FALSE(model.lane(2).gil.empty());
+    EXPECT_TRUE(alikeFamilies(model).empty()) << "lanes that waited for the GIL fold into nothing";
+    const auto alone = alikeFamilies(modelOf(withGil(false)));
+    ASSERT_EQ(alone.size(), 1u) << "held without waiting, the GIL does not keep lanes apart";
+    EXPECT_EQ(alone[0].lanes, range(1, 4));
+}
+
 TEST(CompareFold, DifferentBarsBreakAFamily)
 {
     auto run = test::sleepersRun("thread", 4, 200 * kMillis);
@@ -130,6 +160,24 @@ TEST(CompareFold, CallsInTurnKeepEachBarWhereItWas)
     }
     EXPECT_EQ(row.startNs, full.lane(2).startNs);
     EXPECT_EQ(row.endNs, full.lane(5).endNs) << "the row lives from the first call's start to the last's end";
+
+    // Calls stretched unevenly (a busy machine) still share a row: each bar is drawn as long as it was. The
+    // third call's sleep lasts half as long again, and everything after it comes that much later.
+    auto uneven = run;
+    std::int64_t stretchFrom = 0;
+    for (const core::Event &e : uneven.events)
+        if (e.lane == 3 && e.type == core::EventType::SleepBegin)
+            stretchFrom = e.timeNs;
+    for (core::Event &e : uneven.events)
+        if (e.timeNs > stretchFrom)
+            e.timeNs += 100 * kMillis;
+    uneven.result = test::resultFor(uneven.lanes, uneven.events, "sleepers");
+    const TimelineModel unevenModel = modelOf(uneven);
+    ASSERT_GT(unevenModel.lane(3).bars[0].end - unevenModel.lane(3).bars[0].begin, 250 * kMillis);
+    const auto unevenFamilies = alikeFamilies(unevenModel);
+    ASSERT_EQ(unevenFamilies.size(), 1u);
+    EXPECT_EQ(unevenFamilies[0].lanes, range(1, 6));
+    EXPECT_EQ(unevenFamilies[0].timing, LaneFamily::Timing::InTurn);
 }
 
 TEST(CompareFold, NamesSayWhichLanesAndHowMany)
