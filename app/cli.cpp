@@ -1,6 +1,7 @@
 #include "app/cli.hpp"
 
 #include "app/cli_args.hpp"
+#include "core/analysis/comparison.hpp"
 #include "core/analysis/gil_stats.hpp"
 #include "core/analysis/headline.hpp"
 #include "core/analysis/lost_updates.hpp"
@@ -368,6 +369,84 @@ int writeTrialsChart(const Scenario &scenario, const RunArgs &runArgs, const Exp
     return kExitOk;
 }
 
+/// `--compare PARAM=A,B[,C]`: the scenario once per value, one after another (so they do not share the
+/// cores), each printed as a run is; then the comparison's headline, and its picture. Every plan is built
+/// before the first run starts, so a value that cannot run is refused before anything runs.
+int runComparison(const Scenario &scenario, const RunArgs &runArgs, const Exporters &exporters)
+{
+    const CompareRequest &compare = runArgs.compare;
+    std::vector<Plan> plans;
+    std::vector<ParamSet> values;
+    std::vector<std::map<std::string, std::string>> asRun;
+    for (const std::string &value : compare.values) {
+        std::map<std::string, std::string> params = runArgs.params;
+        params[compare.param] = value;
+        if (scenario.param("trials"))
+            params["trials"] = "1";
+        Plan plan;
+        ParamSet set;
+        std::string error;
+        if (!buildPlan(scenario, params, plan, set, error))
+            return usageError("--compare " + compare.param + "=" + value + ": " + error);
+        plans.push_back(std::move(plan));
+        asRun.push_back(set.values());
+        values.push_back(std::move(set));
+    }
+    const std::vector<std::string> labels = differenceLabels(asRun);
+
+    struct Done {
+        RunResult result;
+        std::vector<Event> events;
+        std::string headline;
+    };
+    std::vector<Done> done;
+    int rc = kExitOk;
+    for (std::size_t i = 0; i < plans.size() && !interrupted(); ++i) {
+        std::printf("%s=== %s (--%s %s), run %zu of %zu\n", i ? "\n" : "", labels[i].c_str(),
+                    compare.param.c_str(), compare.values[i].c_str(), i + 1, plans.size());
+        std::fflush(stdout);
+        std::string error;
+        auto run = Run::start(plans[i], error);
+        if (!run) {
+            std::fprintf(stderr, "forkscope: %s\n", error.c_str());
+            return kExitRunFailed;
+        }
+        Done d;
+        waitPrinting(*run, d.events);
+        d.result = run->result();
+        printResult(d.result, values[i], d.events);
+        if (plans[i].gil)
+            printGil(d.result, d.events);
+        if (d.result.failed())
+            rc = kExitRunFailed;
+        const HeadlineInput told{&d.result, &d.events, &values[i], nullptr};
+        d.headline = headline(told);
+        done.push_back(std::move(d));
+    }
+    if (done.empty())
+        return exitCodeAfter(rc);
+
+    std::vector<ComparedRun> compared;
+    std::vector<ComparedRunPicture> pictured;
+    for (std::size_t i = 0; i < done.size(); ++i) {
+        compared.push_back(
+            {labels[i], done[i].result.wallNs, done[i].result.failed(), done[i].result.cancelled});
+        pictured.push_back({asRun[i], done[i].headline, &done[i].result, &done[i].events});
+    }
+    asRun.resize(done.size());
+    std::printf("\n=== comparison\n%s\n    %s\n", comparisonHeadline(compared).c_str(),
+                comparisonCaption(scenario.id, asRun).c_str());
+    for (const auto &[flag, path] : runArgs.pictures) {
+        if (auto problem = exporters.comparison(pictured, path); !problem.empty()) {
+            std::fprintf(stderr, "forkscope: %s: %s\n", flag.c_str(), problem.c_str());
+            rc = kExitRunFailed;
+        } else {
+            std::printf("%-13s %s\n", flag.substr(2).c_str(), path.c_str());
+        }
+    }
+    return exitCodeAfter(rc);
+}
+
 int runScenario(const Command &command, const Exporters &exporters)
 {
     RunArgs runArgs;
@@ -379,6 +458,8 @@ int runScenario(const Command &command, const Exporters &exporters)
     catchInterrupts();
     if (runArgs.allModes)
         return runAllModes(scenario, runArgs, exporters);
+    if (!runArgs.compare.param.empty())
+        return runComparison(scenario, runArgs, exporters);
     Plan plan;
     ParamSet values;
     std::string error;
@@ -449,6 +530,12 @@ std::string usageText()
           "                    a waiting thread asks for the GIL after S (default 0.005, not time-scaled)\n"
           "  --all-modes       cpu-vs-io: run both kinds of work in all four modes and print wall times and\n"
           "                    speedups against sequential (e.g. forkscope run cpu-vs-io --all-modes --chart "
+          "x.png)\n"
+          "  --compare PARAM=A,B[,C]\n"
+          "                    run once per value (the other options as given; one trial each) and draw the\n"
+          "                    runs on one time axis under the ratio of their wall times with --png, --svg "
+          "or\n"
+          "                    --pdf (e.g. forkscope run sleepers --compare kind=sequential,process --png "
           "x.png)\n"
           "  --trace FILE      write a Chrome trace (Perfetto UI, chrome://tracing)\n"
           "  --summary FILE    write the result as JSON\n"

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -45,6 +46,18 @@ using SpeedupChartExporter
     = std::function<std::string(const std::string &title, const std::vector<core::LabTiming> &table,
                                 int tasks, int cores, const std::string &path)>;
 
+/// One run of a comparison as its picture shows it.
+struct ComparedRunPicture {
+    std::map<std::string, std::string> params; ///< every parameter as run (runs are named by what differs)
+    std::string headline;                      ///< the run's own lesson in one sentence
+    const core::RunResult *result = nullptr;
+    const std::vector<core::Event> *events = nullptr;
+};
+/// Writes the runs of `--compare` stacked on one time axis, under the comparison's headline, to `path`
+/// (.png, .svg or .pdf); returns "" or what went wrong.
+using ComparisonExporter
+    = std::function<std::string(const std::vector<ComparedRunPicture> &runs, const std::string &path)>;
+
 /// What the command line can draw. The desktop build fills it with Qt exporters (app/main.cpp); a build
 /// without Qt leaves it empty, and --png, --svg, --pdf and --chart are then refused as usage errors.
 struct Exporters {
@@ -54,6 +67,7 @@ struct Exporters {
     /// Called once, before the first run, when the command will draw something: the place to start the
     /// drawing machinery (an offscreen QApplication) before any run's threads exist.
     std::function<void()> prepare;
+    ComparisonExporter comparison; ///< --png, --svg, --pdf with --compare
 };
 
 /// Runs the command line (`list`, `run`, `open`, `help`, `--help`, `--version`). `args` excludes the

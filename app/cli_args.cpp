@@ -139,6 +139,9 @@ std::string checkGiven(const ScenarioOptions &options, const std::vector<std::st
             continue;
         if (isOutput(name))
             return flag + " needs a file name";
+        if (name == "compare")
+            return "--compare needs a value: PARAM=A,B[,C], a parameter of '" + options.scenario.id
+                + "' and two or three of its values";
         const ParamSpec *spec = options.scenario.param(name);
         std::string message = flag + " needs a value: " + (spec ? spec->allowed() : "see forkscope --help");
         if (const std::string next = argumentAfter(args, flag); !next.empty() && next[0] == '-')
@@ -202,6 +205,33 @@ std::string checkAllModes(const Scenario &scenario, const RunArgs &run)
     return {};
 }
 
+/// --compare: a parameter of the scenario with two or three values it allows, run once each (one trial of
+/// a scenario run as trials), with no option that shows a single run or sets the compared parameter.
+std::string checkCompare(const Scenario &scenario, const std::string &text, const Exporters &exporters,
+                         RunArgs &run)
+{
+    if (auto problem = parseCompareRequest(scenario, text, run.compare); !problem.empty())
+        return problem;
+    const std::string &param = run.compare.param;
+    if (param == "trials")
+        return "--compare cannot compare --trials: each compared run is a single trial";
+    if (run.params.count(param))
+        return "--compare " + text + " sets --" + param + " for each run: leave --" + param + " out";
+    if (scenario.param("trials") && run.params.count("trials") && run.params.at("trials") != "1")
+        return "--compare runs a single trial of each value: leave --trials out";
+    if (run.allModes)
+        return "--compare and --all-modes both choose what to run: use one of them";
+    if (!run.tracePath.empty() || !run.summaryPath.empty() || !run.chartPath.empty())
+        return "--compare makes " + std::to_string(run.compare.values.size())
+            + " runs, and --trace, --summary and --chart show one: leave them out (--png, --svg and --pdf "
+              "draw the comparison)";
+    if (!run.pictures.empty() && !exporters.comparison)
+        return run.pictures.front().first
+            + " with --compare needs the desktop build of forkscope (this one "
+              "has no Qt)";
+    return {};
+}
+
 /// Every output can be written, and no two name the same file (the last would silently win).
 std::string checkOutputs(const RunArgs &run)
 {
@@ -249,6 +279,9 @@ std::string collectRunArgs(const ScenarioOptions &options, const Exporters &expo
     }
     if (run.details && run.pictures.empty())
         return "--details applies to the pictures: add --png, --svg or --pdf";
+    if (options.given("compare"))
+        if (auto problem = checkCompare(scenario, options.value("compare"), exporters, run); !problem.empty())
+            return problem;
     if (run.allModes)
         if (auto problem = checkAllModes(scenario, run); !problem.empty())
             return problem;
@@ -338,7 +371,7 @@ int parseRunArgs(const Command &command, const Exporters &exporters, RunArgs &ou
         return usageError(unknownScenario(command.scenario));
     const std::vector<std::string> &rest = command.rest;
     ScenarioOptions options(*out.scenario);
-    for (const char *name : {"trace", "summary", "png", "svg", "pdf", "chart"})
+    for (const char *name : {"trace", "summary", "png", "svg", "pdf", "chart", "compare"})
         options.addValue(name);
     options.addSwitch("details");
     // Refused with a reason where it does not apply (checkAllModes), so known to every scenario.

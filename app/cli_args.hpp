@@ -5,6 +5,7 @@
 // error (exit 2) whose message names the argument and what is allowed. Internal to app/.
 
 #include "app/cli.hpp"
+#include "core/analysis/comparison.hpp"
 #include "core/scenario/scenarios.hpp"
 
 #include <map>
@@ -43,14 +44,17 @@ struct RunArgs {
     std::string tracePath;                                     ///< --trace
     std::string summaryPath;                                   ///< --summary
     std::vector<std::pair<std::string, std::string>> pictures; ///< (flag, path) for --png/--svg/--pdf
-    std::string chartPath; ///< --chart: the trials histogram (or speedups)
-    bool allModes = false; ///< --all-modes: the GIL lab's 8 runs
-    bool details = false;  ///< --details: the pictures show pids, tids and process headers
+    std::string chartPath;        ///< --chart: the trials histogram (or speedups)
+    bool allModes = false;        ///< --all-modes: the GIL lab's 8 runs
+    bool details = false;         ///< --details: the pictures show pids, tids and process headers
+    core::CompareRequest compare; ///< --compare PARAM=A,B[,C]: one run per value (empty param: not asked)
 };
 
 /// Step two of `run`: the scenario `command` names and the options it takes. Refuses, before anything runs,
 /// a missing or unknown scenario, a missing or repeated value, an unknown option, an output that cannot be
-/// written or that another output also names, and pictures this build cannot draw (`exporters`).
+/// written or that another output also names, pictures this build cannot draw (`exporters`), and a
+/// --compare that is malformed, names no parameter of the scenario, gives fewer than two or more than three
+/// values or a value the parameter does not allow, or goes with an option that shows one run.
 /// Parameter values themselves are checked by buildPlan. Returns kExitOk with `out` filled, or kExitUsage
 /// after printing what is wrong.
 int parseRunArgs(const Command &command, const Exporters &exporters, RunArgs &out);

@@ -9,6 +9,7 @@
 
 #ifdef FORKSCOPE_WITH_GUI
 #include "core/scenario/scenarios.hpp"
+#include "ui/comparison_picture.hpp"
 #include "ui/exporter.hpp"
 #include "ui/main_window.hpp"
 #include "ui/speedup_chart.hpp"
@@ -57,6 +58,18 @@ std::string exportRunPicture(const core::RunResult &result, const std::vector<co
     options.details = picture.details;
     QString error;
     if (!ui::exportTimeline(model, QString::fromStdString(path), options, &error))
+        return error.toStdString();
+    return {};
+}
+
+std::string exportComparisonPicture(const std::vector<app::ComparedRunPicture> &runs, const std::string &path)
+{
+    std::vector<ui::PastRun> past;
+    for (const app::ComparedRunPicture &run : runs)
+        past.push_back(ui::makePastRun(*run.result, *run.events, run.params, run.headline));
+    QString error;
+    if (!ui::exportComparison(QString::fromStdString(path), ui::makeComparison(std::move(past)),
+                              ui::kExportSizeWide, 1, false, &error))
         return error.toStdString();
     return {};
 }
@@ -165,7 +178,7 @@ int main(int argc, char **argv)
     }
     std::unique_ptr<QApplication> app; // made only for commands that draw, before their runs start
     app::Exporters exporters{exportRunPicture, exportTrialsChart, exportSpeedupChart,
-                             [&] { app = offscreenApp(argc, argv); }};
+                             [&] { app = offscreenApp(argc, argv); }, exportComparisonPicture};
     return app::runCommandLine(args, exporters);
 #else
     if (args.empty()) {

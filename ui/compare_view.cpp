@@ -1,100 +1,243 @@
 #include "ui/compare_view.hpp"
 
-#include <QFont>
+#include "core/analysis/comparison.hpp"
+#include "core/analysis/headline.hpp"
+
+#include <QAbstractButton>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
 #include <QPainter>
+#include <QPushButton>
+#include <QVBoxLayout>
 
 #include <algorithm>
 
 namespace forkscope::ui {
 
-void paintComparison(QPainter &painter, const QRectF &rect, const std::vector<PastRun> &runs,
-                     const QString &title, const Theme &theme)
+namespace {
+
+QString runTitle(const PastRun &run)
 {
-    painter.fillRect(rect, theme.background);
-    QFont font(QStringLiteral("DejaVu Sans"));
-    font.setPixelSize(20);
-    font.setBold(true);
-    painter.setFont(font);
-    painter.setPen(theme.text);
-    const double titleHeight = title.isEmpty() ? 0 : 34;
-    if (!title.isEmpty())
-        painter.drawText(rect.adjusted(8, 4, -8, 0), Qt::AlignLeft | Qt::AlignTop, title);
-    if (runs.empty()) {
-        font.setPixelSize(14);
-        font.setBold(false);
-        painter.setFont(font);
-        painter.setPen(theme.mutedText);
-        painter.drawText(rect, Qt::AlignCenter,
-                         QObject::tr("Run this scenario a few times with different parameters:\n"
-                                     "each finished run is kept here, on one time axis."));
-        return;
-    }
-    // One shared window: zero to the longest run, so lengths compare at a glance.
-    std::int64_t longest = 1;
-    std::size_t rowsTotal = 0;
-    std::vector<std::size_t> rows;
-    for (const PastRun &run : runs) {
-        longest = std::max(longest, run.wallNs);
-        rows.push_back(displayRows(*run.model).size());
-        rowsTotal += rows.back();
-    }
-    const TimeWindow window{0, longest + longest / 50};
-    // Each band gets a fixed part (its title, axis and legend) plus room proportional to its rows.
-    const double fixedPerBand = 70;
-    const double available = rect.height() - titleHeight;
-    const double perRow = std::max(4.0,
-                                   (available - fixedPerBand * static_cast<double>(runs.size()))
-                                       / static_cast<double>(std::max<std::size_t>(rowsTotal, 1)));
-    double y = rect.top() + titleHeight;
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-        const PastRun &run = runs[i];
-        const double height
-            = std::min(fixedPerBand + perRow * static_cast<double>(rows[i]), rect.bottom() - y);
-        if (height < 30)
-            break;
-        PaintOptions options;
-        options.theme = theme;
-        options.window = window;
-        options.title = QStringLiteral("%1 — %2 s")
-                            .arg(run.label)
-                            .arg(static_cast<double>(run.wallNs) / 1e9, 0, 'f', 3);
-        options.legend = i + 1 == runs.size();
-        options.showNow = false;
-        options.minLaneHeight = 4;
-        options.maxLaneHeight = 28;
-        painter.save();
-        paintTimeline(painter, *run.model, QRectF(rect.left(), y, rect.width(), height), options);
-        painter.restore();
-        y += height;
-    }
+    return QObject::tr("run %1 · %2")
+        .arg(run.number)
+        .arg(QString::fromStdString(core::formatDuration(run.result.wallNs)));
 }
 
-CompareView::CompareView(QWidget *parent) : QWidget(parent) { }
+} // namespace
 
-void CompareView::setRuns(std::vector<PastRun> runs, const QString &title)
+ComparisonCanvas::ComparisonCanvas(QWidget *parent) : QWidget(parent)
 {
-    m_runs = std::move(runs);
-    m_title = title;
-    // On screen each lane keeps a readable height; the scroll area around the view scrolls the rest.
-    // (Exports fit everything into the slide instead.)
-    int height = 40;
-    for (const PastRun &run : m_runs)
-        height += 80 + 22 * static_cast<int>(displayRows(*run.model).size());
-    setMinimumHeight(height);
+    setObjectName(QStringLiteral("comparison"));
+    setMinimumSize(320, 240);
+}
+
+void ComparisonCanvas::setComparison(Comparison comparison)
+{
+    m_comparison = std::move(comparison);
+    m_layout.reset();
     update();
 }
 
-void CompareView::setTheme(const Theme &theme)
+void ComparisonCanvas::setTheme(const Theme &theme)
 {
-    m_theme = theme;
+    m_style = ComparisonStyle::screen(theme);
+    m_layout.reset();
     update();
 }
 
-void CompareView::paintEvent(QPaintEvent *)
+const ComparisonLayout &ComparisonCanvas::currentLayout()
+{
+    if (!m_layout)
+        m_layout = layoutComparison(m_comparison, QRectF(rect()), m_style);
+    return *m_layout;
+}
+
+void ComparisonCanvas::resizeEvent(QResizeEvent *) { m_layout.reset(); }
+
+void ComparisonCanvas::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
     painter.setRenderHint(QPainter::Antialiasing, true);
-    paintComparison(painter, rect(), m_runs, m_title, m_theme);
+    paintComparison(painter, m_comparison, currentLayout(), m_style);
 }
+
+CompareView::CompareView(QWidget *parent) : QWidget(parent)
+{
+    m_list = new QListWidget;
+    m_list->setObjectName(QStringLiteral("compareRuns"));
+    m_list->setWordWrap(true);
+    m_list->setToolTip(
+        tr("This scenario's finished runs: tick two or three to compare them on one time axis"));
+    connect(m_list, &QListWidget::itemChanged, this, &CompareView::onItemChanged);
+    m_drop = new QPushButton(tr("Remove from comparison"));
+    m_drop->setObjectName(QStringLiteral("dropRun"));
+    m_drop->setToolTip(tr("Take the selected run out of the comparison (it stays in the list)"));
+    connect(m_drop, &QPushButton::clicked, this, [this] {
+        if (const QListWidgetItem *item = m_list->currentItem())
+            dropRun(item->data(Qt::UserRole).toInt());
+    });
+    auto *hint = new QLabel(tr("Tick up to three runs. New runs are ticked while there is room."));
+    hint->setWordWrap(true);
+
+    auto *side = new QWidget;
+    side->setMaximumWidth(300);
+    auto *sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    sideLayout->addWidget(m_list, 1);
+    sideLayout->addWidget(hint);
+    sideLayout->addWidget(m_drop);
+
+    m_canvas = new ComparisonCanvas;
+    auto *columns = new QHBoxLayout(this);
+    columns->setContentsMargins(4, 4, 4, 4);
+    columns->addWidget(side);
+    columns->addWidget(m_canvas, 1);
+    refresh();
+}
+
+void CompareView::showScenario(const QString &id)
+{
+    m_current = id;
+    refresh();
+}
+
+void CompareView::addRun(const QString &id, PastRun run)
+{
+    ScenarioRuns &runs = m_scenarios[id];
+    const int number = run.number;
+    runs.runs.push_back(std::move(run));
+    if (runs.picked.size() < core::kMaxComparedRuns)
+        runs.picked.push_back(number);
+    if (runs.runs.size() > kKeep) {
+        // The oldest run that is not compared makes room (a kept list never holds more than three picks).
+        const auto old = std::find_if(runs.runs.begin(), runs.runs.end(), [&](const PastRun &r) {
+            return std::find(runs.picked.begin(), runs.picked.end(), r.number) == runs.picked.end();
+        });
+        if (old != runs.runs.end())
+            runs.runs.erase(old);
+    }
+    if (id == m_current)
+        refresh();
+}
+
+const std::vector<PastRun> &CompareView::runs() const
+{
+    static const std::vector<PastRun> none;
+    const auto it = m_scenarios.find(m_current);
+    return it == m_scenarios.end() ? none : it->second.runs;
+}
+
+std::vector<int> CompareView::pickedRuns() const
+{
+    const auto it = m_scenarios.find(m_current);
+    return it == m_scenarios.end() ? std::vector<int>{} : it->second.picked;
+}
+
+const PastRun *CompareView::findRun(int number) const
+{
+    for (const PastRun &run : runs())
+        if (run.number == number)
+            return &run;
+    return nullptr;
+}
+
+bool CompareView::pickRun(int number)
+{
+    const PastRun *run = findRun(number);
+    if (!run)
+        return false;
+    std::vector<int> &picked = current().picked;
+    if (std::find(picked.begin(), picked.end(), number) != picked.end())
+        return true;
+    if (picked.size() >= core::kMaxComparedRuns) {
+        const std::optional<int> drop = askWhichToDrop(*run);
+        if (!drop) {
+            refresh(); // untick what the user ticked
+            return false;
+        }
+        // The new run takes the dropped one's place, so the others keep their bands.
+        *std::find(picked.begin(), picked.end(), *drop) = number;
+    } else {
+        picked.push_back(number);
+    }
+    refresh();
+    return true;
+}
+
+void CompareView::dropRun(int number)
+{
+    std::vector<int> &picked = current().picked;
+    picked.erase(std::remove(picked.begin(), picked.end(), number), picked.end());
+    refresh();
+}
+
+std::optional<int> CompareView::askWhichToDrop(const PastRun &incoming)
+{
+    QMessageBox box(QMessageBox::Question, tr("Compare three runs at most"),
+                    tr("Three runs fit on one slide legibly. Which one should make room for %1 (%2)?")
+                        .arg(runTitle(incoming), incoming.label),
+                    QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("dropWhich"));
+    std::map<QAbstractButton *, int> choices;
+    for (const int number : current().picked)
+        if (const PastRun *run = findRun(number))
+            choices[box.addButton(tr("Drop %1").arg(runTitle(*run)), QMessageBox::AcceptRole)] = number;
+    box.exec();
+    const auto it = choices.find(box.clickedButton());
+    if (it == choices.end())
+        return std::nullopt;
+    return it->second;
+}
+
+void CompareView::onItemChanged(QListWidgetItem *item)
+{
+    if (m_filling)
+        return;
+    const int number = item->data(Qt::UserRole).toInt();
+    if (item->checkState() == Qt::Checked)
+        pickRun(number);
+    else
+        dropRun(number);
+}
+
+void CompareView::refresh()
+{
+    const std::vector<int> picked = pickedRuns();
+    const auto isPicked
+        = [&](int number) { return std::find(picked.begin(), picked.end(), number) != picked.end(); };
+    // Newest first. Items are refilled only when the runs changed: a tick is answered while its item's
+    // change is being signalled, so the item must outlive it.
+    const std::vector<PastRun> &all = runs();
+    bool same = m_list->count() == static_cast<int>(all.size());
+    for (int row = 0; same && row < m_list->count(); ++row)
+        same = m_list->item(row)->data(Qt::UserRole).toInt()
+            == all[all.size() - 1 - static_cast<std::size_t>(row)].number;
+    m_filling = true;
+    if (!same) {
+        m_list->clear();
+        for (auto it = all.rbegin(); it != all.rend(); ++it) {
+            auto *item = new QListWidgetItem(QStringLiteral("%1\n%2").arg(runTitle(*it), it->label), m_list);
+            item->setData(Qt::UserRole, it->number);
+            item->setToolTip(it->headline);
+            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        }
+    }
+    for (int row = 0; row < m_list->count(); ++row) {
+        QListWidgetItem *item = m_list->item(row);
+        item->setCheckState(isPicked(item->data(Qt::UserRole).toInt()) ? Qt::Checked : Qt::Unchecked);
+    }
+    m_filling = false;
+    std::vector<PastRun> compared;
+    for (const int number : picked)
+        if (const PastRun *run = findRun(number))
+            compared.push_back(*run);
+    m_canvas->setComparison(makeComparison(std::move(compared)));
+    m_drop->setEnabled(!picked.empty());
+    emit pickedChanged();
+}
+
+void CompareView::setTheme(const Theme &theme) { m_canvas->setTheme(theme); }
 
 } // namespace forkscope::ui

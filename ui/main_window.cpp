@@ -30,7 +30,6 @@
 #include <QPalette>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -92,14 +91,11 @@ void MainWindow::buildViews()
     // Centre: the live timeline, the comparison of finished runs, the trials chart and the GIL lab.
     m_timeline = new TimelineWidget(this);
     m_timeline->setModel(&m_controller.model());
+    // Compare fits its runs (three at most) into the tab, folding alike lanes, so it needs no scrolling.
     m_compare = new CompareView(this);
-    auto *compareScroll = new QScrollArea(this);
-    compareScroll->setWidget(m_compare);
-    compareScroll->setWidgetResizable(true);
-    compareScroll->setFrameShape(QFrame::NoFrame);
     m_views = new QTabWidget(this);
     m_views->addTab(m_timeline, tr("Timeline"));
-    m_views->addTab(compareScroll, tr("Compare runs"));
+    m_views->addTab(m_compare, tr("Compare runs"));
     m_trialsChart = new TrialsChart(this);
     m_views->addTab(m_trialsChart, tr("Trials"));
     m_views->setTabToolTip(
@@ -108,7 +104,9 @@ void MainWindow::buildViews()
            "such a trial"));
     connect(m_trialsChart, &TrialsChart::barClicked, this,
             [this](int series, qint64 value) { showTrial(series, value); });
-    m_views->setTabToolTip(1, tr("Every finished run of this scenario on one time axis, with its wall time"));
+    m_views->setTabToolTip(1,
+                           tr("Two or three finished runs of this scenario on one time axis, with the ratio "
+                              "of their wall times"));
     // The GIL lab: cpu-vs-io in every mode, with the parameters shown when cpu-vs-io is selected.
     m_gilLab = new GilLabView(this);
     m_views->setTabToolTip(m_views->addTab(m_gilLab, tr("GIL lab")),
@@ -353,13 +351,8 @@ PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *
         SpeedupChart *chart = m_gilLab->chart();
         return [chart](QPainter &painter, const QRectF &rect) { chart->paintTo(painter, rect); };
     }
-    if (m_views->currentIndex() == 1) {
-        const std::vector<PastRun> runs = m_compare->runs();
-        const QString title = m_compare->title();
-        return [runs, title, theme](QPainter &painter, const QRectF &rect) {
-            paintComparison(painter, rect, runs, title, theme);
-        };
-    }
+    if (m_views->currentWidget() == m_compare)
+        return comparisonPainter(m_compare->comparison(), m_dark); // at slide sizes, whatever the window's
     const TimelineModel *model = m_timeline->model();
     const PaintOptions paint = exportPaintOptions(*model, options);
     *background = paint.theme.background;
@@ -372,6 +365,10 @@ void MainWindow::copyPicture()
 {
     if (!m_timeline->model() || m_timeline->model()->laneCount() == 0) {
         statusBar()->showMessage(tr("Nothing to copy yet: run a scenario first."), 5000);
+        return;
+    }
+    if (m_views->currentWidget() == m_compare && m_compare->comparison().runs.empty()) {
+        statusBar()->showMessage(tr("Nothing to copy yet: tick the runs to compare first."), 5000);
         return;
     }
     ExportOptions options;
@@ -392,6 +389,10 @@ void MainWindow::exportTimeline()
     if (!m_timeline->model() || m_timeline->model()->laneCount() == 0) {
         QMessageBox::information(this, tr("Export"),
                                  tr("Run a scenario first: there is nothing to export yet."));
+        return;
+    }
+    if (m_views->currentWidget() == m_compare && m_compare->comparison().runs.empty()) {
+        QMessageBox::information(this, tr("Export"), tr("Tick the runs to compare first: none is picked."));
         return;
     }
     const bool comparison = m_views->currentIndex() != 0; // the comparison or the trials chart
@@ -424,6 +425,8 @@ void MainWindow::exportTimeline()
     options.dark = m_exportChoice.dark;
     options.details = m_exportChoice.details;
     PictureSpec spec{options.size, options.scale, options.title, {}};
+    if (m_views->currentWidget() == m_compare)
+        spec.title = m_compare->comparison().headline; // the file's title: what the slide says
     const PicturePainter paint = currentPicture(options, &spec.background);
     QString error;
     if (!exportPicture(path, spec, paint, &error)) {

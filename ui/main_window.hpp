@@ -97,8 +97,9 @@ private:
     void showHeadline(const core::RunResult &result, const std::vector<core::Event> &events);
     void stopAll();
     void refreshCompare();
+    /// Keeps a finished run (or the trial shown after trials) for the Compare tab, with its headline.
+    void keepForCompare(const core::RunResult &result);
     void refreshTrialsChart();
-    QString parameterLabel() const;
     void updateStatus();
     void updateRunButton();
     void exportTimeline();
@@ -117,7 +118,7 @@ private:
     CompareView *m_compare = nullptr;
     TrialsChart *m_trialsChart = nullptr;
     GilLabView *m_gilLab = nullptr; ///< the GIL lab's tab: all modes of cpu-vs-io and the speedup chart
-    QMap<QString, std::vector<PastRun>> m_history; ///< scenario id → its finished runs, oldest first
+    int m_finishedRuns = 0;         ///< numbers the runs kept for Compare ("run 3")
 
     // The run under way, or its trials (the bank), and the trial shown when they are done.
     core::TrialLoop m_trialLoop;

@@ -169,15 +169,8 @@ void MainWindow::finishRun(const core::RunResult &result)
         m_replay.load(m_controller.lastEvents(), result, m_controller.model().title());
     m_replayAction->setEnabled(true);
     m_stepAction->setEnabled(true);
-    if (m_scenario && !result.failed() && !trialsDone) {
-        std::vector<PastRun> &history = m_history[fromStd(m_scenario->id)];
-        history.push_back(
-            {parameterLabel(), result.wallNs, std::make_shared<const TimelineModel>(m_controller.model())});
-        constexpr std::size_t kKeep = 6;
-        if (history.size() > kKeep)
-            history.erase(history.begin());
-        refreshCompare();
-    }
+    if (m_scenario && !result.failed())
+        keepForCompare(trialsDone ? m_shownResult : result);
     QString state = result.cancelled ? tr("Stopped") : tr("Finished");
     if (result.failed())
         state = tr("Failed: %1").arg(fromStd(result.error));
@@ -267,21 +260,23 @@ void MainWindow::stopAll()
     m_stateLabel->setText(tr("Replay paused"));
 }
 
-QString MainWindow::parameterLabel() const
+void MainWindow::keepForCompare(const core::RunResult &result)
 {
-    QStringList parts;
-    for (const auto &[name, value] : m_params->values())
-        if (name != "time-scale")
-            parts << fromStd(name + " " + value);
-    return parts.join(QStringLiteral(", "));
+    // Trials keep the trial shown on the timeline, told with the verdict over all of them.
+    const bool trials = m_trialLoop.repeated() && m_shownTrial;
+    std::vector<core::Event> events = trials ? m_shownEvents : m_controller.lastEvents();
+    const core::HeadlineInput told{&result, &events, &m_runValues,
+                                   trials ? &m_trialLoop.outcomes() : nullptr};
+    const std::string headline = core::headline(told);
+    PastRun run = makePastRun(result, std::move(events), m_runValues.values(), headline);
+    run.number = ++m_finishedRuns;
+    m_compare->addRun(fromStd(m_scenario->id), std::move(run));
 }
 
 void MainWindow::refreshCompare()
 {
-    if (!m_scenario)
-        return;
-    const QString id = fromStd(m_scenario->id);
-    m_compare->setRuns(m_history.value(id), tr("Compare: %1").arg(fromStd(m_scenario->title)));
+    if (m_scenario)
+        m_compare->showScenario(fromStd(m_scenario->id));
 }
 
 void MainWindow::updateStatus()

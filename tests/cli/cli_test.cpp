@@ -4,7 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -271,7 +274,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "sleepers", "--frob"},
                  {"unknown option '--frob' for scenario 'sleepers' (allowed: --trace, --summary, --png, "
                   "--svg, --pdf, "
-                  "--chart, --details, --kind, --workers, --sleep, --join, --time-scale)"}},
+                  "--chart, --compare, --details, --kind, --workers, --sleep, --join, --time-scale)"}},
         BadUsage{{"run", "sleepers", "--details"}, {"--details applies to the pictures"}},
         BadUsage{{"run", "sleepers", "--workers=0"}, {"--workers '0'", "an integer from 1 to 1024"}},
         BadUsage{{"run", "sleepers", "--workers", "2", "--workers", "3"}, {"--workers is given twice"}},
@@ -281,7 +284,194 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"--version", "list"}, {"--version takes no arguments (got 'list')"}},
         BadUsage{{"--version=2"}, {"--version takes no value"}},
         BadUsage{{"--frob"}, {"unknown option '--frob'", "list, run"}},
-        BadUsage{{"list", "all"}, {"'list' takes no arguments (got 'all')"}}));
+        BadUsage{{"list", "all"}, {"'list' takes no arguments (got 'all')"}},
+        BadUsage{{"run", "sleepers", "--compare"}, {"--compare needs a value: PARAM=A,B[,C]"}},
+        BadUsage{{"run", "sleepers", "--kind", "thread", "--compare", "kind=sequential,process"},
+                 {"sets --kind for each run: leave --kind out"}},
+        BadUsage{{"run", "bank", "--trials", "5", "--compare", "lock=off,on"}, {"a single trial of each"}},
+        BadUsage{{"run", "bank", "--compare", "trials=1,5"}, {"cannot compare --trials"}},
+        BadUsage{{"run", "sleepers", "--compare", "kind=thread,process", "--trace", "/tmp/fs-c.json"},
+                 {"--compare makes 2 runs", "--trace"}},
+        BadUsage{{"run", "cpu-vs-io", "--compare", "work=cpu,io", "--all-modes"}, {"--all-modes"}},
+        // A value every run can take, but not with the others as given: refused before any run.
+        BadUsage{{"run", "sleepers", "--kind", "process", "--compare", "workers=2,300"},
+                 {"--compare workers=300", "at most 256 processes"}}));
+
+/// `--compare` with values it cannot take: exit 2 naming what is allowed, nothing run, no picture.
+class CliCompareRefused : public ::testing::TestWithParam<BadUsage> { };
+
+TEST_P(CliCompareRefused, ExitsWithTwoNamingWhatIsAllowedAndWritesNoFile)
+{
+    const std::string dir = tempDir();
+    std::vector<std::string> args = GetParam().args;
+    args.insert(args.end(), {"--png", dir + "/compare.png"});
+    const Output o = runCli(args);
+    EXPECT_EQ(o.exitCode, 2) << o.err;
+    EXPECT_TRUE(o.out.empty()) << "nothing ran: " << o.out;
+    for (const std::string &m : GetParam().mentions)
+        EXPECT_NE(o.err.find(m), std::string::npos) << "stderr: " << o.err << "\nmissing: " << m;
+    EXPECT_FALSE(exists(dir + "/compare.png"));
+    std::system(("rm -rf " + dir).c_str());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, CliCompareRefused,
+    ::testing::Values(
+        // A value the parameter does not allow: a choice, an integer, a number.
+        BadUsage{
+            {"run", "sleepers", "--compare", "kind=fast,process"},
+            {"--compare kind=fast,process: 'fast' is not allowed", "one of: sequential, thread, process"}},
+        BadUsage{{"run", "sleepers", "--compare", "workers=0,4"},
+                 {"'0' is not allowed", "an integer from 1 to 1024"}},
+        BadUsage{{"run", "sleepers", "--compare", "sleep=1,soon"},
+                 {"'soon' is not allowed", "a number from 0"}},
+        BadUsage{{"run", "bank", "--compare", "lock=on,maybe"},
+                 {"'maybe' is not allowed", "one of: on, off"}},
+        // One value only, or too many.
+        BadUsage{{"run", "sleepers", "--compare", "kind=process"},
+                 {"two or three values to compare (got 1)", "sequential, thread, process"}},
+        BadUsage{{"run", "sleepers", "--compare", "workers=1,2,3,4"}, {"two or three values", "(got 4)"}},
+        // An unknown parameter names the scenario's own.
+        BadUsage{
+            {"run", "sleepers", "--compare", "lock=on,off"},
+            {"'lock' is not a parameter of scenario 'sleepers'", "kind, workers, sleep, join, time-scale"}},
+        // Malformed.
+        BadUsage{{"run", "sleepers", "--compare", "kind"},
+                 {"expected PARAM=A,B[,C]", "kind=sequential,thread"}},
+        BadUsage{{"run", "sleepers", "--compare", "kind:thread,process"}, {"expected PARAM=A,B[,C]"}},
+        BadUsage{{"run", "sleepers", "--compare=kind=thread,,process"}, {"a value is empty"}}));
+
+namespace {
+
+struct CompareRun {
+    std::string name;
+    std::vector<std::string> args;
+    std::vector<std::string> labels; ///< in the order of the values
+};
+
+void PrintTo(const CompareRun &c, std::ostream *os) { *os << c.name; }
+
+/// The wall times a run prints ("wall time     0.305 s"), in order.
+std::vector<double> wallTimes(const std::string &out)
+{
+    std::vector<double> walls;
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+        double wall = 0;
+        if (std::sscanf(line.c_str(), "wall time %lf s", &wall) == 1)
+            walls.push_back(wall);
+    }
+    return walls;
+}
+
+/// The line after `heading`.
+std::string lineAfter(const std::string &out, const std::string &heading)
+{
+    const auto at = out.find(heading + "\n");
+    if (at == std::string::npos)
+        return {};
+    const auto from = at + heading.size() + 1;
+    return out.substr(from, out.find('\n', from) - from);
+}
+
+/// The number before "×" in `text`, 0 when there is none.
+double ratioIn(const std::string &text)
+{
+    const auto times = text.find("×");
+    if (times == std::string::npos)
+        return 0;
+    auto from = times;
+    while (from > 0 && (std::isdigit(static_cast<unsigned char>(text[from - 1])) || text[from - 1] == '.'))
+        --from;
+    return std::atof(text.substr(from, times - from).c_str());
+}
+
+std::uint32_t pngDimension(const std::string &png, std::size_t at)
+{
+    return (static_cast<std::uint32_t>(static_cast<unsigned char>(png[at])) << 24)
+        | (static_cast<std::uint32_t>(static_cast<unsigned char>(png[at + 1])) << 16)
+        | (static_cast<std::uint32_t>(static_cast<unsigned char>(png[at + 2])) << 8)
+        | static_cast<std::uint32_t>(static_cast<unsigned char>(png[at + 3]));
+}
+
+class CliCompare : public ::testing::TestWithParam<CompareRun> { };
+
+} // namespace
+
+TEST_P(CliCompare, RunsEachValueAndPutsTheRatioOfTheirWallTimesInTheHeadline)
+{
+    const CompareRun &c = GetParam();
+    const std::string dir = tempDir();
+    std::vector<std::string> args = c.args;
+    args.insert(args.end(), {"--png", dir + "/compare.png"});
+    const Output o = runCli(args);
+    ASSERT_EQ(o.exitCode, 0) << o.err << o.out;
+    // Each run says what it is and prints its result.
+    std::size_t at = 0;
+    for (const std::string &label : c.labels) {
+        at = o.out.find("=== " + label + " (", at);
+        EXPECT_NE(at, std::string::npos) << "no run headed '" << label << "' in order\n" << o.out;
+    }
+    const std::vector<double> walls = wallTimes(o.out);
+    ASSERT_EQ(walls.size(), c.labels.size()) << o.out;
+    // The comparison: fastest first, and the ratio of the slowest wall time to the fastest.
+    const std::string headline = lineAfter(o.out, "=== comparison");
+    const auto fastest = std::min_element(walls.begin(), walls.end()) - walls.begin();
+    EXPECT_EQ(headline.rfind(c.labels[static_cast<std::size_t>(fastest)] + " ", 0), 0u) << headline;
+    const double ratio
+        = *std::max_element(walls.begin(), walls.end()) / walls[static_cast<std::size_t>(fastest)];
+    EXPECT_GT(ratio, 1.5) << "the values chosen differ in time\n" << o.out;
+    EXPECT_NEAR(ratioIn(headline), ratio, 0.06 * ratio)
+        << headline << "\nwall times printed: " << walls[0] << ", " << walls[1];
+    // One slide.
+    const std::string png = slurp(dir + "/compare.png");
+    ASSERT_GT(png.size(), 24u) << o.out;
+    EXPECT_EQ(png.substr(1, 3), "PNG");
+    EXPECT_EQ(pngDimension(png, 16), 1920u);
+    EXPECT_EQ(pngDimension(png, 20), 1080u);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+INSTANTIATE_TEST_SUITE_P(KindsOfParameter, CliCompare,
+                         ::testing::Values(CompareRun{"Choice",
+                                                      {"run", "sleepers", "--compare",
+                                                       "kind=sequential,process", "--workers", "3", "--sleep",
+                                                       "0.1"},
+                                                      {"sequential", "processes"}},
+                                           CompareRun{"Integer",
+                                                      {"run", "sleepers", "--kind", "sequential", "--sleep",
+                                                       "0.05", "--compare", "workers=1,4"},
+                                                      {"workers 1", "workers 4"}},
+                                           CompareRun{"Number",
+                                                      {"run", "sleepers", "--kind", "thread", "--workers",
+                                                       "2", "--compare", "sleep=0.05,0.2,0.1"},
+                                                      {"sleep 0.05", "sleep 0.2", "sleep 0.1"}}),
+                         [](const ::testing::TestParamInfo<CompareRun> &param) { return param.param.name; });
+
+TEST(Cli, CompareRunsOneTrialOfEachLockSetting)
+{
+    // The bank's lock is an on/off switch: the values of a two-way parameter compare as any other.
+    const std::string dir = tempDir();
+    const Output o = runCli({"run", "bank", "--compare", "lock=off,on", "--updates", "100", "--sleep", "0",
+                             "--svg", dir + "/bank.svg"});
+    ASSERT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_EQ(o.out.find("running "), std::string::npos) << "a single run each, not trials\n" << o.out;
+    EXPECT_EQ(o.out.find("wrong in"), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("=== lock off ("), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("=== lock on ("), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("with the lock: balance"), std::string::npos) << "each run's own headline\n"
+                                                                       << o.out;
+    const std::string headline = lineAfter(o.out, "=== comparison");
+    EXPECT_NE(headline.find("lock off"), std::string::npos) << headline;
+    EXPECT_NE(headline.find("lock on"), std::string::npos) << headline;
+    EXPECT_EQ(lineAfter(o.out, headline).find("    bank · "), 0u) << "the caption says what the runs share";
+    // The slide carries both runs' own headlines, so a lost update is told under its band.
+    const std::string svg = slurp(dir + "/bank.svg");
+    EXPECT_NE(svg.find("without a lock: balance"), std::string::npos)
+        << "no band for the run without the lock";
+    EXPECT_NE(svg.find("with the lock: balance"), std::string::npos) << "no band for the run with the lock";
+    std::system(("rm -rf " + dir).c_str());
+}
 
 TEST(Cli, PoolMapAndPipePrintTheTutorialsLines)
 {

@@ -1,3 +1,4 @@
+#include "ui/compare_view.hpp"
 #include "ui/exporter.hpp"
 #include "ui/gil_lab_view.hpp"
 #include "ui/main_window.hpp"
@@ -6,11 +7,14 @@
 #include "ui/timeline_widget.hpp"
 #include "ui/trials_chart.hpp"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QImage>
+#include <QListWidget>
+#include <QMessageBox>
 #include <QPainter>
 #include <QPushButton>
 #include <QSettings>
@@ -280,45 +284,131 @@ TEST(MainWindow, StopEndsARunAtOnce)
     EXPECT_TRUE(w->controller().lastResult().cancelled);
 }
 
-TEST(MainWindow, ComparesRunsOnOneAxis)
+namespace {
+
+/// Runs sleepers with `kind` (and 4 short workers) to its end.
+void runSleepers(MainWindow &w, const char *kind, const char *workers = "4")
+{
+    ASSERT_TRUE(w.setParameter(QStringLiteral("kind"), QString::fromLatin1(kind)));
+    ASSERT_TRUE(w.setParameter(QStringLiteral("workers"), QString::fromLatin1(workers)));
+    ASSERT_TRUE(w.runScenario());
+    ASSERT_TRUE(waitUntilIdle(w));
+}
+
+/// Answers the next "which run should make room" question with the button naming `run` ("run 1 ·"), or
+/// Cancel when `run` is empty; `asked` is set when the question came.
+void answerDropQuestion(const QString &run, bool *asked)
+{
+    QTimer::singleShot(0, [run, asked] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        ASSERT_NE(box, nullptr) << "a fourth run asks which one to drop";
+        *asked = true;
+        for (QAbstractButton *button : box->buttons()) {
+            if (run.isEmpty() ? box->buttonRole(button) == QMessageBox::RejectRole
+                              : button->text().contains(run + QStringLiteral(" ·"))) {
+                button->click();
+                return;
+            }
+        }
+        FAIL() << "no button for " << run.toStdString();
+    });
+}
+
+} // namespace
+
+TEST(MainWindow, ComparesUpToThreeRunsAndAsksWhichToDropForAFourth)
 {
     auto w = freshWindow();
     ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
     w->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.05"));
-    w->setParameter(QStringLiteral("workers"), QStringLiteral("4"));
-    for (const char *kind : {"sequential", "process"}) {
-        ASSERT_TRUE(w->setParameter(QStringLiteral("kind"), QString::fromLatin1(kind)));
-        ASSERT_TRUE(w->runScenario());
-        ASSERT_TRUE(waitUntilIdle(*w));
-    }
-    const auto &runs = w->compareView()->runs();
-    ASSERT_EQ(runs.size(), 2u);
-    EXPECT_TRUE(runs[0].label.contains(QStringLiteral("sequential")));
-    EXPECT_GT(runs[0].wallNs, 5 * runs[1].wallNs / 2) << "4 naps in a row against 4 at once";
+    CompareView *compare = w->compareView();
+    for (const char *kind : {"sequential", "thread", "process"})
+        runSleepers(*w, kind);
+    EXPECT_EQ(compare->pickedRuns(), (std::vector<int>{1, 2, 3}))
+        << "new runs are picked while there is room";
+    const Comparison &shown = compare->comparison();
+    ASSERT_EQ(shown.labels.size(), 3u);
+    EXPECT_EQ(shown.labels[0], QStringLiteral("sequential"));
+    EXPECT_EQ(shown.labels[2], QStringLiteral("processes"));
+    // The ratio of the slowest run's wall time to the fastest's is in the headline.
+    EXPECT_TRUE(shown.headline.contains(QStringLiteral("× faster than sequential")))
+        << shown.headline.toStdString();
 
-    // The comparison exports like a timeline: one slide, both runs on one axis.
+    // A fourth run is listed but not compared; ticking it asks which one makes room.
+    runSleepers(*w, "process", "2");
+    auto *list = compare->findChild<QListWidget *>(QStringLiteral("compareRuns"));
+    ASSERT_NE(list, nullptr);
+    ASSERT_EQ(list->count(), 4);
+    EXPECT_EQ(compare->pickedRuns().size(), 3u);
+    QListWidgetItem *fourth = list->item(0); // newest first
+    ASSERT_EQ(fourth->data(Qt::UserRole).toInt(), 4);
+    EXPECT_EQ(fourth->checkState(), Qt::Unchecked);
+
+    bool asked = false;
+    answerDropQuestion(QString(), &asked); // Cancel keeps the three
+    fourth->setCheckState(Qt::Checked);
+    EXPECT_TRUE(asked);
+    EXPECT_EQ(compare->pickedRuns(), (std::vector<int>{1, 2, 3}));
+    EXPECT_EQ(list->item(0)->checkState(), Qt::Unchecked) << "the tick is taken back";
+
+    asked = false;
+    answerDropQuestion(QStringLiteral("run 2"), &asked);
+    list->item(0)->setCheckState(Qt::Checked);
+    EXPECT_TRUE(asked);
+    EXPECT_EQ(compare->pickedRuns(), (std::vector<int>{1, 4, 3})) << "run 4 takes run 2's place";
+    EXPECT_EQ(compare->comparison().labels[1], QStringLiteral("processes, workers 2"));
+
+    // Removing: untick one, or select it and press the button.
+    list->item(3)->setCheckState(Qt::Unchecked); // run 1, the oldest
+    EXPECT_EQ(compare->pickedRuns(), (std::vector<int>{4, 3}));
+    list->setCurrentItem(list->item(1)); // run 3
+    auto *drop = compare->findChild<QPushButton *>(QStringLiteral("dropRun"));
+    ASSERT_NE(drop, nullptr);
+    QTest::mouseClick(drop, Qt::LeftButton);
+    EXPECT_EQ(compare->pickedRuns(), (std::vector<int>{4}));
+    EXPECT_TRUE(compare->pickRun(2));
+    EXPECT_EQ(compare->pickedRuns(), (std::vector<int>{4, 2}));
+
+    // Each scenario keeps its own runs.
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("no-join")));
+    EXPECT_TRUE(compare->runs().empty());
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
+    EXPECT_EQ(compare->runs().size(), 4u);
+}
+
+TEST(MainWindow, TheComparisonFitsThreeRunsOnScreen)
+{
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
+    w->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.1"));
+    for (const char *kind : {"sequential", "thread", "process"})
+        runSleepers(*w, kind, "10");
+    w->findChild<QTabWidget *>()->setCurrentWidget(w->compareView());
+    QApplication::processEvents();
+    ComparisonCanvas *canvas = w->compareView()->canvas();
+    ASSERT_GT(canvas->height(), 300);
+    const ComparisonLayout &layout = canvas->currentLayout();
+    ASSERT_EQ(layout.bands.size(), 3u);
+    EXPECT_TRUE(layout.complete) << "lanes at least " << ComparisonStyle::screen(Theme::light()).minLaneHeight
+                                 << " px; got " << layout.laneHeight;
+    for (const ComparisonBand &band : layout.bands) {
+        std::string lanes; // what a failure shows: how far each band was folded
+        for (const Lane &lane : band.model->lanes())
+            lanes += lane.info.name + " [" + std::to_string(lane.startNs / 1'000'000) + "-"
+                + std::to_string(lane.endNs / 1'000'000) + " ms], ";
+        SCOPED_TRACE(lanes);
+        EXPECT_EQ(band.timeline.visibleRows, static_cast<int>(band.timeline.rows.size()));
+        EXPECT_LE(band.rect.bottom(), canvas->height() + 0.5) << "no scrolling needed";
+        EXPECT_DOUBLE_EQ(band.timeline.timeToX(1'000'000), layout.bands[0].timeline.timeToX(1'000'000));
+    }
+
+    // The export is a slide of the same comparison.
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("compare.png"));
-    const Theme theme = Theme::light();
     QString error;
-    ASSERT_TRUE(exportPicture(
-        path, {kExportSizeWide, 2, QStringLiteral("compare"), theme.background},
-        [&](QPainter &p, const QRectF &r) { paintComparison(p, r, runs, QString(), theme); }, &error))
+    ASSERT_TRUE(exportComparison(path, w->compareView()->comparison(), kExportSizeWide, 1, false, &error))
         << error.toStdString();
-    const QImage image(path);
-    EXPECT_EQ(image.size(), QSize(3840, 2160));
-    // Sleeping bars of both runs appear: count rows of the picture that contain the sleeping colour.
-    int rowsWithSleep = 0;
-    const QColor sleeping = theme.stateColor(BarState::Sleeping);
-    for (int y = 0; y < image.height(); y += 4) {
-        for (int x = image.width() / 2; x < image.width(); x += 8) {
-            if (image.pixelColor(x, y) == sleeping) {
-                ++rowsWithSleep;
-                break;
-            }
-        }
-    }
-    EXPECT_GT(rowsWithSleep, 20);
+    EXPECT_EQ(QImage(path).size(), kExportSizeWide);
 }
 
 TEST(MainWindow, ReplaysTheLastRunThroughTheTimelineAndConsole)

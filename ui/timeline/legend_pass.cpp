@@ -1,5 +1,5 @@
 // The legend: a swatch, glyph or arrow with a name for each bar state, marker kind, arrow kind and GIL
-// strip the model has, wrapped into lines under the plot.
+// strip the model (or any model in options.legendAlso) has, wrapped into lines under the plot.
 
 #include "ui/timeline/passes.hpp"
 
@@ -103,7 +103,19 @@ Shown recordedIn(const TimelineModel &model)
 std::vector<LegendEntry> legendEntries(const TimelineModel &model, const PaintOptions &options,
                                        const TimelineLayout *layout)
 {
-    const Shown shown = options.exactLegend ? shownIn(model, options, layout) : recordedIn(model);
+    Shown shown = options.exactLegend ? shownIn(model, options, layout) : recordedIn(model);
+    // A comparison's one legend explains every band: what the other runs show counts too.
+    for (const auto &other : options.legendAlso) {
+        if (!other)
+            continue;
+        const Shown more = options.exactLegend ? shownIn(*other, options, nullptr) : recordedIn(*other);
+        shown.states |= more.states;
+        shown.markers |= more.markers;
+        shown.joins = shown.joins || more.joins;
+        shown.queueMessages = shown.queueMessages || more.queueMessages;
+        shown.pipeMessages = shown.pipeMessages || more.pipeMessages;
+        shown.gil = shown.gil || more.gil;
+    }
     std::vector<LegendEntry> entries;
     for (int i = 0; i < kBarStateCount; ++i) {
         const auto state = static_cast<BarState>(i);

@@ -7,10 +7,12 @@
 
 #include <QString>
 
+#include <memory>
 #include <vector>
 
 namespace forkscope::ui {
 
+class TimelineModel;
 /// What a lane came to, said at its end: a worker's final value ("a = 2"), main's result, or how it failed
 /// ("exit 1 · IndexError: …", "killed by SIGSEGV"). See laneResults (ui/timeline/texts.hpp).
 struct LaneResult {
@@ -32,6 +34,9 @@ struct PaintOptions {
     /// Per lane (by index): its result, drawn large in a column right of the plot at the lane's end.
     std::vector<LaneResult> results;
     bool legend = true;
+    /// Other models whose bar states, markers and arrows the legend lists too: the one legend of a
+    /// comparison, under its last band, explains every band.
+    std::vector<std::shared_ptr<const TimelineModel>> legendAlso;
     bool axis = true;
     bool showNow = true; ///< a line at the model's present while live
     /// Process header rows, pids and tids in the labels, printed lines beside their markers: what a

@@ -93,10 +93,12 @@ void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &t
 
 // Legend (legend_pass.cpp) ---------------------------------------------------------------------------------
 
-/// The height paintLegend needs for `model`'s entries wrapped into `width` (0 without entries).
+/// The height paintLegend needs for the entries of `model` and options.legendAlso wrapped into `width` (0
+/// without entries).
 double legendHeight(const TimelineModel &model, const PaintOptions &options, const QFontMetricsF &fm,
                     double width);
-/// The legend in layout.legendRect: the bar states, markers, arrows and GIL strips the model has.
+/// The legend in layout.legendRect: the bar states, markers, arrows and GIL strips the model (or any of
+/// options.legendAlso) has.
 void paintLegend(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                  const PaintOptions &options, const Fonts &fonts);
 
