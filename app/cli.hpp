@@ -16,9 +16,17 @@ namespace forkscope::app {
 /// Exit codes of the command line.
 enum ExitCode { kExitOk = 0, kExitRunFailed = 1, kExitUsage = 2, kExitInterrupted = 130 };
 
-/// Writes a finished run's timeline picture to `path` (.png, .svg or .pdf); returns "" or what went wrong.
-using TimelineExporter = std::function<std::string(const core::RunResult &, const std::vector<core::Event> &,
-                                                   const std::string &title, const std::string &path)>;
+/// What a timeline picture shows (`--focus`).
+enum class PictureFocus {
+    WholeRun,   ///< the whole run (no --focus)
+    LostUpdate, ///< --focus lost-update: the run's first lost update, both read → write pairs wide
+};
+
+/// Writes a finished run's timeline picture to `path` (.png, .svg or .pdf), showing `focus`; returns "" or
+/// what went wrong (a focus the run does not have included).
+using TimelineExporter
+    = std::function<std::string(const core::RunResult &, const std::vector<core::Event> &,
+                                const std::string &title, const std::string &path, PictureFocus focus)>;
 
 /// One series of the trials histogram: its label ("without lock") and the trials' final values.
 struct TrialsSeries {

@@ -17,6 +17,8 @@ using namespace forkscope::core;
 namespace {
 
 constexpr const char *kCommands = "list, run, open, --help, --version";
+/// What --focus may name.
+constexpr const char *kFocusViews = "lost-update";
 
 /// An option that takes one value each time it is used. It is declared with an optional value so that
 /// CLI11 never takes a following option as its value: `--workers --sleep 1` leaves --workers empty (refused
@@ -139,6 +141,8 @@ std::string checkGiven(const ScenarioOptions &options, const std::vector<std::st
             continue;
         if (isOutput(name))
             return flag + " needs a file name";
+        if (name == "focus")
+            return flag + " needs a value (allowed: " + kFocusViews + ")";
         const ParamSpec *spec = options.scenario.param(name);
         std::string message = flag + " needs a value: " + (spec ? spec->allowed() : "see forkscope --help");
         if (const std::string next = argumentAfter(args, flag); !next.empty() && next[0] == '-')
@@ -234,6 +238,12 @@ std::string collectRunArgs(const ScenarioOptions &options, const Exporters &expo
     run.summaryPath = options.value("summary");
     run.chartPath = options.value("chart");
     run.allModes = options.given("all-modes");
+    // A --focus naming nothing we can show is refused first, whatever else is wrong (even in a build
+    // without pictures), so the message always lists what is allowed.
+    if (options.given("focus"))
+        if (const std::string focus = options.value("focus"); focus != "lost-update")
+            return "--focus '" + focus + "' is not something a picture can show (allowed: " + kFocusViews
+                + ")";
     std::map<const CLI::Option *, std::size_t> used; // how many of each option's results were taken
     for (const CLI::Option *option : options.app.parse_order()) { // pictures in the order given
         const std::string flag = option->get_name();
@@ -245,6 +255,11 @@ std::string collectRunArgs(const ScenarioOptions &options, const Exporters &expo
         if (!exporters.timeline)
             return flag + " needs the desktop build of forkscope (this one has no Qt)";
         run.pictures.emplace_back(flag, path);
+    }
+    if (options.given("focus")) {
+        if (run.pictures.empty())
+            return "--focus chooses what the pictures show: add --png, --svg or --pdf";
+        run.focus = PictureFocus::LostUpdate;
     }
     if (run.allModes)
         if (auto problem = checkAllModes(scenario, run); !problem.empty())
@@ -335,7 +350,7 @@ int parseRunArgs(const Command &command, const Exporters &exporters, RunArgs &ou
         return usageError(unknownScenario(command.scenario));
     const std::vector<std::string> &rest = command.rest;
     ScenarioOptions options(*out.scenario);
-    for (const char *name : {"trace", "summary", "png", "svg", "pdf", "chart"})
+    for (const char *name : {"trace", "summary", "png", "svg", "pdf", "focus", "chart"})
         options.addValue(name);
     // Refused with a reason where it does not apply (checkAllModes), so known to every scenario.
     options.addSwitch("all-modes", out.scenario->param("mode") != nullptr);

@@ -43,6 +43,7 @@ struct RunArgs {
     std::string tracePath;                                     ///< --trace
     std::string summaryPath;                                   ///< --summary
     std::vector<std::pair<std::string, std::string>> pictures; ///< (flag, path) for --png/--svg/--pdf
+    PictureFocus focus = PictureFocus::WholeRun;               ///< --focus: what the pictures show
     std::string chartPath; ///< --chart: the trials histogram (or speedups)
     bool allModes = false; ///< --all-modes: the GIL lab's 8 runs
 };

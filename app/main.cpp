@@ -13,6 +13,7 @@
 #include "ui/main_window.hpp"
 #include "ui/speedup_chart.hpp"
 #include "ui/timeline_model.hpp"
+#include "ui/timeline_widget.hpp"
 #include "ui/trials_chart.hpp"
 
 #include <QApplication>
@@ -40,7 +41,7 @@ bool haveDisplay()
 }
 
 std::string exportRunPicture(const core::RunResult &result, const std::vector<core::Event> &events,
-                             const std::string &title, const std::string &path)
+                             const std::string &title, const std::string &path, app::PictureFocus focus)
 {
     ui::TimelineModel model;
     std::vector<core::LaneInfo> lanes;
@@ -51,6 +52,17 @@ std::string exportRunPicture(const core::RunResult &result, const std::vector<co
     model.finish(result);
     ui::ExportOptions options;
     options.title = QString::fromStdString(title);
+    if (focus == app::PictureFocus::LostUpdate) {
+        // The view Next Lost Update shows in the window: the first one, both workers' lanes in sight.
+        if (model.lostUpdates().empty())
+            return "the run has no lost update to focus on";
+        const ui::LostUpdateMark &mark = model.lostUpdates().front();
+        options.window = ui::lostUpdateWindow(mark);
+        const ui::TimelineLayout layout = ui::layoutTimeline(
+            model, QRectF(QPointF(0, 0), QSizeF(options.size)), ui::exportPaintOptions(model, options));
+        options.firstRow = ui::firstRowShowing(
+            layout, {mark.lost.lane, mark.overwritten() ? mark.lost.overwrittenBy : mark.lost.lane});
+    }
     QString error;
     if (!ui::exportTimeline(model, QString::fromStdString(path), options, &error))
         return error.toStdString();
