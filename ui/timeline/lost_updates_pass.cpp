@@ -24,6 +24,8 @@ namespace {
 constexpr double kDetailPixels = 60;
 /// Folded crosses of one lane stand at least this far apart, which leaves room for their "12 lost" count.
 constexpr double kFoldPixels = 56;
+/// The shortest arrow drawn from the overwriting write to the cross.
+constexpr double kMinArrowPixels = 18;
 /// The pen of a pair's box.
 constexpr double kBracketWidth = 3;
 
@@ -117,19 +119,31 @@ Words wordsFor(const TimelineModel &model, const LostUpdateMark &mark)
     const QString variable = qs(lost.label);
     Words words;
     words.lost = {
-        QStringLiteral("lost update: %1 read %2 = %3, wrote %4; overwritten by %5")
+        QStringLiteral("lost update: %1 read %2 = %3, wrote %4; then %5 wrote %6 over it")
             .arg(who, variable)
             .arg(lost.read)
             .arg(lost.wrote)
-            .arg(by),
+            .arg(by)
+            .arg(mark.overwriterWrote),
+        QStringLiteral("lost update: read %1, wrote %2; %3 wrote %4 over it")
+            .arg(lost.read)
+            .arg(lost.wrote)
+            .arg(by)
+            .arg(mark.overwriterWrote),
         QStringLiteral("lost update: read %1, wrote %2").arg(lost.read).arg(lost.wrote),
         QStringLiteral("lost update"),
         QStringLiteral("lost"),
     };
     if (!mark.overwritten())
-        words.lost.erase(words.lost.begin());
+        words.lost.erase(words.lost.begin(), words.lost.begin() + 2);
     if (mark.overwriterReadNs >= 0 && mark.overwriterReadNs < lost.atNs)
-        words.overwriter << QStringLiteral("%1 read %2 before %3's write, wrote %4 over it")
+        words.overwriter << QStringLiteral("%1 read %2 before %3 wrote %4, then wrote %5 over it")
+                                .arg(by)
+                                .arg(mark.overwriterRead)
+                                .arg(who)
+                                .arg(lost.wrote)
+                                .arg(mark.overwriterWrote)
+                         << QStringLiteral("%1 read %2 before %3's write, wrote %4 over it")
                                 .arg(by)
                                 .arg(mark.overwriterRead)
                                 .arg(who)
@@ -197,7 +211,8 @@ void paintPairs(QPainter &p, const PaintOptions &options, const Placed &at)
         const QPointF from(std::round(byWriteX) + 0.5, down ? byBand.bottom + 1 : byBand.top - 1);
         const QPointF d = from - crossAt;
         const double length = std::hypot(d.x(), d.y());
-        if (length > 2 * r + 8) {
+        // Only an arrow long enough to read as one: a stub would only blot the value tags beside it.
+        if (length - (r + 5) >= kMinArrowPixels) {
             const QPointF to = crossAt + d * ((r + 5) / length);
             p.setPen(QPen(theme.background, 4, Qt::SolidLine, Qt::RoundCap));
             p.drawLine(from, to);
