@@ -436,11 +436,14 @@ void MainWindow::showNextLostUpdate()
     const TimelineModel *model = m_timeline->model();
     const int index = m_timeline->showNextLostUpdate();
     if (index < 0) {
-        statusBar()->showMessage(
-            model && model->live()
-                ? tr("No lost update yet: they are found when the run ends.")
-                : tr("No lost update in this run: every update of a shared value counted."),
-            8000);
+        QString why = tr("No lost update in this run: every update of a shared value counted.");
+        if (!model)
+            why = tr("No run yet: run the bank without its lock to see lost updates.");
+        else if (model->live())
+            why = tr("No lost update yet: they are found when the run ends.");
+        else if (!model->lostUpdatesComplete())
+            why = tr("No lost update found, but this run's record of reads and writes is incomplete.");
+        statusBar()->showMessage(why, 8000);
         return;
     }
     m_views->setCurrentWidget(m_timeline);
