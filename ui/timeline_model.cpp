@@ -138,7 +138,8 @@ TimeWindow lostUpdateWindow(const LostUpdateMark &mark) noexcept
     // A fifth on each side: the pairs fill 70 % of the width, and the value tags beside the first read and
     // the last write still have room inside the window.
     const std::int64_t pad = std::max<std::int64_t>((end - begin) / 5, 2'000);
-    return {begin - pad, end + pad};
+    // Not before the run began: an axis from "-2 ms" puzzles a class more than a narrower margin.
+    return {std::max(begin - pad, std::min<std::int64_t>(begin, 0)), end + pad};
 }
 
 void TimelineModel::reset(std::vector<core::LaneInfo> lanes)

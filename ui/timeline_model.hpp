@@ -166,7 +166,8 @@ struct LostUpdateMark {
 };
 
 /// The view of one lost update: both workers' read → write pairs with room around them (a fifth of their
-/// span on each side, at least 2 µs), so read, think and write are wide and their values readable.
+/// span on each side, at least 2 µs, but not before time 0), so read, think and write are wide and their
+/// values readable.
 TimeWindow lostUpdateWindow(const LostUpdateMark &mark) noexcept;
 
 /// One thing to draw on a lane at the current zoom: a bar as is, or a fold of several bars each narrower

@@ -136,6 +136,34 @@ TEST_F(LostUpdateDrawing, ARunWithoutALostUpdateHasNoMarks)
     EXPECT_EQ(countColor(r.image, r.layout.plotRect, theme.crash), 0);
 }
 
+TEST_F(LostUpdateDrawing, ANarrowLostPairBesideALongOneIsDrawnInFullInItsView)
+{
+    // withdraw's 1 ms pair is about 15 px in the view of both pairs: still boxed, crossed out and explained,
+    // since the two pairs together are what the view shows.
+    const fs::TimelineModel lopsided = finished(forkscope::test::lopsidedLostUpdateRun());
+    ASSERT_EQ(lopsided.lostUpdates().size(), 1u);
+    const fs::LostUpdateMark &mark = lopsided.lostUpdates().front();
+    ASSERT_EQ(mark.lost.lane, 2u);
+    fs::PaintOptions view = options;
+    view.window = fs::lostUpdateWindow(mark);
+    const Rendered r = render(lopsided, view);
+    const double lostPixels = r.layout.timeToX(13 * ms) - r.layout.timeToX(12 * ms);
+    ASSERT_LT(lostPixels, 30) << "the case this test is about";
+    const auto column = [&](std::uint32_t lane, std::int64_t t, const QColor &color) {
+        const auto row = static_cast<std::size_t>(r.layout.laneRow[lane]);
+        const QRectF strip(r.layout.timeToX(t) - 1, r.layout.rowTop[row], 3, r.layout.rowHeight[row]);
+        return countColor(r.image, strip, color);
+    };
+    const double rowHeight = r.layout.rowHeight[static_cast<std::size_t>(r.layout.laneRow[2])];
+    EXPECT_GT(column(2, 12 * ms, theme.crash), rowHeight * 0.7) << "withdraw's read, boxed";
+    EXPECT_GT(column(1, 10 * ms, theme.text), rowHeight * 0.7) << "deposit's read, boxed";
+    EXPECT_GT(column(1, 50 * ms, theme.text), rowHeight * 0.7) << "deposit's write, boxed";
+    // The lost write's tag runs on past its narrow box, in the crash colour, in withdraw's row.
+    const QRectF pastBox = laneRegion(r.layout, 2, 13 * ms, 13 * ms);
+    EXPECT_GT(countColor(r.image, pastBox.translated(40, 0).adjusted(0, 0, 100, 0), theme.crash), 20)
+        << "the words";
+}
+
 TEST_F(LostUpdateDrawing, ZoomedOutHundredsFoldIntoAFewCountedCrosses)
 {
     const fs::TimelineModel many = finished(forkscope::test::manyLostUpdatesRun(300, 3 * ms));

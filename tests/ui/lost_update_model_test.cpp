@@ -100,3 +100,24 @@ TEST(LostUpdateModel, ManyLostUpdatesInTheOrderTheyWereWritten)
         EXPECT_EQ(mark.overwriterWrote, mark.lost.read - 1);
     }
 }
+
+TEST(LostUpdateModel, TheWindowDoesNotBeginBeforeTheRun)
+{
+    // A lost update in the run's first millisecond, undone 20 ms later: a fifth of that span before it would
+    // reach below 0.
+    fs::LostUpdateMark mark;
+    mark.lost.readNs = ms / 2;
+    mark.lost.atNs = ms;
+    mark.lost.overwrittenAtNs = 20 * ms;
+    mark.overwriterReadNs = ms / 4;
+    const fs::TimeWindow window = fs::lostUpdateWindow(mark);
+    EXPECT_EQ(window.beginNs, 0);
+    EXPECT_GT(window.endNs, 20 * ms);
+    // Later in the run the margin is there on both sides.
+    for (std::int64_t *t :
+         {&mark.lost.readNs, &mark.lost.atNs, &mark.lost.overwrittenAtNs, &mark.overwriterReadNs})
+        *t += 100 * ms;
+    const fs::TimeWindow later = fs::lostUpdateWindow(mark);
+    EXPECT_LT(later.beginNs, 100 * ms + ms / 4);
+    EXPECT_EQ(100 * ms + ms / 4 - later.beginNs, later.endNs - 120 * ms);
+}

@@ -75,6 +75,35 @@ inline ExampleRun lostUpdateRun()
     return run;
 }
 
+/// The same two workers, but deposit is preempted while it thinks: it reads 100 at 10 ms and writes 101 only
+/// at 50 ms, while withdraw reads 100 at 12 ms, thinks 1 ms and writes 99 at 13 ms. withdraw's update is
+/// lost, its pair 40 times narrower than the one that undid it.
+inline ExampleRun lopsidedLostUpdateRun()
+{
+    using core::EventType;
+    constexpr std::int64_t ms = kLostMs;
+    ExampleRun run;
+    run.lanes = {{"main", core::WorkerKind::Main, 300, 300},
+                 {"deposit", core::WorkerKind::Thread, 300, 301},
+                 {"withdraw", core::WorkerKind::Thread, 300, 302}};
+    auto &ev = run.events;
+    ev.push_back(event(0, 0, EventType::WorkerStart, 300, 300));
+    core::Event open = event(0, 0, EventType::VariableOpen, 0, 100, "balance", core::kShared);
+    open.detail = 1;
+    ev.push_back(open);
+    ev.push_back(event(2 * ms, 1, EventType::WorkerStart, 301, 300));
+    ev.push_back(event(2 * ms, 2, EventType::WorkerStart, 302, 300));
+    addUpdate(ev, 2, 12 * ms, 1 * ms, 100, 0, 99, writeIdOf(2, 1), 0);
+    addUpdate(ev, 1, 10 * ms, 40 * ms, 100, 0, 101, writeIdOf(1, 1), writeIdOf(2, 1));
+    ev.push_back(event(60 * ms, 1, EventType::WorkerEnd, 0, 0));
+    ev.push_back(event(60 * ms, 2, EventType::WorkerEnd, 0, 0));
+    ev.push_back(event(61 * ms, 0, EventType::WorkerEnd, 0, 0));
+    sortByTime(ev);
+    run.result = resultFor(run.lanes, ev, "bank");
+    run.result.kind = "thread";
+    return run;
+}
+
 /// The same two workers with `count` lost updates one after another, `gapNs` apart, each as above
 /// (deposit's read, withdraw's read 2 ms later, deposit's write, withdraw's write over it), in a run of
 /// about count × gapNs. For the overview: hundreds of them must not turn into a barcode.

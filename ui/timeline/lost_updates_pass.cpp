@@ -20,7 +20,8 @@ namespace forkscope::ui::timeline {
 
 namespace {
 
-/// A lost update is drawn in full once its read → write is this wide; narrower ones fold into crosses.
+/// A lost update is drawn in full once its two read → write pairs together are this wide; narrower ones fold
+/// into crosses.
 constexpr double kDetailPixels = 60;
 /// Folded crosses of one lane stand at least this far apart, which leaves room for their "12 lost" count.
 constexpr double kFoldPixels = 56;
@@ -303,7 +304,9 @@ void paintLostUpdates(QPainter &p, const TimelineModel &model, const TimelineLay
     for (const LostUpdateMark &mark : marks) {
         if (mark.beginNs() > w.endNs + margin || mark.endNs() < w.beginNs - margin)
             continue;
-        const double width = static_cast<double>(mark.lost.atNs - mark.lost.readNs) / perPixel;
+        // The whole story (both pairs) decides, not the lost pair alone: a worker preempted while it
+        // thought can stretch one pair to 25 times the other, and the short one still has to be explained.
+        const double width = static_cast<double>(mark.endNs() - mark.beginNs()) / perPixel;
         if (width >= kDetailPixels) {
             if (Placed at = place(layout, mark); at.lostBand.valid)
                 detailed.push_back(at);
