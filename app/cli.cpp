@@ -62,6 +62,15 @@ std::string seconds(std::int64_t ns)
     return buf;
 }
 
+/// Per lane: whether it is a forked process (whose globals are private copies, never lost updates).
+std::vector<bool> processLanesOf(const RunResult &r)
+{
+    std::vector<bool> processLanes;
+    for (const LaneOutcome &lane : r.lanes)
+        processLanes.push_back(lane.info.kind == WorkerKind::Process);
+    return processLanes;
+}
+
 void printResult(const RunResult &r, const ParamSet &values, const std::vector<Event> &events)
 {
     // The lesson first, in one sentence with this run's numbers; then what it was, then the details.
@@ -104,10 +113,8 @@ void printResult(const RunResult &r, const ParamSet &values, const std::vector<E
             std::printf("lock %d        %d acquisitions, waited %s in all (longest %s), held %s\n", l.id,
                         l.acquisitions, seconds(l.totalWaitNs).c_str(), seconds(l.longestWaitNs).c_str(),
                         seconds(l.totalHoldNs).c_str());
-    std::vector<bool> processLanes;
-    for (const LaneOutcome &lane : r.lanes)
-        processLanes.push_back(lane.info.kind == WorkerKind::Process);
-    if (const LostUpdateReport lost = findLostUpdates(events, r.lostEvents, processLanes); lost.updates > 0)
+    if (const LostUpdateReport lost = findLostUpdates(events, r.lostEvents, processLanesOf(r));
+        lost.updates > 0)
         std::printf("lost updates  %zu of %d read-then-write updates%s\n", lost.lost.size(), lost.updates,
                     lost.complete ? "" : (" (incomplete: " + lost.incompleteWhy + ")").c_str());
     std::printf("lost events   %llu\n", static_cast<unsigned long long>(r.lostEvents));
@@ -269,6 +276,45 @@ int runTrials(TrialLoop &loop, ShownRun &shown)
     return kExitOk;
 }
 
+std::string milliseconds(std::int64_t ns)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f ms", static_cast<double>(ns) / 1e6);
+    return buf;
+}
+
+std::string laneName(const RunResult &r, std::uint32_t lane)
+{
+    return lane < r.lanes.size() ? r.lanes[lane].info.name : "lane " + std::to_string(lane);
+}
+
+/// --focus lost-update: says which lost update the pictures show and adds it to their `caption`; false, with
+/// the reason on stderr, when the run has none to show.
+bool focusLostUpdate(const RunResult &result, const std::vector<Event> &events, std::string &caption)
+{
+    const LostUpdateReport report = findLostUpdates(events, result.lostEvents, processLanesOf(result));
+    if (report.lost.empty()) {
+        std::fprintf(
+            stderr,
+            "forkscope: --focus lost-update: this run has no lost update (%d read-then-write updates, "
+            "none lost%s), so no picture was written\n",
+            report.updates, report.complete ? "" : ("; incomplete: " + report.incompleteWhy).c_str());
+        return false;
+    }
+    const LostUpdate &lost = report.lost.front();
+    const std::string who = laneName(result, lost.lane);
+    std::printf("focus         lost update 1 of %zu at %s: %s read %s = %lld and wrote %lld",
+                report.lost.size(), milliseconds(lost.atNs).c_str(), who.c_str(), lost.label.c_str(),
+                static_cast<long long>(lost.read), static_cast<long long>(lost.wrote));
+    if (lost.overwrittenAtNs >= 0)
+        std::printf("; %s wrote over it at %s", laneName(result, lost.overwrittenBy).c_str(),
+                    milliseconds(lost.overwrittenAtNs).c_str());
+    std::printf("\n");
+    caption += " · lost update 1 of " + std::to_string(report.lost.size()) + ": " + who + "'s write of "
+        + lost.label + " lost";
+    return true;
+}
+
 /// Writes --trace, --summary and the pictures of the shown run; returns kExitOk or kExitRunFailed.
 int writeRunOutputs(const RunArgs &runArgs, const Exporters &exporters, const RunResult &result,
                     const std::vector<Event> &events, const ParamSet &values, const TrialLoop &loop,
@@ -291,8 +337,13 @@ int writeRunOutputs(const RunArgs &runArgs, const Exporters &exporters, const Ru
                writeFileAtomically(
                    runArgs.summaryPath,
                    summaryJson(result, events, &values, loop.repeated() ? &loop.outcomes() : nullptr)));
+    TimelinePicture shown = picture;
+    shown.focus = runArgs.focus;
+    if (runArgs.focus == PictureFocus::LostUpdate && !runArgs.pictures.empty()
+        && !focusLostUpdate(result, events, shown.caption))
+        return kExitRunFailed;
     for (const auto &[flag, path] : runArgs.pictures)
-        report(flag, path, exporters.timeline(result, events, picture, path));
+        report(flag, path, exporters.timeline(result, events, shown, path));
     return rc;
 }
 
@@ -497,6 +548,20 @@ int runScenario(const Command &command, const Exporters &exporters)
 
 } // namespace
 
+const std::vector<std::pair<std::string, PictureFocus>> &pictureFocusNames()
+{
+    static const std::vector<std::pair<std::string, PictureFocus>> names{
+        {"auto", PictureFocus::Auto},
+        {"timeline", PictureFocus::Timeline},
+        {"lost-update", PictureFocus::LostUpdate},
+        {"sequence", PictureFocus::Sequence},
+        {"queue-fill", PictureFocus::QueueFill},
+        {"dispatch", PictureFocus::Dispatch},
+        {"gil", PictureFocus::Gil},
+    };
+    return names;
+}
+
 std::string usageText()
 {
     std::string text
@@ -543,6 +608,11 @@ std::string usageText()
           "                    write the run's timeline as a slide (1920x1080): its lesson in one sentence\n"
           "                    as the title, each lane's final value or error at its end\n"
           "  --details         with --png/--svg/--pdf: also pids, tids, process headers and printed lines\n"
+          "  --focus VIEW      what the pictures show: auto (the default: a focus view where the run has "
+          "one,\n"
+          "                    else the timeline), timeline, lost-update (the first lost update, both\n"
+          "                    read -> write pairs wide; exit 1 if there is none), sequence (a pipe's\n"
+          "                    messages), queue-fill, dispatch (who took which message), gil\n"
           "  --chart FILE      with --trials: the histogram of final values (the bank also runs as many "
           "trials\n"
           "                    with the lock set the other way, drawn side by side); with --all-modes: the "

@@ -17,15 +17,32 @@ namespace forkscope::app {
 /// Exit codes of the command line.
 enum ExitCode { kExitOk = 0, kExitRunFailed = 1, kExitUsage = 2, kExitInterrupted = 130 };
 
+/// What a timeline picture shows (`--focus`).
+enum class PictureFocus {
+    Auto,       ///< the focus view that fits the run (ui::focusFor), else the whole timeline: the default
+    Timeline,   ///< the whole run's timeline
+    LostUpdate, ///< the run's first lost update, both read → write pairs wide
+    Sequence,   ///< a pipe's messages as a sequence diagram
+    QueueFill,  ///< a bounded queue's fill level and who waited
+    Dispatch,   ///< which worker took which message
+    Gil,        ///< threads taking turns on the GIL
+};
+
+/// The names --focus takes ("auto", "timeline", "lost-update", "sequence", "queue-fill", "dispatch", "gil")
+/// with what each asks for, in that order.
+const std::vector<std::pair<std::string, PictureFocus>> &pictureFocusNames();
+
 /// What a run's timeline picture says besides the timeline itself.
 struct TimelinePicture {
     std::string headline;             ///< the run's lesson (core::headline): the slide's title
     std::string caption;              ///< the scenario and its parameters (core::caption), under it
     const core::Plan *plan = nullptr; ///< the plan run: which variables are lists, for the lanes' results
     bool details = false;             ///< --details: pids, tids, process headers, printed lines
+    PictureFocus focus = PictureFocus::Auto; ///< --focus
 };
 
-/// Writes a finished run's timeline picture to `path` (.png, .svg or .pdf); returns "" or what went wrong.
+/// Writes a finished run's timeline picture to `path` (.png, .svg or .pdf); returns "" or what went wrong
+/// (a focus the run does not have included).
 using TimelineExporter = std::function<std::string(const core::RunResult &, const std::vector<core::Event> &,
                                                    const TimelinePicture &picture, const std::string &path)>;
 

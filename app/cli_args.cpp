@@ -17,6 +17,15 @@ using namespace forkscope::core;
 namespace {
 
 constexpr const char *kCommands = "list, run, open, --help, --version";
+/// What --focus may name.
+/// "auto, timeline, lost-update, …": what --focus allows, for messages.
+std::string focusViews()
+{
+    std::string list;
+    for (const auto &[name, focus] : pictureFocusNames())
+        list += (list.empty() ? "" : ", ") + name;
+    return list;
+}
 
 /// An option that takes one value each time it is used. It is declared with an optional value so that
 /// CLI11 never takes a following option as its value: `--workers --sleep 1` leaves --workers empty (refused
@@ -142,6 +151,8 @@ std::string checkGiven(const ScenarioOptions &options, const std::vector<std::st
         if (name == "compare")
             return "--compare needs a value: PARAM=A,B[,C], a parameter of '" + options.scenario.id
                 + "' and two or three of its values";
+        if (name == "focus")
+            return flag + " needs a value (allowed: " + focusViews() + ")";
         const ParamSpec *spec = options.scenario.param(name);
         std::string message = flag + " needs a value: " + (spec ? spec->allowed() : "see forkscope --help");
         if (const std::string next = argumentAfter(args, flag); !next.empty() && next[0] == '-')
@@ -265,6 +276,18 @@ std::string collectRunArgs(const ScenarioOptions &options, const Exporters &expo
     run.chartPath = options.value("chart");
     run.allModes = options.given("all-modes");
     run.details = options.given("details");
+    // A --focus naming nothing we can show is refused first, whatever else is wrong (even in a build
+    // without pictures), so the message always lists what is allowed.
+    if (options.given("focus")) {
+        const std::string focus = options.value("focus");
+        const auto &names = pictureFocusNames();
+        const auto known
+            = std::find_if(names.begin(), names.end(), [&](const auto &n) { return n.first == focus; });
+        if (known == names.end())
+            return "--focus '" + focus + "' is not something a picture can show (allowed: " + focusViews()
+                + ")";
+        run.focus = known->second;
+    }
     std::map<const CLI::Option *, std::size_t> used; // how many of each option's results were taken
     for (const CLI::Option *option : options.app.parse_order()) { // pictures in the order given
         const std::string flag = option->get_name();
@@ -282,6 +305,8 @@ std::string collectRunArgs(const ScenarioOptions &options, const Exporters &expo
     if (options.given("compare"))
         if (auto problem = checkCompare(scenario, options.value("compare"), exporters, run); !problem.empty())
             return problem;
+    if (options.given("focus") && run.pictures.empty())
+        return "--focus chooses what the pictures show: add --png, --svg or --pdf";
     if (run.allModes)
         if (auto problem = checkAllModes(scenario, run); !problem.empty())
             return problem;
@@ -371,7 +396,7 @@ int parseRunArgs(const Command &command, const Exporters &exporters, RunArgs &ou
         return usageError(unknownScenario(command.scenario));
     const std::vector<std::string> &rest = command.rest;
     ScenarioOptions options(*out.scenario);
-    for (const char *name : {"trace", "summary", "png", "svg", "pdf", "chart", "compare"})
+    for (const char *name : {"trace", "summary", "png", "svg", "pdf", "focus", "chart", "compare"})
         options.addValue(name);
     options.addSwitch("details");
     // Refused with a reason where it does not apply (checkAllModes), so known to every scenario.

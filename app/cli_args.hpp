@@ -44,6 +44,7 @@ struct RunArgs {
     std::string tracePath;                                     ///< --trace
     std::string summaryPath;                                   ///< --summary
     std::vector<std::pair<std::string, std::string>> pictures; ///< (flag, path) for --png/--svg/--pdf
+    PictureFocus focus = PictureFocus::Auto;                   ///< --focus: what the pictures show
     std::string chartPath;        ///< --chart: the trials histogram (or speedups)
     bool allModes = false;        ///< --all-modes: the GIL lab's 8 runs
     bool details = false;         ///< --details: the pictures show pids, tids and process headers

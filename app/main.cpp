@@ -11,9 +11,11 @@
 #include "core/scenario/scenarios.hpp"
 #include "ui/comparison_picture.hpp"
 #include "ui/exporter.hpp"
+#include "ui/focus/focus_views.hpp"
 #include "ui/main_window.hpp"
 #include "ui/speedup_chart.hpp"
 #include "ui/timeline_model.hpp"
+#include "ui/timeline_widget.hpp"
 #include "ui/trials_chart.hpp"
 
 #include <QApplication>
@@ -56,6 +58,42 @@ std::string exportRunPicture(const core::RunResult &result, const std::vector<co
     options.caption = QString::fromStdString(picture.caption);
     options.results = ui::laneResults(result, events, picture.plan);
     options.details = picture.details;
+    ui::FocusKind view = ui::FocusKind::Timeline;
+    switch (picture.focus) {
+    case app::PictureFocus::Auto: view = ui::focusFor(model, events); break;
+    case app::PictureFocus::Timeline:
+    case app::PictureFocus::LostUpdate: break;
+    case app::PictureFocus::Sequence: view = ui::FocusKind::Sequence; break;
+    case app::PictureFocus::QueueFill: view = ui::FocusKind::QueueFill; break;
+    case app::PictureFocus::Dispatch: view = ui::FocusKind::Dispatch; break;
+    case app::PictureFocus::Gil: view = ui::FocusKind::Gil; break;
+    }
+    if (view != ui::FocusKind::Timeline) {
+        // A focus view asked for by name must be one the run has: its picture would be empty otherwise.
+        if (const ui::FocusKind fits = ui::focusFor(model, events); fits != view)
+            return std::string("this run has no ") + ui::focusName(view)
+                + " view to show (--focus auto picks '" + ui::focusName(fits) + "' for it)";
+        const ui::FocusInput input{&model, events, options.headline, options.caption, false};
+        QString error;
+        if (!ui::exportPicture(
+                QString::fromStdString(path),
+                {ui::kExportSizeWide, 1, options.headline, ui::Theme::light().background},
+                [&](QPainter &painter, const QRectF &rect) { ui::paintFocus(view, painter, rect, input); },
+                &error))
+            return error.toStdString();
+        return {};
+    }
+    if (picture.focus == app::PictureFocus::LostUpdate) {
+        // The view Next Lost Update shows in the window: the first one, both workers' lanes in sight.
+        if (model.lostUpdates().empty())
+            return "the run has no lost update to focus on";
+        const ui::LostUpdateMark &mark = model.lostUpdates().front();
+        options.window = ui::lostUpdateWindow(mark);
+        const ui::TimelineLayout layout = ui::layoutTimeline(
+            model, QRectF(QPointF(0, 0), QSizeF(options.size)), ui::exportPaintOptions(model, options));
+        options.firstRow = ui::firstRowShowing(
+            layout, {mark.lost.lane, mark.overwritten() ? mark.lost.overwrittenBy : mark.lost.lane});
+    }
     QString error;
     if (!ui::exportTimeline(model, QString::fromStdString(path), options, &error))
         return error.toStdString();

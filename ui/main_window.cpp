@@ -240,6 +240,11 @@ void MainWindow::buildActions()
     view->addAction(tr("Zoom &In"), m_timeline, &TimelineWidget::zoomIn)->setShortcut(QKeySequence::ZoomIn);
     view->addAction(tr("Zoom &Out"), m_timeline, &TimelineWidget::zoomOut)
         ->setShortcut(QKeySequence::ZoomOut);
+    m_nextLostAction = view->addAction(tr("Next &Lost Update"), this, &MainWindow::showNextLostUpdate);
+    m_nextLostAction->setShortcut(QKeySequence(tr("Ctrl+L")));
+    m_nextLostAction->setToolTip(
+        tr("Zoom to where one worker's write undid another's: both read → write pairs "
+           "with their values, the lost write crossed out (Ctrl+L; again for the next)"));
     view->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
@@ -265,6 +270,7 @@ void MainWindow::buildActions()
     bar->addAction(m_stepAction);
     bar->addSeparator();
     bar->addAction(fit);
+    bar->addAction(m_nextLostAction);
     bar->addAction(m_exportAction);
 }
 
@@ -435,6 +441,35 @@ void MainWindow::exportTimeline()
     }
     m_exportFolder = QFileInfo(path).absolutePath();
     statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 8000);
+}
+
+void MainWindow::showNextLostUpdate()
+{
+    const TimelineModel *model = m_timeline->model();
+    const int index = m_timeline->showNextLostUpdate();
+    if (index < 0) {
+        QString why = tr("No lost update in this run: every update of a shared value counted.");
+        if (!model)
+            why = tr("No run yet: run the bank without its lock to see lost updates.");
+        else if (model->live())
+            why = tr("No lost update yet: they are found when the run ends.");
+        else if (!model->lostUpdatesComplete())
+            why = tr("No lost update found, but this run's record of reads and writes is incomplete.");
+        statusBar()->showMessage(why, 8000);
+        return;
+    }
+    m_views->setCurrentWidget(m_timeline);
+    const LostUpdateMark &mark = model->lostUpdates()[static_cast<std::size_t>(index)];
+    const auto name = [model](std::uint32_t lane) { return fromStd(model->lane(lane).info.name); };
+    QString text = tr("Lost update %1 of %2: %3 read %4 = %5 and wrote %6")
+                       .arg(index + 1)
+                       .arg(model->lostUpdates().size())
+                       .arg(name(mark.lost.lane), fromStd(mark.lost.label))
+                       .arg(mark.lost.read)
+                       .arg(mark.lost.wrote);
+    if (mark.overwritten())
+        text += tr(", but %1 wrote %2 over it").arg(name(mark.lost.overwrittenBy)).arg(mark.overwriterWrote);
+    statusBar()->showMessage(text, 15000);
 }
 
 void MainWindow::applyTheme(bool dark)

@@ -104,6 +104,8 @@ private:
     void updateRunButton();
     void exportTimeline();
     void copyPicture();
+    /// View > Next Lost Update: zooms the timeline to the next lost update and says which it is.
+    void showNextLostUpdate();
     /// The picture of what the centre shows (timeline or comparison), for export and the clipboard.
     PicturePainter currentPicture(const ExportOptions &options, QColor *background) const;
     void applyTheme(bool dark);
@@ -151,6 +153,7 @@ private:
     QAction *m_stepAction = nullptr;
     QAction *m_exportAction = nullptr;
     QAction *m_darkAction = nullptr;
+    QAction *m_nextLostAction = nullptr;
     QTimer m_statusTimer;
     QString m_exportFolder;
     ExportChoice m_exportChoice; ///< the export dialog's last answers (size and scale are remembered)

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_set>
 
 namespace forkscope::ui {
 
@@ -123,6 +124,24 @@ std::vector<LodItem> levelOfDetail(const Lane &lane, std::int64_t from, std::int
     return out;
 }
 
+std::int64_t LostUpdateMark::beginNs() const noexcept
+{
+    return overwriterReadNs >= 0 ? std::min(lost.readNs, overwriterReadNs) : lost.readNs;
+}
+
+std::int64_t LostUpdateMark::endNs() const noexcept { return std::max(lost.atNs, lost.overwrittenAtNs); }
+
+TimeWindow lostUpdateWindow(const LostUpdateMark &mark) noexcept
+{
+    const std::int64_t begin = mark.beginNs();
+    const std::int64_t end = std::max(mark.endNs(), begin + 1);
+    // A fifth on each side: the pairs fill 70 % of the width, and the value tags beside the first read and
+    // the last write still have room inside the window.
+    const std::int64_t pad = std::max<std::int64_t>((end - begin) / 5, 2'000);
+    // Not before the run began: an axis from "-2 ms" puzzles a class more than a narrower margin.
+    return {std::max(begin - pad, std::min<std::int64_t>(begin, 0)), end + pad};
+}
+
 void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
 {
     m_lanes.clear();
@@ -133,6 +152,9 @@ void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
     m_spans = {};
     m_objects = {};
     m_taskFunction.clear();
+    m_valueEvents.clear();
+    m_lostUpdates.clear();
+    m_lostUpdatesComplete = true;
     m_title.clear();
     m_now = 0;
     m_lastEventNs = 0;
@@ -321,10 +343,14 @@ void TimelineModel::apply(const Event &e)
     case EventType::QueueGet:
     case EventType::PipeSend:
     case EventType::PipeRecv: applyMessage(e); break;
-    case EventType::VariableOpen: m_objects.add(e); break;
+    case EventType::VariableOpen:
+        m_objects.add(e);
+        m_valueEvents.push_back(e);
+        break;
     case EventType::Print: addMarker(lane, {e.timeNs, MarkerKind::Print, e.arg, e.value, e.text}); break;
     case EventType::ValueRead:
     case EventType::ValueWrite:
+        m_valueEvents.push_back(e);
         addMarker(lane,
                   {e.timeNs, MarkerKind::Value, e.type == EventType::ValueWrite ? 1 : 0, e.value,
                    m_objects.variableLabel(e.arg, e.detail) + " = " + std::to_string(e.value)});
@@ -447,6 +473,74 @@ void TimelineModel::finish(const core::RunResult &result)
         m_title = result.scenario;
     m_now = runEnd;
     m_live = false;
+    findLostUpdates(result.lostEvents);
+}
+
+void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
+{
+    std::vector<bool> processLanes;
+    for (const Lane &lane : m_lanes)
+        processLanes.push_back(lane.info.kind == WorkerKind::Process);
+    // Value events arrive in time order per lane but a late one may follow later events of other lanes.
+    std::stable_sort(m_valueEvents.begin(), m_valueEvents.end(),
+                     [](const Event &a, const Event &b) { return a.timeNs < b.timeNs; });
+    core::LostUpdateReport report = core::findLostUpdates(m_valueEvents, lostEvents, processLanes);
+    m_lostUpdatesComplete = report.complete;
+
+    // The report names the overwriting write; its lane's read before it (of the same element, since that
+    // lane's previous write) is the other half of the picture.
+    std::unordered_set<std::uint32_t> overwriters;
+    for (const core::LostUpdate &lost : report.lost)
+        if (lost.overwrittenById != 0)
+            overwriters.insert(lost.overwrittenById);
+    struct Pair {
+        std::int64_t readNs = -1;
+        std::int64_t read = 0;
+        std::int64_t wrote = 0;
+    };
+    std::unordered_map<std::uint32_t, Pair> pairs; // overwriting write id → its read and value
+    // Per lane: (variable, element) → that lane's latest read of it since its last write there.
+    std::vector<std::unordered_map<std::uint64_t, const Event *>> lastRead(m_lanes.size());
+    const auto cell = [](const Event &e) {
+        return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(e.arg)) << 32)
+            | static_cast<std::uint32_t>(e.detail);
+    };
+    for (const Event &e : m_valueEvents) {
+        if (e.lane >= lastRead.size())
+            continue;
+        auto &reads = lastRead[e.lane];
+        if (e.type == EventType::ValueRead) {
+            reads[cell(e)] = &e;
+        } else if (e.type == EventType::ValueWrite) {
+            const auto it = reads.find(cell(e));
+            if (overwriters.count(e.id)) {
+                Pair &pair = pairs[e.id];
+                pair.wrote = e.value;
+                if (it != reads.end()) {
+                    pair.readNs = it->second->timeNs;
+                    pair.read = it->second->value;
+                }
+            }
+            if (it != reads.end())
+                reads.erase(it);
+        }
+    }
+    m_lostUpdates.clear();
+    m_lostUpdates.reserve(report.lost.size());
+    for (core::LostUpdate &lost : report.lost) {
+        LostUpdateMark mark;
+        if (const auto it = pairs.find(lost.overwrittenById);
+            lost.overwrittenById != 0 && it != pairs.end()) {
+            mark.overwriterReadNs = it->second.readNs;
+            mark.overwriterRead = it->second.read;
+            mark.overwriterWrote = it->second.wrote;
+        }
+        mark.lost = std::move(lost);
+        m_lostUpdates.push_back(std::move(mark));
+    }
+    // Found once; the events are not needed again (a finished model is copied for trials and comparisons).
+    m_valueEvents.clear();
+    m_valueEvents.shrink_to_fit();
 }
 
 const std::vector<ProcessGroup> &TimelineModel::groups() const

@@ -4,10 +4,12 @@
 // begin-sorted list of state bars, instant markers and join arrows. Plain C++ (no Qt), so the same model
 // feeds the widget, the exporters and GUI-less tests.
 
+#include "core/analysis/lost_updates.hpp"
 #include "core/analysis/run_objects.hpp"
 #include "core/analysis/spans.hpp"
 #include "core/client/run.hpp"
 #include "core/event.hpp"
+#include "ui/time_axis.hpp"
 
 #include <cstdint>
 #include <limits>
@@ -147,6 +149,27 @@ struct ProcessGroup {
     std::vector<std::uint32_t> lanes; ///< in lane order, leader first
 };
 
+/// One lost update as the timeline shows it: the lost worker's read → write (core::findLostUpdates) and the
+/// read → write of the worker whose write replaced it. The two usually interleave: the overwriter read
+/// before the lost write landed, so its write carried the value from before it.
+struct LostUpdateMark {
+    core::LostUpdate lost;              ///< whose update, the variable, read and write values and times
+    std::int64_t overwriterReadNs = -1; ///< when the overwriting lane read the element (-1: it only wrote)
+    std::int64_t overwriterRead = 0;    ///< the value that read saw
+    std::int64_t overwriterWrote = 0;   ///< the value its write stored (over the lost one)
+
+    bool overwritten() const noexcept { return lost.overwrittenAtNs >= 0; }
+    /// The earliest of the two reads (the lost write's own read when the overwriter did not read).
+    std::int64_t beginNs() const noexcept;
+    /// The later of the two writes.
+    std::int64_t endNs() const noexcept;
+};
+
+/// The view of one lost update: both workers' read → write pairs with room around them (a fifth of their
+/// span on each side, at least 2 µs, but not before time 0), so read, think and write are wide and their
+/// values readable.
+TimeWindow lostUpdateWindow(const LostUpdateMark &mark) noexcept;
+
 /// One thing to draw on a lane at the current zoom: a bar as is, or a fold of several bars each narrower
 /// than the fold threshold.
 struct LodItem {
@@ -210,6 +233,12 @@ public:
     std::vector<const QueueTrack *> busyQueues() const;
     /// The function pool tasks run ("square"), from their TaskBegin.
     const std::string &taskFunction() const noexcept { return m_taskFunction; }
+    /// The run's lost updates in the order they were written; found when the run finishes (finish()), so
+    /// empty while it is live.
+    const std::vector<LostUpdateMark> &lostUpdates() const noexcept { return m_lostUpdates; }
+    /// Whether that list is exact (events lost, or a write the record misses, make it incomplete: see
+    /// core::LostUpdateReport).
+    bool lostUpdatesComplete() const noexcept { return m_lostUpdatesComplete; }
     /// When main reached its last line, -1 before.
     std::int64_t mainEndNs() const noexcept { return m_mainEndNs; }
 
@@ -237,6 +266,8 @@ private:
     void refreshMaxEnd(Lane &lane, std::size_t from);
     void addMarker(Lane &lane, Marker marker);
     void apply(const core::Event &e);
+    /// Runs core::findLostUpdates over the value events gathered so far, then lets them go.
+    void findLostUpdates(std::uint64_t lostEvents);
 
     std::vector<Lane> m_lanes;
     core::SpanPairer m_spans;
@@ -247,6 +278,10 @@ private:
     /// Sends and puts waiting for their receive: core::flowKey → (time, lane).
     std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::uint32_t>> m_unpaired;
     std::string m_taskFunction;
+    /// VariableOpen, ValueRead and ValueWrite events while live: what findLostUpdates needs at the end.
+    std::vector<core::Event> m_valueEvents;
+    std::vector<LostUpdateMark> m_lostUpdates;
+    bool m_lostUpdatesComplete = true;
     mutable std::vector<ProcessGroup> m_groups;
     mutable bool m_groupsDirty = true;
     std::string m_title;

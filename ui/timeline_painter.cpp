@@ -48,6 +48,8 @@ void paintTimeline(QPainter &p, const TimelineModel &model, const TimelineLayout
             paintLaneMarkers(p, model, layout, options, fonts, row.lane);
     }
     paintMainEnd(p, model, layout, options, fonts);
+    // On top of the bars and value tags it is about.
+    paintLostUpdates(p, model, layout, options, fonts);
     paintNowLine(p, model, layout, options);
     p.restore();
 

@@ -15,7 +15,7 @@
 //   passes.hpp          the layers paintTimeline runs, one file each: axis_pass.cpp (title, axis, grid,
 //                       the present), lanes_pass.cpp (rows, lifelines, bars, GIL, labels),
 //                       messages_pass.cpp (join and message arrows, queue strips), markers_pass.cpp,
-//                       legend_pass.cpp
+//                       lost_updates_pass.cpp, legend_pass.cpp
 
 #include "ui/time_axis.hpp"
 #include "ui/timeline/hit_test.hpp"

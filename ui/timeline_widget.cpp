@@ -20,6 +20,24 @@ constexpr double kFollowMargin = 0.04;
 
 } // namespace
 
+int firstRowShowing(const TimelineLayout &layout, std::initializer_list<std::uint32_t> lanes)
+{
+    int top = -1;
+    bool allVisible = true;
+    for (const std::uint32_t lane : lanes) {
+        const int row = lane < layout.laneRow.size() ? layout.laneRow[lane] : -1;
+        if (row < 0)
+            continue;
+        allVisible = allVisible && row >= layout.firstRow && row < layout.firstRow + layout.visibleRows;
+        top = top < 0 ? row : std::min(top, row);
+    }
+    if (allVisible || top < 0)
+        return layout.firstRow;
+    if (top > 0 && layout.rows[static_cast<std::size_t>(top - 1)].kind == DisplayRow::Kind::Header)
+        --top;
+    return top;
+}
+
 TimelineWidget::TimelineWidget(QWidget *parent) : QWidget(parent)
 {
     setMouseTracking(false);
@@ -35,6 +53,7 @@ void TimelineWidget::setModel(const TimelineModel *model)
     m_options.caption.clear();
     m_options.results.clear();
     m_firstRow = 0;
+    m_lostShown = -1;
     fitAll();
 }
 
@@ -214,6 +233,35 @@ void TimelineWidget::zoomOut()
 {
     const TimelineLayout layout = currentLayout();
     zoomAt(1 / kZoomStep, layout.plotRect.center().x());
+}
+
+bool TimelineWidget::showLostUpdate(std::size_t index)
+{
+    if (!m_model || index >= m_model->lostUpdates().size())
+        return false;
+    const LostUpdateMark &mark = m_model->lostUpdates()[index];
+    m_lostShown = static_cast<int>(index);
+    m_userZoomed = true;
+    // Both lanes in sight: if either row is off screen, start at the upper one's process header.
+    const int rowBefore = m_firstRow;
+    m_firstRow = firstRowShowing(
+        currentLayout(), {mark.lost.lane, mark.overwritten() ? mark.lost.overwrittenBy : mark.lost.lane});
+    const TimeWindow windowBefore = m_window;
+    applyWindow(lostUpdateWindow(mark), true);
+    if (m_firstRow != rowBefore && m_window == windowBefore) {
+        emitView(); // the rows moved while the window did not
+        update();
+    }
+    return true;
+}
+
+int TimelineWidget::showNextLostUpdate()
+{
+    if (!m_model || m_model->lostUpdates().empty())
+        return -1;
+    const auto next = static_cast<std::size_t>(m_lostShown + 1) % m_model->lostUpdates().size();
+    showLostUpdate(next);
+    return static_cast<int>(next);
 }
 
 QString TimelineWidget::toolTipAt(QPoint pos) const

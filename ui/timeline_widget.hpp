@@ -5,7 +5,13 @@
 #include <QPoint>
 #include <QWidget>
 
+#include <initializer_list>
+
 namespace forkscope::ui {
+
+/// The first row to show so that every lane of `lanes` is among `layout`'s visible rows: layout.firstRow
+/// when they already are, else the upper lane's row (its process header with it).
+int firstRowShowing(const TimelineLayout &layout, std::initializer_list<std::uint32_t> lanes);
 
 /// The live Gantt view of a TimelineModel. Wheel zooms around the cursor (around the present while
 /// following a live run), Shift+wheel scrolls the lanes, dragging pans; +/- zoom, arrow keys pan and scroll.
@@ -52,6 +58,13 @@ public:
     void zoomAt(double factor, double x);
     /// Moves the view by `dx` pixels' worth of time (positive: content moves right, earlier times come in).
     void panByPixels(double dx);
+    /// Zooms to lost update `index` of the model (TimelineModel::lostUpdates): lostUpdateWindow's view, with
+    /// the rows scrolled so both workers' lanes show. False (and nothing changes) when there is no such one.
+    bool showLostUpdate(std::size_t index);
+    /// Shows the lost update after the one shown last (the first after setModel, wrapping round at the end);
+    /// returns its index, or -1 when the model has none.
+    int showNextLostUpdate();
+
     /// The tooltip text for a point of the widget (empty when nothing is there).
     QString toolTipAt(QPoint pos) const;
 
@@ -94,6 +107,7 @@ private:
     bool m_dragging = false;
     QPoint m_dragLast;
     double m_dragRows = 0; ///< vertical drag not yet turned into whole rows
+    int m_lostShown = -1;  ///< the lost update showLostUpdate showed last, -1 since setModel
 };
 
 } // namespace forkscope::ui

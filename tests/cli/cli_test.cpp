@@ -273,9 +273,15 @@ INSTANTIATE_TEST_SUITE_P(
                  {"--kind needs a value: one of: sequential, thread, process"}},
         BadUsage{{"run", "sleepers", "--frob"},
                  {"unknown option '--frob' for scenario 'sleepers' (allowed: --trace, --summary, --png, "
-                  "--svg, --pdf, "
+                  "--svg, --pdf, --focus, "
                   "--chart, --compare, --details, --kind, --workers, --sleep, --join, --time-scale)"}},
         BadUsage{{"run", "sleepers", "--details"}, {"--details applies to the pictures"}},
+        BadUsage{{"run", "bank", "--png", "/tmp/fs-focus.png", "--focus", "nonsense"},
+                 {"--focus 'nonsense'",
+                  "allowed: auto, timeline, lost-update, sequence, queue-fill, dispatch, gil"}},
+        BadUsage{{"run", "bank", "--png", "/tmp/fs-focus.png", "--focus"},
+                 {"--focus needs a value (allowed: auto, timeline, lost-update"}},
+        BadUsage{{"run", "bank", "--focus", "lost-update"}, {"--focus", "add --png, --svg or --pdf"}},
         BadUsage{{"run", "sleepers", "--workers=0"}, {"--workers '0'", "an integer from 1 to 1024"}},
         BadUsage{{"run", "sleepers", "--workers", "2", "--workers", "3"}, {"--workers is given twice"}},
         BadUsage{{"run", "sleepers", "stray"}, {"unexpected argument 'stray'"}},
@@ -571,6 +577,96 @@ TEST(Cli, TheTrialsChartIsWrittenForSlides)
     };
     EXPECT_EQ(be32(16), 1920);
     EXPECT_EQ(be32(20), 1080);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+namespace {
+
+/// One bank run without the lock whose 3 ms think time makes the workers' updates overlap again and again.
+std::vector<std::string> bankRun(const std::string &lock)
+{
+    return {"run",       "bank", "--lock",  lock,    "--trials", "1",
+            "--updates", "40",   "--think", "0.003", "--sleep",  "0.001"};
+}
+
+} // namespace
+
+TEST(Cli, FocusLostUpdateExportsTheFirstOne)
+{
+    const std::string dir = tempDir();
+    std::vector<std::string> args = bankRun("off");
+    args.insert(args.end(),
+                {"--png", dir + "/lost.png", "--svg", dir + "/lost.svg", "--summary", dir + "/bank.json",
+                 "--focus", "lost-update"});
+    const Output o = runCli(args);
+    if (o.exitCode == 2 && o.err.find("needs the desktop build") != std::string::npos)
+        GTEST_SKIP() << "this build of forkscope has no Qt (a sanitizer preset): no pictures";
+    ASSERT_EQ(o.exitCode, 0) << o.err;
+    // It says which lost update the pictures show: the first of the run, as the summary lists them.
+    const nlohmann::json summary = nlohmann::json::parse(slurp(dir + "/bank.json"), nullptr, false);
+    ASSERT_FALSE(summary.is_discarded());
+    const nlohmann::json &lost = summary.at("lost_updates");
+    ASSERT_GE(lost.size(), 1u);
+    const std::string first = "focus         lost update 1 of " + std::to_string(lost.size()) + " at ";
+    const auto at = o.out.find(first);
+    ASSERT_NE(at, std::string::npos) << o.out;
+    const std::string line = o.out.substr(at, o.out.find('\n', at) - at);
+    const std::string said = lost[0].at("worker").get<std::string>()
+        + " read balance = " + std::to_string(lost[0].at("read").get<long long>()) + " and wrote "
+        + std::to_string(lost[0].at("wrote").get<long long>());
+    EXPECT_NE(line.find(said), std::string::npos) << line << "\nexpected: " << said;
+    // The slide and the drawing, whole.
+    const std::string png = slurp(dir + "/lost.png");
+    ASSERT_GT(png.size(), 24u);
+    EXPECT_EQ(png.substr(1, 3), "PNG");
+    const std::string svg = slurp(dir + "/lost.svg");
+    EXPECT_NE(svg.find("lost update: "), std::string::npos) << "the tags say what happened";
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(Cli, FocusOnSomethingElseIsAUsageErrorAndWritesNothing)
+{
+    const std::string dir = tempDir();
+    for (const std::string focus : {"nonsense", "lost-updates", "LOST-UPDATE", "whole-run"}) {
+        const Output o = runCli({"run", "bank", "--trials", "1", "--updates", "5", "--png", dir + "/bad.png",
+                                 "--summary", dir + "/bad.json", "--focus", focus});
+        EXPECT_EQ(o.exitCode, 2) << focus << ": " << o.err;
+        EXPECT_NE(o.err.find("--focus '" + focus + "'"), std::string::npos) << o.err;
+        EXPECT_NE(o.err.find("(allowed: auto, timeline, lost-update, sequence, queue-fill, dispatch, gil)"),
+                  std::string::npos)
+            << o.err;
+        EXPECT_TRUE(o.out.empty()) << "nothing ran: " << o.out;
+    }
+    // The empty value, and the right value with no picture to apply it to.
+    for (const std::vector<std::string> &tail :
+         {std::vector<std::string>{"--png", dir + "/bad.png", "--focus="},
+          std::vector<std::string>{"--summary", dir + "/bad.json", "--focus", "lost-update"}}) {
+        std::vector<std::string> args{"run", "bank", "--trials", "1", "--updates", "5"};
+        args.insert(args.end(), tail.begin(), tail.end());
+        const Output o = runCli(args);
+        EXPECT_EQ(o.exitCode, 2) << o.err;
+        EXPECT_NE(o.err.find("--focus"), std::string::npos) << o.err;
+        EXPECT_TRUE(o.out.empty()) << "nothing ran: " << o.out;
+    }
+    EXPECT_FALSE(exists(dir + "/bad.png"));
+    EXPECT_FALSE(exists(dir + "/bad.json"));
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(Cli, FocusLostUpdateWithoutOneExitsOneAndWritesNoPicture)
+{
+    const std::string dir = tempDir();
+    std::vector<std::string> args = bankRun("on");
+    args.insert(args.end(), {"--png", dir + "/lost.png", "--focus", "lost-update"});
+    const Output o = runCli(args);
+    if (o.exitCode == 2 && o.err.find("needs the desktop build") != std::string::npos)
+        GTEST_SKIP() << "this build of forkscope has no Qt (a sanitizer preset): no pictures";
+    EXPECT_EQ(o.exitCode, 1) << o.err;
+    EXPECT_NE(o.err.find("--focus lost-update: this run has no lost update (80 read-then-write updates, none "
+                         "lost), so no picture was written"),
+              std::string::npos)
+        << o.err;
+    EXPECT_FALSE(exists(dir + "/lost.png"));
     std::system(("rm -rf " + dir).c_str());
 }
 

@@ -91,6 +91,14 @@ void paintMainEnd(QPainter &p, const TimelineModel &model, const TimelineLayout 
 /// with a non-zero exit code, drawn in the crash colour.
 void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &theme, bool failed = false);
 
+// Lost updates (lost_updates_pass.cpp) ---------------------------------------------------------------------
+
+/// The model's lost updates in the window: each wide enough one with both read → write pairs bracketed,
+/// the lost write crossed out, an arrow from the write that replaced it and words; narrower ones as a few
+/// crosses per lane with how many each stands for.
+void paintLostUpdates(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                      const PaintOptions &options, const Fonts &fonts);
+
 // Legend (legend_pass.cpp) ---------------------------------------------------------------------------------
 
 /// The height paintLegend needs for the entries of `model` and options.legendAlso wrapped into `width` (0

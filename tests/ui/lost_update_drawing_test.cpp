@@ -1,0 +1,245 @@
+// Lost updates on the timeline: the painter brackets both read → write pairs and crosses out the lost write
+// where they happened; zoomed out, hundreds fold into a few crosses; the widget zooms to one and the next.
+
+#include "lost_update_run.hpp"
+#include "render_fixture.hpp"
+#include "ui/timeline_painter.hpp"
+#include "ui/timeline_widget.hpp"
+
+#include <QImage>
+#include <QPainter>
+
+#include <gtest/gtest.h>
+
+namespace fs = forkscope::ui;
+using forkscope::test::kLostMs;
+
+namespace {
+
+constexpr std::int64_t ms = kLostMs;
+
+struct Rendered {
+    QImage image;
+    fs::TimelineLayout layout;
+};
+
+Rendered render(const fs::TimelineModel &model, const fs::PaintOptions &options, QSize size = {1000, 400})
+{
+    Rendered r;
+    r.image = QImage(size, QImage::Format_ARGB32);
+    r.image.fill(Qt::magenta);
+    r.layout = fs::layoutTimeline(model, QRectF(QPointF(0, 0), QSizeF(size)), options);
+    QPainter painter(&r.image);
+    fs::paintTimeline(painter, model, r.layout, options);
+    return r;
+}
+
+/// Pixels of exactly `color` in `region`.
+int countColor(const QImage &image, const QRectF &region, const QColor &color)
+{
+    int n = 0;
+    const QRect r = region.toAlignedRect().intersected(image.rect());
+    for (int y = r.top(); y <= r.bottom(); ++y)
+        for (int x = r.left(); x <= r.right(); ++x)
+            n += image.pixelColor(x, y) == color;
+    return n;
+}
+
+/// A lane's row, from `t0` to `t1`, widened by `pad` pixels on each side.
+QRectF laneRegion(const fs::TimelineLayout &layout, std::uint32_t lane, std::int64_t t0, std::int64_t t1,
+                  double pad = 0)
+{
+    const auto row = static_cast<std::size_t>(layout.laneRow[lane]);
+    const double x0 = layout.timeToX(t0) - pad;
+    const double x1 = layout.timeToX(t1) + pad;
+    return {x0, layout.rowTop[row], x1 - x0, layout.rowHeight[row]};
+}
+
+fs::TimelineModel finished(const forkscope::test::ExampleRun &run)
+{
+    fs::TimelineModel model(run.lanes);
+    model.appendEvents(run.events);
+    model.finish(run.result);
+    return model;
+}
+
+class LostUpdateDrawing : public ::testing::Test {
+protected:
+    fs::TimelineModel model = finished(forkscope::test::lostUpdateRun());
+    fs::PaintOptions options = [] {
+        fs::PaintOptions o = forkscope::test::fixedOptions();
+        o.window = {5 * ms, 21 * ms};
+        return o;
+    }();
+    fs::Theme theme = options.theme;
+};
+
+} // namespace
+
+TEST_F(LostUpdateDrawing, TheLostWriteIsCrossedOutInItsLane)
+{
+    const Rendered r = render(model, options);
+    // Around deposit's write at 14 ms, across its row: the cross in the crash colour.
+    const QRectF atWrite = laneRegion(r.layout, 1, 14 * ms, 14 * ms, 8);
+    EXPECT_GT(countColor(r.image, atWrite, theme.crash), 20);
+    // The cross's centre, in the middle of the row, is the crash colour itself.
+    const double y = r.layout.laneCenterY(1);
+    int nearCentre = 0;
+    for (int dx = -1; dx <= 1; ++dx)
+        for (int dy = -1; dy <= 1; ++dy)
+            nearCentre += r.image.pixelColor(static_cast<int>(r.layout.timeToX(14 * ms)) + dx,
+                                             static_cast<int>(y) + dy)
+                == theme.crash;
+    EXPECT_GT(nearCentre, 0);
+    // Not on the withdraw lane's write, which was not lost (the arrow from it leaves from its row's edge),
+    // nor in main's row.
+    const QRectF withdrawWrite(r.layout.timeToX(16 * ms) - 4, r.layout.laneCenterY(2) - 6, 8, 12);
+    EXPECT_EQ(countColor(r.image, withdrawWrite, theme.crash), 0);
+    EXPECT_EQ(countColor(r.image, laneRegion(r.layout, 0, 5 * ms, 21 * ms), theme.crash), 0);
+}
+
+TEST_F(LostUpdateDrawing, BothPairsAreBracketed)
+{
+    const Rendered r = render(model, options);
+    // "[" at deposit's read (10 ms) and "]" at its write, in the crash colour, down the whole row.
+    const auto column = [&](std::uint32_t lane, std::int64_t t, const QColor &color) {
+        const auto row = static_cast<std::size_t>(r.layout.laneRow[lane]);
+        const QRectF strip(r.layout.timeToX(t) - 1, r.layout.rowTop[row], 3, r.layout.rowHeight[row]);
+        return countColor(r.image, strip, color);
+    };
+    const double rowHeight = r.layout.rowHeight[static_cast<std::size_t>(r.layout.laneRow[1])];
+    EXPECT_GT(column(1, 10 * ms, theme.crash), rowHeight * 0.7) << "deposit's read";
+    EXPECT_GT(column(1, 14 * ms, theme.crash), rowHeight * 0.5) << "deposit's write";
+    // withdraw's read at 12 ms and write at 16 ms, in the text colour.
+    EXPECT_GT(column(2, 12 * ms, theme.text), rowHeight * 0.7) << "withdraw's read";
+    EXPECT_GT(column(2, 16 * ms, theme.text), rowHeight * 0.7) << "withdraw's write";
+    // Deposit's kept update later (30–34 ms) is not bracketed.
+    fs::PaintOptions later = options;
+    later.window = {26 * ms, 38 * ms};
+    const Rendered kept = render(model, later);
+    EXPECT_EQ(countColor(kept.image, laneRegion(kept.layout, 1, 26 * ms, 38 * ms), theme.crash), 0);
+}
+
+TEST_F(LostUpdateDrawing, ARunWithoutALostUpdateHasNoMarks)
+{
+    // withdraw reads deposit's 101 after its write: both updates count, nothing to mark.
+    forkscope::test::ExampleRun run = forkscope::test::lostUpdateRun();
+    for (auto &e : run.events) {
+        if (e.lane == 2 && e.type == forkscope::core::EventType::ValueRead) {
+            e.value = 101;
+            e.ref = forkscope::test::writeIdOf(1, 1);
+        }
+    }
+    const fs::TimelineModel clean = finished(run);
+    ASSERT_TRUE(clean.lostUpdates().empty());
+    const Rendered r = render(clean, options);
+    EXPECT_EQ(countColor(r.image, r.layout.plotRect, theme.crash), 0);
+}
+
+TEST_F(LostUpdateDrawing, ANarrowLostPairBesideALongOneIsDrawnInFullInItsView)
+{
+    // withdraw's 1 ms pair is about 15 px in the view of both pairs: still boxed, crossed out and explained,
+    // since the two pairs together are what the view shows.
+    const fs::TimelineModel lopsided = finished(forkscope::test::lopsidedLostUpdateRun());
+    ASSERT_EQ(lopsided.lostUpdates().size(), 1u);
+    const fs::LostUpdateMark &mark = lopsided.lostUpdates().front();
+    ASSERT_EQ(mark.lost.lane, 2u);
+    fs::PaintOptions view = options;
+    view.window = fs::lostUpdateWindow(mark);
+    const Rendered r = render(lopsided, view);
+    const double lostPixels = r.layout.timeToX(13 * ms) - r.layout.timeToX(12 * ms);
+    ASSERT_LT(lostPixels, 30) << "the case this test is about";
+    const auto column = [&](std::uint32_t lane, std::int64_t t, const QColor &color) {
+        const auto row = static_cast<std::size_t>(r.layout.laneRow[lane]);
+        const QRectF strip(r.layout.timeToX(t) - 1, r.layout.rowTop[row], 3, r.layout.rowHeight[row]);
+        return countColor(r.image, strip, color);
+    };
+    const double rowHeight = r.layout.rowHeight[static_cast<std::size_t>(r.layout.laneRow[2])];
+    EXPECT_GT(column(2, 12 * ms, theme.crash), rowHeight * 0.7) << "withdraw's read, boxed";
+    EXPECT_GT(column(1, 10 * ms, theme.text), rowHeight * 0.7) << "deposit's read, boxed";
+    EXPECT_GT(column(1, 50 * ms, theme.text), rowHeight * 0.7) << "deposit's write, boxed";
+    // The lost write's tag runs on past its narrow box, in the crash colour, in withdraw's row.
+    const QRectF pastBox = laneRegion(r.layout, 2, 13 * ms, 13 * ms);
+    EXPECT_GT(countColor(r.image, pastBox.translated(40, 0).adjusted(0, 0, 100, 0), theme.crash), 20)
+        << "the words";
+}
+
+TEST_F(LostUpdateDrawing, ZoomedOutHundredsFoldIntoAFewCountedCrosses)
+{
+    const fs::TimelineModel many = finished(forkscope::test::manyLostUpdatesRun(300, 3 * ms));
+    ASSERT_EQ(many.lostUpdates().size(), 300u);
+    fs::PaintOptions overview = options;
+    overview.window = fs::fitWindow(many);
+    const Rendered r = render(many, overview);
+    // Crosses in deposit's row: separate runs of columns that hold the crash colour.
+    const auto row = static_cast<std::size_t>(r.layout.laneRow[1]);
+    int crosses = 0;
+    bool inCross = false;
+    for (int x = static_cast<int>(r.layout.plotRect.left()); x < static_cast<int>(r.layout.plotRect.right());
+         ++x) {
+        const bool hit
+            = countColor(r.image, QRectF(x, r.layout.rowTop[row], 1, r.layout.rowHeight[row]), theme.crash)
+            > 0;
+        crosses += hit && !inCross;
+        inCross = hit;
+    }
+    // Something says "lost updates here" all along the run, but not 300 marks: one per 56 pixels at most
+    // (each cross and its "N lost" count make about three runs of columns).
+    const double width = r.layout.plotRect.width();
+    EXPECT_GE(crosses, 5);
+    EXPECT_LE(crosses, 3 * static_cast<int>(width / 56 + 1));
+    // Nothing is drawn for the overwriting lane at this zoom.
+    EXPECT_EQ(countColor(r.image,
+                         QRectF(r.layout.plotRect.left(),
+                                r.layout.rowTop[static_cast<std::size_t>(r.layout.laneRow[2])], width,
+                                r.layout.rowHeight[static_cast<std::size_t>(r.layout.laneRow[2])]),
+                         theme.crash),
+              0);
+}
+
+TEST(LostUpdateWidget, NextLostUpdateZoomsToEachInTurn)
+{
+    const fs::TimelineModel many = finished(forkscope::test::manyLostUpdatesRun(3, 20 * ms));
+    fs::TimelineWidget widget;
+    widget.resize(1000, 400);
+    widget.setModel(&many);
+    const std::int64_t fullSpan = widget.window().span();
+    for (int round = 0; round < 4; ++round) {
+        const int index = widget.showNextLostUpdate();
+        EXPECT_EQ(index, round % 3) << "wraps round after the last";
+        const fs::LostUpdateMark &mark = many.lostUpdates()[static_cast<std::size_t>(index)];
+        const fs::TimeWindow w = widget.window();
+        EXPECT_LT(w.beginNs, mark.beginNs());
+        EXPECT_GT(w.endNs, mark.endNs());
+        EXPECT_LT(w.span() * 4, fullSpan) << "zoomed in";
+        // The lost read → write is wide on screen.
+        const fs::TimelineLayout layout = widget.currentLayout();
+        EXPECT_GT(layout.timeToX(mark.lost.atNs) - layout.timeToX(mark.lost.readNs),
+                  layout.plotRect.width() / 4);
+    }
+    EXPECT_FALSE(widget.following());
+
+    // A model without any: nothing moves.
+    const fs::TimelineModel none = finished(forkscope::test::smallRun());
+    widget.setModel(&none);
+    const fs::TimeWindow before = widget.window();
+    EXPECT_EQ(widget.showNextLostUpdate(), -1);
+    EXPECT_EQ(widget.window(), before);
+}
+
+TEST(LostUpdateWidget, BringsBothLanesIntoView)
+{
+    // Scrolled so that deposit's and withdraw's rows are off screen: showing the lost update scrolls back.
+    const fs::TimelineModel model = finished(forkscope::test::lostUpdateRun());
+    fs::TimelineWidget widget;
+    widget.resize(1000, 400);
+    widget.setModel(&model);
+    widget.setFirstRow(3);
+    ASSERT_TRUE(widget.showLostUpdate(0));
+    const fs::TimelineLayout layout = widget.currentLayout();
+    for (const std::uint32_t lane : {1u, 2u}) {
+        const int row = layout.laneRow[lane];
+        EXPECT_GE(row, layout.firstRow) << lane;
+        EXPECT_LT(row, layout.firstRow + layout.visibleRows) << lane;
+    }
+}

@@ -1,0 +1,327 @@
+// The lost-updates layer: where a worker's read → write of a shared value was undone by another's. Zoomed in
+// enough to see it, both read → write pairs are boxed (the lost one in the crash colour, the overwriting one
+// in the text colour), the lost write is crossed out, an arrow runs from the write that replaced it and
+// tags say in words what happened. Zoomed out, the lost updates of a lane fold into a few crosses with a
+// count, so a run with hundreds of them reads as "lost updates here" rather than as a barcode.
+
+#include "ui/timeline/passes.hpp"
+
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QPolygonF>
+#include <QStringList>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace forkscope::ui::timeline {
+
+namespace {
+
+/// A lost update is drawn in full once its two read → write pairs together are this wide; narrower ones fold
+/// into crosses.
+constexpr double kDetailPixels = 60;
+/// Folded crosses of one lane stand at least this far apart, which leaves room for their "12 lost" count.
+constexpr double kFoldPixels = 56;
+/// The shortest arrow drawn from the overwriting write to the cross.
+constexpr double kMinArrowPixels = 18;
+/// The pen of a pair's box.
+constexpr double kBracketWidth = 3;
+
+/// Where a lane's bars are on screen, or nothing when the lane has no row.
+struct LaneBand {
+    bool valid = false;
+    double top = 0;
+    double bottom = 0;
+    double centerY = 0;
+};
+
+LaneBand bandOf(const TimelineLayout &layout, std::uint32_t lane)
+{
+    LaneBand band;
+    if (lane >= layout.laneRow.size() || layout.laneRow[lane] < 0)
+        return band;
+    const auto row = static_cast<std::size_t>(layout.laneRow[lane]);
+    band.valid = true;
+    band.top = layout.rowTop[row] + 1;
+    band.bottom = layout.rowTop[row] + layout.rowHeight[row] - 1;
+    band.centerY = layout.rowTop[row] + layout.rowHeight[row] / 2;
+    return band;
+}
+
+/// A box from x0 to x1 over the lane's whole row: one read → write pair, the think time between inside it.
+void drawBracket(QPainter &p, double x0, double x1, const LaneBand &band, const QColor &color,
+                 const QColor &halo)
+{
+    x0 = std::round(x0) + 0.5;
+    x1 = std::max(x0 + 1, std::round(x1) + 0.5);
+    const QRectF box(QPointF(x0, band.top + 1), QPointF(x1, band.bottom - 1));
+    p.setBrush(Qt::NoBrush);
+    // A halo first, so the box stays visible over bars of any colour and over the lane's edge.
+    for (const auto &[pen, width] : {std::pair{halo, kBracketWidth + 2}, std::pair{color, kBracketWidth}}) {
+        p.setPen(QPen(pen, width, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+        p.drawRect(box);
+    }
+}
+
+/// A cross of half-size `r` centred at `c`, over a halo.
+void drawCross(QPainter &p, QPointF c, double r, double width, const QColor &color, const QColor &halo)
+{
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    for (const auto &[pen, w] : {std::pair{halo, width + 3}, std::pair{color, width}}) {
+        p.setPen(QPen(pen, w, Qt::SolidLine, Qt::RoundCap));
+        p.drawLine(QPointF(c.x() - r, c.y() - r), QPointF(c.x() + r, c.y() + r));
+        p.drawLine(QPointF(c.x() - r, c.y() + r), QPointF(c.x() + r, c.y() - r));
+    }
+    p.restore();
+}
+
+/// Text on a tinted box with a coloured edge, so it reads over bars and belongs to its bracket.
+QRectF drawTag(QPainter &p, QPointF topLeft, const QString &text, const QFontMetricsF &fm, const QFont &font,
+               const QColor &color, const Theme &theme)
+{
+    const QRectF box(topLeft, QSizeF(fm.horizontalAdvance(text) + 8, fm.height() + 2));
+    p.fillRect(box, withAlpha(theme.background, 235));
+    p.setPen(QPen(color, 1));
+    p.drawRect(box.adjusted(0.5, 0.5, -0.5, -0.5));
+    p.setFont(font);
+    p.drawText(box.adjusted(4, 0, -4, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
+    return box;
+}
+
+/// The longest of `candidates` that fits in `room` pixels (tag padding included), or none.
+QString fitting(const QStringList &candidates, const QFontMetricsF &fm, double room)
+{
+    for (const QString &text : candidates)
+        if (fm.horizontalAdvance(text) + 8 <= room)
+            return text;
+    return {};
+}
+
+QString laneName(const TimelineModel &model, std::uint32_t lane)
+{
+    return lane < model.laneCount() ? qs(model.lane(lane).info.name) : QStringLiteral("lane %1").arg(lane);
+}
+
+/// The words of a lost update: for the lost worker's tag and the overwriting worker's, longest first.
+struct Words {
+    QStringList lost;
+    QStringList overwriter;
+};
+
+Words wordsFor(const TimelineModel &model, const LostUpdateMark &mark)
+{
+    const core::LostUpdate &lost = mark.lost;
+    const QString who = laneName(model, lost.lane);
+    const QString by = laneName(model, lost.overwrittenBy);
+    const QString variable = qs(lost.label);
+    Words words;
+    words.lost = {
+        QStringLiteral("lost update: %1 read %2 = %3, wrote %4; then %5 wrote %6 over it")
+            .arg(who, variable)
+            .arg(lost.read)
+            .arg(lost.wrote)
+            .arg(by)
+            .arg(mark.overwriterWrote),
+        QStringLiteral("lost update: read %1, wrote %2; %3 wrote %4 over it")
+            .arg(lost.read)
+            .arg(lost.wrote)
+            .arg(by)
+            .arg(mark.overwriterWrote),
+        QStringLiteral("lost update: read %1, wrote %2").arg(lost.read).arg(lost.wrote),
+        QStringLiteral("lost update"),
+        QStringLiteral("lost"),
+    };
+    if (!mark.overwritten())
+        words.lost.erase(words.lost.begin(), words.lost.begin() + 2);
+    if (mark.overwriterReadNs >= 0 && mark.overwriterReadNs < lost.atNs)
+        words.overwriter << QStringLiteral("%1 read %2 before %3 wrote %4, then wrote %5 over it")
+                                .arg(by)
+                                .arg(mark.overwriterRead)
+                                .arg(who)
+                                .arg(lost.wrote)
+                                .arg(mark.overwriterWrote)
+                         << QStringLiteral("%1 read %2 before %3's write, wrote %4 over it")
+                                .arg(by)
+                                .arg(mark.overwriterRead)
+                                .arg(who)
+                                .arg(mark.overwriterWrote);
+    words.overwriter
+        << QStringLiteral("wrote %1 over %2's %3").arg(mark.overwriterWrote).arg(who).arg(lost.wrote)
+        << QStringLiteral("wrote %1 over it").arg(mark.overwriterWrote) << QStringLiteral("overwrote it");
+    return words;
+}
+
+/// Where one lost update is on screen.
+struct Placed {
+    const LostUpdateMark *mark = nullptr;
+    LaneBand lostBand;
+    LaneBand byBand; ///< not valid when nothing overwrote it (or its lane has no row)
+    double readX = 0;
+    double writeX = 0;
+    double byReadX = 0;
+    double byWriteX = 0;
+};
+
+Placed place(const TimelineLayout &layout, const LostUpdateMark &mark)
+{
+    Placed at;
+    at.mark = &mark;
+    at.lostBand = bandOf(layout, mark.lost.lane);
+    at.readX = layout.timeToX(mark.lost.readNs);
+    at.writeX = layout.timeToX(mark.lost.atNs);
+    if (mark.overwritten()) {
+        at.byBand = bandOf(layout, mark.lost.overwrittenBy);
+        at.byWriteX = layout.timeToX(mark.lost.overwrittenAtNs);
+        at.byReadX = mark.overwriterReadNs >= 0 ? layout.timeToX(mark.overwriterReadNs) : at.byWriteX;
+    }
+    return at;
+}
+
+/// One lost update's shapes: both pairs boxed, the lost write crossed out and an arrow from the write that
+/// replaced it.
+void paintPairs(QPainter &p, const PaintOptions &options, const Placed &at)
+{
+    const Theme &theme = options.theme;
+    const LaneBand &lostBand = at.lostBand;
+    const LaneBand &byBand = at.byBand;
+    const QColor lostColor = theme.crash;
+    const QColor byColor = theme.text;
+    const double readX = at.readX;
+    const double writeX = at.writeX;
+    const double byWriteX = at.byWriteX;
+
+    p.setRenderHint(QPainter::Antialiasing, false);
+    drawBracket(p, readX, writeX, lostBand, lostColor, theme.background);
+    if (byBand.valid)
+        drawBracket(p, at.byReadX, byWriteX, byBand, byColor, theme.background);
+
+    // The lost write, crossed out where it happened, over the whole height of its bars.
+    const double height = lostBand.bottom - lostBand.top;
+    const double r = std::clamp(height * 0.3, 4.0, 12.0);
+    const QPointF crossAt(std::round(writeX) + 0.5, lostBand.centerY);
+    if (byBand.valid) {
+        // From the write that replaced it to the cross: "this write undid that one". It leaves from the edge
+        // of the overwriter's row, so its box stays clear, and stops short of the cross, so its head shows.
+        p.save();
+        p.setRenderHint(QPainter::Antialiasing, true);
+        const bool down = crossAt.y() > byBand.centerY;
+        const QPointF from(std::round(byWriteX) + 0.5, down ? byBand.bottom + 1 : byBand.top - 1);
+        const QPointF d = from - crossAt;
+        const double length = std::hypot(d.x(), d.y());
+        // Only an arrow long enough to read as one: a stub would only blot the value tags beside it.
+        if (length - (r + 5) >= kMinArrowPixels) {
+            const QPointF to = crossAt + d * ((r + 5) / length);
+            p.setPen(QPen(theme.background, 4, Qt::SolidLine, Qt::RoundCap));
+            p.drawLine(from, to);
+            p.setPen(QPen(lostColor, 2, Qt::DashLine, Qt::RoundCap));
+            p.drawLine(from, to);
+            drawArrowHead(p, from, to, 9, lostColor);
+        }
+        p.restore();
+    }
+    drawCross(p, crossAt, r, 4, lostColor, theme.background);
+}
+
+/// One lost update's words, at the bottom of each row (value tags take the top), where the lane's previous
+/// tag left room (`tagEnd`: per lane, where its last tag ended).
+void paintWords(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                const PaintOptions &options, const Fonts &fonts, const Placed &at,
+                std::vector<double> &tagEnd)
+{
+    const Theme &theme = options.theme;
+    const LostUpdateMark &mark = *at.mark;
+    const QFontMetricsF fm(fonts.small);
+    const double tagHeight = fm.height() + 2;
+    const QRectF plot = layout.plotRect;
+    const Words words = wordsFor(model, mark);
+    const auto tag = [&](std::uint32_t lane, const LaneBand &band, double x, double boxRight,
+                         const QStringList &candidates, const QColor &color) {
+        if (band.bottom - band.top < 2 * tagHeight - 4 || lane >= tagEnd.size())
+            return;
+        x = std::max({x, plot.left() + 2, tagEnd[lane] + 6});
+        if (x > boxRight - 16)
+            return; // pushed out of its own box by the tag before it: it would seem to name the next one
+        const QString text = fitting(candidates, fm, plot.right() - 2 - x);
+        if (text.isEmpty())
+            return;
+        const QRectF box
+            = drawTag(p, QPointF(x, band.bottom - tagHeight), text, fm, fonts.small, color, theme);
+        tagEnd[lane] = box.right();
+    };
+    tag(mark.lost.lane, at.lostBand, at.readX + 4, at.writeX, words.lost, theme.crash);
+    if (at.byBand.valid)
+        tag(mark.lost.overwrittenBy, at.byBand, at.byReadX + 4, at.byWriteX, words.overwriter, theme.text);
+}
+
+/// Lost updates too narrow to draw in full, one lane's worth in time order: a cross per kFoldPixels with
+/// how many it stands for.
+void paintFolded(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts,
+                 std::uint32_t lane, const std::vector<double> &xs)
+{
+    const LaneBand band = bandOf(layout, lane);
+    if (!band.valid || xs.empty())
+        return;
+    const Theme &theme = options.theme;
+    const QFontMetricsF fm(fonts.small);
+    const double r = std::clamp((band.bottom - band.top) * 0.2, 3.0, 7.0);
+    std::size_t first = 0;
+    while (first < xs.size()) {
+        std::size_t last = first + 1;
+        while (last < xs.size() && xs[last] - xs[first] < kFoldPixels)
+            ++last;
+        const double x = std::round(xs[first]) + 0.5;
+        drawCross(p, QPointF(x, band.centerY), r, 2.5, theme.crash, theme.background);
+        const std::size_t count = last - first;
+        const QString text = count == 1 ? QStringLiteral("lost") : QStringLiteral("%1 lost").arg(count);
+        const double room = (last < xs.size() ? xs[last] : layout.plotRect.right()) - (x + r + 3);
+        if (fm.horizontalAdvance(text) + 8 <= room && band.bottom - band.top >= fm.height())
+            drawTag(p, QPointF(x + r + 3, band.centerY - (fm.height() + 2) / 2), text, fm, fonts.small,
+                    theme.crash, theme);
+        first = last;
+    }
+}
+
+} // namespace
+
+void paintLostUpdates(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                      const PaintOptions &options, const Fonts &fonts)
+{
+    const std::vector<LostUpdateMark> &marks = model.lostUpdates();
+    if (marks.empty())
+        return;
+    const TimeWindow &w = layout.window;
+    const double perPixel = nsPerPixel(w, layout.plotRect.width());
+    p.save();
+    std::vector<double> tagEnd(model.laneCount(), -std::numeric_limits<double>::infinity());
+    std::vector<std::vector<double>> folded(model.laneCount()); // per lane: x of each folded lost write
+    // A folded cross just outside the window still shows its count at the edge.
+    const auto margin = static_cast<std::int64_t>(perPixel * kFoldPixels);
+    std::vector<Placed> detailed;
+    for (const LostUpdateMark &mark : marks) {
+        if (mark.beginNs() > w.endNs + margin || mark.endNs() < w.beginNs - margin)
+            continue;
+        // The whole story (both pairs) decides, not the lost pair alone: a worker preempted while it
+        // thought can stretch one pair to 25 times the other, and the short one still has to be explained.
+        const double width = static_cast<double>(mark.endNs() - mark.beginNs()) / perPixel;
+        if (width >= kDetailPixels) {
+            if (Placed at = place(layout, mark); at.lostBand.valid)
+                detailed.push_back(at);
+        } else if (mark.lost.lane < folded.size()) {
+            folded[mark.lost.lane].push_back(layout.timeToX(mark.lost.atNs));
+        }
+    }
+    // Shapes first, words last: a later box never covers an earlier one's words.
+    for (const Placed &at : detailed)
+        paintPairs(p, options, at);
+    for (std::uint32_t lane = 0; lane < folded.size(); ++lane)
+        paintFolded(p, layout, options, fonts, lane, folded[lane]);
+    for (const Placed &at : detailed)
+        paintWords(p, model, layout, options, fonts, at, tagEnd);
+    p.restore();
+}
+
+} // namespace forkscope::ui::timeline
