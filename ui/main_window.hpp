@@ -39,7 +39,7 @@ class TrialsChart;
 /// The lab's window: scenario browser and parameters (left), the live timeline (centre), the code pane
 /// (right) and the console (bottom). Runs happen in forkscope-runner processes driven by a RunController,
 /// so the window never blocks; Stop (Esc) works at any time. A scenario with trials (the bank) runs them on
-/// a TrialRunner's thread, without the lock and then with it, and fills the Trials chart as they end.
+/// TrialRunner's threads, without the lock and with it side by side, and fills the Trials chart as they end.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -55,7 +55,7 @@ public:
     /// Why `value` is not accepted for `name` in the selected scenario (for the command line).
     std::string parameterProblem(const QString &name, const QString &value) const;
     /// Starts the selected scenario with the parameters shown: one run to watch, or, for a scenario with
-    /// more than one trial (the bank), its trials without the lock and then with it.
+    /// more than one trial (the bank), its trials without the lock and with it, side by side.
     bool runScenario();
     RunController &controller() { return m_controller; }
     TrialRunner &trialRunner() { return m_trialRunner; }

@@ -92,7 +92,7 @@ bool MainWindow::startTrials()
     m_runUnderWay = true;
     refreshTrialsChart();
     m_views->setCurrentWidget(m_trialsChart); // the histogram fills as the trials end
-    m_console->appendNote(tr("running trials: %1").arg(parts.join(tr(", then "))));
+    m_console->appendNote(tr("running trials, the settings side by side: %1").arg(parts.join(tr(" and "))));
     m_progress->setRange(0, total);
     m_progress->setValue(0);
     m_progress->show();

@@ -11,19 +11,30 @@ TrialRunner::TrialRunner(QObject *parent) : QObject(parent) { }
 TrialRunner::~TrialRunner()
 {
     stop();
-    if (m_thread.joinable())
-        m_thread.join();
+    joinAll();
+}
+
+void TrialRunner::joinAll()
+{
+    for (std::thread &t : m_threads)
+        if (t.joinable())
+            t.join();
+    m_threads.clear();
 }
 
 bool TrialRunner::start(std::vector<core::TrialSeriesPlan> series)
 {
     if (m_running || series.empty())
         return false;
-    if (m_thread.joinable())
-        m_thread.join(); // the last batch's thread, already past its last post
+    joinAll(); // the last batch's threads, already past their last post
     m_stop = false;
     m_running = true;
-    m_thread = std::thread([this, series = std::move(series)]() mutable { work(std::move(series)); });
+    m_seriesLeft = series.size();
+    m_error.clear();
+    m_beganNs = core::monotonicNs();
+    m_current.assign(series.size(), nullptr);
+    for (std::size_t i = 0; i < series.size(); ++i)
+        m_threads.emplace_back([this, i, s = std::move(series[i])]() mutable { work(i, std::move(s)); });
     return true;
 }
 
@@ -31,65 +42,68 @@ void TrialRunner::stop()
 {
     m_stop = true;
     std::lock_guard lock(m_mutex);
-    if (m_current)
-        m_current->cancel();
+    for (core::Run *run : m_current)
+        if (run)
+            run->cancel();
 }
 
-void TrialRunner::work(std::vector<core::TrialSeriesPlan> series)
+void TrialRunner::work(std::size_t index, core::TrialSeriesPlan series)
 {
-    const std::int64_t began = core::monotonicNs();
     QString error;
-    for (std::size_t si = 0; si < series.size() && error.isEmpty(); ++si) {
-        core::TrialLoop &loop = series[si].loop;
-        while (loop.hasNext() && !m_stop) {
-            loop.startNext();
-            std::string why;
-            std::unique_ptr<core::Run> run = core::Run::start(loop.plan(), why);
-            if (!run) {
-                error = QString::fromStdString(why);
-                break;
-            }
-            {
-                std::lock_guard lock(m_mutex);
-                m_current = run.get();
-            }
-            if (m_stop)
-                run->cancel(); // Stop came between the check above and the pointer's publication
-            run->wait();
-            {
-                std::lock_guard lock(m_mutex);
-                m_current = nullptr;
-            }
-            auto whole = std::make_shared<TrialRun>();
-            whole->result = run->result();
-            whole->events = run->events();
-            run.reset();
-            const core::TrialRecord record = loop.record(whole->result);
-            if (!record.counted) {
-                if (whole->result.failed() && !whole->result.cancelled)
-                    error = QString::fromStdString(whole->result.error);
-                break;
-            }
-            std::vector<bool> processLanes;
-            for (const core::LaneOutcome &lane : whole->result.lanes)
-                processLanes.push_back(lane.info.kind == core::WorkerKind::Process);
-            FinishedTrial trial{static_cast<int>(si), record, 0, nullptr};
-            trial.lostUpdates = static_cast<int>(
-                core::findLostUpdates(whole->events, whole->result.lostEvents, processLanes).lost.size());
-            trial.run = std::move(whole);
-            QMetaObject::invokeMethod(
-                this, [this, trial] { emit trialFinished(trial); }, Qt::QueuedConnection);
+    core::TrialLoop &loop = series.loop;
+    while (loop.hasNext() && !m_stop) {
+        loop.startNext();
+        std::string why;
+        std::unique_ptr<core::Run> run = core::Run::start(loop.plan(), why);
+        if (!run) {
+            error = QString::fromStdString(why);
+            break;
         }
+        {
+            std::lock_guard lock(m_mutex);
+            m_current[index] = run.get();
+        }
+        if (m_stop)
+            run->cancel(); // Stop came between the check above and the pointer's publication
+        run->wait();
+        {
+            std::lock_guard lock(m_mutex);
+            m_current[index] = nullptr;
+        }
+        auto whole = std::make_shared<TrialRun>();
+        whole->result = run->result();
+        whole->events = run->events();
+        run.reset();
+        const core::TrialRecord record = loop.record(whole->result);
+        if (!record.counted) {
+            if (whole->result.failed() && !whole->result.cancelled)
+                error = QString::fromStdString(whole->result.error);
+            break;
+        }
+        std::vector<bool> processLanes;
+        for (const core::LaneOutcome &lane : whole->result.lanes)
+            processLanes.push_back(lane.info.kind == core::WorkerKind::Process);
+        FinishedTrial trial{static_cast<int>(index), record, 0, nullptr};
+        trial.lostUpdates = static_cast<int>(
+            core::findLostUpdates(whole->events, whole->result.lostEvents, processLanes).lost.size());
+        trial.run = std::move(whole);
+        QMetaObject::invokeMethod(
+            this, [this, trial] { emit trialFinished(trial); }, Qt::QueuedConnection);
     }
-    const bool stopped = m_stop;
-    const qint64 elapsed = core::monotonicNs() - began;
     QMetaObject::invokeMethod(
-        this,
-        [this, stopped, error, elapsed] {
-            m_running = false;
-            emit finished(stopped, error, elapsed);
-        },
-        Qt::QueuedConnection);
+        this, [this, error] { seriesDone(error); }, Qt::QueuedConnection);
+}
+
+void TrialRunner::seriesDone(const QString &error)
+{
+    if (!error.isEmpty() && m_error.isEmpty()) {
+        m_error = error;
+        stop(); // the batch failed: the other series stop too
+    }
+    if (--m_seriesLeft > 0)
+        return;
+    m_running = false;
+    emit finished(m_stop && m_error.isEmpty(), m_error, core::monotonicNs() - m_beganNs);
 }
 
 } // namespace forkscope::ui

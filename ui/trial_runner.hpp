@@ -33,22 +33,25 @@ struct FinishedTrial {
     std::shared_ptr<const TrialRun> run;
 };
 
-/// Runs batches of trials (the bank without and then with its lock) on a thread of its own, one real run
-/// after another, as the command line does: start, wait, count. Nothing of a trial touches the GUI thread
-/// but its outcome, posted once per trial (the window keeps a few whole trials to show and drops the rest),
-/// so a batch is bounded by the runs themselves rather than by the window's refresh timer, and the window
-/// never blocks. Each run is started by that thread, which lives until its last run has ended (the runner's
-/// parent-death signal is tied to it). Stop cancels the run under way and starts no other.
+/// Runs batches of trials (the bank without and with its lock) on threads of its own, one per series, so
+/// the two series fill the histogram side by side: each thread runs its series' trials one real run after
+/// another, as the command line does (start, wait, count). A trial mostly sleeps (its workers' think and
+/// nap), so two at once on two cores take little longer than one, and the batch about half as long as the
+/// series one after the other. Nothing of a trial touches the GUI thread but its outcome, posted once per
+/// trial (the window keeps a few whole trials to show and drops the rest), so a batch is bounded by the runs
+/// themselves rather than by the window's refresh timer, and the window never blocks. Each run is started by
+/// the thread that waits for it, which lives until its last run has ended (the runner's parent-death signal
+/// is tied to it). Stop cancels the runs under way and starts no other.
 class TrialRunner : public QObject {
     Q_OBJECT
 public:
     explicit TrialRunner(QObject *parent = nullptr);
-    ~TrialRunner() override; ///< stops the batch and waits for its thread
+    ~TrialRunner() override; ///< stops the batch and waits for its threads
 
-    /// Runs every trial of every series, series after series; false if a batch is under way or there is
+    /// Runs every trial of every series, the series at once; false if a batch is under way or there is
     /// nothing to run.
     bool start(std::vector<core::TrialSeriesPlan> series);
-    /// Cancels the trial under way and starts no other; finished() follows. No-op when idle.
+    /// Cancels the trials under way and starts no other; finished() follows. No-op when idle.
     void stop();
     /// From start() until finished() is emitted.
     bool running() const { return m_running; }
@@ -56,18 +59,26 @@ public:
 signals:
     /// A trial completed and was counted (a cancelled or failed one is not).
     void trialFinished(const forkscope::ui::FinishedTrial &trial);
-    /// The batch ended: every trial ran, or it was stopped, or a trial could not start or failed (`error`).
-    /// `elapsedNs`: from start() to the last run's end.
+    /// The batch ended: every trial ran, or it was stopped, or a trial could not start or failed (`error`;
+    /// the other series are stopped then). `elapsedNs`: from start() to the last series' end.
     void finished(bool stopped, const QString &error, qint64 elapsedNs);
 
 private:
-    void work(std::vector<core::TrialSeriesPlan> series);
+    /// The thread of series `index`: its trials, one after another.
+    void work(std::size_t index, core::TrialSeriesPlan series);
+    /// GUI thread: series `index` is done (with `error` if a trial failed).
+    void seriesDone(const QString &error);
+    void joinAll();
 
-    std::thread m_thread;
+    std::vector<std::thread> m_threads;
     std::atomic<bool> m_stop{false};
     std::mutex m_mutex;
-    core::Run *m_current = nullptr; ///< the run under way (guarded by m_mutex)
-    bool m_running = false;         ///< GUI thread only
+    std::vector<core::Run *> m_current; ///< each series' run under way (guarded by m_mutex)
+    // GUI thread only:
+    bool m_running = false;
+    std::size_t m_seriesLeft = 0;
+    QString m_error;
+    std::int64_t m_beganNs = 0;
 };
 
 } // namespace forkscope::ui

@@ -97,9 +97,9 @@ struct TrialSeriesPlan {
 };
 
 /// The series a histogram of `scenario` shows with the parameters `given`: when the scenario has a `lock`
-/// parameter, the trials without the lock and then with it, whatever `given` says of the lock; otherwise the
-/// one setting given. Each runs the scenario's `trials` count. False with `error` (naming the parameter)
-/// when the parameters are refused.
+/// parameter, the trials without the lock and those with it (in that order), whatever `given` says of the
+/// lock; otherwise the one setting given. Each runs the scenario's `trials` count. False with `error`
+/// (naming the parameter) when the parameters are refused.
 bool histogramSeries(const Scenario &scenario, const std::map<std::string, std::string> &given,
                      std::vector<TrialSeriesPlan> &series, std::string &error);
 
