@@ -364,44 +364,44 @@ TimelinePicture pictureText(const RunArgs &runArgs, const ParamSet &values, cons
     return picture;
 }
 
-/// The histogram's series. With a lock parameter both settings go side by side: as many trials again with
-/// the lock set the other way (only their final values are kept), without the lock first, as in the window.
-/// Returns kExitOk, or the exit code of a failure.
+/// The histogram's series. With a lock parameter both settings go side by side, without the lock first as
+/// in the window: the trials already run count for the setting asked for, and as many again run with the
+/// lock set the other way (only their final values are kept). Returns kExitOk, or the exit code of a failure.
 int chartSeries(const Scenario &scenario, const RunArgs &runArgs, const ParamSet &values,
                 const TrialLoop &loop, std::vector<TrialsSeries> &series)
 {
-    const bool locked = scenario.param("lock") && values.flag("lock");
-    series.push_back({locked ? "with lock" : "without lock", loop.outcomes().finals});
-    if (!scenario.param("lock") || interrupted())
-        return kExitOk;
-    std::map<std::string, std::string> other = runArgs.params;
-    other["lock"] = locked ? "off" : "on";
-    Plan otherPlan;
-    ParamSet otherValues;
+    std::vector<TrialSeriesPlan> settings;
     std::string error;
-    if (!buildPlan(scenario, other, otherPlan, otherValues, error))
+    if (!histogramSeries(scenario, runArgs.params, settings, error))
         return usageError(error);
-    const char *otherLabel = locked ? "without lock" : "with lock";
-    std::printf("\nfor the chart: %d trials %s\n", loop.count(), otherLabel);
-    TrialLoop otherLoop(otherPlan, loop.count(), loop.outcomes().expected);
-    while (otherLoop.hasNext() && !interrupted()) {
-        otherLoop.startNext();
-        RunResult r;
-        if (!runQuietly(otherPlan, r, error)) {
-            std::fprintf(stderr, "forkscope: %s\n", error.c_str());
-            return kExitRunFailed;
+    const bool locked = scenario.param("lock") && values.flag("lock");
+    for (TrialSeriesPlan &setting : settings) {
+        if (setting.locked == locked) {
+            series.push_back({setting.label, loop.outcomes().finals, setting.locked});
+            continue;
         }
-        otherLoop.record(r);
+        if (interrupted())
+            continue;
+        std::printf("\nfor the chart: %d trials %s\n", loop.count(), setting.label.c_str());
+        TrialLoop &other = setting.loop;
+        while (other.hasNext() && !interrupted()) {
+            other.startNext();
+            RunResult r;
+            if (!runQuietly(other.plan(), r, error)) {
+                std::fprintf(stderr, "forkscope: %s\n", error.c_str());
+                return kExitRunFailed;
+            }
+            other.record(r);
+        }
+        std::printf("%s: wrong in %d of %zu trials\n", setting.label.c_str(), other.outcomes().wrong(),
+                    other.outcomes().finals.size());
+        series.push_back({setting.label, other.outcomes().finals, setting.locked});
     }
-    std::printf("%s: wrong in %d of %zu trials\n", otherLabel, otherLoop.outcomes().wrong(),
-                otherLoop.outcomes().finals.size());
-    series.push_back({otherLabel, otherLoop.outcomes().finals});
-    if (locked)
-        std::swap(series[0], series[1]);
     return kExitOk;
 }
 
-/// --chart of a scenario run as trials: the histogram of final values; returns kExitOk or the failure's code.
+/// --chart of a scenario run as trials: the histogram of final values, with the window's title and caption;
+/// returns kExitOk or the failure's code.
 int writeTrialsChart(const Scenario &scenario, const RunArgs &runArgs, const Exporters &exporters,
                      const ParamSet &values, const TrialLoop &loop)
 {
@@ -410,7 +410,7 @@ int writeTrialsChart(const Scenario &scenario, const RunArgs &runArgs, const Exp
     std::vector<TrialsSeries> series;
     if (const int rc = chartSeries(scenario, runArgs, values, loop, series); rc != kExitOk)
         return rc;
-    if (auto problem = exporters.trialsChart(scenario.title + " — " + loop.plan().kind,
+    if (auto problem = exporters.trialsChart(trialsCaption(loop.plan(), loop.count()),
                                              loop.outcomes().expected, series, runArgs.chartPath);
         !problem.empty()) {
         std::fprintf(stderr, "forkscope: --chart: %s\n", problem.c_str());
@@ -578,10 +578,13 @@ std::string usageText()
           "  --sleep S         seconds each sleep lasts\n"
           "  --join on|off     whether main waits for its workers\n"
           "  --time-scale X    multiply every duration by X (0 to 100; 0.01 turns 2 s into 20 ms)\n"
-          "  --lock on|off, --updates N, --think S, --trials K, --tight on|off\n"
+          "  --lock on|off, --updates N, --think S, --trials K, --tight on|off, --trial-shape race|same\n"
           "                    the bank: guard updates with a lock, how many, the read-to-write gap, "
           "repeats;\n"
-          "                    --tight on: no sleeps and no think time, updates as fast as the cores go\n"
+          "                    --tight on: no sleeps and no think time, updates as fast as the cores go;\n"
+          "                    with more than one trial each is a short race (--trial-shape same: the "
+          "updates,\n"
+          "                    think and sleep given); --trials 1 runs the given shape once\n"
           "  --items N, --capacity N, --produce S, --consume S, --messages N, --delay S\n"
           "                    queues and pipes: how many items, the queue's size, each side's time per "
           "item\n"

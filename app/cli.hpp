@@ -46,14 +46,17 @@ struct TimelinePicture {
 using TimelineExporter = std::function<std::string(const core::RunResult &, const std::vector<core::Event> &,
                                                    const TimelinePicture &picture, const std::string &path)>;
 
-/// One series of the trials histogram: its label ("without lock") and the trials' final values.
+/// One series of the trials histogram: its label ("without lock"), the trials' final values, and whether
+/// its setting has the lock.
 struct TrialsSeries {
     std::string label;
     std::vector<std::int64_t> finals;
+    bool locked = false;
 };
-/// Writes the histogram of trials' final values (the series side by side) to `path`; returns "" or the problem.
+/// Writes the histogram of trials' final values (the series side by side, `caption` under the title that
+/// states the result) to `path`; returns "" or the problem.
 using ChartExporter
-    = std::function<std::string(const std::string &title, std::int64_t expected,
+    = std::function<std::string(const std::string &caption, std::int64_t expected,
                                 const std::vector<TrialsSeries> &series, const std::string &path)>;
 
 /// Writes the GIL lab's chart (wall time and speedup against sequential for every mode and both kinds of

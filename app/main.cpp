@@ -124,16 +124,16 @@ std::string exportChart(Chart &chart, const std::string &title, const std::strin
     return {};
 }
 
-std::string exportTrialsChart(const std::string &title, std::int64_t expected,
+std::string exportTrialsChart(const std::string &caption, std::int64_t expected,
                               const std::vector<app::TrialsSeries> &series, const std::string &path)
 {
     ui::TrialsChart chart;
     chart.resize(ui::kExportSizeWide);
     std::vector<ui::TrialSeries> bars;
     for (const auto &s : series)
-        bars.push_back({QString::fromStdString(s.label), s.finals});
-    chart.setData(QString::fromStdString(title), expected, bars);
-    return exportChart(chart, title, path);
+        bars.push_back({QString::fromStdString(s.label), s.finals, s.locked});
+    chart.setData(QString::fromStdString(caption), expected, bars);
+    return exportChart(chart, chart.title().toStdString(), path);
 }
 
 std::string exportSpeedupChart(const std::string &title, const std::vector<core::LabTiming> &table, int tasks,

@@ -83,7 +83,12 @@ Shape makeShape(const std::string &name)
     const std::pair<std::string, std::string> shapeParam = tight
         ? std::pair<std::string, std::string>("tight", "on")
         : std::pair<std::string, std::string>("time-scale", "0");
-    s.params = {{"kind", "process"}, {"updates", std::to_string(s.updates)}, {"lock", lock}, shapeParam};
+    // One trial each: with more than one the scenario would run its race shape instead.
+    s.params = {{"kind", "process"},
+                {"updates", std::to_string(s.updates)},
+                {"lock", lock},
+                {"trials", "1"},
+                shapeParam};
     return s;
 }
 

@@ -72,6 +72,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(&m_controller, &RunController::started, this, &MainWindow::onStarted);
     connect(&m_controller, &RunController::updated, this, &MainWindow::onUpdated);
     connect(&m_controller, &RunController::finished, this, &MainWindow::onFinished);
+    connect(&m_trialRunner, &TrialRunner::trialFinished, this, &MainWindow::onTrialFinished);
+    connect(&m_trialRunner, &TrialRunner::finished, this, &MainWindow::onTrialsFinished);
     connect(&m_replay, &ReplayController::advanced, this, &MainWindow::showReplay);
     connect(&m_replay, &ReplayController::finished, this, [this] {
         m_stateLabel->setText(tr("Replay finished"));
@@ -103,7 +105,7 @@ void MainWindow::buildViews()
         tr("Final values of repeated trials, without and with the lock; click a bar to see "
            "such a trial"));
     connect(m_trialsChart, &TrialsChart::barClicked, this,
-            [this](int series, qint64 value) { showTrial(series, value); });
+            [this](int series, qint64 low, qint64 high) { showTrial(series, low, high); });
     m_views->setTabToolTip(1,
                            tr("Two or three finished runs of this scenario on one time axis, with the ratio "
                               "of their wall times"));
@@ -176,6 +178,7 @@ void MainWindow::buildStatusBar()
     m_workersLabel = new QLabel;
     m_lostLabel = new QLabel;
     m_progress = new QProgressBar;
+    m_progress->setObjectName(QStringLiteral("trialProgress"));
     m_progress->setMaximumWidth(200);
     m_progress->setFormat(tr("trial %v of %m"));
     m_progress->hide();
@@ -343,7 +346,10 @@ std::string MainWindow::parameterProblem(const QString &name, const QString &val
     return m_params->problem(name, value);
 }
 
-void MainWindow::updateRunButton() { m_runButton->setEnabled(m_params->valid() && !m_controller.running()); }
+void MainWindow::updateRunButton()
+{
+    m_runButton->setEnabled(m_params->valid() && !m_controller.running() && !m_trialRunner.running());
+}
 
 PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *background) const
 {
@@ -367,9 +373,17 @@ PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *
     };
 }
 
+bool MainWindow::hasPicture() const
+{
+    if (m_views->currentWidget() == m_trialsChart)
+        return std::any_of(m_trialsChart->data().series.begin(), m_trialsChart->data().series.end(),
+                           [](const TrialSeries &s) { return !s.finals.empty(); });
+    return m_timeline->model() && m_timeline->model()->laneCount() > 0;
+}
+
 void MainWindow::copyPicture()
 {
-    if (!m_timeline->model() || m_timeline->model()->laneCount() == 0) {
+    if (!hasPicture()) {
         statusBar()->showMessage(tr("Nothing to copy yet: run a scenario first."), 5000);
         return;
     }
@@ -392,7 +406,7 @@ void MainWindow::copyPicture()
 
 void MainWindow::exportTimeline()
 {
-    if (!m_timeline->model() || m_timeline->model()->laneCount() == 0) {
+    if (!hasPicture()) {
         QMessageBox::information(this, tr("Export"),
                                  tr("Run a scenario first: there is nothing to export yet."));
         return;
@@ -546,6 +560,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     m_replay.pause();
     m_controller.stop(); // the run's processes end with it; ~Run reaps them
+    m_trialRunner.stop();
     saveSettings();
     event->accept();
 }

@@ -8,7 +8,9 @@
 #include "ui/replay_controller.hpp"
 #include "ui/run_controller.hpp"
 #include "ui/trial_history.hpp"
+#include "ui/trial_runner.hpp"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QMap>
 
@@ -36,8 +38,8 @@ class TrialsChart;
 
 /// The lab's window: scenario browser and parameters (left), the live timeline (centre), the code pane
 /// (right) and the console (bottom). Runs happen in forkscope-runner processes driven by a RunController,
-/// so the window never blocks; Stop (Esc) works at any time. A scenario with trials (the bank) runs one
-/// trial after another, each started when the previous one's end is signalled (core::TrialLoop).
+/// so the window never blocks; Stop (Esc) works at any time. A scenario with trials (the bank) runs them on
+/// TrialRunner's threads, without the lock and with it side by side, and fills the Trials chart as they end.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -52,11 +54,13 @@ public:
     bool setParameter(const QString &name, const QString &value);
     /// Why `value` is not accepted for `name` in the selected scenario (for the command line).
     std::string parameterProblem(const QString &name, const QString &value) const;
-    /// Starts the selected scenario with the parameters shown.
+    /// Starts the selected scenario with the parameters shown: one run to watch, or, for a scenario with
+    /// more than one trial (the bank), its trials without the lock and with it, side by side.
     bool runScenario();
     RunController &controller() { return m_controller; }
-    /// Trials of the last (or current) repeated run: expected value and each trial's final one.
-    const core::TrialOutcomes &trials() const { return m_trialLoop.outcomes(); }
+    TrialRunner &trialRunner() { return m_trialRunner; }
+    /// The last (or current) batch of trials, per series (0: without the lock, 1: with it).
+    const TrialHistory &trialHistory() const { return m_trialHistory; }
     /// Whether a run, or a batch of trials, is under way: from Run until the window shows how it ended.
     bool runningTrials() const { return m_runUnderWay; }
     ReplayController &replay() { return m_replay; }
@@ -64,9 +68,11 @@ public:
     CompareView *compareView() const { return m_compare; }
     TrialsChart *trialsChart() const { return m_trialsChart; }
     GilLabView *gilLab() const { return m_gilLab; }
-    /// Shows on the timeline a trial of series `series` (0: without the lock, 1: with it) that ended with
-    /// `value`; false if there is none.
-    bool showTrial(int series, std::int64_t value);
+    /// Shows a kept trial of series `series` (0: without the lock, 1: with it) that ended between `low` and
+    /// `high` (a bar of the chart) on the timeline, with its result and replay; false if there is none.
+    bool showTrial(int series, std::int64_t low, std::int64_t high);
+    /// The trial the timeline shows after a batch or a click on a bar (null after a single run).
+    const TrialRun *shownTrial() const { return m_shownRun.get(); }
     /// Plays the last run back at `speed` (1, 0.5, 0.25, 0.1) through the timeline and console.
     void startReplay(double speed);
 
@@ -84,21 +90,27 @@ private:
     void onStarted();
     void onUpdated(const QVector<PrintedLine> &lines);
     void onFinished(const core::RunResult &result);
-    /// Starts the next run of m_trialLoop; false (with a message) if it could not start.
-    bool startTrial();
-    /// A run of m_trialLoop ended: count it, keep the one to show, start the next. False once all are done.
-    bool onTrialFinished(const core::RunResult &result);
-    /// Shows the trial kept for the end and the verdict over all trials.
-    void showTrialsVerdict();
+    /// Starts the trials of the selected scenario (both lock settings) on m_trialRunner.
+    bool startTrials();
+    void onTrialFinished(const FinishedTrial &trial);
+    void onTrialsFinished(bool stopped, const QString &error, qint64 elapsedNs);
+    /// Shows a whole trial on the timeline, in the Result pane and in replay.
+    void showTrialRun(int series, int trial, std::int64_t final, int lostUpdates,
+                      const std::shared_ptr<const TrialRun> &run);
+    /// Run, Stop, Replay and the Run button as a run or batch starts (true) or ends (false).
+    void setRunning(bool running);
     /// Back to idle after a run (or the last trial): actions, result, replay, history, status.
     void finishRun(const core::RunResult &result);
     void showReplay(const QVector<PrintedLine> &lines);
     /// The finished run's lesson, caption and lanes' results above and on the timeline (and in exports).
     void showHeadline(const core::RunResult &result, const std::vector<core::Event> &events);
+    /// The headline and caption of a trial shown after a batch (or on a click on the histogram).
+    void showTrialHeadline(const TrialRun &run, const QString &caption);
     void stopAll();
     void refreshCompare();
     /// Keeps a finished run (or the trial shown after trials) for the Compare tab, with its headline.
-    void keepForCompare(const core::RunResult &result);
+    void keepForCompare(const core::RunResult &result, std::vector<core::Event> events,
+                        const std::string &headline);
     void refreshTrialsChart();
     void updateStatus();
     void updateRunButton();
@@ -106,6 +118,8 @@ private:
     void copyPicture();
     /// View > Next Lost Update: zooms the timeline to the next lost update and says which it is.
     void showNextLostUpdate();
+    /// Whether the centre shows something to export: a timeline with lanes, or a chart with trials.
+    bool hasPicture() const;
     /// The picture of what the centre shows (timeline or comparison), for export and the clipboard.
     PicturePainter currentPicture(const ExportOptions &options, QColor *background) const;
     void applyTheme(bool dark);
@@ -122,16 +136,19 @@ private:
     GilLabView *m_gilLab = nullptr; ///< the GIL lab's tab: all modes of cpu-vs-io and the speedup chart
     int m_finishedRuns = 0;         ///< numbers the runs kept for Compare ("run 3")
 
-    // The run under way, or its trials (the bank), and the trial shown when they are done.
-    core::TrialLoop m_trialLoop;
+    // The run under way, or the batch of trials (the bank), and the trial shown when it is done.
+    TrialRunner m_trialRunner;
     bool m_runUnderWay = false;
     QString m_runTitle;
     core::ParamSet m_runValues; ///< the parameters of the run under way, for its headline
-    int m_runLocked = 0;        ///< the trials' series in m_trialHistory: 0 without the lock, 1 with it
+    core::Plan m_runPlan;       ///< the plan of the run (or the trials) under way: which values are lists
     TrialHistory m_trialHistory;
-    std::shared_ptr<const TimelineModel> m_shownTrial;
-    std::vector<core::Event> m_shownEvents;
-    core::RunResult m_shownResult;
+    QString m_trialsCaption;
+    int m_trialsDone = 0;
+    QElapsedTimer m_trialsClock;
+    FinishedTrial m_pick; ///< the trial to show when the batch ends: the first wrong one without the lock
+    std::shared_ptr<const TrialRun> m_shownRun;
+    std::shared_ptr<TimelineModel> m_shownModel; ///< the shown trial's timeline, built when it is shown
 
     QTreeWidget *m_browser = nullptr;
     QLabel *m_lookFor = nullptr;

@@ -36,7 +36,7 @@ QString seconds(std::int64_t ns)
 
 bool MainWindow::runScenario()
 {
-    if (!m_scenario || m_controller.running())
+    if (!m_scenario || m_controller.running() || m_trialRunner.running())
         return false;
     m_replay.pause();
     core::Plan plan;
@@ -51,76 +51,148 @@ bool MainWindow::runScenario()
     if (plan.timeScale != 1)
         m_runTitle += tr(" (time scale %1)").arg(plan.timeScale);
     m_runValues = values;
-    m_trialLoop = core::TrialLoop::forScenario(*m_scenario, values, plan);
-    m_runLocked = m_scenario->param("lock") && values.flag("lock") ? 1 : 0;
-    if (m_trialLoop.repeated())
-        m_trialHistory.clear(m_runLocked);
-    m_shownTrial.reset();
+    m_runPlan = plan;
     m_console->clear();
     m_resultPanel->clearResult();
-    m_progress->setRange(0, m_trialLoop.count());
-    m_progress->setValue(0);
-    m_progress->setVisible(m_trialLoop.repeated());
-    m_runUnderWay = startTrial();
-    return m_runUnderWay;
-}
-
-bool MainWindow::startTrial()
-{
-    const int trial = m_trialLoop.startNext();
-    const QString title = m_trialLoop.repeated()
-        ? m_runTitle + tr(" — trial %1 of %2").arg(trial).arg(m_trialLoop.count())
-        : m_runTitle;
+    if (core::TrialLoop::forScenario(*m_scenario, values, plan).repeated())
+        return startTrials();
     QString why;
-    if (!m_controller.start(m_trialLoop.plan(), title, &why)) {
-        core::RunResult notStarted;
-        notStarted.error = why.toStdString();
-        m_trialLoop.record(notStarted); // ends the loop
+    if (!m_controller.start(plan, m_runTitle, &why)) {
         QMessageBox::critical(this, tr("Cannot run"), why);
         return false;
     }
+    m_runUnderWay = true;
     return true;
 }
 
-bool MainWindow::onTrialFinished(const core::RunResult &result)
+bool MainWindow::startTrials()
 {
-    const core::TrialRecord record = m_trialLoop.record(result);
-    if (!record.counted)
-        return false; // a single run, or a trial that was stopped or failed
-    m_progress->setValue(static_cast<int>(m_trialLoop.outcomes().finals.size()));
-    m_trialHistory.add(m_runLocked, record.final, m_controller.model());
-    refreshTrialsChart(); // the histogram fills as trials complete
-    if (record.show) {
-        m_shownTrial = std::make_shared<const TimelineModel>(m_controller.model());
-        m_shownEvents = m_controller.lastEvents();
-        m_shownResult = result;
-    }
-    if (!m_trialLoop.hasNext()) {
-        showTrialsVerdict();
+    std::vector<core::TrialSeriesPlan> series;
+    std::string error;
+    if (!core::histogramSeries(*m_scenario, m_params->values(), series, error) || series.empty()) {
+        statusBar()->showMessage(tr("Cannot run: %1").arg(fromStd(error)), 8000);
         return false;
     }
-    // The next trial starts once this one's end has been handled; a Stop in between ends the trials here.
-    QTimer::singleShot(0, this, [this] {
-        if (m_trialLoop.hasNext() && startTrial())
-            return;
-        showTrialsVerdict(); // stopped in between, or the next trial could not start
-        finishRun(m_shownResult);
-    });
+    const core::TrialLoop &first = series.front().loop;
+    std::vector<TrialSeries> labels;
+    QStringList parts;
+    for (const core::TrialSeriesPlan &s : series) {
+        labels.push_back({fromStd(s.label), {}, s.locked});
+        parts << tr("%1 %2").arg(s.loop.count()).arg(fromStd(s.label));
+    }
+    m_trialHistory.reset(first.outcomes().expected, labels);
+    m_trialsCaption = fromStd(core::trialsCaption(first.plan(), first.count()));
+    m_trialsDone = 0;
+    m_pick = {};
+    int total = 0;
+    for (const core::TrialSeriesPlan &s : series)
+        total += s.loop.count();
+    // Trials run in the race shape the scenario chose for them: show what they run.
+    m_code->showPlan(first.plan());
+    m_runPlan = first.plan();
+    if (!m_trialRunner.start(std::move(series)))
+        return false;
+    m_trialsClock.start();
+    m_runUnderWay = true;
+    refreshTrialsChart();
+    m_views->setCurrentWidget(m_trialsChart); // the histogram fills as the trials end
+    m_console->appendNote(tr("running trials, the settings side by side: %1").arg(parts.join(tr(" and "))));
+    m_progress->setRange(0, total);
+    m_progress->setValue(0);
+    m_progress->show();
+    setRunning(true);
+    m_stateLabel->setText(tr("Running trials"));
     return true;
 }
 
-void MainWindow::showTrialsVerdict()
+void MainWindow::onTrialFinished(const FinishedTrial &trial)
 {
-    const core::TrialOutcomes &trials = m_trialLoop.outcomes();
-    m_timeline->setModel(m_shownTrial.get());
-    const QString verdict = tr("wrong in %1 of %2 trials (expected %3)")
-                                .arg(trials.wrong())
-                                .arg(trials.finals.size())
-                                .arg(trials.expected);
-    m_timeline->setTitle(m_runTitle + QStringLiteral(" — ") + verdict
-                         + (trials.wrong() ? tr("; shown: the first wrong trial") : QString()));
-    m_console->appendNote(verdict);
+    m_trialHistory.add(trial);
+    m_progress->setValue(++m_trialsDone);
+    refreshTrialsChart();
+    // Shown at the end: the first trial that went wrong without the lock (it has lost updates to see);
+    // until one does, the latest of the first series.
+    const bool pickIsWrong = m_pick.run && m_pick.series == 0 && m_pick.record.wrong;
+    if (!pickIsWrong && (trial.series == 0 || !m_pick.run))
+        m_pick = trial;
+}
+
+void MainWindow::onTrialsFinished(bool stopped, const QString &error, qint64 elapsedNs)
+{
+    m_runUnderWay = false;
     m_progress->hide();
+    setRunning(false);
+    const QString headline
+        = trialsHeadline({m_trialsCaption, m_trialHistory.expected(), m_trialHistory.series()});
+    for (const TrialSeries &s : m_trialHistory.series())
+        if (!s.finals.empty())
+            m_console->appendNote(tr("%1: wrong in %2 of %3 trials (expected %4)")
+                                      .arg(s.label)
+                                      .arg(s.wrong(m_trialHistory.expected()))
+                                      .arg(s.finals.size())
+                                      .arg(m_trialHistory.expected()));
+    QString state = stopped ? tr("Stopped") : tr("Finished");
+    if (!error.isEmpty()) {
+        state = tr("Failed: %1").arg(error);
+        m_console->appendNote(tr("a trial failed: %1").arg(error));
+    }
+    m_stateLabel->setText(state);
+    statusBar()->showMessage(
+        tr("%1: %2 (%3 trials in %4)").arg(state, headline).arg(m_trialsDone).arg(seconds(elapsedNs)), 10000);
+    if (m_pick.run) {
+        showTrialRun(m_pick.series, m_pick.record.trial, m_pick.record.final, m_pick.lostUpdates, m_pick.run);
+        if (m_scenario && error.isEmpty())
+            keepForCompare(m_pick.run->result, m_pick.run->events, headline.toStdString());
+    }
+    m_pick = {}; // the kept trials hold what the chart's bars show
+}
+
+void MainWindow::setRunning(bool running)
+{
+    m_runAction->setEnabled(!running);
+    m_stopAction->setEnabled(running);
+    m_replayAction->setEnabled(!running && m_replay.loaded());
+    m_stepAction->setEnabled(!running && m_replay.loaded());
+    updateRunButton();
+    if (running)
+        m_statusTimer.start();
+    else
+        m_statusTimer.stop();
+}
+
+void MainWindow::showTrialRun(int series, int trial, std::int64_t final, int lostUpdates,
+                              const std::shared_ptr<const TrialRun> &run)
+{
+    const TrialSeries *s = static_cast<std::size_t>(series) < m_trialHistory.series().size()
+        ? &m_trialHistory.series()[static_cast<std::size_t>(series)]
+        : nullptr;
+    QString title = tr("%1 — trial %2%3: final %4 (expected %5)")
+                        .arg(m_runTitle)
+                        .arg(trial)
+                        .arg(s ? tr(" %1").arg(s->label) : QString())
+                        .arg(final)
+                        .arg(m_trialHistory.expected());
+    if (lostUpdates > 0)
+        title += lostUpdates == 1 ? tr(", 1 update lost") : tr(", %1 updates lost").arg(lostUpdates);
+    std::vector<core::LaneInfo> lanes;
+    for (const core::LaneOutcome &lane : run->result.lanes)
+        lanes.push_back(lane.info);
+    auto model = std::make_shared<TimelineModel>();
+    model->reset(lanes);
+    model->appendEvents(run->events);
+    model->finish(run->result);
+    model->setTitle(title.toStdString());
+    m_timeline->setModel(model.get()); // before the old model goes
+    m_timeline->setTitle(title);
+    showTrialHeadline(*run, title);
+    m_timeline->setFollowing(false);
+    m_timeline->fitAll();
+    m_shownModel = std::move(model);
+    m_shownRun = run;
+    m_resultPanel->showResult(run->result);
+    m_replay.load(run->events, run->result, title.toStdString());
+    m_replayAction->setEnabled(!m_runUnderWay);
+    m_stepAction->setEnabled(!m_runUnderWay);
 }
 
 void MainWindow::onStarted()
@@ -129,13 +201,10 @@ void MainWindow::onStarted()
     m_timeline->setModel(&m_controller.model());
     m_timeline->setTitle(fromStd(m_controller.model().title()));
     m_timeline->setFollowing(true);
-    m_runAction->setEnabled(false);
-    m_runButton->setEnabled(false);
-    m_replayAction->setEnabled(false);
-    m_stepAction->setEnabled(false);
-    m_stopAction->setEnabled(true);
+    m_shownRun.reset();
+    m_shownModel.reset();
+    setRunning(true);
     m_stateLabel->setText(tr("Running"));
-    m_statusTimer.start();
     m_processPanel->follow(m_controller.runnerPid());
 }
 
@@ -149,28 +218,21 @@ void MainWindow::onFinished(const core::RunResult &result)
 {
     m_timeline->modelUpdated();
     m_processPanel->stopFollowing();
-    if (onTrialFinished(result))
-        return; // the next trial is on its way
     finishRun(result);
 }
 
 void MainWindow::finishRun(const core::RunResult &result)
 {
     m_runUnderWay = false;
-    const bool trialsDone = m_trialLoop.repeated() && m_shownTrial;
-    m_runAction->setEnabled(true);
-    m_stopAction->setEnabled(false);
-    updateRunButton();
-    m_statusTimer.stop();
-    m_resultPanel->showResult(trialsDone ? m_shownResult : result);
-    if (trialsDone)
-        m_replay.load(m_shownEvents, m_shownResult, m_shownTrial->title());
-    else
-        m_replay.load(m_controller.lastEvents(), result, m_controller.model().title());
-    m_replayAction->setEnabled(true);
-    m_stepAction->setEnabled(true);
-    if (m_scenario && !result.failed())
-        keepForCompare(trialsDone ? m_shownResult : result);
+    m_resultPanel->showResult(result);
+    m_replay.load(m_controller.lastEvents(), result, m_controller.model().title());
+    setRunning(false);
+    // The lesson above the timeline, said from this run's numbers (a failed run says why it failed).
+    showHeadline(result, m_controller.lastEvents());
+    if (m_scenario && !result.failed()) {
+        const core::HeadlineInput told{&result, &m_controller.lastEvents(), &m_runValues, nullptr};
+        keepForCompare(result, m_controller.lastEvents(), core::headline(told));
+    }
     QString state = result.cancelled ? tr("Stopped") : tr("Finished");
     if (result.failed())
         state = tr("Failed: %1").arg(fromStd(result.error));
@@ -180,15 +242,7 @@ void MainWindow::finishRun(const core::RunResult &result)
         crashed += result.lanes[i].signal != 0 && !result.lanes[i].cancelled;
     if (result.cancelled)
         m_timeline->setTitle(fromStd(m_controller.model().title()) + tr(" — stopped"));
-    if (!result.failed())
-        showHeadline(trialsDone ? m_shownResult : result,
-                     trialsDone ? m_shownEvents : m_controller.lastEvents());
     QString summary = tr("%1 in %2").arg(state, seconds(result.wallNs));
-    if (trialsDone)
-        summary = tr("%1: wrong in %2 of %3 trials")
-                      .arg(state)
-                      .arg(m_trialLoop.outcomes().wrong())
-                      .arg(m_trialLoop.outcomes().finals.size());
     if (crashed)
         summary += tr(", %n worker(s) killed by a signal", nullptr, crashed);
     statusBar()->showMessage(summary, 10000);
@@ -197,29 +251,31 @@ void MainWindow::finishRun(const core::RunResult &result)
 
 void MainWindow::showHeadline(const core::RunResult &result, const std::vector<core::Event> &events)
 {
-    const bool trials = m_trialLoop.repeated() && !m_trialLoop.outcomes().finals.empty();
-    const core::HeadlineInput in{&result, &events, &m_runValues, trials ? &m_trialLoop.outcomes() : nullptr};
+    const core::HeadlineInput in{&result, &events, &m_runValues, nullptr};
     m_timeline->setHeadline(fromStd(core::headline(in)), fromStd(core::caption(in)),
-                            laneResults(result, events, &m_trialLoop.plan()));
+                            laneResults(result, events, &m_runPlan));
+}
+
+void MainWindow::showTrialHeadline(const TrialRun &run, const QString &caption)
+{
+    // The batch's verdict over all trials is the lesson; the caption says which trial is drawn.
+    const QString headline
+        = trialsHeadline({m_trialsCaption, m_trialHistory.expected(), m_trialHistory.series()});
+    m_timeline->setHeadline(headline, m_trialsCaption + QStringLiteral(" · shown: ") + caption,
+                            laneResults(run.result, run.events, &m_runPlan));
 }
 
 void MainWindow::refreshTrialsChart()
 {
-    m_trialsChart->setData(tr("Final balances over the trials"), m_trialLoop.outcomes().expected,
-                           m_trialHistory.series());
+    m_trialsChart->setData({m_trialsCaption, m_trialHistory.expected(), m_trialHistory.series()});
 }
 
-bool MainWindow::showTrial(int series, std::int64_t value)
+bool MainWindow::showTrial(int series, std::int64_t low, std::int64_t high)
 {
-    const TrialHistory::Example *example = m_trialHistory.example(series, value);
+    const TrialHistory::Example *example = m_trialHistory.example(series, low, high);
     if (!example)
         return false;
-    m_timeline->setModel(example->model.get());
-    m_timeline->setTitle(tr("%1 — trial %2 %3: final %4")
-                             .arg(m_runTitle)
-                             .arg(example->trial)
-                             .arg(series ? tr("with lock") : tr("without lock"))
-                             .arg(value));
+    showTrialRun(series, example->trial, example->final, example->lostUpdates, example->run);
     m_views->setCurrentWidget(m_timeline);
     return true;
 }
@@ -250,7 +306,10 @@ void MainWindow::showReplay(const QVector<PrintedLine> &lines)
 
 void MainWindow::stopAll()
 {
-    m_trialLoop.stop();
+    if (m_trialRunner.running()) {
+        m_trialRunner.stop(); // the trial under way is cancelled; finished() follows
+        return;
+    }
     if (m_controller.running()) {
         m_controller.stop();
         return;
@@ -260,14 +319,9 @@ void MainWindow::stopAll()
     m_stateLabel->setText(tr("Replay paused"));
 }
 
-void MainWindow::keepForCompare(const core::RunResult &result)
+void MainWindow::keepForCompare(const core::RunResult &result, std::vector<core::Event> events,
+                                const std::string &headline)
 {
-    // Trials keep the trial shown on the timeline, told with the verdict over all of them.
-    const bool trials = m_trialLoop.repeated() && m_shownTrial;
-    std::vector<core::Event> events = trials ? m_shownEvents : m_controller.lastEvents();
-    const core::HeadlineInput told{&result, &events, &m_runValues,
-                                   trials ? &m_trialLoop.outcomes() : nullptr};
-    const std::string headline = core::headline(told);
     PastRun run = makePastRun(result, std::move(events), m_runValues.values(), headline);
     run.number = ++m_finishedRuns;
     m_compare->addRun(fromStd(m_scenario->id), std::move(run));
@@ -281,6 +335,12 @@ void MainWindow::refreshCompare()
 
 void MainWindow::updateStatus()
 {
+    if (m_trialRunner.running()) {
+        m_elapsedLabel->setText(tr("Elapsed %1").arg(seconds(m_trialsClock.nsecsElapsed())));
+        m_workersLabel->clear();
+        m_lostLabel->clear();
+        return;
+    }
     m_elapsedLabel->setText(tr("Elapsed %1").arg(seconds(m_controller.elapsedNs())));
     m_workersLabel->setText(tr("Workers running: %1").arg(m_controller.liveWorkers()));
     const auto lost = m_controller.lostEvents();

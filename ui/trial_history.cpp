@@ -1,31 +1,75 @@
 #include "ui/trial_history.hpp"
 
-#include <QCoreApplication>
-
 namespace forkscope::ui {
 
-void TrialHistory::clear(int series) { m_sets[series] = {}; }
-
-void TrialHistory::add(int series, std::int64_t final, const TimelineModel &model)
+void TrialHistory::reset(std::int64_t expected, std::vector<TrialSeries> series)
 {
-    Set &set = m_sets[series];
-    set.finals.push_back(final);
-    if (!set.firstWithValue.count(final))
-        set.firstWithValue[final] = {set.finals.size(), std::make_shared<const TimelineModel>(model)};
+    m_expected = expected;
+    m_series = std::move(series);
+    for (TrialSeries &s : m_series)
+        s.finals.clear();
+    m_all.clear();
+    m_bins = core::TrialBins::over(expected, m_all);
+    m_kept.assign(m_series.size(), {});
 }
 
-std::vector<TrialSeries> TrialHistory::series() const
+bool TrialHistory::better(const Example &candidate, const Example &kept)
 {
-    return {{QCoreApplication::translate("MainWindow", "without lock"), m_sets[0].finals},
-            {QCoreApplication::translate("MainWindow", "with lock"), m_sets[1].finals}};
+    if ((candidate.lostUpdates > 0) != (kept.lostUpdates > 0))
+        return candidate.lostUpdates > 0;
+    return candidate.trial < kept.trial;
 }
 
-const TrialHistory::Example *TrialHistory::example(int series, std::int64_t value) const
+void TrialHistory::keep(std::size_t series, Example example)
 {
-    if (series < 0 || series > 1)
+    const std::int64_t bin = m_bins.binOf(example.final);
+    auto &kept = m_kept[series];
+    const auto it = kept.find(bin);
+    if (it == kept.end())
+        kept.emplace(bin, std::move(example));
+    else if (better(example, it->second))
+        it->second = std::move(example);
+}
+
+void TrialHistory::add(const FinishedTrial &trial)
+{
+    if (trial.series < 0 || static_cast<std::size_t>(trial.series) >= m_series.size())
+        return;
+    const auto series = static_cast<std::size_t>(trial.series);
+    m_series[series].finals.push_back(trial.record.final);
+    m_all.push_back(trial.record.final);
+    const core::TrialBins bins = core::TrialBins::over(m_expected, m_all);
+    if (bins.width != m_bins.width) {
+        // Wider bins: each holds whole narrower ones, so one of their trials is kept for it.
+        m_bins = bins;
+        for (std::size_t s = 0; s < m_kept.size(); ++s) {
+            std::map<std::int64_t, Example> old;
+            old.swap(m_kept[s]);
+            for (auto &[bin, example] : old)
+                keep(s, std::move(example));
+        }
+    }
+    m_bins = bins;
+    keep(series, {trial.record.trial, trial.record.final, trial.lostUpdates, trial.run});
+}
+
+const TrialHistory::Example *TrialHistory::example(int series, std::int64_t low, std::int64_t high) const
+{
+    if (series < 0 || static_cast<std::size_t>(series) >= m_kept.size())
         return nullptr;
-    const auto it = m_sets[series].firstWithValue.find(value);
-    return it == m_sets[series].firstWithValue.end() ? nullptr : &it->second;
+    const Example *found = nullptr;
+    for (const auto &[bin, example] : m_kept[static_cast<std::size_t>(series)])
+        if (example.final >= low && example.final <= high && (!found || better(example, *found)))
+            found = &example;
+    return found;
+}
+
+std::size_t TrialHistory::keptCount() const
+{
+    std::size_t n = 0;
+    for (const auto &kept : m_kept)
+        n += kept.size();
+    return n;
 }
 
 } // namespace forkscope::ui

@@ -1,41 +1,57 @@
 #pragma once
 
-#include "ui/timeline_model.hpp"
+#include "core/analysis/trials.hpp"
+#include "ui/trial_runner.hpp"
 #include "ui/trials_chart.hpp"
 
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <vector>
 
 namespace forkscope::ui {
 
-/// The trials the Trials chart draws, per lock setting (series 0: without the lock, 1: with it): every
-/// final value, and the timeline of the first trial that ended with each value (what a click on its bar
-/// shows; one kept per bar, not per trial).
+/// The trials of one batch, per series (the bank without and with its lock): every final value for the
+/// chart, and a few whole trials to show when a bar is clicked — one per bar, not one per trial. The bars
+/// are the chart's own bins (core::TrialBins over every final value of the batch), so each bar with trials
+/// has a kept trial; when the spread grows and the bins widen, each wider bin keeps one of the trials its
+/// narrower bins kept. Of the trials in a bar, the one kept is the first that lost updates (so a click on
+/// the expected value's bar without the lock shows lost deposits and withdrawals that cancelled out), else
+/// the first.
 class TrialHistory {
 public:
-    /// A trial kept to be shown: its number in its series and its timeline.
+    /// A kept trial: its number in its series, its final value, its lost updates and the run itself.
     struct Example {
-        std::size_t trial = 0;
-        std::shared_ptr<const TimelineModel> model;
+        int trial = 0;
+        std::int64_t final = 0;
+        int lostUpdates = 0;
+        std::shared_ptr<const TrialRun> run;
     };
 
-    /// Forgets series `series` (a new batch of trials of that setting begins).
-    void clear(int series);
-    /// Counts a trial of `series` that ended with `final`; `model` is copied if it is the first to end so.
-    void add(int series, std::int64_t final, const TimelineModel &model);
-    /// Both series for the chart, labelled.
-    std::vector<TrialSeries> series() const;
-    /// The first trial of `series` that ended with `value`, or null.
-    const Example *example(int series, std::int64_t value) const;
+    /// A new batch: `series` gives each series' label and setting (their finals are ignored); every trial
+    /// kept so far is dropped.
+    void reset(std::int64_t expected, std::vector<TrialSeries> series);
+    /// Counts a finished trial of the batch.
+    void add(const FinishedTrial &trial);
+    std::int64_t expected() const { return m_expected; }
+    /// Every series with the final values counted so far, for the chart.
+    const std::vector<TrialSeries> &series() const { return m_series; }
+    /// The bins the chart draws the series in.
+    const core::TrialBins &bins() const { return m_bins; }
+    /// The trial kept for the bar of series `series` holding the values `low`..`high`, or null.
+    const Example *example(int series, std::int64_t low, std::int64_t high) const;
+    /// How many whole trials are kept (at most one per bar).
+    std::size_t keptCount() const;
 
 private:
-    struct Set {
-        std::vector<std::int64_t> finals;
-        std::map<std::int64_t, Example> firstWithValue;
-    };
-    Set m_sets[2];
+    /// Whether `candidate` is a better trial to show than `kept`.
+    static bool better(const Example &candidate, const Example &kept);
+    void keep(std::size_t series, Example example);
+
+    std::int64_t m_expected = 0;
+    std::vector<TrialSeries> m_series;
+    std::vector<std::int64_t> m_all; ///< every final value of every series, for the bins
+    core::TrialBins m_bins;
+    std::vector<std::map<std::int64_t, Example>> m_kept; ///< per series: bin → its trial
 };
 
 } // namespace forkscope::ui

@@ -7,7 +7,10 @@
 #include "core/plan/plan.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace forkscope::core {
 
@@ -84,6 +87,47 @@ private:
     bool m_stopped = false;
     int m_firstWrong = 0;
     TrialOutcomes m_outcomes;
+};
+
+/// One series of a trials histogram: one setting of a scenario (without or with its lock) and its trials.
+struct TrialSeriesPlan {
+    std::string label;   ///< "without lock", "with lock"; for a scenario without a lock, "trials"
+    bool locked = false; ///< the setting guards its updates with the lock
+    TrialLoop loop;
+};
+
+/// The series a histogram of `scenario` shows with the parameters `given`: when the scenario has a `lock`
+/// parameter, the trials without the lock and those with it (in that order), whatever `given` says of the
+/// lock; otherwise the one setting given. Each runs the scenario's `trials` count. False with `error`
+/// (naming the parameter) when the parameters are refused.
+bool histogramSeries(const Scenario &scenario, const std::map<std::string, std::string> &given,
+                     std::vector<TrialSeriesPlan> &series, std::string &error);
+
+/// What the trials of `plan` are, for a chart's caption: "bank, process: 100 trials per setting, each a
+/// real run of 2 processes doing 100 updates".
+std::string trialsCaption(const Plan &plan, int trials);
+
+/// The bins of a histogram of final values: centred on the expected value, `width` values wide, with
+/// width a power of three (1, 3, 9, 27, ...) and as narrow as keeps the bins over the values' spread at most
+/// `maxBins`. Bin k holds the values from expected + k·width − width/2 to expected + k·width + width/2, so
+/// the expected value is the middle of bin 0 (alone in it at width 1), and a bin three times as wide holds
+/// three whole narrower bins: something kept per bin is still there, one per bin, once the spread grows.
+struct TrialBins {
+    std::int64_t expected = 0;
+    std::int64_t width = 1;
+    std::int64_t first = 0; ///< the lowest bin over the values (and the expected value)
+    std::int64_t last = 0;  ///< the highest
+
+    /// The bins over values from `lowest` to `highest`, the expected value included.
+    static TrialBins over(std::int64_t expected, std::int64_t lowest, std::int64_t highest, int maxBins = 41);
+    /// The bins over every value of `finals`, and the expected value.
+    static TrialBins over(std::int64_t expected, const std::vector<std::int64_t> &finals, int maxBins = 41);
+
+    std::int64_t binOf(std::int64_t value) const;
+    std::int64_t low(std::int64_t bin) const { return expected + bin * width - width / 2; }
+    std::int64_t high(std::int64_t bin) const { return expected + bin * width + width / 2; }
+    int count() const { return static_cast<int>(last - first + 1); }
+    bool operator==(const TrialBins &) const = default;
 };
 
 } // namespace forkscope::core

@@ -154,6 +154,26 @@ Scenario arrayOverflowScenario()
     };
 }
 
+namespace {
+
+// The race trials' shape (trial-shape race): short enough that 100 trials without and 100 with the lock
+// take seconds, racy enough that nearly every unguarded trial ends wrong. A trial ends wrong only when more
+// deposits than withdrawals are lost or the other way round (a lost one of each cancels), so it needs many
+// lost updates, not one: each update is a read, a sleep (the think), a write and a sleep (the nap).
+// - Sleeps rather than computations: a sleeping teller leaves its core to the other one, so the two
+//   interleave on one busy core as they do on two idle ones (a computed think loses the race only where
+//   both run at once: 88-94 % of trials went wrong on a loaded machine, against 97 % with sleeps).
+// - The nap: without it a teller reads again right after its own write, so whichever writes last keeps
+//   its whole chain and the other loses every update (finals of 0 or 200 and nothing between). With it an
+//   update is lost or not by the interleaving, on both sides, and the finals spread around 100.
+// Each sleep asks for 20 us; the kernel's timer slack makes it 60-70 us, so a trial's run lasts about
+// 13 ms. Its durations are not time-scaled: they are already as short as a sleep gets.
+constexpr int kRaceUpdates = 100;
+constexpr double kRaceThink = 20e-6;
+constexpr double kRaceNap = 20e-6;
+
+} // namespace
+
 Scenario bankScenario()
 {
     return {
@@ -163,13 +183,20 @@ Scenario bankScenario()
         "deposit +1 and withdraw -1 N times each on one shared balance; without the lock updates get lost",
         "Each update reads the balance, thinks, then writes balance +/- 1. Without the lock the other worker "
         "can read the same balance in that gap (drawn between the read and the write) and one of the two "
-        "updates is lost. The wider the gap, the likelier the race: with the nanoseconds of a bare C++ loop "
-        "most runs come out right by luck. A lost deposit and a lost withdrawal cancel out, so a few trials "
-        "end at 100 anyway. With the lock, read-think-write is one piece: lock waits appear and the balance "
-        "is always right.",
+        "updates is lost. A lost deposit and a lost withdrawal cancel out, so a trial ends at 100 anyway "
+        "when as many of each were lost. With the lock, read-think-write is one piece: lock waits appear and "
+        "the balance is always right. Run as trials (the default), each trial is a short race (100 updates, "
+        "20 us think and sleep) and the histogram collects the final balances without and with the lock; "
+        "with --trials 1 you watch one run of the updates, think and sleep set here.",
         "bank.py",
         {kindParam({"thread", "process"}, "process"),
-         {"lock", ParamSpec::Type::Choice, "off", 0, 0, {"on", "off"}, "guard each update with a lock"},
+         {"lock",
+          ParamSpec::Type::Choice,
+          "off",
+          0,
+          0,
+          {"on", "off"},
+          "guard each update with a lock (the window's trials and --chart run both settings)"},
          {"updates", ParamSpec::Type::Integer, "500", 1, 100000, {}, "deposits and withdrawals, each"},
          {"think",
           ParamSpec::Type::Number,
@@ -193,7 +220,16 @@ Scenario bankScenario()
           1,
           10000,
           {},
-          "how many times to run it, counting wrong balances"},
+          "how many times to run it, counting wrong balances (1: one run to watch)"},
+         {"trial-shape",
+          ParamSpec::Type::Choice,
+          "race",
+          0,
+          0,
+          {"race", "same"},
+          "what each of several trials runs: race = 100 updates each, sleeping 20 us between read and write "
+          "and 20 us after, not time-scaled (100 trials in a second or two); same = the updates, think and "
+          "sleep above. tight on overrides both"},
          timeScaleParam()},
         [](const ParamSet &p) {
             Plan plan;
@@ -203,10 +239,13 @@ Scenario bankScenario()
             plan.variables = {{"balance", true, kBankStart, 1}};
             plan.locks = 1;
             const bool lock = p.flag("lock");
-            const int updates = p.integer("updates");
             const bool tight = p.flag("tight");
-            const double think = tight ? 0 : p.number("think");
-            const double nap = tight ? 0 : p.number("sleep");
+            const bool race = !tight && p.integer("trials") > 1 && p.text("trial-shape") == "race";
+            const int updates = race ? kRaceUpdates : p.integer("updates");
+            const double think = tight ? 0 : race ? kRaceThink : p.number("think");
+            const double nap = tight ? 0 : race ? kRaceNap : p.number("sleep");
+            if (race)
+                plan.timeScale = 1;
             const auto teller = [&](std::string name, int delta) {
                 WorkerPlan w;
                 w.name = std::move(name);
@@ -218,7 +257,7 @@ Scenario bankScenario()
                     body.push_back({StepOp::Lock, {}, 0, 0});
                 body.push_back({StepOp::Read, "balance", 0, 0});
                 if (think > 0)
-                    body.push_back({StepOp::Compute, {}, think, 0});
+                    body.push_back({race ? StepOp::Sleep : StepOp::Compute, {}, think, 0});
                 // On two or more cores the tellers run at once and interleave their loads and stores by
                 // themselves, as Python's do; on one core a yield lets the other in between (pointless
                 // under the lock).

@@ -159,3 +159,71 @@ TEST(TrialLoop, MainFinalIsTheLastValueMainRead)
     EXPECT_EQ(core::mainFinal(resultEndingWith(42)), 42);
     EXPECT_EQ(core::mainFinal(core::RunResult{}), 0);
 }
+
+TEST(TrialBins, AreCentredOnTheExpectedValueAndWidenByThrees)
+{
+    const core::TrialBins narrow = core::TrialBins::over(100, 95, 103);
+    EXPECT_EQ(narrow.width, 1);
+    EXPECT_EQ(narrow.binOf(100), 0);
+    EXPECT_EQ(narrow.first, -5);
+    EXPECT_EQ(narrow.last, 3);
+    const core::TrialBins wide = core::TrialBins::over(100, -200, 400, 41);
+    EXPECT_EQ(wide.width, 27) << "601 values in at most 41 bins";
+    EXPECT_LE(wide.count(), 41);
+    EXPECT_EQ(wide.binOf(100), 0);
+    EXPECT_EQ(wide.low(0), 87);
+    EXPECT_EQ(wide.high(0), 113);
+    EXPECT_EQ(wide.binOf(86), -1);
+    EXPECT_EQ(wide.binOf(114), 1);
+    EXPECT_LE(wide.low(wide.first), -200);
+    EXPECT_GE(wide.high(wide.last), 400);
+    EXPECT_EQ(core::TrialBins::over(100, 100, 100).count(), 1) << "every trial right: one bin";
+    EXPECT_EQ(core::TrialBins::over(100, std::vector<std::int64_t>{120}).first, 0)
+        << "the expected value is in";
+}
+
+TEST(TrialBins, AWiderBinHoldsWholeNarrowerOnes)
+{
+    // What TrialHistory relies on: every value of a narrow bin falls in the same wide bin.
+    for (const std::int64_t width : {1, 3, 9, 27}) {
+        core::TrialBins narrow;
+        narrow.expected = 100;
+        narrow.width = width;
+        core::TrialBins wide = narrow;
+        wide.width = width * 3;
+        for (std::int64_t bin = -20; bin <= 20; ++bin)
+            for (std::int64_t v = narrow.low(bin); v <= narrow.high(bin); ++v) {
+                ASSERT_EQ(narrow.binOf(v), bin) << v;
+                ASSERT_EQ(wide.binOf(v), wide.binOf(narrow.low(bin))) << "width " << width << ", value " << v;
+            }
+    }
+}
+
+TEST(TrialSeriesPlans, TheBankGivesBothSettingsWithoutTheLockFirst)
+{
+    const core::Scenario *bank = core::findScenario("bank");
+    ASSERT_NE(bank, nullptr);
+    for (const char *lock : {"on", "off"}) {
+        std::vector<core::TrialSeriesPlan> series;
+        std::string error;
+        ASSERT_TRUE(core::histogramSeries(*bank, {{"lock", lock}, {"trials", "7"}}, series, error)) << error;
+        ASSERT_EQ(series.size(), 2u);
+        EXPECT_EQ(series[0].label, "without lock");
+        EXPECT_FALSE(series[0].locked);
+        EXPECT_EQ(series[1].label, "with lock");
+        EXPECT_TRUE(series[1].locked);
+        for (const core::TrialSeriesPlan &s : series) {
+            EXPECT_EQ(s.loop.count(), 7);
+            EXPECT_EQ(s.loop.outcomes().expected, 100);
+        }
+        const auto &steps = series[1].loop.plan().workers.at(0).steps;
+        EXPECT_EQ(steps.at(1).op, core::StepOp::Lock);
+    }
+    std::vector<core::TrialSeriesPlan> series;
+    std::string error;
+    EXPECT_FALSE(core::histogramSeries(*bank, {{"trials", "0"}}, series, error));
+    EXPECT_NE(error.find("--trials"), std::string::npos) << error;
+    ASSERT_TRUE(core::histogramSeries(*bank, {{"kind", "thread"}}, series, error)) << error;
+    EXPECT_EQ(core::trialsCaption(series.at(0).loop.plan(), 100),
+              "bank, thread: 100 trials per setting, each a real run of 2 threads doing 100 updates");
+}

@@ -3,6 +3,7 @@
 #include "ui/gil_lab_view.hpp"
 #include "ui/main_window.hpp"
 #include "ui/process_panel.hpp"
+#include "ui/result_panel.hpp"
 #include "ui/speedup_chart.hpp"
 #include "ui/timeline_widget.hpp"
 #include "ui/trials_chart.hpp"
@@ -16,16 +17,20 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPainter>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextEdit>
 #include <QTimer>
+#include <QTreeWidgetItemIterator>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 using namespace forkscope;
@@ -189,47 +194,62 @@ TEST(MainWindow, SwitchingThemeKeepsTheParameters)
     EXPECT_GT(QApplication::palette().color(QPalette::Base).lightness(), 128);
 }
 
-TEST(MainWindow, RunsTrialsAndCountsWrongBalances)
+TEST(MainWindow, RunOnTheBankFillsBothSeriesAndAClickShowsSuchATrial)
 {
     auto w = freshWindow();
     ASSERT_TRUE(w->selectScenario(QStringLiteral("bank")));
-    for (const auto &[name, value] :
-         {std::pair{"trials", "6"}, {"updates", "30"}, {"sleep", "0"}, {"kind", "thread"}})
+    for (const auto &[name, value] : {std::pair{"trials", "8"}, {"kind", "thread"}, {"lock", "on"}})
         ASSERT_TRUE(w->setParameter(QString::fromLatin1(name), QString::fromLatin1(value)));
-    for (const char *lock : {"on", "off"}) {
-        ASSERT_TRUE(w->setParameter(QStringLiteral("lock"), QString::fromLatin1(lock)));
-        ASSERT_TRUE(w->runScenario());
-        ASSERT_TRUE(QTest::qWaitFor([&] { return !w->runningTrials(); }, 20000));
-        EXPECT_EQ(w->trials().finals.size(), 6u) << lock;
-        EXPECT_EQ(w->trials().expected, 100);
-        if (std::string(lock) == "on")
-            EXPECT_EQ(w->trials().wrong(), 0) << "the lock keeps every balance right";
-        else
-            EXPECT_GE(w->trials().wrong(), 1) << "without the lock (500 us think time) balances go wrong";
-    }
-    // What is shown at the end is one whole trial (the first that went wrong).
-    EXPECT_EQ(w->timeline()->model()->laneCount(), 3u);
-    EXPECT_TRUE(consoleText(*w).contains(QStringLiteral("wrong in")));
+    auto *progress = w->findChild<QProgressBar *>(QStringLiteral("trialProgress"));
+    ASSERT_NE(progress, nullptr);
+    ASSERT_TRUE(w->runScenario());
+    EXPECT_TRUE(progress->isVisible());
+    EXPECT_EQ(progress->maximum(), 16) << "8 trials without the lock and 8 with it, whatever the form says";
+    EXPECT_FALSE(w->findChild<QPushButton *>(QStringLiteral("run"))->isEnabled());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !w->runningTrials(); }, 30000));
+    EXPECT_FALSE(progress->isVisible());
 
-    // The histogram holds both settings side by side: every locked trial at the expected 100.
+    // Both series, 8 trials each: every locked one right, the unguarded ones nearly all wrong (generous).
+    const auto &series = w->trialHistory().series();
+    ASSERT_EQ(series.size(), 2u);
+    EXPECT_EQ(series[0].label, QStringLiteral("without lock"));
+    ASSERT_EQ(series[0].finals.size(), 8u);
+    ASSERT_EQ(series[1].finals.size(), 8u);
+    EXPECT_EQ(series[1].wrong(100), 0) << "the lock keeps every balance right";
+    EXPECT_GE(series[0].wrong(100), 4) << "without the lock the race goes wrong";
     TrialsChart *chart = w->trialsChart();
-    int without = 0;
-    int with = 0;
-    for (std::size_t i = 0; i < chart->values().size(); ++i) {
-        without += chart->count(0, i);
-        with += chart->count(1, i);
-        if (chart->values()[i] == 100)
-            EXPECT_EQ(chart->count(1, i), 6);
-        else
-            EXPECT_EQ(chart->count(1, i), 0);
-    }
-    EXPECT_EQ(without, 6);
-    EXPECT_EQ(with, 6);
-    EXPECT_TRUE(chart->title().contains(QStringLiteral("with lock: wrong in 0 of 6 trials")))
-        << chart->title().toStdString();
-    // Clicking a bar shows such a trial.
-    EXPECT_TRUE(w->showTrial(1, 100));
-    EXPECT_FALSE(w->showTrial(1, 12345));
+    EXPECT_EQ(
+        chart->title(),
+        QStringLiteral("Without a lock %1 of 8 trials wrong; with it 0 of 8").arg(series[0].wrong(100)));
+    EXPECT_TRUE(consoleText(*w).contains(QStringLiteral("with lock: wrong in 0 of 8 trials")));
+
+    // What is shown at the end: a whole trial, the first that went wrong without the lock, and its result.
+    const TrialRun *shown = w->shownTrial();
+    ASSERT_NE(shown, nullptr);
+    EXPECT_EQ(w->timeline()->model()->laneCount(), 3u);
+    const auto resultFinal = [&] {
+        for (QTreeWidgetItemIterator it(w->findChild<ResultPanel *>()); *it; ++it)
+            if ((*it)->text(0) == QStringLiteral("main's final value"))
+                return (*it)->text(1).toLongLong();
+        return std::numeric_limits<qint64>::min();
+    };
+    EXPECT_EQ(resultFinal(), core::mainFinal(shown->result)) << "the Result pane follows the trial shown";
+
+    // Clicking the locked bar on the chart shows one of its trials: timeline, result and all.
+    ASSERT_EQ(w->findChild<QTabWidget *>()->currentWidget(), chart) << "the histogram stays in front";
+    const TrialsChartLayout &layout = chart->currentLayout();
+    const auto bar = std::find_if(layout.bars.begin(), layout.bars.end(),
+                                  [](const TrialBar &b) { return b.series == 1; });
+    ASSERT_NE(bar, layout.bars.end());
+    QTest::mouseClick(chart, Qt::LeftButton, {}, bar->rect.center().toPoint());
+    ASSERT_NE(w->shownTrial(), shown);
+    EXPECT_EQ(core::mainFinal(w->shownTrial()->result), 100);
+    EXPECT_EQ(resultFinal(), 100);
+    EXPECT_EQ(w->findChild<QTabWidget *>()->currentWidget(), w->timeline());
+    EXPECT_NE(w->timeline()->model()->title().find("with lock: final 100"), std::string::npos)
+        << w->timeline()->model()->title();
+    EXPECT_FALSE(w->showTrial(1, 12345, 12345)) << "no bar there";
+
     // It exports like the timeline; the locked series' bar is drawn in its colour.
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("trials.png"));
@@ -247,26 +267,49 @@ TEST(MainWindow, RunsTrialsAndCountsWrongBalances)
     EXPECT_GT(green, 100) << "the with-lock bar is on the slide";
 }
 
-TEST(MainWindow, StopBetweenTwoTrialsEndsThemThere)
+TEST(MainWindow, StopEndsTrialsAtAnyTime)
 {
     auto w = freshWindow();
     ASSERT_TRUE(w->selectScenario(QStringLiteral("bank")));
-    for (const auto &[name, value] :
-         {std::pair{"trials", "5"}, {"updates", "20"}, {"sleep", "0"}, {"kind", "thread"}, {"lock", "on"}})
+    for (const auto &[name, value] : {std::pair{"trials", "500"}, {"kind", "process"}})
         ASSERT_TRUE(w->setParameter(QString::fromLatin1(name), QString::fromLatin1(value)));
-    // Esc right after the first trial's end was handled, before the next one starts.
-    bool stopped = false;
-    QObject::connect(&w->controller(), &RunController::finished, w.get(), [&] {
-        if (!stopped) {
-            stopped = true;
-            QTest::keyClick(w.get(), Qt::Key_Escape);
-        }
-    });
+    auto *progress = w->findChild<QProgressBar *>(QStringLiteral("trialProgress"));
+    // Esc at once, before the first trial has ended, and then again after a few trials.
+    for (const int after : {0, 3}) {
+        ASSERT_TRUE(w->runScenario());
+        ASSERT_TRUE(QTest::qWaitFor([&] { return progress->value() >= after; }, 20000));
+        QElapsedTimer timer;
+        timer.start();
+        QTest::keyClick(w.get(), Qt::Key_Escape);
+        ASSERT_TRUE(QTest::qWaitFor([&] { return !w->runningTrials(); }, 5000));
+        EXPECT_LT(timer.elapsed(), 2000) << "the trial under way is cancelled, no other starts";
+        const auto &series = w->trialHistory().series();
+        EXPECT_LT(series[0].finals.size() + series[1].finals.size(), 20u);
+        EXPECT_GE(series[0].finals.size() + series[1].finals.size(), static_cast<std::size_t>(after));
+        EXPECT_TRUE(w->findChild<QPushButton *>(QStringLiteral("run"))->isEnabled())
+            << "ready for the next run";
+        EXPECT_FALSE(w->trialRunner().running());
+    }
+}
+
+TEST(MainWindow, TheWindowAnswersWhileTrialsRun)
+{
+    // The trials run on their own thread: the event loop keeps turning while they do.
+    auto w = freshWindow();
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("bank")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("trials"), QStringLiteral("15")));
     ASSERT_TRUE(w->runScenario());
-    ASSERT_TRUE(QTest::qWaitFor([&] { return !w->runningTrials(); }, 20000));
-    EXPECT_EQ(w->trials().finals.size(), 1u) << "no trial starts after Stop";
-    EXPECT_TRUE(consoleText(*w).contains(QStringLiteral("wrong in 0 of 1 trials")));
-    EXPECT_TRUE(w->findChild<QPushButton *>(QStringLiteral("run"))->isEnabled()) << "ready for the next run";
+    QElapsedTimer timer;
+    timer.start();
+    qint64 longest = 0;
+    qint64 last = 0;
+    while (w->runningTrials() && timer.elapsed() < 30000) {
+        QTest::qWait(5);
+        longest = std::max(longest, timer.elapsed() - last);
+        last = timer.elapsed();
+    }
+    EXPECT_FALSE(w->runningTrials());
+    EXPECT_LT(longest, 250) << "the GUI thread was blocked for " << longest << " ms";
 }
 
 TEST(MainWindow, StopEndsARunAtOnce)
