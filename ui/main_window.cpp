@@ -3,6 +3,8 @@
 
 #include "ui/main_window.hpp"
 
+#include "ui/focus/focus_widget.hpp"
+
 #include "ui/code_pane.hpp"
 #include "ui/console_pane.hpp"
 #include "ui/gil_lab_view.hpp"
@@ -117,6 +119,12 @@ void MainWindow::buildViews()
         return m_scenario && m_scenario->id == "cpu-vs-io" ? m_params->values()
                                                            : std::map<std::string, std::string>{};
     });
+    // Focus: the one picture for runs whose timeline is a barcode; its title names the view it has.
+    m_focus = new FocusWidget(this);
+    const int focusTab = m_views->addTab(m_focus, focusTabTitle(FocusKind::Timeline));
+    m_views->setTabToolTip(focusTab, m_focus->toolTip());
+    connect(m_focus, &FocusWidget::viewChanged, this,
+            [this, focusTab](FocusKind kind) { m_views->setTabText(focusTab, focusTabTitle(kind)); });
     setCentralWidget(m_views);
 }
 
@@ -365,6 +373,10 @@ PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *
     }
     if (m_views->currentWidget() == m_compare)
         return comparisonPainter(m_compare->comparison(), m_dark); // at slide sizes, whatever the window's
+    if (m_views->currentWidget() == m_focus) {
+        const FocusWidget *focus = m_focus;
+        return [focus](QPainter &painter, const QRectF &rect) { focus->paintTo(painter, rect); };
+    }
     const TimelineModel *model = m_timeline->model();
     const PaintOptions paint = exportPaintOptions(*model, options);
     *background = paint.theme.background;
@@ -375,6 +387,8 @@ PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *
 
 bool MainWindow::hasPicture() const
 {
+    if (m_views->currentWidget() == m_focus)
+        return m_focus->hasView();
     if (m_views->currentWidget() == m_trialsChart)
         return std::any_of(m_trialsChart->data().series.begin(), m_trialsChart->data().series.end(),
                            [](const TrialSeries &s) { return !s.finals.empty(); });
@@ -489,6 +503,7 @@ void MainWindow::showNextLostUpdate()
 void MainWindow::applyTheme(bool dark)
 {
     m_dark = dark;
+    m_focus->setDark(dark);
     static const QPalette lightPalette = QApplication::palette();
     if (dark) {
         // The panes take the timeline's dark theme, so the whole window is one piece.

@@ -30,6 +30,7 @@ namespace forkscope::ui {
 class CodePane;
 class ConsolePane;
 class GilLabView;
+class FocusWidget;
 class ParameterForm;
 class ProcessPanel;
 class ResultPanel;
@@ -68,6 +69,7 @@ public:
     CompareView *compareView() const { return m_compare; }
     TrialsChart *trialsChart() const { return m_trialsChart; }
     GilLabView *gilLab() const { return m_gilLab; }
+    FocusWidget *focusView() const { return m_focus; }
     /// Shows a kept trial of series `series` (0: without the lock, 1: with it) that ended between `low` and
     /// `high` (a bar of the chart) on the timeline, with its result and replay; false if there is none.
     bool showTrial(int series, std::int64_t low, std::int64_t high);
@@ -134,6 +136,7 @@ private:
     CompareView *m_compare = nullptr;
     TrialsChart *m_trialsChart = nullptr;
     GilLabView *m_gilLab = nullptr; ///< the GIL lab's tab: all modes of cpu-vs-io and the speedup chart
+    FocusWidget *m_focus = nullptr; ///< the Focus tab: the shown run's focus view, if it has one
     int m_finishedRuns = 0;         ///< numbers the runs kept for Compare ("run 3")
 
     // The run under way, or the batch of trials (the bank), and the trial shown when it is done.

@@ -6,6 +6,7 @@
 #include "core/analysis/headline.hpp"
 #include "ui/code_pane.hpp"
 #include "ui/console_pane.hpp"
+#include "ui/focus/focus_widget.hpp"
 #include "ui/parameter_form.hpp"
 #include "ui/process_panel.hpp"
 #include "ui/result_panel.hpp"
@@ -184,10 +185,10 @@ void MainWindow::showTrialRun(int series, int trial, std::int64_t final, int los
     model->setTitle(title.toStdString());
     m_timeline->setModel(model.get()); // before the old model goes
     m_timeline->setTitle(title);
-    showTrialHeadline(*run, title);
     m_timeline->setFollowing(false);
     m_timeline->fitAll();
     m_shownModel = std::move(model);
+    showTrialHeadline(*run, title);
     m_shownRun = run;
     m_resultPanel->showResult(run->result);
     m_replay.load(run->events, run->result, title.toStdString());
@@ -252,8 +253,10 @@ void MainWindow::finishRun(const core::RunResult &result)
 void MainWindow::showHeadline(const core::RunResult &result, const std::vector<core::Event> &events)
 {
     const core::HeadlineInput in{&result, &events, &m_runValues, nullptr};
-    m_timeline->setHeadline(fromStd(core::headline(in)), fromStd(core::caption(in)),
-                            laneResults(result, events, &m_runPlan));
+    const QString headline = fromStd(core::headline(in));
+    const QString caption = fromStd(core::caption(in));
+    m_timeline->setHeadline(headline, caption, laneResults(result, events, &m_runPlan));
+    m_focus->setRun(std::make_shared<const TimelineModel>(m_controller.model()), events, headline, caption);
 }
 
 void MainWindow::showTrialHeadline(const TrialRun &run, const QString &caption)
@@ -263,6 +266,8 @@ void MainWindow::showTrialHeadline(const TrialRun &run, const QString &caption)
         = trialsHeadline({m_trialsCaption, m_trialHistory.expected(), m_trialHistory.series()});
     m_timeline->setHeadline(headline, m_trialsCaption + QStringLiteral(" · shown: ") + caption,
                             laneResults(run.result, run.events, &m_runPlan));
+    m_focus->setRun(m_shownModel, run.events, headline,
+                    m_trialsCaption + QStringLiteral(" · shown: ") + caption);
 }
 
 void MainWindow::refreshTrialsChart()

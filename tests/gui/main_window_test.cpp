@@ -1,5 +1,6 @@
 #include "ui/compare_view.hpp"
 #include "ui/exporter.hpp"
+#include "ui/focus/focus_widget.hpp"
 #include "ui/gil_lab_view.hpp"
 #include "ui/main_window.hpp"
 #include "ui/process_panel.hpp"
@@ -552,4 +553,41 @@ TEST(MainWindow, GilLabCancelStopsTheRunUnderWay)
     EXPECT_LT(timer.elapsed(), 1000) << "a cancel ends the run under way at once";
     EXPECT_TRUE(cancelled);
     EXPECT_TRUE(lab->table().empty()) << "the first (20 s sequential) run never finished";
+}
+
+TEST(MainWindow, TheFocusTabShowsThePipeAsASequenceAndSaysWhenARunHasNone)
+{
+    auto w = freshWindow();
+    auto *tabs = w->findChild<QTabWidget *>();
+    ASSERT_NE(tabs, nullptr);
+    const int focusTab = tabs->indexOf(w->focusView());
+    ASSERT_GE(focusTab, 0);
+    EXPECT_EQ(tabs->tabText(focusTab), QStringLiteral("Focus"));
+
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("pipe")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.05")));
+    ASSERT_TRUE(w->runScenario());
+    ASSERT_TRUE(waitUntilIdle(*w));
+    QApplication::processEvents();
+    EXPECT_EQ(w->focusView()->kind(), FocusKind::Sequence);
+    EXPECT_EQ(tabs->tabText(focusTab), QStringLiteral("Focus: pipe"));
+    // Shown, the tab paints the sequence diagram: the pipe's arrows in their colour.
+    tabs->setCurrentIndex(focusTab);
+    QApplication::processEvents();
+    const QImage image = w->focusView()->grab().toImage();
+    const QColor arrow = Theme::light().pipeMessage;
+    int arrowPixels = 0;
+    for (int y = 0; y < image.height(); y += 2)
+        for (int x = 0; x < image.width(); x += 2)
+            arrowPixels += image.pixelColor(x, y) == arrow;
+    EXPECT_GT(arrowPixels, 200);
+
+    // A run with nothing to focus on empties the tab and its title says so.
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
+    ASSERT_TRUE(w->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.01")));
+    ASSERT_TRUE(w->runScenario());
+    ASSERT_TRUE(waitUntilIdle(*w));
+    QApplication::processEvents();
+    EXPECT_EQ(w->focusView()->kind(), FocusKind::Timeline);
+    EXPECT_EQ(tabs->tabText(focusTab), QStringLiteral("Focus"));
 }
