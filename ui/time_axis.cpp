@@ -102,19 +102,13 @@ std::string formatTickLabel(std::int64_t t, std::int64_t step)
         return "0";
     const std::int64_t magnitude = t < 0 ? -t : t;
     const Unit unit = unitFor(magnitude);
-    // Enough decimals that the step shows in this unit: a 250 µs step read in ms needs two.
+    // Enough decimals that every multiple of the step shows exactly in this unit: a 250 µs step read in ms
+    // needs two, a 2.5 s step one (else 2.5, 7.5, 12.5 s round to 2, 8, 12 s).
     int decimals = 0;
-    for (std::int64_t resolution = unit.ns; resolution > std::max<std::int64_t>(step, 1) && decimals < 9;
+    const std::int64_t exact = std::max<std::int64_t>(step, 1);
+    for (std::int64_t resolution = unit.ns; resolution > 1 && exact % resolution != 0 && decimals < 9;
          resolution /= 10)
         ++decimals;
-    if (step > 0 && decimals > 0) {
-        // 2.5-steps need one more digit than their leading digit suggests (0.25 ms vs 0.2 ms).
-        std::int64_t resolution = unit.ns;
-        for (int i = 0; i < decimals; ++i)
-            resolution /= 10;
-        if (resolution > 0 && step % resolution != 0 && decimals < 9)
-            ++decimals;
-    }
     const double value = static_cast<double>(t) / static_cast<double>(unit.ns);
     return trimZeros(fixed(value, decimals)) + " " + unit.name;
 }

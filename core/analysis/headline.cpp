@@ -59,6 +59,7 @@ std::string kindPlural(const std::string &kind)
 void eventValues(const std::vector<Event> &events, RunValues &v)
 {
     std::int64_t gets = 0, puts = 0, sends = 0, recvs = 0, fullWaits = 0, tasks = 0, capacity = 0;
+    std::int64_t sentinels = 0; // gets of a "close" (a negative value): the end of a worker's loop
     std::vector<std::int64_t> taskResultsInOrder;              // by completion
     std::vector<std::pair<std::int32_t, std::int64_t>> byTask; // (task index, result)
     std::vector<std::int64_t> tables;                          // processes listed by each snapshot
@@ -71,6 +72,7 @@ void eventValues(const std::vector<Event> &events, RunValues &v)
             inOrder = inOrder && (lastGot.count(e.arg) ? e.id == lastGot[e.arg] + 1 : e.id == 0);
             lastGot[e.arg] = e.id;
             ++gets;
+            sentinels += e.value < 0;
             break;
         case EventType::QueuePut: ++puts; break;
         case EventType::PipeSend: ++sends; break;
@@ -99,6 +101,7 @@ void eventValues(const std::vector<Event> &events, RunValues &v)
     for (const auto &[task, result] : byTask)
         results.push_back(result);
     v["gets"] = std::to_string(gets);
+    v["work_gets"] = std::to_string(gets - sentinels);
     v["gets_order"] = inOrder ? "in order" : "out of order";
     v["puts"] = std::to_string(puts);
     v["sends"] = std::to_string(sends);
@@ -293,11 +296,12 @@ std::string headlineTemplate(const HeadlineInput &in, const RunValues &v)
     if (id == "cpu-vs-io")
         return "{param:tasks} {param:work}-bound tasks as {param:mode}: {wall} in all";
     if (id == "producer-consumer")
-        return "the consumer got all {gets} items {gets_order}; the queue of {capacity} was full "
-               "{full_waits}";
+        return "the consumer got all {gets} items {gets_order}; the producer found the queue of {capacity} "
+               "full {full_waits}";
     if (id == "queue-workers")
-        return "{workers} workers took {gets} messages from one Queue, each stopping at its sentinel: {wall} "
-               "in all";
+        return "{workers} workers shared {work_gets} messages from one Queue, each taking the next when "
+               "free, "
+               "then each stopped at its 'close': {wall} in all";
     if (id == "pipe")
         return "{sends} messages went through the Pipe both ways and {recvs} arrived, in {wall}";
     if (id == "pool-map")

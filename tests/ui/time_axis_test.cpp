@@ -163,3 +163,12 @@ TEST(TimeAxis, PanKeepsSpan)
 }
 
 } // namespace
+
+TEST(TimeAxis, TwoAndAHalfSecondStepsKeepTheirHalf)
+{
+    // Found on a slide: a 2.5 s step labelled 2, 5, 8, 12 s.
+    EXPECT_EQ(fs::formatTickLabel(2'500'000'000, 2'500'000'000), "2.5 s");
+    EXPECT_EQ(fs::formatTickLabel(5'000'000'000, 2'500'000'000), "5 s");
+    EXPECT_EQ(fs::formatTickLabel(7'500'000'000, 2'500'000'000), "7.5 s");
+    EXPECT_EQ(fs::formatTickLabel(12'500'000'000, 2'500'000'000), "12.5 s");
+}

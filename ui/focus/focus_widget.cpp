@@ -6,8 +6,7 @@
 
 namespace forkscope::ui {
 
-FocusWidget::FocusWidget(QWidget *parent)
-    : QWidget(parent)
+FocusWidget::FocusWidget(QWidget *parent) : QWidget(parent)
 {
     setMinimumSize(320, 200);
     setToolTip(tr("One picture of what the run was about where its timeline is a barcode: a pipe's messages, "
@@ -26,10 +25,7 @@ void FocusWidget::setRun(std::shared_ptr<const TimelineModel> model, std::vector
     emit viewChanged(m_kind);
 }
 
-void FocusWidget::clear()
-{
-    setRun(nullptr, {}, {}, {});
-}
+void FocusWidget::clear() { setRun(nullptr, {}, {}, {}); }
 
 void FocusWidget::setDark(bool dark)
 {
@@ -56,10 +52,11 @@ void FocusWidget::paintEvent(QPaintEvent *)
     painter.fillRect(rect(), theme.background);
     painter.setPen(theme.mutedText);
     painter.drawText(rect().adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap,
-                     m_model ? tr("This run's timeline says it all: it has no pipe, no full queue, no shared-out "
-                                  "messages and no GIL to focus on.")
-                             : tr("Run a scenario: runs with a pipe, a bounded queue, messages shared among "
-                                  "workers or threads under a GIL get a focus view here."));
+                     m_model
+                         ? tr("This run's timeline says it all: it has no pipe, no full queue, no shared-out "
+                              "messages and no GIL to focus on.")
+                         : tr("Run a scenario: runs with a pipe, a bounded queue, messages shared among "
+                              "workers or threads under a GIL get a focus view here."));
 }
 
 QString focusTabTitle(FocusKind kind)

@@ -166,7 +166,7 @@ void paintGil(QPainter &painter, const QRectF &chart, const Type &type, const Th
                                Qt::AlignLeft | Qt::AlignVCenter, words);
           };
     bar(barsTop, work, oneName, oneWords, run);
-    bar(barsTop + barHeight + type.px(24), end, allName, allWords, theme.stateColor(BarState::JoinWait));
+    bar(barsTop + barHeight + type.px(24), end, allName, allWords, theme.mutedText);
 }
 
 } // namespace forkscope::ui::focus

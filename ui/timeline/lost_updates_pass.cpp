@@ -84,8 +84,9 @@ QRectF drawTag(QPainter &p, QPointF topLeft, const QString &text, const QFontMet
                const QColor &color, const Theme &theme)
 {
     const QRectF box(topLeft, QSizeF(fm.horizontalAdvance(text) + 8, fm.height() + 2));
-    p.fillRect(box, withAlpha(theme.background, 235));
+    p.fillRect(box, withAlpha(theme.background, 255)); // opaque: the tag must read over any bar
     p.setPen(QPen(color, 1));
+    p.setBrush(Qt::NoBrush); // an earlier pass may have left a brush: the rect is an edge only
     p.drawRect(box.adjusted(0.5, 0.5, -0.5, -0.5));
     p.setFont(font);
     p.drawText(box.adjusted(4, 0, -4, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
