@@ -276,6 +276,12 @@ std::string collectRunArgs(const ScenarioOptions &options, const Exporters &expo
     run.chartPath = options.value("chart");
     run.allModes = options.given("all-modes");
     run.details = options.given("details");
+    // A malformed --compare is refused first too, naming what is allowed, before the pictures are looked at.
+    if (options.given("compare")) {
+        core::CompareRequest request;
+        if (auto problem = parseCompareRequest(scenario, options.value("compare"), request); !problem.empty())
+            return problem;
+    }
     // A --focus naming nothing we can show is refused first, whatever else is wrong (even in a build
     // without pictures), so the message always lists what is allowed.
     if (options.given("focus")) {

@@ -460,6 +460,8 @@ TEST(Cli, CompareRunsOneTrialOfEachLockSetting)
     const std::string dir = tempDir();
     const Output o = runCli({"run", "bank", "--compare", "lock=off,on", "--updates", "100", "--sleep", "0",
                              "--svg", dir + "/bank.svg"});
+    if (o.exitCode == 2 && o.err.find("needs the desktop build") != std::string::npos)
+        GTEST_SKIP() << "this build of forkscope has no Qt (a sanitizer preset): no pictures";
     ASSERT_EQ(o.exitCode, 0) << o.err;
     EXPECT_EQ(o.out.find("running "), std::string::npos) << "a single run each, not trials\n" << o.out;
     EXPECT_EQ(o.out.find("wrong in"), std::string::npos) << o.out;
