@@ -411,6 +411,8 @@ TEST_P(CliCompare, RunsEachValueAndPutsTheRatioOfTheirWallTimesInTheHeadline)
     std::vector<std::string> args = c.args;
     args.insert(args.end(), {"--png", dir + "/compare.png"});
     const Output o = runCli(args);
+    if (o.exitCode == 2 && o.err.find("needs the desktop build") != std::string::npos)
+        GTEST_SKIP() << "this build of forkscope has no Qt (a sanitizer preset): no pictures";
     ASSERT_EQ(o.exitCode, 0) << o.err << o.out;
     // Each run says what it is and prints its result.
     std::size_t at = 0;
