@@ -61,7 +61,7 @@ void paintQueueLabel(QPainter &p, const TimelineModel &model, const TimelineLayo
     // A slide says what the queue is; its peak shows in the strip.
     const QString text = options.details
         ? QStringLiteral("%1 · max %2/%3").arg(qs(q->name)).arg(q->peak).arg(capacity)
-        : QStringLiteral("%1 of %2").arg(qs(q->name), capacity);
+        : QStringLiteral("%1 (room for %2)").arg(qs(q->name), capacity);
     p.setFont(fonts.small);
     p.setPen(theme.text);
     p.drawText(cell, Qt::AlignLeft | Qt::AlignVCenter,
