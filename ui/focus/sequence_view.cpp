@@ -91,7 +91,7 @@ void paintSequence(QPainter &painter, const QRectF &chart, const Type &type, con
     const std::int64_t end = runEnd(model);
     const QFontMetricsF labelMetrics(type.label);
     const QFontMetricsF smallMetrics(type.small);
-    const double axisWidth = smallMetrics.horizontalAdvance(QStringLiteral("1.000 ms")) + type.px(16);
+    const double axisWidth = smallMetrics.horizontalAdvance(QStringLiteral("+100.0 ms")) + type.px(16);
     const double headerHeight = labelMetrics.height() + type.px(20);
     const double top = chart.top() + headerHeight + type.px(12);
     const double height = chart.bottom() - top - labelMetrics.height();
@@ -104,14 +104,23 @@ void paintSequence(QPainter &painter, const QRectF &chart, const Type &type, con
     // Rows in message order; the time of each send down the left, with a light rule across.
     const RowMap rows(flows, end, top, height, labelMetrics.height() * 2.6);
     painter.setFont(type.small);
+    QString previous;
+    std::int64_t previousNs = 0;
     for (const core::MessageFlow &f : flows) {
         const double y = rows.y(f.sendNs);
         painter.setPen(QPen(theme.grid, type.px(1.5)));
         painter.drawLine(QPointF(chart.left() + axisWidth, y), QPointF(chart.right(), y));
         painter.setPen(theme.mutedText);
+        // A send right after the one before reads the same at four digits: say how much later it was.
+        QString label = QString::fromStdString(formatDuration(f.sendNs));
+        if (label == previous)
+            label = QStringLiteral("+") + QString::fromStdString(formatDuration(f.sendNs - previousNs));
+        else
+            previous = label;
+        previousNs = f.sendNs;
         painter.drawText(QRectF(chart.left(), y - smallMetrics.height() / 2, axisWidth - type.px(12),
                                 smallMetrics.height()),
-                         Qt::AlignRight | Qt::AlignVCenter, QString::fromStdString(formatDuration(f.sendNs)));
+                         Qt::AlignRight | Qt::AlignVCenter, label);
     }
 
     // Lifelines: a head box with the lane's name, the line, its waits for a message as a wide shaded bar.
