@@ -319,6 +319,7 @@ private:
         m_memory.queuePutters.resize(m_memory.queues.size());
         m_memory.queueGetters.resize(m_memory.queues.size());
         m_memory.pipeSenders.resize(m_memory.pipeEnds.size());
+        m_memory.pipeReceivers.resize(m_memory.pipeEnds.size());
         const auto note
             = [](std::vector<std::vector<std::uint32_t>> &lists, std::int64_t id, std::uint32_t lane) {
                   if (id < 0 || static_cast<std::size_t>(id) >= lists.size())
@@ -337,6 +338,8 @@ private:
                     note(m_memory.queueGetters, s.count, l);
                 else if (s.op == StepOp::Send)
                     note(m_memory.pipeSenders, s.count, l);
+                else if (s.op == StepOp::Recv)
+                    note(m_memory.pipeReceivers, s.count, l);
             }
         }
     }

@@ -25,12 +25,16 @@ struct PeerWatch {
 bool everyPeerEnded(void *context) noexcept
 {
     const auto *watch = static_cast<const PeerWatch *>(context);
-    for (const std::uint32_t lane : *watch->peers)
-        if (lane != static_cast<std::uint32_t>(watch->self->index)
-            && watch->self->region->lane(lane).state.load(std::memory_order_acquire)
-                != static_cast<std::uint32_t>(LaneState::Ended))
+    bool anyPeer = false; // no peer in the plan at all: someone we do not know of may yet act, so wait on
+    for (const std::uint32_t lane : *watch->peers) {
+        if (lane == static_cast<std::uint32_t>(watch->self->index))
+            continue;
+        anyPeer = true;
+        if (watch->self->region->lane(lane).state.load(std::memory_order_acquire)
+            != static_cast<std::uint32_t>(LaneState::Ended))
             return false;
-    return true;
+    }
+    return anyPeer;
 }
 
 /// A queue context whose wait ends (Aborted) when every lane in `peers` has ended.
@@ -62,10 +66,10 @@ StepEnd send(Worker &w, StepState &st, const Step &s) noexcept
     Message m = outgoing(w, st, s);
     const auto target = static_cast<std::size_t>(s.count);
     const bool put = s.op == StepOp::Put;
-    // A put waits for a getter; a send waits for the other end's reader, which sends back on that end.
+    // A put waits for a getter; a send on a full pipe for a receiver on the other end.
     PeerWatch watch;
-    const QueueContext qc
-        = watchedContext(w, watch, put ? w.memory->queueGetters[target] : w.memory->pipeSenders[target ^ 1]);
+    const QueueContext qc = watchedContext(
+        w, watch, put ? w.memory->queueGetters[target] : w.memory->pipeReceivers[target ^ 1]);
     gilDrop(w);
     const QueueStatus status = put ? w.memory->queues[target].put(m, timeoutOf(w, s), qc)
                                    : w.memory->pipeEnds[target].send(m, timeoutOf(w, s), qc);

@@ -68,11 +68,12 @@ struct Memory {
     std::atomic<std::int64_t> *runningTask = nullptr;  ///< per lane: the pool task it is running, -1 none
     std::vector<std::vector<std::uint32_t>> poolLanes; ///< per pool: the lanes of its workers
     /// Who could ever end a wait, from the plan's steps: per queue the lanes that put on it and those that
-    /// get from it; per pipe end the lanes that send from it. A wait whose every such peer has ended would
+    /// get from it; per pipe end the lanes that send from it and those that receive on it. A wait whose every such peer has ended would
     /// last for ever (Python's would): it ends with an error instead.
     std::vector<std::vector<std::uint32_t>> queuePutters;
     std::vector<std::vector<std::uint32_t>> queueGetters;
     std::vector<std::vector<std::uint32_t>> pipeSenders;
+    std::vector<std::vector<std::uint32_t>> pipeReceivers; ///< per pipe end: the lanes that receive on it
 
     pthread_mutex_t *sharedLock(int id) const noexcept
     {

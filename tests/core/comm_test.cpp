@@ -399,3 +399,39 @@ TEST(DeadPeer, MainsReceiveFromADeadWorkerFailsTheRun)
     EXPECT_TRUE(r.failed());
     EXPECT_NE(r.error.find("recv() would wait for ever"), std::string::npos) << r.error;
 }
+
+TEST(DeadPeer, AOneWayPipeThatFillsUpLosesNothing)
+{
+    // A producer that only sends and a consumer that only receives: the producer's sends block on a full
+    // pipe, and nobody sends back on the consumer's end. The dead-peer watch must not take that for "no one
+    // will ever read" (it lost messages once: comm_bench caught it).
+    constexpr int kMessages = 5000; // a few pipe-fulls of 48-byte messages
+    Plan plan;
+    plan.scenario = "one-way-pipe";
+    plan.kind = "process";
+    plan.pipes = 1;
+    std::vector<std::int64_t> items(kMessages);
+    for (int i = 0; i < kMessages; ++i)
+        items[static_cast<std::size_t>(i)] = i;
+    plan.workers = {
+        {"producer",
+         WorkerKind::Process,
+         items,
+         {{StepOp::ForEach, {}, 0, 2}, {StepOp::Power, {}, 0, 1}, {StepOp::Send, {}, 0, 0}}},
+        // The consumer starts late, so the producer fills the pipe and blocks in send first.
+        {"consumer",
+         WorkerKind::Process,
+         items,
+         {{StepOp::Sleep, {}, 0.2, 0}, {StepOp::ForEach, {}, 0, 1}, {StepOp::Recv, {}, 0, 1}}},
+    };
+    plan.main = {{StepOp::Start, {}, 0, 0}, {StepOp::Join, {}, 0, 0}};
+    plan.ringCapacity = 1u << 16;
+    std::vector<Event> events;
+    const RunResult r = runToEnd(plan, &events);
+    ASSERT_FALSE(r.failed()) << r.error;
+    EXPECT_EQ(r.lanes[1].exitCode, 0) << r.lanes[1].error;
+    EXPECT_EQ(r.lanes[2].exitCode, 0) << r.lanes[2].error;
+    const auto received = std::count_if(events.begin(), events.end(),
+                                        [](const Event &e) { return e.type == EventType::PipeRecv; });
+    EXPECT_EQ(received, kMessages);
+}
