@@ -39,7 +39,7 @@ std::set<std::string> listNames(const core::Plan *plan)
 /// "a = 2", "arr[2] = 9", "result = [0, 0, 0]", "len(square_result) = 4": the lane's last write, or its
 /// closing run of reads of one variable.
 QString finalValue(const std::vector<ValueOp> &ops, const core::RunObjects &objects,
-                   const std::set<std::string> &lists)
+                   const std::set<std::string> &lists, bool thread)
 {
     const ValueOp &last = ops.back();
     const auto &variables = objects.variables();
@@ -51,6 +51,14 @@ QString finalValue(const std::vector<ValueOp> &ops, const core::RunObjects &obje
     };
     if (!name.empty() && lists.count(name) && last.element == 0)
         return QStringLiteral("len(%1) = %2").arg(QString::fromStdString(name)).arg(last.value);
+    // A write to a variable others share (a Value or Array, or a global among threads) is this lane's last
+    // word, not the variable's final value: said as such, so lanes ending on different values read right.
+    const bool sharedVariable
+        = known && (variables[static_cast<std::size_t>(last.variable)].shared || thread);
+    if (last.write && sharedVariable) // with one variable in the run its name goes without saying
+        return variables.size() == 1 && size <= 1
+            ? QStringLiteral("last wrote %1").arg(last.value)
+            : QStringLiteral("wrote ") + label(last) + QStringLiteral(" = %1").arg(last.value);
     if (last.write || size <= 1)
         return label(last) + QStringLiteral(" = %1").arg(last.value);
     // A closing run of reads of this array: the lane's last look at it, element by element (the latest read
@@ -108,7 +116,7 @@ std::vector<LaneResult> laneResults(const core::RunResult &result, std::span<con
             if (!lane.error.empty())
                 r.text += QStringLiteral(" · ") + QString::fromStdString(lane.error);
         } else if (!ops[i].empty()) {
-            r.text = finalValue(ops[i], objects, lists);
+            r.text = finalValue(ops[i], objects, lists, lane.info.kind == core::WorkerKind::Thread);
         }
     }
     return out;
