@@ -48,7 +48,8 @@ enum class EventType : std::uint8_t {
     Note,        ///< text: a remark from the engine (e.g. "about to crash"); value: a code
     Spawn,       ///< main asks for a worker to start (Process.start()); arg: the lane started
     VariableOpen, ///< recorded by main before its first step; value: initial value, arg: variable id,
-                  ///< detail: elements, text: the variable's name; flag kShared when in shared memory
+                  ///< detail: elements, text: the variable's name; flag kShared when in shared memory,
+                  ///< kList when it is a list
     // Queues, pipes and pools (32..47; 48..63 belong to the GIL lab). See core/shared_memory/queue.hpp and
     // pipe.hpp. A message's seq (`id`) is its number in its queue, or on its sending pipe end: what pairs a
     // put with its get and a send with its receive (see flowKey below).
@@ -83,6 +84,7 @@ enum EventFlag : std::uint8_t {
     kLate = 8,      ///< published after later events: its time was raised to keep the stream ordered
     kError = 16,    ///< a Note that is an error message (the worker fails with it); a TaskEnd that failed
     kShared = 32,   ///< a VariableOpen of a variable in shared memory (Value, Array), not a global
+    kList = 64,     ///< a VariableOpen of a list (some step appends to it): element 0 is its length
 };
 
 /// A Print's detail when it is the heading line of a process table (main's snapshot step).

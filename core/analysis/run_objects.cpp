@@ -16,7 +16,7 @@ void RunObjects::add(const Event &e)
     if (e.type == EventType::VariableOpen) {
         if (m_variables.size() <= id)
             m_variables.resize(id + 1);
-        m_variables[id] = {e.text, e.detail, e.value, (e.flags & kShared) != 0};
+        m_variables[id] = {e.text, e.detail, e.value, (e.flags & kShared) != 0, (e.flags & kList) != 0};
     } else if (e.type == EventType::QueueOpen) {
         if (m_queues.size() <= id)
             m_queues.resize(id + 1);
@@ -31,6 +31,8 @@ std::string RunObjects::variableLabel(int id, int element) const
         return "variable " + std::to_string(id)
             + (element ? "[" + std::to_string(element) + "]" : std::string());
     const VariableInfo &v = m_variables[static_cast<std::size_t>(id)];
+    if (v.list) // element 0 holds the length, item k sits at element k + 1
+        return element == 0 ? "len(" + v.name + ")" : v.name + "[" + std::to_string(element - 1) + "]";
     return v.size > 1 ? v.name + "[" + std::to_string(element) + "]" : v.name;
 }
 

@@ -18,6 +18,7 @@ public:
         int size = 1;
         std::int64_t initial = 0;
         bool shared = false; ///< in shared memory (Value, Array), else a global
+        bool list = false;   ///< a list: element 0 is its length, its items follow
     };
     struct QueueInfo {
         std::string name;

@@ -348,11 +348,21 @@ private:
     /// follow can name them by id and a viewer can label them and scale a queue's fill.
     void openObjects(Worker &main)
     {
+        const auto appendedTo = [this](const std::string &name) {
+            const auto appends = [&](const std::vector<Step> &steps) {
+                return std::any_of(steps.begin(), steps.end(),
+                                   [&](const Step &s) { return s.op == StepOp::Append && s.text == name; });
+            };
+            return appends(m_plan.main)
+                || std::any_of(m_plan.workers.begin(), m_plan.workers.end(),
+                               [&](const WorkerPlan &w) { return appends(w.steps); });
+        };
         for (std::size_t i = 0; i < m_plan.variables.size(); ++i) {
             const VariablePlan &v = m_plan.variables[i];
+            const auto flags
+                = static_cast<std::uint8_t>((v.shared ? kShared : 0) | (appendedTo(v.name) ? kList : 0));
             main.writer.recordAt(monotonicNs(), EventType::VariableOpen,
-                                 EventFields{v.initial, static_cast<std::int32_t>(i), v.size}, v.name,
-                                 v.shared ? kShared : 0);
+                                 EventFields{v.initial, static_cast<std::int32_t>(i), v.size}, v.name, flags);
         }
         const std::vector<std::uint32_t> capacities = queueCapacities(m_plan);
         for (std::size_t q = 0; q < capacities.size(); ++q) {

@@ -3,6 +3,8 @@
 // plans from lessons, so retuning a lesson is checked here and breaks no engine test.
 #include "test_support.hpp"
 
+#include "core/analysis/run_objects.hpp"
+
 #include "core/scenario/scenarios.hpp"
 
 #include <gtest/gtest.h>
@@ -201,3 +203,26 @@ TEST_P(BankTrials, NearlyEveryRaceEndsWrongWithoutTheLockAndNoneWithIt)
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, BankTrials, ::testing::Values("thread", "process"));
+
+TEST(GlobalListLesson, AListIsNamedByItsLengthAndItemsNotByItsStorage)
+{
+    // The list's storage puts its length in element 0: events and pictures must say len(...) and
+    // square_result[0] for the first item, not square_result[0] for the length (a cold reader was misled).
+    std::vector<Event> events;
+    const RunResult r = test::runToEnd(
+        test::scenarioPlan("global-list", {{"kind", "thread"}, {"time-scale", "0.01"}}), &events);
+    ASSERT_FALSE(r.failed()) << r.error;
+    RunObjects objects;
+    bool sawList = false;
+    for (const Event &e : events)
+        if (e.type == EventType::VariableOpen) {
+            objects.add(e);
+            sawList = sawList || ((e.flags & kList) != 0 && e.text == "square_result");
+        }
+    ASSERT_TRUE(sawList) << "the runner marks the appended-to variable as a list";
+    const auto id = std::find_if(objects.variables().begin(), objects.variables().end(),
+                                 [](const auto &v) { return v.name == "square_result"; })
+        - objects.variables().begin();
+    EXPECT_EQ(objects.variableLabel(static_cast<int>(id), 0), "len(square_result)");
+    EXPECT_EQ(objects.variableLabel(static_cast<int>(id), 1), "square_result[0]");
+}
