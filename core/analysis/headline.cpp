@@ -258,7 +258,8 @@ std::string headlineTemplate(const HeadlineInput &in, const RunValues &v)
     if (id == "no-join")
         return param("join") == "on"
             ? "main waited for its {workers} {kind_plural}: it ended at {wall}, after them"
-            : "main reached its last line at {main_end}; its {workers} {kind_plural} ran on until {wall}, and "
+            : "main reached its last line at {main_end}; its {workers} {kind_plural} ran on until {wall}, "
+              "and "
               "the program waited for them to exit";
     if (id == "square-cube")
         return kind == "sequential"

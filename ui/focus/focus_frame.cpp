@@ -1,5 +1,7 @@
 #include "ui/focus/focus_frame.hpp"
 
+#include "ui/timeline/slide.hpp"
+
 #include <QFontMetricsF>
 #include <QPainter>
 
@@ -20,8 +22,9 @@ QFont font(double pixels, bool bold = false)
 } // namespace
 
 Type::Type(const QRectF &rect)
-        : unit(std::min(rect.width() / 1920.0, rect.height() / 1080.0)), headline(font(44 * unit, true)),
-          caption(font(24 * unit)), label(font(30 * unit)), small(font(22 * unit))
+        : unit(std::min(rect.width() / 1920.0, rect.height() / 1080.0)),
+          headline(font(kSlideHeadlineTwoLinePx * unit, true)), caption(font(24 * unit)),
+          label(font(30 * unit)), small(font(kSlideMinTextPx * unit))
 {
 }
 
