@@ -28,8 +28,8 @@ std::string readWhole(const std::string &path, bool &ok)
 /// One scenario's parameters, as `run ID --help` shows them.
 std::string scenarioHelp(const Scenario &s)
 {
-    std::string text = "forkscope run " + (s.builtin ? s.id : s.sourcePath) + " [--name value ...]\n\n" + s.title
-        + "\n" + (s.summary.empty() ? std::string() : s.summary + "\n") + "\nParameters:\n";
+    std::string text = "forkscope run " + (s.builtin ? s.id : s.sourcePath) + " [--name value ...]\n\n"
+        + s.title + "\n" + (s.summary.empty() ? std::string() : s.summary + "\n") + "\nParameters:\n";
     for (const ParamSpec &p : s.params) {
         text += "  --" + p.name + " (" + p.allowed() + "; default " + p.defaultValue + ")\n";
         if (!p.help.empty())
@@ -86,8 +86,8 @@ int checkScenarioFile(const Command &command)
     std::vector<ScenarioProblem> problems;
     if (!loadScenarioFile(command.scenario, s, problems)) {
         std::fprintf(stderr, "%s", problemsText(problems).c_str());
-        std::fprintf(stderr, "forkscope: %zu problem%s in %s\n", problems.size(), problems.size() == 1 ? "" : "s",
-                     command.scenario.c_str());
+        std::fprintf(stderr, "forkscope: %zu problem%s in %s\n", problems.size(),
+                     problems.size() == 1 ? "" : "s", command.scenario.c_str());
         return kExitUsage;
     }
     std::printf("%s: a scenario Forkscope can run: '%s' (%s), %zu parameter%s\n", command.scenario.c_str(),
@@ -113,7 +113,8 @@ int newScenarioFile(const Command &command)
             return usageError("'new' takes only --from ID (got '" + command.rest[i] + "')");
     }
     if (from.empty())
-        return usageError("'new' needs --from ID: the built-in scenario to start from (one of: " + scenarioIds() + ")");
+        return usageError(
+            "'new' needs --from ID: the built-in scenario to start from (one of: " + scenarioIds() + ")");
     const Scenario *base = findScenario(from);
     if (!base || !base->builtin)
         return usageError(unknownScenario(from));
@@ -129,8 +130,9 @@ int newScenarioFile(const Command &command)
     // The copy is the user's own: its id is its file's name, its twin the copied Python beside it.
     nlohmann::ordered_json doc = nlohmann::ordered_json::parse(text);
     if (id.empty() || !std::islower(static_cast<unsigned char>(id[0])))
-        return usageError("the file's name becomes the scenario's id: start it with a lower-case letter (got '" + id
-                          + "')");
+        return usageError(
+            "the file's name becomes the scenario's id: start it with a lower-case letter (got '" + id
+            + "')");
     doc["id"] = id;
     doc["lesson"] = "Your scenarios";
     doc.erase("order");
@@ -166,9 +168,11 @@ std::string usageText()
           "       forkscope run FILE.json [options]\n"
           "                                      run a scenario file (docs/scenario-format.md)\n"
           "       forkscope run ID --help        that scenario's own parameters\n"
-          "       forkscope check FILE.json      check a scenario file: every problem, with its line and column\n"
+          "       forkscope check FILE.json      check a scenario file: every problem, with its line and "
+          "column\n"
           "       forkscope new FILE.json --from ID\n"
-          "                                      start a scenario file from a built-in one (and its Python twin)\n"
+          "                                      start a scenario file from a built-in one (and its Python "
+          "twin)\n"
           "       forkscope --help | --version\n"
           "\n"
           "Options of 'run' (each applies only where the scenario has it; see 'forkscope list'):\n"

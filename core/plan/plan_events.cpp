@@ -36,16 +36,18 @@ struct Totals {
 };
 
 /// Events of `steps` from `begin` to `end`, each loop's body counted once per time round.
-std::uint64_t countEvents(const std::vector<Step> &steps, std::size_t begin, std::size_t end, std::uint64_t items,
-                          const Totals &totals, const Plan &plan)
+std::uint64_t countEvents(const std::vector<Step> &steps, std::size_t begin, std::size_t end,
+                          std::uint64_t items, const Totals &totals, const Plan &plan)
 {
     std::uint64_t n = 0;
     for (std::size_t i = begin; i < end; ++i) {
         const Step &s = steps[i];
         if (s.op == StepOp::ForEach || s.op == StepOp::Repeat) {
-            const std::size_t bodyEnd = std::min(end, i + 1 + static_cast<std::size_t>(std::max<std::int64_t>(s.count, 0)));
+            const std::size_t bodyEnd
+                = std::min(end, i + 1 + static_cast<std::size_t>(std::max<std::int64_t>(s.count, 0)));
             const std::uint64_t rounds = s.op == StepOp::ForEach ? items : totals.messages + 1;
-            n = std::min(kSaturated, n + times(rounds, countEvents(steps, i + 1, bodyEnd, items, totals, plan)));
+            n = std::min(kSaturated,
+                         n + times(rounds, countEvents(steps, i + 1, bodyEnd, items, totals, plan)));
             i = bodyEnd - 1;
             continue;
         }
@@ -53,7 +55,10 @@ std::uint64_t countEvents(const std::vector<Step> &steps, std::size_t begin, std
         if (s.op == StepOp::Serve || s.op == StepOp::Map || s.op == StepOp::Submit || s.op == StepOp::Wait)
             n = std::min(kSaturated, n + 6 * totals.poolItems + 16);
         if (s.op == StepOp::Work && plan.gil && plan.switchInterval > 0)
-            n = std::min(kSaturated, n + static_cast<std::uint64_t>(std::min(1e15, 6 * totals.workSeconds / plan.switchInterval)) + 64); // hand-overs
+            n = std::min(
+                kSaturated,
+                n + static_cast<std::uint64_t>(std::min(1e15, 6 * totals.workSeconds / plan.switchInterval))
+                    + 64); // hand-overs
     }
     return n;
 }

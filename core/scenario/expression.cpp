@@ -11,7 +11,8 @@ namespace forkscope::core {
 
 namespace {
 
-constexpr int kMaxDepth = 64; ///< nesting of parentheses and operators: a fuzzer's input must not blow the stack
+constexpr int kMaxDepth
+    = 64; ///< nesting of parentheses and operators: a fuzzer's input must not blow the stack
 
 bool isLetter(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool isNameChar(char c) { return isLetter(c) || std::isdigit(static_cast<unsigned char>(c)); }
@@ -32,7 +33,7 @@ struct Failed {
 
 class Parser {
 public:
-    Parser(std::string_view text, const ExprScope &scope) : m_text(text), m_scope(scope) {}
+    Parser(std::string_view text, const ExprScope &scope) : m_text(text), m_scope(scope) { }
 
     ExprValue parseAll()
     {
@@ -46,7 +47,8 @@ public:
 private:
     [[noreturn]] void fail(const std::string &what) const
     {
-        throw Failed{what + " at character " + std::to_string(m_pos + 1) + " of '" + std::string(m_text) + "'"};
+        throw Failed{what + " at character " + std::to_string(m_pos + 1) + " of '" + std::string(m_text)
+                     + "'"};
     }
 
     void skipSpace()
@@ -61,7 +63,8 @@ private:
         skipSpace();
         if (m_text.substr(m_pos, token.size()) != token)
             return false;
-        if (isLetter(token[0]) && m_pos + token.size() < m_text.size() && isNameChar(m_text[m_pos + token.size()]))
+        if (isLetter(token[0]) && m_pos + token.size() < m_text.size()
+            && isNameChar(m_text[m_pos + token.size()]))
             return false;
         m_pos += token.size();
         return true;
@@ -245,7 +248,8 @@ private:
             for (const auto &[n, value] : m_scope)
                 if (n.find(':') == std::string::npos)
                     known += (known.empty() ? "" : ", ") + n;
-            throw Failed{"unknown name '" + name + "' in '" + std::string(m_text) + "' (known: " + known + ")"};
+            throw Failed{"unknown name '" + name + "' in '" + std::string(m_text) + "' (known: " + known
+                         + ")"};
         }
         return it->second;
     }

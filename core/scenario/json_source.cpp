@@ -17,7 +17,7 @@ public:
     using reference = const char &;
 
     CountingIterator() = default;
-    CountingIterator(const char *p, const char **read) : m_p(p), m_read(read) {}
+    CountingIterator(const char *p, const char **read) : m_p(p), m_read(read) { }
 
     reference operator*() const { return *m_p; }
     CountingIterator &operator++()
@@ -77,7 +77,8 @@ public:
         return true;
     }
 
-    bool parse_error(std::size_t position, const std::string &, const nlohmann::detail::exception &ex) override
+    bool parse_error(std::size_t position, const std::string &,
+                     const nlohmann::detail::exception &ex) override
     {
         m_errorOffset = position > 0 ? position - 1 : 0;
         std::string what = ex.what();
@@ -106,7 +107,8 @@ private:
     {
         const std::string &t = m_source.m_text;
         std::size_t i = m_lastEnd;
-        while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r' || t[i] == ':' || t[i] == ','))
+        while (i < t.size()
+               && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r' || t[i] == ':' || t[i] == ','))
             ++i;
         return i;
     }
@@ -155,7 +157,8 @@ private:
         std::string pointer;
         Json *node = place(std::move(v), pointer);
         m_source.m_valueAt.emplace(pointer, at);
-        m_frames.push_back({node, {}, 0, pointer.empty() ? std::string() : pointer.substr(pointer.rfind('/') + 1)});
+        m_frames.push_back(
+            {node, {}, 0, pointer.empty() ? std::string() : pointer.substr(pointer.rfind('/') + 1)});
         return true;
     }
 
@@ -199,8 +202,8 @@ bool JsonSource::parse(std::string_view text, std::string &error, TextPosition &
     const char *begin = m_text.data();
     const char *read = begin;
     JsonSourceBuilder builder(*this, begin, &read);
-    const bool ok = Json::sax_parse(CountingIterator(begin, &read), CountingIterator(begin + m_text.size(), &read),
-                                    &builder);
+    const bool ok = Json::sax_parse(CountingIterator(begin, &read),
+                                    CountingIterator(begin + m_text.size(), &read), &builder);
     if (!ok) {
         error = builder.error();
         errorAt = positionAt(builder.errorOffset());

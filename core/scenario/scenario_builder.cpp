@@ -25,16 +25,39 @@ struct StepKind {
     const char *name;
     std::vector<std::string> extra;
 };
-const std::vector<StepKind> kStepKinds = {
-    {"print", {}},        {"sleep", {}},       {"sleep_random", {}},          {"compute", {}},
-    {"work", {}},         {"yield", {}},       {"crash", {}},                 {"exit", {}},
-    {"start", {}},        {"join", {}},        {"snapshot", {}},              {"set", {}},
-    {"add", {}},          {"mul", {}},         {"power", {}},                 {"read", {"index"}},
-    {"write", {"index"}}, {"append", {}},      {"lock", {}},                  {"unlock", {}},
-    {"put", {"text", "timeout"}},              {"get", {"sentinel", "timeout"}},
-    {"close", {}},        {"send", {"text"}},  {"recv", {"sentinel", "timeout"}},
-    {"serve", {}},        {"map", {}},         {"submit", {}},                {"wait", {}},
-    {"shutdown", {}},     {"for_each", {}},    {"repeat", {}},                {"copies", {"steps"}}};
+const std::vector<StepKind> kStepKinds = {{"print", {}},
+                                          {"sleep", {}},
+                                          {"sleep_random", {}},
+                                          {"compute", {}},
+                                          {"work", {}},
+                                          {"yield", {}},
+                                          {"crash", {}},
+                                          {"exit", {}},
+                                          {"start", {}},
+                                          {"join", {}},
+                                          {"snapshot", {}},
+                                          {"set", {}},
+                                          {"add", {}},
+                                          {"mul", {}},
+                                          {"power", {}},
+                                          {"read", {"index"}},
+                                          {"write", {"index"}},
+                                          {"append", {}},
+                                          {"lock", {}},
+                                          {"unlock", {}},
+                                          {"put", {"text", "timeout"}},
+                                          {"get", {"sentinel", "timeout"}},
+                                          {"close", {}},
+                                          {"send", {"text"}},
+                                          {"recv", {"sentinel", "timeout"}},
+                                          {"serve", {}},
+                                          {"map", {}},
+                                          {"submit", {}},
+                                          {"wait", {}},
+                                          {"shutdown", {}},
+                                          {"for_each", {}},
+                                          {"repeat", {}},
+                                          {"copies", {"steps"}}};
 
 const StepKind *stepKind(const std::string &name)
 {
@@ -82,8 +105,8 @@ bool validName(const std::string &name)
     if (name.empty() || !std::islower(static_cast<unsigned char>(name[0])))
         return false;
     return std::all_of(name.begin(), name.end(), [](char c) {
-        return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-'
-            || c == '_';
+        return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c))
+            || c == '-' || c == '_';
     });
 }
 
@@ -96,10 +119,7 @@ int usableCoreCount()
     return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-std::string numberText(double v)
-{
-    return ExprValue::of(v).str();
-}
+std::string numberText(double v) { return ExprValue::of(v).str(); }
 
 /// A parsed file shared by the scenario's build and expected functions.
 void checkKeys(const Json &obj, const std::string &ptr, const std::vector<std::string> &allowed,
@@ -109,7 +129,8 @@ void checkKeys(const Json &obj, const std::string &ptr, const std::vector<std::s
         if (!key.empty() && key[0] == '_')
             continue; // a comment
         if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-            problems.atKey(ptr, key, "unknown key '" + key + "' in " + what + " (allowed: " + join(allowed) + ")");
+            problems.atKey(ptr, key,
+                           "unknown key '" + key + "' in " + what + " (allowed: " + join(allowed) + ")");
     }
 }
 
@@ -126,12 +147,14 @@ void checkStepShapes(const Json &steps, const std::string &ptr, Problems &proble
         const std::string p = ptr + "/" + std::to_string(i);
         if (s.is_string()) {
             if (!stepKind(s.get<std::string>()))
-                problems.at(p, "unknown step '" + s.get<std::string>() + "' (steps are: " + stepNames() + ")");
+                problems.at(p,
+                            "unknown step '" + s.get<std::string>() + "' (steps are: " + stepNames() + ")");
             continue;
         }
         if (!s.is_object()) {
-            problems.at(p, "a step is an object such as {\"sleep\": 1} or a name such as \"start\", not "
-                               + typeName(s));
+            problems.at(p,
+                        "a step is an object such as {\"sleep\": 1} or a name such as \"start\", not "
+                            + typeName(s));
             continue;
         }
         const StepKind *kind = nullptr;
@@ -141,8 +164,9 @@ void checkStepShapes(const Json &steps, const std::string &ptr, Problems &proble
                 continue;
             if (const StepKind *k = stepKind(key)) {
                 if (kind) {
-                    problems.atKey(p, key, "a step does one thing: '" + opName + "' and '" + key
-                                               + "' in one step (write two steps)");
+                    problems.atKey(p, key,
+                                   "a step does one thing: '" + opName + "' and '" + key
+                                       + "' in one step (write two steps)");
                     continue;
                 }
                 kind = k;
@@ -268,8 +292,8 @@ private:
         return true;
     }
     /// The id of a named thing, or a problem naming those that exist.
-    bool lookup(const std::map<std::string, int> &names, const Json &v, const std::string &ptr, const char *what,
-                int &out)
+    bool lookup(const std::map<std::string, int> &names, const Json &v, const std::string &ptr,
+                const char *what, int &out)
     {
         std::string name;
         if (!text(v, ptr, name))
@@ -282,8 +306,9 @@ private:
         std::string known;
         for (const auto &[n, id] : names)
             known += (known.empty() ? "" : ", ") + n;
-        m_problems.at(ptr, "unknown " + std::string(what) + " '" + name + "' ("
-                               + (known.empty() ? "this file declares none" : "this file has: " + known) + ")");
+        m_problems.at(ptr,
+                      "unknown " + std::string(what) + " '" + name + "' ("
+                          + (known.empty() ? "this file declares none" : "this file has: " + known) + ")");
         return false;
     }
 
@@ -309,8 +334,7 @@ bool Builder::makeScope()
     m_scope["cores"] = ExprValue::of(usableCoreCount());
     for (const ParamSpec &spec : m_src.params) {
         const std::string v = m_params.text(spec.name);
-        m_scope[spec.name]
-            = spec.type == ParamSpec::Type::Choice ? ExprValue::of(v) : ExprValue::parse(v);
+        m_scope[spec.name] = spec.type == ParamSpec::Type::Choice ? ExprValue::of(v) : ExprValue::parse(v);
     }
     if (m_doc.contains("values")) {
         const Json &values = m_doc["values"];
@@ -321,15 +345,16 @@ bool Builder::makeScope()
         for (const auto &[name, expr] : values.items()) {
             const std::string ptr = "/values/" + pointerToken(name);
             if (m_scope.count(name)) {
-                m_problems.atKey("/values", name, "'" + name + "' is a parameter's name already; choose another");
+                m_problems.atKey("/values", name,
+                                 "'" + name + "' is a parameter's name already; choose another");
                 continue;
             }
             ExprValue x;
             std::string error;
-            const bool ok = expr.is_string()
-                ? (expr.get<std::string>().rfind("${", 0) == 0 ? interpolate(expr.get<std::string>(), m_scope, x, error)
-                                                               : evaluate(expr.get<std::string>(), m_scope, x, error))
-                : value(expr, ptr, x);
+            const bool ok = expr.is_string() ? (expr.get<std::string>().rfind("${", 0) == 0
+                                                    ? interpolate(expr.get<std::string>(), m_scope, x, error)
+                                                    : evaluate(expr.get<std::string>(), m_scope, x, error))
+                                             : value(expr, ptr, x);
             if (!ok) {
                 if (!error.empty())
                     m_problems.at(ptr, error);
@@ -380,8 +405,9 @@ bool Builder::build(Plan &plan)
     }
     const std::uint64_t events = estimateEvents(plan);
     if (events > kMaxEstimatedEvents) {
-        m_problems.at("", "this run would record about " + std::to_string(events) + " events; at most "
-                              + std::to_string(kMaxEstimatedEvents) + " fit (fewer items, messages or workers)");
+        m_problems.at("",
+                      "this run would record about " + std::to_string(events) + " events; at most "
+                          + std::to_string(kMaxEstimatedEvents) + " fit (fewer items, messages or workers)");
         return false;
     }
     return true;
@@ -401,18 +427,19 @@ void Builder::declarations(Plan &plan)
         for (std::size_t i = 0; i < list.size(); ++i)
             each(list[i], ptr + "/" + std::to_string(i));
     };
-    const auto declare = [&](std::map<std::string, int> &into, const std::string &name, const std::string &ptr,
-                             int id) {
-        if (name.empty()) {
-            m_problems.at(ptr, "a name must not be empty");
-            return;
-        }
-        if (!into.emplace(name, id).second)
-            m_problems.at(ptr, "'" + name + "' is declared twice");
-    };
+    const auto declare
+        = [&](std::map<std::string, int> &into, const std::string &name, const std::string &ptr, int id) {
+              if (name.empty()) {
+                  m_problems.at(ptr, "a name must not be empty");
+                  return;
+              }
+              if (!into.emplace(name, id).second)
+                  m_problems.at(ptr, "'" + name + "' is declared twice");
+          };
     names("variables", [&](const Json &v, const std::string &ptr) {
         if (!v.is_object()) {
-            m_problems.at(ptr, "a variable is an object {\"name\": …, \"shared\": …, \"initial\": …, \"size\": …}");
+            m_problems.at(
+                ptr, "a variable is an object {\"name\": …, \"shared\": …, \"initial\": …, \"size\": …}");
             return;
         }
         checkKeys(v, ptr, {"name", "shared", "initial", "size"}, m_problems, "a variable");
@@ -466,7 +493,8 @@ void Builder::declarations(Plan &plan)
     });
     names("pipes", [&](const Json &v, const std::string &ptr) {
         if (!v.is_object() || !v.contains("ends") || !v["ends"].is_array() || v["ends"].size() != 2) {
-            m_problems.at(ptr, "a pipe is an object {\"name\": …, \"ends\": [\"parent_conn\", \"child_conn\"]}");
+            m_problems.at(ptr,
+                          "a pipe is an object {\"name\": …, \"ends\": [\"parent_conn\", \"child_conn\"]}");
             return;
         }
         checkKeys(v, ptr, {"name", "ends"}, m_problems, "a pipe");
@@ -489,7 +517,8 @@ void Builder::declarations(Plan &plan)
         if (v.contains("function")) {
             text(v["function"], ptr + "/function", pool.function);
             if (pool.function != "square" && pool.function != "sleep")
-                m_problems.at(ptr + "/function", "a pool's function is 'square' or 'sleep', not '" + pool.function + "'");
+                m_problems.at(ptr + "/function",
+                              "a pool's function is 'square' or 'sleep', not '" + pool.function + "'");
         }
         if (v.contains("items"))
             items(v["items"], ptr + "/items", pool.items);
@@ -560,12 +589,14 @@ void Builder::workers(Plan &plan)
         std::int64_t copies = 1;
         if (w.contains("copies") && integer(w["copies"], ptr + "/copies", copies, "'copies'")
             && (copies < 0 || copies > kMaxScenarioWorkers)) {
-            m_problems.at(ptr + "/copies", "'copies' must be from 0 to " + std::to_string(kMaxScenarioWorkers));
+            m_problems.at(ptr + "/copies",
+                          "'copies' must be from 0 to " + std::to_string(kMaxScenarioWorkers));
             continue;
         }
         for (std::int64_t c = 1; c <= copies; ++c) {
             if (plan.workers.size() >= static_cast<std::size_t>(kMaxScenarioWorkers)) {
-                m_problems.at(ptr, "at most " + std::to_string(kMaxScenarioWorkers) + " workers in a scenario");
+                m_problems.at(ptr,
+                              "at most " + std::to_string(kMaxScenarioWorkers) + " workers in a scenario");
                 m_scope = outer;
                 return;
             }
@@ -580,7 +611,8 @@ void Builder::workers(Plan &plan)
             if (w.contains("kind"))
                 text(w["kind"], ptr + "/kind", kind);
             if (!workerKindFromName(kind, worker.kind) || worker.kind == WorkerKind::Main) {
-                m_problems.at(ptr + "/kind", "kind '" + kind + "' is not one of: sequential, thread, process");
+                m_problems.at(ptr + "/kind",
+                              "kind '" + kind + "' is not one of: sequential, thread, process");
                 worker.kind = WorkerKind::Process;
             }
             if (w.contains("items"))
@@ -664,7 +696,8 @@ void Builder::step(const Json &s, const std::string &ptr, std::vector<Step> &out
     Step step{op, {}, 0, 0};
     const auto seconds = [&] {
         if (number(*arg, argPtr, step.seconds, ("'" + opName + "'").c_str()) && step.seconds < 0)
-            m_problems.at(argPtr, "'" + opName + "' takes seconds from 0 up, not " + numberText(step.seconds));
+            m_problems.at(argPtr,
+                          "'" + opName + "' takes seconds from 0 up, not " + numberText(step.seconds));
     };
     const auto count = [&] { integer(*arg, argPtr, step.count, ("'" + opName + "'").c_str()); };
     const auto named = [&](const std::map<std::string, int> &names, const char *what) {

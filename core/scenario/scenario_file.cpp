@@ -20,10 +20,10 @@ using namespace scenario_parts;
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {
-    "format", "id",        "title",           "lesson",    "order", "summary", "look_for", "python",
-    "params", "values",    "kind",            "time_scale", "gil",  "switch_interval", "variables", "locks",
-    "queues", "pipes",     "pools",           "workers",   "main",  "expected", "presets",  "headline"};
+const std::vector<std::string> kTopKeys
+    = {"format", "id",     "title", "lesson",     "order", "summary",         "look_for",  "python",
+       "params", "values", "kind",  "time_scale", "gil",   "switch_interval", "variables", "locks",
+       "queues", "pipes",  "pools", "workers",    "main",  "expected",        "presets",   "headline"};
 const std::vector<std::string> kParamKeys = {"name", "type", "default", "min", "max", "choices", "help"};
 const std::vector<std::string> kWorkerKeys = {"name", "kind", "copies", "items", "if", "steps"};
 
@@ -52,8 +52,9 @@ bool readParams(FileSource &src, Problems &problems)
             ParamSpec spec;
             spec.name = p.value("name", std::string());
             if (!validName(spec.name)) {
-                problems.at(ptr + "/name", "a parameter's name is lower case letters, digits and '-' (e.g. "
-                                           "trial-shape), starting with a letter");
+                problems.at(ptr + "/name",
+                            "a parameter's name is lower case letters, digits and '-' (e.g. "
+                            "trial-shape), starting with a letter");
                 continue;
             }
             for (const ParamSpec &other : src.params)
@@ -72,9 +73,11 @@ bool readParams(FileSource &src, Problems &problems)
                 spec.defaultValue = p.contains("default") && p["default"].is_string()
                     ? p["default"].get<std::string>()
                     : spec.choices.front();
-                if (std::find(spec.choices.begin(), spec.choices.end(), spec.defaultValue) == spec.choices.end())
-                    problems.at(ptr + "/default", "the default '" + spec.defaultValue
-                                                      + "' is not one of the choices (" + join(spec.choices) + ")");
+                if (std::find(spec.choices.begin(), spec.choices.end(), spec.defaultValue)
+                    == spec.choices.end())
+                    problems.at(ptr + "/default",
+                                "the default '" + spec.defaultValue + "' is not one of the choices ("
+                                    + join(spec.choices) + ")");
             } else if (type == "integer" || type == "number") {
                 spec.type = type == "integer" ? ParamSpec::Type::Integer : ParamSpec::Type::Number;
                 const auto bound = [&](const char *key, double &out) {
@@ -99,19 +102,23 @@ bool readParams(FileSource &src, Problems &problems)
                         x = ExprValue::of(d.get<double>());
                     else if (!d.is_string() || !interpolate(d.get<std::string>(), builtins, x, error)
                              || x.kind != ExprValue::Kind::Number)
-                        problems.at(ptr + "/default",
-                                    error.empty() ? "the default must be a number, or an expression such as \"${cores}\""
-                                                  : error);
+                        problems.at(
+                            ptr + "/default",
+                            error.empty()
+                                ? "the default must be a number, or an expression such as \"${cores}\""
+                                : error);
                     def = x.number;
                 }
                 if (def < spec.min || def > spec.max)
-                    problems.at(ptr + "/default", "the default " + numberText(def) + " is outside " + numberText(spec.min)
-                                                      + " to " + numberText(spec.max));
+                    problems.at(ptr + "/default",
+                                "the default " + numberText(def) + " is outside " + numberText(spec.min)
+                                    + " to " + numberText(spec.max));
                 else if (spec.type == ParamSpec::Type::Integer && std::floor(def) != def)
                     problems.at(ptr + "/default", "the default of an integer parameter must be whole");
                 spec.defaultValue = numberText(std::clamp(def, spec.min, spec.max));
             } else {
-                problems.at(ptr + "/type", "a parameter's type is integer, number or choice, not '" + type + "'");
+                problems.at(ptr + "/type",
+                            "a parameter's type is integer, number or choice, not '" + type + "'");
                 continue;
             }
             haveTimeScale = haveTimeScale || spec.name == "time-scale";
@@ -137,7 +144,8 @@ std::string textField(const Json &doc, const char *key, Problems &problems, bool
         return {};
     }
     if (!doc[key].is_string()) {
-        problems.at(std::string("/") + key, std::string("'") + key + "' must be a text, not " + typeName(doc[key]));
+        problems.at(std::string("/") + key,
+                    std::string("'") + key + "' must be a text, not " + typeName(doc[key]));
         return {};
     }
     return doc[key].get<std::string>();
@@ -195,8 +203,12 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
     auto src = std::make_shared<FileSource>();
     src->fileName = fileName;
     if (text.size() > kMaxScenarioFileBytes) {
-        problems.push_back({fileName, {}, {}, "the file is " + std::to_string(text.size()) + " bytes; a scenario file is at most "
-                                                  + std::to_string(kMaxScenarioFileBytes) + " (1 MiB)"});
+        problems.push_back({fileName,
+                            {},
+                            {},
+                            "the file is " + std::to_string(text.size())
+                                + " bytes; a scenario file is at most "
+                                + std::to_string(kMaxScenarioFileBytes) + " (1 MiB)"});
         return false;
     }
     std::string error;
@@ -207,7 +219,8 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
     }
     Problems found(*src, problems);
     for (const auto &[pointer, offset] : src->json.duplicateKeys())
-        problems.push_back({fileName, src->json.positionAt(offset), pointer, "this key is written twice in one object"});
+        problems.push_back(
+            {fileName, src->json.positionAt(offset), pointer, "this key is written twice in one object"});
     const Json &doc = src->json.document();
     if (!doc.is_object()) {
         found.at("", "a scenario file holds one JSON object, not " + typeName(doc));
@@ -217,8 +230,9 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
     if (!doc.contains("format"))
         found.at("", "a scenario needs \"format\": 1");
     else if (!doc["format"].is_number_integer() || doc["format"].get<int>() != kScenarioFormat)
-        found.at("/format", "this Forkscope reads format " + std::to_string(kScenarioFormat) + " files, not "
-                                + doc["format"].dump());
+        found.at("/format",
+                 "this Forkscope reads format " + std::to_string(kScenarioFormat) + " files, not "
+                     + doc["format"].dump());
     Scenario s;
     s.id = textField(doc, "id", found, true);
     if (!s.id.empty() && !validName(s.id))
@@ -252,7 +266,8 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
     if (doc.contains("main"))
         checkStepShapes(doc["main"], "/main", found, 0);
     else
-        found.at("", "a scenario needs 'main': the steps of the main thread (at least \"start\" and \"join\")");
+        found.at("",
+                 "a scenario needs 'main': the steps of the main thread (at least \"start\" and \"join\")");
     if (doc.contains("headline")) {
         const Json &rules = doc["headline"];
         if (!rules.is_array())
@@ -291,15 +306,16 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
                     found.atKey(ptr + "/params", name, "unknown parameter '" + name + "'");
                     continue;
                 }
-                preset.params[name] = value.is_string() ? value.get<std::string>() : numberText(value.get<double>());
+                preset.params[name]
+                    = value.is_string() ? value.get<std::string>() : numberText(value.get<double>());
             }
             s.presets.push_back(std::move(preset));
         }
         if (!list.is_array())
             found.at("/presets", "'presets' must be a list");
     }
-    if (found.any())
-        return false;
+    // Build even when the shapes had problems (the builder skips a malformed step), so that a misspelt lock
+    // is reported with the misspelt key beside it, all in one go.
     checkBuilds(*src, found);
     if (found.any())
         return false;
@@ -309,9 +325,11 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
         ExprValue x;
         std::string err;
         const bool ok = expected.is_number_integer()
-            || (expected.is_string() && evaluate(expected.get<std::string>(), scope, x, err) && x.isInteger());
+            || (expected.is_string() && evaluate(expected.get<std::string>(), scope, x, err)
+                && x.isInteger());
         if (!ok) {
-            found.at("/expected", err.empty() ? "'expected' must be an integer, or an expression that gives one" : err);
+            found.at("/expected",
+                     err.empty() ? "'expected' must be an integer, or an expression that gives one" : err);
             return false;
         }
         s.expected = [src, expected](const ParamSet &values) -> std::int64_t {

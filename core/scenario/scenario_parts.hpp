@@ -21,7 +21,7 @@ struct FileSource {
 
 class Problems {
 public:
-    Problems(const FileSource &src, std::vector<ScenarioProblem> &out) : m_src(src), m_out(out) {}
+    Problems(const FileSource &src, std::vector<ScenarioProblem> &out) : m_src(src), m_out(out) { }
 
     void at(const std::string &pointer, std::string message)
     {
@@ -56,8 +56,8 @@ bool validName(const std::string &name);
 int usableCoreCount();
 std::string numberText(double v);
 /// Reports each key of `obj` not in `allowed` (keys starting with '_' are comments).
-void checkKeys(const Json &obj, const std::string &ptr, const std::vector<std::string> &allowed, Problems &problems,
-               const char *what);
+void checkKeys(const Json &obj, const std::string &ptr, const std::vector<std::string> &allowed,
+               Problems &problems, const char *what);
 /// The shape of every step of a list, whether or not a given run takes it.
 void checkStepShapes(const Json &steps, const std::string &ptr, Problems &problems, int loopDepth);
 /// The plan for `params`; false with the problems reported.

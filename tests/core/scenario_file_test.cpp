@@ -42,8 +42,10 @@ std::string lesson(const std::string &steps, const std::string &extra = {})
   "params": [{"name": "workers", "type": "integer", "default": 2, "min": 1, "max": 8}],
   "kind": "thread",
   "variables": [{"name": "balance", "shared": true, "initial": 100}],
-  "locks": ["balance"],)" + extra + R"(
-  "workers": [{"name": "w ${copy}", "copies": "${workers}", "steps": )" + steps + R"(}],
+  "locks": ["balance"],)"
+        + extra + R"(
+  "workers": [{"name": "w ${copy}", "copies": "${workers}", "steps": )"
+        + steps + R"(}],
   "main": ["start", "join", {"read": "balance"}, {"print": "balance {r}"}]
 })";
 }
@@ -135,14 +137,16 @@ TEST(ScenarioFile, ReadsAndBuildsAPlan)
 
 TEST(ScenarioFile, ProblemsHaveLineColumnAndPath)
 {
-    // "balanse" is on line 11 (the steps line), column 36 counted from 1.
+    // "balanse" is on line 9 (the workers line), its opening quote at column 80.
     const auto problems = problemsOf(lesson(R"([{"lock": "balanse"}])"));
     ASSERT_EQ(problems.size(), 1u) << problemsText(problems);
-    EXPECT_EQ(problems[0].at.line, 11);
+    EXPECT_EQ(problems[0].at.line, 9);
+    EXPECT_EQ(problems[0].at.column, 80);
     EXPECT_EQ(problems[0].pointer, "/workers/0/steps/0/lock");
     EXPECT_NE(problems[0].message.find("unknown lock 'balanse' (this file has: balance)"), std::string::npos)
         << problems[0].message;
-    EXPECT_EQ(problems[0].text().rfind("lesson.json:11:", 0), 0u) << problems[0].text();
+    EXPECT_EQ(problems[0].text().rfind("lesson.json:9:80: /workers/0/steps/0/lock: ", 0), 0u)
+        << problems[0].text();
 }
 
 TEST(ScenarioFile, EveryProblemAtOnce)
@@ -203,7 +207,8 @@ TEST(ScenarioFile, Limits)
     ASSERT_FALSE(problems.empty());
     EXPECT_NE(problems[0].message.find("nest at most 4"), std::string::npos) << problemsText(problems);
     // More than 100,000 steps after copies.
-    problems = problemsOf(lesson(R"([{"copies": 1000, "steps": [{"copies": 1000, "steps": [{"print": "x"}]}]}])"));
+    problems
+        = problemsOf(lesson(R"([{"copies": 1000, "steps": [{"copies": 1000, "steps": [{"print": "x"}]}]}])"));
     ASSERT_FALSE(problems.empty());
     EXPECT_NE(problems[0].message.find("100000"), std::string::npos) << problemsText(problems);
     // A file over 1 MiB.
@@ -211,9 +216,11 @@ TEST(ScenarioFile, Limits)
     ASSERT_EQ(problems.size(), 1u);
     EXPECT_NE(problems[0].message.find("1 MiB"), std::string::npos);
     // A run too big to keep: 2 workers x 1,000,000 items x 3 recorded steps.
-    problems = problemsOf(lesson(R"([{"for_each": [{"sleep": 0}, {"sleep": 0}, {"sleep": 0}, {"sleep": 0},
-        {"sleep": 0}, {"sleep": 0}]}])")
-                              .replace(R"("steps": [{"for_each")", R"("items": {"range": [0, 1000000]}, "steps": [{"for_each")"));
+    std::string big = lesson(R"([{"for_each": [{"sleep": 0}, {"sleep": 0}, {"sleep": 0}, {"sleep": 0},
+        {"sleep": 0}, {"sleep": 0}]}])");
+    const std::string steps = R"("steps": [{"for_each")";
+    big.replace(big.find(steps), steps.size(), R"("items": {"range": [0, 1000000]}, )" + steps);
+    problems = problemsOf(big);
     ASSERT_FALSE(problems.empty());
     EXPECT_NE(problems[0].message.find("events"), std::string::npos) << problemsText(problems);
 }
