@@ -13,6 +13,7 @@
 #include "ui/exporter.hpp"
 #include "ui/focus/focus_views.hpp"
 #include "ui/main_window.hpp"
+#include "ui/scenario_files.hpp"
 #include "ui/speedup_chart.hpp"
 #include "ui/timeline_model.hpp"
 #include "ui/timeline_widget.hpp"
@@ -161,7 +162,7 @@ std::unique_ptr<QApplication> offscreenApp(int &argc, char **argv)
     return std::make_unique<QApplication>(argc, argv);
 }
 
-/// `forkscope [open [ID] [--name value ...] [--run]]` with a display: the window, on a scenario with these
+/// `forkscope [open [ID|FILE.json] [--name value ...] [--run]]` with a display: the window, on a scenario with these
 /// parameters (a lesson's desktop shortcut), and the run started if asked.
 int openWindow(int &argc, char **argv, const std::vector<std::string> &args)
 {
@@ -171,7 +172,13 @@ int openWindow(int &argc, char **argv, const std::vector<std::string> &args)
     if (!args.empty()) {
         if (const auto rc = app::parseOpenCommand(args, window.scenarioId().toStdString(), request))
             return *rc;
-        window.selectScenario(QString::fromStdString(request.scenario));
+        // A user's file (`forkscope open FILE.json`) was read by the command line: into the browser, as theirs.
+        const core::Scenario *opened
+            = request.scenarioFile.empty() ? nullptr : core::findScenario(request.scenario);
+        if (opened)
+            window.scenarioFiles()->addOpened(*opened);
+        else
+            window.selectScenario(QString::fromStdString(request.scenario));
         for (const auto &[name, value] : request.params) {
             if (!window.setParameter(QString::fromStdString(name), QString::fromStdString(value))) {
                 const std::string problem

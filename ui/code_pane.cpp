@@ -3,9 +3,17 @@
 #include "core/plan/plan_description.hpp"
 #include "ui/code_highlighter.hpp"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QFile>
+#include <QFileInfo>
 #include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QPlainTextEdit>
+#include <QRegularExpression>
+#include <QToolButton>
+#include <QVBoxLayout>
 
 namespace forkscope::ui {
 
@@ -23,7 +31,34 @@ QString loadTwin(const core::Scenario &scenario)
     return QString::fromUtf8(file.readAll());
 }
 
+/// `word` as one shell word: as it is when nothing in it is special, else in single quotes.
+QString shellWord(const QString &word)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./:=+,@%-]+$"));
+    if (plain.match(word).hasMatch())
+        return word;
+    QString quoted = word;
+    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
 } // namespace
+
+QString twinCommand(const core::Scenario &scenario, const std::map<std::string, std::string> &values)
+{
+    if (scenario.codeFile.empty())
+        return {};
+    // The twin's own file name: the command is run in the scenario's folder, where the twin is.
+    QStringList words{QStringLiteral("python3"),
+                      shellWord(QFileInfo(QString::fromStdString(scenario.codeFile)).fileName())};
+    for (const core::ParamSpec &spec : scenario.params) {
+        const auto it = values.find(spec.name);
+        const std::string &value = it != values.end() ? it->second : spec.defaultValue;
+        words << QStringLiteral("--") + QString::fromStdString(spec.name)
+              << shellWord(QString::fromStdString(value));
+    }
+    return words.join(QLatin1Char(' '));
+}
 
 CodePane::CodePane(QWidget *parent) : QTabWidget(parent)
 {
@@ -35,20 +70,59 @@ CodePane::CodePane(QWidget *parent) : QTabWidget(parent)
         edit->setFont(mono);
         edit->setLineWrapMode(QPlainTextEdit::NoWrap);
     }
-    addTab(m_python, tr("Python (tutorial)"));
+    // Above the twin, the command that runs it with the parameters shown (it follows the fields).
+    auto *pythonTab = new QWidget;
+    auto *pythonLayout = new QVBoxLayout(pythonTab);
+    pythonLayout->setContentsMargins(0, 0, 0, 0);
+    pythonLayout->setSpacing(2);
+    m_commandRow = new QWidget;
+    auto *row = new QHBoxLayout(m_commandRow);
+    row->setContentsMargins(4, 2, 2, 0);
+    m_command = new QLabel;
+    m_command->setObjectName(QStringLiteral("twinCommand"));
+    m_command->setFont(mono);
+    m_command->setWordWrap(true);
+    m_command->setTextFormat(Qt::PlainText);
+    m_command->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_command->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    row->addWidget(m_command, 1);
+    auto *copy = new QToolButton;
+    copy->setText(tr("Copy"));
+    copy->setToolTip(tr("Copy the command to the clipboard"));
+    connect(copy, &QToolButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(m_command->text().mid(2)); });
+    row->addWidget(copy, 0, Qt::AlignTop);
+    pythonLayout->addWidget(m_commandRow);
+    pythonLayout->addWidget(m_python, 1);
+    addTab(pythonTab, tr("Python (tutorial)"));
     addTab(m_plan, tr("What runs (C++)"));
     setDark(false);
 }
 
 void CodePane::showScenario(const core::Scenario &scenario)
 {
+    m_scenario = &scenario;
     m_python->setPlainText(loadTwin(scenario));
+    showParameters({});
     core::Plan plan;
     core::ParamSet values;
     std::string error;
     if (core::buildPlan(scenario, {}, plan, values, error))
         showPlan(plan);
 }
+
+void CodePane::showParameters(const std::map<std::string, std::string> &values)
+{
+    const QString command = m_scenario ? twinCommand(*m_scenario, values) : QString();
+    m_commandRow->setVisible(!command.isEmpty());
+    m_command->setText(command.isEmpty() ? QString() : QStringLiteral("$ ") + command);
+    m_command->setToolTip(
+        m_scenario ? tr("Runs the Python twin with the parameters shown, in its folder: %1")
+                         .arg(QFileInfo(QString::fromStdString(m_scenario->pythonPath())).absolutePath())
+                   : QString());
+}
+
+QString CodePane::command() const { return m_command->text().mid(2); }
 
 void CodePane::showPlan(const core::Plan &plan)
 {

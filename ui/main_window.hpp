@@ -32,8 +32,10 @@ class ConsolePane;
 class GilLabView;
 class FocusWidget;
 class ParameterForm;
+class PresetPicker;
 class ProcessPanel;
 class ResultPanel;
+class ScenarioFiles;
 class TimelineWidget;
 class TrialsChart;
 
@@ -77,6 +79,8 @@ public:
     const TrialRun *shownTrial() const { return m_shownRun.get(); }
     /// Plays the last run back at `speed` (1, 0.5, 0.25, 0.1) through the timeline and console.
     void startReplay(double speed);
+    /// The users' scenario files: Open, Save, Save a Copy, Recent, and the Scenario editor dock.
+    ScenarioFiles *scenarioFiles() const { return m_files; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -89,6 +93,10 @@ private:
     void buildActions();
     void fillBrowser();
     void showScenario(const core::Scenario &scenario);
+    /// The scenario files, the editor dock, the presets and the Python pane's command (main_window_files.cpp).
+    void buildScenarioFiles();
+    /// What follows the scenario shown besides the form: the editor, the presets, the twin's command.
+    void followScenario(const core::Scenario &scenario);
     void onStarted();
     void onUpdated(const QVector<PrintedLine> &lines);
     void onFinished(const core::RunResult &result);
@@ -156,6 +164,8 @@ private:
     QTreeWidget *m_browser = nullptr;
     QLabel *m_lookFor = nullptr;
     ParameterForm *m_params = nullptr;
+    PresetPicker *m_presets = nullptr;
+    ScenarioFiles *m_files = nullptr;
     QPushButton *m_runButton = nullptr;
     CodePane *m_code = nullptr;
     ConsolePane *m_console = nullptr;
