@@ -557,11 +557,12 @@ std::string TraceWriter::finish()
             return a.dur > b.dur;
         return a.order < b.order;
     });
-    for (const Item &item : m_items) {
+    for (Item &item : m_items) {
         if (!m_first)
             m_out += ",\n";
         m_first = false;
         m_out += item.json;
+        std::string().swap(item.json); // each line is held once, in the queue or in the file's text
     }
     const Json other = {{"scenario", m_result.scenario},
                         {"kind", m_result.kind},

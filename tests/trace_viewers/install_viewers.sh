@@ -34,7 +34,7 @@ log="$dest/npm-install.log"
 # waiting long for it.
 if ! timeout 300 npm ci --prefix "$dest" --no-audit --no-fund --fetch-retries=1 --fetch-timeout=30000 \
     >"$log" 2>&1; then
-  skip "npm could not install the trace viewers (is the npm registry reachable?); npm said: $(tail -n 3 "$log" | tr '\n' ' ')"
+  skip "npm could not install the trace viewers (is the npm registry reachable?); npm said: $(grep -m 1 -E '^npm error (code|.*Error)' "$log" || tail -n 1 "$log") (the whole log: $log)"
 fi
 cp "$here/package-lock.json" "$stamp"
 echo "trace viewers installed in $dest/node_modules"
