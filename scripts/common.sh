@@ -12,6 +12,7 @@ FORKSCOPE_PACKAGES=(
   tesseract-ocr
   xvfb xauth fonts-dejavu-core x11-apps imagemagick librsvg2-bin poppler-utils
   python3
+  nodejs
 )
 
 forkscope_install() {
@@ -21,6 +22,11 @@ forkscope_install() {
       missing+=("$p")
     fi
   done
+  # The trace test's viewers install with npm: Debian's nodejs leaves it to the npm package, NodeSource's
+  # nodejs brings its own (and conflicts with Debian's npm), so ask for the package only when npm is missing.
+  if ! command -v npm >/dev/null; then
+    missing+=(npm)
+  fi
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "forkscope: installing ${missing[*]}" >&2
   local sudo=""
