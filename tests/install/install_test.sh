@@ -11,9 +11,10 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/forkscope-install.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 prefix="$tmp/usr"
-# As a user's shell would have it: nothing of the build's environment (no FORKSCOPE_RUNNER, no display).
-as_user() { env -i PATH=/usr/bin:/bin HOME="$tmp/home" LANG=C.UTF-8 "$@"; }
-mkdir -p "$tmp/home"
+# As a user's shell would have it: nothing of the build's environment (no FORKSCOPE_RUNNER, no display);
+# a home and runtime folder of its own, so nothing is left behind.
+as_user() { env -i PATH=/usr/bin:/bin HOME="$tmp/home" XDG_RUNTIME_DIR="$tmp/home/runtime" LANG=C.UTF-8 "$@"; }
+mkdir -p "$tmp/home/runtime" && chmod 700 "$tmp/home/runtime"
 
 cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 \
     || { cat "$tmp/install.log" >&2; fail "cmake --install $build --prefix $prefix failed"; }

@@ -68,10 +68,11 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o
     "$deb" >"$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log" >&2; fail "apt-get install $deb failed"; }
 echo "installed with apt-get at $((SECONDS - start)) s"
 
-# Used as a user would: found on PATH, with nothing of the build's environment.
+# Used as a user would: found on PATH (the package's: not a /usr/local copy), with nothing of the build's
+# environment; a home and runtime folder of its own, so nothing is left behind.
 home="$tmp/home"
-mkdir -p "$home"
-as_user() { env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" LANG=C.UTF-8 "$@"; }
+mkdir -p "$home/runtime" && chmod 700 "$home/runtime"
+as_user() { env -i PATH=/usr/bin:/bin HOME="$home" XDG_RUNTIME_DIR="$home/runtime" LANG=C.UTF-8 "$@"; }
 [ "$(as_user sh -c 'command -v forkscope')" = /usr/bin/forkscope ] || fail "forkscope is not /usr/bin/forkscope on PATH"
 [ -x /usr/libexec/forkscope-runner ] || fail "no /usr/libexec/forkscope-runner"
 as_user forkscope list >"$tmp/list.txt" 2>&1 || { cat "$tmp/list.txt" >&2; fail "forkscope list failed"; }
