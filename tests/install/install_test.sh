@@ -24,6 +24,7 @@ cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 \
     echo bin/forkscope
     echo libexec/forkscope-runner
     echo share/man/man1/forkscope.1.gz
+    echo share/doc/forkscope/scenario-format.md
     (cd "$source/resources/scenarios" && find . -type f \( -name '*.json' -o -name '*.py' \)) \
         | sed 's|^\./|share/forkscope/scenarios/|'
     if [ "$gui" = ON ]; then
