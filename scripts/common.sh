@@ -4,7 +4,9 @@ set -euo pipefail
 
 FORKSCOPE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Debian 12 packages the project builds, tests and screenshots with.
+# Debian 12 packages the project builds, tests and screenshots with (the last line: the desktop install's
+# checks and its .deb: desktop-file-validate, appstreamcli, dpkg-shlibdeps and `file` for CPack,
+# groff for the man page's warnings, xprop for the window's icon).
 FORKSCOPE_PACKAGES=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-svg-dev
@@ -13,6 +15,7 @@ FORKSCOPE_PACKAGES=(
   xvfb xauth fonts-dejavu-core x11-apps imagemagick librsvg2-bin poppler-utils
   python3
   nodejs
+  desktop-file-utils appstream dpkg-dev file groff-base x11-utils
 )
 
 forkscope_install() {
