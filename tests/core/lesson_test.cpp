@@ -125,7 +125,9 @@ TEST(Lessons, FourNumbersIntoAnArrayOfThreeFailTheChildAfterThreeStores)
     EXPECT_EQ(r.lanes[1].exitCode, 1);
     EXPECT_EQ(r.lanes[1].signal, 0);
     EXPECT_NE(r.lanes[1].error.find("IndexError"), std::string::npos) << r.lanes[1].error;
-    // As CPython's loop: three squares stored before the fourth store fails.
+    // As CPython's loop: three squares stored before the fourth store, result[3], fails.
+    EXPECT_NE(r.lanes[1].error.find("result[3]"), std::string::npos) << r.lanes[1].error;
+    EXPECT_EQ(r.lanes[1].wrote, (std::vector<std::int64_t>{4, 9, 16}));
     EXPECT_EQ(r.lanes[0].read, (std::vector<std::int64_t>{4, 9, 16}));
     EXPECT_FALSE(r.failed()) << "the run itself completed";
 }
