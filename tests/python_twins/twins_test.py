@@ -370,22 +370,21 @@ def check_memory_isolation(sides, f):
 def check_shared_value(sides, f):
     n = 4
     for kind in ("process", "thread"):
-        finals = {"python3": [], "forkscope": []}
-        for attempt in range(3):
+        for _ in range(3):  # the race may strike in any run, or in none
             py, fs = both(sides, {"kind": kind, "workers": n, "sleep": 1, "time-scale": 0.05})
-            finals["python3"].append(int(py.lines[-1].rsplit(" ", 1)[1]))
-            finals["forkscope"].append(fs.summary["main_final"])
+            for side, run in (("python3", py), ("forkscope", fs)):
+                final = int(run.lines[-1].rsplit(" ", 1)[1])
+                received = [int(l.rsplit(" ", 1)[1]) for l in run.lines if " received " in l]
+                f.holds(len(received), n, f"{side} {kind}: workers that received a value")
+                # Through shared memory the doublings compound (private copies would leave main 1) ...
+                f.check(4 <= final <= 2**n and final & (final - 1) == 0, f"{side} {kind}: main's a = {final}")
+                # ... and the last write is twice what its worker read, whichever worker that was. CPython's
+                # threads lose doublings often: the print between read and write is I/O and lets the GIL go.
+                f.check(final // 2 in received, f"{side} {kind}: a = {final}, but the workers read {received}")
             f.holds(int(fs.lines[-1].rsplit(" ", 1)[1]), fs.summary["main_final"], "forkscope's line and value")
-            # A doubling lost to the race halves the end: exactly one halving per lost update.
+            # Each lost doubling halves the end: exactly one halving per lost update found.
             f.holds(fs.summary["main_final"], 2 ** (n - len(fs.summary["lost_updates"])),
                     f"forkscope {kind}: the final against its lost updates")
-            if finals["python3"][-1] == finals["forkscope"][-1] == 2**n:
-                break
-        for side, values in finals.items():
-            # Through shared memory the doublings compound (a private copy would end at 1 or 2) ...
-            f.check(all(v >= 4 and v & (v - 1) == 0 for v in values), f"{side} {kind}: finals {values}")
-            # ... and with none lost the end is 2 ** n (a lost update in every one of 3 runs would be news).
-            f.check(2**n in values, f"{side} {kind}: never 2 ** {n} in {values}")
 
 
 def check_global_list(sides, f):
