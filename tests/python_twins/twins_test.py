@@ -260,8 +260,17 @@ def usable_cores():
 # --- The lessons ----------------------------------------------------------------------------------------
 
 
+def most_asleep(lines):
+    """The most workers asleep at one time, as the order of their lines shows it."""
+    asleep, most = 0, 0
+    for line in lines:
+        asleep += 1 if "going to sleep" in line else -1 if line.endswith("woke up, bye") else 0
+        most = max(most, asleep)
+    return most
+
+
 def check_sleepers(sides, f):
-    n, sleep, scale = 4, 2, 0.25  # naps of 0.5 s: long against a start (python3's fork took 0.13 s under load)
+    n, sleep, scale = 4, 2, 0.25  # naps of 0.5 s: long against a start (python3's took 0.13 s under load)
     nap = sleep * scale
     for kind in ("sequential", "thread", "process"):
         best = {}
@@ -271,16 +280,21 @@ def check_sleepers(sides, f):
                 f.equal(sorted(normalised(py.lines)), sorted(normalised(fs.lines)), f"{kind}: printed lines")
                 f.check(f"worker 1 (pid P) at T: going to sleep for {nap:g} s" in normalised(fs.lines),
                         f"{kind}: the nap as it really lasts, {nap:g} s")
-            walls = {"python3": elapsed(py.lines, "main reached its end"), "forkscope": fs.summary["main_end_seconds"]}
-            for side, wall in walls.items():
-                best[side] = min(best.get(side, wall), wall)
-            if kind == "sequential" or all(w < 0.6 * n * nap for w in best.values()):
+            runs = {"python3": (elapsed(py.lines, "main reached its end"), most_asleep(py.lines)),
+                    "forkscope": (fs.summary["main_end_seconds"], most_asleep(fs.lines))}
+            for side, (wall, asleep) in runs.items():
+                was = best.get(side, (wall, asleep))
+                best[side] = (min(was[0], wall), max(was[1], asleep))
+            if kind == "sequential" or all(w < 0.8 * n * nap for w, _ in best.values()):
                 break
-        for side, wall in best.items():
+        for side, (wall, asleep) in best.items():
             if kind == "sequential":
                 f.check(wall >= n * nap * 0.95, f"{side} sequential: {wall:.3f} s, not the sum of the naps")
+                f.holds(asleep, 1, f"{side} sequential: workers asleep at once")
             else:
-                f.check(wall < 0.6 * n * nap, f"{side} {kind}: {wall:.3f} s, not about one nap of {nap:g} s")
+                # About one nap, plus the starts: python3's took up to 0.18 s each on a loaded machine.
+                f.check(wall < 0.8 * n * nap, f"{side} {kind}: {wall:.3f} s, near the sum of the naps, {n * nap:g} s")
+                f.check(asleep >= 2, f"{side} {kind}: only {asleep} asleep at once")
 
 
 def check_no_join(sides, f):
