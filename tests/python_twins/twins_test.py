@@ -148,6 +148,19 @@ class Sides:
             raise AssertionError(f"{self.twin} did not declare its parameters: {p.stderr}")
         return json.loads(p.stdout)
 
+    def forkscope_defaults(self):
+        """Forkscope's parameters and their defaults, as `forkscope run ID --help` lists them from the file."""
+        p = subprocess.run([self.cli, "run", self.scenario, "--help"], capture_output=True, text=True,
+                           timeout=TIMEOUT)
+        out = {}
+        for line in p.stdout.splitlines():
+            m = re.match(r"^  --([a-z][a-z0-9-]*) \(.*; default (.*)\)$", line)
+            if m:
+                out[m.group(1)] = m.group(2)
+        if p.returncode != 0 or not out:
+            raise AssertionError(f"forkscope run {self.scenario} --help: exit {p.returncode}, {p.stdout!r}")
+        return out
+
     def forkscope_allowed(self, name):
         """What Forkscope allows for --name, from its refusal of a value no parameter takes."""
         p = subprocess.run([self.cli, "run", self.scenario, f"--{name}", "?"], capture_output=True, text=True,
@@ -161,17 +174,6 @@ class Sides:
         return {"type": "int" if allowed.startswith("an integer") else "float", "choices": None}
 
 
-def caption_values(caption):
-    """'sleepers · join on · kind process · … · times shortened 100×' -> {'join': 'on', 'kind': …}."""
-    values = {}
-    for part in caption.split(" · ")[1:]:
-        if part.startswith("times "):
-            continue
-        name, _, value = part.partition(" ")
-        values[name] = value
-    return values
-
-
 def check_parameters(sides, f):
     """Same names, defaults, choices and types; and both sides run at those defaults."""
     twin = sides.twin_parameters()
@@ -182,8 +184,7 @@ def check_parameters(sides, f):
     f.check(py.rc == 0, f"the twin at its defaults: exit {py.rc}, {py.stderr.strip()}")
     if not fs.caption:
         return
-    defaults = caption_values(fs.caption)
-    defaults["time-scale"] = "1"  # every scenario's; the caption says only how far it is shortened
+    defaults = sides.forkscope_defaults()
     f.equal(sorted(twin), sorted(defaults), "parameters")
     for name in sorted(set(twin) & set(defaults)):
         allowed = sides.forkscope_allowed(name)
