@@ -224,7 +224,17 @@ void GilLabView::finish(bool cancelled)
 void GilLabView::refreshChart()
 {
     m_chart->setData(tr("GIL lab (cpu-vs-io)"), m_table, m_tasks, cores());
-    m_chart->setNote(loadText());
+    // Short enough for half a chart's width; the status line under the buttons says it in full.
+    QString note;
+    if (m_loadStart && !m_table.empty()) {
+        const core::MachineLoad l = load();
+        note = tr("machine while it ran: others used %1 % of %2 core(s), load %3 → %4")
+                   .arg(qRound(l.othersShare * 100))
+                   .arg(l.cores)
+                   .arg(l.loadBefore, 0, 'f', 1)
+                   .arg(l.loadAfter, 0, 'f', 1);
+    }
+    m_chart->setNote(note);
 }
 
 void GilLabView::exportChart()

@@ -420,6 +420,12 @@ void MainWindow::refreshCompare()
 
 void MainWindow::updateStatus()
 {
+    if (m_gilLab->running()) {
+        m_elapsedLabel->clear(); // the lab's tab shows its progress; no run of the window's is under way
+        m_workersLabel->clear();
+        m_lostLabel->clear();
+        return;
+    }
     if (m_trialRunner.running()) {
         m_elapsedLabel->setText(tr("Elapsed %1").arg(seconds(m_trialsClock.nsecsElapsed())));
         m_workersLabel->clear();
