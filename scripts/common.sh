@@ -12,7 +12,7 @@ FORKSCOPE_PACKAGES=(
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-svg-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev clang-format
   tesseract-ocr
-  xvfb xauth fonts-dejavu-core x11-apps imagemagick librsvg2-bin poppler-utils
+  xvfb xauth fonts-dejavu-core x11-apps imagemagick librsvg2-bin poppler-utils xdotool
   python3 python3-psutil
   nodejs
   desktop-file-utils appstream dpkg-dev file groff-base x11-utils
