@@ -44,20 +44,75 @@ QString shellWord(const QString &word)
 
 } // namespace
 
-QString twinCommand(const core::Scenario &scenario, const std::map<std::string, std::string> &values)
+QStringList twinCommandParts(const core::Scenario &scenario, const std::map<std::string, std::string> &values)
 {
     if (scenario.codeFile.empty())
         return {};
     // The twin's own file name: the command is run in the scenario's folder, where the twin is.
-    QStringList words{QStringLiteral("python3"),
+    QStringList parts{QStringLiteral("python3"),
                       shellWord(QFileInfo(QString::fromStdString(scenario.codeFile)).fileName())};
     for (const core::ParamSpec &spec : scenario.params) {
         const auto it = values.find(spec.name);
         const std::string &value = it != values.end() ? it->second : spec.defaultValue;
-        words << QStringLiteral("--") + QString::fromStdString(spec.name)
-              << shellWord(QString::fromStdString(value));
+        parts << QStringLiteral("--") + QString::fromStdString(spec.name) + QLatin1Char(' ')
+                + shellWord(QString::fromStdString(value));
     }
-    return words.join(QLatin1Char(' '));
+    return parts;
+}
+
+QString twinCommand(const core::Scenario &scenario, const std::map<std::string, std::string> &values)
+{
+    return twinCommandParts(scenario, values).join(QLatin1Char(' '));
+}
+
+CommandLine::CommandLine(QWidget *parent) : QLabel(parent)
+{
+    setTextFormat(Qt::PlainText);
+    setWordWrap(false); // the lines are broken here, between options, never inside one
+    setTextInteractionFlags(Qt::TextSelectableByMouse);
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+}
+
+void CommandLine::setParts(const QStringList &parts)
+{
+    m_parts = parts;
+    relayout();
+}
+
+void CommandLine::resizeEvent(QResizeEvent *event)
+{
+    QLabel::resizeEvent(event);
+    relayout();
+}
+
+void CommandLine::relayout()
+{
+    // Greedy, as a shell user would break it: whole options per line, a backslash at each line's end, the
+    // next line indented. Pasted into a shell, the broken text runs as the one-line command does.
+    const QFontMetrics fm = fontMetrics();
+    const int width = contentsRect().width();
+    const QString indent = QStringLiteral("    ");
+    const QString more = QStringLiteral(" \\");
+    QStringList lines;
+    QString line;
+    for (const QString &part : m_parts) {
+        if (line.isEmpty()) {
+            line = (lines.isEmpty() ? QStringLiteral("$ ") : indent) + part;
+            continue;
+        }
+        const QString longer = line + QLatin1Char(' ') + part;
+        if (width > 0 && fm.horizontalAdvance(longer + more) > width) {
+            lines << line + more;
+            line = indent + part;
+        } else {
+            line = longer;
+        }
+    }
+    if (!line.isEmpty())
+        lines << line;
+    const QString text = lines.join(QLatin1Char('\n'));
+    if (text != QLabel::text())
+        setText(text);
 }
 
 CodePane::CodePane(QWidget *parent) : QTabWidget(parent)
@@ -78,19 +133,14 @@ CodePane::CodePane(QWidget *parent) : QTabWidget(parent)
     m_commandRow = new QWidget;
     auto *row = new QHBoxLayout(m_commandRow);
     row->setContentsMargins(4, 2, 2, 0);
-    m_command = new QLabel;
+    m_command = new CommandLine;
     m_command->setObjectName(QStringLiteral("twinCommand"));
     m_command->setFont(mono);
-    m_command->setWordWrap(true);
-    m_command->setTextFormat(Qt::PlainText);
-    m_command->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_command->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     row->addWidget(m_command, 1);
     auto *copy = new QToolButton;
     copy->setText(tr("Copy"));
     copy->setToolTip(tr("Copy the command to the clipboard"));
-    connect(copy, &QToolButton::clicked, this,
-            [this] { QApplication::clipboard()->setText(m_command->text().mid(2)); });
+    connect(copy, &QToolButton::clicked, this, [this] { QApplication::clipboard()->setText(command()); });
     row->addWidget(copy, 0, Qt::AlignTop);
     pythonLayout->addWidget(m_commandRow);
     pythonLayout->addWidget(m_python, 1);
@@ -113,16 +163,17 @@ void CodePane::showScenario(const core::Scenario &scenario)
 
 void CodePane::showParameters(const std::map<std::string, std::string> &values)
 {
-    const QString command = m_scenario ? twinCommand(*m_scenario, values) : QString();
-    m_commandRow->setVisible(!command.isEmpty());
-    m_command->setText(command.isEmpty() ? QString() : QStringLiteral("$ ") + command);
+    const QStringList parts = m_scenario ? twinCommandParts(*m_scenario, values) : QStringList();
+    m_commandText = parts.join(QLatin1Char(' '));
+    m_commandRow->setVisible(!parts.isEmpty());
+    m_command->setParts(parts);
     m_command->setToolTip(
         m_scenario ? tr("Runs the Python twin with the parameters shown, in its folder: %1")
                          .arg(QFileInfo(QString::fromStdString(m_scenario->pythonPath())).absolutePath())
                    : QString());
 }
 
-QString CodePane::command() const { return m_command->text().mid(2); }
+QString CodePane::command() const { return m_commandText; }
 
 void CodePane::showPlan(const core::Plan &plan)
 {

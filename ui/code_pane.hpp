@@ -3,12 +3,13 @@
 #include "core/plan/plan.hpp"
 #include "core/scenario/scenarios.hpp"
 
+#include <QLabel>
+#include <QStringList>
 #include <QTabWidget>
 
 #include <map>
 #include <string>
 
-class QLabel;
 class QPlainTextEdit;
 
 namespace forkscope::ui {
@@ -20,6 +21,27 @@ class CodeHighlighter;
 /// process --workers 10 --sleep 2 --join on --time-scale 1". A value the shell would split is quoted.
 /// Empty when the scenario has no twin.
 QString twinCommand(const core::Scenario &scenario, const std::map<std::string, std::string> &values);
+
+/// The parts of that command: "python3", the twin, then one part per option with its value ("--workers 10").
+QStringList twinCommandParts(const core::Scenario &scenario,
+                             const std::map<std::string, std::string> &values);
+
+/// A shell command shown as a shell user would break it: "$ " first, whole options per line, each line but
+/// the last ending in a backslash, the next indented, re-broken as the width changes (a QLabel's own word
+/// wrap breaks "--updates" after its dashes).
+class CommandLine : public QLabel {
+public:
+    explicit CommandLine(QWidget *parent = nullptr);
+    /// The command's parts, each kept on one line.
+    void setParts(const QStringList &parts);
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void relayout();
+    QStringList m_parts;
+};
 
 /// The code pane: the tutorial's Python for a scenario, with the command that runs it with the parameters
 /// shown above it, and what the runner actually executes (its plan written as C++, core::describePlan),
@@ -43,7 +65,8 @@ public:
 
 private:
     const core::Scenario *m_scenario = nullptr;
-    QLabel *m_command = nullptr;
+    CommandLine *m_command = nullptr;
+    QString m_commandText; ///< the command on one line, as Copy puts it on the clipboard
     QWidget *m_commandRow = nullptr;
     QPlainTextEdit *m_python = nullptr;
     QPlainTextEdit *m_plan = nullptr;

@@ -57,7 +57,8 @@ void PresetPicker::setScenario(const core::Scenario &scenario)
     for (const core::ScenarioPreset &preset : scenario.presets) {
         QStringList args;
         for (const auto &[name, value] : preset.params)
-            args << QStringLiteral("--%1 %2").arg(QString::fromStdString(name), QString::fromStdString(value));
+            args << QStringLiteral("--%1 %2").arg(QString::fromStdString(name),
+                                                  QString::fromStdString(value));
         m_combo->addItem(QString::fromStdString(preset.name));
         m_combo->setItemData(m_combo->count() - 1, tr("Sets %1").arg(args.join(QLatin1Char(' '))),
                              Qt::ToolTipRole);
@@ -100,12 +101,16 @@ bool PresetPicker::choose(const QString &name)
     return false;
 }
 
-QString PresetPicker::current() const { return m_combo->currentIndex() > 0 ? m_combo->currentText() : QString(); }
+QString PresetPicker::current() const
+{
+    return m_combo->currentIndex() > 0 ? m_combo->currentText() : QString();
+}
 
 bool insertBelow(QWidget *anchor, QWidget *widget)
 {
-    auto *box = anchor && anchor->parentWidget() ? qobject_cast<QBoxLayout *>(anchor->parentWidget()->layout())
-                                                 : nullptr;
+    auto *box = anchor && anchor->parentWidget()
+        ? qobject_cast<QBoxLayout *>(anchor->parentWidget()->layout())
+        : nullptr;
     const int index = box ? box->indexOf(anchor) : -1;
     if (index < 0)
         return false;

@@ -10,6 +10,7 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QShortcut>
+#include <QSplitter>
 #include <QTextBlock>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -27,7 +28,7 @@ const QColor kGoodColour(0x00, 0x9E, 0x73);
 /// The margin beside the text: line numbers and problem marks, painted by the text edit.
 class Margin : public QWidget {
 public:
-    explicit Margin(ScenarioTextEdit *edit) : QWidget(edit), m_edit(edit) {}
+    explicit Margin(ScenarioTextEdit *edit) : QWidget(edit), m_edit(edit) { }
     QSize sizeHint() const override { return {m_edit->marginWidth(), 0}; }
 
 protected:
@@ -37,7 +38,11 @@ private:
     ScenarioTextEdit *m_edit;
 };
 
-bool isWordChar(QChar c) { return c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('.') || c == QLatin1Char('+') || c == QLatin1Char('_'); }
+bool isWordChar(QChar c)
+{
+    return c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('.') || c == QLatin1Char('+')
+        || c == QLatin1Char('_');
+}
 
 } // namespace
 
@@ -63,7 +68,8 @@ std::pair<int, int> problemExtent(const QTextDocument &document, int line, int c
     if (text.isEmpty())
         return {block.position(), block.position()};
     if (i >= text.size()) // at the line's end (a problem at the end of the text): its last character
-        return {block.position() + static_cast<int>(text.size()) - 1, block.position() + static_cast<int>(text.size())};
+        return {block.position() + static_cast<int>(text.size()) - 1,
+                block.position() + static_cast<int>(text.size())};
     int end = i + 1;
     const QChar c = text.at(i);
     if (c == QLatin1Char('"')) {
@@ -93,7 +99,8 @@ std::pair<int, int> problemExtent(const QTextDocument &document, int line, int c
 ScenarioTextEdit::ScenarioTextEdit(QWidget *parent) : QPlainTextEdit(parent)
 {
     m_margin = new Margin(this);
-    connect(this, &QPlainTextEdit::blockCountChanged, this, [this] { setViewportMargins(marginWidth(), 0, 0, 0); });
+    connect(this, &QPlainTextEdit::blockCountChanged, this,
+            [this] { setViewportMargins(marginWidth(), 0, 0, 0); });
     connect(this, &QPlainTextEdit::updateRequest, this, [this](const QRect &rect, int dy) {
         if (dy)
             m_margin->scroll(0, dy);
@@ -227,12 +234,10 @@ ScenarioEditor::ScenarioEditor(QWidget *parent) : QWidget(parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->setSpacing(4);
 
+    // The buttons first, then whose text it is (it wraps: a long path never widens the dock), the text with
+    // the problems under it (a splitter: they never crowd out the text), and the check's verdict.
     auto *top = new QHBoxLayout;
-    m_header = new QLabel;
-    m_header->setObjectName(QStringLiteral("editorHeader"));
-    m_header->setTextFormat(Qt::PlainText);
-    m_header->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    top->addWidget(m_header, 1);
+    top->setSpacing(4);
     m_run = new QPushButton(tr("Run"));
     m_run->setObjectName(QStringLiteral("editorRun"));
     m_run->setToolTip(tr("Run the text as it is here, as your scenario, with the parameters shown "
@@ -241,10 +246,18 @@ ScenarioEditor::ScenarioEditor(QWidget *parent) : QWidget(parent)
     m_save->setObjectName(QStringLiteral("editorSave"));
     m_saveCopy = new QPushButton(tr("Save a Copy…"));
     m_saveCopy->setObjectName(QStringLiteral("editorSaveCopy"));
-    m_saveCopy->setToolTip(tr("Write the text to a new file of your own, with the Python twin beside it"));
+    m_saveCopy->setToolTip(tr("Write the text to a new file of your own, with the Python twin beside it "
+                              "(Ctrl+Shift+S)"));
     for (QPushButton *b : {m_run, m_save, m_saveCopy})
         top->addWidget(b);
+    top->addStretch(1);
     layout->addLayout(top);
+    m_header = new QLabel;
+    m_header->setObjectName(QStringLiteral("editorHeader"));
+    m_header->setTextFormat(Qt::PlainText);
+    m_header->setWordWrap(true);
+    m_header->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    layout->addWidget(m_header);
     connect(m_run, &QPushButton::clicked, this, &ScenarioEditor::runRequested);
     connect(m_save, &QPushButton::clicked, this, &ScenarioEditor::saveRequested);
     connect(m_saveCopy, &QPushButton::clicked, this, &ScenarioEditor::saveCopyRequested);
@@ -252,24 +265,33 @@ ScenarioEditor::ScenarioEditor(QWidget *parent) : QWidget(parent)
     runKey->setContext(Qt::WidgetWithChildrenShortcut);
     connect(runKey, &QShortcut::activated, this, &ScenarioEditor::runRequested);
 
+    auto *split = new QSplitter(Qt::Vertical);
+    split->setChildrenCollapsible(false);
     m_edit = new ScenarioTextEdit;
     m_edit->setObjectName(QStringLiteral("scenarioText"));
     m_edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_edit->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_edit->setTabChangesFocus(false);
-    layout->addWidget(m_edit, 1);
+    m_edit->setMinimumHeight(m_edit->fontMetrics().height() * 4);
+    split->addWidget(m_edit);
 
-    m_status = new QLabel;
-    m_status->setObjectName(QStringLiteral("editorStatus"));
-    m_status->setTextFormat(Qt::PlainText);
-    layout->addWidget(m_status);
     m_list = new QListWidget;
     m_list->setObjectName(QStringLiteral("editorProblems"));
     m_list->setWordWrap(true);
-    m_list->setToolTip(tr("Every problem of the text; click one to go to its place"));
-    m_list->setMaximumHeight(m_list->fontMetrics().height() * 7);
-    m_list->hide();
-    layout->addWidget(m_list);
+    m_list->setToolTip(tr("Every problem of the text, as 'forkscope check' prints it; click one to go to "
+                          "its place"));
+    m_list->setMinimumHeight(m_list->fontMetrics().height() * 2 + 6);
+    m_list->hide(); // a hidden widget takes no room in the splitter: the text has it all
+    split->addWidget(m_list);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split, 1);
+    m_status = new QLabel;
+    m_status->setObjectName(QStringLiteral("editorStatus"));
+    m_status->setTextFormat(Qt::PlainText);
+    m_status->setWordWrap(true);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    layout->addWidget(m_status);
     connect(m_list, &QListWidget::itemClicked, this,
             [this](QListWidgetItem *item) { goToProblem(m_list->row(item)); });
     connect(m_list, &QListWidget::itemActivated, this,
@@ -392,11 +414,9 @@ void ScenarioEditor::applyCheck(Check result)
     m_edit->setProblems(m_problems);
     m_list->clear();
     for (const core::ScenarioProblem &p : m_problems) {
-        QString place = p.at.line > 0 ? tr("line %1, column %2").arg(p.at.line).arg(p.at.column) : QString();
-        if (!p.pointer.empty())
-            place += QStringLiteral(" (%1)").arg(QString::fromStdString(p.pointer));
-        auto *item = new QListWidgetItem(tr("%1: %2").arg(place, QString::fromStdString(p.message)));
-        item->setToolTip(QString::fromStdString(p.text()));
+        // Word for word what `forkscope check` prints for the file: "lesson.json:14:22: /pointer: message".
+        auto *item = new QListWidgetItem(QString::fromStdString(p.text()));
+        item->setToolTip(tr("Line %1, column %2: click to go there").arg(p.at.line).arg(p.at.column));
         item->setForeground(kProblemColour);
         m_list->addItem(item);
     }
@@ -416,8 +436,9 @@ QString ScenarioEditor::statusText() const
         return tr("✓ a scenario Forkscope can run: '%1', %2 parameters")
             .arg(QString::fromStdString(m_scenario ? m_scenario->id : std::string()))
             .arg(m_scenario ? m_scenario->params.size() : 0);
-    return m_problems.size() == 1 ? tr("✗ 1 problem: it cannot run until it is fixed")
-                                  : tr("✗ %1 problems: it cannot run until they are fixed").arg(m_problems.size());
+    return m_problems.size() == 1
+        ? tr("✗ 1 problem: it cannot run until it is fixed")
+        : tr("✗ %1 problems: it cannot run until they are fixed").arg(m_problems.size());
 }
 
 void ScenarioEditor::goToProblem(int index)

@@ -28,6 +28,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -74,7 +75,8 @@ public:
                 ? tr("%1 is not a scenario Forkscope can run. Its problem, with its line and column, is "
                      "below; nothing was added.")
                       .arg(QDir::toNativeSeparators(path))
-                : tr("%1 is not a scenario Forkscope can run. Its %2 problems, each with its line and column, "
+                : tr("%1 is not a scenario Forkscope can run. Its %2 problems, each with its line and "
+                     "column, "
                      "are below; nothing was added.")
                       .arg(QDir::toNativeSeparators(path))
                       .arg(problems.size()));
@@ -101,13 +103,13 @@ public:
 /// A scenario file the window knows: a built-in lesson's (read-only), a user's, or an edited built-in not
 /// saved yet (no path).
 struct ScenarioFiles::Document {
-    QString path;                              ///< absolute; "" for an unsaved copy
-    bool builtin = false;                      ///< a built-in lesson's file: never written
-    const core::Scenario *scenario = nullptr;  ///< what the browser holds (null: the file has problems)
-    QString scenarioText;                      ///< the text `scenario` was read from
-    QTreeWidgetItem *item = nullptr;           ///< its item in the browser (a user's)
-    QString diskText;                          ///< the file as last read or written (a copy: as last run)
-    QString editedText;                        ///< the editor's text, when it differs from diskText
+    QString path;                             ///< absolute; "" for an unsaved copy
+    bool builtin = false;                     ///< a built-in lesson's file: never written
+    const core::Scenario *scenario = nullptr; ///< what the browser holds (null: the file has problems)
+    QString scenarioText;                     ///< the text `scenario` was read from
+    QTreeWidgetItem *item = nullptr;          ///< its item in the browser (a user's)
+    QString diskText;                         ///< the file as last read or written (a copy: as last run)
+    QString editedText;                       ///< the editor's text, when it differs from diskText
     bool hasEdits = false;
     QString twinPath; ///< an unsaved copy's twin (the built-in lesson's)
     QString baseId;   ///< an unsaved copy: the built-in lesson it was made from
@@ -126,6 +128,12 @@ ScenarioFiles::ScenarioFiles(QMainWindow *window, QTreeWidget *browser, Scenario
         window->tabifyDockWidget(code, m_dock);
         code->raise();
     }
+    // Raised by the user (its tab, the View menu, Fix It in the Editor), the editor asks for room to edit
+    // in; a dock the layout restores at start is left as it was saved.
+    connect(m_dock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible && m_window->isVisible())
+            QTimer::singleShot(0, this, &ScenarioFiles::makeRoomForEditor);
+    });
     connect(m_editor, &ScenarioEditor::runRequested, this, &ScenarioFiles::runEdited);
     connect(m_editor, &ScenarioEditor::saveRequested, this, &ScenarioFiles::save);
     connect(m_editor, &ScenarioEditor::saveCopyRequested, this, &ScenarioFiles::saveCopyAndTell);
@@ -162,7 +170,8 @@ void ScenarioFiles::addActions(QMenu *menu)
 {
     QAction *open = menu->addAction(tr("&Open Scenario…"), this, [this] {
         QSettings settings;
-        const QString folder = settings.value(QStringLiteral("scenarios/folder"), QDir::homePath()).toString();
+        const QString folder
+            = settings.value(QStringLiteral("scenarios/folder"), QDir::homePath()).toString();
         const QString path = QFileDialog::getOpenFileName(m_window, tr("Open Scenario"), folder,
                                                           tr("Scenario files (*.json);;All files (*)"));
         if (path.isEmpty())
@@ -180,8 +189,9 @@ void ScenarioFiles::addActions(QMenu *menu)
     saveAction->setToolTip(tr("Write the Scenario editor's text back to your file; a built-in lesson is "
                               "never written over: Save makes your copy (Ctrl+S)"));
     QAction *copy = menu->addAction(tr("Save a &Copy…"), this, &ScenarioFiles::saveCopyAndTell);
+    copy->setShortcut(QKeySequence(tr("Ctrl+Shift+S")));
     copy->setToolTip(tr("Write the scenario shown to a new file of your own, with its Python twin beside "
-                        "it, as 'forkscope new' does, and open it"));
+                        "it, as 'forkscope new' does, and open it (Ctrl+Shift+S)"));
     menu->addSeparator();
 }
 
@@ -200,8 +210,9 @@ ScenarioFiles::Document *ScenarioFiles::documentFor(const core::Scenario &scenar
     for (const auto &doc : m_documents)
         if (doc->scenario == &scenario)
             return doc.get();
-    const QString path
-        = scenario.sourcePath.empty() ? QString() : QFileInfo(fromStd(scenario.sourcePath)).absoluteFilePath();
+    const QString path = scenario.sourcePath.empty()
+        ? QString()
+        : QFileInfo(fromStd(scenario.sourcePath)).absoluteFilePath();
     Document *doc = path.isEmpty() ? nullptr : documentAt(path);
     if (!doc) {
         m_documents.push_back(std::make_unique<Document>());
@@ -231,8 +242,8 @@ QString ScenarioFiles::labelOf(const Document &doc) const
 void ScenarioFiles::showInEditor(Document *doc)
 {
     m_current = doc;
-    const QString fileName
-        = doc->path.isEmpty() ? fromStd(doc->scenario->id) + QStringLiteral(".json") : QFileInfo(doc->path).fileName();
+    const QString fileName = doc->path.isEmpty() ? fromStd(doc->scenario->id) + QStringLiteral(".json")
+                                                 : QFileInfo(doc->path).fileName();
     m_editor->setDocument(doc->hasEdits ? doc->editedText : doc->diskText, fileName, labelOf(*doc),
                           !doc->builtin && !doc->path.isEmpty());
     m_editor->setModified(doc->hasEdits || doc->path.isEmpty());
@@ -247,6 +258,37 @@ void ScenarioFiles::scenarioShown(const core::Scenario &scenario)
         return;
     }
     showInEditor(doc);
+}
+
+void ScenarioFiles::makeRoomForEditor()
+{
+    if (!m_dock->isVisible() || m_dock->isFloating())
+        return;
+    // Enough for the file's lines at their usual length and a screenful of them, never most of the window:
+    // the timeline keeps the larger part, and a dock the user made larger stays so.
+    const int wantWidth
+        = std::min(m_editor->fontMetrics().averageCharWidth() * 70, m_window->width() * 45 / 100);
+    const int wantHeight = m_window->height() * 55 / 100;
+    if (m_dock->width() < wantWidth)
+        m_window->resizeDocks({m_dock}, {wantWidth}, Qt::Horizontal);
+    if (m_dock->height() < wantHeight)
+        m_window->resizeDocks({m_dock}, {wantHeight}, Qt::Vertical);
+}
+
+QString ScenarioFiles::ownerNote(const core::Scenario &scenario) const
+{
+    for (const auto &doc : m_documents) {
+        if (doc->scenario != &scenario || doc->builtin)
+            continue;
+        if (doc->path.isEmpty())
+            return tr("your copy of the lesson '%1', not saved yet").arg(doc->baseId);
+        return tr("your file: %1").arg(QDir::toNativeSeparators(doc->path));
+    }
+    if (scenario.builtin)
+        return {};
+    return scenario.sourcePath.empty()
+        ? tr("your scenario")
+        : tr("your file: %1").arg(QDir::toNativeSeparators(fromStd(scenario.sourcePath)));
 }
 
 void ScenarioFiles::editOutsideBrowser(const QString &path, const QString &text)
@@ -465,8 +507,9 @@ bool ScenarioFiles::save()
     const QString text = m_editor->text();
     QSaveFile file(doc->path); // whole or not at all: a crash mid-write leaves the old file
     if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit()) {
-        QMessageBox::critical(m_window, tr("Cannot save"),
-                              tr("%1 was not saved: %2").arg(QDir::toNativeSeparators(doc->path), file.errorString()));
+        QMessageBox::critical(
+            m_window, tr("Cannot save"),
+            tr("%1 was not saved: %2").arg(QDir::toNativeSeparators(doc->path), file.errorString()));
         return false;
     }
     doc->diskText = text;
@@ -476,7 +519,8 @@ bool ScenarioFiles::save()
     watch(doc->path); // a replaced file is a new one to watch
     const QString name = QFileInfo(doc->path).fileName();
     if (!m_editor->checkNow()) {
-        status(tr("Saved %1. It cannot run until its problems are fixed: %2").arg(name, m_editor->statusText()));
+        status(
+            tr("Saved %1. It cannot run until its problems are fixed: %2").arg(name, m_editor->statusText()));
         showInEditor(doc);
         return true;
     }
@@ -508,8 +552,14 @@ bool ScenarioFiles::saveCopyAndTell()
                                                 tr("Scenario files (*.json)"));
     if (path.isEmpty())
         return false;
-    if (!path.endsWith(QStringLiteral(".json")))
+    if (!path.endsWith(QStringLiteral(".json"))) {
+        // The dialog asked before replacing the name typed, not this one.
         path += QStringLiteral(".json");
+        if (QFileInfo::exists(path)
+            && !ask(tr("Replace %1?").arg(QFileInfo(path).fileName()),
+                    tr("%1 exists already. Replace it with the copy?").arg(QDir::toNativeSeparators(path))))
+            return false;
+    }
     settings.setValue(QStringLiteral("scenarios/folder"), QFileInfo(path).absolutePath());
     std::string error;
     const std::string id = core::copyIdForPath(path.toStdString(), error);
@@ -552,7 +602,8 @@ QString ScenarioFiles::saveCopyTo(const QString &path, bool overwriteTwin)
     if (!twin.isEmpty() && QFileInfo::exists(twin)) {
         QFile file(twin);
         if (!file.open(QIODevice::ReadOnly))
-            return tr("cannot read the Python twin %1: %2").arg(QDir::toNativeSeparators(twin), file.errorString());
+            return tr("cannot read the Python twin %1: %2")
+                .arg(QDir::toNativeSeparators(twin), file.errorString());
         source.twinText = file.readAll().toStdString();
         source.hasTwin = true;
     }
@@ -572,12 +623,14 @@ QString ScenarioFiles::saveCopyTo(const QString &path, bool overwriteTwin)
         return tr("%1 exists already; the copy's twin would replace it")
             .arg(QDir::toNativeSeparators(fromStd(core::copyTwinPath(absolute.toStdString(), id))));
     // Never over a built-in lesson's file or twin.
-    const QString twinTarget = id.empty() ? QString() : fromStd(core::copyTwinPath(absolute.toStdString(), id));
+    const QString twinTarget
+        = id.empty() ? QString() : fromStd(core::copyTwinPath(absolute.toStdString(), id));
     for (const core::Scenario &s : core::builtinScenarios())
         for (const std::string &file : {s.sourcePath, s.pythonPath()})
-            if (same(fromStd(file)) || (source.hasTwin && !twinTarget.isEmpty() && !file.empty()
-                                        && QFileInfo(twinTarget).absoluteFilePath()
-                                            == QFileInfo(fromStd(file)).absoluteFilePath()))
+            if (same(fromStd(file))
+                || (source.hasTwin && !twinTarget.isEmpty() && !file.empty()
+                    && QFileInfo(twinTarget).absoluteFilePath()
+                        == QFileInfo(fromStd(file)).absoluteFilePath()))
                 return tr("%1 belongs to the built-in lesson '%2', which is never written over")
                     .arg(QDir::toNativeSeparators(fromStd(file)), fromStd(s.id));
     std::string twinWritten;
@@ -604,10 +657,11 @@ QString ScenarioFiles::saveCopyTo(const QString &path, bool overwriteTwin)
         std::erase_if(m_documents, [unsavedCopy](const auto &d) { return d.get() == unsavedCopy; });
     }
     addRecent(absolute);
-    status(tr("Wrote %1%2").arg(QDir::toNativeSeparators(absolute),
-                                twinWritten.empty() ? QString()
-                                                    : tr(" and its Python twin %1")
-                                                          .arg(QFileInfo(fromStd(twinWritten)).fileName())));
+    status(tr("Wrote %1%2")
+               .arg(QDir::toNativeSeparators(absolute),
+                    twinWritten.empty()
+                        ? QString()
+                        : tr(" and its Python twin %1").arg(QFileInfo(fromStd(twinWritten)).fileName())));
     return {};
 }
 
@@ -637,10 +691,11 @@ void ScenarioFiles::reload(const QString &path)
     if (doc == m_current) {
         bool keepEdits = false;
         if (doc->hasEdits && doc->editedText != text)
-            keepEdits = !ask(tr("Reload %1?").arg(name),
-                             tr("%1 changed on disk. Reload it and lose your edits here?\n\n(No keeps your edits; "
-                                "Save would then write them over the file's new text.)")
-                                 .arg(name));
+            keepEdits
+                = !ask(tr("Reload %1?").arg(name),
+                       tr("%1 changed on disk. Reload it and lose your edits here?\n\n(No keeps your edits; "
+                          "Save would then write them over the file's new text.)")
+                           .arg(name));
         if (!keepEdits) {
             doc->hasEdits = false;
             doc->editedText.clear();
@@ -662,7 +717,8 @@ void ScenarioFiles::reload(const QString &path)
         return;
     }
     const bool shown = doc->item && m_browser->currentItem() == doc->item;
-    const std::map<std::string, std::string> values = shown ? m_hooks.values() : std::map<std::string, std::string>{};
+    const std::map<std::string, std::string> values
+        = shown ? m_hooks.values() : std::map<std::string, std::string>{};
     adopt(doc, std::move(scenario), text, shown || (doc == m_current && !doc->scenario));
     for (const auto &[param, value] : values)
         m_hooks.setValue(fromStd(param), fromStd(value));
@@ -721,7 +777,8 @@ void ScenarioFiles::fillRecentMenu()
     if (recent.isEmpty())
         m_recentMenu->addAction(tr("(none yet)"))->setEnabled(false);
     m_recentMenu->addSeparator();
-    QAction *clear = m_recentMenu->addAction(tr("Clear the List"), this, [] { QSettings().remove(kRecentKey); });
+    QAction *clear
+        = m_recentMenu->addAction(tr("Clear the List"), this, [] { QSettings().remove(kRecentKey); });
     clear->setEnabled(!recent.isEmpty());
 }
 
@@ -739,7 +796,8 @@ bool ScenarioFiles::mayClose()
     if (unsaved.isEmpty())
         return true;
     return ask(tr("Quit without saving?"),
-               tr("Edits that are not saved would be lost: %1.\n\nQuit anyway?").arg(unsaved.join(QStringLiteral(", "))));
+               tr("Edits that are not saved would be lost: %1.\n\nQuit anyway?")
+                   .arg(unsaved.join(QStringLiteral(", "))));
 }
 
 void ScenarioFiles::status(const QString &text, int ms) { m_window->statusBar()->showMessage(text, ms); }

@@ -27,9 +27,9 @@ class ScenarioEditor;
 
 /// What ScenarioFiles asks of the window it serves.
 struct ScenarioWindowHooks {
-    std::function<void(const core::Scenario &)> show; ///< show this scenario as the selected one
-    std::function<bool()> run;                        ///< run the scenario shown, as Run does
-    std::function<bool()> busy;                       ///< whether a run or trials are under way
+    std::function<void(const core::Scenario &)> show;           ///< show this scenario as the selected one
+    std::function<bool()> run;                                  ///< run the scenario shown, as Run does
+    std::function<bool()> busy;                                 ///< whether a run or trials are under way
     std::function<std::map<std::string, std::string>()> values; ///< the parameters shown
     std::function<bool(const QString &, const QString &)> setValue; ///< set one parameter's field
 };
@@ -67,6 +67,9 @@ public:
     void addOpened(const core::Scenario &scenario);
     /// The editor follows the scenario the window shows (MainWindow::showScenario calls this).
     void scenarioShown(const core::Scenario &scenario);
+    /// Whose `scenario` is, for the window's heading: "your file: /home/me/hello.json", "your copy of the
+    /// lesson 'sleepers', not saved yet", or "" for a built-in lesson.
+    QString ownerNote(const core::Scenario &scenario) const;
 
     /// The editor's Run: runs the editor's text as the user's scenario with the parameters shown (those
     /// the edited scenario still has). False, saying why, if the text has problems or a run is under way.
@@ -96,6 +99,8 @@ private:
     Document *documentFor(const core::Scenario &scenario);
     Document *documentAt(const QString &path) const;
     void showInEditor(Document *doc);
+    /// Widens and heightens the editor's dock when it is small for editing (it shares a column with others).
+    void makeRoomForEditor();
     QString labelOf(const Document &doc) const;
     /// Makes `scenario` (read from `text`) the one `doc` stands for in the browser: a built-in edited becomes
     /// a new copy of the user's. Selects it when `select` (or when its item was selected). Returns the

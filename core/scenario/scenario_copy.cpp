@@ -31,8 +31,9 @@ std::string copyIdForPath(const std::string &path, std::string &error)
     }
     std::string id = p.stem().string();
     if (!validId(id)) {
-        error = "the file's name becomes the scenario's id: lower case letters, digits, '-' and '_', starting "
-                "with a letter (got '"
+        error
+            = "the file's name becomes the scenario's id: lower case letters, digits, '-' and '_', starting "
+              "with a letter (got '"
             + id + "')";
         return {};
     }

@@ -10,9 +10,9 @@ namespace forkscope::core {
 
 /// What a copy is made from: a scenario file's text and, if it has one, its Python twin's text.
 struct ScenarioCopySource {
-    std::string text;        ///< the scenario file (possibly edited, not yet saved)
-    bool builtin = false;    ///< one of Forkscope's own lessons: the copy goes to "Your scenarios"
-    std::string twinText;    ///< the twin's contents ("" when the scenario has none)
+    std::string text;     ///< the scenario file (possibly edited, not yet saved)
+    bool builtin = false; ///< one of Forkscope's own lessons: the copy goes to "Your scenarios"
+    std::string twinText; ///< the twin's contents ("" when the scenario has none)
     bool hasTwin = false;
 };
 

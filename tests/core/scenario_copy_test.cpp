@@ -82,7 +82,8 @@ TEST(ScenarioCopy, ACopyOfALessonIsTheUsersAndReadsAsAScenario)
 TEST(ScenarioCopy, WritesTheFileAndItsTwinNeverOverAFileAndNothingHalfMade)
 {
     TempDir dir;
-    const ScenarioCopySource source{readAll(sleepers().sourcePath), true, readAll(sleepers().pythonPath()), true};
+    const ScenarioCopySource source{readAll(sleepers().sourcePath), true, readAll(sleepers().pythonPath()),
+                                    true};
     const fs::path file = dir.path / "naps.json";
     std::string twin;
     ASSERT_EQ(writeScenarioCopy(source, file.string(), false, twin), "");

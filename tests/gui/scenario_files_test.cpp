@@ -13,12 +13,15 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -71,7 +74,8 @@ QString readFile(const QString &path)
 }
 
 /// A small scenario of the user's: N threads each print a greeting.
-QString helloScenario(const QString &id, const QString &greeting, const QString &title = QStringLiteral("Hello from a file"))
+QString helloScenario(const QString &id, const QString &greeting,
+                      const QString &title = QStringLiteral("Hello from a file"))
 {
     return QStringLiteral(R"({
   "format": 1,
@@ -133,7 +137,8 @@ TEST(ScenarioFiles, OpeningAGoodFileAddsItToTheBrowserAsTheUsers)
     writeFile(path, helloScenario(QStringLiteral("hello-file"), QStringLiteral("hello")));
 
     QStringList problems;
-    ASSERT_TRUE(w->scenarioFiles()->openFile(path, &problems)) << problems.join(QLatin1Char('\n')).toStdString();
+    ASSERT_TRUE(w->scenarioFiles()->openFile(path, &problems))
+        << problems.join(QLatin1Char('\n')).toStdString();
     EXPECT_EQ(scenarioItemCount(browser), builtins + 1);
     const auto mine = userItems(browser);
     ASSERT_EQ(mine.size(), 1u);
@@ -151,6 +156,14 @@ TEST(ScenarioFiles, OpeningAGoodFileAddsItToTheBrowserAsTheUsers)
     const core::Scenario *scenario = scenarioOf(item);
     ASSERT_NE(scenario, nullptr);
     EXPECT_FALSE(scenario->builtin);
+    // The heading and the title bar say whose it is.
+    auto *owner = w->findChild<QLabel *>(QStringLiteral("scenarioOwner"));
+    ASSERT_NE(owner, nullptr);
+    EXPECT_TRUE(owner->isVisibleTo(w.get()));
+    EXPECT_EQ(owner->text(),
+              QStringLiteral("your file: ") + QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath()));
+    EXPECT_TRUE(w->windowTitle().contains(QStringLiteral("your file: "))) << w->windowTitle().toStdString();
+    EXPECT_TRUE(w->windowTitle().contains(QStringLiteral("Hello from a file")));
     // The built-in lessons are not marked.
     for (QTreeWidgetItemIterator it(browser); *it; ++it)
         if (scenarioOf(*it) && *it != item) {
@@ -158,13 +171,20 @@ TEST(ScenarioFiles, OpeningAGoodFileAddsItToTheBrowserAsTheUsers)
             EXPECT_FALSE((*it)->text(0).contains(QStringLiteral("your")));
         }
     EXPECT_EQ(w->scenarioFiles()->recentFiles(), QStringList{QFileInfo(path).absoluteFilePath()});
+    // A built-in lesson is not marked.
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
+    EXPECT_FALSE(owner->isVisibleTo(w.get()));
+    EXPECT_FALSE(w->windowTitle().contains(QStringLiteral("your")));
+    browser->setCurrentItem(item);
+    EXPECT_TRUE(owner->isVisibleTo(w.get()));
 
     // It runs as written.
     ASSERT_TRUE(w->setParameter(QStringLiteral("workers"), QStringLiteral("3")));
     ASSERT_TRUE(w->runScenario());
     ASSERT_TRUE(waitUntilIdle(*w));
     EXPECT_EQ(w->controller().lastResult().lanes.size(), 4u);
-    EXPECT_TRUE(consoleText(*w).contains(QStringLiteral("hello from greeter 3"))) << consoleText(*w).toStdString();
+    EXPECT_TRUE(consoleText(*w).contains(QStringLiteral("hello from greeter 3")))
+        << consoleText(*w).toStdString();
     // And the editor shows its text.
     EXPECT_EQ(w->scenarioFiles()->editor()->text(), readFile(path));
 }
@@ -192,7 +212,8 @@ TEST(ScenarioFiles, ABadFileIsRefusedWithEveryProblemAndAddsNothing)
     QStringList problems;
     EXPECT_FALSE(w->scenarioFiles()->openFile(path, &problems));
     ASSERT_GE(problems.size(), 2) << problems.join(QLatin1Char('\n')).toStdString();
-    EXPECT_TRUE(problems.front().startsWith(QStringLiteral("bad.json:4:3: "))) << problems.front().toStdString();
+    EXPECT_TRUE(problems.front().startsWith(QStringLiteral("bad.json:4:3: ")))
+        << problems.front().toStdString();
     EXPECT_TRUE(problems.join(QLatin1Char('\n')).contains(QStringLiteral("bad.json:8:")))
         << problems.join(QLatin1Char('\n')).toStdString();
     EXPECT_TRUE(problems.join(QLatin1Char('\n')).contains(QStringLiteral("balanse")));
@@ -255,6 +276,21 @@ TEST(ScenarioFiles, TheEditorMarksATypoAtItsLineAndClearsItWhenFixed)
     EXPECT_EQ(marked.selectedText(), QStringLiteral("\"${sleepp}\""));
     EXPECT_TRUE(editor->problemList()->isVisibleTo(editor));
     EXPECT_EQ(editor->problemList()->count(), static_cast<int>(editor->problems().size()));
+    // Listed word for word as `forkscope check` prints the same text from a file of that name.
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("sleepers.json"));
+        writeFile(path, editor->text());
+        core::Scenario s;
+        std::vector<core::ScenarioProblem> found;
+        ASSERT_FALSE(core::loadScenarioFile(path.toStdString(), s, found));
+        ASSERT_EQ(static_cast<int>(found.size()), editor->problemList()->count());
+        for (std::size_t i = 0; i < found.size(); ++i)
+            EXPECT_EQ(editor->problemList()->item(static_cast<int>(i))->text(),
+                      QString::fromStdString(found[i].text()).remove(dir.path() + QLatin1Char('/')));
+        EXPECT_TRUE(
+            editor->problemList()->item(0)->text().startsWith(QStringLiteral("sleepers.json:%1:").arg(line)));
+    }
     EXPECT_TRUE(editor->statusText().contains(QStringLiteral("problem")));
 
     // A click on the problem takes the cursor to its place.
@@ -362,14 +398,18 @@ TEST(ScenarioFiles, SaveWritesTheUsersFileAndAChangeOnDiskReloads)
 
     // Changed on disk by someone else: the editor and the browser follow.
     QTest::qWait(50);
-    writeFile(path, helloScenario(QStringLiteral("hello-save"), QStringLiteral("bonjour"), QStringLiteral("Changed outside")));
+    writeFile(path,
+              helloScenario(QStringLiteral("hello-save"), QStringLiteral("bonjour"),
+                            QStringLiteral("Changed outside")));
     ASSERT_TRUE(QTest::qWaitFor([&] { return editor->text().contains(QStringLiteral("bonjour")); }, 5000));
     ASSERT_TRUE(QTest::qWaitFor(
-        [&] { return userItems(browser).front()->text(0).contains(QStringLiteral("Changed outside")); }, 5000));
+        [&] { return userItems(browser).front()->text(0).contains(QStringLiteral("Changed outside")); },
+        5000));
     EXPECT_FALSE(editor->isModified());
     ASSERT_TRUE(w->runScenario());
     ASSERT_TRUE(waitUntilIdle(*w));
-    EXPECT_TRUE(consoleText(*w).contains(QStringLiteral("bonjour from greeter 1"))) << consoleText(*w).toStdString();
+    EXPECT_TRUE(consoleText(*w).contains(QStringLiteral("bonjour from greeter 1")))
+        << consoleText(*w).toStdString();
 
     // With edits not saved, the user is asked; "no" keeps the edits.
     QStringList asked;
@@ -382,7 +422,8 @@ TEST(ScenarioFiles, SaveWritesTheUsersFileAndAChangeOnDiskReloads)
     QTest::keyClicks(editor->textEdit(), QStringLiteral("hallo"));
     const QString mine = editor->text();
     QTest::qWait(50);
-    writeFile(path, helloScenario(QStringLiteral("hello-save"), QStringLiteral("hej"), QStringLiteral("Third")));
+    writeFile(path,
+              helloScenario(QStringLiteral("hello-save"), QStringLiteral("hej"), QStringLiteral("Third")));
     ASSERT_TRUE(QTest::qWaitFor([&] { return !asked.isEmpty(); }, 5000));
     EXPECT_TRUE(asked.front().contains(QStringLiteral("hello.json")));
     EXPECT_EQ(editor->text(), mine);
@@ -402,7 +443,8 @@ TEST(ScenarioFiles, SaveACopyWritesTheFileAndItsTwinAsForkscopeNewDoes)
     EXPECT_EQ(json["lesson"], "Your scenarios");
     EXPECT_EQ(json["python"], "my-bank.py");
     EXPECT_FALSE(json.contains("order"));
-    EXPECT_EQ(readFile(dir.filePath(QStringLiteral("my-bank.py"))), readFile(QString::fromStdString(bank->pythonPath())));
+    EXPECT_EQ(readFile(dir.filePath(QStringLiteral("my-bank.py"))),
+              readFile(QString::fromStdString(bank->pythonPath())));
     // It is opened: the user's, selected, and it reads as a scenario.
     EXPECT_EQ(w->scenarioId(), QStringLiteral("my-bank"));
     auto *browser = w->findChild<QTreeWidget *>();
@@ -419,7 +461,8 @@ TEST(ScenarioFiles, RecentScenariosKeepTheLastEightAndDropMissingFiles)
     QStringList paths;
     for (int i = 1; i <= 9; ++i) {
         paths << dir.filePath(QStringLiteral("hello%1.json").arg(i));
-        writeFile(paths.back(), helloScenario(QStringLiteral("hello-recent-%1").arg(i), QStringLiteral("hi")));
+        writeFile(paths.back(),
+                  helloScenario(QStringLiteral("hello-recent-%1").arg(i), QStringLiteral("hi")));
         ASSERT_TRUE(w->scenarioFiles()->openFile(paths.back()));
     }
     QStringList newestFirst;
@@ -442,19 +485,41 @@ TEST(ScenarioFiles, ThePythonPanesCommandFollowsTheParameters)
     ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
     auto *code = w->findChild<CodePane *>();
     ASSERT_NE(code, nullptr);
-    EXPECT_EQ(code->command(),
-              QStringLiteral("python3 sleepers.py --kind process --workers 10 --sleep 2 --join on --time-scale 1"));
+    EXPECT_EQ(
+        code->command(),
+        QStringLiteral("python3 sleepers.py --kind process --workers 10 --sleep 2 --join on --time-scale 1"));
     ASSERT_TRUE(w->setParameter(QStringLiteral("workers"), QStringLiteral("3")));
     ASSERT_TRUE(w->setParameter(QStringLiteral("kind"), QStringLiteral("thread")));
     ASSERT_TRUE(w->setParameter(QStringLiteral("sleep"), QStringLiteral("0.5")));
-    EXPECT_EQ(code->command(),
-              QStringLiteral("python3 sleepers.py --kind thread --workers 3 --sleep 0.5 --join on --time-scale 1"));
+    EXPECT_EQ(
+        code->command(),
+        QStringLiteral("python3 sleepers.py --kind thread --workers 3 --sleep 0.5 --join on --time-scale 1"));
     auto *label = code->findChild<QLabel *>(QStringLiteral("twinCommand"));
     ASSERT_NE(label, nullptr);
-    EXPECT_TRUE(label->text().endsWith(code->command()));
+    // Shown as a shell would take it: "$ ", and where it is broken, a backslash and an indented next line.
+    const auto joined = [&] {
+        return label->text().replace(QRegularExpression(QStringLiteral(" \\\\\n +")), QStringLiteral(" "));
+    };
+    EXPECT_EQ(joined(), QStringLiteral("$ ") + code->command());
+    // In a narrow pane it is broken between options only, never inside "--sleep 0.5".
+    code->setFixedWidth(260);
+    QTest::qWait(50);
+    const QStringList lines = label->text().split(QLatin1Char('\n'));
+    EXPECT_GE(lines.size(), 3) << label->text().toStdString();
+    for (int i = 1; i < lines.size(); ++i) {
+        EXPECT_TRUE(lines[i - 1].endsWith(QStringLiteral(" \\"))) << lines[i - 1].toStdString();
+        EXPECT_TRUE(lines[i].trimmed().startsWith(QStringLiteral("--"))) << lines[i].toStdString();
+        EXPECT_EQ(lines[i].trimmed().count(QLatin1Char(' ')) % 2,
+                  lines[i].endsWith(QLatin1Char('\\')) ? 0 : 1)
+            << "whole options: " << lines[i].toStdString();
+    }
+    EXPECT_EQ(joined(), QStringLiteral("$ ") + code->command());
+    code->setMinimumWidth(0);
+    code->setMaximumWidth(QWIDGETSIZE_MAX);
     // Another scenario, its own twin and parameters.
     ASSERT_TRUE(w->selectScenario(QStringLiteral("pipe")));
-    EXPECT_TRUE(code->command().startsWith(QStringLiteral("python3 pipe.py --"))) << code->command().toStdString();
+    EXPECT_TRUE(code->command().startsWith(QStringLiteral("python3 pipe.py --")))
+        << code->command().toStdString();
     // A value the shell would split is quoted.
     core::Scenario s = *core::findScenario("sleepers");
     EXPECT_EQ(twinCommand(s, {{"kind", "two words"}}).section(QLatin1Char(' '), 2, 4),
