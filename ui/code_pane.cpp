@@ -15,6 +15,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace forkscope::ui {
 
 namespace {
@@ -71,6 +73,11 @@ CommandLine::CommandLine(QWidget *parent) : QLabel(parent)
     setWordWrap(false); // the lines are broken here, between options, never inside one
     setTextInteractionFlags(Qt::TextSelectableByMouse);
     setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    // Copy sits at the first line's end, so the lines under it have the pane's whole width.
+    m_copy = new QToolButton(this);
+    m_copy->setText(tr("Copy"));
+    m_copy->setToolTip(tr("Copy the command, on one line, to the clipboard"));
+    m_copy->adjustSize();
 }
 
 void CommandLine::setParts(const QStringList &parts)
@@ -82,6 +89,7 @@ void CommandLine::setParts(const QStringList &parts)
 void CommandLine::resizeEvent(QResizeEvent *event)
 {
     QLabel::resizeEvent(event);
+    m_copy->move(width() - m_copy->width(), 0);
     relayout();
 }
 
@@ -91,7 +99,7 @@ void CommandLine::relayout()
     // next line indented. Pasted into a shell, the broken text runs as the one-line command does.
     const QFontMetrics fm = fontMetrics();
     const int width = contentsRect().width();
-    const QString indent = QStringLiteral("    ");
+    const QString indent = QStringLiteral("  ");
     const QString more = QStringLiteral(" \\");
     QStringList lines;
     QString line;
@@ -101,7 +109,8 @@ void CommandLine::relayout()
             continue;
         }
         const QString longer = line + QLatin1Char(' ') + part;
-        if (width > 0 && fm.horizontalAdvance(longer + more) > width) {
+        const int room = lines.isEmpty() ? width - m_copy->width() - 4 : width;
+        if (width > 0 && fm.horizontalAdvance(longer + more) > room) {
             lines << line + more;
             line = indent + part;
         } else {
@@ -110,10 +119,39 @@ void CommandLine::relayout()
     }
     if (!line.isEmpty())
         lines << line;
+    // A pane too short for every line shows the first ones and says it goes on; the tooltip and Copy have
+    // the whole command.
+    const bool cut = lines.size() > m_maxLines;
+    const QString whole = lines.join(QLatin1Char('\n'));
+    if (cut) {
+        lines = lines.mid(0, m_maxLines);
+        lines.back().chop(more.size());
+        lines.back() += QStringLiteral(" …");
+    }
     const QString text = lines.join(QLatin1Char('\n'));
     if (text != QLabel::text())
         setText(text);
+    setToolTip(cut ? m_about + QStringLiteral("\n\n") + whole : m_about);
+    // At least as tall as Copy, whatever the text.
+    setMinimumHeight(m_parts.isEmpty() ? 0 : m_copy->height());
 }
+
+void CommandLine::setMaxLines(int lines)
+{
+    lines = std::max(1, lines);
+    if (lines == m_maxLines)
+        return;
+    m_maxLines = lines;
+    relayout();
+}
+
+void CommandLine::setAbout(const QString &about)
+{
+    m_about = about;
+    relayout();
+}
+
+bool CommandLine::isCut() const { return QLabel::text().endsWith(QStringLiteral(" …")); }
 
 CodePane::CodePane(QWidget *parent) : QTabWidget(parent)
 {
@@ -137,11 +175,8 @@ CodePane::CodePane(QWidget *parent) : QTabWidget(parent)
     m_command->setObjectName(QStringLiteral("twinCommand"));
     m_command->setFont(mono);
     row->addWidget(m_command, 1);
-    auto *copy = new QToolButton;
-    copy->setText(tr("Copy"));
-    copy->setToolTip(tr("Copy the command to the clipboard"));
-    connect(copy, &QToolButton::clicked, this, [this] { QApplication::clipboard()->setText(command()); });
-    row->addWidget(copy, 0, Qt::AlignTop);
+    connect(m_command->copyButton(), &QToolButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(command()); });
     pythonLayout->addWidget(m_commandRow);
     pythonLayout->addWidget(m_python, 1);
     addTab(pythonTab, tr("Python (tutorial)"));
@@ -167,13 +202,20 @@ void CodePane::showParameters(const std::map<std::string, std::string> &values)
     m_commandText = parts.join(QLatin1Char(' '));
     m_commandRow->setVisible(!parts.isEmpty());
     m_command->setParts(parts);
-    m_command->setToolTip(
+    m_command->setAbout(
         m_scenario ? tr("Runs the Python twin with the parameters shown, in its folder: %1")
                          .arg(QFileInfo(QString::fromStdString(m_scenario->pythonPath())).absolutePath())
                    : QString());
 }
 
 QString CodePane::command() const { return m_commandText; }
+
+void CodePane::resizeEvent(QResizeEvent *event)
+{
+    QTabWidget::resizeEvent(event);
+    // The command never takes more than about a third of the pane: the Python is what is read.
+    m_command->setMaxLines(height() * 35 / 100 / std::max(1, m_command->fontMetrics().lineSpacing()));
+}
 
 void CodePane::showPlan(const core::Plan &plan)
 {

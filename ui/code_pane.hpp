@@ -11,6 +11,7 @@
 #include <string>
 
 class QPlainTextEdit;
+class QToolButton;
 
 namespace forkscope::ui {
 
@@ -34,6 +35,14 @@ public:
     explicit CommandLine(QWidget *parent = nullptr);
     /// The command's parts, each kept on one line.
     void setParts(const QStringList &parts);
+    /// Copy, at the first line's end.
+    QToolButton *copyButton() const { return m_copy; }
+    /// Shows at most `lines` lines; a longer command ends in "…" there, and its tooltip shows it whole.
+    void setMaxLines(int lines);
+    /// What the tooltip says about the command (the whole command follows it when it is cut).
+    void setAbout(const QString &about);
+    /// Whether the command shown is cut short.
+    bool isCut() const;
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -41,6 +50,9 @@ protected:
 private:
     void relayout();
     QStringList m_parts;
+    QToolButton *m_copy = nullptr;
+    int m_maxLines = 100;
+    QString m_about;
 };
 
 /// The code pane: the tutorial's Python for a scenario, with the command that runs it with the parameters
@@ -62,6 +74,9 @@ public:
     void showPlan(const core::Plan &plan);
     /// Re-colours both for a dark or light background.
     void setDark(bool dark);
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     const core::Scenario *m_scenario = nullptr;

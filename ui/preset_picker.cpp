@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -38,7 +39,8 @@ PresetPicker::PresetPicker(std::function<bool(const QString &, const QString &)>
     m_combo = new QComboBox;
     m_combo->setObjectName(QStringLiteral("presets"));
     m_combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_combo->setMinimumContentsLength(12);
+    m_combo->setMinimumContentsLength(6); // the panel's width is its own: a long name is cut, not widening it
+    m_combo->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     label->setBuddy(m_combo);
     layout->addWidget(m_combo, 1);
     connect(m_combo, &QComboBox::activated, this, [this](int index) {
@@ -54,6 +56,13 @@ void PresetPicker::setScenario(const core::Scenario &scenario)
     m_combo->clear();
     m_combo->addItem(tr("your own settings"));
     m_combo->setItemData(0, tr("The fields as you set them: no preset's values"), Qt::ToolTipRole);
+    // The defaults, to go back to after a preset.
+    QStringList defaults;
+    for (const core::ParamSpec &spec : scenario.params)
+        defaults << QStringLiteral("--%1 %2").arg(QString::fromStdString(spec.name),
+                                                  QString::fromStdString(spec.defaultValue));
+    m_combo->addItem(defaultsName());
+    m_combo->setItemData(1, tr("Sets %1").arg(defaults.join(QLatin1Char(' '))), Qt::ToolTipRole);
     for (const core::ScenarioPreset &preset : scenario.presets) {
         QStringList args;
         for (const auto &[name, value] : preset.params)
@@ -66,20 +75,43 @@ void PresetPicker::setScenario(const core::Scenario &scenario)
     setVisible(!scenario.presets.empty());
 }
 
+QString PresetPicker::defaultsName() { return tr("the scenario's defaults"); }
+
+namespace {
+
+/// Whether the fields' `values` hold every (name, value) of `wanted`.
+template <typename Pairs>
+bool holds(const std::map<std::string, std::string> &values, const Pairs &wanted)
+{
+    for (const auto &[name, value] : wanted) {
+        const auto it = values.find(name);
+        if (it == values.end() || !sameValue(it->second, value))
+            return false;
+    }
+    return true;
+}
+
+std::vector<std::pair<std::string, std::string>> defaultValues(const core::Scenario &scenario)
+{
+    std::vector<std::pair<std::string, std::string>> values;
+    for (const core::ParamSpec &spec : scenario.params)
+        values.emplace_back(spec.name, spec.defaultValue);
+    return values;
+}
+
+} // namespace
+
 void PresetPicker::follow(const std::map<std::string, std::string> &values)
 {
     if (!m_scenario || m_applying)
         return;
+    // A preset first (it names why its values were chosen), then the defaults, else the user's own.
     int match = 0;
-    for (std::size_t i = 0; i < m_scenario->presets.size() && match == 0; ++i) {
-        bool all = true;
-        for (const auto &[name, value] : m_scenario->presets[i].params) {
-            const auto it = values.find(name);
-            all = all && it != values.end() && sameValue(it->second, value);
-        }
-        if (all)
-            match = static_cast<int>(i) + 1;
-    }
+    for (std::size_t i = 0; i < m_scenario->presets.size() && match == 0; ++i)
+        if (holds(values, m_scenario->presets[i].params))
+            match = static_cast<int>(i) + 2;
+    if (match == 0 && holds(values, defaultValues(*m_scenario)))
+        match = 1;
     m_combo->setCurrentIndex(match);
 }
 
@@ -87,18 +119,24 @@ bool PresetPicker::choose(const QString &name)
 {
     if (!m_scenario)
         return false;
-    for (const core::ScenarioPreset &preset : m_scenario->presets) {
-        if (QString::fromStdString(preset.name) != name)
-            continue;
-        bool ok = true;
-        m_applying = true; // the fields report each change: name the preset once they all hold it
-        for (const auto &[param, value] : preset.params)
-            ok = m_apply(QString::fromStdString(param), QString::fromStdString(value)) && ok;
-        m_applying = false;
-        m_combo->setCurrentText(name);
-        return ok;
+    std::vector<std::pair<std::string, std::string>> values;
+    if (name == defaultsName()) {
+        values = defaultValues(*m_scenario);
+    } else {
+        const auto it = std::find_if(
+            m_scenario->presets.begin(), m_scenario->presets.end(),
+            [&](const core::ScenarioPreset &p) { return QString::fromStdString(p.name) == name; });
+        if (it == m_scenario->presets.end())
+            return false;
+        values.assign(it->params.begin(), it->params.end());
     }
-    return false;
+    bool ok = true;
+    m_applying = true; // the fields report each change: name the choice once they all hold it
+    for (const auto &[param, value] : values)
+        ok = m_apply(QString::fromStdString(param), QString::fromStdString(value)) && ok;
+    m_applying = false;
+    m_combo->setCurrentText(name);
+    return ok;
 }
 
 QString PresetPicker::current() const

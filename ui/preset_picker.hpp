@@ -13,9 +13,9 @@ class QComboBox;
 namespace forkscope::ui {
 
 /// The presets a scenario offers (core::Scenario::presets: the bank's "the tutorial's own settings"), as a
-/// choice under the parameters: picking one sets the fields through `apply`. While the fields hold a
-/// preset's values the choice names it, else it reads "your own settings". Hidden for a scenario without
-/// presets.
+/// choice under the parameters, with the scenario's defaults to go back to: picking one sets the fields
+/// through `apply`. While the fields hold a preset's values (or the defaults) the choice names it, else it
+/// reads "your own settings". Hidden for a scenario without presets.
 class PresetPicker : public QWidget {
     Q_OBJECT
 public:
@@ -32,6 +32,8 @@ public:
     /// The preset the fields hold ("" if none).
     QString current() const;
     QComboBox *comboBox() const { return m_combo; }
+    /// The choice that sets every field to its default ("the scenario's defaults").
+    static QString defaultsName();
 
 private:
     std::function<bool(const QString &, const QString &)> m_apply;

@@ -8,10 +8,11 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPainter>
-#include <QPushButton>
 #include <QShortcut>
 #include <QSplitter>
 #include <QTextBlock>
+#include <QToolBar>
+#include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -236,31 +237,31 @@ ScenarioEditor::ScenarioEditor(QWidget *parent) : QWidget(parent)
 
     // The buttons first, then whose text it is (it wraps: a long path never widens the dock), the text with
     // the problems under it (a splitter: they never crowd out the text), and the check's verdict.
-    auto *top = new QHBoxLayout;
-    top->setSpacing(4);
-    m_run = new QPushButton(tr("Run"));
-    m_run->setObjectName(QStringLiteral("editorRun"));
-    m_run->setToolTip(tr("Run the text as it is here, as your scenario, with the parameters shown "
-                         "(Ctrl+Return); a built-in lesson edited becomes your copy"));
-    m_save = new QPushButton(tr("Save"));
-    m_save->setObjectName(QStringLiteral("editorSave"));
-    m_saveCopy = new QPushButton(tr("Save a Copy…"));
-    m_saveCopy->setObjectName(QStringLiteral("editorSaveCopy"));
-    m_saveCopy->setToolTip(tr("Write the text to a new file of your own, with the Python twin beside it "
-                              "(Ctrl+Shift+S)"));
-    for (QPushButton *b : {m_run, m_save, m_saveCopy})
-        top->addWidget(b);
-    top->addStretch(1);
-    layout->addLayout(top);
+    // A tool bar, like the window's: narrow, what does not fit goes under its » menu, so the buttons never
+    // widen the dock column.
+    auto *bar = new QToolBar;
+    bar->setObjectName(QStringLiteral("editorBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->setIconSize(QSize(1, 1));
+    m_runAction = bar->addAction(tr("Run"), this, &ScenarioEditor::runRequested);
+    m_runAction->setToolTip(tr("Run the text as it is here, as your scenario, with the parameters shown "
+                               "(Ctrl+Return); a built-in lesson edited becomes your copy"));
+    m_saveAction = bar->addAction(tr("Save"), this, &ScenarioEditor::saveRequested);
+    m_saveCopyAction = bar->addAction(tr("Save a Copy…"), this, &ScenarioEditor::saveCopyRequested);
+    m_saveCopyAction->setToolTip(
+        tr("Write the text to a new file of your own, with the Python twin beside it "
+           "(Ctrl+Shift+S)"));
+    bar->widgetForAction(m_runAction)->setObjectName(QStringLiteral("editorRun"));
+    bar->widgetForAction(m_saveAction)->setObjectName(QStringLiteral("editorSave"));
+    bar->widgetForAction(m_saveCopyAction)->setObjectName(QStringLiteral("editorSaveCopy"));
+    m_bar = bar;
+    layout->addWidget(bar);
     m_header = new QLabel;
     m_header->setObjectName(QStringLiteral("editorHeader"));
     m_header->setTextFormat(Qt::PlainText);
     m_header->setWordWrap(true);
     m_header->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     layout->addWidget(m_header);
-    connect(m_run, &QPushButton::clicked, this, &ScenarioEditor::runRequested);
-    connect(m_save, &QPushButton::clicked, this, &ScenarioEditor::saveRequested);
-    connect(m_saveCopy, &QPushButton::clicked, this, &ScenarioEditor::saveCopyRequested);
     auto *runKey = new QShortcut(QKeySequence(tr("Ctrl+Return")), this);
     runKey->setContext(Qt::WidgetWithChildrenShortcut);
     connect(runKey, &QShortcut::activated, this, &ScenarioEditor::runRequested);
@@ -356,6 +357,11 @@ void ScenarioEditor::replaceText(const QString &text)
     startCheck(); // a new text: check it at once
 }
 
+QToolButton *ScenarioEditor::runButton() const
+{
+    return qobject_cast<QToolButton *>(m_bar->widgetForAction(m_runAction));
+}
+
 QString ScenarioEditor::text() const { return m_edit->toPlainText(); }
 
 void ScenarioEditor::setModified(bool modified)
@@ -370,9 +376,9 @@ void ScenarioEditor::showHeader()
 {
     m_header->setText((m_modified ? QStringLiteral("● ") : QString()) + m_label);
     m_header->setToolTip(m_modified ? tr("%1 — edited, not saved").arg(m_label) : m_label);
-    m_save->setToolTip(m_saveWrites
-                           ? tr("Write the text back to %1 (Ctrl+S)").arg(m_fileName)
-                           : tr("This is not a file of yours: Save writes a copy of your own (Ctrl+S)"));
+    m_saveAction->setToolTip(
+        m_saveWrites ? tr("Write the text back to %1 (Ctrl+S)").arg(m_fileName)
+                     : tr("This is not a file of yours: Save writes a copy of your own (Ctrl+S)"));
 }
 
 ScenarioEditor::Check ScenarioEditor::check(const QString &text, const QString &fileName, quint64 revision)

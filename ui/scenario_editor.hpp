@@ -13,7 +13,9 @@
 
 class QLabel;
 class QListWidget;
-class QPushButton;
+class QAction;
+class QToolBar;
+class QToolButton;
 
 namespace forkscope::ui {
 
@@ -88,7 +90,7 @@ public:
 
     ScenarioTextEdit *textEdit() const { return m_edit; }
     QListWidget *problemList() const { return m_list; }
-    QPushButton *runButton() const { return m_run; }
+    QToolButton *runButton() const;
     /// What the status line says ("a scenario Forkscope can run", "2 problems", "checking…").
     QString statusText() const;
 
@@ -122,9 +124,10 @@ private:
     QLabel *m_header = nullptr;
     QLabel *m_status = nullptr;
     QListWidget *m_list = nullptr;
-    QPushButton *m_run = nullptr;
-    QPushButton *m_save = nullptr;
-    QPushButton *m_saveCopy = nullptr;
+    QToolBar *m_bar = nullptr;
+    QAction *m_runAction = nullptr;
+    QAction *m_saveAction = nullptr;
+    QAction *m_saveCopyAction = nullptr;
     QTimer m_debounce;
     QFutureWatcher<Check> m_watcher;
     bool m_checking = false;

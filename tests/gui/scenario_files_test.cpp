@@ -20,7 +20,6 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPlainTextEdit>
-#include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStatusBar>
@@ -29,6 +28,7 @@
 #include <QTextBlock>
 #include <QTextEdit>
 #include <QTimer>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QTreeWidgetItemIterator>
 #include <gtest/gtest.h>
@@ -535,7 +535,7 @@ TEST(ScenarioFiles, APresetSetsTheFields)
     EXPECT_FALSE(picker->isVisibleTo(w.get())) << "sleepers offers no preset";
     ASSERT_TRUE(w->selectScenario(QStringLiteral("bank")));
     EXPECT_TRUE(picker->isVisibleTo(w.get()));
-    EXPECT_EQ(picker->current(), QString());
+    EXPECT_EQ(picker->current(), PresetPicker::defaultsName()) << "the fields hold the defaults";
     QComboBox *combo = picker->comboBox();
     const int index = combo->findText(QStringLiteral("the tutorial's own settings"));
     ASSERT_GT(index, 0);
@@ -554,4 +554,15 @@ TEST(ScenarioFiles, APresetSetsTheFields)
     EXPECT_EQ(picker->current(), QString());
     ASSERT_TRUE(w->setParameter(QStringLiteral("updates"), QStringLiteral("100")));
     EXPECT_EQ(picker->current(), QStringLiteral("the tutorial's own settings"));
+    // And back to the defaults.
+    const int defaults = combo->findText(PresetPicker::defaultsName());
+    ASSERT_GT(defaults, 0);
+    combo->setCurrentIndex(defaults);
+    emit combo->activated(defaults);
+    const core::Scenario *bank = core::findScenario("bank");
+    for (const core::ParamSpec &spec : bank->params)
+        EXPECT_EQ(form->values().at(spec.name), spec.defaultValue) << spec.name;
+    EXPECT_EQ(picker->current(), PresetPicker::defaultsName());
+    // The Python pane's command follows the preset too.
+    EXPECT_TRUE(w->findChild<CodePane *>()->command().contains(QStringLiteral("--updates 500")));
 }
