@@ -51,8 +51,8 @@ QStringList twinCommandParts(const core::Scenario &scenario, const std::map<std:
     if (scenario.codeFile.empty())
         return {};
     // The twin's own file name: the command is run in the scenario's folder, where the twin is.
-    QStringList parts{QStringLiteral("python3"),
-                      shellWord(QFileInfo(QString::fromStdString(scenario.codeFile)).fileName())};
+    QStringList parts{QStringLiteral("python3 ")
+                      + shellWord(QFileInfo(QString::fromStdString(scenario.codeFile)).fileName())};
     for (const core::ParamSpec &spec : scenario.params) {
         const auto it = values.find(spec.name);
         const std::string &value = it != values.end() ? it->second : spec.defaultValue;
@@ -178,6 +178,8 @@ CodePane::CodePane(QWidget *parent) : QTabWidget(parent)
     connect(m_command->copyButton(), &QToolButton::clicked, this,
             [this] { QApplication::clipboard()->setText(command()); });
     pythonLayout->addWidget(m_commandRow);
+    // Short enough that the command's lines above it are never squeezed in a small window.
+    m_python->setMinimumHeight(m_python->fontMetrics().lineSpacing() * 3 + 2 * m_python->frameWidth());
     pythonLayout->addWidget(m_python, 1);
     addTab(pythonTab, tr("Python (tutorial)"));
     addTab(m_plan, tr("What runs (C++)"));
@@ -213,8 +215,10 @@ QString CodePane::command() const { return m_commandText; }
 void CodePane::resizeEvent(QResizeEvent *event)
 {
     QTabWidget::resizeEvent(event);
-    // The command never takes more than about a third of the pane: the Python is what is read.
-    m_command->setMaxLines(height() * 35 / 100 / std::max(1, m_command->fontMetrics().lineSpacing()));
+    // The command never takes more than about a third of the pane (two lines at least): the Python is what
+    // is read.
+    m_command->setMaxLines(
+        std::max(2, height() * 30 / 100 / std::max(1, m_command->fontMetrics().lineSpacing())));
 }
 
 void CodePane::showPlan(const core::Plan &plan)
