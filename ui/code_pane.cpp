@@ -99,6 +99,13 @@ void CommandLine::relayout()
     // next line indented. Pasted into a shell, the broken text runs as the one-line command does.
     const QFontMetrics fm = fontMetrics();
     const int width = contentsRect().width();
+    // Copy only where the first line leaves room for it: a very narrow pane shows the command, not a button
+    // over it (the text can still be selected and copied).
+    const bool copyFits = m_parts.isEmpty()
+        || fm.horizontalAdvance(QStringLiteral("$ ") + m_parts.front() + QStringLiteral(" \\"))
+                + m_copy->width() + 4
+            <= width;
+    m_copy->setVisible(copyFits && !m_parts.isEmpty());
     const QString indent = QStringLiteral("  ");
     const QString more = QStringLiteral(" \\");
     QStringList lines;
@@ -109,7 +116,7 @@ void CommandLine::relayout()
             continue;
         }
         const QString longer = line + QLatin1Char(' ') + part;
-        const int room = lines.isEmpty() ? width - m_copy->width() - 4 : width;
+        const int room = lines.isEmpty() && copyFits ? width - m_copy->width() - 4 : width;
         if (width > 0 && fm.horizontalAdvance(longer + more) > room) {
             lines << line + more;
             line = indent + part;
@@ -133,7 +140,7 @@ void CommandLine::relayout()
         setText(text);
     setToolTip(cut ? m_about + QStringLiteral("\n\n") + whole : m_about);
     // At least as tall as Copy, whatever the text.
-    setMinimumHeight(m_parts.isEmpty() ? 0 : m_copy->height());
+    setMinimumHeight(copyFits && !m_parts.isEmpty() ? m_copy->height() : 0);
 }
 
 void CommandLine::setMaxLines(int lines)
