@@ -522,7 +522,8 @@ TEST(Cli, AllModesTimesEveryModeAgainstSequential)
     // (The CPU-bound shapes are timing-sensitive on a shared machine: tests/core/gil_test.cpp measures them
     // with retries. Sleeps overlap however busy the machine is.)
     EXPECT_GT(speedup["io gil-threads"], 1.5) << "two waits under the GIL still overlap\n" << o.out;
-    EXPECT_GT(speedup["io processes"], 1.5) << o.out;
+    // Two processes' start-up is part of their wall time: under ASan on a loaded machine 1.3 was seen.
+    EXPECT_GT(speedup["io processes"], 1.2) << o.out;
     EXPECT_NE(o.out.find("on " + std::to_string(std::thread::hardware_concurrency()) + " cores"),
               std::string::npos)
         << o.out;
@@ -757,7 +758,8 @@ TEST(Cli, InterruptCancelsTheRunAndStillReports)
     const auto before = std::chrono::steady_clock::now();
     kill(cli.pid(), SIGINT);
     const Output o = cli.finish();
-    EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::milliseconds(1000));
+    // Well short of the 30 s sleep: 1.01 s was seen under ASan at load 15.
+    EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::milliseconds(5000));
     EXPECT_EQ(o.exitCode, 130);
     EXPECT_NE(o.out.find("cancelled"), std::string::npos) << o.out;
 }
