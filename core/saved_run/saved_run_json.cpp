@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <stdexcept>
+
 namespace forkscope::core {
 
 namespace {
@@ -174,7 +176,7 @@ std::string savedRunDescription(const SavedRun &run)
         r["lost_updates"] = rec.lostUpdates;
         runs.push_back(std::move(r));
     }
-    Json out = {{"kind", savedRunKindName(run.kind)},
+    Json out = {{"kind", std::string(savedRunKindName(run.kind))},
                 {"saved_by", run.savedBy},
                 {"ran_at", run.ranAt},
                 {"cores", run.cores},

@@ -11,6 +11,7 @@
 #include "ui/trials_chart.hpp"
 
 #include <QAction>
+#include <QApplication>
 #include <QFile>
 #include <QImage>
 #include <QMenuBar>
