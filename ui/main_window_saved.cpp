@@ -29,6 +29,8 @@
 #include <QTabWidget>
 #include <QTreeWidget>
 
+#include <algorithm>
+
 namespace forkscope::ui {
 
 namespace {
@@ -126,7 +128,9 @@ bool MainWindow::savedRunOfWindow(core::SavedRun &saved, QString *error) const
         return fail(tr("nothing has run yet: run a scenario first (Ctrl+R), then save it"));
     const PaintOptions view = shownView();
     core::describeSavedRun(saved, *scenario, m_runValues, m_runPlan, m_ranAt, "window");
-    saved.title = view.title.toStdString();
+    // A run's title as the timeline shows it; for trials the batch's ("bank — thread"), to which the
+    // timeline adds which trial it shows.
+    saved.title = (m_shown == Shown::Run ? view.title : m_runTitle).toStdString();
     saved.headline = view.headline.toStdString();
     saved.caption = view.caption.toStdString();
     if (m_shown == Shown::Run) {
@@ -323,10 +327,24 @@ void MainWindow::showSavedRun(const core::SavedRun &saved, const QString &path)
     }
     // Its own words, as the run said them (its title, headline and caption), whatever the lesson's file
     // says now.
-    m_timeline->setTitle(fromStd(saved.title));
+    if (saved.kind == core::SavedRun::Kind::Run)
+        m_timeline->setTitle(fromStd(saved.title));
     m_timeline->setHeadline(fromStd(saved.headline), fromStd(saved.caption),
                             laneResults(run.result, run.events, &saved.plan));
     m_focus->setRun(m_shownModel, run.events, fromStd(saved.headline), fromStd(saved.caption));
+    if (saved.kind == core::SavedRun::Kind::Trials) {
+        // As a batch ends: how each setting went.
+        for (const core::SavedTrials::Series &s : saved.trials.series) {
+            const auto wrong = std::count_if(s.finals.begin(), s.finals.end(),
+                                             [&](std::int64_t f) { return f != saved.trials.expected; });
+            m_console->appendNote(tr("%1: wrong in %2 of %3 trials (expected %4)")
+                                      .arg(fromStd(s.label))
+                                      .arg(wrong)
+                                      .arg(s.finals.size())
+                                      .arg(saved.trials.expected));
+        }
+        return;
+    }
     QVector<PrintedLine> lines;
     for (const core::Event &e : run.events)
         if (e.type == core::EventType::Print)

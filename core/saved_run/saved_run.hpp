@@ -87,7 +87,8 @@ struct SavedRun {
     std::map<std::string, std::string> params;
     Plan plan;
     // What the run's pictures and panes said, kept as they were shown, so a saved run looks as it did.
-    std::string title;    ///< the timeline's title
+    std::string
+        title; ///< the timeline's title ("bank — thread"; for trials the batch's: a trial adds its own)
     std::string headline; ///< the slide's title (core::headline, or the trials' verdict)
     std::string caption;  ///< the line under it
     std::map<std::string, std::string> measured; ///< the headline's values (core::measuredValues)

@@ -38,11 +38,17 @@ std::unique_ptr<MainWindow> freshWindow()
     return w;
 }
 
-/// What a widget shows, pixel by pixel.
+/// What a widget shows, pixel by pixel; a picture with something drawn on it (not one colour all over).
 QImage picture(QWidget *widget)
 {
     QApplication::processEvents();
-    return widget->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    QImage image = widget->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    int drawn = 0;
+    for (int y = 0; y < image.height(); y += 2)
+        for (int x = 0; x < image.width(); x += 2)
+            drawn += image.pixel(x, y) != image.pixel(0, 0);
+    EXPECT_GT(drawn, 2000) << "the widget shows something";
+    return image;
 }
 
 /// Every row of the Result pane: "name = value".
@@ -156,6 +162,8 @@ TEST(SavedRunWindow, TrialsComeBackWithTheirChartAndTheTrialsBehindItsBars)
     EXPECT_EQ(b->timeline()->paintOptions().caption, a->timeline()->paintOptions().caption);
     EXPECT_EQ(b->timeline()->model()->title(), a->timeline()->model()->title());
     EXPECT_EQ(resultRows(*b), resultRows(*a));
+    EXPECT_TRUE(consoleText(*b).contains(QStringLiteral("with lock: wrong in 0 of 4 trials (expected 100)")))
+        << consoleText(*b).toStdString();
     views->setCurrentWidget(b->timeline());
     a->findChild<QTabWidget *>()->setCurrentWidget(a->timeline());
     a->timeline()->fitAll();
