@@ -193,7 +193,8 @@ void writeEvent(RawWriter &w, const Event &e, std::int64_t &lastTime, std::uint3
     has |= e.lane != lastLane ? kNewLane : 0u;
     w.byte(static_cast<std::uint8_t>(e.type));
     w.byte(static_cast<std::uint8_t>(has));
-    w.varint(zigzag(e.timeNs - lastTime));
+    w.varint(zigzag(static_cast<std::int64_t>(static_cast<std::uint64_t>(e.timeNs)
+                                              - static_cast<std::uint64_t>(lastTime))));
     lastTime = e.timeNs;
     if (has & kNewLane)
         w.varint(e.lane);
@@ -218,7 +219,9 @@ bool readEvent(RawReader &r, Event &e, std::int64_t &lastTime, std::uint32_t &la
 {
     e.type = static_cast<EventType>(r.byte());
     const std::uint8_t has = r.byte();
-    lastTime += unzigzag(r.varint());
+    // Unsigned, so a file that holds nonsense wraps instead of overflowing a signed number.
+    lastTime = static_cast<std::int64_t>(static_cast<std::uint64_t>(lastTime)
+                                         + static_cast<std::uint64_t>(unzigzag(r.varint())));
     e.timeNs = lastTime;
     if (has & kNewLane)
         lastLane = static_cast<std::uint32_t>(r.varint());
