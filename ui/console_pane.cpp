@@ -67,7 +67,8 @@ void ConsolePane::insertPending(int budgetMs)
             cursor.insertText(line.text, noteFormat);
         } else {
             lineFormat.setForeground(laneColour(line.lane));
-            cursor.insertText(line.text, lineFormat);
+            const QString time = QString::number(static_cast<double>(line.timeNs) / 1e9, 'f', 3);
+            cursor.insertText(QStringLiteral("[%1 s %2] %3").arg(time, line.who, line.text), lineFormat);
         }
         m_pending.pop_front();
         // The clock is read every 64 lines: reading it is not free either.
@@ -131,19 +132,23 @@ void ConsolePane::appendLines(const TimelineModel &model, const QVector<PrintedL
 {
     if (lines.isEmpty())
         return;
+    // Each worker's name is converted once per hand-over, not once per line.
+    std::vector<QString> names(model.laneCount());
     for (const PrintedLine &line : lines) {
-        const QString who = line.lane < model.laneCount()
-            ? QString::fromStdString(model.lane(line.lane).info.name)
-            : QString();
-        const QString time = QString::number(static_cast<double>(line.timeNs) / 1e9, 'f', 3);
-        m_pending.push_back({QStringLiteral("[%1 s %2] %3").arg(time, who, line.text), line.lane, false});
+        QString who;
+        if (line.lane < names.size()) {
+            if (names[line.lane].isNull())
+                names[line.lane] = QString::fromStdString(model.lane(line.lane).info.name);
+            who = names[line.lane];
+        }
+        m_pending.push_back({line.text, who, line.timeNs, line.lane, false});
     }
     insertPending(kInsertBudgetMs);
 }
 
 void ConsolePane::appendNote(const QString &text)
 {
-    m_pending.push_back({text, 0, true});
+    m_pending.push_back({text, QString(), 0, 0, true});
     insertPending(kInsertBudgetMs);
 }
 
