@@ -52,11 +52,11 @@ void RunController::poll()
     if (!m_run)
         return;
     const bool done = m_run->finished();
-    // New events go straight to the end of the run's event list (kept for replay); the model and the
-    // console take that new tail.
-    const std::size_t from = m_events.size();
-    m_seen = m_run->copyEvents(m_seen, m_events);
-    const std::span<const core::Event> batch(m_events.data() + from, m_events.size() - from);
+    // The run keeps every event until it ends; the model and the console take each tick's new ones, through
+    // one reused buffer, so a long run is not held twice while it goes on.
+    m_batch.clear();
+    m_seen = m_run->copyEvents(m_seen, m_batch);
+    const std::span<const core::Event> batch(m_batch);
     QVector<PrintedLine> lines;
     for (const core::Event &e : batch) {
         if (e.type == core::EventType::Print)
@@ -73,6 +73,8 @@ void RunController::poll()
     if (!done)
         return;
     m_timer.stop();
+    m_events = m_run->events(); // for replay, the headline, comparison
+    m_batch = {};
     m_result = m_run->result();
     m_model.finish(m_result);
     m_run.reset();

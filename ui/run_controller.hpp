@@ -58,7 +58,8 @@ private:
     std::unique_ptr<core::Run> m_run;
     TimelineModel m_model;
     core::RunResult m_result;
-    std::vector<core::Event> m_events;
+    std::vector<core::Event> m_events; ///< the last finished run's, whole
+    std::vector<core::Event> m_batch;  ///< one tick's new events
     QTimer m_timer;
     std::size_t m_seen = 0;
     int m_liveWorkers = 0;
