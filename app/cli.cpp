@@ -48,13 +48,6 @@ int exitCodeAfter(int rc)
     return sig != 0 ? 128 + sig : rc;
 }
 
-int listScenarios()
-{
-    for (const auto &s : builtinScenarios())
-        std::printf("%-18s %s\n", s.id.c_str(), s.summary.c_str());
-    return kExitOk;
-}
-
 std::string seconds(std::int64_t ns)
 {
     char buf[32];
@@ -562,87 +555,13 @@ const std::vector<std::pair<std::string, PictureFocus>> &pictureFocusNames()
     return names;
 }
 
-std::string usageText()
-{
-    std::string text
-        = "Usage: forkscope                      open the desktop lab\n"
-          "       forkscope open ID [--name value ...] [--run]\n"
-          "                                      open it on a scenario with these parameters (and run it)\n"
-          "       forkscope list                 list the scenarios\n"
-          "       forkscope run ID [options]     run a scenario headless and print what it printed\n"
-          "       forkscope --help | --version\n"
-          "\n"
-          "Options of 'run' (each applies only where the scenario has it; see 'forkscope list'):\n"
-          "  --kind K          sequential | thread | process\n"
-          "  --workers N       how many workers (at most 256 processes or 1024 threads)\n"
-          "  --sleep S         seconds each sleep lasts\n"
-          "  --join on|off     whether main waits for its workers\n"
-          "  --time-scale X    multiply every duration by X (0 to 100; 0.01 turns 2 s into 20 ms)\n"
-          "  --lock on|off, --updates N, --think S, --trials K, --tight on|off, --trial-shape race|same\n"
-          "                    the bank: guard updates with a lock, how many, the read-to-write gap, "
-          "repeats;\n"
-          "                    --tight on: no sleeps and no think time, updates as fast as the cores go;\n"
-          "                    with more than one trial each is a short race (--trial-shape same: the "
-          "updates,\n"
-          "                    think and sleep given); --trials 1 runs the given shape once\n"
-          "  --items N, --capacity N, --produce S, --consume S, --messages N, --delay S\n"
-          "                    queues and pipes: how many items, the queue's size, each side's time per "
-          "item\n"
-          "  --n N, --chunk N, --work S\n"
-          "                    pool-map: map over 1..N, items per task message, computing time per item\n"
-          "  --work cpu|io, --mode sequential|gil-threads|threads|processes, --tasks N, --seconds S,\n"
-          "  --switch-interval S\n"
-          "                    cpu-vs-io (the GIL lab): N tasks of S seconds of prime counting or of "
-          "waiting,\n"
-          "                    one after another, as threads under a GIL, as free threads or as processes;\n"
-          "                    a waiting thread asks for the GIL after S (default 0.005, not time-scaled)\n"
-          "  --all-modes       cpu-vs-io: run both kinds of work in all four modes and print wall times and\n"
-          "                    speedups against sequential (e.g. forkscope run cpu-vs-io --all-modes --chart "
-          "x.png)\n"
-          "  --compare PARAM=A,B[,C]\n"
-          "                    run once per value (the other options as given; one trial each) and draw the\n"
-          "                    runs on one time axis under the ratio of their wall times with --png, --svg "
-          "or\n"
-          "                    --pdf (e.g. forkscope run sleepers --compare kind=sequential,process --png "
-          "x.png)\n"
-          "  --trace FILE      write a Chrome trace (Perfetto UI, chrome://tracing)\n"
-          "  --summary FILE    write the result as JSON\n"
-          "  --png FILE, --svg FILE, --pdf FILE\n"
-          "                    write the run's timeline as a slide (1920x1080): its lesson in one sentence\n"
-          "                    as the title, each lane's final value or error at its end\n"
-          "  --details         with --png/--svg/--pdf: also pids, tids, process headers and printed lines\n"
-          "  --focus VIEW      what the pictures show: auto (the default: a focus view where the run has "
-          "one,\n"
-          "                    else the timeline), timeline, lost-update (the first lost update, both\n"
-          "                    read -> write pairs wide; exit 1 if there is none), sequence (a pipe's\n"
-          "                    messages), queue-fill, dispatch (who took which message), gil\n"
-          "  --chart FILE      with --trials: the histogram of final values (the bank also runs as many "
-          "trials\n"
-          "                    with the lock set the other way, drawn side by side); with --all-modes: the "
-          "speedup\n"
-          "                    chart (.png, .svg or .pdf)\n"
-          "\n"
-          "Exit status: 0 the run completed; 1 the run could not run or an output could not be written;\n"
-          "2 bad usage; 130 interrupted (Ctrl+C cancels the run and still prints its result).\n"
-          "\nScenarios:\n";
-    for (const auto &s : builtinScenarios()) {
-        text += "  " + s.id + std::string(s.id.size() < 18 ? 18 - s.id.size() : 1, ' ') + "--";
-        for (std::size_t i = 0; i < s.params.size(); ++i)
-            text += (i ? ", --" : "") + s.params[i].name;
-        text += "\n";
-    }
-    return text;
-}
-
 int runCommandLine(const std::vector<std::string> &args, const Exporters &exporters)
 {
     Command command;
     if (const int rc = parseCommand(args, command); rc != kExitOk)
         return rc;
-    if (command.help) {
-        std::fputs(usageText().c_str(), stdout);
-        return kExitOk;
-    }
+    if (command.help)
+        return showHelp(command);
     if (command.version) {
         std::printf("forkscope %s\n", FORKSCOPE_VERSION);
         return kExitOk;
@@ -651,6 +570,10 @@ int runCommandLine(const std::vector<std::string> &args, const Exporters &export
         return listScenarios();
     if (command.name == "run")
         return runScenario(command, exporters);
+    if (command.name == "check")
+        return checkScenarioFile(command);
+    if (command.name == "new")
+        return newScenarioFile(command);
     // `open` without a window: its arguments are checked as the window checks them, then refused.
     OpenRequest request;
     if (const auto rc = parseOpenCommand(args, builtinScenarios().front().id, request))

@@ -100,7 +100,8 @@ std::string usageText();
 
 /// What `forkscope open [ID] [--name value ...] [--run]` asks the window for.
 struct OpenRequest {
-    std::string scenario;                                    ///< the scenario to select
+    std::string scenario;     ///< the scenario to select
+    std::string scenarioFile; ///< when it is a user's file: its path (the window adds it to the browser)
     std::vector<std::pair<std::string, std::string>> params; ///< (name, value) in the order given
     bool run = false;                                        ///< --run: start it at once
 };

@@ -1,6 +1,7 @@
 #include "app/cli_args.hpp"
 
 #include "core/export/output_file.hpp"
+#include "core/scenario/scenario_file.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -16,7 +17,7 @@ using namespace forkscope::core;
 
 namespace {
 
-constexpr const char *kCommands = "list, run, open, --help, --version";
+constexpr const char *kCommands = "list, run, open, check, new, --help, --version";
 /// What --focus may name.
 /// "auto, timeline, lost-update, …": what --focus allows, for messages.
 std::string focusViews()
@@ -346,12 +347,12 @@ int parseCommand(const std::vector<std::string> &args, Command &out)
     const CLI::Option *help = app.add_flag("-h,--help");
     const CLI::Option *version = app.add_flag("--version");
     std::vector<std::pair<CLI::App *, const CLI::Option *>> commands;
-    for (const char *name : {"list", "run", "open", "help"}) {
+    for (const char *name : {"list", "run", "open", "check", "new", "help"}) {
         CLI::App *command = app.add_subcommand(name);
         configure(*command);
         // --help anywhere after the command shows the usage, as before the command.
         commands.emplace_back(command, command->add_flag("-h,--help"));
-        if (std::string(name) == "run" || std::string(name) == "open")
+        if (std::string(name) != "list" && std::string(name) != "help")
             command->add_option("id", out.scenario);
     }
     if (!parseWith(app, args))
@@ -393,13 +394,42 @@ std::string unknownScenario(const std::string &id)
     return "unknown scenario '" + id + "' (one of: " + scenarioIds() + ")";
 }
 
+bool isScenarioFile(const std::string &arg)
+{
+    return endsWith(arg, ".json") || arg.find('/') != std::string::npos;
+}
+
+const Scenario *resolveScenario(const std::string &arg, int &rc)
+{
+    rc = kExitOk;
+    if (!isScenarioFile(arg)) {
+        if (const Scenario *s = findScenario(arg))
+            return s;
+        rc = usageError(unknownScenario(arg));
+        return nullptr;
+    }
+    Scenario scenario;
+    std::vector<ScenarioProblem> problems;
+    if (!loadScenarioFile(arg, scenario, problems)) {
+        // Every problem, each with its place, so a teacher can fix them all in one go.
+        std::fprintf(stderr, "forkscope: %s is not a scenario Forkscope can run (%zu problem%s):\n%s",
+                     arg.c_str(), problems.size(), problems.size() == 1 ? "" : "s",
+                     problemsText(problems).c_str());
+        rc = kExitUsage;
+        return nullptr;
+    }
+    return addScenario(std::move(scenario));
+}
+
 int parseRunArgs(const Command &command, const Exporters &exporters, RunArgs &out)
 {
     if (command.scenario.empty())
-        return usageError("'run' needs a scenario id (one of: " + scenarioIds() + ")");
-    out.scenario = findScenario(command.scenario);
+        return usageError("'run' needs a scenario id (one of: " + scenarioIds()
+                          + ") or a scenario file (FILE.json)");
+    int rc = kExitOk;
+    out.scenario = resolveScenario(command.scenario, rc);
     if (!out.scenario)
-        return usageError(unknownScenario(command.scenario));
+        return rc;
     const std::vector<std::string> &rest = command.rest;
     ScenarioOptions options(*out.scenario);
     for (const char *name : {"trace", "summary", "png", "svg", "pdf", "focus", "chart", "compare"})
@@ -429,10 +459,13 @@ std::optional<int> parseOpenCommand(const std::vector<std::string> &args, const 
     }
     if (command.name != "open")
         return usageError("expected 'open' (got '" + (args.empty() ? std::string() : args.front()) + "')");
-    request.scenario = command.scenario.empty() ? fallbackScenario : command.scenario;
-    const Scenario *scenario = findScenario(request.scenario);
+    int rc = kExitOk;
+    const Scenario *scenario
+        = resolveScenario(command.scenario.empty() ? fallbackScenario : command.scenario, rc);
     if (!scenario)
-        return usageError(unknownScenario(request.scenario));
+        return rc;
+    request.scenario = scenario->id;
+    request.scenarioFile = scenario->builtin ? std::string() : scenario->sourcePath;
     ScenarioOptions options(*scenario);
     options.addSwitch("run");
     options.addParameters();

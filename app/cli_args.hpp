@@ -37,6 +37,12 @@ int parseCommand(const std::vector<std::string> &args, Command &out);
 /// "unknown scenario 'ID' (one of: ...)".
 std::string unknownScenario(const std::string &id);
 
+/// Whether a scenario argument names a file (ends in .json or holds a '/') rather than a built-in id.
+bool isScenarioFile(const std::string &arg);
+/// The scenario an argument names: a built-in id, or a file, read and kept (core::addScenario). On failure
+/// prints why (every problem of a file, with its place) and sets `rc` to the exit code.
+const core::Scenario *resolveScenario(const std::string &arg, int &rc);
+
 /// What `forkscope run ID ...` asks for, checked.
 struct RunArgs {
     const core::Scenario *scenario = nullptr;
@@ -59,5 +65,15 @@ struct RunArgs {
 /// Parameter values themselves are checked by buildPlan. Returns kExitOk with `out` filled, or kExitUsage
 /// after printing what is wrong.
 int parseRunArgs(const Command &command, const Exporters &exporters, RunArgs &out);
+
+// The scenario commands (app/cli_files.cpp).
+/// `forkscope list`: every built-in scenario, and any that could not be read.
+int listScenarios();
+/// `--help`, or `run ID --help` / `open ID --help`: that scenario's own parameters, from its file.
+int showHelp(const Command &command);
+/// `forkscope check FILE.json`: 0 when the file is a scenario Forkscope can run, else 2 listing every problem.
+int checkScenarioFile(const Command &command);
+/// `forkscope new FILE.json --from ID`: a copy of a built-in scenario (and its Python twin) to edit.
+int newScenarioFile(const Command &command);
 
 } // namespace forkscope::app

@@ -11,11 +11,15 @@ namespace forkscope::ui {
 
 namespace {
 
-QString loadResource(const QString &path)
+/// The scenario's Python twin, read from beside its file.
+QString loadTwin(const core::Scenario &scenario)
 {
+    const QString path = QString::fromStdString(scenario.pythonPath());
+    if (path.isEmpty())
+        return QObject::tr("# (this scenario has no Python twin: its file names none under \"python\")");
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        return QObject::tr("# (the code for this scenario is missing: %1)").arg(path);
+        return QObject::tr("# (the Python twin of this scenario is missing: %1)").arg(path);
     return QString::fromUtf8(file.readAll());
 }
 
@@ -38,8 +42,7 @@ CodePane::CodePane(QWidget *parent) : QTabWidget(parent)
 
 void CodePane::showScenario(const core::Scenario &scenario)
 {
-    m_python->setPlainText(
-        loadResource(QStringLiteral(":/scenarios/") + QString::fromStdString(scenario.codeFile)));
+    m_python->setPlainText(loadTwin(scenario));
     core::Plan plan;
     core::ParamSet values;
     std::string error;

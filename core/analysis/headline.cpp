@@ -1,5 +1,6 @@
 #include "core/analysis/headline.hpp"
 
+#include "core/scenario/expression.hpp"
 #include "core/scenario/scenarios.hpp"
 
 #include <algorithm>
@@ -111,6 +112,8 @@ void eventValues(const std::vector<Event> &events, RunValues &v)
     v["tasks"] = std::to_string(tasks);
     v["results"] = listOf(results);
     v["completion_order"] = listOf(taskResultsInOrder);
+    v["completion_sorted"]
+        = std::is_sorted(taskResultsInOrder.begin(), taskResultsInOrder.end()) ? "on" : "off";
     for (std::size_t i = 0; i < tables.size() && i < 3; ++i)
         v["table_" + std::to_string(i + 1)] = std::to_string(tables[i]);
 }
@@ -211,6 +214,7 @@ RunValues measuredValues(const HeadlineInput &in)
         }
     }
     const Scenario *scenario = findScenario(r.scenario);
+    v["trial_series"] = in.trials ? "on" : "off";
     if (in.trials) {
         v["expected"] = std::to_string(in.trials->expected);
         v["trials"] = std::to_string(in.trials->finals.size());
@@ -242,75 +246,33 @@ std::string fillTemplate(std::string_view pattern, const RunValues &values)
     return out;
 }
 
+namespace {
+
+/// The text of the first rule whose condition holds over `v`, or `fallback`.
+std::string firstRule(const std::vector<HeadlineRule> &rules, const RunValues &v, const std::string &fallback)
+{
+    ExprScope scope;
+    for (const auto &[name, value] : v)
+        scope[name] = ExprValue::parse(value);
+    for (const HeadlineRule &rule : rules) {
+        if (rule.condition.empty())
+            return rule.text;
+        ExprValue truth;
+        std::string error;
+        // A condition that cannot be evaluated (a value this run did not measure) does not hold.
+        if (evaluate(rule.condition, scope, truth, error) && truth.truth())
+            return rule.text;
+    }
+    return fallback;
+}
+
+} // namespace
+
 std::string headlineTemplate(const HeadlineInput &in, const RunValues &v)
 {
-    const std::string &id = in.result->scenario;
-    const std::string &kind = in.result->kind;
-    const auto param = [&](const char *name) {
-        const auto it = v.find(std::string("param:") + name);
-        return it == v.end() ? std::string() : it->second;
-    };
-    const bool lostSome = v.count("lost") && v.at("lost") != "0";
-    if (id == "sleepers")
-        return kind == "sequential"
-            ? "{workers} naps of {sleep}, one after another: {wall} in all"
-            : "{workers} {kind_plural} slept {sleep} each: all done in {wall}, not {sequential}";
-    if (id == "no-join")
-        return param("join") == "on"
-            ? "main waited for its {workers} {kind_plural}: it ended at {wall}, after them"
-            : "main reached its last line at {main_end}; its {workers} {kind_plural} ran on until {wall}, "
-              "and "
-              "the program waited for them to exit";
-    if (id == "square-cube")
-        return kind == "sequential"
-            ? "squares, then cubes, one after the other: {wall} in all"
-            : "squares and cubes in two {kind_plural} side by side: both done in {wall}";
-    if (id == "process-table")
-        return "processes in the table: {table_1} before start, {table_2} while the workers ran, {table_3} "
-               "after join";
-    if (id == "memory-isolation")
-        return kind == "process"
-            ? "each process doubled its own copy: workers ended with a = {worker_final}, main still has a = "
-              "{final}"
-            : (lostSome ? "the threads shared one a: it reached {final}, not {all_doubled}: {lost_doublings}"
-                        : "the threads shared one a: doubled {updates} times, main sees a = {final}");
-    if (id == "shared-value")
-        return lostSome
-            ? "{kind_plural} doubled one shared Value: a = {final}, not {all_doubled}: {lost_doublings}"
-            : "{kind_plural} doubled one shared Value {updates} times: main sees a = {final}";
-    if (id == "global-list")
-        return kind == "process" ? "the worker's list got its squares, main's list still holds {final} items"
-                                 : "main sees the {final} squares its thread appended to the one list";
-    if (id == "shared-array")
-        return "main and its worker wrote one shared Array: main reads arr[1], arr[2] = {main_reads}";
-    if (id == "array-overflow")
-        return "the child failed with {error}; main reads {main_reads}";
-    if (id == "bank") {
-        if (in.trials)
-            return param("lock") == "on"
-                ? "with the lock: {wrong} of {trials} trials wrong (expected {expected})"
-                : "without a lock: {wrong} of {trials} trials ended wrong (expected {expected})";
-        return param("lock") == "on"
-            ? "with the lock: balance {final}, as expected; no update lost"
-            : (lostSome ? "without a lock: balance {final}, expected {expected}; {lost_updates}"
-                        : "without a lock: balance {final} this time, expected {expected}; no update lost");
-    }
-    if (id == "cpu-vs-io")
-        return "{param:tasks} {param:work}-bound tasks as {param:mode}: {wall} in all";
-    if (id == "producer-consumer")
-        return "the consumer got all {gets} items {gets_order}; the producer found the queue of {capacity} "
-               "full {full_waits}";
-    if (id == "queue-workers")
-        return "{workers} workers shared {work_gets} messages from one Queue, each taking the next when "
-               "free, "
-               "then each stopped at its 'close': {wall} in all";
-    if (id == "pipe")
-        return "{sends} messages went through the Pipe both ways and {recvs} arrived, in {wall}";
-    if (id == "pool-map")
-        return "a Pool of {workers} mapped {tasks} tasks in {wall}: {results}";
-    if (id == "futures")
-        return "futures finished in the order {completion_order}: shortest first, in {wall}";
-    return "{workers} {kind_plural} ran in {wall}";
+    static const std::vector<HeadlineRule> none;
+    const Scenario *scenario = findScenario(in.result->scenario);
+    return firstRule(scenario ? scenario->headline : none, v, "{workers} {kind_plural} ran in {wall}");
 }
 
 std::string headline(const HeadlineInput &in)
@@ -328,10 +290,17 @@ std::string caption(const HeadlineInput &in)
 {
     const RunResult &r = *in.result;
     std::string out = r.scenario;
-    if (in.params)
+    const Scenario *scenario = findScenario(r.scenario);
+    if (scenario && !scenario->caption.empty()) {
+        // The scenario's own words for what this run was (its settings that matter, where it differs from
+        // Python), rather than every parameter.
+        const RunValues values = measuredValues(in);
+        out = fillTemplate(firstRule(scenario->caption, values, out), values);
+    } else if (in.params) {
         for (const auto &[name, value] : in.params->values())
             if (name != "time-scale")
                 out += " · " + name + " " + value;
+    }
     // "10×", "2×", "2.5×": a whole factor without a decimal.
     const auto factor = [](double f) {
         return std::fabs(f - std::round(f)) < 0.05 ? std::to_string(std::lround(f)) : number(f);

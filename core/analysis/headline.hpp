@@ -5,8 +5,8 @@
 // line prints it first and the summary carries it as `headline`.
 //
 // A headline is a template over the run's measured values ("{workers} {kind_plural} slept {sleep} each: all
-// done in {wall}, not {sequential}"), with wording per kind where it differs. The templates live here for
-// the built-in lessons; scenario files will carry their own.
+// done in {wall}, not {sequential}"), with wording per kind where it differs. Each scenario file carries its
+// own as a list of rules (`headline`: the first whose condition over the same values holds).
 
 #include "core/analysis/lost_updates.hpp"
 #include "core/analysis/run_result.hpp"
@@ -37,7 +37,7 @@ struct HeadlineInput {
 using RunValues = std::map<std::string, std::string, std::less<>>;
 RunValues measuredValues(const HeadlineInput &in);
 
-/// The template a built-in scenario's headline is written with, for this run's kind and parameters.
+/// The template of the first of the scenario's headline rules whose condition holds for this run.
 std::string headlineTemplate(const HeadlineInput &in, const RunValues &values);
 
 /// Fills "{name}" placeholders from `values`; an unknown name stays as written.

@@ -184,6 +184,7 @@ std::string validateComm(const Plan &plan)
 std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool isMain,
                           const std::string &where)
 {
+    std::vector<std::size_t> openEnds; // one past the body of each loop open at step i
     for (std::size_t i = 0; i < steps.size(); ++i) {
         const Step &s = steps[i];
         const std::string at = where + " step " + std::to_string(i + 1);
@@ -196,9 +197,16 @@ std::string validateSteps(const Plan &plan, const std::vector<Step> &steps, bool
             if (s.count < 1 || static_cast<std::size_t>(s.count) > steps.size() - i - 1)
                 return at + ": " + name + " must cover 1 to " + std::to_string(steps.size() - i - 1)
                     + " following steps";
-            for (std::size_t j = i + 1; j <= i + static_cast<std::size_t>(s.count); ++j)
-                if (steps[j].op == StepOp::ForEach || steps[j].op == StepOp::Repeat)
-                    return at + ": loops (for_each, repeat) cannot be nested";
+            // Loops nest: each body lies inside the body around it, at most kMaxLoopDepth deep.
+            while (!openEnds.empty() && openEnds.back() <= i)
+                openEnds.pop_back();
+            const std::size_t end = i + 1 + static_cast<std::size_t>(s.count);
+            if (!openEnds.empty() && end > openEnds.back())
+                return at + ": " + name + "'s body runs past the end of the loop around it";
+            openEnds.push_back(end);
+            if (openEnds.size() > static_cast<std::size_t>(kMaxLoopDepth))
+                return at + ": loops (for_each, repeat) nest at most " + std::to_string(kMaxLoopDepth)
+                    + " deep";
         }
         if (auto e = validateCommStep(plan, s, isMain, at); !e.empty())
             return e;

@@ -49,6 +49,8 @@ void advance(const Worker &w, StepState &st) noexcept
             return;
         }
         --st.depth; // the loop is done; its end may be the end of the loop around it too
+        if (st.depth > 0 && !st.loops[st.depth - 1].forever)
+            st.x = (*w.items)[st.loops[st.depth - 1].item]; // {x} is the enclosing loop's item again
     }
 }
 

@@ -166,7 +166,6 @@ struct LoopFrame {
     std::size_t item = 0;  ///< for_each: the item being run
     bool forever = false;  ///< a repeat (ended by a get or recv), not a for_each
 };
-inline constexpr int kMaxLoopDepth = 4;
 
 /// The interpreter's state for one lane: its position, registers and loops. Lives on the lane's stack.
 struct StepState {

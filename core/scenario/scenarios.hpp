@@ -38,24 +38,55 @@ private:
     std::map<std::string, std::string> m_values;
 };
 
+/// One rule of a scenario's headline: the first whose condition holds gives the run's headline.
+struct HeadlineRule {
+    std::string condition; ///< an expression over the run's values (empty: always)
+    std::string text;      ///< a template over the same values: "{workers} {kind_plural} slept {sleep} each"
+};
+
+/// A named set of parameter values the scenario offers ("the tutorial's own settings").
+struct ScenarioPreset {
+    std::string name;
+    std::map<std::string, std::string> params;
+};
+
+/// A scenario: a lesson read from its file (core/scenario/scenario_file.hpp, docs/scenario-format.md).
 struct Scenario {
     std::string id;
     std::string lesson; ///< group in the browser: "Basics", "Shared state", ...
     std::string title;
-    std::string summary;  ///< one line, for `forkscope list`
-    std::string lookFor;  ///< what a learner should notice
-    std::string codeFile; ///< the Python shown in the code pane, under resources/scenarios/
+    std::string summary;    ///< one line, for `forkscope list`
+    std::string lookFor;    ///< what a learner should notice
+    std::string codeFile;   ///< the Python twin's file name, beside the scenario file (may be empty)
+    std::string sourcePath; ///< the file it was read from
+    bool builtin = false;   ///< one of Forkscope's own lessons, not a user's file
+    int order = 1000000;    ///< place among the built-in lessons
     std::vector<ParamSpec> params;
-    std::function<Plan(const ParamSet &)> build;
+    std::vector<HeadlineRule> headline;
+    std::vector<HeadlineRule> caption; ///< the line under the headline; none: the scenario and its parameters
+    std::vector<ScenarioPreset> presets;
+    /// Makes the plan for validated parameter values; false with `error` (each problem with its place).
+    std::function<bool(const ParamSet &, Plan &, std::string &)> build;
     /// For scenarios run as repeated trials (a "trials" parameter): the value main should end with
     /// (main_final) if nothing went wrong. Empty otherwise.
     std::function<std::int64_t(const ParamSet &)> expected;
 
     const ParamSpec *param(const std::string &name) const;
+    /// The Python twin's path (beside the scenario file), or empty.
+    std::string pythonPath() const;
 };
 
-/// Every built-in scenario, in browser order. The first is the default.
+/// Every built-in scenario, read once from the scenario folder (builtinScenarioDirectory), in browser
+/// order. The first is the default. A file that cannot be read is left out and reported by
+/// builtinScenarioProblems().
 const std::vector<Scenario> &builtinScenarios();
+std::string builtinScenarioProblems();
+/// Where the built-in scenario files are: $FORKSCOPE_SCENARIO_DIR, else <exe>/../share/forkscope/scenarios
+/// when installed, else the source tree's resources/scenarios.
+std::string builtinScenarioDirectory();
+/// A user's scenario read from a file: kept for the rest of the process (its address stays valid), and
+/// found by findScenario before a built-in one of the same id.
+const Scenario *addScenario(Scenario scenario);
 const Scenario *findScenario(const std::string &id);
 
 /// Validates `given` (name → text) against the scenario's specs, fills defaults, and builds the plan.

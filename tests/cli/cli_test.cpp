@@ -15,6 +15,7 @@
 #include <map>
 #include <poll.h>
 #include <pwd.h>
+#include <sched.h>
 #include <spawn.h>
 #include <sstream>
 #include <string_view>
@@ -963,4 +964,89 @@ TEST(Cli, OutOfThreadsAnywhereIsAFailureWithAReasonNeverAnAbort)
                 << "a failure names its reason\n"
                 << o.out << o.err;
     }
+}
+
+// --- Scenario files on the command line ---------------------------------------------------------------
+
+namespace {
+
+void writeFile(const std::string &path, const std::string &text)
+{
+    std::ofstream out(path);
+    out << text;
+}
+
+} // namespace
+
+TEST(CliScenarioFiles, NewCheckAndRunAUsersFile)
+{
+    const std::string dir = tempDir();
+    const std::string file = dir + "/my-bank.json";
+    Output o = runCli({"new", file, "--from", "bank"});
+    ASSERT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_TRUE(exists(dir + "/my-bank.py")) << "the Python twin comes with it";
+    EXPECT_NE(slurp(file).find("\"id\": \"my-bank\""), std::string::npos) << "its id is its file's name";
+    // new never overwrites.
+    o = runCli({"new", file, "--from", "bank"});
+    EXPECT_EQ(o.exitCode, 2);
+    EXPECT_NE(o.err.find("exists already"), std::string::npos) << o.err;
+    o = runCli({"check", file});
+    EXPECT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_NE(o.out.find("a scenario Forkscope can run: 'my-bank'"), std::string::npos) << o.out;
+    const std::string summary = dir + "/summary.json";
+    o = runCli({"run", file, "--trials", "1", "--updates", "20", "--lock", "on", "--time-scale", "0.01",
+                "--summary", summary});
+    ASSERT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_NE(o.out.find("final balance 100 (expected 100)"), std::string::npos) << o.out;
+    EXPECT_NE(slurp(summary).find("\"scenario\": \"my-bank\""), std::string::npos) << slurp(summary);
+}
+
+TEST(CliScenarioFiles, ABadFileListsEveryProblemWithItsPlaceAndRunsNothing)
+{
+    const std::string dir = tempDir();
+    const std::string file = dir + "/broken.json";
+    writeFile(file, R"({
+  "format": 1, "id": "broken", "title": "Broken",
+  "locks": ["balance"],
+  "workers": [{"name": "w", "steps": [{"lock": "balanse"}, {"slep": 1}]}],
+  "main": ["start", "join"]
+})");
+    const std::string png = dir + "/out.png";
+    for (const auto &args :
+         std::vector<std::vector<std::string>>{{"check", file}, {"run", file, "--png", png}}) {
+        const Output o = runCli(args);
+        EXPECT_EQ(o.exitCode, 2) << args[0];
+        EXPECT_NE(o.err.find(file + ":4:60: /workers/0/steps/1: a step needs one of"), std::string::npos)
+            << o.err;
+        EXPECT_NE(o.err.find("2 problems"), std::string::npos) << o.err;
+    }
+    EXPECT_FALSE(exists(png)) << "nothing of a file with a problem runs";
+}
+
+TEST(CliScenarioFiles, RunIdHelpListsThatScenariosOwnParameters)
+{
+    const Output o = runCli({"run", "futures", "--help"});
+    EXPECT_EQ(o.exitCode, 0);
+    EXPECT_NE(o.out.find("--workers (an integer from 1 to 256; default "), std::string::npos) << o.out;
+    EXPECT_EQ(o.out.find("--lock"), std::string::npos) << "only futures' own parameters";
+}
+
+TEST(CliScenarioFiles, FuturesDefaultToOneWorkerPerCore)
+{
+    const std::string dir = tempDir();
+    const Output o = runCli({"run", "futures", "--time-scale", "0.02", "--summary", dir + "/s.json"});
+    ASSERT_EQ(o.exitCode, 0) << o.err;
+    const std::string s = slurp(dir + "/s.json");
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    ASSERT_EQ(sched_getaffinity(0, sizeof set, &set), 0);
+    const int cores = std::min(256, CPU_COUNT(&set));
+    int workers = 0;
+    for (std::size_t at = s.find("executor worker "); at != std::string::npos;
+         at = s.find("executor worker ", at + 1))
+        ++workers;
+    EXPECT_GT(workers, 0) << s;
+    // Each worker may be named more than once in the summary; what matters is that worker N+1 does not exist.
+    EXPECT_NE(s.find("executor worker " + std::to_string(cores)), std::string::npos) << s;
+    EXPECT_EQ(s.find("executor worker " + std::to_string(cores + 1) + "\""), std::string::npos) << s;
 }
