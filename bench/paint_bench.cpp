@@ -259,7 +259,9 @@ void BM_AppendLive(benchmark::State &state)
             const auto t0 = std::chrono::steady_clock::now();
             model.appendEvents(std::span(events).subspan(from, std::min(batch, events.size() - from)));
             model.setNow(events[std::min(from + batch, events.size()) - 1].timeNs);
-            worst = std::max(worst, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+            worst = std::max(
+                worst,
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
         }
         benchmark::DoNotOptimize(model.eventCount());
     }
@@ -281,9 +283,9 @@ void BM_ModelMemory(benchmark::State &state)
     state.counters["heap_B_per_event"] = s.heapPerEvent;
 }
 
-constexpr int kM1[] = {1000, 1000};     // 1,000 lanes x 1,000 events: 1 M
-constexpr int kM10[] = {1000, 10000};   // 1,000 lanes x 10,000 events: 10 M
-constexpr int kFew10[] = {8, 1250000};  // 8 lanes x 1.25 M events: 10 M on few lanes
+constexpr int kM1[] = {1000, 1000};    // 1,000 lanes x 1,000 events: 1 M
+constexpr int kM10[] = {1000, 10000};  // 1,000 lanes x 10,000 events: 10 M
+constexpr int kFew10[] = {8, 1250000}; // 8 lanes x 1.25 M events: 10 M on few lanes
 
 } // namespace
 
@@ -307,7 +309,11 @@ BENCHMARK(BM_Pan)
     ->Args({kFew10[0], kFew10[1], kZoom100})
     ->Unit(benchmark::kMillisecond)
     ->MinTime(1.0);
-BENCHMARK(BM_BuildModel)->ArgNames({"lanes", "per_lane"})->Args({kM1[0], kM1[1]})->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_BuildModel)
+    ->ArgNames({"lanes", "per_lane"})
+    ->Args({kM1[0], kM1[1]})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5);
 BENCHMARK(BM_AppendLive)
     ->ArgNames({"lanes", "per_lane", "batch"})
     ->Args({kM1[0], kM1[1], 20000})

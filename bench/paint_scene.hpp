@@ -32,7 +32,7 @@ struct SceneShape {
 /// A small deterministic generator (xorshift), so both sides of a comparison draw the same scene.
 class SceneRandom {
 public:
-    explicit SceneRandom(std::uint64_t seed) : m_state(seed * 0x9E3779B97F4A7C15ull + 1) {}
+    explicit SceneRandom(std::uint64_t seed) : m_state(seed * 0x9E3779B97F4A7C15ull + 1) { }
     std::uint64_t next()
     {
         m_state ^= m_state << 13;
@@ -60,7 +60,8 @@ inline std::vector<core::LaneInfo> sceneLanes(const SceneShape &shape)
     lanes.push_back({"main", core::WorkerKind::Main, 100, 100});
     for (int i = 1; i < shape.lanes; ++i) {
         const bool process = i % 3 != 0;
-        lanes.push_back({"worker " + std::to_string(i), process ? core::WorkerKind::Process : core::WorkerKind::Thread,
+        lanes.push_back({"worker " + std::to_string(i),
+                         process ? core::WorkerKind::Process : core::WorkerKind::Thread,
                          process ? 1000 + i : 100, 1000 + i});
     }
     return lanes;
@@ -87,7 +88,9 @@ public:
         for (int q = 0; q < kSceneQueues; ++q)
             push(main, ev(0, 0, core::EventType::QueueOpen, q, 64, "jobs " + std::to_string(q)));
         for (std::uint32_t i = 1; i < m_lanes.size(); ++i)
-            push(main, ev(static_cast<std::int64_t>(i) * 100, 0, core::EventType::Spawn, static_cast<std::int32_t>(i)));
+            push(main,
+                 ev(static_cast<std::int64_t>(i) * 100, 0, core::EventType::Spawn,
+                    static_cast<std::int32_t>(i)));
         main.t = static_cast<std::int64_t>(m_lanes.size()) * 100;
         m_workersLeft = shape.lanes - 1;
         for (std::size_t i = 0; i < m_lanes.size(); ++i)
@@ -102,8 +105,8 @@ public:
     void next(std::vector<core::Event> &out, std::size_t count)
     {
         for (std::size_t n = 0; n < count && !done(); ++n) {
-            const bool takeGet = !m_gets.empty()
-                && (m_heap.empty() || m_gets.top().timeNs <= m_heap.top().time);
+            const bool takeGet
+                = !m_gets.empty() && (m_heap.empty() || m_gets.top().timeNs <= m_heap.top().time);
             if (takeGet) {
                 core::Event get = m_gets.top();
                 m_gets.pop();
@@ -306,13 +309,17 @@ private:
             g.budget -= 2;
         } else if (pick < 86 && producer) {
             const auto queue = static_cast<std::int32_t>(lane % kSceneQueues);
-            push(g, ev(t, lane, EventType::QueuePut, queue, ++g.seq, "job " + std::to_string(g.seq)));
+            ++g.seq;
+            push(g, ev(t, lane, EventType::QueuePut, queue, g.seq, "job " + std::to_string(g.seq)));
             t += r.range(100, 2'000);
             g.budget -= 2; // and its get on the next lane
         } else if (pick < 90) {
-            bar(EventType::QueueBlockBegin, EventType::QueueBlockEnd, length / 2 + 100, static_cast<std::int32_t>(lane % kSceneQueues));
+            bar(EventType::QueueBlockBegin, EventType::QueueBlockEnd, length / 2 + 100,
+                static_cast<std::int32_t>(lane % kSceneQueues));
         } else if (pick < 93) {
-            push(g, ev(t, lane, EventType::Print, 0, 0, "worker " + std::to_string(lane) + " step " + std::to_string(g.budget)));
+            push(g,
+                 ev(t, lane, EventType::Print, 0, 0,
+                    "worker " + std::to_string(lane) + " step " + std::to_string(g.budget)));
             t += r.range(100, 1'000);
             g.budget -= 1;
         } else if (pick < 96 && lane % 5 == 2) {

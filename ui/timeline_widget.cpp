@@ -353,8 +353,7 @@ void TimelineWidget::paintEvent(QPaintEvent *)
     // a pan or a live tick paints only the columns that came in or changed.
     const PaintOptions options = paintOptions();
     const TimelineLayout layout = layoutTimeline(*m_model, QRectF(plotArea()), options);
-    paintTimeline(painter, *m_model, layout, options,
-                  [&](QPainter &p) { drawTracks(p, layout, options); });
+    paintTimeline(painter, *m_model, layout, options, [&](QPainter &p) { drawTracks(p, layout, options); });
 }
 
 namespace {
@@ -363,17 +362,20 @@ bool sameColors(const Theme &a, const Theme &b)
 {
     return a.background == b.background && a.alternateRow == b.alternateRow
         && a.headerBackground == b.headerBackground && a.grid == b.grid && a.lifeline == b.lifeline
-        && a.states == b.states && a.gilHold == b.gilHold && a.gilWait == b.gilWait && a.queueFill == b.queueFill;
+        && a.states == b.states && a.gilHold == b.gilHold && a.gilWait == b.gilWait
+        && a.queueFill == b.queueFill;
 }
 
 /// Whether the tracks layer painted for `a` holds, moved by whole pixels, what `b` shows: the same rows, plot
 /// and zoom, the same colours and axis; only the window's place may differ.
-bool sameTracks(const TimelineLayout &a, const PaintOptions &oa, const TimelineLayout &b, const PaintOptions &ob)
+bool sameTracks(const TimelineLayout &a, const PaintOptions &oa, const TimelineLayout &b,
+                const PaintOptions &ob)
 {
     return a.plotRect == b.plotRect && a.axisRect == b.axisRect && a.window.span() == b.window.span()
         && a.pxPerNs() == b.pxPerNs() && a.firstRow == b.firstRow && a.visibleRows == b.visibleRows
-        && a.rowTop == b.rowTop && a.rowHeight == b.rowHeight && a.laneRow == b.laneRow && a.laneSlot == b.laneSlot
-        && a.barInset == b.barInset && a.laneHeight == b.laneHeight && a.headerHeight == b.headerHeight
+        && a.rowTop == b.rowTop && a.rowHeight == b.rowHeight && a.laneRow == b.laneRow
+        && a.laneSlot == b.laneSlot && a.barInset == b.barInset && a.laneHeight == b.laneHeight
+        && a.headerHeight == b.headerHeight
         && std::equal(a.rows.begin(), a.rows.end(), b.rows.begin(), b.rows.end(),
                       [](const DisplayRow &x, const DisplayRow &y) {
                           return x.kind == y.kind && x.group == y.group && x.lane == y.lane;
@@ -431,9 +433,10 @@ void TimelineWidget::drawTracks(QPainter &painter, const TimelineLayout &layout,
     } else {
         const auto s = static_cast<int>(shift);
         if (s != 0) {
-            const QRect device(QPoint(static_cast<int>(plot.left() * dpr), static_cast<int>(plot.top() * dpr)),
-                               QPoint(static_cast<int>((plot.right() + 1) * dpr) - 1,
-                                      static_cast<int>((plot.bottom() + 1) * dpr) - 1));
+            const QRect device(
+                QPoint(static_cast<int>(plot.left() * dpr), static_cast<int>(plot.top() * dpr)),
+                QPoint(static_cast<int>((plot.right() + 1) * dpr) - 1,
+                       static_cast<int>((plot.bottom() + 1) * dpr) - 1));
             scrollRows(kept.image, device, static_cast<int>(s * dpr));
             strips.push_back(s > 0 ? QRect(plot.left(), plot.top(), s, plot.height())
                                    : QRect(plot.right() + 1 + s, plot.top(), -s, plot.height()));

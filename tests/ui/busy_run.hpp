@@ -14,12 +14,10 @@ inline ExampleRun busyRun(int blocksPerLane = 600)
 {
     using core::EventType;
     ExampleRun run;
-    run.lanes = {{"main", core::WorkerKind::Main, 100, 100},
-                 {"thread 1", core::WorkerKind::Thread, 100, 101},
-                 {"thread 2", core::WorkerKind::Thread, 100, 102},
-                 {"producer", core::WorkerKind::Process, 200, 200},
-                 {"consumer", core::WorkerKind::Process, 300, 300},
-                 {"worker 5", core::WorkerKind::Process, 400, 400}};
+    run.lanes = {
+        {"main", core::WorkerKind::Main, 100, 100},        {"thread 1", core::WorkerKind::Thread, 100, 101},
+        {"thread 2", core::WorkerKind::Thread, 100, 102},  {"producer", core::WorkerKind::Process, 200, 200},
+        {"consumer", core::WorkerKind::Process, 300, 300}, {"worker 5", core::WorkerKind::Process, 400, 400}};
     std::vector<core::Event> &ev = run.events;
     ev.push_back(event(0, 0, EventType::WorkerStart, 100, 100));
     ev.push_back(event(0, 0, EventType::QueueOpen, 0, 8, "jobs"));
@@ -34,7 +32,8 @@ inline ExampleRun busyRun(int blocksPerLane = 600)
         ev.push_back(event(t, lane, EventType::WorkerStart, static_cast<std::int32_t>(run.lanes[lane].tid),
                            run.lanes[lane].pid));
         for (int i = 0; i < blocksPerLane; ++i) {
-            const std::int64_t length = random() % 40 == 0 ? 100'000 + random() % 400'000 : 100 + random() % 6'000;
+            const std::int64_t length
+                = random() % 40 == 0 ? 100'000 + random() % 400'000 : 100 + random() % 6'000;
             const int pick = static_cast<int>(random() % 10);
             if (lane <= 2 && pick < 4) {
                 // A compute under the GIL, after waiting for it.
@@ -65,7 +64,8 @@ inline ExampleRun busyRun(int blocksPerLane = 600)
                 t += 500;
             } else {
                 const bool sleep = pick % 2 == 0;
-                ev.push_back(event(t, lane, sleep ? EventType::SleepBegin : EventType::ComputeBegin, 0, length));
+                ev.push_back(
+                    event(t, lane, sleep ? EventType::SleepBegin : EventType::ComputeBegin, 0, length));
                 t += length;
                 ev.push_back(event(t, lane, sleep ? EventType::SleepEnd : EventType::ComputeEnd));
             }
@@ -78,7 +78,8 @@ inline ExampleRun busyRun(int blocksPerLane = 600)
     }
     for (std::uint32_t lane = 1; lane < run.lanes.size(); ++lane) {
         ev.push_back(event(lastEnd + lane * 100, 0, EventType::JoinBegin, static_cast<std::int32_t>(lane)));
-        ev.push_back(event(lastEnd + lane * 100 + 50, 0, EventType::JoinEnd, static_cast<std::int32_t>(lane)));
+        ev.push_back(
+            event(lastEnd + lane * 100 + 50, 0, EventType::JoinEnd, static_cast<std::int32_t>(lane)));
     }
     ev.push_back(event(lastEnd + 1'000, 0, EventType::MainEnd));
     ev.push_back(event(lastEnd + 1'100, 0, EventType::WorkerEnd, 0, 0));

@@ -274,7 +274,8 @@ TEST(TimelineLevelOfDetail, ColoursKeepTheirSharesAtEveryWidth)
         for (int y = 0; y < image.height(); ++y) {
             if (y + 0.5 < band.top() || y + 0.5 >= band.bottom())
                 continue;
-            for (int x = static_cast<int>(layout.timeToX(0)) + 1; x < static_cast<int>(layout.timeToX(t)) - 1; ++x) {
+            for (int x = static_cast<int>(layout.timeToX(0)) + 1; x < static_cast<int>(layout.timeToX(t)) - 1;
+                 ++x) {
                 const QColor c = image.pixelColor(x, y);
                 computing += c == theme.stateColor(fs::BarState::Computing);
                 sleeping += c == theme.stateColor(fs::BarState::Sleeping);

@@ -224,7 +224,8 @@ TEST(TimelineWidgetKeptTracks, PanMovesWhatWasDrawnAndPaintsOnlyTheNewStrip)
         const fs::TimelineWidget::TracksPainted painted = widget.lastTracksPainted();
         EXPECT_FALSE(painted.whole) << dx;
         EXPECT_NEAR(painted.shift, dx, 1) << "the content moved with the pan";
-        EXPECT_EQ(painted.columns, std::abs(painted.shift)) << "only the strip that came into view was painted";
+        EXPECT_EQ(painted.columns, std::abs(painted.shift))
+            << "only the strip that came into view was painted";
         EXPECT_LT(painted.columns, plotWidth / 2);
         const QImage fresh = paintedAfresh(model, size, widget.window());
         EXPECT_TRUE(panned == fresh) << "pan by " << dx << ": " << firstDifference(panned, fresh) << " plot "
@@ -276,7 +277,8 @@ TEST(TimelineWidgetKeptTracks, LiveTicksPaintOnlyWhatChanged)
                       plotWidth - static_cast<int>(firstX - widget.currentLayout().plotRect.left()) + 2);
         }
         const QImage fresh = paintedAfresh(model, size, widget.window());
-        ASSERT_TRUE(ticked == fresh) << "after the events up to " << from + 200 << ": " << firstDifference(ticked, fresh);
+        ASSERT_TRUE(ticked == fresh) << "after the events up to " << from + 200 << ": "
+                                     << firstDifference(ticked, fresh);
     }
     EXPECT_GT(partial, 10);
 }

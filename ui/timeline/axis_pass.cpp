@@ -57,9 +57,10 @@ namespace {
 std::int64_t axisStep(const TimelineLayout &layout, const Fonts &fonts)
 {
     const QFontMetricsF fm(fonts.small);
-    const int maxTicks = std::max(
-        2, static_cast<int>(layout.axisRect.width()
-                            / std::max(70.0, fm.horizontalAdvance(QStringLiteral("00.00 ms")) + 24)));
+    const int maxTicks
+        = std::max(2,
+                   static_cast<int>(layout.axisRect.width()
+                                    / std::max(70.0, fm.horizontalAdvance(QStringLiteral("00.00 ms")) + 24)));
     return niceTickStep(layout.window.span(), maxTicks);
 }
 

@@ -183,7 +183,8 @@ void paintRows(QPainter &p, const TimelineLayout &layout, const PaintOptions &op
     const double fullWidth = layout.plotRect.right() - fullLeft;
     // The last row may be cut by the bottom of the plot.
     p.save();
-    p.setClipRect(QRectF(fullLeft, layout.plotRect.top(), fullWidth, layout.plotRect.height()).intersected(area));
+    p.setClipRect(
+        QRectF(fullLeft, layout.plotRect.top(), fullWidth, layout.plotRect.height()).intersected(area));
     int laneParity = 0;
     for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
         const auto i = static_cast<std::size_t>(r);
@@ -302,7 +303,8 @@ void paintFoldBars(QPainter &, RectFill &fill, const TimelineModel &model, const
         // Thinner than a pixel each: a lane still covers at least one pixel row, so none disappears. Only the
         // outermost bars: nesting cannot show in a band this thin.
         const int top = static_cast<int>(std::floor(band.top()));
-        const TrackPaint paint{fill, area, colors, top, top + std::max(1, static_cast<int>(std::round(band.height())))};
+        const TrackPaint paint{fill, area, colors, top,
+                               top + std::max(1, static_cast<int>(std::round(band.height())))};
         walkTrack(
             lane, lane.tracks().front(), area.grid, area.from, area.to, model.now(),
             [&](std::int64_t c0, std::int64_t c1, BarState state) { paint.run(c0, c1, state); },
@@ -341,7 +343,8 @@ void paintTaskLabels(QPainter &p, const TimelineModel &model, const TimelineLayo
             const double x0 = std::round(px(bar.begin));
             const double x1 = std::max(x0 + 1, std::round(px(model.barEnd(bar))));
             const QRectF band = layout.barBand(laneIndex, bar.depth);
-            paintTaskLabel(p, model, bar, QRectF(x0, band.top(), x1 - x0, band.height()), fonts, options.theme);
+            paintTaskLabel(p, model, bar, QRectF(x0, band.top(), x1 - x0, band.height()), fonts,
+                           options.theme);
         }
     }
 }

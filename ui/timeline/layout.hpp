@@ -75,7 +75,10 @@ struct TimelineLayout {
     double margin = 8;        ///< around the whole picture
 
     /// Pixels per nanosecond across the plot.
-    double pxPerNs() const { return plotRect.width() / static_cast<double>(std::max<std::int64_t>(window.span(), 1)); }
+    double pxPerNs() const
+    {
+        return plotRect.width() / static_cast<double>(std::max<std::int64_t>(window.span(), 1));
+    }
     /// The column of the view's absolute pixel grid (time t in column floor(t * pxPerNs())) at the plot's
     /// left edge. x is measured on that grid, so the window's begin lies up to a pixel right of the edge,
     /// and panning by whole pixels moves everything by whole pixels.
@@ -94,7 +97,8 @@ struct TimelineLayout {
     /// The whole pixel nearest to time t (timeToX rounded, in whole numbers so that it moves with a pan).
     std::int64_t pixelAt(std::int64_t t) const
     {
-        return std::llround(plotRect.left()) - gridOrigin() + std::llround(static_cast<double>(t) * pxPerNs());
+        return std::llround(plotRect.left()) - gridOrigin()
+            + std::llround(static_cast<double>(t) * pxPerNs());
     }
     /// The row under y among the visible ones, -1 if none.
     int rowAt(double y) const;

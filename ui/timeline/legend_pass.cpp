@@ -66,8 +66,9 @@ Shown shownIn(const TimelineModel &model, const PaintOptions &options, const Tim
             shown.gil = true;
         const std::uint32_t kinds = lane.markerMask();
         if (drawn[i] == 2)
-            for (std::size_t m = lane.firstMarker(w.beginNs);
-                 m < lane.markers.size() && lane.markers[m].time <= w.endNs && (shown.markers & kinds) != kinds; ++m)
+            for (std::size_t m = lane.firstMarker(w.beginNs); m < lane.markers.size()
+                 && lane.markers[m].time <= w.endNs && (shown.markers & kinds) != kinds;
+                 ++m)
                 shown.markers |= 1u << static_cast<unsigned>(lane.markers[m].kind);
     }
     for (const JoinArrow &a : model.joinArrows())
@@ -81,8 +82,9 @@ Shown shownIn(const TimelineModel &model, const PaintOptions &options, const Tim
             continue;
         // The first arrow received in the window or after it; one received later than its route's longest
         // message after the window was sent after it.
-        for (auto it = std::lower_bound(route.arrows.begin(), route.arrows.end(), w.beginNs,
-                                        [&](std::uint32_t a, std::int64_t t) { return arrows[a].toTime < t; });
+        for (auto it
+             = std::lower_bound(route.arrows.begin(), route.arrows.end(), w.beginNs,
+                                [&](std::uint32_t a, std::int64_t t) { return arrows[a].toTime < t; });
              it != route.arrows.end() && arrows[*it].toTime - route.longest <= w.endNs; ++it) {
             const MessageArrow &a = arrows[*it];
             if (a.fromTime <= w.endNs) {

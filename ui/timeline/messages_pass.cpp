@@ -87,8 +87,8 @@ void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayo
     const QRectF plot = layout.plotRect;
     // Whole pixels of the grid, so the strip moves with a pan as the bars do.
     auto px = [&](std::int64_t t) {
-        return static_cast<double>(std::clamp<std::int64_t>(area.grid.column(t) + area.shift, area.clip.left() - 4,
-                                                            area.clip.right() + 5));
+        return static_cast<double>(std::clamp<std::int64_t>(area.grid.column(t) + area.shift,
+                                                            area.clip.left() - 4, area.clip.right() + 5));
     };
     // Full capacity as a faint band, so "the queue is full" is visible as the area touching its top.
     p.fillRect(QRectF(plot.left(), top, plot.width(), height), withAlpha(options.theme.queueFill, 28));
@@ -102,12 +102,13 @@ void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayo
     if (i > 0) {
         // The level in force at the area's start, with every change in its pixel column (they share it).
         --i;
-        const auto column = static_cast<std::int64_t>(std::ceil(area.grid.timeOf(area.grid.column(q->fill[i].first))));
-        i = static_cast<std::size_t>(std::lower_bound(q->fill.begin(), q->fill.begin() + static_cast<std::ptrdiff_t>(i), column,
-                                                      [](const std::pair<std::int64_t, std::uint32_t> &s, std::int64_t t) {
-                                                          return s.first < t;
-                                                      })
-                                     - q->fill.begin());
+        const auto column
+            = static_cast<std::int64_t>(std::ceil(area.grid.timeOf(area.grid.column(q->fill[i].first))));
+        i = static_cast<std::size_t>(
+            std::lower_bound(
+                q->fill.begin(), q->fill.begin() + static_cast<std::ptrdiff_t>(i), column,
+                [](const std::pair<std::int64_t, std::uint32_t> &s, std::int64_t t) { return s.first < t; })
+            - q->fill.begin());
         while (i > 0 && area.grid.column(q->fill[i - 1].first) == area.grid.column(q->fill[i].first))
             --i;
     }
@@ -261,7 +262,8 @@ void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineL
                     continue;
                 }
                 // A dense run: go on at the first arrow received 3 pixels on.
-                const auto next = static_cast<std::int64_t>(std::ceil(static_cast<double>(a.toTime) + 3 * nsPerPixel));
+                const auto next
+                    = static_cast<std::int64_t>(std::ceil(static_cast<double>(a.toTime) + 3 * nsPerPixel));
                 it = std::lower_bound(it, list.end(), next,
                                       [&](std::uint32_t k, std::int64_t t) { return arrows[k].toTime < t; });
                 passed = 0;

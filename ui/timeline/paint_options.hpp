@@ -23,9 +23,9 @@ struct LaneResult {
 /// Where a paint's time went, pass by pass (milliseconds), for benchmarks: see PaintOptions::passTimes.
 struct PassTimes {
     static constexpr int kCount = 10;
-    static constexpr const char *kNames[kCount] = {"frame",   "tracks",       "row titles", "task labels",
-                                                   "arrows",  "markers",      "lost updates", "labels",
-                                                   "results", "legend"};
+    static constexpr const char *kNames[kCount]
+        = {"frame",   "tracks",       "row titles", "task labels", "arrows",
+           "markers", "lost updates", "labels",     "results",     "legend"};
     double ms[kCount] = {};
 };
 

@@ -18,8 +18,8 @@ bool whole(double v) { return std::abs(v - std::round(v)) < 1e-9; }
 RectFill::RectFill(QPainter &p, const QRect &clip) : m_p(p), m_clip(clip)
 {
     QPaintDevice *device = p.device();
-    if (!device || device->devType() != QInternal::Image || p.compositionMode() != QPainter::CompositionMode_SourceOver
-        || p.opacity() < 1)
+    if (!device || device->devType() != QInternal::Image
+        || p.compositionMode() != QPainter::CompositionMode_SourceOver || p.opacity() < 1)
         return;
     auto *image = static_cast<QImage *>(device);
     const QImage::Format format = image->format();
@@ -28,8 +28,8 @@ RectFill::RectFill(QPainter &p, const QRect &clip) : m_p(p), m_clip(clip)
         return;
     // A whole-number scale (a high-dpi image) and a whole-pixel offset: logical pixels stay whole pixels.
     const QTransform t = p.deviceTransform();
-    if (t.type() > QTransform::TxScale || t.m11() != t.m22() || t.m11() < 1 || !whole(t.m11()) || !whole(t.dx())
-        || !whole(t.dy()))
+    if (t.type() > QTransform::TxScale || t.m11() != t.m22() || t.m11() < 1 || !whole(t.m11())
+        || !whole(t.dx()) || !whole(t.dy()))
         return;
     m_scale = static_cast<int>(std::lround(t.m11()));
     m_dx = static_cast<int>(std::lround(t.dx()));
@@ -74,11 +74,13 @@ void RectFill::fill(int x0, int y0, int x1, int y1, QRgb color)
             return;
         }
     }
-    Pending *slot = std::find_if(m_pending.begin(), m_pending.end(), [](const Pending &p) { return !p.used; });
+    Pending *slot
+        = std::find_if(m_pending.begin(), m_pending.end(), [](const Pending &p) { return !p.used; });
     if (slot == m_pending.end()) {
         // All in use: the leftmost has the least chance to grow.
-        slot = std::min_element(m_pending.begin(), m_pending.end(),
-                                [](const Pending &a, const Pending &b) { return a.rect.right() < b.rect.right(); });
+        slot = std::min_element(m_pending.begin(), m_pending.end(), [](const Pending &a, const Pending &b) {
+            return a.rect.right() < b.rect.right();
+        });
         m_p.fillRect(slot->rect, QColor::fromRgb(slot->color));
     }
     *slot = {rect, color, true};

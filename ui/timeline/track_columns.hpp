@@ -51,8 +51,8 @@ struct ColumnShares {
 /// bars end at `now`. Sealed blocks of bars that fall inside one column are taken whole, so a frame costs
 /// about a block per column however many bars the column holds.
 template <typename Run, typename Column>
-void walkTrack(const Lane &lane, const BarTrack &track, const PixelGrid &grid, std::int64_t from, std::int64_t to,
-               std::int64_t now, Run &&run, Column &&column)
+void walkTrack(const Lane &lane, const BarTrack &track, const PixelGrid &grid, std::int64_t from,
+               std::int64_t to, std::int64_t now, Run &&run, Column &&column)
 {
     if (from >= to || track.bars.empty())
         return;
