@@ -95,7 +95,8 @@ void Lane::barClosed(std::uint32_t index)
         ++track.closed;
     while ((track.blocks.size() + 1) * BarTrack::kBlock <= track.closed) {
         BarTrack::Block block;
-        block.maxEnd = track.blocks.empty() ? std::numeric_limits<std::int64_t>::min() : track.blocks.back().maxEnd;
+        block.maxEnd
+            = track.blocks.empty() ? std::numeric_limits<std::int64_t>::min() : track.blocks.back().maxEnd;
         const std::size_t from = track.blocks.size() * BarTrack::kBlock;
         for (std::size_t k = from; k < from + BarTrack::kBlock; ++k) {
             const Bar &bar = bars[track.bars[k]];
@@ -137,6 +138,7 @@ TimeWindow lostUpdateWindow(const LostUpdateMark &mark) noexcept
 void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
 {
     m_lanes.clear();
+    m_texts.clear();
     m_arrows.clear();
     m_messages.clear();
     m_queues.clear();
@@ -331,8 +333,40 @@ void TimelineModel::refreshMaxEnd(Lane &lane, std::size_t from)
     }
 }
 
-void TimelineModel::addMarker(Lane &lane, Marker marker)
+TextRef TextStore::add(std::string_view text)
 {
+    if (text.empty())
+        return {};
+    if (m_chunks.empty()
+        || m_chunks.back().size() + text.size() > std::max(kChunk, m_chunks.back().capacity())) {
+        m_chunks.emplace_back();
+        m_chunks.back().reserve(std::max(kChunk, text.size()));
+    }
+    std::string &chunk = m_chunks.back();
+    const TextRef ref{static_cast<std::uint32_t>(m_chunks.size() - 1),
+                      static_cast<std::uint32_t>(chunk.size()), static_cast<std::uint32_t>(text.size())};
+    chunk.append(text);
+    return ref;
+}
+
+std::size_t TextStore::bytes() const noexcept
+{
+    std::size_t n = m_chunks.capacity() * sizeof(std::string);
+    for (const std::string &chunk : m_chunks)
+        n += chunk.capacity();
+    return n;
+}
+
+void TextStore::shrinkToFit()
+{
+    if (!m_chunks.empty())
+        m_chunks.back().shrink_to_fit();
+    m_chunks.shrink_to_fit();
+}
+
+void TimelineModel::addMarker(Lane &lane, Marker marker, std::string_view text)
+{
+    marker.text = m_texts.add(text);
     m_seenMarkers |= 1u << static_cast<unsigned>(marker.kind);
     lane.m_markers |= 1u << static_cast<unsigned>(marker.kind);
     auto at = lane.markers.end();
@@ -362,7 +396,7 @@ void TimelineModel::apply(const Event &e)
             lane.info.tid = e.arg;
             newLabelStamp();
         }
-        addMarker(lane, {e.timeNs, MarkerKind::Start, e.arg, e.value, {}});
+        addMarker(lane, {e.timeNs, e.value, e.arg, MarkerKind::Start, {}});
         break;
     case EventType::WorkerEnd:
         touch(std::min(e.timeNs, m_now)); // the lifeline ends
@@ -371,9 +405,9 @@ void TimelineModel::apply(const Event &e)
         lane.signal = e.arg;
         lane.cancelled = cancelled;
         if (e.arg != 0)
-            addMarker(lane, {e.timeNs, MarkerKind::Crash, e.arg, e.value, core::signalName(e.arg)});
+            addMarker(lane, {e.timeNs, e.value, e.arg, MarkerKind::Crash, {}}, core::signalName(e.arg));
         else
-            addMarker(lane, {e.timeNs, MarkerKind::End, e.arg, e.value, cancelled ? "cancelled" : ""});
+            addMarker(lane, {e.timeNs, e.value, e.arg, MarkerKind::End, {}}, cancelled ? "cancelled" : "");
         break;
     case EventType::JoinEnd: {
         const auto joined = static_cast<std::uint32_t>(e.arg);
@@ -400,20 +434,19 @@ void TimelineModel::apply(const Event &e)
         m_variableOpens.push_back(e);
         m_valueEvents.push_back({e.timeNs, e.value, e.arg, e.detail, e.id, e.ref, e.lane, e.type, e.flags});
         break;
-    case EventType::Print: addMarker(lane, {e.timeNs, MarkerKind::Print, e.arg, e.value, e.text}); break;
+    case EventType::Print: addMarker(lane, {e.timeNs, e.value, e.arg, MarkerKind::Print, {}}, e.text); break;
     case EventType::ValueRead:
     case EventType::ValueWrite:
         m_valueEvents.push_back({e.timeNs, e.value, e.arg, e.detail, e.id, e.ref, e.lane, e.type, e.flags});
-        addMarker(lane,
-                  {e.timeNs, MarkerKind::Value, e.type == EventType::ValueWrite ? 1 : 0, e.value,
-                   m_objects.variableLabel(e.arg, e.detail) + " = " + std::to_string(e.value)});
+        addMarker(lane, {e.timeNs, e.value, e.type == EventType::ValueWrite ? 1 : 0, MarkerKind::Value, {}},
+                  m_objects.variableLabel(e.arg, e.detail) + " = " + std::to_string(e.value));
         break;
     case EventType::MainEnd:
         m_mainEndNs = e.timeNs;
-        addMarker(lane, {e.timeNs, MarkerKind::MainEnd, 0, 0, {}});
+        addMarker(lane, {e.timeNs, 0, 0, MarkerKind::MainEnd, {}});
         break;
-    case EventType::Spawn: addMarker(lane, {e.timeNs, MarkerKind::Spawn, e.arg, e.value, {}}); break;
-    case EventType::Note: addMarker(lane, {e.timeNs, MarkerKind::Note, e.arg, e.value, e.text}); break;
+    case EventType::Spawn: addMarker(lane, {e.timeNs, e.value, e.arg, MarkerKind::Spawn, {}}); break;
+    case EventType::Note: addMarker(lane, {e.timeNs, e.value, e.arg, MarkerKind::Note, {}}, e.text); break;
     // Spans (core::SpanPairer, above) and what only leads to one.
     case EventType::SleepBegin:
     case EventType::SleepEnd:
@@ -566,6 +599,7 @@ void TimelineModel::finish(const core::RunResult &result)
         }
     }
     m_messages.shrink_to_fit();
+    m_texts.shrinkToFit();
     for (MessageRoute &route : m_routes)
         route.arrows.shrink_to_fit();
     for (QueueTrack &q : m_queues)

@@ -16,6 +16,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -64,12 +65,42 @@ enum class MarkerKind : std::uint8_t {
     Spawn,   ///< main started a worker (arg: the lane started)
 };
 
+/// Where a marker's text lies in its model's text store (TimelineModel::text): no string per marker, since a
+/// run of ten million events has millions of printed lines and values.
+struct TextRef {
+    std::uint32_t chunk = 0;
+    std::uint32_t offset = 0;
+    std::uint32_t length = 0; ///< 0: no text
+};
+
 struct Marker {
     std::int64_t time = 0;
-    MarkerKind kind = MarkerKind::Note;
-    std::int32_t arg = 0;
     std::int64_t value = 0;
-    std::string text;
+    std::int32_t arg = 0;
+    MarkerKind kind = MarkerKind::Note;
+    TextRef text;
+
+    bool hasText() const noexcept { return text.length != 0; }
+};
+
+/// Texts kept one after another in chunks of 64 KiB (a longer text gets a chunk of its own): a marker holds a
+/// TextRef of 12 bytes, not a std::string of 32 and a heap block. Copies with its model.
+class TextStore {
+public:
+    TextRef add(std::string_view text);
+    std::string_view at(TextRef ref) const noexcept
+    {
+        return ref.length == 0 ? std::string_view()
+                               : std::string_view(m_chunks[ref.chunk]).substr(ref.offset, ref.length);
+    }
+    void clear() { m_chunks.clear(); }
+    /// Bytes held (the chunks' capacities).
+    std::size_t bytes() const noexcept;
+    void shrinkToFit();
+
+private:
+    static constexpr std::size_t kChunk = 64 * 1024;
+    std::vector<std::string> m_chunks;
 };
 
 /// A lane's bars of one nesting depth, in begin order, for drawing at any zoom. Bars of one depth follow one
@@ -255,7 +286,7 @@ public:
     struct MessageRoute {
         std::uint32_t fromLane = 0;
         std::uint32_t toLane = 0;
-        std::int64_t longest = 0;           ///< the longest time a message of the route took
+        std::int64_t longest = 0;          ///< the longest time a message of the route took
         std::vector<std::uint32_t> arrows; ///< indices into messageArrows()
     };
     const std::vector<MessageRoute> &messageRoutes() const noexcept { return m_routes; }
@@ -296,6 +327,8 @@ public:
     /// Changes whenever what the lane labels say may have changed (names, kinds, pids, tids, lanes added);
     /// unique across models, so a measurement cached under it is never taken for another model's.
     std::uint64_t labelStamp() const noexcept { return m_labelStamp; }
+    /// A marker's text (a printed line, "x = 5", a signal's name), "" when it has none.
+    std::string_view text(const Marker &marker) const noexcept { return m_texts.at(marker.text); }
     /// Which marker kinds occur on some lane.
     bool hasMarker(MarkerKind kind) const noexcept
     {
@@ -309,7 +342,7 @@ private:
     void spanClosed(const core::Span &span);
     void applyMessage(const core::Event &e);
     void refreshMaxEnd(Lane &lane, std::size_t from);
-    void addMarker(Lane &lane, Marker marker);
+    void addMarker(Lane &lane, Marker marker, std::string_view text = {});
     void apply(const core::Event &e);
     /// Records that drawing changed from `time` on (kWholeRun: everywhere) in the revision being made.
     void touch(std::int64_t time) noexcept;
@@ -319,6 +352,7 @@ private:
     void findLostUpdates(std::uint64_t lostEvents);
 
     std::vector<Lane> m_lanes;
+    TextStore m_texts; ///< markers' texts
     core::SpanPairer m_spans;
     core::RunObjects m_objects;
     std::vector<JoinArrow> m_arrows;

@@ -28,7 +28,7 @@ void drawTag(QPainter &p, const QRectF &box, const QString &text, const QFont &f
 /// The least width `text` can take in a tag (its box's 4 pixels included), given the narrowest advance of
 /// a printable ASCII character in its font: every character of an ASCII text takes at least that; other text
 /// at least one.
-double narrowestWidth(const std::string &text, double narrowest)
+double narrowestWidth(std::string_view text, double narrowest)
 {
     const bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
     return 4 + narrowest * static_cast<double>(ascii ? text.size() : 1);
@@ -40,7 +40,7 @@ bool hasTag(const Marker &m, bool details)
 {
     return ((m.kind == MarkerKind::Print && details) || m.kind == MarkerKind::Value
             || m.kind == MarkerKind::Crash)
-        && !m.text.empty();
+        && m.hasText();
 }
 
 } // namespace
@@ -172,7 +172,8 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
             // are too many to look through) as near as the one just before: less room, never too much.
             lastTaggedX = layout.timeToX(lane.markers[to - 1].time);
             for (std::size_t j = to - 1, n = 0; j > i && n < 256; --j, ++n) {
-                if (hasTag(lane.markers[j], options.details) && (kinds & (1u << static_cast<unsigned>(lane.markers[j].kind)))) {
+                if (hasTag(lane.markers[j], options.details)
+                    && (kinds & (1u << static_cast<unsigned>(lane.markers[j].kind)))) {
                     lastTaggedX = layout.timeToX(lane.markers[j].time);
                     break;
                 }
@@ -206,9 +207,10 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
         const double roomLeft
             = (x - gap) - std::max({previousTagEnd + 2, previousTaggedX + gap + 2, plot.left()});
         // Most tags of a dense lane have no room at all: known without measuring their text.
-        if (std::max(roomLeft, roomRight) < std::min(64.0, narrowestWidth(m.text, strong ? fonts.boldNarrowest : fonts.smallNarrowest)))
+        if (std::max(roomLeft, roomRight) < std::min(
+                64.0, narrowestWidth(model.text(m), strong ? fonts.boldNarrowest : fonts.smallNarrowest)))
             continue;
-        const QString full = qs(m.text);
+        const QString full = qs(model.text(m));
         const QFontMetricsF fmTag(tagFont);
         const double wanted = fmTag.horizontalAdvance(full) + 4;
         const bool left = roomRight < wanted && roomLeft > roomRight;

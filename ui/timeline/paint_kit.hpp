@@ -12,10 +12,15 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 
 namespace forkscope::ui::timeline {
 
 inline QString qs(const std::string &text) { return QString::fromStdString(text); }
+inline QString qs(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
 
 inline QColor withAlpha(QColor color, int alpha)
 {
