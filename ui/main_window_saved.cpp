@@ -1,4 +1,4 @@
-// MainWindow, part three: saved runs. File > Save Run… (Ctrl+S) keeps what the window shows — a run, a batch
+// MainWindow, part three: saved runs. File > Save Run… (Ctrl+Alt+S) keeps what the window shows — a run, a batch
 // of trials, the GIL lab's table — whole in a .fsrun file (core/saved_run/); File > Open Run… shows one again
 // as it was shown when it ran, saying it is a saved run. Building the window is in main_window.cpp, running
 // in main_window_runs.cpp.
