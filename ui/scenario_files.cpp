@@ -192,7 +192,6 @@ void ScenarioFiles::addActions(QMenu *menu)
     copy->setShortcut(QKeySequence(tr("Ctrl+Shift+S")));
     copy->setToolTip(tr("Write the scenario shown to a new file of your own, with its Python twin beside "
                         "it, as 'forkscope new' does, and open it (Ctrl+Shift+S)"));
-    menu->addSeparator();
 }
 
 // ----- which file the editor shows -------------------------------------------------------------------------
