@@ -51,8 +51,8 @@ QStringList twinCommandParts(const core::Scenario &scenario, const std::map<std:
     if (scenario.codeFile.empty())
         return {};
     // The twin's own file name: the command is run in the scenario's folder, where the twin is.
-    QStringList parts{QStringLiteral("python3"),
-                      shellWord(QFileInfo(QString::fromStdString(scenario.codeFile)).fileName())};
+    QStringList parts{QStringLiteral("python3 ")
+                      + shellWord(QFileInfo(QString::fromStdString(scenario.codeFile)).fileName())};
     for (const core::ParamSpec &spec : scenario.params) {
         const auto it = values.find(spec.name);
         const std::string &value = it != values.end() ? it->second : spec.defaultValue;
@@ -99,6 +99,13 @@ void CommandLine::relayout()
     // next line indented. Pasted into a shell, the broken text runs as the one-line command does.
     const QFontMetrics fm = fontMetrics();
     const int width = contentsRect().width();
+    // Copy only where the first line leaves room for it: a very narrow pane shows the command, not a button
+    // over it (the text can still be selected and copied).
+    const bool copyFits = m_parts.isEmpty()
+        || fm.horizontalAdvance(QStringLiteral("$ ") + m_parts.front() + QStringLiteral(" \\"))
+                + m_copy->width() + 4
+            <= width;
+    m_copy->setVisible(copyFits && !m_parts.isEmpty());
     const QString indent = QStringLiteral("  ");
     const QString more = QStringLiteral(" \\");
     QStringList lines;
@@ -109,7 +116,7 @@ void CommandLine::relayout()
             continue;
         }
         const QString longer = line + QLatin1Char(' ') + part;
-        const int room = lines.isEmpty() ? width - m_copy->width() - 4 : width;
+        const int room = lines.isEmpty() && copyFits ? width - m_copy->width() - 4 : width;
         if (width > 0 && fm.horizontalAdvance(longer + more) > room) {
             lines << line + more;
             line = indent + part;
@@ -133,7 +140,7 @@ void CommandLine::relayout()
         setText(text);
     setToolTip(cut ? m_about + QStringLiteral("\n\n") + whole : m_about);
     // At least as tall as Copy, whatever the text.
-    setMinimumHeight(m_parts.isEmpty() ? 0 : m_copy->height());
+    setMinimumHeight(copyFits && !m_parts.isEmpty() ? m_copy->height() : 0);
 }
 
 void CommandLine::setMaxLines(int lines)
@@ -178,6 +185,8 @@ CodePane::CodePane(QWidget *parent) : QTabWidget(parent)
     connect(m_command->copyButton(), &QToolButton::clicked, this,
             [this] { QApplication::clipboard()->setText(command()); });
     pythonLayout->addWidget(m_commandRow);
+    // Short enough that the command's lines above it are never squeezed in a small window.
+    m_python->setMinimumHeight(m_python->fontMetrics().lineSpacing() * 3 + 2 * m_python->frameWidth());
     pythonLayout->addWidget(m_python, 1);
     addTab(pythonTab, tr("Python (tutorial)"));
     addTab(m_plan, tr("What runs (C++)"));
@@ -213,8 +222,10 @@ QString CodePane::command() const { return m_commandText; }
 void CodePane::resizeEvent(QResizeEvent *event)
 {
     QTabWidget::resizeEvent(event);
-    // The command never takes more than about a third of the pane: the Python is what is read.
-    m_command->setMaxLines(height() * 35 / 100 / std::max(1, m_command->fontMetrics().lineSpacing()));
+    // The command never takes more than about a third of the pane (two lines at least): the Python is what
+    // is read.
+    m_command->setMaxLines(
+        std::max(2, height() * 30 / 100 / std::max(1, m_command->fontMetrics().lineSpacing())));
 }
 
 void CodePane::showPlan(const core::Plan &plan)

@@ -23,7 +23,8 @@ class CodeHighlighter;
 /// Empty when the scenario has no twin.
 QString twinCommand(const core::Scenario &scenario, const std::map<std::string, std::string> &values);
 
-/// The parts of that command: "python3", the twin, then one part per option with its value ("--workers 10").
+/// The parts of that command, each never broken: "python3 sleepers.py", then one per option with its value
+/// ("--workers 10").
 QStringList twinCommandParts(const core::Scenario &scenario,
                              const std::map<std::string, std::string> &values);
 
@@ -31,6 +32,7 @@ QStringList twinCommandParts(const core::Scenario &scenario,
 /// the last ending in a backslash, the next indented, re-broken as the width changes (a QLabel's own word
 /// wrap breaks "--updates" after its dashes).
 class CommandLine : public QLabel {
+    Q_OBJECT
 public:
     explicit CommandLine(QWidget *parent = nullptr);
     /// The command's parts, each kept on one line.

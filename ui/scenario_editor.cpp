@@ -39,6 +39,28 @@ private:
     ScenarioTextEdit *m_edit;
 };
 
+/// A one-line label that elides its text to its width (a QLabel wraps or widens its dock); the whole text is
+/// its tooltip unless one is set.
+class ElidedLabel : public QLabel {
+public:
+    using QLabel::QLabel;
+    QSize minimumSizeHint() const override { return {0, fontMetrics().height()}; }
+    QSize sizeHint() const override
+    {
+        return {fontMetrics().horizontalAdvance(text()), fontMetrics().height()};
+    }
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter painter(this);
+        painter.setPen(palette().color(foregroundRole()));
+        const QRect r = contentsRect();
+        painter.drawText(r, Qt::AlignLeft | Qt::AlignVCenter,
+                         fontMetrics().elidedText(text(), Qt::ElideRight, r.width()));
+    }
+};
+
 bool isWordChar(QChar c)
 {
     return c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('.') || c == QLatin1Char('+')
@@ -235,14 +257,13 @@ ScenarioEditor::ScenarioEditor(QWidget *parent) : QWidget(parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->setSpacing(4);
 
-    // The buttons first, then whose text it is (it wraps: a long path never widens the dock), the text with
+    // The buttons first, then whose text it is (one line, elided: a long path never widens the dock), the text with
     // the problems under it (a splitter: they never crowd out the text), and the check's verdict.
     // A tool bar, like the window's: narrow, what does not fit goes under its » menu, so the buttons never
     // widen the dock column.
     auto *bar = new QToolBar;
     bar->setObjectName(QStringLiteral("editorBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    bar->setIconSize(QSize(1, 1));
     m_runAction = bar->addAction(tr("Run"), this, &ScenarioEditor::runRequested);
     m_runAction->setToolTip(tr("Run the text as it is here, as your scenario, with the parameters shown "
                                "(Ctrl+Return); a built-in lesson edited becomes your copy"));
@@ -256,11 +277,10 @@ ScenarioEditor::ScenarioEditor(QWidget *parent) : QWidget(parent)
     bar->widgetForAction(m_saveCopyAction)->setObjectName(QStringLiteral("editorSaveCopy"));
     m_bar = bar;
     layout->addWidget(bar);
-    m_header = new QLabel;
+    m_header = new ElidedLabel;
     m_header->setObjectName(QStringLiteral("editorHeader"));
     m_header->setTextFormat(Qt::PlainText);
-    m_header->setWordWrap(true);
-    m_header->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_header->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     layout->addWidget(m_header);
     auto *runKey = new QShortcut(QKeySequence(tr("Ctrl+Return")), this);
     runKey->setContext(Qt::WidgetWithChildrenShortcut);
@@ -287,11 +307,10 @@ ScenarioEditor::ScenarioEditor(QWidget *parent) : QWidget(parent)
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
     layout->addWidget(split, 1);
-    m_status = new QLabel;
+    m_status = new ElidedLabel;
     m_status->setObjectName(QStringLiteral("editorStatus"));
     m_status->setTextFormat(Qt::PlainText);
-    m_status->setWordWrap(true);
-    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     layout->addWidget(m_status);
     connect(m_list, &QListWidget::itemClicked, this,
             [this](QListWidgetItem *item) { goToProblem(m_list->row(item)); });
@@ -428,6 +447,7 @@ void ScenarioEditor::applyCheck(Check result)
     }
     m_list->setVisible(!m_problems.empty());
     m_status->setText(statusText());
+    m_status->setToolTip(statusText());
     QPalette pal = m_status->palette();
     pal.setColor(QPalette::WindowText, m_problems.empty() ? kGoodColour : kProblemColour);
     m_status->setPalette(pal);
@@ -439,7 +459,7 @@ QString ScenarioEditor::statusText() const
     if (!checkedUpToDate())
         return tr("checking…");
     if (m_problems.empty())
-        return tr("✓ a scenario Forkscope can run: '%1', %2 parameters")
+        return tr("✓ no problems: '%1' can run, %2 parameters")
             .arg(QString::fromStdString(m_scenario ? m_scenario->id : std::string()))
             .arg(m_scenario ? m_scenario->params.size() : 0);
     return m_problems.size() == 1

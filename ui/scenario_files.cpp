@@ -192,7 +192,6 @@ void ScenarioFiles::addActions(QMenu *menu)
     copy->setShortcut(QKeySequence(tr("Ctrl+Shift+S")));
     copy->setToolTip(tr("Write the scenario shown to a new file of your own, with its Python twin beside "
                         "it, as 'forkscope new' does, and open it (Ctrl+Shift+S)"));
-    menu->addSeparator();
 }
 
 // ----- which file the editor shows -------------------------------------------------------------------------
@@ -305,6 +304,7 @@ void ScenarioFiles::editOutsideBrowser(const QString &path, const QString &text)
     showInEditor(doc);
     m_dock->show();
     m_dock->raise();
+    QTimer::singleShot(0, this, &ScenarioFiles::makeRoomForEditor);
     m_editor->checkNow();
     m_editor->goToProblem(0);
 }
@@ -436,8 +436,12 @@ bool ScenarioFiles::openFile(const QString &path, QStringList *problems)
 bool ScenarioFiles::openFileAndTell(const QString &path)
 {
     QStringList problems;
-    if (openFile(path, &problems))
+    if (openFile(path, &problems)) {
+        // Opened by hand: if its text is in view, give it room.
+        if (m_dock->isVisible())
+            QTimer::singleShot(0, this, &ScenarioFiles::makeRoomForEditor);
         return true;
+    }
     if (!QFileInfo::exists(path)) {
         QMessageBox::warning(m_window, tr("Cannot open %1").arg(QFileInfo(path).fileName()),
                              tr("%1 is not there (moved or deleted?).").arg(QDir::toNativeSeparators(path)));

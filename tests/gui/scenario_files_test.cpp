@@ -12,6 +12,7 @@
 #include "ui/scenario_files.hpp"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
@@ -514,8 +515,26 @@ TEST(ScenarioFiles, ThePythonPanesCommandFollowsTheParameters)
             << "whole options: " << lines[i].toStdString();
     }
     EXPECT_EQ(joined(), QStringLiteral("$ ") + code->command());
-    code->setMinimumWidth(0);
-    code->setMaximumWidth(QWIDGETSIZE_MAX);
+    // In a short pane the first lines only, ending in "…"; the tooltip has it whole, and Copy copies it.
+    code->setFixedHeight(120);
+    QTest::qWait(50);
+    auto *commandLine = qobject_cast<CommandLine *>(label);
+    ASSERT_NE(commandLine, nullptr);
+    EXPECT_TRUE(commandLine->isCut());
+    EXPECT_EQ(label->text().count(QLatin1Char('\n')), 1) << label->text().toStdString();
+    EXPECT_TRUE(label->text().endsWith(QStringLiteral(" …")));
+    EXPECT_TRUE(label->toolTip()
+                    .replace(QRegularExpression(QStringLiteral(" \\\\\n +")), QStringLiteral(" "))
+                    .contains(code->command()))
+        << label->toolTip().toStdString();
+    QTest::mouseClick(commandLine->copyButton(), Qt::LeftButton);
+    EXPECT_EQ(QApplication::clipboard()->text(), code->command());
+    code->setFixedHeight(400);
+    QTest::qWait(50);
+    EXPECT_FALSE(commandLine->isCut()) << label->text().toStdString();
+    EXPECT_EQ(joined(), QStringLiteral("$ ") + code->command());
+    code->setMinimumSize(0, 0);
+    code->setMaximumSize(QWIDGETSIZE_MAX, QWIDGETSIZE_MAX);
     // Another scenario, its own twin and parameters.
     ASSERT_TRUE(w->selectScenario(QStringLiteral("pipe")));
     EXPECT_TRUE(code->command().startsWith(QStringLiteral("python3 pipe.py --")))
