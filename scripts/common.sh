@@ -11,7 +11,8 @@ FORKSCOPE_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev clang-format
   tesseract-ocr
   xvfb xauth fonts-dejavu-core x11-apps imagemagick librsvg2-bin poppler-utils
-  python3
+  python3 python3-jsonschema
+  clang libclang-rt-14-dev
 )
 
 forkscope_install() {

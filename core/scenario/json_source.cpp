@@ -1,11 +1,16 @@
 #include "core/scenario/json_source.hpp"
 
+#include <cmath>
 #include <iterator>
 #include <vector>
 
 namespace forkscope::core {
 
 namespace {
+
+/// How deep lists and objects may nest in a scenario file (the lessons need 7; four nested loops in a
+/// copied step about 14).
+constexpr std::size_t kMaxJsonDepth = 64;
 
 /// A character iterator that tells a shared counter how far the lexer has read.
 class CountingIterator {
@@ -55,7 +60,13 @@ public:
     bool boolean(bool v) override { return value(v); }
     bool number_integer(number_integer_t v) override { return value(v); }
     bool number_unsigned(number_unsigned_t v) override { return value(v); }
-    bool number_float(number_float_t v, const string_t &) override { return value(v); }
+    bool number_float(number_float_t v, const string_t &) override
+    {
+        // nlohmann reads 1e400 as infinity; no value of a scenario is meant to be that.
+        if (!std::isfinite(v))
+            return refuse("a number too large (at most about 1.8e308)");
+        return value(v);
+    }
     bool string(string_t &v) override { return value(v); }
     bool binary(binary_t &) override { return false; }
 
@@ -152,6 +163,10 @@ private:
 
     bool open(Json v)
     {
+        // Every value's pointer spells out its depth, and later passes recurse: 1 MiB of '[' must not
+        // cost quadratic time and memory, nor the stack.
+        if (m_frames.size() >= kMaxJsonDepth)
+            return refuse("lists and objects nested more than " + std::to_string(kMaxJsonDepth) + " deep");
         const std::size_t at = tokenStart();
         m_lastEnd = readOffset();
         std::string pointer;
@@ -167,6 +182,14 @@ private:
         m_lastEnd = readOffset();
         m_frames.pop_back();
         return true;
+    }
+
+    /// Stops the parse with `what` at the token just read.
+    bool refuse(const std::string &what)
+    {
+        m_errorOffset = tokenStart();
+        m_error = what;
+        return false;
     }
 
     JsonSource &m_source;

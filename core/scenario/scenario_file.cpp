@@ -50,7 +50,9 @@ bool readParams(FileSource &src, Problems &problems)
             }
             checkKeys(p, ptr, kParamKeys, problems, "a parameter");
             ParamSpec spec;
-            spec.name = p.value("name", std::string());
+            // Read as texts only when they are texts: nlohmann's value() throws on any other type.
+            spec.name
+                = p.contains("name") && p["name"].is_string() ? p["name"].get<std::string>() : std::string();
             if (!validName(spec.name)) {
                 problems.at(ptr + "/name",
                             "a parameter's name is lower case letters, digits and '-' (e.g. "
@@ -60,8 +62,13 @@ bool readParams(FileSource &src, Problems &problems)
             for (const ParamSpec &other : src.params)
                 if (other.name == spec.name)
                     problems.at(ptr + "/name", "parameter '" + spec.name + "' is declared twice");
-            const std::string type = p.value("type", std::string());
-            spec.help = p.value("help", std::string());
+            const std::string type = !p.contains("type") ? std::string()
+                : p["type"].is_string()                  ? p["type"].get<std::string>()
+                                                         : p["type"].dump();
+            if (p.contains("help") && !p["help"].is_string())
+                problems.at(ptr + "/help", "a parameter's 'help' is a text, not " + typeName(p["help"]));
+            else
+                spec.help = p.value("help", std::string());
             if (type == "choice") {
                 spec.type = ParamSpec::Type::Choice;
                 if (!p.contains("choices") || !p["choices"].is_array() || p["choices"].empty()) {
@@ -218,9 +225,9 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
         return false;
     }
     Problems found(*src, problems);
+    // Through `found`, so that they count: a file whose only problem is a key written twice is refused too.
     for (const auto &[pointer, offset] : src->json.duplicateKeys())
-        problems.push_back(
-            {fileName, src->json.positionAt(offset), pointer, "this key is written twice in one object"});
+        found.atOffset(pointer, offset, "this key is written twice in one object");
     const Json &doc = src->json.document();
     if (!doc.is_object()) {
         found.at("", "a scenario file holds one JSON object, not " + typeName(doc));
@@ -304,6 +311,11 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
                         spec = &ps;
                 if (!spec) {
                     found.atKey(ptr + "/params", name, "unknown parameter '" + name + "'");
+                    continue;
+                }
+                if (!value.is_string() && !value.is_number()) {
+                    found.at(ptr + "/params/" + pointerToken(name),
+                             "a preset's value is a number or a text, not " + typeName(value));
                     continue;
                 }
                 preset.params[name]

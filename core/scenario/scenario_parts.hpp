@@ -19,22 +19,55 @@ struct FileSource {
 
 // --- Problems with places -------------------------------------------------------------------------------
 
+/// At most this many problems are listed, then one line says there are more. A 1 MiB file can hold 100,000
+/// unknown keys, and placing each one scans the text (and each is compared with those listed before): all
+/// of them would take hours, and nobody reads the 101st.
+inline constexpr std::size_t kMaxProblemsListed = 100;
+
 class Problems {
 public:
     Problems(const FileSource &src, std::vector<ScenarioProblem> &out) : m_src(src), m_out(out) { }
 
     void at(const std::string &pointer, std::string message)
     {
-        add(pointer, m_src.json.positionOf(pointer), std::move(message));
+        if (!full())
+            add(pointer, m_src.json.positionOf(pointer), std::move(message));
+        else
+            more();
     }
     void atKey(const std::string &pointer, const std::string &key, std::string message)
     {
-        add(pointer + "/" + pointerToken(key), m_src.json.positionOfKey(pointer, key), std::move(message));
+        if (!full())
+            add(pointer + "/" + pointerToken(key), m_src.json.positionOfKey(pointer, key),
+                std::move(message));
+        else
+            more();
+    }
+    /// A problem whose place is already known (an offset in the text).
+    void atOffset(const std::string &pointer, std::size_t offset, std::string message)
+    {
+        if (!full())
+            add(pointer, m_src.json.positionAt(offset), std::move(message));
+        else
+            more();
     }
     bool any() const { return m_count > 0; }
     std::size_t count() const { return m_count; }
 
 private:
+    bool full() const { return m_out.size() >= kMaxProblemsListed; }
+    void more()
+    {
+        if (!m_more) {
+            m_out.push_back({m_src.fileName,
+                             {},
+                             {},
+                             "more problems than these " + std::to_string(kMaxProblemsListed)
+                                 + " (fix them and check again)"});
+            m_more = true;
+        }
+        ++m_count;
+    }
     void add(const std::string &pointer, TextPosition p, std::string message)
     {
         for (const ScenarioProblem &e : m_out)
@@ -46,6 +79,7 @@ private:
     const FileSource &m_src;
     std::vector<ScenarioProblem> &m_out;
     std::size_t m_count = 0;
+    bool m_more = false;
 };
 
 /// "a text", "a number", ...: a JSON value's type in a message.
