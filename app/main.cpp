@@ -21,6 +21,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QFile>
+#include <QIcon>
 #include <QPainter>
 #include <QScreen>
 
@@ -161,11 +162,26 @@ std::unique_ptr<QApplication> offscreenApp(int &argc, char **argv)
     return std::make_unique<QApplication>(argc, argv);
 }
 
+/// Forkscope's icon in the sizes rendered from resources/icons at build time (:/icons/<size>/<app id>.png),
+/// so the title bar and the task switcher each get a size drawn for them.
+QIcon applicationIcon()
+{
+    QIcon icon;
+    const QDir sizes(QStringLiteral(":/icons"));
+    for (const QString &size : sizes.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        icon.addFile(sizes.filePath(size + QStringLiteral("/" FORKSCOPE_APP_ID ".png")));
+    return icon;
+}
+
 /// `forkscope [open [ID] [--name value ...] [--run]]` with a display: the window, on a scenario with these
 /// parameters (a lesson's desktop shortcut), and the run started if asked.
 int openWindow(int &argc, char **argv, const std::vector<std::string> &args)
 {
     QApplication app(argc, argv);
+    // The icon every window of the app shows, and the desktop entry it belongs to (Wayland matches the
+    // window to io.github.forkscope.Forkscope.desktop, and so to its icon and name, by this).
+    QApplication::setWindowIcon(applicationIcon());
+    QGuiApplication::setDesktopFileName(QStringLiteral(FORKSCOPE_APP_ID));
     ui::MainWindow window;
     app::OpenRequest request;
     if (!args.empty()) {

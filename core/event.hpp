@@ -31,8 +31,10 @@ enum class EventType : std::uint8_t {
     WorkerEnd,       ///< value: exit code (or -1 when killed), arg: signal number (0 = none)
     SleepBegin,      ///< value: requested duration in ns
     SleepEnd,
-    ComputeBegin, ///< value: requested duration in ns
-    ComputeEnd,   ///< value: iterations (or work units) done
+    ComputeBegin, ///< value: requested duration in ns (a work step's whole); arg: kWorkResumesAfterGil when
+                  ///< it resumes a work step after a GIL hand-over
+    ComputeEnd,   ///< value: iterations (or work units) done in this span; arg: kWorkPausesForGil when the
+                  ///< work step stops there to hand the GIL over and goes on in a later span
     JoinBegin,    ///< arg: lane waited for
     JoinEnd,      ///< arg: lane waited for
     Print,       ///< text: one printed line; detail kProcessTableHeading: a process table's heading line, and
@@ -86,6 +88,11 @@ enum EventFlag : std::uint8_t {
     kShared = 32,   ///< a VariableOpen of a variable in shared memory (Value, Array), not a global
     kList = 64,     ///< a VariableOpen of a list (some step appends to it): element 0 is its length
 };
+
+/// A work step computes only while its thread holds the GIL: at each hand-over its compute span ends (a
+/// ComputeEnd with this arg) and a new one begins once the GIL is back (a ComputeBegin with the other).
+inline constexpr std::int32_t kWorkPausesForGil = 1;
+inline constexpr std::int32_t kWorkResumesAfterGil = 1;
 
 /// A Print's detail when it is the heading line of a process table (main's snapshot step).
 inline constexpr std::int32_t kProcessTableHeading = 1;

@@ -4,15 +4,19 @@ set -euo pipefail
 
 FORKSCOPE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Debian 12 packages the project builds, tests and screenshots with.
+# Debian 12 packages the project builds, tests and screenshots with (the last line: the desktop install's
+# checks and its .deb: desktop-file-validate, appstreamcli, dpkg-shlibdeps and `file` for CPack,
+# groff for the man page's warnings, xprop for the window's icon).
 FORKSCOPE_PACKAGES=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-svg-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev clang-format
   tesseract-ocr
-  xvfb xauth fonts-dejavu-core x11-apps imagemagick librsvg2-bin poppler-utils
-  python3 python3-jsonschema
+  xvfb xauth fonts-dejavu-core x11-apps imagemagick librsvg2-bin poppler-utils xdotool
+  python3 python3-psutil python3-jsonschema
   clang libclang-rt-14-dev
+  nodejs
+  desktop-file-utils appstream dpkg-dev file groff-base x11-utils
 )
 
 forkscope_install() {
@@ -22,6 +26,11 @@ forkscope_install() {
       missing+=("$p")
     fi
   done
+  # The trace test's viewers install with npm: Debian's nodejs leaves it to the npm package, NodeSource's
+  # nodejs brings its own (and conflicts with Debian's npm), so ask for the package only when npm is missing.
+  if ! command -v npm >/dev/null; then
+    missing+=(npm)
+  fi
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "forkscope: installing ${missing[*]}" >&2
   local sudo=""

@@ -30,7 +30,7 @@ QString runTitle(const PastRun &run)
 ComparisonCanvas::ComparisonCanvas(QWidget *parent) : QWidget(parent)
 {
     setObjectName(QStringLiteral("comparison"));
-    setMinimumSize(320, 240);
+    setMinimumSize(220, 160); // the tab must fit a window of 800×600 beside the docks
 }
 
 void ComparisonCanvas::setComparison(Comparison comparison)

@@ -1,50 +1,150 @@
 #include "ui/console_pane.hpp"
 
+#include <QElapsedTimer>
 #include <QFontDatabase>
+#include <QScrollBar>
+#include <QTextBlock>
+#include <QTextCursor>
 
+#include <algorithm>
 #include <array>
+#include <vector>
 
 namespace forkscope::ui {
+
+namespace {
+
+// Okabe-Ito hues, darker on light backgrounds so the text stays readable; index 0 is main.
+constexpr std::array<QRgb, 8> kLight{0x333333, 0x005A9C, 0xA05000, 0x007A55,
+                                     0x9B3078, 0x8A6D00, 0xB33C00, 0x2F6EA0};
+constexpr std::array<QRgb, 8> kDark{0xEEEEEE, 0x56B4E9, 0xE69F00, 0x009E73,
+                                    0xCC79A7, 0xF0E442, 0xD55E00, 0x90C8F0};
+
+} // namespace
+
+/// How long one turn of the event loop may spend inserting lines: well under a frame.
+constexpr int kInsertBudgetMs = 6;
 
 ConsolePane::ConsolePane(QWidget *parent) : QTextEdit(parent)
 {
     setReadOnly(true);
+    setUndoRedoEnabled(false); // a log: nothing to undo, and no copy of every insertion kept
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setToolTip(tr("What the workers printed, in the order it happened"));
+    m_drain.setSingleShot(true);
+    m_drain.setInterval(0);
+    connect(&m_drain, &QTimer::timeout, this, [this] { insertPending(kInsertBudgetMs); });
+}
+
+void ConsolePane::clear()
+{
+    m_pending.clear();
+    m_drain.stop();
+    QTextEdit::clear();
+}
+
+void ConsolePane::insertPending(int budgetMs)
+{
+    if (m_pending.empty())
+        return;
+    QElapsedTimer clock;
+    clock.start();
+    // Follow the end only if the reader is there: someone scrolled up to read stays where they are.
+    QScrollBar *bar = verticalScrollBar();
+    const bool atEnd = bar->value() >= bar->maximum() - 2;
+    QTextCursor cursor(document());
+    cursor.movePosition(QTextCursor::End);
+    cursor.beginEditBlock();
+    QTextCharFormat lineFormat;
+    QTextCharFormat noteFormat;
+    noteFormat.setFontWeight(QFont::Bold);
+    int inserted = 0;
+    while (!m_pending.empty()) {
+        const Pending &line = m_pending.front();
+        if (!document()->isEmpty())
+            cursor.insertBlock();
+        if (line.note) {
+            cursor.insertText(line.text, noteFormat);
+        } else {
+            lineFormat.setForeground(laneColour(line.lane));
+            cursor.insertText(line.text, lineFormat);
+        }
+        m_pending.pop_front();
+        // The clock is read every 64 lines: reading it is not free either.
+        if (budgetMs >= 0 && ++inserted % 64 == 0 && clock.elapsed() >= budgetMs)
+            break;
+    }
+    cursor.endEditBlock();
+    if (atEnd)
+        bar->setValue(bar->maximum());
+    if (!m_pending.empty())
+        m_drain.start();
 }
 
 QColor ConsolePane::laneColour(std::uint32_t lane) const
 {
-    // Okabe-Ito hues, darker on light backgrounds so the text stays readable.
-    static const std::array<QRgb, 8> light{0x333333, 0x005A9C, 0xA05000, 0x007A55,
-                                           0x9B3078, 0x8A6D00, 0xB33C00, 0x2F6EA0};
-    static const std::array<QRgb, 8> dark{0xEEEEEE, 0x56B4E9, 0xE69F00, 0x009E73,
-                                          0xCC79A7, 0xF0E442, 0xD55E00, 0x90C8F0};
     const std::size_t index = lane == 0 ? 0 : 1 + (lane - 1) % 7;
-    return QColor(m_dark ? dark[index] : light[index]);
+    return QColor(m_dark ? kDark[index] : kLight[index]);
+}
+
+void ConsolePane::setDark(bool dark)
+{
+    if (dark == m_dark)
+        return;
+    m_dark = dark;
+    // The lines already there take the new theme's colour of their worker: each run of text in one of the
+    // old theme's colours gets the new theme's colour at the same index (notes have none: they follow the
+    // palette by themselves).
+    const std::array<QRgb, 8> &from = dark ? kLight : kDark;
+    const std::array<QRgb, 8> &to = dark ? kDark : kLight;
+    struct Recolour {
+        int position;
+        int length;
+        QTextCharFormat format;
+    };
+    std::vector<Recolour> recolour; // collected first: changing formats merges fragments under an iterator
+    for (QTextBlock block = document()->begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextFragment fragment = it.fragment();
+            QTextCharFormat format = fragment.charFormat();
+            if (!format.hasProperty(QTextFormat::ForegroundBrush))
+                continue;
+            const QRgb rgb = format.foreground().color().rgb() & 0xFFFFFF;
+            const auto at = std::find(from.begin(), from.end(), rgb);
+            if (at == from.end())
+                continue;
+            format.setForeground(QColor(to[static_cast<std::size_t>(at - from.begin())]));
+            recolour.push_back({fragment.position(), fragment.length(), format});
+        }
+    }
+    QTextCursor cursor(document());
+    cursor.beginEditBlock();
+    for (const Recolour &r : recolour) {
+        cursor.setPosition(r.position);
+        cursor.setPosition(r.position + r.length, QTextCursor::KeepAnchor);
+        cursor.setCharFormat(r.format);
+    }
+    cursor.endEditBlock();
 }
 
 void ConsolePane::appendLines(const TimelineModel &model, const QVector<PrintedLine> &lines)
 {
     if (lines.isEmpty())
         return;
-    QString html;
     for (const PrintedLine &line : lines) {
         const QString who = line.lane < model.laneCount()
             ? QString::fromStdString(model.lane(line.lane).info.name)
             : QString();
-        // white-space: pre keeps a printed table's columns (HTML would fold its runs of spaces).
         const QString time = QString::number(static_cast<double>(line.timeNs) / 1e9, 'f', 3);
-        html += QStringLiteral("<span style=\"color:%1; white-space:pre\">[%2 s %3] %4</span><br>")
-                    .arg(laneColour(line.lane).name(), time, who.toHtmlEscaped(), line.text.toHtmlEscaped());
+        m_pending.push_back({QStringLiteral("[%1 s %2] %3").arg(time, who, line.text), line.lane, false});
     }
-    html.chop(4);
-    append(html);
+    insertPending(kInsertBudgetMs);
 }
 
 void ConsolePane::appendNote(const QString &text)
 {
-    append(QStringLiteral("<b>%1</b>").arg(text.toHtmlEscaped()));
+    m_pending.push_back({text, 0, true});
+    insertPending(kInsertBudgetMs);
 }
 
 } // namespace forkscope::ui

@@ -4,27 +4,49 @@
 #include "ui/timeline_model.hpp"
 
 #include <QTextEdit>
+#include <QTimer>
+
+#include <deque>
 
 namespace forkscope::ui {
 
 /// The console: the lines the workers printed, in the order they printed them, each with its time and
-/// worker, coloured per worker (as on the timeline's lanes).
+/// worker, coloured per worker (as on the timeline's lanes). Lines are inserted as text with a colour, not
+/// parsed as HTML, and a few milliseconds' worth at a time: a run that prints thousands of lines between two
+/// refreshes fills the console over the next turns of the event loop instead of holding the window (and the
+/// clicks on it) until all are in.
 class ConsolePane : public QTextEdit {
     Q_OBJECT
 public:
     explicit ConsolePane(QWidget *parent = nullptr);
 
-    /// Appends `lines`, printed by the lanes of `model`, in one block.
+    /// Appends `lines`, printed by the lanes of `model`, after those already given.
     void appendLines(const TimelineModel &model, const QVector<PrintedLine> &lines);
     /// Appends a line of the window's own in bold (a trials verdict).
     void appendNote(const QString &text);
-    /// Colours later lines for a dark or light background.
-    void setDark(bool dark) { m_dark = dark; }
+    /// Empties the console, lines not yet shown included.
+    void clear();
+    /// Lines given but not yet shown.
+    std::size_t pendingLines() const { return m_pending.size(); }
+    /// Shows every line given so far at once.
+    void flush() { insertPending(-1); }
+    /// Colours the lines for a dark or light background: those already shown and those to come.
+    void setDark(bool dark);
+    bool dark() const { return m_dark; }
 
 private:
+    struct Pending {
+        QString text;
+        std::uint32_t lane = 0;
+        bool note = false;
+    };
     QColor laneColour(std::uint32_t lane) const;
+    /// Inserts pending lines for about `budgetMs` (all of them when negative); schedules the rest.
+    void insertPending(int budgetMs);
 
     bool m_dark = false;
+    std::deque<Pending> m_pending;
+    QTimer m_drain; ///< inserts the next few ms' worth of pending lines
 };
 
 } // namespace forkscope::ui

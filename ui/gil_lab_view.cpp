@@ -90,10 +90,40 @@ void GilLabView::setParameterSource(std::function<std::map<std::string, std::str
 
 void GilLabView::setDark(bool dark) { m_chart->setDark(dark); }
 
+void GilLabView::setBlocker(std::function<QString()> blocker) { m_blocker = std::move(blocker); }
+
+core::MachineLoad GilLabView::load() const
+{
+    if (!m_loadStart)
+        return {};
+    const std::optional<core::CpuSample> end = running() || !m_loadEnd ? core::sampleCpu() : m_loadEnd;
+    return end ? core::machineLoad(*m_loadStart, *end, cores()) : core::MachineLoad{};
+}
+
+QString GilLabView::loadText() const
+{
+    if (!m_loadStart || m_table.empty())
+        return {};
+    const core::MachineLoad l = load();
+    const auto average = [](double a) { return a < 0 ? QStringLiteral("?") : QString::number(a, 'f', 1); };
+    QString text = tr("While it ran, other programs kept %1 % of the %2 core(s) busy (load average %3 → %4)")
+                       .arg(qRound(l.othersShare * 100))
+                       .arg(l.cores)
+                       .arg(average(l.loadBefore), average(l.loadAfter));
+    // A quarter of the machine taken by others is enough to shrink the processes' speedup visibly.
+    if (l.othersShare >= 0.25)
+        text += tr(": the machine was busy, so these times are longer than on a quiet one");
+    return text;
+}
+
 bool GilLabView::start()
 {
     if (m_run)
         return false;
+    if (const QString why = m_blocker ? m_blocker() : QString(); !why.isEmpty()) {
+        m_status->setText(tr("Not started: %1").arg(why));
+        return false;
+    }
     m_params = m_source ? m_source() : std::map<std::string, std::string>{};
     m_params.erase("work");
     m_params.erase("mode");
@@ -102,8 +132,13 @@ bool GilLabView::start()
     m_progress->setValue(0);
     m_runButton->setEnabled(false);
     m_cancelButton->setEnabled(true);
+    m_loadStart = core::sampleCpu();
+    m_loadEnd.reset();
     refreshChart();
-    return startNext();
+    if (!startNext())
+        return false;
+    emit started();
+    return true;
 }
 
 bool GilLabView::startNext()
@@ -146,6 +181,7 @@ void GilLabView::poll()
         return;
     }
     m_table.push_back({workOf(m_next), modeOf(m_next), result.wallNs});
+    m_loadEnd = core::sampleCpu();
     ++m_next;
     m_progress->setValue(static_cast<int>(m_next));
     refreshChart();
@@ -180,10 +216,26 @@ void GilLabView::finish(bool cancelled)
                 .arg(m_chart->speedup(QStringLiteral("cpu"), QStringLiteral("threads")), 0, 'f', 2)
                 .arg(m_chart->speedup(QStringLiteral("cpu"), QStringLiteral("processes")), 0, 'f', 2)
                 .arg(m_chart->speedup(QStringLiteral("io"), QStringLiteral("gil-threads")), 0, 'f', 2));
+    if (!m_table.empty())
+        m_status->setText(m_status->text() + QLatin1Char('\n') + loadText());
     emit finished(cancelled);
 }
 
-void GilLabView::refreshChart() { m_chart->setData(tr("GIL lab (cpu-vs-io)"), m_table, m_tasks, cores()); }
+void GilLabView::refreshChart()
+{
+    m_chart->setData(tr("GIL lab (cpu-vs-io)"), m_table, m_tasks, cores());
+    // Short enough for half a chart's width; the status line under the buttons says it in full.
+    QString note;
+    if (m_loadStart && !m_table.empty()) {
+        const core::MachineLoad l = load();
+        note = tr("machine while it ran: others used %1 % of %2 core(s), load %3 → %4")
+                   .arg(qRound(l.othersShare * 100))
+                   .arg(l.cores)
+                   .arg(l.loadBefore, 0, 'f', 1)
+                   .arg(l.loadAfter, 0, 'f', 1);
+    }
+    m_chart->setNote(note);
+}
 
 void GilLabView::exportChart()
 {

@@ -2,6 +2,7 @@
 
 #include "core/analysis/gil_lab.hpp"
 #include "core/client/run.hpp"
+#include "core/machine_load.hpp"
 
 #include <QTimer>
 #include <QWidget>
@@ -9,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 class QLabel;
@@ -23,6 +25,9 @@ class SpeedupChart;
 /// another, and fills the speedup chart as each finishes. Every run happens in a forkscope-runner process;
 /// this widget starts them from the GUI thread (so the runner is tied to a thread that lives as long as the
 /// window) and looks at them on a 20 ms timer, so the window never blocks. Cancel stops the run under way.
+/// Its figures are wall times, so nothing else of the window may run beside it (setBlocker; the window
+/// refuses its own runs while the lab runs), and the chart states how busy the machine was meanwhile: the
+/// share of the cores other programs used and the load average (core::machineLoad).
 class GilLabView : public QWidget {
     Q_OBJECT
 public:
@@ -32,15 +37,24 @@ public:
     /// Where the lab gets its parameters (tasks, seconds, switch interval, time scale) when it starts: the
     /// window passes what its parameter panel shows for cpu-vs-io. `work` and `mode` are set per run.
     void setParameterSource(std::function<std::map<std::string, std::string>()> source);
-    /// Starts the eight runs; false (with a message on the view) if a parameter is refused.
+    /// What keeps the lab from starting now ("" when nothing does): the window's own run or trials under
+    /// way, which would share the cores with the lab's runs and make its figures wrong.
+    void setBlocker(std::function<QString()> blocker);
+    /// Starts the eight runs; false (with a message on the view) if a parameter is refused or the blocker
+    /// names something under way.
     bool start();
     void cancel();
     bool running() const { return static_cast<bool>(m_run); }
     const std::vector<core::LabTiming> &table() const { return m_table; }
     SpeedupChart *chart() const { return m_chart; }
+    /// How busy the machine was from the start to the last finished run (or now, while it runs).
+    core::MachineLoad load() const;
+    /// That in words, as the chart states it ("" before the first run).
+    QString loadText() const;
     void setDark(bool dark);
 
 signals:
+    void started();
     void progressed(int done, int total);
     void finished(bool cancelled);
 
@@ -60,6 +74,9 @@ private:
     QLabel *m_status = nullptr;      ///< what runs now, or the result
     QTimer m_poll;
     std::function<std::map<std::string, std::string>()> m_source;
+    std::function<QString()> m_blocker;
+    std::optional<core::CpuSample> m_loadStart; ///< when the lab started
+    std::optional<core::CpuSample> m_loadEnd;   ///< when its last run finished
     std::map<std::string, std::string> m_params;
     std::unique_ptr<core::Run> m_run;
     std::size_t m_next = 0; ///< index into the 8 (work, mode) pairs

@@ -32,6 +32,7 @@
 #include <QPalette>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -116,8 +117,29 @@ void MainWindow::buildViews()
     m_views->setTabToolTip(m_views->addTab(m_gilLab, tr("GIL lab")),
                            tr("Wall time and speedup of cpu-vs-io in every mode, CPU-bound and I/O-bound"));
     m_gilLab->setParameterSource([this] {
-        return m_scenario && m_scenario->id == "cpu-vs-io" ? m_params->values()
-                                                           : std::map<std::string, std::string>{};
+        if (!m_scenario || m_scenario->id != "cpu-vs-io")
+            return std::map<std::string, std::string>{};
+        m_params->commitEdits();
+        return m_params->values();
+    });
+    // The lab times its runs: nothing else of the window's may share the cores with it, either way round.
+    m_gilLab->setBlocker([this]() -> QString {
+        if (m_trialRunner.running())
+            return tr("trials are running; their runs would share the cores with the lab's and make its "
+                      "times wrong. Wait for them or stop them (Esc).");
+        if (m_controller.running())
+            return tr("a run is under way; it would share the cores with the lab's runs and make their "
+                      "times wrong. Wait for it or stop it (Esc).");
+        return {};
+    });
+    connect(m_gilLab, &GilLabView::started, this, [this] {
+        setRunning(true);
+        m_runAction->setEnabled(true); // Ctrl+R says why nothing starts, rather than doing nothing
+        m_stateLabel->setText(tr("GIL lab running"));
+    });
+    connect(m_gilLab, &GilLabView::finished, this, [this](bool cancelled) {
+        setRunning(false);
+        m_stateLabel->setText(cancelled ? tr("GIL lab stopped") : tr("GIL lab finished"));
     });
     // Focus: the one picture for runs whose timeline is a barcode; its title names the view it has.
     m_focus = new FocusWidget(this);
@@ -130,27 +152,61 @@ void MainWindow::buildViews()
 
 void MainWindow::buildDocks()
 {
-    // Left: scenarios grouped by lesson, what to look for, and the scenario's parameters.
+    // Left: scenarios grouped by lesson, what to look for, and the scenario's parameters. The panel's width
+    // does not follow its texts (a long description or parameter name would widen the dock and shift the
+    // tabs under the pointer), and the description and parameters scroll together below the list rather
+    // than being squeezed: each field keeps its height in a small window.
     auto *left = new QWidget;
     auto *leftLayout = new QVBoxLayout(left);
     m_browser = new QTreeWidget;
     m_browser->setHeaderHidden(true);
     m_browser->setToolTip(tr("Pick a scenario; each comes from a classic Python tutorial lesson."));
+    m_browser->setMinimumHeight(m_browser->fontMetrics().height() * 5);
     leftLayout->addWidget(m_browser, 2);
-    m_lookFor = new QLabel;
-    m_lookFor->setWordWrap(true);
-    m_lookFor->setTextFormat(Qt::RichText);
-    leftLayout->addWidget(m_lookFor);
+    auto *details = new QWidget;
+    auto *detailsLayout = new QVBoxLayout(details);
+    detailsLayout->setContentsMargins(0, 0, 0, 0);
+    // The scenario's title, its parameters, then what to look for: the fields come first, so they are in
+    // sight without scrolling past a long description.
+    m_scenarioTitle = new QLabel;
+    m_scenarioTitle->setWordWrap(true);
+    m_scenarioTitle->setTextFormat(Qt::PlainText);
+    m_scenarioTitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    QFont bold = m_scenarioTitle->font();
+    bold.setBold(true);
+    m_scenarioTitle->setFont(bold);
+    detailsLayout->addWidget(m_scenarioTitle);
     m_params = new ParameterForm;
     m_params->setEditorEventFilter(this); // the window's shortcuts win over the editors' own keys
     connect(m_params, &ParameterForm::validityChanged, this, &MainWindow::updateRunButton);
-    leftLayout->addWidget(m_params);
+    detailsLayout->addWidget(m_params);
+    m_lookFor = new QLabel;
+    m_lookFor->setWordWrap(true);
+    m_lookFor->setTextFormat(Qt::PlainText);
+    m_lookFor->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    detailsLayout->addWidget(m_lookFor);
+    detailsLayout->addStretch(1);
+    m_details = new QScrollArea;
+    m_details->setObjectName(QStringLiteral("scenarioDetails"));
+    m_details->setWidget(details);
+    m_details->setWidgetResizable(true);
+    m_details->setFrameShape(QFrame::NoFrame);
+    m_details->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_details->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Expanding);
+    m_details->setMinimumHeight(m_browser->fontMetrics().height() * 4);
+    leftLayout->addWidget(m_details, 3);
     m_runButton = new QPushButton(tr("Run"));
     m_runButton->setObjectName(QStringLiteral("run"));
     m_runButton->setToolTip(tr("Run the scenario with these parameters (Ctrl+R)"));
     connect(m_runButton, &QPushButton::clicked, this, &MainWindow::runScenario);
     leftLayout->addWidget(m_runButton);
+    // Wide enough for a parameter's name and its field side by side, whatever the scenario: the width is
+    // the panel's own, not its texts'.
+    left->setMinimumWidth(left->fontMetrics().averageCharWidth() * 34);
     dock(this, tr("Scenarios"), QStringLiteral("scenarios"), left, Qt::LeftDockWidgetArea);
+    // The scenario panel runs the window's full height (the console stays beside it): in a small window
+    // its list and fields get the height, not the console under it.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     connect(m_browser, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
         if (!item)
             return;
@@ -182,13 +238,15 @@ void MainWindow::buildDocks()
 void MainWindow::buildStatusBar()
 {
     m_stateLabel = new QLabel(tr("Ready"));
+    m_stateLabel->setObjectName(QStringLiteral("runState"));
     m_elapsedLabel = new QLabel;
+    m_elapsedLabel->setObjectName(QStringLiteral("elapsed"));
     m_workersLabel = new QLabel;
     m_lostLabel = new QLabel;
     m_progress = new QProgressBar;
     m_progress->setObjectName(QStringLiteral("trialProgress"));
     m_progress->setMaximumWidth(200);
-    m_progress->setFormat(tr("trial %v of %m"));
+    m_progress->setFormat(tr("%v of %m trials done"));
     m_progress->hide();
     statusBar()->addPermanentWidget(m_progress);
     for (QLabel *label : {m_stateLabel, m_elapsedLabel, m_workersLabel, m_lostLabel})
@@ -225,19 +283,16 @@ void MainWindow::buildActions()
     m_replayAction->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     m_replayAction->setToolTip(tr("Play the last run back slowly, with a moving playhead (Ctrl+Shift+R)"));
     m_replayAction->setEnabled(false);
-    m_stepAction = run->addAction(tr("Step to Next &Event"), this, [this] {
-        if (!m_replay.loaded())
-            return;
-        if (m_timeline->model() != &m_replay.model()) {
-            startReplay(1.0);
-            m_replay.rewind();
-        }
-        m_replay.step();
-        m_stateLabel->setText(tr("Replay: step"));
-    });
+    m_stepAction = run->addAction(tr("Step to Next &Event"), this, [this] { stepReplay(true); });
     m_stepAction->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
-    m_stepAction->setToolTip(tr("Replay one event at a time (Ctrl+Shift+N)"));
+    m_stepAction->setToolTip(
+        tr("Replay one instant at a time; the status bar names what happened (Ctrl+Shift+N)"));
     m_stepAction->setEnabled(false);
+    m_stepBackAction = run->addAction(tr("Step &Back"), this, [this] { stepReplay(false); });
+    m_stepBackAction->setShortcut(QKeySequence(tr("Ctrl+Shift+B")));
+    m_stepBackAction->setToolTip(tr("Go back one instant in the replay (Ctrl+Shift+B); Esc shows the whole "
+                                    "run again"));
+    m_stepBackAction->setEnabled(false);
     m_speed = new QComboBox;
     m_speed->addItem(tr("1×"), 1.0);
     m_speed->addItem(tr("½×"), 0.5);
@@ -278,6 +333,7 @@ void MainWindow::buildActions()
     bar->addSeparator();
     bar->addAction(m_replayAction);
     bar->addWidget(m_speed);
+    bar->addAction(m_stepBackAction);
     bar->addAction(m_stepAction);
     bar->addSeparator();
     bar->addAction(fit);
@@ -319,9 +375,8 @@ QString MainWindow::scenarioId() const { return m_scenario ? fromStd(m_scenario-
 void MainWindow::showScenario(const core::Scenario &scenario)
 {
     m_scenario = &scenario;
-    m_lookFor->setText(
-        tr("<b>%1</b><br>%2")
-            .arg(fromStd(scenario.title).toHtmlEscaped(), fromStd(scenario.lookFor).toHtmlEscaped()));
+    m_scenarioTitle->setText(fromStd(scenario.title));
+    m_lookFor->setText(fromStd(scenario.lookFor));
     m_params->setScenario(scenario);
     refreshCompare();
     m_code->showScenario(scenario);
@@ -356,7 +411,8 @@ std::string MainWindow::parameterProblem(const QString &name, const QString &val
 
 void MainWindow::updateRunButton()
 {
-    m_runButton->setEnabled(m_params->valid() && !m_controller.running() && !m_trialRunner.running());
+    m_runButton->setEnabled(m_params->valid() && !m_controller.running() && !m_trialRunner.running()
+                            && !m_gilLab->running());
 }
 
 PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *background) const
@@ -543,13 +599,20 @@ void MainWindow::loadSettings()
     m_exportChoice.sizeIndex = std::clamp(settings.value(QStringLiteral("export/size"), 0).toInt(), 0, 1);
     m_exportChoice.scale = std::clamp(settings.value(QStringLiteral("export/scale"), 1).toInt(), 1, 3);
     m_darkAction->setChecked(settings.value(QStringLiteral("view/dark"), false).toBool());
-    const QString last = settings.value(QStringLiteral("scenario/last")).toString();
-    if (!last.isEmpty() && selectScenario(last)) {
-        settings.beginGroup(QStringLiteral("params/") + last);
+    // Every scenario's parameters as they were left, each shown again when its scenario is picked.
+    settings.beginGroup(QStringLiteral("params"));
+    for (const QString &id : settings.childGroups()) {
+        settings.beginGroup(id);
+        std::map<std::string, std::string> values;
         for (const QString &key : settings.childKeys())
-            setParameter(key, settings.value(key).toString());
+            values[key.toStdString()] = settings.value(key).toString().toStdString();
         settings.endGroup();
+        m_params->remember(id.toStdString(), values);
     }
+    settings.endGroup();
+    const QString last = settings.value(QStringLiteral("scenario/last")).toString();
+    if (!last.isEmpty())
+        selectScenario(last);
 }
 
 void MainWindow::saveSettings() const
@@ -561,11 +624,11 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("export/size"), m_exportChoice.sizeIndex);
     settings.setValue(QStringLiteral("export/scale"), m_exportChoice.scale);
     settings.setValue(QStringLiteral("view/dark"), m_dark);
-    if (m_scenario) {
-        const QString id = fromStd(m_scenario->id);
-        settings.setValue(QStringLiteral("scenario/last"), id);
-        settings.beginGroup(QStringLiteral("params/") + id);
-        for (const auto &[name, value] : m_params->values())
+    if (m_scenario)
+        settings.setValue(QStringLiteral("scenario/last"), fromStd(m_scenario->id));
+    for (const auto &[id, values] : m_params->rememberedValues()) {
+        settings.beginGroup(QStringLiteral("params/") + fromStd(id));
+        for (const auto &[name, value] : values)
             settings.setValue(fromStd(name), fromStd(value));
         settings.endGroup();
     }

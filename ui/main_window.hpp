@@ -7,6 +7,7 @@
 #include "ui/exporter.hpp"
 #include "ui/replay_controller.hpp"
 #include "ui/run_controller.hpp"
+#include "ui/timeline/paint_options.hpp"
 #include "ui/trial_history.hpp"
 #include "ui/trial_runner.hpp"
 
@@ -22,6 +23,7 @@ class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
 class QTabWidget;
 class QTreeWidget;
 
@@ -77,6 +79,8 @@ public:
     const TrialRun *shownTrial() const { return m_shownRun.get(); }
     /// Plays the last run back at `speed` (1, 0.5, 0.25, 0.1) through the timeline and console.
     void startReplay(double speed);
+    /// Stop (Esc): ends what runs — the GIL lab, trials, a run — or a replay, showing the whole run again.
+    void stopAll();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -104,11 +108,14 @@ private:
     /// Back to idle after a run (or the last trial): actions, result, replay, history, status.
     void finishRun(const core::RunResult &result);
     void showReplay(const QVector<PrintedLine> &lines);
+    /// Step mode: one instant forward (or back), saying in the status bar which events it showed.
+    void stepReplay(bool forward);
+    /// Ends a replay on the timeline: the whole run comes back as it was shown before the replay began.
+    void endReplay();
     /// The finished run's lesson, caption and lanes' results above and on the timeline (and in exports).
     void showHeadline(const core::RunResult &result, const std::vector<core::Event> &events);
     /// The headline and caption of a trial shown after a batch (or on a click on the histogram).
     void showTrialHeadline(const TrialRun &run, const QString &caption);
-    void stopAll();
     void refreshCompare();
     /// Keeps a finished run (or the trial shown after trials) for the Compare tab, with its headline.
     void keepForCompare(const core::RunResult &result, std::vector<core::Event> events,
@@ -148,13 +155,19 @@ private:
     TrialHistory m_trialHistory;
     QString m_trialsCaption;
     int m_trialsDone = 0;
+    int m_trialsTotal = 0; ///< of every series
     QElapsedTimer m_trialsClock;
     FinishedTrial m_pick; ///< the trial to show when the batch ends: the first wrong one without the lock
     std::shared_ptr<const TrialRun> m_shownRun;
     std::shared_ptr<TimelineModel> m_shownModel; ///< the shown trial's timeline, built when it is shown
+    /// What the timeline showed before a replay took it over (the whole run), to show again after it.
+    const TimelineModel *m_beforeReplayModel = nullptr;
+    PaintOptions m_beforeReplayView;
 
     QTreeWidget *m_browser = nullptr;
-    QLabel *m_lookFor = nullptr;
+    QLabel *m_scenarioTitle = nullptr;
+    QLabel *m_lookFor = nullptr;      ///< what to look for, under the parameters
+    QScrollArea *m_details = nullptr; ///< the description and the parameters, scrolling together
     ParameterForm *m_params = nullptr;
     QPushButton *m_runButton = nullptr;
     CodePane *m_code = nullptr;
@@ -171,6 +184,7 @@ private:
     QAction *m_stopAction = nullptr;
     QAction *m_replayAction = nullptr;
     QAction *m_stepAction = nullptr;
+    QAction *m_stepBackAction = nullptr;
     QAction *m_exportAction = nullptr;
     QAction *m_darkAction = nullptr;
     QAction *m_nextLostAction = nullptr;

@@ -7,6 +7,7 @@
 #include "ui/code_pane.hpp"
 #include "ui/console_pane.hpp"
 #include "ui/focus/focus_widget.hpp"
+#include "ui/gil_lab_view.hpp"
 #include "ui/parameter_form.hpp"
 #include "ui/process_panel.hpp"
 #include "ui/result_panel.hpp"
@@ -37,8 +38,18 @@ QString seconds(std::int64_t ns)
 
 bool MainWindow::runScenario()
 {
+    if (m_gilLab->running()) {
+        // The lab measures wall times: a run beside it would take cores from its runs and make its chart
+        // wrong without a word. So nothing starts until it is done or cancelled.
+        statusBar()->showMessage(
+            tr("Not started: the GIL lab is timing its runs, and a run beside them would "
+               "make its figures wrong. Wait for it, or cancel it (Esc)."),
+            10000);
+        return false;
+    }
     if (!m_scenario || m_controller.running() || m_trialRunner.running())
         return false;
+    m_params->commitEdits(); // what is being typed counts, as the nearest value allowed
     m_replay.pause();
     core::Plan plan;
     core::ParamSet values;
@@ -98,6 +109,9 @@ bool MainWindow::startTrials()
     refreshTrialsChart();
     m_views->setCurrentWidget(m_trialsChart); // the histogram fills as the trials end
     m_console->appendNote(tr("running trials, the settings side by side: %1").arg(parts.join(tr(" and "))));
+    m_trialsTotal = total;
+    // Trials done, as the chart counts them (not the one under way: two run at once, one per setting).
+    m_progress->setFormat(tr("%v of %m trials done"));
     m_progress->setRange(0, total);
     m_progress->setValue(0);
     m_progress->show();
@@ -132,14 +146,23 @@ void MainWindow::onTrialsFinished(bool stopped, const QString &error, qint64 ela
                                       .arg(s.wrong(m_trialHistory.expected()))
                                       .arg(s.finals.size())
                                       .arg(m_trialHistory.expected()));
-    QString state = stopped ? tr("Stopped") : tr("Finished");
+    // A trial cancelled by Stop is not counted (its workers were stopped mid-race): the chart, the bar and
+    // this line count the same trials.
+    QString state = stopped ? tr("Stopped after %1 of %2 trials").arg(m_trialsDone).arg(m_trialsTotal)
+                            : tr("Finished %1 trials").arg(m_trialsDone);
+    // The batch's time, not the last trial's: what the status bar said while it ran, to its end.
+    m_elapsedLabel->setText(tr("Elapsed %1").arg(seconds(elapsedNs)));
+    m_workersLabel->clear();
+    m_lostLabel->clear();
     if (!error.isEmpty()) {
         state = tr("Failed: %1").arg(error);
         m_console->appendNote(tr("a trial failed: %1").arg(error));
     }
     m_stateLabel->setText(state);
-    statusBar()->showMessage(
-        tr("%1: %2 (%3 trials in %4)").arg(state, headline).arg(m_trialsDone).arg(seconds(elapsedNs)), 10000);
+    QString message = tr("%1: %2 (in %3)").arg(state, headline, seconds(elapsedNs));
+    if (stopped)
+        message += tr("; the trials under way were stopped and are not counted");
+    statusBar()->showMessage(message, 10000);
     if (m_pick.run) {
         showTrialRun(m_pick.series, m_pick.record.trial, m_pick.record.final, m_pick.lostUpdates, m_pick.run);
         if (m_scenario && error.isEmpty())
@@ -154,6 +177,7 @@ void MainWindow::setRunning(bool running)
     m_stopAction->setEnabled(running);
     m_replayAction->setEnabled(!running && m_replay.loaded());
     m_stepAction->setEnabled(!running && m_replay.loaded());
+    m_stepBackAction->setEnabled(!running && m_replay.loaded());
     updateRunButton();
     if (running)
         m_statusTimer.start();
@@ -194,6 +218,7 @@ void MainWindow::showTrialRun(int series, int trial, std::int64_t final, int los
     m_replay.load(run->events, run->result, title.toStdString());
     m_replayAction->setEnabled(!m_runUnderWay);
     m_stepAction->setEnabled(!m_runUnderWay);
+    m_stepBackAction->setEnabled(!m_runUnderWay);
 }
 
 void MainWindow::onStarted()
@@ -292,6 +317,10 @@ void MainWindow::startReplay(double speed)
     m_console->clear();
     m_views->setCurrentWidget(m_timeline);
     m_replay.rewind();
+    if (m_timeline->model() != &m_replay.model()) {
+        m_beforeReplayModel = m_timeline->model();
+        m_beforeReplayView = m_timeline->paintOptions();
+    }
     m_timeline->setModel(&m_replay.model());
     m_timeline->setTitle(fromStd(m_replay.model().title()));
     m_timeline->setFollowing(true);
@@ -311,6 +340,10 @@ void MainWindow::showReplay(const QVector<PrintedLine> &lines)
 
 void MainWindow::stopAll()
 {
+    if (m_gilLab->running()) {
+        m_gilLab->cancel(); // its finished() brings the window back to idle
+        return;
+    }
     if (m_trialRunner.running()) {
         m_trialRunner.stop(); // the trial under way is cancelled; finished() follows
         return;
@@ -319,9 +352,56 @@ void MainWindow::stopAll()
         m_controller.stop();
         return;
     }
+    endReplay();
+}
+
+void MainWindow::endReplay()
+{
     m_replay.pause();
     m_stopAction->setEnabled(false);
-    m_stateLabel->setText(tr("Replay paused"));
+    if (m_timeline->model() != &m_replay.model())
+        return;
+    // The whole run again, as it was shown before the replay: its model (not the replay's, cut at the
+    // playhead), title, headline and lane results, fitted.
+    m_timeline->setModel(m_beforeReplayModel);
+    m_timeline->setTitle(m_beforeReplayView.title);
+    m_timeline->setHeadline(m_beforeReplayView.headline, m_beforeReplayView.caption,
+                            m_beforeReplayView.results);
+    m_timeline->setFollowing(false);
+    m_stateLabel->setText(tr("Replay stopped: the whole run is shown"));
+}
+
+void MainWindow::stepReplay(bool forward)
+{
+    if (!m_replay.loaded() || m_runUnderWay)
+        return;
+    if (m_timeline->model() != &m_replay.model()) {
+        startReplay(1.0);
+        m_replay.rewind();
+    }
+    if (forward) {
+        m_replay.step();
+    } else {
+        m_console->clear(); // the replay hands every print up to the earlier instant over again
+        m_replay.stepBack();
+    }
+    const std::span<const core::Event> shown = m_replay.steppedEvents();
+    const TimelineModel &model = m_replay.model();
+    QString what;
+    if (shown.empty()) {
+        what = tr("Step: the start, nothing has happened yet");
+    } else {
+        what
+            = tr("Step: events %1 of %2 at %3 · %4")
+                  .arg(m_replay.shownEvents())
+                  .arg(m_replay.eventCount())
+                  .arg(QStringLiteral("%1 s").arg(static_cast<double>(shown.front().timeNs) / 1e9, 0, 'f', 6),
+                       describeEvent(model, shown.front()));
+        if (shown.size() > 1)
+            what += tr(" (and %n more at the same instant)", nullptr, static_cast<int>(shown.size() - 1));
+    }
+    m_stateLabel->setText(forward ? tr("Replay: step") : tr("Replay: step back"));
+    statusBar()->showMessage(what);
 }
 
 void MainWindow::keepForCompare(const core::RunResult &result, std::vector<core::Event> events,
@@ -340,6 +420,12 @@ void MainWindow::refreshCompare()
 
 void MainWindow::updateStatus()
 {
+    if (m_gilLab->running()) {
+        m_elapsedLabel->clear(); // the lab's tab shows its progress; no run of the window's is under way
+        m_workersLabel->clear();
+        m_lostLabel->clear();
+        return;
+    }
     if (m_trialRunner.running()) {
         m_elapsedLabel->setText(tr("Elapsed %1").arg(seconds(m_trialsClock.nsecsElapsed())));
         m_workersLabel->clear();

@@ -4,14 +4,115 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
+#include <QLineEdit>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <optional>
 
 namespace forkscope::ui {
 
 namespace {
 
 QString fromStd(const std::string &s) { return QString::fromStdString(s); }
+
+/// Decimals a number editor keeps: enough for a 1 us think time or a 0.001 time scale.
+constexpr int kDecimals = 6;
+
+double roundToDecimals(double v) { return std::round(v * 1e6) / 1e6; }
+
+/// What a number typed so far may still become: a sign, digits, one decimal point, an exponent.
+bool partialNumber(const QString &text)
+{
+    static const QRegularExpression re(QStringLiteral(R"(^[+-]?\d*(\.\d*)?([eE][+-]?\d*)?$)"));
+    return re.match(text).hasMatch();
+}
+
+/// A number as the command line reads it (C locale, '.' as the decimal point), or nullopt.
+std::optional<double> parseTyped(const QString &text)
+{
+    bool ok = false;
+    const double v = text.trimmed().toDouble(&ok);
+    if (!ok || !std::isfinite(v))
+        return std::nullopt;
+    return v;
+}
+
+QString shortNumber(double v)
+{
+    QString s = QString::number(v, 'f', kDecimals);
+    if (s.contains(QLatin1Char('.'))) {
+        while (s.endsWith(QLatin1Char('0')))
+            s.chop(1);
+        if (s.endsWith(QLatin1Char('.')))
+            s.chop(1);
+    }
+    return s == QStringLiteral("-0") ? QStringLiteral("0") : s;
+}
+
+/// An integer editor that lets anything number-like be typed (a minus sign, too many digits) instead of
+/// swallowing the keys, and turns it into the nearest value allowed when it is left.
+class IntegerEditor : public QSpinBox {
+public:
+    std::function<void()> stepped; ///< the arrows or keys changed the value (not typing)
+
+    QValidator::State validate(QString &input, int &) const override
+    {
+        const QString t = input.trimmed();
+        bool ok = false;
+        const qlonglong v = t.toLongLong(&ok);
+        if (ok)
+            return v >= minimum() && v <= maximum() ? QValidator::Acceptable : QValidator::Intermediate;
+        return partialNumber(t) ? QValidator::Intermediate : QValidator::Invalid;
+    }
+    void fixup(QString &input) const override
+    {
+        if (const auto v = parseTyped(input))
+            input = QString::number(std::clamp(std::llround(*v), qlonglong{minimum()}, qlonglong{maximum()}));
+    }
+    int valueFromText(const QString &text) const override { return text.trimmed().toInt(); }
+    QString textFromValue(int value) const override { return QString::number(value); }
+    void stepBy(int steps) override
+    {
+        QSpinBox::stepBy(steps);
+        if (stepped)
+            stepped();
+    }
+};
+
+/// The same for a number: finer than kDecimals rounds, out of range goes to the nearest bound; shown
+/// without trailing zeros ("0.0005", not "0.000500").
+class NumberEditor : public QDoubleSpinBox {
+public:
+    std::function<void()> stepped;
+
+    QValidator::State validate(QString &input, int &) const override
+    {
+        const QString t = input.trimmed();
+        if (const auto v = parseTyped(t)) {
+            const bool inRange = *v >= minimum() && *v <= maximum();
+            return inRange && roundToDecimals(*v) == *v ? QValidator::Acceptable : QValidator::Intermediate;
+        }
+        return partialNumber(t) ? QValidator::Intermediate : QValidator::Invalid;
+    }
+    void fixup(QString &input) const override
+    {
+        if (const auto v = parseTyped(input))
+            input = shortNumber(std::clamp(roundToDecimals(*v), minimum(), maximum()));
+    }
+    double valueFromText(const QString &text) const override { return parseTyped(text).value_or(value()); }
+    QString textFromValue(double value) const override { return shortNumber(value); }
+    void stepBy(int steps) override
+    {
+        QDoubleSpinBox::stepBy(steps);
+        if (stepped)
+            stepped();
+    }
+};
 
 } // namespace
 
@@ -22,7 +123,15 @@ ParameterForm::ParameterForm(QWidget *parent) : QWidget(parent)
     auto *fields = new QWidget;
     m_form = new QFormLayout(fields);
     m_form->setContentsMargins(0, 0, 0, 0);
+    // The field grows with the panel; in a narrow panel it goes under its name rather than off the edge.
+    m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     layout->addWidget(fields);
+    m_note = new QLabel;
+    m_note->setObjectName(QStringLiteral("parameterNotes"));
+    m_note->setWordWrap(true);
+    m_note->hide();
+    layout->addWidget(m_note);
     m_problem = new QLabel;
     m_problem->setWordWrap(true);
     m_problem->setStyleSheet(QStringLiteral("color: #D55E00"));
@@ -32,10 +141,13 @@ ParameterForm::ParameterForm(QWidget *parent) : QWidget(parent)
 
 void ParameterForm::setScenario(const core::Scenario &scenario)
 {
+    if (m_scenario)
+        m_remembered[m_scenario->id] = values();
     m_scenario = &scenario;
     while (m_form->rowCount() > 0)
         m_form->removeRow(0);
     m_editors.clear();
+    m_notes.clear();
     for (const core::ParamSpec &spec : scenario.params) {
         QWidget *editor = makeEditor(spec);
         editor->setToolTip(fromStd(spec.help + " (" + spec.allowed() + ")"));
@@ -45,6 +157,10 @@ void ParameterForm::setScenario(const core::Scenario &scenario)
         m_form->addRow(fromStd(spec.name), editor);
         m_editors.insert(fromStd(spec.name), editor);
     }
+    if (const auto kept = m_remembered.find(scenario.id); kept != m_remembered.end())
+        for (const auto &[name, value] : kept->second)
+            setValue(fromStd(name), fromStd(value));
+    showNotes();
     validate();
 }
 
@@ -61,22 +177,85 @@ QWidget *ParameterForm::makeEditor(const core::ParamSpec &spec)
         return combo;
     }
     case core::ParamSpec::Type::Integer: {
-        auto *spin = new QSpinBox;
+        auto *spin = new IntegerEditor;
         spin->setRange(static_cast<int>(spec.min), static_cast<int>(spec.max));
         spin->setValue(def.toInt());
         connect(spin, &QSpinBox::valueChanged, this, &ParameterForm::validate);
+        connect(spin->findChild<QLineEdit *>(), &QLineEdit::textEdited, this,
+                [this, spec](const QString &typed) { noteTyped(spec, typed); });
+        spin->stepped = [this, name = spec.name] {
+            if (m_notes.erase(name) > 0)
+                showNotes();
+        };
         return spin;
     }
     case core::ParamSpec::Type::Number: break;
     }
-    auto *spin = new QDoubleSpinBox;
-    // Enough decimals for the smallest meaningful value: a 200 us think time, a 0.001 time scale.
-    spin->setDecimals(spec.max <= 1 ? 6 : spec.name == "time-scale" ? 4 : 3);
+    auto *spin = new NumberEditor;
+    spin->setDecimals(kDecimals);
     spin->setRange(spec.min, spec.max);
     spin->setSingleStep(spec.name == "time-scale" ? 0.1 : 0.5);
     spin->setValue(def.toDouble());
     connect(spin, &QDoubleSpinBox::valueChanged, this, &ParameterForm::validate);
+    connect(spin->findChild<QLineEdit *>(), &QLineEdit::textEdited, this,
+            [this, spec](const QString &typed) { noteTyped(spec, typed); });
+    spin->stepped = [this, name = spec.name] {
+        if (m_notes.erase(name) > 0)
+            showNotes();
+    };
     return spin;
+}
+
+void ParameterForm::noteTyped(const core::ParamSpec &spec, const QString &typed)
+{
+    const QWidget *editor = m_editors.value(fromStd(spec.name));
+    const QString name = fromStd(spec.name);
+    QString note;
+    const std::optional<double> v = parseTyped(typed);
+    if (!v) {
+        QString kept;
+        if (const auto *spin = qobject_cast<const QAbstractSpinBox *>(editor))
+            kept = spin->text();
+        note = typed.trimmed().isEmpty()
+            ? tr("%1: empty, so %2 stays (%3)").arg(name, kept, fromStd(spec.allowed()))
+            : tr("%1: “%2” is not a number, so %3 stays (%4)")
+                  .arg(name, typed.trimmed(), kept, fromStd(spec.allowed()));
+    } else {
+        const bool integer = spec.type == core::ParamSpec::Type::Integer;
+        const double rounded = integer ? std::round(*v) : roundToDecimals(*v);
+        const double runs = std::clamp(rounded, spec.min, spec.max);
+        QString why;
+        if (*v < spec.min)
+            why = tr("is below the least allowed, %1").arg(shortNumber(spec.min));
+        else if (*v > spec.max)
+            why = tr("is above the most allowed, %1").arg(shortNumber(spec.max));
+        else if (integer && rounded != *v)
+            why = tr("is not a whole number");
+        else if (rounded != *v)
+            why = tr("has more than %1 decimals").arg(kDecimals);
+        if (!why.isEmpty())
+            note = tr("%1: %2 %3, so %4 will run").arg(name, typed.trimmed(), why, shortNumber(runs));
+    }
+    if (note.isEmpty())
+        m_notes.erase(spec.name);
+    else
+        m_notes[spec.name] = note;
+    showNotes();
+}
+
+void ParameterForm::showNotes()
+{
+    const QString text = notes();
+    m_note->setText(text);
+    m_note->setVisible(!text.isEmpty());
+}
+
+QString ParameterForm::notes() const
+{
+    QStringList lines;
+    for (const auto &[name, note] : m_notes)
+        lines << note;
+    return lines.join(QLatin1Char('\n'));
 }
 
 std::map<std::string, std::string> ParameterForm::values() const
@@ -111,16 +290,40 @@ bool ParameterForm::setValue(const QString &name, const QString &value)
         if (!ok || v < spin->minimum() || v > spin->maximum())
             return false;
         spin->setValue(v);
-        return true;
-    }
-    if (auto *spin = qobject_cast<QDoubleSpinBox *>(editor)) {
+    } else if (auto *number = qobject_cast<QDoubleSpinBox *>(editor)) {
         const double v = value.toDouble(&ok);
-        if (!ok || v < spin->minimum() || v > spin->maximum())
+        if (!ok || v < number->minimum() || v > number->maximum() || roundToDecimals(v) != v)
             return false;
-        spin->setValue(v);
-        return true;
+        number->setValue(v);
+    } else {
+        return false;
     }
-    return false;
+    if (m_notes.erase(name.toStdString()) > 0)
+        showNotes();
+    return true;
+}
+
+void ParameterForm::commitEdits()
+{
+    for (QWidget *editor : std::as_const(m_editors))
+        if (auto *spin = qobject_cast<QAbstractSpinBox *>(editor))
+            spin->interpretText();
+}
+
+void ParameterForm::remember(const std::string &id, const std::map<std::string, std::string> &values)
+{
+    m_remembered[id] = values;
+    if (m_scenario && m_scenario->id == id)
+        for (const auto &[name, value] : values)
+            setValue(fromStd(name), fromStd(value));
+}
+
+std::map<std::string, std::map<std::string, std::string>> ParameterForm::rememberedValues() const
+{
+    auto all = m_remembered;
+    if (m_scenario)
+        all[m_scenario->id] = values();
+    return all;
 }
 
 std::string ParameterForm::problem(const QString &name, const QString &value) const

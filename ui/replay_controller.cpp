@@ -2,6 +2,48 @@
 
 namespace forkscope::ui {
 
+QString describeEvent(const TimelineModel &model, const core::Event &e)
+{
+    using core::EventType;
+    const QString who = e.lane < model.laneCount() ? QString::fromStdString(model.lane(e.lane).info.name)
+                                                   : QStringLiteral("lane %1").arg(e.lane);
+    QString what = QString::fromUtf8(core::eventTypeName(e.type).data(),
+                                     static_cast<qsizetype>(core::eventTypeName(e.type).size()));
+    const auto ms
+        = [](std::int64_t ns) { return QStringLiteral("%1 ms").arg(static_cast<double>(ns) / 1e6); };
+    switch (e.type) {
+    case EventType::WorkerStart: what += QObject::tr(" (pid %1)").arg(e.value); break;
+    case EventType::WorkerEnd:
+        what += e.arg != 0 ? QObject::tr(", killed by %1")
+                                 .arg(QString::fromStdString(core::signalName(static_cast<int>(e.arg))))
+                           : QObject::tr(", exit code %1").arg(e.value);
+        break;
+    case EventType::SleepBegin:
+    case EventType::ComputeBegin: what += QObject::tr(" for %1").arg(ms(e.value)); break;
+    case EventType::JoinBegin:
+    case EventType::JoinEnd:
+    case EventType::Spawn:
+        if (static_cast<std::uint64_t>(e.arg) < model.laneCount())
+            what += QObject::tr(" of %1").arg(
+                QString::fromStdString(model.lane(static_cast<std::uint32_t>(e.arg)).info.name));
+        break;
+    case EventType::ValueRead:
+    case EventType::ValueWrite:
+    case EventType::QueuePut:
+    case EventType::QueueGet:
+    case EventType::PipeSend:
+    case EventType::PipeRecv:
+    case EventType::TaskEnd: what += QStringLiteral(" %1").arg(e.value); break;
+    case EventType::LockWait:
+    case EventType::LockAcquire:
+    case EventType::LockRelease: what += QObject::tr(" (lock %1)").arg(e.arg); break;
+    default: break;
+    }
+    if (!e.text.empty() && (e.type == EventType::Print || e.type == EventType::Note))
+        what += QStringLiteral(" “%1”").arg(QString::fromStdString(e.text));
+    return QStringLiteral("%1: %2").arg(who, what);
+}
+
 ReplayController::ReplayController(QObject *parent) : QObject(parent)
 {
     m_timer.setInterval(16);
@@ -52,6 +94,38 @@ void ReplayController::step()
     if (atEnd())
         return;
     advanceTo(m_events[m_next].timeNs);
+}
+
+void ReplayController::stepBack()
+{
+    m_timer.stop();
+    if (m_next == 0)
+        return;
+    // The instant shown last begins at `first`; the one before it ends just before.
+    const std::int64_t shown = m_events[m_next - 1].timeNs;
+    std::size_t first = m_next - 1;
+    while (first > 0 && m_events[first - 1].timeNs == shown)
+        --first;
+    if (first == 0) {
+        rewind();
+        return;
+    }
+    const std::int64_t previous = m_events[first - 1].timeNs;
+    m_model.reset(m_lanes);
+    m_model.setTitle(m_title + " (replay)");
+    m_next = 0;
+    advanceTo(previous);
+}
+
+std::span<const core::Event> ReplayController::steppedEvents() const
+{
+    if (m_next == 0 || m_timer.isActive())
+        return {};
+    const std::int64_t shown = m_events[m_next - 1].timeNs;
+    std::size_t first = m_next - 1;
+    while (first > 0 && m_events[first - 1].timeNs == shown)
+        --first;
+    return {m_events.data() + first, m_next - first};
 }
 
 void ReplayController::tick()

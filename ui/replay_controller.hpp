@@ -8,9 +8,14 @@
 #include <QObject>
 #include <QTimer>
 
+#include <span>
 #include <vector>
 
 namespace forkscope::ui {
+
+/// One event in words for step mode: who did what, with its value or text — "worker 2: write 101",
+/// "worker 1: print “deposit done”", "main: start (pid 4242)".
+QString describeEvent(const TimelineModel &model, const core::Event &event);
 
 /// Plays a finished run back at a chosen speed (or one event at a time) by feeding its recorded events
 /// into a fresh TimelineModel — the same path live events take — so the timeline and console can walk a
@@ -30,6 +35,16 @@ public:
     void pause();
     /// Shows the next event (and everything at the same instant) and pauses.
     void step();
+    /// Goes back to the instant before the one shown last (paused): the model is rebuilt up to it, and
+    /// advanced() hands over every print up to it, so a console cleared first shows what was printed by
+    /// then. At the start it rewinds.
+    void stepBack();
+    /// The events shown last by step() or stepBack(): all those at the playhead's instant (empty at the
+    /// start or after play()).
+    std::span<const core::Event> steppedEvents() const;
+    /// How many of the run's events are shown, and how many it has.
+    std::size_t shownEvents() const { return m_next; }
+    std::size_t eventCount() const { return m_events.size(); }
     /// Back to the start (paused).
     void rewind();
     bool playing() const { return m_timer.isActive(); }

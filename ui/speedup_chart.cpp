@@ -91,6 +91,25 @@ void SpeedupChart::setDark(bool dark)
 
 QString SpeedupChart::title() const { return m_speedup->title(); }
 
+QString SpeedupChart::wallTitle() const { return m_wall->title(); }
+
+void SpeedupChart::setNote(const QString &note)
+{
+    m_note = note;
+    updateWallTitle();
+}
+
+void SpeedupChart::updateWallTitle()
+{
+    QString title = m_table.empty() ? tr("Run all modes to fill this chart")
+                                    : QStringLiteral("<b>%1</b><br>wall time of %2 tasks, seconds")
+                                          .arg(m_title.toHtmlEscaped())
+                                          .arg(m_tasks);
+    if (!m_note.isEmpty())
+        title += QStringLiteral("<br><small>%1</small>").arg(m_note.toHtmlEscaped());
+    m_wall->setTitle(title);
+}
+
 double SpeedupChart::barValue(const QChart *chart, const QString &work, const QString &mode) const
 {
     const auto modeIt = std::find_if(core::kLabModes.begin(), core::kLabModes.end(),
@@ -122,10 +141,7 @@ void SpeedupChart::rebuild()
         for (QAbstractAxis *axis : chart->axes())
             chart->removeAxis(axis);
     }
-    m_wall->setTitle(m_table.empty() ? tr("Run all modes to fill this chart")
-                                     : QStringLiteral("<b>%1</b><br>wall time of %2 tasks, seconds")
-                                           .arg(m_title.toHtmlEscaped())
-                                           .arg(m_tasks));
+    updateWallTitle();
     m_speedup->setTitle(
         tr("<b>speedup against sequential</b> on %1 core(s)<br>CPU-bound: GIL threads ≈ 1×, free "
            "threads<br>and processes ≈ %1× · I/O-bound: every mode ≈ %2×")

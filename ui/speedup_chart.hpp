@@ -25,8 +25,12 @@ public:
 
     /// `tasks`: how many tasks each run had (the I/O-bound ideal); `cores`: this machine's.
     void setData(const QString &title, const std::vector<core::LabTiming> &table, int tasks, int cores);
+    /// A line under the wall-time chart's title, in its exports too: how busy the machine was ("" for none).
+    void setNote(const QString &note);
     void setDark(bool dark);
     QString title() const;
+    /// The wall-time chart's title (the lab's name, what is measured, the note).
+    QString wallTitle() const;
     /// What the bars show, for a work ("cpu"/"io") and a mode: seconds and ×; 0 where there is no bar.
     double wallSeconds(const QString &work, const QString &mode) const;
     double speedup(const QString &work, const QString &mode) const;
@@ -46,7 +50,10 @@ private:
     QChartView *m_speedupView = nullptr;
     QChart *m_wall = nullptr;
     QChart *m_speedup = nullptr;
+    void updateWallTitle();
+
     QString m_title;
+    QString m_note;
     std::vector<core::LabTiming> m_table;
     int m_tasks = 4;
     int m_cores = 1;

@@ -4,6 +4,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QScrollBar>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -44,6 +45,58 @@ TimelineWidget::TimelineWidget(QWidget *parent) : QWidget(parent)
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
     m_options.legend = true;
+    m_rowBar = new QScrollBar(Qt::Vertical, this);
+    m_rowBar->setObjectName(QStringLiteral("timelineRows"));
+    m_rowBar->setToolTip(tr("Scroll the lanes (Shift+wheel, arrow keys); Fit All (Ctrl+0) shows every row"));
+    m_rowBar->hide();
+    connect(m_rowBar, &QScrollBar::valueChanged, this, [this](int value) {
+        if (!m_syncingBar)
+            setFirstRow(value);
+    });
+}
+
+QRect TimelineWidget::plotArea() const
+{
+    QRect area = rect();
+    if (m_rowBar->isVisibleTo(this))
+        area.setRight(m_rowBar->geometry().left() - 1);
+    return area;
+}
+
+void TimelineWidget::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    updateRowBar();
+}
+
+void TimelineWidget::updateRowBar()
+{
+    const int total = rowCount();
+    m_barRows = total;
+    int visible = total;
+    if (m_model && total > 0) {
+        // How many rows fit one per row (unfolded) from the first row, in the width left by a bar.
+        PaintOptions options = paintOptions();
+        options.foldLanes = false;
+        const int barWidth = m_rowBar->sizeHint().width();
+        const QRectF area(0, 0, std::max(1, width() - barWidth), height());
+        const int shown = layoutTimeline(*m_model, area, options).visibleRows;
+        const int rowsAfter = total - m_firstRow;
+        visible = shown < rowsAfter || m_firstRow > 0 ? std::max(1, shown) : total;
+    }
+    const bool needed = visible < total || m_firstRow > 0;
+    m_syncingBar = true;
+    m_rowBar->setRange(0, std::max(0, total - visible));
+    m_rowBar->setPageStep(std::max(1, visible));
+    m_rowBar->setSingleStep(1);
+    m_rowBar->setValue(m_fitRows ? 0 : m_firstRow);
+    m_syncingBar = false;
+    const int barWidth = m_rowBar->sizeHint().width();
+    m_rowBar->setGeometry(width() - barWidth, 0, barWidth, height());
+    if (needed != m_rowBar->isVisibleTo(this)) {
+        m_rowBar->setVisible(needed);
+        update();
+    }
 }
 
 void TimelineWidget::setModel(const TimelineModel *model)
@@ -62,6 +115,8 @@ void TimelineWidget::modelUpdated()
     // Also once more after the run finished: its end (the implicit join at exit) comes into view.
     if (m_model && m_following)
         follow();
+    if (rowCount() != m_barRows)
+        updateRowBar(); // lanes came (a live run grows): only then is the bar's range worth a layout
     update();
 }
 
@@ -120,9 +175,12 @@ void TimelineWidget::emitView() { emit viewChanged(m_window.beginNs, m_window.en
 void TimelineWidget::setFirstRow(int row)
 {
     const int clamped = std::clamp(row, 0, std::max(0, rowCount() - 1));
-    if (clamped == m_firstRow)
+    if (clamped == m_firstRow && !m_fitRows)
         return;
+    // Scrolling shows the lanes one per row: folded, there would be nothing to scroll to.
+    m_fitRows = false;
     m_firstRow = clamped;
+    updateRowBar();
     emitView();
     update();
 }
@@ -164,19 +222,22 @@ PaintOptions TimelineWidget::paintOptions() const
     options.window = m_window;
     options.firstRow = m_firstRow;
     options.rowCount = -1;
+    options.foldLanes = m_fitRows;
     return options;
 }
 
 TimelineLayout TimelineWidget::currentLayout() const
 {
     static const TimelineModel empty;
-    return layoutTimeline(m_model ? *m_model : empty, QRectF(rect()), paintOptions());
+    return layoutTimeline(m_model ? *m_model : empty, QRectF(plotArea()), paintOptions());
 }
 
 void TimelineWidget::fitAll()
 {
     m_userZoomed = false;
     m_firstRow = 0;
+    m_fitRows = true;
+    updateRowBar();
     if (m_model) {
         m_window = fitWindow(*m_model);
         const bool follow = m_model->live();
@@ -242,12 +303,14 @@ bool TimelineWidget::showLostUpdate(std::size_t index)
     const LostUpdateMark &mark = m_model->lostUpdates()[index];
     m_lostShown = static_cast<int>(index);
     m_userZoomed = true;
+    m_fitRows = false; // rows are counted unfolded below
     // Both lanes in sight: if either row is off screen, start at the upper one's process header.
     const int rowBefore = m_firstRow;
     m_firstRow = firstRowShowing(
         currentLayout(), {mark.lost.lane, mark.overwritten() ? mark.lost.overwrittenBy : mark.lost.lane});
     const TimeWindow windowBefore = m_window;
     applyWindow(lostUpdateWindow(mark), true);
+    updateRowBar();
     if (m_firstRow != rowBefore && m_window == windowBefore) {
         emitView(); // the rows moved while the window did not
         update();
@@ -285,7 +348,7 @@ void TimelineWidget::paintEvent(QPaintEvent *)
     }
     // Painting is proportional to what is visible: binary searches find the bars in the window and
     // sub-pixel bars fold together, so a live repaint per timer tick stays cheap.
-    paintTimeline(painter, *m_model, QRectF(rect()), paintOptions());
+    paintTimeline(painter, *m_model, QRectF(plotArea()), paintOptions());
 }
 
 void TimelineWidget::wheelEvent(QWheelEvent *event)

@@ -5,6 +5,8 @@
 #include <QPoint>
 #include <QWidget>
 
+class QScrollBar;
+
 #include <initializer_list>
 
 namespace forkscope::ui {
@@ -16,7 +18,10 @@ int firstRowShowing(const TimelineLayout &layout, std::initializer_list<std::uin
 /// The live Gantt view of a TimelineModel. Wheel zooms around the cursor (around the present while
 /// following a live run), Shift+wheel scrolls the lanes, dragging pans; +/- zoom, arrow keys pan and scroll.
 /// While the model is live the view follows the present until the user pans; fitAll() (bind it to Ctrl+0)
-/// shows the whole run and follows again.
+/// shows the whole run and follows again. fitAll() fits the rows too: when the lanes would not fit at the
+/// smallest lane height, runs of alike lanes fold into group rows ("workers 11–200", as on a slide); a
+/// vertical scroll bar appears whenever the lanes do not fit unfolded, and scrolling (bar, Shift+wheel,
+/// arrow keys, dragging) shows them one per row again from the row scrolled to.
 class TimelineWidget : public QWidget {
     Q_OBJECT
 public:
@@ -34,7 +39,14 @@ public:
     /// Shows `window` (at least kMinWindowSpanNs wide); stops following the present.
     void setWindow(const TimeWindow &window);
     int firstRow() const { return m_firstRow; }
+    /// Scrolls to display row `row` (of displayRows): the lanes are shown unfolded from there.
     void setFirstRow(int row);
+    /// Whether the rows are fitted (fitAll): alike lanes fold so every row is in sight.
+    bool fittingRows() const { return m_fitRows; }
+    /// The vertical scroll bar (shown when the lanes do not fit unfolded).
+    QScrollBar *rowScrollBar() const { return m_rowBar; }
+    /// Where the timeline is drawn: the widget less the scroll bar when it shows.
+    QRect plotArea() const;
     /// Display rows (headers and lanes) of the model, and how many fit at the current size.
     int rowCount() const;
     int visibleRowCount() const;
@@ -91,8 +103,11 @@ protected:
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     bool event(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
+    /// The scroll bar's range, page and value from the rows and the size; shows or hides it.
+    void updateRowBar();
     void applyWindow(TimeWindow window, bool userPan);
     void follow();
     TimeWindow clampWindow(TimeWindow window) const;
@@ -108,6 +123,10 @@ private:
     QPoint m_dragLast;
     double m_dragRows = 0; ///< vertical drag not yet turned into whole rows
     int m_lostShown = -1;  ///< the lost update showLostUpdate showed last, -1 since setModel
+    bool m_fitRows = true; ///< fitAll's rows: alike lanes fold so all rows show; off once the user scrolls
+    QScrollBar *m_rowBar = nullptr;
+    int m_barRows = -1;        ///< rowCount() when the bar was last set up
+    bool m_syncingBar = false; ///< updateRowBar is setting the bar: its valueChanged is not the user
 };
 
 } // namespace forkscope::ui

@@ -246,24 +246,33 @@ std::string fillTemplate(std::string_view pattern, const RunValues &values)
     return out;
 }
 
+namespace {
+
+/// The text of the first rule whose condition holds over `v`, or `fallback`.
+std::string firstRule(const std::vector<HeadlineRule> &rules, const RunValues &v, const std::string &fallback)
+{
+    ExprScope scope;
+    for (const auto &[name, value] : v)
+        scope[name] = ExprValue::parse(value);
+    for (const HeadlineRule &rule : rules) {
+        if (rule.condition.empty())
+            return rule.text;
+        ExprValue truth;
+        std::string error;
+        // A condition that cannot be evaluated (a value this run did not measure) does not hold.
+        if (evaluate(rule.condition, scope, truth, error) && truth.truth())
+            return rule.text;
+    }
+    return fallback;
+}
+
+} // namespace
+
 std::string headlineTemplate(const HeadlineInput &in, const RunValues &v)
 {
+    static const std::vector<HeadlineRule> none;
     const Scenario *scenario = findScenario(in.result->scenario);
-    if (scenario) {
-        ExprScope scope;
-        for (const auto &[name, value] : v)
-            scope[name] = ExprValue::parse(value);
-        for (const HeadlineRule &rule : scenario->headline) {
-            if (rule.condition.empty())
-                return rule.text;
-            ExprValue truth;
-            std::string error;
-            // A condition that cannot be evaluated (a value this run did not measure) does not hold.
-            if (evaluate(rule.condition, scope, truth, error) && truth.truth())
-                return rule.text;
-        }
-    }
-    return "{workers} {kind_plural} ran in {wall}";
+    return firstRule(scenario ? scenario->headline : none, v, "{workers} {kind_plural} ran in {wall}");
 }
 
 std::string headline(const HeadlineInput &in)
@@ -281,10 +290,17 @@ std::string caption(const HeadlineInput &in)
 {
     const RunResult &r = *in.result;
     std::string out = r.scenario;
-    if (in.params)
+    const Scenario *scenario = findScenario(r.scenario);
+    if (scenario && !scenario->caption.empty()) {
+        // The scenario's own words for what this run was (its settings that matter, where it differs from
+        // Python), rather than every parameter.
+        const RunValues values = measuredValues(in);
+        out = fillTemplate(firstRule(scenario->caption, values, out), values);
+    } else if (in.params) {
         for (const auto &[name, value] : in.params->values())
             if (name != "time-scale")
                 out += " · " + name + " " + value;
+    }
     // "10×", "2×", "2.5×": a whole factor without a decimal.
     const auto factor = [](double f) {
         return std::fabs(f - std::round(f)) < 0.05 ? std::to_string(std::lround(f)) : number(f);

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <spawn.h>
 #include <sys/prctl.h>
@@ -36,17 +37,20 @@ std::string Run::defaultRunnerPath()
         return env;
     char self[PATH_MAX];
     const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) {
-        std::string path(self, static_cast<std::size_t>(n));
-        path = path.substr(0, path.rfind('/') + 1) + "forkscope-runner";
-        if (access(path.c_str(), X_OK) == 0)
-            return path;
-    }
-#ifdef FORKSCOPE_RUNNER_BUILD_PATH
-    return FORKSCOPE_RUNNER_BUILD_PATH;
-#else
-    return "forkscope-runner";
-#endif
+    if (n <= 0)
+        return "forkscope-runner"; // no /proc: let the error name the runner
+    const std::string exe(self, static_cast<std::size_t>(n));
+    const std::string dir = exe.substr(0, exe.rfind('/') + 1);
+    if (const std::string beside = dir + "forkscope-runner"; access(beside.c_str(), X_OK) == 0)
+        return beside; // the build tree (bin/) or a flat copy
+    // Installed: bin/forkscope finds libexec/forkscope-runner (the relative path is the install dirs').
+    const std::string installed
+        = std::filesystem::path(dir + FORKSCOPE_RUNNER_FROM_BINDIR).lexically_normal().string();
+    // A program of the build tree that does not sit in bin/ (a test) uses the build's runner. Only from
+    // inside the build tree: an installed copy never reaches back into the tree it was built in.
+    if (access(installed.c_str(), X_OK) != 0 && exe.rfind(FORKSCOPE_BUILD_DIR "/", 0) == 0)
+        return FORKSCOPE_RUNNER_BUILD_PATH;
+    return installed; // found, or the place the error names
 }
 
 std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::string &error)

@@ -60,7 +60,9 @@ public:
     const Plan &plan() const { return m_plan; }
     int runnerPid() const { return m_runnerPid; }
 
-    /// $FORKSCOPE_RUNNER, else forkscope-runner beside this executable, else the one in the build tree.
+    /// $FORKSCOPE_RUNNER, else forkscope-runner beside this executable (the build tree's bin/), else the
+    /// installed one (`<exe dir>/../libexec/forkscope-runner`), else, for a program of the build tree, the
+    /// build's runner. When none exists, the installed path, so the error names where it should be.
     static std::string defaultRunnerPath();
 
 private:

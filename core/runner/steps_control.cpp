@@ -50,19 +50,32 @@ StepEnd work(Worker &w, StepState &st, const Step &s) noexcept
 {
     // A fixed amount of work, not a deadline: under the GIL a waiting thread makes no progress, so N threads
     // need N times as long as one, as in CPython.
-    w.writer.record(EventType::ComputeBegin, scaled(*w.plan, s.seconds));
+    const std::int64_t requested = scaled(*w.plan, s.seconds);
+    w.writer.record(EventType::ComputeBegin, requested);
     long long primes = 0;
     std::int64_t done = 0;
+    std::int64_t doneBefore = 0; // units done before the current piece
     bool stopped = false;
     for (; done < s.count; ++done) {
         primes += workUnit(done);
-        if (cancelled(*w.region) || !gilCheck(w)) {
+        if (cancelled(*w.region)) {
             stopped = true;
             break;
         }
+        if (done + 1 < s.count && w.holdsGil && w.memory->gil->dropRequested()) {
+            // The thread computes only while it holds the GIL: the compute span ends before the hand-over
+            // and a new one begins once the GIL is back, so no span covers the wait (a viewer would show the
+            // thread computing while another holds the lock, and the span would cross the GIL spans). After
+            // the last unit the step's end hands it over instead, leaving no empty span after a resume.
+            w.writer.record(EventType::ComputeEnd, done + 1 - doneBefore, kWorkPausesForGil);
+            doneBefore = done + 1;
+            if (!gilCheck(w))
+                return st.stop(Outcome::Cancelled); // the span is closed; the worker's end says why
+            w.writer.record(EventType::ComputeBegin, requested, kWorkResumesAfterGil);
+        }
     }
     st.r = primes;
-    w.writer.record(EventType::ComputeEnd, done, 0, {}, stopped ? kCancelled : 0);
+    w.writer.record(EventType::ComputeEnd, done - doneBefore, 0, {}, stopped ? kCancelled : 0);
     return stopped ? st.stop(Outcome::Cancelled) : StepEnd::Next;
 }
 

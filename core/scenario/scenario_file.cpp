@@ -21,9 +21,10 @@ using namespace scenario_parts;
 namespace {
 
 const std::vector<std::string> kTopKeys
-    = {"format", "id",     "title", "lesson",     "order", "summary",         "look_for",  "python",
-       "params", "values", "kind",  "time_scale", "gil",   "switch_interval", "variables", "locks",
-       "queues", "pipes",  "pools", "workers",    "main",  "expected",        "presets",   "headline"};
+    = {"format",    "id",      "title",    "lesson", "order",      "summary", "look_for",
+       "python",    "params",  "values",   "kind",   "time_scale", "gil",     "switch_interval",
+       "variables", "locks",   "queues",   "pipes",  "pools",      "workers", "main",
+       "expected",  "presets", "headline", "caption"};
 const std::vector<std::string> kParamKeys = {"name", "type", "default", "min", "max", "choices", "help"};
 const std::vector<std::string> kWorkerKeys = {"name", "kind", "copies", "items", "if", "steps"};
 
@@ -275,22 +276,28 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
     else
         found.at("",
                  "a scenario needs 'main': the steps of the main thread (at least \"start\" and \"join\")");
-    if (doc.contains("headline")) {
-        const Json &rules = doc["headline"];
-        if (!rules.is_array())
-            found.at("/headline", "'headline' is a list of {\"if\": condition, \"text\": template}");
-        else
-            for (std::size_t i = 0; i < rules.size(); ++i) {
-                const std::string ptr = "/headline/" + std::to_string(i);
-                const Json &r = rules[i];
-                if (!r.is_object() || !r.contains("text") || !r["text"].is_string()
-                    || (r.contains("if") && !r["if"].is_string())) {
-                    found.at(ptr, "a headline rule is {\"if\": condition, \"text\": template}");
-                    continue;
-                }
-                checkKeys(r, ptr, {"if", "text"}, found, "a headline rule");
-                s.headline.push_back({r.value("if", std::string()), r["text"].get<std::string>()});
+    // The headline and the caption beneath it: rules, the first whose condition holds.
+    for (const char *key : {"headline", "caption"}) {
+        if (!doc.contains(key))
+            continue;
+        std::vector<HeadlineRule> &into = std::string(key) == "headline" ? s.headline : s.caption;
+        const Json &rules = doc[key];
+        const std::string what = std::string("a ") + key + " rule is {\"if\": condition, \"text\": template}";
+        if (!rules.is_array()) {
+            found.at(std::string("/") + key, what);
+            continue;
+        }
+        for (std::size_t i = 0; i < rules.size(); ++i) {
+            const std::string ptr = std::string("/") + key + "/" + std::to_string(i);
+            const Json &r = rules[i];
+            if (!r.is_object() || !r.contains("text") || !r["text"].is_string()
+                || (r.contains("if") && !r["if"].is_string())) {
+                found.at(ptr, what);
+                continue;
             }
+            checkKeys(r, ptr, {"if", "text"}, found, (std::string("a ") + key + " rule").c_str());
+            into.push_back({r.value("if", std::string()), r["text"].get<std::string>()});
+        }
     }
     if (doc.contains("presets")) {
         const Json &list = doc["presets"];

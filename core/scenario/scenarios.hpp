@@ -63,6 +63,7 @@ struct Scenario {
     int order = 1000000;    ///< place among the built-in lessons
     std::vector<ParamSpec> params;
     std::vector<HeadlineRule> headline;
+    std::vector<HeadlineRule> caption; ///< the line under the headline; none: the scenario and its parameters
     std::vector<ScenarioPreset> presets;
     /// Makes the plan for validated parameter values; false with `error` (each problem with its place).
     std::function<bool(const ParamSet &, Plan &, std::string &)> build;

@@ -1,16 +1,16 @@
-# CPU-bound against I/O-bound: the same N tasks in four modes.
+# CPU-bound against I/O-bound: the same N tasks, one after another, as threads or as processes.
 #
-# CPython runs Python bytecode in one thread at a time: a thread must hold the GIL (the global
-# interpreter lock) to run. A waiting thread asks for it after the switch interval (5 ms), so the
+# CPython runs Python code in one thread at a time: a thread must hold the GIL (the global
+# interpreter lock) to run. A waiting thread asks for it after the switch interval, so CPU-bound
 # threads take turns. time.sleep() and blocking I/O release it; every process has its own.
-import concurrent.futures as cf
+import argparse
+import multiprocessing
 import sys
+import threading
 import time
 
-N, T = 4, 1.0                       # --tasks, --seconds
 
-
-def count_primes(limit):            # CPU-bound: needs the GIL the whole time
+def count_primes(limit):                # CPU-bound: needs the GIL the whole time
     found = 0
     for n in range(2, limit):
         if all(n % d for d in range(2, int(n ** 0.5) + 1)):
@@ -18,52 +18,61 @@ def count_primes(limit):            # CPU-bound: needs the GIL the whole time
     return found
 
 
-def cpu_task(i):
-    print(f"task {i} starts counting primes")
-    found = count_primes(LIMIT)     # LIMIT sized to take about T seconds on one core
-    print(f"task {i} found {found} primes")
+def cpu_task(name, limit):
+    print(f"{name} starts counting primes")
+    print(f"{name} found {count_primes(limit)} primes")
 
 
-def io_task(i):
-    print(f"task {i} starts waiting for I/O")
-    time.sleep(T)                   # releases the GIL while it waits
-    print(f"task {i} got its answer")
+def io_task(name, seconds):
+    print(f"{name} starts waiting for I/O")
+    time.sleep(seconds)                 # releases the GIL while it waits
+    print(f"{name} got its answer")
 
 
-def sequential(task):               # --mode sequential: N * T
-    for i in range(1, N + 1):
-        task(i)
-
-
-def gil_threads(task):              # --mode gil-threads: CPU about N * T (turns), I/O about T
-    with cf.ThreadPoolExecutor(N) as pool:
-        list(pool.map(task, range(1, N + 1)))
-
-
-def free_threads(task):             # --mode threads: python3.13t -X gil=0 runs them on every core
-    gil_threads(task)
-
-
-def processes(task):                # --mode processes: one interpreter, one GIL each
-    with cf.ProcessPoolExecutor(N) as pool:
-        list(pool.map(task, range(1, N + 1)))
+def timed(limit):
+    tic = time.perf_counter()
+    count_primes(limit)
+    return time.perf_counter() - tic
 
 
 def calibrate(seconds):
-    limit, took = 1000, 0.0
-    while took < 0.05:
+    """The limit for which count_primes takes about `seconds` on one idle core."""
+    limit = 1000
+    while timed(limit) < 0.02:
         limit *= 2
-        tic = time.perf_counter()
-        count_primes(limit)
-        took = time.perf_counter() - tic
-    return int(limit * (seconds / took) ** (2 / 3))     # the work grows about as limit ** 1.5
+    took = min(timed(limit) for _ in range(3))      # the fastest try: others' load only slows it
+    return max(2, int(limit * (seconds / took) ** (2 / 3)))    # the work grows about as limit ** 1.5
+
+
+def main(args):
+    sys.setswitchinterval(args.switch_interval)    # not scaled: it is the interpreter's own clock
+    seconds = args.seconds * args.time_scale
+    task, size = (cpu_task, calibrate(seconds)) if args.work == "cpu" else (io_task, seconds)
+    names = [f"task {i}" for i in range(1, args.tasks + 1)]
+    start = time.monotonic()
+    if args.mode == "sequential":       # N times T
+        for name in names:
+            task(name, size)
+    else:
+        # gil-threads: CPU about N times T (turns), I/O about T. threads: free threads, which only a
+        # free-threaded build runs at once (python3.13t -X gil=0); this interpreter has the GIL.
+        # processes: one interpreter and one GIL each, so CPU work runs on every core.
+        make = multiprocessing.Process if args.mode == "processes" else threading.Thread
+        workers = [make(target=task, args=(name, size)) for name in names]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+    print(f"{args.tasks} tasks done after {time.monotonic() - start:.4f} s")
 
 
 if __name__ == "__main__":
-    LIMIT = calibrate(T)
-    sys.setswitchinterval(0.005)    # --switch-interval (this is the default)
-    for name, task in (("cpu", cpu_task), ("io", io_task)):
-        for mode in (sequential, gil_threads, free_threads, processes):
-            tic = time.monotonic()
-            mode(task)
-            print(f"{name} {mode.__name__}: {time.monotonic() - tic:.2f} s")
+    parser = argparse.ArgumentParser(description="N CPU-bound or I/O-bound tasks in one of four modes")
+    parser.add_argument("--work", choices=["cpu", "io"], default="cpu")
+    parser.add_argument("--mode", choices=["sequential", "gil-threads", "threads", "processes"],
+                        default="gil-threads")
+    parser.add_argument("--tasks", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=1.0, help="how long one task takes on its own")
+    parser.add_argument("--switch-interval", type=float, default=0.005, help="sys.setswitchinterval")
+    parser.add_argument("--time-scale", type=float, default=1.0, help="multiplies every duration")
+    main(parser.parse_args())

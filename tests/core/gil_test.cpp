@@ -5,6 +5,7 @@
 #include "test_support.hpp"
 
 #include "core/analysis/gil_stats.hpp"
+#include "core/analysis/spans.hpp"
 #include "core/shared_memory/gil.hpp"
 
 #include <gtest/gtest.h>
@@ -372,6 +373,54 @@ TEST(GilLab, IoBoundThreadsUnderTheGilStillOverlapTheirSleeps)
     // The GIL was in play: each task took it before and after its sleep.
     EXPECT_GE(count(events, EventType::GilAcquire), 8);
     EXPECT_EQ(gilStats(events, pidsOf(r)).maxHoldersAtOnce, 1);
+}
+
+TEST(GilLab, AThreadComputesOnlyWhileItHoldsTheGil)
+{
+    // A work step stops at each hand-over and goes on when the GIL is back: its compute spans lie inside the
+    // lane's holds (none runs on through a wait, as the window and traces once showed), and together they
+    // did the step's whole work.
+    std::vector<Event> events;
+    const Plan plan = lab("cpu", "gil-threads", "0.06", "3");
+    const RunResult r = runToEnd(plan, &events);
+    ASSERT_FALSE(r.failed()) << r.error;
+    ASSERT_EQ(r.lostEvents, 0u);
+    std::map<std::uint32_t, std::vector<Span>> computes, holds;
+    SpanPairer pairer;
+    const auto closed = [&](const Span &span) {
+        if (span.kind == SpanKind::Compute)
+            computes[span.lane].push_back(span);
+        if (span.kind == SpanKind::GilHold)
+            holds[span.lane].push_back(span);
+    };
+    for (const Event &e : events)
+        pairer.feed(
+            e, [](Span &) {}, closed);
+    int handOvers = 0;
+    for (std::uint32_t lane = 1; lane <= 3; ++lane) {
+        ASSERT_FALSE(computes[lane].empty());
+        std::int64_t units = 0;
+        for (const Span &c : computes[lane]) {
+            units += c.endValue;
+            const bool inAHold = std::any_of(holds[lane].begin(), holds[lane].end(), [&](const Span &h) {
+                return h.begin <= c.begin && c.end <= h.end;
+            });
+            EXPECT_TRUE(inAHold) << "lane " << lane << " computed from " << c.begin << " to " << c.end
+                                 << " ns without holding the GIL all along";
+        }
+        EXPECT_EQ(units, plan.workers[lane - 1].steps[1].count) << "the pieces did the whole step's work";
+        handOvers += static_cast<int>(computes[lane].size()) - 1;
+        for (std::size_t i = 1; i < computes[lane].size(); ++i) {
+            EXPECT_EQ(computes[lane][i - 1].endArg, kWorkPausesForGil);
+            EXPECT_EQ(computes[lane][i].arg, kWorkResumesAfterGil);
+        }
+    }
+    // One more compute span per hand-over during the work (a hand-over may also come at a step boundary,
+    // before or after it: at most two per lane).
+    const int all = count(events, EventType::GilHandOver);
+    EXPECT_LE(handOvers, all);
+    EXPECT_GE(handOvers, all - 6);
+    EXPECT_GT(handOvers, 3) << "three 60 ms tasks under a 5 ms switch interval hand over often";
 }
 
 TEST(GilLab, PlanCarriesTheGilThroughJson)

@@ -95,3 +95,27 @@ TEST(Headline, DurationsReadLikeAPersonWouldSayThem)
     EXPECT_EQ(formatDuration(35'400'000), "35 ms");
     EXPECT_EQ(formatDuration(1'500), "1.5 µs");
 }
+
+TEST(Headline, TheBanksCaptionSaysWhatEachTrialRanAndWhereItDiffersFromPython)
+{
+    // One trial of the race shape, told as part of a series: the caption names the shape that really ran
+    // (100 updates, not the --updates parameter's 500) and says it is wider than Python's race.
+    const Scenario *scenario = findScenario("bank");
+    ASSERT_NE(scenario, nullptr);
+    Plan plan;
+    ParamSet values;
+    std::string error;
+    ASSERT_TRUE(buildPlan(*scenario, {{"trials", "5"}, {"kind", "thread"}}, plan, values, error)) << error;
+    std::vector<Event> events;
+    const RunResult result = test::runToEnd(plan, &events);
+    TrialOutcomes trials;
+    trials.expected = 100;
+    trials.finals = {100, 98, 101, 100, 97};
+    const std::string told = caption(HeadlineInput{&result, &events, &values, &trials});
+    EXPECT_EQ(told.rfind("bank · threads · each trial: 100 deposits and 100 withdrawals", 0), 0u) << told;
+    EXPECT_NE(told.find("wider window than Python's"), std::string::npos) << told;
+    EXPECT_EQ(told.find("500"), std::string::npos) << told;
+    // One run to watch says its own settings.
+    const std::string one = caption(HeadlineInput{&result, &events, &values, nullptr});
+    EXPECT_NE(one.find("500 deposits and 500 withdrawals"), std::string::npos) << one;
+}

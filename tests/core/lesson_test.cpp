@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sched.h>
+
 using namespace forkscope;
 using namespace forkscope::core;
 using forkscope::test::runToEnd;
@@ -125,9 +127,31 @@ TEST(Lessons, FourNumbersIntoAnArrayOfThreeFailTheChildAfterThreeStores)
     EXPECT_EQ(r.lanes[1].exitCode, 1);
     EXPECT_EQ(r.lanes[1].signal, 0);
     EXPECT_NE(r.lanes[1].error.find("IndexError"), std::string::npos) << r.lanes[1].error;
-    // As CPython's loop: three squares stored before the fourth store fails.
+    // As CPython's loop: three squares stored before the fourth store, result[3], fails.
+    EXPECT_NE(r.lanes[1].error.find("result[3]"), std::string::npos) << r.lanes[1].error;
+    EXPECT_EQ(r.lanes[1].wrote, (std::vector<std::int64_t>{4, 9, 16}));
     EXPECT_EQ(r.lanes[0].read, (std::vector<std::int64_t>{4, 9, 16}));
     EXPECT_FALSE(r.failed()) << "the run itself completed";
+}
+
+TEST(Lessons, FuturesHaveAWorkerPerUsableCoreAndTasksWaitForAFreeOne)
+{
+    // ProcessPoolExecutor() has a worker per core (this process's affinity mask, as Forkscope counts them).
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    ASSERT_EQ(sched_getaffinity(0, sizeof set, &set), 0);
+    EXPECT_EQ(findScenario("futures")->param("workers")->defaultValue, std::to_string(CPU_COUNT(&set)));
+    // Two workers take 5 and 2; 1 follows 2 (at 2), 3 follows 1 (at 3): they complete 2, 1, 5, 3.
+    std::vector<Event> events;
+    const RunResult r = runToEnd(scenarioPlan("futures", {{"workers", "2"}, {"time-scale", "0.1"}}), &events);
+    ASSERT_FALSE(r.failed()) << r.error;
+    std::vector<std::string> done;
+    for (const Event &e : events)
+        if (e.lane == 0 && e.type == EventType::Print && e.text.rfind("done ", 0) == 0)
+            done.push_back(e.text.substr(e.text.find("sleep(")));
+    EXPECT_EQ(done,
+              (std::vector<std::string>{"sleep(2) returned 2", "sleep(1) returned 1", "sleep(5) returned 5",
+                                        "sleep(3) returned 3"}));
 }
 
 class BankLesson : public ::testing::TestWithParam<const char *> { };

@@ -18,7 +18,9 @@ using forkscope::test::pixelAt;
 namespace {
 
 /// Two threads under one GIL: A holds it 10–30 ms and hands it over to B, who holds it 30–50 ms and
-/// releases it; A waits 30–50 ms and holds it again 50–60 ms. Both compute from their start to their end.
+/// releases it; A waits 30–50 ms and holds it again 50–60 ms. Each computes while it holds the GIL, as the
+/// runner records a work step: A's compute span ends at the hand-over and a new one begins when it has the
+/// GIL back.
 forkscope::test::ExampleRun twoGilThreads()
 {
     forkscope::test::ExampleRun run;
@@ -34,6 +36,7 @@ forkscope::test::ExampleRun twoGilThreads()
         event(12 * kMs, 2, EventType::WorkerStart, 102, 100),
         event(12 * kMs, 2, EventType::GilRequest),
         event(17 * kMs, 2, EventType::GilDropRequest, 1),
+        event(30 * kMs, 1, EventType::ComputeEnd, forkscope::core::kWorkPausesForGil),
         event(30 * kMs, 1, EventType::GilHandOver, 2, 20 * kMs),
         event(30 * kMs, 1, EventType::GilRequest),
         event(30 * kMs, 2, EventType::GilAcquire, 1, 18 * kMs),
@@ -41,6 +44,7 @@ forkscope::test::ExampleRun twoGilThreads()
         event(50 * kMs, 2, EventType::ComputeEnd),
         event(50 * kMs, 2, EventType::GilRelease, 0, 20 * kMs),
         event(50 * kMs, 1, EventType::GilAcquire, 2, 20 * kMs),
+        event(50 * kMs, 1, EventType::ComputeBegin, forkscope::core::kWorkResumesAfterGil),
         event(52 * kMs, 2, EventType::WorkerEnd),
         event(60 * kMs, 1, EventType::ComputeEnd),
         event(60 * kMs, 1, EventType::GilRelease, 0, 10 * kMs),
@@ -70,7 +74,13 @@ TEST(GilView, ModelKeepsWaitsAndHoldsApartFromBars)
     EXPECT_FALSE(a[3].forced);
     EXPECT_EQ(model.lane(1).firstGilSpan(40 * kMs), 2u);
     EXPECT_TRUE(model.lane(1).markers.size() <= 2u) << "GIL events are not markers (start and end only)";
-    EXPECT_EQ(model.lane(1).bars.size(), 1u) << "the compute bar stays one bar";
+    // The model pairs each piece of the work into a bar of its own: none runs on through the wait.
+    const auto &bars = model.lane(1).bars;
+    ASSERT_EQ(bars.size(), 2u) << "computing until the hand-over, and again once the GIL is back";
+    EXPECT_EQ(bars[0].begin, 10 * kMs);
+    EXPECT_EQ(bars[0].end, 30 * kMs);
+    EXPECT_EQ(bars[1].begin, 50 * kMs);
+    EXPECT_EQ(bars[1].end, 60 * kMs);
     EXPECT_FALSE(fs::TimelineModel(run.lanes).hasGil());
 }
 

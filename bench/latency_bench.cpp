@@ -1,0 +1,228 @@
+// latency_bench: how long the window's event loop keeps a click waiting while it works. A real MainWindow
+// (offscreen unless QT_QPA_PLATFORM says otherwise) is driven through what a teacher does — the bank's
+// trials, the GIL lab's eight runs, a live run that prints and passes messages as fast as it can, and one
+// with 200 workers — while a 10 ms timer on the GUI thread (ui::EventLoopLatencyProbe) records how late it
+// fires. Prints p50/p99/max per phase; the target is p99 ≤ 100 ms in every phase.
+//
+// With --profile it also prints where the GUI thread's time went: per receiver class and event type (a
+// queued slot is a MetaCall on its receiver, a repaint a Paint on the widget), the total, count and the
+// longest single delivery.
+//
+// Usage: latency_bench [--trials N] [--lab-seconds S] [--items N] [--profile]
+// Exit status 1 when a phase did not finish or its p99 is over 100 ms.
+
+#include "bench_support.hpp"
+#include "ui/gil_lab_view.hpp"
+#include "ui/latency_probe.hpp"
+#include "ui/main_window.hpp"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QSettings>
+#include <QTest>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+using forkscope::bench::loadAverage;
+using namespace forkscope::ui;
+
+namespace {
+
+constexpr double kTargetP99Ms = 100;
+
+/// A QApplication that times every event it delivers on the GUI thread, by receiver class and event type.
+class ProfilingApplication : public QApplication {
+public:
+    using QApplication::QApplication;
+    bool profiling = false;
+    struct Cost {
+        double totalMs = 0;
+        double longestMs = 0;
+        long count = 0;
+    };
+    std::map<std::pair<std::string, int>, Cost> costs;
+    int depth = 0;
+
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (!profiling || depth > 0) // nested deliveries count in their outermost one
+            return QApplication::notify(receiver, event);
+        ++depth;
+        // Named before delivery: a DeferredDelete deletes its receiver.
+        const std::pair<std::string, int> key{receiver->metaObject()->className(),
+                                              static_cast<int>(event->type())};
+        QElapsedTimer timer;
+        timer.start();
+        const bool result = QApplication::notify(receiver, event);
+        const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+        --depth;
+        Cost &c = costs[key];
+        c.totalMs += ms;
+        c.longestMs = std::max(c.longestMs, ms);
+        ++c.count;
+        return result;
+    }
+};
+
+struct Phase {
+    std::string name;
+    LatencyFigures figures;
+    double wallS = 0;
+    bool finished = false;
+};
+
+/// Runs `start` and waits until `done` (up to `timeoutMs`), with the probe on.
+Phase measure(const std::string &name, EventLoopLatencyProbe &probe, const std::function<bool()> &start,
+              const std::function<bool()> &done, int timeoutMs)
+{
+    Phase phase{name, {}, 0, false};
+    probe.start();
+    QElapsedTimer timer;
+    timer.start();
+    if (start())
+        phase.finished = QTest::qWaitFor(done, timeoutMs);
+    phase.wallS = static_cast<double>(timer.nsecsElapsed()) / 1e9;
+    probe.stop();
+    phase.figures = probe.figures();
+    return phase;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    int trials = 100;
+    double labSeconds = 0.25;
+    int items = 20000;
+    bool profile = false;
+    const auto usage = [](const std::string &problem) {
+        std::fprintf(stderr,
+                     "latency_bench: %s\nusage: latency_bench [--trials N] [--lab-seconds S] [--items N] "
+                     "[--profile]\n",
+                     problem.c_str());
+        return 2;
+    };
+    for (int i = 1; i < argc; ++i) {
+        const std::string flag = argv[i];
+        if (flag == "--help" || flag == "-h") {
+            std::printf("latency_bench: how late a 10 ms timer fires on the window's GUI thread during "
+                        "trials, the GIL lab and live runs\nusage: latency_bench [--trials N] "
+                        "[--lab-seconds S] [--items N] [--profile]\n");
+            return 0;
+        }
+        if (flag == "--profile") {
+            profile = true;
+            continue;
+        }
+        if (i + 1 >= argc)
+            return usage("missing value after " + flag);
+        const std::string value = argv[++i];
+        char *end = nullptr;
+        const double number = std::strtod(value.c_str(), &end);
+        if (end == value.c_str() || *end != '\0')
+            return usage(flag + " needs a number, not '" + value + "'");
+        if (flag == "--trials")
+            trials = static_cast<int>(number);
+        else if (flag == "--lab-seconds")
+            labSeconds = number;
+        else if (flag == "--items")
+            items = static_cast<int>(number);
+        else
+            return usage("unknown option " + flag);
+    }
+    if (trials < 2 || trials > 10000 || labSeconds <= 0 || labSeconds > 60 || items < 1 || items > 100000)
+        return usage("--trials must be 2..10000, --lab-seconds above 0 and at most 60, --items 1..100000");
+
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    ProfilingApplication app(argc, argv);
+    // Settings of its own, so a user's remembered parameters neither apply here nor get overwritten.
+    QApplication::setOrganizationName(QStringLiteral("Forkscope-bench"));
+    QApplication::setApplicationName(QStringLiteral("latency_bench"));
+    QSettings().clear();
+
+    std::printf("latency_bench: how late a 10 ms timer fires on the GUI thread (target p99 <= %.0f ms); load "
+                "average %s\n\n",
+                kTargetP99Ms, loadAverage().c_str());
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QTest::qWait(200);
+    EventLoopLatencyProbe probe;
+    app.profiling = profile;
+    std::vector<Phase> phases;
+    const auto set = [&](const char *name, const QString &value) {
+        if (!window.setParameter(QString::fromLatin1(name), value))
+            std::fprintf(stderr, "latency_bench: the window refused --%s %s\n", name, qPrintable(value));
+    };
+
+    // The bank's histogram: N trials without the lock and N with it, side by side.
+    window.selectScenario(QStringLiteral("bank"));
+    set("trials", QString::number(trials));
+    phases.push_back(measure(
+        "bank trials", probe, [&] { return window.runScenario(); }, [&] { return !window.runningTrials(); },
+        600000));
+
+    // The GIL lab: eight runs of cpu-vs-io, one after another.
+    window.selectScenario(QStringLiteral("cpu-vs-io"));
+    set("seconds", QString::number(labSeconds));
+    phases.push_back(measure(
+        "GIL lab", probe, [&] { return window.gilLab()->start(); },
+        [&] { return !window.gilLab()->running(); }, 600000));
+
+    // A live run as busy as it gets: every message printed and drawn as an arrow, nobody waiting.
+    window.selectScenario(QStringLiteral("producer-consumer"));
+    set("items", QString::number(items));
+    set("capacity", QStringLiteral("100"));
+    set("produce", QStringLiteral("0"));
+    set("consume", QStringLiteral("0"));
+    phases.push_back(measure(
+        "live producer-consumer", probe, [&] { return window.runScenario(); },
+        [&] { return !window.runningTrials(); }, 600000));
+
+    // A live run with 200 lanes.
+    window.selectScenario(QStringLiteral("sleepers"));
+    set("kind", QStringLiteral("thread"));
+    set("workers", QStringLiteral("200"));
+    set("sleep", QStringLiteral("1"));
+    phases.push_back(measure(
+        "live sleepers, 200 threads", probe, [&] { return window.runScenario(); },
+        [&] { return !window.runningTrials(); }, 600000));
+    app.profiling = false;
+
+    std::printf("%-28s %8s %8s %9s %9s %9s   %s\n", "phase", "wall s", "samples", "p50 ms", "p99 ms",
+                "max ms", "verdict");
+    int failures = 0;
+    for (const Phase &p : phases) {
+        const bool ok = p.finished && p.figures.p99Ms <= kTargetP99Ms;
+        failures += !ok;
+        std::printf("%-28s %8.2f %8zu %9.1f %9.1f %9.1f   %s\n", p.name.c_str(), p.wallS, p.figures.samples,
+                    p.figures.p50Ms, p.figures.p99Ms, p.figures.maxMs,
+                    !p.finished ? "did not finish"
+                        : ok    ? "met"
+                                : "MISSED");
+    }
+    if (profile) {
+        std::vector<std::pair<std::pair<std::string, int>, ProfilingApplication::Cost>> sorted(
+            app.costs.begin(), app.costs.end());
+        std::sort(sorted.begin(), sorted.end(),
+                  [](const auto &a, const auto &b) { return a.second.totalMs > b.second.totalMs; });
+        std::printf("\nGUI thread time by receiver and event type (all phases), top 15:\n");
+        std::printf("%-32s %6s %10s %8s %11s\n", "receiver", "event", "total ms", "count", "longest ms");
+        for (std::size_t i = 0; i < std::min<std::size_t>(15, sorted.size()); ++i) {
+            const auto &[key, cost] = sorted[i];
+            std::printf("%-32s %6d %10.1f %8ld %11.1f\n", key.first.c_str(), key.second, cost.totalMs,
+                        cost.count, cost.longestMs);
+        }
+        std::printf("(event types: 12 Paint, 43 MetaCall (a queued slot), 1 Timer, 77 LayoutRequest)\n");
+    }
+    std::printf("\nload average now %s\n", loadAverage().c_str());
+    return failures ? 1 : 0;
+}
