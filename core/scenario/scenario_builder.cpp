@@ -77,6 +77,17 @@ std::string join(const std::vector<std::string> &names)
     return out;
 }
 
+std::vector<std::pair<std::string, std::vector<std::string>>> stepKeys()
+{
+    std::vector<std::pair<std::string, std::vector<std::string>>> out;
+    for (const StepKind &k : kStepKinds) {
+        std::vector<std::string> keys = {k.name, "if"};
+        keys.insert(keys.end(), k.extra.begin(), k.extra.end());
+        out.emplace_back(k.name, std::move(keys));
+    }
+    return out;
+}
+
 std::string stepNames()
 {
     std::vector<std::string> names;
@@ -394,7 +405,7 @@ bool Builder::makeScope()
 
 bool Builder::build(Plan &plan)
 {
-    const std::size_t before = m_problems.count();
+    const std::size_t before = m_problems.reported();
     if (!makeScope())
         return false;
     plan = Plan();
@@ -422,7 +433,7 @@ bool Builder::build(Plan &plan)
         int budget = kMaxExpandedSteps;
         steps(m_doc["main"], "/main", plan.main, budget);
     }
-    if (m_problems.count() != before)
+    if (m_problems.reported() != before)
         return false;
     plan.ringCapacity = ringCapacityFor(plan);
     if (const std::string error = validatePlan(plan); !error.empty()) {
@@ -468,7 +479,7 @@ void Builder::declarations(Plan &plan)
                 ptr, "a variable is an object {\"name\": …, \"shared\": …, \"initial\": …, \"size\": …}");
             return;
         }
-        checkKeys(v, ptr, {"name", "shared", "initial", "size"}, m_problems, "a variable");
+        checkKeys(v, ptr, kVariableKeys, m_problems, "a variable");
         VariablePlan var;
         if (!v.contains("name") || !text(v["name"], ptr + "/name", var.name)) {
             if (!v.contains("name"))
@@ -501,7 +512,7 @@ void Builder::declarations(Plan &plan)
             m_problems.at(ptr, "a queue is an object {\"name\": …, \"capacity\": …}");
             return;
         }
-        checkKeys(v, ptr, {"name", "capacity"}, m_problems, "a queue");
+        checkKeys(v, ptr, kQueueKeys, m_problems, "a queue");
         QueuePlan q;
         if (!v.contains("name")) {
             m_problems.at(ptr, "a queue needs a 'name'");
@@ -523,7 +534,7 @@ void Builder::declarations(Plan &plan)
                           "a pipe is an object {\"name\": …, \"ends\": [\"parent_conn\", \"child_conn\"]}");
             return;
         }
-        checkKeys(v, ptr, {"name", "ends"}, m_problems, "a pipe");
+        checkKeys(v, ptr, kPipeKeys, m_problems, "a pipe");
         for (int end = 0; end < 2; ++end) {
             std::string name;
             if (text(v["ends"][static_cast<std::size_t>(end)], ptr + "/ends/" + std::to_string(end), name))
@@ -536,7 +547,7 @@ void Builder::declarations(Plan &plan)
             m_problems.at(ptr, "a pool is an object {\"name\": …, \"function\": …, \"items\": …}");
             return;
         }
-        checkKeys(v, ptr, {"name", "function", "items", "chunk", "work"}, m_problems, "a pool");
+        checkKeys(v, ptr, kPoolKeys, m_problems, "a pool");
         PoolPlan pool;
         if (v.contains("name"))
             text(v["name"], ptr + "/name", pool.name);
