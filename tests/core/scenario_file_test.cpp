@@ -346,6 +346,10 @@ TEST(BuiltinScenarios, EveryFileReadsAndBuilds)
     for (const Scenario &s : all) {
         EXPECT_TRUE(s.builtin);
         EXPECT_TRUE(files.count(s.id)) << s.id << " is not in a file named after it";
+        // The twin is <id>.py beside <id>.json (the window's Python pane opens it by pythonPath()).
+        EXPECT_EQ(s.codeFile, s.id + ".py");
+        EXPECT_EQ(std::filesystem::path(s.pythonPath()),
+                  std::filesystem::path(builtinScenarioDirectory()) / (s.id + ".py"));
         EXPECT_TRUE(std::filesystem::exists(s.pythonPath())) << s.id << ": its twin " << s.pythonPath();
         EXPECT_FALSE(s.headline.empty()) << s.id << " has no headline";
         const Plan plan = planOf(s);
