@@ -409,7 +409,8 @@ bool Builder::build(Plan &plan)
     if (!makeScope())
         return false;
     plan = Plan();
-    plan.scenario = m_doc.value("id", std::string());
+    // Only a text: value("id", …) throws on any other type (parseScenario reports that id's problem).
+    plan.scenario = m_doc.contains("id") && m_doc["id"].is_string() ? m_doc["id"].get<std::string>() : "";
     plan.kind = "process";
     if (m_doc.contains("kind"))
         text(m_doc["kind"], "/kind", plan.kind);
@@ -733,6 +734,9 @@ void Builder::step(const Json &s, const std::string &ptr, std::vector<Step> &out
             m_problems.at(argPtr, "'copies' must be from 0 to " + std::to_string(kMaxExpandedSteps));
             return;
         }
+        // Without 'steps' (a problem the shape check reports), const operator[] would read past the object.
+        if (!s.is_object() || !s.contains("steps"))
+            return;
         const ExprScope outer = m_scope;
         for (std::int64_t c = 1; c <= n && budget >= 0 && visit(ptr); ++c) {
             m_scope["copy"] = ExprValue::of(static_cast<double>(c));

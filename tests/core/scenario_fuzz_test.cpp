@@ -151,6 +151,22 @@ TEST(ScenarioFuzzRegression, AParameterHelpThatIsNotATextIsAProblem)
     EXPECT_TRUE(has(problems, "/params/1/help", "'help' is a text, not an object")) << problems;
 }
 
+// The plan's name was read with value("id", std::string()): an id that is not a text ended the process from
+// the check build, after the id's own problem had been listed.
+TEST(ScenarioFuzzRegression, AnIdThatIsNotATextIsAProblem)
+{
+    const std::string problems = refusal(regression("id-a-boolean.json"));
+    EXPECT_TRUE(has(problems, "/id", "'id' must be a text, not true/false")) << problems;
+}
+
+// {"copies": N} without "steps" was reported by the shape check, then built anyway: const operator[] on a
+// missing key, an assertion in nlohmann (and undefined behaviour without one).
+TEST(ScenarioFuzzRegression, CopiesWithoutStepsIsAProblemNotARead)
+{
+    const std::string problems = refusal(regression("copies-without-steps.json"));
+    EXPECT_TRUE(has(problems, "/main/1", "a 'copies' step needs 'steps'")) << problems;
+}
+
 // get<double>() on a preset's value threw the same way for anything but a number or a text.
 TEST(ScenarioFuzzRegression, APresetValueThatIsAListIsAProblem)
 {
