@@ -9,13 +9,16 @@
 #include "core/client/run.hpp"
 #include "core/export/output_file.hpp"
 #include "core/export/trace_export.hpp"
+#include "core/saved_run/saved_run.hpp"
 #include "core/scenario/scenarios.hpp"
 #include "core/shared_memory/gil.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <map>
 #include <memory>
 #include <thread>
@@ -64,11 +67,14 @@ std::vector<bool> processLanesOf(const RunResult &r)
     return processLanes;
 }
 
-void printResult(const RunResult &r, const ParamSet &values, const std::vector<Event> &events)
+/// What the run came to. `saved`: a saved run's own headline and caption, as its pictures say them.
+void printResult(const RunResult &r, const ParamSet &values, const std::vector<Event> &events,
+                 const SavedRun *saved = nullptr)
 {
     // The lesson first, in one sentence with this run's numbers; then what it was, then the details.
     const HeadlineInput told{&r, &events, &values, nullptr};
-    std::printf("\n--- %s\n    %s\n", headline(told).c_str(), caption(told).c_str());
+    std::printf("\n--- %s\n    %s\n", saved ? saved->headline.c_str() : headline(told).c_str(),
+                saved ? saved->caption.c_str() : caption(told).c_str());
     if (r.cancelled)
         std::printf("cancelled\n");
     std::printf("wall time     %s", seconds(r.wallNs).c_str());
@@ -152,6 +158,8 @@ bool runQuietly(const Plan &plan, RunResult &result, std::string &error)
     return true;
 }
 
+int writeSavedRun(const SavedRun &saved, const std::string &path);
+
 /// The GIL lab: cpu-vs-io in every mode, for CPU-bound and I/O-bound work, one run after another, with the
 /// wall time and speedup against sequential of each, and the chart.
 int runAllModes(const Scenario &scenario, const RunArgs &runArgs, const Exporters &exporters)
@@ -204,6 +212,23 @@ int runAllModes(const Scenario &scenario, const RunArgs &runArgs, const Exporter
         "waits at once (about %dx).\n",
         cores, cores, tasks);
     int rc = kExitOk;
+    if (!runArgs.savePath.empty() && !table.empty()) {
+        std::map<std::string, std::string> params = runArgs.params;
+        params["work"] = kLabWorks[0];
+        params["mode"] = kLabModes[0];
+        Plan plan;
+        ParamSet values;
+        std::string error;
+        if (!buildPlan(scenario, params, plan, values, error))
+            return usageError(error);
+        SavedRun saved;
+        saved.kind = SavedRun::Kind::GilLab;
+        describeSavedRun(saved, scenario, values, plan, std::time(nullptr), "command line");
+        saved.title = scenario.title;
+        saved.headline = scenario.title;
+        saved.lab = {scenario.title, tasks, cores, table, {}};
+        rc = writeSavedRun(saved, runArgs.savePath);
+    }
     if (!runArgs.chartPath.empty() && !table.empty()) {
         if (auto problem = exporters.speedupChart(scenario.title, table, tasks, cores, runArgs.chartPath);
             !problem.empty()) {
@@ -310,7 +335,7 @@ bool focusLostUpdate(const RunResult &result, const std::vector<Event> &events, 
 
 /// Writes --trace, --summary and the pictures of the shown run; returns kExitOk or kExitRunFailed.
 int writeRunOutputs(const RunArgs &runArgs, const Exporters &exporters, const RunResult &result,
-                    const std::vector<Event> &events, const ParamSet &values, const TrialLoop &loop,
+                    const std::vector<Event> &events, const ParamSet &values, const TrialOutcomes *trials,
                     const TimelinePicture &picture)
 {
     int rc = kExitOk;
@@ -327,9 +352,7 @@ int writeRunOutputs(const RunArgs &runArgs, const Exporters &exporters, const Ru
                writeFileAtomically(runArgs.tracePath, chromeTraceJson(result, events)));
     if (!runArgs.summaryPath.empty())
         report("--summary", runArgs.summaryPath,
-               writeFileAtomically(
-                   runArgs.summaryPath,
-                   summaryJson(result, events, &values, loop.repeated() ? &loop.outcomes() : nullptr)));
+               writeFileAtomically(runArgs.summaryPath, summaryJson(result, events, &values, trials)));
     TimelinePicture shown = picture;
     shown.focus = runArgs.focus;
     if (runArgs.focus == PictureFocus::LostUpdate && !runArgs.pictures.empty()
@@ -396,11 +419,10 @@ int chartSeries(const Scenario &scenario, const RunArgs &runArgs, const ParamSet
 /// --chart of a scenario run as trials: the histogram of final values, with the window's title and caption;
 /// returns kExitOk or the failure's code.
 int writeTrialsChart(const Scenario &scenario, const RunArgs &runArgs, const Exporters &exporters,
-                     const ParamSet &values, const TrialLoop &loop)
+                     const ParamSet &values, const TrialLoop &loop, std::vector<TrialsSeries> &series)
 {
     if (runArgs.chartPath.empty() || loop.outcomes().finals.empty())
         return kExitOk;
-    std::vector<TrialsSeries> series;
     if (const int rc = chartSeries(scenario, runArgs, values, loop, series); rc != kExitOk)
         return rc;
     if (auto problem = exporters.trialsChart(trialsCaption(loop.plan(), loop.count()),
@@ -411,6 +433,73 @@ int writeTrialsChart(const Scenario &scenario, const RunArgs &runArgs, const Exp
     }
     std::printf("chart         %s\n", runArgs.chartPath.c_str());
     return kExitOk;
+}
+
+/// The title the window gives a run: "bank — process (time scale 0.01)".
+std::string runTitle(const Scenario &scenario, const Plan &plan)
+{
+    std::string title = scenario.id + " — " + plan.kind;
+    if (plan.timeScale != 1) {
+        char scale[32];
+        std::snprintf(scale, sizeof scale, "%g", plan.timeScale);
+        title += std::string(" (time scale ") + scale + ")";
+    }
+    return title;
+}
+
+/// Writes a saved run to --save and says so; kExitOk or kExitRunFailed.
+int writeSavedRun(const SavedRun &saved, const std::string &path)
+{
+    if (auto problem = saveRun(saved, path); !problem.empty()) {
+        std::fprintf(stderr, "forkscope: --save: %s\n", problem.c_str());
+        return kExitRunFailed;
+    }
+    std::printf("save          %s (%zu events; forkscope open-run %s)\n", path.c_str(), saved.eventCount(),
+                path.c_str());
+    return kExitOk;
+}
+
+/// --save: the shown run kept whole with what its pictures say; with trials, every trial's final value
+/// (both settings when the chart ran the other one) and the shown trial.
+int saveShownRun(const RunArgs &runArgs, const ParamSet &values, const RunResult &result,
+                 const std::vector<Event> &events, const TrialLoop &loop, const TimelinePicture &picture,
+                 const std::vector<TrialsSeries> &charted)
+{
+    const Scenario &scenario = *runArgs.scenario;
+    SavedRun saved;
+    describeSavedRun(saved, scenario, values, loop.plan(), std::time(nullptr), "command line");
+    saved.title = runTitle(scenario, loop.plan());
+    saved.headline = picture.headline;
+    saved.caption = picture.caption;
+    const HeadlineInput in{&result, &events, &values, loop.repeated() ? &loop.outcomes() : nullptr};
+    for (const auto &[name, value] : measuredValues(in))
+        saved.measured[name] = value;
+    saved.runs.push_back(recordingOf(result, events));
+    saved.shown = 0;
+    if (loop.repeated()) {
+        saved.kind = SavedRun::Kind::Trials;
+        SavedTrials &t = saved.trials;
+        t.count = loop.count();
+        t.expected = loop.outcomes().expected;
+        t.caption = trialsCaption(loop.plan(), loop.count());
+        const bool locked = scenario.param("lock") && values.flag("lock");
+        int shownSeries = 0;
+        if (!charted.empty()) {
+            for (const TrialsSeries &s : charted) {
+                if (s.locked == locked)
+                    shownSeries = static_cast<int>(t.series.size());
+                t.series.push_back({s.label, s.locked, s.finals});
+            }
+        } else {
+            const std::string label
+                = scenario.param("lock") ? (locked ? "with lock" : "without lock") : std::string("trials");
+            t.series.push_back({label, locked, loop.outcomes().finals});
+        }
+        const int trial = loop.firstWrongTrial() > 0 ? loop.firstWrongTrial()
+                                                     : static_cast<int>(loop.outcomes().finals.size());
+        t.examples.push_back({shownSeries, trial, mainFinal(result), saved.runs[0].lostUpdates, 0});
+    }
+    return writeSavedRun(saved, runArgs.savePath);
 }
 
 /// `--compare PARAM=A,B[,C]`: the scenario once per value, one after another (so they do not share the
@@ -526,17 +615,102 @@ int runScenario(const Command &command, const Exporters &exporters)
     if (plan.gil)
         printGil(result, events);
     int rc = result.failed() ? kExitRunFailed : kExitOk;
-    if (const int written = writeRunOutputs(runArgs, exporters, result, events, values, loop,
-                                            pictureText(runArgs, values, result, events, loop));
+    const TimelinePicture picture = pictureText(runArgs, values, result, events, loop);
+    if (const int written = writeRunOutputs(runArgs, exporters, result, events, values,
+                                            loop.repeated() ? &loop.outcomes() : nullptr, picture);
         written != kExitOk)
         rc = written;
-    if (const int charted = writeTrialsChart(scenario, runArgs, exporters, values, loop);
+    std::vector<TrialsSeries> series;
+    if (const int charted = writeTrialsChart(scenario, runArgs, exporters, values, loop, series);
         charted != kExitOk) {
         if (charted == kExitUsage)
             return charted;
         rc = charted;
     }
+    if (!runArgs.savePath.empty())
+        if (const int saved = saveShownRun(runArgs, values, result, events, loop, picture, series);
+            saved != kExitOk)
+            rc = saved;
     return exitCodeAfter(rc);
+}
+
+/// `forkscope open-run FILE.fsrun [outputs]`: what the saved run came to, printed as `run` prints it, and
+/// the outputs asked for, drawn from the saved events and texts — nothing runs.
+int openSavedRun(const Command &command, const Exporters &exporters)
+{
+    RunArgs runArgs;
+    SavedRun saved;
+    if (const int rc = parseOpenRunArgs(command, exporters, runArgs, saved); rc != kExitOk)
+        return rc;
+    if (exporters.prepare && (!runArgs.pictures.empty() || !runArgs.chartPath.empty()))
+        exporters.prepare();
+    std::printf("saved run     %s: %s, ran %s (%s; %s)\n", command.scenario.c_str(), saved.scenarioId.c_str(),
+                savedRunDate(saved.ranAt).c_str(), std::string(savedRunKindName(saved.kind)).c_str(),
+                saved.savedBy.c_str());
+    if (saved.kind == SavedRun::Kind::GilLab) {
+        const SavedLab &lab = saved.lab;
+        std::printf("GIL lab: %d tasks on %d cores%s%s\n\nwork  mode          wall time   speedup\n",
+                    lab.tasks, lab.cores, lab.loadNote.empty() ? "" : "; ", lab.loadNote.c_str());
+        for (const LabTiming &t : lab.table)
+            std::printf("%-5s %-13s %9s   %5.2fx\n", t.work.c_str(), t.mode.c_str(),
+                        seconds(t.wallNs).c_str(), labSpeedup(lab.table, t));
+        if (runArgs.chartPath.empty())
+            return kExitOk;
+        if (auto problem
+            = exporters.speedupChart(lab.title, lab.table, lab.tasks, lab.cores, runArgs.chartPath);
+            !problem.empty()) {
+            std::fprintf(stderr, "forkscope: --chart: %s\n", problem.c_str());
+            return kExitRunFailed;
+        }
+        std::printf("chart         %s\n", runArgs.chartPath.c_str());
+        return kExitOk;
+    }
+    const SavedRecording &shown = *saved.shownRun();
+    ParamSet values;
+    for (const auto &[name, value] : saved.params)
+        values.set(name, value);
+    TrialOutcomes outcomes;
+    const TrialOutcomes *trials = nullptr;
+    if (saved.kind == SavedRun::Kind::Trials) {
+        // The outcomes of the setting the shown trial belongs to, as `run` counted them.
+        int series = 0;
+        for (const SavedTrials::Example &e : saved.trials.examples)
+            if (e.run == static_cast<std::uint32_t>(saved.shown))
+                series = e.series;
+        outcomes.expected = saved.trials.expected;
+        if (static_cast<std::size_t>(series) < saved.trials.series.size())
+            outcomes.finals = saved.trials.series[static_cast<std::size_t>(series)].finals;
+        trials = &outcomes;
+        for (const SavedTrials::Series &s : saved.trials.series)
+            std::printf(
+                "%s: wrong in %d of %zu trials (expected %lld)\n", s.label.c_str(),
+                static_cast<int>(std::count_if(s.finals.begin(), s.finals.end(),
+                                               [&](std::int64_t f) { return f != outcomes.expected; })),
+                s.finals.size(), static_cast<long long>(outcomes.expected));
+    }
+    printResult(shown.result, values, shown.events, &saved);
+    if (saved.plan.gil)
+        printGil(shown.result, shown.events);
+    TimelinePicture picture;
+    picture.headline = saved.headline;
+    picture.caption = saved.caption;
+    picture.plan = &saved.plan;
+    picture.details = runArgs.details;
+    int rc = writeRunOutputs(runArgs, exporters, shown.result, shown.events, values, trials, picture);
+    if (!runArgs.chartPath.empty()) {
+        std::vector<TrialsSeries> series;
+        for (const SavedTrials::Series &s : saved.trials.series)
+            series.push_back({s.label, s.finals, s.locked});
+        if (auto problem
+            = exporters.trialsChart(saved.trials.caption, saved.trials.expected, series, runArgs.chartPath);
+            !problem.empty()) {
+            std::fprintf(stderr, "forkscope: --chart: %s\n", problem.c_str());
+            rc = kExitRunFailed;
+        } else {
+            std::printf("chart         %s\n", runArgs.chartPath.c_str());
+        }
+    }
+    return rc;
 }
 
 } // namespace
@@ -570,6 +744,8 @@ int runCommandLine(const std::vector<std::string> &args, const Exporters &export
         return listScenarios();
     if (command.name == "run")
         return runScenario(command, exporters);
+    if (command.name == "open-run")
+        return openSavedRun(command, exporters);
     if (command.name == "check")
         return checkScenarioFile(command);
     if (command.name == "new")

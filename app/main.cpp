@@ -59,9 +59,10 @@ std::string exportRunPicture(const core::RunResult &result, const std::vector<co
     options.caption = QString::fromStdString(picture.caption);
     options.results = ui::laneResults(result, events, picture.plan);
     options.details = picture.details;
+    const ui::FocusFlows flows = ui::focusFlows(model, events);
     ui::FocusKind view = ui::FocusKind::Timeline;
     switch (picture.focus) {
-    case app::PictureFocus::Auto: view = ui::focusFor(model, events); break;
+    case app::PictureFocus::Auto: view = ui::focusFor(model, flows); break;
     case app::PictureFocus::Timeline:
     case app::PictureFocus::LostUpdate: break;
     case app::PictureFocus::Sequence: view = ui::FocusKind::Sequence; break;
@@ -71,10 +72,10 @@ std::string exportRunPicture(const core::RunResult &result, const std::vector<co
     }
     if (view != ui::FocusKind::Timeline) {
         // A focus view asked for by name must be one the run has: its picture would be empty otherwise.
-        if (const ui::FocusKind fits = ui::focusFor(model, events); fits != view)
+        if (const ui::FocusKind fits = ui::focusFor(model, flows); fits != view)
             return std::string("this run has no ") + ui::focusName(view)
                 + " view to show (--focus auto picks '" + ui::focusName(fits) + "' for it)";
-        const ui::FocusInput input{&model, events, options.headline, options.caption, false};
+        const ui::FocusInput input{&model, events, &flows, options.headline, options.caption, false};
         QString error;
         if (!ui::exportPicture(
                 QString::fromStdString(path),

@@ -110,6 +110,20 @@ bool foldFurther(BandPlan &band, const PastRun &run)
 PastRun makePastRun(const core::RunResult &result, std::vector<core::Event> events,
                     std::map<std::string, std::string> params, const std::string &headline)
 {
+    std::vector<core::LaneInfo> lanes;
+    for (const core::LaneOutcome &lane : result.lanes)
+        lanes.push_back(lane.info);
+    auto model = std::make_shared<TimelineModel>(lanes);
+    model->appendEvents(events);
+    model->finish(result);
+    return makePastRun(result, std::make_shared<const std::vector<core::Event>>(std::move(events)),
+                       std::move(model), std::move(params), headline);
+}
+
+PastRun makePastRun(const core::RunResult &result, std::shared_ptr<const std::vector<core::Event>> events,
+                    std::shared_ptr<const TimelineModel> model, std::map<std::string, std::string> params,
+                    const std::string &headline)
+{
     PastRun run;
     // The parameters in the order the scenario declares them, as the parameters panel shows them.
     QStringList parts;
@@ -126,14 +140,8 @@ PastRun makePastRun(const core::RunResult &result, std::vector<core::Event> even
     run.params = std::move(params);
     run.headline = qs(headline);
     run.result = result;
-    std::vector<core::LaneInfo> lanes;
-    for (const core::LaneOutcome &lane : result.lanes)
-        lanes.push_back(lane.info);
-    auto model = std::make_shared<TimelineModel>(lanes);
-    model->appendEvents(events);
-    model->finish(result);
     run.model = std::move(model);
-    run.events = std::make_shared<const std::vector<core::Event>>(std::move(events));
+    run.events = std::move(events);
     return run;
 }
 

@@ -38,6 +38,11 @@ struct PastRun {
 /// A PastRun of a finished run: its model is built from `events` and settled with `result`.
 PastRun makePastRun(const core::RunResult &result, std::vector<core::Event> events,
                     std::map<std::string, std::string> params, const std::string &headline);
+/// The same for a run whose events and finished model are kept already (the window's last run): shared, not
+/// copied or built again.
+PastRun makePastRun(const core::RunResult &result, std::shared_ptr<const std::vector<core::Event>> events,
+                    std::shared_ptr<const TimelineModel> model, std::map<std::string, std::string> params,
+                    const std::string &headline);
 
 /// What a comparison picture shows.
 struct Comparison {

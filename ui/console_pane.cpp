@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <climits>
 #include <vector>
 
 namespace forkscope::ui {
@@ -29,6 +30,7 @@ ConsolePane::ConsolePane(QWidget *parent) : QTextEdit(parent)
 {
     setReadOnly(true);
     setUndoRedoEnabled(false); // a log: nothing to undo, and no copy of every insertion kept
+    document()->setMaximumBlockCount(kScrollback);
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setToolTip(tr("What the workers printed, in the order it happened"));
     m_drain.setSingleShot(true);
@@ -39,6 +41,8 @@ ConsolePane::ConsolePane(QWidget *parent) : QTextEdit(parent)
 void ConsolePane::clear()
 {
     m_pending.clear();
+    m_skipped = 0;
+    m_unsaid = 0;
     m_drain.stop();
     QTextEdit::clear();
 }
@@ -47,6 +51,15 @@ void ConsolePane::insertPending(int budgetMs)
 {
     if (m_pending.empty())
         return;
+    if (m_unsaid > 0) {
+        // Where lines were left out, the console says so (the timeline has every one).
+        m_pending.push_front({tr("… %n line(s) printed here are not shown: the console keeps the last %1; "
+                                 "the timeline has every one",
+                                 nullptr, static_cast<int>(std::min<std::uint64_t>(m_unsaid, INT_MAX)))
+                                  .arg(kScrollback),
+                              0, true});
+        m_unsaid = 0;
+    }
     QElapsedTimer clock;
     clock.start();
     // Follow the end only if the reader is there: someone scrolled up to read stays where they are.
@@ -67,7 +80,8 @@ void ConsolePane::insertPending(int budgetMs)
             cursor.insertText(line.text, noteFormat);
         } else {
             lineFormat.setForeground(laneColour(line.lane));
-            cursor.insertText(line.text, lineFormat);
+            const QString time = QString::number(static_cast<double>(line.timeNs) / 1e9, 'f', 3);
+            cursor.insertText(QStringLiteral("[%1 s %2] %3").arg(time, line.who, line.text), lineFormat);
         }
         m_pending.pop_front();
         // The clock is read every 64 lines: reading it is not free either.
@@ -79,6 +93,12 @@ void ConsolePane::insertPending(int budgetMs)
         bar->setValue(bar->maximum());
     if (!m_pending.empty())
         m_drain.start();
+}
+
+void ConsolePane::skip(std::uint64_t lines)
+{
+    m_skipped += lines;
+    m_unsaid += lines;
 }
 
 QColor ConsolePane::laneColour(std::uint32_t lane) const
@@ -131,19 +151,32 @@ void ConsolePane::appendLines(const TimelineModel &model, const QVector<PrintedL
 {
     if (lines.isEmpty())
         return;
-    for (const PrintedLine &line : lines) {
-        const QString who = line.lane < model.laneCount()
-            ? QString::fromStdString(model.lane(line.lane).info.name)
-            : QString();
-        const QString time = QString::number(static_cast<double>(line.timeNs) / 1e9, 'f', 3);
-        m_pending.push_back({QStringLiteral("[%1 s %2] %3").arg(time, who, line.text), line.lane, false});
+    // Lines that kScrollback later ones will push out before they are shown are not even looked at; the
+    // rest are formatted only as each is inserted. Each worker's name is converted once per hand-over.
+    const auto keep = std::min<qsizetype>(lines.size(), kScrollback);
+    skip(static_cast<std::uint64_t>(lines.size() - keep));
+    std::vector<QString> names(model.laneCount());
+    for (qsizetype i = lines.size() - keep; i < lines.size(); ++i) {
+        const PrintedLine &line = lines[i];
+        QString who;
+        if (line.lane < names.size()) {
+            if (names[line.lane].isNull())
+                names[line.lane] = QString::fromStdString(model.lane(line.lane).info.name);
+            who = names[line.lane];
+        }
+        m_pending.push_back({line.text, who, line.timeNs, line.lane, false});
+    }
+    if (m_pending.size() > static_cast<std::size_t>(kScrollback)) {
+        const std::size_t over = m_pending.size() - kScrollback;
+        m_pending.erase(m_pending.begin(), m_pending.begin() + static_cast<std::ptrdiff_t>(over));
+        skip(over);
     }
     insertPending(kInsertBudgetMs);
 }
 
 void ConsolePane::appendNote(const QString &text)
 {
-    m_pending.push_back({text, 0, true});
+    m_pending.push_back({text, QString(), 0, 0, true});
     insertPending(kInsertBudgetMs);
 }
 

@@ -14,11 +14,17 @@ namespace forkscope::ui {
 /// worker, coloured per worker (as on the timeline's lanes). Lines are inserted as text with a colour, not
 /// parsed as HTML, and a few milliseconds' worth at a time: a run that prints thousands of lines between two
 /// refreshes fills the console over the next turns of the event loop instead of holding the window (and the
-/// clicks on it) until all are in.
+/// clicks on it) until all are in. Like a terminal it keeps the last kScrollback lines: a run that prints
+/// millions (every line is on the timeline, as a print marker) would otherwise hold a gigabyte of text layout.
 class ConsolePane : public QTextEdit {
     Q_OBJECT
 public:
     explicit ConsolePane(QWidget *parent = nullptr);
+
+    /// Lines kept: older ones leave the top as new ones come in.
+    static constexpr int kScrollback = 50'000;
+    /// Lines given that were never shown, because kScrollback newer ones came before they could be.
+    std::uint64_t skippedLines() const { return m_skipped; }
 
     /// Appends `lines`, printed by the lanes of `model`, after those already given.
     void appendLines(const TimelineModel &model, const QVector<PrintedLine> &lines);
@@ -35,18 +41,25 @@ public:
     bool dark() const { return m_dark; }
 
 private:
+    /// A line waiting to be shown: formatted when it is inserted, so handing over a burst of lines only
+    /// copies their (implicitly shared) texts.
     struct Pending {
         QString text;
+        QString who; ///< the worker's name; empty for a note
+        std::int64_t timeNs = 0;
         std::uint32_t lane = 0;
         bool note = false;
     };
     QColor laneColour(std::uint32_t lane) const;
+    void skip(std::uint64_t lines);
     /// Inserts pending lines for about `budgetMs` (all of them when negative); schedules the rest.
     void insertPending(int budgetMs);
 
     bool m_dark = false;
     std::deque<Pending> m_pending;
-    QTimer m_drain; ///< inserts the next few ms' worth of pending lines
+    std::uint64_t m_skipped = 0; ///< in all
+    std::uint64_t m_unsaid = 0;  ///< skipped and not yet said so in the console
+    QTimer m_drain;              ///< inserts the next few ms' worth of pending lines
 };
 
 } // namespace forkscope::ui

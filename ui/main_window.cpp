@@ -258,6 +258,7 @@ void MainWindow::buildStatusBar()
 void MainWindow::buildActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    addRunFileActions(file); // Open Run…, Save Run… (main_window_saved.cpp)
     m_exportAction = file->addAction(tr("&Export Picture..."), this, &MainWindow::exportTimeline);
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
     m_exportAction->setToolTip(
@@ -389,7 +390,7 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
     if (event->type() == QEvent::ShortcutOverride) {
         const auto *key = static_cast<QKeyEvent *>(event);
         const QKeySequence pressed(key->keyCombination());
-        for (const QAction *action : {m_exportAction, m_runAction, m_stopAction}) {
+        for (const QAction *action : {m_exportAction, m_runAction, m_stopAction, m_saveRunAction}) {
             if (action && action->isEnabled() && action->shortcut() == pressed) {
                 event->ignore();
                 return true;

@@ -20,12 +20,17 @@
 
 class QAction;
 class QComboBox;
+class QMenu;
 class QLabel;
 class QProgressBar;
 class QPushButton;
 class QScrollArea;
 class QTabWidget;
 class QTreeWidget;
+
+namespace forkscope::core {
+struct SavedRun;
+}
 
 namespace forkscope::ui {
 
@@ -81,6 +86,17 @@ public:
     void startReplay(double speed);
     /// Stop (Esc): ends what runs — the GIL lab, trials, a run — or a replay, showing the whole run again.
     void stopAll();
+    /// File > Save Run (Ctrl+S) without its dialog: writes what the window shows — the last run, the last
+    /// batch of trials (their final values and the trials kept whole), the GIL lab's table when its tab is
+    /// up, or the saved run it shows — to `path` (main_window_saved.cpp). False with `error` when there is
+    /// nothing to save, a run is under way, or the file cannot be written (no file is left then).
+    bool saveRun(const QString &path, QString *error);
+    /// File > Open Run without its dialog: shows a saved run as it was shown when it ran — timeline,
+    /// headline, result, console, trials chart, focus view, GIL lab — and says it is a saved run (its file
+    /// and the date it ran). False with `error` (and the window as it was) when the file cannot be read.
+    bool openRun(const QString &path, QString *error);
+    /// The saved run the window shows, "" when it shows one of its own.
+    QString savedRunFile() const { return m_savedRunFile; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -113,7 +129,8 @@ private:
     /// Ends a replay on the timeline: the whole run comes back as it was shown before the replay began.
     void endReplay();
     /// The finished run's lesson, caption and lanes' results above and on the timeline (and in exports).
-    void showHeadline(const core::RunResult &result, const std::vector<core::Event> &events);
+    void showHeadline(const core::RunResult &result, const std::vector<core::Event> &events,
+                      std::shared_ptr<const TimelineModel> model);
     /// The headline and caption of a trial shown after a batch (or on a click on the histogram).
     void showTrialHeadline(const TrialRun &run, const QString &caption);
     void refreshCompare();
@@ -132,6 +149,18 @@ private:
     /// The picture of what the centre shows (timeline or comparison), for export and the clipboard.
     PicturePainter currentPicture(const ExportOptions &options, QColor *background) const;
     void applyTheme(bool dark);
+    // Saved runs (main_window_saved.cpp).
+    /// Adds Open Run… and Save Run… to the File menu, and follows what the window shows to save.
+    void addRunFileActions(QMenu *file);
+    void saveRunDialog();
+    void openRunDialog();
+    /// What Save Run writes, made from what the window shows; false with `error` when there is nothing.
+    bool savedRunOfWindow(core::SavedRun &saved, QString *error) const;
+    void showSavedRun(const core::SavedRun &saved, const QString &path);
+    /// The timeline's view of the run itself (not a replay's): its title, headline, caption, results.
+    PaintOptions shownView() const;
+    /// A new run (or batch, or lab) began or ended: the window no longer shows a saved run.
+    void leaveSavedRun();
     void loadSettings();
     void saveSettings() const;
 
@@ -192,6 +221,15 @@ private:
     QString m_exportFolder;
     ExportChoice m_exportChoice; ///< the export dialog's last answers (size and scale are remembered)
     bool m_dark = false;
+    // Saved runs: what Save Run writes, and the saved run shown.
+    enum class Shown : std::uint8_t { Nothing, Run, Trials, Saved };
+    Shown m_shown = Shown::Nothing;
+    std::int64_t m_ranAt = 0;    ///< when the shown run (or batch) ended, seconds since 1970
+    std::int64_t m_labRanAt = 0; ///< when the GIL lab's last run ended
+    std::shared_ptr<const core::SavedRun> m_savedRun; ///< the saved run shown, as it was read
+    QString m_savedRunFile;
+    QAction *m_saveRunAction = nullptr;
+    QAction *m_openRunAction = nullptr;
 };
 
 } // namespace forkscope::ui

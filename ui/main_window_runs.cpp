@@ -251,13 +251,18 @@ void MainWindow::finishRun(const core::RunResult &result)
 {
     m_runUnderWay = false;
     m_resultPanel->showResult(result);
-    m_replay.load(m_controller.lastEvents(), result, m_controller.model().title());
+    // Replay, the Focus tab and Compare share the run's one copy of its events and its model: a run of ten
+    // million events is about 700 MB of events, and a copy each would also hold the window while it is made.
+    m_replay.load(m_controller.sharedEvents(), result, m_controller.model().title());
     setRunning(false);
     // The lesson above the timeline, said from this run's numbers (a failed run says why it failed).
-    showHeadline(result, m_controller.lastEvents());
+    showHeadline(result, m_controller.lastEvents(), m_controller.sharedModel());
     if (m_scenario && !result.failed()) {
         const core::HeadlineInput told{&result, &m_controller.lastEvents(), &m_runValues, nullptr};
-        keepForCompare(result, m_controller.lastEvents(), core::headline(told));
+        PastRun run = makePastRun(result, m_controller.sharedEvents(), m_controller.sharedModel(),
+                                  m_runValues.values(), core::headline(told));
+        run.number = ++m_finishedRuns;
+        m_compare->addRun(fromStd(m_scenario->id), std::move(run));
     }
     QString state = result.cancelled ? tr("Stopped") : tr("Finished");
     if (result.failed())
@@ -275,13 +280,14 @@ void MainWindow::finishRun(const core::RunResult &result)
     updateStatus();
 }
 
-void MainWindow::showHeadline(const core::RunResult &result, const std::vector<core::Event> &events)
+void MainWindow::showHeadline(const core::RunResult &result, const std::vector<core::Event> &events,
+                              std::shared_ptr<const TimelineModel> model)
 {
     const core::HeadlineInput in{&result, &events, &m_runValues, nullptr};
     const QString headline = fromStd(core::headline(in));
     const QString caption = fromStd(core::caption(in));
     m_timeline->setHeadline(headline, caption, laneResults(result, events, &m_runPlan));
-    m_focus->setRun(std::make_shared<const TimelineModel>(m_controller.model()), events, headline, caption);
+    m_focus->setRun(std::move(model), events, headline, caption);
 }
 
 void MainWindow::showTrialHeadline(const TrialRun &run, const QString &caption)

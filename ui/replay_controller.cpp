@@ -53,8 +53,14 @@ ReplayController::ReplayController(QObject *parent) : QObject(parent)
 void ReplayController::load(const std::vector<core::Event> &events, const core::RunResult &result,
                             const std::string &title)
 {
+    load(std::make_shared<const std::vector<core::Event>>(events), result, title);
+}
+
+void ReplayController::load(std::shared_ptr<const std::vector<core::Event>> events,
+                            const core::RunResult &result, const std::string &title)
+{
     m_timer.stop();
-    m_events = events;
+    m_events = std::move(events);
     m_result = result;
     m_title = title;
     m_lanes.clear();
@@ -93,7 +99,7 @@ void ReplayController::step()
     m_timer.stop();
     if (atEnd())
         return;
-    advanceTo(m_events[m_next].timeNs);
+    advanceTo((*m_events)[m_next].timeNs);
 }
 
 void ReplayController::stepBack()
@@ -102,15 +108,15 @@ void ReplayController::stepBack()
     if (m_next == 0)
         return;
     // The instant shown last begins at `first`; the one before it ends just before.
-    const std::int64_t shown = m_events[m_next - 1].timeNs;
+    const std::int64_t shown = (*m_events)[m_next - 1].timeNs;
     std::size_t first = m_next - 1;
-    while (first > 0 && m_events[first - 1].timeNs == shown)
+    while (first > 0 && (*m_events)[first - 1].timeNs == shown)
         --first;
     if (first == 0) {
         rewind();
         return;
     }
-    const std::int64_t previous = m_events[first - 1].timeNs;
+    const std::int64_t previous = (*m_events)[first - 1].timeNs;
     m_model.reset(m_lanes);
     m_model.setTitle(m_title + " (replay)");
     m_next = 0;
@@ -121,11 +127,11 @@ std::span<const core::Event> ReplayController::steppedEvents() const
 {
     if (m_next == 0 || m_timer.isActive())
         return {};
-    const std::int64_t shown = m_events[m_next - 1].timeNs;
+    const std::int64_t shown = (*m_events)[m_next - 1].timeNs;
     std::size_t first = m_next - 1;
-    while (first > 0 && m_events[first - 1].timeNs == shown)
+    while (first > 0 && (*m_events)[first - 1].timeNs == shown)
         --first;
-    return {m_events.data() + first, m_next - first};
+    return {m_events->data() + first, m_next - first};
 }
 
 void ReplayController::tick()
@@ -138,13 +144,13 @@ void ReplayController::advanceTo(std::int64_t t)
 {
     const std::size_t from = m_next;
     QVector<PrintedLine> lines;
-    while (m_next < m_events.size() && m_events[m_next].timeNs <= t) {
-        const core::Event &e = m_events[m_next++];
+    while (m_next < m_events->size() && (*m_events)[m_next].timeNs <= t) {
+        const core::Event &e = (*m_events)[m_next++];
         if (e.type == core::EventType::Print)
             lines.push_back({e.timeNs, e.lane, QString::fromStdString(e.text)});
     }
     if (m_next > from)
-        m_model.appendEvents(std::span<const core::Event>(m_events.data() + from, m_next - from));
+        m_model.appendEvents(std::span<const core::Event>(m_events->data() + from, m_next - from));
     m_playheadNs = t;
     m_model.setNow(t);
     if (atEnd()) {

@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -28,6 +29,9 @@ public:
     /// Loads a finished run; the replay starts empty at time 0.
     void load(const std::vector<core::Event> &events, const core::RunResult &result,
               const std::string &title);
+    /// The same, sharing events kept elsewhere (the window's last run) rather than copying them.
+    void load(std::shared_ptr<const std::vector<core::Event>> events, const core::RunResult &result,
+              const std::string &title);
     bool loaded() const { return !m_lanes.empty(); }
 
     /// 1.0, 0.5, 0.25, 0.1 ...: run time per wall time.
@@ -44,11 +48,11 @@ public:
     std::span<const core::Event> steppedEvents() const;
     /// How many of the run's events are shown, and how many it has.
     std::size_t shownEvents() const { return m_next; }
-    std::size_t eventCount() const { return m_events.size(); }
+    std::size_t eventCount() const { return m_events->size(); }
     /// Back to the start (paused).
     void rewind();
     bool playing() const { return m_timer.isActive(); }
-    bool atEnd() const { return m_next >= m_events.size(); }
+    bool atEnd() const { return m_next >= m_events->size(); }
 
     const TimelineModel &model() const { return m_model; }
     /// The playhead, relative to main's start.
@@ -63,7 +67,8 @@ private:
     void tick();
     void advanceTo(std::int64_t t);
 
-    std::vector<core::Event> m_events;
+    std::shared_ptr<const std::vector<core::Event>> m_events
+        = std::make_shared<const std::vector<core::Event>>();
     std::vector<core::LaneInfo> m_lanes;
     core::RunResult m_result;
     std::string m_title;

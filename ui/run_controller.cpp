@@ -26,10 +26,12 @@ bool RunController::start(const core::Plan &plan, const QString &title, QString 
             *error = QString::fromStdString(why);
         return false;
     }
-    m_model.reset(m_run->lanes());
-    m_model.setTitle(title.toStdString());
+    if (m_model.use_count() > 1)
+        m_model = std::make_shared<TimelineModel>(); // the last one is kept by a view
+    m_model->reset(m_run->lanes());
+    m_model->setTitle(title.toStdString());
     m_result = {};
-    m_events.clear();
+    m_events = std::make_shared<const std::vector<core::Event>>();
     m_seen = 0;
     m_liveWorkers = 0;
     m_timer.start();
@@ -51,12 +53,16 @@ void RunController::poll()
 {
     if (!m_run)
         return;
-    const bool done = m_run->finished();
-    // New events go straight to the end of the run's event list (kept for replay); the model and the
-    // console take that new tail.
-    const std::size_t from = m_events.size();
-    m_seen = m_run->copyEvents(m_seen, m_events);
-    const std::span<const core::Event> batch(m_events.data() + from, m_events.size() - from);
+    const bool runOver = m_run->finished();
+    // The run keeps every event until it ends; the model and the console take each tick's new ones, through
+    // one reused buffer, so a long run is not held twice while it goes on. A tick takes at most
+    // kEventsPerTick (a few milliseconds of the GUI thread): a run that records faster than that is drawn a
+    // little behind, and the window keeps answering.
+    m_batch.clear();
+    m_seen = m_run->copyEvents(m_seen, m_batch, kEventsPerTick);
+    const bool behind = m_seen < m_run->eventCount(); // more than a tick's worth was waiting
+    const bool done = runOver && !behind;
+    const std::span<const core::Event> batch(m_batch);
     QVector<PrintedLine> lines;
     for (const core::Event &e : batch) {
         if (e.type == core::EventType::Print)
@@ -67,14 +73,18 @@ void RunController::poll()
             --m_liveWorkers;
     }
     if (!batch.empty())
-        m_model.appendEvents(batch); // pids and tids arrive with the WorkerStart events
-    m_model.setNow(m_run->elapsedNs());
+        m_model->appendEvents(batch); // pids and tids arrive with the WorkerStart events
+    if (!behind)
+        m_model->setNow(m_run->elapsedNs()); // else the present is the last event taken
     emit updated(lines);
     if (!done)
         return;
     m_timer.stop();
+    m_batch = {};
+    // For replay, the headline, comparison: moved out of the run, never held twice.
+    m_events = std::make_shared<const std::vector<core::Event>>(m_run->takeEvents());
     m_result = m_run->result();
-    m_model.finish(m_result);
+    m_model->finish(m_result);
     m_run.reset();
     m_liveWorkers = 0;
     emit finished(m_result);

@@ -37,10 +37,14 @@ public:
     /// The running run's runner process (it leads the run's process group), 0 when idle.
     int runnerPid() const { return m_run ? m_run->runnerPid() : 0; }
 
-    const TimelineModel &model() const { return m_model; }
+    const TimelineModel &model() const { return *m_model; }
+    /// The model, for views that keep a finished run (Focus, Compare) without a copy of it: the next run
+    /// gets a model of its own while anyone holds this one.
+    std::shared_ptr<const TimelineModel> sharedModel() const { return m_model; }
     const core::RunResult &lastResult() const { return m_result; }
-    /// Every event of the last finished run (for replay).
-    const std::vector<core::Event> &lastEvents() const { return m_events; }
+    /// Every event of the last finished run (for replay, the headline, comparison): one copy, shared.
+    const std::vector<core::Event> &lastEvents() const { return *m_events; }
+    std::shared_ptr<const std::vector<core::Event>> sharedEvents() const { return m_events; }
     /// Live figures for the status bar.
     std::int64_t elapsedNs() const;
     int liveWorkers() const { return m_liveWorkers; }
@@ -54,11 +58,16 @@ signals:
 
 private:
     void poll();
+    /// The most events one refresh takes from the run.
+    static constexpr std::size_t kEventsPerTick = 150'000;
 
     std::unique_ptr<core::Run> m_run;
-    TimelineModel m_model;
+    std::shared_ptr<TimelineModel> m_model = std::make_shared<TimelineModel>();
     core::RunResult m_result;
-    std::vector<core::Event> m_events;
+    /// The last finished run's, whole
+    std::shared_ptr<const std::vector<core::Event>> m_events
+        = std::make_shared<const std::vector<core::Event>>();
+    std::vector<core::Event> m_batch; ///< one tick's new events
     QTimer m_timer;
     std::size_t m_seen = 0;
     int m_liveWorkers = 0;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <unordered_set>
 
 namespace forkscope::ui {
@@ -62,66 +63,58 @@ std::size_t Lane::lastMarker(std::int64_t to) const noexcept
     return static_cast<std::size_t>(it - markers.begin());
 }
 
-std::vector<LodItem> levelOfDetail(const Lane &lane, std::int64_t from, std::int64_t to, double nsPerPixel,
-                                   std::int64_t now, double minPixels)
+std::size_t BarTrack::first(const std::vector<Bar> &laneBars, std::int64_t t) const noexcept
 {
-    std::vector<LodItem> out;
-    const std::size_t first = lane.firstIndex(from);
-    const std::size_t last = lane.lastIndex(to);
-    if (first >= last)
-        return out;
+    // Blocks' maxEnd is a running maximum: the first block reaching t holds the first bar that does.
+    const auto block = std::lower_bound(blocks.begin(), blocks.end(), t,
+                                        [](const Block &b, std::int64_t time) { return b.maxEnd < time; });
+    std::size_t at = static_cast<std::size_t>(block - blocks.begin()) * kBlock;
+    if (block != blocks.end())
+        return at;
+    // Past the sealed blocks: the closed bars after them, then the open ones.
+    while (at < closed && laneBars[bars[at]].end < t)
+        ++at;
+    return at;
+}
 
-    const double threshold = std::max(nsPerPixel * minPixels, 0.0);
-    constexpr std::size_t kDepths = 8;
-    struct Fold {
-        bool active = false;
-        LodItem item;
-        std::array<std::int64_t, kBarStateCount> time{};
-    };
-    std::array<Fold, kDepths> folds{};
+void Lane::appendToTrack(std::uint32_t index)
+{
+    const std::size_t depth = bars[index].depth;
+    if (m_tracks.size() <= depth)
+        m_tracks.resize(depth + 1);
+    m_tracks[depth].bars.push_back(index);
+}
 
-    auto flush = [&out](Fold &fold) {
-        if (!fold.active)
-            return;
-        if (fold.item.folded()) {
-            const auto best = std::max_element(fold.time.begin(), fold.time.end());
-            fold.item.state = static_cast<BarState>(best - fold.time.begin());
+void Lane::barClosed(std::uint32_t index)
+{
+    BarTrack &track = m_tracks[bars[index].depth];
+    // Only the first bar not yet closed moves the sealed part on (bars of one depth close in order).
+    if (track.closed >= track.bars.size() || track.bars[track.closed] != index)
+        return;
+    while (track.closed < track.bars.size() && !bars[track.bars[track.closed]].open())
+        ++track.closed;
+    while ((track.blocks.size() + 1) * BarTrack::kBlock <= track.closed) {
+        BarTrack::Block block;
+        block.maxEnd
+            = track.blocks.empty() ? std::numeric_limits<std::int64_t>::min() : track.blocks.back().maxEnd;
+        const std::size_t from = track.blocks.size() * BarTrack::kBlock;
+        for (std::size_t k = from; k < from + BarTrack::kBlock; ++k) {
+            const Bar &bar = bars[track.bars[k]];
+            block.maxEnd = std::max(block.maxEnd, bar.end);
+            block.time[static_cast<std::size_t>(bar.state)] += bar.end - bar.begin;
         }
-        out.push_back(fold.item);
-        fold.active = false;
-    };
-
-    for (std::size_t i = first; i < last; ++i) {
-        const Bar &bar = lane.bars[i];
-        const std::int64_t end = bar.open() ? std::max(now, bar.begin) : bar.end;
-        if (end < from)
-            continue;
-        const std::size_t d = std::min<std::size_t>(bar.depth, kDepths - 1);
-        Fold &fold = folds[d];
-        const auto length = static_cast<double>(end - bar.begin);
-        const bool small = length < threshold;
-        if (fold.active && small && static_cast<double>(bar.begin - fold.item.end) < threshold) {
-            // Extend the fold: the bar and the gap before it are each below a pixel.
-            fold.item.end = std::max(fold.item.end, end);
-            ++fold.item.count;
-            fold.time[static_cast<std::size_t>(bar.state)] += end - bar.begin;
-            continue;
-        }
-        flush(fold);
-        fold.active = true;
-        fold.item = LodItem{bar.begin, end, bar.state, bar.depth, static_cast<std::uint32_t>(i), 1};
-        fold.time.fill(0);
-        fold.time[static_cast<std::size_t>(bar.state)] = end - bar.begin;
-        if (!small)
-            flush(fold); // a bar wide enough to show stands alone
+        track.blocks.push_back(block);
     }
-    for (Fold &fold : folds)
-        flush(fold);
-    // Outer bars first so nested ones paint on top of them.
-    std::stable_sort(out.begin(), out.end(), [](const LodItem &a, const LodItem &b) {
-        return a.depth != b.depth ? a.depth < b.depth : a.begin < b.begin;
-    });
-    return out;
+}
+
+void Lane::rebuildTracks()
+{
+    m_tracks.clear();
+    for (std::uint32_t i = 0; i < bars.size(); ++i)
+        appendToTrack(i);
+    for (BarTrack &track : m_tracks)
+        if (!track.bars.empty())
+            barClosed(track.bars.front());
 }
 
 std::int64_t LostUpdateMark::beginNs() const noexcept
@@ -145,6 +138,7 @@ TimeWindow lostUpdateWindow(const LostUpdateMark &mark) noexcept
 void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
 {
     m_lanes.clear();
+    m_texts.clear();
     m_arrows.clear();
     m_messages.clear();
     m_queues.clear();
@@ -153,6 +147,11 @@ void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
     m_objects = {};
     m_taskFunction.clear();
     m_valueEvents.clear();
+    m_variableOpens.clear();
+    m_routes.clear();
+    m_routeOf.clear();
+    m_hasQueueMessages = false;
+    m_hasPipeMessages = false;
     m_lostUpdates.clear();
     m_lostUpdatesComplete = true;
     m_title.clear();
@@ -165,6 +164,40 @@ void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
     m_live = true;
     m_hasGil = false;
     setLanes(lanes);
+}
+
+namespace {
+
+/// Label stamps are unique across models: a cache keyed by one never mistakes another model's labels.
+std::atomic<std::uint64_t> g_labelStamps{0};
+
+} // namespace
+
+void TimelineModel::newLabelStamp() noexcept { m_labelStamp = ++g_labelStamps; }
+
+void TimelineModel::touch(std::int64_t time) noexcept { m_pendingChange = std::min(m_pendingChange, time); }
+
+void TimelineModel::bumpRevision() noexcept
+{
+    ++m_revision;
+    m_changes.emplace_back(m_revision, m_pendingChange);
+    m_pendingChange = kOpenEnd;
+    // A view asks about the revision it last drew, a frame or two ago.
+    constexpr std::size_t kKept = 64;
+    if (m_changes.size() > 2 * kKept)
+        m_changes.erase(m_changes.begin(), m_changes.end() - kKept);
+}
+
+std::int64_t TimelineModel::changedSince(std::uint64_t since) const noexcept
+{
+    if (since == m_revision)
+        return kOpenEnd;
+    if (since > m_revision || m_changes.empty() || m_changes.front().first > since + 1)
+        return kWholeRun;
+    std::int64_t earliest = kOpenEnd;
+    for (auto it = m_changes.rbegin(); it != m_changes.rend() && it->first > since; ++it)
+        earliest = std::min(earliest, it->second);
+    return earliest;
 }
 
 void TimelineModel::setLanes(const std::vector<core::LaneInfo> &lanes)
@@ -184,6 +217,9 @@ void TimelineModel::setLanes(const std::vector<core::LaneInfo> &lanes)
     if (!m_lanes.empty())
         m_lanes[0].info.kind = WorkerKind::Main;
     m_groupsDirty = true;
+    newLabelStamp();
+    touch(kWholeRun);
+    bumpRevision();
 }
 
 Lane &TimelineModel::laneFor(std::uint32_t index)
@@ -196,6 +232,8 @@ Lane &TimelineModel::laneFor(std::uint32_t index)
             m_lanes[i].info.kind = i == 0 ? WorkerKind::Main : WorkerKind::Thread;
         }
         m_groupsDirty = true;
+        newLabelStamp();
+        touch(kWholeRun);
     }
     return m_lanes[index];
 }
@@ -223,6 +261,7 @@ BarState barStateOf(core::SpanKind kind)
 void TimelineModel::spanOpened(const core::Span &span)
 {
     Lane &lane = laneFor(span.lane);
+    touch(span.begin);
     if (core::isGilSpan(span.kind)) {
         lane.gil.push_back({span.begin, kOpenEnd, span.kind == core::SpanKind::GilHold, false});
         m_hasGil = true;
@@ -245,12 +284,19 @@ void TimelineModel::spanOpened(const core::Span &span)
             ++open;
     lane.m_openBars.push_back(static_cast<std::uint32_t>(at));
     refreshMaxEnd(lane, at);
+    if (at + 1 == lane.bars.size())
+        lane.appendToTrack(static_cast<std::uint32_t>(at));
+    else
+        lane.rebuildTracks(); // a straggler: the indices after it moved
     m_seenStates |= 1u << static_cast<unsigned>(bar.state);
+    lane.m_states |= 1u << static_cast<unsigned>(bar.state);
 }
 
 void TimelineModel::spanClosed(const core::Span &span)
 {
     Lane &lane = laneFor(span.lane);
+    // Drawn up to the present while open: what changed starts at its end or at the present before it.
+    touch(std::min(span.end, m_now));
     if (core::isGilSpan(span.kind)) {
         if (!lane.gil.empty() && lane.gil.back().open()) {
             lane.gil.back().end = span.end;
@@ -271,6 +317,7 @@ void TimelineModel::spanClosed(const core::Span &span)
         const std::size_t index = *it;
         lane.m_openBars.erase(std::next(it).base());
         refreshMaxEnd(lane, index);
+        lane.barClosed(static_cast<std::uint32_t>(index));
         return;
     }
 }
@@ -286,9 +333,42 @@ void TimelineModel::refreshMaxEnd(Lane &lane, std::size_t from)
     }
 }
 
-void TimelineModel::addMarker(Lane &lane, Marker marker)
+TextRef TextStore::add(std::string_view text)
 {
+    if (text.empty())
+        return {};
+    if (m_chunks.empty()
+        || m_chunks.back().size() + text.size() > std::max(kChunk, m_chunks.back().capacity())) {
+        m_chunks.emplace_back();
+        m_chunks.back().reserve(std::max(kChunk, text.size()));
+    }
+    std::string &chunk = m_chunks.back();
+    const TextRef ref{static_cast<std::uint32_t>(m_chunks.size() - 1),
+                      static_cast<std::uint32_t>(chunk.size()), static_cast<std::uint32_t>(text.size())};
+    chunk.append(text);
+    return ref;
+}
+
+std::size_t TextStore::bytes() const noexcept
+{
+    std::size_t n = m_chunks.capacity() * sizeof(std::string);
+    for (const std::string &chunk : m_chunks)
+        n += chunk.capacity();
+    return n;
+}
+
+void TextStore::shrinkToFit()
+{
+    if (!m_chunks.empty())
+        m_chunks.back().shrink_to_fit();
+    m_chunks.shrink_to_fit();
+}
+
+void TimelineModel::addMarker(Lane &lane, Marker marker, std::string_view text)
+{
+    marker.text = m_texts.add(text);
     m_seenMarkers |= 1u << static_cast<unsigned>(marker.kind);
+    lane.m_markers |= 1u << static_cast<unsigned>(marker.kind);
     auto at = lane.markers.end();
     while (at != lane.markers.begin() && std::prev(at)->time > marker.time)
         --at;
@@ -304,24 +384,30 @@ void TimelineModel::apply(const Event &e)
         [this](const core::Span &span) { spanClosed(span); });
     switch (e.type) {
     case EventType::WorkerStart:
+        touch(e.timeNs); // the lifeline begins
         lane.startNs = e.timeNs;
-        if (e.value > 0) {
+        if (e.value > 0 && lane.info.pid != static_cast<int>(e.value)) {
             lane.info.pid = static_cast<int>(e.value);
             m_groupsDirty = true;
+            newLabelStamp();
+            touch(kWholeRun); // the lane may move to its own process's group
         }
-        if (e.arg > 0)
+        if (e.arg > 0 && lane.info.tid != e.arg) {
             lane.info.tid = e.arg;
-        addMarker(lane, {e.timeNs, MarkerKind::Start, e.arg, e.value, {}});
+            newLabelStamp();
+        }
+        addMarker(lane, {e.timeNs, e.value, e.arg, MarkerKind::Start, {}});
         break;
     case EventType::WorkerEnd:
+        touch(std::min(e.timeNs, m_now)); // the lifeline ends
         lane.endNs = e.timeNs;
         lane.exitCode = static_cast<int>(e.value);
         lane.signal = e.arg;
         lane.cancelled = cancelled;
         if (e.arg != 0)
-            addMarker(lane, {e.timeNs, MarkerKind::Crash, e.arg, e.value, core::signalName(e.arg)});
+            addMarker(lane, {e.timeNs, e.value, e.arg, MarkerKind::Crash, {}}, core::signalName(e.arg));
         else
-            addMarker(lane, {e.timeNs, MarkerKind::End, e.arg, e.value, cancelled ? "cancelled" : ""});
+            addMarker(lane, {e.timeNs, e.value, e.arg, MarkerKind::End, {}}, cancelled ? "cancelled" : "");
         break;
     case EventType::JoinEnd: {
         const auto joined = static_cast<std::uint32_t>(e.arg);
@@ -345,22 +431,22 @@ void TimelineModel::apply(const Event &e)
     case EventType::PipeRecv: applyMessage(e); break;
     case EventType::VariableOpen:
         m_objects.add(e);
-        m_valueEvents.push_back(e);
+        m_variableOpens.push_back(e);
+        m_valueEvents.push_back({e.timeNs, e.value, e.arg, e.detail, e.id, e.ref, e.lane, e.type, e.flags});
         break;
-    case EventType::Print: addMarker(lane, {e.timeNs, MarkerKind::Print, e.arg, e.value, e.text}); break;
+    case EventType::Print: addMarker(lane, {e.timeNs, e.value, e.arg, MarkerKind::Print, {}}, e.text); break;
     case EventType::ValueRead:
     case EventType::ValueWrite:
-        m_valueEvents.push_back(e);
-        addMarker(lane,
-                  {e.timeNs, MarkerKind::Value, e.type == EventType::ValueWrite ? 1 : 0, e.value,
-                   m_objects.variableLabel(e.arg, e.detail) + " = " + std::to_string(e.value)});
+        m_valueEvents.push_back({e.timeNs, e.value, e.arg, e.detail, e.id, e.ref, e.lane, e.type, e.flags});
+        addMarker(lane, {e.timeNs, e.value, e.type == EventType::ValueWrite ? 1 : 0, MarkerKind::Value, {}},
+                  m_objects.variableLabel(e.arg, e.detail) + " = " + std::to_string(e.value));
         break;
     case EventType::MainEnd:
         m_mainEndNs = e.timeNs;
-        addMarker(lane, {e.timeNs, MarkerKind::MainEnd, 0, 0, {}});
+        addMarker(lane, {e.timeNs, 0, 0, MarkerKind::MainEnd, {}});
         break;
-    case EventType::Spawn: addMarker(lane, {e.timeNs, MarkerKind::Spawn, e.arg, e.value, {}}); break;
-    case EventType::Note: addMarker(lane, {e.timeNs, MarkerKind::Note, e.arg, e.value, e.text}); break;
+    case EventType::Spawn: addMarker(lane, {e.timeNs, e.value, e.arg, MarkerKind::Spawn, {}}); break;
+    case EventType::Note: addMarker(lane, {e.timeNs, e.value, e.arg, MarkerKind::Note, {}}, e.text); break;
     // Spans (core::SpanPairer, above) and what only leads to one.
     case EventType::SleepBegin:
     case EventType::SleepEnd:
@@ -402,13 +488,17 @@ void TimelineModel::applyMessage(const Event &e)
             q.capacity = static_cast<std::uint32_t>(e.value);
             if (!e.text.empty())
                 q.name = e.text;
+            touch(kWholeRun); // its scale
             return;
         }
         if (e.type == EventType::QueueClose) {
+            touch(std::min(e.timeNs, m_now));
             q.closedAt = e.timeNs;
             return;
         }
         const auto fill = static_cast<std::uint32_t>(std::max(e.detail, 0));
+        // A new row, or a strip scaled anew, changes the whole picture; a level, from its time on.
+        touch(q.fill.empty() || fill > std::max(q.capacity, q.peak) ? kWholeRun : std::min(e.timeNs, m_now));
         q.fill.emplace_back(e.timeNs, fill);
         q.peak = std::max(q.peak, fill);
     }
@@ -422,8 +512,17 @@ void TimelineModel::applyMessage(const Event &e)
     const auto it = m_unpaired.find(key);
     if (it == m_unpaired.end())
         return;
-    m_messages.push_back({it->second.first, e.timeNs, it->second.second, e.lane, e.value, pipe});
+    const MessageArrow arrow{it->second.first, e.timeNs, it->second.second, e.lane, e.value, pipe};
     m_unpaired.erase(it);
+    const std::uint64_t routeKey = (static_cast<std::uint64_t>(arrow.fromLane) << 32) | arrow.toLane;
+    const auto [route, added] = m_routeOf.try_emplace(routeKey, static_cast<std::uint32_t>(m_routes.size()));
+    if (added)
+        m_routes.push_back({arrow.fromLane, arrow.toLane, 0, {}});
+    MessageRoute &r = m_routes[route->second];
+    r.arrows.push_back(static_cast<std::uint32_t>(m_messages.size()));
+    r.longest = std::max(r.longest, arrow.toTime - arrow.fromTime);
+    (pipe ? m_hasPipeMessages : m_hasQueueMessages) = true;
+    m_messages.push_back(arrow);
 }
 
 std::vector<const QueueTrack *> TimelineModel::busyQueues() const
@@ -437,15 +536,28 @@ std::vector<const QueueTrack *> TimelineModel::busyQueues() const
 
 void TimelineModel::appendEvents(std::span<const Event> events)
 {
+    if (events.empty())
+        return;
     for (const Event &e : events) {
         apply(e);
         m_lastEventNs = std::max(m_lastEventNs, e.timeNs);
     }
     m_eventCount += events.size();
-    m_now = std::max(m_now, m_lastEventNs);
+    if (m_lastEventNs > m_now) {
+        touch(m_now); // open bars and lifelines grow with the present
+        m_now = m_lastEventNs;
+    }
+    bumpRevision();
 }
 
-void TimelineModel::setNow(std::int64_t nowNs) noexcept { m_now = std::max(m_now, nowNs); }
+void TimelineModel::setNow(std::int64_t nowNs) noexcept
+{
+    if (nowNs <= m_now)
+        return;
+    touch(m_now);
+    m_now = nowNs;
+    bumpRevision();
+}
 
 void TimelineModel::finish(const core::RunResult &result)
 {
@@ -474,6 +586,26 @@ void TimelineModel::finish(const core::RunResult &result)
     m_now = runEnd;
     m_live = false;
     findLostUpdates(result.lostEvents);
+    // Nothing more will be added: give back what the vectors grew for (one lane at a time, so the copies
+    // never add up to much).
+    for (Lane &lane : m_lanes) {
+        lane.bars.shrink_to_fit();
+        lane.markers.shrink_to_fit();
+        lane.gil.shrink_to_fit();
+        lane.m_maxEnd.shrink_to_fit();
+        for (BarTrack &track : lane.m_tracks) {
+            track.bars.shrink_to_fit();
+            track.blocks.shrink_to_fit();
+        }
+    }
+    m_messages.shrink_to_fit();
+    m_texts.shrinkToFit();
+    for (MessageRoute &route : m_routes)
+        route.arrows.shrink_to_fit();
+    for (QueueTrack &q : m_queues)
+        q.fill.shrink_to_fit();
+    touch(kWholeRun);
+    bumpRevision();
 }
 
 void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
@@ -483,8 +615,26 @@ void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
         processLanes.push_back(lane.info.kind == WorkerKind::Process);
     // Value events arrive in time order per lane but a late one may follow later events of other lanes.
     std::stable_sort(m_valueEvents.begin(), m_valueEvents.end(),
-                     [](const Event &a, const Event &b) { return a.timeNs < b.timeNs; });
-    core::LostUpdateReport report = core::findLostUpdates(m_valueEvents, lostEvents, processLanes);
+                     [](const ValueEvent &a, const ValueEvent &b) { return a.timeNs < b.timeNs; });
+    // core::findLostUpdates reads whole events; they are made for it here only, and let go after it.
+    std::vector<Event> events(m_valueEvents.size());
+    std::size_t opened = 0;
+    for (std::size_t i = 0; i < m_valueEvents.size(); ++i) {
+        const ValueEvent &v = m_valueEvents[i];
+        Event &e = events[i];
+        e.timeNs = v.timeNs;
+        e.value = v.value;
+        e.arg = v.arg;
+        e.detail = v.detail;
+        e.id = v.id;
+        e.ref = v.ref;
+        e.lane = v.lane;
+        e.type = v.type;
+        e.flags = v.flags;
+        if (v.type == EventType::VariableOpen && opened < m_variableOpens.size())
+            e.text = m_variableOpens[opened++].text; // in the order they came, as the sort keeps it
+    }
+    core::LostUpdateReport report = core::findLostUpdates(events, lostEvents, processLanes);
     m_lostUpdatesComplete = report.complete;
 
     // The report names the overwriting write; its lane's read before it (of the same element, since that
@@ -505,7 +655,7 @@ void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
         return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(e.arg)) << 32)
             | static_cast<std::uint32_t>(e.detail);
     };
-    for (const Event &e : m_valueEvents) {
+    for (const Event &e : events) {
         if (e.lane >= lastRead.size())
             continue;
         auto &reads = lastRead[e.lane];
@@ -541,6 +691,8 @@ void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
     // Found once; the events are not needed again (a finished model is copied for trials and comparisons).
     m_valueEvents.clear();
     m_valueEvents.shrink_to_fit();
+    m_variableOpens.clear();
+    m_variableOpens.shrink_to_fit();
 }
 
 const std::vector<ProcessGroup> &TimelineModel::groups() const

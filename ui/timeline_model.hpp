@@ -11,10 +11,12 @@
 #include "core/event.hpp"
 #include "ui/time_axis.hpp"
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -63,12 +65,62 @@ enum class MarkerKind : std::uint8_t {
     Spawn,   ///< main started a worker (arg: the lane started)
 };
 
+/// Where a marker's text lies in its model's text store (TimelineModel::text): no string per marker, since a
+/// run of ten million events has millions of printed lines and values.
+struct TextRef {
+    std::uint32_t chunk = 0;
+    std::uint32_t offset = 0;
+    std::uint32_t length = 0; ///< 0: no text
+};
+
 struct Marker {
     std::int64_t time = 0;
-    MarkerKind kind = MarkerKind::Note;
-    std::int32_t arg = 0;
     std::int64_t value = 0;
-    std::string text;
+    std::int32_t arg = 0;
+    MarkerKind kind = MarkerKind::Note;
+    TextRef text;
+
+    bool hasText() const noexcept { return text.length != 0; }
+};
+
+/// Texts kept one after another in chunks of 64 KiB (a longer text gets a chunk of its own): a marker holds a
+/// TextRef of 12 bytes, not a std::string of 32 and a heap block. Copies with its model.
+class TextStore {
+public:
+    TextRef add(std::string_view text);
+    std::string_view at(TextRef ref) const noexcept
+    {
+        return ref.length == 0 ? std::string_view()
+                               : std::string_view(m_chunks[ref.chunk]).substr(ref.offset, ref.length);
+    }
+    void clear() { m_chunks.clear(); }
+    /// Bytes held (the chunks' capacities).
+    std::size_t bytes() const noexcept;
+    void shrinkToFit();
+
+private:
+    static constexpr std::size_t kChunk = 64 * 1024;
+    std::vector<std::string> m_chunks;
+};
+
+/// A lane's bars of one nesting depth, in begin order, for drawing at any zoom. Bars of one depth follow one
+/// another, so a pixel column of a zoomed-out view holds a run of them; per block of kBlock bars the track
+/// keeps the time each state took and the latest end so far, and a frame takes a block whole instead of
+/// each of its bars (see ui/timeline/track_columns.hpp). Blocks are sealed as their bars close, so a live
+/// run keeps them up to date as it goes.
+struct BarTrack {
+    static constexpr std::uint32_t kBlock = 32;
+    struct Block {
+        std::int64_t maxEnd = 0; ///< the latest end of bars[0, (k + 1) * kBlock): non-decreasing
+        std::array<std::int64_t, kBarStateCount> time{}; ///< per state, the time its bars in the block took
+    };
+    std::vector<std::uint32_t> bars; ///< indices into Lane::bars
+    std::vector<Block> blocks;       ///< one per kBlock bars whose bars have all closed
+    std::uint32_t closed = 0;        ///< bars[0, closed) have all closed
+
+    /// Position in `bars` of the first bar (of this track) that ends at or after `t`, or one of the few
+    /// open or unsealed bars before it.
+    std::size_t first(const std::vector<Bar> &laneBars, std::int64_t t) const noexcept;
 };
 
 /// main waited for `fromLane` and saw it end: drawn from (fromTime, fromLane) to (toTime, toLane).
@@ -135,8 +187,23 @@ struct Lane {
     std::size_t firstMarker(std::int64_t from) const noexcept;
     std::size_t lastMarker(std::int64_t to) const noexcept;
 
+    /// The bars by nesting depth (tracks()[d]: the bars of depth d).
+    const std::vector<BarTrack> &tracks() const noexcept { return m_tracks; }
+    /// Which bar states (1 << BarState) and marker kinds (1 << MarkerKind) occur on this lane.
+    std::uint32_t stateMask() const noexcept { return m_states; }
+    std::uint32_t markerMask() const noexcept { return m_markers; }
+
 private:
     friend class TimelineModel;
+    /// A bar at `index` of bars closed: seal what blocks of its track it completes.
+    void barClosed(std::uint32_t index);
+    /// Builds every track again from bars (after a bar was inserted before others).
+    void rebuildTracks();
+    void appendToTrack(std::uint32_t index);
+
+    std::vector<BarTrack> m_tracks;
+    std::uint32_t m_states = 0;
+    std::uint32_t m_markers = 0;
     std::vector<std::int64_t> m_maxEnd;    ///< m_maxEnd[i] = max end of bars[0..i], kOpenEnd for open ones
     std::vector<std::uint32_t> m_openBars; ///< indices of open bars, innermost last
 };
@@ -170,31 +237,17 @@ struct LostUpdateMark {
 /// values readable.
 TimeWindow lostUpdateWindow(const LostUpdateMark &mark) noexcept;
 
-/// One thing to draw on a lane at the current zoom: a bar as is, or a fold of several bars each narrower
-/// than the fold threshold.
-struct LodItem {
-    std::int64_t begin = 0;
-    std::int64_t end = 0;                 ///< open bars resolved against `now`
-    BarState state = BarState::Computing; ///< the fold's longest-lasting state
-    std::uint8_t depth = 0;
-    std::uint32_t first = 0; ///< bars[first, first + count)
-    std::uint32_t count = 1; ///< > 1: a fold
-
-    bool folded() const noexcept { return count > 1; }
-};
-
-/// The visible bars of `lane` in `window` [from, to] at `nsPerPixel`: consecutive bars at the same depth that
-/// are each shorter than `minPixels` pixels and lie within `minPixels` of each other fold into one item.
-std::vector<LodItem> levelOfDetail(const Lane &lane, std::int64_t from, std::int64_t to, double nsPerPixel,
-                                   std::int64_t now, double minPixels = 1.0);
-
 /// The timeline of one run. Feed it the lanes once (or whenever their names/ids change), then batches of
 /// events in time order as they arrive; `finish` settles it with the run's result. Use from one thread (the
 /// GUI's): groups() fills a cache lazily.
 class TimelineModel {
 public:
-    TimelineModel() = default;
-    explicit TimelineModel(std::vector<core::LaneInfo> lanes) { setLanes(std::move(lanes)); }
+    TimelineModel() { newLabelStamp(); }
+    explicit TimelineModel(std::vector<core::LaneInfo> lanes)
+    {
+        newLabelStamp();
+        setLanes(std::move(lanes));
+    }
 
     /// Empties the model and starts a new (live) run with these lanes.
     void reset(std::vector<core::LaneInfo> lanes);
@@ -229,6 +282,17 @@ public:
     const std::vector<JoinArrow> &joinArrows() const noexcept { return m_arrows; }
     /// Message arrows in the order their receives happened (so sorted by toTime).
     const std::vector<MessageArrow> &messageArrows() const noexcept { return m_messages; }
+    /// The message arrows between one sending and one receiving lane, in the order of messageArrows().
+    struct MessageRoute {
+        std::uint32_t fromLane = 0;
+        std::uint32_t toLane = 0;
+        std::int64_t longest = 0;          ///< the longest time a message of the route took
+        std::vector<std::uint32_t> arrows; ///< indices into messageArrows()
+    };
+    const std::vector<MessageRoute> &messageRoutes() const noexcept { return m_routes; }
+    /// Whether some message went through a queue, and through a pipe.
+    bool hasQueueMessages() const noexcept { return m_hasQueueMessages; }
+    bool hasPipeMessages() const noexcept { return m_hasPipeMessages; }
     /// Queues that carried at least one message, by id.
     std::vector<const QueueTrack *> busyQueues() const;
     /// The function pool tasks run ("square"), from their TaskBegin.
@@ -251,6 +315,20 @@ public:
     }
     /// Whether some lane recorded GIL waits or holds.
     bool hasGil() const noexcept { return m_hasGil; }
+
+    /// Counts changes: every appendEvents, setNow, setLanes and finish that changed something moves it on.
+    std::uint64_t revision() const noexcept { return m_revision; }
+    /// The earliest time whose drawing may have changed since revision `since` (bars that began, ended or
+    /// grew with the present, GIL spans, queue levels), kWholeRun when the change is not confined to a
+    /// stretch of time (lanes or queues appeared, a queue's scale grew, the run finished) or `since` is too
+    /// old to say; kOpenEnd when nothing changed. Markers and arrows are not counted: a view draws them anew.
+    std::int64_t changedSince(std::uint64_t since) const noexcept;
+    static constexpr std::int64_t kWholeRun = std::numeric_limits<std::int64_t>::min();
+    /// Changes whenever what the lane labels say may have changed (names, kinds, pids, tids, lanes added);
+    /// unique across models, so a measurement cached under it is never taken for another model's.
+    std::uint64_t labelStamp() const noexcept { return m_labelStamp; }
+    /// A marker's text (a printed line, "x = 5", a signal's name), "" when it has none.
+    std::string_view text(const Marker &marker) const noexcept { return m_texts.at(marker.text); }
     /// Which marker kinds occur on some lane.
     bool hasMarker(MarkerKind kind) const noexcept
     {
@@ -264,12 +342,17 @@ private:
     void spanClosed(const core::Span &span);
     void applyMessage(const core::Event &e);
     void refreshMaxEnd(Lane &lane, std::size_t from);
-    void addMarker(Lane &lane, Marker marker);
+    void addMarker(Lane &lane, Marker marker, std::string_view text = {});
     void apply(const core::Event &e);
+    /// Records that drawing changed from `time` on (kWholeRun: everywhere) in the revision being made.
+    void touch(std::int64_t time) noexcept;
+    void bumpRevision() noexcept;
+    void newLabelStamp() noexcept;
     /// Runs core::findLostUpdates over the value events gathered so far, then lets them go.
     void findLostUpdates(std::uint64_t lostEvents);
 
     std::vector<Lane> m_lanes;
+    TextStore m_texts; ///< markers' texts
     core::SpanPairer m_spans;
     core::RunObjects m_objects;
     std::vector<JoinArrow> m_arrows;
@@ -278,8 +361,30 @@ private:
     /// Sends and puts waiting for their receive: core::flowKey → (time, lane).
     std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::uint32_t>> m_unpaired;
     std::string m_taskFunction;
-    /// VariableOpen, ValueRead and ValueWrite events while live: what findLostUpdates needs at the end.
-    std::vector<core::Event> m_valueEvents;
+    /// ValueRead and ValueWrite events while live, without text (VariableOpen ones, with their names, apart):
+    /// what findLostUpdates needs at the end.
+    struct ValueEvent {
+        std::int64_t timeNs = 0;
+        std::int64_t value = 0;
+        std::int32_t arg = 0;
+        std::int32_t detail = 0;
+        std::uint32_t id = 0;
+        std::uint32_t ref = 0;
+        std::uint32_t lane = 0;
+        core::EventType type = core::EventType::Note;
+        std::uint8_t flags = 0;
+    };
+    std::vector<ValueEvent> m_valueEvents;
+    std::vector<core::Event> m_variableOpens;
+    std::vector<MessageRoute> m_routes;
+    std::unordered_map<std::uint64_t, std::uint32_t> m_routeOf; ///< (from << 32 | to) → index in m_routes
+    /// Changes by revision: (revision, earliest time it touched), the last few.
+    std::vector<std::pair<std::uint64_t, std::int64_t>> m_changes;
+    std::int64_t m_pendingChange = core::kOpenEnd; ///< of the revision being made
+    std::uint64_t m_revision = 1;
+    std::uint64_t m_labelStamp = 0;
+    bool m_hasQueueMessages = false;
+    bool m_hasPipeMessages = false;
     std::vector<LostUpdateMark> m_lostUpdates;
     bool m_lostUpdatesComplete = true;
     mutable std::vector<ProcessGroup> m_groups;

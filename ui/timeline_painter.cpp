@@ -4,42 +4,104 @@
 #include "ui/timeline_painter.hpp"
 
 #include "ui/timeline/passes.hpp"
+#include "ui/timeline/rect_fill.hpp"
 
+#include <QElapsedTimer>
 #include <QPainter>
 
 namespace forkscope::ui {
 
 using namespace timeline;
 
-void paintTimeline(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-                   const PaintOptions &options)
+void paintTimelineTracks(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                         const PaintOptions &options, const QRect &pixels)
 {
+    const TrackArea area = trackArea(layout, pixels);
+    if (area.clip.isEmpty())
+        return;
+    const Fonts fonts(options);
+    p.save();
+    p.setClipRect(area.clip);
+    p.fillRect(area.clip, options.theme.background);
+    paintRows(p, layout, options, QRectF(area.clip));
+    paintGrid(p, layout, options, fonts, area);
+    {
+        RectFill fill(p, area.clip);
+        for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
+            const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
+            if (isLane(row))
+                paintLaneBars(p, fill, model, layout, options, area, row.lane);
+            else if (isFold(row))
+                paintFoldBars(p, fill, model, layout, options, area, row.group);
+            else if (row.kind == DisplayRow::Kind::Queue)
+                paintQueueStrip(p, model, layout, options, area, row.group, static_cast<std::size_t>(r));
+        }
+    }
+    p.restore();
+}
+
+namespace {
+
+/// Adds the time since the last lap to one pass's total, when the options ask for times.
+class PassClock {
+public:
+    explicit PassClock(PassTimes *times) : m_times(times)
+    {
+        if (m_times)
+            m_clock.start();
+    }
+    void lap(int pass)
+    {
+        if (m_times)
+            m_times->ms[pass] += static_cast<double>(m_clock.nsecsElapsed()) / 1e6;
+        if (m_times)
+            m_clock.restart();
+    }
+
+private:
+    PassTimes *m_times;
+    QElapsedTimer m_clock;
+};
+
+} // namespace
+
+void paintTimeline(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                   const PaintOptions &options, const std::function<void(QPainter &)> &tracks)
+{
+    PassClock clock(options.passTimes);
     const Fonts fonts(options);
     p.save();
     p.fillRect(layout.bounds, options.theme.background);
     paintTitle(p, layout, options, fonts);
-    paintRows(p, model, layout, options, fonts);
+    paintRows(p, layout, options, layout.labelRect);
     if (options.axis)
         paintAxis(p, layout, options, fonts);
+    clock.lap(0);
 
-    // Everything on the time axis stays inside the plot.
+    if (tracks)
+        tracks(p);
+    else
+        paintTimelineTracks(p, model, layout, options, layout.plotRect.toAlignedRect());
+    clock.lap(1);
+
+    paintRowTitles(p, model, layout, options, fonts);
+    clock.lap(2);
+    // Everything else on the time axis stays inside the plot.
     p.save();
     p.setClipRect(layout.plotRect);
     for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
         const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
         if (isLane(row))
-            paintLaneBars(p, model, layout, options, fonts, row.lane);
-        else if (isFold(row))
-            paintFoldBars(p, model, layout, options, fonts, row.group);
-        else if (row.kind == DisplayRow::Kind::Queue)
-            paintQueueStrip(p, model, layout, options, row.group, static_cast<std::size_t>(r));
+            paintTaskLabels(p, model, layout, options, fonts, row.lane);
     }
+    clock.lap(3);
 
     // Arrows are curves and slants: antialiased. Marker glyphs set their own; tags and the vertical lines
     // after them stay pixel-sharp.
     p.setRenderHint(QPainter::Antialiasing, true);
     paintJoinArrows(p, model, layout, options);
     paintMessageArrows(p, model, layout, options);
+    clock.lap(4);
 
     p.setRenderHint(QPainter::Antialiasing, false);
     for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
@@ -48,15 +110,20 @@ void paintTimeline(QPainter &p, const TimelineModel &model, const TimelineLayout
             paintLaneMarkers(p, model, layout, options, fonts, row.lane);
     }
     paintMainEnd(p, model, layout, options, fonts);
+    clock.lap(5);
     // On top of the bars and value tags it is about.
     paintLostUpdates(p, model, layout, options, fonts);
     paintNowLine(p, model, layout, options);
     p.restore();
+    clock.lap(6);
 
     paintLaneLabels(p, model, layout, options, fonts);
+    clock.lap(7);
     paintLaneResults(p, layout, options, fonts);
+    clock.lap(8);
     paintLegend(p, model, layout, options, fonts);
     p.restore();
+    clock.lap(9);
 }
 
 } // namespace forkscope::ui

@@ -26,16 +26,27 @@
 #include "ui/timeline/theme.hpp"
 #include "ui/timeline_model.hpp"
 
+#include <QRect>
 #include <QRectF>
+
+#include <functional>
 
 class QPainter;
 
 namespace forkscope::ui {
 
 /// Paints the whole timeline (background, headline or title, axis, labels, bars, markers, arrows, results,
-/// legend).
+/// legend). `tracks`, when given, draws the tracks layer instead of paintTimelineTracks (a view that keeps
+/// that layer between frames hands over what it kept).
 void paintTimeline(QPainter &painter, const TimelineModel &model, const TimelineLayout &layout,
-                   const PaintOptions &options);
+                   const PaintOptions &options, const std::function<void(QPainter &)> &tracks = {});
+
+/// The tracks layer of the plot, inside `pixels` (whole pixels, cut to the plot): background, row
+/// backgrounds, grid lines, lifelines, bars, GIL and queue strips. Everything in it lies on the whole pixels
+/// of the view's absolute grid (TimelineLayout::gridOrigin), so a view panned by whole pixels can move what it
+/// drew and paint only the strip that came into sight, and get the same pixels as painting it all.
+void paintTimelineTracks(QPainter &painter, const TimelineModel &model, const TimelineLayout &layout,
+                         const PaintOptions &options, const QRect &pixels);
 
 /// Lays out and paints in one go.
 inline void paintTimeline(QPainter &painter, const TimelineModel &model, const QRectF &rect,

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace forkscope::ui {
 
@@ -107,6 +108,7 @@ void TimelineWidget::setModel(const TimelineModel *model)
     m_options.results.clear();
     m_firstRow = 0;
     m_lostShown = -1;
+    m_kept.valid = false;
     fitAll();
 }
 
@@ -346,9 +348,123 @@ void TimelineWidget::paintEvent(QPaintEvent *)
                             "its workers' lanes will grow here as they run."));
         return;
     }
-    // Painting is proportional to what is visible: binary searches find the bars in the window and
-    // sub-pixel bars fold together, so a live repaint per timer tick stays cheap.
-    paintTimeline(painter, *m_model, QRectF(plotArea()), paintOptions());
+    // Painting is proportional to what is visible: binary searches find the bars in the window and a
+    // pixel column of many bars costs about one block of them; the tracks layer is kept between paints, so
+    // a pan or a live tick paints only the columns that came in or changed.
+    const PaintOptions options = paintOptions();
+    const TimelineLayout layout = layoutTimeline(*m_model, QRectF(plotArea()), options);
+    paintTimeline(painter, *m_model, layout, options, [&](QPainter &p) { drawTracks(p, layout, options); });
+}
+
+namespace {
+
+bool sameColors(const Theme &a, const Theme &b)
+{
+    return a.background == b.background && a.alternateRow == b.alternateRow
+        && a.headerBackground == b.headerBackground && a.grid == b.grid && a.lifeline == b.lifeline
+        && a.states == b.states && a.gilHold == b.gilHold && a.gilWait == b.gilWait
+        && a.queueFill == b.queueFill;
+}
+
+/// Whether the tracks layer painted for `a` holds, moved by whole pixels, what `b` shows: the same rows, plot
+/// and zoom, the same colours and axis; only the window's place may differ.
+bool sameTracks(const TimelineLayout &a, const PaintOptions &oa, const TimelineLayout &b,
+                const PaintOptions &ob)
+{
+    return a.plotRect == b.plotRect && a.axisRect == b.axisRect && a.window.span() == b.window.span()
+        && a.pxPerNs() == b.pxPerNs() && a.firstRow == b.firstRow && a.visibleRows == b.visibleRows
+        && a.rowTop == b.rowTop && a.rowHeight == b.rowHeight && a.laneRow == b.laneRow
+        && a.laneSlot == b.laneSlot && a.barInset == b.barInset && a.laneHeight == b.laneHeight
+        && a.headerHeight == b.headerHeight
+        && std::equal(a.rows.begin(), a.rows.end(), b.rows.begin(), b.rows.end(),
+                      [](const DisplayRow &x, const DisplayRow &y) {
+                          return x.kind == y.kind && x.group == y.group && x.lane == y.lane;
+                      })
+        && std::equal(a.folds.begin(), a.folds.end(), b.folds.begin(), b.folds.end(),
+                      [](const LaneFold &x, const LaneFold &y) { return x.lanes == y.lanes; })
+        && sameColors(oa.theme, ob.theme) && oa.axis == ob.axis && oa.fontFamily == ob.fontFamily
+        && oa.fontPixelSize == ob.fontPixelSize && oa.smallFontPixelSize == ob.smallFontPixelSize;
+}
+
+/// Moves the pixels of `area` (device pixels) of `image` right by `dx` (left when negative).
+void scrollRows(QImage &image, const QRect &area, int dx)
+{
+    const int width = area.width() - std::abs(dx);
+    if (width <= 0)
+        return;
+    const int from = dx > 0 ? area.left() : area.left() - dx;
+    const int to = dx > 0 ? area.left() + dx : area.left();
+    uchar *bits = image.bits();
+    const qsizetype stride = image.bytesPerLine();
+    for (int y = area.top(); y <= area.bottom(); ++y) {
+        auto *line = reinterpret_cast<QRgb *>(bits + y * stride);
+        std::memmove(line + to, line + from, static_cast<std::size_t>(width) * sizeof(QRgb));
+    }
+}
+
+} // namespace
+
+void TimelineWidget::drawTracks(QPainter &painter, const TimelineLayout &layout, const PaintOptions &options)
+{
+    const QRect plot = layout.plotRect.toAlignedRect().intersected(plotArea());
+    if (plot.isEmpty())
+        return;
+    const qreal dpr = devicePixelRatioF();
+    const bool wholeDpr = dpr == std::round(dpr);
+    const QSize deviceSize = (QSizeF(size()) * dpr).toSize();
+    KeptTracks &kept = m_kept;
+    bool whole = !kept.valid || kept.model != m_model || kept.image.size() != deviceSize
+        || kept.image.devicePixelRatio() != dpr || !sameTracks(kept.layout, kept.options, layout, options);
+    const std::int64_t changed = whole ? TimelineModel::kWholeRun : m_model->changedSince(kept.revision);
+    // Content moves right by `shift` pixels when the window moves left.
+    const std::int64_t shift = whole ? 0 : kept.layout.gridOrigin() - layout.gridOrigin();
+    whole = whole || changed == TimelineModel::kWholeRun || std::abs(shift) >= plot.width()
+        || (shift != 0 && !wholeDpr);
+    if (whole) {
+        if (kept.image.size() != deviceSize) {
+            kept.image = QImage(deviceSize, QImage::Format_ARGB32_Premultiplied);
+            kept.image.setDevicePixelRatio(dpr);
+        }
+    }
+
+    std::vector<QRect> strips;
+    if (whole) {
+        strips.push_back(plot);
+    } else {
+        const auto s = static_cast<int>(shift);
+        if (s != 0) {
+            const QRect device(
+                QPoint(static_cast<int>(plot.left() * dpr), static_cast<int>(plot.top() * dpr)),
+                QPoint(static_cast<int>((plot.right() + 1) * dpr) - 1,
+                       static_cast<int>((plot.bottom() + 1) * dpr) - 1));
+            scrollRows(kept.image, device, static_cast<int>(s * dpr));
+            strips.push_back(s > 0 ? QRect(plot.left(), plot.top(), s, plot.height())
+                                   : QRect(plot.right() + 1 + s, plot.top(), -s, plot.height()));
+        }
+        if (changed != core::kOpenEnd) {
+            // From a pixel before the first change, to the right edge.
+            const auto x = static_cast<int>(
+                std::clamp<std::int64_t>(layout.pixelAt(changed) - 1, plot.left(), plot.right() + 1));
+            if (x <= plot.right())
+                strips.push_back(QRect(x, plot.top(), plot.right() + 1 - x, plot.height()));
+        }
+    }
+    int columns = 0;
+    if (!strips.empty()) {
+        QPainter p(&kept.image);
+        for (const QRect &strip : strips) {
+            paintTimelineTracks(p, *m_model, layout, options, strip);
+            columns += strip.width();
+        }
+    }
+    m_tracksPainted = {whole, static_cast<int>(shift), columns};
+    kept.valid = true;
+    kept.model = m_model;
+    kept.revision = m_model->revision();
+    kept.layout = layout;
+    kept.options = options;
+    const QRectF source(plot.left() * dpr, plot.top() * dpr, plot.width() * dpr, plot.height() * dpr);
+    painter.drawImage(QRectF(plot), kept.image, source);
 }
 
 void TimelineWidget::wheelEvent(QWheelEvent *event)

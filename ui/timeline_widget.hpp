@@ -2,6 +2,7 @@
 
 #include "ui/timeline_painter.hpp"
 
+#include <QImage>
 #include <QPoint>
 #include <QWidget>
 
@@ -80,6 +81,16 @@ public:
     /// The tooltip text for a point of the widget (empty when nothing is there).
     QString toolTipAt(QPoint pos) const;
 
+    /// What the last paint did with the tracks layer (bars and what lies under them), which the widget keeps
+    /// between paints: painted it all, or moved what it had by whole pixels (a pan) and painted only the
+    /// columns that came in or that the model changed.
+    struct TracksPainted {
+        bool whole = false;
+        int shift = 0;   ///< pixels the kept layer moved right (negative: left)
+        int columns = 0; ///< pixel columns painted
+    };
+    TracksPainted lastTracksPainted() const { return m_tracksPainted; }
+
     QSize sizeHint() const override { return {900, 420}; }
     QSize minimumSizeHint() const override { return {240, 120}; }
 
@@ -112,6 +123,8 @@ private:
     void follow();
     TimeWindow clampWindow(TimeWindow window) const;
     void emitView();
+    /// Brings the kept tracks layer up to date for `layout` and draws it.
+    void drawTracks(QPainter &painter, const TimelineLayout &layout, const PaintOptions &options);
 
     const TimelineModel *m_model = nullptr;
     PaintOptions m_options;
@@ -127,6 +140,17 @@ private:
     QScrollBar *m_rowBar = nullptr;
     int m_barRows = -1;        ///< rowCount() when the bar was last set up
     bool m_syncingBar = false; ///< updateRowBar is setting the bar: its valueChanged is not the user
+    /// The tracks layer as last painted (paintTimelineTracks), and what for.
+    struct KeptTracks {
+        QImage image;
+        const TimelineModel *model = nullptr;
+        std::uint64_t revision = 0;
+        TimelineLayout layout;
+        PaintOptions options;
+        bool valid = false;
+    };
+    KeptTracks m_kept;
+    TracksPainted m_tracksPainted;
 };
 
 } // namespace forkscope::ui

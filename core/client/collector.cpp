@@ -30,18 +30,38 @@ void EventLog::append(std::vector<Event> &&batch)
     batch = {};
 }
 
-void EventLog::copyFrom(std::size_t from, std::vector<Event> &out) const
+std::size_t EventLog::copyFrom(std::size_t from, std::vector<Event> &out, std::size_t max) const
 {
     if (from >= m_size)
-        return;
+        return m_size;
     // The chunk holding `from`: the last one that starts at or before it.
     auto chunk = static_cast<std::size_t>(std::upper_bound(m_starts.begin(), m_starts.end(), from)
                                           - m_starts.begin())
         - 1;
     std::size_t offset = from - m_starts[chunk];
-    for (; chunk < m_chunks.size(); ++chunk, offset = 0)
-        out.insert(out.end(), m_chunks[chunk].begin() + static_cast<std::ptrdiff_t>(offset),
-                   m_chunks[chunk].end());
+    std::size_t left = max;
+    for (; chunk < m_chunks.size() && left > 0; ++chunk, offset = 0) {
+        const std::vector<Event> &events = m_chunks[chunk];
+        const std::size_t n = std::min(left, events.size() - offset);
+        const auto begin = events.begin() + static_cast<std::ptrdiff_t>(offset);
+        out.insert(out.end(), begin, begin + static_cast<std::ptrdiff_t>(n));
+        left -= n;
+    }
+    return from + (max - left);
+}
+
+std::vector<Event> EventLog::take()
+{
+    std::vector<Event> out;
+    out.reserve(m_size);
+    for (std::vector<Event> &chunk : m_chunks) {
+        out.insert(out.end(), std::make_move_iterator(chunk.begin()), std::make_move_iterator(chunk.end()));
+        chunk = {};
+    }
+    m_chunks.clear();
+    m_starts.clear();
+    m_size = 0;
+    return out;
 }
 
 EventCollector::EventCollector(const SharedRegion &region, const std::vector<std::uint32_t> &queueCapacities)
@@ -55,12 +75,11 @@ EventCollector::EventCollector(const SharedRegion &region, const std::vector<std
         m_queueCounts.push_back({0, 0, capacity});
 }
 
-std::size_t EventCollector::copyEvents(std::size_t from, std::vector<Event> &out) const
+std::size_t EventCollector::copyEvents(std::size_t from, std::vector<Event> &out, std::size_t max) const
 {
     m_lastReadNs.store(monotonicNs(), std::memory_order_relaxed);
     std::lock_guard lock(m_mutex);
-    m_log.copyFrom(from, out);
-    return m_log.size();
+    return m_log.copyFrom(from, out, max);
 }
 
 std::vector<Event> EventCollector::events() const
@@ -71,6 +90,12 @@ std::vector<Event> EventCollector::events() const
     out.reserve(m_log.size());
     m_log.copyFrom(0, out);
     return out;
+}
+
+std::vector<Event> EventCollector::takeEvents()
+{
+    std::lock_guard lock(m_mutex);
+    return m_log.take();
 }
 
 std::size_t EventCollector::eventCount() const

@@ -7,6 +7,7 @@
 #include "core/shared_memory/shared_region.hpp"
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <utility>
@@ -21,7 +22,11 @@ class EventLog {
 public:
     std::size_t size() const { return m_size; }
     void append(std::vector<Event> &&batch);
-    void copyFrom(std::size_t from, std::vector<Event> &out) const; ///< appends events [from, size())
+    /// Appends events [from, size()), at most `max` of them; returns the index after the last one appended.
+    std::size_t copyFrom(std::size_t from, std::vector<Event> &out, std::size_t max = SIZE_MAX) const;
+    /// Moves every event out into one vector, letting each chunk go as soon as it is moved (so the events
+    /// are never held twice), and leaves the log empty.
+    std::vector<Event> take();
     const std::vector<std::vector<Event>> &chunks() const { return m_chunks; }
 
 private:
@@ -43,8 +48,10 @@ public:
     /// Some lane's ring holds half its capacity not yet drained, or an event older than 50 ms.
     bool needsDraining(std::int64_t nowNs) const;
 
-    std::size_t copyEvents(std::size_t from, std::vector<Event> &out) const;
+    std::size_t copyEvents(std::size_t from, std::vector<Event> &out, std::size_t max = SIZE_MAX) const;
     std::vector<Event> events() const;
+    /// Moves the events out (only once the drains are over): see EventLog::take.
+    std::vector<Event> takeEvents();
     std::size_t eventCount() const;
     /// Main's WorkerStart on the monotonic clock: time zero of the events (0 until it was collected).
     std::int64_t startNs() const { return m_rawStartNs.load(std::memory_order_acquire); }

@@ -167,12 +167,18 @@ bool Run::finished() const
     return m_finished;
 }
 
-std::size_t Run::copyEvents(std::size_t from, std::vector<Event> &out) const
+std::size_t Run::copyEvents(std::size_t from, std::vector<Event> &out, std::size_t max) const
 {
-    return m_collector->copyEvents(from, out);
+    return m_collector->copyEvents(from, out, max);
 }
 
 std::vector<Event> Run::events() const { return m_collector->events(); }
+
+std::vector<Event> Run::takeEvents()
+{
+    wait(); // the collector thread drains no more
+    return m_collector->takeEvents();
+}
 
 std::size_t Run::eventCount() const { return m_collector->eventCount(); }
 

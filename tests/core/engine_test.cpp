@@ -248,6 +248,46 @@ TEST(Engine, AReaderSeesEventsWithinMillisecondsOfThemHappening)
     EXPECT_LT(median, 25'000'000) << "median delay " << static_cast<double>(median) / 1e6 << " ms";
 }
 
+TEST(Engine, AReaderTakesEventsAFewAtATimeAndAFinishedRunHandsThemOver)
+{
+    // The window takes at most so many events a refresh (copyEvents' max) and, once the run is over, moves
+    // them out of it rather than copying them (a run of ten million events is about 700 MB of them).
+    const Plan plan
+        = oneWorkerLoop("ticker", "process",
+                        {{StepOp::ForEach, {}, 0, 2}, test::sleepStep(0.0001), test::printStep("{x}")}, 500);
+    std::string error;
+    auto run = Run::start(plan, error);
+    ASSERT_TRUE(run) << error;
+    run->wait();
+    const std::vector<Event> all = run->events();
+    ASSERT_GT(all.size(), 1000u);
+    std::vector<Event> taken;
+    std::size_t next = 0;
+    int calls = 0;
+    while (next < all.size()) {
+        const std::size_t before = taken.size();
+        const std::size_t after = run->copyEvents(next, taken, 97);
+        EXPECT_EQ(after - next, taken.size() - before) << "returns where the next call starts";
+        EXPECT_LE(taken.size() - before, 97u);
+        next = after;
+        ++calls;
+    }
+    EXPECT_EQ(calls, static_cast<int>((all.size() + 96) / 97));
+    ASSERT_EQ(taken.size(), all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        ASSERT_EQ(taken[i].timeNs, all[i].timeNs) << i;
+        ASSERT_EQ(taken[i].text, all[i].text) << i;
+    }
+    const std::vector<Event> moved = run->takeEvents();
+    ASSERT_EQ(moved.size(), all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        ASSERT_EQ(moved[i].type, all[i].type) << i;
+        ASSERT_EQ(moved[i].text, all[i].text) << i;
+    }
+    EXPECT_TRUE(run->events().empty()) << "moved, not copied";
+    EXPECT_EQ(run->result().lanes.size(), 2u) << "the result stays";
+}
+
 TEST(Engine, ARunNobodyReadsIsDrainedBeforeItsRingFills)
 {
     // Nobody reads this run until it ends, so the collector converts only when a ring is half full or holds

@@ -369,6 +369,23 @@ TEST(BuiltinScenarios, RingsAreSizedByTheEngine)
     EXPECT_LE(large.ringCapacity, kMaxRingCapacity);
 }
 
+TEST(BuiltinScenarios, ProducerConsumerRunsToTenMillionEvents)
+{
+    // The window keeps up with a live run of ten million events (bench/latency_bench --items 1000000), so
+    // the lesson lets a class make one: a million items, about ten events each, under the engine's limit.
+    const Scenario *s = findScenario("producer-consumer");
+    ASSERT_NE(s, nullptr);
+    Plan plan;
+    ParamSet values;
+    std::string error;
+    ASSERT_TRUE(
+        buildPlan(*s, {{"items", "1000000"}, {"produce", "0"}, {"consume", "0"}}, plan, values, error))
+        << error;
+    EXPECT_GE(estimateEvents(plan), 8'000'000u);
+    EXPECT_LE(estimateEvents(plan), kMaxEstimatedEvents);
+    EXPECT_FALSE(buildPlan(*s, {{"items", "1000001"}}, plan, values, error));
+}
+
 TEST(BuiltinScenarios, AUserFileShadowsAndIsMarked)
 {
     Scenario s = parsed(lesson(R"([{"sleep": 0}])"));

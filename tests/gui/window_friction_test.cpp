@@ -497,3 +497,44 @@ TEST(WindowFriction, TheConsoleTakesABurstOfLinesWithoutHoldingTheWindow)
     EXPECT_TRUE(shown[12345].endsWith(QStringLiteral("item 12345")));
     EXPECT_TRUE(shown.back().endsWith(QStringLiteral("item 19999")));
 }
+
+TEST(WindowFriction, TheConsoleKeepsTheLastLinesOfARunThatPrintsMillions)
+{
+    // A live run printing hundreds of thousands of lines (every one is on the timeline as a print marker):
+    // the console keeps the last kScrollback, like a terminal, and says how many it left out, instead of
+    // laying out every line (hundreds of bytes each) and formatting lines that would scroll away unseen.
+    TimelineModel model;
+    model.reset({core::LaneInfo{"main", core::WorkerKind::Main, 1, 1},
+                 core::LaneInfo{"consumer", core::WorkerKind::Thread, 1, 2}});
+    ConsolePane console;
+    console.resize(600, 300);
+    int next = 0;
+    for (int batch = 0; batch < 8; ++batch) {
+        QVector<PrintedLine> lines;
+        for (int i = 0; i < 25'000; ++i, ++next)
+            lines.push_back({std::int64_t{next} * 1000, 1, QStringLiteral("item %1").arg(next)});
+        console.appendLines(model, lines);
+        EXPECT_LE(console.pendingLines(), static_cast<std::size_t>(ConsolePane::kScrollback));
+    }
+    console.flush();
+    EXPECT_EQ(console.pendingLines(), 0u);
+    EXPECT_LE(console.document()->blockCount(), ConsolePane::kScrollback);
+    // A few ms' worth of each batch was laid out as it came (and scrolled out since); the rest never was.
+    EXPECT_GE(console.skippedLines(), 100'000u);
+    const QStringList shown = console.toPlainText().split(QLatin1Char('\n'));
+    EXPECT_TRUE(shown.back().endsWith(QStringLiteral("item 199999")));
+    // The newest lines, in order; where lines were left out, a line says so.
+    int previous = -1;
+    int notes = 0;
+    for (const QString &line : shown) {
+        const qsizetype at = line.lastIndexOf(QStringLiteral("item "));
+        if (at < 0) {
+            notes += line.contains(QStringLiteral("not shown"));
+            continue;
+        }
+        const int item = line.mid(at + 5).toInt();
+        EXPECT_GT(item, previous);
+        previous = item;
+    }
+    EXPECT_GE(shown.size() - notes, ConsolePane::kScrollback - 8) << "the last lines are all there";
+}

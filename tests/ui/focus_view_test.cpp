@@ -12,6 +12,9 @@
 #include <QImage>
 #include <QPainter>
 
+#include "ui/focus/focus_parts.hpp"
+#include "ui/focus/focus_widget.hpp"
+
 #include <gtest/gtest.h>
 
 namespace fs = forkscope::ui;
@@ -50,8 +53,12 @@ std::unique_ptr<LessonRun> runLesson(const std::string &id, const std::map<std::
     run->model.appendEvents(run->events);
     run->model.finish(run->result);
     const core::HeadlineInput in{&run->result, &run->events, &values, nullptr};
-    run->input = {&run->model, run->events, QString::fromStdString(core::headline(in)),
-                  QString::fromStdString(core::caption(in)), false};
+    run->input = {&run->model,
+                  run->events,
+                  nullptr,
+                  QString::fromStdString(core::headline(in)),
+                  QString::fromStdString(core::caption(in)),
+                  false};
     return run;
 }
 
@@ -155,6 +162,53 @@ TEST(FocusView, ThreadsUnderAGilTakeTurns)
     }
     EXPECT_GT(covered, columns / 2) << "someone holds the GIL most of the time";
     EXPECT_LE(overlaps, columns / 20) << "never two at once";
+}
+
+TEST(FocusView, TheTabWorksOutWhatItDrawsOnceAndKeepsNoEvents)
+{
+    // The Focus tab pairs the run's messages when the run is set, keeps what its view draws and lets the rest
+    // go (the events too): a repaint, a resize or a theme switch goes through none of the events again.
+    const auto dispatch = runLesson(
+        "queue-workers", {{"kind", "process"}, {"workers", "3"}, {"messages", "6"}, {"time-scale", "0.05"}});
+    const auto fill = runLesson("producer-consumer",
+                                {{"kind", "thread"},
+                                 {"items", "30"},
+                                 {"capacity", "5"},
+                                 {"produce", "0.01"},
+                                 {"consume", "0.1"},
+                                 {"time-scale", "0.1"}});
+    for (const LessonRun *run : {dispatch.get(), fill.get()}) {
+        fs::FocusWidget widget;
+        {
+            // The caller's events are gone (and scribbled over first) by the time the tab paints.
+            std::vector<core::Event> events = run->events;
+            widget.setRun(std::make_shared<const fs::TimelineModel>(run->model), events, run->input.headline,
+                          run->input.caption);
+            std::fill(events.begin(), events.end(), core::Event{});
+        }
+        const fs::FocusKind kind = fs::focusFor(run->model, run->events);
+        ASSERT_EQ(widget.kind(), kind);
+        const core::MessageFlow *first = nullptr;
+        if (kind == fs::FocusKind::Dispatch) {
+            EXPECT_EQ(widget.flows().messages.size(), core::messageFlows(run->events).size());
+            EXPECT_TRUE(widget.flows().queues.empty()) << "who took what needs no fill history";
+            first = &widget.flows().messages.front();
+            EXPECT_EQ(first->value, core::messageFlows(run->events).front().value);
+        } else {
+            ASSERT_EQ(widget.flows().queues.size(), 1u);
+            EXPECT_EQ(widget.flows().queues[0].fill.size(),
+                      core::queueHistories(run->events, fs::focus::runEnd(run->model))[0].fill.size());
+            EXPECT_TRUE(widget.flows().messages.empty()) << "a queue's fill needs no pairing of its messages";
+        }
+        // The tab's picture is the one painted from the events.
+        QImage fromTab(1920, 1080, QImage::Format_ARGB32_Premultiplied);
+        fromTab.fill(Qt::transparent);
+        {
+            QPainter painter(&fromTab);
+            widget.paintTo(painter, QRectF(0, 0, 1920, 1080));
+        }
+        EXPECT_TRUE(fromTab == paint(kind, run->input, QStringLiteral("tab"))) << fs::focusName(kind);
+    }
 }
 
 TEST(FocusView, OtherLessonsKeepTheTimeline)

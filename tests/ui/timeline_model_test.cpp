@@ -1,11 +1,17 @@
 // The timeline model: events in, bars/markers/arrows/groups out. No GUI involved.
 
 #include "example_run.hpp"
+#include "ui/timeline/track_columns.hpp"
 #include "ui/timeline_model.hpp"
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <limits>
+#include <map>
 #include <random>
+#include <span>
+#include <sstream>
 
 namespace fs = forkscope::ui;
 using forkscope::core::EventType;
@@ -125,7 +131,7 @@ TEST(TimelineModel, CrashEndsOpenBarsAndLeavesSignalMarker)
     EXPECT_EQ(consumer.endNs, 16 * ms);
     const auto &last = consumer.markers.back();
     EXPECT_EQ(last.kind, fs::MarkerKind::Crash);
-    EXPECT_EQ(last.text, "SIGSEGV");
+    EXPECT_EQ(model.text(last), "SIGSEGV");
     EXPECT_TRUE(model.hasMarker(fs::MarkerKind::Crash));
 }
 
@@ -139,8 +145,8 @@ TEST(TimelineModel, MarkersCarryText)
     EXPECT_EQ(kinds,
               (std::vector<fs::MarkerKind>{fs::MarkerKind::Start, fs::MarkerKind::Print,
                                            fs::MarkerKind::Value, fs::MarkerKind::End}));
-    EXPECT_EQ(producer.markers[1].text, "produced 3 items");
-    EXPECT_EQ(producer.markers[2].text, "count = 3");
+    EXPECT_EQ(model.text(producer.markers[1]), "produced 3 items");
+    EXPECT_EQ(model.text(producer.markers[2]), "count = 3");
     EXPECT_EQ(model.mainEndNs(), 35 * ms);
     EXPECT_EQ(model.lane(0).markers[1].kind, fs::MarkerKind::Spawn);
 }
@@ -264,11 +270,96 @@ TEST(TimelineModel, FirstAndLastIndexMatchBruteForce)
     }
 }
 
-TEST(TimelineModel, LevelOfDetailFoldsSubPixelBars)
+/// What walkTrack says of each column: runs spread out into their columns, each with its state's share.
+struct Columns {
+    std::map<std::int64_t, fs::ColumnShares> mixed;
+    std::map<std::int64_t, fs::BarState> whole;
+};
+
+Columns walk(const fs::Lane &lane, std::size_t depth, double pxPerNs, std::int64_t from, std::int64_t to,
+             std::int64_t now)
+{
+    Columns out;
+    const fs::PixelGrid grid{pxPerNs};
+    std::int64_t last = std::numeric_limits<std::int64_t>::min();
+    fs::walkTrack(
+        lane, lane.tracks()[depth], grid, from, to, now,
+        [&](std::int64_t c0, std::int64_t c1, fs::BarState state) {
+            EXPECT_LT(c0, c1);
+            EXPECT_GT(c0, last) << "columns come in order, each once";
+            for (std::int64_t c = c0; c < c1; ++c)
+                out.whole[c] = state;
+            last = c1 - 1;
+        },
+        [&](std::int64_t c, const fs::ColumnShares &shares) {
+            EXPECT_GT(c, last) << "columns come in order, each once";
+            out.mixed[c] = shares;
+            last = c;
+        });
+    return out;
+}
+
+/// The same, worked out bar by bar: each bar's overlap with each column.
+Columns bruteForce(const fs::Lane &lane, std::size_t depth, double pxPerNs, std::int64_t from,
+                   std::int64_t to, std::int64_t now)
+{
+    std::map<std::int64_t, fs::ColumnShares> all;
+    const fs::PixelGrid grid{pxPerNs};
+    for (const fs::Bar &bar : lane.bars) {
+        if (bar.depth != depth)
+            continue;
+        const std::int64_t end = bar.open() ? std::max(now, bar.begin) : bar.end;
+        for (std::int64_t c = std::max(grid.column(bar.begin), from); c <= std::min(grid.column(end), to - 1);
+             ++c) {
+            const double overlap = std::min(static_cast<double>(end), grid.timeOf(c + 1))
+                - std::max(static_cast<double>(bar.begin), grid.timeOf(c));
+            if (overlap < 0 || (overlap == 0 && end != bar.begin))
+                continue;
+            all[c].time[static_cast<std::size_t>(bar.state)] += overlap;
+            all[c].present |= 1u << static_cast<unsigned>(bar.state);
+        }
+    }
+    Columns out;
+    const double column = 1 / pxPerNs;
+    for (const auto &[c, shares] : all) {
+        // A column one state fills entirely is part of a run.
+        const auto single = std::popcount(shares.present) == 1;
+        if (single && std::abs(shares.total() - column) < 1e-6 * column)
+            out.whole[c] = static_cast<fs::BarState>(std::countr_zero(shares.present));
+        else
+            out.mixed[c] = shares;
+    }
+    return out;
+}
+
+void expectSameColumns(const Columns &got, const Columns &want, const std::string &what)
+{
+    // A column a bar fills exactly from its first nanosecond may come as a mixed column of one state: the
+    // same pixels. Compare what each column shows.
+    std::map<std::int64_t, fs::ColumnShares> a = got.mixed;
+    std::map<std::int64_t, fs::ColumnShares> b = want.mixed;
+    for (const auto &[c, state] : got.whole)
+        a[c].present = 1u << static_cast<unsigned>(state), a[c].time[static_cast<std::size_t>(state)] = 1;
+    for (const auto &[c, state] : want.whole)
+        b[c].present = 1u << static_cast<unsigned>(state), b[c].time[static_cast<std::size_t>(state)] = 1;
+    ASSERT_EQ(a.size(), b.size()) << what;
+    for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib) {
+        ASSERT_EQ(ia->first, ib->first) << what;
+        const double ta = ia->second.total();
+        const double tb = ib->second.total();
+        for (std::size_t s = 0; s < fs::kBarStateCount; ++s) {
+            const double shareA = ta > 0 ? ia->second.time[s] / ta : 0;
+            const double shareB = tb > 0 ? ib->second.time[s] / tb : 0;
+            EXPECT_NEAR(shareA, shareB, 1e-6) << what << ": column " << ia->first << ", state " << s;
+        }
+    }
+}
+
+TEST(TimelineModel, TrackColumnsGiveEachStateItsShare)
 {
     fs::TimelineModel model(std::vector<LaneInfo>{{"main", WorkerKind::Main, 1, 1}});
     std::vector<forkscope::core::Event> events;
-    // 1000 bars of 10 ns with 10 ns gaps (20 µs in all), then one long sleep of 1 ms.
+    // 1000 bars of 10 ns with 10 ns gaps (20 µs in all), one in four a sleep, then one long sleep of 1 ms.
     for (int i = 0; i < 1000; ++i) {
         events.push_back(event(i * 20, 0, i % 4 == 0 ? EventType::SleepBegin : EventType::ComputeBegin));
         events.push_back(event(i * 20 + 10, 0, i % 4 == 0 ? EventType::SleepEnd : EventType::ComputeEnd));
@@ -277,24 +368,233 @@ TEST(TimelineModel, LevelOfDetailFoldsSubPixelBars)
     events.push_back(event(1'030'000, 0, EventType::SleepEnd));
     model.appendEvents(events);
     const fs::Lane &lane = model.lane(0);
+    ASSERT_EQ(lane.tracks().size(), 1u);
+    EXPECT_EQ(lane.tracks()[0].blocks.size(), 1001u / fs::BarTrack::kBlock) << "sealed as the bars closed";
 
-    // 1 µs per pixel: every small bar is 1/100 px, they fold into one item; the long sleep stands alone.
-    const auto items = fs::levelOfDetail(lane, 0, 1'100'000, 1000.0, model.now());
-    ASSERT_EQ(items.size(), 2u);
-    EXPECT_TRUE(items[0].folded());
-    EXPECT_EQ(items[0].count, 1000u);
-    EXPECT_EQ(items[0].begin, 0);
-    EXPECT_EQ(items[0].end, 999 * 20 + 10);
-    EXPECT_EQ(items[0].state, fs::BarState::Computing) << "three quarters of the folded time was computing";
-    EXPECT_FALSE(items[1].folded());
-    EXPECT_EQ(items[1].state, fs::BarState::Sleeping);
-    EXPECT_EQ(items[1].end - items[1].begin, 1 * ms);
+    // 1 µs per pixel: fifty bars share each of the first twenty columns, three quarters of their time
+    // computing, whatever the bar drawn last; the long sleep is a run of whole columns.
+    const Columns columns = walk(lane, 0, 0.001, 0, 1200, model.now());
+    ASSERT_EQ(columns.mixed.count(0), 1u);
+    for (std::int64_t c = 0; c < 20; ++c) {
+        const fs::ColumnShares &shares = columns.mixed.at(c);
+        // Fifty bars a column, 12 or 13 of them sleeps.
+        EXPECT_NEAR(shares.time[static_cast<std::size_t>(fs::BarState::Computing)] / shares.total(), 0.75,
+                    0.011)
+            << c;
+        EXPECT_NEAR(shares.total(), 500.0, 1.0) << "busy half of each microsecond";
+    }
+    for (std::int64_t c = 31; c < 1030; ++c)
+        EXPECT_EQ(columns.whole.at(c), fs::BarState::Sleeping) << c;
+    EXPECT_EQ(columns.whole.count(1030), 0u) << "the sleep ends where column 1030 begins";
 
-    // Zoomed in to 1 ns per pixel, nothing folds: only the bars in the window come back.
-    const auto close = fs::levelOfDetail(lane, 100, 200, 1.0, model.now());
-    ASSERT_EQ(close.size(), 6u); // bars starting at 100, 120, ..., 200
-    for (const auto &item : close)
-        EXPECT_FALSE(item.folded());
+    // Zoomed in to 1 ns per pixel, each bar is ten whole columns of its own state.
+    const Columns close = walk(lane, 0, 1.0, 100, 200, model.now());
+    EXPECT_TRUE(close.mixed.empty() || close.mixed.begin()->second.total() == 1.0);
+    EXPECT_EQ(close.whole.at(105), fs::BarState::Computing); // the bar at 100–110 (i = 5)
+    EXPECT_EQ(close.whole.count(115), 0u) << "a gap";
+    EXPECT_EQ(close.whole.at(165), fs::BarState::Sleeping); // i = 8
+}
+
+TEST(TimelineModel, TrackColumnsAgreeWithEveryBarAtEveryZoom)
+{
+    // Random bars, nested, some long, some open at the end: what walkTrack says of each column (taking
+    // sealed blocks whole where it can) is what adding up every bar's overlap says.
+    std::mt19937 random(7);
+    fs::TimelineModel model(std::vector<LaneInfo>{{"main", WorkerKind::Main, 1, 1}});
+    std::vector<forkscope::core::Event> events;
+    std::int64_t t = 0;
+    for (int i = 0; i < 5000; ++i) {
+        const std::int64_t length
+            = random() % 50 == 0 ? 200'000 + random() % 2'000'000 : 1 + random() % 3'000;
+        if (random() % 5 == 0) {
+            events.push_back(event(t, 0, EventType::LockWait, 1));
+            t += random() % 2 ? 0 : random() % 500;
+            events.push_back(event(t, 0, EventType::LockAcquire, 1));
+            events.push_back(event(t, 0, EventType::ComputeBegin));
+            t += length;
+            events.push_back(event(t, 0, EventType::ComputeEnd));
+            events.push_back(event(t, 0, EventType::LockRelease, 1));
+        } else {
+            const bool sleep = random() % 3 == 0;
+            events.push_back(event(t, 0, sleep ? EventType::SleepBegin : EventType::ComputeBegin));
+            t += length;
+            events.push_back(event(t, 0, sleep ? EventType::SleepEnd : EventType::ComputeEnd));
+        }
+        t += random() % 4 == 0 ? 0 : random() % 2'000;
+    }
+    events.push_back(event(t, 0, EventType::SleepBegin)); // still open
+    model.appendEvents(events);
+    const std::int64_t now = t + 123'456;
+    model.setNow(now);
+    const fs::Lane &lane = model.lane(0);
+    ASSERT_EQ(lane.tracks().size(), 2u);
+    for (const double pxPerNs : {1.0, 0.01, 0.001, 0.0001, 0.00001, 1e-6}) {
+        const fs::PixelGrid grid{pxPerNs};
+        // The whole run, or (zoomed in) 50,000 columns of it from a third of the way in.
+        const std::int64_t columns = grid.column(now) + 2;
+        const std::int64_t from = columns > 50'000 ? columns / 3 : -2;
+        const std::int64_t to = columns > 50'000 ? from + 50'000 : columns;
+        for (std::size_t depth = 0; depth < 2; ++depth) {
+            const std::string what = "px/ns " + std::to_string(pxPerNs) + ", depth " + std::to_string(depth);
+            expectSameColumns(walk(lane, depth, pxPerNs, from, to, now),
+                              bruteForce(lane, depth, pxPerNs, from, to, now), what);
+            // And a strip from a column in the middle, as a pan draws one.
+            const std::int64_t middle = (from + to) / 2;
+            expectSameColumns(walk(lane, depth, pxPerNs, middle, middle + 300, now),
+                              bruteForce(lane, depth, pxPerNs, middle, middle + 300, now),
+                              what + ", a strip");
+        }
+    }
+}
+
+/// Everything a model holds that a view draws, written out.
+std::string dump(const fs::TimelineModel &model)
+{
+    std::ostringstream out;
+    out << "now " << model.now() << " last " << model.lastEventTime() << " events " << model.eventCount()
+        << " mainEnd " << model.mainEndNs() << " live " << model.live() << '\n';
+    for (const fs::Lane &lane : model.lanes()) {
+        out << "lane " << lane.info.name << ' ' << lane.info.pid << ' ' << lane.info.tid << ' '
+            << lane.startNs << ' ' << lane.endNs << ' ' << lane.exitCode << ' ' << lane.signal << ' '
+            << lane.cancelled << ' ' << lane.stateMask() << ' ' << lane.markerMask() << '\n';
+        for (const fs::Bar &b : lane.bars)
+            out << " bar " << b.begin << ' ' << b.end << ' ' << int(b.state) << ' ' << int(b.depth) << ' '
+                << b.cancelled << ' ' << b.arg << ' ' << b.value << ' ' << b.result << '\n';
+        for (const fs::Marker &m : lane.markers)
+            out << " marker " << m.time << ' ' << int(m.kind) << ' ' << m.arg << ' ' << m.value << ' '
+                << model.text(m) << '\n';
+        for (const fs::GilSpan &g : lane.gil)
+            out << " gil " << g.begin << ' ' << g.end << ' ' << g.holds << ' ' << g.forced << '\n';
+        for (const fs::BarTrack &track : lane.tracks()) {
+            out << " track " << track.closed << ':';
+            for (const std::uint32_t b : track.bars)
+                out << ' ' << b;
+            for (const fs::BarTrack::Block &block : track.blocks) {
+                out << " | " << block.maxEnd;
+                for (const std::int64_t time : block.time)
+                    out << ' ' << time;
+            }
+            out << '\n';
+        }
+    }
+    for (const fs::JoinArrow &a : model.joinArrows())
+        out << "join " << a.fromTime << ' ' << a.toTime << ' ' << a.fromLane << ' ' << a.toLane << '\n';
+    for (const fs::MessageArrow &a : model.messageArrows())
+        out << "message " << a.fromTime << ' ' << a.toTime << ' ' << a.fromLane << ' ' << a.toLane << ' '
+            << a.value << ' ' << a.pipe << '\n';
+    for (const auto &route : model.messageRoutes()) {
+        out << "route " << route.fromLane << ' ' << route.toLane << ' ' << route.longest << ':';
+        for (const std::uint32_t a : route.arrows)
+            out << ' ' << a;
+        out << '\n';
+    }
+    for (const fs::QueueTrack *q : model.busyQueues()) {
+        out << "queue " << q->id << ' ' << q->name << ' ' << q->capacity << ' ' << q->peak << ' '
+            << q->closedAt << ':';
+        for (const auto &[time, fill] : q->fill)
+            out << ' ' << time << '/' << fill;
+        out << '\n';
+    }
+    for (const fs::LostUpdateMark &m : model.lostUpdates())
+        out << "lost " << m.lost.lane << ' ' << m.lost.atNs << ' ' << m.lost.readNs << ' '
+            << m.overwriterReadNs << ' ' << m.overwriterRead << ' ' << m.overwriterWrote << '\n';
+    return out.str();
+}
+
+/// Whether an event changes the tracks layer (bars, lifelines, GIL and queue strips).
+bool drawnOnTracks(EventType type)
+{
+    switch (type) {
+    case EventType::Print:
+    case EventType::ValueRead:
+    case EventType::ValueWrite:
+    case EventType::MainEnd:
+    case EventType::Note:
+    case EventType::Spawn:
+    case EventType::VariableOpen:
+    case EventType::PipeSend:
+    case EventType::PipeRecv:
+    case EventType::JoinEnd: return type == EventType::JoinEnd; // a join's end closes its wait
+    default: return true;
+    }
+}
+
+TEST(TimelineModel, LiveAppendsBuildTheModelBuiltAtOnce)
+{
+    // A run with everything in it (spans nested and cut, markers, joins, queues, a crash, lost updates), fed
+    // in batches of every size from one event to all of them, with the present moving on between batches as
+    // a live run's does: the model is the one built from all the events at once, before and after finish.
+    auto events = mixedEvents();
+    const auto lanes = mixedLanes();
+    // Two tellers racing for a counter (their reads and writes interleave, so updates are lost), and
+    // messages through a queue from the producer to the consumer.
+    for (int i = 0; i < 40; ++i) {
+        const std::uint32_t lane = 1 + (i % 2) * 2;
+        const std::int64_t t = 30 * ms + i * 100'000;
+        events.push_back(event(t, lane, EventType::ValueRead, 1));
+        events.push_back(event(t + 150'000, lane, EventType::ValueWrite, 1));
+        auto put = event(t, 1, EventType::QueuePut, 0, i);
+        put.id = static_cast<std::uint32_t>(i + 1);
+        put.detail = 1;
+        auto get = event(t + 50'000, 3, EventType::QueueGet, 0, i);
+        get.id = put.id;
+        events.push_back(put);
+        events.push_back(get);
+    }
+    events.push_back(event(25 * ms, 0, EventType::QueueOpen, 0, 4, "jobs"));
+    events.push_back(event(25 * ms, 0, EventType::VariableOpen, 1, 0, "counter", forkscope::core::kShared));
+    forkscope::test::sortByTime(events);
+    // What each read saw and each write replaced, in time order.
+    std::int64_t value = 0;
+    std::uint32_t lastWrite = 0;
+    std::int64_t readValue[5] = {};
+    std::uint32_t writes[5] = {};
+    for (forkscope::core::Event &e : events) {
+        if (e.type == EventType::ValueRead && e.arg == 1) {
+            e.value = value;
+            e.ref = lastWrite;
+            readValue[e.lane] = value;
+        } else if (e.type == EventType::ValueWrite && e.arg == 1) {
+            e.value = value = readValue[e.lane] + 1;
+            e.ref = lastWrite;
+            e.id = lastWrite = (e.lane << forkscope::core::kWriteCountBits) | ++writes[e.lane];
+        }
+    }
+    const auto result = forkscope::test::resultFor(lanes, events, "mixed");
+
+    fs::TimelineModel whole(lanes);
+    whole.appendEvents(events);
+    const std::string wholeLive = dump(whole);
+    whole.finish(result);
+    const std::string wholeFinished = dump(whole);
+
+    for (const std::size_t batch :
+         {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}, std::size_t{50}, events.size()}) {
+        fs::TimelineModel live(lanes);
+        std::uint64_t revision = live.revision();
+        for (std::size_t from = 0; from < events.size(); from += batch) {
+            const auto part = std::span(events).subspan(from, std::min(batch, events.size() - from));
+            live.appendEvents(part);
+            EXPECT_GT(live.revision(), revision);
+            // What changed on the tracks starts no later than the batch's first event drawn there (markers
+            // and arrows are drawn afresh each frame).
+            std::int64_t first = fs::kOpenEnd;
+            for (const forkscope::core::Event &e : part)
+                if (drawnOnTracks(e.type))
+                    first = std::min(first, e.timeNs);
+            const std::int64_t changed = live.changedSince(revision);
+            EXPECT_LE(changed, first) << "batch from " << from;
+            revision = live.revision();
+            live.setNow(part.back().timeNs); // the present never runs ahead here: now is the last event's
+            EXPECT_EQ(live.changedSince(revision), fs::kOpenEnd) << "nothing moved";
+        }
+        EXPECT_EQ(dump(live), wholeLive) << "batches of " << batch;
+        live.finish(result);
+        EXPECT_EQ(dump(live), wholeFinished) << "batches of " << batch;
+        EXPECT_EQ(live.changedSince(revision), fs::TimelineModel::kWholeRun) << "finish changes everything";
+    }
+    EXPECT_FALSE(whole.lostUpdates().empty()) << "the race lost updates, so they were compared too";
+    EXPECT_FALSE(whole.messageArrows().empty());
 }
 
 TEST(TimelineModel, FinishClosesOpenBarsAndMarksThem)

@@ -234,4 +234,58 @@ TEST_F(TimelinePainterTest, HitTestFindsBarsAndMarkers)
     EXPECT_EQ(hit.kind, fs::TimelineHit::Kind::None);
 }
 
+TEST(TimelineLevelOfDetail, ColoursKeepTheirSharesAtEveryWidth)
+{
+    // A bank teller's lane as the tutorial runs it: thinks (computes) 0.5 ms, sleeps 2 ms, 500 times; a
+    // fifth of its time computing. Zoomed out to the whole run, a pixel holds parts of several updates: at
+    // every width the lane must still read one fifth orange and four fifths blue, not whichever state got
+    // the pixel (at one width mostly blue, at another mostly orange).
+    using forkscope::core::EventType;
+    using forkscope::test::event;
+    forkscope::test::ExampleRun run;
+    run.lanes = {{"teller", forkscope::core::WorkerKind::Thread, 100, 101}};
+    run.events.push_back(event(0, 0, EventType::WorkerStart, 101, 100));
+    std::int64_t t = 0;
+    for (int i = 0; i < 500; ++i) {
+        run.events.push_back(event(t, 0, EventType::ComputeBegin, 0, 500'000));
+        run.events.push_back(event(t + 500'000, 0, EventType::ComputeEnd));
+        run.events.push_back(event(t + 500'000, 0, EventType::SleepBegin, 0, 2'000'000));
+        t += 2'500'000;
+        run.events.push_back(event(t, 0, EventType::SleepEnd));
+    }
+    run.events.push_back(event(t, 0, EventType::WorkerEnd));
+    run.result = forkscope::test::resultFor(run.lanes, run.events, "bank");
+    const fs::TimelineModel model = forkscope::test::finishedModel(run);
+
+    fs::PaintOptions options = forkscope::test::fixedOptions();
+    options.window = {0, t};
+    const fs::Theme theme = options.theme;
+    for (const int width : {400, 520, 700, 811, 1000, 1280, 1600, 1920, 3000}) {
+        const QRectF frame(0, 0, width, 200);
+        const fs::TimelineLayout layout = fs::layoutTimeline(model, frame, options);
+        QImage image(width, 200, QImage::Format_ARGB32);
+        QPainter painter(&image);
+        fs::paintTimeline(painter, model, layout, options);
+        painter.end();
+        // Every pixel row of the lane's bars (whose centre is inside its band).
+        const QRectF band = layout.barBand(0, 0);
+        double computing = 0;
+        double sleeping = 0;
+        for (int y = 0; y < image.height(); ++y) {
+            if (y + 0.5 < band.top() || y + 0.5 >= band.bottom())
+                continue;
+            for (int x = static_cast<int>(layout.timeToX(0)) + 1; x < static_cast<int>(layout.timeToX(t)) - 1;
+                 ++x) {
+                const QColor c = image.pixelColor(x, y);
+                computing += c == theme.stateColor(fs::BarState::Computing);
+                sleeping += c == theme.stateColor(fs::BarState::Sleeping);
+            }
+        }
+        ASSERT_GT(computing + sleeping, 0) << width;
+        EXPECT_NEAR(computing / (computing + sleeping), 0.2, 0.03)
+            << "at " << width << " px wide (" << layout.plotRect.width() / 500 << " px per update), band "
+            << band.top() << "–" << band.bottom() << ", counted " << computing << " + " << sleeping;
+    }
+}
+
 } // namespace

@@ -1,5 +1,6 @@
 // The widget: zoom and pan change what is visible, live runs are followed until the user pans.
 
+#include "busy_run.hpp"
 #include "render_fixture.hpp"
 #include "ui/timeline_widget.hpp"
 
@@ -175,6 +176,111 @@ TEST(TimelineWidgetLive, FollowsThePresentUntilTheUserPans)
     EXPECT_TRUE(widget.following());
     EXPECT_GE(widget.window().endNs, 400 * kMs);
     EXPECT_LE(widget.window().beginNs, 0);
+}
+
+/// The first pixel where two pictures differ, for the failure message.
+std::string firstDifference(const QImage &a, const QImage &b)
+{
+    if (a.size() != b.size())
+        return "sizes differ";
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x)
+            if (a.pixel(x, y) != b.pixel(x, y))
+                return "first at (" + std::to_string(x) + ", " + std::to_string(y) + ")";
+    return "none";
+}
+
+/// The picture a new widget paints of `model` at `window`: everything painted afresh.
+QImage paintedAfresh(const fs::TimelineModel &model, QSize size, fs::TimeWindow window)
+{
+    fs::TimelineWidget fresh;
+    fresh.resize(size);
+    fresh.setModel(&model);
+    fresh.setWindow(window);
+    const QImage image = fresh.grab().toImage();
+    EXPECT_TRUE(fresh.lastTracksPainted().whole);
+    return image;
+}
+
+TEST(TimelineWidgetKeptTracks, PanMovesWhatWasDrawnAndPaintsOnlyTheNewStrip)
+{
+    // Busy lanes at a zoom where most bars are far below a pixel and some are hundreds wide, with GIL
+    // hatches, nested bars, a queue strip, grid lines, arrows and markers.
+    const forkscope::test::ExampleRun run = forkscope::test::busyRun();
+    const fs::TimelineModel model = forkscope::test::finishedModel(run);
+    const QSize size(900, 420);
+    fs::TimelineWidget widget;
+    widget.resize(size);
+    widget.setModel(&model);
+    const fs::TimeWindow all = fs::fitWindow(model);
+    widget.setWindow({all.beginNs + all.span() / 5, all.beginNs + all.span() / 5 + all.span() / 3});
+    widget.grab();
+    ASSERT_TRUE(widget.lastTracksPainted().whole);
+    const int plotWidth = static_cast<int>(widget.currentLayout().plotRect.width());
+
+    for (const int dx : {37, -5, 1, 120, -260, -1, 300}) {
+        widget.panByPixels(dx);
+        const QImage panned = widget.grab().toImage();
+        const fs::TimelineWidget::TracksPainted painted = widget.lastTracksPainted();
+        EXPECT_FALSE(painted.whole) << dx;
+        EXPECT_NEAR(painted.shift, dx, 1) << "the content moved with the pan";
+        EXPECT_EQ(painted.columns, std::abs(painted.shift))
+            << "only the strip that came into view was painted";
+        EXPECT_LT(painted.columns, plotWidth / 2);
+        const QImage fresh = paintedAfresh(model, size, widget.window());
+        EXPECT_TRUE(panned == fresh) << "pan by " << dx << ": " << firstDifference(panned, fresh) << " plot "
+                                     << widget.currentLayout().plotRect.left() << "–"
+                                     << widget.currentLayout().plotRect.right() << " shift " << painted.shift;
+        if (!(panned == fresh)) {
+            panned.save(QStringLiteral("/tmp/pan-%1-kept.png").arg(dx));
+            fresh.save(QStringLiteral("/tmp/pan-%1-fresh.png").arg(dx));
+        }
+    }
+    // Nothing moved, nothing painted.
+    widget.grab();
+    EXPECT_EQ(widget.lastTracksPainted().columns, 0);
+}
+
+TEST(TimelineWidgetKeptTracks, LiveTicksPaintOnlyWhatChanged)
+{
+    const forkscope::test::ExampleRun run = forkscope::test::busyRun();
+    fs::TimelineModel model(run.lanes);
+    const std::size_t half = run.events.size() / 2;
+    model.appendEvents(std::span(run.events).first(half));
+    const QSize size(900, 420);
+    fs::TimelineWidget widget;
+    widget.resize(size);
+    widget.setModel(&model);
+    const fs::TimeWindow all = fs::fitWindow(forkscope::test::finishedModel(run));
+    widget.setWindow({all.beginNs, all.endNs}); // held still: not following
+    widget.grab();
+    ASSERT_TRUE(widget.lastTracksPainted().whole);
+    const int plotWidth = static_cast<int>(widget.currentLayout().plotRect.width());
+
+    // Ticks of a live run: each brings events and moves the present on; the kept layer is painted again
+    // from a pixel before the earliest change.
+    int partial = 0;
+    for (std::size_t from = half; from < run.events.size() - 200; from += 200) {
+        const auto batch = std::span(run.events).subspan(from, 200);
+        const QRectF plotBefore = widget.currentLayout().plotRect;
+        model.appendEvents(batch);
+        model.setNow(batch.back().timeNs + 1'000);
+        widget.modelUpdated();
+        const QImage ticked = widget.grab().toImage();
+        const fs::TimelineWidget::TracksPainted painted = widget.lastTracksPainted();
+        // Unless the layout moved (the legend grew a line when main's joins brought a new state).
+        if (widget.currentLayout().plotRect == plotBefore) {
+            ++partial;
+            ASSERT_FALSE(painted.whole) << from;
+            const double firstX = widget.currentLayout().timeToX(batch.front().timeNs);
+            EXPECT_LE(painted.columns,
+                      plotWidth - static_cast<int>(firstX - widget.currentLayout().plotRect.left()) + 2);
+        }
+        const QImage fresh = paintedAfresh(model, size, widget.window());
+        ASSERT_TRUE(ticked == fresh) << "after the events up to " << from + 200 << ": "
+                                     << firstDifference(ticked, fresh);
+    }
+    EXPECT_GT(partial, 10);
 }
 
 } // namespace

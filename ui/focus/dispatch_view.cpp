@@ -42,7 +42,7 @@ void paintDispatch(QPainter &painter, const QRectF &chart, const Type &type, con
                    const FocusInput &input)
 {
     const TimelineModel &model = *input.model;
-    const std::vector<core::MessageFlow> flows = core::messageFlows(input.events);
+    const std::vector<core::MessageFlow> &flows = input.flows->messages;
     std::map<std::uint32_t, std::vector<std::size_t>> taken; // lane → indices of the flows it took, in order
     for (std::size_t i = 0; i < flows.size(); ++i)
         if (flows[i].received() && !flows[i].pipe)

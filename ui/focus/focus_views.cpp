@@ -22,11 +22,27 @@ const char *focusName(FocusKind kind) noexcept
     return "timeline";
 }
 
+FocusFlows focusFlows(const TimelineModel &model, std::span<const core::Event> events)
+{
+    FocusFlows flows;
+    flows.messages = core::messageFlows(events);
+    if (!flows.messages.empty())
+        flows.queues = core::queueHistories(events, focus::runEnd(model));
+    return flows;
+}
+
 FocusKind focusFor(const TimelineModel &model, std::span<const core::Event> events)
 {
     if (focus::hasGilFocus(model))
         return FocusKind::Gil;
-    const std::vector<core::MessageFlow> flows = core::messageFlows(events);
+    return focusFor(model, focusFlows(model, events));
+}
+
+FocusKind focusFor(const TimelineModel &model, const FocusFlows &input)
+{
+    if (focus::hasGilFocus(model))
+        return FocusKind::Gil;
+    const std::vector<core::MessageFlow> &flows = input.messages;
     if (flows.empty())
         return FocusKind::Timeline;
     const bool allPipe = std::ranges::all_of(flows, [](const core::MessageFlow &f) { return f.pipe; });
@@ -36,7 +52,7 @@ FocusKind focusFor(const TimelineModel &model, std::span<const core::Event> even
             lanes.insert({f.fromLane, f.toLane});
         return flows.size() <= 40 && lanes.size() <= 4 ? FocusKind::Sequence : FocusKind::Timeline;
     }
-    const std::vector<core::QueueHistory> queues = core::queueHistories(events, focus::runEnd(model));
+    const std::vector<core::QueueHistory> &queues = input.queues;
     if (queues.size() != 1)
         return FocusKind::Timeline;
     const core::QueueHistory &queue = queues.front();
@@ -53,10 +69,31 @@ FocusKind focusFor(const TimelineModel &model, std::span<const core::Event> even
     return FocusKind::Timeline;
 }
 
+FocusFlows keptFor(FocusKind kind, FocusFlows flows)
+{
+    switch (kind) {
+    case FocusKind::Sequence:
+    case FocusKind::Dispatch: flows.queues.clear(); break;
+    case FocusKind::QueueFill: flows.messages.clear(); break;
+    case FocusKind::Gil:
+    case FocusKind::Timeline: flows = {}; break;
+    }
+    flows.messages.shrink_to_fit();
+    flows.queues.shrink_to_fit();
+    return flows;
+}
+
 void paintFocus(FocusKind kind, QPainter &painter, const QRectF &rect, const FocusInput &input)
 {
     if (kind == FocusKind::Timeline || !input.model)
         return;
+    if (!input.flows) {
+        const FocusFlows flows = focusFlows(*input.model, input.events);
+        FocusInput withFlows = input;
+        withFlows.flows = &flows;
+        paintFocus(kind, painter, rect, withFlows);
+        return;
+    }
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setRenderHint(QPainter::TextAntialiasing);

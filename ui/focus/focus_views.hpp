@@ -6,12 +6,14 @@
 // by what the run did (focusFor), the window shows it in its Focus tab. Each is painted from the run's events
 // (core/analysis/message_flows) and its timeline model, at any size, with the slide's type scale.
 
+#include "core/analysis/message_flows.hpp"
 #include "core/event.hpp"
 #include "ui/timeline_model.hpp"
 
 #include <QString>
 
 #include <span>
+#include <vector>
 
 class QPainter;
 class QRectF;
@@ -29,16 +31,31 @@ enum class FocusKind {
 /// "timeline", "sequence", "queue-fill", "dispatch", "gil".
 const char *focusName(FocusKind kind) noexcept;
 
+/// What the focus views read from a run's events (core/analysis/message_flows), worked out once per run: a
+/// view painted from it never goes through the events again.
+struct FocusFlows {
+    std::vector<core::MessageFlow> messages; ///< every message, paired (core::messageFlows)
+    std::vector<core::QueueHistory> queues;  ///< every busy queue up to the run's end (core::queueHistories)
+};
+FocusFlows focusFlows(const TimelineModel &model, std::span<const core::Event> events);
+
 /// The focus view that fits a finished run: Sequence for up to 40 pipe messages among at most 4 lanes and
 /// no queue; QueueFill for one bounded queue that was full while a producer waited on it; Dispatch for a
 /// queue whose up to 60 messages were taken by two or more lanes; Gil for two or more threads handing a GIL
 /// over at least a dozen times; otherwise Timeline.
 FocusKind focusFor(const TimelineModel &model, std::span<const core::Event> events);
+FocusKind focusFor(const TimelineModel &model, const FocusFlows &flows);
+/// What view `kind` needs of `flows` (a sequence and a dispatch chart their messages, a queue's fill its
+/// history, the GIL view nothing): the rest let go, so a big run's messages are not kept for nothing.
+FocusFlows keptFor(FocusKind kind, FocusFlows flows);
 
 /// What a focus view draws: the run and the words above it.
 struct FocusInput {
     const TimelineModel *model = nullptr;
-    std::span<const core::Event> events;
+    std::span<const core::Event> events; ///< read only when `flows` is null
+    /// What the view reads of the events, worked out once (the Focus tab keeps it); null: from `events`, at
+    /// each paint.
+    const FocusFlows *flows = nullptr;
     QString headline; ///< the run's headline, the picture's title
     QString caption;  ///< scenario and parameters, small beneath
     bool dark = false;

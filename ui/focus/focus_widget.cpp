@@ -13,14 +13,19 @@ FocusWidget::FocusWidget(QWidget *parent) : QWidget(parent)
                   "a queue's fill, who took which message, the GIL's turns"));
 }
 
-void FocusWidget::setRun(std::shared_ptr<const TimelineModel> model, std::vector<core::Event> events,
+void FocusWidget::setRun(std::shared_ptr<const TimelineModel> model, std::span<const core::Event> events,
                          const QString &headline, const QString &caption)
 {
     m_model = std::move(model);
-    m_events = std::move(events);
     m_headline = headline;
     m_caption = caption;
-    m_kind = m_model ? focusFor(*m_model, m_events) : FocusKind::Timeline;
+    m_flows = {};
+    m_kind = FocusKind::Timeline;
+    if (m_model) {
+        FocusFlows flows = focusFlows(*m_model, events);
+        m_kind = focusFor(*m_model, flows);
+        m_flows = keptFor(m_kind, std::move(flows));
+    }
     update();
     emit viewChanged(m_kind);
 }
@@ -37,7 +42,7 @@ void FocusWidget::paintTo(QPainter &painter, const QRectF &rect) const
 {
     if (!hasView())
         return;
-    const FocusInput input{m_model.get(), m_events, m_headline, m_caption, m_dark};
+    FocusInput input{m_model.get(), {}, &m_flows, m_headline, m_caption, m_dark};
     paintFocus(m_kind, painter, rect, input);
 }
 

@@ -8,6 +8,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <span>
 #include <vector>
 
 namespace forkscope::ui {
@@ -17,15 +18,18 @@ class FocusWidget : public QWidget {
 public:
     explicit FocusWidget(QWidget *parent = nullptr);
 
-    /// Shows the focus view that fits this finished run (focusFor), or says that the run has none. The model
-    /// is kept alive by the caller for as long as it is shown (or until clear()).
-    void setRun(std::shared_ptr<const TimelineModel> model, std::vector<core::Event> events,
+    /// Shows the focus view that fits this finished run (focusFor), or says that the run has none. What the
+    /// view reads of the events (its messages or its queue's history) is worked out here, once, and kept;
+    /// the events themselves are not (a paint never goes through them again).
+    void setRun(std::shared_ptr<const TimelineModel> model, std::span<const core::Event> events,
                 const QString &headline, const QString &caption);
     void clear();
     void setDark(bool dark);
 
     /// The view shown (Timeline: none fits, or no run yet).
     FocusKind kind() const { return m_kind; }
+    /// What the shown view reads of the run's events, as worked out by setRun.
+    const FocusFlows &flows() const { return m_flows; }
     bool hasView() const { return m_kind != FocusKind::Timeline; }
     /// Paints the view into any painter (exports, the clipboard).
     void paintTo(QPainter &painter, const QRectF &rect) const;
@@ -39,7 +43,7 @@ protected:
 
 private:
     std::shared_ptr<const TimelineModel> m_model;
-    std::vector<core::Event> m_events;
+    FocusFlows m_flows;
     QString m_headline;
     QString m_caption;
     FocusKind m_kind = FocusKind::Timeline;

@@ -47,7 +47,7 @@ void paintQueueFill(QPainter &painter, const QRectF &chart, const Type &type, co
                     const FocusInput &input)
 {
     const std::int64_t end = runEnd(*input.model);
-    const std::vector<core::QueueHistory> queues = core::queueHistories(input.events, end);
+    const std::vector<core::QueueHistory> &queues = input.flows->queues;
     if (queues.empty())
         return;
     const core::QueueHistory &queue = queues.front();

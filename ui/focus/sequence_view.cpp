@@ -84,7 +84,7 @@ void paintSequence(QPainter &painter, const QRectF &chart, const Type &type, con
                    const FocusInput &input)
 {
     const TimelineModel &model = *input.model;
-    const std::vector<core::MessageFlow> flows = core::messageFlows(input.events);
+    const std::vector<core::MessageFlow> &flows = input.flows->messages;
     const std::vector<std::uint32_t> lanes = sequenceLanes(flows);
     if (lanes.empty())
         return;

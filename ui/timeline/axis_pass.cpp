@@ -51,16 +51,27 @@ void paintTitle(QPainter &p, const TimelineLayout &layout, const PaintOptions &o
                   fonts.caption, options.theme.mutedText);
 }
 
+namespace {
+
+/// The axis's tick step: as many ticks as labels like "00.00 ms" fit across it.
+std::int64_t axisStep(const TimelineLayout &layout, const Fonts &fonts)
+{
+    const QFontMetricsF fm(fonts.small);
+    const int maxTicks
+        = std::max(2,
+                   static_cast<int>(layout.axisRect.width()
+                                    / std::max(70.0, fm.horizontalAdvance(QStringLiteral("00.00 ms")) + 24)));
+    return niceTickStep(layout.window.span(), maxTicks);
+}
+
+} // namespace
+
 void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts)
 {
     const Theme &theme = options.theme;
     const QRectF axis = layout.axisRect;
     const QFontMetricsF fm(fonts.small);
-    const int maxTicks
-        = std::max(2,
-                   static_cast<int>(axis.width()
-                                    / std::max(70.0, fm.horizontalAdvance(QStringLiteral("00.00 ms")) + 24)));
-    const std::int64_t step = niceTickStep(layout.window.span(), maxTicks);
+    const std::int64_t step = axisStep(layout, fonts);
     const std::vector<std::int64_t> ticks = tickTimes(layout.window, step);
 
     p.setPen(QPen(theme.mutedText, 1));
@@ -68,7 +79,7 @@ void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &op
     p.setFont(fonts.small);
     double lastRight = -1e9;
     for (const std::int64_t t : ticks) {
-        const double x = std::round(layout.timeToX(t)) + 0.5;
+        const double x = static_cast<double>(layout.pixelAt(t)) + 0.5;
         p.setPen(QPen(theme.mutedText, 1));
         p.drawLine(QPointF(x, axis.bottom() - 5), QPointF(x, axis.bottom()));
         const QString label = qs(formatTickLabel(t, step));
@@ -83,12 +94,24 @@ void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &op
                    Qt::AlignLeft | Qt::AlignVCenter, label);
         lastRight = textLeft + width;
     }
+}
 
-    // Grid lines through the lanes.
-    p.setPen(QPen(theme.grid, 1));
-    for (const std::int64_t t : ticks) {
-        const double x = std::round(layout.timeToX(t)) + 0.5;
-        p.drawLine(QPointF(x, layout.plotRect.top()), QPointF(x, layout.plotRect.bottom()));
+void paintGrid(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts,
+               const TrackArea &area)
+{
+    if (!options.axis)
+        return;
+    // Through the lanes, at the axis's ticks: the same times at the same whole pixels however the view
+    // is panned.
+    const TimeWindow window{static_cast<std::int64_t>(std::floor(area.grid.timeOf(area.from - 1))),
+                            static_cast<std::int64_t>(std::ceil(area.grid.timeOf(area.to + 1)))};
+    p.setPen(QPen(options.theme.grid, 1));
+    for (const std::int64_t t : tickTimes(window, axisStep(layout, fonts))) {
+        const std::int64_t x = layout.pixelAt(t);
+        if (x < area.clip.left() || x > area.clip.right())
+            continue;
+        p.drawLine(QPointF(static_cast<double>(x) + 0.5, layout.plotRect.top()),
+                   QPointF(static_cast<double>(x) + 0.5, layout.plotRect.bottom()));
     }
 }
 

@@ -338,8 +338,9 @@ TimelineLayout arrangeTimeline(const TimelineModel &model, const QRectF &rect, c
 
     layout.rows = displayRows(model, options.details);
 
-    const double plotLeft = left + metrics.labelWidth;
-    const double plotRight = std::max(plotLeft + 1, right - metrics.resultWidth);
+    // The plot starts and ends on whole pixels: its columns are the pixels of the view's grid.
+    const double plotLeft = std::ceil(left + metrics.labelWidth);
+    const double plotRight = std::max(plotLeft + 1, std::floor(right - metrics.resultWidth));
     layout.axisRect = QRectF(plotLeft, top, plotRight - plotLeft, metrics.axisHeight);
     top += metrics.axisHeight;
     const double legendHeight = metrics.legendHeight;
@@ -357,7 +358,7 @@ TimelineLayout arrangeTimeline(const TimelineModel &model, const QRectF &rect, c
     const double used = stackRows(layout, top, available, wanted);
 
     layout.plotRect = QRectF(plotLeft, top, plotRight - plotLeft, used);
-    layout.labelRect = QRectF(left, top, metrics.labelWidth, used);
+    layout.labelRect = QRectF(left, top, plotLeft - left, used);
     if (metrics.resultWidth > 0)
         layout.resultRect = QRectF(plotRight, top, right - plotRight, used);
     if (legendHeight > 0)

@@ -11,6 +11,8 @@
 #include <QRectF>
 #include <QString>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -72,8 +74,32 @@ struct TimelineLayout {
     bool queueAsLane = false; ///< queue strips as tall as lanes (a slide), else a little taller than a header
     double margin = 8;        ///< around the whole picture
 
-    double timeToX(std::int64_t t) const { return ui::timeToX(t, window, plotRect.left(), plotRect.width()); }
-    std::int64_t xToTime(double x) const { return ui::xToTime(x, window, plotRect.left(), plotRect.width()); }
+    /// Pixels per nanosecond across the plot.
+    double pxPerNs() const
+    {
+        return plotRect.width() / static_cast<double>(std::max<std::int64_t>(window.span(), 1));
+    }
+    /// The column of the view's absolute pixel grid (time t in column floor(t * pxPerNs())) at the plot's
+    /// left edge. x is measured on that grid, so the window's begin lies up to a pixel right of the edge,
+    /// and panning by whole pixels moves everything by whole pixels.
+    std::int64_t gridOrigin() const
+    {
+        return static_cast<std::int64_t>(std::floor(static_cast<double>(window.beginNs) * pxPerNs()));
+    }
+    double timeToX(std::int64_t t) const
+    {
+        return plotRect.left() + (static_cast<double>(t) * pxPerNs() - static_cast<double>(gridOrigin()));
+    }
+    std::int64_t xToTime(double x) const
+    {
+        return std::llround((x - plotRect.left() + static_cast<double>(gridOrigin())) / pxPerNs());
+    }
+    /// The whole pixel nearest to time t (timeToX rounded, in whole numbers so that it moves with a pan).
+    std::int64_t pixelAt(std::int64_t t) const
+    {
+        return std::llround(plotRect.left()) - gridOrigin()
+            + std::llround(static_cast<double>(t) * pxPerNs());
+    }
     /// The row under y among the visible ones, -1 if none.
     int rowAt(double y) const;
     /// Vertical middle of a lane's row (may be outside plotRect when the lane is scrolled away); of a folded
@@ -83,6 +109,11 @@ struct TimelineLayout {
     /// folded lane: its thin band, whatever the depth).
     QRectF barBand(std::uint32_t lane, int depth) const;
     bool folded(std::uint32_t lane) const { return lane < laneSlot.size() && laneSlot[lane] >= 0; }
+    /// Whether the lane's row is among the visible ones.
+    bool shown(std::uint32_t lane) const
+    {
+        return lane < laneRow.size() && laneRow[lane] >= firstRow && laneRow[lane] < firstRow + visibleRows;
+    }
 };
 
 /// The window that shows the whole run (main's start to the present or the run's end) with a small margin.

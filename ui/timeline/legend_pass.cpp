@@ -57,23 +57,41 @@ Shown shownIn(const TimelineModel &model, const PaintOptions &options, const Tim
         if (drawn[i] == 0)
             continue;
         const Lane &lane = model.lane(i);
-        for (std::size_t b = lane.firstIndex(w.beginNs); b < lane.lastIndex(w.endNs); ++b)
+        // Stops as soon as every state the lane has is found: a window over a whole busy lane costs little.
+        const std::uint32_t states = lane.stateMask();
+        for (std::size_t b = lane.firstIndex(w.beginNs);
+             b < lane.bars.size() && lane.bars[b].begin <= w.endNs && (shown.states & states) != states; ++b)
             shown.states |= 1u << static_cast<unsigned>(lane.bars[b].state);
         if (!lane.gil.empty() && drawn[i] == 2)
             shown.gil = true;
+        const std::uint32_t kinds = lane.markerMask();
         if (drawn[i] == 2)
-            for (std::size_t m = lane.firstMarker(w.beginNs); m < lane.lastMarker(w.endNs); ++m)
+            for (std::size_t m = lane.firstMarker(w.beginNs); m < lane.markers.size()
+                 && lane.markers[m].time <= w.endNs && (shown.markers & kinds) != kinds;
+                 ++m)
                 shown.markers |= 1u << static_cast<unsigned>(lane.markers[m].kind);
     }
     for (const JoinArrow &a : model.joinArrows())
         if (a.fromLane < drawn.size() && a.toLane < drawn.size() && drawn[a.fromLane] == 2
             && drawn[a.toLane] == 2 && a.toTime >= w.beginNs && a.fromTime <= w.endNs)
             shown.joins = true;
-    for (const MessageArrow &a : model.messageArrows()) {
-        if (a.fromLane >= drawn.size() || a.toLane >= drawn.size() || !drawn[a.fromLane] || !drawn[a.toLane]
-            || a.fromLane == a.toLane || a.toTime < w.beginNs || a.fromTime > w.endNs)
+    const std::vector<MessageArrow> &arrows = model.messageArrows();
+    for (const TimelineModel::MessageRoute &route : model.messageRoutes()) {
+        if (route.fromLane >= drawn.size() || route.toLane >= drawn.size() || !drawn[route.fromLane]
+            || !drawn[route.toLane] || route.fromLane == route.toLane)
             continue;
-        (a.pipe ? shown.pipeMessages : shown.queueMessages) = true;
+        // The first arrow received in the window or after it; one received later than its route's longest
+        // message after the window was sent after it.
+        for (auto it
+             = std::lower_bound(route.arrows.begin(), route.arrows.end(), w.beginNs,
+                                [&](std::uint32_t a, std::int64_t t) { return arrows[a].toTime < t; });
+             it != route.arrows.end() && arrows[*it].toTime - route.longest <= w.endNs; ++it) {
+            const MessageArrow &a = arrows[*it];
+            if (a.fromTime <= w.endNs) {
+                (a.pipe ? shown.pipeMessages : shown.queueMessages) = true;
+                break;
+            }
+        }
     }
     if (!options.details)
         shown.markers &= ~(1u << static_cast<unsigned>(MarkerKind::Print)); // not drawn without details
@@ -91,11 +109,8 @@ Shown recordedIn(const TimelineModel &model)
         if (model.hasMarker(static_cast<MarkerKind>(i)))
             shown.markers |= 1u << i;
     shown.joins = !model.joinArrows().empty();
-    for (const MessageArrow &a : model.messageArrows()) {
-        (a.pipe ? shown.pipeMessages : shown.queueMessages) = true;
-        if (shown.queueMessages && shown.pipeMessages)
-            break;
-    }
+    shown.queueMessages = model.hasQueueMessages();
+    shown.pipeMessages = model.hasPipeMessages();
     shown.gil = model.hasGil();
     return shown;
 }

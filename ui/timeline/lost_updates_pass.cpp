@@ -305,13 +305,16 @@ void paintLostUpdates(QPainter &p, const TimelineModel &model, const TimelineLay
     for (const LostUpdateMark &mark : marks) {
         if (mark.beginNs() > w.endNs + margin || mark.endNs() < w.beginNs - margin)
             continue;
+        // Neither worker's lane in sight: nothing of it would show.
+        if (!layout.shown(mark.lost.lane) && !(mark.overwritten() && layout.shown(mark.lost.overwrittenBy)))
+            continue;
         // The whole story (both pairs) decides, not the lost pair alone: a worker preempted while it
         // thought can stretch one pair to 25 times the other, and the short one still has to be explained.
         const double width = static_cast<double>(mark.endNs() - mark.beginNs()) / perPixel;
         if (width >= kDetailPixels) {
             if (Placed at = place(layout, mark); at.lostBand.valid)
                 detailed.push_back(at);
-        } else if (mark.lost.lane < folded.size()) {
+        } else if (mark.lost.lane < folded.size() && layout.shown(mark.lost.lane)) {
             folded[mark.lost.lane].push_back(layout.timeToX(mark.lost.atNs));
         }
     }

@@ -25,13 +25,22 @@ void drawTag(QPainter &p, const QRectF &box, const QString &text, const QFont &f
     p.drawText(box.adjusted(2, 0, -1, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
 }
 
+/// The least width `text` can take in a tag (its box's 4 pixels included), given the narrowest advance of
+/// a printable ASCII character in its font: every character of an ASCII text takes at least that; other text
+/// at least one.
+double narrowestWidth(std::string_view text, double narrowest)
+{
+    const bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+    return 4 + narrowest * static_cast<double>(ascii ? text.size() : 1);
+}
+
 /// Whether a marker's text is drawn beside it. Printed lines only with details: on a slide they are the
 /// console's words (pids, epoch times) in the way of the values.
 bool hasTag(const Marker &m, bool details)
 {
     return ((m.kind == MarkerKind::Print && details) || m.kind == MarkerKind::Value
             || m.kind == MarkerKind::Crash)
-        && !m.text.empty();
+        && m.hasText();
 }
 
 } // namespace
@@ -129,22 +138,50 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
     // still reads as "many here" and keeps a 100 000-event lane cheap to paint.
     std::array<double, 8> lastGlyphX;
     lastGlyphX.fill(-1e9);
+    const auto always = [](MarkerKind kind) {
+        return kind == MarkerKind::Crash || kind == MarkerKind::Start || kind == MarkerKind::End;
+    };
+    // The kinds this lane draws (main's last line goes across all lanes; printed lines only with details).
+    std::uint32_t kinds = lane.markerMask() & ~(1u << static_cast<unsigned>(MarkerKind::MainEnd));
+    if (!options.details)
+        kinds &= ~(1u << static_cast<unsigned>(MarkerKind::Print));
+    int passed = 0; // markers passed over since the last glyph
     for (std::size_t i = firstMarker; i < lastMarker; ++i) {
         const Marker &m = lane.markers[i];
-        if (m.kind == MarkerKind::MainEnd)
-            continue; // drawn across all lanes
-        if (m.kind == MarkerKind::Print && !options.details)
-            continue; // the console's lines: a slide has its values and headline instead
+        if (!(kinds & (1u << static_cast<unsigned>(m.kind))))
+            continue;
         const double x = layout.timeToX(m.time);
         const bool tagged = hasTag(m, options.details);
         const double previousTaggedX = lastTaggedX;
         if (tagged)
             lastTaggedX = x;
         double &last = lastGlyphX[static_cast<std::size_t>(m.kind) % lastGlyphX.size()];
-        const bool always
-            = m.kind == MarkerKind::Crash || m.kind == MarkerKind::Start || m.kind == MarkerKind::End;
-        if (x - last < (always ? 0.5 : s))
+        if (x - last < (always(m.kind) ? 0.5 : s)) {
+            if (++passed < 16)
+                continue;
+            // A dense run: go on at the first marker that some kind may draw a glyph for again.
+            passed = 0;
+            double next = 1e300;
+            for (unsigned k = 0; k < lastGlyphX.size(); ++k)
+                if (kinds & (1u << k))
+                    next = std::min(next, lastGlyphX[k] + (always(static_cast<MarkerKind>(k)) ? 0.5 : s));
+            const std::size_t to = std::min(lastMarker, lane.firstMarker(layout.xToTime(next) - 1));
+            if (to <= i + 1)
+                continue;
+            // "The previous marker with text" is among those passed over: the last of them, or (if there
+            // are too many to look through) as near as the one just before: less room, never too much.
+            lastTaggedX = layout.timeToX(lane.markers[to - 1].time);
+            for (std::size_t j = to - 1, n = 0; j > i && n < 256; --j, ++n) {
+                if (hasTag(lane.markers[j], options.details)
+                    && (kinds & (1u << static_cast<unsigned>(lane.markers[j].kind)))) {
+                    lastTaggedX = layout.timeToX(lane.markers[j].time);
+                    break;
+                }
+            }
+            i = to - 1;
             continue;
+        }
+        passed = 0;
         last = x;
         double glyphY = centerY;
         if (m.kind == MarkerKind::Print || m.kind == MarkerKind::Value)
@@ -162,16 +199,20 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
                 break;
             }
         }
-        const QString full = qs(m.text);
         // A crash's signal is what a slide is about: bold there.
         const bool strong = m.kind == MarkerKind::Crash && !options.details;
         const QFont &tagFont = strong ? fonts.bold : fonts.small;
-        const QFontMetricsF fmTag(tagFont);
-        const double wanted = fmTag.horizontalAdvance(full) + 4;
         const double gap = s * 0.8 + 2;
         const double roomRight = limit - (x + gap);
         const double roomLeft
             = (x - gap) - std::max({previousTagEnd + 2, previousTaggedX + gap + 2, plot.left()});
+        // Most tags of a dense lane have no room at all: known without measuring their text.
+        if (std::max(roomLeft, roomRight) < std::min(
+                64.0, narrowestWidth(model.text(m), strong ? fonts.boldNarrowest : fonts.smallNarrowest)))
+            continue;
+        const QString full = qs(model.text(m));
+        const QFontMetricsF fmTag(tagFont);
+        const double wanted = fmTag.horizontalAdvance(full) + 4;
         const bool left = roomRight < wanted && roomLeft > roomRight;
         const double room = left ? roomLeft : roomRight;
         // Whole text, or a useful part of it: a row of "c…" tags says nothing a tooltip would not. A slide

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <vector>
 
 namespace forkscope::ui {
 
@@ -17,10 +19,30 @@ using namespace timeline;
 
 namespace {
 
-/// The widest lane name (bold) or detail line (small), with the indent under the process header and the
-/// margins; at least 90 pixels, at most 30 % of `width` (or 90 pixels when that is less).
-double labelColumnWidth(const TimelineModel &model, const PaintOptions &options, const QFontMetricsF &fmBold,
-                        const QFontMetricsF &fmSmall, double width, double margin)
+/// Measurements kept between frames: a view repaints 60 times a second, and measuring a thousand lane names
+/// each time cost more than drawing them. Keyed by what the text and the fonts are (a model's label stamp is
+/// unique to its labels), one GUI thread's own.
+struct KeptWidth {
+    std::uint64_t stamp = 0;
+    QString key;
+    double width = 0;
+};
+
+double keptWidth(std::vector<KeptWidth> &kept, std::uint64_t stamp, const QString &key,
+                 const std::function<double()> &measure)
+{
+    for (const KeptWidth &k : kept)
+        if (k.stamp == stamp && k.key == key)
+            return k.width;
+    if (kept.size() >= 16)
+        kept.erase(kept.begin());
+    kept.push_back({stamp, key, measure()});
+    return kept.back().width;
+}
+
+/// The widest lane name (bold) or detail line (small) of the model, as they would be folded if `folds`.
+double widestLabel(const TimelineModel &model, const PaintOptions &options, const QFontMetricsF &fmBold,
+                   const QFontMetricsF &fmSmall)
 {
     double labelWidth = 90;
     for (const Lane &lane : model.lanes()) {
@@ -40,6 +62,24 @@ double labelColumnWidth(const TimelineModel &model, const PaintOptions &options,
         if (options.details)
             labelWidth = std::max(labelWidth, fmSmall.horizontalAdvance(laneDetail(lane)));
     }
+    return labelWidth;
+}
+
+/// The widest label with the indent under the process header and the margins; at least 90 pixels, at most
+/// 30 % of `width` (or 90 pixels when that is less).
+double labelColumnWidth(const TimelineModel &model, const PaintOptions &options, const QFontMetricsF &fmBold,
+                        const QFontMetricsF &fmSmall, double width, double margin)
+{
+    thread_local std::vector<KeptWidth> kept;
+    const QString key = QStringLiteral("%1|%2|%3|%4|%5|%6")
+                            .arg(options.fontFamily)
+                            .arg(fmBold.height())
+                            .arg(fmSmall.height())
+                            .arg(fmBold.horizontalAdvance(QStringLiteral("worker 0123456789")))
+                            .arg(options.details)
+                            .arg(options.foldLanes);
+    const double labelWidth = keptWidth(kept, model.labelStamp(), key,
+                                        [&] { return widestLabel(model, options, fmBold, fmSmall); });
     // Room for the indent under the process header and the gap before the plot.
     const double indent = options.details ? kLabelIndent : 0;
     return std::min(labelWidth + indent + 2 * margin, std::max(90.0, width * 0.3));
@@ -48,10 +88,25 @@ double labelColumnWidth(const TimelineModel &model, const PaintOptions &options,
 /// The widest lane result (result font) with the gaps on both sides, at most 28 % of `width`.
 double resultColumnWidth(const PaintOptions &options, const QFontMetricsF &fm, double width)
 {
-    double widest = 0;
+    if (options.results.empty())
+        return 0;
+    // The results' texts are the key: hashing them is cheap beside measuring them.
+    std::size_t hash = 0;
     for (const LaneResult &r : options.results)
-        if (!r.text.isEmpty())
-            widest = std::max(widest, fm.horizontalAdvance(r.text));
+        hash = hash * 31 + qHash(r.text);
+    thread_local std::vector<KeptWidth> kept;
+    const QString key = QStringLiteral("%1|%2|%3|%4")
+                            .arg(hash)
+                            .arg(options.results.size())
+                            .arg(fm.height())
+                            .arg(fm.horizontalAdvance(QStringLiteral("worker 0123456789")));
+    const double widest = keptWidth(kept, 0, key, [&] {
+        double w = 0;
+        for (const LaneResult &r : options.results)
+            if (!r.text.isEmpty())
+                w = std::max(w, fm.horizontalAdvance(r.text));
+        return w;
+    });
     if (widest <= 0)
         return 0;
     return std::min(std::ceil(widest + fm.height()), std::floor(width * 0.28));

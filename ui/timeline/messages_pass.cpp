@@ -10,7 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
+#include <limits>
 
 namespace forkscope::ui::timeline {
 
@@ -42,7 +42,15 @@ void drawArrowHead(QPainter &p, QPointF from, QPointF to, double size, const QCo
     p.drawPolygon(QPolygonF({to, back + side, back - side}));
 }
 
-/// A queue row's background and its name with the capacity, in the label column.
+void paintQueueRow(QPainter &p, const PaintOptions &options, const QRectF &rowRect)
+{
+    const Theme &theme = options.theme;
+    p.fillRect(rowRect, theme.alternateRow);
+    p.setPen(QPen(theme.grid, 1));
+    p.drawLine(QPointF(rowRect.left(), rowRect.top() + 0.5), QPointF(rowRect.right(), rowRect.top() + 0.5));
+}
+
+/// A queue row's name with the capacity, in the label column.
 void paintQueueLabel(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                      const PaintOptions &options, const Fonts &fonts, std::uint32_t id, const QRectF &rowRect)
 {
@@ -50,9 +58,6 @@ void paintQueueLabel(QPainter &p, const TimelineModel &model, const TimelineLayo
     if (!q)
         return;
     const Theme &theme = options.theme;
-    p.fillRect(rowRect, theme.alternateRow);
-    p.setPen(QPen(theme.grid, 1));
-    p.drawLine(QPointF(rowRect.left(), rowRect.top() + 0.5), QPointF(rowRect.right(), rowRect.top() + 0.5));
     const QFontMetricsF fmSmall(fonts.small);
     const QRectF cell(layout.labelRect.left() + (options.details ? 6 : layout.margin), rowRect.top(),
                       layout.labelRect.width() - (options.details ? 12 : 1.75 * layout.margin),
@@ -70,7 +75,7 @@ void paintQueueLabel(QPainter &p, const TimelineModel &model, const TimelineLayo
 
 /// A queue's fill level as a step area over time, scaled to its capacity (or its peak when unknown).
 void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-                     const PaintOptions &options, std::uint32_t id, std::size_t row)
+                     const PaintOptions &options, const TrackArea &area, std::uint32_t id, std::size_t row)
 {
     const QueueTrack *q = queueTrack(model, id);
     if (!q || q->fill.empty())
@@ -80,18 +85,33 @@ void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayo
     const double bottom = top + height;
     const double scale = std::max<std::uint32_t>(1, std::max(q->capacity, q->peak));
     const QRectF plot = layout.plotRect;
-    const TimeWindow &w = layout.window;
-    auto px
-        = [&](std::int64_t t) { return std::clamp(layout.timeToX(t), plot.left() - 4, plot.right() + 4); };
+    // Whole pixels of the grid, so the strip moves with a pan as the bars do.
+    auto px = [&](std::int64_t t) {
+        return static_cast<double>(std::clamp<std::int64_t>(area.grid.column(t) + area.shift,
+                                                            area.clip.left() - 4, area.clip.right() + 5));
+    };
     // Full capacity as a faint band, so "the queue is full" is visible as the area touching its top.
     p.fillRect(QRectF(plot.left(), top, plot.width(), height), withAlpha(options.theme.queueFill, 28));
     // One rectangle per pixel column at most: the highest level in that column (a full queue never hides).
+    const auto from = static_cast<std::int64_t>(std::floor(area.grid.timeOf(area.from)));
+    const auto to = static_cast<std::int64_t>(std::ceil(area.grid.timeOf(area.to)));
     const auto first = std::lower_bound(
-        q->fill.begin(), q->fill.end(), w.beginNs,
+        q->fill.begin(), q->fill.end(), from,
         [](const std::pair<std::int64_t, std::uint32_t> &s, std::int64_t t) { return s.first < t; });
     std::size_t i = static_cast<std::size_t>(first - q->fill.begin());
-    if (i > 0)
-        --i; // the level in force at the window's start
+    if (i > 0) {
+        // The level in force at the area's start, with every change in its pixel column (they share it).
+        --i;
+        const auto column
+            = static_cast<std::int64_t>(std::ceil(area.grid.timeOf(area.grid.column(q->fill[i].first))));
+        i = static_cast<std::size_t>(
+            std::lower_bound(
+                q->fill.begin(), q->fill.begin() + static_cast<std::ptrdiff_t>(i), column,
+                [](const std::pair<std::int64_t, std::uint32_t> &s, std::int64_t t) { return s.first < t; })
+            - q->fill.begin());
+        while (i > 0 && area.grid.column(q->fill[i - 1].first) == area.grid.column(q->fill[i].first))
+            --i;
+    }
     const QColor color = withAlpha(options.theme.queueFill, 200);
     const std::int64_t end = q->closedAt >= 0 ? std::max(q->closedAt, q->fill.back().first) : model.now();
     double columnX = -1e9;
@@ -104,11 +124,11 @@ void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayo
     };
     for (; i < q->fill.size(); ++i) {
         const std::int64_t t0 = q->fill[i].first;
-        if (t0 > w.endNs)
+        if (t0 > to)
             break;
         const std::int64_t t1 = i + 1 < q->fill.size() ? q->fill[i + 1].first : end;
-        const double x0 = std::floor(px(t0));
-        const double x1 = std::max(x0 + 1, std::floor(px(t1)));
+        const double x0 = px(t0);
+        const double x1 = std::max(x0 + 1, px(t1));
         if (x0 > columnX && columnX > -1e8 && x0 >= columnX + 1) {
             flushColumn(x0);
             columnX = -1e9;
@@ -141,8 +161,10 @@ void paintJoinArrows(QPainter &p, const TimelineModel &model, const TimelineLayo
             continue;
         const QPointF from(layout.timeToX(a.fromTime), layout.laneCenterY(a.fromLane));
         const QPointF to(layout.timeToX(a.toTime), layout.laneCenterY(a.toLane));
-        if (!layout.plotRect.adjusted(-50, -1e6, 50, 1e6).contains(from)
-            && !layout.plotRect.adjusted(-50, -1e6, 50, 1e6).contains(to))
+        // An end on a lane in sight, and in the window: an arrow between two lanes scrolled away joins
+        // nothing the picture shows (with a thousand lanes, hundreds of them would cross it).
+        const QRectF reach = layout.plotRect.adjusted(-50, -20, 50, 20);
+        if (!reach.contains(from) && !reach.contains(to))
             continue;
         const QColor color = withAlpha(theme.arrow, 190);
         p.setPen(Qt::NoPen);
@@ -169,9 +191,10 @@ void paintJoinArrows(QPainter &p, const TimelineModel &model, const TimelineLayo
     }
 }
 
-/// Arrows from each put/send to the get/receive that took it. Zoomed out they would be a blur, so an arrow
-/// is drawn only if its ends are at least 3 pixels from those of the last one drawn between the same two
-/// lanes (at most about one per 3-pixel column per lane pair), and never between two points of one lane.
+/// Arrows from each put/send to the get/receive that took it. Zoomed out they would be a blur, so on each
+/// route (a sending lane and a receiving lane) an arrow is drawn only if its ends are at least 3 pixels from
+/// those of the last one drawn (at most about one per 3-pixel column), and never between two points of one
+/// lane. Where a route has more arrows than that in a few pixels, the rest of them are passed over whole.
 void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                         const PaintOptions &options)
 {
@@ -179,35 +202,90 @@ void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineL
     if (arrows.empty())
         return;
     const TimeWindow &w = layout.window;
-    const auto first = std::lower_bound(arrows.begin(), arrows.end(), w.beginNs,
-                                        [](const MessageArrow &a, std::int64_t t) { return a.toTime < t; });
-    std::unordered_map<std::uint64_t, std::pair<double, double>> lastDrawn; // lane pair → (from x, to x)
-    const QRectF reach = layout.plotRect.adjusted(-20, -1e6, 20, 1e6);
+    const QRectF reach = layout.plotRect.adjusted(-20, -20, 20, 20);
     const QColor queueColor = withAlpha(options.theme.queueMessage, 170);
     const QColor pipeColor = withAlpha(options.theme.pipeMessage, 200);
-    for (auto it = first; it != arrows.end(); ++it) {
-        const MessageArrow &a = *it;
-        if (a.fromTime > w.endNs || a.fromLane == a.toLane || layout.folded(a.fromLane)
-            || layout.folded(a.toLane))
+    const double nsPerPixel = 1 / layout.pxPerNs();
+    const double top = layout.plotRect.top() - 20;
+    const double bottom = layout.plotRect.bottom() + 20;
+    // A route's lines are stroked in one call per kind: a dense route is hundreds of arrows. A queue's are a
+    // pixel wide, which QPainter draws straight into the picture; wider strokes and filled shapes go through
+    // its rasteriser, which on a large shape hands the work to threads (costly here), so heads go one by one.
+    QPainterPath lines[2];
+    struct Head {
+        QPointF from;
+        QPointF to;
+    };
+    std::vector<Head> heads[2];
+    const auto draw = [&](int pipe) {
+        if (lines[pipe].isEmpty())
+            return;
+        const QColor &color = pipe ? pipeColor : queueColor;
+        p.strokePath(lines[pipe], QPen(color, pipe ? 1.6 : 1.0));
+        for (const Head &head : heads[pipe])
+            drawArrowHead(p, head.from, head.to, 6, color);
+        lines[pipe].clear();
+        heads[pipe].clear();
+    };
+    for (const TimelineModel::MessageRoute &route : model.messageRoutes()) {
+        if (route.fromLane == route.toLane || layout.folded(route.fromLane) || layout.folded(route.toLane))
             continue;
-        const QPointF from(layout.timeToX(a.fromTime), layout.laneCenterY(a.fromLane));
-        const QPointF to(layout.timeToX(a.toTime), layout.laneCenterY(a.toLane));
-        if (!reach.contains(from) && !reach.contains(to))
+        const double fromY = layout.laneCenterY(route.fromLane);
+        const double toY = layout.laneCenterY(route.toLane);
+        // Between two lanes out of sight: nothing the picture shows (see paintJoinArrows).
+        if ((fromY < top || fromY > bottom) && (toY < top || toY > bottom))
             continue;
-        const std::uint64_t pair = (static_cast<std::uint64_t>(a.fromLane) << 32) | a.toLane;
-        auto [last, fresh] = lastDrawn.try_emplace(pair, -1e9, -1e9);
-        if (!fresh && std::abs(from.x() - last->second.first) < 3
-            && std::abs(to.x() - last->second.second) < 3)
-            continue;
-        last->second = {from.x(), to.x()};
-        const QColor color = a.pipe ? pipeColor : queueColor;
-        const double head = 6;
-        const double length = std::max(1.0, std::hypot(to.x() - from.x(), to.y() - from.y()));
-        const QPointF tipBase(to.x() - (to.x() - from.x()) * head / length,
-                              to.y() - (to.y() - from.y()) * head / length);
-        p.setPen(QPen(color, a.pipe ? 1.6 : 1.1));
-        p.drawLine(from, tipBase);
-        drawArrowHead(p, from, to, head, color);
+        const std::vector<std::uint32_t> &list = route.arrows;
+        // Arrows are in the order of their receives; one received after the window's end plus the route's
+        // longest message was sent after the window.
+        auto it = std::lower_bound(list.begin(), list.end(), w.beginNs,
+                                   [&](std::uint32_t a, std::int64_t t) { return arrows[a].toTime < t; });
+        const std::int64_t last = w.endNs > std::numeric_limits<std::int64_t>::max() - route.longest
+            ? std::numeric_limits<std::int64_t>::max()
+            : w.endNs + route.longest;
+        double lastFrom = -1e9;
+        double lastTo = -1e9;
+        int passed = 0; // arrows passed over since the last one drawn
+        while (it != list.end()) {
+            const MessageArrow &a = arrows[*it];
+            if (a.toTime > last)
+                break;
+            if (a.fromTime > w.endNs) {
+                ++it;
+                continue;
+            }
+            const QPointF from(layout.timeToX(a.fromTime), fromY);
+            const QPointF to(layout.timeToX(a.toTime), toY);
+            if (std::abs(from.x() - lastFrom) < 3 && std::abs(to.x() - lastTo) < 3) {
+                if (++passed < 8) {
+                    ++it;
+                    continue;
+                }
+                // A dense run: go on at the first arrow received 3 pixels on.
+                const auto next
+                    = static_cast<std::int64_t>(std::ceil(static_cast<double>(a.toTime) + 3 * nsPerPixel));
+                it = std::lower_bound(it, list.end(), next,
+                                      [&](std::uint32_t k, std::int64_t t) { return arrows[k].toTime < t; });
+                passed = 0;
+                continue;
+            }
+            ++it;
+            passed = 0;
+            if (!reach.contains(from) && !reach.contains(to))
+                continue;
+            lastFrom = from.x();
+            lastTo = to.x();
+            const double head = 6;
+            const double dx = to.x() - from.x();
+            const double dy = to.y() - from.y();
+            const double length = std::max(1.0, std::hypot(dx, dy));
+            const QPointF tipBase(to.x() - dx * head / length, to.y() - dy * head / length);
+            lines[a.pipe].moveTo(from);
+            lines[a.pipe].lineTo(tipBase);
+            heads[a.pipe].push_back({from, to});
+        }
+        draw(0);
+        draw(1);
     }
 }
 

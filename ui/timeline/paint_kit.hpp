@@ -7,14 +7,20 @@
 
 #include <QColor>
 #include <QFont>
+#include <QFontMetricsF>
 #include <QString>
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 
 namespace forkscope::ui::timeline {
 
 inline QString qs(const std::string &text) { return QString::fromStdString(text); }
+inline QString qs(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
 
 inline QColor withAlpha(QColor color, int alpha)
 {
@@ -31,6 +37,8 @@ struct Fonts {
     QFont caption;
     QFont result; ///< lane results
     QFont legend;
+    double smallNarrowest = 0; ///< the narrowest advance of a printable ASCII character in `small`
+    double boldNarrowest = 0;  ///< and in `bold`
 
     explicit Fonts(const PaintOptions &options)
     {
@@ -54,6 +62,18 @@ struct Fonts {
         legend = base;
         if (options.legendPixelSize > 0)
             legend.setPixelSize(options.legendPixelSize);
+        smallNarrowest = narrowest(small);
+        boldNarrowest = narrowest(bold);
+    }
+
+private:
+    static double narrowest(const QFont &font)
+    {
+        const QFontMetricsF fm(font);
+        double least = 1e9;
+        for (char c = 0x20; c < 0x7f; ++c)
+            least = std::min(least, fm.horizontalAdvance(QChar::fromLatin1(c)));
+        return least;
     }
 };
 

@@ -20,6 +20,15 @@ struct LaneResult {
     bool failed = false; ///< an exit code, an error or a signal: drawn in the crash colour
 };
 
+/// Where a paint's time went, pass by pass (milliseconds), for benchmarks: see PaintOptions::passTimes.
+struct PassTimes {
+    static constexpr int kCount = 10;
+    static constexpr const char *kNames[kCount]
+        = {"frame",   "tracks",       "row titles", "task labels", "arrows",
+           "markers", "lost updates", "labels",     "results",     "legend"};
+    double ms[kCount] = {};
+};
+
 /// What to draw and how.
 struct PaintOptions {
     Theme theme = Theme::light();
@@ -63,6 +72,8 @@ struct PaintOptions {
     double barInset = 0;  ///< between a lane's row edge and its outermost bars; 0: 3 pixels
     double glyphSize = 0; ///< a marker's half-height at most; 0: 9 pixels
     double margin = 0;    ///< around the whole picture; 0: 8 pixels
+    /// When set, each pass's time is added to it (a benchmark's per-pass timer; nothing else reads it).
+    PassTimes *passTimes = nullptr;
 };
 
 } // namespace forkscope::ui

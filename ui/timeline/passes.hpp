@@ -7,9 +7,11 @@
 #include "ui/timeline/layout.hpp"
 #include "ui/timeline/paint_kit.hpp"
 #include "ui/timeline/paint_options.hpp"
+#include "ui/timeline/track_columns.hpp"
 #include "ui/timeline_model.hpp"
 
 #include <QPointF>
+#include <QRect>
 #include <QRectF>
 #include <QStringList>
 
@@ -22,6 +24,8 @@ class QPainter;
 
 namespace forkscope::ui::timeline {
 
+class RectFill;
+
 // Axis and labels (axis_pass.cpp) --------------------------------------------------------------------------
 
 /// `text` broken at spaces into lines of at most `width`, at most `maxLines` of them: the last takes the
@@ -29,26 +33,46 @@ namespace forkscope::ui::timeline {
 QStringList wrapText(const QString &text, const QFontMetricsF &fm, double width, int maxLines);
 /// The headline (wrapped) and caption under it, or the title, in their rectangles; nothing without one.
 void paintTitle(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts);
-/// The time axis: its line, ticks at a "nice" step with labels that never overlap, and grid lines through
-/// the plot.
+/// The time axis: its line, and ticks at a "nice" step with labels that never overlap.
 void paintAxis(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts);
+struct TrackArea;
+/// Grid lines through the plot at the axis's ticks, inside `area`.
+void paintGrid(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts,
+               const TrackArea &area);
 /// A line at the model's present while it is live and the present is in the window.
 void paintNowLine(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                   const PaintOptions &options);
 
 // Lanes (lanes_pass.cpp) -----------------------------------------------------------------------------------
 
-/// Row backgrounds across the label column and the plot: every other lane of a process shaded, process
-/// headers with their titles, queue rows (paintQueueLabel). Clipped to the visible rows.
-void paintRows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-               const PaintOptions &options, const Fonts &fonts);
-/// One lane's lifeline while its worker lives, its bars (folded below a pixel, each column once per depth,
-/// pool tasks labelled) and its GIL holds and waits.
-void paintLaneBars(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-                   const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex);
-/// The lanes of a fold row, each a thin band of its bars (no lifeline, markers or labels inside).
-void paintFoldBars(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-                   const PaintOptions &options, const Fonts &fonts, std::uint32_t fold);
+/// Where the tracks layer (rows, grid, lifelines, bars, GIL and queue strips) draws: the columns of the
+/// view's absolute grid that fall inside `clip`, whole pixels of the plot.
+struct TrackArea {
+    PixelGrid grid;
+    std::int64_t shift = 0; ///< column c is drawn at x = c + shift
+    std::int64_t from = 0;  ///< columns [from, to)
+    std::int64_t to = 0;
+    QRect clip;
+};
+TrackArea trackArea(const TimelineLayout &layout, const QRect &pixels);
+
+/// Row backgrounds inside `area`: every other lane of a process shaded, process headers, fold bands, queue
+/// rows.
+void paintRows(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const QRectF &area);
+/// The words on rows: process headers' titles (running on into the plot, where headers have no bars) and
+/// queue rows' names (paintQueueLabel).
+void paintRowTitles(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                    const PaintOptions &options, const Fonts &fonts);
+/// One lane's lifeline while its worker lives, its bars (by pixel column: see track_columns.hpp) and its GIL
+/// holds and waits, inside `area`.
+void paintLaneBars(QPainter &p, RectFill &fill, const TimelineModel &model, const TimelineLayout &layout,
+                   const PaintOptions &options, const TrackArea &area, std::uint32_t laneIndex);
+/// The lanes of a fold row, each a thin band of its outermost bars (no lifeline, markers or labels inside).
+void paintFoldBars(QPainter &p, RectFill &fill, const TimelineModel &model, const TimelineLayout &layout,
+                   const PaintOptions &options, const TrackArea &area, std::uint32_t fold);
+/// The call and result inside each pool task's bar wide enough for it.
+void paintTaskLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
+                     const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex);
 /// The label column: each visible lane's name and, when the row is tall enough and details are asked for,
 /// its detail line; a fold's label; and the column's edge.
 void paintLaneLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
@@ -63,13 +87,16 @@ void fillGilWait(QPainter &p, const QRectF &rect, const Theme &theme);
 
 // Messages (messages_pass.cpp) -----------------------------------------------------------------------------
 
-/// A queue row's background and its name with the peak and capacity, in the label column.
+/// A queue row's background across the label column and the plot.
+void paintQueueRow(QPainter &p, const PaintOptions &options, const QRectF &rowRect);
+/// A queue row's name with the peak and capacity, in the label column.
 void paintQueueLabel(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                      const PaintOptions &options, const Fonts &fonts, std::uint32_t id,
                      const QRectF &rowRect);
-/// A queue's fill level in its row as a step area over time, scaled to its capacity (or its peak).
+/// A queue's fill level in its row as a step area over time, scaled to its capacity (or its peak), inside
+/// `area`.
 void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-                     const PaintOptions &options, std::uint32_t id, std::size_t row);
+                     const PaintOptions &options, const TrackArea &area, std::uint32_t id, std::size_t row);
 /// Join arrows: from the joined worker's end to where the joiner resumed.
 void paintJoinArrows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                      const PaintOptions &options);

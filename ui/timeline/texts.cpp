@@ -95,10 +95,10 @@ QString describeMarker(const TimelineModel &model, const Marker &m, const QStrin
     case MarkerKind::Start: text = QStringLiteral("started"); break;
     case MarkerKind::End:
         text = QStringLiteral("ended, exit code %1").arg(m.value);
-        if (!m.text.empty())
-            text += QStringLiteral(" (") + qs(m.text) + QLatin1Char(')');
+        if (m.hasText())
+            text += QStringLiteral(" (") + qs(model.text(m)) + QLatin1Char(')');
         break;
-    case MarkerKind::Crash: text = QStringLiteral("killed by ") + qs(m.text); break;
+    case MarkerKind::Crash: text = QStringLiteral("killed by ") + qs(model.text(m)); break;
     case MarkerKind::Print: text = QStringLiteral("print"); break;
     case MarkerKind::MainEnd: text = QStringLiteral("main reached its last line"); break;
     case MarkerKind::Value: text = m.arg ? QStringLiteral("write") : QStringLiteral("read"); break;
@@ -109,9 +109,9 @@ QString describeMarker(const TimelineModel &model, const Marker &m, const QStrin
     }
     text += QLatin1Char('\n') + ids + QStringLiteral("\nat %1").arg(duration(m.time));
     if (m.kind == MarkerKind::Print)
-        text += QStringLiteral("\n“") + qs(m.text) + QStringLiteral("”");
+        text += QStringLiteral("\n“") + qs(model.text(m)) + QStringLiteral("”");
     else if (m.kind == MarkerKind::Value || m.kind == MarkerKind::Note)
-        text += QLatin1Char('\n') + qs(m.text);
+        text += QLatin1Char('\n') + qs(model.text(m));
     return text;
 }
 

@@ -1,0 +1,119 @@
+#pragma once
+
+// Level of detail for a lane's bars: what one track (the bars of one nesting depth) covers in the pixel
+// columns of a view. A column inside one bar belongs to a run of that bar's state; a column that bars share,
+// or that a bar covers only in part, is a mixed column with the time each state took in it, so a zoomed-out
+// view can show every state's share rather than the colour of whichever bar came last. Columns are those of
+// an absolute grid (time t lies in column floor(t * pxPerNs)): panning by whole pixels moves every column by
+// whole pixels and changes nothing in it, so a view can keep what it drew and draw only what comes in.
+// Plain C++: tested without a GUI (tests/ui/timeline_model_test.cpp).
+
+#include "ui/timeline_model.hpp"
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace forkscope::ui {
+
+/// The absolute pixel grid of a view at one zoom.
+struct PixelGrid {
+    double pxPerNs = 1;
+
+    double at(std::int64_t t) const noexcept { return static_cast<double>(t) * pxPerNs; }
+    /// The column time `t` lies in.
+    std::int64_t column(std::int64_t t) const noexcept
+    {
+        return static_cast<std::int64_t>(std::floor(at(t)));
+    }
+    /// The time column `c` begins at.
+    double timeOf(std::int64_t c) const noexcept { return static_cast<double>(c) / pxPerNs; }
+};
+
+/// The time each state took in one mixed column of a track (ns), and which states had a bar there at all
+/// (a bar of no length counts).
+struct ColumnShares {
+    std::array<double, kBarStateCount> time{};
+    std::uint32_t present = 0;
+
+    double total() const noexcept
+    {
+        double sum = 0;
+        for (const double t : time)
+            sum += t;
+        return sum;
+    }
+};
+
+/// Walks `track` of `lane` over the columns [from, to) of `grid`, in column order: `run(c0, c1, state)` for
+/// columns [c0, c1) wholly inside one bar, `column(c, shares)` for every other column a bar reaches. Open
+/// bars end at `now`. Sealed blocks of bars that fall inside one column are taken whole, so a frame costs
+/// about a block per column however many bars the column holds.
+template <typename Run, typename Column>
+void walkTrack(const Lane &lane, const BarTrack &track, const PixelGrid &grid, std::int64_t from,
+               std::int64_t to, std::int64_t now, Run &&run, Column &&column)
+{
+    if (from >= to || track.bars.empty())
+        return;
+    const std::vector<Bar> &bars = lane.bars;
+    constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::min();
+    const auto tFrom = static_cast<std::int64_t>(std::floor(grid.timeOf(from)));
+    std::int64_t open = kNone; // the mixed column being gathered
+    ColumnShares shares;
+    const auto flush = [&] {
+        if (open != kNone && open >= from && open < to && shares.present != 0)
+            column(open, static_cast<const ColumnShares &>(shares));
+        open = kNone;
+        shares = {};
+    };
+    const auto add = [&](std::int64_t c, BarState state, double time) {
+        if (c > open) {
+            flush();
+            open = c;
+        } // a bar overlapping the one before (nesting crossed) joins the column being gathered
+        shares.time[static_cast<std::size_t>(state)] += time;
+        shares.present |= 1u << static_cast<unsigned>(state);
+    };
+    std::size_t k = track.first(bars, tFrom);
+    while (k < track.bars.size()) {
+        if (open != kNone && k % BarTrack::kBlock == 0 && k / BarTrack::kBlock < track.blocks.size()) {
+            const BarTrack::Block &block = track.blocks[k / BarTrack::kBlock];
+            if (grid.column(bars[track.bars[k]].begin) == open && grid.column(block.maxEnd) == open) {
+                // A whole block of bars inside the column being gathered.
+                for (std::size_t s = 0; s < block.time.size(); ++s) {
+                    shares.time[s] += static_cast<double>(block.time[s]);
+                    if (block.time[s] > 0)
+                        shares.present |= 1u << s;
+                }
+                k += BarTrack::kBlock;
+                continue;
+            }
+        }
+        const Bar &bar = bars[track.bars[k]];
+        ++k;
+        const std::int64_t c0 = grid.column(bar.begin);
+        if (c0 >= to)
+            break;
+        const std::int64_t end = bar.open() ? std::max(now, bar.begin) : bar.end;
+        if (end < tFrom)
+            continue;
+        const std::int64_t c1 = grid.column(end);
+        if (c1 == c0) {
+            add(c0, bar.state, static_cast<double>(end - bar.begin));
+            continue;
+        }
+        add(c0, bar.state, grid.timeOf(c0 + 1) - static_cast<double>(bar.begin));
+        flush();
+        const std::int64_t r0 = std::max(c0 + 1, from);
+        const std::int64_t r1 = std::min(c1, to);
+        if (r0 < r1)
+            run(r0, r1, bar.state);
+        const double tail = static_cast<double>(end) - grid.timeOf(c1);
+        if (tail > 0)
+            add(c1, bar.state, tail);
+    }
+    flush();
+}
+
+} // namespace forkscope::ui
