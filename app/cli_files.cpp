@@ -2,7 +2,7 @@
 // parameters, generated from its file).
 
 #include "app/cli_args.hpp"
-#include "core/export/output_file.hpp"
+#include "core/scenario/scenario_copy.hpp"
 #include "core/scenario/scenario_file.hpp"
 
 #include <cstdio>
@@ -122,42 +122,35 @@ int newScenarioFile(const Command &command)
     const Scenario *base = findScenario(from);
     if (!base || !base->builtin)
         return usageError(unknownScenario(from));
-    const std::string id = fs::path(path).stem().string();
-    const fs::path twin = fs::path(path).parent_path() / (id + ".py");
-    for (const fs::path &out : {fs::path(path), twin})
-        if (fs::exists(out))
-            return usageError("'" + out.string() + "' exists already; 'new' never overwrites a file");
+    std::string problem;
+    const std::string id = copyIdForPath(path, problem);
+    if (id.empty())
+        return usageError(problem);
+    // The copy is the user's own: its id is its file's name, its twin the copied Python beside it (the
+    // window's Save a Copy… writes the same).
+    ScenarioCopySource source;
     bool ok = false;
-    std::string text = readWhole(base->sourcePath, ok);
+    source.text = readWhole(base->sourcePath, ok);
     if (!ok)
         return usageError("cannot read " + base->sourcePath);
-    // The copy is the user's own: its id is its file's name, its twin the copied Python beside it.
-    nlohmann::ordered_json doc = nlohmann::ordered_json::parse(text);
-    if (id.empty() || !std::islower(static_cast<unsigned char>(id[0])))
-        return usageError(
-            "the file's name becomes the scenario's id: start it with a lower-case letter (got '" + id
-            + "')");
-    doc["id"] = id;
-    doc["lesson"] = "Your scenarios";
-    doc.erase("order");
-    std::string python;
-    if (!base->codeFile.empty()) {
-        doc["python"] = id + ".py";
-        python = readWhole(base->pythonPath(), ok);
+    source.builtin = true;
+    source.hasTwin = !base->codeFile.empty();
+    if (source.hasTwin) {
+        source.twinText = readWhole(base->pythonPath(), ok);
         if (!ok)
             return usageError("cannot read " + base->pythonPath());
     }
-    std::string problem = writeFileAtomically(path, doc.dump(2) + "\n");
-    if (problem.empty() && !python.empty())
-        problem = writeFileAtomically(twin.string(), python);
+    for (const std::string &out : {path, source.hasTwin ? copyTwinPath(path, id) : std::string()})
+        if (!out.empty() && fs::exists(out))
+            return usageError("'" + out + "' exists already; 'new' never overwrites a file");
+    std::string twin;
+    problem = writeScenarioCopy(source, path, false, twin);
     if (!problem.empty()) {
         std::fprintf(stderr, "forkscope: %s\n", problem.c_str());
-        std::error_code ec;
-        fs::remove(path, ec); // nothing half-made stays behind
         return kExitRunFailed;
     }
     std::printf("wrote %s (scenario '%s', from '%s')%s\n", path.c_str(), id.c_str(), from.c_str(),
-                python.empty() ? "" : (" and " + twin.string()).c_str());
+                twin.empty() ? "" : (" and " + twin).c_str());
     return kExitOk;
 }
 
@@ -165,7 +158,7 @@ std::string usageText()
 {
     std::string text
         = "Usage: forkscope                      open the desktop lab\n"
-          "       forkscope open ID [--name value ...] [--run]\n"
+          "       forkscope open ID|FILE.json [--name value ...] [--run]\n"
           "                                      open it on a scenario with these parameters (and run it)\n"
           "       forkscope list                 list the scenarios\n"
           "       forkscope run ID [options]     run a scenario headless and print what it printed\n"

@@ -57,7 +57,7 @@ void ConsolePane::insertPending(int budgetMs)
                                  "the timeline has every one",
                                  nullptr, static_cast<int>(std::min<std::uint64_t>(m_unsaid, INT_MAX)))
                                   .arg(kScrollback),
-                              0, true});
+                              QString(), 0, 0, true});
         m_unsaid = 0;
     }
     QElapsedTimer clock;

@@ -39,8 +39,10 @@ class ConsolePane;
 class GilLabView;
 class FocusWidget;
 class ParameterForm;
+class PresetPicker;
 class ProcessPanel;
 class ResultPanel;
+class ScenarioFiles;
 class TimelineWidget;
 class TrialsChart;
 
@@ -84,6 +86,8 @@ public:
     const TrialRun *shownTrial() const { return m_shownRun.get(); }
     /// Plays the last run back at `speed` (1, 0.5, 0.25, 0.1) through the timeline and console.
     void startReplay(double speed);
+    /// The users' scenario files: Open, Save, Save a Copy, Recent, and the Scenario editor dock.
+    ScenarioFiles *scenarioFiles() const { return m_files; }
     /// Stop (Esc): ends what runs — the GIL lab, trials, a run — or a replay, showing the whole run again.
     void stopAll();
     /// File > Save Run (Ctrl+S) without its dialog: writes what the window shows — the last run, the last
@@ -109,6 +113,10 @@ private:
     void buildActions();
     void fillBrowser();
     void showScenario(const core::Scenario &scenario);
+    /// The scenario files, the editor dock, the presets and the Python pane's command (main_window_files.cpp).
+    void buildScenarioFiles();
+    /// What follows the scenario shown besides the form: the editor, the presets, the twin's command.
+    void followScenario(const core::Scenario &scenario);
     void onStarted();
     void onUpdated(const QVector<PrintedLine> &lines);
     void onFinished(const core::RunResult &result);
@@ -198,6 +206,9 @@ private:
     QLabel *m_lookFor = nullptr;      ///< what to look for, under the parameters
     QScrollArea *m_details = nullptr; ///< the description and the parameters, scrolling together
     ParameterForm *m_params = nullptr;
+    PresetPicker *m_presets = nullptr;
+    QLabel *m_owner = nullptr; ///< under the title: "your file: path" for a user's scenario
+    ScenarioFiles *m_files = nullptr;
     QPushButton *m_runButton = nullptr;
     CodePane *m_code = nullptr;
     ConsolePane *m_console = nullptr;

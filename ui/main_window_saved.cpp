@@ -49,13 +49,14 @@ QString savedRunLabel(const QString &path, std::int64_t ranAt)
 
 void MainWindow::addRunFileActions(QMenu *file)
 {
-    m_openRunAction = file->addAction(tr("&Open Run..."), this, &MainWindow::openRunDialog);
+    m_openRunAction = file->addAction(tr("Open R&un..."), this, &MainWindow::openRunDialog);
     m_openRunAction->setToolTip(tr("Show a run saved earlier (.fsrun) as it was shown when it ran, without "
-                                   "running it again"));
-    m_saveRunAction = file->addAction(tr("&Save Run..."), this, &MainWindow::saveRunDialog);
-    m_saveRunAction->setShortcut(QKeySequence(tr("Ctrl+S")));
+                                   "running it again (Ctrl+Alt+O)"));
+    m_openRunAction->setShortcut(QKeySequence(tr("Ctrl+Alt+O")));
+    m_saveRunAction = file->addAction(tr("Save Ru&n..."), this, &MainWindow::saveRunDialog);
+    m_saveRunAction->setShortcut(QKeySequence(tr("Ctrl+Alt+S"))); // Ctrl+S saves the edited scenario
     m_saveRunAction->setToolTip(tr("Keep the last run — its events, scenario, parameters and result, trials "
-                                   "included — in a file to open again in class (Ctrl+S)"));
+                                   "included — in a file to open again in class (Ctrl+Alt+S)"));
     file->addSeparator();
     // What Save Run writes follows what ran last; a new run, batch or lab leaves a saved run behind.
     connect(&m_controller, &RunController::started, this, [this] { leaveSavedRun(); });

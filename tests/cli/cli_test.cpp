@@ -282,10 +282,11 @@ INSTANTIATE_TEST_SUITE_P(
                  {"--trace needs a file name"}},
         BadUsage{{"run", "sleepers", "--kind", "--workers", "3"},
                  {"--kind needs a value: one of: sequential, thread, process"}},
-        BadUsage{{"run", "sleepers", "--frob"},
-                 {"unknown option '--frob' for scenario 'sleepers' (allowed: --trace, --summary, --png, "
-                  "--svg, --pdf, --focus, "
-                  "--chart, --compare, --details, --kind, --workers, --sleep, --join, --time-scale)"}},
+        BadUsage{
+            {"run", "sleepers", "--frob"},
+            {"unknown option '--frob' for scenario 'sleepers' (allowed: --trace, --summary, --png, "
+             "--svg, --pdf, --focus, "
+             "--chart, --compare, --save, --details, --kind, --workers, --sleep, --join, --time-scale)"}},
         BadUsage{{"run", "sleepers", "--details"}, {"--details applies to the pictures"}},
         BadUsage{{"run", "bank", "--png", "/tmp/fs-focus.png", "--focus", "nonsense"},
                  {"--focus 'nonsense'",

@@ -83,10 +83,10 @@ TEST(SavedRunWindow, ARunSavedAndOpenedInAnotherWindowLooksTheSameAndSaysItIsSav
     EXPECT_FALSE(a->saveRun(path, &error)) << "nothing has run yet";
     EXPECT_TRUE(error.contains(QStringLiteral("nothing has run yet"))) << error.toStdString();
     EXPECT_FALSE(QFile::exists(path));
-    QAction *save = fileAction(*a, QStringLiteral("&Save Run..."));
+    QAction *save = fileAction(*a, QStringLiteral("Save Ru&n..."));
     ASSERT_NE(save, nullptr);
-    EXPECT_EQ(save->shortcut(), QKeySequence(QStringLiteral("Ctrl+S")));
-    ASSERT_NE(fileAction(*a, QStringLiteral("&Open Run...")), nullptr);
+    EXPECT_EQ(save->shortcut(), QKeySequence(QStringLiteral("Ctrl+Alt+S")));
+    ASSERT_NE(fileAction(*a, QStringLiteral("Open R&un...")), nullptr);
 
     ASSERT_TRUE(a->selectScenario(QStringLiteral("sleepers")));
     ASSERT_TRUE(a->setParameter(QStringLiteral("kind"), QStringLiteral("process")));
