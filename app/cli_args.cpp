@@ -77,7 +77,10 @@ struct ScenarioOptions {
     std::vector<Entry> entries; ///< the command's own options, then the parameters, each in declaration order
 
     explicit ScenarioOptions(const Scenario &s) : scenario(s) { configure(app); }
-    void addValue(const std::string &name) { entries.push_back({name, addValueOption(app, name)}); }
+    void addValue(const std::string &name, bool listed = true)
+    {
+        entries.push_back({name, addValueOption(app, name), listed});
+    }
     void addSwitch(const std::string &name, bool listed = true)
     {
         entries.push_back({name, app.add_flag("--" + name), listed});
@@ -121,6 +124,17 @@ std::string unknownArgument(const ScenarioOptions &options, const std::string &a
         + "' (allowed: " + allowed + ")";
 }
 
+/// "the presets of 'bank': tutorial (the tutorial's own settings)", or that the scenario has none.
+std::string presetsOf(const Scenario &scenario)
+{
+    if (scenario.presets.empty())
+        return "scenario '" + scenario.id + "' has no presets";
+    std::string text = "the presets of '" + scenario.id + "': ";
+    for (std::size_t i = 0; i < scenario.presets.size(); ++i)
+        text += (i ? ", " : "") + scenario.presets[i].id + " (" + scenario.presets[i].name + ")";
+    return text;
+}
+
 bool isOutput(const std::string &name)
 {
     return name == "trace" || name == "summary" || isPicture(name) || name == "chart" || name == "save";
@@ -154,6 +168,8 @@ std::string checkGiven(const ScenarioOptions &options, const std::vector<std::st
                 + "' and two or three of its values";
         if (name == "focus")
             return flag + " needs a value (allowed: " + focusViews() + ")";
+        if (name == "preset")
+            return flag + " needs a value: " + presetsOf(options.scenario);
         const ParamSpec *spec = options.scenario.param(name);
         std::string message = flag + " needs a value: " + (spec ? spec->allowed() : "see forkscope --help");
         if (const std::string next = argumentAfter(args, flag); !next.empty() && next[0] == '-')
@@ -321,6 +337,15 @@ std::string collectRunArgs(const ScenarioOptions &options, const Exporters &expo
     run.savePath = options.value("save");
     run.allModes = options.given("all-modes");
     run.details = options.given("details");
+    // An unknown preset is refused first, naming the scenario's presets.
+    const ScenarioPreset *preset = nullptr;
+    if (options.given("preset")) {
+        run.preset = options.value("preset");
+        preset = scenario.preset(run.preset);
+        if (!preset)
+            return "--preset '" + run.preset + "' is not a preset of scenario '" + scenario.id + "'; "
+                + presetsOf(scenario);
+    }
     // A malformed --compare is refused first too, naming what is allowed, before the pictures are looked at.
     if (options.given("compare")) {
         core::CompareRequest request;
@@ -342,7 +367,14 @@ std::string collectRunArgs(const ScenarioOptions &options, const Exporters &expo
             return problem;
     if (auto problem = checkSave(run.savePath); !problem.empty())
         return problem;
-    return checkOutputs(run);
+    if (auto problem = checkOutputs(run); !problem.empty())
+        return problem;
+    // The preset's values for the parameters not given on the line (what is given wins). After the checks
+    // above, which look at what was given: --all-modes and --compare set their own parameters over these.
+    if (preset)
+        for (const auto &[name, value] : preset->params)
+            run.params.emplace(name, value);
+    return {};
 }
 
 /// What `open-run` can write from a saved run of `saved`'s kind, checked as `run` checks its outputs.
@@ -492,6 +524,7 @@ int parseRunArgs(const Command &command, const Exporters &exporters, RunArgs &ou
     for (const char *name : {"trace", "summary", "png", "svg", "pdf", "focus", "chart", "compare", "save"})
         options.addValue(name);
     options.addSwitch("details");
+    options.addValue("preset", !out.scenario->presets.empty());
     // Refused with a reason where it does not apply (checkAllModes), so known to every scenario.
     options.addSwitch("all-modes", out.scenario->param("mode") != nullptr);
     options.addParameters();

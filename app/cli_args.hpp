@@ -48,7 +48,9 @@ const core::Scenario *resolveScenario(const std::string &arg, int &rc);
 /// What `forkscope run ID ...` asks for, checked.
 struct RunArgs {
     const core::Scenario *scenario = nullptr;
-    std::map<std::string, std::string> params;                 ///< the scenario's parameters as given
+    std::map<std::string, std::string> params;                 ///< the scenario's parameters as given,
+                                                               ///< then the --preset's for the others
+    std::string preset;                                        ///< --preset: the preset's id, or ""
     std::string tracePath;                                     ///< --trace
     std::string summaryPath;                                   ///< --summary
     std::vector<std::pair<std::string, std::string>> pictures; ///< (flag, path) for --png/--svg/--pdf
@@ -62,9 +64,10 @@ struct RunArgs {
 
 /// Step two of `run`: the scenario `command` names and the options it takes. Refuses, before anything runs,
 /// a missing or unknown scenario, a missing or repeated value, an unknown option, an output that cannot be
-/// written or that another output also names, pictures this build cannot draw (`exporters`), and a
-/// --compare that is malformed, names no parameter of the scenario, gives fewer than two or more than three
-/// values or a value the parameter does not allow, or goes with an option that shows one run.
+/// written or that another output also names, pictures this build cannot draw (`exporters`), a --preset
+/// that names no preset of the scenario, and a --compare that is malformed, names no parameter of the
+/// scenario, gives fewer than two or more than three values or a value the parameter does not allow, or goes
+/// with an option that shows one run.
 /// Parameter values themselves are checked by buildPlan. Returns kExitOk with `out` filled, or kExitUsage
 /// after printing what is wrong.
 int parseRunArgs(const Command &command, const Exporters &exporters, RunArgs &out);

@@ -28,15 +28,19 @@ std::string readWhole(const std::string &path, bool &ok)
 /// One scenario's parameters, as `run ID --help` shows them.
 std::string scenarioHelp(const Scenario &s)
 {
-    std::string text = "forkscope run " + (s.builtin ? s.id : s.sourcePath) + " [--name value ...]\n\n"
-        + s.title + "\n" + (s.summary.empty() ? std::string() : s.summary + "\n") + "\nParameters:\n";
+    std::string text = "forkscope run " + (s.builtin ? s.id : s.sourcePath)
+        + (s.presets.empty() ? "" : " [--preset ID]") + " [--name value ...]\n\n" + s.title + "\n"
+        + (s.summary.empty() ? std::string() : s.summary + "\n") + "\nParameters:\n";
     for (const ParamSpec &p : s.params) {
         text += "  --" + p.name + " (" + p.allowed() + "; default " + p.defaultValue + ")\n";
         if (!p.help.empty())
             text += "      " + p.help + "\n";
     }
+    if (!s.presets.empty())
+        text += "\nPresets (--preset ID; a parameter given beside it wins):\n";
     for (const ScenarioPreset &preset : s.presets) {
-        text += "\nPreset '" + preset.name + "':";
+        text += "  " + preset.id + std::string(preset.id.size() < 12 ? 12 - preset.id.size() : 1, ' ')
+            + preset.name + ":";
         for (const auto &[name, value] : preset.params)
             text += " --" + name + " " + value;
         text += "\n";
@@ -205,6 +209,8 @@ std::string usageText()
           "or\n"
           "                    --pdf (e.g. forkscope run sleepers --compare kind=sequential,process --png "
           "x.png)\n"
+          "  --preset ID       start from one of the scenario's presets (listed by 'run ID --help', e.g.\n"
+          "                    bank --preset tutorial); a parameter given beside it wins\n"
           "  --trace FILE      write a Chrome trace (Perfetto UI, chrome://tracing)\n"
           "  --summary FILE    write the result as JSON\n"
           "  --png FILE, --svg FILE, --pdf FILE\n"

@@ -15,7 +15,8 @@ FORKSCOPE_PACKAGES=(
   libzstd-dev zlib1g-dev
   tesseract-ocr
   xvfb xauth fonts-dejavu-core x11-apps imagemagick librsvg2-bin poppler-utils xdotool
-  python3 python3-psutil
+  python3 python3-psutil python3-jsonschema
+  clang libclang-rt-14-dev
   nodejs
   desktop-file-utils appstream dpkg-dev file groff-base x11-utils
 )

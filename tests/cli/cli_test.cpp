@@ -239,6 +239,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "sleepers", "--time-scale", "-1"}, {"--time-scale '-1'", "from 0 to 100"}},
         BadUsage{{"run", "sleepers", "--join", "maybe"}, {"--join 'maybe'", "on, off"}},
         BadUsage{{"run", "square-cube", "--workers", "3"}, {"unknown option '--workers'", "--kind"}},
+        BadUsage{{"run", "bank", "--preset", "tutorials"},
+                 {"--preset 'tutorials' is not a preset of scenario 'bank'",
+                  "the presets of 'bank': tutorial (the tutorial's own settings)"}},
+        BadUsage{{"run", "sleepers", "--preset", "tutorial"}, {"scenario 'sleepers' has no presets"}},
+        BadUsage{{"run", "bank", "--preset"},
+                 {"--preset needs a value", "tutorial (the tutorial's own settings)"}},
+        BadUsage{{"run", "bank", "--preset", "tutorial", "--preset", "tutorial"},
+                 {"--preset is given twice"}},
+        BadUsage{{"run", "bank", "--preset", "tutorial", "--updates", "0"}, {"--updates '0'"}},
         BadUsage{{"run", "sleepers", "--sleep"}, {"--sleep needs a value"}},
         BadUsage{{"run", "sleepers", "--summary", "/no/such/folder/s.json"}, {"--summary", "does not exist"}},
         BadUsage{{"run", "sleepers", "--trace", "/tmp"}, {"--trace", "is a folder"}},
@@ -1033,6 +1042,53 @@ TEST(CliScenarioFiles, RunIdHelpListsThatScenariosOwnParameters)
     EXPECT_EQ(o.exitCode, 0);
     EXPECT_NE(o.out.find("--workers (an integer from 1 to 256; default "), std::string::npos) << o.out;
     EXPECT_EQ(o.out.find("--lock"), std::string::npos) << "only futures' own parameters";
+}
+
+TEST(CliScenarioFiles, RunIdHelpListsThePresetsById)
+{
+    Output o = runCli({"run", "bank", "--help"});
+    EXPECT_EQ(o.exitCode, 0);
+    EXPECT_NE(o.out.find("forkscope run bank [--preset ID] [--name value ...]"), std::string::npos) << o.out;
+    EXPECT_NE(
+        o.out.find("Presets (--preset ID; a parameter given beside it wins):\n"
+                   "  tutorial    the tutorial's own settings: --sleep 0.01 --think 0 --trial-shape same "
+                   "--trials 10 --updates 100\n"),
+        std::string::npos)
+        << o.out;
+    o = runCli({"run", "sleepers", "--help"});
+    EXPECT_EQ(o.exitCode, 0);
+    EXPECT_EQ(o.out.find("preset"), std::string::npos) << "sleepers has none: " << o.out;
+}
+
+TEST(CliScenarioFiles, APresetSetsItsValuesAndAParameterGivenBesideItWins)
+{
+    // The bank's caption says what each trial ran: the preset's 100 updates with no think time, not the
+    // default 500 and 0.5 ms; --updates 30 beside the preset wins over its 100; --trials 2 over its 10.
+    const auto caption = [](const Output &o) {
+        const std::size_t at = o.out.find("bank · ");
+        return at == std::string::npos ? std::string() : o.out.substr(at, o.out.find('\n', at) - at);
+    };
+    const std::vector<std::string> quick = {"--trials", "2", "--time-scale", "0.1"};
+    std::vector<std::string> args = {"run", "bank", "--preset", "tutorial"};
+    args.insert(args.end(), quick.begin(), quick.end());
+    Output o = runCli(args);
+    ASSERT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_NE(caption(o).find("100 deposits and 100 withdrawals, 0 s between read and write"),
+              std::string::npos)
+        << o.out;
+    EXPECT_NE(o.out.find("wrong in "), std::string::npos);
+    EXPECT_NE(o.out.find(" of 2 trials"), std::string::npos)
+        << "--trials 2 beside the preset wins: " << o.out;
+    args.insert(args.end(), {"--updates", "30"});
+    o = runCli(args);
+    ASSERT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_NE(caption(o).find("30 deposits and 30 withdrawals, 0 s between"), std::string::npos) << o.out;
+    args = {"run", "bank"};
+    args.insert(args.end(), quick.begin(), quick.end());
+    o = runCli(args);
+    ASSERT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_NE(caption(o).find("500 deposits and 500 withdrawals, 0.0005 s between"), std::string::npos)
+        << "the defaults without the preset: " << o.out;
 }
 
 TEST(CliScenarioFiles, FuturesDefaultToOneWorkerPerCore)
