@@ -225,9 +225,11 @@ std::string usageText()
           "speedup\n"
           "                    chart (.png, .svg or .pdf)\n"
           "\n"
-          "Exit status: 0 the run completed; 1 the run could not run or an output could not be written;\n"
-          "2 bad usage or a scenario file with problems; 130 interrupted (Ctrl+C cancels the run and still\n"
-          "prints its result); 143 terminated (SIGTERM, likewise).\n"
+          "Exit status: 0 the run completed; 1 the run could not run, failed, or an output could not be\n"
+          "written; 2 bad usage or a scenario file with problems; 130 interrupted (Ctrl+C cancels the run,\n"
+          "kills and reaps its processes and still prints its result); 143 terminated (SIGTERM) and 129 "
+          "hung\n"
+          "up (SIGHUP), likewise.\n"
           "\nScenarios:\n";
     for (const auto &s : builtinScenarios()) {
         text += "  " + s.id + std::string(s.id.size() < 18 ? 18 - s.id.size() : 1, ' ') + "--";
