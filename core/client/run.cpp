@@ -86,6 +86,16 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
             + std::strerror(errno) + ")";
         return nullptr;
     }
+    // The collector's thread first, before any process of the run exists: under a process limit the
+    // client's own thread must not lose a race with the runner's threads and forks (the limit then falls on
+    // the workers, whose start() fails as Python's does, and the run reports it), and if it cannot be had,
+    // nothing was started. It waits at the gate until the runner is spawned.
+    try {
+        run->m_collectorThread = std::thread(&Run::collect, run.get());
+    } catch (const std::system_error &e) {
+        error = std::string("cannot start the thread that collects the run's events: ") + e.what();
+        return nullptr;
+    }
     // The runner takes no arguments: the region (fd 3) holds the plan and says who started it.
     region.header().clientPid = getpid();
     char arg0[] = "forkscope-runner";
@@ -114,6 +124,8 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
+        run->openGate(false);
+        run->m_collectorThread.join();
         error = "cannot start the runner '" + runner + "': " + std::strerror(rc);
         return nullptr;
     }
@@ -121,15 +133,7 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
     run->m_runnerPath = runner;
     run->m_readyTimeoutNs
         = std::chrono::duration_cast<std::chrono::nanoseconds>(options.readyTimeout).count();
-    try {
-        run->m_collectorThread = std::thread(&Run::collect, run.get());
-    } catch (const std::system_error &e) {
-        // Out of threads (a process limit) or memory: nobody would read the run, so it must not go on.
-        kill(-pid, SIGKILL);
-        waitpid(pid, nullptr, 0);
-        error = std::string("cannot start the thread that collects the run's events: ") + e.what();
-        return nullptr;
-    }
+    run->openGate(true);
     return run;
 }
 
@@ -236,8 +240,23 @@ std::optional<Waiting> Run::waitingFor(std::chrono::nanoseconds minWait) const
     return m_watch.waitingFor(table, elapsedNs(), minWait.count());
 }
 
+void Run::openGate(bool go)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_gate = go ? Gate::Go : Gate::Abort;
+    }
+    m_gateCv.notify_all();
+}
+
 void Run::collect()
 {
+    {
+        std::unique_lock lock(m_mutex);
+        m_gateCv.wait(lock, [this] { return m_gate != Gate::Wait; });
+        if (m_gate == Gate::Abort)
+            return; // the runner could not be spawned: nothing to collect
+    }
     // The observer yields to the observed: on a machine with few cores a busy run's workers would otherwise
     // share them with this thread every millisecond (measured with two processes passing messages on two
     // cores: about a quarter fewer messages per second at nice 0). Rings are sized for what a run records,

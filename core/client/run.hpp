@@ -78,7 +78,9 @@ public:
 private:
     Run() = default;
     /// The collector thread: drains the rings while the runner lives, then reaps it and builds the result.
+    /// It is started before the runner and waits until openGate() says whether the runner was spawned.
     void collect();
+    void openGate(bool go);
     void finish(int status);
 
     Plan m_plan;
@@ -93,6 +95,9 @@ private:
 
     mutable std::mutex m_mutex;
     std::condition_variable m_finishedCv;
+    enum class Gate { Wait, Go, Abort };
+    Gate m_gate = Gate::Wait; ///< whether the collector may begin (guarded by m_mutex)
+    std::condition_variable m_gateCv;
     bool m_finished = false;
     bool m_cancelRequested = false;
     bool m_runnerReapedElsewhere = false;
