@@ -231,10 +231,11 @@ std::string usageText()
           "and\n"
           "                    the GIL lab's table too) to print and export again with 'forkscope open-run'\n"
           "\n"
-          "Exit status: 0 the run completed; 1 the run could not run or an output could not be written;\n"
-          "2 bad usage, a scenario file with problems or a saved run that cannot be read (not one, damaged,\n"
-          "truncated, or of another format version); 130 interrupted (Ctrl+C cancels the run and still\n"
-          "prints its result); 143 terminated (SIGTERM, likewise).\n"
+          "Exit status: 0 the run completed; 1 the run could not run, failed, or an output could not be\n"
+          "written; 2 bad usage, a scenario file with problems or a saved run that cannot be read (not one,\n"
+          "damaged, truncated, or of another format version); 130 interrupted (Ctrl+C cancels the run,\n"
+          "kills and reaps its processes and still prints its result); 143 terminated (SIGTERM) and 129\n"
+          "hung up (SIGHUP), likewise.\n"
           "\nScenarios:\n";
     for (const auto &s : builtinScenarios()) {
         text += "  " + s.id + std::string(s.id.size() < 18 ? 18 - s.id.size() : 1, ' ') + "--";

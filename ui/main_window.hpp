@@ -147,6 +147,7 @@ private:
                         const std::string &headline);
     void refreshTrialsChart();
     void updateStatus();
+    void showWaiting(); ///< the state label while a run goes on: whom it waits for (main_window_runs.cpp)
     void updateRunButton();
     void exportTimeline();
     void copyPicture();

@@ -979,6 +979,87 @@ TEST(Cli, OutOfThreadsAnywhereIsAFailureWithAReasonNeverAnAbort)
     }
 }
 
+TEST(Cli, HangupCancelsReapsEverythingAndExitsWith129)
+{
+    prctl(PR_SET_CHILD_SUBREAPER, 1); // whatever the command leaves behind comes here when it exits
+    const std::string dir = tempDir();
+    Cli cli({"run", "sleepers", "--kind", "process", "--workers", "3", "--sleep", "30", "--summary",
+             dir + "/s.json"});
+    ASSERT_TRUE(cli.waitForOutput("going to sleep"));
+    kill(cli.pid(), SIGHUP); // the terminal closed
+    const Output o = cli.finish();
+    EXPECT_EQ(o.exitCode, 129) << o.out << o.err;
+    EXPECT_NE(o.out.find("\ncancelled"), std::string::npos) << o.out;
+    EXPECT_NE(o.err.find("forkscope: interrupted by SIGHUP: the run was cancelled"), std::string::npos)
+        << o.err;
+    EXPECT_NE(slurp(dir + "/s.json").find("\"cancelled\": true"), std::string::npos);
+    std::vector<int> left = childrenOf(getpid());
+    for (int i = 0; i < 200 && !left.empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        left = childrenOf(getpid());
+    }
+    EXPECT_TRUE(left.empty()) << "a process of the run outlived the command (or was left a zombie)";
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(Cli, ARunnerThatFailsSaysSoOnStderr)
+{
+    setenv("FORKSCOPE_RUNNER", "/bin/false", 1); // starts, says nothing, exits 1
+    const Output o = runCli({"run", "sleepers", "--workers", "1", "--sleep", "0"});
+    unsetenv("FORKSCOPE_RUNNER");
+    EXPECT_EQ(o.exitCode, 1) << o.out << o.err;
+    EXPECT_NE(o.err.find("forkscope: the run failed: the runner exited with code 1"), std::string::npos)
+        << "stderr: " << o.err;
+}
+
+TEST(Cli, TrialsInterruptedMidBatchNeverShowTheCancelledTrialAsTheFirstThatWentWrong)
+{
+    const std::string dir = tempDir();
+    // Trials of about a tenth of a second each (50 updates with 2 ms between read and write), nearly all
+    // wrong without the lock: Ctrl+C lands in the middle of one.
+    Cli cli({"run", "bank", "--trials", "500", "--trial-shape", "same", "--updates", "50", "--summary",
+             dir + "/s.json"});
+    ASSERT_TRUE(cli.waitForOutput("   wrong\n", 60'000));
+    std::this_thread::sleep_for(std::chrono::milliseconds(40)); // into the next trial
+    kill(cli.pid(), SIGINT);
+    const Output o = cli.finish();
+    EXPECT_EQ(o.exitCode, 130) << o.out << o.err;
+    // The first trial listed as wrong is the one shown, and it is not the cancelled one.
+    const std::size_t wrong = o.out.find("   wrong\n");
+    ASSERT_NE(wrong, std::string::npos);
+    const std::size_t line = o.out.rfind("trial ", wrong);
+    const int first = std::atoi(o.out.c_str() + line + 6);
+    ASSERT_GT(first, 0) << o.out;
+    EXPECT_NE(
+        o.out.find("shown below: the first trial that went wrong (trial " + std::to_string(first) + ")"),
+        std::string::npos)
+        << o.out;
+    EXPECT_EQ(o.out.find("\ncancelled"), std::string::npos) << "the shown trial completed\n" << o.out;
+    if (o.out.find(" was cancelled and is not counted") == std::string::npos)
+        std::printf("(Ctrl+C landed between two trials this time: nothing was cancelled mid-trial)\n");
+    EXPECT_NE(o.err.find("forkscope: interrupted by SIGINT: the trials were cancelled"), std::string::npos)
+        << o.err;
+    const nlohmann::json summary = nlohmann::json::parse(slurp(dir + "/s.json"), nullptr, false);
+    ASSERT_FALSE(summary.is_discarded());
+    EXPECT_EQ(summary.value("cancelled", false), true) << "the summary says the command was cancelled";
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(Cli, AnInterruptedAllModesSaysSoAndConcludesNothing)
+{
+    Cli cli({"run", "cpu-vs-io", "--all-modes", "--tasks", "2", "--seconds", "0.5"});
+    ASSERT_TRUE(cli.waitForOutput("cpu   sequential", 60'000));
+    kill(cli.pid(), SIGINT); // during the second of the eight runs
+    const Output o = cli.finish();
+    EXPECT_EQ(o.exitCode, 130) << o.out << o.err;
+    EXPECT_NE(o.out.find("cancelled after 1 of 8 runs: no conclusions from an incomplete table"),
+              std::string::npos)
+        << o.out;
+    EXPECT_EQ(o.out.find("CPU-bound:"), std::string::npos) << "no conclusions\n" << o.out;
+    EXPECT_NE(o.err.find("forkscope: interrupted by SIGINT: the GIL lab was cancelled"), std::string::npos)
+        << o.err;
+}
+
 // --- Scenario files on the command line ---------------------------------------------------------------
 
 namespace {
