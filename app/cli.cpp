@@ -801,7 +801,8 @@ int openSavedRun(const Command &command, const Exporters &exporters)
     picture.caption = saved.caption;
     picture.plan = &saved.plan;
     picture.details = runArgs.details;
-    int rc = writeRunOutputs(runArgs, exporters, shown.result, shown.result, shown.events, values, trials, picture);
+    int rc = writeRunOutputs(runArgs, exporters, shown.result, shown.result, shown.events, values, trials,
+                             picture);
     if (!runArgs.chartPath.empty()) {
         std::vector<TrialsSeries> series;
         for (const SavedTrials::Series &s : saved.trials.series)

@@ -1,6 +1,7 @@
 #include "test_support.hpp"
 
 #include "core/scenario/scenarios.hpp"
+#include "tests/support/proc_files.hpp"
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -31,6 +32,9 @@ extern char **environ;
 using namespace forkscope;
 
 namespace {
+
+using forkscope::test::childrenOf;
+using forkscope::test::slurp;
 
 struct Output {
     int exitCode = -1;
@@ -151,24 +155,6 @@ bool exists(const std::string &path)
 {
     struct stat st { };
     return stat(path.c_str(), &st) == 0;
-}
-
-std::string slurp(const std::string &path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-/// Children of `pid`, from /proc/PID/task/PID/children.
-std::vector<int> childrenOf(int pid)
-{
-    std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-    std::vector<int> out;
-    for (int child = 0; in >> child;)
-        out.push_back(child);
-    return out;
 }
 
 } // namespace

@@ -2,6 +2,8 @@
 // killed, a worker stopped (SIGSTOP), and a process limit. For each the run ends (within a deadline: nothing
 // hangs), the exit status is non-zero, the summary names what went wrong, and no process of the run is left,
 // running or a zombie.
+#include "tests/support/proc_files.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -29,6 +31,9 @@
 extern char **environ;
 
 namespace {
+
+using forkscope::test::childrenOf;
+using forkscope::test::slurp;
 
 using Clock = std::chrono::steady_clock;
 
@@ -61,24 +66,6 @@ const std::vector<Family> &families()
          2},
     };
     return all;
-}
-
-std::string slurp(const std::string &path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-/// Children of `pid`, from /proc/PID/task/PID/children.
-std::vector<int> childrenOf(int pid)
-{
-    std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-    std::vector<int> out;
-    for (int child = 0; in >> child;)
-        out.push_back(child);
-    return out;
 }
 
 /// How many threads `pid` has (0 when it is gone).

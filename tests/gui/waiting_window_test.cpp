@@ -1,5 +1,6 @@
 // The window says which worker a running run waits for, and for how long, from /proc: a stopped one stands
 // out in the status bar until the run goes on or is stopped.
+#include "tests/support/proc_files.hpp"
 #include "ui/main_window.hpp"
 
 #include <QLabel>
@@ -17,14 +18,7 @@ using namespace forkscope::ui;
 
 namespace {
 
-std::vector<int> childrenOf(int pid)
-{
-    std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-    std::vector<int> out;
-    for (int child = 0; in >> child;)
-        out.push_back(child);
-    return out;
-}
+using forkscope::test::childrenOf;
 
 } // namespace
 
