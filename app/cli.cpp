@@ -9,13 +9,16 @@
 #include "core/client/run.hpp"
 #include "core/export/output_file.hpp"
 #include "core/export/trace_export.hpp"
+#include "core/saved_run/saved_run.hpp"
 #include "core/scenario/scenarios.hpp"
 #include "core/shared_memory/gil.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <map>
 #include <memory>
 #include <thread>
@@ -26,27 +29,74 @@ using namespace forkscope::core;
 
 namespace {
 
-std::atomic<int> g_interrupted{0}; ///< the signal that asked us to stop (SIGINT, SIGTERM), 0 if none
+/// The signal that asked us to stop (SIGINT, SIGTERM, SIGHUP), 0 if none. Lock-free, so a handler may set it.
+std::atomic<int> g_interrupted{0};
+static_assert(std::atomic<int>::is_always_lock_free);
 
 void onInterrupt(int sig) { g_interrupted.store(sig); }
 
-/// Ctrl+C and SIGTERM cancel the run under way (which still reports) instead of killing us.
+/// Ctrl+C, SIGTERM and SIGHUP (the terminal closed) cancel the run under way, which still reports, instead of
+/// killing us. A SIGHUP ignored by whoever started us (nohup) stays ignored.
 void catchInterrupts()
 {
     struct sigaction sa { };
     sa.sa_handler = onInterrupt;
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+    struct sigaction hup { };
+    if (sigaction(SIGHUP, nullptr, &hup) == 0 && hup.sa_handler != SIG_IGN)
+        sigaction(SIGHUP, &sa, nullptr);
 }
 
 bool interrupted() { return g_interrupted.load() != 0; }
 
-/// 130 for Ctrl+C, 143 for SIGTERM, as shells report them; `rc` when nothing interrupted us.
+/// 130 for Ctrl+C, 143 for SIGTERM, 129 for SIGHUP, as shells report them; `rc` when nothing interrupted us.
 int exitCodeAfter(int rc)
 {
     const int sig = g_interrupted.load();
     return sig != 0 ? 128 + sig : rc;
 }
+
+/// Says on stderr why the command stops early: "forkscope: interrupted by SIGTERM: the run was cancelled".
+void sayInterrupted(const char *what)
+{
+    if (const int sig = g_interrupted.load(); sig != 0)
+        std::fprintf(stderr, "forkscope: interrupted by %s: %s\n", signalName(sig).c_str(), what);
+}
+
+/// Watches a run that is waiting for a stopped worker (SIGSTOP, a debugger) and says so on stderr once it
+/// has waited kStalledAfter, naming the worker, its pid and how long; again if another stops, and when the
+/// run goes on.
+class StallReporter {
+public:
+    static constexpr auto kStalledAfter = std::chrono::seconds(2);
+
+    void check(const Run &run)
+    {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - m_lastCheck < std::chrono::milliseconds(250))
+            return; // /proc is read at most four times a second
+        m_lastCheck = now;
+        const std::optional<Waiting> waiting = run.waitingFor(kStalledAfter);
+        if (waiting && waiting->stopped()) {
+            if (m_stalledOn != static_cast<int>(waiting->lane)) {
+                std::fprintf(
+                    stderr,
+                    "forkscope: the run is stalled: %s (kill -CONT %d resumes it; Ctrl+C cancels the "
+                    "run)\n",
+                    waiting->describe().c_str(), waiting->info.pid);
+                m_stalledOn = static_cast<int>(waiting->lane);
+            }
+        } else if (m_stalledOn >= 0) {
+            std::fprintf(stderr, "forkscope: the run goes on\n");
+            m_stalledOn = -1;
+        }
+    }
+
+private:
+    std::chrono::steady_clock::time_point m_lastCheck{};
+    int m_stalledOn = -1; ///< the lane reported stopped, -1 when none is
+};
 
 std::string seconds(std::int64_t ns)
 {
@@ -64,13 +114,16 @@ std::vector<bool> processLanesOf(const RunResult &r)
     return processLanes;
 }
 
-void printResult(const RunResult &r, const ParamSet &values, const std::vector<Event> &events)
+/// What the run came to. `saved`: a saved run's own headline and caption, as its pictures say them.
+void printResult(const RunResult &r, const ParamSet &values, const std::vector<Event> &events,
+                 const SavedRun *saved = nullptr)
 {
     // The lesson first, in one sentence with this run's numbers; then what it was, then the details.
     const HeadlineInput told{&r, &events, &values, nullptr};
-    std::printf("\n--- %s\n    %s\n", headline(told).c_str(), caption(told).c_str());
+    std::printf("\n--- %s\n    %s\n", saved ? saved->headline.c_str() : headline(told).c_str(),
+                saved ? saved->caption.c_str() : caption(told).c_str());
     if (r.cancelled)
-        std::printf("cancelled\n");
+        std::printf("cancelled%s%s\n", r.waitingAtCancel.empty() ? "" : " while ", r.waitingAtCancel.c_str());
     std::printf("wall time     %s", seconds(r.wallNs).c_str());
     if (r.mainEndNs >= 0)
         std::printf("   (main reached its end at %s)", seconds(r.mainEndNs).c_str());
@@ -115,12 +168,15 @@ void printResult(const RunResult &r, const ParamSet &values, const std::vector<E
         std::printf("error         %s\n", r.error.c_str());
 }
 
-/// Waits for `run` to end without printing, cancelling it on Ctrl+C or SIGTERM.
+/// Waits for `run` to end without printing, cancelling it on Ctrl+C, SIGTERM or SIGHUP.
 void waitQuietly(Run &run)
 {
-    while (!run.waitFor(std::chrono::milliseconds(5)))
+    StallReporter stall;
+    while (!run.waitFor(std::chrono::milliseconds(5))) {
         if (interrupted())
             run.cancel();
+        stall.check(run);
+    }
 }
 
 /// Waits for `run` to end, printing the workers' lines as they print them; gathers its events in `events`
@@ -128,10 +184,12 @@ void waitQuietly(Run &run)
 void waitPrinting(Run &run, std::vector<Event> &events)
 {
     std::size_t seen = 0;
+    StallReporter stall;
     for (bool done = false; !done;) {
         done = run.waitFor(std::chrono::milliseconds(5));
         if (interrupted())
             run.cancel();
+        stall.check(run);
         const std::size_t from = events.size();
         seen = run.copyEvents(seen, events);
         for (std::size_t i = from; i < events.size(); ++i)
@@ -151,6 +209,8 @@ bool runQuietly(const Plan &plan, RunResult &result, std::string &error)
     result = run->result();
     return true;
 }
+
+int writeSavedRun(const SavedRun &saved, const std::string &path);
 
 /// The GIL lab: cpu-vs-io in every mode, for CPU-bound and I/O-bound work, one run after another, with the
 /// wall time and speedup against sequential of each, and the chart.
@@ -190,13 +250,25 @@ int runAllModes(const Scenario &scenario, const RunArgs &runArgs, const Exporter
                 std::fprintf(stderr, "forkscope: %s %s: %s\n", work, mode, r.error.c_str());
                 return kExitRunFailed;
             }
-            if (r.cancelled)
+            if (r.cancelled) {
+                std::printf("%-5s %-13s cancelled\n", work, mode);
                 break;
+            }
             table.push_back({work, mode, r.wallNs});
             std::printf("%-5s %-13s %9s   %5.2fx\n", work, mode, seconds(r.wallNs).c_str(),
                         labSpeedup(table, table.back()));
             std::fflush(stdout);
         }
+    }
+    // The conclusions compare every mode with sequential for both kinds of work: from part of the table they
+    // would claim what was not measured.
+    if (const std::size_t all = kLabWorks.size() * kLabModes.size(); table.size() < all) {
+        std::printf("\ncancelled after %zu of %zu runs: no conclusions from an incomplete table\n",
+                    table.size(), all);
+        if (!runArgs.chartPath.empty())
+            std::fprintf(stderr, "forkscope: --chart: not written, the table is incomplete\n");
+        sayInterrupted("the GIL lab was cancelled");
+        return exitCodeAfter(kExitRunFailed);
     }
     std::printf(
         "\nCPU-bound: threads under the GIL take turns (about 1x); free threads and processes use the cores "
@@ -204,6 +276,23 @@ int runAllModes(const Scenario &scenario, const RunArgs &runArgs, const Exporter
         "waits at once (about %dx).\n",
         cores, cores, tasks);
     int rc = kExitOk;
+    if (!runArgs.savePath.empty() && !table.empty()) {
+        std::map<std::string, std::string> params = runArgs.params;
+        params["work"] = kLabWorks[0];
+        params["mode"] = kLabModes[0];
+        Plan plan;
+        ParamSet values;
+        std::string error;
+        if (!buildPlan(scenario, params, plan, values, error))
+            return usageError(error);
+        SavedRun saved;
+        saved.kind = SavedRun::Kind::GilLab;
+        describeSavedRun(saved, scenario, values, plan, std::time(nullptr), "command line");
+        saved.title = scenario.title;
+        saved.headline = scenario.title;
+        saved.lab = {scenario.title, tasks, cores, table, {}};
+        rc = writeSavedRun(saved, runArgs.savePath);
+    }
     if (!runArgs.chartPath.empty() && !table.empty()) {
         if (auto problem = exporters.speedupChart(scenario.title, table, tasks, cores, runArgs.chartPath);
             !problem.empty()) {
@@ -230,11 +319,15 @@ void printGil(const RunResult &r, const std::vector<Event> &events)
 }
 
 /// The run whose result, trace and pictures are shown: the only one, or the first trial that went wrong
-/// (else the last), or the one that was cancelled or failed. Kept whole, so a trial's events are copied
-/// out once, at the end.
+/// (else the last counted), or, when no trial was counted, the one that was cancelled or failed. Kept
+/// whole, so a trial's events are copied out once, at the end.
 struct ShownRun {
     std::unique_ptr<Run> run;
     std::vector<Event> liveEvents; ///< a single run's events, gathered while its lines were printed
+    /// A trial that was cancelled or failed after others were counted: never shown as "the first trial that
+    /// went wrong" (its workers were stopped mid-race), but its end is the command's (0: none).
+    int stoppedTrial = 0;
+    RunResult stoppedBy;
 };
 
 /// Runs `loop` to its end (or Ctrl+C), printing a single run's lines live and each trial's final value.
@@ -263,8 +356,12 @@ int runTrials(TrialLoop &loop, ShownRun &shown)
                         record.wrong ? "   wrong" : "");
             std::fflush(stdout);
         }
-        if (!record.counted || record.show)
+        if (record.counted ? record.show : !(loop.repeated() && shown.run)) {
             shown.run = std::move(run);
+        } else if (!record.counted) {
+            shown.stoppedTrial = record.trial;
+            shown.stoppedBy = run->result();
+        }
     }
     return kExitOk;
 }
@@ -308,10 +405,11 @@ bool focusLostUpdate(const RunResult &result, const std::vector<Event> &events, 
     return true;
 }
 
-/// Writes --trace, --summary and the pictures of the shown run; returns kExitOk or kExitRunFailed.
+/// Writes --trace, --summary and the pictures of the shown run; returns kExitOk or kExitRunFailed. The summary
+/// says `ended`'s cancel and error: the command's end, which may be a later trial's than the one shown.
 int writeRunOutputs(const RunArgs &runArgs, const Exporters &exporters, const RunResult &result,
-                    const std::vector<Event> &events, const ParamSet &values, const TrialLoop &loop,
-                    const TimelinePicture &picture)
+                    const RunResult &ended, const std::vector<Event> &events, const ParamSet &values,
+                    const TrialOutcomes *trials, const TimelinePicture &picture)
 {
     int rc = kExitOk;
     const auto report = [&rc](const std::string &flag, const std::string &path, const std::string &problem) {
@@ -327,9 +425,7 @@ int writeRunOutputs(const RunArgs &runArgs, const Exporters &exporters, const Ru
                writeFileAtomically(runArgs.tracePath, chromeTraceJson(result, events)));
     if (!runArgs.summaryPath.empty())
         report("--summary", runArgs.summaryPath,
-               writeFileAtomically(
-                   runArgs.summaryPath,
-                   summaryJson(result, events, &values, loop.repeated() ? &loop.outcomes() : nullptr)));
+               writeFileAtomically(runArgs.summaryPath, summaryJson(ended, events, &values, trials)));
     TimelinePicture shown = picture;
     shown.focus = runArgs.focus;
     if (runArgs.focus == PictureFocus::LostUpdate && !runArgs.pictures.empty()
@@ -396,11 +492,10 @@ int chartSeries(const Scenario &scenario, const RunArgs &runArgs, const ParamSet
 /// --chart of a scenario run as trials: the histogram of final values, with the window's title and caption;
 /// returns kExitOk or the failure's code.
 int writeTrialsChart(const Scenario &scenario, const RunArgs &runArgs, const Exporters &exporters,
-                     const ParamSet &values, const TrialLoop &loop)
+                     const ParamSet &values, const TrialLoop &loop, std::vector<TrialsSeries> &series)
 {
     if (runArgs.chartPath.empty() || loop.outcomes().finals.empty())
         return kExitOk;
-    std::vector<TrialsSeries> series;
     if (const int rc = chartSeries(scenario, runArgs, values, loop, series); rc != kExitOk)
         return rc;
     if (auto problem = exporters.trialsChart(trialsCaption(loop.plan(), loop.count()),
@@ -411,6 +506,73 @@ int writeTrialsChart(const Scenario &scenario, const RunArgs &runArgs, const Exp
     }
     std::printf("chart         %s\n", runArgs.chartPath.c_str());
     return kExitOk;
+}
+
+/// The title the window gives a run: "bank — process (time scale 0.01)".
+std::string runTitle(const Scenario &scenario, const Plan &plan)
+{
+    std::string title = scenario.id + " — " + plan.kind;
+    if (plan.timeScale != 1) {
+        char scale[32];
+        std::snprintf(scale, sizeof scale, "%g", plan.timeScale);
+        title += std::string(" (time scale ") + scale + ")";
+    }
+    return title;
+}
+
+/// Writes a saved run to --save and says so; kExitOk or kExitRunFailed.
+int writeSavedRun(const SavedRun &saved, const std::string &path)
+{
+    if (auto problem = saveRun(saved, path); !problem.empty()) {
+        std::fprintf(stderr, "forkscope: --save: %s\n", problem.c_str());
+        return kExitRunFailed;
+    }
+    std::printf("save          %s (%zu events; forkscope open-run %s)\n", path.c_str(), saved.eventCount(),
+                path.c_str());
+    return kExitOk;
+}
+
+/// --save: the shown run kept whole with what its pictures say; with trials, every trial's final value
+/// (both settings when the chart ran the other one) and the shown trial.
+int saveShownRun(const RunArgs &runArgs, const ParamSet &values, const RunResult &result,
+                 const std::vector<Event> &events, const TrialLoop &loop, const TimelinePicture &picture,
+                 const std::vector<TrialsSeries> &charted)
+{
+    const Scenario &scenario = *runArgs.scenario;
+    SavedRun saved;
+    describeSavedRun(saved, scenario, values, loop.plan(), std::time(nullptr), "command line");
+    saved.title = runTitle(scenario, loop.plan());
+    saved.headline = picture.headline;
+    saved.caption = picture.caption;
+    const HeadlineInput in{&result, &events, &values, loop.repeated() ? &loop.outcomes() : nullptr};
+    for (const auto &[name, value] : measuredValues(in))
+        saved.measured[name] = value;
+    saved.runs.push_back(recordingOf(result, events));
+    saved.shown = 0;
+    if (loop.repeated()) {
+        saved.kind = SavedRun::Kind::Trials;
+        SavedTrials &t = saved.trials;
+        t.count = loop.count();
+        t.expected = loop.outcomes().expected;
+        t.caption = trialsCaption(loop.plan(), loop.count());
+        const bool locked = scenario.param("lock") && values.flag("lock");
+        int shownSeries = 0;
+        if (!charted.empty()) {
+            for (const TrialsSeries &s : charted) {
+                if (s.locked == locked)
+                    shownSeries = static_cast<int>(t.series.size());
+                t.series.push_back({s.label, s.locked, s.finals});
+            }
+        } else {
+            const std::string label
+                = scenario.param("lock") ? (locked ? "with lock" : "without lock") : std::string("trials");
+            t.series.push_back({label, locked, loop.outcomes().finals});
+        }
+        const int trial = loop.firstWrongTrial() > 0 ? loop.firstWrongTrial()
+                                                     : static_cast<int>(loop.outcomes().finals.size());
+        t.examples.push_back({shownSeries, trial, mainFinal(result), saved.runs[0].lostUpdates, 0});
+    }
+    return writeSavedRun(saved, runArgs.savePath);
 }
 
 /// `--compare PARAM=A,B[,C]`: the scenario once per value, one after another (so they do not share the
@@ -461,8 +623,12 @@ int runComparison(const Scenario &scenario, const RunArgs &runArgs, const Export
         printResult(d.result, values[i], d.events);
         if (plans[i].gil)
             printGil(d.result, d.events);
-        if (d.result.failed())
+        if (d.result.failed()) {
+            std::fprintf(stderr, "forkscope: the run failed: %s\n", d.result.error.c_str());
             rc = kExitRunFailed;
+        }
+        if (d.result.cancelled)
+            sayInterrupted("the comparison was cancelled");
         const HeadlineInput told{&d.result, &d.events, &values[i], nullptr};
         d.headline = headline(told);
         done.push_back(std::move(d));
@@ -514,29 +680,142 @@ int runScenario(const Command &command, const Exporters &exporters)
     ShownRun shown;
     if (const int rc = runTrials(loop, shown); rc != kExitOk)
         return rc;
-    if (!shown.run)
-        return exitCodeAfter(kExitOk); // interrupted before the first trial began
+    if (!shown.run) {
+        sayInterrupted("no run had started");
+        return exitCodeAfter(kExitRunFailed); // interrupted before the first trial began
+    }
     const RunResult result = shown.run->result();
     const std::vector<Event> events = loop.repeated() ? shown.run->events() : std::move(shown.liveEvents);
-    if (loop.repeated())
-        std::printf("\nwrong in %d of %zu trials (expected %lld); shown below: %s\n", loop.outcomes().wrong(),
-                    loop.outcomes().finals.size(), static_cast<long long>(loop.outcomes().expected),
-                    loop.outcomes().wrong() ? "the first trial that went wrong" : "the last trial");
+    if (loop.repeated()) {
+        const TrialOutcomes &outcomes = loop.outcomes();
+        std::string which = outcomes.wrong()
+            ? "the first trial that went wrong (trial " + std::to_string(loop.firstWrongTrial()) + ")"
+            : "the last trial";
+        if (outcomes.finals.empty())
+            which = "trial " + std::to_string(loop.started()) + ", which did not complete";
+        else if (shown.stoppedTrial && !outcomes.wrong())
+            which = "the last trial that completed";
+        std::printf("\nwrong in %d of %zu trials (expected %lld); shown below: %s\n", outcomes.wrong(),
+                    outcomes.finals.size(), static_cast<long long>(outcomes.expected), which.c_str());
+        if (shown.stoppedTrial)
+            std::printf("trial %d %s and is not counted%s%s\n", shown.stoppedTrial,
+                        shown.stoppedBy.cancelled ? "was cancelled" : "failed",
+                        shown.stoppedBy.failed() ? ": " : "", shown.stoppedBy.error.c_str());
+    }
     printResult(result, values, events);
     if (plan.gil)
         printGil(result, events);
-    int rc = result.failed() ? kExitRunFailed : kExitOk;
-    if (const int written = writeRunOutputs(runArgs, exporters, result, events, values, loop,
-                                            pictureText(runArgs, values, result, events, loop));
+    int rc = result.failed() || shown.stoppedBy.failed() ? kExitRunFailed : kExitOk;
+    // Errors go to stderr too, so a script that keeps only stdout's report (or only stderr) still sees them.
+    for (const RunResult *r : {&result, static_cast<const RunResult *>(&shown.stoppedBy)})
+        if (r->failed())
+            std::fprintf(stderr, "forkscope: the run failed: %s\n", r->error.c_str());
+    sayInterrupted(loop.repeated() ? "the trials were cancelled" : "the run was cancelled");
+    // The summary says how the command ended: a trial cancelled or failed after the one shown makes it so.
+    RunResult ended = result;
+    ended.cancelled = ended.cancelled || interrupted(); // between two trials, too
+    if (shown.stoppedTrial) {
+        ended.cancelled = ended.cancelled || shown.stoppedBy.cancelled;
+        ended.waitingAtCancel = shown.stoppedBy.waitingAtCancel;
+        if (ended.error.empty() && shown.stoppedBy.failed())
+            ended.error = "trial " + std::to_string(shown.stoppedTrial) + ": " + shown.stoppedBy.error;
+    }
+    const TimelinePicture picture = pictureText(runArgs, values, result, events, loop);
+    if (const int written = writeRunOutputs(runArgs, exporters, result, ended, events, values,
+                                            loop.repeated() ? &loop.outcomes() : nullptr, picture);
         written != kExitOk)
         rc = written;
-    if (const int charted = writeTrialsChart(scenario, runArgs, exporters, values, loop);
+    std::vector<TrialsSeries> series;
+    if (const int charted = writeTrialsChart(scenario, runArgs, exporters, values, loop, series);
         charted != kExitOk) {
         if (charted == kExitUsage)
             return charted;
         rc = charted;
     }
+    if (!runArgs.savePath.empty())
+        if (const int saved = saveShownRun(runArgs, values, result, events, loop, picture, series);
+            saved != kExitOk)
+            rc = saved;
     return exitCodeAfter(rc);
+}
+
+/// `forkscope open-run FILE.fsrun [outputs]`: what the saved run came to, printed as `run` prints it, and
+/// the outputs asked for, drawn from the saved events and texts — nothing runs.
+int openSavedRun(const Command &command, const Exporters &exporters)
+{
+    RunArgs runArgs;
+    SavedRun saved;
+    if (const int rc = parseOpenRunArgs(command, exporters, runArgs, saved); rc != kExitOk)
+        return rc;
+    if (exporters.prepare && (!runArgs.pictures.empty() || !runArgs.chartPath.empty()))
+        exporters.prepare();
+    std::printf("saved run     %s: %s, ran %s (%s; %s)\n", command.scenario.c_str(), saved.scenarioId.c_str(),
+                savedRunDate(saved.ranAt).c_str(), std::string(savedRunKindName(saved.kind)).c_str(),
+                saved.savedBy.c_str());
+    if (saved.kind == SavedRun::Kind::GilLab) {
+        const SavedLab &lab = saved.lab;
+        std::printf("GIL lab: %d tasks on %d cores%s%s\n\nwork  mode          wall time   speedup\n",
+                    lab.tasks, lab.cores, lab.loadNote.empty() ? "" : "; ", lab.loadNote.c_str());
+        for (const LabTiming &t : lab.table)
+            std::printf("%-5s %-13s %9s   %5.2fx\n", t.work.c_str(), t.mode.c_str(),
+                        seconds(t.wallNs).c_str(), labSpeedup(lab.table, t));
+        if (runArgs.chartPath.empty())
+            return kExitOk;
+        if (auto problem
+            = exporters.speedupChart(lab.title, lab.table, lab.tasks, lab.cores, runArgs.chartPath);
+            !problem.empty()) {
+            std::fprintf(stderr, "forkscope: --chart: %s\n", problem.c_str());
+            return kExitRunFailed;
+        }
+        std::printf("chart         %s\n", runArgs.chartPath.c_str());
+        return kExitOk;
+    }
+    const SavedRecording &shown = *saved.shownRun();
+    ParamSet values;
+    for (const auto &[name, value] : saved.params)
+        values.set(name, value);
+    TrialOutcomes outcomes;
+    const TrialOutcomes *trials = nullptr;
+    if (saved.kind == SavedRun::Kind::Trials) {
+        // The outcomes of the setting the shown trial belongs to, as `run` counted them.
+        int series = 0;
+        for (const SavedTrials::Example &e : saved.trials.examples)
+            if (e.run == static_cast<std::uint32_t>(saved.shown))
+                series = e.series;
+        outcomes.expected = saved.trials.expected;
+        if (static_cast<std::size_t>(series) < saved.trials.series.size())
+            outcomes.finals = saved.trials.series[static_cast<std::size_t>(series)].finals;
+        trials = &outcomes;
+        for (const SavedTrials::Series &s : saved.trials.series)
+            std::printf(
+                "%s: wrong in %d of %zu trials (expected %lld)\n", s.label.c_str(),
+                static_cast<int>(std::count_if(s.finals.begin(), s.finals.end(),
+                                               [&](std::int64_t f) { return f != outcomes.expected; })),
+                s.finals.size(), static_cast<long long>(outcomes.expected));
+    }
+    printResult(shown.result, values, shown.events, &saved);
+    if (saved.plan.gil)
+        printGil(shown.result, shown.events);
+    TimelinePicture picture;
+    picture.headline = saved.headline;
+    picture.caption = saved.caption;
+    picture.plan = &saved.plan;
+    picture.details = runArgs.details;
+    int rc = writeRunOutputs(runArgs, exporters, shown.result, shown.result, shown.events, values, trials, picture);
+    if (!runArgs.chartPath.empty()) {
+        std::vector<TrialsSeries> series;
+        for (const SavedTrials::Series &s : saved.trials.series)
+            series.push_back({s.label, s.finals, s.locked});
+        if (auto problem
+            = exporters.trialsChart(saved.trials.caption, saved.trials.expected, series, runArgs.chartPath);
+            !problem.empty()) {
+            std::fprintf(stderr, "forkscope: --chart: %s\n", problem.c_str());
+            rc = kExitRunFailed;
+        } else {
+            std::printf("chart         %s\n", runArgs.chartPath.c_str());
+        }
+    }
+    return rc;
 }
 
 } // namespace
@@ -570,6 +849,8 @@ int runCommandLine(const std::vector<std::string> &args, const Exporters &export
         return listScenarios();
     if (command.name == "run")
         return runScenario(command, exporters);
+    if (command.name == "open-run")
+        return openSavedRun(command, exporters);
     if (command.name == "check")
         return checkScenarioFile(command);
     if (command.name == "new")

@@ -17,7 +17,7 @@ using namespace forkscope::core;
 
 namespace {
 
-constexpr const char *kCommands = "list, run, open, check, new, --help, --version";
+constexpr const char *kCommands = "list, run, open, open-run, check, new, --help, --version";
 /// What --focus may name.
 /// "auto, timeline, lost-update, …": what --focus allows, for messages.
 std::string focusViews()
@@ -77,7 +77,10 @@ struct ScenarioOptions {
     std::vector<Entry> entries; ///< the command's own options, then the parameters, each in declaration order
 
     explicit ScenarioOptions(const Scenario &s) : scenario(s) { configure(app); }
-    void addValue(const std::string &name) { entries.push_back({name, addValueOption(app, name)}); }
+    void addValue(const std::string &name, bool listed = true)
+    {
+        entries.push_back({name, addValueOption(app, name), listed});
+    }
     void addSwitch(const std::string &name, bool listed = true)
     {
         entries.push_back({name, app.add_flag("--" + name), listed});
@@ -121,9 +124,20 @@ std::string unknownArgument(const ScenarioOptions &options, const std::string &a
         + "' (allowed: " + allowed + ")";
 }
 
+/// "the presets of 'bank': tutorial (the tutorial's own settings)", or that the scenario has none.
+std::string presetsOf(const Scenario &scenario)
+{
+    if (scenario.presets.empty())
+        return "scenario '" + scenario.id + "' has no presets";
+    std::string text = "the presets of '" + scenario.id + "': ";
+    for (std::size_t i = 0; i < scenario.presets.size(); ++i)
+        text += (i ? ", " : "") + scenario.presets[i].id + " (" + scenario.presets[i].name + ")";
+    return text;
+}
+
 bool isOutput(const std::string &name)
 {
-    return name == "trace" || name == "summary" || isPicture(name) || name == "chart";
+    return name == "trace" || name == "summary" || isPicture(name) || name == "chart" || name == "save";
 }
 
 /// Checks what step two took: nothing unknown, every value given once and not empty, no switch given a
@@ -154,6 +168,8 @@ std::string checkGiven(const ScenarioOptions &options, const std::vector<std::st
                 + "' and two or three of its values";
         if (name == "focus")
             return flag + " needs a value (allowed: " + focusViews() + ")";
+        if (name == "preset")
+            return flag + " needs a value: " + presetsOf(options.scenario);
         const ParamSpec *spec = options.scenario.param(name);
         std::string message = flag + " needs a value: " + (spec ? spec->allowed() : "see forkscope --help");
         if (const std::string next = argumentAfter(args, flag); !next.empty() && next[0] == '-')
@@ -233,10 +249,10 @@ std::string checkCompare(const Scenario &scenario, const std::string &text, cons
         return "--compare runs a single trial of each value: leave --trials out";
     if (run.allModes)
         return "--compare and --all-modes both choose what to run: use one of them";
-    if (!run.tracePath.empty() || !run.summaryPath.empty() || !run.chartPath.empty())
+    if (!run.tracePath.empty() || !run.summaryPath.empty() || !run.chartPath.empty() || !run.savePath.empty())
         return "--compare makes " + std::to_string(run.compare.values.size())
-            + " runs, and --trace, --summary and --chart show one: leave them out (--png, --svg and --pdf "
-              "draw the comparison)";
+            + " runs, and --trace, --summary, --chart and --save keep one: leave them out (--png, --svg and "
+              "--pdf draw the comparison)";
     if (!run.pictures.empty() && !exporters.comparison)
         return run.pictures.front().first
             + " with --compare needs the desktop build of forkscope (this one "
@@ -254,6 +270,8 @@ std::string checkOutputs(const RunArgs &run)
         outputs.emplace_back("--summary", run.summaryPath);
     if (!run.chartPath.empty())
         outputs.emplace_back("--chart", run.chartPath);
+    if (!run.savePath.empty())
+        outputs.emplace_back("--save", run.savePath);
     for (const auto &[flag, path] : outputs)
         if (auto problem = checkOutputPath(path); !problem.empty())
             return flag + ": " + problem;
@@ -265,24 +283,18 @@ std::string checkOutputs(const RunArgs &run)
     return {};
 }
 
-/// Fills `run` from what step two took and checks how the options go together.
-std::string collectRunArgs(const ScenarioOptions &options, const Exporters &exporters, RunArgs &run)
+/// --save: a file name ending in .fsrun.
+std::string checkSave(const std::string &path)
 {
-    const Scenario &scenario = options.scenario;
-    for (const ParamSpec &p : scenario.params)
-        if (options.given(p.name))
-            run.params[p.name] = options.value(p.name);
-    run.tracePath = options.value("trace");
-    run.summaryPath = options.value("summary");
-    run.chartPath = options.value("chart");
-    run.allModes = options.given("all-modes");
-    run.details = options.given("details");
-    // A malformed --compare is refused first too, naming what is allowed, before the pictures are looked at.
-    if (options.given("compare")) {
-        core::CompareRequest request;
-        if (auto problem = parseCompareRequest(scenario, options.value("compare"), request); !problem.empty())
-            return problem;
-    }
+    if (!path.empty() && !endsWith(path, std::string(kSavedRunExtension)))
+        return "--save '" + path + "': the file name must end in " + std::string(kSavedRunExtension);
+    return {};
+}
+
+/// --focus and the pictures (--png, --svg, --pdf, in the order given), checked: a focus the pictures can
+/// show, a file name with the picture's extension, a build that draws.
+std::string collectPictures(const ScenarioOptions &options, const Exporters &exporters, RunArgs &run)
+{
     // A --focus naming nothing we can show is refused first, whatever else is wrong (even in a build
     // without pictures), so the message always lists what is allowed.
     if (options.given("focus")) {
@@ -309,6 +321,39 @@ std::string collectRunArgs(const ScenarioOptions &options, const Exporters &expo
     }
     if (run.details && run.pictures.empty())
         return "--details applies to the pictures: add --png, --svg or --pdf";
+    return {};
+}
+
+/// Fills `run` from what step two took and checks how the options go together.
+std::string collectRunArgs(const ScenarioOptions &options, const Exporters &exporters, RunArgs &run)
+{
+    const Scenario &scenario = options.scenario;
+    for (const ParamSpec &p : scenario.params)
+        if (options.given(p.name))
+            run.params[p.name] = options.value(p.name);
+    run.tracePath = options.value("trace");
+    run.summaryPath = options.value("summary");
+    run.chartPath = options.value("chart");
+    run.savePath = options.value("save");
+    run.allModes = options.given("all-modes");
+    run.details = options.given("details");
+    // An unknown preset is refused first, naming the scenario's presets.
+    const ScenarioPreset *preset = nullptr;
+    if (options.given("preset")) {
+        run.preset = options.value("preset");
+        preset = scenario.preset(run.preset);
+        if (!preset)
+            return "--preset '" + run.preset + "' is not a preset of scenario '" + scenario.id + "'; "
+                + presetsOf(scenario);
+    }
+    // A malformed --compare is refused first too, naming what is allowed, before the pictures are looked at.
+    if (options.given("compare")) {
+        core::CompareRequest request;
+        if (auto problem = parseCompareRequest(scenario, options.value("compare"), request); !problem.empty())
+            return problem;
+    }
+    if (auto problem = collectPictures(options, exporters, run); !problem.empty())
+        return problem;
     if (options.given("compare"))
         if (auto problem = checkCompare(scenario, options.value("compare"), exporters, run); !problem.empty())
             return problem;
@@ -320,6 +365,50 @@ std::string collectRunArgs(const ScenarioOptions &options, const Exporters &expo
     if (!run.chartPath.empty())
         if (auto problem = checkChart(scenario, run, exporters); !problem.empty())
             return problem;
+    if (auto problem = checkSave(run.savePath); !problem.empty())
+        return problem;
+    if (auto problem = checkOutputs(run); !problem.empty())
+        return problem;
+    // The preset's values for the parameters not given on the line (what is given wins). After the checks
+    // above, which look at what was given: --all-modes and --compare set their own parameters over these.
+    if (preset)
+        for (const auto &[name, value] : preset->params)
+            run.params.emplace(name, value);
+    return {};
+}
+
+/// What `open-run` can write from a saved run of `saved`'s kind, checked as `run` checks its outputs.
+std::string collectOpenRunArgs(const ScenarioOptions &options, const Exporters &exporters,
+                               const SavedRun &saved, const std::string &file, RunArgs &run)
+{
+    run.tracePath = options.value("trace");
+    run.summaryPath = options.value("summary");
+    run.chartPath = options.value("chart");
+    run.details = options.given("details");
+    if (auto problem = collectPictures(options, exporters, run); !problem.empty())
+        return problem;
+    if (options.given("focus") && run.pictures.empty())
+        return "--focus chooses what the pictures show: add --png, --svg or --pdf";
+    if (saved.kind == SavedRun::Kind::GilLab) {
+        if (!run.pictures.empty() || !run.tracePath.empty() || !run.summaryPath.empty())
+            return "'" + file
+                + "' holds the GIL lab's table (the wall times of its 8 runs, not their events): "
+                  "it draws --chart only";
+    } else if (!run.chartPath.empty() && saved.kind != SavedRun::Kind::Trials) {
+        return "--chart needs a saved run of trials (such as bank's) or of the GIL lab; '" + file
+            + "' holds one run";
+    }
+    if (!run.chartPath.empty()) {
+        const std::string &path = run.chartPath;
+        if (!endsWith(path, ".png") && !endsWith(path, ".svg") && !endsWith(path, ".pdf"))
+            return "--chart '" + path + "': the file name must end in .png, .svg or .pdf";
+        const bool speedups = saved.kind == SavedRun::Kind::GilLab;
+        if (!(speedups ? static_cast<bool>(exporters.speedupChart)
+                       : static_cast<bool>(exporters.trialsChart)))
+            return "--chart needs the desktop build of forkscope (this one has no Qt)";
+    }
+    if (run.pictures.empty() && run.tracePath.empty() && run.summaryPath.empty() && run.chartPath.empty())
+        return {}; // printing what the run came to is an answer of its own
     return checkOutputs(run);
 }
 
@@ -347,7 +436,7 @@ int parseCommand(const std::vector<std::string> &args, Command &out)
     const CLI::Option *help = app.add_flag("-h,--help");
     const CLI::Option *version = app.add_flag("--version");
     std::vector<std::pair<CLI::App *, const CLI::Option *>> commands;
-    for (const char *name : {"list", "run", "open", "check", "new", "help"}) {
+    for (const char *name : {"list", "run", "open", "open-run", "check", "new", "help"}) {
         CLI::App *command = app.add_subcommand(name);
         configure(*command);
         // --help anywhere after the command shows the usage, as before the command.
@@ -432,9 +521,10 @@ int parseRunArgs(const Command &command, const Exporters &exporters, RunArgs &ou
         return rc;
     const std::vector<std::string> &rest = command.rest;
     ScenarioOptions options(*out.scenario);
-    for (const char *name : {"trace", "summary", "png", "svg", "pdf", "focus", "chart", "compare"})
+    for (const char *name : {"trace", "summary", "png", "svg", "pdf", "focus", "chart", "compare", "save"})
         options.addValue(name);
     options.addSwitch("details");
+    options.addValue("preset", !out.scenario->presets.empty());
     // Refused with a reason where it does not apply (checkAllModes), so known to every scenario.
     options.addSwitch("all-modes", out.scenario->param("mode") != nullptr);
     options.addParameters();
@@ -443,6 +533,48 @@ int parseRunArgs(const Command &command, const Exporters &exporters, RunArgs &ou
     if (auto problem = checkGiven(options, rest); !problem.empty())
         return usageError(problem);
     if (auto problem = collectRunArgs(options, exporters, out); !problem.empty())
+        return usageError(problem);
+    return kExitOk;
+}
+
+int parseOpenRunArgs(const Command &command, const Exporters &exporters, RunArgs &out, SavedRun &saved)
+{
+    if (command.scenario.empty())
+        return usageError("'open-run' needs a saved run: forkscope open-run FILE"
+                          + std::string(kSavedRunExtension)
+                          + " (one written by 'forkscope run ... --save FILE"
+                          + std::string(kSavedRunExtension) + "' or the window's File > Save Run)");
+    if (auto problem = loadRun(command.scenario, saved); !problem.empty())
+        return usageError(problem);
+    // The scenario the run was made from: the built-in lesson, or the file it saved (kept for the headline
+    // and summary, as `run` keeps a scenario file it reads).
+    std::string note;
+    const Scenario *scenario = savedRunScenario(saved, note);
+    if (!note.empty())
+        std::fprintf(stderr, "forkscope: note: %s\n", note.c_str());
+    Scenario unknown;
+    unknown.id = saved.scenarioId;
+    out.scenario = scenario ? scenario : addScenario(std::move(unknown));
+    out.params = saved.params;
+    ScenarioOptions options(*out.scenario);
+    for (const char *name : {"trace", "summary", "png", "svg", "pdf", "focus", "chart"})
+        options.addValue(name);
+    options.addSwitch("details");
+    if (!parseWith(options.app, command.rest))
+        return kExitUsage;
+    // A parameter of the scenario is no option here: the saved run shows what ran.
+    for (const std::string &extra : options.app.remaining()) {
+        const std::string name
+            = extra.rfind("--", 0) == 0 ? extra.substr(2, extra.find('=') - 2) : std::string();
+        if (!name.empty() && out.scenario->param(name))
+            return usageError("--" + name + ": a saved run shows the run as it ran (" + name + " "
+                              + (saved.params.count(name) ? saved.params.at(name) : std::string("?"))
+                              + "); to change it, run the scenario again with 'forkscope run "
+                              + saved.scenarioId + " --" + name + " ...'");
+    }
+    if (auto problem = checkGiven(options, command.rest); !problem.empty())
+        return usageError(problem);
+    if (auto problem = collectOpenRunArgs(options, exporters, saved, command.scenario, out); !problem.empty())
         return usageError(problem);
     return kExitOk;
 }

@@ -6,6 +6,7 @@
 
 #include "app/cli.hpp"
 #include "core/analysis/comparison.hpp"
+#include "core/saved_run/saved_run.hpp"
 #include "core/scenario/scenarios.hpp"
 
 #include <map>
@@ -23,8 +24,9 @@ std::string scenarioIds();
 
 /// Step one: the command, and for `run` and `open` the scenario id and the arguments after it.
 struct Command {
-    std::string name;              ///< "list", "run", "open" or "help"; empty for --help or --version alone
-    std::string scenario;          ///< run and open: the scenario id, "" when none was given
+    std::string name; ///< "list", "run", "open", "open-run" or "help"; empty for --help or --version alone
+    std::string
+        scenario; ///< run and open: the scenario id, open-run: the saved run's file; "" when not given
     std::vector<std::string> rest; ///< run and open: the arguments after the id, in order, for step two
     bool help = false;             ///< --help or -h anywhere, or the help command
     bool version = false;          ///< --version alone
@@ -46,7 +48,9 @@ const core::Scenario *resolveScenario(const std::string &arg, int &rc);
 /// What `forkscope run ID ...` asks for, checked.
 struct RunArgs {
     const core::Scenario *scenario = nullptr;
-    std::map<std::string, std::string> params;                 ///< the scenario's parameters as given
+    std::map<std::string, std::string> params;                 ///< the scenario's parameters as given,
+                                                               ///< then the --preset's for the others
+    std::string preset;                                        ///< --preset: the preset's id, or ""
     std::string tracePath;                                     ///< --trace
     std::string summaryPath;                                   ///< --summary
     std::vector<std::pair<std::string, std::string>> pictures; ///< (flag, path) for --png/--svg/--pdf
@@ -55,16 +59,25 @@ struct RunArgs {
     bool allModes = false;        ///< --all-modes: the GIL lab's 8 runs
     bool details = false;         ///< --details: the pictures show pids, tids and process headers
     core::CompareRequest compare; ///< --compare PARAM=A,B[,C]: one run per value (empty param: not asked)
+    std::string savePath;         ///< --save FILE.fsrun: the run kept whole, to open again (open-run)
 };
 
 /// Step two of `run`: the scenario `command` names and the options it takes. Refuses, before anything runs,
 /// a missing or unknown scenario, a missing or repeated value, an unknown option, an output that cannot be
-/// written or that another output also names, pictures this build cannot draw (`exporters`), and a
-/// --compare that is malformed, names no parameter of the scenario, gives fewer than two or more than three
-/// values or a value the parameter does not allow, or goes with an option that shows one run.
+/// written or that another output also names, pictures this build cannot draw (`exporters`), a --preset
+/// that names no preset of the scenario, and a --compare that is malformed, names no parameter of the
+/// scenario, gives fewer than two or more than three values or a value the parameter does not allow, or goes
+/// with an option that shows one run.
 /// Parameter values themselves are checked by buildPlan. Returns kExitOk with `out` filled, or kExitUsage
 /// after printing what is wrong.
 int parseRunArgs(const Command &command, const Exporters &exporters, RunArgs &out);
+
+/// `forkscope open-run FILE.fsrun [outputs]`: reads the saved run (`saved`) and the outputs asked for into
+/// `out` (its scenario is the one the run was made from). Refuses, before anything is written, a file that is
+/// not a saved run Forkscope can read (saying what is wrong with it), a parameter (a saved run shows what
+/// ran), outputs the saved kind has not (a GIL lab's table has only --chart; one run has no trials chart),
+/// and every output `run` would refuse. Returns kExitOk or kExitUsage after printing what is wrong.
+int parseOpenRunArgs(const Command &command, const Exporters &exporters, RunArgs &out, core::SavedRun &saved);
 
 // The scenario commands (app/cli_files.cpp).
 /// `forkscope list`: every built-in scenario, and any that could not be read.

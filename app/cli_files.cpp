@@ -2,7 +2,7 @@
 // parameters, generated from its file).
 
 #include "app/cli_args.hpp"
-#include "core/export/output_file.hpp"
+#include "core/scenario/scenario_copy.hpp"
 #include "core/scenario/scenario_file.hpp"
 
 #include <cstdio>
@@ -28,15 +28,19 @@ std::string readWhole(const std::string &path, bool &ok)
 /// One scenario's parameters, as `run ID --help` shows them.
 std::string scenarioHelp(const Scenario &s)
 {
-    std::string text = "forkscope run " + (s.builtin ? s.id : s.sourcePath) + " [--name value ...]\n\n"
-        + s.title + "\n" + (s.summary.empty() ? std::string() : s.summary + "\n") + "\nParameters:\n";
+    std::string text = "forkscope run " + (s.builtin ? s.id : s.sourcePath)
+        + (s.presets.empty() ? "" : " [--preset ID]") + " [--name value ...]\n\n" + s.title + "\n"
+        + (s.summary.empty() ? std::string() : s.summary + "\n") + "\nParameters:\n";
     for (const ParamSpec &p : s.params) {
         text += "  --" + p.name + " (" + p.allowed() + "; default " + p.defaultValue + ")\n";
         if (!p.help.empty())
             text += "      " + p.help + "\n";
     }
+    if (!s.presets.empty())
+        text += "\nPresets (--preset ID; a parameter given beside it wins):\n";
     for (const ScenarioPreset &preset : s.presets) {
-        text += "\nPreset '" + preset.name + "':";
+        text += "  " + preset.id + std::string(preset.id.size() < 12 ? 12 - preset.id.size() : 1, ' ')
+            + preset.name + ":";
         for (const auto &[name, value] : preset.params)
             text += " --" + name + " " + value;
         text += "\n";
@@ -118,42 +122,35 @@ int newScenarioFile(const Command &command)
     const Scenario *base = findScenario(from);
     if (!base || !base->builtin)
         return usageError(unknownScenario(from));
-    const std::string id = fs::path(path).stem().string();
-    const fs::path twin = fs::path(path).parent_path() / (id + ".py");
-    for (const fs::path &out : {fs::path(path), twin})
-        if (fs::exists(out))
-            return usageError("'" + out.string() + "' exists already; 'new' never overwrites a file");
+    std::string problem;
+    const std::string id = copyIdForPath(path, problem);
+    if (id.empty())
+        return usageError(problem);
+    // The copy is the user's own: its id is its file's name, its twin the copied Python beside it (the
+    // window's Save a Copy… writes the same).
+    ScenarioCopySource source;
     bool ok = false;
-    std::string text = readWhole(base->sourcePath, ok);
+    source.text = readWhole(base->sourcePath, ok);
     if (!ok)
         return usageError("cannot read " + base->sourcePath);
-    // The copy is the user's own: its id is its file's name, its twin the copied Python beside it.
-    nlohmann::ordered_json doc = nlohmann::ordered_json::parse(text);
-    if (id.empty() || !std::islower(static_cast<unsigned char>(id[0])))
-        return usageError(
-            "the file's name becomes the scenario's id: start it with a lower-case letter (got '" + id
-            + "')");
-    doc["id"] = id;
-    doc["lesson"] = "Your scenarios";
-    doc.erase("order");
-    std::string python;
-    if (!base->codeFile.empty()) {
-        doc["python"] = id + ".py";
-        python = readWhole(base->pythonPath(), ok);
+    source.builtin = true;
+    source.hasTwin = !base->codeFile.empty();
+    if (source.hasTwin) {
+        source.twinText = readWhole(base->pythonPath(), ok);
         if (!ok)
             return usageError("cannot read " + base->pythonPath());
     }
-    std::string problem = writeFileAtomically(path, doc.dump(2) + "\n");
-    if (problem.empty() && !python.empty())
-        problem = writeFileAtomically(twin.string(), python);
+    for (const std::string &out : {path, source.hasTwin ? copyTwinPath(path, id) : std::string()})
+        if (!out.empty() && fs::exists(out))
+            return usageError("'" + out + "' exists already; 'new' never overwrites a file");
+    std::string twin;
+    problem = writeScenarioCopy(source, path, false, twin);
     if (!problem.empty()) {
         std::fprintf(stderr, "forkscope: %s\n", problem.c_str());
-        std::error_code ec;
-        fs::remove(path, ec); // nothing half-made stays behind
         return kExitRunFailed;
     }
     std::printf("wrote %s (scenario '%s', from '%s')%s\n", path.c_str(), id.c_str(), from.c_str(),
-                python.empty() ? "" : (" and " + twin.string()).c_str());
+                twin.empty() ? "" : (" and " + twin).c_str());
     return kExitOk;
 }
 
@@ -161,13 +158,17 @@ std::string usageText()
 {
     std::string text
         = "Usage: forkscope                      open the desktop lab\n"
-          "       forkscope open ID [--name value ...] [--run]\n"
+          "       forkscope open ID|FILE.json [--name value ...] [--run]\n"
           "                                      open it on a scenario with these parameters (and run it)\n"
           "       forkscope list                 list the scenarios\n"
           "       forkscope run ID [options]     run a scenario headless and print what it printed\n"
           "       forkscope run FILE.json [options]\n"
           "                                      run a scenario file (docs/scenario-format.md)\n"
           "       forkscope run ID --help        that scenario's own parameters\n"
+          "       forkscope open-run FILE.fsrun [--png F] [--svg F] [--pdf F] [--trace F] [--summary F]\n"
+          "                         [--chart F] [--focus VIEW] [--details]\n"
+          "                                      a run saved with --save (or File > Save Run): print its\n"
+          "                                      result and export it again without running it\n"
           "       forkscope check FILE.json      check a scenario file: every problem, with its line and "
           "column\n"
           "       forkscope new FILE.json --from ID\n"
@@ -208,6 +209,8 @@ std::string usageText()
           "or\n"
           "                    --pdf (e.g. forkscope run sleepers --compare kind=sequential,process --png "
           "x.png)\n"
+          "  --preset ID       start from one of the scenario's presets (listed by 'run ID --help', e.g.\n"
+          "                    bank --preset tutorial); a parameter given beside it wins\n"
           "  --trace FILE      write a Chrome trace (Perfetto UI, chrome://tracing)\n"
           "  --summary FILE    write the result as JSON\n"
           "  --png FILE, --svg FILE, --pdf FILE\n"
@@ -224,10 +227,15 @@ std::string usageText()
           "                    with the lock set the other way, drawn side by side); with --all-modes: the "
           "speedup\n"
           "                    chart (.png, .svg or .pdf)\n"
+          "  --save FILE.fsrun keep the run whole (scenario, parameters, result, every event; the trials "
+          "and\n"
+          "                    the GIL lab's table too) to print and export again with 'forkscope open-run'\n"
           "\n"
-          "Exit status: 0 the run completed; 1 the run could not run or an output could not be written;\n"
-          "2 bad usage or a scenario file with problems; 130 interrupted (Ctrl+C cancels the run and still\n"
-          "prints its result); 143 terminated (SIGTERM, likewise).\n"
+          "Exit status: 0 the run completed; 1 the run could not run, failed, or an output could not be\n"
+          "written; 2 bad usage, a scenario file with problems or a saved run that cannot be read (not one,\n"
+          "damaged, truncated, or of another format version); 130 interrupted (Ctrl+C cancels the run,\n"
+          "kills and reaps its processes and still prints its result); 143 terminated (SIGTERM) and 129\n"
+          "hung up (SIGHUP), likewise.\n"
           "\nScenarios:\n";
     for (const auto &s : builtinScenarios()) {
         text += "  " + s.id + std::string(s.id.size() < 18 ? 18 - s.id.size() : 1, ' ') + "--";

@@ -13,6 +13,7 @@
 #include "ui/exporter.hpp"
 #include "ui/focus/focus_views.hpp"
 #include "ui/main_window.hpp"
+#include "ui/scenario_files.hpp"
 #include "ui/speedup_chart.hpp"
 #include "ui/timeline_model.hpp"
 #include "ui/timeline_widget.hpp"
@@ -174,7 +175,7 @@ QIcon applicationIcon()
     return icon;
 }
 
-/// `forkscope [open [ID] [--name value ...] [--run]]` with a display: the window, on a scenario with these
+/// `forkscope [open [ID|FILE.json] [--name value ...] [--run]]` with a display: the window, on a scenario with these
 /// parameters (a lesson's desktop shortcut), and the run started if asked.
 int openWindow(int &argc, char **argv, const std::vector<std::string> &args)
 {
@@ -188,7 +189,13 @@ int openWindow(int &argc, char **argv, const std::vector<std::string> &args)
     if (!args.empty()) {
         if (const auto rc = app::parseOpenCommand(args, window.scenarioId().toStdString(), request))
             return *rc;
-        window.selectScenario(QString::fromStdString(request.scenario));
+        // A user's file (`forkscope open FILE.json`) was read by the command line: into the browser, as theirs.
+        const core::Scenario *opened
+            = request.scenarioFile.empty() ? nullptr : core::findScenario(request.scenario);
+        if (opened)
+            window.scenarioFiles()->addOpened(*opened);
+        else
+            window.selectScenario(QString::fromStdString(request.scenario));
         for (const auto &[name, value] : request.params) {
             if (!window.setParameter(QString::fromStdString(name), QString::fromStdString(value))) {
                 const std::string problem

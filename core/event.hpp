@@ -47,7 +47,8 @@ enum class EventType : std::uint8_t {
     LockAcquire, ///< arg: lock id
     LockRelease, ///< arg: lock id
     MainEnd,     ///< the scenario's main flow reached its last line (the program "ends" here)
-    Note,        ///< text: a remark from the engine (e.g. "about to crash"); value: a code
+    Note,        ///< text: a remark from the engine (e.g. "about to crash"); value: a code; arg kNoteCrash:
+                 ///< the worker's own crash step is about to raise signal `value`
     Spawn,       ///< main asks for a worker to start (Process.start()); arg: the lane started
     VariableOpen, ///< recorded by main before its first step; value: initial value, arg: variable id,
                   ///< detail: elements, text: the variable's name; flag kShared when in shared memory,
@@ -96,6 +97,10 @@ inline constexpr std::int32_t kWorkResumesAfterGil = 1;
 
 /// A Print's detail when it is the heading line of a process table (main's snapshot step).
 inline constexpr std::int32_t kProcessTableHeading = 1;
+
+/// A Note's arg when the worker's plan crashes it on purpose (a crash step): value is the signal it raises,
+/// so a death by that signal is the lesson, not a fault.
+inline constexpr std::int32_t kNoteCrash = 1;
 
 /// A human name for the type ("sleep begin", "print", ...), stable for exports.
 std::string_view eventTypeName(EventType type) noexcept;

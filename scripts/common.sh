@@ -4,16 +4,19 @@ set -euo pipefail
 
 FORKSCOPE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Debian 12 packages the project builds, tests and screenshots with (the last line: the desktop install's
-# checks and its .deb: desktop-file-validate, appstreamcli, dpkg-shlibdeps and `file` for CPack,
-# groff for the man page's warnings, xprop for the window's icon).
+# Debian 12 packages the project builds, tests and screenshots with (libzstd-dev and zlib1g-dev: saved runs
+# are zstd-compressed with a CRC-32 from zlib; the last line: the desktop install's checks and its .deb:
+# desktop-file-validate, appstreamcli, dpkg-shlibdeps and `file` for CPack, groff for the man page's
+# warnings, xprop for the window's icon).
 FORKSCOPE_PACKAGES=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-svg-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev clang-format
+  libzstd-dev zlib1g-dev
   tesseract-ocr
   xvfb xauth fonts-dejavu-core x11-apps imagemagick librsvg2-bin poppler-utils xdotool
-  python3 python3-psutil
+  python3 python3-psutil python3-jsonschema
+  clang libclang-rt-14-dev
   nodejs
   desktop-file-utils appstream dpkg-dev file groff-base x11-utils
 )

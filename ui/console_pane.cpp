@@ -57,7 +57,7 @@ void ConsolePane::insertPending(int budgetMs)
                                  "the timeline has every one",
                                  nullptr, static_cast<int>(std::min<std::uint64_t>(m_unsaid, INT_MAX)))
                                   .arg(kScrollback),
-                              0, true});
+                              QString(), 0, 0, true});
         m_unsaid = 0;
     }
     QElapsedTimer clock;
@@ -80,7 +80,8 @@ void ConsolePane::insertPending(int budgetMs)
             cursor.insertText(line.text, noteFormat);
         } else {
             lineFormat.setForeground(laneColour(line.lane));
-            cursor.insertText(line.text, lineFormat);
+            const QString time = QString::number(static_cast<double>(line.timeNs) / 1e9, 'f', 3);
+            cursor.insertText(QStringLiteral("[%1 s %2] %3").arg(time, line.who, line.text), lineFormat);
         }
         m_pending.pop_front();
         // The clock is read every 64 lines: reading it is not free either.
@@ -150,16 +151,20 @@ void ConsolePane::appendLines(const TimelineModel &model, const QVector<PrintedL
 {
     if (lines.isEmpty())
         return;
-    // Lines that kScrollback later ones will push out before they are shown are not even formatted.
+    // Lines that kScrollback later ones will push out before they are shown are not even looked at; the
+    // rest are formatted only as each is inserted. Each worker's name is converted once per hand-over.
     const auto keep = std::min<qsizetype>(lines.size(), kScrollback);
     skip(static_cast<std::uint64_t>(lines.size() - keep));
+    std::vector<QString> names(model.laneCount());
     for (qsizetype i = lines.size() - keep; i < lines.size(); ++i) {
         const PrintedLine &line = lines[i];
-        const QString who = line.lane < model.laneCount()
-            ? QString::fromStdString(model.lane(line.lane).info.name)
-            : QString();
-        const QString time = QString::number(static_cast<double>(line.timeNs) / 1e9, 'f', 3);
-        m_pending.push_back({QStringLiteral("[%1 s %2] %3").arg(time, who, line.text), line.lane, false});
+        QString who;
+        if (line.lane < names.size()) {
+            if (names[line.lane].isNull())
+                names[line.lane] = QString::fromStdString(model.lane(line.lane).info.name);
+            who = names[line.lane];
+        }
+        m_pending.push_back({line.text, who, line.timeNs, line.lane, false});
     }
     if (m_pending.size() > static_cast<std::size_t>(kScrollback)) {
         const std::size_t over = m_pending.size() - kScrollback;
@@ -171,7 +176,7 @@ void ConsolePane::appendLines(const TimelineModel &model, const QVector<PrintedL
 
 void ConsolePane::appendNote(const QString &text)
 {
-    m_pending.push_back({text, 0, true});
+    m_pending.push_back({text, QString(), 0, 0, true});
     insertPending(kInsertBudgetMs);
 }
 

@@ -41,8 +41,12 @@ public:
     bool dark() const { return m_dark; }
 
 private:
+    /// A line waiting to be shown: formatted when it is inserted, so handing over a burst of lines only
+    /// copies their (implicitly shared) texts.
     struct Pending {
         QString text;
+        QString who; ///< the worker's name; empty for a note
+        std::int64_t timeNs = 0;
         std::uint32_t lane = 0;
         bool note = false;
     };

@@ -134,6 +134,8 @@ bool GilLabView::start()
     m_cancelButton->setEnabled(true);
     m_loadStart = core::sampleCpu();
     m_loadEnd.reset();
+    m_savedCores = 0;
+    m_savedNote.reset();
     refreshChart();
     if (!startNext())
         return false;
@@ -221,20 +223,43 @@ void GilLabView::finish(bool cancelled)
     emit finished(cancelled);
 }
 
+int GilLabView::labCores() const { return m_savedCores > 0 ? m_savedCores : cores(); }
+
+QString GilLabView::chartNote() const
+{
+    if (m_savedNote)
+        return *m_savedNote;
+    // Short enough for half a chart's width; the status line under the buttons says it in full.
+    if (!m_loadStart || m_table.empty())
+        return {};
+    const core::MachineLoad l = load();
+    return tr("machine while it ran: others used %1 % of %2 core(s), load %3 → %4")
+        .arg(qRound(l.othersShare * 100))
+        .arg(l.cores)
+        .arg(l.loadBefore, 0, 'f', 1)
+        .arg(l.loadAfter, 0, 'f', 1);
+}
+
 void GilLabView::refreshChart()
 {
-    m_chart->setData(tr("GIL lab (cpu-vs-io)"), m_table, m_tasks, cores());
-    // Short enough for half a chart's width; the status line under the buttons says it in full.
-    QString note;
-    if (m_loadStart && !m_table.empty()) {
-        const core::MachineLoad l = load();
-        note = tr("machine while it ran: others used %1 % of %2 core(s), load %3 → %4")
-                   .arg(qRound(l.othersShare * 100))
-                   .arg(l.cores)
-                   .arg(l.loadBefore, 0, 'f', 1)
-                   .arg(l.loadAfter, 0, 'f', 1);
-    }
-    m_chart->setNote(note);
+    m_chart->setData(tr("GIL lab (cpu-vs-io)"), m_table, m_tasks, labCores());
+    m_chart->setNote(chartNote());
+}
+
+void GilLabView::showSaved(std::vector<core::LabTiming> table, int tasks, int cores, const QString &note,
+                           const QString &status)
+{
+    if (m_run)
+        return;
+    m_table = std::move(table);
+    m_tasks = tasks;
+    m_savedCores = cores;
+    m_savedNote = note;
+    m_loadStart.reset();
+    m_loadEnd.reset();
+    m_progress->setValue(static_cast<int>(m_table.size()));
+    refreshChart();
+    m_status->setText(status);
 }
 
 void GilLabView::exportChart()

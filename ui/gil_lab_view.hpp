@@ -52,6 +52,17 @@ public:
     /// That in words, as the chart states it ("" before the first run).
     QString loadText() const;
     void setDark(bool dark);
+    /// The parameters the last lab ran with (`work` and `mode` left out).
+    const std::map<std::string, std::string> &parameters() const { return m_params; }
+    int tasks() const { return m_tasks; }
+    /// The cores the table was measured on: this machine's, or a saved lab's.
+    int labCores() const;
+    /// The chart's short note on how busy the machine was ("" before the first run).
+    QString chartNote() const;
+    /// Shows a saved lab's table as its chart drew it (its core count and note), without running anything;
+    /// `status` says where it comes from. The next start() measures afresh.
+    void showSaved(std::vector<core::LabTiming> table, int tasks, int cores, const QString &note,
+                   const QString &status);
 
 signals:
     void started();
@@ -82,6 +93,8 @@ private:
     std::size_t m_next = 0; ///< index into the 8 (work, mode) pairs
     std::vector<core::LabTiming> m_table;
     int m_tasks = 4;
+    int m_savedCores = 0;               ///< a saved lab's core count (0: this machine's)
+    std::optional<QString> m_savedNote; ///< a saved lab's note on the machine's load
 };
 
 } // namespace forkscope::ui

@@ -11,6 +11,8 @@
 #include "ui/parameter_form.hpp"
 #include "ui/process_panel.hpp"
 #include "ui/result_panel.hpp"
+#include "ui/scenario_browser.hpp"
+#include "ui/scenario_files.hpp"
 #include "ui/speedup_chart.hpp"
 #include "ui/timeline_widget.hpp"
 #include "ui/trials_chart.hpp"
@@ -46,8 +48,6 @@ namespace forkscope::ui {
 
 namespace {
 
-constexpr int kScenarioRole = Qt::UserRole + 1;
-
 QString fromStd(const std::string &s) { return QString::fromStdString(s); }
 
 /// A dock named `objectName` (saved window state finds it by that name) holding `widget`.
@@ -68,6 +68,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     setWindowTitle(tr("Forkscope"));
     buildViews();
     buildDocks();
+    buildScenarioFiles();
     buildActions();
     fillBrowser();
     buildStatusBar();
@@ -210,8 +211,7 @@ void MainWindow::buildDocks()
     connect(m_browser, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
         if (!item)
             return;
-        const QString id = item->data(0, kScenarioRole).toString();
-        if (const core::Scenario *s = core::findScenario(id.toStdString()))
+        if (const core::Scenario *s = scenarioOf(item))
             showScenario(*s);
     });
 
@@ -258,6 +258,9 @@ void MainWindow::buildStatusBar()
 void MainWindow::buildActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_files->addActions(file); // Open Scenario…, Save a Copy…, recent files (main_window_files.cpp)
+    file->addSeparator();
+    addRunFileActions(file); // Open Run…, Save Run… (main_window_saved.cpp)
     m_exportAction = file->addAction(tr("&Export Picture..."), this, &MainWindow::exportTimeline);
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
     m_exportAction->setToolTip(
@@ -343,26 +346,14 @@ void MainWindow::buildActions()
 
 void MainWindow::fillBrowser()
 {
-    QMap<QString, QTreeWidgetItem *> lessons;
-    for (const core::Scenario &s : core::builtinScenarios()) {
-        const QString lesson = fromStd(s.lesson);
-        QTreeWidgetItem *group = lessons.value(lesson);
-        if (!group) {
-            group = new QTreeWidgetItem(m_browser, {lesson});
-            group->setFlags(Qt::ItemIsEnabled);
-            group->setExpanded(true);
-            lessons.insert(lesson, group);
-        }
-        auto *item = new QTreeWidgetItem(group, {fromStd(s.title)});
-        item->setData(0, kScenarioRole, fromStd(s.id));
-        item->setToolTip(0, fromStd(s.summary));
-    }
+    for (const core::Scenario &s : core::builtinScenarios())
+        addBuiltinItem(m_browser, s);
 }
 
 bool MainWindow::selectScenario(const QString &id)
 {
     for (QTreeWidgetItemIterator it(m_browser); *it; ++it) {
-        if ((*it)->data(0, kScenarioRole).toString() == id) {
+        if ((*it)->data(0, kScenarioIdRole).toString() == id) {
             m_browser->setCurrentItem(*it);
             return true;
         }
@@ -380,6 +371,7 @@ void MainWindow::showScenario(const core::Scenario &scenario)
     m_params->setScenario(scenario);
     refreshCompare();
     m_code->showScenario(scenario);
+    followScenario(scenario);
 }
 
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
@@ -389,7 +381,7 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
     if (event->type() == QEvent::ShortcutOverride) {
         const auto *key = static_cast<QKeyEvent *>(event);
         const QKeySequence pressed(key->keyCombination());
-        for (const QAction *action : {m_exportAction, m_runAction, m_stopAction}) {
+        for (const QAction *action : {m_exportAction, m_runAction, m_stopAction, m_saveRunAction}) {
             if (action && action->isEnabled() && action->shortcut() == pressed) {
                 event->ignore();
                 return true;
@@ -636,6 +628,10 @@ void MainWindow::saveSettings() const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!m_files->mayClose()) { // edits never saved: the user chose to keep the window
+        event->ignore();
+        return;
+    }
     m_replay.pause();
     m_controller.stop(); // the run's processes end with it; ~Run reaps them
     m_trialRunner.stop();

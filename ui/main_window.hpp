@@ -20,12 +20,17 @@
 
 class QAction;
 class QComboBox;
+class QMenu;
 class QLabel;
 class QProgressBar;
 class QPushButton;
 class QScrollArea;
 class QTabWidget;
 class QTreeWidget;
+
+namespace forkscope::core {
+struct SavedRun;
+}
 
 namespace forkscope::ui {
 
@@ -34,8 +39,10 @@ class ConsolePane;
 class GilLabView;
 class FocusWidget;
 class ParameterForm;
+class PresetPicker;
 class ProcessPanel;
 class ResultPanel;
+class ScenarioFiles;
 class TimelineWidget;
 class TrialsChart;
 
@@ -79,8 +86,21 @@ public:
     const TrialRun *shownTrial() const { return m_shownRun.get(); }
     /// Plays the last run back at `speed` (1, 0.5, 0.25, 0.1) through the timeline and console.
     void startReplay(double speed);
+    /// The users' scenario files: Open, Save, Save a Copy, Recent, and the Scenario editor dock.
+    ScenarioFiles *scenarioFiles() const { return m_files; }
     /// Stop (Esc): ends what runs — the GIL lab, trials, a run — or a replay, showing the whole run again.
     void stopAll();
+    /// File > Save Run (Ctrl+S) without its dialog: writes what the window shows — the last run, the last
+    /// batch of trials (their final values and the trials kept whole), the GIL lab's table when its tab is
+    /// up, or the saved run it shows — to `path` (main_window_saved.cpp). False with `error` when there is
+    /// nothing to save, a run is under way, or the file cannot be written (no file is left then).
+    bool saveRun(const QString &path, QString *error);
+    /// File > Open Run without its dialog: shows a saved run as it was shown when it ran — timeline,
+    /// headline, result, console, trials chart, focus view, GIL lab — and says it is a saved run (its file
+    /// and the date it ran). False with `error` (and the window as it was) when the file cannot be read.
+    bool openRun(const QString &path, QString *error);
+    /// The saved run the window shows, "" when it shows one of its own.
+    QString savedRunFile() const { return m_savedRunFile; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -93,6 +113,10 @@ private:
     void buildActions();
     void fillBrowser();
     void showScenario(const core::Scenario &scenario);
+    /// The scenario files, the editor dock, the presets and the Python pane's command (main_window_files.cpp).
+    void buildScenarioFiles();
+    /// What follows the scenario shown besides the form: the editor, the presets, the twin's command.
+    void followScenario(const core::Scenario &scenario);
     void onStarted();
     void onUpdated(const QVector<PrintedLine> &lines);
     void onFinished(const core::RunResult &result);
@@ -123,6 +147,7 @@ private:
                         const std::string &headline);
     void refreshTrialsChart();
     void updateStatus();
+    void showWaiting(); ///< the state label while a run goes on: whom it waits for (main_window_runs.cpp)
     void updateRunButton();
     void exportTimeline();
     void copyPicture();
@@ -133,6 +158,18 @@ private:
     /// The picture of what the centre shows (timeline or comparison), for export and the clipboard.
     PicturePainter currentPicture(const ExportOptions &options, QColor *background) const;
     void applyTheme(bool dark);
+    // Saved runs (main_window_saved.cpp).
+    /// Adds Open Run… and Save Run… to the File menu, and follows what the window shows to save.
+    void addRunFileActions(QMenu *file);
+    void saveRunDialog();
+    void openRunDialog();
+    /// What Save Run writes, made from what the window shows; false with `error` when there is nothing.
+    bool savedRunOfWindow(core::SavedRun &saved, QString *error) const;
+    void showSavedRun(const core::SavedRun &saved, const QString &path);
+    /// The timeline's view of the run itself (not a replay's): its title, headline, caption, results.
+    PaintOptions shownView() const;
+    /// A new run (or batch, or lab) began or ended: the window no longer shows a saved run.
+    void leaveSavedRun();
     void loadSettings();
     void saveSettings() const;
 
@@ -170,6 +207,9 @@ private:
     QLabel *m_lookFor = nullptr;      ///< what to look for, under the parameters
     QScrollArea *m_details = nullptr; ///< the description and the parameters, scrolling together
     ParameterForm *m_params = nullptr;
+    PresetPicker *m_presets = nullptr;
+    QLabel *m_owner = nullptr; ///< under the title: "your file: path" for a user's scenario
+    ScenarioFiles *m_files = nullptr;
     QPushButton *m_runButton = nullptr;
     CodePane *m_code = nullptr;
     ConsolePane *m_console = nullptr;
@@ -193,6 +233,15 @@ private:
     QString m_exportFolder;
     ExportChoice m_exportChoice; ///< the export dialog's last answers (size and scale are remembered)
     bool m_dark = false;
+    // Saved runs: what Save Run writes, and the saved run shown.
+    enum class Shown : std::uint8_t { Nothing, Run, Trials, Saved };
+    Shown m_shown = Shown::Nothing;
+    std::int64_t m_ranAt = 0;    ///< when the shown run (or batch) ended, seconds since 1970
+    std::int64_t m_labRanAt = 0; ///< when the GIL lab's last run ended
+    std::shared_ptr<const core::SavedRun> m_savedRun; ///< the saved run shown, as it was read
+    QString m_savedRunFile;
+    QAction *m_saveRunAction = nullptr;
+    QAction *m_openRunAction = nullptr;
 };
 
 } // namespace forkscope::ui

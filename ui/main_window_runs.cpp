@@ -268,6 +268,7 @@ void MainWindow::finishRun(const core::RunResult &result)
     if (result.failed())
         state = tr("Failed: %1").arg(fromStd(result.error));
     m_stateLabel->setText(state);
+    m_stateLabel->setStyleSheet({}); // no longer waiting for a stopped worker
     int crashed = 0;
     for (std::size_t i = 1; i < result.lanes.size(); ++i)
         crashed += result.lanes[i].signal != 0 && !result.lanes[i].cancelled;
@@ -424,6 +425,23 @@ void MainWindow::refreshCompare()
         m_compare->showScenario(fromStd(m_scenario->id));
 }
 
+void MainWindow::showWaiting()
+{
+    // Which worker a running run waits for, and for how long, read from /proc: a stopped one (SIGSTOP, a
+    // debugger) stands out, since the run cannot go on until it is resumed or the run is stopped.
+    if (!m_controller.running())
+        return;
+    const std::optional<core::Waiting> waiting = m_controller.waitingFor();
+    QString text = tr("Running");
+    if (waiting)
+        text += QStringLiteral(": ") + fromStd(waiting->describe());
+    if (waiting && waiting->stopped())
+        text += tr(" (kill -CONT %1 resumes it; Stop ends the run)").arg(waiting->info.pid);
+    m_stateLabel->setText(text);
+    m_stateLabel->setStyleSheet(
+        waiting && waiting->stopped() ? QStringLiteral("color: #D55E00; font-weight: bold") : QString());
+}
+
 void MainWindow::updateStatus()
 {
     if (m_gilLab->running()) {
@@ -440,6 +458,7 @@ void MainWindow::updateStatus()
     }
     m_elapsedLabel->setText(tr("Elapsed %1").arg(seconds(m_controller.elapsedNs())));
     m_workersLabel->setText(tr("Workers running: %1").arg(m_controller.liveWorkers()));
+    showWaiting();
     const auto lost = m_controller.lostEvents();
     m_lostLabel->setText(tr("Lost events: %1").arg(lost));
     m_lostLabel->setStyleSheet(lost ? QStringLiteral("color: #D55E00; font-weight: bold") : QString());

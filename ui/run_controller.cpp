@@ -49,6 +49,11 @@ std::int64_t RunController::elapsedNs() const { return m_run ? m_run->elapsedNs(
 
 std::uint64_t RunController::lostEvents() const { return m_run ? m_run->lostEvents() : m_result.lostEvents; }
 
+std::optional<core::Waiting> RunController::waitingFor() const
+{
+    return m_run ? m_run->waitingFor(std::chrono::seconds(1)) : std::nullopt;
+}
+
 void RunController::poll()
 {
     if (!m_run)

@@ -10,6 +10,7 @@
 #include <QVector>
 
 #include <memory>
+#include <optional>
 
 namespace forkscope::ui {
 
@@ -49,6 +50,9 @@ public:
     std::int64_t elapsedNs() const;
     int liveWorkers() const { return m_liveWorkers; }
     std::uint64_t lostEvents() const;
+    /// The worker the running run has waited for at least a second (a stopped one first, else the one main
+    /// joins: core::Run::waitingFor), nothing when idle or when it waits for nobody that long.
+    std::optional<core::Waiting> waitingFor() const;
 
 signals:
     void started();

@@ -72,4 +72,28 @@ std::size_t TrialHistory::keptCount() const
     return n;
 }
 
+std::vector<std::pair<int, TrialHistory::Example>> TrialHistory::keptTrials() const
+{
+    std::vector<std::pair<int, Example>> out;
+    for (std::size_t s = 0; s < m_kept.size(); ++s)
+        for (const auto &[bin, example] : m_kept[s])
+            out.emplace_back(static_cast<int>(s), example);
+    return out;
+}
+
+void TrialHistory::restore(std::int64_t expected, std::vector<TrialSeries> series,
+                           std::vector<std::pair<int, Example>> kept)
+{
+    m_expected = expected;
+    m_series = std::move(series);
+    m_all.clear();
+    for (const TrialSeries &s : m_series)
+        m_all.insert(m_all.end(), s.finals.begin(), s.finals.end());
+    m_bins = core::TrialBins::over(expected, m_all);
+    m_kept.assign(m_series.size(), {});
+    for (auto &[s, example] : kept)
+        if (s >= 0 && static_cast<std::size_t>(s) < m_kept.size())
+            keep(static_cast<std::size_t>(s), std::move(example));
+}
+
 } // namespace forkscope::ui

@@ -41,6 +41,12 @@ public:
     const Example *example(int series, std::int64_t low, std::int64_t high) const;
     /// How many whole trials are kept (at most one per bar).
     std::size_t keptCount() const;
+    /// Every kept trial with its series, series by series and by bar (for saving the batch).
+    std::vector<std::pair<int, Example>> keptTrials() const;
+    /// A batch saved earlier: every series with its final values, and the trials that were kept whole
+    /// (each with its series), as keptTrials() gave them. Drops whatever was there.
+    void restore(std::int64_t expected, std::vector<TrialSeries> series,
+                 std::vector<std::pair<int, Example>> kept);
 
 private:
     /// Whether `candidate` is a better trial to show than `kept`.

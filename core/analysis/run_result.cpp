@@ -63,6 +63,8 @@ void RunResultBuilder::add(const Event &e)
     case EventType::Note:
         if (e.flags & kError)
             lane.error = e.text;
+        if (e.arg == kNoteCrash)
+            lane.crashSignal = static_cast<int>(e.value);
         break;
     default: break;
     }
@@ -97,7 +99,10 @@ RunResult RunResultBuilder::finish(const RunnerEnding &ending)
         }
     }
     r.wallNs = !r.lanes.empty() && r.lanes[0].ended ? r.lanes[0].endNs : diedNs;
-    if (!ending.runnerError.empty()) {
+    r.waitingAtCancel = ending.waitingAtCancel;
+    if (!ending.notReady.empty()) {
+        r.error = ending.notReady;
+    } else if (!ending.runnerError.empty()) {
         r.error = "the runner failed: " + ending.runnerError;
     } else if (runnerDied && !r.cancelled) {
         r.error = "the run's process died of signal " + std::to_string(r.runnerSignal) + " ("
@@ -121,6 +126,22 @@ RunResult RunResultBuilder::finish(const RunnerEnding &ending)
             r.error = main.error;
         else if (main.signal == 0 && main.exitCode != 0)
             r.error = "main exited with code " + std::to_string(main.exitCode);
+    }
+    // A worker killed by a signal that neither its own crash step raised nor a cancel sent (kill from outside
+    // the run, the OOM killer): it never did what the program asked of it, so the run did not either. When
+    // main failed because of it (a receive from its dead end), main's error comes first and this says why.
+    for (std::size_t i = 1; i < r.lanes.size() && !r.cancelled && !runnerDied; ++i) {
+        const LaneOutcome &w = r.lanes[i];
+        if (!w.ended || w.signal == 0 || w.cancelled || w.signal == w.crashSignal)
+            continue;
+        const std::string pid = "(pid " + std::to_string(w.info.pid) + ")";
+        const std::string killed = "'" + w.info.name + "' " + pid + " was killed by " + signalName(w.signal)
+            + " from outside the run";
+        if (r.error.empty())
+            r.error = killed;
+        else if (r.error.find(pid) == std::string::npos)
+            r.error += "; " + killed;
+        break;
     }
     return r;
 }

@@ -35,6 +35,7 @@ struct LaneOutcome {
     std::vector<std::int64_t> read;  ///< values this lane read, in order
     std::vector<std::int64_t> wrote; ///< values this lane wrote, in order
     std::string error;               ///< the error the worker failed with (e.g. an IndexError), if any
+    int crashSignal = 0;             ///< the signal its own crash step raised on purpose (0: none)
 };
 
 /// Contention on one lock over a run.
@@ -52,6 +53,9 @@ struct RunResult {
     double timeScale = 1;
     bool cancelled = false;
     std::string error; ///< set when the run could not run (runner failed or died)
+    /// A cancelled run: what it was waiting for when it was cancelled, if anything for a second or more
+    /// ("waiting for worker 2 'producer' (pid 1234) for 12 s — stopped"); else empty.
+    std::string waitingAtCancel;
     int runnerPid = 0;
     int runnerExitCode = 0;
     int runnerSignal = 0;
@@ -73,6 +77,8 @@ struct RunnerEnding {
     bool cancelled = false;       ///< the client asked the run to stop
     bool finishedCleanly = false; ///< the runner said it finished (its phase)
     std::string runnerError;      ///< the runner's own reason when it said it failed, else empty
+    std::string notReady;         ///< why the client killed a runner that never said it was ready, else empty
+    std::string waitingAtCancel;  ///< see RunResult::waitingAtCancel
     std::uint64_t lostEvents = 0;
     std::int64_t exitSeenNs
         = -1; ///< when the client saw the runner exit, relative to main's start (-1: unknown)

@@ -30,14 +30,19 @@ void EventLog::append(std::vector<Event> &&batch)
     batch = {};
 }
 
+std::size_t EventLog::chunkOf(std::size_t index) const
+{
+    // The last chunk that starts at or before it.
+    return static_cast<std::size_t>(std::upper_bound(m_starts.begin(), m_starts.end(), index)
+                                    - m_starts.begin())
+        - 1;
+}
+
 std::size_t EventLog::copyFrom(std::size_t from, std::vector<Event> &out, std::size_t max) const
 {
     if (from >= m_size)
         return m_size;
-    // The chunk holding `from`: the last one that starts at or before it.
-    auto chunk = static_cast<std::size_t>(std::upper_bound(m_starts.begin(), m_starts.end(), from)
-                                          - m_starts.begin())
-        - 1;
+    std::size_t chunk = chunkOf(from);
     std::size_t offset = from - m_starts[chunk];
     std::size_t left = max;
     for (; chunk < m_chunks.size() && left > 0; ++chunk, offset = 0) {

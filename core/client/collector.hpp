@@ -27,9 +27,22 @@ public:
     /// Moves every event out into one vector, letting each chunk go as soon as it is moved (so the events
     /// are never held twice), and leaves the log empty.
     std::vector<Event> take();
+    /// Calls `visit(event)` for events [from, size()), in order.
+    template <typename Visit>
+    void visitFrom(std::size_t from, Visit &&visit) const
+    {
+        if (from >= m_size)
+            return;
+        std::size_t chunk = chunkOf(from);
+        for (std::size_t offset = from - m_starts[chunk]; chunk < m_chunks.size(); ++chunk, offset = 0)
+            for (std::size_t i = offset; i < m_chunks[chunk].size(); ++i)
+                visit(m_chunks[chunk][i]);
+    }
     const std::vector<std::vector<Event>> &chunks() const { return m_chunks; }
 
 private:
+    std::size_t chunkOf(std::size_t index) const; ///< the chunk holding event `index` (< size())
+
     std::vector<std::vector<Event>> m_chunks;
     std::vector<std::size_t> m_starts; ///< the index of each chunk's first event
     std::size_t m_size = 0;
@@ -65,6 +78,15 @@ public:
         for (const std::vector<Event> &chunk : m_log.chunks())
             for (const Event &e : chunk)
                 visit(e);
+    }
+    /// Calls `visit(event)` for the events published from index `from` on, under the lock, and returns how
+    /// many are published. Unlike copyEvents it does not count as a reader watching (the drain pace stays).
+    template <typename Visit>
+    std::size_t forEachFrom(std::size_t from, Visit &&visit) const
+    {
+        std::lock_guard lock(m_mutex);
+        m_log.visitFrom(from, visit);
+        return m_log.size();
     }
 
 private:

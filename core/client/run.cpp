@@ -1,6 +1,7 @@
 #include "core/client/run.hpp"
 
 #include "core/clock.hpp"
+#include "core/proc_table.hpp"
 #include "core/shared_memory/queue.hpp"
 #include "core/shared_memory/shared_layout.hpp"
 
@@ -8,6 +9,7 @@
 #include <cerrno>
 #include <climits>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -84,6 +86,16 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
             + std::strerror(errno) + ")";
         return nullptr;
     }
+    // The collector's thread first, before any process of the run exists: under a process limit the
+    // client's own thread must not lose a race with the runner's threads and forks (the limit then falls on
+    // the workers, whose start() fails as Python's does, and the run reports it), and if it cannot be had,
+    // nothing was started. It waits at the gate until the runner is spawned.
+    try {
+        run->m_collectorThread = std::thread(&Run::collect, run.get());
+    } catch (const std::system_error &e) {
+        error = std::string("cannot start the thread that collects the run's events: ") + e.what();
+        return nullptr;
+    }
     // The runner takes no arguments: the region (fd 3) holds the plan and says who started it.
     region.header().clientPid = getpid();
     char arg0[] = "forkscope-runner";
@@ -112,19 +124,16 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
+        run->openGate(false);
+        run->m_collectorThread.join();
         error = "cannot start the runner '" + runner + "': " + std::strerror(rc);
         return nullptr;
     }
     run->m_runnerPid = pid;
-    try {
-        run->m_collectorThread = std::thread(&Run::collect, run.get());
-    } catch (const std::system_error &e) {
-        // Out of threads (a process limit) or memory: nobody would read the run, so it must not go on.
-        kill(-pid, SIGKILL);
-        waitpid(pid, nullptr, 0);
-        error = std::string("cannot start the thread that collects the run's events: ") + e.what();
-        return nullptr;
-    }
+    run->m_runnerPath = runner;
+    run->m_readyTimeoutNs
+        = std::chrono::duration_cast<std::chrono::nanoseconds>(options.readyTimeout).count();
+    run->openGate(true);
     return run;
 }
 
@@ -142,8 +151,17 @@ void Run::cancel()
         std::lock_guard lock(m_mutex);
         if (m_finished || m_cancelRequested)
             return;
+    }
+    // Said with the result: a run cancelled because it hung on a stopped worker names that worker.
+    const std::optional<Waiting> waiting = waitingFor(std::chrono::seconds(1));
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_finished || m_cancelRequested)
+            return;
         m_cancelRequested = true;
         m_cancelAtNs = monotonicNs();
+        if (waiting)
+            m_waitingAtCancel = waiting->describe();
     }
     m_region.header().cancel.store(1, std::memory_order_seq_cst);
     SharedRegion::wakeAll(m_region.header().cancel);
@@ -218,8 +236,33 @@ RunResult Run::result() const
     return m_result;
 }
 
+std::optional<Waiting> Run::waitingFor(std::chrono::nanoseconds minWait) const
+{
+    if (finished())
+        return std::nullopt;
+    const std::vector<LaneInfo> table = lanes();
+    std::lock_guard lock(m_watchMutex);
+    m_watched = m_collector->forEachFrom(m_watched, [this](const Event &e) { m_watch.add(e); });
+    return m_watch.waitingFor(table, elapsedNs(), minWait.count());
+}
+
+void Run::openGate(bool go)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_gate = go ? Gate::Go : Gate::Abort;
+    }
+    m_gateCv.notify_all();
+}
+
 void Run::collect()
 {
+    {
+        std::unique_lock lock(m_mutex);
+        m_gateCv.wait(lock, [this] { return m_gate != Gate::Wait; });
+        if (m_gate == Gate::Abort)
+            return; // the runner could not be spawned: nothing to collect
+    }
     // The observer yields to the observed: on a machine with few cores a busy run's workers would otherwise
     // share them with this thread every millisecond (measured with two processes passing messages on two
     // cores: about a quarter fewer messages per second at nice 0). Rings are sized for what a run records,
@@ -251,6 +294,20 @@ void Run::collect()
             m_runnerReapedElsewhere = true;
             break;
         }
+        // A runner that never says it is ready (it hangs before main, or is not a forkscope-runner at all)
+        // would keep the client waiting for ever.
+        if (m_notReady.empty() && m_readyTimeoutNs > 0
+            && m_region.header().phase.load() == static_cast<std::uint32_t>(RunPhase::Starting)
+            && monotonicNs() - m_region.header().clientStartNs > m_readyTimeoutNs) {
+            ProcessInfo runner;
+            const char state = readProcess(m_runnerPid, runner) ? runner.state : '?';
+            char limit[32];
+            std::snprintf(limit, sizeof limit, "%g s", static_cast<double>(m_readyTimeoutNs) / 1e9);
+            m_notReady = "the runner '" + m_runnerPath + "' (pid " + std::to_string(m_runnerPid)
+                + ") did not say it was ready within " + limit + " (it was "
+                + std::string(processStateName(state)) + "), so it was killed";
+            kill(-m_runnerPid, SIGKILL);
+        }
         bool forceKill = false;
         {
             std::lock_guard lock(m_mutex);
@@ -269,22 +326,19 @@ void Run::collect()
     if (!m_runnerReapedElsewhere) {
         while (waitpid(m_runnerPid, &status, 0) < 0 && errno == EINTR) { }
     }
-    if (!clean) {
-        // Workers orphaned by the runner's death are reparented to us (child subreaper): reap them.
+    if (!clean && !m_runnerReapedElsewhere) {
+        // Workers orphaned by the runner's death are reparented to us (child subreaper), still in its process
+        // group (whose id cannot be reused while they live): reap every one, so none is left a zombie. They
+        // were killed above; a second before giving up on one that is stuck in the kernel.
         const std::int64_t deadline = monotonicNs() + 1'000'000'000;
-        for (std::uint32_t i = 1; i < m_region.header().laneCount; ++i) {
-            const LaneSlot &slot = m_region.lane(i);
-            const pid_t pid = slot.pid.load();
-            if (slot.kind != WorkerKind::Process || pid <= 0
-                || slot.state.load() == static_cast<std::uint32_t>(LaneState::Ended))
+        for (;;) {
+            const pid_t reaped = waitpid(-m_runnerPid, nullptr, WNOHANG);
+            if (reaped > 0)
                 continue;
-            while (monotonicNs() < deadline) {
-                if (waitpid(pid, nullptr, WNOHANG) == pid)
-                    break;
-                if (kill(pid, 0) != 0 && errno == ESRCH)
-                    break; // gone (reaped by someone else)
-                std::this_thread::sleep_for(std::chrono::milliseconds(1));
-            }
+            if ((reaped < 0 && errno != EINTR) || monotonicNs() > deadline)
+                break; // ECHILD: none of ours is left in the group
+            kill(-m_runnerPid, SIGKILL);
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
     }
     m_collector->drain(true);
@@ -305,9 +359,11 @@ void Run::finish(int status)
     ending.finishedCleanly = header.phase.load() == static_cast<std::uint32_t>(RunPhase::Finished);
     if (header.phase.load() == static_cast<std::uint32_t>(RunPhase::Failed))
         ending.runnerError = header.error[0] ? std::string(header.error) : std::string("it gave no reason");
+    ending.notReady = m_notReady;
     {
         std::lock_guard lock(m_mutex);
         ending.cancelled = m_cancelRequested;
+        ending.waitingAtCancel = m_waitingAtCancel;
     }
     RunResultBuilder builder(m_plan);
     m_collector->forEach([&builder](const Event &e) { builder.add(e); });

@@ -2,6 +2,7 @@
 
 #include "core/analysis/run_result.hpp"
 #include "core/client/collector.hpp"
+#include "core/client/wait_watch.hpp"
 #include "core/event.hpp"
 #include "core/plan/plan.hpp"
 #include "core/shared_memory/shared_region.hpp"
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,6 +33,9 @@ class Run {
 public:
     struct Options {
         std::string runnerPath; ///< empty: defaultRunnerPath()
+        /// How long the runner has to say it is ready (it read the plan and is about to run main; a start
+        /// takes milliseconds). One that has not said so by then is killed and the run fails, naming it.
+        std::chrono::milliseconds readyTimeout{10'000};
     };
 
     static std::unique_ptr<Run> start(const Plan &plan, const Options &options, std::string &error);
@@ -41,7 +46,8 @@ public:
     Run &operator=(const Run &) = delete;
 
     /// Asks every worker to stop: sleeps and computations end at once, child processes are killed. If the
-    /// runner has not finished 150 ms later, its whole process group is killed.
+    /// runner has not finished 150 ms later, its whole process group is killed. What the run was waiting
+    /// for at that moment, if anything for a second or more, goes into the result (`waitingAtCancel`).
     void cancel();
     void wait();
     bool waitFor(std::chrono::nanoseconds timeout); ///< true once finished
@@ -61,6 +67,10 @@ public:
     std::uint64_t lostEvents() const;
     /// Complete once finished().
     RunResult result() const;
+    /// The worker (or main) the run is waiting for, if it has waited for it at least `minWait` (see
+    /// WaitWatch::waitingFor): a stopped one first, else the one main is joining. Reads the events published
+    /// since the last call and, for lanes silent that long, their state in /proc. Nothing once finished.
+    std::optional<Waiting> waitingFor(std::chrono::nanoseconds minWait) const;
     const Plan &plan() const { return m_plan; }
     int runnerPid() const { return m_runnerPid; }
 
@@ -72,7 +82,9 @@ public:
 private:
     Run() = default;
     /// The collector thread: drains the rings while the runner lives, then reaps it and builds the result.
+    /// It is started before the runner and waits until openGate() says whether the runner was spawned.
     void collect();
+    void openGate(bool go);
     void finish(int status);
 
     Plan m_plan;
@@ -80,15 +92,26 @@ private:
     std::unique_ptr<EventCollector> m_collector; ///< the rings' reader (drained on m_collectorThread)
     std::int64_t m_exitSeenNs = 0; ///< monotonic ns when the collector saw the runner exit (0: not seen)
     int m_runnerPid = 0;
+    std::string m_runnerPath;
+    std::int64_t m_readyTimeoutNs = 0;
+    std::string m_notReady; ///< why the runner was killed before it said it was ready (collector thread)
     std::thread m_collectorThread;
 
     mutable std::mutex m_mutex;
     std::condition_variable m_finishedCv;
+    enum class Gate { Wait, Go, Abort };
+    Gate m_gate = Gate::Wait; ///< whether the collector may begin (guarded by m_mutex)
+    std::condition_variable m_gateCv;
     bool m_finished = false;
     bool m_cancelRequested = false;
     bool m_runnerReapedElsewhere = false;
     std::int64_t m_cancelAtNs = 0;
+    std::string m_waitingAtCancel;
     RunResult m_result;
+
+    mutable std::mutex m_watchMutex; ///< guards the two below (waitingFor may be called from any thread)
+    mutable WaitWatch m_watch;
+    mutable std::size_t m_watched = 0; ///< events fed to m_watch so far
 };
 
 } // namespace forkscope::core

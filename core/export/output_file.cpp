@@ -77,7 +77,27 @@ std::string checkOutputPath(const std::string &path)
     return {};
 }
 
+std::string writeAll(int fd, std::string_view bytes)
+{
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0 ? std::strerror(errno) : "nothing was written";
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
 std::string writeFileAtomically(const std::string &requested, std::string_view content)
+{
+    return writeFileAtomically(requested, [content](int fd) { return writeAll(fd, content); });
+}
+
+std::string writeFileAtomically(const std::string &requested,
+                                const std::function<std::string(int fd)> &writeBody)
 {
     // No separate probe here: the temporary file below is the file checkOutputPath's probe stands for.
     if (auto problem = checkOutputTarget(requested); !problem.empty())
@@ -87,18 +107,10 @@ std::string writeFileAtomically(const std::string &requested, std::string_view c
     const int fd = mkstemp(temp.data());
     if (fd < 0)
         return "cannot write '" + path + "': " + std::strerror(errno);
-    std::size_t done = 0;
-    while (done < content.size()) {
-        const ssize_t n = write(fd, content.data() + done, content.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            const std::string why = std::strerror(errno);
-            close(fd);
-            unlink(temp.c_str());
-            return "cannot write '" + path + "': " + why;
-        }
-        done += static_cast<std::size_t>(n);
+    if (const std::string why = writeBody(fd); !why.empty()) {
+        close(fd);
+        unlink(temp.c_str());
+        return "cannot write '" + path + "': " + why;
     }
     fchmod(fd, 0644);
     if (fsync(fd) != 0 || close(fd) != 0) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -12,5 +13,12 @@ std::string checkOutputPath(const std::string &path);
 /// Writes `content` whole or not at all: a temporary file in the same folder, fsync, then rename over
 /// `path`. Returns an empty string, or what went wrong (and leaves no partial file).
 std::string writeFileAtomically(const std::string &path, std::string_view content);
+
+/// The same for content written in pieces: `write` gets the temporary file's descriptor and returns "" or
+/// what went wrong; only when it succeeds is the file synced and renamed over `path`.
+std::string writeFileAtomically(const std::string &path, const std::function<std::string(int fd)> &write);
+
+/// Writes all of `bytes` to `fd` (retrying short writes); "" or the system's reason.
+std::string writeAll(int fd, std::string_view bytes);
 
 } // namespace forkscope::core

@@ -75,16 +75,18 @@ std::string summaryJson(const RunResult &result, const std::vector<Event> &event
     for (const LaneOutcome &lane : result.lanes)
         processLanes.push_back(lane.info.kind == WorkerKind::Process);
     const LostUpdateReport lost = findLostUpdates(events, result.lostEvents, processLanes);
-    Json out = {{"headline", headline(HeadlineInput{&result, &events, params, trials})},
-                {"scenario", result.scenario},
-                {"kind", result.kind},
-                {"time_scale", result.timeScale},
-                {"wall_seconds", seconds(result.wallNs)},
-                {"main_end_seconds", seconds(result.mainEndNs)},
-                {"lost_events", result.lostEvents},
-                {"cancelled", result.cancelled},
-                {"error", result.error.empty() ? Json(nullptr) : Json(result.error)},
-                {"main_pid", result.lanes.empty() ? 0 : result.lanes[0].info.pid}};
+    Json out = {
+        {"headline", headline(HeadlineInput{&result, &events, params, trials})},
+        {"scenario", result.scenario},
+        {"kind", result.kind},
+        {"time_scale", result.timeScale},
+        {"wall_seconds", seconds(result.wallNs)},
+        {"main_end_seconds", seconds(result.mainEndNs)},
+        {"lost_events", result.lostEvents},
+        {"cancelled", result.cancelled},
+        {"error", result.error.empty() ? Json(nullptr) : Json(result.error)},
+        {"waiting_at_cancel", result.waitingAtCancel.empty() ? Json(nullptr) : Json(result.waitingAtCancel)},
+        {"main_pid", result.lanes.empty() ? 0 : result.lanes[0].info.pid}};
     // Main's last read: the value main sees at its end (memory scenarios).
     out["main_final"] = result.lanes.empty() || result.lanes[0].read.empty()
         ? Json(nullptr)

@@ -254,7 +254,10 @@ void TraceWriter::writeGilSlices()
     // it begins or ends inside it; each piece then lies inside that span or outside it. (Computing never
     // crosses a hand-over: the runner ends the compute span there and begins a new one when it has the GIL
     // back.) A cut point lies strictly inside no span that lies inside the GIL span, so no new crossing.
-    for (auto &[t, slices] : m_gil) {
+    for (auto &entry : m_gil) {
+        // Not a structured binding: clang 14 (the fuzz preset) cannot capture one in the lambda below.
+        const auto &t = entry.first;
+        auto &slices = entry.second;
         std::sort(slices.begin(), slices.end(),
                   [](const GilSlice &a, const GilSlice &b) { return a.begin < b.begin; });
         std::vector<std::vector<std::int64_t>> cuts(slices.size());

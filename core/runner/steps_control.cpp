@@ -114,7 +114,7 @@ StepEnd controlStep(Worker &w, StepState &st, const Step &s) noexcept
     case StepOp::Work: return work(w, st, s);
     case StepOp::SleepRandom: return sleepRandom(w, st, s);
     case StepOp::Crash:
-        w.writer.record(EventType::Note, s.count, 0, "about to crash");
+        w.writer.record(EventType::Note, s.count, kNoteCrash, "about to crash");
         dieBySignal(static_cast<int>(s.count));
     case StepOp::Exit: st.exitCode = static_cast<int>(s.count); return st.stop(Outcome::Exit);
     case StepOp::Yield:

@@ -170,6 +170,9 @@ private:
             } else {
                 return v;
             }
+            // 1e308 + 1e308 is infinity, and infinity - infinity is NaN: neither is a value of a scenario.
+            if (v.kind == ExprValue::Kind::Number && !std::isfinite(v.number))
+                fail("a number too large");
         }
     }
 

@@ -1,11 +1,16 @@
 #include "core/scenario/json_source.hpp"
 
 #include <iterator>
+#include <unordered_set>
 #include <vector>
 
 namespace forkscope::core {
 
 namespace {
+
+/// How deep lists and objects may nest in a scenario file (the lessons need 7; four nested loops in a
+/// copied step about 14).
+constexpr std::size_t kMaxJsonDepth = 64;
 
 /// A character iterator that tells a shared counter how far the lexer has read.
 class CountingIterator {
@@ -69,9 +74,13 @@ public:
         // The key's own place: its opening quote, the first character after the token before it.
         const std::size_t at = tokenStart();
         m_lastEnd = readOffset();
-        m_frames.back().key = k;
+        Frame &f = m_frames.back();
+        f.key = k;
         const std::string pointer = pointerHere() + "/" + pointerToken(k);
-        if (m_frames.back().node->contains(k))
+        // A set beside the object: ordered_json finds a key by looking at each one before it, so 70,000
+        // keys in one object (a 1 MiB file) took minutes.
+        f.duplicate = !f.keys.insert(k).second;
+        if (f.duplicate)
             m_source.m_duplicateKeys.emplace_back(pointer, at);
         m_source.m_keyAt[pointer] = at;
         return true;
@@ -81,6 +90,12 @@ public:
                      const nlohmann::detail::exception &ex) override
     {
         m_errorOffset = position > 0 ? position - 1 : 0;
+        // 1e400: nlohmann's parser refuses a number that does not fit a double (out_of_range 406).
+        if (ex.id == 406) {
+            m_errorOffset = tokenStart();
+            m_error = "a number too large (at most about 1.8e308)";
+            return false;
+        }
         std::string what = ex.what();
         // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error while parsing …"
         if (const auto colon = what.find(": "); colon != std::string::npos)
@@ -95,7 +110,9 @@ public:
 private:
     struct Frame {
         Json *node;
-        std::string key;
+        std::string key;                      ///< an object's key just read
+        bool duplicate = false;               ///< ... and it was there before
+        std::unordered_set<std::string> keys; ///< an object's keys so far
         std::size_t index = 0;
         std::string path; ///< this container's token in its parent
     };
@@ -136,8 +153,14 @@ private:
             return &f.node->back();
         }
         pointer = pointerHere() + "/" + pointerToken(f.key);
-        (*f.node)[f.key] = std::move(v);
-        return &(*f.node)[f.key];
+        if (f.duplicate) { // the last one wins, in the first one's place
+            (*f.node)[f.key] = std::move(v);
+            return &(*f.node)[f.key];
+        }
+        // A new key goes at the end without ordered_map's search for it (see key()).
+        auto &members = f.node->get_ref<Json::object_t &>();
+        members.emplace_back(f.key, std::move(v));
+        return &members.back().second;
     }
 
     bool value(Json v)
@@ -152,13 +175,21 @@ private:
 
     bool open(Json v)
     {
+        // Every value's pointer spells out its depth, and later passes recurse: 1 MiB of '[' must not
+        // cost quadratic time and memory, nor the stack.
+        if (m_frames.size() >= kMaxJsonDepth)
+            return refuse("lists and objects nested more than " + std::to_string(kMaxJsonDepth) + " deep");
         const std::size_t at = tokenStart();
         m_lastEnd = readOffset();
         std::string pointer;
         Json *node = place(std::move(v), pointer);
         m_source.m_valueAt.emplace(pointer, at);
-        m_frames.push_back(
-            {node, {}, 0, pointer.empty() ? std::string() : pointer.substr(pointer.rfind('/') + 1)});
+        m_frames.push_back({node,
+                            {},
+                            false,
+                            {},
+                            0,
+                            pointer.empty() ? std::string() : pointer.substr(pointer.rfind('/') + 1)});
         return true;
     }
 
@@ -167,6 +198,14 @@ private:
         m_lastEnd = readOffset();
         m_frames.pop_back();
         return true;
+    }
+
+    /// Stops the parse with `what` at the token just read.
+    bool refuse(const std::string &what)
+    {
+        m_errorOffset = tokenStart();
+        m_error = what;
+        return false;
     }
 
     JsonSource &m_source;

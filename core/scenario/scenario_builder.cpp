@@ -77,6 +77,17 @@ std::string join(const std::vector<std::string> &names)
     return out;
 }
 
+std::vector<std::pair<std::string, std::vector<std::string>>> stepKeys()
+{
+    std::vector<std::pair<std::string, std::vector<std::string>>> out;
+    for (const StepKind &k : kStepKinds) {
+        std::vector<std::string> keys = {k.name, "if"};
+        keys.insert(keys.end(), k.extra.begin(), k.extra.end());
+        out.emplace_back(k.name, std::move(keys));
+    }
+    return out;
+}
+
 std::string stepNames()
 {
     std::vector<std::string> names;
@@ -199,6 +210,11 @@ void checkStepShapes(const Json &steps, const std::string &ptr, Problems &proble
 
 namespace {
 
+/// Steps looked at while writing out one plan: kept, left out by their `if`, and each round of a `copies`.
+/// Ten times what a plan may keep (kMaxSteps); without it, `copies` of `copies` of steps an `if` leaves
+/// out (or of none) write nothing, so no step budget runs out, and loop 10^10 times.
+constexpr std::int64_t kMaxVisitedSteps = 10 * static_cast<std::int64_t>(kMaxSteps);
+
 class Builder {
 public:
     Builder(const FileSource &src, Problems &problems, const ParamSet &params)
@@ -312,6 +328,22 @@ private:
         return false;
     }
 
+    /// Counts one step (or round of copies) looked at; false, with one problem, past kMaxVisitedSteps.
+    bool visit(const std::string &ptr)
+    {
+        if (m_tooMany)
+            return false;
+        if (++m_visited <= kMaxVisitedSteps)
+            return true;
+        m_tooMany = true;
+        m_problems.at(ptr,
+                      "more than " + std::to_string(kMaxVisitedSteps)
+                          + " steps to write out with 'copies' (counting those an 'if' leaves out); a plan "
+                            "keeps at most "
+                          + std::to_string(kMaxSteps));
+        return false;
+    }
+
     void declarations(Plan &plan);
     void workers(Plan &plan);
     bool items(const Json &v, const std::string &ptr, std::vector<std::int64_t> &out);
@@ -325,7 +357,10 @@ private:
     ExprScope m_scope;
     double m_timeScale = 1;
     std::map<std::string, int> m_locks, m_queues, m_pipeEnds, m_pools, m_variables;
-    bool m_tooMany = false;
+    std::int64_t m_visited = 0; ///< steps looked at, see kMaxVisitedSteps
+    std::int64_t m_items = 0;   ///< items of every worker and pool so far
+    std::int64_t m_written = 0; ///< steps of the plan so far
+    bool m_tooMany = false;     ///< kMaxVisitedSteps or kMaxSteps was reached: nothing more is written
 };
 
 bool Builder::makeScope()
@@ -343,6 +378,8 @@ bool Builder::makeScope()
             return false;
         }
         for (const auto &[name, expr] : values.items()) {
+            if (!name.empty() && name[0] == '_')
+                continue; // a comment, as everywhere in the file
             const std::string ptr = "/values/" + pointerToken(name);
             if (m_scope.count(name)) {
                 m_problems.atKey("/values", name,
@@ -368,11 +405,12 @@ bool Builder::makeScope()
 
 bool Builder::build(Plan &plan)
 {
-    const std::size_t before = m_problems.count();
+    const std::size_t before = m_problems.reported();
     if (!makeScope())
         return false;
     plan = Plan();
-    plan.scenario = m_doc.value("id", std::string());
+    // Only a text: value("id", …) throws on any other type (parseScenario reports that id's problem).
+    plan.scenario = m_doc.contains("id") && m_doc["id"].is_string() ? m_doc["id"].get<std::string>() : "";
     plan.kind = "process";
     if (m_doc.contains("kind"))
         text(m_doc["kind"], "/kind", plan.kind);
@@ -396,7 +434,7 @@ bool Builder::build(Plan &plan)
         int budget = kMaxExpandedSteps;
         steps(m_doc["main"], "/main", plan.main, budget);
     }
-    if (m_problems.count() != before)
+    if (m_problems.reported() != before)
         return false;
     plan.ringCapacity = ringCapacityFor(plan);
     if (const std::string error = validatePlan(plan); !error.empty()) {
@@ -442,7 +480,7 @@ void Builder::declarations(Plan &plan)
                 ptr, "a variable is an object {\"name\": …, \"shared\": …, \"initial\": …, \"size\": …}");
             return;
         }
-        checkKeys(v, ptr, {"name", "shared", "initial", "size"}, m_problems, "a variable");
+        checkKeys(v, ptr, kVariableKeys, m_problems, "a variable");
         VariablePlan var;
         if (!v.contains("name") || !text(v["name"], ptr + "/name", var.name)) {
             if (!v.contains("name"))
@@ -475,7 +513,7 @@ void Builder::declarations(Plan &plan)
             m_problems.at(ptr, "a queue is an object {\"name\": …, \"capacity\": …}");
             return;
         }
-        checkKeys(v, ptr, {"name", "capacity"}, m_problems, "a queue");
+        checkKeys(v, ptr, kQueueKeys, m_problems, "a queue");
         QueuePlan q;
         if (!v.contains("name")) {
             m_problems.at(ptr, "a queue needs a 'name'");
@@ -497,7 +535,7 @@ void Builder::declarations(Plan &plan)
                           "a pipe is an object {\"name\": …, \"ends\": [\"parent_conn\", \"child_conn\"]}");
             return;
         }
-        checkKeys(v, ptr, {"name", "ends"}, m_problems, "a pipe");
+        checkKeys(v, ptr, kPipeKeys, m_problems, "a pipe");
         for (int end = 0; end < 2; ++end) {
             std::string name;
             if (text(v["ends"][static_cast<std::size_t>(end)], ptr + "/ends/" + std::to_string(end), name))
@@ -510,7 +548,7 @@ void Builder::declarations(Plan &plan)
             m_problems.at(ptr, "a pool is an object {\"name\": …, \"function\": …, \"items\": …}");
             return;
         }
-        checkKeys(v, ptr, {"name", "function", "items", "chunk", "work"}, m_problems, "a pool");
+        checkKeys(v, ptr, kPoolKeys, m_problems, "a pool");
         PoolPlan pool;
         if (v.contains("name"))
             text(v["name"], ptr + "/name", pool.name);
@@ -536,7 +574,22 @@ void Builder::declarations(Plan &plan)
 bool Builder::items(const Json &v, const std::string &ptr, std::vector<std::int64_t> &out)
 {
     out.clear();
+    // Items in all, across the copies of every worker and every pool: 1,024 copies of a worker with a
+    // million items would be 8 GB before any limit of the plan is checked. No more items than the events a
+    // run may record: each item a loop takes records at least one.
+    const auto room = [&](std::int64_t n) {
+        if (m_items + n <= static_cast<std::int64_t>(kMaxEstimatedEvents)) {
+            m_items += n;
+            return true;
+        }
+        m_problems.at(ptr,
+                      "more than " + std::to_string(kMaxEstimatedEvents)
+                          + " items in all (every copy of a worker has its own)");
+        return false;
+    };
     if (v.is_array()) {
+        if (!room(static_cast<std::int64_t>(v.size())))
+            return false;
         for (std::size_t i = 0; i < v.size(); ++i) {
             std::int64_t n = 0;
             if (!integer(v[i], ptr + "/" + std::to_string(i), n, "an item"))
@@ -558,6 +611,8 @@ bool Builder::items(const Json &v, const std::string &ptr, std::vector<std::int6
             m_problems.at(ptr, "at most " + std::to_string(kMaxItems) + " items");
             return false;
         }
+        if (!room(std::max<std::int64_t>(0, stop - start)))
+            return false;
         for (std::int64_t x = start; x < stop; ++x)
             out.push_back(x);
         return true;
@@ -593,7 +648,7 @@ void Builder::workers(Plan &plan)
                           "'copies' must be from 0 to " + std::to_string(kMaxScenarioWorkers));
             continue;
         }
-        for (std::int64_t c = 1; c <= copies; ++c) {
+        for (std::int64_t c = 1; c <= copies && !m_tooMany; ++c) {
             if (plan.workers.size() >= static_cast<std::size_t>(kMaxScenarioWorkers)) {
                 m_problems.at(ptr,
                               "at most " + std::to_string(kMaxScenarioWorkers) + " workers in a scenario");
@@ -643,6 +698,10 @@ void Builder::steps(const Json &list, const std::string &ptr, std::vector<Step> 
 
 void Builder::step(const Json &s, const std::string &ptr, std::vector<Step> &out, int &budget)
 {
+    if (!visit(ptr)) {
+        budget = -1;
+        return;
+    }
     std::string opName;
     const Json *arg = nullptr;
     static const Json kTrue = true;
@@ -675,13 +734,27 @@ void Builder::step(const Json &s, const std::string &ptr, std::vector<Step> &out
             m_problems.at(argPtr, "'copies' must be from 0 to " + std::to_string(kMaxExpandedSteps));
             return;
         }
+        // Without 'steps' (a problem the shape check reports), const operator[] would read past the object.
+        if (!s.is_object() || !s.contains("steps"))
+            return;
         const ExprScope outer = m_scope;
-        for (std::int64_t c = 1; c <= n && budget >= 0; ++c) {
+        for (std::int64_t c = 1; c <= n && budget >= 0 && visit(ptr); ++c) {
             m_scope["copy"] = ExprValue::of(static_cast<double>(c));
             m_scope["copy0"] = ExprValue::of(static_cast<double>(c - 1));
             steps(s["steps"], ptr + "/steps", out, budget);
         }
         m_scope = outer;
+        return;
+    }
+    // The plan's limit (kMaxSteps, main's and every worker's) checked while writing, not after: 1,024
+    // workers of 100,000 steps each were 10^8 steps (gigabytes) before validatePlan refused them.
+    if (++m_written > kMaxSteps) {
+        if (!m_tooMany)
+            m_problems.at(ptr,
+                          "more than " + std::to_string(kMaxSteps)
+                              + " steps in the plan (main's and every worker's, after 'copies')");
+        m_tooMany = true;
+        budget = -1;
         return;
     }
     if (opName == "for_each" || opName == "repeat") {
@@ -719,14 +792,30 @@ void Builder::step(const Json &s, const std::string &ptr, std::vector<Step> &out
     case StepOp::Sleep:
     case StepOp::Compute:
     case StepOp::SleepRandom: seconds(); break;
-    case StepOp::Work:
+    case StepOp::Work: {
         seconds();
-        // Sized here, once, so every mode and every lane does the very same work.
-        step.count = workUnitsFor(step.seconds * m_timeScale);
+        // Sized here, once, so every mode and every lane does the very same work. Bounded first: a count of
+        // units beyond an int64 (1e300 s) is undefined behaviour, not a long run.
+        const double scaled = step.seconds * m_timeScale;
+        const double most = static_cast<double>(kMaxWorkUnits) / workUnitsPerSecond();
+        if (!(scaled <= most)) {
+            m_problems.at(argPtr,
+                          "'work' asks for " + numberText(scaled) + " s of CPU work (time-scaled); at most "
+                              + numberText(std::floor(most)) + " s on this machine");
+            break;
+        }
+        step.count = workUnitsFor(scaled);
         break;
+    }
     case StepOp::Yield:
     case StepOp::Start:
-    case StepOp::Join: break;
+    case StepOp::Join:
+        // {"join": false} must not join anyway: the value says nothing but true.
+        if (!(arg->is_boolean() && arg->get<bool>()))
+            m_problems.at(argPtr,
+                          "'" + opName + "' takes true, not " + (arg->is_boolean() ? "false" : typeName(*arg))
+                              + " (to leave the step out, give it an \"if\")");
+        break;
     case StepOp::Crash:
     case StepOp::Exit:
     case StepOp::Set:

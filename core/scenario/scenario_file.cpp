@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <memory>
 
 namespace forkscope::core {
@@ -19,14 +20,6 @@ namespace forkscope::core {
 using namespace scenario_parts;
 
 namespace {
-
-const std::vector<std::string> kTopKeys
-    = {"format",    "id",      "title",    "lesson", "order",      "summary", "look_for",
-       "python",    "params",  "values",   "kind",   "time_scale", "gil",     "switch_interval",
-       "variables", "locks",   "queues",   "pipes",  "pools",      "workers", "main",
-       "expected",  "presets", "headline", "caption"};
-const std::vector<std::string> kParamKeys = {"name", "type", "default", "min", "max", "choices", "help"};
-const std::vector<std::string> kWorkerKeys = {"name", "kind", "copies", "items", "if", "steps"};
 
 // --- The file's own fields ------------------------------------------------------------------------------
 
@@ -51,7 +44,9 @@ bool readParams(FileSource &src, Problems &problems)
             }
             checkKeys(p, ptr, kParamKeys, problems, "a parameter");
             ParamSpec spec;
-            spec.name = p.value("name", std::string());
+            // Read as texts only when they are texts: nlohmann's value() throws on any other type.
+            spec.name
+                = p.contains("name") && p["name"].is_string() ? p["name"].get<std::string>() : std::string();
             if (!validName(spec.name)) {
                 problems.at(ptr + "/name",
                             "a parameter's name is lower case letters, digits and '-' (e.g. "
@@ -61,8 +56,13 @@ bool readParams(FileSource &src, Problems &problems)
             for (const ParamSpec &other : src.params)
                 if (other.name == spec.name)
                     problems.at(ptr + "/name", "parameter '" + spec.name + "' is declared twice");
-            const std::string type = p.value("type", std::string());
-            spec.help = p.value("help", std::string());
+            const std::string type = !p.contains("type") ? std::string()
+                : p["type"].is_string()                  ? p["type"].get<std::string>()
+                                                         : p["type"].dump();
+            if (p.contains("help") && !p["help"].is_string())
+                problems.at(ptr + "/help", "a parameter's 'help' is a text, not " + typeName(p["help"]));
+            else
+                spec.help = p.value("help", std::string());
             if (type == "choice") {
                 spec.type = ParamSpec::Type::Choice;
                 if (!p.contains("choices") || !p["choices"].is_array() || p["choices"].empty()) {
@@ -160,12 +160,19 @@ ParamSet defaults(const std::vector<ParamSpec> &params)
     return values;
 }
 
-/// Builds with the defaults, then with each other choice of every choice parameter.
-void checkBuilds(const FileSource &src, Problems &problems)
+/// Builds with the defaults, then with each preset, then with each other choice of every choice parameter.
+void checkBuilds(const FileSource &src, const std::vector<std::map<std::string, std::string>> &presets,
+                 Problems &problems)
 {
     const ParamSet base = defaults(src.params);
     Plan plan;
     buildFromFile(src, problems, base, plan);
+    for (const auto &preset : presets) {
+        ParamSet values = base;
+        for (const auto &[name, value] : preset)
+            values.set(name, value);
+        buildFromFile(src, problems, values, plan);
+    }
     for (const ParamSpec &spec : src.params) {
         if (spec.type != ParamSpec::Type::Choice)
             continue;
@@ -187,6 +194,18 @@ std::string ScenarioProblem::text() const
     if (!pointer.empty())
         out += pointer + ": ";
     return out + message;
+}
+
+std::map<std::string, std::vector<std::string>> scenarioFileKeys()
+{
+    std::map<std::string, std::vector<std::string>> keys = {
+        {"scenario", kScenarioKeys}, {"parameter", kParamKeys}, {"worker", kWorkerKeys},
+        {"variable", kVariableKeys}, {"queue", kQueueKeys},     {"pipe", kPipeKeys},
+        {"pool", kPoolKeys},         {"preset", kPresetKeys},   {"rule", kRuleKeys},
+    };
+    for (auto &[op, allowed] : stepKeys())
+        keys["step:" + op] = std::move(allowed);
+    return keys;
 }
 
 std::string problemsText(const std::vector<ScenarioProblem> &problems)
@@ -219,15 +238,15 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
         return false;
     }
     Problems found(*src, problems);
+    // Through `found`, so that they count: a file whose only problem is a key written twice is refused too.
     for (const auto &[pointer, offset] : src->json.duplicateKeys())
-        problems.push_back(
-            {fileName, src->json.positionAt(offset), pointer, "this key is written twice in one object"});
+        found.atOffset(pointer, offset, "this key is written twice in one object");
     const Json &doc = src->json.document();
     if (!doc.is_object()) {
         found.at("", "a scenario file holds one JSON object, not " + typeName(doc));
         return false;
     }
-    checkKeys(doc, "", kTopKeys, found, "a scenario");
+    checkKeys(doc, "", kScenarioKeys, found, "a scenario");
     if (!doc.contains("format"))
         found.at("", "a scenario needs \"format\": 1");
     else if (!doc["format"].is_number_integer() || doc["format"].get<int>() != kScenarioFormat)
@@ -253,6 +272,7 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
     }
     readParams(*src, found);
     s.params = src->params;
+    std::vector<std::map<std::string, std::string>> presetValues; ///< each valid preset's, to build with
     // The shape of every step, whether or not a given run takes it.
     if (doc.contains("workers") && doc["workers"].is_array())
         for (std::size_t i = 0; i < doc["workers"].size(); ++i) {
@@ -288,7 +308,7 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
                 found.at(ptr, what);
                 continue;
             }
-            checkKeys(r, ptr, {"if", "text"}, found, (std::string("a ") + key + " rule").c_str());
+            checkKeys(r, ptr, kRuleKeys, found, (std::string("a ") + key + " rule").c_str());
             into.push_back({r.value("if", std::string()), r["text"].get<std::string>()});
         }
     }
@@ -297,25 +317,50 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
         for (std::size_t i = 0; list.is_array() && i < list.size(); ++i) {
             const std::string ptr = "/presets/" + std::to_string(i);
             const Json &p = list[i];
-            if (!p.is_object() || !p.contains("name") || !p["name"].is_string() || !p.contains("params")
-                || !p["params"].is_object()) {
-                found.at(ptr, "a preset is {\"name\": text, \"params\": {parameter: value}}");
+            if (!p.is_object() || !p.contains("id") || !p["id"].is_string() || !p.contains("name")
+                || !p["name"].is_string() || !p.contains("params") || !p["params"].is_object()) {
+                found.at(ptr,
+                         "a preset is {\"id\": short name, \"name\": text, \"params\": {parameter: value}}");
                 continue;
             }
-            checkKeys(p, ptr, {"name", "params"}, found, "a preset");
-            ScenarioPreset preset{p["name"].get<std::string>(), {}};
+            checkKeys(p, ptr, kPresetKeys, found, "a preset");
+            ScenarioPreset preset{p["id"].get<std::string>(), p["name"].get<std::string>(), {}};
+            // Given on the command line as --preset ID: a short name like a parameter's.
+            if (!validName(preset.id))
+                found.at(ptr + "/id",
+                         "a preset's id is lower case letters, digits and '-', starting with a letter (e.g. "
+                         "tutorial), not '"
+                             + preset.id + "'");
+            else if (s.preset(preset.id))
+                found.at(ptr + "/id", "preset '" + preset.id + "' is declared twice");
+            bool valid = true;
             for (const auto &[name, value] : p["params"].items()) {
-                const ParamSpec *spec = nullptr;
-                for (const ParamSpec &ps : s.params)
-                    if (ps.name == name)
-                        spec = &ps;
+                if (!name.empty() && name[0] == '_')
+                    continue; // a comment, as everywhere in the file
+                const ParamSpec *spec = s.param(name);
                 if (!spec) {
                     found.atKey(ptr + "/params", name, "unknown parameter '" + name + "'");
+                    valid = false;
                     continue;
                 }
-                preset.params[name]
+                const std::string at = ptr + "/params/" + pointerToken(name);
+                if (!value.is_string() && !value.is_number()) {
+                    found.at(at, "a preset's value is a number or a text, not " + typeName(value));
+                    valid = false;
+                    continue;
+                }
+                const std::string given
                     = value.is_string() ? value.get<std::string>() : numberText(value.get<double>());
+                if (!spec->allows(given)) {
+                    found.at(
+                        at, "'" + given + "' is not allowed for '" + name + "': expected " + spec->allowed());
+                    valid = false;
+                    continue;
+                }
+                preset.params[name] = given;
             }
+            if (valid)
+                presetValues.push_back(preset.params);
             s.presets.push_back(std::move(preset));
         }
         if (!list.is_array())
@@ -323,7 +368,7 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
     }
     // Build even when the shapes had problems (the builder skips a malformed step), so that a misspelt lock
     // is reported with the misspelt key beside it, all in one go.
-    checkBuilds(*src, found);
+    checkBuilds(*src, presetValues, found);
     if (found.any())
         return false;
     if (doc.contains("expected")) {

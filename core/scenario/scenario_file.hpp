@@ -7,6 +7,7 @@
 #include "core/scenario/json_source.hpp"
 #include "core/scenario/scenarios.hpp"
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,12 @@ bool parseScenario(std::string_view text, const std::string &fileName, Scenario 
 
 /// Reads the file at `path` (at most kMaxScenarioFileBytes), as parseScenario.
 bool loadScenarioFile(const std::string &path, Scenario &scenario, std::vector<ScenarioProblem> &problems);
+
+/// Each kind of object a scenario file holds, and the keys the loader allows in it (everywhere, keys starting
+/// with '_' are comments too): "scenario" (the top level), "parameter", "worker", "variable", "queue",
+/// "pipe", "pool", "preset", "rule" (of the headline and the caption), and "step:OP" for each op a step may
+/// name (the op, "if" and its own extra keys). resources/scenario.schema.json must say the same.
+std::map<std::string, std::vector<std::string>> scenarioFileKeys();
 
 /// Every problem on one line each.
 std::string problemsText(const std::vector<ScenarioProblem> &problems);

@@ -129,6 +129,14 @@ std::string ParamSpec::allowed() const
     return {};
 }
 
+bool ParamSpec::allows(const std::string &text) const
+{
+    if (type == Type::Choice)
+        return std::find(choices.begin(), choices.end(), text) != choices.end();
+    double v = 0;
+    return parseNumber(text, v) && v >= min && v <= max && (type == Type::Number || std::floor(v) == v);
+}
+
 std::string ParamSet::text(const std::string &name) const
 {
     const auto it = m_values.find(name);
@@ -150,6 +158,14 @@ const ParamSpec *Scenario::param(const std::string &name) const
 {
     for (const auto &p : params)
         if (p.name == name)
+            return &p;
+    return nullptr;
+}
+
+const ScenarioPreset *Scenario::preset(const std::string &presetId) const
+{
+    for (const auto &p : presets)
+        if (p.id == presetId)
             return &p;
     return nullptr;
 }
@@ -188,16 +204,7 @@ bool buildPlan(const Scenario &scenario, const std::map<std::string, std::string
                 = "--" + name + " does not apply to scenario '" + scenario.id + "' (it takes: " + takes + ")";
             return false;
         }
-        bool ok = false;
-        if (spec->type == ParamSpec::Type::Choice) {
-            for (const auto &c : spec->choices)
-                ok = ok || c == text;
-        } else {
-            double v = 0;
-            ok = parseNumber(text, v) && v >= spec->min && v <= spec->max
-                && (spec->type == ParamSpec::Type::Number || std::floor(v) == v);
-        }
-        if (!ok) {
+        if (!spec->allows(text)) {
             error = "--" + name + " '" + text + "' is not allowed: expected " + spec->allowed();
             return false;
         }

@@ -22,6 +22,8 @@ struct ParamSpec {
 
     /// What values are allowed, in words: "an integer from 1 to 1024", "one of: thread, process".
     std::string allowed() const;
+    /// Whether `text` is one of those values ("2", "0.5", "thread").
+    bool allows(const std::string &text) const;
 };
 
 /// Parameter values after validation; typed getters read what the specs allowed.
@@ -46,7 +48,8 @@ struct HeadlineRule {
 
 /// A named set of parameter values the scenario offers ("the tutorial's own settings").
 struct ScenarioPreset {
-    std::string name;
+    std::string id;   ///< short, for the command line: `forkscope run bank --preset tutorial`
+    std::string name; ///< in words: "the tutorial's own settings"
     std::map<std::string, std::string> params;
 };
 
@@ -72,6 +75,7 @@ struct Scenario {
     std::function<std::int64_t(const ParamSet &)> expected;
 
     const ParamSpec *param(const std::string &name) const;
+    const ScenarioPreset *preset(const std::string &id) const;
     /// The Python twin's path (beside the scenario file), or empty.
     std::string pythonPath() const;
 };

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <iterator>
 #include <map>
 #include <poll.h>
 #include <pwd.h>
@@ -238,6 +239,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadUsage{{"run", "sleepers", "--time-scale", "-1"}, {"--time-scale '-1'", "from 0 to 100"}},
         BadUsage{{"run", "sleepers", "--join", "maybe"}, {"--join 'maybe'", "on, off"}},
         BadUsage{{"run", "square-cube", "--workers", "3"}, {"unknown option '--workers'", "--kind"}},
+        BadUsage{{"run", "bank", "--preset", "tutorials"},
+                 {"--preset 'tutorials' is not a preset of scenario 'bank'",
+                  "the presets of 'bank': tutorial (the tutorial's own settings)"}},
+        BadUsage{{"run", "sleepers", "--preset", "tutorial"}, {"scenario 'sleepers' has no presets"}},
+        BadUsage{{"run", "bank", "--preset"},
+                 {"--preset needs a value", "tutorial (the tutorial's own settings)"}},
+        BadUsage{{"run", "bank", "--preset", "tutorial", "--preset", "tutorial"},
+                 {"--preset is given twice"}},
+        BadUsage{{"run", "bank", "--preset", "tutorial", "--updates", "0"}, {"--updates '0'"}},
         BadUsage{{"run", "sleepers", "--sleep"}, {"--sleep needs a value"}},
         BadUsage{{"run", "sleepers", "--summary", "/no/such/folder/s.json"}, {"--summary", "does not exist"}},
         BadUsage{{"run", "sleepers", "--trace", "/tmp"}, {"--trace", "is a folder"}},
@@ -272,10 +282,11 @@ INSTANTIATE_TEST_SUITE_P(
                  {"--trace needs a file name"}},
         BadUsage{{"run", "sleepers", "--kind", "--workers", "3"},
                  {"--kind needs a value: one of: sequential, thread, process"}},
-        BadUsage{{"run", "sleepers", "--frob"},
-                 {"unknown option '--frob' for scenario 'sleepers' (allowed: --trace, --summary, --png, "
-                  "--svg, --pdf, --focus, "
-                  "--chart, --compare, --details, --kind, --workers, --sleep, --join, --time-scale)"}},
+        BadUsage{
+            {"run", "sleepers", "--frob"},
+            {"unknown option '--frob' for scenario 'sleepers' (allowed: --trace, --summary, --png, "
+             "--svg, --pdf, --focus, "
+             "--chart, --compare, --save, --details, --kind, --workers, --sleep, --join, --time-scale)"}},
         BadUsage{{"run", "sleepers", "--details"}, {"--details applies to the pictures"}},
         BadUsage{{"run", "bank", "--png", "/tmp/fs-focus.png", "--focus", "nonsense"},
                  {"--focus 'nonsense'",
@@ -522,7 +533,8 @@ TEST(Cli, AllModesTimesEveryModeAgainstSequential)
     // (The CPU-bound shapes are timing-sensitive on a shared machine: tests/core/gil_test.cpp measures them
     // with retries. Sleeps overlap however busy the machine is.)
     EXPECT_GT(speedup["io gil-threads"], 1.5) << "two waits under the GIL still overlap\n" << o.out;
-    EXPECT_GT(speedup["io processes"], 1.5) << o.out;
+    // Two processes' start-up is part of their wall time: under ASan on a loaded machine 1.3 was seen.
+    EXPECT_GT(speedup["io processes"], 1.2) << o.out;
     EXPECT_NE(o.out.find("on " + std::to_string(std::thread::hardware_concurrency()) + " cores"),
               std::string::npos)
         << o.out;
@@ -757,7 +769,8 @@ TEST(Cli, InterruptCancelsTheRunAndStillReports)
     const auto before = std::chrono::steady_clock::now();
     kill(cli.pid(), SIGINT);
     const Output o = cli.finish();
-    EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::milliseconds(1000));
+    // Well short of the 30 s sleep: 1.01 s was seen under ASan at load 15.
+    EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::milliseconds(5000));
     EXPECT_EQ(o.exitCode, 130);
     EXPECT_NE(o.out.find("cancelled"), std::string::npos) << o.out;
 }
@@ -966,6 +979,87 @@ TEST(Cli, OutOfThreadsAnywhereIsAFailureWithAReasonNeverAnAbort)
     }
 }
 
+TEST(Cli, HangupCancelsReapsEverythingAndExitsWith129)
+{
+    prctl(PR_SET_CHILD_SUBREAPER, 1); // whatever the command leaves behind comes here when it exits
+    const std::string dir = tempDir();
+    Cli cli({"run", "sleepers", "--kind", "process", "--workers", "3", "--sleep", "30", "--summary",
+             dir + "/s.json"});
+    ASSERT_TRUE(cli.waitForOutput("going to sleep"));
+    kill(cli.pid(), SIGHUP); // the terminal closed
+    const Output o = cli.finish();
+    EXPECT_EQ(o.exitCode, 129) << o.out << o.err;
+    EXPECT_NE(o.out.find("\ncancelled"), std::string::npos) << o.out;
+    EXPECT_NE(o.err.find("forkscope: interrupted by SIGHUP: the run was cancelled"), std::string::npos)
+        << o.err;
+    EXPECT_NE(slurp(dir + "/s.json").find("\"cancelled\": true"), std::string::npos);
+    std::vector<int> left = childrenOf(getpid());
+    for (int i = 0; i < 200 && !left.empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        left = childrenOf(getpid());
+    }
+    EXPECT_TRUE(left.empty()) << "a process of the run outlived the command (or was left a zombie)";
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(Cli, ARunnerThatFailsSaysSoOnStderr)
+{
+    setenv("FORKSCOPE_RUNNER", "/bin/false", 1); // starts, says nothing, exits 1
+    const Output o = runCli({"run", "sleepers", "--workers", "1", "--sleep", "0"});
+    unsetenv("FORKSCOPE_RUNNER");
+    EXPECT_EQ(o.exitCode, 1) << o.out << o.err;
+    EXPECT_NE(o.err.find("forkscope: the run failed: the runner exited with code 1"), std::string::npos)
+        << "stderr: " << o.err;
+}
+
+TEST(Cli, TrialsInterruptedMidBatchNeverShowTheCancelledTrialAsTheFirstThatWentWrong)
+{
+    const std::string dir = tempDir();
+    // Trials of about a tenth of a second each (50 updates with 2 ms between read and write), nearly all
+    // wrong without the lock: Ctrl+C lands in the middle of one.
+    Cli cli({"run", "bank", "--trials", "500", "--trial-shape", "same", "--updates", "50", "--summary",
+             dir + "/s.json"});
+    ASSERT_TRUE(cli.waitForOutput("   wrong\n", 60'000));
+    std::this_thread::sleep_for(std::chrono::milliseconds(40)); // into the next trial
+    kill(cli.pid(), SIGINT);
+    const Output o = cli.finish();
+    EXPECT_EQ(o.exitCode, 130) << o.out << o.err;
+    // The first trial listed as wrong is the one shown, and it is not the cancelled one.
+    const std::size_t wrong = o.out.find("   wrong\n");
+    ASSERT_NE(wrong, std::string::npos);
+    const std::size_t line = o.out.rfind("trial ", wrong);
+    const int first = std::atoi(o.out.c_str() + line + 6);
+    ASSERT_GT(first, 0) << o.out;
+    EXPECT_NE(
+        o.out.find("shown below: the first trial that went wrong (trial " + std::to_string(first) + ")"),
+        std::string::npos)
+        << o.out;
+    EXPECT_EQ(o.out.find("\ncancelled"), std::string::npos) << "the shown trial completed\n" << o.out;
+    if (o.out.find(" was cancelled and is not counted") == std::string::npos)
+        std::printf("(Ctrl+C landed between two trials this time: nothing was cancelled mid-trial)\n");
+    EXPECT_NE(o.err.find("forkscope: interrupted by SIGINT: the trials were cancelled"), std::string::npos)
+        << o.err;
+    const nlohmann::json summary = nlohmann::json::parse(slurp(dir + "/s.json"), nullptr, false);
+    ASSERT_FALSE(summary.is_discarded());
+    EXPECT_EQ(summary.value("cancelled", false), true) << "the summary says the command was cancelled";
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(Cli, AnInterruptedAllModesSaysSoAndConcludesNothing)
+{
+    Cli cli({"run", "cpu-vs-io", "--all-modes", "--tasks", "2", "--seconds", "0.5"});
+    ASSERT_TRUE(cli.waitForOutput("cpu   sequential", 60'000));
+    kill(cli.pid(), SIGINT); // during the second of the eight runs
+    const Output o = cli.finish();
+    EXPECT_EQ(o.exitCode, 130) << o.out << o.err;
+    EXPECT_NE(o.out.find("cancelled after 1 of 8 runs: no conclusions from an incomplete table"),
+              std::string::npos)
+        << o.out;
+    EXPECT_EQ(o.out.find("CPU-bound:"), std::string::npos) << "no conclusions\n" << o.out;
+    EXPECT_NE(o.err.find("forkscope: interrupted by SIGINT: the GIL lab was cancelled"), std::string::npos)
+        << o.err;
+}
+
 // --- Scenario files on the command line ---------------------------------------------------------------
 
 namespace {
@@ -1031,6 +1125,53 @@ TEST(CliScenarioFiles, RunIdHelpListsThatScenariosOwnParameters)
     EXPECT_EQ(o.out.find("--lock"), std::string::npos) << "only futures' own parameters";
 }
 
+TEST(CliScenarioFiles, RunIdHelpListsThePresetsById)
+{
+    Output o = runCli({"run", "bank", "--help"});
+    EXPECT_EQ(o.exitCode, 0);
+    EXPECT_NE(o.out.find("forkscope run bank [--preset ID] [--name value ...]"), std::string::npos) << o.out;
+    EXPECT_NE(
+        o.out.find("Presets (--preset ID; a parameter given beside it wins):\n"
+                   "  tutorial    the tutorial's own settings: --sleep 0.01 --think 0 --trial-shape same "
+                   "--trials 10 --updates 100\n"),
+        std::string::npos)
+        << o.out;
+    o = runCli({"run", "sleepers", "--help"});
+    EXPECT_EQ(o.exitCode, 0);
+    EXPECT_EQ(o.out.find("preset"), std::string::npos) << "sleepers has none: " << o.out;
+}
+
+TEST(CliScenarioFiles, APresetSetsItsValuesAndAParameterGivenBesideItWins)
+{
+    // The bank's caption says what each trial ran: the preset's 100 updates with no think time, not the
+    // default 500 and 0.5 ms; --updates 30 beside the preset wins over its 100; --trials 2 over its 10.
+    const auto caption = [](const Output &o) {
+        const std::size_t at = o.out.find("bank · ");
+        return at == std::string::npos ? std::string() : o.out.substr(at, o.out.find('\n', at) - at);
+    };
+    const std::vector<std::string> quick = {"--trials", "2", "--time-scale", "0.1"};
+    std::vector<std::string> args = {"run", "bank", "--preset", "tutorial"};
+    args.insert(args.end(), quick.begin(), quick.end());
+    Output o = runCli(args);
+    ASSERT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_NE(caption(o).find("100 deposits and 100 withdrawals, 0 s between read and write"),
+              std::string::npos)
+        << o.out;
+    EXPECT_NE(o.out.find("wrong in "), std::string::npos);
+    EXPECT_NE(o.out.find(" of 2 trials"), std::string::npos)
+        << "--trials 2 beside the preset wins: " << o.out;
+    args.insert(args.end(), {"--updates", "30"});
+    o = runCli(args);
+    ASSERT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_NE(caption(o).find("30 deposits and 30 withdrawals, 0 s between"), std::string::npos) << o.out;
+    args = {"run", "bank"};
+    args.insert(args.end(), quick.begin(), quick.end());
+    o = runCli(args);
+    ASSERT_EQ(o.exitCode, 0) << o.err;
+    EXPECT_NE(caption(o).find("500 deposits and 500 withdrawals, 0.0005 s between"), std::string::npos)
+        << "the defaults without the preset: " << o.out;
+}
+
 TEST(CliScenarioFiles, FuturesDefaultToOneWorkerPerCore)
 {
     const std::string dir = tempDir();
@@ -1049,4 +1190,217 @@ TEST(CliScenarioFiles, FuturesDefaultToOneWorkerPerCore)
     // Each worker may be named more than once in the summary; what matters is that worker N+1 does not exist.
     EXPECT_NE(s.find("executor worker " + std::to_string(cores)), std::string::npos) << s;
     EXPECT_EQ(s.find("executor worker " + std::to_string(cores + 1) + "\""), std::string::npos) << s;
+}
+
+// Saved runs: `run --save FILE.fsrun` keeps the run whole, `open-run FILE.fsrun` prints and exports it again
+// without running anything — the same picture, byte for byte.
+namespace {
+
+/// Whether this build draws pictures (a sanitizer build has no Qt and refuses --png).
+bool drawsPictures()
+{
+    static const bool draws = [] {
+        const Output o = runCli({"run", "sleepers", "--png", "/nonexistent/x.png"});
+        return o.err.find("needs the desktop build") == std::string::npos;
+    }();
+    return draws;
+}
+
+/// Runs forkscope with `variable` set to `value` for it alone.
+Output runCliWith(const char *variable, const char *value, const std::vector<std::string> &args)
+{
+    const char *before = std::getenv(variable);
+    const std::string kept = before ? before : "";
+    setenv(variable, value, 1);
+    Output o = runCli(args);
+    if (before)
+        setenv(variable, kept.c_str(), 1);
+    else
+        unsetenv(variable);
+    return o;
+}
+
+std::string readBytes(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+} // namespace
+
+TEST(CliSavedRun, OpenRunExportsTheVerySamePictureTraceAndSummaryWithoutRunning)
+{
+    const std::string dir = tempDir();
+    const bool pictures = drawsPictures();
+    std::vector<std::string> run{"run",          "sleepers",
+                                 "--kind",       "thread",
+                                 "--workers",    "3",
+                                 "--time-scale", "0.01",
+                                 "--trace",      dir + "/run.json",
+                                 "--summary",    dir + "/run-summary.json",
+                                 "--save",       dir + "/sleepers.fsrun"};
+    if (pictures)
+        run.insert(run.end(), {"--png", dir + "/run.png"});
+    const Output ran = runCli(run);
+    ASSERT_EQ(ran.exitCode, 0) << ran.err;
+    EXPECT_NE(ran.out.find("save          " + dir + "/sleepers.fsrun"), std::string::npos) << ran.out;
+    // No runner can be found now: open-run must not need one.
+    std::vector<std::string> open{"open-run",  dir + "/sleepers.fsrun",   "--trace", dir + "/open.json",
+                                  "--summary", dir + "/open-summary.json"};
+    if (pictures)
+        open.insert(open.end(), {"--png", dir + "/open.png"});
+    const Output opened = runCliWith("FORKSCOPE_RUNNER", "/nonexistent/forkscope-runner", open);
+    ASSERT_EQ(opened.exitCode, 0) << opened.err;
+    EXPECT_NE(opened.out.find("saved run     " + dir + "/sleepers.fsrun: sleepers, ran "), std::string::npos)
+        << opened.out;
+    // What the run printed as its result, from the saved run: the same headline and workers.
+    const auto headlineOf = [](const std::string &out) {
+        const auto at = out.find("\n--- ");
+        return at == std::string::npos ? std::string() : out.substr(at, out.find('\n', at + 1) - at);
+    };
+    EXPECT_FALSE(headlineOf(ran.out).empty()) << ran.out;
+    EXPECT_EQ(headlineOf(ran.out), headlineOf(opened.out));
+    EXPECT_NE(opened.out.find("workers       3 thread, 3 ended normally"), std::string::npos) << opened.out;
+    EXPECT_EQ(readBytes(dir + "/run.json"), readBytes(dir + "/open.json")) << "the same trace";
+    EXPECT_EQ(readBytes(dir + "/run-summary.json"), readBytes(dir + "/open-summary.json"))
+        << "the same summary";
+    if (pictures) {
+        const std::string png = readBytes(dir + "/run.png");
+        ASSERT_GT(png.size(), 1000u);
+        EXPECT_TRUE(png == readBytes(dir + "/open.png")) << "open-run's PNG is the run's, byte for byte";
+    }
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(CliSavedRun, TrialsKeepTheirChartAndTheTrialShown)
+{
+    const std::string dir = tempDir();
+    const bool pictures = drawsPictures();
+    std::vector<std::string> run{"run",  "bank",      "--trials",        "4",      "--time-scale",
+                                 "0.01", "--summary", dir + "/run.json", "--save", dir + "/bank.fsrun"};
+    if (pictures)
+        run.insert(run.end(), {"--png", dir + "/run.png", "--chart", dir + "/chart-run.png"});
+    const Output ran = runCli(run);
+    ASSERT_EQ(ran.exitCode, 0) << ran.err;
+    std::vector<std::string> open{"open-run", dir + "/bank.fsrun", "--summary", dir + "/open.json"};
+    if (pictures)
+        open.insert(open.end(), {"--png", dir + "/open.png", "--chart", dir + "/chart-open.png"});
+    const Output opened = runCliWith("FORKSCOPE_RUNNER", "/nonexistent/forkscope-runner", open);
+    ASSERT_EQ(opened.exitCode, 0) << opened.err;
+    // Both settings were run for the chart, and the saved run says how each went.
+    EXPECT_NE(opened.out.find("without lock: wrong in "), std::string::npos) << opened.out;
+    EXPECT_NE(opened.out.find("of 4 trials"), std::string::npos) << opened.out;
+    const auto summary = nlohmann::json::parse(readBytes(dir + "/open.json"));
+    EXPECT_EQ(summary.at("trials").size(), 4u) << summary.dump();
+    EXPECT_EQ(readBytes(dir + "/run.json"), readBytes(dir + "/open.json"));
+    if (pictures) {
+        EXPECT_TRUE(readBytes(dir + "/run.png") == readBytes(dir + "/open.png"));
+        EXPECT_TRUE(readBytes(dir + "/chart-run.png") == readBytes(dir + "/chart-open.png"))
+            << "the trials chart from the saved final values is the one drawn at run time";
+    }
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(CliSavedRun, TheGilLabsTableIsSavedAndChartedAgain)
+{
+    const std::string dir = tempDir();
+    const bool pictures = drawsPictures();
+    std::vector<std::string> run{"run",       "cpu-vs-io", "--all-modes", "--tasks",         "2",
+                                 "--seconds", "0.05",      "--save",      dir + "/lab.fsrun"};
+    if (pictures)
+        run.insert(run.end(), {"--chart", dir + "/run.png"});
+    const Output ran = runCli(run);
+    ASSERT_EQ(ran.exitCode, 0) << ran.err;
+    std::vector<std::string> open{"open-run", dir + "/lab.fsrun"};
+    if (pictures)
+        open.insert(open.end(), {"--chart", dir + "/open.png"});
+    const Output opened = runCli(open);
+    ASSERT_EQ(opened.exitCode, 0) << opened.err;
+    // The same eight lines of wall times and speedups.
+    const auto table = [](const std::string &out) {
+        std::string rows;
+        std::istringstream lines(out);
+        for (std::string line; std::getline(lines, line);)
+            if ((line.rfind("cpu ", 0) == 0 || line.rfind("io ", 0) == 0)
+                && line.find('x') != std::string::npos)
+                rows += line + "\n";
+        return rows;
+    };
+    const std::string rows = table(ran.out);
+    EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 8) << ran.out;
+    EXPECT_EQ(rows, table(opened.out));
+    if (pictures)
+        EXPECT_TRUE(readBytes(dir + "/run.png") == readBytes(dir + "/open.png"));
+    // A table has no timeline.
+    const Output png = runCli({"open-run", dir + "/lab.fsrun", "--trace", dir + "/t.json"});
+    EXPECT_EQ(png.exitCode, 2);
+    EXPECT_NE(png.err.find("holds the GIL lab's table"), std::string::npos) << png.err;
+    EXPECT_FALSE(exists(dir + "/t.json"));
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(CliSavedRun, AFileThatCannotBeShownIsRefusedSayingWhyAndNothingIsWritten)
+{
+    const std::string dir = tempDir();
+    const std::string file = dir + "/r.fsrun";
+    ASSERT_EQ(runCli({"run", "sleepers", "--workers", "2", "--time-scale", "0.01", "--save", file}).exitCode,
+              0);
+    const std::string good = readBytes(file);
+    ASSERT_GT(good.size(), 48u);
+    const auto refusal = [&](const std::string &bytes, const std::string &expected) {
+        std::ofstream(dir + "/bad.fsrun", std::ios::binary) << bytes;
+        const Output o = runCli({"open-run", dir + "/bad.fsrun", "--trace", dir + "/out.json"});
+        EXPECT_EQ(o.exitCode, 2) << expected;
+        EXPECT_NE(o.err.find(expected), std::string::npos) << o.err;
+        EXPECT_FALSE(exists(dir + "/out.json")) << expected << ": nothing is written";
+        EXPECT_EQ(o.out.find("saved run "), std::string::npos) << "nothing of it is shown: " << o.out;
+    };
+    std::string damaged = good;
+    damaged[damaged.size() / 2] = static_cast<char>(damaged[damaged.size() / 2] ^ 0x10);
+    refusal(damaged, "is damaged: its content's checksum does not match");
+    refusal(good.substr(0, good.size() - 10), "is truncated");
+    std::string newer = good;
+    newer[8] = 9;
+    refusal(newer, "was saved by a newer Forkscope (saved-run format 9)");
+    std::string older = good;
+    older[8] = 0;
+    refusal(older, "was saved by an older Forkscope (saved-run format 0)");
+    refusal(slurp(std::string(FORKSCOPE_SOURCE_DIR) + "/resources/scenarios/sleepers.json"),
+            "is not a saved Forkscope run");
+    const Output missing = runCli({"open-run", dir + "/none.fsrun"});
+    EXPECT_EQ(missing.exitCode, 2);
+    EXPECT_NE(missing.err.find("cannot open '" + dir + "/none.fsrun'"), std::string::npos) << missing.err;
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(CliSavedRun, UsageErrorsNameWhatIsAllowed)
+{
+    const std::string dir = tempDir();
+    const std::string file = dir + "/r.fsrun";
+    ASSERT_EQ(runCli({"run", "sleepers", "--workers", "2", "--time-scale", "0.01", "--save", file}).exitCode,
+              0);
+    struct Case {
+        std::vector<std::string> args;
+        std::string says;
+    };
+    const std::vector<Case> cases{
+        {{"open-run"}, "'open-run' needs a saved run"},
+        {{"open-run", file, "--workers", "4"}, "a saved run shows the run as it ran (workers 2)"},
+        {{"open-run", file, "--chart", dir + "/c.png"}, "--chart needs a saved run of trials"},
+        {{"open-run", file, "--bogus"}, "unknown option '--bogus'"},
+        {{"run", "sleepers", "--save", dir + "/x.txt"},
+         "--save '" + dir + "/x.txt': the file name must end in .fsrun"},
+        {{"run", "sleepers", "--save", dir + "/no/x.fsrun"}, "--save: cannot write"},
+        {{"run", "sleepers", "--compare", "kind=thread,process", "--save", dir + "/c.fsrun"},
+         "--trace, --summary, --chart and --save keep one"},
+    };
+    for (const Case &c : cases) {
+        const Output o = runCli(c.args);
+        EXPECT_EQ(o.exitCode, 2) << c.args.front() << " " << (c.args.size() > 2 ? c.args[2] : "");
+        EXPECT_NE(o.err.find(c.says), std::string::npos) << o.err;
+    }
+    EXPECT_FALSE(exists(dir + "/x.txt"));
+    EXPECT_FALSE(exists(dir + "/c.fsrun"));
+    EXPECT_NE(runCli({"--help"}).out.find("open-run FILE.fsrun"), std::string::npos);
+    std::system(("rm -rf " + dir).c_str());
 }

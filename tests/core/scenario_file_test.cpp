@@ -10,7 +10,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
+#include <tuple>
 
 using namespace forkscope::core;
 
@@ -194,6 +196,73 @@ TEST(ScenarioFile, ABranchOnlyAChoiceTakesIsChecked)
     EXPECT_NE(problems[0].message.find("unknown lock"), std::string::npos) << problemsText(problems);
 }
 
+TEST(ScenarioFile, AProblemFoundAgainByTheNextCheckBuildIsNotFollowedByThePlansComplaint)
+{
+    // The second check build (--guard off) found the unknown lock again; that repeat was not counted, so
+    // the build went on to validate a plan holding lock 0 and added "lock 0 does not exist" at 1:1.
+    const auto problems = problemsOf(R"({"format": 1, "id": "x", "title": "x",
+      "params": [{"name": "guard", "type": "choice", "default": "on", "choices": ["on", "off"]}],
+      "workers": [{"name": "w", "steps": [{"lock": "balance"}]}],
+      "main": ["start", "join"]})");
+    ASSERT_EQ(problems.size(), 1u) << problemsText(problems);
+    EXPECT_EQ(problems[0].pointer, "/workers/0/steps/0/lock");
+    EXPECT_NE(problems[0].message.find("unknown lock 'balance'"), std::string::npos);
+}
+
+// --- Presets ------------------------------------------------------------------------------------------
+
+TEST(ScenarioFile, PresetsHaveAnIdANameAndValuesTheirParametersAllow)
+{
+    Scenario s;
+    std::vector<ScenarioProblem> problems;
+    ASSERT_TRUE(parseScenario(lesson(R"([{"sleep": 0}])", R"(
+  "presets": [{"id": "many", "name": "eight workers", "params": {"workers": 8, "_why": "a comment"}}],)"),
+                              "lesson.json", s, problems))
+        << problemsText(problems);
+    ASSERT_EQ(s.presets.size(), 1u);
+    EXPECT_EQ(s.presets[0].id, "many");
+    EXPECT_EQ(s.presets[0].name, "eight workers");
+    EXPECT_EQ(s.presets[0].params, (std::map<std::string, std::string>{{"workers", "8"}}));
+    ASSERT_NE(s.preset("many"), nullptr);
+    EXPECT_EQ(s.preset("eight workers"), nullptr) << "found by id, not by name";
+
+    const std::vector<std::tuple<std::string, std::string, std::string>> bad = {
+        {R"([{"name": "no id", "params": {"workers": 8}}])", "/presets/0", "a preset is {\"id\""},
+        {R"([{"id": "Eight Workers", "name": "x", "params": {}}])", "/presets/0/id",
+         "a preset's id is lower case letters, digits and '-'"},
+        {R"([{"id": "a", "name": "x", "params": {}}, {"id": "a", "name": "y", "params": {}}])",
+         "/presets/1/id", "preset 'a' is declared twice"},
+        {R"([{"id": "a", "name": "x", "params": {"workers": 9}}])", "/presets/0/params/workers",
+         "'9' is not allowed for 'workers': expected an integer from 1 to 8"},
+        {R"([{"id": "a", "name": "x", "params": {"workers": 2.5}}])", "/presets/0/params/workers",
+         "'2.5' is not allowed"},
+        {R"([{"id": "a", "name": "x", "params": {"worker": 2}}])", "/presets/0/params/worker",
+         "unknown parameter 'worker'"},
+        {R"([{"id": "a", "name": "x", "params": {}, "title": "t"}])", "/presets/0/title",
+         "unknown key 'title'"},
+    };
+    for (const auto &[presets, pointer, says] : bad) {
+        const auto found = problemsOf(lesson(R"([{"sleep": 0}])", R"( "presets": )" + presets + ","));
+        ASSERT_FALSE(found.empty()) << presets;
+        EXPECT_EQ(found[0].pointer, pointer) << problemsText(found);
+        EXPECT_NE(found[0].message.find(says), std::string::npos) << problemsText(found);
+    }
+}
+
+TEST(ScenarioFile, ABranchOnlyAPresetTakesIsChecked)
+{
+    // Only the preset's 8 workers take the step with the misspelt lock; no choice parameter reaches it.
+    const std::string steps = R"([{"lock": "balanse", "if": "workers > 4"}, {"unlock": "balance"}])";
+    Scenario s;
+    std::vector<ScenarioProblem> problems;
+    ASSERT_TRUE(parseScenario(lesson(steps), "lesson.json", s, problems)) << "without the preset it reads";
+    const auto found = problemsOf(
+        lesson(steps, R"( "presets": [{"id": "many", "name": "x", "params": {"workers": 8}}],)"));
+    ASSERT_EQ(found.size(), 1u) << problemsText(found);
+    EXPECT_EQ(found[0].pointer, "/workers/0/steps/0/lock");
+    EXPECT_NE(found[0].message.find("unknown lock 'balanse'"), std::string::npos) << found[0].text();
+}
+
 TEST(ScenarioFile, Limits)
 {
     // Too many workers after copies.
@@ -277,6 +346,10 @@ TEST(BuiltinScenarios, EveryFileReadsAndBuilds)
     for (const Scenario &s : all) {
         EXPECT_TRUE(s.builtin);
         EXPECT_TRUE(files.count(s.id)) << s.id << " is not in a file named after it";
+        // The twin is <id>.py beside <id>.json (the window's Python pane opens it by pythonPath()).
+        EXPECT_EQ(s.codeFile, s.id + ".py");
+        EXPECT_EQ(std::filesystem::path(s.pythonPath()),
+                  std::filesystem::path(builtinScenarioDirectory()) / (s.id + ".py"));
         EXPECT_TRUE(std::filesystem::exists(s.pythonPath())) << s.id << ": its twin " << s.pythonPath();
         EXPECT_FALSE(s.headline.empty()) << s.id << " has no headline";
         const Plan plan = planOf(s);

@@ -84,7 +84,7 @@ for option in $(grep -o -- '--[a-z][a-z0-9-]*' "$tmp/help.txt" | sort -u); do
     grep -q -- "$option\b" "$tmp/man.txt" || missing+=("$option")
 done
 [ ${#missing[@]} -eq 0 ] || fail "forkscope.1 does not document ${missing[*]} (forkscope --help shows them)"
-for status in 0 1 2 130 143; do
+for status in 0 1 2 129 130 143; do
     grep -A1 -q "^EXIT STATUS" "$tmp/man.txt" || fail "forkscope.1 has no EXIT STATUS section"
     sed -n '/^EXIT STATUS/,/^[A-Z]/p' "$tmp/man.txt" | grep -q "^ *$status\b" \
         || fail "forkscope.1's EXIT STATUS does not explain $status"

@@ -21,25 +21,11 @@ import sys
 import tempfile
 import time
 
-# Each scenario's twin, under resources/scenarios/: the one place that names the files.
-TWINS = {
-    "sleepers": "sleepers.py",
-    "no-join": "no_join.py",
-    "square-cube": "square_cube.py",
-    "process-table": "process_table.py",
-    "memory-isolation": "memory_isolation.py",
-    "shared-value": "shared_value.py",
-    "global-list": "global_list.py",
-    "shared-array": "shared_array.py",
-    "array-overflow": "array_overflow.py",
-    "bank": "bank.py",
-    "cpu-vs-io": "cpu_vs_io.py",
-    "producer-consumer": "producer_consumer.py",
-    "queue-workers": "queue_workers.py",
-    "pipe": "pipe.py",
-    "pool-map": "pool_map.py",
-    "futures": "futures.py",
-}
+# A scenario's twin is <id>.py beside its <id>.json (whose "python" key names it): the scenario ids are
+# those of CHECKS, below.
+def twin_file(scenario):
+    return scenario + ".py"
+
 
 SKIP = 77
 TIMEOUT = 120  # seconds for one run of either side; nothing here takes more than a few
@@ -83,7 +69,7 @@ def options(params):
 class Sides:
     def __init__(self, cli, twins_dir, scenario):
         self.cli = cli
-        self.twin = os.path.join(twins_dir, TWINS[scenario])
+        self.twin = os.path.join(twins_dir, twin_file(scenario))
         self.scenario = scenario
 
     def twin_run(self, params):
@@ -614,10 +600,13 @@ CHECKS = {
 def check_coverage(cli, twins_dir, f):
     p = subprocess.run([cli, "list"], capture_output=True, text=True, timeout=TIMEOUT)
     ids = [line.split()[0] for line in p.stdout.splitlines() if line.strip()]
-    f.holds(sorted(TWINS), sorted(ids), "scenarios with a twin")
     f.holds(sorted(CHECKS), sorted(ids), "scenarios with a check")
     on_disk = sorted(name for name in os.listdir(twins_dir) if name.endswith(".py"))
-    f.holds(sorted(TWINS.values()), on_disk, "twins in " + twins_dir)
+    f.holds(sorted(twin_file(i) for i in ids), on_disk, "twins in " + twins_dir + " (<id>.py for each id)")
+    for i in ids:
+        with open(os.path.join(twins_dir, i + ".json"), encoding="utf-8") as scenario_file:
+            named = json.load(scenario_file).get("python")
+        f.holds(named, twin_file(i), f"the twin {i}.json names")
 
 
 def main():
@@ -626,10 +615,10 @@ def main():
     parser.add_argument("--cli", help="the forkscope executable")
     parser.add_argument("--twins", help="the folder of the Python twins")
     parser.add_argument("--coverage", action="store_true", help="check that every scenario has a twin")
-    parser.add_argument("scenario", nargs="?", choices=sorted(TWINS))
+    parser.add_argument("scenario", nargs="?", choices=sorted(CHECKS))
     args = parser.parse_args()
     if args.list:
-        print("\n".join(TWINS))
+        print("\n".join(CHECKS))
         return 0
     if not args.cli or not args.twins:
         parser.error("--cli and --twins are needed")
