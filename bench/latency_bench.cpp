@@ -8,7 +8,13 @@
 // queued slot is a MetaCall on its receiver, a repaint a Paint on the widget), the total, count and the
 // longest single delivery.
 //
-// Usage: latency_bench [--trials N] [--lab-seconds S] [--items N] [--profile]
+// The live producer-consumer phase also reports this process's memory: its resident set before the run and
+// at its peak (sampled every turn of the wait), anonymous and shared (the run's event rings) apart, and per
+// event the run recorded. Issue 15's budget: about 150 bytes per event, a run of 10 M events (--items
+// 1000000) included.
+//
+// Usage: latency_bench [--trials N] [--lab-seconds S] [--items N] [--only PHASES] [--profile]
+// PHASES: a comma-separated list of trials, lab, live, sleepers (default: all four).
 // Exit status 1 when a phase did not finish or its p99 is over 100 ms.
 
 #include "bench_support.hpp"
@@ -22,6 +28,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -78,6 +85,32 @@ struct Phase {
     bool finished = false;
 };
 
+/// This process's resident memory, from /proc/self/status (bytes): all of it, anonymous, shared memory.
+struct Resident {
+    double total = 0;
+    double anon = 0;
+    double shmem = 0;
+};
+
+Resident resident()
+{
+    Resident r;
+    if (FILE *f = std::fopen("/proc/self/status", "r")) {
+        char line[256];
+        while (std::fgets(line, sizeof line, f)) {
+            double kb = 0;
+            if (std::sscanf(line, "VmRSS: %lf kB", &kb) == 1)
+                r.total = kb * 1024;
+            else if (std::sscanf(line, "RssAnon: %lf kB", &kb) == 1)
+                r.anon = kb * 1024;
+            else if (std::sscanf(line, "RssShmem: %lf kB", &kb) == 1)
+                r.shmem = kb * 1024;
+        }
+        std::fclose(f);
+    }
+    return r;
+}
+
 /// Runs `start` and waits until `done` (up to `timeoutMs`), with the probe on.
 Phase measure(const std::string &name, EventLoopLatencyProbe &probe, const std::function<bool()> &start,
               const std::function<bool()> &done, int timeoutMs)
@@ -102,10 +135,11 @@ int main(int argc, char **argv)
     double labSeconds = 0.25;
     int items = 20000;
     bool profile = false;
+    std::string only = "trials,lab,live,sleepers";
     const auto usage = [](const std::string &problem) {
         std::fprintf(stderr,
                      "latency_bench: %s\nusage: latency_bench [--trials N] [--lab-seconds S] [--items N] "
-                     "[--profile]\n",
+                     "[--only trials,lab,live,sleepers] [--profile]\n",
                      problem.c_str());
         return 2;
     };
@@ -114,7 +148,7 @@ int main(int argc, char **argv)
         if (flag == "--help" || flag == "-h") {
             std::printf("latency_bench: how late a 10 ms timer fires on the window's GUI thread during "
                         "trials, the GIL lab and live runs\nusage: latency_bench [--trials N] "
-                        "[--lab-seconds S] [--items N] [--profile]\n");
+                        "[--lab-seconds S] [--items N] [--only trials,lab,live,sleepers] [--profile]\n");
             return 0;
         }
         if (flag == "--profile") {
@@ -124,6 +158,17 @@ int main(int argc, char **argv)
         if (i + 1 >= argc)
             return usage("missing value after " + flag);
         const std::string value = argv[++i];
+        if (flag == "--only") {
+            only = value;
+            for (std::size_t at = 0; at <= value.size();) {
+                const std::size_t comma = std::min(value.find(',', at), value.size());
+                const std::string name = value.substr(at, comma - at);
+                if (name != "trials" && name != "lab" && name != "live" && name != "sleepers")
+                    return usage("--only takes phases among trials, lab, live, sleepers, not '" + name + "'");
+                at = comma + 1;
+            }
+            continue;
+        }
         char *end = nullptr;
         const double number = std::strtod(value.c_str(), &end);
         if (end == value.c_str() || *end != '\0')
@@ -137,8 +182,11 @@ int main(int argc, char **argv)
         else
             return usage("unknown option " + flag);
     }
-    if (trials < 2 || trials > 10000 || labSeconds <= 0 || labSeconds > 60 || items < 1 || items > 100000)
-        return usage("--trials must be 2..10000, --lab-seconds above 0 and at most 60, --items 1..100000");
+    if (trials < 2 || trials > 10000 || labSeconds <= 0 || labSeconds > 60 || items < 1 || items > 1000000)
+        return usage("--trials must be 2..10000, --lab-seconds above 0 and at most 60, --items 1..1000000");
+    const auto wanted = [&](const std::string &phase) {
+        return ("," + only + ",").find("," + phase + ",") != std::string::npos;
+    };
 
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
@@ -164,37 +212,69 @@ int main(int argc, char **argv)
     };
 
     // The bank's histogram: N trials without the lock and N with it, side by side.
-    window.selectScenario(QStringLiteral("bank"));
-    set("trials", QString::number(trials));
-    phases.push_back(measure(
-        "bank trials", probe, [&] { return window.runScenario(); }, [&] { return !window.runningTrials(); },
-        600000));
+    if (wanted("trials")) {
+        window.selectScenario(QStringLiteral("bank"));
+        set("trials", QString::number(trials));
+        phases.push_back(measure(
+            "bank trials", probe, [&] { return window.runScenario(); },
+            [&] { return !window.runningTrials(); }, 600000));
+    }
 
     // The GIL lab: eight runs of cpu-vs-io, one after another.
-    window.selectScenario(QStringLiteral("cpu-vs-io"));
-    set("seconds", QString::number(labSeconds));
-    phases.push_back(measure(
-        "GIL lab", probe, [&] { return window.gilLab()->start(); },
-        [&] { return !window.gilLab()->running(); }, 600000));
+    if (wanted("lab")) {
+        window.selectScenario(QStringLiteral("cpu-vs-io"));
+        set("seconds", QString::number(labSeconds));
+        phases.push_back(measure(
+            "GIL lab", probe, [&] { return window.gilLab()->start(); },
+            [&] { return !window.gilLab()->running(); }, 600000));
+    }
 
     // A live run as busy as it gets: every message printed and drawn as an arrow, nobody waiting.
-    window.selectScenario(QStringLiteral("producer-consumer"));
-    set("items", QString::number(items));
-    set("capacity", QStringLiteral("100"));
-    set("produce", QStringLiteral("0"));
-    set("consume", QStringLiteral("0"));
-    phases.push_back(measure(
-        "live producer-consumer", probe, [&] { return window.runScenario(); },
-        [&] { return !window.runningTrials(); }, 600000));
+    Resident before;
+    Resident peak;
+    Resident after;
+    std::uint64_t liveEvents = 0;
+    double peakLiveS = 0;
+    if (wanted("live")) {
+        window.selectScenario(QStringLiteral("producer-consumer"));
+        set("items", QString::number(items));
+        set("capacity", QStringLiteral("100"));
+        set("produce", QStringLiteral("0"));
+        set("consume", QStringLiteral("0"));
+        QElapsedTimer sinceStart;
+        before = resident();
+        const auto sample = [&] {
+            const Resident now = resident();
+            if (window.runningTrials() && now.total > peak.total) {
+                peak = now;
+                peakLiveS = static_cast<double>(sinceStart.nsecsElapsed()) / 1e9;
+            }
+        };
+        phases.push_back(measure(
+            "live producer-consumer", probe,
+            [&] {
+                sinceStart.start();
+                return window.runScenario();
+            },
+            [&] {
+                sample();
+                return !window.runningTrials();
+            },
+            1800000));
+        liveEvents = window.controller().model().eventCount();
+        after = resident();
+    }
 
     // A live run with 200 lanes.
-    window.selectScenario(QStringLiteral("sleepers"));
-    set("kind", QStringLiteral("thread"));
-    set("workers", QStringLiteral("200"));
-    set("sleep", QStringLiteral("1"));
-    phases.push_back(measure(
-        "live sleepers, 200 threads", probe, [&] { return window.runScenario(); },
-        [&] { return !window.runningTrials(); }, 600000));
+    if (wanted("sleepers")) {
+        window.selectScenario(QStringLiteral("sleepers"));
+        set("kind", QStringLiteral("thread"));
+        set("workers", QStringLiteral("200"));
+        set("sleep", QStringLiteral("1"));
+        phases.push_back(measure(
+            "live sleepers, 200 threads", probe, [&] { return window.runScenario(); },
+            [&] { return !window.runningTrials(); }, 600000));
+    }
     app.profiling = false;
 
     std::printf("%-28s %8s %8s %9s %9s %9s   %s\n", "phase", "wall s", "samples", "p50 ms", "p99 ms",
@@ -208,6 +288,19 @@ int main(int argc, char **argv)
                     !p.finished ? "did not finish"
                         : ok    ? "met"
                                 : "MISSED");
+    }
+    if (liveEvents > 0) {
+        const double events = static_cast<double>(liveEvents);
+        const auto mb = [](double bytes) { return bytes / (1024.0 * 1024.0); };
+        std::printf(
+            "\nlive producer-consumer: %.0f events; resident %.0f MB before the run (anon %.0f, shm %.0f), "
+            "%.0f MB at its peak while live (anon %.0f, shm %.0f; %.1f s in), %.0f MB after it ended\n",
+            events, mb(before.total), mb(before.anon), mb(before.shmem), mb(peak.total), mb(peak.anon),
+            mb(peak.shmem), peakLiveS, mb(after.total));
+        std::printf("per event while live: %.0f bytes in all, %.0f anonymous (events kept, model, console), "
+                    "%.0f shared (the run's event rings); after: %.0f\n",
+                    (peak.total - before.total) / events, (peak.anon - before.anon) / events,
+                    (peak.shmem - before.shmem) / events, (after.total - before.total) / events);
     }
     if (profile) {
         std::vector<std::pair<std::pair<std::string, int>, ProfilingApplication::Cost>> sorted(

@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <map>
 #include <memory>
 #include <span>
@@ -45,6 +46,14 @@ double residentBytes()
         std::fclose(f);
     }
     return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+/// This process's CPU time in ms, all threads (Qt's raster engine hands large fills to a thread pool).
+double processCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
 /// Bytes malloc has handed out and not had back.
@@ -165,12 +174,15 @@ void BM_Frame(benchmark::State &state)
     const auto view = static_cast<View>(state.range(2));
     const ui::PaintOptions options = sceneOptions(s, view);
     QImage image(kWidth, kHeight, QImage::Format_ARGB32_Premultiplied);
+    const double cpu0 = processCpuMs();
     for (auto _ : state) {
         QPainter painter(&image);
         ui::paintTimeline(painter, s.model, QRectF(0, 0, kWidth, kHeight), options);
         painter.end();
         benchmark::DoNotOptimize(image.bits());
     }
+    // Google Benchmark's CPU column is the main thread's; this is every thread's, per frame.
+    state.counters["process_cpu_ms"] = (processCpuMs() - cpu0) / static_cast<double>(state.iterations());
     state.counters["events"] = static_cast<double>(s.model.eventCount());
     state.counters["target_ms"] = s.model.eventCount() > 2'000'000 ? 16 : 8;
 #if __has_include("ui/timeline/track_columns.hpp") // a commit with the per-pass timer
@@ -212,12 +224,14 @@ void BM_Pan(benchmark::State &state)
     QImage image(kWidth, kHeight, QImage::Format_ARGB32_Premultiplied);
     widget.render(&image); // the first frame is a full one
     int step = 0;
+    const double cpu0 = processCpuMs();
     for (auto _ : state) {
         // Back and forth, 12 pixels a step, so the view stays where it was measured.
         widget.panByPixels((step++ / 8) % 2 == 0 ? 12 : -12);
         widget.render(&image);
         benchmark::DoNotOptimize(image.bits());
     }
+    state.counters["process_cpu_ms"] = (processCpuMs() - cpu0) / static_cast<double>(state.iterations());
     state.counters["events"] = static_cast<double>(s.model.eventCount());
 }
 
@@ -237,9 +251,12 @@ void BM_BuildModel(benchmark::State &state)
     const std::vector<core::Event> events = sceneEvents(shape);
     const auto lanes = bench::sceneLanes(shape);
     for (auto _ : state) {
-        ui::TimelineModel model(lanes);
-        model.appendEvents(events);
-        benchmark::DoNotOptimize(model.eventCount());
+        auto model = std::make_unique<ui::TimelineModel>(lanes);
+        model->appendEvents(events);
+        benchmark::DoNotOptimize(model->eventCount());
+        state.PauseTiming(); // letting it go is not building it
+        model.reset();
+        state.ResumeTiming();
     }
     state.counters["events"] = static_cast<double>(events.size());
     state.counters["target_ms"] = 30;
@@ -283,6 +300,103 @@ void BM_ModelMemory(benchmark::State &state)
     state.counters["heap_B_per_event"] = s.heapPerEvent;
 }
 
+/// The scene paint_bench drew until issue 15, kept so an old commit's figures compare with the same picture:
+/// 1,000 lanes, each a start, 499 alternating compute/sleep bars of 1–20 µs and an end; no arrows, strips,
+/// markers or texts. Whole run, 100× and 10,000× zoom, rows from 200 on, as the old BM_PaintFrame* drew it.
+struct BarsOnlyScene {
+    std::vector<core::LaneInfo> lanes;
+    std::vector<core::Event> events;
+    ui::TimelineModel model;
+
+    BarsOnlyScene()
+    {
+        constexpr int kLanes = 1000;
+        constexpr int kEventsPerLane = 1000;
+        lanes.push_back({"main", core::WorkerKind::Main, 100, 100});
+        for (int i = 1; i < kLanes; ++i)
+            lanes.push_back({"worker " + std::to_string(i),
+                             i % 2 ? core::WorkerKind::Process : core::WorkerKind::Thread,
+                             i % 2 ? 1000 + i : 100, 1000 + i});
+        const auto event = [](std::int64_t t, std::int64_t value, std::uint32_t lane, core::EventType type) {
+            core::Event e;
+            e.timeNs = t;
+            e.value = value;
+            e.lane = lane;
+            e.type = type;
+            return e;
+        };
+        for (std::uint32_t lane = 0; lane < kLanes; ++lane) {
+            std::int64_t t = lane * 100;
+            events.push_back(event(t, 1000 + lane, lane, core::EventType::WorkerStart));
+            for (int i = 0; i < (kEventsPerLane - 2) / 2; ++i) {
+                const bool compute = i % 2 == 0;
+                const std::int64_t len = 1000 + (lane * 7 + static_cast<std::uint32_t>(i) * 13) % 19000;
+                events.push_back(event(
+                    t, len, lane, compute ? core::EventType::ComputeBegin : core::EventType::SleepBegin));
+                t += len;
+                events.push_back(
+                    event(t, 0, lane, compute ? core::EventType::ComputeEnd : core::EventType::SleepEnd));
+                t += 500;
+            }
+            events.push_back(event(t, 0, lane, core::EventType::WorkerEnd));
+        }
+        std::stable_sort(events.begin(), events.end(),
+                         [](const core::Event &a, const core::Event &b) { return a.timeNs < b.timeNs; });
+        model.reset(lanes);
+        model.appendEvents(events);
+        core::RunResult result;
+        for (const auto &info : lanes) {
+            core::LaneOutcome lane;
+            lane.info = info;
+            lane.started = lane.ended = true;
+            result.lanes.push_back(lane);
+        }
+        model.finish(result);
+    }
+};
+
+BarsOnlyScene &barsOnly()
+{
+    static BarsOnlyScene s;
+    return s;
+}
+
+void BM_BarsOnlyFrame(benchmark::State &state)
+{
+    const ui::TimelineModel &model = barsOnly().model;
+    const double zoom = static_cast<double>(state.range(0));
+    QImage image(kWidth, kHeight, QImage::Format_ARGB32_Premultiplied);
+    ui::PaintOptions options;
+    const ui::TimeWindow all = ui::fitWindow(model);
+    const auto span = static_cast<std::int64_t>(static_cast<double>(all.endNs - all.beginNs) / zoom);
+    options.window
+        = {all.beginNs + (all.endNs - all.beginNs) / 3, all.beginNs + (all.endNs - all.beginNs) / 3 + span};
+    if (zoom == 1.0)
+        options.window = all;
+    options.firstRow = 200;
+    for (auto _ : state) {
+        QPainter painter(&image);
+        ui::paintTimeline(painter, model, QRectF(0, 0, kWidth, kHeight), options);
+        painter.end();
+        benchmark::DoNotOptimize(image.bits());
+    }
+    state.counters["events"] = static_cast<double>(model.eventCount());
+}
+
+void BM_BarsOnlyBuildModel(benchmark::State &state)
+{
+    const BarsOnlyScene &s = barsOnly();
+    for (auto _ : state) {
+        auto model = std::make_unique<ui::TimelineModel>(s.lanes);
+        model->appendEvents(s.events);
+        benchmark::DoNotOptimize(model->eventCount());
+        state.PauseTiming();
+        model.reset();
+        state.ResumeTiming();
+    }
+    state.counters["events"] = static_cast<double>(s.events.size());
+}
+
 constexpr int kM1[] = {1000, 1000};    // 1,000 lanes x 1,000 events: 1 M
 constexpr int kM10[] = {1000, 10000};  // 1,000 lanes x 10,000 events: 10 M
 constexpr int kFew10[] = {8, 1250000}; // 8 lanes x 1.25 M events: 10 M on few lanes
@@ -302,6 +416,14 @@ BENCHMARK(BM_Frame)
     ->Args({kFew10[0], kFew10[1], kZoom100})
     ->Unit(benchmark::kMillisecond)
     ->MinTime(1.0);
+BENCHMARK(BM_BarsOnlyFrame)
+    ->ArgNames({"zoom"})
+    ->Arg(1)
+    ->Arg(100)
+    ->Arg(10000)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(1.0);
+BENCHMARK(BM_BarsOnlyBuildModel)->Unit(benchmark::kMillisecond)->Iterations(5);
 BENCHMARK(BM_Pan)
     ->ArgNames({"lanes", "per_lane", "view"})
     ->Args({kM1[0], kM1[1], kZoom100})

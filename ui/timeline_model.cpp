@@ -124,6 +124,18 @@ std::int64_t LostUpdateMark::beginNs() const noexcept
 
 std::int64_t LostUpdateMark::endNs() const noexcept { return std::max(lost.atNs, lost.overwrittenAtNs); }
 
+std::span<const std::uint32_t> TimelineModel::lostUpdatesAround(std::int64_t fromNs, std::int64_t toNs) const
+{
+    // A mark overlapping [fromNs, toNs] has its lost write within the reach of it.
+    const auto at = [&](std::uint32_t i) { return m_lostUpdates[i].lost.atNs; };
+    const auto first = std::partition_point(m_lostByTime.begin(), m_lostByTime.end(), [&](std::uint32_t i) {
+        return at(i) < fromNs - m_lostReachAfter;
+    });
+    const auto last = std::partition_point(
+        first, m_lostByTime.end(), [&](std::uint32_t i) { return at(i) <= toNs + m_lostReachBefore; });
+    return {first, last};
+}
+
 TimeWindow lostUpdateWindow(const LostUpdateMark &mark) noexcept
 {
     const std::int64_t begin = mark.beginNs();
@@ -153,6 +165,9 @@ void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
     m_hasQueueMessages = false;
     m_hasPipeMessages = false;
     m_lostUpdates.clear();
+    m_lostByTime.clear();
+    m_lostReachBefore = 0;
+    m_lostReachAfter = 0;
     m_lostUpdatesComplete = true;
     m_title.clear();
     m_now = 0;
@@ -688,6 +703,16 @@ void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
         mark.lost = std::move(lost);
         m_lostUpdates.push_back(std::move(mark));
     }
+    m_lostByTime.resize(m_lostUpdates.size());
+    for (std::uint32_t i = 0; i < m_lostByTime.size(); ++i) {
+        m_lostByTime[i] = i;
+        const LostUpdateMark &mark = m_lostUpdates[i];
+        m_lostReachBefore = std::max(m_lostReachBefore, mark.lost.atNs - mark.beginNs());
+        m_lostReachAfter = std::max(m_lostReachAfter, mark.endNs() - mark.lost.atNs);
+    }
+    std::stable_sort(m_lostByTime.begin(), m_lostByTime.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return m_lostUpdates[a].lost.atNs < m_lostUpdates[b].lost.atNs;
+    });
     // Found once; the events are not needed again (a finished model is copied for trials and comparisons).
     m_valueEvents.clear();
     m_valueEvents.shrink_to_fit();

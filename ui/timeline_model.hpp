@@ -300,6 +300,10 @@ public:
     /// The run's lost updates in the order they were written; found when the run finishes (finish()), so
     /// empty while it is live.
     const std::vector<LostUpdateMark> &lostUpdates() const noexcept { return m_lostUpdates; }
+    /// Indices into lostUpdates(), ordered by the lost write's time, of every mark that may overlap
+    /// [fromNs, toNs] (a superset: the caller checks each): what one frame of a window has to look at, so a
+    /// zoomed-in frame of a run with millions of lost updates does not walk them all.
+    std::span<const std::uint32_t> lostUpdatesAround(std::int64_t fromNs, std::int64_t toNs) const;
     /// Whether that list is exact (events lost, or a write the record misses, make it incomplete: see
     /// core::LostUpdateReport).
     bool lostUpdatesComplete() const noexcept { return m_lostUpdatesComplete; }
@@ -386,6 +390,9 @@ private:
     bool m_hasQueueMessages = false;
     bool m_hasPipeMessages = false;
     std::vector<LostUpdateMark> m_lostUpdates;
+    std::vector<std::uint32_t> m_lostByTime; ///< indices of m_lostUpdates by lost.atNs
+    std::int64_t m_lostReachBefore = 0;      ///< the most any mark begins before its lost write
+    std::int64_t m_lostReachAfter = 0;       ///< the most any mark ends after it
     bool m_lostUpdatesComplete = true;
     mutable std::vector<ProcessGroup> m_groups;
     mutable bool m_groupsDirty = true;

@@ -9,6 +9,8 @@
 #include <QImage>
 #include <QPainter>
 
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace fs = forkscope::ui;
@@ -242,4 +244,36 @@ TEST(LostUpdateWidget, BringsBothLanesIntoView)
         EXPECT_GE(row, layout.firstRow) << lane;
         EXPECT_LT(row, layout.firstRow + layout.visibleRows) << lane;
     }
+}
+
+TEST(LostUpdateIndex, AWindowFindsEveryMarkOverlappingItAndFewOthers)
+{
+    const fs::TimelineModel many = finished(forkscope::test::manyLostUpdatesRun(300, 3 * ms));
+    const auto &marks = many.lostUpdates();
+    ASSERT_EQ(marks.size(), 300u);
+    const fs::TimeWindow all = fs::fitWindow(many);
+    // Windows a tenth of the run wide, stepped along it: every mark overlapping one is among its candidates,
+    // and the candidates are far fewer than all marks.
+    const std::int64_t width = all.span() / 10;
+    for (std::int64_t from = all.beginNs; from < all.endNs; from += width / 2) {
+        const std::int64_t to = from + width;
+        const auto around = many.lostUpdatesAround(from, to);
+        std::vector<bool> found(marks.size(), false);
+        for (const std::uint32_t i : around) {
+            ASSERT_LT(i, marks.size());
+            found[i] = true;
+        }
+        std::size_t overlapping = 0;
+        for (std::size_t i = 0; i < marks.size(); ++i) {
+            if (marks[i].beginNs() <= to && marks[i].endNs() >= from) {
+                ++overlapping;
+                EXPECT_TRUE(found[i]) << "mark " << i << " overlaps [" << from << ", " << to << "]";
+            }
+        }
+        EXPECT_LE(around.size(), overlapping + 20) << "a window looks at the marks near it, not all 300";
+    }
+    // Before the run and after it: none.
+    EXPECT_TRUE(many.lostUpdatesAround(all.endNs + 1'000 * ms, all.endNs + 2'000 * ms).empty());
+    const fs::TimelineModel none = finished(forkscope::test::smallRun());
+    EXPECT_TRUE(none.lostUpdatesAround(all.beginNs, all.endNs).empty());
 }

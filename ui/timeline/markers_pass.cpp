@@ -4,11 +4,13 @@
 #include "ui/timeline/passes.hpp"
 
 #include <QFontMetricsF>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPolygonF>
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 
 namespace forkscope::ui::timeline {
@@ -111,8 +113,57 @@ void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &t
     p.restore();
 }
 
+GlyphStamps::GlyphStamps(const QPainter &p, const Theme &theme) : m_theme(theme)
+{
+    const QPaintEngine *engine = p.paintEngine();
+    const QTransform t = p.deviceTransform();
+    m_usable = engine && engine->type() == QPaintEngine::Raster && t.type() <= QTransform::TxScale
+        && t.m11() == t.m22() && t.m11() > 0;
+    m_dpr = m_usable ? t.m11() : 1;
+}
+
+void GlyphStamps::draw(QPainter &p, MarkerKind kind, QPointF c, double s, bool failed)
+{
+    if (!m_usable) {
+        drawGlyph(p, kind, c, s, m_theme, failed);
+        return;
+    }
+    // Kind, failed and the size's bits: a glyph's whole picture.
+    const std::uint64_t key = (std::uint64_t{static_cast<std::uint8_t>(kind)} << 56)
+        ^ (std::uint64_t{failed} << 55) ^ (std::bit_cast<std::uint64_t>(s) >> 9);
+    // Room for the widest glyph (a flag reaches s + 1 right, a crash's round cap past s) and its pen.
+    draw(p, key, std::ceil(s) + 4, c,
+         [&](QPainter &ip, QPointF centre) { drawGlyph(ip, kind, centre, s, m_theme, failed); });
+}
+
+void GlyphStamps::draw(QPainter &p, std::uint64_t key, double half, QPointF c,
+                       const std::function<void(QPainter &, QPointF)> &paint)
+{
+    if (!m_usable) {
+        paint(p, c);
+        return;
+    }
+    auto it = std::find_if(m_stamps.begin(), m_stamps.end(),
+                           [&](const Stamp &stamp) { return stamp.key == key; });
+    if (it == m_stamps.end()) {
+        half = std::ceil(half);
+        Stamp stamp{key, QImage(), QPointF(half, half)};
+        const int side = static_cast<int>(std::ceil(2 * half * m_dpr));
+        stamp.image = QImage(side, side, QImage::Format_ARGB32_Premultiplied);
+        stamp.image.setDevicePixelRatio(m_dpr);
+        stamp.image.fill(Qt::transparent);
+        QPainter ip(&stamp.image);
+        paint(ip, stamp.centre);
+        ip.end();
+        m_stamps.push_back(std::move(stamp));
+        it = std::prev(m_stamps.end());
+    }
+    p.drawImage(QPointF(std::round(c.x()) - it->centre.x(), std::round(c.y()) - it->centre.y()), it->image);
+}
+
 void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-                      const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex)
+                      const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex,
+                      GlyphStamps *stamps)
 {
     const Lane &lane = model.lane(laneIndex);
     const Theme &theme = options.theme;
@@ -188,7 +239,11 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
             glyphY = top + s * 0.8 + 1;
         else if (m.kind == MarkerKind::Spawn)
             glyphY = bottom - s - 1;
-        drawGlyph(p, m.kind, QPointF(x, glyphY), s, theme, m.kind == MarkerKind::End && m.value != 0);
+        const bool failed = m.kind == MarkerKind::End && m.value != 0;
+        if (stamps)
+            stamps->draw(p, m.kind, QPointF(x, glyphY), s, failed);
+        else
+            drawGlyph(p, m.kind, QPointF(x, glyphY), s, theme, failed);
 
         if (!tagged)
             continue;

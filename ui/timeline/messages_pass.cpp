@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <set>
 
 namespace forkscope::ui::timeline {
 
@@ -147,11 +149,87 @@ void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayo
     flushColumn(columnX + 1);
 }
 
+namespace {
+
+/// A quadratic curve: from, control, to.
+struct Quad {
+    QPointF from;
+    QPointF control;
+    QPointF to;
+
+    QPointF at(double t) const
+    {
+        const double u = 1 - t;
+        return u * u * from + 2 * u * t * control + t * t * to;
+    }
+    /// The curve over [t0, t1] as a quadratic of its own: its ends on the curve, its control where the
+    /// tangents at them meet.
+    Quad piece(double t0, double t1) const
+    {
+        const QPointF derivative = 2 * (1 - t0) * (control - from) + 2 * t0 * (to - control);
+        const QPointF a = at(t0);
+        return {a, a + derivative * ((t1 - t0) / 2), at(t1)};
+    }
+};
+
+/// The [t0, t1] of `q` whose y lies in [top, bottom], or false when none does. y must run one way along the
+/// curve, as a join arrow's does (it leaves level and turns straight up or down, or it is a line).
+bool visibleStretch(const Quad &q, double top, double bottom, double &t0, double &t1)
+{
+    const bool down = q.to.y() >= q.from.y();
+    const auto crossing = [&](double y) { // bisection: y is monotonic in t
+        double lo = 0;
+        double hi = 1;
+        for (int i = 0; i < 40; ++i) {
+            const double mid = (lo + hi) / 2;
+            if ((q.at(mid).y() < y) == down)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        return (lo + hi) / 2;
+    };
+    if (std::max(q.from.y(), q.to.y()) < top || std::min(q.from.y(), q.to.y()) > bottom)
+        return false;
+    t0 = 0;
+    t1 = 1;
+    if (down) {
+        if (q.from.y() < top)
+            t0 = crossing(top);
+        if (q.to.y() > bottom)
+            t1 = crossing(bottom);
+    } else {
+        if (q.from.y() > bottom)
+            t0 = crossing(bottom);
+        if (q.to.y() < top)
+            t1 = crossing(top);
+    }
+    return t1 > t0;
+}
+
+} // namespace
+
 void paintJoinArrows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                      const PaintOptions &options)
 {
     const Theme &theme = options.theme;
     const double span = static_cast<double>(layout.window.span());
+    const QRectF reach = layout.plotRect.adjusted(-50, -20, 50, 20);
+    const QColor color = withAlpha(theme.arrow, 190);
+    // Zoomed out, main's joins of many workers end on one pixel column and run up or down it to main's lane,
+    // each as long as the plot is tall: per (joiner, column) only the stretch no arrow drew yet is stroked.
+    std::map<std::pair<std::uint32_t, std::int64_t>, std::pair<double, double>> covered;
+    std::set<std::pair<std::int64_t, std::int64_t>> heads; // where heads were drawn: one per pixel is enough
+    const auto stroke = [&](const Quad &q) {
+        QPainterPath path(q.from);
+        path.quadTo(q.control, q.to);
+        // One pixel wide: QPainter draws such a line straight into the picture, where a wider one goes
+        // through its stroker and rasteriser (1.3 px cost six times as much: 42 against 7 ms for the 45
+        // arrows of paint_bench's whole-run frame).
+        p.setPen(QPen(color, 1.0));
+        p.setBrush(Qt::NoBrush);
+        p.drawPath(path);
+    };
     for (const JoinArrow &a : model.joinArrows()) {
         // A fold's thin lanes would each send one: a fan that hides what it joins.
         if (layout.folded(a.fromLane) || layout.folded(a.toLane))
@@ -163,13 +241,13 @@ void paintJoinArrows(QPainter &p, const TimelineModel &model, const TimelineLayo
         const QPointF to(layout.timeToX(a.toTime), layout.laneCenterY(a.toLane));
         // An end on a lane in sight, and in the window: an arrow between two lanes scrolled away joins
         // nothing the picture shows (with a thousand lanes, hundreds of them would cross it).
-        const QRectF reach = layout.plotRect.adjusted(-50, -20, 50, 20);
         if (!reach.contains(from) && !reach.contains(to))
             continue;
-        const QColor color = withAlpha(theme.arrow, 190);
-        p.setPen(Qt::NoPen);
-        p.setBrush(color);
-        p.drawEllipse(from, 2.0, 2.0);
+        if (reach.contains(from)) {
+            p.setPen(Qt::NoPen);
+            p.setBrush(color);
+            p.drawEllipse(from, 2.0, 2.0);
+        }
         // Leave along the ended lane, arrive straight into the joiner's lane: a quadratic curve whose control
         // point is the corner. The line stops at the head's base so the tip stays sharp.
         const double head = 7;
@@ -179,15 +257,49 @@ void paintJoinArrows(QPainter &p, const TimelineModel &model, const TimelineLayo
         const double length = std::max(1.0, std::hypot(to.x() - aim.x(), to.y() - aim.y()));
         const QPointF tipBase(to.x() - (to.x() - aim.x()) * head / length,
                               to.y() - (to.y() - aim.y()) * head / length);
-        QPainterPath path(from);
-        if (straight)
-            path.lineTo(tipBase);
-        else
-            path.quadTo(corner, tipBase);
-        p.setPen(QPen(color, 1.3));
-        p.setBrush(Qt::NoBrush);
-        p.drawPath(path);
-        drawArrowHead(p, aim, to, head, color);
+        const Quad curve{from, straight ? (from + tipBase) / 2 : corner, tipBase};
+        // Where the curve has come within half a pixel of its end's column it is a vertical line from there
+        // on (x = to.x − (1 − t)² dx): that tail is what arrows to one joiner share.
+        const double dx = std::abs(tipBase.x() - from.x());
+        const bool vertical = std::abs(tipBase.y() - from.y()) >= 1;
+        const double bend = !vertical ? 1.0 : dx <= 0.5 ? 0.0 : 1 - std::sqrt(0.5 / dx);
+        // Only what lies inside the plot is stroked: with many lanes one end is often far above or below it
+        // (main joining a worker a thousand rows down), and the rasteriser would walk every clipped row.
+        double t0 = 0;
+        double t1 = 1;
+        if (visibleStretch(curve, reach.top(), reach.bottom(), t0, t1)) {
+            if (t0 < bend)
+                stroke(curve.piece(t0, std::min(t1, bend)));
+            if (t1 > bend) {
+                const double y0 = curve.at(std::max(t0, bend)).y();
+                const double y1 = curve.at(t1).y();
+                const double lo = std::min(y0, y1);
+                const double hi = std::max(y0, y1);
+                const auto key = std::pair{a.toLane, std::llround(tipBase.x())};
+                const auto it = covered.find(key);
+                double n0 = lo;
+                double n1 = hi;
+                if (it == covered.end()) {
+                    covered.emplace(key, std::pair{lo, hi});
+                } else {
+                    // Arrows to one joiner all reach its end: the stretch drawn so far lies on the joiner's
+                    // side, and this arrow adds what lies beyond it towards its own lane.
+                    auto &[c0, c1] = it->second;
+                    if (y0 > y1) // running up to the joiner
+                        n0 = std::max(lo, c1);
+                    else
+                        n1 = std::min(hi, c0);
+                    c0 = std::min(c0, lo);
+                    c1 = std::max(c1, hi);
+                }
+                if (n1 > n0) {
+                    const double x = tipBase.x();
+                    stroke({QPointF(x, n0), QPointF(x, (n0 + n1) / 2), QPointF(x, n1)});
+                }
+            }
+        }
+        if (reach.contains(to) && heads.insert({std::llround(to.x()), std::llround(to.y())}).second)
+            drawArrowHead(p, aim, to, head, color);
     }
 }
 
@@ -245,7 +357,8 @@ void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineL
             : w.endNs + route.longest;
         double lastFrom = -1e9;
         double lastTo = -1e9;
-        int passed = 0; // arrows passed over since the last one drawn
+        double lastHead = -1e9; // where the last head went: heads closer than their size would be one blot
+        int passed = 0;         // arrows passed over since the last one drawn
         while (it != list.end()) {
             const MessageArrow &a = arrows[*it];
             if (a.toTime > last)
@@ -280,9 +393,15 @@ void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineL
             const double dy = to.y() - from.y();
             const double length = std::max(1.0, std::hypot(dx, dy));
             const QPointF tipBase(to.x() - dx * head / length, to.y() - dy * head / length);
-            lines[a.pipe].moveTo(from);
-            lines[a.pipe].lineTo(tipBase);
-            heads[a.pipe].push_back({from, to});
+            if (std::abs(to.x() - lastHead) >= head) {
+                lines[a.pipe].moveTo(from);
+                lines[a.pipe].lineTo(tipBase);
+                heads[a.pipe].push_back({from, to});
+                lastHead = to.x();
+            } else {
+                lines[a.pipe].moveTo(from);
+                lines[a.pipe].lineTo(to);
+            }
         }
         draw(0);
         draw(1);

@@ -26,7 +26,8 @@ struct PassTimes {
     static constexpr const char *kNames[kCount]
         = {"frame",   "tracks",       "row titles", "task labels", "arrows",
            "markers", "lost updates", "labels",     "results",     "legend"};
-    double ms[kCount] = {};
+    double ms[kCount] = {};     ///< CPU time of the process (all its threads)
+    double wallMs[kCount] = {}; ///< wall time
 };
 
 /// What to draw and how.

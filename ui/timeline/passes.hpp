@@ -10,10 +10,13 @@
 #include "ui/timeline/track_columns.hpp"
 #include "ui/timeline_model.hpp"
 
+#include <QImage>
 #include <QPointF>
 #include <QRect>
 #include <QRectF>
 #include <QStringList>
+
+#include <functional>
 
 #include <cstddef>
 #include <cstdint>
@@ -108,9 +111,39 @@ void drawArrowHead(QPainter &p, QPointF from, QPointF to, double size, const QCo
 
 // Markers (markers_pass.cpp) -------------------------------------------------------------------------------
 
-/// One lane's markers (start, end, crash, print, value, note, spawn) with their texts where there is room.
+/// Marker glyphs drawn once into small images and stamped where they go, for painting into pixels (an
+/// image, the widget): a dense lane of a whole-run view shows thousands of glyphs a frame, and a stamp is a
+/// blit where a glyph is an antialiased path. Vector devices (SVG, PDF) get the glyphs as paths. One per
+/// paint; the images are made as glyphs of each kind and size are first asked for.
+class GlyphStamps {
+public:
+    GlyphStamps(const QPainter &p, const Theme &theme);
+    /// Whether stamps may be used on this painter: a raster device drawn on without rotation or shear.
+    bool usable() const noexcept { return m_usable; }
+    /// Draws glyph `kind` (half-height `s`) centred at `c`, its centre put on the nearest pixel.
+    void draw(QPainter &p, MarkerKind kind, QPointF c, double s, bool failed);
+    /// Any other small shape: `paint(painter, centre)` draws it within `half` pixels of its centre, once
+    /// per `key` (which must tell apart everything that changes the picture); then it is stamped at `c`.
+    void draw(QPainter &p, std::uint64_t key, double half, QPointF c,
+              const std::function<void(QPainter &, QPointF)> &paint);
+
+private:
+    struct Stamp {
+        std::uint64_t key;
+        QImage image;
+        QPointF centre; ///< of the shape in the image, logical pixels
+    };
+    const Theme &m_theme;
+    qreal m_dpr = 1;
+    bool m_usable = false;
+    std::vector<Stamp> m_stamps;
+};
+
+/// One lane's markers (start, end, crash, print, value, note, spawn) with their texts where there is room;
+/// glyphs through `stamps` when given and usable.
 void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-                      const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex);
+                      const PaintOptions &options, const Fonts &fonts, std::uint32_t laneIndex,
+                      GlyphStamps *stamps = nullptr);
 /// Main's last line: a dashed line through every lane with a tag, when it is in the window.
 void paintMainEnd(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                   const PaintOptions &options, const Fonts &fonts);
@@ -124,7 +157,7 @@ void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &t
 /// the lost write crossed out, an arrow from the write that replaced it and words; narrower ones as a few
 /// crosses per lane with how many each stands for.
 void paintLostUpdates(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
-                      const PaintOptions &options, const Fonts &fonts);
+                      const PaintOptions &options, const Fonts &fonts, GlyphStamps *stamps = nullptr);
 
 // Legend (legend_pass.cpp) ---------------------------------------------------------------------------------
 
