@@ -454,7 +454,8 @@ void TimelineModel::apply(const Event &e)
     case EventType::ValueWrite:
         m_valueEvents.push_back({e.timeNs, e.value, e.arg, e.detail, e.id, e.ref, e.lane, e.type, e.flags});
         addMarker(lane, {e.timeNs, e.value, e.type == EventType::ValueWrite ? 1 : 0, MarkerKind::Value, {}},
-                  m_objects.variableLabel(e.arg, e.detail) + " = " + std::to_string(e.value));
+                  (e.type == EventType::ValueWrite ? "wrote " : "read ")
+                      + m_objects.variableLabel(e.arg, e.detail) + " = " + std::to_string(e.value));
         break;
     case EventType::MainEnd:
         m_mainEndNs = e.timeNs;

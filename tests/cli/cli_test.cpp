@@ -2,6 +2,7 @@
 
 #include "core/scenario/scenarios.hpp"
 #include "tests/support/proc_files.hpp"
+#include "tests/support/system_user.hpp"
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -16,7 +17,6 @@
 #include <iterator>
 #include <map>
 #include <poll.h>
-#include <pwd.h>
 #include <sched.h>
 #include <spawn.h>
 #include <sstream>
@@ -885,19 +885,7 @@ std::vector<std::string> asLimitedUser(std::string &why, uid_t &uid)
     uid = geteuid();
     if (uid != 0)
         return {};
-    if (std::system("id forkscope-test >/dev/null 2>&1 || useradd --system --no-create-home --shell "
-                    "/usr/sbin/nologin forkscope-test >/dev/null 2>&1")
-        != 0) {
-        why = "running as root and useradd could not make the user forkscope-test";
-        return {};
-    }
-    const passwd *user = getpwnam("forkscope-test");
-    if (!user || access("/usr/sbin/runuser", X_OK) != 0) {
-        why = "running as root without runuser or the user forkscope-test";
-        return {};
-    }
-    uid = user->pw_uid;
-    return {"/usr/sbin/runuser", "-u", "forkscope-test", "--"};
+    return forkscope::test::runAsSystemUser("forkscope-test", why, uid);
 }
 
 } // namespace

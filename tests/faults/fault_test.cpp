@@ -3,6 +3,7 @@
 // hangs), the exit status is non-zero, the summary names what went wrong, and no process of the run is left,
 // running or a zombie.
 #include "tests/support/proc_files.hpp"
+#include "tests/support/system_user.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,7 +18,6 @@
 #include <fstream>
 #include <gtest/gtest.h>
 #include <poll.h>
-#include <pwd.h>
 #include <spawn.h>
 #include <sstream>
 #include <string>
@@ -365,19 +365,11 @@ std::vector<std::string> asLimitedUser(std::string &why, uid_t &uid)
             + std::to_string(geteuid()) + ", whose own processes elsewhere would make the limit a guess)";
         return {};
     }
-    if (std::system("id forkscope-faults >/dev/null 2>&1 || useradd --system --no-create-home --shell "
-                    "/usr/sbin/nologin forkscope-faults >/dev/null 2>&1")
-        != 0) {
-        why = "useradd could not make the user forkscope-faults";
+    if (access("/usr/bin/prlimit", X_OK) != 0) {
+        why = "no prlimit (util-linux)";
         return {};
     }
-    const passwd *user = getpwnam("forkscope-faults");
-    if (!user || access("/usr/sbin/runuser", X_OK) != 0 || access("/usr/bin/prlimit", X_OK) != 0) {
-        why = "no runuser or prlimit (util-linux), or no user forkscope-faults";
-        return {};
-    }
-    uid = user->pw_uid;
-    return {"/usr/sbin/runuser", "-u", "forkscope-faults", "--"};
+    return forkscope::test::runAsSystemUser("forkscope-faults", why, uid);
 }
 
 TEST_P(Faults, AProcessLimitFailsTheRunWithItsReason)

@@ -146,7 +146,7 @@ TEST(TimelineModel, MarkersCarryText)
               (std::vector<fs::MarkerKind>{fs::MarkerKind::Start, fs::MarkerKind::Print,
                                            fs::MarkerKind::Value, fs::MarkerKind::End}));
     EXPECT_EQ(model.text(producer.markers[1]), "produced 3 items");
-    EXPECT_EQ(model.text(producer.markers[2]), "count = 3");
+    EXPECT_EQ(model.text(producer.markers[2]), "wrote count = 3");
     EXPECT_EQ(model.mainEndNs(), 35 * ms);
     EXPECT_EQ(model.lane(0).markers[1].kind, fs::MarkerKind::Spawn);
 }

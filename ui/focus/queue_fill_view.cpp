@@ -134,7 +134,8 @@ void paintQueueFill(QPainter &painter, const QRectF &chart, const Type &type, co
 
     // The decisive figure, big, in the plot's top right corner: how long the queue was full.
     painter.setFont(type.headline);
-    const QString full = QStringLiteral("full %1 of the run").arg(percentOf(queue.fullNs(0, end), end));
+    const QString full
+        = QStringLiteral("queue full %1 of the time").arg(percentOf(queue.fullNs(0, end), end));
     const QRectF corner = plot.adjusted(type.px(16), type.px(16), -type.px(16), 0);
     const QRectF bounds = painter.boundingRect(corner, Qt::AlignRight | Qt::AlignTop, full);
     painter.fillRect(bounds.adjusted(-type.px(10), -type.px(4), type.px(10), type.px(4)), theme.background);
