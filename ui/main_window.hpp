@@ -136,9 +136,6 @@ private:
     void stepReplay(bool forward);
     /// Ends a replay on the timeline: the whole run comes back as it was shown before the replay began.
     void endReplay();
-    /// The finished run's lesson, caption and lanes' results above and on the timeline (and in exports).
-    void showHeadline(const core::RunResult &result, const std::vector<core::Event> &events,
-                      std::shared_ptr<const TimelineModel> model);
     /// The headline and caption of a trial shown after a batch (or on a click on the histogram).
     void showTrialHeadline(const TrialRun &run, const QString &caption);
     void refreshCompare();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <unordered_set>
 
 namespace forkscope::ui {
@@ -169,6 +170,8 @@ void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
     m_lostReachBefore = 0;
     m_lostReachAfter = 0;
     m_lostUpdatesComplete = true;
+    m_lostSearchPending = false; // a search under way for the last run is stale
+    m_compactNext = kCompacted;
     m_title.clear();
     m_now = 0;
     m_lastEventNs = 0;
@@ -185,6 +188,8 @@ namespace {
 
 /// Label stamps are unique across models: a cache keyed by one never mistakes another model's labels.
 std::atomic<std::uint64_t> g_labelStamps{0};
+/// Lost-update searches, across models: a search's findings are never taken by another model or run.
+std::atomic<std::uint64_t> g_lostSearches{0};
 
 } // namespace
 
@@ -576,6 +581,59 @@ void TimelineModel::setNow(std::int64_t nowNs) noexcept
 
 void TimelineModel::finish(const core::RunResult &result)
 {
+    LostUpdateSearch search = settle(result);
+    setLostUpdates(search.run());
+    while (compactSome(std::chrono::hours(1))) { }
+}
+
+bool TimelineModel::compactSome(std::chrono::nanoseconds budget)
+{
+    if (m_live || m_compactNext == kCompacted)
+        return false;
+    const auto start = std::chrono::steady_clock::now();
+    // One lane at a time, so the copies never add up to much and a slice stays short.
+    while (m_compactNext < m_lanes.size()) {
+        Lane &lane = m_lanes[m_compactNext++];
+        lane.bars.shrink_to_fit();
+        lane.markers.shrink_to_fit();
+        lane.gil.shrink_to_fit();
+        lane.m_maxEnd.shrink_to_fit();
+        for (BarTrack &track : lane.m_tracks) {
+            track.bars.shrink_to_fit();
+            track.blocks.shrink_to_fit();
+        }
+        if (std::chrono::steady_clock::now() - start >= budget)
+            return true;
+    }
+    m_messages.shrink_to_fit();
+    m_texts.shrinkToFit();
+    for (MessageRoute &route : m_routes)
+        route.arrows.shrink_to_fit();
+    for (QueueTrack &q : m_queues)
+        q.fill.shrink_to_fit();
+    m_compactNext = kCompacted;
+    return false;
+}
+
+LostUpdateSearch TimelineModel::finishLater(const core::RunResult &result) { return settle(result); }
+
+bool TimelineModel::setLostUpdates(FoundLostUpdates found)
+{
+    if (!m_lostSearchPending || found.token != m_lostSearchToken)
+        return false;
+    m_lostSearchPending = false;
+    m_lostUpdates = std::move(found.marks);
+    m_lostByTime = std::move(found.byTime);
+    m_lostReachBefore = found.reachBefore;
+    m_lostReachAfter = found.reachAfter;
+    m_lostUpdatesComplete = found.complete;
+    touch(kWholeRun);
+    bumpRevision();
+    return true;
+}
+
+LostUpdateSearch TimelineModel::settle(const core::RunResult &result)
+{
     std::vector<core::LaneInfo> infos;
     infos.reserve(result.lanes.size());
     for (const core::LaneOutcome &outcome : result.lanes)
@@ -600,42 +658,47 @@ void TimelineModel::finish(const core::RunResult &result)
         m_title = result.scenario;
     m_now = runEnd;
     m_live = false;
-    findLostUpdates(result.lostEvents);
-    // Nothing more will be added: give back what the vectors grew for (one lane at a time, so the copies
-    // never add up to much).
-    for (Lane &lane : m_lanes) {
-        lane.bars.shrink_to_fit();
-        lane.markers.shrink_to_fit();
-        lane.gil.shrink_to_fit();
-        lane.m_maxEnd.shrink_to_fit();
-        for (BarTrack &track : lane.m_tracks) {
-            track.bars.shrink_to_fit();
-            track.blocks.shrink_to_fit();
-        }
-    }
-    m_messages.shrink_to_fit();
-    m_texts.shrinkToFit();
-    for (MessageRoute &route : m_routes)
-        route.arrows.shrink_to_fit();
-    for (QueueTrack &q : m_queues)
-        q.fill.shrink_to_fit();
+    // The search takes the value events with it: they are not needed again (a finished model is copied for
+    // trials and comparisons).
+    LostUpdateSearch search;
+    search.m_values = std::move(m_valueEvents);
+    search.m_variableOpens = std::move(m_variableOpens);
+    m_valueEvents = {};
+    m_variableOpens = {};
+    for (const Lane &lane : m_lanes)
+        search.m_processLanes.push_back(lane.info.kind == WorkerKind::Process);
+    search.m_lostEvents = result.lostEvents;
+    search.m_token = m_lostSearchToken = ++g_lostSearches;
+    m_lostUpdates.clear();
+    m_lostByTime.clear();
+    m_lostReachBefore = 0;
+    m_lostReachAfter = 0;
+    m_lostUpdatesComplete = true;
+    m_lostSearchPending = true;
+    // Nothing more will be added: what the vectors grew for is given back by compactSome, a few lanes at a
+    // time (finish does it all at once).
+    m_compactNext = 0;
     touch(kWholeRun);
     bumpRevision();
+    return search;
 }
 
-void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
+FoundLostUpdates LostUpdateSearch::run()
 {
-    std::vector<bool> processLanes;
-    for (const Lane &lane : m_lanes)
-        processLanes.push_back(lane.info.kind == WorkerKind::Process);
+    FoundLostUpdates found;
+    found.token = m_token;
+    std::vector<ValueEvent> values = std::move(m_values);
+    m_values = {};
+    const std::vector<core::Event> opens = std::move(m_variableOpens);
+    m_variableOpens = {};
     // Value events arrive in time order per lane but a late one may follow later events of other lanes.
-    std::stable_sort(m_valueEvents.begin(), m_valueEvents.end(),
+    std::stable_sort(values.begin(), values.end(),
                      [](const ValueEvent &a, const ValueEvent &b) { return a.timeNs < b.timeNs; });
     // core::findLostUpdates reads whole events; they are made for it here only, and let go after it.
-    std::vector<Event> events(m_valueEvents.size());
+    std::vector<Event> events(values.size());
     std::size_t opened = 0;
-    for (std::size_t i = 0; i < m_valueEvents.size(); ++i) {
-        const ValueEvent &v = m_valueEvents[i];
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const ValueEvent &v = values[i];
         Event &e = events[i];
         e.timeNs = v.timeNs;
         e.value = v.value;
@@ -646,11 +709,11 @@ void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
         e.lane = v.lane;
         e.type = v.type;
         e.flags = v.flags;
-        if (v.type == EventType::VariableOpen && opened < m_variableOpens.size())
-            e.text = m_variableOpens[opened++].text; // in the order they came, as the sort keeps it
+        if (v.type == EventType::VariableOpen && opened < opens.size())
+            e.text = opens[opened++].text; // in the order they came, as the sort keeps it
     }
-    core::LostUpdateReport report = core::findLostUpdates(events, lostEvents, processLanes);
-    m_lostUpdatesComplete = report.complete;
+    core::LostUpdateReport report = core::findLostUpdates(events, m_lostEvents, m_processLanes);
+    found.complete = report.complete;
 
     // The report names the overwriting write; its lane's read before it (of the same element, since that
     // lane's previous write) is the other half of the picture.
@@ -665,7 +728,7 @@ void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
     };
     std::unordered_map<std::uint32_t, Pair> pairs; // overwriting write id → its read and value
     // Per lane: (variable, element) → that lane's latest read of it since its last write there.
-    std::vector<std::unordered_map<std::uint64_t, const Event *>> lastRead(m_lanes.size());
+    std::vector<std::unordered_map<std::uint64_t, const Event *>> lastRead(m_processLanes.size());
     const auto cell = [](const Event &e) {
         return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(e.arg)) << 32)
             | static_cast<std::uint32_t>(e.detail);
@@ -690,8 +753,8 @@ void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
                 reads.erase(it);
         }
     }
-    m_lostUpdates.clear();
-    m_lostUpdates.reserve(report.lost.size());
+    std::vector<LostUpdateMark> &marks = found.marks;
+    marks.reserve(report.lost.size());
     for (core::LostUpdate &lost : report.lost) {
         LostUpdateMark mark;
         if (const auto it = pairs.find(lost.overwrittenById);
@@ -701,23 +764,19 @@ void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
             mark.overwriterWrote = it->second.wrote;
         }
         mark.lost = std::move(lost);
-        m_lostUpdates.push_back(std::move(mark));
+        marks.push_back(std::move(mark));
     }
-    m_lostByTime.resize(m_lostUpdates.size());
-    for (std::uint32_t i = 0; i < m_lostByTime.size(); ++i) {
-        m_lostByTime[i] = i;
-        const LostUpdateMark &mark = m_lostUpdates[i];
-        m_lostReachBefore = std::max(m_lostReachBefore, mark.lost.atNs - mark.beginNs());
-        m_lostReachAfter = std::max(m_lostReachAfter, mark.endNs() - mark.lost.atNs);
+    found.byTime.resize(marks.size());
+    for (std::uint32_t i = 0; i < found.byTime.size(); ++i) {
+        found.byTime[i] = i;
+        const LostUpdateMark &mark = marks[i];
+        found.reachBefore = std::max(found.reachBefore, mark.lost.atNs - mark.beginNs());
+        found.reachAfter = std::max(found.reachAfter, mark.endNs() - mark.lost.atNs);
     }
-    std::stable_sort(m_lostByTime.begin(), m_lostByTime.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return m_lostUpdates[a].lost.atNs < m_lostUpdates[b].lost.atNs;
+    std::stable_sort(found.byTime.begin(), found.byTime.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return marks[a].lost.atNs < marks[b].lost.atNs;
     });
-    // Found once; the events are not needed again (a finished model is copied for trials and comparisons).
-    m_valueEvents.clear();
-    m_valueEvents.shrink_to_fit();
-    m_variableOpens.clear();
-    m_variableOpens.shrink_to_fit();
+    return found;
 }
 
 const std::vector<ProcessGroup> &TimelineModel::groups() const

@@ -93,7 +93,7 @@ TEST(SavedRunWindow, ARunSavedAndOpenedInAnotherWindowLooksTheSameAndSaysItIsSav
     ASSERT_TRUE(a->setParameter(QStringLiteral("workers"), QStringLiteral("3")));
     ASSERT_TRUE(a->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.02")));
     ASSERT_TRUE(a->runScenario());
-    ASSERT_TRUE(QTest::qWaitFor([&] { return !a->controller().running(); }, 15000));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !a->runningTrials() && !a->controller().running(); }, 15000));
     a->timeline()->fitAll();
     ASSERT_TRUE(a->saveRun(path, &error)) << error.toStdString();
     ASSERT_TRUE(QFile::exists(path));
@@ -126,7 +126,7 @@ TEST(SavedRunWindow, ARunSavedAndOpenedInAnotherWindowLooksTheSameAndSaysItIsSav
 
     // A new run leaves the saved run behind.
     ASSERT_TRUE(b->runScenario());
-    ASSERT_TRUE(QTest::qWaitFor([&] { return !b->controller().running(); }, 15000));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !b->runningTrials() && !b->controller().running(); }, 15000));
     EXPECT_EQ(b->savedRunFile(), QString());
     EXPECT_FALSE(b->windowTitle().contains(QStringLiteral("saved run")));
 }
@@ -220,7 +220,7 @@ TEST(SavedRunWindow, ABadFileChangesNothingAndSaysWhy)
     ASSERT_TRUE(w->setParameter(QStringLiteral("workers"), QStringLiteral("2")));
     ASSERT_TRUE(w->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.01")));
     ASSERT_TRUE(w->runScenario());
-    ASSERT_TRUE(QTest::qWaitFor([&] { return !w->controller().running(); }, 15000));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !w->runningTrials() && !w->controller().running(); }, 15000));
     const QString good = dir.filePath(QStringLiteral("good.fsrun"));
     QString error;
     ASSERT_TRUE(w->saveRun(good, &error)) << error.toStdString();
