@@ -410,9 +410,10 @@ TEST(WindowFriction, TheEndOfABigRunIsPutAwayWithoutHoldingTheWindow)
     // The end of a run of a million events and more takes seconds of CPU: the events gathered into one
     // vector, the run let go, the lost-update search, the headline, the lanes' results and the Focus view's
     // message flows each go through all of them. It happens off the GUI thread: from the run's last refresh
-    // until it is put away (headline shown, Run enabled) a 10 ms timer never fires more than 200 ms late
-    // (times how booked the machine is). Done on the GUI thread it held the window for seconds.
-    const double bound = 200 * machineBooked();
+    // until it is put away (headline shown, Run enabled) a 10 ms timer never fires more than 400 ms late
+    // (times how booked the machine is; about 200 ms of the last refresh and the first repaint of the
+    // finished run are still on the GUI thread). Done there, the end held the window for seconds.
+    const double bound = 400 * machineBooked();
     auto w = window();
     ASSERT_TRUE(w->selectScenario(QStringLiteral("producer-consumer")));
     for (const auto &[name, value] :
