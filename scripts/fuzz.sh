@@ -26,7 +26,8 @@ fi
 # Built once, then incrementally (ccache when it is there).
 if command -v ccache >/dev/null; then export CMAKE_CXX_COMPILER_LAUNCHER="${CMAKE_CXX_COMPILER_LAUNCHER:-ccache}"; fi
 if [ ! -f build/fuzz/build.ninja ]; then cmake --preset fuzz >/dev/null; fi
-nice cmake --build --preset fuzz
+# At nice 19 and two jobs: under ctest it runs beside the other tests and takes only what they leave idle.
+nice -n 19 cmake --build --preset fuzz -j 2
 
 work=build/fuzz/corpus
 findings=build/fuzz/findings
@@ -37,7 +38,7 @@ echo "fuzz: running scenario_fuzz for ${seconds} s (findings go to $findings/)"
 status=0
 # -timeout: one input taking 10 s is a hang; -rss_limit_mb: more than 2 GiB is a leak or a blow-up.
 ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}" \
-  build/fuzz/tests/fuzz/scenario_fuzz -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+  nice -n 19 build/fuzz/tests/fuzz/scenario_fuzz -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
   -dict=tests/fuzz/scenario.dict -artifact_prefix="$findings/" -print_final_stats=1 "$@" \
   "$work" tests/fuzz/corpus || status=$?
 if [ "$status" -ne 0 ]; then

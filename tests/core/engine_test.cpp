@@ -160,21 +160,22 @@ TEST(Engine, EventsArriveInTimeOrderAndWhole)
 TEST(Engine, EventsAreReadableWhileTheRunGoesOn)
 {
     std::string error;
-    auto run = Run::start(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "3"}, {"sleep", "0.4"}}),
-                          error);
+    auto run
+        = Run::start(fixturePlan("sleepers", {{"kind", "process"}, {"workers", "3"}, {"sleep", "2"}}), error);
     ASSERT_TRUE(run) << error;
-    // Long before the sleeps end, the starts and the first prints are already visible.
+    // Long before the sleeps end, the starts and the first prints are already visible. Polled until they are
+    // or the run is over (not for a fixed number of polls: under ASan on a busy machine three forks can take
+    // longer than 200 polls), so only a run that ends before its prints show fails.
     bool sawPrints = false;
-    for (int i = 0; i < 200 && !sawPrints; ++i) {
-        std::vector<Event> events = run->events();
+    while (!sawPrints && !run->finished()) {
         int prints = 0;
-        for (const Event &e : events)
+        for (const Event &e : run->events())
             prints += e.type == EventType::Print;
         sawPrints = prints >= 3;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     EXPECT_TRUE(sawPrints);
-    EXPECT_FALSE(run->finished());
+    EXPECT_FALSE(run->finished()) << "the prints showed only after the 2 s sleeps had ended";
     run->wait();
     EXPECT_FALSE(run->result().cancelled);
 }
