@@ -412,7 +412,9 @@ TEST(WindowFriction, TheEndOfABigRunIsPutAwayWithoutHoldingTheWindow)
     // message flows each go through all of them. It happens off the GUI thread: from the run's last refresh
     // until it is put away (headline shown, Run enabled) a 10 ms timer never fires more than 400 ms late
     // (times how booked the machine is; about 200 ms of the last refresh and the first repaint of the
-    // finished run are still on the GUI thread). Done there, the end held the window for seconds.
+    // finished run are still on the GUI thread), and no wait is more than half the time the end took. Done
+    // on the GUI thread the end is one block: the longest wait is all of it (600-730 ms of 590-710 ms here,
+    // under a load that stretched the first bound past it), so the ratio fails it whatever the load.
     const double bound = 400 * machineBooked();
     auto w = window();
     ASSERT_TRUE(w->selectScenario(QStringLiteral("producer-consumer")));
@@ -447,12 +449,13 @@ TEST(WindowFriction, TheEndOfABigRunIsPutAwayWithoutHoldingTheWindow)
         longestMs = std::max(longestMs, static_cast<double>(firingsNs[i] - from) / 1e6);
     }
     const std::uint64_t events = w->controller().model().eventCount();
+    const double endMs = static_cast<double>(doneNs - lastRefreshNs) / 1e6;
     std::printf("[ end      ] %llu events put away in %.0f ms, longest timer wait %.0f ms (bound %.0f)\n",
-                static_cast<unsigned long long>(events), static_cast<double>(doneNs - lastRefreshNs) / 1e6,
-                longestMs, bound);
+                static_cast<unsigned long long>(events), endMs, longestMs, bound);
     EXPECT_GT(events, 1'000'000u);
     EXPECT_GE(firingsAfter, 1);
     EXPECT_LE(longestMs, bound) << "the GUI thread was held at the end of the run";
+    EXPECT_LE(longestMs, endMs / 2) << "one block of the GUI thread was most of the end of the run";
     // And the end is all there: the run's events, its lesson, its lost-update search done.
     EXPECT_EQ(w->controller().lastEvents().size(), events);
     EXPECT_FALSE(w->controller().model().live());
