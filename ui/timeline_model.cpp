@@ -639,7 +639,10 @@ LostUpdateSearch TimelineModel::settle(const core::RunResult &result)
     for (const core::LaneOutcome &outcome : result.lanes)
         infos.push_back(outcome.info);
     setLanes(infos);
-    const std::int64_t runEnd = std::max({m_now, m_lastEventNs, result.wallNs});
+    // The run's own end, not the present of the last refresh: one that came after main ended, while the
+    // runner was still reporting, moved the present on to the clock (later the busier the machine), and the
+    // same run opened from a file would end elsewhere.
+    const std::int64_t runEnd = std::max(m_lastEventNs, result.wallNs);
     for (std::size_t i = 0; i < m_lanes.size(); ++i) {
         Lane &lane = m_lanes[i];
         if (i < result.lanes.size()) {
