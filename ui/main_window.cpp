@@ -404,7 +404,7 @@ std::string MainWindow::parameterProblem(const QString &name, const QString &val
 void MainWindow::updateRunButton()
 {
     m_runButton->setEnabled(m_params->valid() && !m_controller.running() && !m_trialRunner.running()
-                            && !m_gilLab->running() && !m_runUnderWay);
+                            && !m_gilLab->running() && !m_runUnderWay && !m_opening);
 }
 
 PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *background) const
@@ -635,7 +635,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
         return;
     }
     m_replay.pause();
-    m_controller.stop(); // the run's processes end with it; ~Run reaps them
+    dropOpening(tr("the window was closed")); // its work on the thread pool stops at its next step
+    m_controller.stop();                      // the run's processes end with it; ~Run reaps them
     m_trialRunner.stop();
     saveSettings();
     event->accept();

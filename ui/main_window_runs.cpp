@@ -49,6 +49,11 @@ bool MainWindow::runScenario()
             10000);
         return false;
     }
+    if (m_opening) {
+        statusBar()->showMessage(
+            tr("Not started: a saved run is being opened. Wait for it, or stop it (Esc)."), 10000);
+        return false;
+    }
     if (!m_scenario || m_controller.running() || m_trialRunner.running() || m_runUnderWay)
         return false;        // m_runUnderWay: the last run's end is still being worked out (finishRun)
     m_params->commitEdits(); // what is being typed counts, as the nearest value allowed
@@ -378,6 +383,10 @@ void MainWindow::showReplay(const QVector<PrintedLine> &lines)
 
 void MainWindow::stopAll()
 {
+    if (m_opening) {
+        dropOpening(tr("stopped before it was shown"));
+        return;
+    }
     if (m_gilLab->running()) {
         m_gilLab->cancel(); // its finished() brings the window back to idle
         return;

@@ -72,6 +72,28 @@ QAction *fileAction(MainWindow &w, const QString &text)
     return nullptr;
 }
 
+/// File > Open Run without its dialog, waiting until the window shows the run (or says why it does not):
+/// false with `error` then.
+bool open(MainWindow &w, const QString &path, QString *error)
+{
+    bool done = false;
+    QString why;
+    const auto said
+        = QObject::connect(&w, &MainWindow::runOpened, &w, [&](const QString &, const QString &e) {
+              done = true;
+              why = e;
+          });
+    const bool started = w.openRun(path, &why);
+    const bool ended = started && QTest::qWaitFor([&] { return done; }, 60000);
+    QObject::disconnect(said);
+    if (started && !ended)
+        why = QStringLiteral("not opened within 60 s");
+    if (error)
+        *error = why;
+    EXPECT_FALSE(w.openingRun());
+    return ended && why.isEmpty();
+}
+
 } // namespace
 
 TEST(SavedRunWindow, ARunSavedAndOpenedInAnotherWindowLooksTheSameAndSaysItIsSaved)
@@ -100,7 +122,7 @@ TEST(SavedRunWindow, ARunSavedAndOpenedInAnotherWindowLooksTheSameAndSaysItIsSav
 
     auto b = freshWindow();
     ASSERT_TRUE(b->selectScenario(QStringLiteral("bank"))); // elsewhere, until the run is opened
-    ASSERT_TRUE(b->openRun(path, &error)) << error.toStdString();
+    ASSERT_TRUE(open(*b, path, &error)) << error.toStdString();
     EXPECT_EQ(b->savedRunFile(), path);
     EXPECT_TRUE(b->windowTitle().contains(QStringLiteral("saved run sleepers.fsrun, ran ")))
         << b->windowTitle().toStdString();
@@ -146,7 +168,7 @@ TEST(SavedRunWindow, TrialsComeBackWithTheirChartAndTheTrialsBehindItsBars)
     ASSERT_TRUE(a->saveRun(path, &error)) << error.toStdString();
 
     auto b = freshWindow();
-    ASSERT_TRUE(b->openRun(path, &error)) << error.toStdString();
+    ASSERT_TRUE(open(*b, path, &error)) << error.toStdString();
     auto *views = b->findChild<QTabWidget *>();
     EXPECT_EQ(views->currentWidget(), b->trialsChart()) << "as a batch ends: its chart in front";
     ASSERT_EQ(b->trialHistory().series().size(), 2u);
@@ -196,7 +218,7 @@ TEST(SavedRunWindow, ASavedGilLabOpensInItsTabAndSavesAgain)
     ASSERT_EQ(core::saveRun(lab, path.toStdString()), "");
     auto w = freshWindow();
     QString error;
-    ASSERT_TRUE(w->openRun(path, &error)) << error.toStdString();
+    ASSERT_TRUE(open(*w, path, &error)) << error.toStdString();
     EXPECT_EQ(w->findChild<QTabWidget *>()->currentWidget(), w->gilLab());
     ASSERT_EQ(w->gilLab()->table().size(), 8u);
     EXPECT_EQ(w->gilLab()->table()[3].wallNs, lab.lab.table[3].wallNs);
@@ -236,11 +258,11 @@ TEST(SavedRunWindow, ABadFileChangesNothingAndSaysWhy)
 
     const TimelineModel *before = w->timeline()->model();
     const QString title = w->windowTitle();
-    EXPECT_FALSE(w->openRun(bad, &error));
+    EXPECT_FALSE(open(*w, bad, &error));
     EXPECT_TRUE(error.contains(QStringLiteral("is damaged"))) << error.toStdString();
     EXPECT_EQ(w->timeline()->model(), before) << "nothing of a bad file is shown";
     EXPECT_EQ(w->windowTitle(), title);
     EXPECT_EQ(w->savedRunFile(), QString());
-    EXPECT_FALSE(w->openRun(dir.filePath(QStringLiteral("none.fsrun")), &error));
+    EXPECT_FALSE(open(*w, dir.filePath(QStringLiteral("none.fsrun")), &error));
     EXPECT_TRUE(error.contains(QStringLiteral("cannot open"))) << error.toStdString();
 }
