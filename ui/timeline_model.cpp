@@ -297,17 +297,23 @@ void TimelineModel::spanOpened(const core::Span &span)
     std::size_t at = lane.bars.size();
     while (at > 0 && lane.bars[at - 1].begin > bar.begin)
         --at;
-    lane.bars.insert(lane.bars.begin() + static_cast<std::ptrdiff_t>(at), bar);
-    lane.m_maxEnd.insert(lane.m_maxEnd.begin() + static_cast<std::ptrdiff_t>(at), 0);
-    for (std::uint32_t &open : lane.m_openBars)
-        if (open >= at)
-            ++open;
-    lane.m_openBars.push_back(static_cast<std::uint32_t>(at));
-    refreshMaxEnd(lane, at);
-    if (at + 1 == lane.bars.size())
+    if (at == lane.bars.size()) {
+        // The usual case: last, so no index moves and the running max of ends is the one before, as the
+        // new bar is open (kOpenEnd counts as the latest end).
+        lane.bars.push_back(bar);
+        lane.m_maxEnd.push_back(kOpenEnd);
+        lane.m_openBars.push_back(static_cast<std::uint32_t>(at));
         lane.appendToTrack(static_cast<std::uint32_t>(at));
-    else
+    } else {
+        lane.bars.insert(lane.bars.begin() + static_cast<std::ptrdiff_t>(at), bar);
+        lane.m_maxEnd.insert(lane.m_maxEnd.begin() + static_cast<std::ptrdiff_t>(at), 0);
+        for (std::uint32_t &open : lane.m_openBars)
+            if (open >= at)
+                ++open;
+        lane.m_openBars.push_back(static_cast<std::uint32_t>(at));
+        refreshMaxEnd(lane, at);
         lane.rebuildTracks(); // a straggler: the indices after it moved
+    }
     m_seenStates |= 1u << static_cast<unsigned>(bar.state);
     lane.m_states |= 1u << static_cast<unsigned>(bar.state);
 }
@@ -554,10 +560,85 @@ std::vector<const QueueTrack *> TimelineModel::busyQueues() const
     return out;
 }
 
+namespace {
+
+/// Events that open a bar (core::SpanPairer::feed) and events that add a marker (TimelineModel::apply).
+constexpr bool opensBar(EventType type) noexcept
+{
+    switch (type) {
+    case EventType::SleepBegin:
+    case EventType::ComputeBegin:
+    case EventType::JoinBegin:
+    case EventType::LockWait:
+    case EventType::LockAcquire:
+    case EventType::QueueBlockBegin:
+    case EventType::TaskBegin: return true;
+    default: return false;
+    }
+}
+
+constexpr bool addsMarker(EventType type) noexcept
+{
+    switch (type) {
+    case EventType::WorkerStart:
+    case EventType::WorkerEnd:
+    case EventType::Print:
+    case EventType::ValueRead:
+    case EventType::ValueWrite:
+    case EventType::MainEnd:
+    case EventType::Spawn:
+    case EventType::Note: return true;
+    default: return false;
+    }
+}
+
+/// Room for `more` elements: at least doubling, as push_back would, but once for all of them.
+template <typename Vector>
+void reserveMore(Vector &v, std::size_t more)
+{
+    const std::size_t need = v.size() + more;
+    if (need > v.capacity())
+        v.reserve(std::max(need, 2 * v.capacity()));
+}
+
+} // namespace
+
+void TimelineModel::reserveFor(std::span<const Event> events)
+{
+    // Each lane's vectors grow once per batch by what the batch brings them, rather than doubling every so
+    // often while it is applied (each doubling a fresh block faulted in and the old one copied over).
+    m_laneCounts.assign(m_lanes.size(), {});
+    for (const Event &e : events) {
+        if (e.lane >= m_laneCounts.size())
+            continue; // a lane not known yet starts empty anyway
+        m_laneCounts[e.lane].bars += opensBar(e.type);
+        m_laneCounts[e.lane].markers += addsMarker(e.type);
+        m_laneCounts[e.lane].values += e.type == EventType::ValueRead || e.type == EventType::ValueWrite;
+    }
+    std::size_t values = 0;
+    for (std::size_t i = 0; i < m_laneCounts.size(); ++i) {
+        const LaneCount &c = m_laneCounts[i];
+        Lane &lane = m_lanes[i];
+        if (c.bars > 0) {
+            reserveMore(lane.bars, c.bars);
+            reserveMore(lane.m_maxEnd, c.bars);
+            if (lane.m_tracks.empty())
+                lane.m_tracks.resize(1);
+            reserveMore(lane.m_tracks.front().bars, c.bars); // most bars are not nested
+        }
+        if (c.markers > 0)
+            reserveMore(lane.markers, c.markers);
+        values += c.values;
+    }
+    if (values > 0)
+        reserveMore(m_valueEvents, values);
+}
+
 void TimelineModel::appendEvents(std::span<const Event> events)
 {
     if (events.empty())
         return;
+    reserveFor(events);
     for (const Event &e : events) {
         apply(e);
         m_lastEventNs = std::max(m_lastEventNs, e.timeNs);

@@ -407,6 +407,8 @@ private:
     void refreshMaxEnd(Lane &lane, std::size_t from);
     void addMarker(Lane &lane, Marker marker, std::string_view text = {});
     void apply(const core::Event &e);
+    /// Makes room in each known lane's vectors for what `events` will add to them.
+    void reserveFor(std::span<const core::Event> events);
     /// Records that drawing changed from `time` on (kWholeRun: everywhere) in the revision being made.
     void touch(std::int64_t time) noexcept;
     void bumpRevision() noexcept;
@@ -429,6 +431,12 @@ private:
     std::vector<ValueEvent> m_valueEvents;
     std::vector<core::Event> m_variableOpens;
     std::vector<MessageRoute> m_routes;
+    struct LaneCount {
+        std::uint32_t bars = 0;
+        std::uint32_t markers = 0;
+        std::uint32_t values = 0;
+    };
+    std::vector<LaneCount> m_laneCounts;                        ///< reserveFor's scratch
     std::unordered_map<std::uint64_t, std::uint32_t> m_routeOf; ///< (from << 32 | to) → index in m_routes
     /// Changes by revision: (revision, earliest time it touched), the last few.
     std::vector<std::pair<std::uint64_t, std::int64_t>> m_changes;
