@@ -146,6 +146,22 @@ TEST(SavedRunWindow, ARunSavedAndOpenedInAnotherWindowLooksTheSameAndSaysItIsSav
     EXPECT_EQ(second.eventCount(), first.eventCount());
     EXPECT_EQ(second.ranAt, first.ranAt);
 
+    // A window closed while it opens a saved run says so, and its opening ends with it (nothing is shown on a
+    // window that is gone).
+    {
+        auto c = freshWindow();
+        QString why;
+        QObject::connect(c.get(), &MainWindow::runOpened, c.get(),
+                         [&](const QString &, const QString &e) { why = e; });
+        ASSERT_TRUE(c->openRun(path, &error)) << error.toStdString();
+        EXPECT_TRUE(c->openingRun());
+        EXPECT_TRUE(c->close());
+        EXPECT_FALSE(c->openingRun());
+        EXPECT_TRUE(why.contains(QStringLiteral("closed"))) << why.toStdString();
+        c.reset();
+        QTest::qWait(200); // the pool's work ends; its continuation had the window as context
+    }
+
     // A new run leaves the saved run behind.
     ASSERT_TRUE(b->runScenario());
     ASSERT_TRUE(QTest::qWaitFor([&] { return !b->runningTrials() && !b->controller().running(); }, 15000));
