@@ -81,12 +81,12 @@ bool Gil::acquire(EventWriter *writer, int lane, const std::atomic<std::uint32_t
         const std::int64_t now = monotonicNs();
         std::int64_t sleepNs = kCancelSliceNs;
         if (now >= since + m_intervalNs) {
-            if (m_dropRequest.exchange(1, std::memory_order_acq_rel) == 0) {
-                if (m_switchNumber.load(std::memory_order_acquire) != switchNumber) {
-                    // A switch happened while we looked: the new holder has not had its interval yet.
-                    m_dropRequest.store(0, std::memory_order_release);
-                    continue;
-                }
+            // Tagged with the holding it is meant for: if a switch comes between our look at the number and
+            // the store, the new holder does not see it as its own (and the next waiter may ask again).
+            const std::uint64_t request = std::uint64_t{switchNumber} + 1;
+            std::uint64_t current = m_dropRequest.load(std::memory_order_acquire);
+            if (current != request
+                && m_dropRequest.compare_exchange_strong(current, request, std::memory_order_acq_rel)) {
                 m_requester.store(lane, std::memory_order_relaxed);
                 if (writer)
                     writer->record(EventType::GilDropRequest, 0, m_holder.load(std::memory_order_relaxed));

@@ -49,8 +49,14 @@ public:
     /// held). The caller must hold it.
     void release(EventWriter *writer, int lane) noexcept;
 
-    /// True when a waiter has asked the holder to drop the lock (cheap: one relaxed load).
-    bool dropRequested() const noexcept { return m_dropRequest.load(std::memory_order_relaxed) != 0; }
+    /// True when a waiter has asked the current holder to drop the lock (cheap: two relaxed loads). A request
+    /// names the holding it was made during, so one that arrives just after a switch is not taken by the new
+    /// holder for its own before its interval is up.
+    bool dropRequested() const noexcept
+    {
+        return m_dropRequest.load(std::memory_order_relaxed)
+            == std::uint64_t{m_switchNumber.load(std::memory_order_relaxed)} + 1;
+    }
 
     /// The holder answers a drop request: records GilHandOver (value: ns held, arg: the lane that asked),
     /// releases, waits until another thread has taken the lock (forced switching), and takes it back in turn.
@@ -69,7 +75,7 @@ private:
     std::atomic<std::uint32_t> m_switchNumber{0};  ///< futex word: +1 on every acquisition
     std::atomic<std::uint32_t> m_switchWaiters{0}; ///< holders waiting for a switch (forced switching)
     std::atomic<std::uint32_t> m_waiters{0};       ///< threads waiting to take it
-    std::atomic<std::uint32_t> m_dropRequest{0};
+    std::atomic<std::uint64_t> m_dropRequest{0}; ///< 0, or 1 + the switch number of the holding asked to drop
     std::atomic<std::int32_t> m_holder{-1};
     std::atomic<std::int32_t> m_requester{-1};
     std::atomic<std::int64_t> m_lastSwitchNs{0}; ///< when the current holder took the lock
