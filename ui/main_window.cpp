@@ -404,7 +404,7 @@ std::string MainWindow::parameterProblem(const QString &name, const QString &val
 void MainWindow::updateRunButton()
 {
     m_runButton->setEnabled(m_params->valid() && !m_controller.running() && !m_trialRunner.running()
-                            && !m_gilLab->running());
+                            && !m_gilLab->running() && !m_runUnderWay && !m_opening);
 }
 
 PicturePainter MainWindow::currentPicture(const ExportOptions &options, QColor *background) const
@@ -529,6 +529,8 @@ void MainWindow::showNextLostUpdate()
             why = tr("No run yet: run the bank without its lock to see lost updates.");
         else if (model->live())
             why = tr("No lost update yet: they are found when the run ends.");
+        else if (model->lostUpdatesPending())
+            why = tr("Still looking for lost updates in this run: try again in a moment.");
         else if (!model->lostUpdatesComplete())
             why = tr("No lost update found, but this run's record of reads and writes is incomplete.");
         statusBar()->showMessage(why, 8000);
@@ -633,7 +635,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
         return;
     }
     m_replay.pause();
-    m_controller.stop(); // the run's processes end with it; ~Run reaps them
+    dropOpening(tr("the window was closed")); // its work on the thread pool stops at its next step
+    m_controller.stop();                      // the run's processes end with it; ~Run reaps them
     m_trialRunner.stop();
     saveSettings();
     event->accept();

@@ -36,6 +36,7 @@ namespace forkscope::ui {
 
 class CodePane;
 class ConsolePane;
+struct OpenedRun;
 class GilLabView;
 class FocusWidget;
 class ParameterForm;
@@ -97,8 +98,21 @@ public:
     bool saveRun(const QString &path, QString *error);
     /// File > Open Run without its dialog: shows a saved run as it was shown when it ran — timeline,
     /// headline, result, console, trials chart, focus view, GIL lab — and says it is a saved run (its file
-    /// and the date it ran). False with `error` (and the window as it was) when the file cannot be read.
+    /// and the date it ran). The file is read and what the window shows of it (the timeline model, the lanes'
+    /// results, the Focus view's flows, the printed lines) built on the thread pool, the status bar saying
+    /// so: a saved run of millions of events never holds the window, and Stop (Esc) or closing the window
+    /// drops it. runOpened() says how it went: an empty error when shown, else why not (the window as it
+    /// was). False with `error` when it cannot start: a run under way, or another file being opened.
     bool openRun(const QString &path, QString *error);
+    /// A saved run is being opened (openRun): not shown yet.
+    bool openingRun() const { return m_opening != nullptr; }
+
+signals:
+    /// An openRun() ended: `error` is empty when the saved run is shown, else why it is not (it could not
+    /// be read, or it was stopped).
+    void runOpened(const QString &path, const QString &error);
+
+public:
     /// The saved run the window shows, "" when it shows one of its own.
     QString savedRunFile() const { return m_savedRunFile; }
 
@@ -136,9 +150,6 @@ private:
     void stepReplay(bool forward);
     /// Ends a replay on the timeline: the whole run comes back as it was shown before the replay began.
     void endReplay();
-    /// The finished run's lesson, caption and lanes' results above and on the timeline (and in exports).
-    void showHeadline(const core::RunResult &result, const std::vector<core::Event> &events,
-                      std::shared_ptr<const TimelineModel> model);
     /// The headline and caption of a trial shown after a batch (or on a click on the histogram).
     void showTrialHeadline(const TrialRun &run, const QString &caption);
     void refreshCompare();
@@ -165,7 +176,10 @@ private:
     void openRunDialog();
     /// What Save Run writes, made from what the window shows; false with `error` when there is nothing.
     bool savedRunOfWindow(core::SavedRun &saved, QString *error) const;
-    void showSavedRun(const core::SavedRun &saved, const QString &path);
+    /// Shows a saved run read and prepared off the GUI thread (openRun).
+    void showSavedRun(const OpenedRun &opened, const QString &path);
+    /// Drops the saved run being opened (Stop, closing the window): it is never shown, its work stops early.
+    void dropOpening(const QString &why);
     /// The timeline's view of the run itself (not a replay's): its title, headline, caption, results.
     PaintOptions shownView() const;
     /// A new run (or batch, or lab) began or ended: the window no longer shows a saved run.
@@ -242,6 +256,10 @@ private:
     QString m_savedRunFile;
     QAction *m_saveRunAction = nullptr;
     QAction *m_openRunAction = nullptr;
+    /// The saved run being opened: its file, whether it came from the dialog, and a flag its work on the
+    /// thread pool reads to stop early; null when none is.
+    struct Opening;
+    std::shared_ptr<Opening> m_opening;
 };
 
 } // namespace forkscope::ui

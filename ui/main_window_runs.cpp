@@ -6,6 +6,7 @@
 #include "core/analysis/headline.hpp"
 #include "ui/code_pane.hpp"
 #include "ui/console_pane.hpp"
+#include "ui/focus/focus_views.hpp"
 #include "ui/focus/focus_widget.hpp"
 #include "ui/gil_lab_view.hpp"
 #include "ui/parameter_form.hpp"
@@ -22,6 +23,7 @@
 #include <QPushButton>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace forkscope::ui {
 
@@ -47,8 +49,13 @@ bool MainWindow::runScenario()
             10000);
         return false;
     }
-    if (!m_scenario || m_controller.running() || m_trialRunner.running())
+    if (m_opening) {
+        statusBar()->showMessage(
+            tr("Not started: a saved run is being opened. Wait for it, or stop it (Esc)."), 10000);
         return false;
+    }
+    if (!m_scenario || m_controller.running() || m_trialRunner.running() || m_runUnderWay)
+        return false;        // m_runUnderWay: the last run's end is still being worked out (finishRun)
     m_params->commitEdits(); // what is being typed counts, as the nearest value allowed
     m_replay.pause();
     core::Plan plan;
@@ -249,46 +256,75 @@ void MainWindow::onFinished(const core::RunResult &result)
 
 void MainWindow::finishRun(const core::RunResult &result)
 {
-    m_runUnderWay = false;
-    m_resultPanel->showResult(result);
-    // Replay, the Focus tab and Compare share the run's one copy of its events and its model: a run of ten
-    // million events is about 700 MB of events, and a copy each would also hold the window while it is made.
-    m_replay.load(m_controller.sharedEvents(), result, m_controller.model().title());
-    setRunning(false);
-    // The lesson above the timeline, said from this run's numbers (a failed run says why it failed).
-    showHeadline(result, m_controller.lastEvents(), m_controller.sharedModel());
-    if (m_scenario && !result.failed()) {
-        const core::HeadlineInput told{&result, &m_controller.lastEvents(), &m_runValues, nullptr};
-        PastRun run = makePastRun(result, m_controller.sharedEvents(), m_controller.sharedModel(),
-                                  m_runValues.values(), core::headline(told));
-        run.number = ++m_finishedRuns;
-        m_compare->addRun(fromStd(m_scenario->id), std::move(run));
-    }
-    QString state = result.cancelled ? tr("Stopped") : tr("Finished");
-    if (result.failed())
-        state = tr("Failed: %1").arg(fromStd(result.error));
-    m_stateLabel->setText(state);
-    m_stateLabel->setStyleSheet({}); // no longer waiting for a stopped worker
-    int crashed = 0;
-    for (std::size_t i = 1; i < result.lanes.size(); ++i)
-        crashed += result.lanes[i].signal != 0 && !result.lanes[i].cancelled;
-    if (result.cancelled)
-        m_timeline->setTitle(fromStd(m_controller.model().title()) + tr(" — stopped"));
-    QString summary = tr("%1 in %2").arg(state, seconds(result.wallNs));
-    if (crashed)
-        summary += tr(", %n worker(s) killed by a signal", nullptr, crashed);
-    statusBar()->showMessage(summary, 10000);
-    updateStatus();
-}
-
-void MainWindow::showHeadline(const core::RunResult &result, const std::vector<core::Event> &events,
-                              std::shared_ptr<const TimelineModel> model)
-{
-    const core::HeadlineInput in{&result, &events, &m_runValues, nullptr};
-    const QString headline = fromStd(core::headline(in));
-    const QString caption = fromStd(core::caption(in));
-    m_timeline->setHeadline(headline, caption, laneResults(result, events, &m_runPlan));
-    m_focus->setRun(std::move(model), events, headline, caption);
+    // The lesson, the lanes' results, the Focus view's message flows and the Compare tab's headline each read
+    // every event of the run (seconds for millions of them, the lost-update search of the headline among
+    // them): worked out on the thread pool from the run's shared, read-only events and model, and shown
+    // when back. The run counts as under way until then (runningTrials()), so nothing starts over it.
+    m_stateLabel->setText(tr("Finishing…"));
+    struct Told {
+        QString headline;
+        QString caption;
+        std::vector<LaneResult> results;
+        FocusKind focus = FocusKind::Timeline; ///< the Focus view that fits the run
+        FocusFlows kept;                       ///< what that view keeps of the events
+        std::string pastHeadline;              ///< for the Compare tab, when the run is kept there
+    };
+    const std::shared_ptr<const std::vector<core::Event>> events = m_controller.sharedEvents();
+    const std::shared_ptr<const TimelineModel> model = m_controller.sharedModel();
+    const bool keep = m_scenario && !result.failed();
+    const std::map<std::string, std::string> runValues = m_runValues.values();
+    QtConcurrent::run([result, events, model, values = m_runValues, plan = m_runPlan, keep] {
+        Told told;
+        const core::HeadlineInput in{&result, events.get(), &values, nullptr};
+        const std::string headline = core::headline(in);
+        told.headline = fromStd(headline);
+        told.caption = fromStd(core::caption(in));
+        told.results = laneResults(result, *events, &plan);
+        FocusFlows flows = focusFlows(*model, *events);
+        told.focus = focusFor(*model, flows);
+        told.kept = keptFor(told.focus, std::move(flows));
+        if (keep)
+            told.pastHeadline = headline; // the same input as the window's headline
+        return told;
+    })
+        .then(
+            this,
+            [this, result, events, model, keep, runValues,
+             scenarioId = m_scenario ? m_scenario->id : std::string()](const Told &told) {
+                m_runUnderWay = false;
+                // Shown unless something else took the timeline meanwhile (a saved run opened).
+                if (m_timeline->model() == model.get()) {
+                    m_resultPanel->showResult(result);
+                    // Replay, the Focus tab and Compare share the run's one copy of its events and its model: a run
+                    // of ten million events is about 700 MB of events, and a copy each would also hold the window
+                    // while it is made.
+                    m_replay.load(events, result, model->title());
+                    // The lesson above the timeline, said from this run's numbers (a failed run says why it failed).
+                    m_timeline->setHeadline(told.headline, told.caption, told.results);
+                    m_focus->setRun(model, told.headline, told.caption, told.focus, told.kept);
+                }
+                setRunning(false);
+                if (keep) {
+                    PastRun run = makePastRun(result, events, model, runValues, told.pastHeadline);
+                    run.number = ++m_finishedRuns;
+                    m_compare->addRun(fromStd(scenarioId), std::move(run));
+                }
+                QString state = result.cancelled ? tr("Stopped") : tr("Finished");
+                if (result.failed())
+                    state = tr("Failed: %1").arg(fromStd(result.error));
+                m_stateLabel->setText(state);
+                m_stateLabel->setStyleSheet({}); // no longer waiting for a stopped worker
+                int crashed = 0;
+                for (std::size_t i = 1; i < result.lanes.size(); ++i)
+                    crashed += result.lanes[i].signal != 0 && !result.lanes[i].cancelled;
+                if (result.cancelled && m_timeline->model() == model.get())
+                    m_timeline->setTitle(fromStd(model->title()) + tr(" — stopped"));
+                QString summary = tr("%1 in %2").arg(state, seconds(result.wallNs));
+                if (crashed)
+                    summary += tr(", %n worker(s) killed by a signal", nullptr, crashed);
+                statusBar()->showMessage(summary, 10000);
+                updateStatus();
+            });
 }
 
 void MainWindow::showTrialHeadline(const TrialRun &run, const QString &caption)
@@ -347,6 +383,10 @@ void MainWindow::showReplay(const QVector<PrintedLine> &lines)
 
 void MainWindow::stopAll()
 {
+    if (m_opening) {
+        dropOpening(tr("stopped before it was shown"));
+        return;
+    }
     if (m_gilLab->running()) {
         m_gilLab->cancel(); // its finished() brings the window back to idle
         return;

@@ -9,6 +9,7 @@
 #include "core/saved_run/saved_run.hpp"
 #include "ui/code_pane.hpp"
 #include "ui/console_pane.hpp"
+#include "ui/focus/focus_views.hpp"
 #include "ui/focus/focus_widget.hpp"
 #include "ui/gil_lab_view.hpp"
 #include "ui/parameter_form.hpp"
@@ -28,10 +29,31 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTreeWidget>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <atomic>
 
 namespace forkscope::ui {
+
+/// A saved run read and made ready to show off the GUI thread (MainWindow::openRun): everything that goes
+/// through all its events. A run's model, results, focus flows and printed lines are for a saved single
+/// run; a batch of trials shows its (small) trials as a finished batch does.
+struct OpenedRun {
+    std::shared_ptr<const core::SavedRun> saved;
+    std::string problem; ///< why the file cannot be shown ("" when it can)
+    std::shared_ptr<TimelineModel> model;
+    std::vector<LaneResult> results;
+    FocusKind focus = FocusKind::Timeline;
+    FocusFlows kept;
+    QVector<PrintedLine> lines;
+};
+
+struct MainWindow::Opening {
+    QString path;
+    bool fromDialog = false;
+    std::atomic<bool> dropped{false}; ///< read by the work on the thread pool
+};
 
 namespace {
 
@@ -99,6 +121,8 @@ bool MainWindow::savedRunOfWindow(core::SavedRun &saved, QString *error) const
     };
     if (m_controller.running() || m_trialRunner.running() || m_gilLab->running())
         return fail(tr("a run is under way: save it once it has ended (or stop it with Esc)"));
+    if (m_opening)
+        return fail(tr("a saved run is being opened: save once it is shown"));
     if (m_shown == Shown::Saved && m_savedRun) {
         saved = *m_savedRun; // the saved run shown, saved again as it was read (under another name, say)
         return true;
@@ -218,14 +242,90 @@ bool MainWindow::openRun(const QString &path, QString *error)
             *error = why;
         return false;
     };
-    if (m_controller.running() || m_trialRunner.running() || m_gilLab->running())
+    if (m_controller.running() || m_trialRunner.running() || m_gilLab->running() || m_runUnderWay)
         return fail(tr("a run is under way: open a saved run once it has ended (or stop it with Esc)"));
-    auto saved = std::make_shared<core::SavedRun>();
-    if (const std::string problem = core::loadRun(path.toStdString(), *saved); !problem.empty())
-        return fail(fromStd(problem)); // nothing of the file is shown
-    showSavedRun(*saved, path);
-    m_savedRun = std::move(saved);
+    if (m_opening)
+        return fail(tr("%1 is still being opened: wait for it, or stop it with Esc")
+                        .arg(QFileInfo(m_opening->path).fileName()));
+    auto opening = std::make_shared<Opening>();
+    opening->path = path;
+    m_opening = opening;
+    m_stateLabel->setText(tr("Opening %1…").arg(QFileInfo(path).fileName()));
+    statusBar()->showMessage(tr("Opening saved run %1: reading it and drawing its timeline (Esc stops)")
+                                 .arg(QFileInfo(path).fileName()));
+    m_stopAction->setEnabled(true);
+    m_openRunAction->setEnabled(false);
+    updateRunButton();
+    // Reading the file and building the timeline of millions of events take seconds: on the thread pool,
+    // with nothing of the window (the work stops between steps once dropped).
+    QtConcurrent::run([file = path.toStdString(), opening] {
+        OpenedRun out;
+        auto saved = std::make_shared<core::SavedRun>();
+        out.problem = core::loadRun(file, *saved);
+        if (!out.problem.empty() || opening->dropped)
+            return out;
+        out.saved = saved;
+        if (saved->kind == core::SavedRun::Kind::GilLab)
+            return out;
+        const core::SavedRecording &run = *saved->shownRun();
+        out.results = laneResults(run.result, run.events, &saved->plan);
+        if (saved->kind != core::SavedRun::Kind::Run)
+            return out;
+        std::vector<core::LaneInfo> lanes;
+        for (const core::LaneOutcome &lane : run.result.lanes)
+            lanes.push_back(lane.info);
+        auto model = std::make_shared<TimelineModel>();
+        model->reset(lanes);
+        model->appendEvents(run.events);
+        if (opening->dropped)
+            return out;
+        model->finish(run.result);
+        model->setTitle(saved->title);
+        FocusFlows flows = focusFlows(*model, run.events);
+        out.focus = focusFor(*model, flows);
+        out.kept = keptFor(out.focus, std::move(flows));
+        for (const core::Event &e : run.events)
+            if (e.type == core::EventType::Print)
+                out.lines.push_back({e.timeNs, e.lane, fromStd(e.text)});
+        out.model = std::move(model);
+        return out;
+    }).then(this, [this, opening](const OpenedRun &out) {
+        if (m_opening != opening)
+            return; // dropped (Stop): its runOpened was said then
+        m_opening.reset();
+        m_openRunAction->setEnabled(true);
+        m_stopAction->setEnabled(false);
+        updateRunButton();
+        if (!out.problem.empty()) {
+            // Nothing of the file is shown.
+            const QString why = fromStd(out.problem);
+            m_stateLabel->setText(tr("Not opened"));
+            statusBar()->showMessage(tr("The run cannot be shown: %1").arg(why), 15000);
+            emit runOpened(opening->path, why);
+            if (opening->fromDialog)
+                QMessageBox::critical(this, tr("Open Run"), tr("The run cannot be shown: %1").arg(why));
+            return;
+        }
+        showSavedRun(out, opening->path);
+        m_savedRun = out.saved;
+        emit runOpened(opening->path, {});
+    });
     return true;
+}
+
+void MainWindow::dropOpening(const QString &why)
+{
+    if (!m_opening)
+        return;
+    m_opening->dropped = true;
+    const QString path = m_opening->path;
+    m_opening.reset();
+    m_openRunAction->setEnabled(true);
+    m_stopAction->setEnabled(false);
+    updateRunButton();
+    m_stateLabel->setText(tr("Not opened"));
+    statusBar()->showMessage(tr("%1 was not opened: %2").arg(QFileInfo(path).fileName(), why), 10000);
+    emit runOpened(path, why);
 }
 
 void MainWindow::openRunDialog()
@@ -238,10 +338,13 @@ void MainWindow::openRunDialog()
     QString why;
     if (!openRun(path, &why))
         QMessageBox::critical(this, tr("Open Run"), tr("The run cannot be shown: %1").arg(why));
+    else
+        m_opening->fromDialog = true; // a file that cannot be read says so in a message box too
 }
 
-void MainWindow::showSavedRun(const core::SavedRun &saved, const QString &path)
+void MainWindow::showSavedRun(const OpenedRun &opened, const QString &path)
 {
+    const core::SavedRun &saved = *opened.saved;
     m_replay.pause();
     const QString label = savedRunLabel(path, saved.ranAt);
     // Its scenario in the browser and the parameter panel, with the values it ran with.
@@ -307,21 +410,15 @@ void MainWindow::showSavedRun(const core::SavedRun &saved, const QString &path)
                      shown ? shown->lostUpdates : run.lostUpdates, shownTrial);
         m_views->setCurrentWidget(m_trialsChart); // as a batch ends: its chart, the trial on the timeline
     } else {
-        std::vector<core::LaneInfo> lanes;
-        for (const core::LaneOutcome &lane : run.result.lanes)
-            lanes.push_back(lane.info);
-        auto model = std::make_shared<TimelineModel>();
-        model->reset(lanes);
-        model->appendEvents(run.events);
-        model->finish(run.result);
-        model->setTitle(saved.title);
-        m_timeline->setModel(model.get());
+        // Built on the thread pool (openRun); replay shares the saved run's events rather than copying them.
+        m_timeline->setModel(opened.model.get());
         m_timeline->setFollowing(false);
         m_timeline->fitAll();
-        m_shownModel = std::move(model);
+        m_shownModel = opened.model;
         m_shownRun.reset();
         m_resultPanel->showResult(run.result);
-        m_replay.load(run.events, run.result, saved.title);
+        m_replay.load(std::shared_ptr<const std::vector<core::Event>>(opened.saved, &run.events), run.result,
+                      saved.title);
         for (QAction *action : {m_replayAction, m_stepAction, m_stepBackAction})
             action->setEnabled(true);
         m_views->setCurrentWidget(m_timeline);
@@ -330,9 +427,12 @@ void MainWindow::showSavedRun(const core::SavedRun &saved, const QString &path)
     // says now.
     if (saved.kind == core::SavedRun::Kind::Run)
         m_timeline->setTitle(fromStd(saved.title));
-    m_timeline->setHeadline(fromStd(saved.headline), fromStd(saved.caption),
-                            laneResults(run.result, run.events, &saved.plan));
-    m_focus->setRun(m_shownModel, run.events, fromStd(saved.headline), fromStd(saved.caption));
+    m_timeline->setHeadline(fromStd(saved.headline), fromStd(saved.caption), opened.results);
+    if (saved.kind == core::SavedRun::Kind::Run)
+        m_focus->setRun(m_shownModel, fromStd(saved.headline), fromStd(saved.caption), opened.focus,
+                        opened.kept);
+    else
+        m_focus->setRun(m_shownModel, run.events, fromStd(saved.headline), fromStd(saved.caption));
     if (saved.kind == core::SavedRun::Kind::Trials) {
         // As a batch ends: how each setting went.
         for (const core::SavedTrials::Series &s : saved.trials.series) {
@@ -346,12 +446,9 @@ void MainWindow::showSavedRun(const core::SavedRun &saved, const QString &path)
         }
         return;
     }
-    QVector<PrintedLine> lines;
-    for (const core::Event &e : run.events)
-        if (e.type == core::EventType::Print)
-            lines.push_back({e.timeNs, e.lane, fromStd(e.text)});
-    m_console->appendLines(*m_shownModel, lines);
-    m_console->flush();
+    // Inserted a few milliseconds at a time, as a live run's are (a run may have printed hundreds of
+    // thousands: the console keeps the last ConsolePane::kScrollback, half a second of the GUI thread at once).
+    m_console->appendLines(*m_shownModel, opened.lines);
 }
 
 } // namespace forkscope::ui

@@ -1,5 +1,9 @@
 #include "ui/run_controller.hpp"
 
+#include <QFuture>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <memory>
 #include <span>
 
 namespace forkscope::ui {
@@ -86,13 +90,40 @@ void RunController::poll()
         return;
     m_timer.stop();
     m_batch = {};
-    // For replay, the headline, comparison: moved out of the run, never held twice.
-    m_events = std::make_shared<const std::vector<core::Event>>(m_run->takeEvents());
     m_result = m_run->result();
-    m_model->finish(m_result);
-    m_run.reset();
     m_liveWorkers = 0;
-    emit finished(m_result);
+    // The model is drawn finished now; the rest takes seconds for a run of millions of events and runs on
+    // the thread pool, with all it reads moved to it: the run's events gathered into one vector (for replay,
+    // the headline, comparison: moved out of the run, never held twice), the run let go (its shared rings
+    // unmapped, its runner reaped) and the lost-update search over the model's value events. The window keeps
+    // answering meanwhile; running() stays true, so no run starts before this one is put away.
+    auto search = std::make_shared<LostUpdateSearch>(m_model->finishLater(m_result));
+    std::shared_ptr<core::Run> run(std::move(m_run));
+    m_finishing = true;
+    compact(m_model);
+    struct PutAway {
+        std::shared_ptr<const std::vector<core::Event>> events;
+        std::shared_ptr<FoundLostUpdates> found;
+    };
+    QtConcurrent::run([run = std::move(run), search]() mutable {
+        PutAway out;
+        out.events = std::make_shared<const std::vector<core::Event>>(run->takeEvents());
+        run.reset();
+        out.found = std::make_shared<FoundLostUpdates>(search->run());
+        return out;
+    }).then(this, [this, model = m_model](const PutAway &out) {
+        m_finishing = false;
+        m_events = out.events;
+        model->setLostUpdates(std::move(*out.found)); // dropped if the model was reset meanwhile
+        emit finished(m_result);
+    });
+}
+
+void RunController::compact(const std::shared_ptr<TimelineModel> &model)
+{
+    // A few milliseconds a turn of the event loop: the window answers in between.
+    if (model->compactSome(std::chrono::milliseconds(4)))
+        QTimer::singleShot(0, this, [this, model] { compact(model); });
 }
 
 } // namespace forkscope::ui

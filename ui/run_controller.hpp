@@ -23,7 +23,9 @@ struct PrintedLine {
 
 /// Drives one core::Run from the GUI thread: starts it, drains its event stream on a 60 Hz timer into a
 /// TimelineModel (one batch per tick, never one signal per event), and reports the end. The run itself
-/// happens in the forkscope-runner process, so nothing here blocks.
+/// happens in the forkscope-runner process, so nothing here blocks. Its end neither: the model is drawn
+/// finished at once, and what takes seconds for millions of events (the run's events gathered into one
+/// vector, the run let go, the lost-update search) runs on the thread pool; finished() follows.
 class RunController : public QObject {
     Q_OBJECT
 public:
@@ -34,7 +36,8 @@ public:
     bool start(const core::Plan &plan, const QString &title, QString *error);
     /// Cancels the run in progress (no-op when idle). The end is reported through finished().
     void stop();
-    bool running() const { return m_run != nullptr; }
+    /// A run is under way or being put away (finished() not yet emitted).
+    bool running() const { return m_run != nullptr || m_finishing; }
     /// The running run's runner process (it leads the run's process group), 0 when idle.
     int runnerPid() const { return m_run ? m_run->runnerPid() : 0; }
 
@@ -58,10 +61,13 @@ signals:
     void started();
     /// New events reached the model this tick; `lines` are the prints among them, in order.
     void updated(const QVector<forkscope::ui::PrintedLine> &lines);
+    /// The run ended and was put away: lastEvents() and the model's lost updates are there.
     void finished(const forkscope::core::RunResult &result);
 
 private:
     void poll();
+    /// Shrinks a finished model's vectors a slice at a time (TimelineModel::compactSome).
+    void compact(const std::shared_ptr<TimelineModel> &model);
     /// The most events one refresh takes from the run.
     static constexpr std::size_t kEventsPerTick = 150'000;
 
@@ -75,6 +81,7 @@ private:
     QTimer m_timer;
     std::size_t m_seen = 0;
     int m_liveWorkers = 0;
+    bool m_finishing = false; ///< the run's end is being put away on the thread pool
 };
 
 } // namespace forkscope::ui

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <unordered_set>
 
 namespace forkscope::ui {
@@ -169,6 +170,8 @@ void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
     m_lostReachBefore = 0;
     m_lostReachAfter = 0;
     m_lostUpdatesComplete = true;
+    m_lostSearchPending = false; // a search under way for the last run is stale
+    m_compactNext = kCompacted;
     m_title.clear();
     m_now = 0;
     m_lastEventNs = 0;
@@ -185,6 +188,8 @@ namespace {
 
 /// Label stamps are unique across models: a cache keyed by one never mistakes another model's labels.
 std::atomic<std::uint64_t> g_labelStamps{0};
+/// Lost-update searches, across models: a search's findings are never taken by another model or run.
+std::atomic<std::uint64_t> g_lostSearches{0};
 
 } // namespace
 
@@ -292,17 +297,23 @@ void TimelineModel::spanOpened(const core::Span &span)
     std::size_t at = lane.bars.size();
     while (at > 0 && lane.bars[at - 1].begin > bar.begin)
         --at;
-    lane.bars.insert(lane.bars.begin() + static_cast<std::ptrdiff_t>(at), bar);
-    lane.m_maxEnd.insert(lane.m_maxEnd.begin() + static_cast<std::ptrdiff_t>(at), 0);
-    for (std::uint32_t &open : lane.m_openBars)
-        if (open >= at)
-            ++open;
-    lane.m_openBars.push_back(static_cast<std::uint32_t>(at));
-    refreshMaxEnd(lane, at);
-    if (at + 1 == lane.bars.size())
+    if (at == lane.bars.size()) {
+        // The usual case: last, so no index moves and the running max of ends is the one before, as the
+        // new bar is open (kOpenEnd counts as the latest end).
+        lane.bars.push_back(bar);
+        lane.m_maxEnd.push_back(kOpenEnd);
+        lane.m_openBars.push_back(static_cast<std::uint32_t>(at));
         lane.appendToTrack(static_cast<std::uint32_t>(at));
-    else
+    } else {
+        lane.bars.insert(lane.bars.begin() + static_cast<std::ptrdiff_t>(at), bar);
+        lane.m_maxEnd.insert(lane.m_maxEnd.begin() + static_cast<std::ptrdiff_t>(at), 0);
+        for (std::uint32_t &open : lane.m_openBars)
+            if (open >= at)
+                ++open;
+        lane.m_openBars.push_back(static_cast<std::uint32_t>(at));
+        refreshMaxEnd(lane, at);
         lane.rebuildTracks(); // a straggler: the indices after it moved
+    }
     m_seenStates |= 1u << static_cast<unsigned>(bar.state);
     lane.m_states |= 1u << static_cast<unsigned>(bar.state);
 }
@@ -550,10 +561,85 @@ std::vector<const QueueTrack *> TimelineModel::busyQueues() const
     return out;
 }
 
+namespace {
+
+/// Events that open a bar (core::SpanPairer::feed) and events that add a marker (TimelineModel::apply).
+constexpr bool opensBar(EventType type) noexcept
+{
+    switch (type) {
+    case EventType::SleepBegin:
+    case EventType::ComputeBegin:
+    case EventType::JoinBegin:
+    case EventType::LockWait:
+    case EventType::LockAcquire:
+    case EventType::QueueBlockBegin:
+    case EventType::TaskBegin: return true;
+    default: return false;
+    }
+}
+
+constexpr bool addsMarker(EventType type) noexcept
+{
+    switch (type) {
+    case EventType::WorkerStart:
+    case EventType::WorkerEnd:
+    case EventType::Print:
+    case EventType::ValueRead:
+    case EventType::ValueWrite:
+    case EventType::MainEnd:
+    case EventType::Spawn:
+    case EventType::Note: return true;
+    default: return false;
+    }
+}
+
+/// Room for `more` elements: at least doubling, as push_back would, but once for all of them.
+template <typename Vector>
+void reserveMore(Vector &v, std::size_t more)
+{
+    const std::size_t need = v.size() + more;
+    if (need > v.capacity())
+        v.reserve(std::max(need, 2 * v.capacity()));
+}
+
+} // namespace
+
+void TimelineModel::reserveFor(std::span<const Event> events)
+{
+    // Each lane's vectors grow once per batch by what the batch brings them, rather than doubling every so
+    // often while it is applied (each doubling a fresh block faulted in and the old one copied over).
+    m_laneCounts.assign(m_lanes.size(), {});
+    for (const Event &e : events) {
+        if (e.lane >= m_laneCounts.size())
+            continue; // a lane not known yet starts empty anyway
+        m_laneCounts[e.lane].bars += opensBar(e.type);
+        m_laneCounts[e.lane].markers += addsMarker(e.type);
+        m_laneCounts[e.lane].values += e.type == EventType::ValueRead || e.type == EventType::ValueWrite;
+    }
+    std::size_t values = 0;
+    for (std::size_t i = 0; i < m_laneCounts.size(); ++i) {
+        const LaneCount &c = m_laneCounts[i];
+        Lane &lane = m_lanes[i];
+        if (c.bars > 0) {
+            reserveMore(lane.bars, c.bars);
+            reserveMore(lane.m_maxEnd, c.bars);
+            if (lane.m_tracks.empty())
+                lane.m_tracks.resize(1);
+            reserveMore(lane.m_tracks.front().bars, c.bars); // most bars are not nested
+        }
+        if (c.markers > 0)
+            reserveMore(lane.markers, c.markers);
+        values += c.values;
+    }
+    if (values > 0)
+        reserveMore(m_valueEvents, values);
+}
+
 void TimelineModel::appendEvents(std::span<const Event> events)
 {
     if (events.empty())
         return;
+    reserveFor(events);
     for (const Event &e : events) {
         apply(e);
         m_lastEventNs = std::max(m_lastEventNs, e.timeNs);
@@ -577,12 +663,68 @@ void TimelineModel::setNow(std::int64_t nowNs) noexcept
 
 void TimelineModel::finish(const core::RunResult &result)
 {
+    LostUpdateSearch search = settle(result);
+    setLostUpdates(search.run());
+    while (compactSome(std::chrono::hours(1))) { }
+}
+
+bool TimelineModel::compactSome(std::chrono::nanoseconds budget)
+{
+    if (m_live || m_compactNext == kCompacted)
+        return false;
+    const auto start = std::chrono::steady_clock::now();
+    // One lane at a time, so the copies never add up to much and a slice stays short.
+    while (m_compactNext < m_lanes.size()) {
+        Lane &lane = m_lanes[m_compactNext++];
+        lane.bars.shrink_to_fit();
+        lane.markers.shrink_to_fit();
+        lane.gil.shrink_to_fit();
+        lane.m_maxEnd.shrink_to_fit();
+        for (BarTrack &track : lane.m_tracks) {
+            track.bars.shrink_to_fit();
+            track.blocks.shrink_to_fit();
+        }
+        if (std::chrono::steady_clock::now() - start >= budget)
+            return true;
+    }
+    m_messages.shrink_to_fit();
+    m_texts.shrinkToFit();
+    for (MessageRoute &route : m_routes)
+        route.arrows.shrink_to_fit();
+    for (QueueTrack &q : m_queues)
+        q.fill.shrink_to_fit();
+    m_compactNext = kCompacted;
+    return false;
+}
+
+LostUpdateSearch TimelineModel::finishLater(const core::RunResult &result) { return settle(result); }
+
+bool TimelineModel::setLostUpdates(FoundLostUpdates found)
+{
+    if (!m_lostSearchPending || found.token != m_lostSearchToken)
+        return false;
+    m_lostSearchPending = false;
+    m_lostUpdates = std::move(found.marks);
+    m_lostByTime = std::move(found.byTime);
+    m_lostReachBefore = found.reachBefore;
+    m_lostReachAfter = found.reachAfter;
+    m_lostUpdatesComplete = found.complete;
+    touch(kWholeRun);
+    bumpRevision();
+    return true;
+}
+
+LostUpdateSearch TimelineModel::settle(const core::RunResult &result)
+{
     std::vector<core::LaneInfo> infos;
     infos.reserve(result.lanes.size());
     for (const core::LaneOutcome &outcome : result.lanes)
         infos.push_back(outcome.info);
     setLanes(infos);
-    const std::int64_t runEnd = std::max({m_now, m_lastEventNs, result.wallNs});
+    // The run's own end, not the present of the last refresh: one that came after main ended, while the
+    // runner was still reporting, moved the present on to the clock (later the busier the machine), and the
+    // same run opened from a file would end elsewhere.
+    const std::int64_t runEnd = std::max(m_lastEventNs, result.wallNs);
     for (std::size_t i = 0; i < m_lanes.size(); ++i) {
         Lane &lane = m_lanes[i];
         if (i < result.lanes.size()) {
@@ -601,42 +743,47 @@ void TimelineModel::finish(const core::RunResult &result)
         m_title = result.scenario;
     m_now = runEnd;
     m_live = false;
-    findLostUpdates(result.lostEvents);
-    // Nothing more will be added: give back what the vectors grew for (one lane at a time, so the copies
-    // never add up to much).
-    for (Lane &lane : m_lanes) {
-        lane.bars.shrink_to_fit();
-        lane.markers.shrink_to_fit();
-        lane.gil.shrink_to_fit();
-        lane.m_maxEnd.shrink_to_fit();
-        for (BarTrack &track : lane.m_tracks) {
-            track.bars.shrink_to_fit();
-            track.blocks.shrink_to_fit();
-        }
-    }
-    m_messages.shrink_to_fit();
-    m_texts.shrinkToFit();
-    for (MessageRoute &route : m_routes)
-        route.arrows.shrink_to_fit();
-    for (QueueTrack &q : m_queues)
-        q.fill.shrink_to_fit();
+    // The search takes the value events with it: they are not needed again (a finished model is copied for
+    // trials and comparisons).
+    LostUpdateSearch search;
+    search.m_values = std::move(m_valueEvents);
+    search.m_variableOpens = std::move(m_variableOpens);
+    m_valueEvents = {};
+    m_variableOpens = {};
+    for (const Lane &lane : m_lanes)
+        search.m_processLanes.push_back(lane.info.kind == WorkerKind::Process);
+    search.m_lostEvents = result.lostEvents;
+    search.m_token = m_lostSearchToken = ++g_lostSearches;
+    m_lostUpdates.clear();
+    m_lostByTime.clear();
+    m_lostReachBefore = 0;
+    m_lostReachAfter = 0;
+    m_lostUpdatesComplete = true;
+    m_lostSearchPending = true;
+    // Nothing more will be added: what the vectors grew for is given back by compactSome, a few lanes at a
+    // time (finish does it all at once).
+    m_compactNext = 0;
     touch(kWholeRun);
     bumpRevision();
+    return search;
 }
 
-void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
+FoundLostUpdates LostUpdateSearch::run()
 {
-    std::vector<bool> processLanes;
-    for (const Lane &lane : m_lanes)
-        processLanes.push_back(lane.info.kind == WorkerKind::Process);
+    FoundLostUpdates found;
+    found.token = m_token;
+    std::vector<ValueEvent> values = std::move(m_values);
+    m_values = {};
+    const std::vector<core::Event> opens = std::move(m_variableOpens);
+    m_variableOpens = {};
     // Value events arrive in time order per lane but a late one may follow later events of other lanes.
-    std::stable_sort(m_valueEvents.begin(), m_valueEvents.end(),
+    std::stable_sort(values.begin(), values.end(),
                      [](const ValueEvent &a, const ValueEvent &b) { return a.timeNs < b.timeNs; });
     // core::findLostUpdates reads whole events; they are made for it here only, and let go after it.
-    std::vector<Event> events(m_valueEvents.size());
+    std::vector<Event> events(values.size());
     std::size_t opened = 0;
-    for (std::size_t i = 0; i < m_valueEvents.size(); ++i) {
-        const ValueEvent &v = m_valueEvents[i];
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const ValueEvent &v = values[i];
         Event &e = events[i];
         e.timeNs = v.timeNs;
         e.value = v.value;
@@ -647,11 +794,11 @@ void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
         e.lane = v.lane;
         e.type = v.type;
         e.flags = v.flags;
-        if (v.type == EventType::VariableOpen && opened < m_variableOpens.size())
-            e.text = m_variableOpens[opened++].text; // in the order they came, as the sort keeps it
+        if (v.type == EventType::VariableOpen && opened < opens.size())
+            e.text = opens[opened++].text; // in the order they came, as the sort keeps it
     }
-    core::LostUpdateReport report = core::findLostUpdates(events, lostEvents, processLanes);
-    m_lostUpdatesComplete = report.complete;
+    core::LostUpdateReport report = core::findLostUpdates(events, m_lostEvents, m_processLanes);
+    found.complete = report.complete;
 
     // The report names the overwriting write; its lane's read before it (of the same element, since that
     // lane's previous write) is the other half of the picture.
@@ -666,7 +813,7 @@ void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
     };
     std::unordered_map<std::uint32_t, Pair> pairs; // overwriting write id → its read and value
     // Per lane: (variable, element) → that lane's latest read of it since its last write there.
-    std::vector<std::unordered_map<std::uint64_t, const Event *>> lastRead(m_lanes.size());
+    std::vector<std::unordered_map<std::uint64_t, const Event *>> lastRead(m_processLanes.size());
     const auto cell = [](const Event &e) {
         return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(e.arg)) << 32)
             | static_cast<std::uint32_t>(e.detail);
@@ -691,8 +838,8 @@ void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
                 reads.erase(it);
         }
     }
-    m_lostUpdates.clear();
-    m_lostUpdates.reserve(report.lost.size());
+    std::vector<LostUpdateMark> &marks = found.marks;
+    marks.reserve(report.lost.size());
     for (core::LostUpdate &lost : report.lost) {
         LostUpdateMark mark;
         if (const auto it = pairs.find(lost.overwrittenById);
@@ -702,23 +849,19 @@ void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
             mark.overwriterWrote = it->second.wrote;
         }
         mark.lost = std::move(lost);
-        m_lostUpdates.push_back(std::move(mark));
+        marks.push_back(std::move(mark));
     }
-    m_lostByTime.resize(m_lostUpdates.size());
-    for (std::uint32_t i = 0; i < m_lostByTime.size(); ++i) {
-        m_lostByTime[i] = i;
-        const LostUpdateMark &mark = m_lostUpdates[i];
-        m_lostReachBefore = std::max(m_lostReachBefore, mark.lost.atNs - mark.beginNs());
-        m_lostReachAfter = std::max(m_lostReachAfter, mark.endNs() - mark.lost.atNs);
+    found.byTime.resize(marks.size());
+    for (std::uint32_t i = 0; i < found.byTime.size(); ++i) {
+        found.byTime[i] = i;
+        const LostUpdateMark &mark = marks[i];
+        found.reachBefore = std::max(found.reachBefore, mark.lost.atNs - mark.beginNs());
+        found.reachAfter = std::max(found.reachAfter, mark.endNs() - mark.lost.atNs);
     }
-    std::stable_sort(m_lostByTime.begin(), m_lostByTime.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return m_lostUpdates[a].lost.atNs < m_lostUpdates[b].lost.atNs;
+    std::stable_sort(found.byTime.begin(), found.byTime.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return marks[a].lost.atNs < marks[b].lost.atNs;
     });
-    // Found once; the events are not needed again (a finished model is copied for trials and comparisons).
-    m_valueEvents.clear();
-    m_valueEvents.shrink_to_fit();
-    m_variableOpens.clear();
-    m_variableOpens.shrink_to_fit();
+    return found;
 }
 
 const std::vector<ProcessGroup> &TimelineModel::groups() const

@@ -12,6 +12,7 @@
 #include "ui/time_axis.hpp"
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -237,6 +238,50 @@ struct LostUpdateMark {
 /// values readable.
 TimeWindow lostUpdateWindow(const LostUpdateMark &mark) noexcept;
 
+/// A ValueRead, ValueWrite or VariableOpen event as the model keeps it for the lost-update search: no text.
+struct ValueEvent {
+    std::int64_t timeNs = 0;
+    std::int64_t value = 0;
+    std::int32_t arg = 0;
+    std::int32_t detail = 0;
+    std::uint32_t id = 0;
+    std::uint32_t ref = 0;
+    std::uint32_t lane = 0;
+    core::EventType type = core::EventType::Note;
+    std::uint8_t flags = 0;
+};
+
+/// The lost updates of a run and what drawing them needs (TimelineModel::setLostUpdates).
+struct FoundLostUpdates {
+    std::vector<LostUpdateMark> marks; ///< in the order they were written
+    std::vector<std::uint32_t> byTime; ///< indices of marks by lost.atNs
+    std::int64_t reachBefore = 0;      ///< the most any mark begins before its lost write
+    std::int64_t reachAfter = 0;       ///< the most any mark ends after it
+    bool complete = true;
+    std::uint64_t token = 0; ///< the search it came from (TimelineModel::finishLater)
+};
+
+/// A finished run's lost-update search, taken out of its model (TimelineModel::finishLater) with all it
+/// reads, so it can run on another thread while the model is drawn: core::findLostUpdates over millions of
+/// value events takes seconds, and the GUI thread must not wait for it. Plain data; run() touches nothing
+/// else.
+class LostUpdateSearch {
+public:
+    /// The search; the search's data is used up.
+    FoundLostUpdates run();
+    /// How many value events it will look at.
+    std::size_t size() const noexcept { return m_values.size(); }
+    std::uint64_t token() const noexcept { return m_token; }
+
+private:
+    friend class TimelineModel;
+    std::vector<ValueEvent> m_values;
+    std::vector<core::Event> m_variableOpens;
+    std::vector<bool> m_processLanes;
+    std::uint64_t m_lostEvents = 0;
+    std::uint64_t m_token = 0;
+};
+
 /// The timeline of one run. Feed it the lanes once (or whenever their names/ids change), then batches of
 /// events in time order as they arrive; `finish` settles it with the run's result. Use from one thread (the
 /// GUI's): groups() fills a cache lazily.
@@ -263,6 +308,20 @@ public:
     /// Ends live mode: the lanes take the result's names, ids and outcomes; open bars close at the
     /// lane's end (or the run's end) and are marked cancelled.
     void finish(const core::RunResult &result);
+    /// finish() without the lost-update search: the model is settled (not live) and drawn at once, and its
+    /// lostUpdates() stay empty (lostUpdatesPending()) until the search returned here, run anywhere, is
+    /// handed back to setLostUpdates().
+    LostUpdateSearch finishLater(const core::RunResult &result);
+    /// Takes a search's findings: ignored (false) unless they come from this model's pending search (a
+    /// reset or a newer finish makes older findings stale).
+    bool setLostUpdates(FoundLostUpdates found);
+    /// Gives back what the vectors of a finished model grew for beyond their size, lane by lane, for about
+    /// `budget` (at least one lane); true while some is left (call again). finish() does it all; after
+    /// finishLater() the caller spreads it over turns of the event loop (a run of millions of events has
+    /// hundreds of MB to copy).
+    bool compactSome(std::chrono::nanoseconds budget);
+    /// Finished, with its lost-update search not back yet.
+    bool lostUpdatesPending() const noexcept { return m_lostSearchPending; }
 
     bool live() const noexcept { return m_live; }
     /// The present: the latest of setNow() and the last event's time.
@@ -297,8 +356,8 @@ public:
     std::vector<const QueueTrack *> busyQueues() const;
     /// The function pool tasks run ("square"), from their TaskBegin.
     const std::string &taskFunction() const noexcept { return m_taskFunction; }
-    /// The run's lost updates in the order they were written; found when the run finishes (finish()), so
-    /// empty while it is live.
+    /// The run's lost updates in the order they were written; found when the run finishes (finish(), or
+    /// setLostUpdates() after finishLater()), so empty while it is live or the search is pending.
     const std::vector<LostUpdateMark> &lostUpdates() const noexcept { return m_lostUpdates; }
     /// Indices into lostUpdates(), ordered by the lost write's time, of every mark that may overlap
     /// [fromNs, toNs] (a superset: the caller checks each): what one frame of a window has to look at, so a
@@ -348,12 +407,14 @@ private:
     void refreshMaxEnd(Lane &lane, std::size_t from);
     void addMarker(Lane &lane, Marker marker, std::string_view text = {});
     void apply(const core::Event &e);
+    /// Makes room in each known lane's vectors for what `events` will add to them.
+    void reserveFor(std::span<const core::Event> events);
     /// Records that drawing changed from `time` on (kWholeRun: everywhere) in the revision being made.
     void touch(std::int64_t time) noexcept;
     void bumpRevision() noexcept;
     void newLabelStamp() noexcept;
-    /// Runs core::findLostUpdates over the value events gathered so far, then lets them go.
-    void findLostUpdates(std::uint64_t lostEvents);
+    /// The part of finish and finishLater before the lost-update search; the search's data, moved out.
+    LostUpdateSearch settle(const core::RunResult &result);
 
     std::vector<Lane> m_lanes;
     TextStore m_texts; ///< markers' texts
@@ -366,21 +427,16 @@ private:
     std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::uint32_t>> m_unpaired;
     std::string m_taskFunction;
     /// ValueRead and ValueWrite events while live, without text (VariableOpen ones, with their names, apart):
-    /// what findLostUpdates needs at the end.
-    struct ValueEvent {
-        std::int64_t timeNs = 0;
-        std::int64_t value = 0;
-        std::int32_t arg = 0;
-        std::int32_t detail = 0;
-        std::uint32_t id = 0;
-        std::uint32_t ref = 0;
-        std::uint32_t lane = 0;
-        core::EventType type = core::EventType::Note;
-        std::uint8_t flags = 0;
-    };
+    /// what the lost-update search needs at the end.
     std::vector<ValueEvent> m_valueEvents;
     std::vector<core::Event> m_variableOpens;
     std::vector<MessageRoute> m_routes;
+    struct LaneCount {
+        std::uint32_t bars = 0;
+        std::uint32_t markers = 0;
+        std::uint32_t values = 0;
+    };
+    std::vector<LaneCount> m_laneCounts;                        ///< reserveFor's scratch
     std::unordered_map<std::uint64_t, std::uint32_t> m_routeOf; ///< (from << 32 | to) → index in m_routes
     /// Changes by revision: (revision, earliest time it touched), the last few.
     std::vector<std::pair<std::uint64_t, std::int64_t>> m_changes;
@@ -394,6 +450,10 @@ private:
     std::int64_t m_lostReachBefore = 0;      ///< the most any mark begins before its lost write
     std::int64_t m_lostReachAfter = 0;       ///< the most any mark ends after it
     bool m_lostUpdatesComplete = true;
+    bool m_lostSearchPending = false;
+    static constexpr std::size_t kCompacted = std::numeric_limits<std::size_t>::max();
+    std::size_t m_compactNext = kCompacted; ///< the next lane compactSome shrinks
+    std::uint64_t m_lostSearchToken = 0;    ///< of the pending search
     mutable std::vector<ProcessGroup> m_groups;
     mutable bool m_groupsDirty = true;
     std::string m_title;

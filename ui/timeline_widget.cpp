@@ -215,6 +215,7 @@ void TimelineWidget::setHeadline(const QString &headline, const QString &caption
     m_options.headline = headline;
     m_options.caption = caption;
     m_options.results = std::move(results);
+    m_kept.valid = false; // they may come after the finished run was drawn (worked out off the GUI thread)
     update();
 }
 

@@ -41,7 +41,7 @@ namespace {
 
 bool waitUntilIdle(MainWindow &w, int ms = 15000)
 {
-    return QTest::qWaitFor([&] { return !w.controller().running(); }, ms);
+    return QTest::qWaitFor([&] { return !w.runningTrials() && !w.controller().running(); }, ms);
 }
 
 /// A fresh window with no remembered settings.

@@ -72,6 +72,28 @@ QAction *fileAction(MainWindow &w, const QString &text)
     return nullptr;
 }
 
+/// File > Open Run without its dialog, waiting until the window shows the run (or says why it does not):
+/// false with `error` then.
+bool open(MainWindow &w, const QString &path, QString *error)
+{
+    bool done = false;
+    QString why;
+    const auto said
+        = QObject::connect(&w, &MainWindow::runOpened, &w, [&](const QString &, const QString &e) {
+              done = true;
+              why = e;
+          });
+    const bool started = w.openRun(path, &why);
+    const bool ended = started && QTest::qWaitFor([&] { return done; }, 60000);
+    QObject::disconnect(said);
+    if (started && !ended)
+        why = QStringLiteral("not opened within 60 s");
+    if (error)
+        *error = why;
+    EXPECT_FALSE(w.openingRun());
+    return ended && why.isEmpty();
+}
+
 } // namespace
 
 TEST(SavedRunWindow, ARunSavedAndOpenedInAnotherWindowLooksTheSameAndSaysItIsSaved)
@@ -93,14 +115,14 @@ TEST(SavedRunWindow, ARunSavedAndOpenedInAnotherWindowLooksTheSameAndSaysItIsSav
     ASSERT_TRUE(a->setParameter(QStringLiteral("workers"), QStringLiteral("3")));
     ASSERT_TRUE(a->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.02")));
     ASSERT_TRUE(a->runScenario());
-    ASSERT_TRUE(QTest::qWaitFor([&] { return !a->controller().running(); }, 15000));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !a->runningTrials() && !a->controller().running(); }, 15000));
     a->timeline()->fitAll();
     ASSERT_TRUE(a->saveRun(path, &error)) << error.toStdString();
     ASSERT_TRUE(QFile::exists(path));
 
     auto b = freshWindow();
     ASSERT_TRUE(b->selectScenario(QStringLiteral("bank"))); // elsewhere, until the run is opened
-    ASSERT_TRUE(b->openRun(path, &error)) << error.toStdString();
+    ASSERT_TRUE(open(*b, path, &error)) << error.toStdString();
     EXPECT_EQ(b->savedRunFile(), path);
     EXPECT_TRUE(b->windowTitle().contains(QStringLiteral("saved run sleepers.fsrun, ran ")))
         << b->windowTitle().toStdString();
@@ -124,9 +146,25 @@ TEST(SavedRunWindow, ARunSavedAndOpenedInAnotherWindowLooksTheSameAndSaysItIsSav
     EXPECT_EQ(second.eventCount(), first.eventCount());
     EXPECT_EQ(second.ranAt, first.ranAt);
 
+    // A window closed while it opens a saved run says so, and its opening ends with it (nothing is shown on a
+    // window that is gone).
+    {
+        auto c = freshWindow();
+        QString why;
+        QObject::connect(c.get(), &MainWindow::runOpened, c.get(),
+                         [&](const QString &, const QString &e) { why = e; });
+        ASSERT_TRUE(c->openRun(path, &error)) << error.toStdString();
+        EXPECT_TRUE(c->openingRun());
+        EXPECT_TRUE(c->close());
+        EXPECT_FALSE(c->openingRun());
+        EXPECT_TRUE(why.contains(QStringLiteral("closed"))) << why.toStdString();
+        c.reset();
+        QTest::qWait(200); // the pool's work ends; its continuation had the window as context
+    }
+
     // A new run leaves the saved run behind.
     ASSERT_TRUE(b->runScenario());
-    ASSERT_TRUE(QTest::qWaitFor([&] { return !b->controller().running(); }, 15000));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !b->runningTrials() && !b->controller().running(); }, 15000));
     EXPECT_EQ(b->savedRunFile(), QString());
     EXPECT_FALSE(b->windowTitle().contains(QStringLiteral("saved run")));
 }
@@ -146,7 +184,7 @@ TEST(SavedRunWindow, TrialsComeBackWithTheirChartAndTheTrialsBehindItsBars)
     ASSERT_TRUE(a->saveRun(path, &error)) << error.toStdString();
 
     auto b = freshWindow();
-    ASSERT_TRUE(b->openRun(path, &error)) << error.toStdString();
+    ASSERT_TRUE(open(*b, path, &error)) << error.toStdString();
     auto *views = b->findChild<QTabWidget *>();
     EXPECT_EQ(views->currentWidget(), b->trialsChart()) << "as a batch ends: its chart in front";
     ASSERT_EQ(b->trialHistory().series().size(), 2u);
@@ -196,7 +234,7 @@ TEST(SavedRunWindow, ASavedGilLabOpensInItsTabAndSavesAgain)
     ASSERT_EQ(core::saveRun(lab, path.toStdString()), "");
     auto w = freshWindow();
     QString error;
-    ASSERT_TRUE(w->openRun(path, &error)) << error.toStdString();
+    ASSERT_TRUE(open(*w, path, &error)) << error.toStdString();
     EXPECT_EQ(w->findChild<QTabWidget *>()->currentWidget(), w->gilLab());
     ASSERT_EQ(w->gilLab()->table().size(), 8u);
     EXPECT_EQ(w->gilLab()->table()[3].wallNs, lab.lab.table[3].wallNs);
@@ -220,7 +258,7 @@ TEST(SavedRunWindow, ABadFileChangesNothingAndSaysWhy)
     ASSERT_TRUE(w->setParameter(QStringLiteral("workers"), QStringLiteral("2")));
     ASSERT_TRUE(w->setParameter(QStringLiteral("time-scale"), QStringLiteral("0.01")));
     ASSERT_TRUE(w->runScenario());
-    ASSERT_TRUE(QTest::qWaitFor([&] { return !w->controller().running(); }, 15000));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !w->runningTrials() && !w->controller().running(); }, 15000));
     const QString good = dir.filePath(QStringLiteral("good.fsrun"));
     QString error;
     ASSERT_TRUE(w->saveRun(good, &error)) << error.toStdString();
@@ -236,11 +274,11 @@ TEST(SavedRunWindow, ABadFileChangesNothingAndSaysWhy)
 
     const TimelineModel *before = w->timeline()->model();
     const QString title = w->windowTitle();
-    EXPECT_FALSE(w->openRun(bad, &error));
+    EXPECT_FALSE(open(*w, bad, &error));
     EXPECT_TRUE(error.contains(QStringLiteral("is damaged"))) << error.toStdString();
     EXPECT_EQ(w->timeline()->model(), before) << "nothing of a bad file is shown";
     EXPECT_EQ(w->windowTitle(), title);
     EXPECT_EQ(w->savedRunFile(), QString());
-    EXPECT_FALSE(w->openRun(dir.filePath(QStringLiteral("none.fsrun")), &error));
+    EXPECT_FALSE(open(*w, dir.filePath(QStringLiteral("none.fsrun")), &error));
     EXPECT_TRUE(error.contains(QStringLiteral("cannot open"))) << error.toStdString();
 }

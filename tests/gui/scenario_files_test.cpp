@@ -54,7 +54,7 @@ std::unique_ptr<MainWindow> freshWindow()
 
 bool waitUntilIdle(MainWindow &w, int ms = 15000)
 {
-    return QTest::qWaitFor([&] { return !w.controller().running(); }, ms);
+    return QTest::qWaitFor([&] { return !w.runningTrials() && !w.controller().running(); }, ms);
 }
 
 QString consoleText(MainWindow &w) { return w.findChild<QTextEdit *>()->toPlainText(); }

@@ -61,7 +61,7 @@ TEST(WaitingWindow, TheStatusBarNamesTheWorkerTheRunWaitsForAndAStoppedOneStands
     ASSERT_TRUE(QTest::qWaitFor([&] { return !state->text().contains(pid); }, 5000))
         << state->text().toStdString();
     QTest::keyClick(&w, Qt::Key_Escape);
-    ASSERT_TRUE(QTest::qWaitFor([&] { return !w.controller().running(); }, 5000));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !w.runningTrials() && !w.controller().running(); }, 5000));
     EXPECT_EQ(state->text(), QStringLiteral("Stopped"));
     EXPECT_TRUE(state->styleSheet().isEmpty());
 }

@@ -62,6 +62,63 @@ TEST(LostUpdateModel, ALiveRunHasNoneUntilItFinishes)
     EXPECT_TRUE(model.lostUpdates().empty());
 }
 
+TEST(LostUpdateModel, FinishLaterDrawsTheRunFinishedAndTakesTheSearchsFindingsWhenTheyCome)
+{
+    const forkscope::test::ExampleRun run = forkscope::test::lostUpdateRun();
+    fs::TimelineModel model(run.lanes);
+    model.appendEvents(run.events);
+    fs::LostUpdateSearch search = model.finishLater(run.result);
+    // Settled at once: not live, lanes ended; the marks wait for the search.
+    EXPECT_FALSE(model.live());
+    EXPECT_TRUE(model.lane(1).ended());
+    EXPECT_TRUE(model.lostUpdatesPending());
+    EXPECT_TRUE(model.lostUpdates().empty());
+    EXPECT_TRUE(model.lostUpdatesAround(0, 100 * ms).empty());
+    EXPECT_GT(search.size(), 0u) << "the value events went with the search";
+    const std::uint64_t before = model.revision();
+    EXPECT_TRUE(model.setLostUpdates(search.run()));
+    EXPECT_FALSE(model.lostUpdatesPending());
+    EXPECT_GT(model.revision(), before) << "a view sees the marks came";
+    EXPECT_EQ(model.changedSince(before), fs::TimelineModel::kWholeRun);
+    // The same findings as finish() gives.
+    const fs::TimelineModel whole = finished(run);
+    ASSERT_EQ(model.lostUpdates().size(), 1u);
+    ASSERT_EQ(whole.lostUpdates().size(), 1u);
+    const fs::LostUpdateMark &a = model.lostUpdates().front();
+    const fs::LostUpdateMark &b = whole.lostUpdates().front();
+    EXPECT_EQ(a.lost.atNs, b.lost.atNs);
+    EXPECT_EQ(a.lost.overwrittenAtNs, b.lost.overwrittenAtNs);
+    EXPECT_EQ(a.overwriterReadNs, b.overwriterReadNs);
+    EXPECT_EQ(a.overwriterWrote, b.overwriterWrote);
+    EXPECT_EQ(model.lostUpdatesAround(13 * ms, 15 * ms).size(), 1u);
+}
+
+TEST(LostUpdateModel, StaleFindingsAreDroppedAfterAResetOrByAnotherModel)
+{
+    const forkscope::test::ExampleRun run = forkscope::test::lostUpdateRun();
+    fs::TimelineModel model(run.lanes);
+    model.appendEvents(run.events);
+    fs::LostUpdateSearch first = model.finishLater(run.result);
+    // A new run starts in the same model before the search is back: its findings belong to the old run.
+    model.reset(run.lanes);
+    model.appendEvents(run.events);
+    EXPECT_FALSE(model.lostUpdatesPending());
+    EXPECT_FALSE(model.setLostUpdates(first.run()));
+    EXPECT_TRUE(model.lostUpdates().empty()) << "no stale marks on the new run";
+    fs::LostUpdateSearch second = model.finishLater(run.result);
+    // Another model finished the same way does not take this model's findings, nor this one its own twice.
+    fs::TimelineModel other(run.lanes);
+    other.appendEvents(run.events);
+    fs::LostUpdateSearch otherSearch = other.finishLater(run.result);
+    fs::FoundLostUpdates found = second.run();
+    EXPECT_FALSE(other.setLostUpdates(found));
+    EXPECT_TRUE(model.setLostUpdates(found));
+    EXPECT_FALSE(model.setLostUpdates(found)) << "taken once";
+    EXPECT_EQ(model.lostUpdates().size(), 1u);
+    EXPECT_TRUE(other.setLostUpdates(otherSearch.run()));
+    EXPECT_EQ(other.lostUpdates().size(), 1u);
+}
+
 TEST(LostUpdateModel, ProcessesPrivateGlobalsLoseNothing)
 {
     // The same interleaving on a global (not shared) in forked processes: each wrote its own copy.

@@ -1,6 +1,7 @@
 // The timeline model: events in, bars/markers/arrows/groups out. No GUI involved.
 
 #include "example_run.hpp"
+#include "ui/timeline/layout.hpp"
 #include "ui/timeline/track_columns.hpp"
 #include "ui/timeline_model.hpp"
 
@@ -595,6 +596,29 @@ TEST(TimelineModel, LiveAppendsBuildTheModelBuiltAtOnce)
     }
     EXPECT_FALSE(whole.lostUpdates().empty()) << "the race lost updates, so they were compared too";
     EXPECT_FALSE(whole.messageArrows().empty());
+}
+
+TEST(TimelineModel, ARefreshAfterTheRunEndedDoesNotStretchTheFinishedRun)
+{
+    // Between main's end and the runner's report a refresh still sees the run going and moves the present
+    // on to the clock, later the more loaded the machine: the finished model ends where the run ended (its
+    // result and last event), as the same run opened from a file does, not where the window last looked.
+    // (A live run saved and opened again was drawn on another time scale when the refresh came late.)
+    auto events = mixedEvents();
+    events.pop_back(); // main's end is not among the events yet: the result says it
+    const auto result = forkscope::test::resultFor(mixedLanes(), mixedEvents(), "mixed");
+    fs::TimelineModel saved(mixedLanes());
+    saved.appendEvents(events);
+    saved.finish(result);
+
+    fs::TimelineModel live(mixedLanes());
+    live.appendEvents(events);
+    live.setNow(result.wallNs + 25 * ms); // the last refresh, late
+    live.finish(result);
+    EXPECT_EQ(live.now(), saved.now());
+    EXPECT_EQ(live.now(), std::max(result.wallNs, saved.lastEventTime()));
+    EXPECT_EQ(dump(live), dump(saved));
+    EXPECT_EQ(fs::fitWindow(live), fs::fitWindow(saved)) << "fit to the same time scale";
 }
 
 TEST(TimelineModel, FinishClosesOpenBarsAndMarksThem)

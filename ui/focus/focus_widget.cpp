@@ -16,16 +16,24 @@ FocusWidget::FocusWidget(QWidget *parent) : QWidget(parent)
 void FocusWidget::setRun(std::shared_ptr<const TimelineModel> model, std::span<const core::Event> events,
                          const QString &headline, const QString &caption)
 {
+    FocusKind kind = FocusKind::Timeline;
+    FocusFlows kept;
+    if (model) {
+        FocusFlows flows = focusFlows(*model, events);
+        kind = focusFor(*model, flows);
+        kept = keptFor(kind, std::move(flows));
+    }
+    setRun(std::move(model), headline, caption, kind, std::move(kept));
+}
+
+void FocusWidget::setRun(std::shared_ptr<const TimelineModel> model, const QString &headline,
+                         const QString &caption, FocusKind kind, FocusFlows kept)
+{
     m_model = std::move(model);
     m_headline = headline;
     m_caption = caption;
-    m_flows = {};
-    m_kind = FocusKind::Timeline;
-    if (m_model) {
-        FocusFlows flows = focusFlows(*m_model, events);
-        m_kind = focusFor(*m_model, flows);
-        m_flows = keptFor(m_kind, std::move(flows));
-    }
+    m_kind = m_model ? kind : FocusKind::Timeline;
+    m_flows = m_model ? std::move(kept) : FocusFlows{};
     update();
     emit viewChanged(m_kind);
 }

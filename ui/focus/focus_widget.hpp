@@ -23,6 +23,10 @@ public:
     /// the events themselves are not (a paint never goes through them again).
     void setRun(std::shared_ptr<const TimelineModel> model, std::span<const core::Event> events,
                 const QString &headline, const QString &caption);
+    /// The same with the view and what it keeps worked out already (e.g. on another thread): `kind` is
+    /// focusFor(*model, flows) and `kept` keptFor(kind, flows) of focusFlows(*model, events).
+    void setRun(std::shared_ptr<const TimelineModel> model, const QString &headline, const QString &caption,
+                FocusKind kind, FocusFlows kept);
     void clear();
     void setDark(bool dark);
 
