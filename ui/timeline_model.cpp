@@ -166,6 +166,7 @@ void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
     m_hasPipeMessages = false;
     m_lostUpdates.clear();
     m_lostByTime.clear();
+    m_lostLanes.clear();
     m_lostReachBefore = 0;
     m_lostReachAfter = 0;
     m_lostUpdatesComplete = true;
@@ -713,6 +714,7 @@ void TimelineModel::findLostUpdates(std::uint64_t lostEvents)
     std::stable_sort(m_lostByTime.begin(), m_lostByTime.end(), [&](std::uint32_t a, std::uint32_t b) {
         return m_lostUpdates[a].lost.atNs < m_lostUpdates[b].lost.atNs;
     });
+    m_lostLanes.build(m_lostUpdates, m_lanes.size());
     // Found once; the events are not needed again (a finished model is copied for trials and comparisons).
     m_valueEvents.clear();
     m_valueEvents.shrink_to_fit();

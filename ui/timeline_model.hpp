@@ -10,6 +10,7 @@
 #include "core/client/run.hpp"
 #include "core/event.hpp"
 #include "ui/time_axis.hpp"
+#include "ui/timeline/lost_update_lanes.hpp"
 
 #include <array>
 #include <cstdint>
@@ -307,6 +308,8 @@ public:
     /// Whether that list is exact (events lost, or a write the record misses, make it incomplete: see
     /// core::LostUpdateReport).
     bool lostUpdatesComplete() const noexcept { return m_lostUpdatesComplete; }
+    /// The lost writes per lane in time order (see ui/timeline/lost_update_lanes.hpp).
+    const LostUpdateLanes &lostUpdateLanes() const noexcept { return m_lostLanes; }
     /// When main reached its last line, -1 before.
     std::int64_t mainEndNs() const noexcept { return m_mainEndNs; }
 
@@ -394,6 +397,7 @@ private:
     std::int64_t m_lostReachBefore = 0;      ///< the most any mark begins before its lost write
     std::int64_t m_lostReachAfter = 0;       ///< the most any mark ends after it
     bool m_lostUpdatesComplete = true;
+    LostUpdateLanes m_lostLanes;
     mutable std::vector<ProcessGroup> m_groups;
     mutable bool m_groupsDirty = true;
     std::string m_title;
