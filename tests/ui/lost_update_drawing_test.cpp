@@ -199,6 +199,32 @@ TEST_F(LostUpdateDrawing, ZoomedOutHundredsFoldIntoAFewCountedCrosses)
               0);
 }
 
+TEST_F(LostUpdateDrawing, AWholeRunFrameFromTheLaneIndexHasThePixelsOfTheMarkByMarkOne)
+{
+    // 3,000 lost updates in a run drawn 1,000 pixels wide: dozens per cross. The whole-run frame counts each
+    // cross's lost writes from the per-lane index (LostUpdateLanes); the picture must be the one walking
+    // every mark gives, crosses, counts and all, in the window's view and on a slide.
+    const fs::TimelineModel many = finished(forkscope::test::manyLostUpdatesRun(3000, ms / 4));
+    ASSERT_EQ(many.lostUpdates().size(), 3000u);
+    for (const bool slide : {false, true}) {
+        fs::PaintOptions fast = options;
+        fast.window = fs::fitWindow(many);
+        fast.details = !slide;
+        fs::PaintOptions walked = fast;
+        walked.levelOfDetail = false;
+        const Rendered a = render(many, fast, {1000, 300});
+        const Rendered b = render(many, walked, {1000, 300});
+        const QRectF plot = a.layout.plotRect;
+        const int crash = countColor(a.image, plot, theme.crash);
+        EXPECT_GT(crash, 50) << "crosses and counts in the crash colour, slide " << slide;
+        int differ = 0;
+        for (int y = 0; y < a.image.height(); ++y)
+            for (int x = 0; x < a.image.width(); ++x)
+                differ += a.image.pixel(x, y) != b.image.pixel(x, y);
+        EXPECT_EQ(differ, 0) << "slide " << slide;
+    }
+}
+
 TEST(LostUpdateWidget, NextLostUpdateZoomsToEachInTurn)
 {
     const fs::TimelineModel many = finished(forkscope::test::manyLostUpdatesRun(3, 20 * ms));
