@@ -167,6 +167,7 @@ void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
     m_hasPipeMessages = false;
     m_lostUpdates.clear();
     m_lostByTime.clear();
+    m_lostLanes.clear();
     m_lostReachBefore = 0;
     m_lostReachAfter = 0;
     m_lostUpdatesComplete = true;
@@ -709,6 +710,7 @@ bool TimelineModel::setLostUpdates(FoundLostUpdates found)
     m_lostReachBefore = found.reachBefore;
     m_lostReachAfter = found.reachAfter;
     m_lostUpdatesComplete = found.complete;
+    m_lostLanes.build(m_lostUpdates, m_lanes.size());
     touch(kWholeRun);
     bumpRevision();
     return true;
@@ -756,6 +758,7 @@ LostUpdateSearch TimelineModel::settle(const core::RunResult &result)
     search.m_token = m_lostSearchToken = ++g_lostSearches;
     m_lostUpdates.clear();
     m_lostByTime.clear();
+    m_lostLanes.clear();
     m_lostReachBefore = 0;
     m_lostReachAfter = 0;
     m_lostUpdatesComplete = true;

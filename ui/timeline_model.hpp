@@ -10,6 +10,7 @@
 #include "core/client/run.hpp"
 #include "core/event.hpp"
 #include "ui/time_axis.hpp"
+#include "ui/timeline/lost_update_lanes.hpp"
 
 #include <array>
 #include <chrono>
@@ -366,6 +367,8 @@ public:
     /// Whether that list is exact (events lost, or a write the record misses, make it incomplete: see
     /// core::LostUpdateReport).
     bool lostUpdatesComplete() const noexcept { return m_lostUpdatesComplete; }
+    /// The lost writes per lane in time order (see ui/timeline/lost_update_lanes.hpp).
+    const LostUpdateLanes &lostUpdateLanes() const noexcept { return m_lostLanes; }
     /// When main reached its last line, -1 before.
     std::int64_t mainEndNs() const noexcept { return m_mainEndNs; }
 
@@ -454,6 +457,7 @@ private:
     static constexpr std::size_t kCompacted = std::numeric_limits<std::size_t>::max();
     std::size_t m_compactNext = kCompacted; ///< the next lane compactSome shrinks
     std::uint64_t m_lostSearchToken = 0;    ///< of the pending search
+    LostUpdateLanes m_lostLanes;
     mutable std::vector<ProcessGroup> m_groups;
     mutable bool m_groupsDirty = true;
     std::string m_title;

@@ -18,8 +18,10 @@ namespace forkscope::test {
 /// be root), with that user's uid in `uid`. Empty, with the reason in `why`, when that cannot be arranged.
 inline std::vector<std::string> runAsSystemUser(const std::string &name, std::string &why, uid_t &uid)
 {
-    const std::string make = "id " + name + " >/dev/null 2>&1 || useradd --system --no-create-home --shell "
-                             "/usr/sbin/nologin " + name + " >/dev/null 2>&1";
+    const std::string make = "id " + name
+        + " >/dev/null 2>&1 || useradd --system --no-create-home --shell "
+          "/usr/sbin/nologin "
+        + name + " >/dev/null 2>&1";
     if (std::system(make.c_str()) != 0) {
         why = "useradd could not make the user " + name;
         return {};

@@ -9,6 +9,7 @@
 #include <QImage>
 #include <QPainter>
 
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -63,6 +64,59 @@ fs::TimelineModel finished(const forkscope::test::ExampleRun &run)
     model.appendEvents(run.events);
     model.finish(run.result);
     return model;
+}
+
+/// `pairs` pairs of alike "teller N" threads taking turns: update i is pair i % pairs's, `gapNs` after the one
+/// before, its first teller's write lost under its second's (as in manyLostUpdatesRun). Folded, one row
+/// gathers the lost writes of many lanes.
+forkscope::test::ExampleRun tellersRun(int pairs, int count, std::int64_t gapNs)
+{
+    using forkscope::core::EventType;
+    using forkscope::test::addUpdate;
+    using forkscope::test::event;
+    using forkscope::test::writeIdOf;
+    forkscope::test::ExampleRun run;
+    run.lanes.push_back({"main", forkscope::core::WorkerKind::Main, 300, 300});
+    for (int i = 1; i <= 2 * pairs; ++i)
+        run.lanes.push_back(
+            {"teller " + std::to_string(i), forkscope::core::WorkerKind::Thread, 300, 300 + i});
+    auto &ev = run.events;
+    ev.push_back(event(0, 0, EventType::WorkerStart, 300, 300));
+    forkscope::core::Event open
+        = event(0, 0, EventType::VariableOpen, 0, 100, "balance", forkscope::core::kShared);
+    open.detail = 1;
+    ev.push_back(open);
+    for (int i = 1; i <= 2 * pairs; ++i)
+        ev.push_back(event(ms, static_cast<std::uint32_t>(i), EventType::WorkerStart, 300 + i, 300));
+    std::uint32_t last = 0;
+    std::int64_t balance = 100;
+    for (int i = 0; i < count; ++i) {
+        const auto a = static_cast<std::uint32_t>(2 * (i % pairs) + 1);
+        const auto n = static_cast<std::uint32_t>(i / pairs + 1);
+        const std::int64_t t = 2 * ms + i * gapNs;
+        const std::int64_t think = gapNs / 4;
+        addUpdate(ev, a, t, think, balance, last, balance + 1, writeIdOf(a, n), last);
+        addUpdate(ev, a + 1, t + think / 2, think, balance, last, balance - 1, writeIdOf(a + 1, n),
+                  writeIdOf(a, n));
+        last = writeIdOf(a + 1, n);
+        balance -= 1;
+    }
+    const std::int64_t end = 2 * ms + count * gapNs;
+    for (int i = 1; i <= 2 * pairs; ++i)
+        ev.push_back(event(end, static_cast<std::uint32_t>(i), EventType::WorkerEnd, 0, 0));
+    ev.push_back(event(end + ms, 0, EventType::WorkerEnd, 0, 0));
+    forkscope::test::sortByTime(ev);
+    return run;
+}
+
+/// Pixels that differ between two pictures of one size.
+int differing(const QImage &a, const QImage &b)
+{
+    int n = 0;
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x)
+            n += a.pixel(x, y) != b.pixel(x, y);
+    return n;
 }
 
 class LostUpdateDrawing : public ::testing::Test {
@@ -197,6 +251,48 @@ TEST_F(LostUpdateDrawing, ZoomedOutHundredsFoldIntoAFewCountedCrosses)
                                 r.layout.rowHeight[static_cast<std::size_t>(r.layout.laneRow[2])]),
                          theme.crash),
               0);
+}
+
+TEST_F(LostUpdateDrawing, AWholeRunFrameFromTheLaneIndexHasThePixelsOfTheMarkByMarkOne)
+{
+    // 80 lost updates in a run drawn 1,000 pixels wide: a few per cross, with room for each cross's count.
+    // The whole-run frame counts each cross's lost writes from the per-lane index (LostUpdateLanes); the
+    // picture must be the one walking every mark gives, crosses, counts and all, in the window's view and on
+    // a slide.
+    const fs::TimelineModel many = finished(forkscope::test::manyLostUpdatesRun(80, 3 * ms));
+    ASSERT_EQ(many.lostUpdates().size(), 80u);
+    for (const bool slide : {false, true}) {
+        fs::PaintOptions fast = options;
+        fast.window = fs::fitWindow(many);
+        fast.details = !slide;
+        fs::PaintOptions walked = fast;
+        walked.levelOfDetail = false;
+        const Rendered a = render(many, fast, {1000, 300});
+        const Rendered b = render(many, walked, {1000, 300});
+        const QRectF plot = a.layout.plotRect;
+        const int crash = countColor(a.image, plot, theme.crash);
+        EXPECT_GT(crash, 50) << "crosses and counts in the crash colour, slide " << slide;
+        EXPECT_EQ(differing(a.image, b.image), 0) << "slide " << slide;
+    }
+}
+
+TEST_F(LostUpdateDrawing, AFoldedRowCountsTheLostWritesOfAllItsLanesAsTheMarkByMarkPictureDoes)
+{
+    // 30 pairs of tellers take turns losing updates; 60 lanes in 300 pixels fold into a row or two, whose
+    // crosses gather the lost writes of 30 lanes (merged by time across the lanes' indexes).
+    const fs::TimelineModel tellers = finished(tellersRun(30, 3000, ms / 4));
+    ASSERT_EQ(tellers.lostUpdates().size(), 3000u);
+    fs::PaintOptions fast = options;
+    fast.window = fs::fitWindow(tellers);
+    fast.foldLanes = true;
+    fast.laneHeight = 0; // rows share the height, so lanes that do not fit fold
+    fs::PaintOptions walked = fast;
+    walked.levelOfDetail = false;
+    const Rendered a = render(tellers, fast, {1000, 300});
+    const Rendered b = render(tellers, walked, {1000, 300});
+    ASSERT_FALSE(a.layout.folds.empty()) << "the tellers fold";
+    EXPECT_GT(countColor(a.image, a.layout.plotRect, theme.crash), 50);
+    EXPECT_EQ(differing(a.image, b.image), 0);
 }
 
 TEST(LostUpdateWidget, NextLostUpdateZoomsToEachInTurn)

@@ -315,22 +315,76 @@ void paintWords(QPainter &p, const TimelineModel &model, const TimelineLayout &l
 
 /// Lost updates too narrow to draw in full, one lane's worth in time order: a cross per kFoldPixels with
 /// how many it stands for.
-void paintFolded(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts,
-                 std::size_t row, const std::vector<double> &xs, GlyphStamps *stamps,
-                 std::unordered_map<std::size_t, double> &widths)
+/// One folded cross of a row: at the first lost write's x, standing for `count` of them (all within
+/// kFoldPixels of it), and where the next cross of the row goes (`next`, or the plot's right edge).
+struct Fold {
+    double x = 0;
+    std::size_t count = 0;
+    double next = 0;
+};
+
+/// A row's sorted xs of lost writes as folded crosses.
+std::vector<Fold> foldsOf(const std::vector<double> &xs, double plotRight)
 {
-    const LaneBand band = rowBand(layout, row);
-    if (xs.empty())
-        return;
-    const Theme &theme = options.theme;
-    const QFontMetricsF fm(fonts.small);
-    const double r = std::clamp((band.bottom - band.top) * 0.2, 3.0, 7.0);
+    std::vector<Fold> folds;
     std::size_t first = 0;
     while (first < xs.size()) {
         std::size_t last = first + 1;
         while (last < xs.size() && xs[last] - xs[first] < kFoldPixels)
             ++last;
-        const double x = std::round(xs[first]) + 0.5;
+        folds.push_back({xs[first], last - first, last < xs.size() ? xs[last] : plotRight});
+        first = last;
+    }
+    return folds;
+}
+
+/// The same from the row's lanes' sorted lost-write times (LostUpdateLanes): per cross a binary search per
+/// lane, however many lost writes it stands for. The xs and their comparisons are those of foldsOf, so the
+/// crosses and counts are the same.
+std::vector<Fold> foldsOf(const TimelineLayout &layout, const LostUpdateLanes &index,
+                          const std::vector<std::uint32_t> &lanes, double plotRight)
+{
+    std::vector<Fold> folds;
+    std::vector<std::size_t> cursor(lanes.size(), 0);
+    const auto timesOf
+        = [&](std::size_t k) -> const std::vector<std::int64_t> & { return index.atNs[lanes[k]]; };
+    const auto nextX = [&] {
+        double least = std::numeric_limits<double>::infinity();
+        for (std::size_t k = 0; k < lanes.size(); ++k)
+            if (cursor[k] < timesOf(k).size())
+                least = std::min(least, layout.timeToX(timesOf(k)[cursor[k]]));
+        return least;
+    };
+    double first = nextX();
+    while (first < std::numeric_limits<double>::infinity()) {
+        std::size_t count = 0;
+        for (std::size_t k = 0; k < lanes.size(); ++k) {
+            const std::vector<std::int64_t> &times = timesOf(k);
+            const auto from = times.begin() + static_cast<std::ptrdiff_t>(cursor[k]);
+            const auto end = std::partition_point(
+                from, times.end(), [&](std::int64_t t) { return layout.timeToX(t) - first < kFoldPixels; });
+            count += static_cast<std::size_t>(end - from);
+            cursor[k] = static_cast<std::size_t>(end - times.begin());
+        }
+        const double next = nextX();
+        folds.push_back({first, count, next < std::numeric_limits<double>::infinity() ? next : plotRight});
+        first = next;
+    }
+    return folds;
+}
+
+void paintFolded(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts,
+                 std::size_t row, const std::vector<Fold> &folds, GlyphStamps *stamps,
+                 std::unordered_map<std::size_t, double> &widths)
+{
+    const LaneBand band = rowBand(layout, row);
+    if (folds.empty())
+        return;
+    const Theme &theme = options.theme;
+    const QFontMetricsF fm(fonts.small);
+    const double r = std::clamp((band.bottom - band.top) * 0.2, 3.0, 7.0);
+    for (const Fold &fold : folds) {
+        const double x = std::round(fold.x) + 0.5;
         if (stamps) {
             // A run's crosses are all alike: drawn once, stamped (the cross's half-size is the key). The stamp
             // goes to a whole pixel, so it is centred half a pixel left of x.
@@ -341,9 +395,9 @@ void paintFolded(QPainter &p, const TimelineLayout &layout, const PaintOptions &
         } else {
             drawCross(p, QPointF(x, band.centerY), r, 2.5, theme.crash, theme.background);
         }
-        const std::size_t count = last - first;
+        const std::size_t count = fold.count;
         const QString text = count == 1 ? QStringLiteral("lost") : QStringLiteral("%1 lost").arg(count);
-        const double room = (last < xs.size() ? xs[last] : layout.plotRect.right()) - (x + r + 3);
+        const double room = fold.next - (x + r + 3);
         // A whole-run frame of a big run has thousands of these, and shaping text is what they cost.
         auto width = widths.find(count);
         if (width == widths.end())
@@ -351,7 +405,6 @@ void paintFolded(QPainter &p, const TimelineLayout &layout, const PaintOptions &
         if (width->second + 8 <= room && band.bottom - band.top >= fm.height())
             drawTag(p, QPointF(x + r + 3, band.centerY - (fm.height() + 2) / 2), text, width->second, fm,
                     fonts.small, theme.crash, theme);
-        first = last;
     }
 }
 
@@ -373,6 +426,24 @@ void paintLostUpdates(QPainter &p, const TimelineModel &model, const TimelineLay
     // A folded cross just outside the window still shows its count at the edge.
     const auto margin = static_cast<std::int64_t>(perPixel * kFoldPixels);
     std::vector<Placed> detailed;
+    std::unordered_map<std::size_t, double> widths; // of "N lost", by N
+    // A window holding every mark, none of them wide enough to draw in full (a whole-run view of a big run):
+    // each row's crosses straight from its lanes' sorted lost writes, without walking every mark.
+    const LostUpdateLanes &byLane = model.lostUpdateLanes();
+    if (options.levelOfDetail && byLane.earliestBegin >= w.beginNs - margin
+        && byLane.latestEnd <= w.endNs + margin
+        && static_cast<double>(byLane.widest) / perPixel < kDetailPixels) {
+        std::vector<std::vector<std::uint32_t>> rowLanes(layout.rows.size());
+        for (std::uint32_t lane = 0; lane < byLane.atNs.size(); ++lane)
+            if (layout.shown(lane) && !byLane.atNs[lane].empty())
+                rowLanes[static_cast<std::size_t>(layout.laneRow[lane])].push_back(lane);
+        for (std::size_t row = 0; row < rowLanes.size(); ++row)
+            if (!rowLanes[row].empty())
+                paintFolded(p, layout, options, fonts, row,
+                            foldsOf(layout, byLane, rowLanes[row], layout.plotRect.right()), stamps, widths);
+        p.restore();
+        return;
+    }
     for (const std::uint32_t index : model.lostUpdatesAround(w.beginNs - margin, w.endNs + margin)) {
         const LostUpdateMark &mark = marks[index];
         if (mark.beginNs() > w.endNs + margin || mark.endNs() < w.beginNs - margin)
@@ -394,10 +465,10 @@ void paintLostUpdates(QPainter &p, const TimelineModel &model, const TimelineLay
     // Shapes first, words last: a later box never covers an earlier one's words.
     for (const Placed &at : detailed)
         paintPairs(p, layout, options, at);
-    std::unordered_map<std::size_t, double> widths; // of "N lost", by N
     for (std::size_t row = 0; row < folded.size(); ++row) {
         std::sort(folded[row].begin(), folded[row].end()); // a fold's lanes came one after another
-        paintFolded(p, layout, options, fonts, row, folded[row], stamps, widths);
+        paintFolded(p, layout, options, fonts, row, foldsOf(folded[row], layout.plotRect.right()), stamps,
+                    widths);
     }
     for (const Placed &at : detailed)
         paintWords(p, model, layout, options, fonts, at, tagEnd);

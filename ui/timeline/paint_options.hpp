@@ -75,6 +75,9 @@ struct PaintOptions {
     double margin = 0;    ///< around the whole picture; 0: 8 pixels
     /// When set, each pass's time is added to it (a benchmark's per-pass timer; nothing else reads it).
     PassTimes *passTimes = nullptr;
+    /// Whether passes may draw from the model's level-of-detail summaries (per lane, per pixel) where they
+    /// give the same picture as walking every event; off only for tests that compare the two.
+    bool levelOfDetail = true;
 };
 
 } // namespace forkscope::ui
