@@ -72,6 +72,8 @@ private:
     }
     /// The writes the final value of one element was computed from, from the last one back.
     std::unordered_set<const Write *> chainOf(const std::vector<const Write *> &writes);
+    /// The write that erased `w`'s update: the first after it in memory not built on it.
+    const Write *erasedBy(const Write *w) const;
 
     bool m_anyProcess = false; ///< some worker is a forked process
     RunObjects m_objects;
@@ -152,6 +154,17 @@ std::unordered_set<const Write *> Finder::chainOf(const std::vector<const Write 
     return chain;
 }
 
+const Write *Finder::erasedBy(const Write *w) const
+{
+    // The writes after it that were built on it (each read the one before) carried it on; the first that was
+    // not is the one that erased it. The next write in memory may be the same worker's next update.
+    std::unordered_set<std::uint32_t> line{w->id};
+    const Write *next = w->replacedBy;
+    while (next && next->update && line.count(next->readSaw) && line.insert(next->id).second)
+        next = next->replacedBy; // (a write seen twice means a broken record: stop there)
+    return next ? next : w->replacedBy;
+}
+
 LostUpdateReport Finder::finish()
 {
     std::map<std::uint64_t, std::vector<const Write *>> byCell;
@@ -180,10 +193,10 @@ LostUpdateReport Finder::finish()
             lost.readNs = w->readNs;
             lost.atNs = w->timeNs;
             lost.writeId = w->id;
-            if (w->replacedBy) {
-                lost.overwrittenBy = w->replacedBy->lane;
-                lost.overwrittenAtNs = w->replacedBy->timeNs;
-                lost.overwrittenById = w->replacedBy->id;
+            if (const Write *by = erasedBy(w)) {
+                lost.overwrittenBy = by->lane;
+                lost.overwrittenAtNs = by->timeNs;
+                lost.overwrittenById = by->id;
             }
             m_report.lost.push_back(std::move(lost));
         }

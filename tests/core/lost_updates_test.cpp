@@ -107,6 +107,33 @@ TEST(LostUpdates, AScriptedInterleavingHasAKnownAnswer)
     EXPECT_EQ(lost.overwrittenAtNs, 13);
 }
 
+TEST(LostUpdates, TheWriteThatErasedAnUpdateIsTheFirstNotBuiltOnIt)
+{
+    // deposit (lane 1) reads 100 and is slow; withdraw (lane 2) reads 100, writes 99, reads 99, writes 98;
+    // then deposit writes 101 over both. Both withdrawals are lost, and what erased each is deposit's write:
+    // withdraw's second write replaced the first in memory but was built on it (it read 99), so it is not what
+    // lost it (a slide once said "withdraw wrote 98 over it").
+    const std::vector<Event> events{
+        balanceOpen(),
+        ev(10, 1, EventType::ValueRead, 100, 0, 0),
+        ev(11, 2, EventType::ValueRead, 100, 0, 0),
+        ev(12, 2, EventType::ValueWrite, 99, writeId(2, 1), 0),
+        ev(13, 2, EventType::ValueRead, 99, 0, writeId(2, 1)),
+        ev(14, 2, EventType::ValueWrite, 98, writeId(2, 2), writeId(2, 1)),
+        ev(15, 1, EventType::ValueWrite, 101, writeId(1, 1), writeId(2, 2)),
+        ev(16, 0, EventType::ValueRead, 101, 0, writeId(1, 1)),
+    };
+    const LostUpdateReport report = findLostUpdates(events, 0, {false, false, false});
+    EXPECT_TRUE(report.complete) << report.incompleteWhy;
+    ASSERT_EQ(report.lost.size(), 2u);
+    for (const LostUpdate &lost : report.lost) {
+        EXPECT_EQ(lost.lane, 2u) << "withdraw's updates were lost";
+        EXPECT_EQ(lost.overwrittenBy, 1u) << "deposit's write of 101 erased the write of " << lost.wrote;
+        EXPECT_EQ(lost.overwrittenAtNs, 15);
+        EXPECT_EQ(lost.overwrittenById, writeId(1, 1));
+    }
+}
+
 TEST(LostUpdates, AGapInTheRecordMakesTheReportIncomplete)
 {
     // withdraw's write replaced a write no event recorded (its writer was killed before it could record it).
