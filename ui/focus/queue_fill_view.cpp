@@ -17,10 +17,13 @@ namespace {
 
 QString percentOf(std::int64_t part, std::int64_t whole)
 {
-    return QString::number(whole > 0 ? static_cast<int>(
-                               100.0 * static_cast<double>(part) / static_cast<double>(whole) + 0.5)
-                                     : 0)
-        + QLatin1Char('%');
+    const double share = whole > 0 ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+    // A wait that shows as a mark is never "0%" (a reader saw the mark and the 0 and trusted neither).
+    if (part > 0 && share < 0.5)
+        return QStringLiteral("<1%");
+    if (part < whole && share >= 99.5)
+        return QStringLiteral(">99%");
+    return QString::number(static_cast<int>(share + 0.5)) + QLatin1Char('%');
 }
 
 /// The fill as a closed step path over the plot (time → x, messages → y).
