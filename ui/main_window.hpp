@@ -260,6 +260,8 @@ private:
     /// thread pool reads to stop early; null when none is.
     struct Opening;
     std::shared_ptr<Opening> m_opening;
+    /// The end of openRun, from the event loop: shows what was read, or says why not (unless dropped).
+    void finishOpening(const std::shared_ptr<Opening> &opening, const OpenedRun &out);
 };
 
 } // namespace forkscope::ui

@@ -289,7 +289,20 @@ bool MainWindow::openRun(const QString &path, QString *error)
                 out.lines.push_back({e.timeNs, e.lane, fromStd(e.text)});
         out.model = std::move(model);
         return out;
-    }).then(this, [this, opening](const OpenedRun &out) {
+    }).then(this, [this, opening](OpenedRun opened) {
+        // Always from the event loop, never from inside openRun: a small file can be read before the
+        // continuation is attached, and Qt then calls it at once, which would show the run (and say
+        // runOpened) before openRun had returned.
+        QMetaObject::invokeMethod(
+            this, [this, opening, out = std::move(opened)] { finishOpening(opening, out); },
+            Qt::QueuedConnection);
+    });
+    return true;
+}
+
+void MainWindow::finishOpening(const std::shared_ptr<Opening> &opening, const OpenedRun &out)
+{
+    {
         if (m_opening != opening)
             return; // dropped (Stop): its runOpened was said then
         m_opening.reset();
@@ -309,8 +322,7 @@ bool MainWindow::openRun(const QString &path, QString *error)
         showSavedRun(out, opening->path);
         m_savedRun = out.saved;
         emit runOpened(opening->path, {});
-    });
-    return true;
+    }
 }
 
 void MainWindow::dropOpening(const QString &why)

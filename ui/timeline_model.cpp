@@ -165,12 +165,7 @@ void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
     m_routeOf.clear();
     m_hasQueueMessages = false;
     m_hasPipeMessages = false;
-    m_lostUpdates.clear();
-    m_lostByTime.clear();
-    m_lostLanes.clear();
-    m_lostReachBefore = 0;
-    m_lostReachAfter = 0;
-    m_lostUpdatesComplete = true;
+    forgetLostUpdates();
     m_lostSearchPending = false; // a search under way for the last run is stale
     m_compactNext = kCompacted;
     m_title.clear();
@@ -698,6 +693,16 @@ bool TimelineModel::compactSome(std::chrono::nanoseconds budget)
     return false;
 }
 
+void TimelineModel::forgetLostUpdates()
+{
+    m_lostUpdates.clear();
+    m_lostByTime.clear();
+    m_lostLanes.clear();
+    m_lostReachBefore = 0;
+    m_lostReachAfter = 0;
+    m_lostUpdatesComplete = true;
+}
+
 LostUpdateSearch TimelineModel::finishLater(const core::RunResult &result) { return settle(result); }
 
 bool TimelineModel::setLostUpdates(FoundLostUpdates found)
@@ -756,12 +761,7 @@ LostUpdateSearch TimelineModel::settle(const core::RunResult &result)
         search.m_processLanes.push_back(lane.info.kind == WorkerKind::Process);
     search.m_lostEvents = result.lostEvents;
     search.m_token = m_lostSearchToken = ++g_lostSearches;
-    m_lostUpdates.clear();
-    m_lostByTime.clear();
-    m_lostLanes.clear();
-    m_lostReachBefore = 0;
-    m_lostReachAfter = 0;
-    m_lostUpdatesComplete = true;
+    forgetLostUpdates();
     m_lostSearchPending = true;
     // Nothing more will be added: what the vectors grew for is given back by compactSome, a few lanes at a
     // time (finish does it all at once).

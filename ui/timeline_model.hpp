@@ -402,6 +402,7 @@ public:
     }
 
 private:
+    void forgetLostUpdates(); ///< none found, none pending: a new run or a new search
     Lane &laneFor(std::uint32_t index);
     /// A span began (core::SpanPairer decides what begins and ends what): a bar, or a GIL span.
     void spanOpened(const core::Span &span);
