@@ -378,6 +378,56 @@ std::string laneName(const RunResult &r, std::uint32_t lane)
     return lane < r.lanes.size() ? r.lanes[lane].info.name : "lane " + std::to_string(lane);
 }
 
+std::string signedNumber(std::int64_t v)
+{
+    // A true minus sign: the slide's reader sees "−1", not a hyphen.
+    return v < 0 ? "\u2212" + std::to_string(-v) : "+" + std::to_string(v);
+}
+
+/// Whose updates were lost and what that did to each variable, e.g. "34 of deposit's updates (+1 each) and
+/// 49 of withdraw's (−1 each) were lost, so balance ended 15 too high": why 83 lost updates leave a balance only 15
+/// off. The "too high" is said only where every lost update of the variable changed it by a fixed amount
+/// (updates that add, as the bank's), where the final value is exactly what the lost changes leave out.
+std::string lostTally(const RunResult &result, const std::vector<LostOnLane> &tally)
+{
+    std::vector<std::string> labels;
+    for (const LostOnLane &t : tally)
+        if (std::find(labels.begin(), labels.end(), t.label) == labels.end())
+            labels.push_back(t.label);
+    std::string text;
+    for (const std::string &label : labels) {
+        if (!text.empty())
+            text += "; ";
+        std::int64_t net = 0;
+        bool additive = true;
+        bool first = true;
+        for (const LostOnLane &t : tally) {
+            if (t.label != label)
+                continue;
+            if (!first)
+                text += " and ";
+            text += std::to_string(t.count) + " of " + laneName(result, t.lane) + "'s";
+            if (first)
+                text += std::string(t.count == 1 ? " update" : " updates")
+                    + (labels.size() > 1 ? " of " + label : std::string());
+            if (t.sameDelta)
+                text += " (" + signedNumber(t.delta) + (t.count == 1 ? ")" : " each)");
+            net += t.net;
+            additive = additive && t.sameDelta;
+            first = false;
+        }
+        text += " were lost";
+        if (!additive)
+            continue;
+        if (net == 0)
+            text += ", which cancel: " + label + " ended as if none were";
+        else
+            text += ", so " + label + " ended " + std::to_string(net < 0 ? -net : net)
+                + (net < 0 ? " too high" : " too low");
+    }
+    return text;
+}
+
 /// --focus lost-update: says which lost update the pictures show and adds it to their `caption`; false, with
 /// the reason on stderr, when the run has none to show.
 bool focusLostUpdate(const RunResult &result, const std::vector<Event> &events, std::string &caption)
@@ -400,8 +450,9 @@ bool focusLostUpdate(const RunResult &result, const std::vector<Event> &events, 
         std::printf("; %s wrote over it at %s", laneName(result, lost.overwrittenBy).c_str(),
                     milliseconds(lost.overwrittenAtNs).c_str());
     std::printf("\n");
-    caption += " · lost update 1 of " + std::to_string(report.lost.size()) + ": " + who + "'s write of "
-        + lost.label + " lost";
+    const std::string tally = lostTally(result, lostPerLane(report));
+    std::printf("lost by lane  %s\n", tally.c_str());
+    caption += " · lost update 1 of " + std::to_string(report.lost.size()) + " shown; in this run " + tally;
     return true;
 }
 

@@ -217,4 +217,23 @@ LostUpdateReport findLostUpdates(const std::vector<Event> &events, std::uint64_t
     return finder.finish();
 }
 
+std::vector<LostOnLane> lostPerLane(const LostUpdateReport &report)
+{
+    std::vector<LostOnLane> tally;
+    for (const LostUpdate &lost : report.lost) {
+        const std::int64_t delta = lost.wrote - lost.read;
+        auto it = std::find_if(tally.begin(), tally.end(), [&](const LostOnLane &t) {
+            return t.lane == lost.lane && t.label == lost.label;
+        });
+        if (it == tally.end()) {
+            tally.push_back({lost.lane, lost.label, 0, delta, true, 0});
+            it = tally.end() - 1;
+        }
+        ++it->count;
+        it->sameDelta = it->sameDelta && it->delta == delta;
+        it->net += delta;
+    }
+    return tally;
+}
+
 } // namespace forkscope::core

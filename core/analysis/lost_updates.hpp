@@ -47,4 +47,18 @@ struct LostUpdateReport {
 LostUpdateReport findLostUpdates(const std::vector<Event> &events, std::uint64_t lostEvents,
                                  const std::vector<bool> &processLanes);
 
+/// One lane's lost updates of one variable, counted: what a reader needs to see why "83 lost" leaves a
+/// balance only 15 off (a lost +1 and a lost −1 cancel).
+struct LostOnLane {
+    std::uint32_t lane = 0;
+    std::string label;      ///< the variable's label ("balance", "arr[2]")
+    int count = 0;          ///< how many of its updates were lost
+    std::int64_t delta = 0; ///< what each changed (wrote − read), when all changed the same
+    bool sameDelta = true;  ///< every lost update of the lane changed the variable by `delta`
+    std::int64_t net = 0;   ///< the sum of their changes: what the variable misses of them
+};
+
+/// `report`'s lost updates per lane and variable, in the order of each pair's first lost update.
+std::vector<LostOnLane> lostPerLane(const LostUpdateReport &report);
+
 } // namespace forkscope::core

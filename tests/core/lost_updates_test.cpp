@@ -232,3 +232,36 @@ TEST(LostUpdates, SharedValuesLostDoublingsExplainItsFinalValue)
             << kind << ": 1 doubled once per update kept";
     }
 }
+
+TEST(LostUpdates, PerLaneTheyAreCountedWithWhatEachChanged)
+{
+    LostUpdateReport report;
+    const auto add = [&](std::uint32_t lane, const char *label, std::int64_t read, std::int64_t wrote) {
+        LostUpdate lost;
+        lost.lane = lane;
+        lost.label = label;
+        lost.read = read;
+        lost.wrote = wrote;
+        report.lost.push_back(lost);
+    };
+    add(2, "balance", 100, 99);  // withdraw
+    add(1, "balance", 104, 105); // deposit
+    add(2, "balance", 98, 97);
+    add(1, "arr[0]", 3, 9); // another variable of the same lane is counted apart
+    add(1, "arr[0]", 9, 10);
+    const std::vector<LostOnLane> tally = lostPerLane(report);
+    ASSERT_EQ(tally.size(), 3u);
+    EXPECT_EQ(tally[0].lane, 2u); // in the order of each pair's first lost update
+    EXPECT_EQ(tally[0].label, "balance");
+    EXPECT_EQ(tally[0].count, 2);
+    EXPECT_TRUE(tally[0].sameDelta);
+    EXPECT_EQ(tally[0].delta, -1);
+    EXPECT_EQ(tally[0].net, -2);
+    EXPECT_EQ(tally[1].lane, 1u);
+    EXPECT_EQ(tally[1].count, 1);
+    EXPECT_EQ(tally[1].net, 1);
+    EXPECT_EQ(tally[2].label, "arr[0]");
+    EXPECT_EQ(tally[2].count, 2);
+    EXPECT_FALSE(tally[2].sameDelta) << "+6 then +1";
+    EXPECT_EQ(tally[2].net, 7);
+}

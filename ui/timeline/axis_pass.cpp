@@ -42,12 +42,14 @@ void paintTitle(QPainter &p, const TimelineLayout &layout, const PaintOptions &o
         return;
     }
     // The same wrapping the layout measured with, so the lines fill exactly the rectangles it made.
-    drawLines(p, layout.titleRect,
-              wrapText(options.headline, QFontMetricsF(fonts.title), layout.titleRect.width(), 2),
-              fonts.title, options.theme.text);
+    drawLines(
+        p, layout.titleRect,
+        wrapText(options.headline, QFontMetricsF(fonts.title), layout.titleRect.width(), kHeadlineLines),
+        fonts.title, options.theme.text);
     if (!layout.captionRect.isEmpty())
         drawLines(p, layout.captionRect,
-                  wrapText(options.caption, QFontMetricsF(fonts.caption), layout.captionRect.width(), 2),
+                  wrapText(options.caption, QFontMetricsF(fonts.caption), layout.captionRect.width(),
+                           kCaptionLines),
                   fonts.caption, options.theme.mutedText);
 }
 

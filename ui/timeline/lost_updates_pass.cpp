@@ -178,6 +178,7 @@ Words wordsFor(const TimelineModel &model, const LostUpdateMark &mark)
             .arg(by)
             .arg(mark.overwriterWrote),
         QStringLiteral("lost update: read %1, wrote %2").arg(lost.read).arg(lost.wrote),
+        QStringLiteral("lost: read %1, wrote %2").arg(lost.read).arg(lost.wrote),
         QStringLiteral("lost update"),
         QStringLiteral("lost"),
     };
@@ -195,6 +196,20 @@ Words wordsFor(const TimelineModel &model, const LostUpdateMark &mark)
                                 .arg(mark.overwriterRead)
                                 .arg(who)
                                 .arg(mark.overwriterWrote);
+    if (mark.overwriterReadNs >= 0)
+        // On the overwriter's own row its name goes without saying; what it read shows its update was built on
+        // something older than the write it replaced.
+        words.overwriter
+            << QStringLiteral("read %1 before %2's write, wrote %3 over it")
+                   .arg(mark.overwriterRead)
+                   .arg(who)
+                   .arg(mark.overwriterWrote)
+            << QStringLiteral("read %1, wrote %2 over %3's %4")
+                   .arg(mark.overwriterRead)
+                   .arg(mark.overwriterWrote)
+                   .arg(who)
+                   .arg(lost.wrote)
+            << QStringLiteral("read %1, wrote %2 over it").arg(mark.overwriterRead).arg(mark.overwriterWrote);
     words.overwriter
         << QStringLiteral("wrote %1 over %2's %3").arg(mark.overwriterWrote).arg(who).arg(lost.wrote)
         << QStringLiteral("wrote %1 over it").arg(mark.overwriterWrote) << QStringLiteral("overwrote it");
@@ -297,20 +312,25 @@ void paintWords(QPainter &p, const TimelineModel &model, const TimelineLayout &l
     const auto tag = [&](std::uint32_t lane, const LaneBand &band, double x, double boxRight,
                          const QStringList &candidates, const QColor &color) {
         if (band.bottom - band.top < 2 * tagHeight - 4 || lane >= tagEnd.size())
-            return;
+            return false;
         x = std::max({x, plot.left() + 2, tagEnd[lane] + 6});
         if (x > boxRight - 16)
-            return; // pushed out of its own box by the tag before it: it would seem to name the next one
+            return false; // pushed out of its own box by the tag before it: it would seem to name the next one
         const QString text = fitting(candidates, fm, plot.right() - 2 - x);
         if (text.isEmpty())
-            return;
+            return false;
         const QRectF box
             = drawTag(p, QPointF(x, band.bottom - tagHeight), text, fm, fonts.small, color, theme);
         tagEnd[lane] = box.right();
+        return true;
     };
-    tag(mark.lost.lane, at.lostBand, at.readX + 4, at.writeX, words.lost, theme.crash);
-    if (at.byBand.valid)
-        tag(mark.lost.overwrittenBy, at.byBand, at.byReadX + 4, at.byWriteX, words.overwriter, theme.text);
+    // The overwriter's row says who wrote over the lost write; when it does, the lost row need not say it
+    // again ("…; deposit wrote 102 over it" under "wrote 102 over it" reads as two events).
+    QStringList lost = words.lost;
+    if (at.byBand.valid
+        && tag(mark.lost.overwrittenBy, at.byBand, at.byReadX + 4, at.byWriteX, words.overwriter, theme.text))
+        lost.removeIf([](const QString &text) { return text.endsWith(QLatin1String(" over it")); });
+    tag(mark.lost.lane, at.lostBand, at.readX + 4, at.writeX, lost, theme.crash);
 }
 
 /// Lost updates too narrow to draw in full, one lane's worth in time order: a cross per kFoldPixels with

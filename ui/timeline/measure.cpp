@@ -155,14 +155,16 @@ TimelineMetrics measureTimeline(const TimelineModel &model, const QRectF &rect, 
     const QString &title = options.headline.isEmpty() ? options.title : options.headline;
     if (!title.isEmpty()) {
         const QFontMetricsF fmTitle(fonts.title);
-        const auto lines
-            = options.headline.isEmpty() ? 1 : timeline::wrapText(title, fmTitle, width, 2).size();
+        const auto lines = options.headline.isEmpty()
+            ? 1
+            : timeline::wrapText(title, fmTitle, width, timeline::kHeadlineLines).size();
         metrics.titleHeight = std::ceil(fmTitle.lineSpacing() * static_cast<double>(lines)) + 4;
         if (!options.caption.isEmpty() && !options.headline.isEmpty()) {
             const QFontMetricsF fmCaption(fonts.caption);
             metrics.captionHeight
                 = std::ceil(fmCaption.lineSpacing()
-                            * static_cast<double>(wrapText(options.caption, fmCaption, width, 2).size()));
+                            * static_cast<double>(
+                                wrapText(options.caption, fmCaption, width, timeline::kCaptionLines).size()));
         }
     }
     if (options.axis)

@@ -34,6 +34,10 @@ class RectFill;
 /// `text` broken at spaces into lines of at most `width`, at most `maxLines` of them: the last takes the
 /// rest, and every line is elided to fit. The headline and caption are measured and drawn with it.
 QStringList wrapText(const QString &text, const QFontMetricsF &fm, double width, int maxLines);
+/// The most lines a headline and a caption take: a caption carries the run's shape and what the picture
+/// shows of it (a focus adds its own clause), and three lines say that without an ellipsis.
+inline constexpr int kHeadlineLines = 2;
+inline constexpr int kCaptionLines = 3;
 /// The headline (wrapped) and caption under it, or the title, in their rectangles; nothing without one.
 void paintTitle(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts);
 /// The time axis: its line, and ticks at a "nice" step with labels that never overlap.

@@ -74,7 +74,7 @@ PaintOptions slideOptions(const TimelineModel &model, const QSizeF &size, PaintO
         font.setPixelSize(o.titlePixelSize);
         headlineLines = o.headline.isEmpty()
             ? 1
-            : static_cast<int>(wrapText(title, QFontMetricsF(font), width, 2).size());
+            : static_cast<int>(wrapText(title, QFontMetricsF(font), width, kHeadlineLines).size());
     }
 
     // What the rows share: the frame less the margins, headline, caption, axis and legend (measured at the
@@ -87,7 +87,8 @@ PaintOptions slideOptions(const TimelineModel &model, const QSizeF &size, PaintO
         taken += QFontMetricsF(fonts.title).lineSpacing() * headlineLines + 4 + kGap;
         if (!o.caption.isEmpty() && !o.headline.isEmpty())
             taken += QFontMetricsF(fonts.caption).lineSpacing()
-                    * (QFontMetricsF(fonts.caption).horizontalAdvance(o.caption) > width ? 2 : 1)
+                    * static_cast<double>(
+                         wrapText(o.caption, QFontMetricsF(fonts.caption), width, kCaptionLines).size())
                 + o.margin;
     }
     if (o.axis)
