@@ -385,8 +385,8 @@ std::string signedNumber(std::int64_t v)
 }
 
 /// Whose updates were lost and what that did to each variable, e.g. "34 of deposit's updates (+1 each) and
-/// 49 of withdraw's (−1 each) were lost, so balance ended 15 too high": why 83 lost updates leave a balance only 15
-/// off. The "too high" is said only where every lost update of the variable changed it by a fixed amount
+/// 49 of withdraw's (−1 each) were lost, so balance misses their net −15 and ended 15 too high": why 83
+/// lost updates leave a balance only 15 off. The "too high" is said only where every lost update of the variable changed it by a fixed amount
 /// (updates that add, as the bank's), where the final value is exactly what the lost changes leave out.
 std::string lostTally(const RunResult &result, const std::vector<LostOnLane> &tally)
 {
@@ -422,8 +422,9 @@ std::string lostTally(const RunResult &result, const std::vector<LostOnLane> &ta
         if (net == 0)
             text += ", which cancel: " + label + " ended as if none were";
         else
-            text += ", so " + label + " ended " + std::to_string(net < 0 ? -net : net)
-                + (net < 0 ? " too high" : " too low");
+            // The sign readers get backwards: a lost −1 leaves the balance higher. Said both ways.
+            text += ", so " + label + " misses their net " + signedNumber(net) + " and ended "
+                + std::to_string(net < 0 ? -net : net) + (net < 0 ? " too high" : " too low");
     }
     return text;
 }
