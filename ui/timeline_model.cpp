@@ -6,7 +6,10 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <new>
 #include <thread>
+
+#include <sys/mman.h>
 #include <unordered_set>
 
 namespace forkscope::ui {
@@ -657,7 +660,10 @@ void TimelineModel::reserveFor(std::span<const Event> events)
             reserveMore(lane.m_maxEnd, c.bars);
             if (lane.m_tracks.empty())
                 lane.m_tracks.resize(1);
-            reserveMore(lane.m_tracks.front().bars, c.bars); // most bars are not nested
+            BarTrack &outer = lane.m_tracks.front(); // most bars are not nested
+            reserveMore(outer.bars, c.bars);
+            reserveMore(outer.blocks, c.bars / BarTrack::kBlock + 1);
+            reserveMore(outer.supers, c.bars / BarTrack::kSuperBars + 1);
         }
         if (c.markers > 0)
             reserveMore(lane.markers, c.markers);
@@ -681,10 +687,7 @@ void TimelineModel::appendEvents(std::span<const Event> events)
     for (std::uint32_t i = 0; i < laneSlots; ++i)
         m_spanFrom[i + 1] = m_spanFrom[i] + m_laneCounts[i].spans;
     const std::uint32_t spanEvents = m_spanFrom.back();
-    if (m_spanEvents.room < spanEvents) {
-        m_spanEvents.events = std::make_unique_for_overwrite<SpanEvent[]>(spanEvents);
-        m_spanEvents.room = spanEvents;
-    }
+    m_spanEvents.reserve(spanEvents);
     for (std::uint32_t i = 0; i < laneSlots; ++i)
         m_laneCounts[i].spans = m_spanFrom[i]; // now where lane i's next one goes
     for (const Event &e : events) {
@@ -715,15 +718,36 @@ void TimelineModel::appendEvents(std::span<const Event> events)
     }
     merge(here);
     // A big batch's scratch is not kept: it would count against the model's memory.
-    constexpr std::size_t kKeptScratch = 1 << 20;
+    constexpr std::size_t kKeptScratch = 256 << 10;
     if (m_spanEvents.room * sizeof(SpanEvent) > kKeptScratch)
-        m_spanEvents = {};
+        m_spanEvents.release();
     m_eventCount += events.size();
     if (m_lastEventNs > m_now) {
         touch(m_now); // open bars and lifelines grow with the present
         m_now = m_lastEventNs;
     }
     bumpRevision();
+}
+
+void TimelineModel::SpanScratch::reserve(std::size_t count)
+{
+    if (count <= room)
+        return;
+    release();
+    const std::size_t bytes = count * sizeof(SpanEvent);
+    void *block = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (block == MAP_FAILED)
+        throw std::bad_alloc();
+    events = static_cast<SpanEvent *>(block);
+    room = count;
+}
+
+void TimelineModel::SpanScratch::release() noexcept
+{
+    if (events != nullptr)
+        ::munmap(events, room * sizeof(SpanEvent));
+    events = nullptr;
+    room = 0;
 }
 
 void TimelineModel::applySpans(std::uint32_t from, std::uint32_t to, SpanEffects &fx)
@@ -862,6 +886,9 @@ LostUpdateSearch TimelineModel::settle(const core::RunResult &result)
     search.m_variableOpens = std::move(m_variableOpens);
     m_valueEvents = {};
     m_variableOpens = {};
+    m_spanEvents.release(); // nothing more is appended
+    m_spanFrom = {};
+    m_laneCounts = {};
     for (const Lane &lane : m_lanes)
         search.m_processLanes.push_back(lane.info.kind == WorkerKind::Process);
     search.m_lostEvents = result.lostEvents;

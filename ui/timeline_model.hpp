@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace forkscope::ui {
@@ -477,15 +478,32 @@ private:
     };
     std::vector<LaneCount> m_laneCounts; ///< reserveFor's scratch
     /// A batch's span events, lane after lane (appendEvents' scratch): not part of what the model is, so a
-    /// copy starts without it.
+    /// copy starts without it. Mapped straight from the system (mmap), not from malloc: a block of megabytes
+    /// freed after every batch would raise glibc's mmap threshold, after which the lanes' vectors, regrown on
+    /// its heap, leave resident holes (4 bytes an event more resident memory while live, measured).
     struct SpanScratch {
-        std::unique_ptr<SpanEvent[]> events;
+        SpanEvent *events = nullptr;
         std::size_t room = 0; ///< how many `events` holds
         SpanScratch() = default;
+        ~SpanScratch() { release(); }
         SpanScratch(const SpanScratch &) { }
         SpanScratch &operator=(const SpanScratch &) { return *this; }
-        SpanScratch(SpanScratch &&) noexcept = default;
-        SpanScratch &operator=(SpanScratch &&) noexcept = default;
+        SpanScratch(SpanScratch &&other) noexcept
+                : events(std::exchange(other.events, nullptr)), room(std::exchange(other.room, 0))
+        {
+        }
+        SpanScratch &operator=(SpanScratch &&other) noexcept
+        {
+            if (this != &other) {
+                release();
+                events = std::exchange(other.events, nullptr);
+                room = std::exchange(other.room, 0);
+            }
+            return *this;
+        }
+        /// Room for `count` (what it held is lost).
+        void reserve(std::size_t count);
+        void release() noexcept;
     };
     SpanScratch m_spanEvents;
     std::vector<std::uint32_t> m_spanFrom; ///< lane i's span events: [m_spanFrom[i], m_spanFrom[i + 1])
