@@ -1,5 +1,6 @@
 // The timeline model: events in, bars/markers/arrows/groups out. No GUI involved.
 
+#include "bench/paint_scene.hpp"
 #include "example_run.hpp"
 #include "ui/timeline/layout.hpp"
 #include "ui/timeline/track_columns.hpp"
@@ -675,3 +676,155 @@ TEST(TimelineModel, ExampleRunIsConsistent)
 }
 
 } // namespace
+
+namespace {
+
+/// What dump() leaves out: every track's super blocks, and what the model says it has seen.
+std::string dumpSummaries(const fs::TimelineModel &model)
+{
+    std::ostringstream out;
+    out << "gil " << model.hasGil() << " queue " << model.hasQueueMessages() << " pipe "
+        << model.hasPipeMessages() << " task " << model.taskFunction() << " states";
+    for (int s = 0; s < fs::kBarStateCount; ++s)
+        out << ' ' << model.hasState(static_cast<fs::BarState>(s));
+    out << '\n';
+    for (const fs::Lane &lane : model.lanes())
+        for (const fs::BarTrack &track : lane.tracks()) {
+            out << "supers";
+            for (const fs::BarTrack::Block &super : track.supers) {
+                out << " | " << super.maxEnd;
+                for (const std::int64_t time : super.time)
+                    out << ' ' << time;
+            }
+            out << '\n';
+        }
+    for (const fs::ProcessGroup &group : model.groups()) {
+        out << "group " << group.pid << ' ' << group.leader << ':';
+        for (const std::uint32_t lane : group.lanes)
+            out << ' ' << lane;
+        out << '\n';
+    }
+    return out.str();
+}
+
+} // namespace
+
+TEST(TimelineModel, ABigBatchBuiltLaneByLaneIsTheModelBuiltEventByEvent)
+{
+    // paint_bench's scene (computes, sleeps, nested lock holds, lost updates, queue messages, prints, notes,
+    // pool tasks, GIL strips, spawns, joins, a killed worker) of 100 lanes, about 180,000 events: handed over
+    // at once, a batch that big is built lane by lane after its cross-lane pass, the lanes split over two
+    // threads; handed over one event at a time, it is built in plain time order. Both models must be the
+    // same in everything a view draws, live and after finish.
+    const forkscope::bench::SceneShape shape{100, 1800};
+    forkscope::bench::SceneStream stream(shape);
+    std::vector<forkscope::core::Event> events;
+    while (!stream.done())
+        stream.next(events, 65536);
+    const auto lanes = forkscope::bench::sceneLanes(shape);
+    std::size_t spanEvents = 0;
+    for (const forkscope::core::Event &e : events)
+        spanEvents += e.type != EventType::Print && e.type != EventType::Note
+            && e.type != EventType::ValueRead && e.type != EventType::ValueWrite
+            && e.type != EventType::QueuePut && e.type != EventType::QueueGet;
+    ASSERT_GT(spanEvents, 2u * 65'536) << "big enough for the two threads";
+
+    fs::TimelineModel whole(lanes);
+    whole.appendEvents(events);
+    fs::TimelineModel single(lanes);
+    for (const forkscope::core::Event &e : events)
+        single.appendEvents(std::span(&e, 1));
+    EXPECT_EQ(dump(whole), dump(single));
+    EXPECT_EQ(dumpSummaries(whole), dumpSummaries(single));
+    EXPECT_EQ(whole.eventCount(), single.eventCount());
+
+    const auto result = forkscope::test::resultFor(lanes, events, "scene");
+    whole.finish(result);
+    single.finish(result);
+    EXPECT_EQ(dump(whole), dump(single));
+    EXPECT_EQ(dumpSummaries(whole), dumpSummaries(single));
+
+    // Not an empty comparison: every kind of thing is there.
+    EXPECT_TRUE(whole.hasGil());
+    EXPECT_FALSE(whole.joinArrows().empty());
+    EXPECT_FALSE(whole.messageArrows().empty());
+    EXPECT_FALSE(whole.lostUpdates().empty());
+    std::size_t nested = 0;
+    std::size_t supers = 0;
+    for (const fs::Lane &lane : whole.lanes()) {
+        nested += lane.tracks().size() > 1 ? lane.tracks()[1].bars.size() : 0;
+        for (const fs::BarTrack &track : lane.tracks())
+            supers += track.supers.size();
+    }
+    EXPECT_GT(nested, 0u);
+    EXPECT_GT(supers, 0u);
+}
+
+TEST(TimelineModel, SuperBlocksSumTheirBlocksAndColumnsAreTheSameWithoutThem)
+{
+    // One lane of 40,000 short bars with nested ones: each super block holds its kSuper blocks' times and
+    // the last one's latest end; walking the columns with super blocks gives exactly (not nearly) the shares
+    // walking them without does, at every zoom, whole run and strips.
+    std::mt19937 random(11);
+    fs::TimelineModel model(std::vector<LaneInfo>{{"main", WorkerKind::Main, 1, 1}});
+    std::vector<forkscope::core::Event> events;
+    std::int64_t t = 0;
+    for (int i = 0; i < 40'000; ++i) {
+        const std::int64_t length = random() % 500 == 0 ? 2'000'000 : 1 + random() % 900;
+        if (random() % 7 == 0) {
+            events.push_back(event(t, 0, EventType::LockAcquire, 1));
+            events.push_back(event(t, 0, EventType::ComputeBegin));
+            t += length;
+            events.push_back(event(t, 0, EventType::ComputeEnd));
+            events.push_back(event(t, 0, EventType::LockRelease, 1));
+        } else {
+            const bool sleep = random() % 3 == 0;
+            events.push_back(event(t, 0, sleep ? EventType::SleepBegin : EventType::ComputeBegin));
+            t += length;
+            events.push_back(event(t, 0, sleep ? EventType::SleepEnd : EventType::ComputeEnd));
+        }
+        t += random() % 3 == 0 ? 0 : random() % 400;
+    }
+    events.push_back(event(t, 0, EventType::ComputeBegin)); // still open
+    model.appendEvents(events);
+    const std::int64_t now = t + 5'000;
+    model.setNow(now);
+    const fs::Lane &lane = model.lane(0);
+    for (const fs::BarTrack &track : lane.tracks()) {
+        ASSERT_EQ(track.supers.size(), track.blocks.size() / fs::BarTrack::kSuper);
+        for (std::size_t k = 0; k < track.supers.size(); ++k) {
+            std::array<std::int64_t, fs::kBarStateCount> sum{};
+            for (std::size_t b = k * fs::BarTrack::kSuper; b < (k + 1) * fs::BarTrack::kSuper; ++b)
+                for (std::size_t s = 0; s < sum.size(); ++s)
+                    sum[s] += track.blocks[b].time[s];
+            EXPECT_EQ(track.supers[k].time, sum) << k;
+            EXPECT_EQ(track.supers[k].maxEnd, track.blocks[(k + 1) * fs::BarTrack::kSuper - 1].maxEnd) << k;
+        }
+    }
+    ASSERT_GT(lane.tracks()[0].supers.size(), 100u);
+
+    fs::TimelineModel flat = model;
+    flat.forgetSuperBlocks();
+    ASSERT_TRUE(flat.lane(0).tracks()[0].supers.empty());
+    for (const double pxPerNs : {1.0, 0.01, 0.001, 0.0001, 0.00001, 1e-6, 1e-7}) {
+        const fs::PixelGrid grid{pxPerNs};
+        const std::int64_t columns = grid.column(now) + 2;
+        const std::int64_t from = columns > 50'000 ? columns / 3 : -2;
+        const std::int64_t to = columns > 50'000 ? from + 50'000 : columns;
+        for (std::size_t depth = 0; depth < lane.tracks().size(); ++depth) {
+            const std::string what = "px/ns " + std::to_string(pxPerNs) + ", depth " + std::to_string(depth);
+            for (const auto &[a, b] :
+                 {std::pair{from, to}, std::pair{(from + to) / 2 + 1, (from + to) / 2 + 300}}) {
+                const Columns with = walk(lane, depth, pxPerNs, a, b, now);
+                const Columns without = walk(flat.lane(0), depth, pxPerNs, a, b, now);
+                EXPECT_EQ(with.whole, without.whole) << what;
+                ASSERT_EQ(with.mixed.size(), without.mixed.size()) << what;
+                for (const auto &[c, shares] : with.mixed) {
+                    const fs::ColumnShares &other = without.mixed.at(c);
+                    EXPECT_EQ(shares.present, other.present) << what << " column " << c;
+                    EXPECT_EQ(shares.time, other.time) << what << " column " << c;
+                }
+            }
+        }
+    }
+}
