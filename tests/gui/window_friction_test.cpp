@@ -686,3 +686,81 @@ TEST(WindowFriction, TheConsoleKeepsTheLastLinesOfARunThatPrintsMillions)
     }
     EXPECT_GE(shown.size() - notes, ConsolePane::kScrollback - 8) << "the last lines are all there";
 }
+
+TEST(WindowFriction, AFullConsoleTakesLinesAsFastAsAnEmptyOne)
+{
+    // Once the console keeps its kScrollback lines, every line that comes in pushes the oldest out. That
+    // must cost about what inserting it into an empty console does: as a QTextEdit, each turn of the loop
+    // spent ~100 ms re-laying out the document (QTextBlock::position, QTextDocumentPrivate::split) after
+    // its 6 ms of inserting, so a big run's lines held the window for seconds. The same 30,000 lines go into
+    // an empty console, then into a full one; the full one may take a few times as long, not ten.
+    TimelineModel model;
+    model.reset({core::LaneInfo{"main", core::WorkerKind::Main, 1, 1},
+                 core::LaneInfo{"consumer", core::WorkerKind::Thread, 1, 2}});
+    ConsolePane console;
+    console.resize(600, 300);
+    console.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&console));
+    int next = 0;
+    const auto lines = [&](int count) {
+        QVector<PrintedLine> out;
+        for (int i = 0; i < count; ++i, ++next)
+            out.push_back({std::int64_t{next} * 1000, 1, QStringLiteral("item %1").arg(next)});
+        return out;
+    };
+    // Inserted a few ms a turn, as during a run, with the loop (and the layout it does) turning in between.
+    const auto takeIn = [&](int count) {
+        const QVector<PrintedLine> batch = lines(count);
+        QElapsedTimer timer;
+        timer.start();
+        console.appendLines(model, batch);
+        EXPECT_TRUE(QTest::qWaitFor([&] { return console.pendingLines() == 0; }, 300000));
+        QApplication::processEvents();
+        return static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    };
+    const double emptyMs = takeIn(30'000);
+    takeIn(ConsolePane::kScrollback - 30'000 + 1000); // full now, and already dropping its oldest
+    ASSERT_EQ(console.document()->blockCount(), ConsolePane::kScrollback);
+    const double fullMs = takeIn(30'000);
+    std::printf("[ console  ] 30,000 lines into an empty console %.0f ms, into a full one %.0f ms\n", emptyMs,
+                fullMs);
+    EXPECT_EQ(console.document()->blockCount(), ConsolePane::kScrollback);
+    EXPECT_TRUE(console.document()->lastBlock().text().endsWith(QStringLiteral("item %1").arg(next - 1)));
+    EXPECT_LE(fullMs, 4 * emptyMs + 200) << "a full console pays for its scrollback at every line";
+}
+
+TEST(WindowFriction, ARefreshTakesARunsEventsASliceAtATime)
+{
+    // A run that records faster than the timeline takes its events in (producer-consumer without sleeps,
+    // over a million events): each refresh takes slices of RunController::kEventsPerSlice until its budget
+    // is spent, and comes back at the next turn of the loop. With no budget a refresh takes one slice: the
+    // model grows by at most a slice between two refreshes (it grew by up to 150,000 events a refresh, one
+    // block of the GUI thread, when a refresh took all a run had up to that), and every event gets there.
+    auto w = window();
+    RunController &controller = w->controller();
+    controller.setTickBudget(std::chrono::nanoseconds(0));
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("producer-consumer")));
+    for (const auto &[name, value] :
+         {std::pair{"items", "150000"}, {"capacity", "100"}, {"produce", "0"}, {"consume", "0"}})
+        ASSERT_TRUE(w->setParameter(QString::fromLatin1(name), QString::fromLatin1(value)));
+    std::size_t shown = 0;
+    std::size_t biggest = 0;
+    int refreshes = 0;
+    QObject::connect(&controller, &RunController::updated, w.get(), [&] {
+        const std::size_t now = controller.model().eventCount();
+        biggest = std::max(biggest, now - shown);
+        shown = now;
+        ++refreshes;
+    });
+    const std::uint64_t slicesBefore = controller.slicesTaken();
+    ASSERT_TRUE(w->runScenario());
+    ASSERT_TRUE(idle(*w, 180000));
+    const std::size_t events = controller.lastEvents().size();
+    std::printf("[ slices   ] %zu events in %d refreshes, at most %zu a refresh\n", events, refreshes,
+                biggest);
+    EXPECT_GT(events, 1'000'000u);
+    EXPECT_EQ(shown, events) << "every event reached the model";
+    EXPECT_LE(biggest, RunController::kEventsPerSlice);
+    EXPECT_EQ(controller.slicesTaken() - slicesBefore, static_cast<std::uint64_t>(refreshes));
+    EXPECT_GE(refreshes, static_cast<int>(events / RunController::kEventsPerSlice));
+}
