@@ -26,11 +26,11 @@ constexpr std::array<QRgb, 8> kDark{0xEEEEEE, 0x56B4E9, 0xE69F00, 0x009E73,
 /// How long one turn of the event loop may spend inserting lines: well under a frame.
 constexpr int kInsertBudgetMs = 6;
 
-ConsolePane::ConsolePane(QWidget *parent) : QTextEdit(parent)
+ConsolePane::ConsolePane(QWidget *parent) : QPlainTextEdit(parent)
 {
     setReadOnly(true);
     setUndoRedoEnabled(false); // a log: nothing to undo, and no copy of every insertion kept
-    document()->setMaximumBlockCount(kScrollback);
+    setMaximumBlockCount(kScrollback);
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setToolTip(tr("What the workers printed, in the order it happened"));
     m_drain.setSingleShot(true);
@@ -44,7 +44,7 @@ void ConsolePane::clear()
     m_skipped = 0;
     m_unsaid = 0;
     m_drain.stop();
-    QTextEdit::clear();
+    QPlainTextEdit::clear();
 }
 
 void ConsolePane::insertPending(int budgetMs)

@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <QVector>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -49,6 +50,15 @@ public:
     /// Every event of the last finished run (for replay, the headline, comparison): one copy, shared.
     const std::vector<core::Event> &lastEvents() const { return *m_events; }
     std::shared_ptr<const std::vector<core::Event>> sharedEvents() const { return m_events; }
+    /// How much of the GUI thread one refresh may take: it takes slices of the run's new events until this is
+    /// spent (and one slice at least), and comes back at the next turn of the event loop while behind.
+    static constexpr std::chrono::milliseconds kTickBudget{12};
+    /// Sets the budget of a refresh (kTickBudget unless set), for tests.
+    void setTickBudget(std::chrono::nanoseconds budget) { m_tickBudget = budget; }
+    /// Slices of events taken by refreshes since the controller was made.
+    std::uint64_t slicesTaken() const { return m_slices; }
+    /// The most events one slice of a refresh takes from the run: a few milliseconds of the model's work.
+    static constexpr std::size_t kEventsPerSlice = 8'192;
     /// Live figures for the status bar.
     std::int64_t elapsedNs() const;
     int liveWorkers() const { return m_liveWorkers; }
@@ -68,8 +78,6 @@ private:
     void poll();
     /// Shrinks a finished model's vectors a slice at a time (TimelineModel::compactSome).
     void compact(const std::shared_ptr<TimelineModel> &model);
-    /// The most events one refresh takes from the run.
-    static constexpr std::size_t kEventsPerTick = 150'000;
 
     std::unique_ptr<core::Run> m_run;
     std::shared_ptr<TimelineModel> m_model = std::make_shared<TimelineModel>();
@@ -77,7 +85,12 @@ private:
     /// The last finished run's, whole
     std::shared_ptr<const std::vector<core::Event>> m_events
         = std::make_shared<const std::vector<core::Event>>();
-    std::vector<core::Event> m_batch; ///< one tick's new events
+    /// ~60 refreshes a second while the model keeps up: the timeline is never more than a frame behind.
+    static constexpr int kRefreshMs = 16;
+
+    std::vector<core::Event> m_batch; ///< one slice's new events
+    std::chrono::nanoseconds m_tickBudget = kTickBudget;
+    std::uint64_t m_slices = 0;
     QTimer m_timer;
     std::size_t m_seen = 0;
     int m_liveWorkers = 0;

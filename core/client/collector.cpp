@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <malloc.h>
 
 namespace forkscope::core {
 
@@ -15,13 +16,58 @@ constexpr std::int64_t kUnreadAgeNs = 50'000'000; // unread, an event this old i
 
 } // namespace
 
-void EventLog::append(std::vector<Event> &&batch)
+void EventChunk::add(const Event &e)
+{
+    std::uint32_t text = kNoText;
+    if (!e.text.empty()) {
+        text = static_cast<std::uint32_t>(m_texts.size());
+        const auto length = static_cast<std::uint32_t>(e.text.size());
+        m_texts.append(reinterpret_cast<const char *>(&length), sizeof length);
+        m_texts.append(e.text);
+    }
+    m_events.push_back({e.timeNs, e.value, e.arg, e.detail, e.id, e.ref, static_cast<std::uint16_t>(e.lane),
+                        e.type, e.flags, text});
+}
+
+void EventChunk::addAll(const EventChunk &other)
+{
+    const auto shift = static_cast<std::uint32_t>(m_texts.size());
+    m_texts.append(other.m_texts);
+    m_events.reserve(m_events.size() + other.m_events.size());
+    for (Stored s : other.m_events) {
+        if (s.text != kNoText)
+            s.text += shift;
+        m_events.push_back(s);
+    }
+}
+
+void EventChunk::get(std::size_t index, Event &out) const
+{
+    const Stored &s = m_events[index];
+    out.timeNs = s.timeNs;
+    out.value = s.value;
+    out.arg = s.arg;
+    out.detail = s.detail;
+    out.id = s.id;
+    out.ref = s.ref;
+    out.lane = s.lane;
+    out.type = s.type;
+    out.flags = s.flags;
+    if (s.text == kNoText) {
+        out.text.clear();
+        return;
+    }
+    std::uint32_t length = 0;
+    std::memcpy(&length, m_texts.data() + s.text, sizeof length);
+    out.text.assign(m_texts.data() + s.text + sizeof length, length);
+}
+
+void EventLog::append(EventChunk &&batch)
 {
     constexpr std::size_t kSmall = 256; // a quiet run's few events per drain join the last chunk instead
     m_size += batch.size();
     if (!m_chunks.empty() && batch.size() < kSmall && m_chunks.back().size() < 16 * kSmall) {
-        std::vector<Event> &last = m_chunks.back();
-        last.insert(last.end(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+        m_chunks.back().addAll(batch);
         batch.clear();
         return;
     }
@@ -46,10 +92,10 @@ std::size_t EventLog::copyFrom(std::size_t from, std::vector<Event> &out, std::s
     std::size_t offset = from - m_starts[chunk];
     std::size_t left = max;
     for (; chunk < m_chunks.size() && left > 0; ++chunk, offset = 0) {
-        const std::vector<Event> &events = m_chunks[chunk];
+        const EventChunk &events = m_chunks[chunk];
         const std::size_t n = std::min(left, events.size() - offset);
-        const auto begin = events.begin() + static_cast<std::ptrdiff_t>(offset);
-        out.insert(out.end(), begin, begin + static_cast<std::ptrdiff_t>(n));
+        for (std::size_t i = offset; i < offset + n; ++i)
+            events.get(i, out.emplace_back());
         left -= n;
     }
     return from + (max - left);
@@ -59,10 +105,23 @@ std::vector<Event> EventLog::take()
 {
     std::vector<Event> out;
     out.reserve(m_size);
-    for (std::vector<Event> &chunk : m_chunks) {
-        out.insert(out.end(), std::make_move_iterator(chunk.begin()), std::make_move_iterator(chunk.end()));
+    // The chunks were allocated a drain at a time (a few MB each, from the collector thread's malloc arena):
+    // freed, their pages stay with the process until malloc_trim gives them back, so without it the end of a
+    // run held its events in both forms at once (40 + 72 bytes an event, beside the timeline's model).
+    constexpr std::size_t kTrimEvery = 1'000'000; // events' chunks freed: 40 MB and their texts
+    std::size_t freed = 0;
+    for (EventChunk &chunk : m_chunks) {
+        for (std::size_t i = 0; i < chunk.size(); ++i)
+            chunk.get(i, out.emplace_back());
+        freed += chunk.size();
         chunk = {};
+        if (freed >= kTrimEvery) {
+            malloc_trim(0);
+            freed = 0;
+        }
     }
+    if (freed > 0)
+        malloc_trim(0);
     m_chunks.clear();
     m_starts.clear();
     m_size = 0;
@@ -167,6 +226,8 @@ void EventCollector::drain(bool final)
             if (t > horizon || t > limit || (t == limit && lane > limitLane))
                 break;
             convertNext(c, lane);
+            if (!m_batch.textRoom())
+                publishBatch(); // a chunk's texts stay within what its 32-bit offsets reach
         }
         if (c.tail < c.head && nextTime(c) <= horizon) {
             heads.back().first = nextTime(c);
@@ -175,16 +236,26 @@ void EventCollector::drain(bool final)
             heads.pop_back();
         }
     }
-    if (!m_batch.empty()) {
-        std::lock_guard lock(m_mutex);
-        m_log.append(std::move(m_batch));
-    }
+    if (!m_batch.empty())
+        publishBatch();
     // The slots are free for their writers once their events are out (this thread is the tails' only writer).
+    // Their pages are emptied first, a whole page at a time (the part of a page not yet read waits, and so do
+    // its read slots), so the writer never writes into a page being emptied: a ring sized to hold a whole run
+    // (up to 256 MB a lane) would otherwise stay resident after its events were copied out, 64 bytes per
+    // event on top of the events themselves.
     for (std::uint32_t lane = 0; lane < lanes; ++lane) {
+        Cursor &c = m_cursors[lane];
+        c.handedBack = m_region.releaseSlots(lane, c.handedBack, c.tail);
         std::atomic<std::uint64_t> &tail = m_region.ring(lane).tail;
-        if (tail.load(std::memory_order_relaxed) != m_cursors[lane].tail)
-            tail.store(m_cursors[lane].tail, std::memory_order_release);
+        if (tail.load(std::memory_order_relaxed) != c.handedBack)
+            tail.store(c.handedBack, std::memory_order_release);
     }
+}
+
+void EventCollector::publishBatch()
+{
+    std::lock_guard lock(m_mutex);
+    m_log.append(std::move(m_batch));
 }
 
 bool EventCollector::needsDraining(std::int64_t nowNs) const
@@ -213,7 +284,7 @@ void EventCollector::convertNext(Cursor &c, std::uint32_t lane)
         flags |= kLate;
     }
     m_lastTimeNs = time;
-    Event &e = m_batch.emplace_back();
+    Event &e = m_converting;
     e.timeNs = time;
     e.value = raw.value;
     e.arg = raw.arg;
@@ -236,6 +307,7 @@ void EventCollector::convertNext(Cursor &c, std::uint32_t lane)
     }
     if (e.type == EventType::QueuePut || e.type == EventType::QueueGet || e.type == EventType::QueueClose)
         setQueueFill(e);
+    m_batch.add(e);
 }
 
 void EventCollector::setQueueFill(Event &e)

@@ -102,6 +102,53 @@ EventWriter SharedRegion::writer(std::uint32_t laneIndex) const noexcept
                        static_cast<std::uint16_t>(laneIndex));
 }
 
+std::uint64_t SharedRegion::releaseSlots(std::uint32_t laneIndex, std::uint64_t from,
+                                         std::uint64_t to) const noexcept
+{
+    static const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    const std::uint64_t capacity = header().ringCapacity;
+    const std::size_t slotsPerPage = page / sizeof(RawEvent);
+    if (capacity * sizeof(RawEvent) < kReleasablePages * page || slotsPerPage == 0)
+        return to;
+    // The slots [low, high) fill whole pages; those before share a page with the ring's counters, those after
+    // with what follows the ring: neither is ever emptied.
+    const auto base = reinterpret_cast<std::uintptr_t>(ringSlots(laneIndex));
+    const std::uint64_t low = (roundUp(base, page) - base) / sizeof(RawEvent);
+    const std::uint64_t high = ((base + capacity * sizeof(RawEvent)) / page * page - base) / sizeof(RawEvent);
+    const std::uint64_t mask = capacity - 1;
+    std::uintptr_t runStart = 0; // pages emptied in one call while they are contiguous
+    std::uintptr_t runEnd = 0;
+    const auto flush = [&] {
+        if (runEnd > runStart)
+            madvise(reinterpret_cast<void *>(runStart), runEnd - runStart, MADV_REMOVE);
+        runStart = runEnd = 0;
+    };
+    std::uint64_t at = from;
+    while (at < to) {
+        const std::uint64_t slot = at & mask;
+        if (slot < low || slot >= high) { // never emptied: handed back as they are read
+            const std::uint64_t step = (slot < low ? low : capacity) - slot;
+            if (at + step > to) {
+                at = to;
+                break;
+            }
+            at += step;
+            continue;
+        }
+        if (at + slotsPerPage > to)
+            break; // a page not yet read to its end: its read slots wait for it
+        const std::uintptr_t address = base + slot * sizeof(RawEvent);
+        if (address != runEnd) {
+            flush();
+            runStart = address;
+        }
+        runEnd = address + page;
+        at += slotsPerPage;
+    }
+    flush();
+    return at;
+}
+
 SharedRegion SharedRegion::create(std::uint32_t lanes, std::uint32_t ringCapacity, std::string_view planText,
                                   std::string &error, std::uint32_t sharedBytes)
 {

@@ -76,6 +76,18 @@ public:
     RingHeader &ring(std::uint32_t index) const noexcept;
     RawEvent *ringSlots(std::uint32_t index) const noexcept;
     EventWriter writer(std::uint32_t lane) const noexcept;
+    /// Gives the memory of a lane's read slots back to the system, a whole page at a time: every page of
+    /// the ring that holds only slots with (unwrapped) indices in [from, to) is emptied (its slots read as
+    /// zeros afterwards), in order from `from`. Returns the index up to which slots may be handed back to
+    /// the writer: past the last page emptied, or `to` when the rest of [from, to) lies in the page the
+    /// ring's counters share (never emptied). The caller reads the slots first and hands them back (the
+    /// ring's tail) only after this, so the writer never writes into a page while it is emptied; it passes
+    /// the returned index as the next call's `from`. A ring smaller than kReleasablePages pages empties
+    /// nothing and returns `to`.
+    std::uint64_t releaseSlots(std::uint32_t lane, std::uint64_t from, std::uint64_t to) const noexcept;
+    /// The fewest pages a ring must span for releaseSlots to empty any: in smaller rings the slots held back
+    /// (less than a page's) would be a noticeable part of the ring.
+    static constexpr std::size_t kReleasablePages = 64;
 
     /// Wakes every thread or process sleeping on `word` (a futex in this region).
     static void wakeAll(std::atomic<std::uint32_t> &word) noexcept;

@@ -1,4 +1,5 @@
 #include "ui/compare_view.hpp"
+#include "ui/console_pane.hpp"
 #include "ui/exporter.hpp"
 #include "ui/focus/focus_widget.hpp"
 #include "ui/gil_lab_view.hpp"
@@ -56,7 +57,7 @@ std::unique_ptr<MainWindow> freshWindow()
     return w;
 }
 
-QString consoleText(MainWindow &w) { return w.findChild<QTextEdit *>()->toPlainText(); }
+QString consoleText(MainWindow &w) { return w.findChild<ConsolePane *>()->toPlainText(); }
 
 } // namespace
 

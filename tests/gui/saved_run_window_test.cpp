@@ -3,6 +3,7 @@
 // nothing.
 #include "core/saved_run/saved_run.hpp"
 #include "core/scenario/scenarios.hpp"
+#include "ui/console_pane.hpp"
 #include "ui/gil_lab_view.hpp"
 #include "ui/main_window.hpp"
 #include "ui/result_panel.hpp"
@@ -60,7 +61,7 @@ QStringList resultRows(MainWindow &w)
     return rows;
 }
 
-QString consoleText(MainWindow &w) { return w.findChild<QTextEdit *>()->toPlainText(); }
+QString consoleText(MainWindow &w) { return w.findChild<ConsolePane *>()->toPlainText(); }
 
 QAction *fileAction(MainWindow &w, const QString &text)
 {

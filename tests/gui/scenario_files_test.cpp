@@ -4,6 +4,7 @@
 
 #include "core/scenario/scenario_file.hpp"
 #include "ui/code_pane.hpp"
+#include "ui/console_pane.hpp"
 #include "ui/main_window.hpp"
 #include "ui/parameter_form.hpp"
 #include "ui/preset_picker.hpp"
@@ -57,7 +58,7 @@ bool waitUntilIdle(MainWindow &w, int ms = 15000)
     return QTest::qWaitFor([&] { return !w.runningTrials() && !w.controller().running(); }, ms);
 }
 
-QString consoleText(MainWindow &w) { return w.findChild<QTextEdit *>()->toPlainText(); }
+QString consoleText(MainWindow &w) { return w.findChild<ConsolePane *>()->toPlainText(); }
 
 void writeFile(const QString &path, const QString &text)
 {

@@ -34,6 +34,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
+#include <QTextCursor>
 #include <QTextEdit>
 #include <QTimer>
 #include <QTreeWidgetItemIterator>
@@ -685,4 +686,124 @@ TEST(WindowFriction, TheConsoleKeepsTheLastLinesOfARunThatPrintsMillions)
         previous = item;
     }
     EXPECT_GE(shown.size() - notes, ConsolePane::kScrollback - 8) << "the last lines are all there";
+}
+
+TEST(WindowFriction, AFullConsoleTakesLinesFasterThanAQTextEditWould)
+{
+    // Once the console keeps its kScrollback lines, every line that comes in pushes the oldest out. As a
+    // QTextEdit, each turn of the loop then spent 100 ms and more laying out its document after its 6 ms of
+    // inserting (QTextBlock::position, QTextDocumentPrivate::split), so a big run's lines held the window for
+    // seconds. The same 30,000 lines go into the full console and into a full QTextEdit fed the same way (a
+    // few ms of inserting a turn, the loop turning in between): the console takes well under the QTextEdit's
+    // time (a third of it here; as a QTextEdit it took all of it).
+    TimelineModel model;
+    model.reset({core::LaneInfo{"main", core::WorkerKind::Main, 1, 1},
+                 core::LaneInfo{"consumer", core::WorkerKind::Thread, 1, 2}});
+    int next = 0;
+    const auto lines = [&](int count) {
+        QVector<PrintedLine> out;
+        for (int i = 0; i < count; ++i, ++next)
+            out.push_back({std::int64_t{next} * 1000, 1, QStringLiteral("item %1").arg(next)});
+        return out;
+    };
+    ConsolePane console;
+    console.resize(600, 300);
+    console.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&console));
+    const auto intoConsole = [&](int count) {
+        const QVector<PrintedLine> batch = lines(count);
+        QElapsedTimer timer;
+        timer.start();
+        console.appendLines(model, batch);
+        // Turned by hand, not by qWaitFor (which sleeps between its checks): the loop never idles here.
+        while (console.pendingLines() > 0 && timer.elapsed() < 300000)
+            QApplication::processEvents();
+        EXPECT_EQ(console.pendingLines(), 0u);
+        QApplication::processEvents();
+        return static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    };
+    QTextEdit reference;
+    reference.setReadOnly(true);
+    reference.setUndoRedoEnabled(false);
+    reference.document()->setMaximumBlockCount(ConsolePane::kScrollback);
+    reference.setFont(console.font());
+    reference.resize(600, 300);
+    reference.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&reference));
+    const auto intoReference = [&](int count) {
+        QElapsedTimer timer;
+        timer.start();
+        QTextCharFormat format;
+        format.setForeground(QColor(0x005A9C));
+        for (int left = count; left > 0;) {
+            QElapsedTimer turn;
+            turn.start();
+            QTextCursor cursor(reference.document());
+            cursor.movePosition(QTextCursor::End);
+            cursor.beginEditBlock();
+            for (int n = 1; left > 0; ++n, --left, ++next) {
+                if (!reference.document()->isEmpty())
+                    cursor.insertBlock();
+                cursor.insertText(QStringLiteral("[%1 s consumer] item %2")
+                                      .arg(static_cast<double>(next) / 1e6, 0, 'f', 3)
+                                      .arg(next),
+                                  format);
+                if (n % 64 == 0 && turn.elapsed() >= 6)
+                    break;
+            }
+            cursor.endEditBlock();
+            reference.verticalScrollBar()->setValue(reference.verticalScrollBar()->maximum());
+            QApplication::processEvents();
+        }
+        return static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    };
+    intoConsole(ConsolePane::kScrollback + 1000); // full, and already dropping its oldest
+    ASSERT_EQ(console.document()->blockCount(), ConsolePane::kScrollback);
+    const double consoleMs = intoConsole(30'000);
+    const int lastShown = next - 1;
+    intoReference(ConsolePane::kScrollback + 1000);
+    ASSERT_EQ(reference.document()->blockCount(), ConsolePane::kScrollback);
+    const double referenceMs = intoReference(30'000);
+    std::printf("[ console  ] 30,000 lines into a full console %.0f ms, into a full QTextEdit %.0f ms\n",
+                consoleMs, referenceMs);
+    EXPECT_EQ(console.document()->blockCount(), ConsolePane::kScrollback);
+    EXPECT_TRUE(console.document()->lastBlock().text().endsWith(QStringLiteral("item %1").arg(lastShown)))
+        << console.document()->lastBlock().text().toStdString();
+    EXPECT_LE(consoleMs, 0.7 * referenceMs) << "a full console pays for its scrollback at every line";
+}
+
+TEST(WindowFriction, ARefreshTakesARunsEventsASliceAtATime)
+{
+    // A run that records faster than the timeline takes its events in (producer-consumer without sleeps,
+    // over a million events): each refresh takes slices of RunController::kEventsPerSlice until its budget
+    // is spent, and comes back at the next turn of the loop. With no budget a refresh takes one slice: the
+    // model grows by at most a slice between two refreshes (it grew by up to 150,000 events a refresh, one
+    // block of the GUI thread, when a refresh took all a run had up to that), and every event gets there.
+    auto w = window();
+    RunController &controller = w->controller();
+    controller.setTickBudget(std::chrono::nanoseconds(0));
+    ASSERT_TRUE(w->selectScenario(QStringLiteral("producer-consumer")));
+    for (const auto &[name, value] :
+         {std::pair{"items", "150000"}, {"capacity", "100"}, {"produce", "0"}, {"consume", "0"}})
+        ASSERT_TRUE(w->setParameter(QString::fromLatin1(name), QString::fromLatin1(value)));
+    std::size_t shown = 0;
+    std::size_t biggest = 0;
+    int refreshes = 0;
+    QObject::connect(&controller, &RunController::updated, w.get(), [&] {
+        const std::size_t now = controller.model().eventCount();
+        biggest = std::max(biggest, now - shown);
+        shown = now;
+        ++refreshes;
+    });
+    const std::uint64_t slicesBefore = controller.slicesTaken();
+    ASSERT_TRUE(w->runScenario());
+    ASSERT_TRUE(idle(*w, 180000));
+    const std::size_t events = controller.lastEvents().size();
+    std::printf("[ slices   ] %zu events in %d refreshes, at most %zu a refresh\n", events, refreshes,
+                biggest);
+    EXPECT_GT(events, 1'000'000u);
+    EXPECT_EQ(shown, events) << "every event reached the model";
+    EXPECT_LE(biggest, RunController::kEventsPerSlice);
+    EXPECT_EQ(controller.slicesTaken() - slicesBefore, static_cast<std::uint64_t>(refreshes));
+    EXPECT_GE(refreshes, static_cast<int>(events / RunController::kEventsPerSlice));
 }
