@@ -39,7 +39,8 @@ forkscope::test::ExampleRun markerRun()
         std::int64_t t = 2 * kMs;
         while (t < 98 * kMs) {
             const bool burst = random() % 4 == 0;
-            const int count = burst ? 200 + static_cast<int>(random() % 3000) : 1 + static_cast<int>(random() % 6);
+            const int count
+                = burst ? 200 + static_cast<int>(random() % 3000) : 1 + static_cast<int>(random() % 6);
             for (int k = 0; k < count && t < 98 * kMs; ++k) {
                 t += burst ? 1 + static_cast<std::int64_t>(random() % 40)
                            : 50'000 + static_cast<std::int64_t>(random() % 3'000'000);
@@ -50,8 +51,8 @@ forkscope::test::ExampleRun markerRun()
                     events.push_back(event(t, l, EventType::Print, 0, 0,
                                            random() % 2 ? "hi" : "a rather long printed line from a worker"));
                 else if (pick < 8)
-                    events.push_back(event(t, l, random() % 2 ? EventType::ValueWrite : EventType::ValueRead, 0,
-                                           static_cast<std::int64_t>(random() % 100000)));
+                    events.push_back(event(t, l, random() % 2 ? EventType::ValueWrite : EventType::ValueRead,
+                                           0, static_cast<std::int64_t>(random() % 100000)));
                 else if (pick < 9 && l == 1)
                     events.push_back(event(t, l, EventType::Spawn, 2));
                 else
@@ -144,13 +145,14 @@ TEST(MarkerBlocks, GlyphByGlyphDrawsThePixelsOfTheMarkerByMarkerWalk)
             walked.levelOfDetail = false;
             const QImage a = render(model, fast, {1200, 380});
             const QImage b = render(model, walked, {1200, 380});
-            EXPECT_EQ(differing(a, b), 0) << "details " << details << ", window " << window.beginNs << " + "
-                                          << window.span();
+            EXPECT_EQ(differing(a, b), 0)
+                << "details " << details << ", window " << window.beginNs << " + " << window.span();
             ++compared;
         }
     }
     // A slide of it (alike lanes fold, 22 px type, no printed lines).
-    fs::PaintOptions slide = forkscope::ui::slideOptions(model, QSizeF(1920, 1080), forkscope::test::fixedOptions());
+    fs::PaintOptions slide
+        = forkscope::ui::slideOptions(model, QSizeF(1920, 1080), forkscope::test::fixedOptions());
     slide.window = whole;
     slide.details = false;
     fs::PaintOptions walked = slide;
@@ -173,8 +175,10 @@ TEST(MarkerBlocks, TheWholeRunShowsGlyphsAndTags)
     for (std::uint32_t l = 1; l <= 4; ++l) {
         const auto row = static_cast<std::size_t>(layout.laneRow[l]);
         int dark = 0;
-        for (int y = static_cast<int>(layout.rowTop[row]); y < static_cast<int>(layout.rowTop[row] + layout.rowHeight[row]); ++y)
-            for (int x = static_cast<int>(layout.plotRect.left()); x < static_cast<int>(layout.plotRect.right()); ++x)
+        for (int y = static_cast<int>(layout.rowTop[row]);
+             y < static_cast<int>(layout.rowTop[row] + layout.rowHeight[row]); ++y)
+            for (int x = static_cast<int>(layout.plotRect.left());
+                 x < static_cast<int>(layout.plotRect.right()); ++x)
                 dark += qGray(whole.pixel(x, y)) < 100;
         EXPECT_GT(dark, 200) << "glyphs on lane " << l;
     }

@@ -40,7 +40,8 @@ forkscope::test::ExampleRun stubRun()
     run.lanes = {{"main", forkscope::core::WorkerKind::Main, 100, 100},
                  {"producer", forkscope::core::WorkerKind::Thread, 100, 101}};
     for (std::uint32_t c = 1; c <= kConsumers; ++c)
-        run.lanes.push_back({"consumer " + std::to_string(c), forkscope::core::WorkerKind::Thread, 100, 101 + c});
+        run.lanes.push_back(
+            {"consumer " + std::to_string(c), forkscope::core::WorkerKind::Thread, 100, 101 + c});
     std::vector<forkscope::core::Event> &events = run.events;
     events.push_back(event(0, 0, EventType::WorkerStart, 100, 100));
     events.push_back(event(0, 0, EventType::QueueOpen, 0, 100, "jobs"));
@@ -127,7 +128,8 @@ TEST(MessageStubs, AMessageToALaneBelowTheRowsShownIsAStubWithAHeadNotALineAcros
     // The message between two lanes in sight is a line as before: blue halfway between them at its middle.
     const double midX = p.layout.timeToX(82 * kMs);
     EXPECT_GT(blueIn(p.image, static_cast<int>(midX) - 3, static_cast<int>(midX) + 3,
-                     static_cast<int>((fromY + consumer1) / 2) - 1, static_cast<int>((fromY + consumer1) / 2) + 1),
+                     static_cast<int>((fromY + consumer1) / 2) - 1,
+                     static_cast<int>((fromY + consumer1) / 2) + 1),
               0);
 }
 
@@ -154,7 +156,8 @@ TEST(MessageStubs, AMessageFromALaneAboveTheRowsShownIsAStubIntoItsReceive)
         ASSERT_EQ(hit.kind, fs::TimelineHit::Kind::Message);
         EXPECT_EQ(model.messageArrows()[hit.index].toTime, (14 + 6 * k) * kMs);
         const QString text = fs::describeHit(model, hit);
-        EXPECT_TRUE(text.contains(QStringLiteral("consumer 30 — queue message from producer, out of sight above")))
+        EXPECT_TRUE(
+            text.contains(QStringLiteral("consumer 30 — queue message from producer, out of sight above")))
             << text.toStdString();
     }
 }
@@ -173,7 +176,8 @@ TEST(MessageStubs, ASlideShowsEveryRouteAsLinesOrFoldedNeverAsStubs)
         int lines = 0;
         for (const auto &route : model.messageRoutes()) {
             const fs::timeline::RouteShape shape = fs::timeline::routeShape(layout, route);
-            EXPECT_TRUE(shape == fs::timeline::RouteShape::Lines || shape == fs::timeline::RouteShape::Hidden);
+            EXPECT_TRUE(shape == fs::timeline::RouteShape::Lines
+                        || shape == fs::timeline::RouteShape::Hidden);
             lines += shape == fs::timeline::RouteShape::Lines;
         }
         EXPECT_GE(lines, 1) << "the producer's messages to consumer 1 at least";

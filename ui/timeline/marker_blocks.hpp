@@ -17,8 +17,8 @@
 namespace forkscope::ui {
 
 struct MarkerBlocks {
-    static constexpr std::size_t kBlock = 32;   ///< markers per block
-    static constexpr std::size_t kRun = 1024;   ///< markers per run of blocks
+    static constexpr std::size_t kBlock = 32;            ///< markers per block
+    static constexpr std::size_t kRun = 1024;            ///< markers per run of blocks
     static constexpr std::uint16_t kTagged = 1u << 8;    ///< a value or crash with its text
     static constexpr std::uint16_t kPrintText = 1u << 9; ///< a printed line with its text
 
@@ -69,7 +69,8 @@ struct MarkerBlocks {
         }
         for (std::size_t r = at / kRun; r < l.runs.size(); ++r) {
             std::uint16_t bits = 0;
-            for (std::size_t b = r * (kRun / kBlock); b < std::min(l.blocks.size(), (r + 1) * (kRun / kBlock)); ++b)
+            for (std::size_t b = r * (kRun / kBlock);
+                 b < std::min(l.blocks.size(), (r + 1) * (kRun / kBlock)); ++b)
                 bits |= l.blocks[b];
             l.runs[r] = bits;
         }

@@ -19,8 +19,8 @@ inline constexpr double kStubLength = 16;
 
 /// How a message route shows in a layout.
 enum class RouteShape : std::uint8_t {
-    Hidden, ///< nothing: both lanes out of sight, folded, or the same lane
-    Lines,  ///< arrows from send to receive (both lanes in sight, or a lane just past the plot's edge)
+    Hidden,        ///< nothing: both lanes out of sight, folded, or the same lane
+    Lines,         ///< arrows from send to receive (both lanes in sight, or a lane just past the plot's edge)
     StubAtSender,  ///< the sender in sight, the receiver not: a stub leaving each send
     StubAtReceiver ///< the receiver in sight, the sender not: a stub entering each receive
 };
