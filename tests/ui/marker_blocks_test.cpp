@@ -27,9 +27,9 @@ forkscope::test::ExampleRun markerRun()
     forkscope::test::ExampleRun run;
     run.lanes = {{"main", forkscope::core::WorkerKind::Main, 100, 100}};
     for (int l = 1; l <= 4; ++l)
-        run.lanes.push_back({"worker " + std::to_string(l), forkscope::core::WorkerKind::Thread, 100,
-                             static_cast<std::uint32_t>(100 + l)});
-    std::mt19937 random(15);
+        run.lanes.push_back(
+            {"worker " + std::to_string(l), forkscope::core::WorkerKind::Thread, 100, 100 + l});
+    std::minstd_rand random(15);
     std::vector<forkscope::core::Event> &events = run.events;
     events.push_back(event(0, 0, EventType::WorkerStart, 100, 100));
     events.push_back(event(0, 0, EventType::VariableOpen, 0, 0, "x"));
@@ -44,7 +44,7 @@ forkscope::test::ExampleRun markerRun()
             for (int k = 0; k < count && t < 98 * kMs; ++k) {
                 t += burst ? 1 + static_cast<std::int64_t>(random() % 40)
                            : 50'000 + static_cast<std::int64_t>(random() % 3'000'000);
-                const unsigned pick = random() % 10;
+                const auto pick = static_cast<unsigned>(random() % 10);
                 if (pick < 3)
                     events.push_back(event(t, l, EventType::Note, 0, 0, "note"));
                 else if (pick < 5)

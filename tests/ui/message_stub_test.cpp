@@ -40,8 +40,8 @@ forkscope::test::ExampleRun stubRun()
     run.lanes = {{"main", forkscope::core::WorkerKind::Main, 100, 100},
                  {"producer", forkscope::core::WorkerKind::Thread, 100, 101}};
     for (std::uint32_t c = 1; c <= kConsumers; ++c)
-        run.lanes.push_back(
-            {"consumer " + std::to_string(c), forkscope::core::WorkerKind::Thread, 100, 101 + c});
+        run.lanes.push_back({"consumer " + std::to_string(c), forkscope::core::WorkerKind::Thread, 100,
+                             static_cast<int>(101 + c)});
     std::vector<forkscope::core::Event> &events = run.events;
     events.push_back(event(0, 0, EventType::WorkerStart, 100, 100));
     events.push_back(event(0, 0, EventType::QueueOpen, 0, 100, "jobs"));

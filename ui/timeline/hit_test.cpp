@@ -50,7 +50,8 @@ TimelineHit stubAt(const TimelineModel &model, const TimelineLayout &layout, QPo
             hit.lane = atSender ? route.fromLane : route.toLane;
             hit.index = *it;
             hit.time = atSender ? arrows[*it].fromTime : arrows[*it].toTime;
-            hit.beyond = stub.down ? 1 : -1;
+            // Going down: the receiver lies below the sender, the sender above the receiver.
+            hit.beyond = (stub.down == atSender) ? 1 : -1;
         }
     }
     return hit;
