@@ -162,6 +162,28 @@ TEST(MessageStubs, AMessageFromALaneAboveTheRowsShownIsAStubIntoItsReceive)
     }
 }
 
+TEST(MessageStubs, AMessageBetweenTwoLanesOutOfSightIsNotDrawnEvenFromTheRowJustAboveThePlot)
+{
+    // Scrolled so that the producer's row lies just above the plot (its middle 20 px above it): its ten
+    // messages to consumer 30, far below, join two lanes the picture does not show and cross nothing it
+    // does; only the one to consumer 1 (in sight) is drawn, as a stub into its receive at 84 ms.
+    const fs::TimelineModel model = forkscope::test::finishedModel(stubRun());
+    fs::PaintOptions options = forkscope::test::fixedOptions();
+    options.firstRow = 3;
+    const Picture p = render(model, options, {1000, 420});
+    ASSERT_FALSE(p.layout.shown(1));
+    ASSERT_TRUE(p.layout.shown(2));
+    ASSERT_FALSE(p.layout.shown(kLast));
+    ASSERT_LE(p.layout.plotRect.top() - p.layout.laneCenterY(1), 20.0) << "the producer is just above";
+    const QRectF plot = p.layout.plotRect;
+    const int x = static_cast<int>(std::lround(p.layout.timeToX(84 * kMs)));
+    const int top = static_cast<int>(plot.top());
+    const int bottom = static_cast<int>(plot.bottom()) - 1;
+    EXPECT_EQ(blueIn(p.image, static_cast<int>(plot.left()), x - 8, top, bottom), 0);
+    EXPECT_EQ(blueIn(p.image, x + 8, static_cast<int>(plot.right()), top, bottom), 0);
+    EXPECT_GE(blueIn(p.image, x - 1, x + 1, top, bottom), 5) << "the stub into consumer 1";
+}
+
 TEST(MessageStubs, ASlideShowsEveryRouteAsLinesOrFoldedNeverAsStubs)
 {
     // A slide folds alike lanes rather than leave rows out, so a route has both its lanes in sight (lines,

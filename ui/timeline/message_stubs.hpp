@@ -26,9 +26,10 @@ enum class RouteShape : std::uint8_t {
 };
 
 /// Whether `route` is drawn as lines, as stubs at one end, or not at all. A lane is in sight when its row
-/// is among the layout's visible rows (TimelineLayout::shown); a route whose lanes both are is drawn as
-/// lines, as before stubs existed, and so is one between two lanes both scrolled away whose line still
-/// comes within 20 pixels of the plot.
+/// is among the layout's visible rows (TimelineLayout::shown, at least partly inside the plot); a route
+/// whose lanes both are is drawn as lines, as before stubs existed; one between two lanes out of sight is
+/// not drawn (before stubs, such a route was still drawn when a lane's middle lay within 20 pixels of the
+/// plot: from a lane just above it to one far below, a line across its whole height).
 inline RouteShape routeShape(const TimelineLayout &layout, const TimelineModel::MessageRoute &route)
 {
     if (route.fromLane == route.toLane || layout.folded(route.fromLane) || layout.folded(route.toLane))
@@ -41,8 +42,10 @@ inline RouteShape routeShape(const TimelineLayout &layout, const TimelineModel::
         return RouteShape::Hidden;
     const bool fromShown = layout.shown(route.fromLane);
     const bool toShown = layout.shown(route.toLane);
-    if (fromShown == toShown)
+    if (fromShown && toShown)
         return RouteShape::Lines;
+    if (!fromShown && !toShown)
+        return RouteShape::Hidden;
     return fromShown ? RouteShape::StubAtSender : RouteShape::StubAtReceiver;
 }
 
