@@ -262,13 +262,20 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
         const auto threshold = [&](unsigned k) { return always(static_cast<MarkerKind>(k)) ? 0.5 : s; };
         const auto nextGlyph = [&](unsigned k, std::size_t from) {
             // x grows with the index: the first marker (of any kind) far enough, then the first of kind k.
+            // Searched outwards from `from` (the next glyph is usually near: fewer cache misses than halving
+            // the rest of a lane of millions), then by halves.
             const double last = lastGlyphX[k];
             const double least = threshold(k);
-            std::size_t lo = from;
-            std::size_t hi = lastMarker;
+            const auto near = [&](std::size_t at) { return layout.timeToX(markers[at].time) - last < least; };
+            std::size_t lo = from; // markers [from, lo) are all too near
+            std::size_t hi = from; // lastMarker, or a marker far enough
+            for (std::size_t step = 1; hi < lastMarker && near(hi); step *= 2) {
+                lo = hi + 1;
+                hi = std::min(lastMarker, hi + step);
+            }
             while (lo < hi) {
                 const std::size_t mid = lo + (hi - lo) / 2;
-                if (layout.timeToX(markers[mid].time) - last < least)
+                if (near(mid))
                     lo = mid + 1;
                 else
                     hi = mid;
@@ -305,7 +312,20 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
                     for (unsigned k = 0; k < lastGlyphX.size(); ++k)
                         if (kinds & (1u << k))
                             next = std::min(next, lastGlyphX[k] + threshold(k));
-                    const std::size_t to = std::min(lastMarker, lane.firstMarker(layout.xToTime(next) - 1));
+                    // The walk's jump target (lane.firstMarker(…) over the whole lane), looked for after j
+                    // first: it lies at or before i, and matters only when past j + 1.
+                    const std::int64_t at = layout.xToTime(next) - 1;
+                    std::size_t to = j + 1;
+                    if (markers[j + 1].time < at) {
+                        to = static_cast<std::size_t>(
+                            std::lower_bound(markers.begin() + static_cast<std::ptrdiff_t>(j + 1),
+                                             markers.begin() + static_cast<std::ptrdiff_t>(i + 1), at,
+                                             [](const Marker &m, std::int64_t t) { return m.time < t; })
+                            - markers.begin());
+                        if (to > i)
+                            to = lane.firstMarker(at);
+                        to = std::min(lastMarker, to);
+                    }
                     if (to > j + 1) {
                         skipTo = to;
                         skipFrom = j;
