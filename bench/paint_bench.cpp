@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -183,6 +184,13 @@ void BM_Frame(benchmark::State &state)
     }
     // Google Benchmark's CPU column is the main thread's; this is every thread's, per frame.
     state.counters["process_cpu_ms"] = (processCpuMs() - cpu0) / static_cast<double>(state.iterations());
+    // PAINT_BENCH_PNG=DIR: the frame drawn, to look at (DIR/frame-LANES-PERLANE-VIEW.png).
+    if (const char *dir = std::getenv("PAINT_BENCH_PNG"))
+        image.save(QStringLiteral("%1/frame-%2-%3-%4.png")
+                       .arg(QString::fromLocal8Bit(dir))
+                       .arg(state.range(0))
+                       .arg(state.range(1))
+                       .arg(state.range(2)));
     state.counters["events"] = static_cast<double>(s.model.eventCount());
     state.counters["target_ms"] = s.model.eventCount() > 2'000'000 ? 16 : 8;
 #if __has_include("ui/timeline/track_columns.hpp") // a commit with the per-pass timer

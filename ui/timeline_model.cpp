@@ -164,6 +164,7 @@ TimeWindow lostUpdateWindow(const LostUpdateMark &mark) noexcept
 void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
 {
     m_lanes.clear();
+    m_markerBlocks.clear();
     m_texts.clear();
     m_arrows.clear();
     m_messages.clear();
@@ -407,7 +408,9 @@ void TimelineModel::addMarker(Lane &lane, Marker marker, std::string_view text)
     auto at = lane.markers.end();
     while (at != lane.markers.begin() && std::prev(at)->time > marker.time)
         --at;
+    const auto index = static_cast<std::size_t>(at - lane.markers.begin());
     lane.markers.insert(at, std::move(marker));
+    m_markerBlocks.added(static_cast<std::size_t>(&lane - m_lanes.data()), lane.markers, index);
 }
 
 void TimelineModel::apply(const Event &e)

@@ -11,6 +11,7 @@
 #include "core/event.hpp"
 #include "ui/time_axis.hpp"
 #include "ui/timeline/lost_update_lanes.hpp"
+#include "ui/timeline/marker_blocks.hpp"
 
 #include <array>
 #include <chrono>
@@ -378,6 +379,8 @@ public:
     bool lostUpdatesComplete() const noexcept { return m_lostUpdatesComplete; }
     /// The lost writes per lane in time order (see ui/timeline/lost_update_lanes.hpp).
     const LostUpdateLanes &lostUpdateLanes() const noexcept { return m_lostLanes; }
+    /// Which marker kinds and texts occur where on each lane (see ui/timeline/marker_blocks.hpp).
+    const MarkerBlocks &markerBlocks() const noexcept { return m_markerBlocks; }
     /// When main reached its last line, -1 before.
     std::int64_t mainEndNs() const noexcept { return m_mainEndNs; }
 
@@ -525,6 +528,7 @@ private:
     std::size_t m_compactNext = kCompacted; ///< the next lane compactSome shrinks
     std::uint64_t m_lostSearchToken = 0;    ///< of the pending search
     LostUpdateLanes m_lostLanes;
+    MarkerBlocks m_markerBlocks;
     mutable std::vector<ProcessGroup> m_groups;
     mutable bool m_groupsDirty = true;
     std::string m_title;

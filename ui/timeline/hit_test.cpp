@@ -1,10 +1,63 @@
 #include "ui/timeline/hit_test.hpp"
 
+#include "ui/timeline/message_stubs.hpp"
+
+#include <algorithm>
 #include <cmath>
 
 namespace forkscope::ui {
 
 using timeline::isLane;
+
+namespace {
+
+/// The message whose stub (a message to or from a lane out of sight) lies under `point`, nearest first: a
+/// Message hit, or a None one.
+TimelineHit stubAt(const TimelineModel &model, const TimelineLayout &layout, QPointF point)
+{
+    using namespace timeline;
+    TimelineHit hit;
+    if (!layout.plotRect.adjusted(-4, -4, 4, 4).contains(point))
+        return hit;
+    const std::vector<MessageArrow> &arrows = model.messageArrows();
+    const double perPixel = nsPerPixel(layout.window, layout.plotRect.width());
+    const std::int64_t t = layout.xToTime(point.x());
+    const auto tolerance = static_cast<std::int64_t>(std::ceil(perPixel * 4));
+    double best = 4;
+    for (const TimelineModel::MessageRoute &route : model.messageRoutes()) {
+        const RouteShape shape = routeShape(layout, route);
+        if (shape != RouteShape::StubAtSender && shape != RouteShape::StubAtReceiver)
+            continue;
+        const bool atSender = shape == RouteShape::StubAtSender;
+        const double y = layout.laneCenterY(atSender ? route.fromLane : route.toLane);
+        if (std::abs(point.y() - y) > kStubLength + 2)
+            continue;
+        // Receives are in time order; a send lies at most `longest` before its receive.
+        const std::int64_t from = t - tolerance;
+        const std::int64_t to = atSender ? t + tolerance + route.longest : t + tolerance;
+        auto it
+            = std::lower_bound(route.arrows.begin(), route.arrows.end(), from,
+                               [&](std::uint32_t a, std::int64_t time) { return arrows[a].toTime < time; });
+        for (; it != route.arrows.end() && arrows[*it].toTime <= to; ++it) {
+            const Stub stub = messageStub(layout, shape, arrows[*it]);
+            const double dx = std::abs(stub.to.x() - point.x());
+            const double lo = std::min(stub.from.y(), stub.to.y()) - 2;
+            const double hi = std::max(stub.from.y(), stub.to.y()) + 2;
+            if (dx > best || point.y() < lo || point.y() > hi)
+                continue;
+            best = dx;
+            hit.kind = TimelineHit::Kind::Message;
+            hit.lane = atSender ? route.fromLane : route.toLane;
+            hit.index = *it;
+            hit.time = atSender ? arrows[*it].fromTime : arrows[*it].toTime;
+            // Going down: the receiver lies below the sender, the sender above the receiver.
+            hit.beyond = (stub.down == atSender) ? 1 : -1;
+        }
+    }
+    return hit;
+}
+
+} // namespace
 
 TimelineHit hitTest(const TimelineModel &model, const TimelineLayout &layout, QPointF point)
 {
@@ -13,8 +66,11 @@ TimelineHit hitTest(const TimelineModel &model, const TimelineLayout &layout, QP
     if (r < 0 || point.x() < layout.labelRect.left() || point.x() > layout.plotRect.right())
         return hit;
     const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
-    if (row.kind == DisplayRow::Kind::Queue || row.kind == DisplayRow::Kind::Fold)
-        return hit; // a fill strip, or a fold's hair-thin lanes: nothing to pick
+    if (row.kind == DisplayRow::Kind::Queue || row.kind == DisplayRow::Kind::Fold) {
+        // A fill strip, or a fold's hair-thin lanes: nothing to pick but a stub reaching into the row.
+        const TimelineHit stub = stubAt(model, layout, point);
+        return stub.kind == TimelineHit::Kind::None ? hit : stub;
+    }
     hit.lane = row.lane;
     if (!isLane(row)) {
         hit.kind = TimelineHit::Kind::Header;
@@ -42,6 +98,8 @@ TimelineHit hitTest(const TimelineModel &model, const TimelineLayout &layout, QP
     }
     if (hit.kind == TimelineHit::Kind::Marker)
         return hit;
+    if (const TimelineHit stub = stubAt(model, layout, point); stub.kind != TimelineHit::Kind::None)
+        return stub;
 
     // The innermost bar under the point (bars are at least a pixel wide).
     const auto slack = static_cast<std::int64_t>(std::ceil(perPixel));

@@ -3,6 +3,8 @@
 
 #include "ui/timeline/passes.hpp"
 
+#include "ui/timeline/message_stubs.hpp"
+
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPath>
@@ -13,6 +15,8 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <utility>
+#include <vector>
 
 namespace forkscope::ui::timeline {
 
@@ -306,7 +310,9 @@ void paintJoinArrows(QPainter &p, const TimelineModel &model, const TimelineLayo
 /// Arrows from each put/send to the get/receive that took it. Zoomed out they would be a blur, so on each
 /// route (a sending lane and a receiving lane) an arrow is drawn only if its ends are at least 3 pixels from
 /// those of the last one drawn (at most about one per 3-pixel column), and never between two points of one
-/// lane. Where a route has more arrows than that in a few pixels, the rest of them are passed over whole.
+/// lane. Where a route has more arrows than that in a few pixels, the rest of them are passed over whole. A
+/// route to or from a lane out of sight is drawn as stubs at the end in sight (ui/timeline/message_stubs.hpp),
+/// one per pixel column.
 void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                         const PaintOptions &options)
 {
@@ -318,8 +324,6 @@ void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineL
     const QColor queueColor = withAlpha(options.theme.queueMessage, 170);
     const QColor pipeColor = withAlpha(options.theme.pipeMessage, 200);
     const double nsPerPixel = 1 / layout.pxPerNs();
-    const double top = layout.plotRect.top() - 20;
-    const double bottom = layout.plotRect.bottom() + 20;
     // A route's lines are stroked in one call per kind: a dense route is hundreds of arrows. A queue's are a
     // pixel wide, which QPainter draws straight into the picture; wider strokes and filled shapes go through
     // its rasteriser, which on a large shape hands the work to threads (costly here), so heads go one by one.
@@ -339,14 +343,20 @@ void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineL
         lines[pipe].clear();
         heads[pipe].clear();
     };
+    // Stubs: per route, the pixel columns that have one already (a route of many messages to a lane out of
+    // sight draws one stub per column, however many messages left from it).
+    const auto plotLeft = static_cast<std::int64_t>(std::floor(layout.plotRect.left())) - 24;
+    std::vector<std::uint8_t> stubColumns(static_cast<std::size_t>(layout.plotRect.width()) + 50);
     for (const TimelineModel::MessageRoute &route : model.messageRoutes()) {
-        if (route.fromLane == route.toLane || layout.folded(route.fromLane) || layout.folded(route.toLane))
+        // Between two lanes out of sight: nothing the picture shows (see paintJoinArrows).
+        const RouteShape shape = routeShape(layout, route);
+        if (shape == RouteShape::Hidden)
             continue;
         const double fromY = layout.laneCenterY(route.fromLane);
         const double toY = layout.laneCenterY(route.toLane);
-        // Between two lanes out of sight: nothing the picture shows (see paintJoinArrows).
-        if ((fromY < top || fromY > bottom) && (toY < top || toY > bottom))
-            continue;
+        const bool stubs = shape != RouteShape::Lines;
+        if (stubs)
+            std::fill(stubColumns.begin(), stubColumns.end(), 0);
         const std::vector<std::uint32_t> &list = route.arrows;
         // Arrows are in the order of their receives; one received after the window's end plus the route's
         // longest message was sent after the window.
@@ -389,6 +399,29 @@ void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineL
             lastFrom = from.x();
             lastTo = to.x();
             const double head = 6;
+            if (stubs) {
+                // The end in sight, and one stub per pixel column; heads no closer than their size.
+                const Stub stub = messageStub(layout, shape, a);
+                if (!reach.contains(stub.to))
+                    continue;
+                const std::int64_t column = std::llround(stub.to.x()) - plotLeft;
+                if (column < 0 || column >= static_cast<std::int64_t>(stubColumns.size())
+                    || std::exchange(stubColumns[static_cast<std::size_t>(column)], 1))
+                    continue;
+                const double x = std::round(stub.to.x()) + 0.5; // a crisp vertical pixel line
+                const QPointF base(x, stub.from.y());
+                const QPointF tip(x, stub.to.y());
+                if (std::abs(tip.x() - lastHead) >= head) {
+                    lines[a.pipe].moveTo(base);
+                    lines[a.pipe].lineTo(QPointF(x, tip.y() + (stub.down ? -head : head)));
+                    heads[a.pipe].push_back({base, tip});
+                    lastHead = tip.x();
+                } else {
+                    lines[a.pipe].moveTo(base);
+                    lines[a.pipe].lineTo(tip);
+                }
+                continue;
+            }
             const double dx = to.x() - from.x();
             const double dy = to.y() - from.y();
             const double length = std::max(1.0, std::hypot(dx, dy));

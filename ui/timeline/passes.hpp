@@ -107,7 +107,9 @@ void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayo
 /// Join arrows: from the joined worker's end to where the joiner resumed.
 void paintJoinArrows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                      const PaintOptions &options);
-/// Arrows from each put/send to the get/receive that took it, thinned out when zoomed out.
+/// Arrows from each put/send to the get/receive that took it, thinned out when zoomed out; a message whose
+/// other end is on a lane out of sight is a short stub with a head pointing the way it goes
+/// (ui/timeline/message_stubs.hpp).
 void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                         const PaintOptions &options);
 /// A filled arrow head of `size` pointing at `to` along from → to (also the legend's arrows).

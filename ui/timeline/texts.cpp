@@ -115,6 +115,24 @@ QString describeMarker(const TimelineModel &model, const Marker &m, const QStrin
     return text;
 }
 
+/// A message to or from a lane out of sight (its stub): "queue message → consumer 3, out of sight below\nsent
+/// at 12 ms, taken at 30 ms (after 18 ms)\nvalue 7".
+QString describeMessage(const TimelineModel &model, const TimelineHit &hit)
+{
+    const MessageArrow &a = model.messageArrows()[hit.index];
+    const QString kind = a.pipe ? QStringLiteral("pipe message") : QStringLiteral("queue message");
+    const QString where
+        = hit.beyond < 0 ? QStringLiteral("out of sight above") : QStringLiteral("out of sight below");
+    QString text = hit.lane == a.fromLane
+        ? QStringLiteral("%1 → %2, %3").arg(kind, laneName(model, a.toLane), where)
+        : QStringLiteral("%1 from %2, %3").arg(kind, laneName(model, a.fromLane), where);
+    text += QStringLiteral("\nsent at %1, taken at %2 (after %3)")
+                .arg(duration(a.fromTime), duration(a.toTime), duration(a.toTime - a.fromTime));
+    if (!a.pipe)
+        text += QStringLiteral("\nvalue %1").arg(a.value);
+    return text;
+}
+
 /// "process · pid 200\npid 200 · tid 200\nstarted at 8 ms\nended at 70 ms after 62 ms\nexit code 0".
 QString describeLane(const Lane &lane, const QString &ids)
 {
@@ -181,6 +199,8 @@ QString describeHit(const TimelineModel &model, const TimelineHit &hit)
     case TimelineHit::Kind::Bar:
         return text + describeBar(model, lane.bars[hit.index], ids) + gilAt(model, lane, hit.time);
     case TimelineHit::Kind::Marker: return text + describeMarker(model, lane.markers[hit.index], ids);
+    case TimelineHit::Kind::Message:
+        return hit.index < model.messageArrows().size() ? text + describeMessage(model, hit) : QString();
     case TimelineHit::Kind::Lane: return text + describeLane(lane, ids) + gilAt(model, lane, hit.time);
     case TimelineHit::Kind::None:
     case TimelineHit::Kind::Header: break;

@@ -1,0 +1,188 @@
+// Markers drawn from the per-lane marker blocks (ui/timeline/marker_blocks.hpp) against the marker-by-marker
+// walk: the same pixels, glyphs, tags and all, at every zoom, with and without details.
+
+#include "render_fixture.hpp"
+#include "ui/timeline/slide.hpp"
+#include "ui/timeline_painter.hpp"
+
+#include <QImage>
+#include <QPainter>
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace fs = forkscope::ui;
+using forkscope::core::EventType;
+using forkscope::test::event;
+using forkscope::test::kMs;
+
+namespace {
+
+/// Four worker lanes with markers of every kind: dense bursts (thousands within a fraction of a pixel of a
+/// whole-run view) of notes, prints, values and spawns, sparse values and prints with texts short and long
+/// between them, a crash; a few notes arrive out of time order (inserted before others).
+forkscope::test::ExampleRun markerRun()
+{
+    forkscope::test::ExampleRun run;
+    run.lanes = {{"main", forkscope::core::WorkerKind::Main, 100, 100}};
+    for (int l = 1; l <= 4; ++l)
+        run.lanes.push_back(
+            {"worker " + std::to_string(l), forkscope::core::WorkerKind::Thread, 100, 100 + l});
+    std::minstd_rand random(15);
+    std::vector<forkscope::core::Event> &events = run.events;
+    events.push_back(event(0, 0, EventType::WorkerStart, 100, 100));
+    events.push_back(event(0, 0, EventType::VariableOpen, 0, 0, "x"));
+    for (std::uint32_t l = 1; l <= 4; ++l) {
+        events.push_back(event(1 * kMs, 0, EventType::Spawn, static_cast<std::int32_t>(l)));
+        events.push_back(event(2 * kMs, l, EventType::WorkerStart, 100, 100 + l));
+        std::int64_t t = 2 * kMs;
+        while (t < 98 * kMs) {
+            const bool burst = random() % 4 == 0;
+            const int count
+                = burst ? 200 + static_cast<int>(random() % 3000) : 1 + static_cast<int>(random() % 6);
+            for (int k = 0; k < count && t < 98 * kMs; ++k) {
+                t += burst ? 1 + static_cast<std::int64_t>(random() % 40)
+                           : 50'000 + static_cast<std::int64_t>(random() % 3'000'000);
+                const auto pick = static_cast<unsigned>(random() % 10);
+                if (pick < 3)
+                    events.push_back(event(t, l, EventType::Note, 0, 0, "note"));
+                else if (pick < 5)
+                    events.push_back(event(t, l, EventType::Print, 0, 0,
+                                           random() % 2 ? "hi" : "a rather long printed line from a worker"));
+                else if (pick < 8)
+                    events.push_back(event(t, l, random() % 2 ? EventType::ValueWrite : EventType::ValueRead,
+                                           0, static_cast<std::int64_t>(random() % 100000)));
+                else if (pick < 9 && l == 1)
+                    events.push_back(event(t, l, EventType::Spawn, 2));
+                else
+                    events.push_back(event(t, l, EventType::Note, 0, 0, "n"));
+            }
+        }
+        if (l == 3)
+            events.push_back(event(98 * kMs, l, EventType::WorkerEnd, 0, 1));
+        else if (l != 4)
+            events.push_back(event(98 * kMs, l, EventType::WorkerEnd, 0, 0));
+    }
+    forkscope::test::sortByTime(events);
+    // Out of order: a note before markers already added.
+    events.push_back(event(50 * kMs, 2, EventType::Note, 0, 0, "late"));
+    events.push_back(event(3 * kMs, 1, EventType::Note, 0, 0, "later"));
+    events.push_back(event(99 * kMs, 0, EventType::WorkerEnd, 0, 0));
+    run.result = forkscope::test::resultFor(run.lanes, events, "markers");
+    run.result.lanes[4].signal = 9; // worker 4 was killed
+    return run;
+}
+
+QImage render(const fs::TimelineModel &model, const fs::PaintOptions &options, QSize size)
+{
+    QImage image(size, QImage::Format_ARGB32);
+    const fs::TimelineLayout layout = fs::layoutTimeline(model, QRectF(QPointF(0, 0), QSizeF(size)), options);
+    QPainter painter(&image);
+    fs::paintTimeline(painter, model, layout, options);
+    return image;
+}
+
+int differing(const QImage &a, const QImage &b)
+{
+    int n = 0;
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x)
+            n += a.pixel(x, y) != b.pixel(x, y);
+    return n;
+}
+
+} // namespace
+
+TEST(MarkerBlocks, SayWhichKindsAndTextsEachBlockHoldsAfterEveryInsertion)
+{
+    const fs::TimelineModel model = forkscope::test::finishedModel(markerRun());
+    const fs::MarkerBlocks &blocks = model.markerBlocks();
+    for (std::uint32_t l = 0; l < model.laneCount(); ++l) {
+        const auto &markers = model.lane(l).markers;
+        ASSERT_LT(l, blocks.lanes.size());
+        const fs::MarkerBlocks::Lane &lane = blocks.lanes[l];
+        ASSERT_EQ(lane.blocks.size(), (markers.size() + 31) / 32) << "lane " << l;
+        for (std::size_t b = 0; b < lane.blocks.size(); ++b) {
+            std::uint16_t bits = 0;
+            for (std::size_t i = b * 32; i < std::min(markers.size(), (b + 1) * 32); ++i)
+                bits |= fs::MarkerBlocks::bitsOf(markers[i]);
+            ASSERT_EQ(lane.blocks[b], bits) << "lane " << l << " block " << b;
+        }
+        // next and previous find what a plain scan finds.
+        for (const std::uint16_t want : {std::uint16_t(1u << static_cast<unsigned>(fs::MarkerKind::Crash)),
+                                         fs::MarkerBlocks::kTagged, std::uint16_t(0x3ff)}) {
+            for (std::size_t from = 0; from < markers.size(); from += 97) {
+                std::size_t scan = from;
+                while (scan < markers.size() && !(fs::MarkerBlocks::bitsOf(markers[scan]) & want))
+                    ++scan;
+                EXPECT_EQ(blocks.next(l, markers, from, markers.size(), want), scan);
+                std::size_t back = from;
+                while (back > 0 && !(fs::MarkerBlocks::bitsOf(markers[back - 1]) & want))
+                    --back;
+                EXPECT_EQ(blocks.previous(l, markers, 0, from, want), back > 0 ? back - 1 : from);
+            }
+        }
+    }
+    // More than four per pixel of the plots below (about 1,000 px): drawn from the blocks there.
+    for (std::uint32_t l = 1; l <= 4; ++l)
+        EXPECT_GT(model.lane(l).markers.size(), 4400u) << "bursts of thousands of markers, lane " << l;
+}
+
+TEST(MarkerBlocks, GlyphByGlyphDrawsThePixelsOfTheMarkerByMarkerWalk)
+{
+    const fs::TimelineModel model = forkscope::test::finishedModel(markerRun());
+    const fs::TimeWindow whole = fs::fitWindow(model);
+    std::vector<fs::TimeWindow> windows = {whole};
+    for (const std::int64_t span : {whole.span() / 10, whole.span() / 300, whole.span() / 20000})
+        for (const std::int64_t at : {whole.beginNs + whole.span() / 7, whole.beginNs + whole.span() / 2})
+            windows.push_back({at, at + span});
+    int compared = 0;
+    for (const bool details : {true, false}) {
+        for (const fs::TimeWindow &window : windows) {
+            fs::PaintOptions fast = forkscope::test::fixedOptions();
+            fast.window = window;
+            fast.details = details;
+            fs::PaintOptions walked = fast;
+            walked.levelOfDetail = false;
+            const QImage a = render(model, fast, {1200, 380});
+            const QImage b = render(model, walked, {1200, 380});
+            EXPECT_EQ(differing(a, b), 0)
+                << "details " << details << ", window " << window.beginNs << " + " << window.span();
+            ++compared;
+        }
+    }
+    // A slide of it (alike lanes fold, 22 px type, no printed lines).
+    fs::PaintOptions slide
+        = forkscope::ui::slideOptions(model, QSizeF(1920, 1080), forkscope::test::fixedOptions());
+    slide.window = whole;
+    slide.details = false;
+    fs::PaintOptions walked = slide;
+    walked.levelOfDetail = false;
+    EXPECT_EQ(differing(render(model, slide, {1920, 1080}), render(model, walked, {1920, 1080})), 0);
+    EXPECT_EQ(compared, 14);
+}
+
+TEST(MarkerBlocks, TheWholeRunShowsGlyphsAndTags)
+{
+    // What the comparison above compares is a real picture: glyphs in every lane and tags with text.
+    const fs::TimelineModel model = forkscope::test::finishedModel(markerRun());
+    fs::PaintOptions options = forkscope::test::fixedOptions();
+    options.window = fs::fitWindow(model);
+    options.window.endNs = options.window.beginNs + options.window.span() / 300;
+    const QImage zoomed = render(model, options, {1200, 380});
+    options.window = fs::fitWindow(model);
+    const QImage whole = render(model, options, {1200, 380});
+    const fs::TimelineLayout layout = fs::layoutTimeline(model, QRectF(0, 0, 1200, 380), options);
+    for (std::uint32_t l = 1; l <= 4; ++l) {
+        const auto row = static_cast<std::size_t>(layout.laneRow[l]);
+        int dark = 0;
+        for (int y = static_cast<int>(layout.rowTop[row]);
+             y < static_cast<int>(layout.rowTop[row] + layout.rowHeight[row]); ++y)
+            for (int x = static_cast<int>(layout.plotRect.left());
+                 x < static_cast<int>(layout.plotRect.right()); ++x)
+                dark += qGray(whole.pixel(x, y)) < 100;
+        EXPECT_GT(dark, 200) << "glyphs on lane " << l;
+    }
+    EXPECT_NE(differing(zoomed, whole), 0);
+}
