@@ -104,6 +104,11 @@ TEST(EventLog, GivesBackEveryEventAsItWasGiven)
 
 TEST(EventLog, KeepsAnEventInAboutHalfTheMemoryOfACoreEvent)
 {
+#ifdef FORKSCOPE_SANITIZED
+    // ASan's allocator puts red zones round every block and keeps freed ones in quarantine: resident memory
+    // says nothing of the log's own layout there (190 bytes an event measured).
+    GTEST_SKIP() << "resident memory under a sanitizer's allocator measures the sanitizer";
+#endif
     // A run's events are in the log all the while it goes, beside the timeline's model of them. Without
     // text an event takes 40 bytes (a core::Event 72); with a printed line's text its bytes and 4 more (a
     // core::Event's text over 15 bytes is a heap block of its own on top of the 72).
