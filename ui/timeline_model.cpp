@@ -6,10 +6,6 @@
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <new>
-#include <thread>
-
-#include <sys/mman.h>
 #include <unordered_set>
 
 namespace forkscope::ui {
@@ -109,15 +105,6 @@ void Lane::barClosed(std::uint32_t index)
             block.time[static_cast<std::size_t>(bar.state)] += bar.end - bar.begin;
         }
         track.blocks.push_back(block);
-    }
-    while ((track.supers.size() + 1) * BarTrack::kSuper <= track.blocks.size()) {
-        BarTrack::Block super;
-        const std::size_t from = track.supers.size() * BarTrack::kSuper;
-        super.maxEnd = track.blocks[from + BarTrack::kSuper - 1].maxEnd;
-        for (std::size_t b = from; b < from + BarTrack::kSuper; ++b)
-            for (std::size_t s = 0; s < super.time.size(); ++s)
-                super.time[s] += track.blocks[b].time[s];
-        track.supers.push_back(super);
     }
 }
 
@@ -288,13 +275,13 @@ BarState barStateOf(core::SpanKind kind)
 
 } // namespace
 
-void TimelineModel::spanOpened(const core::Span &span, SpanEffects &fx)
+void TimelineModel::spanOpened(const core::Span &span)
 {
-    Lane &lane = m_lanes[span.lane]; // made by apply(), which comes first
-    fx.change = std::min(fx.change, span.begin);
+    Lane &lane = laneFor(span.lane);
+    touch(span.begin);
     if (core::isGilSpan(span.kind)) {
         lane.gil.push_back({span.begin, kOpenEnd, span.kind == core::SpanKind::GilHold, false});
-        fx.gil = true;
+        m_hasGil = true;
         return;
     }
     Bar bar;
@@ -324,15 +311,15 @@ void TimelineModel::spanOpened(const core::Span &span, SpanEffects &fx)
         refreshMaxEnd(lane, at);
         lane.rebuildTracks(); // a straggler: the indices after it moved
     }
-    fx.states |= 1u << static_cast<unsigned>(bar.state);
+    m_seenStates |= 1u << static_cast<unsigned>(bar.state);
     lane.m_states |= 1u << static_cast<unsigned>(bar.state);
 }
 
-void TimelineModel::spanClosed(const core::Span &span, SpanEffects &fx)
+void TimelineModel::spanClosed(const core::Span &span)
 {
-    Lane &lane = m_lanes[span.lane];
+    Lane &lane = laneFor(span.lane);
     // Drawn up to the present while open: what changed starts at its end or at the present before it.
-    fx.change = std::min(fx.change, std::min(span.end, m_now));
+    touch(std::min(span.end, m_now));
     if (core::isGilSpan(span.kind)) {
         if (!lane.gil.empty() && lane.gil.back().open()) {
             lane.gil.back().end = span.end;
@@ -417,6 +404,9 @@ void TimelineModel::apply(const Event &e)
 {
     Lane &lane = laneFor(e.lane);
     const bool cancelled = e.flags & core::kCancelled;
+    m_spans.feed(
+        e, [this](const core::Span &span) { spanOpened(span); },
+        [this](const core::Span &span) { spanClosed(span); });
     switch (e.type) {
     case EventType::WorkerStart:
         touch(e.timeNs); // the lifeline begins
@@ -587,32 +577,6 @@ constexpr bool opensBar(EventType type) noexcept
     }
 }
 
-/// Events core::SpanPairer::feed pairs into spans (bars, GIL spans; a worker's end closes what it left open).
-constexpr bool feedsSpans(EventType type) noexcept
-{
-    switch (type) {
-    case EventType::SleepBegin:
-    case EventType::SleepEnd:
-    case EventType::ComputeBegin:
-    case EventType::ComputeEnd:
-    case EventType::JoinBegin:
-    case EventType::JoinEnd:
-    case EventType::LockWait:
-    case EventType::LockAcquire:
-    case EventType::LockRelease:
-    case EventType::QueueBlockBegin:
-    case EventType::QueueBlockEnd:
-    case EventType::TaskBegin:
-    case EventType::TaskEnd:
-    case EventType::GilRequest:
-    case EventType::GilAcquire:
-    case EventType::GilRelease:
-    case EventType::GilHandOver:
-    case EventType::WorkerEnd: return true;
-    default: return false;
-    }
-}
-
 constexpr bool addsMarker(EventType type) noexcept
 {
     switch (type) {
@@ -646,16 +610,13 @@ void TimelineModel::reserveFor(std::span<const Event> events)
     m_laneCounts.assign(m_lanes.size(), {});
     for (const Event &e : events) {
         if (e.lane >= m_laneCounts.size())
-            m_laneCounts.resize(e.lane
-                                + std::size_t{1}); // a lane not known yet: only its span events counted
-        LaneCount &c = m_laneCounts[e.lane];
-        c.bars += opensBar(e.type);
-        c.markers += addsMarker(e.type);
-        c.values += e.type == EventType::ValueRead || e.type == EventType::ValueWrite;
-        c.spans += feedsSpans(e.type);
+            continue; // a lane not known yet starts empty anyway
+        m_laneCounts[e.lane].bars += opensBar(e.type);
+        m_laneCounts[e.lane].markers += addsMarker(e.type);
+        m_laneCounts[e.lane].values += e.type == EventType::ValueRead || e.type == EventType::ValueWrite;
     }
     std::size_t values = 0;
-    for (std::size_t i = 0; i < std::min(m_laneCounts.size(), m_lanes.size()); ++i) {
+    for (std::size_t i = 0; i < m_laneCounts.size(); ++i) {
         const LaneCount &c = m_laneCounts[i];
         Lane &lane = m_lanes[i];
         if (c.bars > 0) {
@@ -663,10 +624,7 @@ void TimelineModel::reserveFor(std::span<const Event> events)
             reserveMore(lane.m_maxEnd, c.bars);
             if (lane.m_tracks.empty())
                 lane.m_tracks.resize(1);
-            BarTrack &outer = lane.m_tracks.front(); // most bars are not nested
-            reserveMore(outer.bars, c.bars);
-            reserveMore(outer.blocks, c.bars / BarTrack::kBlock + 1);
-            reserveMore(outer.supers, c.bars / BarTrack::kSuperBars + 1);
+            reserveMore(lane.m_tracks.front().bars, c.bars); // most bars are not nested
         }
         if (c.markers > 0)
             reserveMore(lane.markers, c.markers);
@@ -681,99 +639,16 @@ void TimelineModel::appendEvents(std::span<const Event> events)
     if (events.empty())
         return;
     reserveFor(events);
-    // In two passes: first in time order what concerns more than one lane (lanes, markers, arrows, messages,
-    // values), with each lane's span events gathered apart; then each lane's spans, one lane after another
-    // (its vectors stay in cache, as they do not when a thousand lanes take turns event by event), on two
-    // threads when the batch is big. A lane's spans depend on nothing but its own span events.
-    const auto laneSlots = static_cast<std::uint32_t>(m_laneCounts.size());
-    m_spanFrom.assign(laneSlots + std::size_t{1}, 0);
-    for (std::uint32_t i = 0; i < laneSlots; ++i)
-        m_spanFrom[i + 1] = m_spanFrom[i] + m_laneCounts[i].spans;
-    const std::uint32_t spanEvents = m_spanFrom.back();
-    m_spanEvents.reserve(spanEvents);
-    for (std::uint32_t i = 0; i < laneSlots; ++i)
-        m_laneCounts[i].spans = m_spanFrom[i]; // now where lane i's next one goes
     for (const Event &e : events) {
         apply(e);
-        if (feedsSpans(e.type))
-            m_spanEvents.events[m_laneCounts[e.lane].spans++]
-                = {e.timeNs, e.value, e.arg, e.lane, e.type, e.flags};
         m_lastEventNs = std::max(m_lastEventNs, e.timeNs);
     }
-    m_spans.ensureLanes(laneSlots);
-    // Lanes past the known ones (laneSlots) have no span events in this batch.
-    // Below, a thread costs about what it saves (and on a busy machine waits for a core): a live refresh's
-    // batch of 20,000 events stays on one.
-    constexpr std::uint32_t kThreaded = 65'536;
-    std::uint32_t split = 0; // lanes [0, split) here, the rest on another thread
-    if (spanEvents >= kThreaded && std::thread::hardware_concurrency() >= 2)
-        while (split < laneSlots && m_spanFrom[split + 1] <= spanEvents / 2)
-            ++split;
-    SpanEffects here;
-    if (split > 0 && split < laneSlots) {
-        SpanEffects there;
-        std::thread other([&] { applySpans(split, laneSlots, there); });
-        applySpans(0, split, here);
-        other.join();
-        merge(there);
-    } else {
-        applySpans(0, laneSlots, here);
-    }
-    merge(here);
-    // A big batch's scratch is not kept: it would count against the model's memory.
-    constexpr std::size_t kKeptScratch = 256 << 10;
-    if (m_spanEvents.room * sizeof(SpanEvent) > kKeptScratch)
-        m_spanEvents.release();
     m_eventCount += events.size();
     if (m_lastEventNs > m_now) {
         touch(m_now); // open bars and lifelines grow with the present
         m_now = m_lastEventNs;
     }
     bumpRevision();
-}
-
-void TimelineModel::SpanScratch::reserve(std::size_t count)
-{
-    if (count <= room)
-        return;
-    release();
-    const std::size_t bytes = count * sizeof(SpanEvent);
-    void *block = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (block == MAP_FAILED)
-        throw std::bad_alloc();
-    events = static_cast<SpanEvent *>(block);
-    room = count;
-}
-
-void TimelineModel::SpanScratch::release() noexcept
-{
-    if (events != nullptr)
-        ::munmap(events, room * sizeof(SpanEvent));
-    events = nullptr;
-    room = 0;
-}
-
-void TimelineModel::applySpans(std::uint32_t from, std::uint32_t to, SpanEffects &fx)
-{
-    const auto opened = [this, &fx](const core::Span &span) { spanOpened(span, fx); };
-    const auto closed = [this, &fx](const core::Span &span) { spanClosed(span, fx); };
-    for (std::uint32_t lane = from; lane < to; ++lane)
-        for (std::uint32_t k = m_spanFrom[lane]; k < m_spanFrom[lane + 1]; ++k)
-            m_spans.feed(m_spanEvents.events[k], opened, closed);
-}
-
-void TimelineModel::merge(const SpanEffects &fx) noexcept
-{
-    touch(fx.change);
-    m_seenStates |= fx.states;
-    m_hasGil = m_hasGil || fx.gil;
-}
-
-void TimelineModel::forgetSuperBlocks()
-{
-    for (Lane &lane : m_lanes)
-        for (BarTrack &track : lane.m_tracks)
-            track.supers = {};
 }
 
 void TimelineModel::setNow(std::int64_t nowNs) noexcept
@@ -807,7 +682,6 @@ bool TimelineModel::compactSome(std::chrono::nanoseconds budget)
         for (BarTrack &track : lane.m_tracks) {
             track.bars.shrink_to_fit();
             track.blocks.shrink_to_fit();
-            track.supers.shrink_to_fit();
         }
         if (std::chrono::steady_clock::now() - start >= budget)
             return true;
@@ -861,8 +735,6 @@ LostUpdateSearch TimelineModel::settle(const core::RunResult &result)
     // runner was still reporting, moved the present on to the clock (later the busier the machine), and the
     // same run opened from a file would end elsewhere.
     const std::int64_t runEnd = std::max(m_lastEventNs, result.wallNs);
-    SpanEffects fx;
-    m_spans.ensureLanes(static_cast<std::uint32_t>(m_lanes.size()));
     for (std::size_t i = 0; i < m_lanes.size(); ++i) {
         Lane &lane = m_lanes[i];
         if (i < result.lanes.size()) {
@@ -875,9 +747,8 @@ LostUpdateSearch TimelineModel::settle(const core::RunResult &result)
             lane.cancelled = lane.cancelled || outcome.cancelled;
         }
         m_spans.closeLane(static_cast<std::uint32_t>(i), lane.ended() ? lane.endNs : runEnd,
-                          [this, &fx](const core::Span &span) { spanClosed(span, fx); });
+                          [this](const core::Span &span) { spanClosed(span); });
     }
-    merge(fx);
     if (m_title.empty())
         m_title = result.scenario;
     m_now = runEnd;
@@ -889,9 +760,6 @@ LostUpdateSearch TimelineModel::settle(const core::RunResult &result)
     search.m_variableOpens = std::move(m_variableOpens);
     m_valueEvents = {};
     m_variableOpens = {};
-    m_spanEvents.release(); // nothing more is appended
-    m_spanFrom = {};
-    m_laneCounts = {};
     for (const Lane &lane : m_lanes)
         search.m_processLanes.push_back(lane.info.kind == WorkerKind::Process);
     search.m_lostEvents = result.lostEvents;

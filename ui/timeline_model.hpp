@@ -17,12 +17,10 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
-#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <utility>
 #include <vector>
 
 namespace forkscope::ui {
@@ -113,21 +111,14 @@ private:
 /// keeps the time each state took and the latest end so far, and a frame takes a block whole instead of
 /// each of its bars (see ui/timeline/track_columns.hpp). Blocks are sealed as their bars close, so a live
 /// run keeps them up to date as it goes.
-///
-/// A second level does the same for blocks: per kSuper sealed blocks, a super block with their summed times
-/// and the latest end, so a column of a whole-run view over a lane of millions of bars (thousands in a
-/// column) takes a few super blocks rather than dozens of blocks.
 struct BarTrack {
     static constexpr std::uint32_t kBlock = 32;
-    static constexpr std::uint32_t kSuper = 4; ///< blocks per super block
-    static constexpr std::uint32_t kSuperBars = kBlock * kSuper;
     struct Block {
         std::int64_t maxEnd = 0; ///< the latest end of bars[0, (k + 1) * kBlock): non-decreasing
         std::array<std::int64_t, kBarStateCount> time{}; ///< per state, the time its bars in the block took
     };
     std::vector<std::uint32_t> bars; ///< indices into Lane::bars
     std::vector<Block> blocks;       ///< one per kBlock bars whose bars have all closed
-    std::vector<Block> supers;       ///< one per kSuper sealed blocks: maxEnd of the last, times summed
     std::uint32_t closed = 0;        ///< bars[0, closed) have all closed
 
     /// Position in `bars` of the first bar (of this track) that ends at or after `t`, or one of the few
@@ -407,9 +398,6 @@ public:
     std::uint64_t labelStamp() const noexcept { return m_labelStamp; }
     /// A marker's text (a printed line, "x = 5", a signal's name), "" when it has none.
     std::string_view text(const Marker &marker) const noexcept { return m_texts.at(marker.text); }
-    /// Drops every track's super blocks (BarTrack::supers), so a frame walks the blocks alone: what drawing
-    /// did without them, for comparing the two. A bar closed later seals them again.
-    void forgetSuperBlocks();
     /// Which marker kinds occur on some lane.
     bool hasMarker(MarkerKind kind) const noexcept
     {
@@ -419,37 +407,14 @@ public:
 private:
     void forgetLostUpdates(); ///< none found, none pending: a new run or a new search
     Lane &laneFor(std::uint32_t index);
-    /// What span events did beyond their own lane, gathered per thread and merged after a batch: the earliest
-    /// time they changed (touch), the bar states seen, whether a GIL span came.
-    struct SpanEffects {
-        std::int64_t change = core::kOpenEnd;
-        std::uint32_t states = 0;
-        bool gil = false;
-    };
-    /// A span event (core::SpanPairer::feed) without its text, as a batch's span events are gathered per
-    /// lane: 32 bytes. No initializers: the gathering space is not cleared before it is written.
-    struct SpanEvent {
-        std::int64_t timeNs;
-        std::int64_t value;
-        std::int32_t arg;
-        std::uint32_t lane;
-        core::EventType type;
-        std::uint8_t flags;
-    };
-    /// A span began (core::SpanPairer decides what begins and ends what): a bar, or a GIL span. Touches only
-    /// its own lane (and `fx`), so lanes can be built on different threads.
-    void spanOpened(const core::Span &span, SpanEffects &fx);
-    void spanClosed(const core::Span &span, SpanEffects &fx);
-    /// Pairs the gathered span events of lanes [from, to) into bars and GIL spans, lane by lane.
-    void applySpans(std::uint32_t from, std::uint32_t to, SpanEffects &fx);
-    void merge(const SpanEffects &fx) noexcept;
+    /// A span began (core::SpanPairer decides what begins and ends what): a bar, or a GIL span.
+    void spanOpened(const core::Span &span);
+    void spanClosed(const core::Span &span);
     void applyMessage(const core::Event &e);
     void refreshMaxEnd(Lane &lane, std::size_t from);
     void addMarker(Lane &lane, Marker marker, std::string_view text = {});
-    /// Everything an event does but its spans (those come per lane after the batch: applySpans).
     void apply(const core::Event &e);
-    /// Makes room in each known lane's vectors for what `events` will add to them, and counts each lane's
-    /// span events (m_laneCounts).
+    /// Makes room in each known lane's vectors for what `events` will add to them.
     void reserveFor(std::span<const core::Event> events);
     /// Records that drawing changed from `time` on (kWholeRun: everywhere) in the revision being made.
     void touch(std::int64_t time) noexcept;
@@ -477,39 +442,8 @@ private:
         std::uint32_t bars = 0;
         std::uint32_t markers = 0;
         std::uint32_t values = 0;
-        std::uint32_t spans = 0; ///< span events (what SpanPairer::feed takes)
     };
-    std::vector<LaneCount> m_laneCounts; ///< reserveFor's scratch
-    /// A batch's span events, lane after lane (appendEvents' scratch): not part of what the model is, so a
-    /// copy starts without it. Mapped straight from the system (mmap), not from malloc: a block of megabytes
-    /// freed after every batch would raise glibc's mmap threshold, after which the lanes' vectors, regrown on
-    /// its heap, leave resident holes (4 bytes an event more resident memory while live, measured).
-    struct SpanScratch {
-        SpanEvent *events = nullptr;
-        std::size_t room = 0; ///< how many `events` holds
-        SpanScratch() = default;
-        ~SpanScratch() { release(); }
-        SpanScratch(const SpanScratch &) { }
-        SpanScratch &operator=(const SpanScratch &) { return *this; }
-        SpanScratch(SpanScratch &&other) noexcept
-                : events(std::exchange(other.events, nullptr)), room(std::exchange(other.room, 0))
-        {
-        }
-        SpanScratch &operator=(SpanScratch &&other) noexcept
-        {
-            if (this != &other) {
-                release();
-                events = std::exchange(other.events, nullptr);
-                room = std::exchange(other.room, 0);
-            }
-            return *this;
-        }
-        /// Room for `count` (what it held is lost).
-        void reserve(std::size_t count);
-        void release() noexcept;
-    };
-    SpanScratch m_spanEvents;
-    std::vector<std::uint32_t> m_spanFrom; ///< lane i's span events: [m_spanFrom[i], m_spanFrom[i + 1])
+    std::vector<LaneCount> m_laneCounts;                        ///< reserveFor's scratch
     std::unordered_map<std::uint64_t, std::uint32_t> m_routeOf; ///< (from << 32 | to) → index in m_routes
     /// Changes by revision: (revision, earliest time it touched), the last few.
     std::vector<std::pair<std::uint64_t, std::int64_t>> m_changes;

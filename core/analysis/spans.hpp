@@ -67,10 +67,8 @@ struct Span {
 /// `opened(Span &)` may set the span's handle; `closed(const Span &)` gets it back with the end filled in.
 class SpanPairer {
 public:
-    /// `e` is an Event, or anything with its timeNs, value, arg, lane, type and flags (the timeline model
-    /// feeds a compact copy without the text).
-    template <typename Ev, typename Opened, typename Closed>
-    void feed(const Ev &e, Opened &&opened, Closed &&closed);
+    template <typename Opened, typename Closed>
+    void feed(const Event &e, Opened &&opened, Closed &&closed);
 
     /// Closes every span still open on `lane` at `time`, as cut (what a lane's WorkerEnd does).
     template <typename Closed>
@@ -81,13 +79,6 @@ public:
 
     /// Spans open on `lane` now, outermost first (the GIL span, if any, last).
     std::vector<Span> openSpans(std::uint32_t lane) const;
-    /// Makes room for lanes [0, count): feeding lanes below that touches only each lane's own state, so
-    /// different lanes may then be fed from different threads.
-    void ensureLanes(std::uint32_t count)
-    {
-        if (m_lanes.size() < count)
-            m_lanes.resize(count);
-    }
 
 private:
     struct LaneSpans {
@@ -97,13 +88,13 @@ private:
     };
 
     LaneSpans &laneOf(std::uint32_t lane);
-    template <typename Ev, typename Opened>
-    void openSpan(const Ev &e, SpanKind kind, Opened &&opened);
+    template <typename Opened>
+    void openSpan(const Event &e, SpanKind kind, Opened &&opened);
     /// Closes the innermost open span of `kind` (and, for lock spans, of the same lock) with end event `e`.
-    template <typename Ev, typename Closed>
-    void closeSpan(const Ev &e, SpanKind kind, Closed &&closed);
-    template <typename Ev, typename Opened, typename Closed>
-    void gilEvent(const Ev &e, Opened &&opened, Closed &&closed);
+    template <typename Closed>
+    void closeSpan(const Event &e, SpanKind kind, Closed &&closed);
+    template <typename Opened, typename Closed>
+    void gilEvent(const Event &e, Opened &&opened, Closed &&closed);
     template <typename Closed>
     static void cut(Span &span, std::int64_t time, Closed &&closed);
 
@@ -119,8 +110,8 @@ inline SpanPairer::LaneSpans &SpanPairer::laneOf(std::uint32_t lane)
     return m_lanes[lane];
 }
 
-template <typename Ev, typename Opened>
-void SpanPairer::openSpan(const Ev &e, SpanKind kind, Opened &&opened)
+template <typename Opened>
+void SpanPairer::openSpan(const Event &e, SpanKind kind, Opened &&opened)
 {
     LaneSpans &lane = laneOf(e.lane);
     Span &span = lane.open.emplace_back();
@@ -133,8 +124,8 @@ void SpanPairer::openSpan(const Ev &e, SpanKind kind, Opened &&opened)
     opened(span);
 }
 
-template <typename Ev, typename Closed>
-void SpanPairer::closeSpan(const Ev &e, SpanKind kind, Closed &&closed)
+template <typename Closed>
+void SpanPairer::closeSpan(const Event &e, SpanKind kind, Closed &&closed)
 {
     LaneSpans &lane = laneOf(e.lane);
     const bool byLock = kind == SpanKind::LockWait || kind == SpanKind::LockHold;
@@ -163,8 +154,8 @@ void SpanPairer::cut(Span &span, std::int64_t time, Closed &&closed)
     closed(static_cast<const Span &>(span));
 }
 
-template <typename Ev, typename Opened, typename Closed>
-void SpanPairer::gilEvent(const Ev &e, Opened &&opened, Closed &&closed)
+template <typename Opened, typename Closed>
+void SpanPairer::gilEvent(const Event &e, Opened &&opened, Closed &&closed)
 {
     LaneSpans &lane = laneOf(e.lane);
     const auto start = [&](SpanKind kind) {
@@ -205,8 +196,8 @@ void SpanPairer::gilEvent(const Ev &e, Opened &&opened, Closed &&closed)
     }
 }
 
-template <typename Ev, typename Opened, typename Closed>
-void SpanPairer::feed(const Ev &e, Opened &&opened, Closed &&closed)
+template <typename Opened, typename Closed>
+void SpanPairer::feed(const Event &e, Opened &&opened, Closed &&closed)
 {
     switch (e.type) {
     case EventType::SleepBegin: openSpan(e, SpanKind::Sleep, opened); break;

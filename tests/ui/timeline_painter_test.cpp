@@ -1,6 +1,5 @@
 // Paints a hand-made run into a QImage and checks pixels at coordinates computed from the time axis.
 
-#include "bench/paint_scene.hpp"
 #include "render_fixture.hpp"
 #include "ui/timeline_painter.hpp"
 
@@ -286,73 +285,6 @@ TEST(TimelineLevelOfDetail, ColoursKeepTheirSharesAtEveryWidth)
         EXPECT_NEAR(computing / (computing + sleeping), 0.2, 0.03)
             << "at " << width << " px wide (" << layout.plotRect.width() / 500 << " px per update), band "
             << band.top() << "–" << band.bottom() << ", counted " << computing << " + " << sleeping;
-    }
-}
-
-TEST(TimelineLevelOfDetail, SuperBlocksChangeNoPixel)
-{
-    // paint_bench's scene on few, long lanes (3 lanes of 250,000 events: a column of a whole run 320 px wide
-    // holds hundreds of bars, several super blocks) and on many folded ones, drawn 1920 and 320 wide as a
-    // whole run, zoomed and folded as a slide: every pixel is the one drawn from the blocks alone
-    // (TimelineModel::forgetSuperBlocks).
-    for (const forkscope::bench::SceneShape shape :
-         {forkscope::bench::SceneShape{3, 250'000}, forkscope::bench::SceneShape{60, 6'000}}) {
-        forkscope::bench::SceneStream stream(shape);
-        std::vector<forkscope::core::Event> events;
-        while (!stream.done())
-            stream.next(events, 65536);
-        const auto lanes = forkscope::bench::sceneLanes(shape);
-        fs::TimelineModel model(lanes);
-        model.appendEvents(events);
-        model.finish(forkscope::test::resultFor(lanes, events, "scene"));
-        fs::TimelineModel flat = model;
-        flat.forgetSuperBlocks();
-        std::size_t supers = 0;
-        std::size_t bars = 0;
-        for (const fs::Lane &lane : model.lanes()) {
-            bars = std::max(bars, lane.bars.size());
-            for (const fs::BarTrack &track : lane.tracks())
-                supers += track.supers.size();
-        }
-        ASSERT_GT(supers, 0u);
-        const std::int64_t end = model.now();
-        struct View {
-            fs::TimeWindow window;
-            bool fold;
-        };
-        for (const View view :
-             {View{{0, end}, false}, View{{0, end}, true}, View{{end / 3, end / 3 + end / 20}, false},
-              View{{end / 2, end / 2 + end / 500}, false}}) {
-            for (const int width : {1920, 320}) {
-                fs::PaintOptions options = forkscope::test::fixedOptions();
-                options.window = view.window;
-                options.laneHeight = shape.lanes > 10 ? 12 : 60;
-                options.labelWidth = width > 1000 ? 200 : 20;
-                options.foldLanes = view.fold;
-                const QRectF frame(0, 0, width, 1080);
-                const auto draw = [&](const fs::TimelineModel &m) {
-                    QImage image(width, 1080, QImage::Format_ARGB32);
-                    image.fill(Qt::magenta);
-                    QPainter painter(&image);
-                    fs::paintTimeline(painter, m, fs::layoutTimeline(m, frame, options), options);
-                    painter.end();
-                    return image;
-                };
-                const QImage with = draw(model);
-                const QImage without = draw(flat);
-                int differing = 0;
-                for (int y = 0; y < with.height(); ++y)
-                    for (int x = 0; x < with.width(); ++x)
-                        differing += with.pixel(x, y) != without.pixel(x, y);
-                EXPECT_EQ(differing, 0)
-                    << shape.lanes << " lanes, " << width << " px, window " << view.window.beginNs << "–"
-                    << view.window.endNs << (view.fold ? ", folded" : "");
-            }
-        }
-        // A column of the narrow whole run on the longest lane holds two super blocks or more: some are taken.
-        if (shape.lanes < 10) {
-            EXPECT_GT(bars / 300, std::size_t{2 * fs::BarTrack::kSuperBars});
-        }
     }
 }
 

@@ -48,9 +48,8 @@ struct ColumnShares {
 
 /// Walks `track` of `lane` over the columns [from, to) of `grid`, in column order: `run(c0, c1, state)` for
 /// columns [c0, c1) wholly inside one bar, `column(c, shares)` for every other column a bar reaches. Open
-/// bars end at `now`. Sealed super blocks and blocks of bars that fall inside one column are taken whole, so
-/// a frame costs a few blocks per column however many bars the column holds. Whole blocks' times are added
-/// up as integers, so taking a super block gives exactly what taking its blocks one by one does.
+/// bars end at `now`. Sealed blocks of bars that fall inside one column are taken whole, so a frame costs
+/// about a block per column however many bars the column holds.
 template <typename Run, typename Column>
 void walkTrack(const Lane &lane, const BarTrack &track, const PixelGrid &grid, std::int64_t from,
                std::int64_t to, std::int64_t now, Run &&run, Column &&column)
@@ -62,27 +61,11 @@ void walkTrack(const Lane &lane, const BarTrack &track, const PixelGrid &grid, s
     const auto tFrom = static_cast<std::int64_t>(std::floor(grid.timeOf(from)));
     std::int64_t open = kNone; // the mixed column being gathered
     ColumnShares shares;
-    std::array<std::int64_t, kBarStateCount> taken{}; // whole blocks' times in it
-    bool anyTaken = false;
     const auto flush = [&] {
-        if (anyTaken) {
-            for (std::size_t s = 0; s < taken.size(); ++s)
-                shares.time[s] += static_cast<double>(taken[s]);
-            taken = {};
-            anyTaken = false;
-        }
         if (open != kNone && open >= from && open < to && shares.present != 0)
             column(open, static_cast<const ColumnShares &>(shares));
         open = kNone;
         shares = {};
-    };
-    const auto take = [&](const BarTrack::Block &block) {
-        for (std::size_t s = 0; s < block.time.size(); ++s) {
-            taken[s] += block.time[s];
-            if (block.time[s] > 0)
-                shares.present |= 1u << s;
-        }
-        anyTaken = true;
     };
     const auto add = [&](std::int64_t c, BarState state, double time) {
         if (c > open) {
@@ -94,19 +77,15 @@ void walkTrack(const Lane &lane, const BarTrack &track, const PixelGrid &grid, s
     };
     std::size_t k = track.first(bars, tFrom);
     while (k < track.bars.size()) {
-        if (open != kNone && k % BarTrack::kBlock == 0 && k / BarTrack::kBlock < track.blocks.size()
-            && grid.column(bars[track.bars[k]].begin) == open) {
-            // A whole super block, or else a whole block, of bars inside the column being gathered (bars
-            // begin in order, and the latest end so far is in the column too).
-            if (k % BarTrack::kSuperBars == 0 && k / BarTrack::kSuperBars < track.supers.size()
-                && grid.column(track.supers[k / BarTrack::kSuperBars].maxEnd) == open) {
-                take(track.supers[k / BarTrack::kSuperBars]);
-                k += BarTrack::kSuperBars;
-                continue;
-            }
+        if (open != kNone && k % BarTrack::kBlock == 0 && k / BarTrack::kBlock < track.blocks.size()) {
             const BarTrack::Block &block = track.blocks[k / BarTrack::kBlock];
-            if (grid.column(block.maxEnd) == open) {
-                take(block);
+            if (grid.column(bars[track.bars[k]].begin) == open && grid.column(block.maxEnd) == open) {
+                // A whole block of bars inside the column being gathered.
+                for (std::size_t s = 0; s < block.time.size(); ++s) {
+                    shares.time[s] += static_cast<double>(block.time[s]);
+                    if (block.time[s] > 0)
+                        shares.present |= 1u << s;
+                }
                 k += BarTrack::kBlock;
                 continue;
             }
