@@ -385,7 +385,7 @@ std::string signedNumber(std::int64_t v)
 }
 
 /// Whose updates were lost and what that did to each variable, e.g. "34 of deposit's updates (+1 each) and
-/// 49 of withdraw's (−1 each) were lost, so balance misses their net −15 and ended 15 too high": why 83
+/// 49 of withdraw's (−1 each) were lost: that put balance −34 and +49 off, so it ended 15 too high": why 83
 /// lost updates leave a balance only 15 off. The "too high" is said only where every lost update of the variable changed it by a fixed amount
 /// (updates that add, as the bank's), where the final value is exactly what the lost changes leave out.
 std::string lostTally(const RunResult &result, const std::vector<LostOnLane> &tally)
@@ -401,6 +401,7 @@ std::string lostTally(const RunResult &result, const std::vector<LostOnLane> &ta
         std::int64_t net = 0;
         bool additive = true;
         bool first = true;
+        std::string effects; // what losing each lane's updates did to the variable: "+35 and −40"
         for (const LostOnLane &t : tally) {
             if (t.label != label)
                 continue;
@@ -414,6 +415,7 @@ std::string lostTally(const RunResult &result, const std::vector<LostOnLane> &ta
                 text += " (" + signedNumber(t.delta) + (t.count == 1 ? ")" : " each)");
             net += t.net;
             additive = additive && t.sameDelta;
+            effects += (first ? "" : " and ") + signedNumber(-t.net);
             first = false;
         }
         text += " were lost";
@@ -422,8 +424,9 @@ std::string lostTally(const RunResult &result, const std::vector<LostOnLane> &ta
         if (net == 0)
             text += ", which cancel: " + label + " ended as if none were";
         else
-            // The sign readers get backwards: a lost −1 leaves the balance higher. Said both ways.
-            text += ", so " + label + " misses their net " + signedNumber(net) + " and ended "
+            // The sign readers get backwards: a lost −1 leaves the balance higher. So the slide says what losing
+            // them did to the variable, lane by lane, not what the lost updates would have done.
+            text += ": that put " + label + " " + effects + " off, so it ended "
                 + std::to_string(net < 0 ? -net : net) + (net < 0 ? " too high" : " too low");
     }
     return text;

@@ -636,7 +636,7 @@ TEST(Cli, FocusLostUpdateExportsTheFirstOne)
         << "the bank's balance is off by the lost withdrawals less deposits";
     const std::string ending = off == 0
         ? "which cancel"
-        : " and ended " + std::to_string(off < 0 ? -off : off) + (off > 0 ? " too high" : " too low");
+        : " off, so it ended " + std::to_string(off < 0 ? -off : off) + (off > 0 ? " too high" : " too low");
     EXPECT_NE(tally.find(ending), std::string::npos) << tally << "\nexpected: " << ending;
     // The slide and the drawing, whole.
     const std::string png = slurp(dir + "/lost.png");
