@@ -88,11 +88,15 @@ struct TrackPaint {
         const double d = dither(c);
         double sum = 0;
         int top = y0;
-        for (std::size_t s = 0; s < column.time.size() && top < y1; ++s) {
+        // The present states in order (a state with time is present).
+        for (std::uint32_t bits = column.present; bits != 0 && top < y1; bits &= bits - 1) {
+            const auto s = static_cast<std::size_t>(std::countr_zero(bits));
             if (column.time[s] <= 0)
                 continue;
             sum += column.time[s];
-            const int bottom = y0 + std::min(height, static_cast<int>(std::floor(sum / whole * height + d)));
+            const int bottom = y0
+                + static_cast<int>(std::min<std::int64_t>(height,
+                                                          PixelGrid::floorOf(sum / whole * height + d)));
             if (bottom > top)
                 fill.fill(x, top, x + 1, bottom, colors[s]);
             top = std::max(top, bottom);

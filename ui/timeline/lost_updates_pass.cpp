@@ -395,7 +395,7 @@ std::vector<Fold> foldsOf(const TimelineLayout &layout, const LostUpdateLanes &i
 
 void paintFolded(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts,
                  std::size_t row, const std::vector<Fold> &folds, GlyphStamps *stamps,
-                 std::unordered_map<std::size_t, double> &widths)
+                 std::unordered_map<std::size_t, double> &widths, std::vector<QPointF> &fractions)
 {
     const LaneBand band = rowBand(layout, row);
     if (folds.empty())
@@ -422,9 +422,32 @@ void paintFolded(QPainter &p, const TimelineLayout &layout, const PaintOptions &
         auto width = widths.find(count);
         if (width == widths.end())
             width = widths.emplace(count, fm.horizontalAdvance(text)).first;
-        if (width->second + 8 <= room && band.bottom - band.top >= fm.height())
-            drawTag(p, QPointF(x + r + 3, band.centerY - (fm.height() + 2) / 2), text, width->second, fm,
-                    fonts.small, theme.crash, theme);
+        if (width->second + 8 > room || band.bottom - band.top < fm.height())
+            continue;
+        const QPointF topLeft(x + r + 3, band.centerY - (fm.height() + 2) / 2);
+        if (!stamps || !stamps->exact() || !options.levelOfDetail) {
+            drawTag(p, topLeft, text, width->second, fm, fonts.small, theme.crash, theme);
+            continue;
+        }
+        // The tags of a row lie alike on the pixel grid (x is a pixel's middle plus the row's cross size) and
+        // most counts recur: each count's tag is drawn once, at the fraction of a pixel it has here, and
+        // stamped at the whole pixel before it: the same pixels as drawing it there (opaque box, edge and
+        // words on it). Keyed by the count and the fraction exactly.
+        const QPointF corner(std::floor(topLeft.x()), std::floor(topLeft.y()));
+        const QPointF fraction = topLeft - corner;
+        std::size_t place = 0;
+        while (place < fractions.size()
+               && (fractions[place].x() != fraction.x() || fractions[place].y() != fraction.y())) // exactly
+            ++place;
+        if (place == fractions.size())
+            fractions.push_back(fraction);
+        const double half = std::ceil(std::max(width->second + 8, fm.height() + 2) / 2) + 2;
+        const std::uint64_t key
+            = (std::uint64_t{0x7A} << 56) ^ (std::uint64_t{place} << 32) ^ (count & 0xffffffffu);
+        stamps->draw(p, key, half, corner + QPointF(half, half), [&](QPainter &ip, QPointF c) {
+            drawTag(ip, c - QPointF(half, half) + fraction, text, width->second, fm, fonts.small, theme.crash,
+                    theme);
+        });
     }
 }
 
@@ -447,6 +470,7 @@ void paintLostUpdates(QPainter &p, const TimelineModel &model, const TimelineLay
     const auto margin = static_cast<std::int64_t>(perPixel * kFoldPixels);
     std::vector<Placed> detailed;
     std::unordered_map<std::size_t, double> widths; // of "N lost", by N
+    std::vector<QPointF> fractions;                 // where tags lie in a pixel, each once (stamps' keys)
     // A window holding every mark, none of them wide enough to draw in full (a whole-run view of a big run):
     // each row's crosses straight from its lanes' sorted lost writes, without walking every mark.
     const LostUpdateLanes &byLane = model.lostUpdateLanes();
@@ -460,7 +484,8 @@ void paintLostUpdates(QPainter &p, const TimelineModel &model, const TimelineLay
         for (std::size_t row = 0; row < rowLanes.size(); ++row)
             if (!rowLanes[row].empty())
                 paintFolded(p, layout, options, fonts, row,
-                            foldsOf(layout, byLane, rowLanes[row], layout.plotRect.right()), stamps, widths);
+                            foldsOf(layout, byLane, rowLanes[row], layout.plotRect.right()), stamps, widths,
+                            fractions);
         p.restore();
         return;
     }
@@ -488,7 +513,7 @@ void paintLostUpdates(QPainter &p, const TimelineModel &model, const TimelineLay
     for (std::size_t row = 0; row < folded.size(); ++row) {
         std::sort(folded[row].begin(), folded[row].end()); // a fold's lanes came one after another
         paintFolded(p, layout, options, fonts, row, foldsOf(folded[row], layout.plotRect.right()), stamps,
-                    widths);
+                    widths, fractions);
     }
     for (const Placed &at : detailed)
         paintWords(p, model, layout, options, fonts, at, tagEnd);

@@ -121,6 +121,8 @@ GlyphStamps::GlyphStamps(const QPainter &p, const Theme &theme) : m_theme(theme)
     m_usable = engine && engine->type() == QPaintEngine::Raster && t.type() <= QTransform::TxScale
         && t.m11() == t.m22() && t.m11() > 0;
     m_dpr = m_usable ? t.m11() : 1;
+    const auto whole = [](double v) { return v == std::round(v); };
+    m_exact = m_usable && whole(m_dpr) && whole(t.dx()) && whole(t.dy());
 }
 
 void GlyphStamps::draw(QPainter &p, MarkerKind kind, QPointF c, double s, bool failed)
@@ -144,8 +146,9 @@ void GlyphStamps::draw(QPainter &p, std::uint64_t key, double half, QPointF c,
         paint(p, c);
         return;
     }
-    auto it = std::find_if(m_stamps.begin(), m_stamps.end(),
-                           [&](const Stamp &stamp) { return stamp.key == key; });
+    const auto found = m_index.find(key);
+    auto it = found != m_index.end() ? m_stamps.begin() + static_cast<std::ptrdiff_t>(found->second)
+                                     : m_stamps.end();
     if (it == m_stamps.end()) {
         half = std::ceil(half);
         Stamp stamp{key, QImage(), QPointF(half, half)};
@@ -156,6 +159,7 @@ void GlyphStamps::draw(QPainter &p, std::uint64_t key, double half, QPointF c,
         QPainter ip(&stamp.image);
         paint(ip, stamp.centre);
         ip.end();
+        m_index.emplace(key, m_stamps.size());
         m_stamps.push_back(std::move(stamp));
         it = std::prev(m_stamps.end());
     }
@@ -237,10 +241,14 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
         // crash's signal may still be cut).
         if (room < wanted && (room < 64 || (!options.details && m.kind != MarkerKind::Crash)))
             return;
-        const QString text = fmTag.elidedText(full, Qt::ElideRight, room - 4);
+        // A text that fits is drawn whole: elidedText would give it back unchanged (it measures in 1/64 px,
+        // and a width of whole 64ths at most room - 4 is at most room - 4 rounded to 64ths), so neither it
+        // nor a second measuring is needed; shaping a text is what a tag costs.
+        const bool whole = wanted <= room;
+        const QString text = whole ? full : fmTag.elidedText(full, Qt::ElideRight, room - 4);
         if (text.isEmpty())
             return;
-        const double width = fmTag.horizontalAdvance(text) + 4;
+        const double width = whole ? wanted : fmTag.horizontalAdvance(text) + 4;
         const double tagHeight = fmTag.height() + 1;
         const double tagTop = m.kind == MarkerKind::Crash ? centerY - tagHeight / 2
                                                           : std::max(top + 1, glyphY - tagHeight / 2);

@@ -116,6 +116,12 @@ double resultColumnWidth(const PaintOptions &options, const QFontMetricsF &fm, d
 
 QStringList timeline::wrapText(const QString &text, const QFontMetricsF &fm, double width, int maxLines)
 {
+    // Most texts (a lane's result, a short caption) fit on one line: measured once, that is the answer the
+    // walk below gives (every shorter run of its words fits too, and a line that fits is not elided), where
+    // the walk measures each growing line and elides the last: three shapings of the text for one.
+    if (!text.isEmpty() && !text.startsWith(QLatin1Char(' ')) && !text.endsWith(QLatin1Char(' '))
+        && !text.contains(QLatin1String("  ")) && fm.horizontalAdvance(text) <= width)
+        return {text};
     QStringList lines;
     const QStringList words = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
     QString line;

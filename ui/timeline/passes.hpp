@@ -17,6 +17,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <unordered_map>
 
 #include <cstddef>
 #include <cstdint>
@@ -126,6 +127,10 @@ public:
     GlyphStamps(const QPainter &p, const Theme &theme);
     /// Whether stamps may be used on this painter: a raster device drawn on without rotation or shear.
     bool usable() const noexcept { return m_usable; }
+    /// Whether a stamp lands on the very pixels its shape would: usable, at a whole number of device pixels
+    /// per pixel and a whole-pixel offset, so that a shape drawn into a stamp at a fraction of a pixel from
+    /// its corner and stamped at a whole pixel covers what it covers drawn there directly.
+    bool exact() const noexcept { return m_exact; }
     /// Draws glyph `kind` (half-height `s`) centred at `c`, its centre put on the nearest pixel.
     void draw(QPainter &p, MarkerKind kind, QPointF c, double s, bool failed);
     /// Any other small shape: `paint(painter, centre)` draws it within `half` pixels of its centre, once
@@ -142,7 +147,9 @@ private:
     const Theme &m_theme;
     qreal m_dpr = 1;
     bool m_usable = false;
+    bool m_exact = false;
     std::vector<Stamp> m_stamps;
+    std::unordered_map<std::uint64_t, std::size_t> m_index; ///< key → its place in m_stamps
 };
 
 /// One lane's markers (start, end, crash, print, value, note, spawn) with their texts where there is room;

@@ -38,6 +38,10 @@ RectFill::RectFill(QPainter &p, const QRect &clip) : m_p(p), m_clip(clip)
                          clip.height() * m_scale)
                        .intersected(image->rect());
     m_image = image;
+    // QImage::bits() does not copy (the painter made the image its own when it began), but it asks each time
+    // whether it must: once here, not per rectangle.
+    m_bits = image->bits();
+    m_stride = image->bytesPerLine();
 }
 
 RectFill::~RectFill() { flush(); }
@@ -53,12 +57,9 @@ void RectFill::fill(int x0, int y0, int x1, int y1, QRgb color)
         const int dy1 = std::min(y1 * m_scale + m_dy, m_deviceClip.bottom() + 1);
         if (dx1 <= dx0 || dy1 <= dy0)
             return;
-        // QImage::bits() does not copy: the painter made the image its own when it began.
-        uchar *bits = m_image->bits();
-        const qsizetype stride = m_image->bytesPerLine();
         const QRgb pixel = 0xff000000u | color;
         for (int y = dy0; y < dy1; ++y) {
-            auto *line = reinterpret_cast<QRgb *>(bits + y * stride);
+            auto *line = reinterpret_cast<QRgb *>(m_bits + y * m_stride);
             std::fill(line + dx0, line + dx1, pixel);
         }
         return;

@@ -42,8 +42,10 @@ private:
     QPainter &m_p;
     QRect m_clip;
     QImage *m_image = nullptr;
-    int m_scale = 1; ///< device pixels per logical pixel (a whole number) when direct
-    int m_dx = 0;    ///< device offset of logical 0
+    uchar *m_bits = nullptr; ///< the image's pixels, when direct
+    qsizetype m_stride = 0;  ///< bytes per line of them
+    int m_scale = 1;         ///< device pixels per logical pixel (a whole number) when direct
+    int m_dx = 0;            ///< device offset of logical 0
     int m_dy = 0;
     QRect m_deviceClip;
     std::array<Pending, 8> m_pending{};

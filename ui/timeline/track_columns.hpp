@@ -11,6 +11,7 @@
 #include "ui/timeline_model.hpp"
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -23,9 +24,13 @@ struct PixelGrid {
 
     double at(std::int64_t t) const noexcept { return static_cast<double>(t) * pxPerNs; }
     /// The column time `t` lies in.
-    std::int64_t column(std::int64_t t) const noexcept
+    std::int64_t column(std::int64_t t) const noexcept { return floorOf(at(t)); }
+    /// floor(v) as an integer, without a call into the maths library (std::floor is one unless the target
+    /// has SSE 4.1): the same value for every v in range.
+    static std::int64_t floorOf(double v) noexcept
     {
-        return static_cast<std::int64_t>(std::floor(at(t)));
+        const auto i = static_cast<std::int64_t>(v); // towards zero
+        return i - static_cast<std::int64_t>(static_cast<double>(i) > v);
     }
     /// The time column `c` begins at.
     double timeOf(std::int64_t c) const noexcept { return static_cast<double>(c) / pxPerNs; }
@@ -37,11 +42,13 @@ struct ColumnShares {
     std::array<double, kBarStateCount> time{};
     std::uint32_t present = 0;
 
+    /// The states' times added up in the states' order (a state not present has none, and adding 0 changes
+    /// no sum: only the present ones are added).
     double total() const noexcept
     {
         double sum = 0;
-        for (const double t : time)
-            sum += t;
+        for (std::uint32_t bits = present; bits != 0; bits &= bits - 1)
+            sum += time[static_cast<std::size_t>(std::countr_zero(bits))];
         return sum;
     }
 };
@@ -58,8 +65,14 @@ void walkTrack(const Lane &lane, const BarTrack &track, const PixelGrid &grid, s
         return;
     const std::vector<Bar> &bars = lane.bars;
     constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::min();
-    const auto tFrom = static_cast<std::int64_t>(std::floor(grid.timeOf(from)));
-    std::int64_t open = kNone; // the mixed column being gathered
+    // Reading bars ahead pays on a track with many bars per column, whose blocks a frame mostly skips:
+    // there each column's first bars are far from the last column's. With fewer, the bars come in order
+    // and the processor's own prefetching keeps up.
+    constexpr std::size_t kAhead = 8;
+    const bool ahead = track.bars.size() > 2 * BarTrack::kBlock * static_cast<std::size_t>(to - from);
+    const std::int64_t tFrom = PixelGrid::floorOf(grid.timeOf(from));
+    std::int64_t open = kNone;      // the mixed column being gathered
+    std::int64_t lastBegan = kNone; // the column the last bar looked at began in
     ColumnShares shares;
     const auto flush = [&] {
         if (open != kNone && open >= from && open < to && shares.present != 0)
@@ -79,20 +92,33 @@ void walkTrack(const Lane &lane, const BarTrack &track, const PixelGrid &grid, s
     while (k < track.bars.size()) {
         if (open != kNone && k % BarTrack::kBlock == 0 && k / BarTrack::kBlock < track.blocks.size()) {
             const BarTrack::Block &block = track.blocks[k / BarTrack::kBlock];
-            if (grid.column(bars[track.bars[k]].begin) == open && grid.column(block.maxEnd) == open) {
+            // Bars begin in order, so when the last one began in the open column, a block whose latest end
+            // is in it has every bar beginning there too: its first bar need not be read (on a lane of
+            // millions of bars, reading it is a cache miss per block).
+            if (grid.column(block.maxEnd) == open
+                && (lastBegan == open || grid.column(bars[track.bars[k]].begin) == open)) {
                 // A whole block of bars inside the column being gathered.
                 for (std::size_t s = 0; s < block.time.size(); ++s) {
                     shares.time[s] += static_cast<double>(block.time[s]);
                     if (block.time[s] > 0)
                         shares.present |= 1u << s;
                 }
+                lastBegan = open;
                 k += BarTrack::kBlock;
+                if (ahead && k < track.bars.size()) // read soon, unless its block is taken whole too
+                    __builtin_prefetch(&bars[track.bars[k]]);
                 continue;
             }
         }
+        // Bar by bar: a lane's bars are spread over hundreds of megabytes when it has millions, and a frame
+        // reads a few dozen of them per column, each from memory. Asking for the ones ahead early lets
+        // those reads overlap.
+        if (ahead && k + kAhead < track.bars.size())
+            __builtin_prefetch(&bars[track.bars[k + kAhead]]);
         const Bar &bar = bars[track.bars[k]];
         ++k;
         const std::int64_t c0 = grid.column(bar.begin);
+        lastBegan = c0;
         if (c0 >= to)
             break;
         const std::int64_t end = bar.open() ? std::max(now, bar.begin) : bar.end;
