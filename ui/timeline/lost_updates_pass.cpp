@@ -425,6 +425,7 @@ void paintFolded(QPainter &p, const TimelineLayout &layout, const PaintOptions &
         if (width->second + 8 > room || band.bottom - band.top < fm.height())
             continue;
         const QPointF topLeft(x + r + 3, band.centerY - (fm.height() + 2) / 2);
+        // (options.levelOfDetail off: drawn directly, the picture tests compare the stamped one with.)
         if (!stamps || !stamps->exact() || !options.levelOfDetail) {
             drawTag(p, topLeft, text, width->second, fm, fonts.small, theme.crash, theme);
             continue;

@@ -76,8 +76,7 @@ struct PaintOptions {
     /// When set, each pass's time is added to it (a benchmark's per-pass timer; nothing else reads it).
     PassTimes *passTimes = nullptr;
     /// Whether passes may draw from the model's level-of-detail summaries (per lane, per pixel) where they
-    /// give the same picture as walking every event, and stamp the folded lost updates' "N lost" tags from
-    /// one drawing per count (the same pixels); off only for tests that compare the two.
+    /// give the same picture as walking every event; off only for tests that compare the two.
     bool levelOfDetail = true;
 };
 
