@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <unordered_set>
 
@@ -164,6 +165,7 @@ void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
     m_variableOpens.clear();
     m_routes.clear();
     m_routeOf.clear();
+    m_variableLabels.clear();
     m_hasQueueMessages = false;
     m_hasPipeMessages = false;
     forgetLostUpdates();
@@ -191,8 +193,6 @@ std::atomic<std::uint64_t> g_lostSearches{0};
 } // namespace
 
 void TimelineModel::newLabelStamp() noexcept { m_labelStamp = ++g_labelStamps; }
-
-void TimelineModel::touch(std::int64_t time) noexcept { m_pendingChange = std::min(m_pendingChange, time); }
 
 void TimelineModel::bumpRevision() noexcept
 {
@@ -239,7 +239,7 @@ void TimelineModel::setLanes(const std::vector<core::LaneInfo> &lanes)
     bumpRevision();
 }
 
-Lane &TimelineModel::laneFor(std::uint32_t index)
+Lane &TimelineModel::addLanes(std::uint32_t index)
 {
     if (index >= m_lanes.size()) {
         const std::size_t before = m_lanes.size();
@@ -275,9 +275,8 @@ BarState barStateOf(core::SpanKind kind)
 
 } // namespace
 
-void TimelineModel::spanOpened(const core::Span &span)
+void TimelineModel::spanOpened(Lane &lane, const core::Span &span)
 {
-    Lane &lane = laneFor(span.lane);
     touch(span.begin);
     if (core::isGilSpan(span.kind)) {
         lane.gil.push_back({span.begin, kOpenEnd, span.kind == core::SpanKind::GilHold, false});
@@ -315,9 +314,8 @@ void TimelineModel::spanOpened(const core::Span &span)
     lane.m_states |= 1u << static_cast<unsigned>(bar.state);
 }
 
-void TimelineModel::spanClosed(const core::Span &span)
+void TimelineModel::spanClosed(Lane &lane, const core::Span &span)
 {
-    Lane &lane = laneFor(span.lane);
     // Drawn up to the present while open: what changed starts at its end or at the present before it.
     touch(std::min(span.end, m_now));
     if (core::isGilSpan(span.kind)) {
@@ -372,6 +370,39 @@ TextRef TextStore::add(std::string_view text)
     return ref;
 }
 
+TextRef TextStore::addJoined(std::initializer_list<std::string_view> parts)
+{
+    std::size_t size = 0;
+    for (const std::string_view part : parts)
+        size += part.size();
+    if (size == 0)
+        return {};
+    if (m_chunks.empty() || m_chunks.back().size() + size > std::max(kChunk, m_chunks.back().capacity())) {
+        m_chunks.emplace_back();
+        m_chunks.back().reserve(std::max(kChunk, size));
+    }
+    std::string &chunk = m_chunks.back();
+    const TextRef ref{static_cast<std::uint32_t>(m_chunks.size() - 1),
+                      static_cast<std::uint32_t>(chunk.size()), static_cast<std::uint32_t>(size)};
+    for (const std::string_view part : parts)
+        chunk.append(part);
+    return ref;
+}
+
+TextRef TimelineModel::valueText(const Event &e)
+{
+    const std::uint64_t key = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(e.arg)) << 32)
+        | static_cast<std::uint32_t>(e.detail);
+    auto label = m_variableLabels.find(key);
+    if (label == m_variableLabels.end())
+        label = m_variableLabels.emplace(key, m_objects.variableLabel(e.arg, e.detail)).first;
+    std::array<char, 24> number{};
+    const auto [end, error] = std::to_chars(number.data(), number.data() + number.size(), e.value);
+    return m_texts.addJoined(
+        {e.type == EventType::ValueWrite ? std::string_view("wrote ") : "read ", label->second, " = ",
+         std::string_view(number.data(), static_cast<std::size_t>(end - number.data()))});
+}
+
 std::size_t TextStore::bytes() const noexcept
 {
     std::size_t n = m_chunks.capacity() * sizeof(std::string);
@@ -389,7 +420,8 @@ void TextStore::shrinkToFit()
 
 void TimelineModel::addMarker(Lane &lane, Marker marker, std::string_view text)
 {
-    marker.text = m_texts.add(text);
+    if (!text.empty())
+        marker.text = m_texts.add(text);
     m_seenMarkers |= 1u << static_cast<unsigned>(marker.kind);
     lane.m_markers |= 1u << static_cast<unsigned>(marker.kind);
     auto at = lane.markers.end();
@@ -404,9 +436,10 @@ void TimelineModel::apply(const Event &e)
 {
     Lane &lane = laneFor(e.lane);
     const bool cancelled = e.flags & core::kCancelled;
+    // Every span an event opens or closes is on the event's own lane.
     m_spans.feed(
-        e, [this](const core::Span &span) { spanOpened(span); },
-        [this](const core::Span &span) { spanClosed(span); });
+        e, [this, &lane](const core::Span &span) { spanOpened(lane, span); },
+        [this, &lane](const core::Span &span) { spanClosed(lane, span); });
     switch (e.type) {
     case EventType::WorkerStart:
         touch(e.timeNs); // the lifeline begins
@@ -456,6 +489,7 @@ void TimelineModel::apply(const Event &e)
     case EventType::PipeRecv: applyMessage(e); break;
     case EventType::VariableOpen:
         m_objects.add(e);
+        m_variableLabels.clear(); // a name may say them otherwise now
         m_variableOpens.push_back(e);
         m_valueEvents.push_back({e.timeNs, e.value, e.arg, e.detail, e.id, e.ref, e.lane, e.type, e.flags});
         break;
@@ -463,9 +497,9 @@ void TimelineModel::apply(const Event &e)
     case EventType::ValueRead:
     case EventType::ValueWrite:
         m_valueEvents.push_back({e.timeNs, e.value, e.arg, e.detail, e.id, e.ref, e.lane, e.type, e.flags});
-        addMarker(lane, {e.timeNs, e.value, e.type == EventType::ValueWrite ? 1 : 0, MarkerKind::Value, {}},
-                  (e.type == EventType::ValueWrite ? "wrote " : "read ")
-                      + m_objects.variableLabel(e.arg, e.detail) + " = " + std::to_string(e.value));
+        addMarker(
+            lane,
+            {e.timeNs, e.value, e.type == EventType::ValueWrite ? 1 : 0, MarkerKind::Value, valueText(e)});
         break;
     case EventType::MainEnd:
         m_mainEndNs = e.timeNs;
@@ -592,6 +626,21 @@ constexpr bool addsMarker(EventType type) noexcept
     }
 }
 
+/// What an event adds to its lane, by type: a bar, a marker, a value event (bits).
+constexpr std::uint8_t kAddsBar = 1;
+constexpr std::uint8_t kAddsMarker = 2;
+constexpr std::uint8_t kAddsValue = 4;
+constexpr std::array<std::uint8_t, 256> kAdds = [] {
+    std::array<std::uint8_t, 256> adds{};
+    for (std::size_t t = 0; t < adds.size(); ++t) {
+        const auto type = static_cast<EventType>(t);
+        adds[t] = static_cast<std::uint8_t>(
+            (opensBar(type) ? kAddsBar : 0) | (addsMarker(type) ? kAddsMarker : 0)
+            | (type == EventType::ValueRead || type == EventType::ValueWrite ? kAddsValue : 0));
+    }
+    return adds;
+}();
+
 /// Room for `more` elements: at least doubling, as push_back would, but once for all of them.
 template <typename Vector>
 void reserveMore(Vector &v, std::size_t more)
@@ -608,12 +657,15 @@ void TimelineModel::reserveFor(std::span<const Event> events)
     // Each lane's vectors grow once per batch by what the batch brings them, rather than doubling every so
     // often while it is applied (each doubling a fresh block faulted in and the old one copied over).
     m_laneCounts.assign(m_lanes.size(), {});
+    const std::size_t known = m_laneCounts.size();
     for (const Event &e : events) {
-        if (e.lane >= m_laneCounts.size())
-            continue; // a lane not known yet starts empty anyway
-        m_laneCounts[e.lane].bars += opensBar(e.type);
-        m_laneCounts[e.lane].markers += addsMarker(e.type);
-        m_laneCounts[e.lane].values += e.type == EventType::ValueRead || e.type == EventType::ValueWrite;
+        const std::uint8_t adds = kAdds[static_cast<std::uint8_t>(e.type)];
+        if (adds == 0 || e.lane >= known)
+            continue; // adds nothing to a lane, or a lane not known yet (it starts empty anyway)
+        LaneCount &c = m_laneCounts[e.lane];
+        c.bars += adds & kAddsBar;
+        c.markers += (adds & kAddsMarker) != 0;
+        c.values += (adds & kAddsValue) != 0;
     }
     std::size_t values = 0;
     for (std::size_t i = 0; i < m_laneCounts.size(); ++i) {
@@ -747,7 +799,7 @@ LostUpdateSearch TimelineModel::settle(const core::RunResult &result)
             lane.cancelled = lane.cancelled || outcome.cancelled;
         }
         m_spans.closeLane(static_cast<std::uint32_t>(i), lane.ended() ? lane.endNs : runEnd,
-                          [this](const core::Span &span) { spanClosed(span); });
+                          [this, &lane](const core::Span &span) { spanClosed(lane, span); });
     }
     if (m_title.empty())
         m_title = result.scenario;

@@ -13,9 +13,11 @@
 #include "ui/timeline/lost_update_lanes.hpp"
 #include "ui/timeline/marker_blocks.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <span>
 #include <string>
@@ -91,6 +93,8 @@ struct Marker {
 class TextStore {
 public:
     TextRef add(std::string_view text);
+    /// The parts one after another as one text (no string made for them first).
+    TextRef addJoined(std::initializer_list<std::string_view> parts);
     std::string_view at(TextRef ref) const noexcept
     {
         return ref.length == 0 ? std::string_view()
@@ -406,10 +410,19 @@ public:
 
 private:
     void forgetLostUpdates(); ///< none found, none pending: a new run or a new search
-    Lane &laneFor(std::uint32_t index);
-    /// A span began (core::SpanPairer decides what begins and ends what): a bar, or a GIL span.
-    void spanOpened(const core::Span &span);
-    void spanClosed(const core::Span &span);
+    Lane &laneFor(std::uint32_t index)
+    {
+        if (index < m_lanes.size()) [[likely]]
+            return m_lanes[index];
+        return addLanes(index);
+    }
+    /// Adds lanes up to `index` (named "lane N") and returns that one.
+    Lane &addLanes(std::uint32_t index);
+    /// A span of `lane` began (core::SpanPairer decides what begins and ends what): a bar, or a GIL span.
+    void spanOpened(Lane &lane, const core::Span &span);
+    void spanClosed(Lane &lane, const core::Span &span);
+    /// A value event's marker text ("wrote balance = 6"), added to the text store without temporaries.
+    TextRef valueText(const core::Event &e);
     void applyMessage(const core::Event &e);
     void refreshMaxEnd(Lane &lane, std::size_t from);
     void addMarker(Lane &lane, Marker marker, std::string_view text = {});
@@ -417,7 +430,7 @@ private:
     /// Makes room in each known lane's vectors for what `events` will add to them.
     void reserveFor(std::span<const core::Event> events);
     /// Records that drawing changed from `time` on (kWholeRun: everywhere) in the revision being made.
-    void touch(std::int64_t time) noexcept;
+    void touch(std::int64_t time) noexcept { m_pendingChange = std::min(m_pendingChange, time); }
     void bumpRevision() noexcept;
     void newLabelStamp() noexcept;
     /// The part of finish and finishLater before the lost-update search; the search's data, moved out.
@@ -443,7 +456,10 @@ private:
         std::uint32_t markers = 0;
         std::uint32_t values = 0;
     };
-    std::vector<LaneCount> m_laneCounts;                        ///< reserveFor's scratch
+    std::vector<LaneCount> m_laneCounts; ///< reserveFor's scratch
+    /// Variable labels by (id << 32 | element), as RunObjects::variableLabel says them; cleared whenever a
+    /// variable is opened (a name may change what a label says).
+    std::unordered_map<std::uint64_t, std::string> m_variableLabels;
     std::unordered_map<std::uint64_t, std::uint32_t> m_routeOf; ///< (from << 32 | to) → index in m_routes
     /// Changes by revision: (revision, earliest time it touched), the last few.
     std::vector<std::pair<std::uint64_t, std::int64_t>> m_changes;
