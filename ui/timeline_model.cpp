@@ -33,6 +33,8 @@ std::size_t Lane::firstIndex(std::int64_t t) const noexcept
 {
     // m_maxEnd is non-decreasing, and the first i with m_maxEnd[i] >= t is the first bar ending at or after
     // t.
+    if (m_maxEndValid < bars.size())
+        syncMaxEnd();
     return static_cast<std::size_t>(std::lower_bound(m_maxEnd.begin(), m_maxEnd.end(), t) - m_maxEnd.begin());
 }
 
@@ -79,44 +81,54 @@ std::size_t BarTrack::first(const std::vector<Bar> &laneBars, std::int64_t t) co
     return at;
 }
 
-void Lane::appendToTrack(std::uint32_t index)
+void Lane::syncTracks() const noexcept
 {
-    const std::size_t depth = bars[index].depth;
-    if (m_tracks.size() <= depth)
-        m_tracks.resize(depth + 1);
-    m_tracks[depth].bars.push_back(index);
-}
-
-void Lane::barClosed(std::uint32_t index)
-{
-    BarTrack &track = m_tracks[bars[index].depth];
-    // Only the first bar not yet closed moves the sealed part on (bars of one depth close in order).
-    if (track.closed >= track.bars.size() || track.bars[track.closed] != index)
-        return;
-    while (track.closed < track.bars.size() && !bars[track.bars[track.closed]].open())
-        ++track.closed;
-    while ((track.blocks.size() + 1) * BarTrack::kBlock <= track.closed) {
-        BarTrack::Block block;
-        block.maxEnd
-            = track.blocks.empty() ? std::numeric_limits<std::int64_t>::min() : track.blocks.back().maxEnd;
-        const std::size_t from = track.blocks.size() * BarTrack::kBlock;
-        for (std::size_t k = from; k < from + BarTrack::kBlock; ++k) {
-            const Bar &bar = bars[track.bars[k]];
-            block.maxEnd = std::max(block.maxEnd, bar.end);
-            block.time[static_cast<std::size_t>(bar.state)] += bar.end - bar.begin;
-        }
-        track.blocks.push_back(block);
+    if (m_tracked > bars.size()) { // a bar was inserted before others: the indices after it moved
+        m_tracks.clear();
+        m_tracked = 0;
     }
+    if (m_tracks.empty() && m_tracked < bars.size()) {
+        // Most bars are not nested: room for them all in the first track at once.
+        m_tracks.resize(1);
+        m_tracks.front().bars.reserve(bars.size());
+    }
+    for (std::size_t i = m_tracked; i < bars.size(); ++i) {
+        const std::size_t depth = bars[i].depth;
+        if (m_tracks.size() <= depth)
+            m_tracks.resize(depth + 1);
+        m_tracks[depth].bars.push_back(static_cast<std::uint32_t>(i));
+    }
+    m_tracked = bars.size();
+    // Bars of one depth close in order: each track's closed part moves on, sealing the blocks it completes.
+    for (BarTrack &track : m_tracks) {
+        while (track.closed < track.bars.size() && !bars[track.bars[track.closed]].open())
+            ++track.closed;
+        while ((track.blocks.size() + 1) * BarTrack::kBlock <= track.closed) {
+            BarTrack::Block block;
+            block.maxEnd = track.blocks.empty() ? std::numeric_limits<std::int64_t>::min()
+                                                : track.blocks.back().maxEnd;
+            const std::size_t from = track.blocks.size() * BarTrack::kBlock;
+            for (std::size_t k = from; k < from + BarTrack::kBlock; ++k) {
+                const Bar &bar = bars[track.bars[k]];
+                block.maxEnd = std::max(block.maxEnd, bar.end);
+                block.time[static_cast<std::size_t>(bar.state)] += bar.end - bar.begin;
+            }
+            track.blocks.push_back(block);
+        }
+    }
+    m_tracksStale = false;
 }
 
-void Lane::rebuildTracks()
+void Lane::syncMaxEnd() const noexcept
 {
-    m_tracks.clear();
-    for (std::uint32_t i = 0; i < bars.size(); ++i)
-        appendToTrack(i);
-    for (BarTrack &track : m_tracks)
-        if (!track.bars.empty())
-            barClosed(track.bars.front());
+    m_maxEnd.resize(bars.size());
+    std::size_t i = std::min(m_maxEndValid, bars.size());
+    std::int64_t running = i > 0 ? m_maxEnd[i - 1] : std::numeric_limits<std::int64_t>::min();
+    for (; i < bars.size(); ++i) {
+        running = std::max(running, bars[i].end);
+        m_maxEnd[i] = running;
+    }
+    m_maxEndValid = bars.size();
 }
 
 std::int64_t LostUpdateMark::beginNs() const noexcept
@@ -275,7 +287,7 @@ BarState barStateOf(core::SpanKind kind)
 
 } // namespace
 
-void TimelineModel::spanOpened(Lane &lane, const core::Span &span)
+void TimelineModel::spanOpened(Lane &lane, core::Span &span)
 {
     touch(span.begin);
     if (core::isGilSpan(span.kind)) {
@@ -293,22 +305,15 @@ void TimelineModel::spanOpened(Lane &lane, const core::Span &span)
     std::size_t at = lane.bars.size();
     while (at > 0 && lane.bars[at - 1].begin > bar.begin)
         --at;
+    // Where the bar went, for spanClosed: a straggler inserted later before it moves it on by one.
+    span.handle = static_cast<std::uint32_t>(at);
     if (at == lane.bars.size()) {
-        // The usual case: last, so no index moves and the running max of ends is the one before, as the
-        // new bar is open (kOpenEnd counts as the latest end).
-        lane.bars.push_back(bar);
-        lane.m_maxEnd.push_back(kOpenEnd);
-        lane.m_openBars.push_back(static_cast<std::uint32_t>(at));
-        lane.appendToTrack(static_cast<std::uint32_t>(at));
+        lane.bars.push_back(bar); // the tracks and the running maximum of ends take it when next asked
+        lane.m_tracksStale = true;
     } else {
         lane.bars.insert(lane.bars.begin() + static_cast<std::ptrdiff_t>(at), bar);
-        lane.m_maxEnd.insert(lane.m_maxEnd.begin() + static_cast<std::ptrdiff_t>(at), 0);
-        for (std::uint32_t &open : lane.m_openBars)
-            if (open >= at)
-                ++open;
-        lane.m_openBars.push_back(static_cast<std::uint32_t>(at));
-        refreshMaxEnd(lane, at);
-        lane.rebuildTracks(); // a straggler: the indices after it moved
+        lane.m_tracked = std::numeric_limits<std::size_t>::max(); // the tracks' indices moved: built anew
+        lane.barsChangedFrom(at);
     }
     m_seenStates |= 1u << static_cast<unsigned>(bar.state);
     lane.m_states |= 1u << static_cast<unsigned>(bar.state);
@@ -325,32 +330,18 @@ void TimelineModel::spanClosed(Lane &lane, const core::Span &span)
         }
         return;
     }
-    // The bar this span opened: the innermost open one of its state that began with it.
+    // The bar this span opened: where spanOpened put it, or a little later if stragglers went before it.
     const BarState state = barStateOf(span.kind);
-    for (auto it = lane.m_openBars.rbegin(); it != lane.m_openBars.rend(); ++it) {
-        Bar &bar = lane.bars[*it];
-        if (bar.state != state || bar.begin != span.begin || bar.arg != span.arg)
+    for (std::size_t index = span.handle; index < lane.bars.size(); ++index) {
+        Bar &bar = lane.bars[index];
+        if (!bar.open() || bar.state != state || bar.begin != span.begin || bar.arg != span.arg)
             continue;
         bar.end = span.end;
         bar.cancelled = span.cancelled || span.failed;
         if (span.kind == core::SpanKind::Task)
             bar.result = span.endValue;
-        const std::size_t index = *it;
-        lane.m_openBars.erase(std::next(it).base());
-        refreshMaxEnd(lane, index);
-        lane.barClosed(static_cast<std::uint32_t>(index));
+        lane.barsChangedFrom(index);
         return;
-    }
-}
-
-void TimelineModel::refreshMaxEnd(Lane &lane, std::size_t from)
-{
-    std::int64_t running = from > 0 ? lane.m_maxEnd[from - 1] : std::numeric_limits<std::int64_t>::min();
-    for (std::size_t i = from; i < lane.bars.size(); ++i) {
-        running = std::max(running, lane.bars[i].end);
-        if (i > from && lane.m_maxEnd[i] == running)
-            break; // the rest of the prefix maximum is unchanged
-        lane.m_maxEnd[i] = running;
     }
 }
 
@@ -429,7 +420,9 @@ void TimelineModel::addMarker(Lane &lane, Marker marker, std::string_view text)
         --at;
     const auto index = static_cast<std::size_t>(at - lane.markers.begin());
     lane.markers.insert(at, std::move(marker));
-    m_markerBlocks.added(static_cast<std::size_t>(&lane - m_lanes.data()), lane.markers, index);
+    // The marker blocks take it when next asked for (from here on, if it went before others).
+    lane.m_markersInBlocks = std::min(lane.m_markersInBlocks, index);
+    m_markerBlocksStale = true;
 }
 
 void TimelineModel::apply(const Event &e)
@@ -438,7 +431,7 @@ void TimelineModel::apply(const Event &e)
     const bool cancelled = e.flags & core::kCancelled;
     // Every span an event opens or closes is on the event's own lane.
     m_spans.feed(
-        e, [this, &lane](const core::Span &span) { spanOpened(lane, span); },
+        e, [this, &lane](core::Span &span) { spanOpened(lane, span); },
         [this, &lane](const core::Span &span) { spanClosed(lane, span); });
     switch (e.type) {
     case EventType::WorkerStart:
@@ -673,10 +666,6 @@ void TimelineModel::reserveFor(std::span<const Event> events)
         Lane &lane = m_lanes[i];
         if (c.bars > 0) {
             reserveMore(lane.bars, c.bars);
-            reserveMore(lane.m_maxEnd, c.bars);
-            if (lane.m_tracks.empty())
-                lane.m_tracks.resize(1);
-            reserveMore(lane.m_tracks.front().bars, c.bars); // most bars are not nested
         }
         if (c.markers > 0)
             reserveMore(lane.markers, c.markers);
@@ -701,6 +690,19 @@ void TimelineModel::appendEvents(std::span<const Event> events)
         m_now = m_lastEventNs;
     }
     bumpRevision();
+}
+
+void TimelineModel::syncMarkerBlocks() const noexcept
+{
+    for (std::size_t i = 0; i < m_lanes.size(); ++i) {
+        const Lane &lane = m_lanes[i];
+        if (lane.m_markersInBlocks >= lane.markers.size())
+            continue;
+        // From the first marker not in the blocks: the blocks from there on are made again.
+        m_markerBlocks.added(i, lane.markers, lane.m_markersInBlocks);
+        lane.m_markersInBlocks = lane.markers.size();
+    }
+    m_markerBlocksStale = false;
 }
 
 void TimelineModel::setNow(std::int64_t nowNs) noexcept
@@ -801,6 +803,12 @@ LostUpdateSearch TimelineModel::settle(const core::RunResult &result)
         m_spans.closeLane(static_cast<std::uint32_t>(i), lane.ended() ? lane.endNs : runEnd,
                           [this, &lane](const core::Span &span) { spanClosed(lane, span); });
     }
+    // Complete what lanes otherwise build when first drawn, so nothing of a finished model changes when read.
+    for (const Lane &lane : m_lanes) {
+        lane.syncTracks();
+        lane.syncMaxEnd();
+    }
+    syncMarkerBlocks();
     if (m_title.empty())
         m_title = result.scenario;
     m_now = runEnd;
