@@ -387,11 +387,22 @@ TextRef TimelineModel::valueText(const Event &e)
     auto label = m_variableLabels.find(key);
     if (label == m_variableLabels.end())
         label = m_variableLabels.emplace(key, m_objects.variableLabel(e.arg, e.detail)).first;
+    const std::string_view verb = e.type == EventType::ValueWrite ? "wrote " : "read ";
+    const std::string_view name = label->second;
+    constexpr std::string_view equals = " = ";
+    // Written out in one piece (a label seldom runs long), then copied into the store at once.
+    std::array<char, 160> text;
+    if (verb.size() + name.size() + equals.size() + 20 <= text.size()) {
+        char *out = std::copy(verb.begin(), verb.end(), text.data());
+        out = std::copy(name.begin(), name.end(), out);
+        out = std::copy(equals.begin(), equals.end(), out);
+        out = std::to_chars(out, text.data() + text.size(), e.value).ptr;
+        return m_texts.add(std::string_view(text.data(), static_cast<std::size_t>(out - text.data())));
+    }
     std::array<char, 24> number{};
-    const auto [end, error] = std::to_chars(number.data(), number.data() + number.size(), e.value);
+    const char *end = std::to_chars(number.data(), number.data() + number.size(), e.value).ptr;
     return m_texts.addJoined(
-        {e.type == EventType::ValueWrite ? std::string_view("wrote ") : "read ", label->second, " = ",
-         std::string_view(number.data(), static_cast<std::size_t>(end - number.data()))});
+        {verb, name, equals, std::string_view(number.data(), static_cast<std::size_t>(end - number.data()))});
 }
 
 std::size_t TextStore::bytes() const noexcept
