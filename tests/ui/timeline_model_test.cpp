@@ -691,7 +691,7 @@ TEST(TimelineModel, TracksAndEndIndexBuiltWhenAskedForAreTheOnesBuiltAtOnce)
     std::vector<forkscope::core::Event> events;
     std::int64_t t = 1'000;
     for (int i = 0; i < 3000; ++i) {
-        const std::uint32_t lane = random() % 3;
+        const auto lane = static_cast<std::uint32_t>(random() % 3);
         const int pick = static_cast<int>(random() % 10);
         if (pick < 2) {
             // A hold with a sleep inside, a compute inside that.
