@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <unordered_set>
 
@@ -32,6 +33,8 @@ std::size_t Lane::firstIndex(std::int64_t t) const noexcept
 {
     // m_maxEnd is non-decreasing, and the first i with m_maxEnd[i] >= t is the first bar ending at or after
     // t.
+    if (m_maxEndValid < bars.size())
+        syncMaxEnd();
     return static_cast<std::size_t>(std::lower_bound(m_maxEnd.begin(), m_maxEnd.end(), t) - m_maxEnd.begin());
 }
 
@@ -78,44 +81,54 @@ std::size_t BarTrack::first(const std::vector<Bar> &laneBars, std::int64_t t) co
     return at;
 }
 
-void Lane::appendToTrack(std::uint32_t index)
+void Lane::syncTracks() const noexcept
 {
-    const std::size_t depth = bars[index].depth;
-    if (m_tracks.size() <= depth)
-        m_tracks.resize(depth + 1);
-    m_tracks[depth].bars.push_back(index);
-}
-
-void Lane::barClosed(std::uint32_t index)
-{
-    BarTrack &track = m_tracks[bars[index].depth];
-    // Only the first bar not yet closed moves the sealed part on (bars of one depth close in order).
-    if (track.closed >= track.bars.size() || track.bars[track.closed] != index)
-        return;
-    while (track.closed < track.bars.size() && !bars[track.bars[track.closed]].open())
-        ++track.closed;
-    while ((track.blocks.size() + 1) * BarTrack::kBlock <= track.closed) {
-        BarTrack::Block block;
-        block.maxEnd
-            = track.blocks.empty() ? std::numeric_limits<std::int64_t>::min() : track.blocks.back().maxEnd;
-        const std::size_t from = track.blocks.size() * BarTrack::kBlock;
-        for (std::size_t k = from; k < from + BarTrack::kBlock; ++k) {
-            const Bar &bar = bars[track.bars[k]];
-            block.maxEnd = std::max(block.maxEnd, bar.end);
-            block.time[static_cast<std::size_t>(bar.state)] += bar.end - bar.begin;
-        }
-        track.blocks.push_back(block);
+    if (m_tracked > bars.size()) { // a bar was inserted before others: the indices after it moved
+        m_tracks.clear();
+        m_tracked = 0;
     }
+    if (m_tracks.empty() && m_tracked < bars.size()) {
+        // Most bars are not nested: room for them all in the first track at once.
+        m_tracks.resize(1);
+        m_tracks.front().bars.reserve(bars.size());
+    }
+    for (std::size_t i = m_tracked; i < bars.size(); ++i) {
+        const std::size_t depth = bars[i].depth;
+        if (m_tracks.size() <= depth)
+            m_tracks.resize(depth + 1);
+        m_tracks[depth].bars.push_back(static_cast<std::uint32_t>(i));
+    }
+    m_tracked = bars.size();
+    // Bars of one depth close in order: each track's closed part moves on, sealing the blocks it completes.
+    for (BarTrack &track : m_tracks) {
+        while (track.closed < track.bars.size() && !bars[track.bars[track.closed]].open())
+            ++track.closed;
+        while ((track.blocks.size() + 1) * BarTrack::kBlock <= track.closed) {
+            BarTrack::Block block;
+            block.maxEnd = track.blocks.empty() ? std::numeric_limits<std::int64_t>::min()
+                                                : track.blocks.back().maxEnd;
+            const std::size_t from = track.blocks.size() * BarTrack::kBlock;
+            for (std::size_t k = from; k < from + BarTrack::kBlock; ++k) {
+                const Bar &bar = bars[track.bars[k]];
+                block.maxEnd = std::max(block.maxEnd, bar.end);
+                block.time[static_cast<std::size_t>(bar.state)] += bar.end - bar.begin;
+            }
+            track.blocks.push_back(block);
+        }
+    }
+    m_tracksStale = false;
 }
 
-void Lane::rebuildTracks()
+void Lane::syncMaxEnd() const noexcept
 {
-    m_tracks.clear();
-    for (std::uint32_t i = 0; i < bars.size(); ++i)
-        appendToTrack(i);
-    for (BarTrack &track : m_tracks)
-        if (!track.bars.empty())
-            barClosed(track.bars.front());
+    m_maxEnd.resize(bars.size());
+    std::size_t i = std::min(m_maxEndValid, bars.size());
+    std::int64_t running = i > 0 ? m_maxEnd[i - 1] : std::numeric_limits<std::int64_t>::min();
+    for (; i < bars.size(); ++i) {
+        running = std::max(running, bars[i].end);
+        m_maxEnd[i] = running;
+    }
+    m_maxEndValid = bars.size();
 }
 
 std::int64_t LostUpdateMark::beginNs() const noexcept
@@ -164,6 +177,7 @@ void TimelineModel::reset(std::vector<core::LaneInfo> lanes)
     m_variableOpens.clear();
     m_routes.clear();
     m_routeOf.clear();
+    m_variableLabels.clear();
     m_hasQueueMessages = false;
     m_hasPipeMessages = false;
     forgetLostUpdates();
@@ -191,8 +205,6 @@ std::atomic<std::uint64_t> g_lostSearches{0};
 } // namespace
 
 void TimelineModel::newLabelStamp() noexcept { m_labelStamp = ++g_labelStamps; }
-
-void TimelineModel::touch(std::int64_t time) noexcept { m_pendingChange = std::min(m_pendingChange, time); }
 
 void TimelineModel::bumpRevision() noexcept
 {
@@ -239,7 +251,7 @@ void TimelineModel::setLanes(const std::vector<core::LaneInfo> &lanes)
     bumpRevision();
 }
 
-Lane &TimelineModel::laneFor(std::uint32_t index)
+Lane &TimelineModel::addLanes(std::uint32_t index)
 {
     if (index >= m_lanes.size()) {
         const std::size_t before = m_lanes.size();
@@ -275,9 +287,8 @@ BarState barStateOf(core::SpanKind kind)
 
 } // namespace
 
-void TimelineModel::spanOpened(const core::Span &span)
+void TimelineModel::spanOpened(Lane &lane, core::Span &span)
 {
-    Lane &lane = laneFor(span.lane);
     touch(span.begin);
     if (core::isGilSpan(span.kind)) {
         lane.gil.push_back({span.begin, kOpenEnd, span.kind == core::SpanKind::GilHold, false});
@@ -294,30 +305,22 @@ void TimelineModel::spanOpened(const core::Span &span)
     std::size_t at = lane.bars.size();
     while (at > 0 && lane.bars[at - 1].begin > bar.begin)
         --at;
+    // Where the bar went, for spanClosed: a straggler inserted later before it moves it on by one.
+    span.handle = static_cast<std::uint32_t>(at);
     if (at == lane.bars.size()) {
-        // The usual case: last, so no index moves and the running max of ends is the one before, as the
-        // new bar is open (kOpenEnd counts as the latest end).
-        lane.bars.push_back(bar);
-        lane.m_maxEnd.push_back(kOpenEnd);
-        lane.m_openBars.push_back(static_cast<std::uint32_t>(at));
-        lane.appendToTrack(static_cast<std::uint32_t>(at));
+        lane.bars.push_back(bar); // the tracks and the running maximum of ends take it when next asked
+        lane.m_tracksStale = true;
     } else {
         lane.bars.insert(lane.bars.begin() + static_cast<std::ptrdiff_t>(at), bar);
-        lane.m_maxEnd.insert(lane.m_maxEnd.begin() + static_cast<std::ptrdiff_t>(at), 0);
-        for (std::uint32_t &open : lane.m_openBars)
-            if (open >= at)
-                ++open;
-        lane.m_openBars.push_back(static_cast<std::uint32_t>(at));
-        refreshMaxEnd(lane, at);
-        lane.rebuildTracks(); // a straggler: the indices after it moved
+        lane.m_tracked = std::numeric_limits<std::size_t>::max(); // the tracks' indices moved: built anew
+        lane.barsChangedFrom(at);
     }
     m_seenStates |= 1u << static_cast<unsigned>(bar.state);
     lane.m_states |= 1u << static_cast<unsigned>(bar.state);
 }
 
-void TimelineModel::spanClosed(const core::Span &span)
+void TimelineModel::spanClosed(Lane &lane, const core::Span &span)
 {
-    Lane &lane = laneFor(span.lane);
     // Drawn up to the present while open: what changed starts at its end or at the present before it.
     touch(std::min(span.end, m_now));
     if (core::isGilSpan(span.kind)) {
@@ -327,32 +330,18 @@ void TimelineModel::spanClosed(const core::Span &span)
         }
         return;
     }
-    // The bar this span opened: the innermost open one of its state that began with it.
+    // The bar this span opened: where spanOpened put it, or a little later if stragglers went before it.
     const BarState state = barStateOf(span.kind);
-    for (auto it = lane.m_openBars.rbegin(); it != lane.m_openBars.rend(); ++it) {
-        Bar &bar = lane.bars[*it];
-        if (bar.state != state || bar.begin != span.begin || bar.arg != span.arg)
+    for (std::size_t index = span.handle; index < lane.bars.size(); ++index) {
+        Bar &bar = lane.bars[index];
+        if (!bar.open() || bar.state != state || bar.begin != span.begin || bar.arg != span.arg)
             continue;
         bar.end = span.end;
         bar.cancelled = span.cancelled || span.failed;
         if (span.kind == core::SpanKind::Task)
             bar.result = span.endValue;
-        const std::size_t index = *it;
-        lane.m_openBars.erase(std::next(it).base());
-        refreshMaxEnd(lane, index);
-        lane.barClosed(static_cast<std::uint32_t>(index));
+        lane.barsChangedFrom(index);
         return;
-    }
-}
-
-void TimelineModel::refreshMaxEnd(Lane &lane, std::size_t from)
-{
-    std::int64_t running = from > 0 ? lane.m_maxEnd[from - 1] : std::numeric_limits<std::int64_t>::min();
-    for (std::size_t i = from; i < lane.bars.size(); ++i) {
-        running = std::max(running, lane.bars[i].end);
-        if (i > from && lane.m_maxEnd[i] == running)
-            break; // the rest of the prefix maximum is unchanged
-        lane.m_maxEnd[i] = running;
     }
 }
 
@@ -372,6 +361,50 @@ TextRef TextStore::add(std::string_view text)
     return ref;
 }
 
+TextRef TextStore::addJoined(std::initializer_list<std::string_view> parts)
+{
+    std::size_t size = 0;
+    for (const std::string_view part : parts)
+        size += part.size();
+    if (size == 0)
+        return {};
+    if (m_chunks.empty() || m_chunks.back().size() + size > std::max(kChunk, m_chunks.back().capacity())) {
+        m_chunks.emplace_back();
+        m_chunks.back().reserve(std::max(kChunk, size));
+    }
+    std::string &chunk = m_chunks.back();
+    const TextRef ref{static_cast<std::uint32_t>(m_chunks.size() - 1),
+                      static_cast<std::uint32_t>(chunk.size()), static_cast<std::uint32_t>(size)};
+    for (const std::string_view part : parts)
+        chunk.append(part);
+    return ref;
+}
+
+TextRef TimelineModel::valueText(const Event &e)
+{
+    const std::uint64_t key = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(e.arg)) << 32)
+        | static_cast<std::uint32_t>(e.detail);
+    auto label = m_variableLabels.find(key);
+    if (label == m_variableLabels.end())
+        label = m_variableLabels.emplace(key, m_objects.variableLabel(e.arg, e.detail)).first;
+    const std::string_view verb = e.type == EventType::ValueWrite ? "wrote " : "read ";
+    const std::string_view name = label->second;
+    constexpr std::string_view equals = " = ";
+    // Written out in one piece (a label seldom runs long), then copied into the store at once.
+    std::array<char, 160> text;
+    if (verb.size() + name.size() + equals.size() + 20 <= text.size()) {
+        char *out = std::copy(verb.begin(), verb.end(), text.data());
+        out = std::copy(name.begin(), name.end(), out);
+        out = std::copy(equals.begin(), equals.end(), out);
+        out = std::to_chars(out, text.data() + text.size(), e.value).ptr;
+        return m_texts.add(std::string_view(text.data(), static_cast<std::size_t>(out - text.data())));
+    }
+    std::array<char, 24> number{};
+    const char *end = std::to_chars(number.data(), number.data() + number.size(), e.value).ptr;
+    return m_texts.addJoined(
+        {verb, name, equals, std::string_view(number.data(), static_cast<std::size_t>(end - number.data()))});
+}
+
 std::size_t TextStore::bytes() const noexcept
 {
     std::size_t n = m_chunks.capacity() * sizeof(std::string);
@@ -389,7 +422,8 @@ void TextStore::shrinkToFit()
 
 void TimelineModel::addMarker(Lane &lane, Marker marker, std::string_view text)
 {
-    marker.text = m_texts.add(text);
+    if (!text.empty())
+        marker.text = m_texts.add(text);
     m_seenMarkers |= 1u << static_cast<unsigned>(marker.kind);
     lane.m_markers |= 1u << static_cast<unsigned>(marker.kind);
     auto at = lane.markers.end();
@@ -397,16 +431,19 @@ void TimelineModel::addMarker(Lane &lane, Marker marker, std::string_view text)
         --at;
     const auto index = static_cast<std::size_t>(at - lane.markers.begin());
     lane.markers.insert(at, std::move(marker));
-    m_markerBlocks.added(static_cast<std::size_t>(&lane - m_lanes.data()), lane.markers, index);
+    // The marker blocks take it when next asked for (from here on, if it went before others).
+    lane.m_markersInBlocks = std::min(lane.m_markersInBlocks, index);
+    m_markerBlocksStale = true;
 }
 
 void TimelineModel::apply(const Event &e)
 {
     Lane &lane = laneFor(e.lane);
     const bool cancelled = e.flags & core::kCancelled;
+    // Every span an event opens or closes is on the event's own lane.
     m_spans.feed(
-        e, [this](const core::Span &span) { spanOpened(span); },
-        [this](const core::Span &span) { spanClosed(span); });
+        e, [this, &lane](core::Span &span) { spanOpened(lane, span); },
+        [this, &lane](const core::Span &span) { spanClosed(lane, span); });
     switch (e.type) {
     case EventType::WorkerStart:
         touch(e.timeNs); // the lifeline begins
@@ -456,6 +493,7 @@ void TimelineModel::apply(const Event &e)
     case EventType::PipeRecv: applyMessage(e); break;
     case EventType::VariableOpen:
         m_objects.add(e);
+        m_variableLabels.clear(); // a name may say them otherwise now
         m_variableOpens.push_back(e);
         m_valueEvents.push_back({e.timeNs, e.value, e.arg, e.detail, e.id, e.ref, e.lane, e.type, e.flags});
         break;
@@ -463,9 +501,9 @@ void TimelineModel::apply(const Event &e)
     case EventType::ValueRead:
     case EventType::ValueWrite:
         m_valueEvents.push_back({e.timeNs, e.value, e.arg, e.detail, e.id, e.ref, e.lane, e.type, e.flags});
-        addMarker(lane, {e.timeNs, e.value, e.type == EventType::ValueWrite ? 1 : 0, MarkerKind::Value, {}},
-                  (e.type == EventType::ValueWrite ? "wrote " : "read ")
-                      + m_objects.variableLabel(e.arg, e.detail) + " = " + std::to_string(e.value));
+        addMarker(
+            lane,
+            {e.timeNs, e.value, e.type == EventType::ValueWrite ? 1 : 0, MarkerKind::Value, valueText(e)});
         break;
     case EventType::MainEnd:
         m_mainEndNs = e.timeNs;
@@ -592,6 +630,21 @@ constexpr bool addsMarker(EventType type) noexcept
     }
 }
 
+/// What an event adds to its lane, by type: a bar, a marker, a value event (bits).
+constexpr std::uint8_t kAddsBar = 1;
+constexpr std::uint8_t kAddsMarker = 2;
+constexpr std::uint8_t kAddsValue = 4;
+constexpr std::array<std::uint8_t, 256> kAdds = [] {
+    std::array<std::uint8_t, 256> adds{};
+    for (std::size_t t = 0; t < adds.size(); ++t) {
+        const auto type = static_cast<EventType>(t);
+        adds[t] = static_cast<std::uint8_t>(
+            (opensBar(type) ? kAddsBar : 0) | (addsMarker(type) ? kAddsMarker : 0)
+            | (type == EventType::ValueRead || type == EventType::ValueWrite ? kAddsValue : 0));
+    }
+    return adds;
+}();
+
 /// Room for `more` elements: at least doubling, as push_back would, but once for all of them.
 template <typename Vector>
 void reserveMore(Vector &v, std::size_t more)
@@ -608,12 +661,15 @@ void TimelineModel::reserveFor(std::span<const Event> events)
     // Each lane's vectors grow once per batch by what the batch brings them, rather than doubling every so
     // often while it is applied (each doubling a fresh block faulted in and the old one copied over).
     m_laneCounts.assign(m_lanes.size(), {});
+    const std::size_t known = m_laneCounts.size();
     for (const Event &e : events) {
-        if (e.lane >= m_laneCounts.size())
-            continue; // a lane not known yet starts empty anyway
-        m_laneCounts[e.lane].bars += opensBar(e.type);
-        m_laneCounts[e.lane].markers += addsMarker(e.type);
-        m_laneCounts[e.lane].values += e.type == EventType::ValueRead || e.type == EventType::ValueWrite;
+        const std::uint8_t adds = kAdds[static_cast<std::uint8_t>(e.type)];
+        if (adds == 0 || e.lane >= known)
+            continue; // adds nothing to a lane, or a lane not known yet (it starts empty anyway)
+        LaneCount &c = m_laneCounts[e.lane];
+        c.bars += adds & kAddsBar;
+        c.markers += (adds & kAddsMarker) != 0;
+        c.values += (adds & kAddsValue) != 0;
     }
     std::size_t values = 0;
     for (std::size_t i = 0; i < m_laneCounts.size(); ++i) {
@@ -621,10 +677,6 @@ void TimelineModel::reserveFor(std::span<const Event> events)
         Lane &lane = m_lanes[i];
         if (c.bars > 0) {
             reserveMore(lane.bars, c.bars);
-            reserveMore(lane.m_maxEnd, c.bars);
-            if (lane.m_tracks.empty())
-                lane.m_tracks.resize(1);
-            reserveMore(lane.m_tracks.front().bars, c.bars); // most bars are not nested
         }
         if (c.markers > 0)
             reserveMore(lane.markers, c.markers);
@@ -649,6 +701,19 @@ void TimelineModel::appendEvents(std::span<const Event> events)
         m_now = m_lastEventNs;
     }
     bumpRevision();
+}
+
+void TimelineModel::syncMarkerBlocks() const noexcept
+{
+    for (std::size_t i = 0; i < m_lanes.size(); ++i) {
+        const Lane &lane = m_lanes[i];
+        if (lane.m_markersInBlocks >= lane.markers.size())
+            continue;
+        // From the first marker not in the blocks: the blocks from there on are made again.
+        m_markerBlocks.added(i, lane.markers, lane.m_markersInBlocks);
+        lane.m_markersInBlocks = lane.markers.size();
+    }
+    m_markerBlocksStale = false;
 }
 
 void TimelineModel::setNow(std::int64_t nowNs) noexcept
@@ -747,8 +812,14 @@ LostUpdateSearch TimelineModel::settle(const core::RunResult &result)
             lane.cancelled = lane.cancelled || outcome.cancelled;
         }
         m_spans.closeLane(static_cast<std::uint32_t>(i), lane.ended() ? lane.endNs : runEnd,
-                          [this](const core::Span &span) { spanClosed(span); });
+                          [this, &lane](const core::Span &span) { spanClosed(lane, span); });
     }
+    // Complete what lanes otherwise build when first drawn, so nothing of a finished model changes when read.
+    for (const Lane &lane : m_lanes) {
+        lane.syncTracks();
+        lane.syncMaxEnd();
+    }
+    syncMarkerBlocks();
     if (m_title.empty())
         m_title = result.scenario;
     m_now = runEnd;

@@ -13,9 +13,11 @@
 #include "ui/timeline/lost_update_lanes.hpp"
 #include "ui/timeline/marker_blocks.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <span>
 #include <string>
@@ -91,6 +93,8 @@ struct Marker {
 class TextStore {
 public:
     TextRef add(std::string_view text);
+    /// The parts one after another as one text (no string made for them first).
+    TextRef addJoined(std::initializer_list<std::string_view> parts);
     std::string_view at(TextRef ref) const noexcept
     {
         return ref.length == 0 ? std::string_view()
@@ -191,24 +195,43 @@ struct Lane {
     std::size_t lastMarker(std::int64_t to) const noexcept;
 
     /// The bars by nesting depth (tracks()[d]: the bars of depth d).
-    const std::vector<BarTrack> &tracks() const noexcept { return m_tracks; }
+    const std::vector<BarTrack> &tracks() const noexcept
+    {
+        if (m_tracksStale)
+            syncTracks();
+        return m_tracks;
+    }
     /// Which bar states (1 << BarState) and marker kinds (1 << MarkerKind) occur on this lane.
     std::uint32_t stateMask() const noexcept { return m_states; }
     std::uint32_t markerMask() const noexcept { return m_markers; }
 
 private:
     friend class TimelineModel;
-    /// A bar at `index` of bars closed: seal what blocks of its track it completes.
-    void barClosed(std::uint32_t index);
-    /// Builds every track again from bars (after a bar was inserted before others).
-    void rebuildTracks();
-    void appendToTrack(std::uint32_t index);
+    // The tracks and the running maximum of ends are built from `bars` when first asked for after a change
+    // (adding a bar costs one push, not four, and a lane never drawn never builds them); TimelineModel's
+    // settle() completes them, so a finished model's const functions change nothing and it may be read from
+    // several threads. A live model is used from one thread (see TimelineModel).
+    /// Brings m_tracks up to date with bars: the bars added since, the blocks their closing sealed.
+    void syncTracks() const noexcept;
+    /// Brings m_maxEnd up to date with bars.
+    void syncMaxEnd() const noexcept;
+    /// Bars from `index` on changed (one closed, or one was inserted there).
+    void barsChangedFrom(std::size_t index) noexcept
+    {
+        m_tracksStale = true;
+        m_maxEndValid = std::min(m_maxEndValid, index);
+    }
 
-    std::vector<BarTrack> m_tracks;
+    mutable std::vector<BarTrack> m_tracks;
+    mutable std::vector<std::int64_t>
+        m_maxEnd;                          ///< m_maxEnd[i] = max end of bars[0..i], kOpenEnd for open ones
+    mutable std::size_t m_tracked = 0;     ///< bars[0, m_tracked) are in m_tracks
+    mutable std::size_t m_maxEndValid = 0; ///< m_maxEnd[0, m_maxEndValid) is up to date
+    mutable bool m_tracksStale = false;
+    mutable std::size_t m_markersInBlocks
+        = 0; ///< markers[0, m_markersInBlocks) are in the model's MarkerBlocks
     std::uint32_t m_states = 0;
     std::uint32_t m_markers = 0;
-    std::vector<std::int64_t> m_maxEnd;    ///< m_maxEnd[i] = max end of bars[0..i], kOpenEnd for open ones
-    std::vector<std::uint32_t> m_openBars; ///< indices of open bars, innermost last
 };
 
 /// A group of lanes living in one OS process: main's process (main, its threads, sequential calls) or one
@@ -371,7 +394,13 @@ public:
     /// The lost writes per lane in time order (see ui/timeline/lost_update_lanes.hpp).
     const LostUpdateLanes &lostUpdateLanes() const noexcept { return m_lostLanes; }
     /// Which marker kinds and texts occur where on each lane (see ui/timeline/marker_blocks.hpp).
-    const MarkerBlocks &markerBlocks() const noexcept { return m_markerBlocks; }
+    /// Brought up to date when asked for (see Lane::tracks()).
+    const MarkerBlocks &markerBlocks() const noexcept
+    {
+        if (m_markerBlocksStale)
+            syncMarkerBlocks();
+        return m_markerBlocks;
+    }
     /// When main reached its last line, -1 before.
     std::int64_t mainEndNs() const noexcept { return m_mainEndNs; }
 
@@ -406,18 +435,26 @@ public:
 
 private:
     void forgetLostUpdates(); ///< none found, none pending: a new run or a new search
-    Lane &laneFor(std::uint32_t index);
-    /// A span began (core::SpanPairer decides what begins and ends what): a bar, or a GIL span.
-    void spanOpened(const core::Span &span);
-    void spanClosed(const core::Span &span);
+    Lane &laneFor(std::uint32_t index)
+    {
+        if (index < m_lanes.size()) [[likely]]
+            return m_lanes[index];
+        return addLanes(index);
+    }
+    /// Adds lanes up to `index` (named "lane N") and returns that one.
+    Lane &addLanes(std::uint32_t index);
+    /// A span of `lane` began (core::SpanPairer decides what begins and ends what): a bar, or a GIL span.
+    void spanOpened(Lane &lane, core::Span &span);
+    void spanClosed(Lane &lane, const core::Span &span);
+    /// A value event's marker text ("wrote balance = 6"), added to the text store without temporaries.
+    TextRef valueText(const core::Event &e);
     void applyMessage(const core::Event &e);
-    void refreshMaxEnd(Lane &lane, std::size_t from);
     void addMarker(Lane &lane, Marker marker, std::string_view text = {});
     void apply(const core::Event &e);
     /// Makes room in each known lane's vectors for what `events` will add to them.
     void reserveFor(std::span<const core::Event> events);
     /// Records that drawing changed from `time` on (kWholeRun: everywhere) in the revision being made.
-    void touch(std::int64_t time) noexcept;
+    void touch(std::int64_t time) noexcept { m_pendingChange = std::min(m_pendingChange, time); }
     void bumpRevision() noexcept;
     void newLabelStamp() noexcept;
     /// The part of finish and finishLater before the lost-update search; the search's data, moved out.
@@ -443,7 +480,10 @@ private:
         std::uint32_t markers = 0;
         std::uint32_t values = 0;
     };
-    std::vector<LaneCount> m_laneCounts;                        ///< reserveFor's scratch
+    std::vector<LaneCount> m_laneCounts; ///< reserveFor's scratch
+    /// Variable labels by (id << 32 | element), as RunObjects::variableLabel says them; cleared whenever a
+    /// variable is opened (a name may change what a label says).
+    std::unordered_map<std::uint64_t, std::string> m_variableLabels;
     std::unordered_map<std::uint64_t, std::uint32_t> m_routeOf; ///< (from << 32 | to) → index in m_routes
     /// Changes by revision: (revision, earliest time it touched), the last few.
     std::vector<std::pair<std::uint64_t, std::int64_t>> m_changes;
@@ -462,7 +502,9 @@ private:
     std::size_t m_compactNext = kCompacted; ///< the next lane compactSome shrinks
     std::uint64_t m_lostSearchToken = 0;    ///< of the pending search
     LostUpdateLanes m_lostLanes;
-    MarkerBlocks m_markerBlocks;
+    mutable MarkerBlocks m_markerBlocks;
+    mutable bool m_markerBlocksStale = false; ///< markers were added since it was last brought up to date
+    void syncMarkerBlocks() const noexcept;
     mutable std::vector<ProcessGroup> m_groups;
     mutable bool m_groupsDirty = true;
     std::string m_title;

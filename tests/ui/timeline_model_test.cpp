@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <limits>
 #include <map>
@@ -596,6 +598,181 @@ TEST(TimelineModel, LiveAppendsBuildTheModelBuiltAtOnce)
     }
     EXPECT_FALSE(whole.lostUpdates().empty()) << "the race lost updates, so they were compared too";
     EXPECT_FALSE(whole.messageArrows().empty());
+}
+
+/// A lane's tracks as they should be, worked out from its bars alone: the bars of each depth in order, the
+/// closed ones before the first open one, and a block per 32 of those.
+std::string expectedTracks(const fs::Lane &lane)
+{
+    std::vector<std::vector<std::uint32_t>> byDepth;
+    for (std::uint32_t i = 0; i < lane.bars.size(); ++i) {
+        if (byDepth.size() <= lane.bars[i].depth)
+            byDepth.resize(lane.bars[i].depth + 1u);
+        byDepth[lane.bars[i].depth].push_back(i);
+    }
+    std::ostringstream out;
+    for (const std::vector<std::uint32_t> &bars : byDepth) {
+        std::size_t closed = 0;
+        while (closed < bars.size() && !lane.bars[bars[closed]].open())
+            ++closed;
+        out << "track " << closed << ':';
+        for (const std::uint32_t b : bars)
+            out << ' ' << b;
+        std::int64_t maxEnd = std::numeric_limits<std::int64_t>::min();
+        for (std::size_t k = 0; k + fs::BarTrack::kBlock <= closed; k += fs::BarTrack::kBlock) {
+            std::array<std::int64_t, fs::kBarStateCount> time{};
+            for (std::size_t j = k; j < k + fs::BarTrack::kBlock; ++j) {
+                const fs::Bar &bar = lane.bars[bars[j]];
+                maxEnd = std::max(maxEnd, bar.end);
+                time[static_cast<std::size_t>(bar.state)] += bar.end - bar.begin;
+            }
+            out << " | " << maxEnd;
+            for (const std::int64_t t : time)
+                out << ' ' << t;
+        }
+        out << '\n';
+    }
+    return out.str();
+}
+
+std::string tracksOf(const fs::Lane &lane)
+{
+    std::ostringstream out;
+    for (const fs::BarTrack &track : lane.tracks()) {
+        out << "track " << track.closed << ':';
+        for (const std::uint32_t b : track.bars)
+            out << ' ' << b;
+        for (const fs::BarTrack::Block &block : track.blocks) {
+            out << " | " << block.maxEnd;
+            for (const std::int64_t time : block.time)
+                out << ' ' << time;
+        }
+        out << '\n';
+    }
+    return out.str();
+}
+
+/// A lane's marker blocks as the model has them, and as they should be (the OR of each 32 markers' bits).
+std::vector<std::uint16_t> markerBlocksOf(const fs::TimelineModel &model, std::uint32_t lane)
+{
+    const fs::MarkerBlocks &blocks = model.markerBlocks();
+    return lane < blocks.lanes.size() ? blocks.lanes[lane].blocks : std::vector<std::uint16_t>();
+}
+
+std::vector<std::uint16_t> expectedMarkerBlocks(const fs::Lane &lane)
+{
+    std::vector<std::uint16_t> blocks((lane.markers.size() + fs::MarkerBlocks::kBlock - 1)
+                                      / fs::MarkerBlocks::kBlock);
+    for (std::size_t i = 0; i < lane.markers.size(); ++i)
+        blocks[i / fs::MarkerBlocks::kBlock] |= fs::MarkerBlocks::bitsOf(lane.markers[i]);
+    return blocks;
+}
+
+/// The first bar ending at or after `t`, by looking at every bar.
+std::size_t firstEndingBruteForce(const fs::Lane &lane, std::int64_t t)
+{
+    std::int64_t maxEnd = std::numeric_limits<std::int64_t>::min();
+    for (std::size_t i = 0; i < lane.bars.size(); ++i) {
+        maxEnd = std::max(maxEnd, lane.bars[i].end);
+        if (maxEnd >= t)
+            return i;
+    }
+    return lane.bars.size();
+}
+
+TEST(TimelineModel, TracksAndEndIndexBuiltWhenAskedForAreTheOnesBuiltAtOnce)
+{
+    // A lane's tracks and its index of ends are brought up to date when first asked for after a change. Bars
+    // nested three deep, long outer bars open across many batches, stragglers that go before bars already
+    // there (their indices move), fed in batches of every size and asked for after some batches and not
+    // others: after each batch, what the lane says is what its bars say, and a model asked for nothing until
+    // the end says the same. So do the marker blocks, with markers going before others now and then.
+    std::mt19937 random(15);
+    std::vector<forkscope::core::Event> events;
+    std::int64_t t = 1'000;
+    for (int i = 0; i < 3000; ++i) {
+        const auto lane = static_cast<std::uint32_t>(random() % 3);
+        const int pick = static_cast<int>(random() % 10);
+        if (pick < 2) {
+            // A hold with a sleep inside, a compute inside that.
+            events.push_back(event(t, lane, EventType::LockAcquire, 1));
+            events.push_back(event(t + 10, lane, EventType::SleepBegin));
+            events.push_back(event(t + 20, lane, EventType::ComputeBegin));
+            events.push_back(event(t + 30 + random() % 100, lane, EventType::ComputeEnd));
+            events.push_back(event(t + 200, lane, EventType::SleepEnd));
+            events.push_back(event(t + 200 + random() % 5'000, lane, EventType::LockRelease, 1));
+        } else if (pick == 3) {
+            // A printed line; one in three written late, so it goes before markers already there.
+            const bool late = random() % 3 == 0;
+            events.push_back(event(late ? t - 300 : t, lane, late ? EventType::Note : EventType::Print, 0, 0,
+                                   late ? "late" : "printed"));
+        } else if (pick == 2) {
+            // A straggler: a bar that began before bars already added to its lane.
+            const std::int64_t back = t - 1 - random() % 500;
+            auto begin = event(back, lane, EventType::QueueBlockBegin, 3);
+            events.push_back(begin);
+            events.push_back(event(back + 5, lane, EventType::QueueBlockEnd, 3));
+        } else {
+            const bool sleep = random() % 2;
+            events.push_back(event(t, lane, sleep ? EventType::SleepBegin : EventType::ComputeBegin));
+            events.push_back(
+                event(t + 1 + random() % 300, lane, sleep ? EventType::SleepEnd : EventType::ComputeEnd));
+        }
+        t += 50 + random() % 100;
+    }
+    // In time order, except the stragglers, which come when they were written (late).
+    std::stable_sort(events.begin(), events.end(), [](const auto &a, const auto &b) {
+        const auto when = [](const forkscope::core::Event &e) {
+            const bool late = e.type == EventType::QueueBlockBegin || e.type == EventType::QueueBlockEnd
+                || e.type == EventType::Note;
+            return late ? e.timeNs + 600 : e.timeNs;
+        };
+        return when(a) < when(b);
+    });
+    // Some straggler does go before a bar already there.
+    bool straggles = false;
+    std::int64_t latestBegin[3] = {0, 0, 0};
+    for (const forkscope::core::Event &e : events) {
+        const bool begins = e.type == EventType::SleepBegin || e.type == EventType::ComputeBegin
+            || e.type == EventType::LockAcquire || e.type == EventType::QueueBlockBegin;
+        if (!begins)
+            continue;
+        straggles = straggles || e.timeNs < latestBegin[e.lane];
+        latestBegin[e.lane] = std::max(latestBegin[e.lane], e.timeNs);
+    }
+    ASSERT_TRUE(straggles);
+    const std::vector<LaneInfo> lanes{
+        {"main", WorkerKind::Main, 1, 1}, {"a", WorkerKind::Thread, 1, 2}, {"b", WorkerKind::Thread, 1, 3}};
+    for (const std::size_t batch : {std::size_t{1}, std::size_t{5}, std::size_t{64}, std::size_t{1000}}) {
+        fs::TimelineModel asked(lanes);
+        fs::TimelineModel notAsked(lanes);
+        for (std::size_t from = 0, n = 0; from < events.size(); from += batch, ++n) {
+            const auto part = std::span(events).subspan(from, std::min(batch, events.size() - from));
+            asked.appendEvents(part);
+            notAsked.appendEvents(part);
+            if (n % 3 == 2)
+                continue; // not asked after this batch: two batches' changes pile up
+            for (std::uint32_t l = 0; l < lanes.size(); ++l) {
+                const fs::Lane &lane = asked.lane(l);
+                ASSERT_EQ(tracksOf(lane), expectedTracks(lane)) << "batch " << batch << " from " << from;
+                ASSERT_EQ(markerBlocksOf(asked, l), expectedMarkerBlocks(lane)) << "batch " << batch;
+                for (int q = 0; q < 8; ++q) {
+                    const std::int64_t at
+                        = static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(t));
+                    ASSERT_EQ(lane.firstIndex(at), firstEndingBruteForce(lane, at)) << at;
+                }
+            }
+        }
+        for (std::uint32_t l = 0; l < lanes.size(); ++l) {
+            ASSERT_EQ(tracksOf(notAsked.lane(l)), tracksOf(asked.lane(l)));
+            ASSERT_EQ(tracksOf(notAsked.lane(l)), expectedTracks(notAsked.lane(l)));
+            ASSERT_EQ(markerBlocksOf(notAsked, l), expectedMarkerBlocks(notAsked.lane(l)));
+            EXPECT_GT(notAsked.lane(l).markers.size(), 2u * fs::MarkerBlocks::kBlock);
+            EXPECT_GE(asked.lane(l).tracks().size(), 3u) << "nested three deep";
+            for (std::int64_t q = 0; q < t; q += 997)
+                ASSERT_EQ(notAsked.lane(l).firstIndex(q), firstEndingBruteForce(notAsked.lane(l), q)) << q;
+        }
+    }
 }
 
 TEST(TimelineModel, ARefreshAfterTheRunEndedDoesNotStretchTheFinishedRun)
