@@ -263,6 +263,7 @@ int main(int argc, char **argv)
     Resident stagePeak[kStages];
     std::int64_t stageStartNs[kStages] = {0, 0, 0};
     std::int64_t liveEndNs = 0;
+    std::vector<std::pair<std::int64_t, double>> endSteps; // (monotonic ns, resident bytes) from the end on
     if (wanted("live")) {
         window.selectScenario(QStringLiteral("producer-consumer"));
         set("items", QString::number(items));
@@ -288,6 +289,8 @@ int main(int argc, char **argv)
                 stageStartNs[stage] = forkscope::core::monotonicNs();
             if (now.total > stagePeak[stage].total)
                 stagePeak[stage] = now;
+            if (stage > 0) // the end's memory, by half-second steps: its highest in each
+                endSteps.emplace_back(forkscope::core::monotonicNs(), now.total);
         };
         phases.push_back(measure(
             "live producer-consumer", probe,
@@ -356,6 +359,21 @@ int main(int argc, char **argv)
                         (stagePeak[stage].total - before.total) / events,
                         (stagePeak[stage].anon - before.anon) / events,
                         (stagePeak[stage].shmem - before.shmem) / events);
+        }
+        if (!endSteps.empty()) {
+            std::printf("  from the end on, highest bytes/event in each half second:");
+            const std::int64_t first = endSteps.front().first;
+            double high = 0;
+            std::int64_t step = 0;
+            for (const auto &[ns, total] : endSteps) {
+                if ((ns - first) / 500'000'000 != step) {
+                    std::printf(" %.0f", (high - before.total) / events);
+                    step = (ns - first) / 500'000'000;
+                    high = 0;
+                }
+                high = std::max(high, total);
+            }
+            std::printf(" %.0f\n", (high - before.total) / events);
         }
     }
     if (profile) {

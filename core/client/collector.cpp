@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::int64_t kHoldBackNs = 2'000'000;   // events younger than this wait one more drain
 constexpr std::int64_t kUnreadAgeNs = 50'000'000; // unread, an event this old is drained anyway
+constexpr std::size_t kChunkEvents = 65'536;       // the most events one published chunk holds (2.5 MB)
 
 } // namespace
 
@@ -213,7 +214,8 @@ void EventCollector::drain(bool final)
     std::uint64_t waiting = 0;
     for (const Cursor &c : m_cursors)
         waiting += c.head - c.tail;
-    m_batch.reserve(static_cast<std::size_t>(waiting)); // at most one event per slot: no reallocation below
+    // At most one event per slot, and a chunk at most: no reallocation below.
+    m_batch.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(waiting, kChunkEvents)));
     while (!heads.empty()) {
         std::pop_heap(heads.begin(), heads.end(), later);
         const std::uint32_t lane = heads.back().second;
@@ -226,8 +228,15 @@ void EventCollector::drain(bool final)
             if (t > horizon || t > limit || (t == limit && lane > limitLane))
                 break;
             convertNext(c, lane);
-            if (!m_batch.textRoom())
-                publishBatch(); // a chunk's texts stay within what its 32-bit offsets reach
+            // A chunk's texts stay within what its 32-bit offsets reach, and its events within kChunkEvents:
+            // when the run ends, the log is converted and let go a chunk at a time (EventLog::take), and a
+            // drain that caught up with millions of events in one chunk held them all in both forms at once
+            // (+50 bytes an event at the end of an 8 M-event run, bench/latency_bench).
+            if (!m_batch.textRoom() || m_batch.size() >= kChunkEvents) {
+                waiting -= std::min<std::uint64_t>(waiting, m_batch.size());
+                publishBatch();
+                m_batch.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(waiting, kChunkEvents)));
+            }
         }
         if (c.tail < c.head && nextTime(c) <= horizon) {
             heads.back().first = nextTime(c);
