@@ -283,9 +283,9 @@ void MainWindow::finishRun(const core::RunResult &result)
         told.headline = fromStd(headline);
         told.caption = fromStd(core::caption(in));
         told.results = laneResults(result, *events, &plan);
-        FocusFlows flows = focusFlows(*model, *events);
-        told.focus = focusFor(*model, flows);
-        told.kept = keptFor(told.focus, std::move(flows));
+        FocusChoice focus = chooseFocus(*model, *events);
+        told.focus = focus.kind;
+        told.kept = std::move(focus.kept);
         if (keep)
             told.pastHeadline = headline; // the same input as the window's headline
         return out;

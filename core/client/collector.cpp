@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::int64_t kHoldBackNs = 2'000'000;   // events younger than this wait one more drain
 constexpr std::int64_t kUnreadAgeNs = 50'000'000; // unread, an event this old is drained anyway
-constexpr std::size_t kChunkEvents = 65'536;       // the most events one published chunk holds (2.5 MB)
+constexpr std::size_t kChunkEvents = 65'536;      // the most events one published chunk holds (2.5 MB)
 
 } // namespace
 
@@ -235,6 +235,7 @@ void EventCollector::drain(bool final)
             if (!m_batch.textRoom() || m_batch.size() >= kChunkEvents) {
                 waiting -= std::min<std::uint64_t>(waiting, m_batch.size());
                 publishBatch();
+                handBackSlots(); // published, so readers take them now: not kept in the rings meanwhile
                 m_batch.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(waiting, kChunkEvents)));
             }
         }
@@ -247,6 +248,12 @@ void EventCollector::drain(bool final)
     }
     if (!m_batch.empty())
         publishBatch();
+    handBackSlots();
+}
+
+void EventCollector::handBackSlots()
+{
+    const std::uint32_t lanes = m_region.header().laneCount;
     // The slots are free for their writers once their events are out (this thread is the tails' only writer).
     // Their pages are emptied first, a whole page at a time (the part of a page not yet read waits, and so do
     // its read slots), so the writer never writes into a page being emptied: a ring sized to hold a whole run
