@@ -197,6 +197,20 @@ void EventCollector::drain(bool final)
         m_cursors[lane].head = m_region.ring(lane).head.load(std::memory_order_acquire);
     if (!m_startNs && !findStart())
         return;
+    const auto handBackSlots = [this, lanes] {
+        // The slots are free for their writers once their events are out (this thread is the tails' only writer).
+        // Their pages are emptied first, a whole page at a time (the part of a page not yet read waits, and so do
+        // its read slots), so the writer never writes into a page being emptied: a ring sized to hold a whole run
+        // (up to 256 MB a lane) would otherwise stay resident after its events were copied out, 64 bytes per
+        // event on top of the events themselves.
+        for (std::uint32_t lane = 0; lane < lanes; ++lane) {
+            Cursor &c = m_cursors[lane];
+            c.handedBack = m_region.releaseSlots(lane, c.handedBack, c.tail);
+            std::atomic<std::uint64_t> &tail = m_region.ring(lane).tail;
+            if (tail.load(std::memory_order_relaxed) != c.handedBack)
+                tail.store(c.handedBack, std::memory_order_release);
+        }
+    };
     // Everything older than the hold-back (younger events wait for late writers on other lanes): a k-way
     // merge of the rings by (time, lane); within a lane the ring's order is kept (a begin stays before its
     // end at equal times).
@@ -249,23 +263,6 @@ void EventCollector::drain(bool final)
     if (!m_batch.empty())
         publishBatch();
     handBackSlots();
-}
-
-void EventCollector::handBackSlots()
-{
-    const std::uint32_t lanes = m_region.header().laneCount;
-    // The slots are free for their writers once their events are out (this thread is the tails' only writer).
-    // Their pages are emptied first, a whole page at a time (the part of a page not yet read waits, and so do
-    // its read slots), so the writer never writes into a page being emptied: a ring sized to hold a whole run
-    // (up to 256 MB a lane) would otherwise stay resident after its events were copied out, 64 bytes per
-    // event on top of the events themselves.
-    for (std::uint32_t lane = 0; lane < lanes; ++lane) {
-        Cursor &c = m_cursors[lane];
-        c.handedBack = m_region.releaseSlots(lane, c.handedBack, c.tail);
-        std::atomic<std::uint64_t> &tail = m_region.ring(lane).tail;
-        if (tail.load(std::memory_order_relaxed) != c.handedBack)
-            tail.store(c.handedBack, std::memory_order_release);
-    }
 }
 
 void EventCollector::publishBatch()

@@ -157,8 +157,6 @@ private:
     void convertNext(Cursor &c, std::uint32_t lane);
     /// Moves m_batch into the log (under the lock) and leaves it empty.
     void publishBatch();
-    /// Gives the slots of the events converted so far back to their writers, their pages emptied.
-    void handBackSlots();
     /// Sets a queue event's fill level (its detail) from the puts and gets converted so far.
     void setQueueFill(Event &e);
 
