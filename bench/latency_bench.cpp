@@ -18,6 +18,7 @@
 // Exit status 1 when a phase did not finish or its p99 is over 100 ms.
 
 #include "bench_support.hpp"
+#include "core/clock.hpp"
 #include "ui/gil_lab_view.hpp"
 #include "ui/latency_probe.hpp"
 #include "ui/main_window.hpp"
@@ -44,7 +45,9 @@ namespace {
 
 constexpr double kTargetP99Ms = 100;
 
-/// A QApplication that times every event it delivers on the GUI thread, by receiver class and event type.
+/// A QApplication that times every event it delivers on the GUI thread, by receiver class (and object name,
+/// when it has one: the window's timers are named) and event type; each delivery of 2 ms or more is also
+/// kept with its start, to say what the GUI thread was doing while the probe's timer waited.
 class ProfilingApplication : public QApplication {
 public:
     using QApplication::QApplication;
@@ -54,7 +57,14 @@ public:
         double longestMs = 0;
         long count = 0;
     };
-    std::map<std::pair<std::string, int>, Cost> costs;
+    using Key = std::pair<std::string, int>;
+    std::map<Key, Cost> costs;
+    struct Delivery {
+        std::int64_t startNs = 0; ///< core::monotonicNs
+        std::int64_t ns = 0;
+        Key key;
+    };
+    std::vector<Delivery> deliveries; ///< those of 2 ms or more, in the order they ended
     int depth = 0;
 
     bool notify(QObject *receiver, QEvent *event) override
@@ -63,17 +73,21 @@ public:
             return QApplication::notify(receiver, event);
         ++depth;
         // Named before delivery: a DeferredDelete deletes its receiver.
-        const std::pair<std::string, int> key{receiver->metaObject()->className(),
-                                              static_cast<int>(event->type())};
-        QElapsedTimer timer;
-        timer.start();
+        std::string name = receiver->metaObject()->className();
+        if (!receiver->objectName().isEmpty())
+            name += " \"" + receiver->objectName().toStdString() + "\"";
+        const Key key{std::move(name), static_cast<int>(event->type())};
+        const std::int64_t start = forkscope::core::monotonicNs();
         const bool result = QApplication::notify(receiver, event);
-        const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+        const std::int64_t ns = forkscope::core::monotonicNs() - start;
+        const double ms = static_cast<double>(ns) / 1e6;
         --depth;
         Cost &c = costs[key];
         c.totalMs += ms;
         c.longestMs = std::max(c.longestMs, ms);
         ++c.count;
+        if (ns >= 2'000'000)
+            deliveries.push_back({start, ns, key});
         return result;
     }
 };
@@ -83,6 +97,9 @@ struct Phase {
     LatencyFigures figures;
     double wallS = 0;
     bool finished = false;
+    std::vector<std::int64_t> lateNs;  ///< the probe's samples
+    std::vector<std::int64_t> firedNs; ///< when each came
+    std::int64_t startNs = 0;
 };
 
 /// This process's resident memory, from /proc/self/status (bytes): all of it, anonymous, shared memory.
@@ -115,7 +132,7 @@ Resident resident()
 Phase measure(const std::string &name, EventLoopLatencyProbe &probe, const std::function<bool()> &start,
               const std::function<bool()> &done, int timeoutMs)
 {
-    Phase phase{name, {}, 0, false};
+    Phase phase{name, {}, 0, false, {}, {}, forkscope::core::monotonicNs()};
     probe.start();
     QElapsedTimer timer;
     timer.start();
@@ -124,6 +141,8 @@ Phase measure(const std::string &name, EventLoopLatencyProbe &probe, const std::
     phase.wallS = static_cast<double>(timer.nsecsElapsed()) / 1e9;
     probe.stop();
     phase.figures = probe.figures();
+    phase.lateNs = probe.lateNs();
+    phase.firedNs = probe.firedNs();
     return phase;
 }
 
@@ -236,6 +255,15 @@ int main(int argc, char **argv)
     Resident after;
     std::uint64_t liveEvents = 0;
     double peakLiveS = 0;
+    // The live run's stages: events coming in (the model live), the run put away (the controller's end on
+    // the thread pool: events gathered, lost updates found), the window's end (headline, lanes' results,
+    // Focus flows on the thread pool), each with its peak and when it began (monotonic ns; 0: not seen).
+    constexpr int kStages = 3;
+    const char *const stageNames[kStages] = {"events coming in", "run put away", "window's end"};
+    Resident stagePeak[kStages];
+    std::int64_t stageStartNs[kStages] = {0, 0, 0};
+    std::int64_t liveEndNs = 0;
+    std::vector<std::pair<std::int64_t, double>> endSteps; // (monotonic ns, resident bytes) from the end on
     if (wanted("live")) {
         window.selectScenario(QStringLiteral("producer-consumer"));
         set("items", QString::number(items));
@@ -254,6 +282,15 @@ int main(int argc, char **argv)
             if (window.runningTrials() && window.controller().model().live()
                 && now.total > peakRecording.total)
                 peakRecording = now;
+            if (!window.runningTrials())
+                return;
+            const int stage = window.controller().model().live() ? 0 : window.controller().running() ? 1 : 2;
+            if (!stageStartNs[stage])
+                stageStartNs[stage] = forkscope::core::monotonicNs();
+            if (now.total > stagePeak[stage].total)
+                stagePeak[stage] = now;
+            if (stage > 0) // the end's memory, by half-second steps: its highest in each
+                endSteps.emplace_back(forkscope::core::monotonicNs(), now.total);
         };
         phases.push_back(measure(
             "live producer-consumer", probe,
@@ -267,6 +304,7 @@ int main(int argc, char **argv)
             },
             1800000));
         liveEvents = window.controller().model().eventCount();
+        liveEndNs = forkscope::core::monotonicNs();
         after = resident();
     }
 
@@ -311,6 +349,32 @@ int main(int argc, char **argv)
             "%.0f anonymous, %.0f shared)\n",
             (peakRecording.total - before.total) / events, (peakRecording.anon - before.anon) / events,
             (peakRecording.shmem - before.shmem) / events);
+        for (int stage = 0; stage < kStages; ++stage) {
+            if (!stageStartNs[stage])
+                continue;
+            const std::int64_t next
+                = stage + 1 < kStages && stageStartNs[stage + 1] ? stageStartNs[stage + 1] : liveEndNs;
+            std::printf("  stage %-17s %6.2f s long: peak %.0f bytes/event (anon %.0f, shm %.0f)\n",
+                        stageNames[stage], static_cast<double>(next - stageStartNs[stage]) / 1e9,
+                        (stagePeak[stage].total - before.total) / events,
+                        (stagePeak[stage].anon - before.anon) / events,
+                        (stagePeak[stage].shmem - before.shmem) / events);
+        }
+        if (!endSteps.empty()) {
+            std::printf("  from the end on, highest bytes/event in each half second:");
+            const std::int64_t first = endSteps.front().first;
+            double high = 0;
+            std::int64_t step = 0;
+            for (const auto &[ns, total] : endSteps) {
+                if ((ns - first) / 500'000'000 != step) {
+                    std::printf(" %.0f", (high - before.total) / events);
+                    step = (ns - first) / 500'000'000;
+                    high = 0;
+                }
+                high = std::max(high, total);
+            }
+            std::printf(" %.0f\n", (high - before.total) / events);
+        }
     }
     if (profile) {
         std::vector<std::pair<std::pair<std::string, int>, ProfilingApplication::Cost>> sorted(
@@ -328,6 +392,70 @@ int main(int argc, char **argv)
             "(event types: 12 Paint, 43 MetaCall (a queued slot), 1 Timer (a QTimer's slots: refreshes, the "
             "console's inserting), 76 LayoutRequest, 77 UpdateRequest (the window repainted)\n");
     }
+    if (profile)
+        for (const Phase &p : phases) {
+            // What the GUI thread was delivering while the probe waited over 100 ms: for each such wait, the
+            // deliveries of 2 ms or more overlapping it, their overlap summed by receiver and event type.
+            std::map<ProfilingApplication::Key, std::pair<double, int>> blame; // ms overlapped, waits
+            double waitedMs = 0;
+            double coveredMs = 0;
+            int waits = 0;
+            std::vector<std::pair<double, std::string>> worst; // (late ms, at s: what)
+            for (std::size_t i = 0; i < p.lateNs.size(); ++i) {
+                if (p.lateNs[i] <= 100'000'000)
+                    continue;
+                ++waits;
+                const std::int64_t to = p.firedNs[i];
+                const std::int64_t from = to - p.lateNs[i] - std::int64_t{probe.intervalMs()} * 1'000'000;
+                waitedMs += static_cast<double>(to - from) / 1e6;
+                std::map<ProfilingApplication::Key, double> here;
+                for (const auto &d : app.deliveries) {
+                    const std::int64_t overlap = std::min(to, d.startNs + d.ns) - std::max(from, d.startNs);
+                    if (overlap > 0)
+                        here[d.key] += static_cast<double>(overlap) / 1e6;
+                }
+                std::string what;
+                for (const auto &[key, ms] : here) {
+                    blame[key].first += ms;
+                    ++blame[key].second;
+                    coveredMs += ms;
+                    char part[200];
+                    std::snprintf(part, sizeof part, "%s%s/%d %.0f", what.empty() ? "" : ", ",
+                                  key.first.c_str(), key.second, ms);
+                    what += part;
+                }
+                char line[160];
+                std::snprintf(line, sizeof line,
+                              "at %6.2f s, waited %4.0f ms: ", static_cast<double>(from - p.startNs) / 1e9,
+                              static_cast<double>(to - from) / 1e6);
+                worst.emplace_back(
+                    static_cast<double>(p.lateNs[i]) / 1e6,
+                    line + (what.empty() ? std::string("(no delivery of 2 ms or more)") : what));
+            }
+            if (!waits)
+                continue;
+            std::printf(
+                "\n%s: %d waits over 100 ms, %.0f ms in all; deliveries of 2 ms or more cover %.0f ms "
+                "of them (the rest: the thread not scheduled, or the event loop between deliveries)\n",
+                p.name.c_str(), waits, waitedMs, coveredMs);
+            std::vector<std::pair<ProfilingApplication::Key, std::pair<double, int>>> sorted(blame.begin(),
+                                                                                             blame.end());
+            std::sort(sorted.begin(), sorted.end(),
+                      [](const auto &a, const auto &b) { return a.second.first > b.second.first; });
+            for (std::size_t k = 0; k < std::min<std::size_t>(8, sorted.size()); ++k)
+                std::printf("  %-40s %6d %9.0f ms in %d waits\n", sorted[k].first.first.c_str(),
+                            sorted[k].first.second, sorted[k].second.first, sorted[k].second.second);
+            std::sort(worst.begin(), worst.end(),
+                      [](const auto &a, const auto &b) { return a.first > b.first; });
+            std::printf("  the longest waits:\n");
+            for (std::size_t k = 0; k < std::min<std::size_t>(10, worst.size()); ++k)
+                std::printf("    %s\n", worst[k].second.c_str());
+            if (p.name == "live producer-consumer")
+                for (int stage = 0; stage < kStages; ++stage)
+                    if (stageStartNs[stage])
+                        std::printf("  (stage %s began at %.2f s)\n", stageNames[stage],
+                                    static_cast<double>(stageStartNs[stage] - p.startNs) / 1e9);
+        }
     std::printf("\nload average now %s\n", loadAverage().c_str());
     return failures ? 1 : 0;
 }

@@ -63,6 +63,7 @@ private:
     std::uint64_t m_skipped = 0; ///< in all
     std::uint64_t m_unsaid = 0;  ///< skipped and not yet said so in the console
     QTimer m_drain;              ///< inserts the next few ms' worth of pending lines
+    double m_fullLineNs = 0;     ///< what a line cost a full console's last turns (inserted, oldest dropped)
 };
 
 } // namespace forkscope::ui

@@ -31,6 +31,7 @@ EventLoopLatencyProbe::EventLoopLatencyProbe(int intervalMs, QObject *parent)
 {
     // A precise timer: a coarse one may legitimately fire 5 % early or late, which is not the loop's fault.
     m_timer.setTimerType(Qt::PreciseTimer);
+    m_timer.setObjectName(QStringLiteral("latency probe"));
     m_timer.setInterval(intervalMs);
     connect(&m_timer, &QTimer::timeout, this, &EventLoopLatencyProbe::fired);
 }
@@ -38,6 +39,7 @@ EventLoopLatencyProbe::EventLoopLatencyProbe(int intervalMs, QObject *parent)
 void EventLoopLatencyProbe::start()
 {
     m_lateNs.clear();
+    m_firedNs.clear();
     m_lastNs = core::monotonicNs();
     m_timer.start();
 }
@@ -49,6 +51,7 @@ void EventLoopLatencyProbe::fired()
     const std::int64_t now = core::monotonicNs();
     const std::int64_t late = now - m_lastNs - std::int64_t{m_intervalMs} * 1'000'000;
     m_lateNs.push_back(std::max<std::int64_t>(0, late));
+    m_firedNs.push_back(now);
     m_lastNs = now;
 }
 

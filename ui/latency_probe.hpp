@@ -34,6 +34,10 @@ public:
     bool running() const { return m_timer.isActive(); }
     /// How late each firing was since start(), in ns, in order.
     const std::vector<std::int64_t> &lateNs() const { return m_lateNs; }
+    /// When each firing came (core::monotonicNs), in the order of lateNs(): a late one waited from
+    /// firedNs - lateNs - the interval until firedNs.
+    const std::vector<std::int64_t> &firedNs() const { return m_firedNs; }
+    int intervalMs() const { return m_intervalMs; }
     LatencyFigures figures() const { return latencyFigures(m_lateNs); }
 
 private:
@@ -43,6 +47,7 @@ private:
     int m_intervalMs;
     std::int64_t m_lastNs = 0;
     std::vector<std::int64_t> m_lateNs;
+    std::vector<std::int64_t> m_firedNs;
 };
 
 } // namespace forkscope::ui

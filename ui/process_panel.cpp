@@ -36,6 +36,7 @@ ProcessPanel::ProcessPanel(QWidget *parent) : QTableWidget(0, kColumnCount, pare
     setToolTip(tr("The run's processes as the kernel lists them in /proc, updated live: a forked worker is a "
                   "new row whose parent (PPID) is main; threads only raise main's thread count"));
     m_timer.setInterval(100);
+    m_timer.setObjectName(QStringLiteral("process panel")); // named for bench/latency_bench's profile
     connect(&m_timer, &QTimer::timeout, this, &ProcessPanel::refresh);
 }
 

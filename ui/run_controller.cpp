@@ -11,6 +11,7 @@ namespace forkscope::ui {
 RunController::RunController(QObject *parent) : QObject(parent)
 {
     m_timer.setInterval(kRefreshMs);
+    m_timer.setObjectName(QStringLiteral("refresh")); // named for bench/latency_bench's profile
     connect(&m_timer, &QTimer::timeout, this, &RunController::poll);
 }
 

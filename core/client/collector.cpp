@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::int64_t kHoldBackNs = 2'000'000;   // events younger than this wait one more drain
 constexpr std::int64_t kUnreadAgeNs = 50'000'000; // unread, an event this old is drained anyway
+constexpr std::size_t kChunkEvents = 65'536;      // the most events one published chunk holds (2.5 MB)
 
 } // namespace
 
@@ -196,6 +197,20 @@ void EventCollector::drain(bool final)
         m_cursors[lane].head = m_region.ring(lane).head.load(std::memory_order_acquire);
     if (!m_startNs && !findStart())
         return;
+    const auto handBackSlots = [this, lanes] {
+        // The slots are free for their writers once their events are out (this thread is the tails' only writer).
+        // Their pages are emptied first, a whole page at a time (the part of a page not yet read waits, and so do
+        // its read slots), so the writer never writes into a page being emptied: a ring sized to hold a whole run
+        // (up to 256 MB a lane) would otherwise stay resident after its events were copied out, 64 bytes per
+        // event on top of the events themselves.
+        for (std::uint32_t lane = 0; lane < lanes; ++lane) {
+            Cursor &c = m_cursors[lane];
+            c.handedBack = m_region.releaseSlots(lane, c.handedBack, c.tail);
+            std::atomic<std::uint64_t> &tail = m_region.ring(lane).tail;
+            if (tail.load(std::memory_order_relaxed) != c.handedBack)
+                tail.store(c.handedBack, std::memory_order_release);
+        }
+    };
     // Everything older than the hold-back (younger events wait for late writers on other lanes): a k-way
     // merge of the rings by (time, lane); within a lane the ring's order is kept (a begin stays before its
     // end at equal times).
@@ -213,7 +228,8 @@ void EventCollector::drain(bool final)
     std::uint64_t waiting = 0;
     for (const Cursor &c : m_cursors)
         waiting += c.head - c.tail;
-    m_batch.reserve(static_cast<std::size_t>(waiting)); // at most one event per slot: no reallocation below
+    // At most one event per slot, and a chunk at most: no reallocation below.
+    m_batch.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(waiting, kChunkEvents)));
     while (!heads.empty()) {
         std::pop_heap(heads.begin(), heads.end(), later);
         const std::uint32_t lane = heads.back().second;
@@ -226,8 +242,16 @@ void EventCollector::drain(bool final)
             if (t > horizon || t > limit || (t == limit && lane > limitLane))
                 break;
             convertNext(c, lane);
-            if (!m_batch.textRoom())
-                publishBatch(); // a chunk's texts stay within what its 32-bit offsets reach
+            // A chunk's texts stay within what its 32-bit offsets reach, and its events within kChunkEvents:
+            // when the run ends, the log is converted and let go a chunk at a time (EventLog::take), and a
+            // drain that caught up with millions of events in one chunk held them all in both forms at once
+            // (+50 bytes an event at the end of an 8 M-event run, bench/latency_bench).
+            if (!m_batch.textRoom() || m_batch.size() >= kChunkEvents) {
+                waiting -= std::min<std::uint64_t>(waiting, m_batch.size());
+                publishBatch();
+                handBackSlots(); // published, so readers take them now: not kept in the rings meanwhile
+                m_batch.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(waiting, kChunkEvents)));
+            }
         }
         if (c.tail < c.head && nextTime(c) <= horizon) {
             heads.back().first = nextTime(c);
@@ -238,18 +262,7 @@ void EventCollector::drain(bool final)
     }
     if (!m_batch.empty())
         publishBatch();
-    // The slots are free for their writers once their events are out (this thread is the tails' only writer).
-    // Their pages are emptied first, a whole page at a time (the part of a page not yet read waits, and so do
-    // its read slots), so the writer never writes into a page being emptied: a ring sized to hold a whole run
-    // (up to 256 MB a lane) would otherwise stay resident after its events were copied out, 64 bytes per
-    // event on top of the events themselves.
-    for (std::uint32_t lane = 0; lane < lanes; ++lane) {
-        Cursor &c = m_cursors[lane];
-        c.handedBack = m_region.releaseSlots(lane, c.handedBack, c.tail);
-        std::atomic<std::uint64_t> &tail = m_region.ring(lane).tail;
-        if (tail.load(std::memory_order_relaxed) != c.handedBack)
-            tail.store(c.handedBack, std::memory_order_release);
-    }
+    handBackSlots();
 }
 
 void EventCollector::publishBatch()

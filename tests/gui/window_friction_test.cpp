@@ -779,6 +779,59 @@ TEST(WindowFriction, AFullConsoleTakesLinesFasterThanAQTextEditWould)
     EXPECT_LE(consoleMs, 0.7 * referenceMs) << "a full console pays for its scrollback at every line";
 }
 
+TEST(WindowFriction, AFullConsolesTurnIsNoLongerThanAnEmptyOnes)
+{
+    // A full console drops its oldest line for each one it takes in, and the dropping happens after the
+    // inserting, when the edit block ends: a turn that inserted for its 6 ms then spent 20-80 ms more (a live
+    // run printing a million lines, bench/latency_bench). A full console's turn takes as many lines as its
+    // budget pays for, both parts counted: its turns stay about as short as an empty console's. Medians of
+    // the turns, so a turn the machine's load stretched does not decide.
+    TimelineModel model;
+    model.reset({core::LaneInfo{"main", core::WorkerKind::Main, 1, 1},
+                 core::LaneInfo{"consumer", core::WorkerKind::Thread, 1, 2}});
+    int next = 0;
+    const auto lines = [&](int count) {
+        QVector<PrintedLine> out;
+        for (int i = 0; i < count; ++i, ++next)
+            out.push_back({std::int64_t{next} * 1000, 1, QStringLiteral("in consume %1").arg(next)});
+        return out;
+    };
+    ConsolePane console;
+    console.resize(600, 300);
+    console.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&console));
+    // The turns of the loop that the console's lines take (each a call of processEvents, turned by hand).
+    const auto turns = [&](int count) {
+        console.appendLines(model, lines(count));
+        std::vector<double> ms;
+        QElapsedTimer all;
+        all.start();
+        while (console.pendingLines() > 0 && all.elapsed() < 300000) {
+            QElapsedTimer turn;
+            turn.start();
+            QApplication::processEvents();
+            ms.push_back(static_cast<double>(turn.nsecsElapsed()) / 1e6);
+        }
+        EXPECT_EQ(console.pendingLines(), 0u);
+        std::sort(ms.begin(), ms.end());
+        return ms;
+    };
+    const std::vector<double> empty = turns(10'000);
+    turns(ConsolePane::kScrollback); // full, and already dropping its oldest
+    ASSERT_EQ(console.document()->blockCount(), ConsolePane::kScrollback);
+    const std::vector<double> full = turns(10'000);
+    ASSERT_FALSE(empty.empty());
+    ASSERT_FALSE(full.empty());
+    const double emptyMedian = empty[empty.size() / 2];
+    const double fullMedian = full[full.size() / 2];
+    std::printf("[ console  ] 10,000 lines: an empty console's turns %zu, median %.1f ms; a full one's %zu, "
+                "median %.1f ms\n",
+                empty.size(), emptyMedian, full.size(), fullMedian);
+    EXPECT_LE(fullMedian, 2.5 * emptyMedian) << "a full console's turn pays for the lines it drops on top";
+    EXPECT_TRUE(
+        console.document()->lastBlock().text().endsWith(QStringLiteral("in consume %1").arg(next - 1)));
+}
+
 TEST(WindowFriction, ARefreshTakesARunsEventsASliceAtATime)
 {
     // A run that records faster than the timeline takes its events in (producer-consumer without sleeps,

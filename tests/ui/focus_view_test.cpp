@@ -211,6 +211,48 @@ TEST(FocusView, TheTabWorksOutWhatItDrawsOnceAndKeepsNoEvents)
     }
 }
 
+TEST(FocusView, AViewIsChosenWithoutPairingTheMessagesOfABusyQueue)
+{
+    // The window chooses a finished run's view on the thread pool (chooseFocus): the same view and the same
+    // kept flows as focusFor and keptFor of every message paired, but a run whose queue took more than 60
+    // messages has its messages counted, not paired (no view charting messages fits it; a million of them
+    // were 80 MB paired and let go at once).
+    const auto busy = runLesson("producer-consumer",
+                                {{"kind", "thread"},
+                                 {"items", "200"},
+                                 {"capacity", "5"},
+                                 {"produce", "0.01"},
+                                 {"consume", "0.1"},
+                                 {"time-scale", "0.01"}});
+    const auto fill = runLesson("producer-consumer",
+                                {{"kind", "thread"},
+                                 {"items", "30"},
+                                 {"capacity", "5"},
+                                 {"produce", "0.01"},
+                                 {"consume", "0.1"},
+                                 {"time-scale", "0.1"}});
+    const auto dispatch = runLesson(
+        "queue-workers", {{"kind", "process"}, {"workers", "3"}, {"messages", "6"}, {"time-scale", "0.05"}});
+    const auto pipe = runLesson("pipe", {{"kind", "process"}, {"delay", "0.5"}, {"time-scale", "0.05"}});
+    const auto sleepers = runLesson("sleepers", {{"kind", "process"}, {"time-scale", "0.01"}});
+    ASSERT_GT(core::messageFlows(busy->events).size(), 60u);
+    for (const LessonRun *run : {busy.get(), fill.get(), dispatch.get(), pipe.get(), sleepers.get()}) {
+        const fs::FocusKind kind = fs::focusFor(run->model, run->events);
+        const fs::FocusFlows kept = fs::keptFor(kind, fs::focusFlows(run->model, run->events));
+        const fs::FocusChoice choice = fs::chooseFocus(run->model, run->events);
+        EXPECT_EQ(choice.kind, kind) << fs::focusName(kind);
+        EXPECT_EQ(choice.kept.messages.size(), kept.messages.size()) << fs::focusName(kind);
+        ASSERT_EQ(choice.kept.queues.size(), kept.queues.size()) << fs::focusName(kind);
+        for (std::size_t q = 0; q < kept.queues.size(); ++q) {
+            EXPECT_EQ(choice.kept.queues[q].fill, kept.queues[q].fill);
+            EXPECT_EQ(choice.kept.queues[q].blocked.size(), kept.queues[q].blocked.size());
+            EXPECT_EQ(choice.kept.queues[q].messages, kept.queues[q].messages);
+        }
+    }
+    EXPECT_EQ(fs::chooseFocus(busy->model, busy->events).kind, fs::FocusKind::QueueFill)
+        << "a producer waiting on a full queue, 200 messages";
+}
+
 TEST(FocusView, OtherLessonsKeepTheTimeline)
 {
     const auto sleepers = runLesson("sleepers", {{"kind", "process"}, {"time-scale", "0.01"}});

@@ -10,6 +10,20 @@
 
 namespace forkscope::ui {
 
+namespace {
+
+constexpr std::uint64_t kMostDispatched = 60; ///< a dispatch chart's most messages
+
+/// A bounded queue that was full while a producer waited on it.
+bool queueFillFits(const core::QueueHistory &queue)
+{
+    const bool producerWaited
+        = std::ranges::any_of(queue.blocked, [](const core::BlockedStretch &b) { return b.full; });
+    return queue.capacity > 0 && producerWaited;
+}
+
+} // namespace
+
 const char *focusName(FocusKind kind) noexcept
 {
     switch (kind) {
@@ -60,13 +74,30 @@ FocusKind focusFor(const TimelineModel &model, const FocusFlows &input)
     for (const core::MessageFlow &f : flows)
         if (f.received() && !f.pipe)
             takers.insert(f.toLane);
-    if (takers.size() >= 2 && queue.messages <= 60)
+    if (takers.size() >= 2 && queue.messages <= kMostDispatched)
         return FocusKind::Dispatch;
-    const bool producerWaited
-        = std::ranges::any_of(queue.blocked, [](const core::BlockedStretch &b) { return b.full; });
-    if (queue.capacity > 0 && producerWaited)
-        return FocusKind::QueueFill;
-    return FocusKind::Timeline;
+    return queueFillFits(queue) ? FocusKind::QueueFill : FocusKind::Timeline;
+}
+
+FocusChoice chooseFocus(const TimelineModel &model, std::span<const core::Event> events)
+{
+    if (focus::hasGilFocus(model))
+        return {FocusKind::Gil, {}};
+    const auto puts = static_cast<std::uint64_t>(std::ranges::count_if(
+        events, [](const core::Event &e) { return e.type == core::EventType::QueuePut; }));
+    if (puts <= kMostDispatched) {
+        FocusFlows flows = focusFlows(model, events);
+        const FocusKind kind = focusFor(model, flows);
+        return {kind, keptFor(kind, std::move(flows))};
+    }
+    // Not a sequence (queue messages among them) nor a dispatch (one queue's up to 60 messages, all the puts
+    // when it is the only busy queue): a queue's fill or the timeline, which keep no messages.
+    FocusChoice choice;
+    choice.kept.queues = core::queueHistories(events, focus::runEnd(model));
+    if (choice.kept.queues.size() == 1 && queueFillFits(choice.kept.queues.front()))
+        choice.kind = FocusKind::QueueFill;
+    choice.kept = keptFor(choice.kind, std::move(choice.kept));
+    return choice;
 }
 
 FocusFlows keptFor(FocusKind kind, FocusFlows flows)

@@ -48,6 +48,14 @@ FocusKind focusFor(const TimelineModel &model, const FocusFlows &flows);
 /// What view `kind` needs of `flows` (a sequence and a dispatch chart their messages, a queue's fill its
 /// history, the GIL view nothing): the rest let go, so a big run's messages are not kept for nothing.
 FocusFlows keptFor(FocusKind kind, FocusFlows flows);
+/// The view that fits a finished run and what it keeps: focusFor and keptFor of focusFlows, without pairing
+/// the messages of a run whose queues took more than 60 (no view that charts messages fits it, and a run of
+/// a million of them paired them into 80 MB only to let them go).
+struct FocusChoice {
+    FocusKind kind = FocusKind::Timeline;
+    FocusFlows kept;
+};
+FocusChoice chooseFocus(const TimelineModel &model, std::span<const core::Event> events);
 
 /// What a focus view draws: the run and the words above it.
 struct FocusInput {

@@ -16,14 +16,10 @@ FocusWidget::FocusWidget(QWidget *parent) : QWidget(parent)
 void FocusWidget::setRun(std::shared_ptr<const TimelineModel> model, std::span<const core::Event> events,
                          const QString &headline, const QString &caption)
 {
-    FocusKind kind = FocusKind::Timeline;
-    FocusFlows kept;
-    if (model) {
-        FocusFlows flows = focusFlows(*model, events);
-        kind = focusFor(*model, flows);
-        kept = keptFor(kind, std::move(flows));
-    }
-    setRun(std::move(model), headline, caption, kind, std::move(kept));
+    FocusChoice choice;
+    if (model)
+        choice = chooseFocus(*model, events);
+    setRun(std::move(model), headline, caption, choice.kind, std::move(choice.kept));
 }
 
 void FocusWidget::setRun(std::shared_ptr<const TimelineModel> model, const QString &headline,
