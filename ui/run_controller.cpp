@@ -123,6 +123,10 @@ void RunController::poll()
         m_finishing = false;
         m_events = out.events;
         model->setLostUpdates(std::move(*out.found)); // dropped if the model was reset meanwhile
+        // What finished() starts reads the model on the thread pool (the window's lesson and Focus view):
+        // no slice of compaction may move a lane's vectors under it, so what is left is done now (little:
+        // the slices began when the events stopped, and vectors of 32 MB or more are never copied).
+        while (model->compactSome(std::chrono::hours(1))) { }
         emit finished(m_result);
     });
 }

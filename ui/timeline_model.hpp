@@ -345,6 +345,8 @@ public:
     /// finishLater() the caller spreads it over turns of the event loop (a run of millions of events has
     /// hundreds of MB to copy).
     bool compactSome(std::chrono::nanoseconds budget);
+    /// Nothing is left for compactSome (true of a live model: it has not begun).
+    bool compacted() const noexcept { return m_compactNext == kCompacted; }
     /// Finished, with its lost-update search not back yet.
     bool lostUpdatesPending() const noexcept { return m_lostSearchPending; }
 
