@@ -78,6 +78,8 @@ private:
     void poll();
     /// Shrinks a finished model's vectors a slice at a time (TimelineModel::compactSome).
     void compact(const std::shared_ptr<TimelineModel> &model);
+    /// The run's end is back from the thread pool and its model compacted: running() ends, finished().
+    void endPutAway();
 
     std::unique_ptr<core::Run> m_run;
     std::shared_ptr<TimelineModel> m_model = std::make_shared<TimelineModel>();
@@ -94,7 +96,8 @@ private:
     QTimer m_timer;
     std::size_t m_seen = 0;
     int m_liveWorkers = 0;
-    bool m_finishing = false; ///< the run's end is being put away on the thread pool
+    bool m_finishing = false;   ///< the run's end is being put away on the thread pool
+    bool m_putAwayBack = false; ///< the thread pool's part is done; finished() waits for the compaction
 };
 
 } // namespace forkscope::ui
