@@ -61,7 +61,9 @@ private:
     bool accept(std::string_view token)
     {
         skipSpace();
-        if (m_text.substr(m_pos, token.size()) != token)
+        // The first character first: most tries fail there, without a call to compare the rest.
+        if (m_pos >= m_text.size() || m_text[m_pos] != token[0]
+            || m_text.substr(m_pos, token.size()) != token)
             return false;
         if (isLetter(token[0]) && m_pos + token.size() < m_text.size()
             && isNameChar(m_text[m_pos + token.size()]))

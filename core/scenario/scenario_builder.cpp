@@ -214,6 +214,9 @@ namespace {
 /// Ten times what a plan may keep (kMaxSteps); without it, `copies` of `copies` of steps an `if` leaves
 /// out (or of none) write nothing, so no step budget runs out, and loop 10^10 times.
 constexpr std::int64_t kMaxVisitedSteps = 10 * static_cast<std::int64_t>(kMaxSteps);
+/// An expression evaluated counts as one step looked at per this many of its characters (parsing and
+/// evaluating 32 characters costs about what looking at one step does).
+constexpr std::size_t kCharsPerStep = 32;
 
 class Builder {
 public:
@@ -223,6 +226,8 @@ public:
     }
 
     bool build(Plan &plan);
+    /// The plan outgrew kMaxVisitedSteps or kMaxSteps: writing it out stopped there.
+    bool outgrew() const noexcept { return m_tooMany; }
     ExprScope scope() const { return m_scope; }
     bool makeScope();
 
@@ -232,6 +237,7 @@ private:
     {
         std::string error;
         if (v.is_string()) {
+            charge(v.get_ref<const std::string &>().size());
             if (!interpolate(v.get<std::string>(), m_scope, out, error)) {
                 m_problems.at(ptr, error);
                 return false;
@@ -298,6 +304,7 @@ private:
             return false;
         }
         const std::string expr = c.get<std::string>();
+        charge(expr.size());
         const bool ok = expr.rfind("${", 0) == 0 ? interpolate(expr, m_scope, x, error)
                                                  : evaluate(expr, m_scope, x, error);
         if (!ok) {
@@ -328,6 +335,10 @@ private:
         return false;
     }
 
+    /// An expression of `chars` characters is evaluated: it counts as steps looked at, one per
+    /// kCharsPerStep, so a long `if` in `copies` of `copies` cannot make the budget of steps a budget of
+    /// hours. The next visit() reports the budget spent.
+    void charge(std::size_t chars) noexcept { m_visited += static_cast<std::int64_t>(chars / kCharsPerStep); }
     /// Counts one step (or round of copies) looked at; false, with one problem, past kMaxVisitedSteps.
     bool visit(const std::string &ptr)
     {
@@ -867,9 +878,14 @@ void Builder::step(const Json &s, const std::string &ptr, std::vector<Step> &out
 
 } // namespace
 
-bool buildFromFile(const FileSource &src, Problems &problems, const ParamSet &params, Plan &plan)
+bool buildFromFile(const FileSource &src, Problems &problems, const ParamSet &params, Plan &plan,
+                   bool *outgrew)
 {
-    return Builder(src, problems, params).build(plan);
+    Builder builder(src, problems, params);
+    const bool built = builder.build(plan);
+    if (outgrew)
+        *outgrew = builder.outgrew();
+    return built;
 }
 
 ExprScope scopeFor(const FileSource &src, const ParamSet &params)

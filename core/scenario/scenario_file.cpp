@@ -161,27 +161,34 @@ ParamSet defaults(const std::vector<ParamSpec> &params)
 }
 
 /// Builds with the defaults, then with each preset, then with each other choice of every choice parameter.
+/// Once one of them outgrows the limits on steps the others are not built: they would say it again, each
+/// after writing out up to a million steps (a fuzzed file of `copies` in `copies` took 47 s under ASan).
 void checkBuilds(const FileSource &src, const std::vector<std::map<std::string, std::string>> &presets,
                  Problems &problems)
 {
     const ParamSet base = defaults(src.params);
     Plan plan;
-    buildFromFile(src, problems, base, plan);
+    bool outgrew = false;
+    buildFromFile(src, problems, base, plan, &outgrew);
     for (const auto &preset : presets) {
+        if (outgrew)
+            return;
         ParamSet values = base;
         for (const auto &[name, value] : preset)
             values.set(name, value);
-        buildFromFile(src, problems, values, plan);
+        buildFromFile(src, problems, values, plan, &outgrew);
     }
     for (const ParamSpec &spec : src.params) {
         if (spec.type != ParamSpec::Type::Choice)
             continue;
         for (const std::string &choice : spec.choices) {
+            if (outgrew)
+                return;
             if (choice == spec.defaultValue)
                 continue;
             ParamSet values = base;
             values.set(spec.name, choice);
-            buildFromFile(src, problems, values, plan);
+            buildFromFile(src, problems, values, plan, &outgrew);
         }
     }
 }

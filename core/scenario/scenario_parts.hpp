@@ -120,8 +120,10 @@ void checkKeys(const Json &obj, const std::string &ptr, const std::vector<std::s
                Problems &problems, const char *what);
 /// The shape of every step of a list, whether or not a given run takes it.
 void checkStepShapes(const Json &steps, const std::string &ptr, Problems &problems, int loopDepth);
-/// The plan for `params`; false with the problems reported.
-bool buildFromFile(const FileSource &src, Problems &problems, const ParamSet &params, Plan &plan);
+/// The plan for `params`; false with the problems reported. `outgrew`, if given, says whether writing it out
+/// stopped at a limit on steps (kMaxSteps, or the steps looked at).
+bool buildFromFile(const FileSource &src, Problems &problems, const ParamSet &params, Plan &plan,
+                   bool *outgrew = nullptr);
 /// The names expressions see for `params`: parameters, `values`, cores.
 ExprScope scopeFor(const FileSource &src, const ParamSet &params);
 

@@ -264,6 +264,57 @@ TEST(ScenarioFuzzRegression, CopiesOfCopiesOfNothingStop)
     }
 }
 
+/// A condition of about `chars` characters that is false.
+std::string longFalseCondition(std::size_t chars)
+{
+    std::string expr = "0";
+    while (expr.size() + 4 < chars)
+        expr += " + 0";
+    return expr + " == 1";
+}
+
+TEST(ScenarioFuzzRegression, ALongConditionCountsAsTheStepsItCosts)
+{
+    // 90,000 steps looked at are within the budget, but each evaluates an `if` of 1,000 characters: parsing
+    // them is the work of 2.8 M steps. An expression counts one step per 32 characters, so such a file is
+    // refused (a fuzzed `if` of 16 KB in `copies` of `copies` would otherwise be hours of work).
+    const std::string steps
+        = R"([{"copies": 300, "steps": [{"copies": 300, "steps": [{"print": "never", "if": ")"
+        + longFalseCondition(1000) + R"("}]}]}])";
+    const double before = cpuSeconds();
+    const std::string problems = refusal(file(steps));
+    EXPECT_LT(cpuSeconds() - before, kGenerousCpuSeconds);
+    EXPECT_NE(problems.find("more than 1000000 steps to write out"), std::string::npos) << problems;
+}
+
+TEST(ScenarioFuzzRegression, AFileThatOutgrowsTheStepBudgetIsWrittenOutOnce)
+{
+    // A file is built with its defaults and with each other choice of its choice parameters, to find every
+    // problem. Once one build outgrew the budget of steps the others are not tried: they would only say it
+    // again (a fuzzed file took 47 s under ASan, a million steps looked at per build). Checked as a ratio:
+    // the same file with one choice and with thirty.
+    const std::string steps
+        = R"([{"copies": 1000, "steps": [{"copies": 1000, "steps": [{"print": "never", "if": ")"
+        + longFalseCondition(3200) + R"("}]}]}])";
+    const auto timed = [&](int choices) {
+        std::string list;
+        for (int c = 0; c < choices; ++c)
+            list += (c ? ", \"c" : "\"c") + std::to_string(c) + "\"";
+        const std::string params
+            = R"( "params": [{"name": "mode", "type": "choice", "default": "c0", "choices": [)" + list
+            + "]}],";
+        const double before = cpuSeconds();
+        const std::string problems = refusal(file(steps, params));
+        EXPECT_NE(problems.find("more than 1000000 steps to write out"), std::string::npos) << problems;
+        return cpuSeconds() - before;
+    };
+    timed(1); // warm
+    const double one = std::max(timed(1), 1e-3);
+    const double thirty = timed(30);
+    std::printf("[ outgrow  ] one choice %.3f s, thirty %.3f s\n", one, thirty);
+    EXPECT_LT(thirty, 4 * one) << "each of the thirty choices was written out again";
+}
+
 TEST(ScenarioFuzzRegression, ItemsInAllAreLimited)
 {
     // 1,024 copies of a worker with a million items each: 8 GB of items before any limit of the plan.
