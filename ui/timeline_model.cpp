@@ -70,7 +70,7 @@ std::size_t Lane::lastMarker(std::int64_t to) const noexcept
     return static_cast<std::size_t>(it - markers.begin());
 }
 
-std::size_t BarTrack::first(const std::vector<Bar> &laneBars, std::int64_t t) const noexcept
+std::size_t BarTrack::first(const MappedVector<Bar> &laneBars, std::int64_t t) const noexcept
 {
     // Blocks' maxEnd is a running maximum: the first block reaching t holds the first bar that does.
     const auto block = std::lower_bound(blocks.begin(), blocks.end(), t,

@@ -9,6 +9,7 @@
 #include "core/analysis/spans.hpp"
 #include "core/client/run.hpp"
 #include "core/event.hpp"
+#include "ui/mapped_vector.hpp"
 #include "ui/time_axis.hpp"
 #include "ui/timeline/lost_update_lanes.hpp"
 #include "ui/timeline/marker_blocks.hpp"
@@ -121,13 +122,13 @@ struct BarTrack {
         std::int64_t maxEnd = 0; ///< the latest end of bars[0, (k + 1) * kBlock): non-decreasing
         std::array<std::int64_t, kBarStateCount> time{}; ///< per state, the time its bars in the block took
     };
-    std::vector<std::uint32_t> bars; ///< indices into Lane::bars
-    std::vector<Block> blocks;       ///< one per kBlock bars whose bars have all closed
-    std::uint32_t closed = 0;        ///< bars[0, closed) have all closed
+    MappedVector<std::uint32_t> bars; ///< indices into Lane::bars
+    MappedVector<Block> blocks;       ///< one per kBlock bars whose bars have all closed
+    std::uint32_t closed = 0;         ///< bars[0, closed) have all closed
 
     /// Position in `bars` of the first bar (of this track) that ends at or after `t`, or one of the few
     /// open or unsealed bars before it.
-    std::size_t first(const std::vector<Bar> &laneBars, std::int64_t t) const noexcept;
+    std::size_t first(const MappedVector<Bar> &laneBars, std::int64_t t) const noexcept;
 };
 
 /// main waited for `fromLane` and saw it end: drawn from (fromTime, fromLane) to (toTime, toLane).
@@ -171,11 +172,11 @@ struct GilSpan {
 
 struct Lane {
     core::LaneInfo info;
-    std::vector<GilSpan> gil;    ///< only for plans with a GIL; drawn apart from the bars
-    std::vector<Bar> bars;       ///< sorted by begin
-    std::vector<Marker> markers; ///< sorted by time
-    std::int64_t startNs = -1;   ///< WorkerStart, -1 until started
-    std::int64_t endNs = -1;     ///< WorkerEnd, -1 while running
+    MappedVector<GilSpan> gil;    ///< only for plans with a GIL; drawn apart from the bars
+    MappedVector<Bar> bars;       ///< sorted by begin
+    MappedVector<Marker> markers; ///< sorted by time
+    std::int64_t startNs = -1;    ///< WorkerStart, -1 until started
+    std::int64_t endNs = -1;      ///< WorkerEnd, -1 while running
     int exitCode = 0;
     int signal = 0;
     bool cancelled = false;
@@ -223,7 +224,7 @@ private:
     }
 
     mutable std::vector<BarTrack> m_tracks;
-    mutable std::vector<std::int64_t>
+    mutable MappedVector<std::int64_t>
         m_maxEnd;                          ///< m_maxEnd[i] = max end of bars[0..i], kOpenEnd for open ones
     mutable std::size_t m_tracked = 0;     ///< bars[0, m_tracked) are in m_tracks
     mutable std::size_t m_maxEndValid = 0; ///< m_maxEnd[0, m_maxEndValid) is up to date
@@ -367,13 +368,13 @@ public:
     const std::vector<ProcessGroup> &groups() const;
     const std::vector<JoinArrow> &joinArrows() const noexcept { return m_arrows; }
     /// Message arrows in the order their receives happened (so sorted by toTime).
-    const std::vector<MessageArrow> &messageArrows() const noexcept { return m_messages; }
+    const MappedVector<MessageArrow> &messageArrows() const noexcept { return m_messages; }
     /// The message arrows between one sending and one receiving lane, in the order of messageArrows().
     struct MessageRoute {
         std::uint32_t fromLane = 0;
         std::uint32_t toLane = 0;
-        std::int64_t longest = 0;          ///< the longest time a message of the route took
-        std::vector<std::uint32_t> arrows; ///< indices into messageArrows()
+        std::int64_t longest = 0;           ///< the longest time a message of the route took
+        MappedVector<std::uint32_t> arrows; ///< indices into messageArrows()
     };
     const std::vector<MessageRoute> &messageRoutes() const noexcept { return m_routes; }
     /// Whether some message went through a queue, and through a pipe.
@@ -467,7 +468,7 @@ private:
     core::SpanPairer m_spans;
     core::RunObjects m_objects;
     std::vector<JoinArrow> m_arrows;
-    std::vector<MessageArrow> m_messages;
+    MappedVector<MessageArrow> m_messages;
     std::vector<QueueTrack> m_queues; ///< by queue id
     /// Sends and puts waiting for their receive: core::flowKey → (time, lane).
     std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::uint32_t>> m_unpaired;

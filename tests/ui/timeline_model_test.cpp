@@ -827,7 +827,7 @@ TEST(TimelineModel, CompactionGivesABigLanesSpareRoomBackWithoutCopyingIt)
     events.push_back(event(t, 1, EventType::WorkerEnd, 0, 0));
     events.push_back(event(t + 1, 0, EventType::WorkerEnd, 0, 0));
     model.appendEvents(std::span(events).last(2));
-    const std::vector<fs::Bar> &bars = model.lane(1).bars;
+    const auto &bars = model.lane(1).bars;
     const long page = sysconf(_SC_PAGESIZE);
     const auto spareFrom
         = (reinterpret_cast<std::uintptr_t>(bars.data() + bars.size()) + page - 1) / page * page;

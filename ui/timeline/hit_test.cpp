@@ -19,7 +19,7 @@ TimelineHit stubAt(const TimelineModel &model, const TimelineLayout &layout, QPo
     TimelineHit hit;
     if (!layout.plotRect.adjusted(-4, -4, 4, 4).contains(point))
         return hit;
-    const std::vector<MessageArrow> &arrows = model.messageArrows();
+    const MappedVector<MessageArrow> &arrows = model.messageArrows();
     const double perPixel = nsPerPixel(layout.window, layout.plotRect.width());
     const std::int64_t t = layout.xToTime(point.x());
     const auto tolerance = static_cast<std::int64_t>(std::ceil(perPixel * 4));

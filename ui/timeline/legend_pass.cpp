@@ -75,7 +75,7 @@ Shown shownIn(const TimelineModel &model, const PaintOptions &options, const Tim
         if (a.fromLane < drawn.size() && a.toLane < drawn.size() && drawn[a.fromLane] == 2
             && drawn[a.toLane] == 2 && a.toTime >= w.beginNs && a.fromTime <= w.endNs)
             shown.joins = true;
-    const std::vector<MessageArrow> &arrows = model.messageArrows();
+    const MappedVector<MessageArrow> &arrows = model.messageArrows();
     for (const TimelineModel::MessageRoute &route : model.messageRoutes()) {
         if (route.fromLane >= drawn.size() || route.toLane >= drawn.size() || !drawn[route.fromLane]
             || !drawn[route.toLane] || route.fromLane == route.toLane)

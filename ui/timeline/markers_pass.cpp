@@ -171,7 +171,7 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
                       GlyphStamps *stamps)
 {
     const Lane &lane = model.lane(laneIndex);
-    const std::vector<Marker> &markers = lane.markers;
+    const MappedVector<Marker> &markers = lane.markers;
     const Theme &theme = options.theme;
     const auto row = static_cast<std::size_t>(layout.laneRow[laneIndex]);
     const double height = layout.rowHeight[row];

@@ -316,7 +316,7 @@ void paintJoinArrows(QPainter &p, const TimelineModel &model, const TimelineLayo
 void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                         const PaintOptions &options)
 {
-    const std::vector<MessageArrow> &arrows = model.messageArrows();
+    const MappedVector<MessageArrow> &arrows = model.messageArrows();
     if (arrows.empty())
         return;
     const TimeWindow &w = layout.window;
@@ -357,7 +357,7 @@ void paintMessageArrows(QPainter &p, const TimelineModel &model, const TimelineL
         const bool stubs = shape != RouteShape::Lines;
         if (stubs)
             std::fill(stubColumns.begin(), stubColumns.end(), 0);
-        const std::vector<std::uint32_t> &list = route.arrows;
+        const MappedVector<std::uint32_t> &list = route.arrows;
         // Arrows are in the order of their receives; one received after the window's end plus the route's
         // longest message was sent after the window.
         auto it = std::lower_bound(list.begin(), list.end(), w.beginNs,

@@ -63,7 +63,7 @@ void walkTrack(const Lane &lane, const BarTrack &track, const PixelGrid &grid, s
 {
     if (from >= to || track.bars.empty())
         return;
-    const std::vector<Bar> &bars = lane.bars;
+    const MappedVector<Bar> &bars = lane.bars;
     constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::min();
     // Reading bars ahead pays on a track with many bars per column, whose blocks a frame mostly skips:
     // there each column's first bars are far from the last column's. With fewer, the bars come in order
