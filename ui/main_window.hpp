@@ -203,7 +203,8 @@ private:
     bool m_runUnderWay = false;
     QString m_runTitle;
     core::ParamSet m_runValues; ///< the parameters of the run under way, for its headline
-    core::Plan m_runPlan;       ///< the plan of the run (or the trials) under way: which values are lists
+    std::shared_ptr<const core::Plan> m_runPlan = std::make_shared<
+        const core::Plan>(); ///< the plan of the run (or the trials) under way: which values are lists
     TrialHistory m_trialHistory;
     QString m_trialsCaption;
     int m_trialsDone = 0;

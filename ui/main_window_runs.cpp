@@ -70,16 +70,18 @@ bool MainWindow::runScenario()
     if (plan.timeScale != 1)
         m_runTitle += tr(" (time scale %1)").arg(plan.timeScale);
     m_runValues = values;
-    m_runPlan = plan;
     m_console->clear();
     m_resultPanel->clearResult();
-    if (core::TrialLoop::forScenario(*m_scenario, values, plan).repeated())
+    if (core::TrialLoop::trialsFor(*m_scenario, values) > 1)
         return startTrials();
+    // Kept, never copied: a plan of a million items takes ~45 ms to copy (its fresh pages, on this VM).
+    auto shared = std::make_shared<const core::Plan>(std::move(plan));
     QString why;
-    if (!m_controller.start(plan, m_runTitle, &why)) {
+    if (!m_controller.start(shared, m_runTitle, &why)) {
         QMessageBox::critical(this, tr("Cannot run"), why);
         return false;
     }
+    m_runPlan = std::move(shared);
     m_runUnderWay = true;
     return true;
 }
@@ -108,7 +110,7 @@ bool MainWindow::startTrials()
         total += s.loop.count();
     // Trials run in the race shape the scenario chose for them: show what they run.
     m_code->showPlan(first.plan());
-    m_runPlan = first.plan();
+    m_runPlan = std::make_shared<const core::Plan>(first.plan());
     if (!m_trialRunner.start(std::move(series)))
         return false;
     m_trialsClock.start();
@@ -282,7 +284,7 @@ void MainWindow::finishRun(const core::RunResult &result)
         const std::string headline = core::headline(in);
         told.headline = fromStd(headline);
         told.caption = fromStd(core::caption(in));
-        told.results = laneResults(result, *events, &plan);
+        told.results = laneResults(result, *events, plan.get());
         FocusChoice focus = chooseFocus(*model, *events);
         told.focus = focus.kind;
         told.kept = std::move(focus.kept);
@@ -337,7 +339,7 @@ void MainWindow::showTrialHeadline(const TrialRun &run, const QString &caption)
     const QString headline
         = trialsHeadline({m_trialsCaption, m_trialHistory.expected(), m_trialHistory.series()});
     m_timeline->setHeadline(headline, m_trialsCaption + QStringLiteral(" · shown: ") + caption,
-                            laneResults(run.result, run.events, &m_runPlan));
+                            laneResults(run.result, run.events, m_runPlan.get()));
     m_focus->setRun(m_shownModel, run.events, headline,
                     m_trialsCaption + QStringLiteral(" · shown: ") + caption);
 }

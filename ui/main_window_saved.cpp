@@ -148,11 +148,11 @@ bool MainWindow::savedRunOfWindow(core::SavedRun &saved, QString *error) const
                      m_gilLab->chartNote().toStdString()};
         return true;
     }
-    const core::Scenario *scenario = core::findScenario(m_runPlan.scenario);
+    const core::Scenario *scenario = core::findScenario(m_runPlan->scenario);
     if (m_shown == Shown::Nothing || (m_shown == Shown::Trials && !m_shownRun) || !scenario)
         return fail(tr("nothing has run yet: run a scenario first (Ctrl+R), then save it"));
     const PaintOptions view = shownView();
-    core::describeSavedRun(saved, *scenario, m_runValues, m_runPlan, m_ranAt, "window");
+    core::describeSavedRun(saved, *scenario, m_runValues, *m_runPlan, m_ranAt, "window");
     // A run's title as the timeline shows it; for trials the batch's ("bank — thread"), to which the
     // timeline adds which trial it shows.
     saved.title = (m_shown == Shown::Run ? view.title : m_runTitle).toStdString();
@@ -387,7 +387,7 @@ void MainWindow::showSavedRun(const OpenedRun &opened, const QString &path)
         return;
     }
     const core::SavedRecording &run = *saved.shownRun();
-    m_runPlan = saved.plan;
+    m_runPlan = std::make_shared<const core::Plan>(saved.plan);
     m_runValues = core::ParamSet();
     for (const auto &[name, value] : saved.params)
         m_runValues.set(name, value);

@@ -52,8 +52,8 @@ public:
     MappedVector(std::initializer_list<T> items) { assign(items.begin(), items.end()); }
     MappedVector(const MappedVector &other) { assign(other.begin(), other.end()); }
     MappedVector(MappedVector &&other) noexcept
-        : m_data(std::exchange(other.m_data, nullptr)), m_size(std::exchange(other.m_size, 0)),
-          m_capacity(std::exchange(other.m_capacity, 0)), m_mapped(std::exchange(other.m_mapped, false))
+            : m_data(std::exchange(other.m_data, nullptr)), m_size(std::exchange(other.m_size, 0)),
+              m_capacity(std::exchange(other.m_capacity, 0)), m_mapped(std::exchange(other.m_mapped, false))
     {
     }
     MappedVector &operator=(const MappedVector &other)

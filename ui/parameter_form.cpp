@@ -338,13 +338,7 @@ std::string ParameterForm::problem(const QString &name, const QString &value) co
     return error;
 }
 
-bool ParameterForm::valid() const
-{
-    core::Plan plan;
-    core::ParamSet values;
-    std::string error;
-    return m_scenario && core::buildPlan(*m_scenario, this->values(), plan, values, error);
-}
+bool ParameterForm::valid() const { return m_scenario && m_valid; }
 
 void ParameterForm::validate()
 {
@@ -356,6 +350,7 @@ void ParameterForm::validate()
     const bool ok = core::buildPlan(*m_scenario, this->values(), plan, values, error);
     m_problem->setText(fromStd(error));
     m_problem->setVisible(!ok);
+    m_valid = ok;
     emit validityChanged(ok);
 }
 

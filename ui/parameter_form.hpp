@@ -38,7 +38,8 @@ public:
     bool setValue(const QString &name, const QString &value);
     /// Why `value` is not accepted for `name` (buildPlan's message naming what is allowed).
     std::string problem(const QString &name, const QString &value) const;
-    /// Whether the values shown make a runnable plan.
+    /// Whether the values shown make a runnable plan: as last checked, after the last edit (a check builds
+    /// the plan, ~60 ms for a million items, and the window asks whenever a run starts or ends).
     bool valid() const;
     /// Takes what is being typed in an editor as if the editor were left (out-of-range text becomes the
     /// nearest value allowed, with its note): Run calls this first, so the value run is the one shown.
@@ -66,6 +67,7 @@ private:
     void validate();
 
     const core::Scenario *m_scenario = nullptr;
+    bool m_valid = false; ///< validate()'s verdict on the values shown
     QFormLayout *m_form = nullptr;
     QLabel *m_note = nullptr;
     QLabel *m_problem = nullptr;

@@ -17,7 +17,7 @@ RunController::RunController(QObject *parent) : QObject(parent)
 
 RunController::~RunController() = default; // ~Run cancels a run still going and reaps it
 
-bool RunController::start(const core::Plan &plan, const QString &title, QString *error)
+bool RunController::start(std::shared_ptr<const core::Plan> plan, const QString &title, QString *error)
 {
     if (m_run) {
         if (error)
@@ -25,7 +25,7 @@ bool RunController::start(const core::Plan &plan, const QString &title, QString 
         return false;
     }
     std::string why;
-    m_run = core::Run::start(plan, why);
+    m_run = core::Run::start(std::move(plan), {}, why);
     if (!m_run) {
         if (error)
             *error = QString::fromStdString(why);

@@ -34,7 +34,11 @@ public:
     ~RunController() override;
 
     /// Starts `plan`; false with `error` set if it cannot start (or a run is already going).
-    bool start(const core::Plan &plan, const QString &title, QString *error);
+    bool start(std::shared_ptr<const core::Plan> plan, const QString &title, QString *error);
+    bool start(const core::Plan &plan, const QString &title, QString *error)
+    {
+        return start(std::make_shared<const core::Plan>(plan), title, error);
+    }
     /// Cancels the run in progress (no-op when idle). The end is reported through finished().
     void stop();
     /// A run is under way or being put away (finished() not yet emitted).

@@ -566,7 +566,7 @@ void TimelineModel::applyMessage(const Event &e)
         const auto fill = static_cast<std::uint32_t>(std::max(e.detail, 0));
         // A new row, or a strip scaled anew, changes the whole picture; a level, from its time on.
         touch(q.fill.empty() || fill > std::max(q.capacity, q.peak) ? kWholeRun : std::min(e.timeNs, m_now));
-        q.fill.emplace_back(e.timeNs, fill);
+        q.fill.push_back({e.timeNs, fill});
         q.peak = std::max(q.peak, fill);
     }
     // A put pairs with the get of its message, a send with the receive of it (core::flowKey).
@@ -881,7 +881,7 @@ FoundLostUpdates LostUpdateSearch::run()
 {
     FoundLostUpdates found;
     found.token = m_token;
-    std::vector<ValueEvent> values = std::move(m_values);
+    MappedVector<ValueEvent> values = std::move(m_values);
     m_values = {};
     const std::vector<core::Event> opens = std::move(m_variableOpens);
     m_variableOpens = {};

@@ -149,12 +149,18 @@ struct MessageArrow {
     bool pipe = false; ///< through a pipe (else a queue)
 };
 
+/// A queue's messages waiting from a time on.
+struct QueueLevel {
+    std::int64_t time = 0;
+    std::uint32_t waiting = 0;
+};
+
 /// One queue's fill level over time, from its put and get events.
 struct QueueTrack {
     int id = 0;
     std::string name;
-    std::uint32_t capacity = 0;                               ///< 0 until its QueueOpen is seen
-    std::vector<std::pair<std::int64_t, std::uint32_t>> fill; ///< (time, messages waiting) after each change
+    std::uint32_t capacity = 0;    ///< 0 until its QueueOpen is seen
+    MappedVector<QueueLevel> fill; ///< after each change
     std::uint32_t peak = 0;
     std::int64_t closedAt = -1;
 };
@@ -301,7 +307,7 @@ public:
 
 private:
     friend class TimelineModel;
-    std::vector<ValueEvent> m_values;
+    MappedVector<ValueEvent> m_values;
     std::vector<core::Event> m_variableOpens;
     std::vector<bool> m_processLanes;
     std::uint64_t m_lostEvents = 0;
@@ -475,7 +481,7 @@ private:
     std::string m_taskFunction;
     /// ValueRead and ValueWrite events while live, without text (VariableOpen ones, with their names, apart):
     /// what the lost-update search needs at the end.
-    std::vector<ValueEvent> m_valueEvents;
+    MappedVector<ValueEvent> m_valueEvents;
     std::vector<core::Event> m_variableOpens;
     std::vector<MessageRoute> m_routes;
     struct LaneCount {

@@ -29,11 +29,16 @@ TrialLoop::TrialLoop(Plan plan, int count, std::optional<std::int64_t> expected)
 
 TrialLoop TrialLoop::forScenario(const Scenario &scenario, const ParamSet &values, Plan plan)
 {
-    const int count = scenario.param("trials") ? values.integer("trials") : 1;
+    const int count = trialsFor(scenario, values);
     std::optional<std::int64_t> expected;
     if (scenario.expected)
         expected = scenario.expected(values);
     return TrialLoop(std::move(plan), count, expected);
+}
+
+int TrialLoop::trialsFor(const Scenario &scenario, const ParamSet &values)
+{
+    return scenario.param("trials") ? values.integer("trials") : 1;
 }
 
 int TrialLoop::startNext()

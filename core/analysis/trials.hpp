@@ -52,6 +52,8 @@ public:
     /// The loop `scenario` asks for with `values`: its `trials` value (1 if it has no such parameter), and
     /// the value main should end with if the scenario says.
     static TrialLoop forScenario(const Scenario &scenario, const ParamSet &values, Plan plan);
+    /// How many runs forScenario's loop makes (its `trials` value, 1 if it has none), without a plan.
+    static int trialsFor(const Scenario &scenario, const ParamSet &values);
 
     const Plan &plan() const { return m_plan; }
     int count() const { return m_count; }

@@ -55,8 +55,10 @@ std::string Run::defaultRunnerPath()
     return installed; // found, or the place the error names
 }
 
-std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::string &error)
+std::unique_ptr<Run> Run::start(std::shared_ptr<const Plan> shared, const Options &options,
+                                std::string &error)
 {
+    const Plan &plan = *shared;
     error = validatePlan(plan);
     if (!error.empty())
         return nullptr;
@@ -64,7 +66,7 @@ std::unique_ptr<Run> Run::start(const Plan &plan, const Options &options, std::s
     std::call_once(subreaper, [] { prctl(PR_SET_CHILD_SUBREAPER, 1); });
 
     std::unique_ptr<Run> run(new Run);
-    run->m_plan = plan;
+    run->m_plan = std::move(shared);
     const auto lanes = static_cast<std::uint32_t>(plan.workers.size() + 1);
     run->m_region = SharedRegion::create(
         lanes, plan.ringCapacity, planToJson(plan), error,
@@ -365,7 +367,7 @@ void Run::finish(int status)
         ending.cancelled = m_cancelRequested;
         ending.waitingAtCancel = m_waitingAtCancel;
     }
-    RunResultBuilder builder(m_plan);
+    RunResultBuilder builder(*m_plan);
     m_collector->forEach([&builder](const Event &e) { builder.add(e); });
     RunResult result = builder.finish(ending);
     {

@@ -101,25 +101,23 @@ void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayo
     // One rectangle per pixel column at most: the highest level in that column (a full queue never hides).
     const auto from = static_cast<std::int64_t>(std::floor(area.grid.timeOf(area.from)));
     const auto to = static_cast<std::int64_t>(std::ceil(area.grid.timeOf(area.to)));
-    const auto first = std::lower_bound(
-        q->fill.begin(), q->fill.end(), from,
-        [](const std::pair<std::int64_t, std::uint32_t> &s, std::int64_t t) { return s.first < t; });
+    const auto first = std::lower_bound(q->fill.begin(), q->fill.end(), from,
+                                        [](const QueueLevel &s, std::int64_t t) { return s.time < t; });
     std::size_t i = static_cast<std::size_t>(first - q->fill.begin());
     if (i > 0) {
         // The level in force at the area's start, with every change in its pixel column (they share it).
         --i;
         const auto column
-            = static_cast<std::int64_t>(std::ceil(area.grid.timeOf(area.grid.column(q->fill[i].first))));
+            = static_cast<std::int64_t>(std::ceil(area.grid.timeOf(area.grid.column(q->fill[i].time))));
         i = static_cast<std::size_t>(
-            std::lower_bound(
-                q->fill.begin(), q->fill.begin() + static_cast<std::ptrdiff_t>(i), column,
-                [](const std::pair<std::int64_t, std::uint32_t> &s, std::int64_t t) { return s.first < t; })
+            std::lower_bound(q->fill.begin(), q->fill.begin() + static_cast<std::ptrdiff_t>(i), column,
+                             [](const QueueLevel &s, std::int64_t t) { return s.time < t; })
             - q->fill.begin());
-        while (i > 0 && area.grid.column(q->fill[i - 1].first) == area.grid.column(q->fill[i].first))
+        while (i > 0 && area.grid.column(q->fill[i - 1].time) == area.grid.column(q->fill[i].time))
             --i;
     }
     const QColor color = withAlpha(options.theme.queueFill, 200);
-    const std::int64_t end = q->closedAt >= 0 ? std::max(q->closedAt, q->fill.back().first) : model.now();
+    const std::int64_t end = q->closedAt >= 0 ? std::max(q->closedAt, q->fill.back().time) : model.now();
     double columnX = -1e9;
     std::uint32_t columnMax = 0;
     auto flushColumn = [&](double x1) {
@@ -129,10 +127,10 @@ void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayo
         }
     };
     for (; i < q->fill.size(); ++i) {
-        const std::int64_t t0 = q->fill[i].first;
+        const std::int64_t t0 = q->fill[i].time;
         if (t0 > to)
             break;
-        const std::int64_t t1 = i + 1 < q->fill.size() ? q->fill[i + 1].first : end;
+        const std::int64_t t1 = i + 1 < q->fill.size() ? q->fill[i + 1].time : end;
         const double x0 = px(t0);
         const double x1 = std::max(x0 + 1, px(t1));
         if (x0 > columnX && columnX > -1e8 && x0 >= columnX + 1) {
@@ -143,7 +141,7 @@ void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayo
             columnX = x0;
             columnMax = 0;
         }
-        columnMax = std::max(columnMax, q->fill[i].second);
+        columnMax = std::max(columnMax, q->fill[i].waiting);
         if (x1 > x0 + 1) {
             // A level that lasts several pixels: draw it whole and start afresh after it.
             flushColumn(x1);
