@@ -1,32 +1,76 @@
 #include "ui/mapped_vector.hpp"
 
+#include <mutex>
+#include <vector>
+
 #include <sys/mman.h>
 
 namespace forkscope::ui::mapped_vector_detail {
 
 namespace {
 
-/// An address range of `bytes` at a kMapFrom boundary, mapped as `prot`; nullptr when none.
+/// An address range of `bytes` at a kHugePage boundary, mapped as `prot`; nullptr when none.
 char *reserveAligned(std::size_t bytes, int prot) noexcept
 {
     // Over-map by one alignment unit and trim both ends.
-    void *raw = mmap(nullptr, bytes + kMapFrom, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *raw = mmap(nullptr, bytes + kHugePage, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (raw == MAP_FAILED)
         return nullptr;
     const auto start = reinterpret_cast<std::uintptr_t>(raw);
-    const std::uintptr_t aligned = (start + kMapFrom - 1) / kMapFrom * kMapFrom;
+    const std::uintptr_t aligned = (start + kHugePage - 1) / kHugePage * kHugePage;
     if (aligned > start)
         munmap(raw, aligned - start);
-    const std::uintptr_t tail = start + bytes + kMapFrom - (aligned + bytes);
+    const std::uintptr_t tail = start + bytes + kHugePage - (aligned + bytes);
     if (tail > 0)
         munmap(reinterpret_cast<void *>(aligned + bytes), tail);
     return reinterpret_cast<char *>(aligned);
+}
+
+struct Kept {
+    char *block = nullptr;
+    std::size_t bytes = 0;
+};
+
+/// Freed mappings, their pages still there: the model's vectors are built and freed on the GUI thread and
+/// the thread pool alike. Never destroyed: a vector freed during the program's exit may still give one back.
+struct KeptList {
+    std::mutex mutex;
+    std::vector<Kept> list;
+    std::size_t bytes = 0;
+};
+
+KeptList &kept()
+{
+    static auto *list = new KeptList;
+    return *list;
+}
+
+/// The smallest kept mapping of `bytes` or more, cut to `bytes`; nullptr when none.
+char *takeKept(std::size_t bytes) noexcept
+{
+    KeptList &k = kept();
+    std::lock_guard lock(k.mutex);
+    std::size_t best = k.list.size();
+    for (std::size_t i = 0; i < k.list.size(); ++i)
+        if (k.list[i].bytes >= bytes && (best == k.list.size() || k.list[i].bytes < k.list[best].bytes))
+            best = i;
+    if (best == k.list.size())
+        return nullptr;
+    const Kept found = k.list[best];
+    k.list[best] = k.list.back();
+    k.list.pop_back();
+    k.bytes -= found.bytes;
+    if (found.bytes > bytes)
+        munmap(found.block + bytes, found.bytes - bytes);
+    return found.block;
 }
 
 } // namespace
 
 void *mapAligned(std::size_t bytes) noexcept
 {
+    if (char *reused = takeKept(bytes))
+        return reused;
     char *p = reserveAligned(bytes, PROT_READ | PROT_WRITE);
     if (p != nullptr)
         madvise(p, bytes, MADV_HUGEPAGE); // a hint: where the kernel has none, 4 KiB pages serve
@@ -57,6 +101,29 @@ void *remap(void *block, std::size_t from, std::size_t to) noexcept
     return p;
 }
 
-void unmap(void *block, std::size_t bytes) noexcept { munmap(block, bytes); }
+void unmap(void *block, std::size_t bytes) noexcept
+{
+    {
+        KeptList &k = kept();
+        std::lock_guard lock(k.mutex);
+        if (k.bytes + bytes <= kKeptBytes) {
+            try {
+                k.list.push_back({static_cast<char *>(block), bytes});
+                k.bytes += bytes;
+                return;
+            } catch (const std::bad_alloc &) {
+                // unmapped below
+            }
+        }
+    }
+    munmap(block, bytes);
+}
+
+std::size_t keptBytes() noexcept
+{
+    KeptList &k = kept();
+    std::lock_guard lock(k.mutex);
+    return k.bytes;
+}
 
 } // namespace forkscope::ui::mapped_vector_detail

@@ -7,10 +7,12 @@
 // one. On the machines this runs on a freshly touched page costs 15-20 us (a VM's first touch is the host's
 // fault too; bench/README.md), so the copy's fresh pages, not the copy, were the cost: a lane's doubling
 // held the GUI thread 100-360 ms in a live run of millions of events, and shrinking it to fit at the end
-// 50-95 ms a lane. Here a block of kMapFrom bytes or more is a memory mapping of its own, 2 MiB-aligned
+// 50-95 ms a lane. Here a block of kMapFrom (2 MiB) or more is a memory mapping of its own, 2 MiB-aligned
 // and asking for transparent huge pages (one fault per 2 MiB where the kernel has them): growing it moves
 // its pages to a bigger mapping (mremap), nothing is copied and no page of what it held is touched again;
-// giving back the room past the end unmaps it. Smaller blocks come from malloc/realloc as usual.
+// giving back the room past the end unmaps it. Smaller blocks come from malloc/realloc. Freed mappings are
+// kept for the next ones, up to kKeptBytes, as malloc keeps freed heap memory: a model built again and
+// again (trials, Compare, bench/paint_bench's BM_BuildModel) would otherwise fault all its pages in afresh.
 
 #include <algorithm>
 #include <cassert>
@@ -26,13 +28,19 @@
 namespace forkscope::ui {
 
 namespace mapped_vector_detail {
-inline constexpr std::size_t kMapFrom = std::size_t{2} << 20; ///< a block this big or bigger is mapped
-/// A mapping of `bytes` (a multiple of kMapFrom) at a kMapFrom-aligned address; nullptr when none.
+inline constexpr std::size_t kHugePage = std::size_t{2} << 20;    ///< a mapping's alignment and size unit
+inline constexpr std::size_t kMapFrom = kHugePage;                ///< a block this big or bigger is mapped
+inline constexpr std::size_t kKeptBytes = std::size_t{128} << 20; ///< freed mappings kept for reuse, at most
+/// A mapping of `bytes` (a multiple of kHugePage) at a kHugePage-aligned address; nullptr when none.
 void *mapAligned(std::size_t bytes) noexcept;
-/// `block` (`from` bytes, mapped) moved or extended to `to` bytes (a multiple of kMapFrom), aligned; its
+/// `block` (`from` bytes, mapped) moved or extended to `to` bytes (a multiple of kHugePage), aligned; its
 /// contents kept without copying. nullptr when the memory ran out (block left as it was).
 void *remap(void *block, std::size_t from, std::size_t to) noexcept;
+/// Gives a mapping (or a kHugePage-aligned part of one) back: kept for mapAligned while fewer than
+/// kKeptBytes are, else unmapped.
 void unmap(void *block, std::size_t bytes) noexcept;
+/// Bytes of freed mappings kept for reuse (tests).
+std::size_t keptBytes() noexcept;
 } // namespace mapped_vector_detail
 
 template <typename T>
@@ -192,7 +200,7 @@ public:
 private:
     static std::size_t roundUp(std::size_t bytes) noexcept
     {
-        constexpr std::size_t m = mapped_vector_detail::kMapFrom;
+        constexpr std::size_t m = mapped_vector_detail::kHugePage;
         return (bytes + m - 1) / m * m;
     }
     /// The mapping's length: the capacity is what whole elements fit in it.
