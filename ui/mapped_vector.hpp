@@ -22,6 +22,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <new>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 
@@ -127,9 +128,10 @@ public:
     template <typename... Args>
     T &emplace_back(Args &&...args)
     {
+        const T value{std::forward<Args>(args)...}; // made first: an argument may live in this vector
         if (m_size == m_capacity)
             grow(m_size + 1);
-        return *::new (static_cast<void *>(m_data + m_size++)) T{std::forward<Args>(args)...};
+        return *::new (static_cast<void *>(m_data + m_size++)) T(value);
     }
     void pop_back() noexcept { --m_size; }
     iterator insert(const_iterator pos, const T &value)
@@ -209,6 +211,8 @@ private:
     void grow(std::size_t need) { reallocate(std::max({need, 2 * m_capacity, std::size_t{8}})); }
     void reallocate(std::size_t n)
     {
+        if (n > std::size_t(-1) / 2 / sizeof(T))
+            throw std::length_error("MappedVector: too many elements");
         using namespace mapped_vector_detail;
         std::size_t bytes = n * sizeof(T);
         void *p = nullptr;

@@ -19,7 +19,7 @@ RunController::~RunController() = default; // ~Run cancels a run still going and
 
 bool RunController::start(std::shared_ptr<const core::Plan> plan, const QString &title, QString *error)
 {
-    if (m_run) {
+    if (running()) { // the last run's end may still be being put away
         if (error)
             *error = tr("A run is already in progress.");
         return false;

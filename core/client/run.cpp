@@ -58,6 +58,10 @@ std::string Run::defaultRunnerPath()
 std::unique_ptr<Run> Run::start(std::shared_ptr<const Plan> shared, const Options &options,
                                 std::string &error)
 {
+    if (!shared) {
+        error = "cannot start the run: no plan";
+        return nullptr;
+    }
     const Plan &plan = *shared;
     error = validatePlan(plan);
     if (!error.empty())

@@ -164,6 +164,9 @@ private:
                 // Number + number adds; anything else joins the texts ("worker " + 3).
                 if (v.kind == ExprValue::Kind::Number && rhs.kind == ExprValue::Kind::Number)
                     v = ExprValue::of(v.number + rhs.number);
+                else if (v.str().size() + rhs.str().size() > kMaxTextLength)
+                    fail("a text longer than " + std::to_string(kMaxTextLength)
+                         + " characters (joined with '+')");
                 else
                     v = ExprValue::of(v.str() + rhs.str());
             } else if (accept("-")) {
@@ -227,6 +230,8 @@ private:
             const std::size_t close = m_text.find('\'', m_pos + 1);
             if (close == std::string_view::npos)
                 fail("a text in quotes that never ends");
+            if (close - m_pos - 1 > kMaxTextLength)
+                fail("a text longer than " + std::to_string(kMaxTextLength) + " characters");
             ExprValue v = ExprValue::of(std::string(m_text.substr(m_pos + 1, close - m_pos - 1)));
             m_pos = close + 1;
             return v;

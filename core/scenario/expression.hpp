@@ -8,6 +8,7 @@
 // grammar (names like time-scale and param:lock, text that reads as a switch), and the whole language is
 // about 300 lines that the fuzzer covers.
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <string_view>
@@ -34,6 +35,11 @@ struct ExprValue {
     std::string str() const;
     bool isInteger() const;
 };
+
+/// The longest text an expression makes (a quoted text, or texts joined with '+'): values that join
+/// themselves would otherwise double with each name (eight names, 4 GB), and a condition comparing a long
+/// text would cost its length at every step it is looked at.
+inline constexpr std::size_t kMaxTextLength = 4096;
 
 /// The names an expression can see.
 using ExprScope = std::map<std::string, ExprValue, std::less<>>;

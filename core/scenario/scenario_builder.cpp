@@ -237,7 +237,9 @@ private:
     {
         std::string error;
         if (v.is_string()) {
-            charge(v.get_ref<const std::string &>().size());
+            // Only what holds ${…} is evaluated: a plain text (a print's message) costs nothing to take.
+            if (const std::string &t = v.get_ref<const std::string &>(); t.find("${") != std::string::npos)
+                charge(t.size());
             if (!interpolate(v.get<std::string>(), m_scope, out, error)) {
                 m_problems.at(ptr, error);
                 return false;

@@ -287,6 +287,36 @@ TEST(ScenarioFuzzRegression, ALongConditionCountsAsTheStepsItCosts)
     EXPECT_NE(problems.find("more than 1000000 steps to write out"), std::string::npos) << problems;
 }
 
+TEST(ScenarioFuzzRegression, APlainTextCostsNothingToLookAt)
+{
+    // Only an expression is charged to the budget of steps looked at: 100,000 prints of a long plain message
+    // are a valid plan (charged by their characters, they were refused as "more than 1000000 steps").
+    const std::string message(300, 'x');
+    Scenario scenario;
+    std::vector<ScenarioProblem> problems;
+    EXPECT_TRUE(
+        read(file(R"([{"copies": 99990, "steps": [{"print": ")" + message + R"("}]}])"), problems, scenario))
+        << problemsText(problems);
+}
+
+TEST(ScenarioFuzzRegression, TextsThatJoinThemselvesStopAtTheLongestText)
+{
+    // Values that each join the one before eight times grow eightfold a name: ten names were 16 GB of text.
+    std::string values = R"( "values": {"a0": "'xxxxxxxxxxxxxxxx'")";
+    for (int i = 1; i < 10; ++i) {
+        const std::string prev = "a" + std::to_string(i - 1);
+        std::string sum = prev;
+        for (int k = 1; k < 8; ++k)
+            sum += "+" + prev;
+        values += ", \"a" + std::to_string(i) + "\": \"" + sum + "\"";
+    }
+    values += "},";
+    const double before = cpuSeconds();
+    const std::string problems = refusal(file(R"([{"print": "${a9}"}])", values));
+    EXPECT_LT(cpuSeconds() - before, kGenerousCpuSeconds);
+    EXPECT_NE(problems.find("a text longer than 4096 characters"), std::string::npos) << problems;
+}
+
 TEST(ScenarioFuzzRegression, AFileThatOutgrowsTheStepBudgetIsWrittenOutOnce)
 {
     // A file is built with its defaults and with each other choice of its choice parameters, to find every
