@@ -228,6 +228,8 @@ public:
     bool build(Plan &plan);
     /// The plan outgrew kMaxVisitedSteps or kMaxSteps: writing it out stopped there.
     bool outgrew() const noexcept { return m_tooMany; }
+    /// Steps looked at so far (with the expressions' charge).
+    std::int64_t visited() const noexcept { return m_visited; }
     ExprScope scope() const { return m_scope; }
     bool makeScope();
 
@@ -880,13 +882,17 @@ void Builder::step(const Json &s, const std::string &ptr, std::vector<Step> &out
 
 } // namespace
 
+std::int64_t maxVisitedSteps() noexcept { return kMaxVisitedSteps; }
+
 bool buildFromFile(const FileSource &src, Problems &problems, const ParamSet &params, Plan &plan,
-                   bool *outgrew)
+                   bool *outgrew, std::int64_t *visited)
 {
     Builder builder(src, problems, params);
     const bool built = builder.build(plan);
     if (outgrew)
         *outgrew = builder.outgrew();
+    if (visited)
+        *visited = builder.visited();
     return built;
 }
 

@@ -121,9 +121,11 @@ void checkKeys(const Json &obj, const std::string &ptr, const std::vector<std::s
 /// The shape of every step of a list, whether or not a given run takes it.
 void checkStepShapes(const Json &steps, const std::string &ptr, Problems &problems, int loopDepth);
 /// The plan for `params`; false with the problems reported. `outgrew`, if given, says whether writing it out
-/// stopped at a limit on steps (kMaxSteps, or the steps looked at).
+/// stopped at a limit on steps (kMaxSteps, or the steps looked at); `visited`, how many steps it looked at.
 bool buildFromFile(const FileSource &src, Problems &problems, const ParamSet &params, Plan &plan,
-                   bool *outgrew = nullptr);
+                   bool *outgrew = nullptr, std::int64_t *visited = nullptr);
+/// The most steps one plan's writing out looks at (kept, left out by an `if`, rounds of `copies`).
+std::int64_t maxVisitedSteps() noexcept;
 /// The names expressions see for `params`: parameters, `values`, cores.
 ExprScope scopeFor(const FileSource &src, const ParamSet &params);
 

@@ -345,6 +345,33 @@ TEST(ScenarioFuzzRegression, AFileThatOutgrowsTheStepBudgetIsWrittenOutOnce)
     EXPECT_LT(thirty, 4 * one) << "each of the thirty choices was written out again";
 }
 
+TEST(ScenarioFuzzRegression, AFileOfManyChoicesIsCheckedWithinOneBuildsBudgetOfSteps)
+{
+    // Each build stays within its budget (300,000 steps an `if` leaves out, in copies of copies: ~600,000
+    // looked at), but a file may list thousands of choices, and each was built to be checked: all the
+    // checking together now looks at no more steps than one plan may. Checked as a ratio: one choice, thirty.
+    const std::string steps
+        = R"([{"copies": 300, "steps": [{"copies": 1000, "steps": [{"print": "never", "if": "false"}]}]}])";
+    const auto timed = [&](int choices) {
+        std::string list;
+        for (int c = 0; c < choices; ++c)
+            list += (c ? ", \"c" : "\"c") + std::to_string(c) + "\"";
+        const std::string params
+            = R"( "params": [{"name": "mode", "type": "choice", "default": "c0", "choices": [)" + list
+            + "]}],";
+        const double before = cpuSeconds();
+        Scenario scenario;
+        std::vector<ScenarioProblem> problems;
+        EXPECT_TRUE(read(file(steps, params), problems, scenario)) << problemsText(problems);
+        return cpuSeconds() - before;
+    };
+    timed(1); // warm
+    const double one = std::max(timed(1), 1e-3);
+    const double thirty = timed(30);
+    std::printf("[ choices  ] one choice %.3f s, thirty %.3f s\n", one, thirty);
+    EXPECT_LT(thirty, 4 * one) << "each of the thirty choices was written out";
+}
+
 TEST(ScenarioFuzzRegression, ItemsInAllAreLimited)
 {
     // 1,024 copies of a worker with a million items each: 8 GB of items before any limit of the plan.
