@@ -135,7 +135,8 @@ private:
     void onUpdated(const QVector<PrintedLine> &lines);
     void onFinished(const core::RunResult &result);
     /// Starts the trials of the selected scenario (both lock settings) on m_trialRunner.
-    bool startTrials();
+    /// Trials of the scenario with `values` (the run's parameters, kept with its plan once they start).
+    bool startTrials(core::ParamSet values);
     void onTrialFinished(const FinishedTrial &trial);
     void onTrialsFinished(bool stopped, const QString &error, qint64 elapsedNs);
     /// Shows a whole trial on the timeline, in the Result pane and in replay.

@@ -69,11 +69,10 @@ bool MainWindow::runScenario()
     m_runTitle = tr("%1 — %2").arg(fromStd(m_scenario->id), fromStd(plan.kind));
     if (plan.timeScale != 1)
         m_runTitle += tr(" (time scale %1)").arg(plan.timeScale);
-    m_runValues = values;
     m_console->clear();
     m_resultPanel->clearResult();
     if (core::TrialLoop::trialsFor(*m_scenario, values) > 1)
-        return startTrials();
+        return startTrials(std::move(values));
     // Kept, never copied: a plan of a million items takes ~45 ms to copy (its fresh pages, on this VM).
     auto shared = std::make_shared<const core::Plan>(std::move(plan));
     QString why;
@@ -81,12 +80,14 @@ bool MainWindow::runScenario()
         QMessageBox::critical(this, tr("Cannot run"), why);
         return false;
     }
+    // The plan and the values go together: a start refused leaves the last run's pair (saving it says both).
     m_runPlan = std::move(shared);
+    m_runValues = std::move(values);
     m_runUnderWay = true;
     return true;
 }
 
-bool MainWindow::startTrials()
+bool MainWindow::startTrials(core::ParamSet values)
 {
     std::vector<core::TrialSeriesPlan> series;
     std::string error;
@@ -110,9 +111,11 @@ bool MainWindow::startTrials()
         total += s.loop.count();
     // Trials run in the race shape the scenario chose for them: show what they run.
     m_code->showPlan(first.plan());
-    m_runPlan = std::make_shared<const core::Plan>(first.plan());
+    auto plan = std::make_shared<const core::Plan>(first.plan());
     if (!m_trialRunner.start(std::move(series)))
         return false;
+    m_runPlan = std::move(plan);
+    m_runValues = std::move(values);
     m_trialsClock.start();
     m_runUnderWay = true;
     refreshTrialsChart();
