@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 namespace forkscope::ui::mapped_vector_detail {
 
@@ -117,6 +118,15 @@ void unmap(void *block, std::size_t bytes) noexcept
         }
     }
     munmap(block, bytes);
+}
+
+void discard(char *from, char *to) noexcept
+{
+    static const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+    const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(from) + page - 1) / page * page;
+    const std::uintptr_t last = reinterpret_cast<std::uintptr_t>(to) / page * page;
+    if (last > first)
+        madvise(reinterpret_cast<void *>(first), last - first, MADV_DONTNEED);
 }
 
 std::size_t keptBytes() noexcept

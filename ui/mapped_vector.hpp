@@ -40,6 +40,8 @@ void *remap(void *block, std::size_t from, std::size_t to) noexcept;
 /// Gives a mapping (or a kHugePage-aligned part of one) back: kept for mapAligned while fewer than
 /// kKeptBytes are, else unmapped.
 void unmap(void *block, std::size_t bytes) noexcept;
+/// Hands the kernel the whole pages within [from, to) (a mapping's): they read as zeros if touched again.
+void discard(char *from, char *to) noexcept;
 /// Bytes of freed mappings kept for reuse (tests).
 std::size_t keptBytes() noexcept;
 } // namespace mapped_vector_detail
@@ -169,8 +171,10 @@ public:
         m_size = n;
     }
     void clear() noexcept { m_size = 0; }
-    /// Gives back the room past the end: a small block is made to fit, a mapped one unmaps its whole huge
-    /// pages past the end (its elements stay where they are).
+    /// Gives back the room past the end without copying the elements (a copy's fresh pages are what cost,
+    /// see above): a small block is cut to fit in place (realloc to a smaller size neither moves nor copies
+    /// it), a mapped one unmaps its whole huge pages past the end and hands the kernel the pages past the
+    /// end within the last one (a huge page there is held whole, though only its start holds elements).
     void shrink_to_fit()
     {
         if (m_size == m_capacity)
@@ -192,6 +196,8 @@ public:
             mapped_vector_detail::unmap(reinterpret_cast<char *>(m_data) + keep, bytes - keep);
             m_capacity = keep / sizeof(T);
         }
+        mapped_vector_detail::discard(reinterpret_cast<char *>(m_data) + m_size * sizeof(T),
+                                      reinterpret_cast<char *>(m_data) + keep);
     }
 
     friend bool operator==(const MappedVector &a, const MappedVector &b) noexcept

@@ -9,9 +9,6 @@
 #include <chrono>
 #include <unordered_set>
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 namespace forkscope::ui {
 
 using core::Event;
@@ -290,6 +287,22 @@ BarState barStateOf(core::SpanKind kind)
 
 } // namespace
 
+namespace {
+
+/// Asks the cache for where `v`'s next element will go, to be written. With a thousand lanes taking turns
+/// no lane's appends look like a stream to the hardware prefetcher, so each element that starts a new cache
+/// line waited for it from memory (a quarter of building a million-event model; bench/README.md). The
+/// lane's next append comes a thousand events later: by then the line is there. (A prefetch never faults.)
+template <typename Vector>
+void prefetchNext(const Vector &v) noexcept
+{
+    const char *next = reinterpret_cast<const char *>(v.data() + v.size());
+    __builtin_prefetch(next, 1);
+    __builtin_prefetch(next + sizeof(typename Vector::value_type) - 1, 1);
+}
+
+} // namespace
+
 void TimelineModel::spanOpened(Lane &lane, core::Span &span)
 {
     touch(span.begin);
@@ -313,6 +326,7 @@ void TimelineModel::spanOpened(Lane &lane, core::Span &span)
     if (at == lane.bars.size()) {
         lane.bars.push_back(bar); // the tracks and the running maximum of ends take it when next asked
         lane.m_tracksStale = true;
+        prefetchNext(lane.bars);
     } else {
         lane.bars.insert(lane.bars.begin() + static_cast<std::ptrdiff_t>(at), bar);
         lane.m_tracked = std::numeric_limits<std::size_t>::max(); // the tracks' indices moved: built anew
@@ -434,6 +448,7 @@ void TimelineModel::addMarker(Lane &lane, Marker marker, std::string_view text)
         --at;
     const auto index = static_cast<std::size_t>(at - lane.markers.begin());
     lane.markers.insert(at, std::move(marker));
+    prefetchNext(lane.markers);
     // The marker blocks take it when next asked for (from here on, if it went before others).
     lane.m_markersInBlocks = std::min(lane.m_markersInBlocks, index);
     m_markerBlocksStale = true;
@@ -735,60 +750,31 @@ void TimelineModel::finish(const core::RunResult &result)
     while (compactSome(std::chrono::hours(1))) { }
 }
 
-namespace {
-
-/// Gives back what `v` grew for beyond its size. A small vector is copied to fit. A big one keeps its block
-/// and only hands the whole pages past its size back to the kernel (MADV_DONTNEED: they read as zeros if
-/// touched again), which frees the same memory without the copy: a copy lands on fresh pages, and on a VM a
-/// fresh page costs ~20 us, so shrinking one lane of a million-event run held the GUI thread 50-95 ms (and
-/// 0.8-1.2 s a lane at 8 M events, bench/latency_bench) and held both blocks at once, at the run's memory peak.
-/// The pages past size() hold no objects, so nothing of the vector's is lost; the allocator's own words lie
-/// outside [data(), data() + capacity()).
-template <typename Vector>
-void giveBackTail(Vector &v)
-{
-    using T = typename Vector::value_type;
-    constexpr std::size_t kCopyBelow = std::size_t{256} << 10;
-    const std::size_t capacityBytes = v.capacity() * sizeof(T);
-    if (capacityBytes < kCopyBelow) {
-        v.shrink_to_fit();
-        return;
-    }
-    static const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
-    const auto base = reinterpret_cast<std::uintptr_t>(v.data());
-    const std::uintptr_t from = (base + v.size() * sizeof(T) + page - 1) / page * page;
-    const std::uintptr_t to = (base + capacityBytes) / page * page;
-    if (to > from)
-        madvise(reinterpret_cast<void *>(from), to - from, MADV_DONTNEED);
-}
-
-} // namespace
-
 bool TimelineModel::compactSome(std::chrono::nanoseconds budget)
 {
     if (m_live || m_compactNext == kCompacted)
         return false;
     const auto start = std::chrono::steady_clock::now();
-    // One lane at a time, so the copies never add up to much and a slice stays short.
+    // One lane at a time, so a slice stays short (nothing is copied: MappedVector::shrink_to_fit).
     while (m_compactNext < m_lanes.size()) {
         Lane &lane = m_lanes[m_compactNext++];
-        giveBackTail(lane.bars);
-        giveBackTail(lane.markers);
-        giveBackTail(lane.gil);
-        giveBackTail(lane.m_maxEnd);
+        lane.bars.shrink_to_fit();
+        lane.markers.shrink_to_fit();
+        lane.gil.shrink_to_fit();
+        lane.m_maxEnd.shrink_to_fit();
         for (BarTrack &track : lane.m_tracks) {
-            giveBackTail(track.bars);
-            giveBackTail(track.blocks);
+            track.bars.shrink_to_fit();
+            track.blocks.shrink_to_fit();
         }
         if (std::chrono::steady_clock::now() - start >= budget)
             return true;
     }
-    giveBackTail(m_messages);
+    m_messages.shrink_to_fit();
     m_texts.shrinkToFit();
     for (MessageRoute &route : m_routes)
-        giveBackTail(route.arrows);
+        route.arrows.shrink_to_fit();
     for (QueueTrack &q : m_queues)
-        giveBackTail(q.fill);
+        q.fill.shrink_to_fit();
     m_compactNext = kCompacted;
     return false;
 }

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <numeric>
 #include <vector>
@@ -136,3 +137,30 @@ TEST(MappedVector, AFreedBigBlockIsKeptForTheNextOneWithItsPagesThere)
 }
 
 } // namespace
+
+TEST(MappedVector, ShrinkingToFitHandsBackEveryPagePastTheEndWithoutMovingTheElements)
+{
+    // A finished run's lanes are shrunk to fit (TimelineModel::compactSome). A mapped block unmaps its whole
+    // huge pages past the end; the pages past the end within its last huge page are handed back too (a huge
+    // page is held whole once touched), and nothing moves: a copy's fresh pages are what cost on a VM.
+    const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    MappedVector<std::uint64_t> v;
+    v.resize((5 << 20) / sizeof(std::uint64_t), 7); // 5 MiB, every page touched
+    const std::size_t kept = (5u << 19) / sizeof(std::uint64_t); // 2.5 MiB
+    v.resize(kept);
+    const std::uint64_t *before = v.data();
+    v.shrink_to_fit();
+    EXPECT_EQ(v.data(), before) << "the elements moved";
+    ASSERT_EQ(v.size(), kept);
+    EXPECT_EQ(v.capacity() * sizeof(std::uint64_t), std::size_t{4} << 20) << "whole huge pages past the end";
+    EXPECT_EQ(v[kept - 1], 7u);
+    const auto base = reinterpret_cast<std::uintptr_t>(v.data());
+    const std::uintptr_t from = (base + kept * sizeof(std::uint64_t) + page - 1) / page * page;
+    const std::uintptr_t to = base + v.capacity() * sizeof(std::uint64_t);
+    std::vector<unsigned char> resident((to - from) / page);
+    ASSERT_EQ(mincore(reinterpret_cast<void *>(from), to - from, resident.data()), 0);
+    EXPECT_EQ(std::count_if(resident.begin(), resident.end(), [](unsigned char r) { return r & 1; }), 0)
+        << "pages past the end are still held";
+    v.push_back(8); // the room past the end is still the vector's, as zeros made anew
+    EXPECT_EQ(v.back(), 8u);
+}
