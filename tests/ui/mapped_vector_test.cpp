@@ -145,7 +145,7 @@ TEST(MappedVector, ShrinkingToFitHandsBackEveryPagePastTheEndWithoutMovingTheEle
     // page is held whole once touched), and nothing moves: a copy's fresh pages are what cost on a VM.
     const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
     MappedVector<std::uint64_t> v;
-    v.resize((5 << 20) / sizeof(std::uint64_t), 7); // 5 MiB, every page touched
+    v.resize((5 << 20) / sizeof(std::uint64_t), 7);              // 5 MiB, every page touched
     const std::size_t kept = (5u << 19) / sizeof(std::uint64_t); // 2.5 MiB
     v.resize(kept);
     const std::uint64_t *before = v.data();
