@@ -197,6 +197,15 @@ std::string file(const std::string &steps, const std::string &extra = {})
         + steps + R"(}], "main": ["start", "join"]})";
 }
 
+/// A top-level "params" entry (for file()'s `extra`): one choice parameter, "mode", of `choices` choices.
+std::string choiceParameter(int choices)
+{
+    std::string list;
+    for (int c = 0; c < choices; ++c)
+        list += (c ? ", \"c" : "\"c") + std::to_string(c) + "\"";
+    return R"( "params": [{"name": "mode", "type": "choice", "default": "c0", "choices": [)" + list + "]}],";
+}
+
 } // namespace
 
 TEST(ScenarioFuzzRegression, NestingIsLimitedTo64)
@@ -327,14 +336,8 @@ TEST(ScenarioFuzzRegression, AFileThatOutgrowsTheStepBudgetIsWrittenOutOnce)
         = R"([{"copies": 1000, "steps": [{"copies": 1000, "steps": [{"print": "never", "if": ")"
         + longFalseCondition(3200) + R"("}]}]}])";
     const auto timed = [&](int choices) {
-        std::string list;
-        for (int c = 0; c < choices; ++c)
-            list += (c ? ", \"c" : "\"c") + std::to_string(c) + "\"";
-        const std::string params
-            = R"( "params": [{"name": "mode", "type": "choice", "default": "c0", "choices": [)" + list
-            + "]}],";
         const double before = cpuSeconds();
-        const std::string problems = refusal(file(steps, params));
+        const std::string problems = refusal(file(steps, choiceParameter(choices)));
         EXPECT_NE(problems.find("more than 1000000 steps to write out"), std::string::npos) << problems;
         return cpuSeconds() - before;
     };
@@ -353,16 +356,11 @@ TEST(ScenarioFuzzRegression, AFileOfManyChoicesIsCheckedWithinOneBuildsBudgetOfS
     const std::string steps
         = R"([{"copies": 300, "steps": [{"copies": 1000, "steps": [{"print": "never", "if": "false"}]}]}])";
     const auto timed = [&](int choices) {
-        std::string list;
-        for (int c = 0; c < choices; ++c)
-            list += (c ? ", \"c" : "\"c") + std::to_string(c) + "\"";
-        const std::string params
-            = R"( "params": [{"name": "mode", "type": "choice", "default": "c0", "choices": [)" + list
-            + "]}],";
         const double before = cpuSeconds();
         Scenario scenario;
         std::vector<ScenarioProblem> problems;
-        EXPECT_TRUE(read(file(steps, params), problems, scenario)) << problemsText(problems);
+        EXPECT_TRUE(read(file(steps, choiceParameter(choices)), problems, scenario))
+            << problemsText(problems);
         return cpuSeconds() - before;
     };
     timed(1); // warm
