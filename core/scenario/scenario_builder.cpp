@@ -217,6 +217,8 @@ constexpr std::int64_t kMaxVisitedSteps = 10 * static_cast<std::int64_t>(kMaxSte
 /// An expression evaluated counts as one step looked at per this many of its characters (parsing and
 /// evaluating 32 characters costs about what looking at one step does).
 constexpr std::size_t kCharsPerStep = 32;
+/// Items written out that cost about what looking at one step does.
+constexpr std::int64_t kItemsPerStep = 32;
 
 class Builder {
 public:
@@ -228,8 +230,9 @@ public:
     bool build(Plan &plan);
     /// The plan outgrew kMaxVisitedSteps or kMaxSteps: writing it out stopped there.
     bool outgrew() const noexcept { return m_tooMany; }
-    /// Steps looked at so far (with the expressions' charge).
-    std::int64_t visited() const noexcept { return m_visited; }
+    /// The work done so far, in steps looked at: those, the expressions' charge, and one per
+    /// kItemsPerStep items written out (checkBuilds' budget; a build's own limit counts steps alone).
+    std::int64_t visited() const noexcept { return m_visited + m_items / kItemsPerStep; }
     ExprScope scope() const { return m_scope; }
     bool makeScope();
 

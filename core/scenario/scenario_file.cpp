@@ -163,8 +163,10 @@ ParamSet defaults(const std::vector<ParamSpec> &params)
 /// Builds with the defaults, then with each preset, then with each other choice of every choice parameter.
 /// Once one of them outgrows the limits on steps the others are not built: they would say it again, each
 /// after writing out up to a million steps (a fuzzed file of `copies` in `copies` took 47 s under ASan).
-/// All of them together look at no more steps than one plan may (maxVisitedSteps): a file of thousands of
-/// presets or choices is checked up to there, and a set left unchecked says its problems when it is run.
+/// No more are built once those built have together done the work of writing out one plan of the most steps
+/// (maxVisitedSteps, counting items and expressions as steps too; the last one built may take as much
+/// again): a file of thousands of presets or choices is checked up to there, and a set left unchecked says
+/// its problems when it is run.
 void checkBuilds(const FileSource &src, const std::vector<std::map<std::string, std::string>> &presets,
                  Problems &problems)
 {

@@ -121,7 +121,8 @@ void checkKeys(const Json &obj, const std::string &ptr, const std::vector<std::s
 /// The shape of every step of a list, whether or not a given run takes it.
 void checkStepShapes(const Json &steps, const std::string &ptr, Problems &problems, int loopDepth);
 /// The plan for `params`; false with the problems reported. `outgrew`, if given, says whether writing it out
-/// stopped at a limit on steps (kMaxSteps, or the steps looked at); `visited`, how many steps it looked at.
+/// stopped at a limit on steps (kMaxSteps, or the steps looked at); `visited`, the work it did, in steps
+/// looked at (counting the expressions evaluated and the items written out as steps too).
 bool buildFromFile(const FileSource &src, Problems &problems, const ParamSet &params, Plan &plan,
                    bool *outgrew = nullptr, std::int64_t *visited = nullptr);
 /// The most steps one plan's writing out looks at (kept, left out by an `if`, rounds of `copies`).

@@ -351,8 +351,9 @@ TEST(ScenarioFuzzRegression, AFileThatOutgrowsTheStepBudgetIsWrittenOutOnce)
 TEST(ScenarioFuzzRegression, AFileOfManyChoicesIsCheckedWithinOneBuildsBudgetOfSteps)
 {
     // Each build stays within its budget (300,000 steps an `if` leaves out, in copies of copies: ~600,000
-    // looked at), but a file may list thousands of choices, and each was built to be checked: all the
-    // checking together now looks at no more steps than one plan may. Checked as a ratio: one choice, thirty.
+    // looked at), but a file may list thousands of choices, and each was built to be checked: now no more
+    // are once those built have looked at as many steps as one plan may. Checked as a ratio: one choice,
+    // thirty (two builds of the thirty).
     const std::string steps
         = R"([{"copies": 300, "steps": [{"copies": 1000, "steps": [{"print": "never", "if": "false"}]}]}])";
     const auto timed = [&](int choices) {
