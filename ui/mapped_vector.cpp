@@ -120,6 +120,8 @@ void unmap(void *block, std::size_t bytes) noexcept
     munmap(block, bytes);
 }
 
+void unmapNow(void *block, std::size_t bytes) noexcept { munmap(block, bytes); }
+
 void discard(char *from, char *to) noexcept
 {
     static const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));

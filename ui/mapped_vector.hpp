@@ -40,6 +40,8 @@ void *remap(void *block, std::size_t from, std::size_t to) noexcept;
 /// Gives a mapping (or a kHugePage-aligned part of one) back: kept for mapAligned while fewer than
 /// kKeptBytes are, else unmapped.
 void unmap(void *block, std::size_t bytes) noexcept;
+/// Unmaps a mapping's part at once, never keeping it for reuse.
+void unmapNow(void *block, std::size_t bytes) noexcept;
 /// Hands the kernel the whole pages within [from, to) (a mapping's): they read as zeros if touched again.
 void discard(char *from, char *to) noexcept;
 /// Bytes of freed mappings kept for reuse (tests).
@@ -172,9 +174,10 @@ public:
     }
     void clear() noexcept { m_size = 0; }
     /// Gives back the room past the end without copying the elements (a copy's fresh pages are what cost,
-    /// see above): a small block is cut to fit in place (realloc to a smaller size neither moves nor copies
-    /// it), a mapped one unmaps its whole huge pages past the end and hands the kernel the pages past the
-    /// end within the last one (a huge page there is held whole, though only its start holds elements).
+    /// see above): a small block is cut to fit in place (glibc's realloc to a smaller size neither moves nor
+    /// copies it; the rest goes back to malloc), a mapped one unmaps its whole huge pages past the end (not
+    /// kept for reuse: giving them back is the point) and hands the kernel the pages past the end within the
+    /// last one (a huge page there is held whole, though only its start holds elements).
     void shrink_to_fit()
     {
         if (m_size == m_capacity)
@@ -193,7 +196,7 @@ public:
         const std::size_t bytes = mappedBytes();
         const std::size_t keep = roundUp(m_size * sizeof(T));
         if (keep < bytes) {
-            mapped_vector_detail::unmap(reinterpret_cast<char *>(m_data) + keep, bytes - keep);
+            mapped_vector_detail::unmapNow(reinterpret_cast<char *>(m_data) + keep, bytes - keep);
             m_capacity = keep / sizeof(T);
         }
         mapped_vector_detail::discard(reinterpret_cast<char *>(m_data) + m_size * sizeof(T),

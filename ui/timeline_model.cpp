@@ -296,9 +296,10 @@ namespace {
 template <typename Vector>
 void prefetchNext(const Vector &v) noexcept
 {
-    const char *next = reinterpret_cast<const char *>(v.data() + v.size());
-    __builtin_prefetch(next, 1);
-    __builtin_prefetch(next + sizeof(typename Vector::value_type) - 1, 1);
+    // As addresses: the slot's last byte may lie past the block (a prefetch there is dropped).
+    const auto next = reinterpret_cast<std::uintptr_t>(v.data() + v.size());
+    __builtin_prefetch(reinterpret_cast<const void *>(next), 1);
+    __builtin_prefetch(reinterpret_cast<const void *>(next + sizeof(typename Vector::value_type) - 1), 1);
 }
 
 } // namespace

@@ -149,7 +149,10 @@ TEST(MappedVector, ShrinkingToFitHandsBackEveryPagePastTheEndWithoutMovingTheEle
     const std::size_t kept = (5u << 19) / sizeof(std::uint64_t); // 2.5 MiB
     v.resize(kept);
     const std::uint64_t *before = v.data();
+    const std::size_t keptBefore = forkscope::ui::mapped_vector_detail::keptBytes();
     v.shrink_to_fit();
+    EXPECT_EQ(forkscope::ui::mapped_vector_detail::keptBytes(), keptBefore)
+        << "the huge page past the end was kept, its pages held, instead of unmapped";
     EXPECT_EQ(v.data(), before) << "the elements moved";
     ASSERT_EQ(v.size(), kept);
     EXPECT_EQ(v.capacity() * sizeof(std::uint64_t), std::size_t{4} << 20) << "whole huge pages past the end";
