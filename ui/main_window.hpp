@@ -135,8 +135,9 @@ private:
     void onUpdated(const QVector<PrintedLine> &lines);
     void onFinished(const core::RunResult &result);
     /// Starts the trials of the selected scenario (both lock settings) on m_trialRunner.
-    /// Trials of the scenario with `values` (the run's parameters, kept with its plan once they start).
-    bool startTrials(core::ParamSet values);
+    /// Trials of the scenario with `values` (the run's parameters, kept with its plan and `title` once they
+    /// start).
+    bool startTrials(core::ParamSet values, const QString &title);
     void onTrialFinished(const FinishedTrial &trial);
     void onTrialsFinished(bool stopped, const QString &error, qint64 elapsedNs);
     /// Shows a whole trial on the timeline, in the Result pane and in replay.

@@ -66,28 +66,30 @@ bool MainWindow::runScenario()
         return false;
     }
     m_code->showPlan(plan);
-    m_runTitle = tr("%1 — %2").arg(fromStd(m_scenario->id), fromStd(plan.kind));
+    QString title = tr("%1 — %2").arg(fromStd(m_scenario->id), fromStd(plan.kind));
     if (plan.timeScale != 1)
-        m_runTitle += tr(" (time scale %1)").arg(plan.timeScale);
+        title += tr(" (time scale %1)").arg(plan.timeScale);
     m_console->clear();
     m_resultPanel->clearResult();
     if (core::TrialLoop::trialsFor(*m_scenario, values) > 1)
-        return startTrials(std::move(values));
+        return startTrials(std::move(values), title);
     // Kept, never copied: a plan of a million items takes ~45 ms to copy (its fresh pages, on this VM).
     auto shared = std::make_shared<const core::Plan>(std::move(plan));
     QString why;
-    if (!m_controller.start(shared, m_runTitle, &why)) {
+    if (!m_controller.start(shared, title, &why)) {
         QMessageBox::critical(this, tr("Cannot run"), why);
         return false;
     }
-    // The plan and the values go together: a start refused leaves the last run's pair (saving it says both).
+    // The plan, the values and the title go together: a start refused leaves the last run's (saving it says
+    // all three).
     m_runPlan = std::move(shared);
     m_runValues = std::move(values);
+    m_runTitle = title;
     m_runUnderWay = true;
     return true;
 }
 
-bool MainWindow::startTrials(core::ParamSet values)
+bool MainWindow::startTrials(core::ParamSet values, const QString &title)
 {
     std::vector<core::TrialSeriesPlan> series;
     std::string error;
@@ -116,6 +118,7 @@ bool MainWindow::startTrials(core::ParamSet values)
         return false;
     m_runPlan = std::move(plan);
     m_runValues = std::move(values);
+    m_runTitle = title;
     m_trialsClock.start();
     m_runUnderWay = true;
     refreshTrialsChart();
