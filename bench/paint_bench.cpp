@@ -243,12 +243,17 @@ void BM_Pan(benchmark::State &state)
     state.counters["events"] = static_cast<double>(s.model.eventCount());
 }
 
+/// The scene's events held as the app holds a run's events once it has them all (core::reserveEvents, as
+/// EventLog::take and the saved-run reader reserve them).
 std::vector<core::Event> sceneEvents(bench::SceneShape shape)
 {
     bench::SceneStream stream(shape);
-    std::vector<core::Event> events;
+    std::vector<core::Event> made;
     while (!stream.done())
-        stream.next(events, 65536);
+        stream.next(made, 65536);
+    std::vector<core::Event> events;
+    core::reserveEvents(events, made.size());
+    events.insert(events.end(), std::make_move_iterator(made.begin()), std::make_move_iterator(made.end()));
     return events;
 }
 

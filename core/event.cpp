@@ -1,6 +1,9 @@
 #include "core/event.hpp"
 
 #include <csignal>
+#include <cstdint>
+
+#include <sys/mman.h>
 
 namespace forkscope::core {
 
@@ -85,6 +88,25 @@ std::string messageLabel(const Event &e)
     if (!e.text.empty())
         label += " " + e.text;
     return label;
+}
+
+void reserveEvents(std::vector<Event> &events, std::size_t count)
+{
+    if (count <= events.capacity())
+        return;
+    events.reserve(count);
+#ifdef MADV_HUGEPAGE
+    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+    // Past the events there already (reserve() copied them over, touching their pages).
+    const auto begin = reinterpret_cast<std::uintptr_t>(events.data() + events.size());
+    const auto end = reinterpret_cast<std::uintptr_t>(events.data() + events.capacity());
+    const std::uintptr_t from = (begin + kHuge - 1) & ~(kHuge - 1);
+    const std::uintptr_t to = end & ~(kHuge - 1);
+    // A hint, for whole 2 MiB pages within the block (malloc maps a block this big on its own, or carves it
+    // from its heap, where the hint then serves the pages faulted there later); without THP it does nothing.
+    if (to > from)
+        madvise(reinterpret_cast<void *>(from), to - from, MADV_HUGEPAGE);
+#endif
 }
 
 } // namespace forkscope::core

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace forkscope::core {
 
@@ -141,5 +142,12 @@ constexpr std::uint32_t writeIdLane(std::uint32_t writeId) noexcept { return wri
 
 /// The label a message is shown with: "#seq" or "#seq text".
 std::string messageLabel(const Event &e);
+
+/// Room for `count` events in `events` (at least), in huge pages where the kernel gives them: a run's events
+/// held at once (a finished run's, a saved run's) are read from start to end by whoever builds a timeline of
+/// them, and in 4 KiB pages a million events are 18,000 pages, each a TLB miss; on a VM, where a miss walks
+/// two page tables, that was a third of building the timeline (bench/README.md). Asked for before the events
+/// are written (pages already there stay as they are). Small reservations are only reserved.
+void reserveEvents(std::vector<Event> &events, std::size_t count);
 
 } // namespace forkscope::core

@@ -249,7 +249,7 @@ TimelineModel foldedModel(const core::RunResult &result, const std::vector<core:
         infos.push_back(outcome.info);
     TimelineModel model(infos);
     std::vector<core::Event> kept;
-    kept.reserve(events.size());
+    core::reserveEvents(kept, events.size());
     for (const core::Event &e : events) {
         if (e.lane >= laneTotal || !keepEvents[e.lane])
             continue;

@@ -105,7 +105,7 @@ std::size_t EventLog::copyFrom(std::size_t from, std::vector<Event> &out, std::s
 std::vector<Event> EventLog::take()
 {
     std::vector<Event> out;
-    out.reserve(m_size);
+    reserveEvents(out, m_size);
     // The chunks were allocated a drain at a time (a few MB each, from the collector thread's malloc arena):
     // freed, their pages stay with the process until malloc_trim gives them back, so without it the end of a
     // run held its events in both forms at once (40 + 72 bytes an event, beside the timeline's model).

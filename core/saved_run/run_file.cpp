@@ -447,6 +447,7 @@ std::string decode(std::string_view file, const std::string &name, SavedRun &out
         // Each event takes at least three bytes: a count past what is left cannot be true.
         if (!r.ok() || count > raw.size() / 3)
             return what + " is damaged: a recording's event count is wrong";
+        reserveEvents(rec.events, count); // in huge pages, before resize() writes them
         rec.events.resize(count);
         std::int64_t lastTime = 0;
         std::uint32_t lastLane = 0;
