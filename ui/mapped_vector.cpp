@@ -66,23 +66,31 @@ char *takeKept(std::size_t bytes) noexcept
     return found.block;
 }
 
+/// Bytes of mappings handed out by mapAligned and remap and not given back (mappedBytesInUse).
+std::atomic<std::size_t> g_inUse{0};
+
 } // namespace
 
 void *mapAligned(std::size_t bytes) noexcept
 {
-    if (char *reused = takeKept(bytes))
-        return reused;
-    char *p = reserveAligned(bytes, PROT_READ | PROT_WRITE);
-    if (p != nullptr)
+    char *p = takeKept(bytes);
+    if (p == nullptr) {
+        p = reserveAligned(bytes, PROT_READ | PROT_WRITE);
+        if (p == nullptr)
+            return nullptr;
         madvise(p, bytes, MADV_HUGEPAGE); // a hint: where the kernel has none, 4 KiB pages serve
+    }
+    g_inUse.fetch_add(bytes, std::memory_order_relaxed);
     return p;
 }
 
 void *remap(void *block, std::size_t from, std::size_t to) noexcept
 {
     if (to <= from) {
-        if (to < from)
+        if (to < from) {
             munmap(static_cast<char *>(block) + to, from - to);
+            g_inUse.fetch_sub(from - to, std::memory_order_relaxed);
+        }
         return block;
     }
     // In place when the addresses after the block are free, else to a new aligned range: either way the
@@ -99,11 +107,13 @@ void *remap(void *block, std::size_t from, std::size_t to) noexcept
         }
     }
     madvise(static_cast<char *>(p) + from, to - from, MADV_HUGEPAGE);
+    g_inUse.fetch_add(to - from, std::memory_order_relaxed);
     return p;
 }
 
 void unmap(void *block, std::size_t bytes) noexcept
 {
+    g_inUse.fetch_sub(bytes, std::memory_order_relaxed);
     {
         KeptList &k = kept();
         std::lock_guard lock(k.mutex);
@@ -120,7 +130,11 @@ void unmap(void *block, std::size_t bytes) noexcept
     munmap(block, bytes);
 }
 
-void unmapNow(void *block, std::size_t bytes) noexcept { munmap(block, bytes); }
+void unmapNow(void *block, std::size_t bytes) noexcept
+{
+    g_inUse.fetch_sub(bytes, std::memory_order_relaxed);
+    munmap(block, bytes);
+}
 
 void discard(char *from, char *to) noexcept
 {
@@ -136,6 +150,40 @@ std::size_t keptBytes() noexcept
     KeptList &k = kept();
     std::lock_guard lock(k.mutex);
     return k.bytes;
+}
+
+std::size_t mappedBytesInUse() noexcept { return g_inUse.load(std::memory_order_relaxed); }
+
+SharedBlock *SharedBlock::create(std::size_t bytes) noexcept
+{
+    const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    char *base = rounded == 0 ? nullptr : static_cast<char *>(mapAligned(rounded));
+    if (base == nullptr)
+        return nullptr;
+    auto *block = new (std::nothrow) SharedBlock(base, rounded);
+    if (block == nullptr)
+        unmap(base, rounded);
+    return block;
+}
+
+void *SharedBlock::take(std::size_t bytes) noexcept
+{
+    const std::size_t need = sharedBlockBytes(bytes);
+    if (need > m_bytes - m_used)
+        return nullptr;
+    void *p = m_base + m_used;
+    m_used += need;
+    return p;
+}
+
+void SharedBlock::ref() noexcept { m_refs.fetch_add(1, std::memory_order_relaxed); }
+
+void SharedBlock::unref() noexcept
+{
+    if (m_refs.fetch_sub(1, std::memory_order_acq_rel) != 1)
+        return;
+    unmap(m_base, m_bytes);
+    delete this;
 }
 
 } // namespace forkscope::ui::mapped_vector_detail

@@ -10,11 +10,13 @@
 // 50-95 ms a lane. Here a block of kMapFrom (2 MiB) or more is a memory mapping of its own, 2 MiB-aligned
 // and asking for transparent huge pages (one fault per 2 MiB where the kernel has them): growing it moves
 // its pages to a bigger mapping (mremap), nothing is copied and no page of what it held is touched again;
-// giving back the room past the end unmaps it. Smaller blocks come from malloc/realloc. Freed mappings are
+// giving back the room past the end unmaps it. Smaller blocks come from malloc/realloc, or are cut from a
+// SharedBlock when many are reserved at once (see there). Freed mappings are
 // kept for the next ones, up to kKeptBytes, as malloc keeps freed heap memory: a model built again and
 // again (trials, Compare, bench/paint_bench's BM_BuildModel) would otherwise fault all its pages in afresh.
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -46,6 +48,44 @@ void unmapNow(void *block, std::size_t bytes) noexcept;
 void discard(char *from, char *to) noexcept;
 /// Bytes of freed mappings kept for reuse (tests).
 std::size_t keptBytes() noexcept;
+/// Bytes of mappings that hold elements now (a vector's own or a SharedBlock), for memory figures: malloc's
+/// statistics do not see them.
+std::size_t mappedBytesInUse() noexcept;
+
+/// What SharedBlock::take(bytes) uses of a block: whole cache lines, an odd number of them. Lanes of about
+/// the same length take turns appending to their blocks, and blocks of 2^k lines one after another would
+/// put every lane's next element in the same few cache sets (each append then evicting another lane's
+/// line); an odd stride reaches every set.
+constexpr std::size_t sharedBlockBytes(std::size_t bytes) noexcept
+{
+    const std::size_t lines = (bytes + 63) / 64;
+    return (lines | 1) * 64;
+}
+
+/// One mapping that many vectors' blocks are cut from, each just the size it was asked for
+/// (MappedVector::reserveFrom): what TimelineModel reserves for a big batch of events, once counted. Cut
+/// from malloc, a thousand lanes' blocks of a few KiB are each faulted in page by page (5,600 faults for a
+/// million events, 20-40 ms on the machines this runs on; bench/README.md); cut from one mapping of huge
+/// pages they take a fault per 2 MiB, or none when a freed mapping is reused. A block is never given back
+/// alone: the mapping goes back (mapped_vector_detail::unmap) once the last vector cut from it lets go.
+class SharedBlock {
+public:
+    /// A block of `bytes` or more, held once by its maker (unref() when done cutting); nullptr when the
+    /// memory ran out.
+    static SharedBlock *create(std::size_t bytes) noexcept;
+    /// `bytes` more of it, aligned for any element (64 bytes: a cache line); nullptr when it has no room.
+    void *take(std::size_t bytes) noexcept;
+    void ref() noexcept;
+    void unref() noexcept;
+    std::size_t bytes() const noexcept { return m_bytes; }
+
+private:
+    SharedBlock(char *base, std::size_t bytes) noexcept : m_base(base), m_bytes(bytes) { }
+    char *m_base;
+    std::size_t m_bytes;
+    std::size_t m_used = 0;
+    std::atomic<std::size_t> m_refs{1};
+};
 } // namespace mapped_vector_detail
 
 template <typename T>
@@ -66,7 +106,7 @@ public:
     MappedVector(const MappedVector &other) { assign(other.begin(), other.end()); }
     MappedVector(MappedVector &&other) noexcept
             : m_data(std::exchange(other.m_data, nullptr)), m_size(std::exchange(other.m_size, 0)),
-              m_capacity(std::exchange(other.m_capacity, 0)), m_mapped(std::exchange(other.m_mapped, false))
+              m_capacity(std::exchange(other.m_capacity, 0)), m_owner(std::exchange(other.m_owner, kMalloc))
     {
     }
     MappedVector &operator=(const MappedVector &other)
@@ -82,7 +122,7 @@ public:
             m_data = std::exchange(other.m_data, nullptr);
             m_size = std::exchange(other.m_size, 0);
             m_capacity = std::exchange(other.m_capacity, 0);
-            m_mapped = std::exchange(other.m_mapped, false);
+            m_owner = std::exchange(other.m_owner, kMalloc);
         }
         return *this;
     }
@@ -119,6 +159,31 @@ public:
         if (n > m_capacity)
             reallocate(n);
     }
+    /// As reserve(n), the room cut from `block` (exactly n elements) unless it is kMapFrom or more, or the
+    /// block has no room left (then as reserve(n)). The vector holds the block while it uses that room.
+    void reserveFrom(mapped_vector_detail::SharedBlock &block, std::size_t n)
+    {
+        if (n <= m_capacity)
+            return;
+        if (n > std::size_t(-1) / 2 / sizeof(T))
+            throw std::length_error("MappedVector: too many elements");
+        void *p = n * sizeof(T) < mapped_vector_detail::kMapFrom ? block.take(n * sizeof(T)) : nullptr;
+        if (p == nullptr) {
+            reallocate(n);
+            return;
+        }
+        block.ref();
+        if (m_size != 0)
+            std::memcpy(p, m_data, m_size * sizeof(T));
+        const std::size_t size = m_size;
+        release();
+        m_data = static_cast<T *>(p);
+        m_size = size;
+        m_capacity = n;
+        m_owner = reinterpret_cast<std::uintptr_t>(&block);
+    }
+    /// Whether the elements live in a SharedBlock (tests).
+    bool shared() const noexcept { return sharedBlock() != nullptr; }
     void push_back(const T &value)
     {
         if (m_size == m_capacity) {
@@ -186,7 +251,9 @@ public:
             release();
             return;
         }
-        if (!m_mapped) {
+        if (sharedBlock() != nullptr)
+            return; // its room past the end goes back with the whole block
+        if (!mapped()) {
             if (void *p = std::realloc(m_data, m_size * sizeof(T))) {
                 m_data = static_cast<T *>(p);
                 m_capacity = m_size;
@@ -225,7 +292,16 @@ private:
         using namespace mapped_vector_detail;
         std::size_t bytes = n * sizeof(T);
         void *p = nullptr;
-        if (m_mapped) {
+        if (SharedBlock *block = sharedBlock()) {
+            // Out of the shared block: its room stays there until the block goes back whole.
+            bytes = bytes < kMapFrom ? bytes : roundUp(bytes);
+            p = bytes < kMapFrom ? std::malloc(bytes) : mapAligned(bytes);
+            if (p != nullptr) {
+                std::memcpy(p, m_data, m_size * sizeof(T));
+                block->unref();
+                m_owner = bytes >= kMapFrom ? kMapped : kMalloc;
+            }
+        } else if (mapped()) {
             bytes = roundUp(bytes);
             p = remap(m_data, mappedBytes(), bytes);
         } else if (bytes < kMapFrom) {
@@ -236,7 +312,7 @@ private:
                 if (m_size != 0)
                     std::memcpy(p, m_data, m_size * sizeof(T));
                 std::free(m_data);
-                m_mapped = true;
+                m_owner = kMapped;
             }
         }
         if (p == nullptr)
@@ -246,20 +322,32 @@ private:
     }
     void release() noexcept
     {
-        if (m_mapped)
+        if (mapped_vector_detail::SharedBlock *block = sharedBlock())
+            block->unref();
+        else if (mapped())
             mapped_vector_detail::unmap(m_data, mappedBytes());
         else
             std::free(m_data);
         m_data = nullptr;
         m_size = 0;
         m_capacity = 0;
-        m_mapped = false;
+        m_owner = kMalloc;
     }
 
     T *m_data = nullptr;
     std::size_t m_size = 0;
     std::size_t m_capacity = 0;
-    bool m_mapped = false; ///< m_data is a mapping of its own (mappedBytes() long), not a malloc block
+    // Where m_data comes from: malloc, a mapping of its own (mappedBytes() long), or else the SharedBlock at
+    // this address (m_capacity of it). One word: four to a Lane's hot cache lines (TimelineModel).
+    static constexpr std::uintptr_t kMalloc = 0;
+    static constexpr std::uintptr_t kMapped = 1;
+    bool mapped() const noexcept { return m_owner == kMapped; }
+    mapped_vector_detail::SharedBlock *sharedBlock() const noexcept
+    {
+        return m_owner > kMapped ? reinterpret_cast<mapped_vector_detail::SharedBlock *>(m_owner) : nullptr;
+    }
+
+    std::uintptr_t m_owner = kMalloc;
 };
 
 } // namespace forkscope::ui

@@ -136,6 +136,49 @@ TEST(MappedVector, AFreedBigBlockIsKeptForTheNextOneWithItsPagesThere)
     EXPECT_EQ(w[n - 1], static_cast<std::int64_t>(n + 6));
 }
 
+TEST(MappedVector, VectorsCutFromASharedBlockHoldItUntilTheLastLetsGo)
+{
+    // TimelineModel reserves a whole run's lanes out of one block of huge pages: each vector gets just the
+    // room asked for, in an odd number of cache lines; one that outgrows it moves out with its elements;
+    // the block goes back when the last vector cut from it lets go.
+    namespace detail = forkscope::ui::mapped_vector_detail;
+    EXPECT_EQ(detail::sharedBlockBytes(1), 64u);
+    EXPECT_EQ(detail::sharedBlockBytes(64), 64u);
+    EXPECT_EQ(detail::sharedBlockBytes(65), 192u) << "two lines are an even stride: three";
+    EXPECT_EQ(detail::sharedBlockBytes(200), 320u) << "four lines: five";
+    const std::size_t inUse = detail::mappedBytesInUse();
+    detail::SharedBlock *block = detail::SharedBlock::create(std::size_t{3} << 20);
+    ASSERT_NE(block, nullptr);
+    EXPECT_EQ(block->bytes(), std::size_t{4} << 20) << "whole huge pages";
+    EXPECT_EQ(detail::mappedBytesInUse(), inUse + block->bytes());
+    MappedVector<Item> a;
+    for (int i = 0; i < 5; ++i)
+        a.push_back({i, -i, static_cast<std::uint8_t>(i)});
+    a.reserveFrom(*block, 100);
+    EXPECT_TRUE(a.shared());
+    EXPECT_EQ(a.capacity(), 100u);
+    EXPECT_EQ(a[4], (Item{4, -4, 4})) << "kept when moved into the block";
+    {
+        MappedVector<Item> b;
+        b.reserveFrom(*block, 50);
+        EXPECT_TRUE(b.shared());
+        EXPECT_EQ(reinterpret_cast<const char *>(b.data()) - reinterpret_cast<const char *>(a.data()),
+                  static_cast<std::ptrdiff_t>(detail::sharedBlockBytes(100 * sizeof(Item))));
+        MappedVector<std::int64_t> big;
+        big.reserveFrom(*block, (std::size_t{3} << 20) / sizeof(std::int64_t));
+        EXPECT_FALSE(big.shared()) << "2 MiB or more is a mapping of its own";
+        block->unref(); // its maker is done cutting
+        for (int i = 5; i < 300; ++i)
+            a.push_back({i, -i, static_cast<std::uint8_t>(i)});
+        EXPECT_FALSE(a.shared()) << "outgrown, it moved out";
+        EXPECT_EQ(a[4], (Item{4, -4, 4}));
+        EXPECT_EQ(a[299], (Item{299, -299, static_cast<std::uint8_t>(299)}));
+        EXPECT_EQ(detail::mappedBytesInUse(), inUse + (std::size_t{8} << 20))
+            << "b holds the block (and `big` its own)";
+    }
+    EXPECT_EQ(detail::mappedBytesInUse(), inUse) << "the last vector let go: the block went back";
+}
+
 } // namespace
 
 TEST(MappedVector, ShrinkingToFitHandsBackEveryPagePastTheEndWithoutMovingTheElements)
