@@ -5,8 +5,13 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cassert>
 #include <charconv>
 #include <chrono>
+#include <exception>
+#include <optional>
+#include <system_error>
+#include <thread>
 #include <unordered_set>
 
 namespace forkscope::ui {
@@ -304,12 +309,12 @@ void prefetchNext(const Vector &v) noexcept
 
 } // namespace
 
-void TimelineModel::spanOpened(Lane &lane, core::Span &span)
+void TimelineModel::spanOpened(Lane &lane, core::Span &span, SpanEffects &effects)
 {
-    touch(span.begin);
+    effects.changedFrom = std::min(effects.changedFrom, span.begin);
     if (core::isGilSpan(span.kind)) {
         lane.gil.push_back({span.begin, kOpenEnd, span.kind == core::SpanKind::GilHold, false});
-        m_hasGil = true;
+        effects.hasGil = true;
         return;
     }
     Bar bar;
@@ -320,27 +325,30 @@ void TimelineModel::spanOpened(Lane &lane, core::Span &span)
     bar.value = span.value;
     // Events come in time order, so a new bar almost always goes last; a straggler is inserted in place.
     std::size_t at = lane.bars.size();
-    while (at > 0 && lane.bars[at - 1].begin > bar.begin)
-        --at;
+    if (lane.m_lastBarBegin > bar.begin)
+        while (at > 0 && lane.bars[at - 1].begin > bar.begin)
+            --at;
     // Where the bar went, for spanClosed: a straggler inserted later before it moves it on by one.
     span.handle = static_cast<std::uint32_t>(at);
     if (at == lane.bars.size()) {
         lane.bars.push_back(bar); // the tracks and the running maximum of ends take it when next asked
+        lane.m_lastBarBegin = bar.begin;
         lane.m_tracksStale = true;
         prefetchNext(lane.bars);
     } else {
         lane.bars.insert(lane.bars.begin() + static_cast<std::ptrdiff_t>(at), bar);
+        lane.m_barsMoved = true;
         lane.m_tracked = std::numeric_limits<std::size_t>::max(); // the tracks' indices moved: built anew
         lane.barsChangedFrom(at);
     }
-    m_seenStates |= 1u << static_cast<unsigned>(bar.state);
+    effects.seenStates |= 1u << static_cast<unsigned>(bar.state);
     lane.m_states |= 1u << static_cast<unsigned>(bar.state);
 }
 
-void TimelineModel::spanClosed(Lane &lane, const core::Span &span)
+void TimelineModel::spanClosed(Lane &lane, const core::Span &span, SpanEffects &effects)
 {
     // Drawn up to the present while open: what changed starts at its end or at the present before it.
-    touch(std::min(span.end, m_now));
+    effects.changedFrom = std::min(effects.changedFrom, std::min(span.end, effects.now));
     if (core::isGilSpan(span.kind)) {
         if (!lane.gil.empty() && lane.gil.back().open()) {
             lane.gil.back().end = span.end;
@@ -348,17 +356,28 @@ void TimelineModel::spanClosed(Lane &lane, const core::Span &span)
         }
         return;
     }
-    // The bar this span opened: where spanOpened put it, or a little later if stragglers went before it.
-    const BarState state = barStateOf(span.kind);
-    for (std::size_t index = span.handle; index < lane.bars.size(); ++index) {
-        Bar &bar = lane.bars[index];
-        if (!bar.open() || bar.state != state || bar.begin != span.begin || bar.arg != span.arg)
-            continue;
+    const auto close = [&](Bar &bar, std::size_t index) {
         bar.end = span.end;
         bar.cancelled = span.cancelled || span.failed;
         if (span.kind == core::SpanKind::Task)
             bar.result = span.endValue;
         lane.barsChangedFrom(index);
+    };
+    // The bar this span opened: where spanOpened put it, or a little later if stragglers went before it.
+    if (!lane.m_barsMoved && span.handle < lane.bars.size()) {
+        // None did on this lane: it is there. Only written, not read: its line, last touched when the span
+        // opened, is fetched while the next events are applied, not waited for.
+        Bar &bar = lane.bars[span.handle];
+        assert(bar.open() && bar.begin == span.begin && bar.arg == span.arg);
+        close(bar, span.handle);
+        return;
+    }
+    const BarState state = barStateOf(span.kind);
+    for (std::size_t index = span.handle; index < lane.bars.size(); ++index) {
+        Bar &bar = lane.bars[index];
+        if (!bar.open() || bar.state != state || bar.begin != span.begin || bar.arg != span.arg)
+            continue;
+        close(bar, index);
         return;
     }
 }
@@ -445,24 +464,36 @@ void TimelineModel::addMarker(Lane &lane, Marker marker, std::string_view text)
     m_seenMarkers |= 1u << static_cast<unsigned>(marker.kind);
     lane.m_markers |= 1u << static_cast<unsigned>(marker.kind);
     auto at = lane.markers.end();
-    while (at != lane.markers.begin() && std::prev(at)->time > marker.time)
-        --at;
+    if (lane.m_lastMarkerTime > marker.time)
+        while (at != lane.markers.begin() && std::prev(at)->time > marker.time)
+            --at;
     const auto index = static_cast<std::size_t>(at - lane.markers.begin());
-    lane.markers.insert(at, std::move(marker));
+    if (index == lane.markers.size()) {
+        lane.m_lastMarkerTime = marker.time;
+        lane.markers.push_back(marker);
+    } else {
+        lane.markers.insert(at, marker);
+    }
     prefetchNext(lane.markers);
     // The marker blocks take it when next asked for (from here on, if it went before others).
     lane.m_markersInBlocks = std::min(lane.m_markersInBlocks, index);
-    m_markerBlocksStale = true;
+    if (!m_markerBlocksStale) // written once, not on every marker: a line the other thread may be reading
+        m_markerBlocksStale = true;
 }
 
-void TimelineModel::apply(const Event &e)
+void TimelineModel::applySpans(const Event &e, SpanEffects &effects)
+{
+    Lane &lane = laneFor(e.lane);
+    // Every span an event opens or closes is on the event's own lane.
+    m_spans.feed(
+        e, [this, &lane, &effects](core::Span &span) { spanOpened(lane, span, effects); },
+        [this, &lane, &effects](const core::Span &span) { spanClosed(lane, span, effects); });
+}
+
+void TimelineModel::applyRest(const Event &e)
 {
     Lane &lane = laneFor(e.lane);
     const bool cancelled = e.flags & core::kCancelled;
-    // Every span an event opens or closes is on the event's own lane.
-    m_spans.feed(
-        e, [this, &lane](core::Span &span) { spanOpened(lane, span); },
-        [this, &lane](const core::Span &span) { spanClosed(lane, span); });
     switch (e.type) {
     case EventType::WorkerStart:
         touch(e.timeNs); // the lifeline begins
@@ -530,7 +561,7 @@ void TimelineModel::apply(const Event &e)
         break;
     case EventType::Spawn: addMarker(lane, {e.timeNs, e.value, e.arg, MarkerKind::Spawn, {}}); break;
     case EventType::Note: addMarker(lane, {e.timeNs, e.value, e.arg, MarkerKind::Note, {}}, e.text); break;
-    // Spans (core::SpanPairer, above) and what only leads to one.
+    // Spans (applySpans) and what only leads to one.
     case EventType::SleepBegin:
     case EventType::SleepEnd:
     case EventType::ComputeBegin:
@@ -664,14 +695,29 @@ constexpr std::array<std::uint8_t, 256> kAdds = [] {
     return adds;
 }();
 
-/// Room for `more` elements: at least doubling, as push_back would, but once for all of them.
+/// The capacity that makes room for `more` elements: at least doubling, as push_back would, but once for all
+/// of them; 0 when there is room already.
 template <typename Vector>
-void reserveMore(Vector &v, std::size_t more)
+std::size_t grownCapacity(const Vector &v, std::size_t more) noexcept
 {
     const std::size_t need = v.size() + more;
-    if (need > v.capacity())
-        v.reserve(std::max(need, 2 * v.capacity()));
+    return need > v.capacity() ? std::max(need, 2 * v.capacity()) : 0;
 }
+
+/// What reserving `n` elements of `v` takes from a SharedBlock (MappedVector::reserveFrom: what is not big
+/// enough for a mapping of its own, rounded as SharedBlock::take rounds it).
+template <typename Vector>
+std::size_t sharedBytes(std::size_t n) noexcept
+{
+    const std::size_t bytes = n * sizeof(typename Vector::value_type);
+    return bytes < mapped_vector_detail::kMapFrom ? mapped_vector_detail::sharedBlockBytes(bytes) : 0;
+}
+
+/// A batch of this many events or more is a whole run handed over at once (a saved run, a finished run's
+/// events, a picture made on the command line): it is counted by two threads (TimelineModel::reserveFor), its
+/// lanes' room is reserved out of one SharedBlock, and it is applied by two threads
+/// (TimelineModel::appendEvents). A live run's refreshes bring a few thousand: one thread, room from malloc.
+constexpr std::size_t kWholeRunFrom = 262144;
 
 } // namespace
 
@@ -680,29 +726,79 @@ void TimelineModel::reserveFor(std::span<const Event> events)
     // Each lane's vectors grow once per batch by what the batch brings them, rather than doubling every so
     // often while it is applied (each doubling a fresh block faulted in and the old one copied over).
     m_laneCounts.assign(m_lanes.size(), {});
-    const std::size_t known = m_laneCounts.size();
-    for (const Event &e : events) {
-        const std::uint8_t adds = kAdds[static_cast<std::uint8_t>(e.type)];
-        if (adds == 0 || e.lane >= known)
-            continue; // adds nothing to a lane, or a lane not known yet (it starts empty anyway)
-        LaneCount &c = m_laneCounts[e.lane];
-        c.bars += adds & kAddsBar;
-        c.markers += (adds & kAddsMarker) != 0;
-        c.values += (adds & kAddsValue) != 0;
+    // Counts what `part` adds to each known lane; returns the highest lane it names.
+    const auto count = [](std::span<const Event> part, std::vector<LaneCount> &counts) noexcept {
+        const std::size_t known = counts.size();
+        std::uint32_t highest = 0;
+        for (const Event &e : part) {
+            highest = std::max(highest, e.lane);
+            const std::uint8_t adds = kAdds[static_cast<std::uint8_t>(e.type)];
+            if (adds == 0 || e.lane >= known)
+                continue; // adds nothing to a lane, or a lane not known yet (it starts empty anyway)
+            LaneCount &c = counts[e.lane];
+            c.bars += adds & kAddsBar;
+            c.markers += (adds & kAddsMarker) != 0;
+            c.values += (adds & kAddsValue) != 0;
+        }
+        return highest;
+    };
+    // A whole run's events are counted in two halves at once: the count only reads them, and reading 72 bytes
+    // an event is most of what it costs.
+    std::optional<std::thread> helper;
+    std::vector<LaneCount> second;
+    std::uint32_t secondHighest = 0;
+    const std::size_t half = events.size() >= kWholeRunFrom ? events.size() / 2 : events.size();
+    if (half < events.size()) {
+        try {
+            second.assign(m_laneCounts.size(), {});
+            helper.emplace([&count, &second, &secondHighest, rest = events.subspan(half)] {
+                secondHighest = count(rest, second);
+            });
+        } catch (const std::exception &) { // no thread to be had (or no memory): counted here
+            helper.reset();
+        }
     }
+    std::uint32_t highest = count(events.first(helper ? half : events.size()), m_laneCounts);
+    if (helper) {
+        helper->join();
+        highest = std::max(highest, secondHighest);
+        for (std::size_t i = 0; i < second.size(); ++i) {
+            m_laneCounts[i].bars += second[i].bars;
+            m_laneCounts[i].markers += second[i].markers;
+            m_laneCounts[i].values += second[i].values;
+        }
+    }
+    if (highest >= m_lanes.size())
+        addLanes(highest); // now, not while appendEvents' two threads apply them (they start empty)
     std::size_t values = 0;
+    std::size_t shared = 0; // what a SharedBlock for them all would hold
     for (std::size_t i = 0; i < m_laneCounts.size(); ++i) {
         const LaneCount &c = m_laneCounts[i];
-        Lane &lane = m_lanes[i];
-        if (c.bars > 0) {
-            reserveMore(lane.bars, c.bars);
-        }
-        if (c.markers > 0)
-            reserveMore(lane.markers, c.markers);
+        const Lane &lane = m_lanes[i];
+        shared += sharedBytes<decltype(lane.bars)>(grownCapacity(lane.bars, c.bars));
+        shared += sharedBytes<decltype(lane.markers)>(grownCapacity(lane.markers, c.markers));
         values += c.values;
     }
-    if (values > 0)
-        reserveMore(m_valueEvents, values);
+    shared += sharedBytes<decltype(m_valueEvents)>(grownCapacity(m_valueEvents, values));
+    mapped_vector_detail::SharedBlock *block = nullptr;
+    if (events.size() >= kWholeRunFrom && shared > 0)
+        block = mapped_vector_detail::SharedBlock::create(shared); // nullptr: from malloc, as small batches
+    const auto reserve = [block](auto &v, std::size_t more) {
+        if (const std::size_t n = grownCapacity(v, more); n == 0)
+            return;
+        else if (block != nullptr)
+            v.reserveFrom(*block, n);
+        else
+            v.reserve(n);
+    };
+    // All the bars' blocks one after another, then the markers': each a stride of an odd number of lines.
+    for (std::size_t i = 0; i < m_laneCounts.size(); ++i)
+        reserve(m_lanes[i].bars, m_laneCounts[i].bars);
+    for (std::size_t i = 0; i < m_laneCounts.size(); ++i)
+        reserve(m_lanes[i].markers, m_laneCounts[i].markers);
+    reserve(m_valueEvents, values);
+    if (block != nullptr)
+        block->unref(); // the vectors cut from it hold it now
 }
 
 void TimelineModel::appendEvents(std::span<const Event> events)
@@ -710,10 +806,47 @@ void TimelineModel::appendEvents(std::span<const Event> events)
     if (events.empty())
         return;
     reserveFor(events);
-    for (const Event &e : events) {
-        apply(e);
-        m_lastEventNs = std::max(m_lastEventNs, e.timeNs);
+    // A whole run's events (a saved run, a finished run) are applied by two threads at once: one pairs them
+    // into spans and makes the lanes' bars (applySpans), this one does the rest (applyRest). What each
+    // changes is apart (bars and GIL spans there; markers, lane starts and ends, arrows, messages, values
+    // here), and what the spans change beyond their lanes waits in `effects` until both are done. The lanes
+    // the events name exist by now (reserveFor), so neither adds any.
+    // Each thread writes only its own: no line of memory goes back and forth between them while they work.
+    SpanEffects effects;
+    effects.now = m_now;
+    std::exception_ptr spansFailed;
+    std::optional<std::jthread> spans; // joined before `effects` goes, even when applyRest throws
+    if (events.size() >= kWholeRunFrom) {
+        try {
+            spans.emplace([this, events, &effects, &spansFailed] {
+                SpanEffects mine = effects; // on this thread's own stack while it works
+                try {
+                    for (const Event &e : events)
+                        applySpans(e, mine);
+                } catch (...) {
+                    spansFailed = std::current_exception();
+                }
+                effects = mine;
+            });
+        } catch (const std::system_error &) { // no thread to be had: both here, one event at a time
+        }
     }
+    std::int64_t lastEventNs = m_lastEventNs;
+    for (const Event &e : events) {
+        if (!spans)
+            applySpans(e, effects);
+        applyRest(e);
+        lastEventNs = std::max(lastEventNs, e.timeNs);
+    }
+    m_lastEventNs = lastEventNs;
+    if (spans) {
+        spans->join();
+        if (spansFailed)
+            std::rethrow_exception(spansFailed);
+    }
+    touch(effects.changedFrom);
+    m_seenStates |= effects.seenStates;
+    m_hasGil = m_hasGil || effects.hasGil;
     m_eventCount += events.size();
     if (m_lastEventNs > m_now) {
         touch(m_now); // open bars and lifelines grow with the present
@@ -830,8 +963,12 @@ LostUpdateSearch TimelineModel::settle(const core::RunResult &result)
             }
             lane.cancelled = lane.cancelled || outcome.cancelled;
         }
-        m_spans.closeLane(static_cast<std::uint32_t>(i), lane.ended() ? lane.endNs : runEnd,
-                          [this, &lane](const core::Span &span) { spanClosed(lane, span); });
+        SpanEffects effects;
+        effects.now = m_now;
+        m_spans.closeLane(
+            static_cast<std::uint32_t>(i), lane.ended() ? lane.endNs : runEnd,
+            [this, &lane, &effects](const core::Span &span) { spanClosed(lane, span, effects); });
+        touch(effects.changedFrom);
     }
     // Complete what lanes otherwise build when first drawn, so nothing of a finished model changes when read.
     for (const Lane &lane : m_lanes) {

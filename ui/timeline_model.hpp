@@ -176,13 +176,39 @@ struct GilSpan {
     bool open() const noexcept { return end == kOpenEnd; }
 };
 
-struct Lane {
+struct alignas(64) Lane {
+    // What applying an event touches comes first, a cache line for each side of TimelineModel::appendEvents:
+    // a thousand lanes take turns, so each line an event touches is one more wait for memory
+    // (bench/paint_bench's BM_BuildModel), and a line both threads write would go back and forth between them.
+    // The spans' side: the bars (and the GIL spans, on the third line).
+    MappedVector<Bar> bars; ///< sorted by begin
+
+private:
+    friend class TimelineModel;
+    // The last bar's begin and the last marker's time, kept here: an event that goes last (almost every
+    // one) is placed without reading the lane's last element, a line it last touched a thousand events ago.
+    std::int64_t m_lastBarBegin = std::numeric_limits<std::int64_t>::min();
+    mutable std::size_t m_maxEndValid = 0; ///< m_maxEnd[0, m_maxEndValid) is up to date
+    std::uint32_t m_states = 0;
+    mutable bool m_tracksStale = false;
+    bool m_barsMoved
+        = false; ///< a bar went before others once: a span's bar may have moved on from its handle
+
+public:
+    // The other side: the markers.
+    alignas(64) MappedVector<Marker> markers; ///< sorted by time
+
+private:
+    std::int64_t m_lastMarkerTime = std::numeric_limits<std::int64_t>::min();
+    mutable std::size_t m_markersInBlocks
+        = 0; ///< markers[0, m_markersInBlocks) are in the model's MarkerBlocks
+    std::uint32_t m_markers = 0;
+
+public:
+    alignas(64) MappedVector<GilSpan> gil; ///< only for plans with a GIL; drawn apart from the bars
     core::LaneInfo info;
-    MappedVector<GilSpan> gil;    ///< only for plans with a GIL; drawn apart from the bars
-    MappedVector<Bar> bars;       ///< sorted by begin
-    MappedVector<Marker> markers; ///< sorted by time
-    std::int64_t startNs = -1;    ///< WorkerStart, -1 until started
-    std::int64_t endNs = -1;      ///< WorkerEnd, -1 while running
+    std::int64_t startNs = -1; ///< WorkerStart, -1 until started
+    std::int64_t endNs = -1;   ///< WorkerEnd, -1 while running
     int exitCode = 0;
     int signal = 0;
     bool cancelled = false;
@@ -213,7 +239,6 @@ struct Lane {
     std::uint32_t markerMask() const noexcept { return m_markers; }
 
 private:
-    friend class TimelineModel;
     // The tracks and the running maximum of ends are built from `bars` when first asked for after a change
     // (adding a bar costs one push, not four, and a lane never drawn never builds them); TimelineModel's
     // settle() completes them, so a finished model's const functions change nothing and it may be read from
@@ -231,14 +256,8 @@ private:
 
     mutable std::vector<BarTrack> m_tracks;
     mutable MappedVector<std::int64_t>
-        m_maxEnd;                          ///< m_maxEnd[i] = max end of bars[0..i], kOpenEnd for open ones
-    mutable std::size_t m_tracked = 0;     ///< bars[0, m_tracked) are in m_tracks
-    mutable std::size_t m_maxEndValid = 0; ///< m_maxEnd[0, m_maxEndValid) is up to date
-    mutable bool m_tracksStale = false;
-    mutable std::size_t m_markersInBlocks
-        = 0; ///< markers[0, m_markersInBlocks) are in the model's MarkerBlocks
-    std::uint32_t m_states = 0;
-    std::uint32_t m_markers = 0;
+        m_maxEnd;                      ///< m_maxEnd[i] = max end of bars[0..i], kOpenEnd for open ones
+    mutable std::size_t m_tracked = 0; ///< bars[0, m_tracked) are in m_tracks
 };
 
 /// A group of lanes living in one OS process: main's process (main, its threads, sequential calls) or one
@@ -452,14 +471,26 @@ private:
     }
     /// Adds lanes up to `index` (named "lane N") and returns that one.
     Lane &addLanes(std::uint32_t index);
+    /// What applying spans changed beyond their lanes, kept apart while another thread applies the rest of
+    /// the same events (appendEvents) and added to the model once both are done.
+    struct SpanEffects {
+        std::int64_t now = 0; ///< m_now as the events began (read once, not beside writes)
+        std::int64_t changedFrom = core::kOpenEnd; ///< as touch()
+        std::uint32_t seenStates = 0;              ///< as m_seenStates
+        bool hasGil = false;
+    };
     /// A span of `lane` began (core::SpanPairer decides what begins and ends what): a bar, or a GIL span.
-    void spanOpened(Lane &lane, core::Span &span);
-    void spanClosed(Lane &lane, const core::Span &span);
+    void spanOpened(Lane &lane, core::Span &span, SpanEffects &effects);
+    void spanClosed(Lane &lane, const core::Span &span, SpanEffects &effects);
     /// A value event's marker text ("wrote balance = 6"), added to the text store without temporaries.
     TextRef valueText(const core::Event &e);
     void applyMessage(const core::Event &e);
     void addMarker(Lane &lane, Marker marker, std::string_view text = {});
-    void apply(const core::Event &e);
+    /// An event's part in its lane's spans: the pairer, the lane's bars and GIL spans and nothing else of the
+    /// model (no other lane, no marker), so that one thread may do it while another does applyRest.
+    void applySpans(const core::Event &e, SpanEffects &effects);
+    /// The rest of what an event does: markers, lane starts and ends, arrows, messages, values.
+    void applyRest(const core::Event &e);
     /// Makes room in each known lane's vectors for what `events` will add to them.
     void reserveFor(std::span<const core::Event> events);
     /// Records that drawing changed from `time` on (kWholeRun: everywhere) in the revision being made.

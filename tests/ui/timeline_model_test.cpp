@@ -603,6 +603,166 @@ TEST(TimelineModel, LiveAppendsBuildTheModelBuiltAtOnce)
     EXPECT_FALSE(whole.messageArrows().empty());
 }
 
+/// A run of ~370,000 events on 48 lanes with everything in it: nested spans and locks, GIL waits, holds and
+/// hand-overs, prints, reads and writes, queue messages between lanes, late events that go before others on
+/// their lane, a crash with spans open, joins. A whole run's size: appendEvents applies it in two threads.
+std::vector<forkscope::core::Event> bigMixedEvents(std::vector<LaneInfo> &lanes)
+{
+    using forkscope::core::Event;
+    constexpr std::uint32_t kLanes = 48;
+    lanes = {{"main", WorkerKind::Main, 100, 100}};
+    for (std::uint32_t i = 1; i < kLanes; ++i)
+        lanes.push_back(
+            {"worker " + std::to_string(i), i % 2 ? WorkerKind::Process : WorkerKind::Thread, 0, 0});
+    std::mt19937 rng(2026);
+    std::vector<Event> ev{event(0, 0, EventType::WorkerStart, 100, 100),
+                          event(1, 0, EventType::QueueOpen, 0, 8, "jobs"),
+                          event(1, 0, EventType::VariableOpen, 1, 0, "counter", forkscope::core::kShared)};
+    std::uint32_t seq = 0;
+    std::int64_t end = 0;
+    for (std::uint32_t lane = 1; lane < kLanes; ++lane) {
+        std::int64_t t = 10 + lane;
+        ev.push_back(event(t, 0, EventType::Spawn, static_cast<std::int32_t>(lane)));
+        ev.push_back(
+            event(t, lane, EventType::WorkerStart, static_cast<std::int32_t>(1000 + lane), 1000 + lane));
+        for (int step = 0; step < 2800; ++step) {
+            t += 1 + rng() % 500;
+            const std::int64_t d = 1 + rng() % 400;
+            switch (rng() % 8) {
+            case 0:
+                ev.push_back(event(t, lane, EventType::ComputeBegin, 0, d));
+                ev.push_back(event(t + d, lane, EventType::ComputeEnd, 0, 7));
+                break;
+            case 1:
+                ev.push_back(event(t, lane, EventType::SleepBegin, 0, d));
+                ev.push_back(event(t + d, lane, EventType::SleepEnd));
+                break;
+            case 2:
+                ev.push_back(event(t, lane, EventType::LockWait, 1));
+                ev.push_back(event(t + 1, lane, EventType::LockAcquire, 1));
+                ev.push_back(event(t + 2, lane, EventType::SleepBegin, 0, d));
+                ev.push_back(event(t + 2 + d, lane, EventType::SleepEnd));
+                ev.push_back(event(t + 3 + d, lane, EventType::LockRelease, 1));
+                break;
+            case 3:
+                ev.push_back(event(t, lane, EventType::GilRequest));
+                ev.push_back(event(t + 1, lane, EventType::GilAcquire));
+                ev.push_back(event(t + 1 + d, lane, d % 2 ? EventType::GilHandOver : EventType::GilRelease));
+                break;
+            case 4:
+                ev.push_back(event(t, lane, EventType::Print, 0, 0, "step " + std::to_string(step)));
+                break;
+            case 5: {
+                auto read = event(t, lane, EventType::ValueRead, 1, step);
+                auto write = event(t + d, lane, EventType::ValueWrite, 1, step + 1);
+                write.id = (lane << forkscope::core::kWriteCountBits) | static_cast<std::uint32_t>(step + 1);
+                ev.push_back(read);
+                ev.push_back(write);
+                break;
+            }
+            case 6: {
+                auto put = event(t, lane, EventType::QueuePut, 0, step);
+                put.id = ++seq;
+                put.detail = 1;
+                auto get = event(t + d, lane % (kLanes - 1) + 1, EventType::QueueGet, 0, step);
+                get.id = put.id;
+                ev.push_back(put);
+                ev.push_back(get);
+                break;
+            }
+            default:
+                ev.push_back(event(t, lane, EventType::TaskBegin, step, d, "work"));
+                ev.push_back(event(t + d, lane, EventType::TaskEnd, step, 2 * d));
+                break;
+            }
+            t += d + 4;
+        }
+        if (lane == 5) { // dies while computing
+            ev.push_back(event(t, lane, EventType::ComputeBegin, 0, 1000));
+            ev.push_back(event(t + 10, lane, EventType::WorkerEnd, 11, -1));
+        } else {
+            ev.push_back(event(t, lane, EventType::WorkerEnd, 0, 0));
+        }
+        end = std::max(end, t + 10);
+    }
+    for (std::uint32_t lane = 1; lane < kLanes; ++lane) {
+        ev.push_back(event(end + lane, 0, EventType::JoinBegin, static_cast<std::int32_t>(lane)));
+        ev.push_back(event(end + lane, 0, EventType::JoinEnd, static_cast<std::int32_t>(lane)));
+    }
+    ev.push_back(event(end + kLanes, 0, EventType::MainEnd));
+    forkscope::test::sortByTime(ev);
+    // Late ones, as a slow ring hands them over: bars that begin before the lane's last one.
+    std::vector<Event> out;
+    out.reserve(ev.size() + ev.size() / 2500);
+    for (std::size_t i = 0; i < ev.size(); ++i) {
+        out.push_back(ev[i]);
+        if (i % 5000 == 4999 && ev[i].lane != 0 && ev[i].type != EventType::WorkerEnd) {
+            out.push_back(event(ev[i].timeNs - 3000, ev[i].lane, EventType::SleepBegin, 0, 100));
+            out.push_back(event(ev[i].timeNs - 2900, ev[i].lane, EventType::SleepEnd));
+        }
+    }
+    return out;
+}
+
+TEST(TimelineModel, AWholeRunAppliedByTwoThreadsIsTheModelAppliedInBatches)
+{
+    // A whole run at once is applied by two threads (spans and bars on one, the rest on the other) into
+    // room reserved in one shared block; in batches of 5,000 it is applied by one, into room from malloc.
+    std::vector<LaneInfo> lanes;
+    const auto events = bigMixedEvents(lanes);
+    ASSERT_GE(events.size(), 300'000u) << "bigger than appendEvents' threshold for two threads (262,144)";
+    fs::TimelineModel whole(lanes);
+    whole.appendEvents(events);
+    fs::TimelineModel batched(lanes);
+    for (std::size_t from = 0; from < events.size(); from += 5000)
+        batched.appendEvents(
+            std::span(events).subspan(from, std::min<std::size_t>(5000, events.size() - from)));
+    EXPECT_TRUE(whole.lane(1).bars.shared() && whole.lane(1).markers.shared());
+    EXPECT_FALSE(batched.lane(1).bars.shared());
+    std::size_t moved = 0;
+    for (const fs::Lane &lane : whole.lanes())
+        moved += !std::is_sorted(lane.bars.begin(), lane.bars.end(),
+                                 [](const fs::Bar &a, const fs::Bar &b) { return a.begin < b.begin; });
+    EXPECT_EQ(moved, 0u) << "late bars inserted in place";
+    // Each lane's closed bars are the spans core::SpanPairer makes of its events (GIL spans apart), ends and
+    // all: a late bar moves the ones after it on, and a span that closes finds its bar where it went.
+    forkscope::core::SpanPairer pairer;
+    std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>> spans(lanes.size());
+    for (const forkscope::core::Event &e : events)
+        pairer.feed(
+            e, [](forkscope::core::Span &) {},
+            [&](const forkscope::core::Span &span) {
+                if (!forkscope::core::isGilSpan(span.kind))
+                    spans[span.lane].emplace_back(span.begin, span.end);
+            });
+    std::size_t late = 0;
+    for (std::uint32_t l = 0; l < lanes.size(); ++l) {
+        std::vector<std::pair<std::int64_t, std::int64_t>> bars;
+        for (const fs::Bar &bar : whole.lane(l).bars)
+            if (!bar.open())
+                bars.emplace_back(bar.begin, bar.end);
+        late += !std::is_sorted(spans[l].begin(), spans[l].end());
+        std::sort(bars.begin(), bars.end());
+        std::sort(spans[l].begin(), spans[l].end());
+        EXPECT_EQ(bars, spans[l]) << "lane " << l;
+    }
+    EXPECT_GT(late, 10u) << "lanes with late bars";
+    EXPECT_TRUE(whole.hasGil());
+    for (int s = 0; s <= static_cast<int>(fs::BarState::Task); ++s)
+        EXPECT_EQ(whole.hasState(static_cast<fs::BarState>(s)),
+                  batched.hasState(static_cast<fs::BarState>(s)))
+            << s;
+    EXPECT_EQ(whole.changedSince(0), batched.changedSince(0));
+    const std::string built = dump(whole);
+    EXPECT_EQ(built, dump(batched));
+    EXPECT_NE(built.find(" gil "), std::string::npos);
+    EXPECT_NE(built.find("message "), std::string::npos);
+    const auto result = forkscope::test::resultFor(lanes, events, "big mixed");
+    whole.finish(result);
+    batched.finish(result);
+    EXPECT_EQ(dump(whole), dump(batched));
+}
+
 /// A lane's tracks as they should be, worked out from its bars alone: the bars of each depth in order, the
 /// closed ones before the first open one, and a block per 32 of those.
 std::string expectedTracks(const fs::Lane &lane)
