@@ -9,6 +9,7 @@
 #include <charconv>
 #include <chrono>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <system_error>
 #include <thread>
@@ -328,8 +329,9 @@ void TimelineModel::spanOpened(Lane &lane, core::Span &span, SpanEffects &effect
     if (lane.m_lastBarBegin > bar.begin)
         while (at > 0 && lane.bars[at - 1].begin > bar.begin)
             --at;
-    // Where the bar went, for spanClosed: a straggler inserted later before it moves it on by one.
-    span.handle = static_cast<std::uint32_t>(at);
+    // Where the bar went, for spanClosed: a straggler inserted later before it moves it on by one. Set once
+    // it is there: a bar that could not be added (no memory) leaves a handle past every bar.
+    span.handle = std::numeric_limits<std::uint32_t>::max();
     if (at == lane.bars.size()) {
         lane.bars.push_back(bar); // the tracks and the running maximum of ends take it when next asked
         lane.m_lastBarBegin = bar.begin;
@@ -341,6 +343,7 @@ void TimelineModel::spanOpened(Lane &lane, core::Span &span, SpanEffects &effect
         lane.m_tracked = std::numeric_limits<std::size_t>::max(); // the tracks' indices moved: built anew
         lane.barsChangedFrom(at);
     }
+    span.handle = static_cast<std::uint32_t>(at);
     effects.seenStates |= 1u << static_cast<unsigned>(bar.state);
     lane.m_states |= 1u << static_cast<unsigned>(bar.state);
 }
@@ -688,9 +691,12 @@ constexpr std::array<std::uint8_t, 256> kAdds = [] {
     std::array<std::uint8_t, 256> adds{};
     for (std::size_t t = 0; t < adds.size(); ++t) {
         const auto type = static_cast<EventType>(t);
-        adds[t] = static_cast<std::uint8_t>(
-            (opensBar(type) ? kAddsBar : 0) | (addsMarker(type) ? kAddsMarker : 0)
-            | (type == EventType::ValueRead || type == EventType::ValueWrite ? kAddsValue : 0));
+        adds[t]
+            = static_cast<std::uint8_t>((opensBar(type) ? kAddsBar : 0) | (addsMarker(type) ? kAddsMarker : 0)
+                                        | (type == EventType::ValueRead || type == EventType::ValueWrite
+                                                   || type == EventType::VariableOpen
+                                               ? kAddsValue
+                                               : 0));
     }
     return adds;
 }();
@@ -780,13 +786,15 @@ void TimelineModel::reserveFor(std::span<const Event> events)
         values += c.values;
     }
     shared += sharedBytes<decltype(m_valueEvents)>(grownCapacity(m_valueEvents, values));
-    mapped_vector_detail::SharedBlock *block = nullptr;
+    // Held here until the vectors cut from it hold it (let go of even when a reservation throws).
+    const auto letGo = [](mapped_vector_detail::SharedBlock *b) { b->unref(); };
+    std::unique_ptr<mapped_vector_detail::SharedBlock, decltype(letGo)> block(nullptr, letGo);
     if (events.size() >= kWholeRunFrom && shared > 0)
-        block = mapped_vector_detail::SharedBlock::create(shared); // nullptr: from malloc, as small batches
-    const auto reserve = [block](auto &v, std::size_t more) {
+        block.reset(mapped_vector_detail::SharedBlock::create(shared)); // none: from malloc, as small batches
+    const auto reserve = [&block](auto &v, std::size_t more) {
         if (const std::size_t n = grownCapacity(v, more); n == 0)
             return;
-        else if (block != nullptr)
+        else if (block)
             v.reserveFrom(*block, n);
         else
             v.reserve(n);
@@ -797,8 +805,6 @@ void TimelineModel::reserveFor(std::span<const Event> events)
     for (std::size_t i = 0; i < m_laneCounts.size(); ++i)
         reserve(m_lanes[i].markers, m_laneCounts[i].markers);
     reserve(m_valueEvents, values);
-    if (block != nullptr)
-        block->unref(); // the vectors cut from it hold it now
 }
 
 void TimelineModel::appendEvents(std::span<const Event> events)
@@ -806,16 +812,40 @@ void TimelineModel::appendEvents(std::span<const Event> events)
     if (events.empty())
         return;
     reserveFor(events);
+    applyAll(events);
+    m_eventCount += events.size();
+    if (m_lastEventNs > m_now) {
+        touch(m_now); // open bars and lifelines grow with the present
+        m_now = m_lastEventNs;
+    }
+    bumpRevision();
+}
+
+void TimelineModel::applyAll(std::span<const Event> events)
+{
     // A whole run's events (a saved run, a finished run) are applied by two threads at once: one pairs them
     // into spans and makes the lanes' bars (applySpans), this one does the rest (applyRest). What each
     // changes is apart (bars and GIL spans there; markers, lane starts and ends, arrows, messages, values
     // here), and what the spans change beyond their lanes waits in `effects` until both are done. The lanes
-    // the events name exist by now (reserveFor), so neither adds any.
-    // Each thread writes only its own: no line of memory goes back and forth between them while they work.
+    // the events name exist by now (reserveFor), so neither adds any. Each thread writes only its own: no
+    // line of memory goes back and forth between them while they work.
     SpanEffects effects;
     effects.now = m_now;
     std::exception_ptr spansFailed;
+    // What the spans changed beyond their lanes is the model's, even when an event could not be applied (no
+    // memory): added once `spans`, destroyed first, is joined.
+    struct AddEffects {
+        TimelineModel &model;
+        const SpanEffects &effects;
+        ~AddEffects()
+        {
+            model.touch(effects.changedFrom);
+            model.m_seenStates |= effects.seenStates;
+            model.m_hasGil = model.m_hasGil || effects.hasGil;
+        }
+    } addEffects{*this, effects};
     std::optional<std::jthread> spans; // joined before `effects` goes, even when applyRest throws
+    m_appendThreads = 1;
     if (events.size() >= kWholeRunFrom) {
         try {
             spans.emplace([this, events, &effects, &spansFailed] {
@@ -828,7 +858,9 @@ void TimelineModel::appendEvents(std::span<const Event> events)
                 }
                 effects = mine;
             });
-        } catch (const std::system_error &) { // no thread to be had: both here, one event at a time
+            m_appendThreads = 2;
+        } catch (
+            const std::exception &) { // no thread to be had (or no memory): both here, an event at a time
         }
     }
     std::int64_t lastEventNs = m_lastEventNs;
@@ -844,15 +876,6 @@ void TimelineModel::appendEvents(std::span<const Event> events)
         if (spansFailed)
             std::rethrow_exception(spansFailed);
     }
-    touch(effects.changedFrom);
-    m_seenStates |= effects.seenStates;
-    m_hasGil = m_hasGil || effects.hasGil;
-    m_eventCount += events.size();
-    if (m_lastEventNs > m_now) {
-        touch(m_now); // open bars and lifelines grow with the present
-        m_now = m_lastEventNs;
-    }
-    bumpRevision();
 }
 
 void TimelineModel::syncMarkerBlocks() const noexcept

@@ -441,6 +441,8 @@ public:
     }
     /// Whether some lane recorded GIL waits or holds.
     bool hasGil() const noexcept { return m_hasGil; }
+    /// How many threads applied the last batch of events (2 for a whole run, see appendEvents; tests).
+    int lastAppendThreads() const noexcept { return m_appendThreads; }
 
     /// Counts changes: every appendEvents, setNow, setLanes and finish that changed something moves it on.
     std::uint64_t revision() const noexcept { return m_revision; }
@@ -491,6 +493,8 @@ private:
     void applySpans(const core::Event &e, SpanEffects &effects);
     /// The rest of what an event does: markers, lane starts and ends, arrows, messages, values.
     void applyRest(const core::Event &e);
+    /// Both parts of every event, by two threads for a whole run (see there).
+    void applyAll(std::span<const core::Event> events);
     /// Makes room in each known lane's vectors for what `events` will add to them.
     void reserveFor(std::span<const core::Event> events);
     /// Records that drawing changed from `time` on (kWholeRun: everywhere) in the revision being made.
@@ -553,6 +557,7 @@ private:
     std::int64_t m_mainEndNs = -1;
     std::uint64_t m_eventCount = 0;
     std::uint32_t m_seenStates = 0;
+    int m_appendThreads = 0; ///< lastAppendThreads()
     std::uint32_t m_seenMarkers = 0;
     bool m_live = true;
     bool m_hasGil = false;
