@@ -63,10 +63,10 @@ constexpr std::size_t sharedBlockBytes(std::size_t bytes) noexcept
 }
 
 /// One mapping that many vectors' blocks are cut from, each just the size it was asked for
-/// (MappedVector::reserveFrom): what TimelineModel reserves for a big batch of events, once counted. Cut
-/// from malloc, a thousand lanes' blocks of a few KiB are each faulted in page by page (5,600 faults for a
-/// million events, 20-40 ms on the machines this runs on; bench/README.md); cut from one mapping of huge
-/// pages they take a fault per 2 MiB, or none when a freed mapping is reused. A block is never given back
+/// (MappedVector::reserveFrom): what TimelineModel reserves for a whole run's lanes, once counted. Cut from
+/// malloc, a thousand lanes' blocks of a few KiB lie on a thousand 4 KiB pages that the model's appends
+/// visit in turn, each visit a TLB miss (a page walk two tables deep on a VM); cut from one mapping of huge
+/// pages they lie on a few (bench/README.md, "Model build in two threads"). A block is never given back
 /// alone: the mapping goes back (mapped_vector_detail::unmap) once the last vector cut from it lets go.
 class SharedBlock {
 public:
