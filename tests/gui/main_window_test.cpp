@@ -583,9 +583,11 @@ TEST(MainWindow, TheFocusTabShowsThePipeAsASequenceAndSaysWhenARunHasNone)
     tabs->setCurrentIndex(focusTab);
     QApplication::processEvents();
     // The run's end is put away off the GUI thread: the diagram of the whole run may come a few turns later.
+    // How many pixels the arrows cover depends on when each message was read (a late read draws a steeper,
+    // longer arrow): 203-457 in quarter samples over 14 runs, some under load. None before the diagram comes.
     const QColor arrow = Theme::light().pipeMessage;
     int arrowPixels = 0;
-    for (int tries = 0; tries < 60 && arrowPixels <= 200; ++tries) {
+    for (int tries = 0; tries < 60 && arrowPixels <= 60; ++tries) {
         if (tries > 0)
             QTest::qWait(50);
         const QImage image = w->focusView()->grab().toImage();
@@ -594,7 +596,7 @@ TEST(MainWindow, TheFocusTabShowsThePipeAsASequenceAndSaysWhenARunHasNone)
             for (int x = 0; x < image.width(); x += 2)
                 arrowPixels += image.pixelColor(x, y) == arrow;
     }
-    EXPECT_GT(arrowPixels, 200);
+    EXPECT_GT(arrowPixels, 60);
 
     // A run with nothing to focus on empties the tab and its title says so.
     ASSERT_TRUE(w->selectScenario(QStringLiteral("sleepers")));
