@@ -385,18 +385,38 @@ void TimelineModel::spanClosed(Lane &lane, const core::Span &span, SpanEffects &
     }
 }
 
+namespace {
+
+bool isPrintableAscii(std::string_view text) noexcept
+{
+    return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+}
+
+/// A reference to `length` characters (at most TextStore's longest) at `offset` of chunk `chunk`.
+TextRef textRef(std::size_t chunk, std::size_t offset, std::size_t length, bool printableAscii) noexcept
+{
+    TextRef ref;
+    ref.chunk = static_cast<std::uint32_t>(chunk);
+    ref.offset = static_cast<std::uint32_t>(offset);
+    ref.length = static_cast<std::uint32_t>(length) & 0x7fffffffu;
+    ref.printableAscii = printableAscii ? 1u : 0u;
+    return ref;
+}
+
+} // namespace
+
 TextRef TextStore::add(std::string_view text)
 {
     if (text.empty())
         return {};
+    text = text.substr(0, kLongest);
     if (m_chunks.empty()
         || m_chunks.back().size() + text.size() > std::max(kChunk, m_chunks.back().capacity())) {
         m_chunks.emplace_back();
         m_chunks.back().reserve(std::max(kChunk, text.size()));
     }
     std::string &chunk = m_chunks.back();
-    const TextRef ref{static_cast<std::uint32_t>(m_chunks.size() - 1),
-                      static_cast<std::uint32_t>(chunk.size()), static_cast<std::uint32_t>(text.size())};
+    const TextRef ref = textRef(m_chunks.size() - 1, chunk.size(), text.size(), isPrintableAscii(text));
     chunk.append(text);
     return ref;
 }
@@ -408,16 +428,24 @@ TextRef TextStore::addJoined(std::initializer_list<std::string_view> parts)
         size += part.size();
     if (size == 0)
         return {};
+    if (size > kLongest) {
+        std::string joined;
+        for (const std::string_view part : parts)
+            joined.append(part.substr(0, kLongest - joined.size()));
+        return add(joined);
+    }
     if (m_chunks.empty() || m_chunks.back().size() + size > std::max(kChunk, m_chunks.back().capacity())) {
         m_chunks.emplace_back();
         m_chunks.back().reserve(std::max(kChunk, size));
     }
     std::string &chunk = m_chunks.back();
-    const TextRef ref{static_cast<std::uint32_t>(m_chunks.size() - 1),
-                      static_cast<std::uint32_t>(chunk.size()), static_cast<std::uint32_t>(size)};
-    for (const std::string_view part : parts)
+    const std::size_t offset = chunk.size();
+    bool printableAscii = true;
+    for (const std::string_view part : parts) {
         chunk.append(part);
-    return ref;
+        printableAscii = printableAscii && isPrintableAscii(part);
+    }
+    return textRef(m_chunks.size() - 1, offset, size, printableAscii);
 }
 
 TextRef TimelineModel::valueText(const Event &e)

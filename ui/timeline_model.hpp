@@ -76,7 +76,10 @@ enum class MarkerKind : std::uint8_t {
 struct TextRef {
     std::uint32_t chunk = 0;
     std::uint32_t offset = 0;
-    std::uint32_t length = 0; ///< 0: no text
+    std::uint32_t length : 31 = 0; ///< 0: no text
+    /// Every character printable ASCII: how narrow the text can be drawn is known without reading it (a
+    /// frame of millions of markers would read each text from memory, a cache miss each).
+    std::uint32_t printableAscii : 1 = 0;
 };
 
 struct Marker {
@@ -108,6 +111,7 @@ public:
 
 private:
     static constexpr std::size_t kChunk = 64 * 1024;
+    static constexpr std::size_t kLongest = (std::size_t{1} << 31) - 1; ///< what TextRef::length holds
     std::vector<std::string> m_chunks;
 };
 

@@ -2,6 +2,7 @@
 // walk: the same pixels, glyphs, tags and all, at every zoom, with and without details.
 
 #include "render_fixture.hpp"
+#include "ui/timeline/passes.hpp"
 #include "ui/timeline/slide.hpp"
 #include "ui/timeline_painter.hpp"
 
@@ -185,4 +186,59 @@ TEST(MarkerBlocks, TheWholeRunShowsGlyphsAndTags)
         EXPECT_GT(dark, 200) << "glyphs on lane " << l;
     }
     EXPECT_NE(differing(zoomed, whole), 0);
+}
+
+TEST(MarkerBlocks, StampsBlendedIntoTheImageAreThePixelsQPainterDraws)
+{
+    // GlyphStamps blends a stamp into an image itself (ui/timeline/passes.hpp); against the same stamps drawn
+    // by QPainter::drawImage (a clip of more than one rectangle sends every stamp there): every kind of glyph
+    // at fractional places, sizes and pixel ratios, on noisy opaque pixels, into both 32-bit formats.
+    const fs::Theme theme = fs::Theme::light();
+    constexpr QPoint kHole(200, 60);
+    std::minstd_rand random(7);
+    int compared = 0;
+    for (const QImage::Format format : {QImage::Format_ARGB32_Premultiplied, QImage::Format_RGB32}) {
+        for (const int ratio : {1, 2}) {
+            QImage background(400 * ratio, 120 * ratio, format);
+            background.setDevicePixelRatio(ratio);
+            for (int y = 0; y < background.height(); ++y)
+                for (int x = 0; x < background.width(); ++x)
+                    background.setPixel(x, y, 0xff000000u | static_cast<QRgb>(random() & 0xffffffu));
+            QImage blended = background;
+            QImage painted = background;
+            std::size_t direct[2] = {0, 0};
+            for (int which = 0; which < 2; ++which) {
+                QImage &image = which == 0 ? blended : painted;
+                QPainter p(&image);
+                // A clip at fractions of a pixel (stamps across its edges go through QPainter); the second
+                // painter's clip has a hole of one pixel too, so it is no rectangle.
+                p.setClipRect(QRectF(10.5, 5.25, 370.3, 100.6));
+                if (which == 1)
+                    p.setClipRegion(QRegion(0, 0, 400, 120) - QRegion(kHole.x(), kHole.y(), 1, 1),
+                                    Qt::IntersectClip);
+                fs::timeline::GlyphStamps stamps(p, theme);
+                std::minstd_rand places(11);
+                for (int i = 0; i < 400; ++i) {
+                    const auto kind = static_cast<fs::MarkerKind>(i % 8);
+                    const QPointF at(static_cast<double>(places() % 4000) / 10.0,
+                                     static_cast<double>(places() % 1200) / 10.0);
+                    const double size = 4 + static_cast<double>(places() % 50) / 10.0;
+                    stamps.draw(p, kind, at, size, i % 3 == 0);
+                }
+                direct[which] = stamps.blended();
+            }
+            EXPECT_GT(direct[0], 150u) << "stamps wholly inside the clip are blended directly";
+            EXPECT_EQ(direct[1], 0u);
+            // The hole's pixels are the second image's background.
+            for (int y = kHole.y() * ratio; y < (kHole.y() + 1) * ratio; ++y)
+                for (int x = kHole.x() * ratio; x < (kHole.x() + 1) * ratio; ++x) {
+                    EXPECT_EQ(painted.pixel(x, y), background.pixel(x, y));
+                    painted.setPixel(x, y, blended.pixel(x, y));
+                }
+            EXPECT_EQ(differing(blended, painted), 0) << "format " << format << ", ratio " << ratio;
+            EXPECT_NE(differing(blended, background), 0);
+            ++compared;
+        }
+    }
+    EXPECT_EQ(compared, 4);
 }

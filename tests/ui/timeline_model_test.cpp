@@ -157,6 +157,42 @@ TEST(TimelineModel, MarkersCarryText)
     EXPECT_EQ(model.lane(0).markers[1].kind, fs::MarkerKind::Spawn);
 }
 
+TEST(TimelineModel, MarkersKnowWhetherTheirTextIsPrintableAsciiWithoutReadingIt)
+{
+    // The markers pass sizes a tag from the marker alone (TextRef::printableAscii): it must say what the
+    // text holds, for texts stored whole and for those joined from parts (a long variable's label).
+    const std::string longName
+        = "\xc3\xa9" + std::string(200, 'n'); // "é" and a name too long to write at once
+    fs::TimelineModel model(mixedLanes());
+    model.appendEvents(std::vector<forkscope::core::Event>{
+        event(1 * ms, 1, EventType::Print, 0, 0, "plain ascii ~"),
+        event(2 * ms, 1, EventType::Print, 0, 0, "caf\xc3\xa9"),
+        event(3 * ms, 1, EventType::Print, 0, 0, "tab\there"),
+        event(4 * ms, 0, EventType::VariableOpen, 0, 0, "count"),
+        event(5 * ms, 1, EventType::ValueWrite, 0, 3),
+        event(6 * ms, 0, EventType::VariableOpen, 1, 0, longName),
+        event(7 * ms, 1, EventType::ValueWrite, 1, 4),
+        event(8 * ms, 0, EventType::VariableOpen, 2, 0, std::string(200, 'm')),
+        event(9 * ms, 1, EventType::ValueWrite, 2, 5),
+    });
+    std::vector<std::pair<std::string, bool>> texts;
+    for (const fs::Marker &m : model.lane(1).markers)
+        if (m.hasText())
+            texts.emplace_back(std::string(model.text(m)), m.text.printableAscii != 0);
+    ASSERT_EQ(texts.size(), 6u);
+    const auto expected = std::vector<std::pair<std::string, bool>>{
+        {"plain ascii ~", true},
+        {"caf\xc3\xa9", false},
+        {"tab\there", false},
+        {"wrote count = 3", true},
+        {"wrote " + longName + " = 4", false},
+        {"wrote " + std::string(200, 'm') + " = 5", true},
+    };
+    EXPECT_EQ(texts, expected);
+    for (const fs::Marker &m : model.lane(1).markers)
+        EXPECT_EQ(m.text.length, model.text(m).size());
+}
+
 TEST(TimelineModel, GroupsFollowProcesses)
 {
     const fs::TimelineModel model = mixedModel();

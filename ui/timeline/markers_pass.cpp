@@ -7,6 +7,7 @@
 #include <QPaintEngine>
 #include <QPainter>
 #include <QPolygonF>
+#include <QRegion>
 
 #include <algorithm>
 #include <array>
@@ -28,13 +29,12 @@ void drawTag(QPainter &p, const QRectF &box, const QString &text, const QFont &f
     p.drawText(box.adjusted(2, 0, -1, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
 }
 
-/// The least width `text` can take in a tag (its box's 4 pixels included), given the narrowest advance of
-/// a printable ASCII character in its font: every character of an ASCII text takes at least that; other text
-/// at least one.
-double narrowestWidth(std::string_view text, double narrowest)
+/// The least width a marker's text can take in a tag (its box's 4 pixels included), given the narrowest
+/// advance of a printable ASCII character in its font: every character of an ASCII text takes at least that;
+/// other text at least one. Known from the marker alone: the text itself is not read.
+double narrowestWidth(const TextRef &text, double narrowest)
 {
-    const bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
-    return 4 + narrowest * static_cast<double>(ascii ? text.size() : 1);
+    return 4 + narrowest * static_cast<double>(text.printableAscii ? text.length : 1);
 }
 
 /// Whether a marker's text is drawn beside it. Printed lines only with details: on a slide they are the
@@ -123,6 +123,36 @@ GlyphStamps::GlyphStamps(const QPainter &p, const Theme &theme) : m_theme(theme)
     m_dpr = m_usable ? t.m11() : 1;
     const auto whole = [](double v) { return v == std::round(v); };
     m_exact = m_usable && whole(m_dpr) && whole(t.dx()) && whole(t.dy());
+
+    // Blending directly: an image of 32-bit pixels, whole device pixels, source over at full opacity, and a
+    // clip that is one rectangle (or none).
+    QPaintDevice *device = p.device();
+    if (!m_exact || !device || device->devType() != QInternal::Image
+        || p.compositionMode() != QPainter::CompositionMode_SourceOver || p.opacity() != 1)
+        return;
+    auto *image = static_cast<QImage *>(device);
+    if (image->format() != QImage::Format_ARGB32_Premultiplied && image->format() != QImage::Format_RGB32)
+        return;
+    m_scale = static_cast<int>(std::lround(m_dpr));
+    m_dx = static_cast<int>(std::lround(t.dx()));
+    m_dy = static_cast<int>(std::lround(t.dy()));
+    QRect inside = image->rect();
+    if (p.hasClipping()) {
+        if (p.clipRegion().rectCount() != 1)
+            return;
+        // The clip's bounds in device pixels, a pixel in from each side: however QPainter rounds a clip
+        // given at fractions of a pixel, a stamp inside these is wholly inside it.
+        const QRectF clip = t.mapRect(p.clipBoundingRect());
+        const QRect in(
+            QPoint(static_cast<int>(std::ceil(clip.left())) + 1, static_cast<int>(std::ceil(clip.top())) + 1),
+            QPoint(static_cast<int>(std::floor(clip.right())) - 2,
+                   static_cast<int>(std::floor(clip.bottom())) - 2));
+        inside = inside.intersected(in);
+    }
+    m_inside = inside;
+    m_image = image;
+    m_bits = image->bits(); // the painter made the image its own when it began: no copy (see RectFill)
+    m_stride = image->bytesPerLine();
 }
 
 void GlyphStamps::draw(QPainter &p, MarkerKind kind, QPointF c, double s, bool failed)
@@ -139,31 +169,89 @@ void GlyphStamps::draw(QPainter &p, MarkerKind kind, QPointF c, double s, bool f
          [&](QPainter &ip, QPointF centre) { drawGlyph(ip, kind, centre, s, m_theme, failed); });
 }
 
-void GlyphStamps::draw(QPainter &p, std::uint64_t key, double half, QPointF c,
-                       const std::function<void(QPainter &, QPointF)> &paint)
+std::size_t GlyphStamps::find(std::uint64_t key)
 {
-    if (!m_usable) {
-        paint(p, c);
-        return;
-    }
+    if (m_lastIndex != kNoStamp && m_lastKey == key)
+        return m_lastIndex;
     const auto found = m_index.find(key);
-    auto it = found != m_index.end() ? m_stamps.begin() + static_cast<std::ptrdiff_t>(found->second)
-                                     : m_stamps.end();
-    if (it == m_stamps.end()) {
-        half = std::ceil(half);
-        Stamp stamp{key, QImage(), QPointF(half, half)};
-        const int side = static_cast<int>(std::ceil(2 * half * m_dpr));
-        stamp.image = QImage(side, side, QImage::Format_ARGB32_Premultiplied);
-        stamp.image.setDevicePixelRatio(m_dpr);
-        stamp.image.fill(Qt::transparent);
-        QPainter ip(&stamp.image);
-        paint(ip, stamp.centre);
-        ip.end();
-        m_index.emplace(key, m_stamps.size());
-        m_stamps.push_back(std::move(stamp));
-        it = std::prev(m_stamps.end());
+    if (found == m_index.end())
+        return kNoStamp;
+    m_lastKey = key;
+    m_lastIndex = found->second;
+    return m_lastIndex;
+}
+
+std::size_t GlyphStamps::add(std::uint64_t key, double half,
+                             const std::function<void(QPainter &, QPointF)> &paint)
+{
+    half = std::ceil(half);
+    Stamp stamp{key, QImage(), QPointF(half, half), {}};
+    const int side = static_cast<int>(std::ceil(2 * half * m_dpr));
+    stamp.image = QImage(side, side, QImage::Format_ARGB32_Premultiplied);
+    stamp.image.setDevicePixelRatio(m_dpr);
+    stamp.image.fill(Qt::transparent);
+    QPainter ip(&stamp.image);
+    paint(ip, stamp.centre);
+    ip.end();
+    for (int y = 0; y < side; ++y) {
+        const auto *line = reinterpret_cast<const std::uint32_t *>(stamp.image.constScanLine(y));
+        for (int x = 0; x < side;) {
+            const std::uint32_t alpha = line[x] >> 24;
+            if (line[x] == 0) {
+                ++x;
+                continue;
+            }
+            const bool opaque = alpha == 255;
+            const int from = x;
+            while (x < side && line[x] != 0 && ((line[x] >> 24) == 255) == opaque)
+                ++x;
+            stamp.runs.push_back({y, from, x, opaque});
+        }
     }
-    p.drawImage(QPointF(std::round(c.x()) - it->centre.x(), std::round(c.y()) - it->centre.y()), it->image);
+    m_index.emplace(key, m_stamps.size());
+    m_stamps.push_back(std::move(stamp));
+    m_lastKey = key;
+    m_lastIndex = m_stamps.size() - 1;
+    return m_lastIndex;
+}
+
+void GlyphStamps::stamp(QPainter &p, const Stamp &s, QPointF c)
+{
+    // The centre is a whole number of pixels into the stamp: its corner lands on a whole pixel too.
+    const QPointF corner(std::round(c.x()) - s.centre.x(), std::round(c.y()) - s.centre.y());
+    if (m_image && p.device() == m_image && std::abs(corner.x()) < 1e9 && std::abs(corner.y()) < 1e9) {
+        const int x0 = static_cast<int>(corner.x()) * m_scale + m_dx;
+        const int y0 = static_cast<int>(corner.y()) * m_scale + m_dy;
+        const QRect target(x0, y0, s.image.width(), s.image.height());
+        if (m_inside.contains(target)) {
+            // QPainter's source over for a premultiplied image: an opaque pixel replaces, a transparent one
+            // leaves, any other adds the destination scaled by what the source leaves (BYTE_MUL's rounding).
+            const auto byteMul = [](std::uint32_t x, std::uint32_t a) {
+                std::uint32_t t = (x & 0xff00ffu) * a;
+                t = (t + ((t >> 8) & 0xff00ffu) + 0x800080u) >> 8;
+                t &= 0xff00ffu;
+                x = ((x >> 8) & 0xff00ffu) * a;
+                x = x + ((x >> 8) & 0xff00ffu) + 0x800080u;
+                x &= 0xff00ff00u;
+                return x | t;
+            };
+            const uchar *bits = s.image.constBits();
+            const qsizetype stride = s.image.bytesPerLine();
+            for (const Run &run : s.runs) {
+                const auto *src = reinterpret_cast<const std::uint32_t *>(bits + run.y * stride);
+                auto *dst = reinterpret_cast<std::uint32_t *>(m_bits + (y0 + run.y) * m_stride) + x0;
+                if (run.opaque) {
+                    std::copy(src + run.x0, src + run.x1, dst + run.x0);
+                    continue;
+                }
+                for (int x = run.x0; x < run.x1; ++x)
+                    dst[x] = src[x] + byteMul(dst[x], 255 - (src[x] >> 24));
+            }
+            ++m_blended;
+            return;
+        }
+    }
+    p.drawImage(corner, s.image);
 }
 
 void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
@@ -228,8 +316,8 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
         const double roomLeft
             = (x - gap) - std::max({previousTagEnd + 2, previousTaggedX + gap + 2, plot.left()});
         // Most tags of a dense lane have no room at all: known without measuring their text.
-        if (std::max(roomLeft, roomRight) < std::min(
-                64.0, narrowestWidth(model.text(m), strong ? fonts.boldNarrowest : fonts.smallNarrowest)))
+        if (std::max(roomLeft, roomRight)
+            < std::min(64.0, narrowestWidth(m.text, strong ? fonts.boldNarrowest : fonts.smallNarrowest)))
             return;
         const QString full = qs(model.text(m));
         const QFontMetricsF fmTag(tagFont);
