@@ -155,6 +155,9 @@ ui::PaintOptions sceneOptions(const Scene &s, View view)
                           .arg(s.shape.lanes)
                           .arg(s.shape.eventsPerLane);
     options.results = s.results;
+    // PAINT_BENCH_THREADS=1: the bars drawn by one thread, to compare with two.
+    if (const char *threads = std::getenv("PAINT_BENCH_THREADS"))
+        options.paintThreads = std::atoi(threads);
     if (view == kFoldedSlide) {
         // A slide of the whole run: alike lanes folded, no details, larger type.
         options.foldLanes = true;
@@ -213,6 +216,9 @@ void BM_Frame(benchmark::State &state)
         std::replace(name.begin(), name.end(), ' ', '_');
         state.counters[name] = times.ms[pass] / kTimed;
     }
+    // The bars may be drawn by two threads: the tracks' wall time beside their CPU time, and how many.
+    state.counters["ms_tracks_wall"] = times.wallMs[1] / kTimed;
+    state.counters["track_threads"] = times.trackThreads;
 #endif
 }
 

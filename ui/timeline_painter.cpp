@@ -9,11 +9,61 @@
 #include <QElapsedTimer>
 #include <QPainter>
 
+#include <algorithm>
+#include <cmath>
 #include <ctime>
+#include <exception>
+#include <span>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 namespace forkscope::ui {
 
 using namespace timeline;
+
+namespace {
+
+/// A tracks layer with fewer bars than this in sight is drawn by one thread: a second one costs about a
+/// tenth of a millisecond to start, and (measured on the 1,000-lane scenes) pays from some tens of thousands.
+constexpr double kTwoThreadsFrom = 40'000;
+
+/// About how many bars the lanes of `rows` have in the window: each lane's bars in proportion to how much of
+/// its run the window covers.
+double barsInSight(const TimelineModel &model, const TimelineLayout &layout, std::span<const int> rows)
+{
+    const TimeWindow all{0, std::max({model.now(), model.lastEventTime(), std::int64_t{1}})};
+    const double share = std::clamp(static_cast<double>(std::min(layout.window.endNs, all.endNs)
+                                                        - std::max(layout.window.beginNs, all.beginNs))
+                                        / static_cast<double>(all.span()),
+                                    0.0, 1.0);
+    double bars = 0;
+    for (const int r : rows) {
+        const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
+        if (isLane(row))
+            bars += static_cast<double>(model.lane(row.lane).bars.size());
+        else if (isFold(row))
+            for (const std::uint32_t lane : layout.folds[row.group].lanes)
+                bars += static_cast<double>(model.lane(lane).bars.size());
+    }
+    return bars * share;
+}
+
+/// The bars of the lanes and folds among `rows`, through `fill` alone.
+void paintRowBars(RectFill &fill, const TimelineModel &model, const TimelineLayout &layout,
+                  const PaintOptions &options, const TrackArea &area, std::span<const int> rows)
+{
+    for (const int r : rows) {
+        const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
+        if (isLane(row))
+            paintLaneBars(fill, model, layout, options, area, row.lane);
+        else if (isFold(row))
+            paintFoldBars(fill, model, layout, options, area, row.group);
+    }
+    fill.flush();
+}
+
+} // namespace
 
 void paintTimelineTracks(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                          const PaintOptions &options, const QRect &pixels)
@@ -27,14 +77,64 @@ void paintTimelineTracks(QPainter &p, const TimelineModel &model, const Timeline
     p.fillRect(area.clip, options.theme.background);
     paintRows(p, layout, options, QRectF(area.clip));
     paintGrid(p, layout, options, fonts, area);
+    std::vector<int> rows;
+    for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r)
+        rows.push_back(r);
     {
         RectFill fill(p, area.clip);
-        for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
+        // Written into an image pixel by pixel, with many bars in sight: the lower rows' bars on a second
+        // thread. Rows do not overlap, and each thread's fill is clipped to its own rows' pixels, so the two
+        // never write the same pixel and the picture is the one a thread draws (tested). GIL waits and queue
+        // strips go through the painter: drawn after, here, lane by lane.
+        std::size_t split = rows.size();
+        if (fill.direct() && options.paintThreads > 1 && rows.size() > 1) {
+            const double bars = barsInSight(model, layout, rows);
+            if (bars >= kTwoThreadsFrom) {
+                double before = 0;
+                split = 0;
+                while (split + 1 < rows.size() && before < bars / 2)
+                    before += barsInSight(model, layout, std::span<const int>(&rows[split++], 1));
+            }
+        }
+        int threads = 1;
+        if (split > 0 && split < rows.size()) {
+            // The rows' pixels: up to the split row's top, and from it on (rows are in order down the plot).
+            const int boundary
+                = static_cast<int>(std::lround(layout.rowTop[static_cast<std::size_t>(rows[split])]));
+            const QRect upper = area.clip.intersected(
+                QRect(area.clip.left(), area.clip.top(), area.clip.width(), boundary - area.clip.top()));
+            const QRect lower = area.clip.intersected(
+                QRect(area.clip.left(), boundary, area.clip.width(), area.clip.bottom() + 1 - boundary));
+            RectFill top(p, upper);
+            RectFill bottom(p, lower);
+            std::exception_ptr failed;
+            try {
+                std::jthread helper([&] {
+                    try {
+                        paintRowBars(bottom, model, layout, options, area,
+                                     std::span<const int>(rows).subspan(split));
+                    } catch (...) {
+                        failed = std::current_exception();
+                    }
+                });
+                threads = 2;
+                paintRowBars(top, model, layout, options, area, std::span<const int>(rows).first(split));
+            } catch (const std::system_error &) { // no thread to be had: all of them here
+                threads = 1;
+            }
+            if (failed)
+                std::rethrow_exception(failed);
+            if (threads == 1)
+                paintRowBars(fill, model, layout, options, area, rows);
+        } else {
+            paintRowBars(fill, model, layout, options, area, rows);
+        }
+        if (options.passTimes)
+            options.passTimes->trackThreads = threads;
+        for (const int r : rows) {
             const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
             if (isLane(row))
-                paintLaneBars(p, fill, model, layout, options, area, row.lane);
-            else if (isFold(row))
-                paintFoldBars(p, fill, model, layout, options, area, row.group);
+                paintLaneGilStrips(p, fill, model, layout, options, area, row.lane);
             else if (row.kind == DisplayRow::Kind::Queue)
                 paintQueueStrip(p, model, layout, options, area, row.group, static_cast<std::size_t>(r));
         }

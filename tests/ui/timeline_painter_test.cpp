@@ -1,6 +1,8 @@
 // Paints a hand-made run into a QImage and checks pixels at coordinates computed from the time axis.
 
+#include "bench/paint_scene.hpp"
 #include "render_fixture.hpp"
+#include "ui/timeline/layout.hpp"
 #include "ui/timeline_painter.hpp"
 
 #include <QImage>
@@ -289,3 +291,52 @@ TEST(TimelineLevelOfDetail, ColoursKeepTheirSharesAtEveryWidth)
 }
 
 } // namespace
+
+TEST(TimelinePainterThreads, BarsDrawnByTwoThreadsAreTheBarsOneThreadDraws)
+{
+    // paint_bench's scene, smaller: every kind of bar, nested holds, GIL strips, queue rows, lost updates.
+    const forkscope::bench::SceneShape shape{80, 8000};
+    fs::TimelineModel model(forkscope::bench::sceneLanes(shape));
+    forkscope::bench::SceneStream stream(shape);
+    std::vector<forkscope::core::Event> batch;
+    while (!stream.done()) {
+        batch.clear();
+        stream.next(batch, 65536);
+        model.appendEvents(batch);
+    }
+    const fs::TimeWindow whole = fs::fitWindow(model);
+    int twice = 0;
+    for (const fs::TimeWindow &window :
+         {whole, fs::TimeWindow{whole.beginNs + whole.span() / 3, whole.beginNs + whole.span() / 2}}) {
+        for (const int firstRow : {0, 7}) {
+            for (const qreal ratio : {1.0, 2.0}) {
+                QImage images[2];
+                int threads[2] = {0, 0};
+                for (int t = 0; t < 2; ++t) {
+                    fs::PaintOptions options;
+                    options.window = window;
+                    options.firstRow = firstRow;
+                    options.paintThreads = t + 1;
+                    fs::PassTimes times;
+                    options.passTimes = &times;
+                    images[t] = QImage(QSize(1600, 900) * ratio, QImage::Format_ARGB32_Premultiplied);
+                    images[t].setDevicePixelRatio(ratio);
+                    images[t].fill(Qt::magenta);
+                    QPainter painter(&images[t]);
+                    fs::paintTimeline(painter, model,
+                                      fs::layoutTimeline(model, QRectF(0, 0, 1600, 900), options), options);
+                    threads[t] = times.trackThreads;
+                }
+                EXPECT_EQ(threads[0], 1);
+                twice += threads[1] == 2;
+                int differing = 0;
+                for (int y = 0; y < images[0].height(); ++y)
+                    for (int x = 0; x < images[0].width(); ++x)
+                        differing += images[0].pixel(x, y) != images[1].pixel(x, y);
+                EXPECT_EQ(differing, 0) << "window " << window.beginNs << " + " << window.span()
+                                        << ", first row " << firstRow << ", ratio " << ratio;
+            }
+        }
+    }
+    EXPECT_GE(twice, 4) << "the whole run (tens of thousands of bars in sight) was drawn by two threads";
+}

@@ -113,7 +113,8 @@ std::array<QRgb, kBarStateCount> stateColors(const Theme &theme)
 }
 
 /// The first pixel row (or column) whose centre lies at or after `v`: how QPainter fills a rectangle's edge.
-int pixelEdge(double v) { return static_cast<int>(std::ceil(v - 0.5)); }
+/// (ceil(v - 0.5), without a call into the maths library: a whole-run frame asks this for every GIL span.)
+int pixelEdge(double v) { return static_cast<int>(-PixelGrid::floorOf(0.5 - v)); }
 
 /// The GIL over a lane: a dark strip along the bottom of its bars while it holds its process's GIL, a hatch
 /// over them while it waits for it. Holds get at least a pixel (who has it matters); waits shorter than
@@ -242,7 +243,7 @@ void paintRowTitles(QPainter &p, const TimelineModel &model, const TimelineLayou
     p.restore();
 }
 
-void paintLaneBars(QPainter &p, RectFill &fill, const TimelineModel &model, const TimelineLayout &layout,
+void paintLaneBars(RectFill &fill, const TimelineModel &model, const TimelineLayout &layout,
                    const PaintOptions &options, const TrackArea &area, std::uint32_t laneIndex)
 {
     const Lane &lane = model.lane(laneIndex);
@@ -291,11 +292,16 @@ void paintLaneBars(QPainter &p, RectFill &fill, const TimelineModel &model, cons
             });
         fill.flush(); // deeper bars go over these
     }
+}
+
+void paintLaneGilStrips(QPainter &p, RectFill &fill, const TimelineModel &model, const TimelineLayout &layout,
+                        const PaintOptions &options, const TrackArea &area, std::uint32_t laneIndex)
+{
     paintLaneGil(p, fill, model, layout, options, area, laneIndex);
     fill.flush();
 }
 
-void paintFoldBars(QPainter &, RectFill &fill, const TimelineModel &model, const TimelineLayout &layout,
+void paintFoldBars(RectFill &fill, const TimelineModel &model, const TimelineLayout &layout,
                    const PaintOptions &options, const TrackArea &area, std::uint32_t fold)
 {
     const std::array<QRgb, kBarStateCount> colors = stateColors(options.theme);

@@ -28,6 +28,7 @@ struct PassTimes {
            "markers", "lost updates", "labels",     "results",     "legend"};
     double ms[kCount] = {};     ///< CPU time of the process (all its threads)
     double wallMs[kCount] = {}; ///< wall time
+    int trackThreads = 0;       ///< how many threads drew the last frame's bars
 };
 
 /// What to draw and how.
@@ -78,6 +79,9 @@ struct PaintOptions {
     /// Whether passes may draw from the model's level-of-detail summaries (per lane, per pixel) where they
     /// give the same picture as walking every event; off only for tests that compare the two.
     bool levelOfDetail = true;
+    /// Threads the bars of a frame with many in sight may be drawn by (into an image); 1 only for tests
+    /// that compare the two.
+    int paintThreads = 2;
 };
 
 } // namespace forkscope::ui

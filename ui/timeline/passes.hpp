@@ -71,12 +71,16 @@ void paintRows(QPainter &p, const TimelineLayout &layout, const PaintOptions &op
 /// queue rows' names (paintQueueLabel).
 void paintRowTitles(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
                     const PaintOptions &options, const Fonts &fonts);
-/// One lane's lifeline while its worker lives, its bars (by pixel column: see track_columns.hpp) and its GIL
-/// holds and waits, inside `area`.
-void paintLaneBars(QPainter &p, RectFill &fill, const TimelineModel &model, const TimelineLayout &layout,
+/// One lane's lifeline while its worker lives and its bars (by pixel column: see track_columns.hpp), inside
+/// `area`, through `fill` alone (no painter: when `fill` is direct, other threads may draw other rows).
+void paintLaneBars(RectFill &fill, const TimelineModel &model, const TimelineLayout &layout,
                    const PaintOptions &options, const TrackArea &area, std::uint32_t laneIndex);
-/// The lanes of a fold row, each a thin band of its outermost bars (no lifeline, markers or labels inside).
-void paintFoldBars(QPainter &p, RectFill &fill, const TimelineModel &model, const TimelineLayout &layout,
+/// One lane's GIL holds and waits over its bars, inside `area` (after paintLaneBars).
+void paintLaneGilStrips(QPainter &p, RectFill &fill, const TimelineModel &model, const TimelineLayout &layout,
+                        const PaintOptions &options, const TrackArea &area, std::uint32_t laneIndex);
+/// The lanes of a fold row, each a thin band of its outermost bars (no lifeline, markers or labels inside),
+/// through `fill` alone.
+void paintFoldBars(RectFill &fill, const TimelineModel &model, const TimelineLayout &layout,
                    const PaintOptions &options, const TrackArea &area, std::uint32_t fold);
 /// The call and result inside each pool task's bar wide enough for it.
 void paintTaskLabels(QPainter &p, const TimelineModel &model, const TimelineLayout &layout,
