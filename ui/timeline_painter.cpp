@@ -222,7 +222,7 @@ void paintTimeline(QPainter &p, const TimelineModel &model, const TimelineLayout
     clock.lap(4);
 
     p.setRenderHint(QPainter::Antialiasing, false);
-    GlyphStamps stamps(p, options.theme);
+    GlyphStamps stamps(p, options.theme, fonts);
     for (int r = layout.firstRow; r < layout.firstRow + layout.visibleRows; ++r) {
         const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
         if (isLane(row))

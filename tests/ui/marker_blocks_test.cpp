@@ -194,6 +194,7 @@ TEST(MarkerBlocks, StampsBlendedIntoTheImageAreThePixelsQPainterDraws)
     // by QPainter::drawImage (a clip of more than one rectangle sends every stamp there): every kind of glyph
     // at fractional places, sizes and pixel ratios, on noisy opaque pixels, into both 32-bit formats.
     const fs::Theme theme = fs::Theme::light();
+    const fs::timeline::Fonts fonts{fs::PaintOptions{}};
     constexpr QPoint kHole(200, 60);
     std::minstd_rand random(7);
     int compared = 0;
@@ -216,7 +217,7 @@ TEST(MarkerBlocks, StampsBlendedIntoTheImageAreThePixelsQPainterDraws)
                 if (which == 1)
                     p.setClipRegion(QRegion(0, 0, 400, 120) - QRegion(kHole.x(), kHole.y(), 1, 1),
                                     Qt::IntersectClip);
-                fs::timeline::GlyphStamps stamps(p, theme);
+                fs::timeline::GlyphStamps stamps(p, theme, fonts);
                 std::minstd_rand places(11);
                 for (int i = 0; i < 400; ++i) {
                     const auto kind = static_cast<fs::MarkerKind>(i % 8);
@@ -241,4 +242,45 @@ TEST(MarkerBlocks, StampsBlendedIntoTheImageAreThePixelsQPainterDraws)
         }
     }
     EXPECT_EQ(compared, 4);
+}
+
+TEST(MarkerBlocks, StampsAreKeptForTheNextPaintWithTheSameThemeFontsAndRatio)
+{
+    const fs::timeline::Fonts fonts{fs::PaintOptions{}};
+    fs::PaintOptions bigger;
+    bigger.fontPixelSize = 20;
+    const fs::timeline::Fonts biggerFonts{bigger};
+    // Paints the same glyphs and two tags of one shape at two fractions of a pixel; how many images it made.
+    const auto paint = [&](const fs::Theme &theme, const fs::timeline::Fonts &f, qreal ratio, QImage &image) {
+        image = QImage(QSize(300, 80) * ratio, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(ratio);
+        image.fill(Qt::white);
+        QPainter p(&image);
+        fs::timeline::GlyphStamps stamps(p, theme, f);
+        for (int i = 0; i < 40; ++i)
+            stamps.draw(p, static_cast<fs::MarkerKind>(i % 8), QPointF(10 + i * 7, 20), 6, i % 5 == 0);
+        for (const double fraction : {0.25, 0.5})
+            stamps.draw(p, fs::timeline::GlyphStamps::Key{42, fraction, 0}, 10, QPointF(100, 60),
+                        [&](QPainter &ip, QPointF c) {
+                            ip.fillRect(QRectF(c.x() - 8 + fraction, c.y() - 4, 16, 8), theme.crash);
+                        });
+        return stamps.made();
+    };
+    QImage first;
+    QImage again;
+    QImage dark;
+    QImage big;
+    QImage twice;
+    fs::Theme other = fs::Theme::light(); // whatever earlier tests on this thread kept: let go
+    other.background = Qt::cyan;
+    paint(other, fonts, 1, first);
+    const std::size_t madeFirst = paint(fs::Theme::light(), fonts, 1, first);
+    EXPECT_EQ(paint(fs::Theme::light(), fonts, 1, again), 0u) << "every image kept from the paint before";
+    EXPECT_EQ(differing(first, again), 0);
+    EXPECT_GE(madeFirst, 10u) << "eight kinds, one failed end, two fractions";
+    EXPECT_EQ(paint(fs::Theme::dark(), fonts, 1, dark), madeFirst) << "another theme: made afresh";
+    EXPECT_NE(differing(first, dark), 0);
+    EXPECT_EQ(paint(fs::Theme::dark(), biggerFonts, 1, big), madeFirst) << "other fonts: made afresh";
+    EXPECT_EQ(paint(fs::Theme::dark(), biggerFonts, 2, twice), madeFirst) << "another ratio: made afresh";
+    EXPECT_EQ(paint(fs::Theme::dark(), biggerFonts, 2, twice), 0u);
 }

@@ -395,7 +395,7 @@ std::vector<Fold> foldsOf(const TimelineLayout &layout, const LostUpdateLanes &i
 
 void paintFolded(QPainter &p, const TimelineLayout &layout, const PaintOptions &options, const Fonts &fonts,
                  std::size_t row, const std::vector<Fold> &folds, GlyphStamps *stamps,
-                 std::unordered_map<std::size_t, double> &widths, std::vector<QPointF> &fractions)
+                 std::unordered_map<std::size_t, double> &widths)
 {
     const LaneBand band = rowBand(layout, row);
     if (folds.empty())
@@ -408,10 +408,9 @@ void paintFolded(QPainter &p, const TimelineLayout &layout, const PaintOptions &
         if (stamps) {
             // A run's crosses are all alike: drawn once, stamped (the cross's half-size is the key). The stamp
             // goes to a whole pixel, so it is centred half a pixel left of x.
-            stamps->draw(p, (std::uint64_t{0xC7} << 56) ^ (std::bit_cast<std::uint64_t>(r) >> 9), r + 5,
-                         QPointF(x - 0.5, band.centerY), [&](QPainter &ip, QPointF c) {
-                             drawCross(ip, c, r, 2.5, theme.crash, theme.background);
-                         });
+            stamps->draw(
+                p, GlyphStamps::Key{std::uint64_t{0xC7} << 56, r, 0}, r + 5, QPointF(x - 0.5, band.centerY),
+                [&](QPainter &ip, QPointF c) { drawCross(ip, c, r, 2.5, theme.crash, theme.background); });
         } else {
             drawCross(p, QPointF(x, band.centerY), r, 2.5, theme.crash, theme.background);
         }
@@ -436,15 +435,9 @@ void paintFolded(QPainter &p, const TimelineLayout &layout, const PaintOptions &
         // words on it). Keyed by the count and the fraction exactly.
         const QPointF corner(std::floor(topLeft.x()), std::floor(topLeft.y()));
         const QPointF fraction = topLeft - corner;
-        std::size_t place = 0;
-        while (place < fractions.size()
-               && (fractions[place].x() != fraction.x() || fractions[place].y() != fraction.y())) // exactly
-            ++place;
-        if (place == fractions.size())
-            fractions.push_back(fraction);
         const double half = std::ceil(std::max(width->second + 8, fm.height() + 2) / 2) + 2;
-        const std::uint64_t key
-            = (std::uint64_t{0x7A} << 56) ^ (std::uint64_t{place} << 32) ^ (count & 0xffffffffu);
+        const GlyphStamps::Key key{(std::uint64_t{0x7A} << 56) | (count & 0xffffffffffffffu), fraction.x(),
+                                   fraction.y()};
         stamps->draw(p, key, half, corner + QPointF(half, half), [&](QPainter &ip, QPointF c) {
             drawTag(ip, c - QPointF(half, half) + fraction, text, width->second, fm, fonts.small, theme.crash,
                     theme);
@@ -471,7 +464,6 @@ void paintLostUpdates(QPainter &p, const TimelineModel &model, const TimelineLay
     const auto margin = static_cast<std::int64_t>(perPixel * kFoldPixels);
     std::vector<Placed> detailed;
     std::unordered_map<std::size_t, double> widths; // of "N lost", by N
-    std::vector<QPointF> fractions;                 // where tags lie in a pixel, each once (stamps' keys)
     // A window holding every mark, none of them wide enough to draw in full (a whole-run view of a big run):
     // each row's crosses straight from its lanes' sorted lost writes, without walking every mark.
     const LostUpdateLanes &byLane = model.lostUpdateLanes();
@@ -485,8 +477,7 @@ void paintLostUpdates(QPainter &p, const TimelineModel &model, const TimelineLay
         for (std::size_t row = 0; row < rowLanes.size(); ++row)
             if (!rowLanes[row].empty())
                 paintFolded(p, layout, options, fonts, row,
-                            foldsOf(layout, byLane, rowLanes[row], layout.plotRect.right()), stamps, widths,
-                            fractions);
+                            foldsOf(layout, byLane, rowLanes[row], layout.plotRect.right()), stamps, widths);
         p.restore();
         return;
     }
@@ -514,7 +505,7 @@ void paintLostUpdates(QPainter &p, const TimelineModel &model, const TimelineLay
     for (std::size_t row = 0; row < folded.size(); ++row) {
         std::sort(folded[row].begin(), folded[row].end()); // a fold's lanes came one after another
         paintFolded(p, layout, options, fonts, row, foldsOf(folded[row], layout.plotRect.right()), stamps,
-                    widths, fractions);
+                    widths);
     }
     for (const Placed &at : detailed)
         paintWords(p, model, layout, options, fonts, at, tagEnd);

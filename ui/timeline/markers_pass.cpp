@@ -114,7 +114,71 @@ void drawGlyph(QPainter &p, MarkerKind kind, QPointF c, double s, const Theme &t
     p.restore();
 }
 
-GlyphStamps::GlyphStamps(const QPainter &p, const Theme &theme) : m_theme(theme)
+/// One thread's stamps, for the theme, fonts and pixel ratio they were made with.
+struct GlyphStamps::Cache {
+    /// Pixels (4 bytes each) the kept images may hold before a paint starts afresh: a whole-run frame of a big
+    /// run makes about a hundred, most of them tags of some thousand pixels.
+    static constexpr std::size_t kMostPixels = 4 << 20;
+
+    /// Pixels [x0, x1) of row y of a stamp's image: all opaque (copied), or none transparent or opaque
+    /// (blended). Transparent pixels are in no run.
+    struct Run {
+        int y;
+        int x0;
+        int x1;
+        bool opaque;
+    };
+    struct Stamp {
+        QImage image;
+        QPointF centre; ///< of the shape in the image, logical pixels
+        std::vector<Run> runs;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key &k) const noexcept
+        {
+            std::uint64_t h = k.shape * 0x9E3779B97F4A7C15ull;
+            h ^= std::bit_cast<std::uint64_t>(k.a) + 0x7F4A7C159E3779B9ull + (h << 6) + (h >> 2);
+            h ^= std::bit_cast<std::uint64_t>(k.b) + 0x7F4A7C159E3779B9ull + (h << 6) + (h >> 2);
+            return static_cast<std::size_t>(h);
+        }
+    };
+
+    bool valid = false;
+    Theme theme;
+    QString fonts; ///< the keys of the fonts tags are drawn in (not the fonts: kept past the application)
+    qreal dpr = 1;
+    std::vector<Stamp> stamps;
+    std::unordered_map<Key, std::size_t, KeyHash> index; ///< key → its place in stamps
+    std::size_t pixels = 0;
+
+    /// Kept stamps for a paint with these: those kept, if made with the same and not too many.
+    void use(const Theme &t, const Fonts &f, qreal ratio)
+    {
+        const QString keys = f.small.key() + QLatin1Char('|') + f.bold.key();
+        if (valid && theme == t && fonts == keys && dpr == ratio && pixels <= kMostPixels)
+            return;
+        stamps.clear();
+        index.clear();
+        pixels = 0;
+        theme = t;
+        fonts = keys;
+        dpr = ratio;
+        valid = true;
+    }
+};
+
+namespace {
+
+GlyphStamps::Cache &threadStamps()
+{
+    thread_local GlyphStamps::Cache cache;
+    return cache;
+}
+
+} // namespace
+
+GlyphStamps::GlyphStamps(const QPainter &p, const Theme &theme, const Fonts &fonts)
+        : m_theme(theme), m_cache(threadStamps())
 {
     const QPaintEngine *engine = p.paintEngine();
     const QTransform t = p.deviceTransform();
@@ -123,6 +187,8 @@ GlyphStamps::GlyphStamps(const QPainter &p, const Theme &theme) : m_theme(theme)
     m_dpr = m_usable ? t.m11() : 1;
     const auto whole = [](double v) { return v == std::round(v); };
     m_exact = m_usable && whole(m_dpr) && whole(t.dx()) && whole(t.dy());
+    if (m_usable)
+        m_cache.use(theme, fonts, m_dpr);
 
     // Blending directly: an image of 32-bit pixels, whole device pixels, source over at full opacity, and a
     // clip that is one rectangle (or none).
@@ -161,31 +227,32 @@ void GlyphStamps::draw(QPainter &p, MarkerKind kind, QPointF c, double s, bool f
         drawGlyph(p, kind, c, s, m_theme, failed);
         return;
     }
-    // Kind, failed and the size's bits: a glyph's whole picture.
-    const std::uint64_t key = (std::uint64_t{static_cast<std::uint8_t>(kind)} << 56)
-        ^ (std::uint64_t{failed} << 55) ^ (std::bit_cast<std::uint64_t>(s) >> 9);
+    // Kind, failed and the size: a glyph's whole picture (with the theme).
+    const Key key{(std::uint64_t{0x6C} << 56) | (std::uint64_t{static_cast<std::uint8_t>(kind)} << 8)
+                      | std::uint64_t{failed},
+                  s, 0};
     // Room for the widest glyph (a flag reaches s + 1 right, a crash's round cap past s) and its pen.
     draw(p, key, std::ceil(s) + 4, c,
          [&](QPainter &ip, QPointF centre) { drawGlyph(ip, kind, centre, s, m_theme, failed); });
 }
 
-std::size_t GlyphStamps::find(std::uint64_t key)
+std::size_t GlyphStamps::find(const Key &key)
 {
     if (m_lastIndex != kNoStamp && m_lastKey == key)
         return m_lastIndex;
-    const auto found = m_index.find(key);
-    if (found == m_index.end())
+    const auto found = m_cache.index.find(key);
+    if (found == m_cache.index.end())
         return kNoStamp;
     m_lastKey = key;
     m_lastIndex = found->second;
     return m_lastIndex;
 }
 
-std::size_t GlyphStamps::add(std::uint64_t key, double half,
+std::size_t GlyphStamps::add(const Key &key, double half,
                              const std::function<void(QPainter &, QPointF)> &paint)
 {
     half = std::ceil(half);
-    Stamp stamp{key, QImage(), QPointF(half, half), {}};
+    Cache::Stamp stamp{QImage(), QPointF(half, half), {}};
     const int side = static_cast<int>(std::ceil(2 * half * m_dpr));
     stamp.image = QImage(side, side, QImage::Format_ARGB32_Premultiplied);
     stamp.image.setDevicePixelRatio(m_dpr);
@@ -196,27 +263,29 @@ std::size_t GlyphStamps::add(std::uint64_t key, double half,
     for (int y = 0; y < side; ++y) {
         const auto *line = reinterpret_cast<const std::uint32_t *>(stamp.image.constScanLine(y));
         for (int x = 0; x < side;) {
-            const std::uint32_t alpha = line[x] >> 24;
             if (line[x] == 0) {
                 ++x;
                 continue;
             }
-            const bool opaque = alpha == 255;
+            const bool opaque = (line[x] >> 24) == 255;
             const int from = x;
             while (x < side && line[x] != 0 && ((line[x] >> 24) == 255) == opaque)
                 ++x;
             stamp.runs.push_back({y, from, x, opaque});
         }
     }
-    m_index.emplace(key, m_stamps.size());
-    m_stamps.push_back(std::move(stamp));
+    m_cache.pixels += static_cast<std::size_t>(side) * static_cast<std::size_t>(side);
+    m_cache.index.emplace(key, m_cache.stamps.size());
+    m_cache.stamps.push_back(std::move(stamp));
+    ++m_made;
     m_lastKey = key;
-    m_lastIndex = m_stamps.size() - 1;
+    m_lastIndex = m_cache.stamps.size() - 1;
     return m_lastIndex;
 }
 
-void GlyphStamps::stamp(QPainter &p, const Stamp &s, QPointF c)
+void GlyphStamps::stamp(QPainter &p, std::size_t index, QPointF c)
 {
+    const Cache::Stamp &s = m_cache.stamps[index];
     // The centre is a whole number of pixels into the stamp: its corner lands on a whole pixel too.
     const QPointF corner(std::round(c.x()) - s.centre.x(), std::round(c.y()) - s.centre.y());
     if (m_image && p.device() == m_image && std::abs(corner.x()) < 1e9 && std::abs(corner.y()) < 1e9) {
@@ -237,7 +306,7 @@ void GlyphStamps::stamp(QPainter &p, const Stamp &s, QPointF c)
             };
             const uchar *bits = s.image.constBits();
             const qsizetype stride = s.image.bytesPerLine();
-            for (const Run &run : s.runs) {
+            for (const Cache::Run &run : s.runs) {
                 const auto *src = reinterpret_cast<const std::uint32_t *>(bits + run.y * stride);
                 auto *dst = reinterpret_cast<std::uint32_t *>(m_bits + (y0 + run.y) * m_stride) + x0;
                 if (run.opaque) {

@@ -124,8 +124,12 @@ void drawArrowHead(QPainter &p, QPointF from, QPointF to, double size, const QCo
 
 /// Marker glyphs drawn once into small images and stamped where they go, for painting into pixels (an
 /// image, the widget): a dense lane of a whole-run view shows thousands of glyphs a frame, and a stamp is a
-/// blit where a glyph is an antialiased path. Vector devices (SVG, PDF) get the glyphs as paths. One per
-/// paint; the images are made as glyphs of each kind and size are first asked for.
+/// blit where a glyph is an antialiased path. Vector devices (SVG, PDF) get the glyphs as paths.
+///
+/// The images are made as each shape is first asked for and kept, per thread, for the paints after (a view
+/// repaints with the same theme, fonts and pixel ratio; making a stamp, a small image with a painter and
+/// maybe shaped text, costs some microseconds): a paint with another theme, other fonts or another ratio
+/// starts afresh, and so does one after the kept images have grown past a few megabytes.
 ///
 /// Into an image at whole device pixels a stamp is blended by GlyphStamps itself, with the arithmetic of
 /// QPainter's source-over blend of a premultiplied image (the same pixels, tested), where it lies wholly
@@ -134,21 +138,33 @@ void drawArrowHead(QPainter &p, QPointF from, QPointF to, double size, const QCo
 /// not narrow while the stamps are in use (elsewhere, and on other devices, QPainter draws them).
 class GlyphStamps {
 public:
-    GlyphStamps(const QPainter &p, const Theme &theme);
+    /// What tells one stamp from another, besides the theme, fonts and ratio: a kind of shape and up to two
+    /// numbers (its size, where it lies within a pixel), compared exactly.
+    struct Key {
+        std::uint64_t shape = 0;
+        double a = 0;
+        double b = 0;
+        bool operator==(const Key &) const = default;
+    };
+
+    GlyphStamps(const QPainter &p, const Theme &theme, const Fonts &fonts);
     /// Whether stamps may be used on this painter: a raster device drawn on without rotation or shear.
     bool usable() const noexcept { return m_usable; }
     /// Whether a stamp lands on the very pixels its shape would: usable, at a whole number of device pixels
     /// per pixel and a whole-pixel offset, so that a shape drawn into a stamp at a fraction of a pixel from
     /// its corner and stamped at a whole pixel covers what it covers drawn there directly.
     bool exact() const noexcept { return m_exact; }
-    /// How many stamps were blended into the image directly, not drawn by QPainter.
+    /// How many stamps were blended into the image directly, not drawn by QPainter, and how many images
+    /// were made, by this GlyphStamps.
     std::size_t blended() const noexcept { return m_blended; }
+    std::size_t made() const noexcept { return m_made; }
     /// Draws glyph `kind` (half-height `s`) centred at `c`, its centre put on the nearest pixel.
     void draw(QPainter &p, MarkerKind kind, QPointF c, double s, bool failed);
     /// Any other small shape: `paint(painter, centre)` draws it within `half` pixels of its centre, once
-    /// per `key` (which must tell apart everything that changes the picture); then it is stamped at `c`.
+    /// per `key` (which, with the theme and the fonts, must tell apart everything that changes the
+    /// picture); then it is stamped at `c`.
     template <typename Paint>
-    void draw(QPainter &p, std::uint64_t key, double half, QPointF c, Paint &&paint)
+    void draw(QPainter &p, const Key &key, double half, QPointF c, Paint &&paint)
     {
         if (!m_usable) {
             paint(p, c);
@@ -157,37 +173,24 @@ public:
         std::size_t index = find(key);
         if (index == kNoStamp)
             index = add(key, half, std::function<void(QPainter &, QPointF)>(std::ref(paint)));
-        stamp(p, m_stamps[index], c);
+        stamp(p, index, c);
     }
 
+    struct Cache;
+
 private:
-    /// Pixels [x0, x1) of row y of a stamp's image: all opaque (copied), or none transparent or opaque
-    /// (blended). Transparent pixels are in no run.
-    struct Run {
-        int y;
-        int x0;
-        int x1;
-        bool opaque;
-    };
-    struct Stamp {
-        std::uint64_t key;
-        QImage image;
-        QPointF centre; ///< of the shape in the image, logical pixels
-        std::vector<Run> runs;
-    };
     static constexpr std::size_t kNoStamp = ~std::size_t{0};
-    std::size_t find(std::uint64_t key);
-    std::size_t add(std::uint64_t key, double half, const std::function<void(QPainter &, QPointF)> &paint);
-    /// Stamps `s` with its centre on the pixel nearest `c`.
-    void stamp(QPainter &p, const Stamp &s, QPointF c);
+    std::size_t find(const Key &key);
+    std::size_t add(const Key &key, double half, const std::function<void(QPainter &, QPointF)> &paint);
+    /// Stamps image `index` with its centre on the pixel nearest `c`.
+    void stamp(QPainter &p, std::size_t index, QPointF c);
 
     const Theme &m_theme;
+    Cache &m_cache; ///< this thread's stamps
     qreal m_dpr = 1;
     bool m_usable = false;
     bool m_exact = false;
-    std::vector<Stamp> m_stamps;
-    std::unordered_map<std::uint64_t, std::size_t> m_index; ///< key → its place in m_stamps
-    std::uint64_t m_lastKey = 0;                            ///< the key last found, and its place
+    Key m_lastKey; ///< the key last found, and its place
     std::size_t m_lastIndex = kNoStamp;
     // Blending directly: into this image (null: through QPainter), at m_scale device pixels per pixel,
     // logical 0 at device (m_dx, m_dy), inside m_inside (device pixels).
@@ -199,6 +202,7 @@ private:
     int m_dy = 0;
     QRect m_inside;
     std::size_t m_blended = 0;
+    std::size_t m_made = 0;
 };
 
 /// One lane's markers (start, end, crash, print, value, note, spawn) with their texts where there is room;

@@ -34,6 +34,7 @@ struct Theme {
     std::array<QColor, kBarStateCount> states;
 
     QColor stateColor(BarState state) const { return states[static_cast<std::size_t>(state)]; }
+    bool operator==(const Theme &) const = default;
     static Theme light();
     static Theme dark();
 };
