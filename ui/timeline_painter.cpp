@@ -88,12 +88,15 @@ void paintTimelineTracks(QPainter &p, const TimelineModel &model, const Timeline
         // strips go through the painter: drawn after, here, lane by lane.
         std::size_t split = rows.size();
         if (fill.direct() && options.paintThreads > 1 && rows.size() > 1) {
-            const double bars = barsInSight(model, layout, rows);
+            // A strip of the plot (a pan's new columns, a live tick's) holds its width's share of them.
+            const double strip
+                = std::clamp(static_cast<double>(area.clip.width()) / layout.plotRect.width(), 0.0, 1.0);
+            const double bars = barsInSight(model, layout, rows) * strip;
             if (bars >= kTwoThreadsFrom) {
                 double before = 0;
                 split = 0;
                 while (split + 1 < rows.size() && before < bars / 2)
-                    before += barsInSight(model, layout, std::span<const int>(&rows[split++], 1));
+                    before += barsInSight(model, layout, std::span<const int>(&rows[split++], 1)) * strip;
             }
         }
         int threads = 1;
