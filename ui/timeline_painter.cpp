@@ -87,7 +87,10 @@ void paintTimelineTracks(QPainter &p, const TimelineModel &model, const Timeline
         // never write the same pixel and the picture is the one a thread draws (tested). GIL waits and queue
         // strips go through the painter: drawn after, here, lane by lane.
         std::size_t split = rows.size();
-        if (fill.direct() && options.paintThreads > 1 && rows.size() > 1) {
+        // Rows under 6 pixels: their bands' insets no longer keep the bars inside the row (barBand).
+        const bool tallEnough = std::ranges::all_of(
+            rows, [&](int r) { return layout.rowHeight[static_cast<std::size_t>(r)] >= 6; });
+        if (fill.direct() && options.paintThreads > 1 && rows.size() > 1 && tallEnough) {
             // A strip of the plot (a pan's new columns, a live tick's) holds its width's share of them.
             const double strip
                 = std::clamp(static_cast<double>(area.clip.width()) / layout.plotRect.width(), 0.0, 1.0);
@@ -102,8 +105,10 @@ void paintTimelineTracks(QPainter &p, const TimelineModel &model, const Timeline
         int threads = 1;
         if (split > 0 && split < rows.size()) {
             // The rows' pixels: up to the split row's top, and from it on (rows are in order down the plot).
-            const int boundary
-                = static_cast<int>(std::lround(layout.rowTop[static_cast<std::size_t>(rows[split])]));
+            // (where a fill from the row's top begins: the bars' own rounding)
+            const int boundary = static_cast<int>(std::clamp<std::int64_t>(
+                PixelGrid::edgeOf(layout.rowTop[static_cast<std::size_t>(rows[split])]), area.clip.top(),
+                area.clip.bottom() + 1));
             const QRect upper = area.clip.intersected(
                 QRect(area.clip.left(), area.clip.top(), area.clip.width(), boundary - area.clip.top()));
             const QRect lower = area.clip.intersected(

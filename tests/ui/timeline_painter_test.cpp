@@ -306,16 +306,23 @@ TEST(TimelinePainterThreads, BarsDrawnByTwoThreadsAreTheBarsOneThreadDraws)
     }
     const fs::TimeWindow whole = fs::fitWindow(model);
     int twice = 0;
+    int compared = 0;
     for (const fs::TimeWindow &window :
          {whole, fs::TimeWindow{whole.beginNs + whole.span() / 3, whole.beginNs + whole.span() / 2}}) {
-        for (const int firstRow : {0, 7}) {
+        for (const int variant : {0, 1, 2, 3}) {
             for (const qreal ratio : {1.0, 2.0}) {
+                // 0: the top rows; 1: from row 7, the plot half a pixel down (rows at fractions of a pixel);
+                // 2: alike lanes folded; 3: only the tracks, in a strip of the plot (a pan's or a live tick's).
+                const QRectF bounds(0, variant == 1 ? 0.5 : 0, 1600, 899);
                 QImage images[2];
                 int threads[2] = {0, 0};
                 for (int t = 0; t < 2; ++t) {
                     fs::PaintOptions options;
                     options.window = window;
-                    options.firstRow = firstRow;
+                    options.firstRow = variant == 1 ? 7 : 0;
+                    options.foldLanes = variant == 2;
+                    if (variant == 2)
+                        options.minLaneHeight = 40; // too tall for 81 lanes: they fold
                     options.paintThreads = t + 1;
                     fs::PassTimes times;
                     options.passTimes = &times;
@@ -323,8 +330,15 @@ TEST(TimelinePainterThreads, BarsDrawnByTwoThreadsAreTheBarsOneThreadDraws)
                     images[t].setDevicePixelRatio(ratio);
                     images[t].fill(Qt::magenta);
                     QPainter painter(&images[t]);
-                    fs::paintTimeline(painter, model,
-                                      fs::layoutTimeline(model, QRectF(0, 0, 1600, 900), options), options);
+                    const fs::TimelineLayout layout = fs::layoutTimeline(model, bounds, options);
+                    if (variant == 3) {
+                        const QRect plot = layout.plotRect.toAlignedRect();
+                        fs::paintTimelineTracks(painter, model, layout, options,
+                                                QRect(plot.left() + plot.width() / 5, plot.top(),
+                                                      plot.width() * 7 / 10, plot.height()));
+                    } else {
+                        fs::paintTimeline(painter, model, layout, options);
+                    }
                     threads[t] = times.trackThreads;
                 }
                 EXPECT_EQ(threads[0], 1);
@@ -334,9 +348,11 @@ TEST(TimelinePainterThreads, BarsDrawnByTwoThreadsAreTheBarsOneThreadDraws)
                     for (int x = 0; x < images[0].width(); ++x)
                         differing += images[0].pixel(x, y) != images[1].pixel(x, y);
                 EXPECT_EQ(differing, 0) << "window " << window.beginNs << " + " << window.span()
-                                        << ", first row " << firstRow << ", ratio " << ratio;
+                                        << ", variant " << variant << ", ratio " << ratio;
+                ++compared;
             }
         }
     }
-    EXPECT_GE(twice, 4) << "the whole run (tens of thousands of bars in sight) was drawn by two threads";
+    EXPECT_EQ(compared, 16);
+    EXPECT_GE(twice, 8) << "the whole run (tens of thousands of bars in sight) was drawn by two threads";
 }

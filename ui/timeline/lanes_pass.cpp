@@ -112,9 +112,11 @@ std::array<QRgb, kBarStateCount> stateColors(const Theme &theme)
     return colors;
 }
 
-/// The first pixel row (or column) whose centre lies at or after `v`: how QPainter fills a rectangle's edge.
-/// (ceil(v - 0.5), without a call into the maths library: a whole-run frame asks this for every GIL span.)
-int pixelEdge(double v) { return static_cast<int>(-PixelGrid::floorOf(0.5 - v)); }
+/// The first pixel column whose centre lies at or after `v` (PixelGrid::edgeOf): on the absolute grid,
+/// which may lie billions of pixels from 0 when zoomed in.
+std::int64_t pixelEdge(double v) { return PixelGrid::edgeOf(v); }
+/// The same for a pixel row of the picture.
+int pixelRow(double v) { return static_cast<int>(PixelGrid::edgeOf(v)); }
 
 /// The GIL over a lane: a dark strip along the bottom of its bars while it holds its process's GIL, a hatch
 /// over them while it waits for it. Holds get at least a pixel (who has it matters); waits shorter than
@@ -127,11 +129,14 @@ void paintLaneGil(QPainter &p, RectFill &fill, const TimelineModel &model, const
         return;
     const QRectF band = layout.barBand(laneIndex, 0);
     const double strip = std::max(3.0, std::round(band.height() * 0.25));
-    const int holdTop = pixelEdge(band.bottom() - strip);
-    const int holdBottom = pixelEdge(band.bottom());
+    const int holdTop = pixelRow(band.bottom() - strip);
+    const int holdBottom = pixelRow(band.bottom());
     const QRgb hold = options.theme.gilHold.rgb();
     const double perPixel = 1 / area.grid.pxPerNs;
-    const auto x = [&](std::int64_t t) { return static_cast<int>(pixelEdge(area.grid.at(t)) + area.shift); };
+    const auto x = [&](std::int64_t t) {
+        return static_cast<int>(std::clamp<std::int64_t>(pixelEdge(area.grid.at(t)) + area.shift,
+                                                         area.clip.left() - 1, area.clip.right() + 2));
+    };
     // The hatch's pattern is anchored to the grid, so a view moved by whole pixels shows the same one.
     p.setBrushOrigin(QPointF(static_cast<double>(area.shift % 8), 0));
     int holdCovered = std::numeric_limits<int>::min();
@@ -259,7 +264,7 @@ void paintLaneBars(RectFill &fill, const TimelineModel &model, const TimelineLay
         const auto clamp = [&](std::int64_t x) {
             return static_cast<int>(std::clamp<std::int64_t>(x, area.clip.left() - 1, area.clip.right() + 2));
         };
-        fill.fill(clamp(x0), pixelEdge(centerY - 1), clamp(x1), pixelEdge(centerY + 1), theme.lifeline.rgb());
+        fill.fill(clamp(x0), pixelRow(centerY - 1), clamp(x1), pixelRow(centerY + 1), theme.lifeline.rgb());
     }
 
     const std::array<QRgb, kBarStateCount> colors = stateColors(theme);
@@ -271,7 +276,7 @@ void paintLaneBars(RectFill &fill, const TimelineModel &model, const TimelineLay
     const double columnTime = 1 / area.grid.pxPerNs;
     for (std::size_t depth = 0; depth < tracks.size(); ++depth) {
         const QRectF band = layout.barBand(laneIndex, static_cast<int>(depth));
-        const TrackPaint paint{fill, area, colors, pixelEdge(band.top()), pixelEdge(band.bottom())};
+        const TrackPaint paint{fill, area, colors, pixelRow(band.top()), pixelRow(band.bottom())};
         if (paint.y1 <= paint.y0)
             continue;
         walkTrack(

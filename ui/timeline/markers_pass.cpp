@@ -144,6 +144,7 @@ struct GlyphStamps::Cache {
     };
 
     bool valid = false;
+    bool borrowed = false; ///< a GlyphStamps of this thread is using them
     Theme theme;
     QString fonts; ///< the keys of the fonts tags are drawn in (not the fonts: kept past the application)
     qreal dpr = 1;
@@ -177,9 +178,16 @@ GlyphStamps::Cache &threadStamps()
 
 } // namespace
 
-GlyphStamps::GlyphStamps(const QPainter &p, const Theme &theme, const Fonts &fonts)
-        : m_theme(theme), m_cache(threadStamps())
+GlyphStamps::GlyphStamps(const QPainter &p, const Theme &theme, const Fonts &fonts) : m_theme(theme)
 {
+    Cache &kept = threadStamps();
+    if (!kept.borrowed) {
+        kept.borrowed = true;
+        m_cache = &kept;
+    } else { // a paint within a paint: stamps of its own, so as not to clear the other's
+        m_own = std::make_unique<Cache>();
+        m_cache = m_own.get();
+    }
     const QPaintEngine *engine = p.paintEngine();
     const QTransform t = p.deviceTransform();
     m_usable = engine && engine->type() == QPaintEngine::Raster && t.type() <= QTransform::TxScale
@@ -188,7 +196,7 @@ GlyphStamps::GlyphStamps(const QPainter &p, const Theme &theme, const Fonts &fon
     const auto whole = [](double v) { return v == std::round(v); };
     m_exact = m_usable && whole(m_dpr) && whole(t.dx()) && whole(t.dy());
     if (m_usable)
-        m_cache.use(theme, fonts, m_dpr);
+        m_cache->use(theme, fonts, m_dpr);
 
     // Blending directly: an image of 32-bit pixels, whole device pixels, source over at full opacity, and a
     // clip that is one rectangle (or none).
@@ -221,6 +229,12 @@ GlyphStamps::GlyphStamps(const QPainter &p, const Theme &theme, const Fonts &fon
     m_stride = image->bytesPerLine();
 }
 
+GlyphStamps::~GlyphStamps()
+{
+    if (!m_own)
+        m_cache->borrowed = false;
+}
+
 void GlyphStamps::draw(QPainter &p, MarkerKind kind, QPointF c, double s, bool failed)
 {
     if (!m_usable) {
@@ -240,8 +254,8 @@ std::size_t GlyphStamps::find(const Key &key)
 {
     if (m_lastIndex != kNoStamp && m_lastKey == key)
         return m_lastIndex;
-    const auto found = m_cache.index.find(key);
-    if (found == m_cache.index.end())
+    const auto found = m_cache->index.find(key);
+    if (found == m_cache->index.end())
         return kNoStamp;
     m_lastKey = key;
     m_lastIndex = found->second;
@@ -257,6 +271,8 @@ std::size_t GlyphStamps::add(const Key &key, double half,
     stamp.image = QImage(side, side, QImage::Format_ARGB32_Premultiplied);
     stamp.image.setDevicePixelRatio(m_dpr);
     stamp.image.fill(Qt::transparent);
+    if (stamp.image.isNull()) // no memory for it: drawn where it goes instead (see draw)
+        return kNoStamp;
     QPainter ip(&stamp.image);
     paint(ip, stamp.centre);
     ip.end();
@@ -274,21 +290,23 @@ std::size_t GlyphStamps::add(const Key &key, double half,
             stamp.runs.push_back({y, from, x, opaque});
         }
     }
-    m_cache.pixels += static_cast<std::size_t>(side) * static_cast<std::size_t>(side);
-    m_cache.index.emplace(key, m_cache.stamps.size());
-    m_cache.stamps.push_back(std::move(stamp));
+    m_cache->pixels += static_cast<std::size_t>(side) * static_cast<std::size_t>(side);
+    m_cache->index.emplace(key, m_cache->stamps.size());
+    m_cache->stamps.push_back(std::move(stamp));
     ++m_made;
     m_lastKey = key;
-    m_lastIndex = m_cache.stamps.size() - 1;
+    m_lastIndex = m_cache->stamps.size() - 1;
     return m_lastIndex;
 }
 
 void GlyphStamps::stamp(QPainter &p, std::size_t index, QPointF c)
 {
-    const Cache::Stamp &s = m_cache.stamps[index];
+    const Cache::Stamp &s = m_cache->stamps[index];
     // The centre is a whole number of pixels into the stamp: its corner lands on a whole pixel too.
     const QPointF corner(std::round(c.x()) - s.centre.x(), std::round(c.y()) - s.centre.y());
-    if (m_image && p.device() == m_image && std::abs(corner.x()) < 1e9 && std::abs(corner.y()) < 1e9) {
+    // (Far outside the image: QPainter's, which clips it.)
+    if (m_image && p.device() == m_image && std::abs(corner.x()) < (1 << 20)
+        && std::abs(corner.y()) < (1 << 20)) {
         const int x0 = static_cast<int>(corner.x()) * m_scale + m_dx;
         const int y0 = static_cast<int>(corner.y()) * m_scale + m_dy;
         const QRect target(x0, y0, s.image.width(), s.image.height());

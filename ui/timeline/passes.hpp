@@ -16,7 +16,9 @@
 #include <QRectF>
 #include <QStringList>
 
+#include <cmath>
 #include <functional>
+#include <memory>
 #include <unordered_map>
 
 #include <cstddef>
@@ -148,6 +150,9 @@ public:
     };
 
     GlyphStamps(const QPainter &p, const Theme &theme, const Fonts &fonts);
+    ~GlyphStamps();
+    GlyphStamps(const GlyphStamps &) = delete;
+    GlyphStamps &operator=(const GlyphStamps &) = delete;
     /// Whether stamps may be used on this painter: a raster device drawn on without rotation or shear.
     bool usable() const noexcept { return m_usable; }
     /// Whether a stamp lands on the very pixels its shape would: usable, at a whole number of device pixels
@@ -166,14 +171,17 @@ public:
     template <typename Paint>
     void draw(QPainter &p, const Key &key, double half, QPointF c, Paint &&paint)
     {
-        if (!m_usable) {
+        if (!m_usable || !std::isfinite(key.a) || !std::isfinite(key.b)) {
             paint(p, c);
             return;
         }
         std::size_t index = find(key);
         if (index == kNoStamp)
             index = add(key, half, std::function<void(QPainter &, QPointF)>(std::ref(paint)));
-        stamp(p, index, c);
+        if (index == kNoStamp)
+            paint(p, c);
+        else
+            stamp(p, index, c);
     }
 
     struct Cache;
@@ -186,7 +194,9 @@ private:
     void stamp(QPainter &p, std::size_t index, QPointF c);
 
     const Theme &m_theme;
-    Cache &m_cache; ///< this thread's stamps
+    /// This thread's kept stamps, or (while another GlyphStamps of this thread has them) stamps of its own.
+    Cache *m_cache = nullptr;
+    std::unique_ptr<Cache> m_own;
     qreal m_dpr = 1;
     bool m_usable = false;
     bool m_exact = false;

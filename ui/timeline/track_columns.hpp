@@ -32,6 +32,9 @@ struct PixelGrid {
         const auto i = static_cast<std::int64_t>(v); // towards zero
         return i - static_cast<std::int64_t>(static_cast<double>(i) > v);
     }
+    /// The first pixel (row or column) whose centre lies at or after `v`: where QPainter begins filling a
+    /// rectangle whose edge is at `v`. (ceil(v - 0.5), without a call into the maths library.)
+    static std::int64_t edgeOf(double v) noexcept { return -floorOf(0.5 - v); }
     /// The time column `c` begins at.
     double timeOf(std::int64_t c) const noexcept { return static_cast<double>(c) / pxPerNs; }
 };
