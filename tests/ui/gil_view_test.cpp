@@ -128,6 +128,59 @@ TEST(GilView, HoldsAreAStripAndWaitsAHatch)
         << fs::describeHit(model, waiting).toStdString();
 }
 
+TEST(GilView, AnExactLegendNamesTheGilOnlyWhereItsStripsCanBeSeen)
+{
+    // The legend of a slide (exactLegend) against the one listing all that was recorded, over the legend's
+    // pixels: with holds and waits of 10-20 ms in a 70 ms run both name the GIL; with the same lanes taking the
+    // GIL for a microsecond each (threads of a run that took it only to start, a pixel under their flags),
+    // the slide's legend leaves both entries out.
+    const auto legendInk = [](const forkscope::test::ExampleRun &run, bool exact) {
+        const fs::TimelineModel model = forkscope::test::finishedModel(run);
+        fs::PaintOptions options;
+        options.window = {0, 70 * kMs};
+        options.exactLegend = exact;
+        QImage image(1600, 500, QImage::Format_ARGB32);
+        image.fill(Qt::white);
+        const fs::TimelineLayout layout = fs::layoutTimeline(model, QRectF(0, 0, 1600, 500), options);
+        QPainter painter(&image);
+        fs::paintTimeline(painter, model, layout, options);
+        painter.end();
+        const QImage legend = image.copy(layout.legendRect.toAlignedRect());
+        int ink = 0;
+        for (int y = 0; y < legend.height(); ++y)
+            for (int x = 0; x < legend.width(); ++x)
+                ink += legend.pixelColor(x, y) != options.theme.background;
+        return ink;
+    };
+    const auto isGil = [](EventType type) {
+        return type == EventType::GilRequest || type == EventType::GilAcquire || type == EventType::GilRelease
+            || type == EventType::GilHandOver || type == EventType::GilDropRequest;
+    };
+    // `run` without its GIL events: the legend the same run would have with no GIL at all.
+    const auto withoutGil = [&](forkscope::test::ExampleRun run) {
+        std::erase_if(run.events, [&](const forkscope::core::Event &e) { return isGil(e.type); });
+        run.result = forkscope::test::resultFor(run.lanes, run.events, "gil");
+        return run;
+    };
+    const forkscope::test::ExampleRun wide = twoGilThreads();
+    EXPECT_GT(legendInk(wide, true), legendInk(withoutGil(wide), true)) << "holds and waits named";
+    // The same run with every GIL event squeezed into the microsecond after its lane's start.
+    forkscope::test::ExampleRun tiny = wide;
+    std::vector<std::int64_t> start(tiny.lanes.size(), 0);
+    int step = 0;
+    for (auto &e : tiny.events) {
+        if (e.type == EventType::WorkerStart)
+            start[e.lane] = e.timeNs;
+        if (isGil(e.type))
+            e.timeNs = start[e.lane] + 100 + 10 * step++;
+    }
+    forkscope::test::sortByTime(tiny.events);
+    tiny.result = forkscope::test::resultFor(tiny.lanes, tiny.events, "gil");
+    EXPECT_TRUE(forkscope::test::finishedModel(tiny).hasGil());
+    EXPECT_EQ(legendInk(tiny, true), legendInk(withoutGil(tiny), true)) << "nothing to see: not named";
+    EXPECT_GT(legendInk(tiny, false), legendInk(tiny, true)) << "the window's legend names all recorded";
+}
+
 TEST(GilView, SpeedupChartDrawsWhatItIsGiven)
 {
     fs::SpeedupChart chart;

@@ -33,10 +33,18 @@ struct Shown {
     bool joins = false;
     bool queueMessages = false;
     bool pipeMessages = false;
-    bool gil = false;
+    bool gilHold = false;
+    bool gilWait = false;
 };
 
-Shown shownIn(const TimelineModel &model, const PaintOptions &options, const TimelineLayout *layout)
+/// A GIL strip narrower than this many pixels is drawn (every hold gets one) but not seen, under a start
+/// flag or a value's diamond: the legend does not name a strip nobody can find (a lecturer shown threads
+/// that each took the GIL for a few microseconds looked for it in vain).
+constexpr double kSeenGilPixels = 4;
+
+/// What the picture shows; `pxPerNs` its scale (0: unknown, every GIL span counts).
+Shown shownIn(const TimelineModel &model, const PaintOptions &options, const TimelineLayout *layout,
+              double pxPerNs)
 {
     Shown shown;
     const TimeWindow w = layout ? layout->window : options.window;
@@ -62,8 +70,18 @@ Shown shownIn(const TimelineModel &model, const PaintOptions &options, const Tim
         for (std::size_t b = lane.firstIndex(w.beginNs);
              b < lane.bars.size() && lane.bars[b].begin <= w.endNs && (shown.states & states) != states; ++b)
             shown.states |= 1u << static_cast<unsigned>(lane.bars[b].state);
-        if (!lane.gil.empty() && drawn[i] == 2)
-            shown.gil = true;
+        if (drawn[i] == 2) {
+            for (std::size_t g = lane.firstGilSpan(w.beginNs);
+                 g < lane.gil.size() && lane.gil[g].begin <= w.endNs && !(shown.gilHold && shown.gilWait);
+                 ++g) {
+                const GilSpan &span = lane.gil[g];
+                const std::int64_t end = span.open() ? std::max(model.now(), span.begin) : span.end;
+                const double seen
+                    = static_cast<double>(std::min(end, w.endNs) - std::max(span.begin, w.beginNs));
+                if (pxPerNs <= 0 || seen * pxPerNs >= kSeenGilPixels)
+                    (span.holds ? shown.gilHold : shown.gilWait) = true;
+            }
+        }
         const std::uint32_t kinds = lane.markerMask();
         if (drawn[i] == 2)
             for (std::size_t m = lane.firstMarker(w.beginNs); m < lane.markers.size()
@@ -111,25 +129,29 @@ Shown recordedIn(const TimelineModel &model)
     shown.joins = !model.joinArrows().empty();
     shown.queueMessages = model.hasQueueMessages();
     shown.pipeMessages = model.hasPipeMessages();
-    shown.gil = model.hasGil();
+    shown.gilHold = shown.gilWait = model.hasGil();
     return shown;
 }
 
 std::vector<LegendEntry> legendEntries(const TimelineModel &model, const PaintOptions &options,
-                                       const TimelineLayout *layout)
+                                       const TimelineLayout *layout, double pxPerNs = 0)
 {
-    Shown shown = options.exactLegend ? shownIn(model, options, layout) : recordedIn(model);
+    if (layout)
+        pxPerNs = layout->pxPerNs();
+    Shown shown = options.exactLegend ? shownIn(model, options, layout, pxPerNs) : recordedIn(model);
     // A comparison's one legend explains every band: what the other runs show counts too.
     for (const auto &other : options.legendAlso) {
         if (!other)
             continue;
-        const Shown more = options.exactLegend ? shownIn(*other, options, nullptr) : recordedIn(*other);
+        const Shown more
+            = options.exactLegend ? shownIn(*other, options, nullptr, pxPerNs) : recordedIn(*other);
         shown.states |= more.states;
         shown.markers |= more.markers;
         shown.joins = shown.joins || more.joins;
         shown.queueMessages = shown.queueMessages || more.queueMessages;
         shown.pipeMessages = shown.pipeMessages || more.pipeMessages;
-        shown.gil = shown.gil || more.gil;
+        shown.gilHold = shown.gilHold || more.gilHold;
+        shown.gilWait = shown.gilWait || more.gilWait;
     }
     std::vector<LegendEntry> entries;
     for (int i = 0; i < kBarStateCount; ++i) {
@@ -159,12 +181,12 @@ std::vector<LegendEntry> legendEntries(const TimelineModel &model, const PaintOp
     if (shown.pipeMessages)
         entries.push_back({LegendEntry::Kind::Arrow, BarState::Computing, MarkerKind::Start,
                            QStringLiteral("send → receive"), LegendEntry::Color::Pipe});
-    if (shown.gil) {
+    if (shown.gilHold)
         entries.push_back({LegendEntry::Kind::GilHold, BarState::Computing, MarkerKind::Start,
                            QStringLiteral("holds the GIL")});
+    if (shown.gilWait)
         entries.push_back({LegendEntry::Kind::GilWait, BarState::Computing, MarkerKind::Start,
                            QStringLiteral("waits for the GIL")});
-    }
     return entries;
 }
 
@@ -202,7 +224,9 @@ double legendLineHeight(const QFontMetricsF &fm) { return std::max(swatchSize(fm
 double legendHeight(const TimelineModel &model, const PaintOptions &options, const QFontMetricsF &fm,
                     double width)
 {
-    const std::vector<LegendEntry> entries = legendEntries(model, options, nullptr);
+    // Before the layout: the plot is narrower than `width`, so this scale names at least what it will show.
+    const double pxPerNs = options.window.span() > 0 ? width / static_cast<double>(options.window.span()) : 0;
+    const std::vector<LegendEntry> entries = legendEntries(model, options, nullptr, pxPerNs);
     if (entries.empty())
         return 0;
     return legendLines(entries, fm, width) * legendLineHeight(fm);
