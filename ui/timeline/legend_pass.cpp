@@ -37,10 +37,13 @@ struct Shown {
     bool gilWait = false;
 };
 
-/// A GIL strip narrower than this many pixels is drawn (every hold gets one) but not seen, under a start
-/// flag or a value's diamond: the legend does not name a strip nobody can find (a lecturer shown threads
-/// that each took the GIL for a few microseconds looked for it in vain).
-constexpr double kSeenGilPixels = 4;
+/// A GIL hold narrower than this many pixels is drawn (every hold gets a pixel along the bars' bottom) but
+/// not seen, under a start flag or a value's diamond: the legend does not name a strip nobody can find (a
+/// lecturer shown threads that took the GIL for a few microseconds at their start looked for it in vain).
+/// A wait's hatch over the whole bar's height is seen from two pixels on (the next lecturer, shown the same
+/// slide without the entry, asked what the hatched slivers were).
+constexpr double kSeenGilHoldPixels = 4;
+constexpr double kSeenGilWaitPixels = 2;
 
 /// What the picture shows; `pxPerNs` its scale (0: unknown, every GIL span counts).
 Shown shownIn(const TimelineModel &model, const PaintOptions &options, const TimelineLayout *layout,
@@ -78,7 +81,7 @@ Shown shownIn(const TimelineModel &model, const PaintOptions &options, const Tim
                 const std::int64_t end = span.open() ? std::max(model.now(), span.begin) : span.end;
                 const double seen
                     = static_cast<double>(std::min(end, w.endNs) - std::max(span.begin, w.beginNs));
-                if (pxPerNs <= 0 || seen * pxPerNs >= kSeenGilPixels)
+                if (pxPerNs <= 0 || seen * pxPerNs >= (span.holds ? kSeenGilHoldPixels : kSeenGilWaitPixels))
                     (span.holds ? shown.gilHold : shown.gilWait) = true;
             }
         }
