@@ -488,15 +488,16 @@ def check_cpu_vs_io(sides, f):
             ratio = walls("cpu", "processes", side) / walls("cpu", "sequential", side)
             others = min(others, others_cores(before, CpuUse()))
             best = min(best, ratio)
-            if best <= 0.7:
+            if best <= 0.8:
                 break
         # Other programs keeping half a core busy on every try leave no two cores to measure with; a GIL
-        # shared by processes misses the bound on an idle machine.
-        if best > 0.7 and others > 0.5:
+        # shared by processes misses the bound on an idle machine (about 1.0: one at a time). Two cores give
+        # 0.5 at best; 0.8 leaves room for ctest's other job (CI saw python3's own processes at 0.75 once).
+        if best > 0.8 and others > 0.5:
             f.skipped.append(f"other programs kept {others:.1f} cores busy on every try: {side} processes "
                              f"took {best:.2f} x the sequential time")
             continue
-        f.check(best <= 0.7, f"{side}: processes took {best:.2f} x the sequential time on {usable_cores()} cores")
+        f.check(best <= 0.8, f"{side}: processes took {best:.2f} x the sequential time on {usable_cores()} cores")
 
 
 def check_producer_consumer(sides, f):
