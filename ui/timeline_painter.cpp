@@ -13,6 +13,7 @@
 #include <cmath>
 #include <ctime>
 #include <exception>
+#include <numeric>
 #include <span>
 #include <system_error>
 #include <thread>
@@ -28,25 +29,28 @@ namespace {
 /// tenth of a millisecond to start, and (measured on the 1,000-lane scenes) pays from some tens of thousands.
 constexpr double kTwoThreadsFrom = 40'000;
 
-/// About how many bars the lanes of `rows` have in the window: each lane's bars in proportion to how much of
-/// its run the window covers.
-double barsInSight(const TimelineModel &model, const TimelineLayout &layout, std::span<const int> rows)
+/// About how many bars each of `rows` has in the window: its lanes' bars in proportion to how much of the
+/// run the window covers.
+std::vector<double> barsInSight(const TimelineModel &model, const TimelineLayout &layout,
+                                std::span<const int> rows)
 {
     const TimeWindow all{0, std::max({model.now(), model.lastEventTime(), std::int64_t{1}})};
     const double share = std::clamp(static_cast<double>(std::min(layout.window.endNs, all.endNs)
                                                         - std::max(layout.window.beginNs, all.beginNs))
                                         / static_cast<double>(all.span()),
                                     0.0, 1.0);
-    double bars = 0;
+    std::vector<double> bars;
     for (const int r : rows) {
         const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
+        double n = 0;
         if (isLane(row))
-            bars += static_cast<double>(model.lane(row.lane).bars.size());
+            n = static_cast<double>(model.lane(row.lane).bars.size());
         else if (isFold(row))
             for (const std::uint32_t lane : layout.folds[row.group].lanes)
-                bars += static_cast<double>(model.lane(lane).bars.size());
+                n += static_cast<double>(model.lane(lane).bars.size());
+        bars.push_back(n * share);
     }
-    return bars * share;
+    return bars;
 }
 
 /// The bars of the lanes and folds among `rows`, through `fill` alone.
@@ -94,12 +98,13 @@ void paintTimelineTracks(QPainter &p, const TimelineModel &model, const Timeline
             // A strip of the plot (a pan's new columns, a live tick's) holds its width's share of them.
             const double strip
                 = std::clamp(static_cast<double>(area.clip.width()) / layout.plotRect.width(), 0.0, 1.0);
-            const double bars = barsInSight(model, layout, rows) * strip;
+            const std::vector<double> perRow = barsInSight(model, layout, rows);
+            const double bars = std::accumulate(perRow.begin(), perRow.end(), 0.0) * strip;
             if (bars >= kTwoThreadsFrom) {
                 double before = 0;
                 split = 0;
                 while (split + 1 < rows.size() && before < bars / 2)
-                    before += barsInSight(model, layout, std::span<const int>(&rows[split++], 1)) * strip;
+                    before += perRow[split++] * strip;
             }
         }
         int threads = 1;

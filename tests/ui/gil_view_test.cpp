@@ -55,6 +55,21 @@ forkscope::test::ExampleRun twoGilThreads()
     return run;
 }
 
+/// `model` painted into an image of `size` (filled with `fill` first), and the layout it was painted with.
+struct Painted {
+    QImage image;
+    fs::TimelineLayout layout;
+};
+Painted paintInto(const fs::TimelineModel &model, const fs::PaintOptions &options, QSize size, QColor fill)
+{
+    Painted painted{QImage(size, QImage::Format_ARGB32), {}};
+    painted.image.fill(fill);
+    painted.layout = fs::layoutTimeline(model, QRectF(QPointF(0, 0), QSizeF(size)), options);
+    QPainter painter(&painted.image);
+    fs::paintTimeline(painter, model, painted.layout, options);
+    return painted;
+}
+
 } // namespace
 
 TEST(GilView, ModelKeepsWaitsAndHoldsApartFromBars)
@@ -89,12 +104,7 @@ TEST(GilView, HoldsAreAStripAndWaitsAHatch)
     const auto run = twoGilThreads();
     const fs::TimelineModel model = forkscope::test::finishedModel(run);
     fs::PaintOptions options = forkscope::test::fixedOptions();
-    QImage image(1000, 300, QImage::Format_ARGB32);
-    image.fill(Qt::magenta);
-    const fs::TimelineLayout layout = fs::layoutTimeline(model, QRectF(0, 0, 1000, 300), options);
-    QPainter painter(&image);
-    fs::paintTimeline(painter, model, layout, options);
-    painter.end();
+    const auto [image, layout] = paintInto(model, options, {1000, 300}, Qt::magenta);
     const fs::Theme &theme = options.theme;
     const auto x = [&](std::int64_t t) { return layout.timeToX(t); };
     const auto strip = [&](std::uint32_t lane) { return layout.barBand(lane, 0).bottom() - 1.5; };
@@ -139,12 +149,7 @@ TEST(GilView, AnExactLegendNamesTheGilOnlyWhereItsStripsCanBeSeen)
         fs::PaintOptions options;
         options.window = {0, 70 * kMs};
         options.exactLegend = exact;
-        QImage image(1600, 500, QImage::Format_ARGB32);
-        image.fill(Qt::white);
-        const fs::TimelineLayout layout = fs::layoutTimeline(model, QRectF(0, 0, 1600, 500), options);
-        QPainter painter(&image);
-        fs::paintTimeline(painter, model, layout, options);
-        painter.end();
+        const auto [image, layout] = paintInto(model, options, {1600, 500}, Qt::white);
         const QImage legend = image.copy(layout.legendRect.toAlignedRect());
         int ink = 0;
         for (int y = 0; y < legend.height(); ++y)

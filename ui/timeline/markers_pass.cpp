@@ -2,6 +2,7 @@
 // and main's last line across every lane.
 
 #include "ui/timeline/passes.hpp"
+#include "ui/timeline/rect_fill.hpp"
 
 #include <QFontMetricsF>
 #include <QPaintEngine>
@@ -198,19 +199,14 @@ GlyphStamps::GlyphStamps(const QPainter &p, const Theme &theme, const Fonts &fon
     if (m_usable)
         m_cache->use(theme, fonts, m_dpr);
 
-    // Blending directly: an image of 32-bit pixels, whole device pixels, source over at full opacity, and a
-    // clip that is one rectangle (or none).
-    QPaintDevice *device = p.device();
-    if (!m_exact || !device || device->devType() != QInternal::Image
-        || p.compositionMode() != QPainter::CompositionMode_SourceOver || p.opacity() != 1)
+    // Blending directly: a premultiplied (or opaque) image at whole device pixels (as RectFill writes), and
+    // a clip that is one rectangle (or none).
+    if (!m_exact)
         return;
-    auto *image = static_cast<QImage *>(device);
-    if (image->format() != QImage::Format_ARGB32_Premultiplied && image->format() != QImage::Format_RGB32)
+    const DirectPixels direct = directPixels(p, {QImage::Format_ARGB32_Premultiplied, QImage::Format_RGB32});
+    if (!direct.image)
         return;
-    m_scale = static_cast<int>(std::lround(m_dpr));
-    m_dx = static_cast<int>(std::lround(t.dx()));
-    m_dy = static_cast<int>(std::lround(t.dy()));
-    QRect inside = image->rect();
+    QRect inside = direct.image->rect();
     if (p.hasClipping()) {
         if (p.clipRegion().rectCount() != 1)
             return;
@@ -224,9 +220,7 @@ GlyphStamps::GlyphStamps(const QPainter &p, const Theme &theme, const Fonts &fon
         inside = inside.intersected(in);
     }
     m_inside = inside;
-    m_image = image;
-    m_bits = image->bits(); // the painter made the image its own when it began: no copy (see RectFill)
-    m_stride = image->bytesPerLine();
+    m_direct = direct;
 }
 
 GlyphStamps::~GlyphStamps()
@@ -305,10 +299,10 @@ void GlyphStamps::stamp(QPainter &p, std::size_t index, QPointF c)
     // The centre is a whole number of pixels into the stamp: its corner lands on a whole pixel too.
     const QPointF corner(std::round(c.x()) - s.centre.x(), std::round(c.y()) - s.centre.y());
     // (Far outside the image: QPainter's, which clips it.)
-    if (m_image && p.device() == m_image && std::abs(corner.x()) < (1 << 20)
+    if (m_direct.image && p.device() == m_direct.image && std::abs(corner.x()) < (1 << 20)
         && std::abs(corner.y()) < (1 << 20)) {
-        const int x0 = static_cast<int>(corner.x()) * m_scale + m_dx;
-        const int y0 = static_cast<int>(corner.y()) * m_scale + m_dy;
+        const int x0 = static_cast<int>(corner.x()) * m_direct.scale + m_direct.dx;
+        const int y0 = static_cast<int>(corner.y()) * m_direct.scale + m_direct.dy;
         const QRect target(x0, y0, s.image.width(), s.image.height());
         if (m_inside.contains(target)) {
             // QPainter's source over for a premultiplied image: an opaque pixel replaces, a transparent one
@@ -326,7 +320,8 @@ void GlyphStamps::stamp(QPainter &p, std::size_t index, QPointF c)
             const qsizetype stride = s.image.bytesPerLine();
             for (const Cache::Run &run : s.runs) {
                 const auto *src = reinterpret_cast<const std::uint32_t *>(bits + run.y * stride);
-                auto *dst = reinterpret_cast<std::uint32_t *>(m_bits + (y0 + run.y) * m_stride) + x0;
+                auto *dst
+                    = reinterpret_cast<std::uint32_t *>(m_direct.bits + (y0 + run.y) * m_direct.stride) + x0;
                 if (run.opaque) {
                     std::copy(src + run.x0, src + run.x1, dst + run.x0);
                     continue;

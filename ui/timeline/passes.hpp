@@ -7,6 +7,7 @@
 #include "ui/timeline/layout.hpp"
 #include "ui/timeline/paint_kit.hpp"
 #include "ui/timeline/paint_options.hpp"
+#include "ui/timeline/rect_fill.hpp"
 #include "ui/timeline/track_columns.hpp"
 #include "ui/timeline_model.hpp"
 
@@ -202,14 +203,8 @@ private:
     bool m_exact = false;
     Key m_lastKey; ///< the key last found, and its place
     std::size_t m_lastIndex = kNoStamp;
-    // Blending directly: into this image (null: through QPainter), at m_scale device pixels per pixel,
-    // logical 0 at device (m_dx, m_dy), inside m_inside (device pixels).
-    const QImage *m_image = nullptr;
-    uchar *m_bits = nullptr;
-    qsizetype m_stride = 0;
-    int m_scale = 1;
-    int m_dx = 0;
-    int m_dy = 0;
+    // Blending directly: into this image (image null: through QPainter), inside m_inside (device pixels).
+    DirectPixels m_direct;
     QRect m_inside;
     std::size_t m_blended = 0;
     std::size_t m_made = 0;

@@ -15,33 +15,43 @@ bool whole(double v) { return std::abs(v - std::round(v)) < 1e-9; }
 
 } // namespace
 
-RectFill::RectFill(QPainter &p, const QRect &clip) : m_p(p), m_clip(clip)
+DirectPixels directPixels(const QPainter &p, std::initializer_list<QImage::Format> formats)
 {
+    DirectPixels direct;
     QPaintDevice *device = p.device();
     if (!device || device->devType() != QInternal::Image
         || p.compositionMode() != QPainter::CompositionMode_SourceOver || p.opacity() < 1)
-        return;
+        return direct;
     auto *image = static_cast<QImage *>(device);
-    const QImage::Format format = image->format();
-    if (format != QImage::Format_ARGB32_Premultiplied && format != QImage::Format_RGB32
-        && format != QImage::Format_ARGB32)
-        return;
+    if (std::find(formats.begin(), formats.end(), image->format()) == formats.end())
+        return direct;
     // A whole-number scale (a high-dpi image) and a whole-pixel offset: logical pixels stay whole pixels.
     const QTransform t = p.deviceTransform();
     if (t.type() > QTransform::TxScale || t.m11() != t.m22() || t.m11() < 1 || !whole(t.m11())
         || !whole(t.dx()) || !whole(t.dy()))
-        return;
-    m_scale = static_cast<int>(std::lround(t.m11()));
-    m_dx = static_cast<int>(std::lround(t.dx()));
-    m_dy = static_cast<int>(std::lround(t.dy()));
-    m_deviceClip = QRect(clip.x() * m_scale + m_dx, clip.y() * m_scale + m_dy, clip.width() * m_scale,
-                         clip.height() * m_scale)
-                       .intersected(image->rect());
-    m_image = image;
+        return direct;
+    direct.scale = static_cast<int>(std::lround(t.m11()));
+    direct.dx = static_cast<int>(std::lround(t.dx()));
+    direct.dy = static_cast<int>(std::lround(t.dy()));
+    direct.image = image;
     // QImage::bits() does not copy (the painter made the image its own when it began), but it asks each time
     // whether it must: once here, not per rectangle.
-    m_bits = image->bits();
-    m_stride = image->bytesPerLine();
+    direct.bits = image->bits();
+    direct.stride = image->bytesPerLine();
+    return direct;
+}
+
+RectFill::RectFill(QPainter &p, const QRect &clip)
+        : m_p(p), m_clip(clip),
+          m_direct(directPixels(
+              p, {QImage::Format_ARGB32_Premultiplied, QImage::Format_RGB32, QImage::Format_ARGB32}))
+{
+    if (!m_direct.image)
+        return;
+    const int scale = m_direct.scale;
+    m_deviceClip = QRect(clip.x() * scale + m_direct.dx, clip.y() * scale + m_direct.dy, clip.width() * scale,
+                         clip.height() * scale)
+                       .intersected(m_direct.image->rect());
 }
 
 RectFill::~RectFill() { flush(); }
@@ -50,16 +60,17 @@ void RectFill::fill(int x0, int y0, int x1, int y1, QRgb color)
 {
     if (x1 <= x0 || y1 <= y0)
         return;
-    if (m_image) {
-        const int dx0 = std::max(x0 * m_scale + m_dx, m_deviceClip.left());
-        const int dx1 = std::min(x1 * m_scale + m_dx, m_deviceClip.right() + 1);
-        const int dy0 = std::max(y0 * m_scale + m_dy, m_deviceClip.top());
-        const int dy1 = std::min(y1 * m_scale + m_dy, m_deviceClip.bottom() + 1);
+    if (m_direct.image) {
+        const int scale = m_direct.scale;
+        const int dx0 = std::max(x0 * scale + m_direct.dx, m_deviceClip.left());
+        const int dx1 = std::min(x1 * scale + m_direct.dx, m_deviceClip.right() + 1);
+        const int dy0 = std::max(y0 * scale + m_direct.dy, m_deviceClip.top());
+        const int dy1 = std::min(y1 * scale + m_direct.dy, m_deviceClip.bottom() + 1);
         if (dx1 <= dx0 || dy1 <= dy0)
             return;
         const QRgb pixel = 0xff000000u | color;
         for (int y = dy0; y < dy1; ++y) {
-            auto *line = reinterpret_cast<QRgb *>(m_bits + y * m_stride);
+            auto *line = reinterpret_cast<QRgb *>(m_direct.bits + y * m_direct.stride);
             std::fill(line + dx0, line + dx1, pixel);
         }
         return;

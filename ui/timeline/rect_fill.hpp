@@ -7,15 +7,30 @@
 // blend.
 
 #include <QColor>
+#include <QImage>
 #include <QRect>
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 
-class QImage;
 class QPainter;
 
 namespace forkscope::ui::timeline {
+
+/// A painter's image as pixels to write into directly: logical pixel (x, y) is device pixels from
+/// (x * scale + dx, y * scale + dy), `scale` on a side. Shared by RectFill and GlyphStamps.
+struct DirectPixels {
+    QImage *image = nullptr; ///< null: not an image that can be written into directly
+    uchar *bits = nullptr;
+    qsizetype stride = 0; ///< bytes per line
+    int scale = 1;
+    int dx = 0;
+    int dy = 0;
+};
+/// `p`'s device, if it is an image in one of `formats` that `p` draws on source over at full opacity, at a
+/// whole number of device pixels per pixel and a whole-pixel offset, without rotation.
+DirectPixels directPixels(const QPainter &p, std::initializer_list<QImage::Format> formats);
 
 class RectFill {
 public:
@@ -30,7 +45,7 @@ public:
     /// Hands what is still merged to the painter (the destructor does too).
     void flush();
     /// Whether pixels are written directly (the painter paints into an image without rotation).
-    bool direct() const noexcept { return m_image != nullptr; }
+    bool direct() const noexcept { return m_direct.image != nullptr; }
 
 private:
     struct Pending {
@@ -41,12 +56,7 @@ private:
 
     QPainter &m_p;
     QRect m_clip;
-    QImage *m_image = nullptr;
-    uchar *m_bits = nullptr; ///< the image's pixels, when direct
-    qsizetype m_stride = 0;  ///< bytes per line of them
-    int m_scale = 1;         ///< device pixels per logical pixel (a whole number) when direct
-    int m_dx = 0;            ///< device offset of logical 0
-    int m_dy = 0;
+    DirectPixels m_direct;
     QRect m_deviceClip;
     std::array<Pending, 8> m_pending{};
 };
