@@ -240,6 +240,9 @@ ComparisonLayout layoutComparison(const Comparison &comparison, const QRectF &re
         o.minLaneHeight = style.minLaneHeight;
         o.maxLaneHeight = style.maxLaneHeight;
         o.legend = i + 1 == bands.size(); // one legend, under the last band, for every band
+        // Naming what the bands show, as a slide's legend does: a run whose threads took the GIL for
+        // microseconds has no strip to find (a lecturer shown this picture looked for it).
+        o.exactLegend = true;
         if (o.legend)
             for (std::size_t other = 0; other + 1 < bands.size(); ++other)
                 o.legendAlso.push_back(comparison.runs[other].model);

@@ -201,6 +201,41 @@ TEST(ComparisonPicture, OneLegendExplainsEveryBand)
     EXPECT_EQ(drawn(barStateName(BarState::Sleeping)), 1) << "one legend for all bands";
 }
 
+TEST(ComparisonPicture, TheLegendNamesOnlyWhatTheBandsShow)
+{
+    // Threads that took the GIL for a microsecond at their start (memory-isolation's) beside processes: no
+    // strip anyone could find, so the one legend does not name the GIL; 50 ms holds it does.
+    const auto withGil = [](std::int64_t holdNs) {
+        test::ExampleRun run = test::sleepersRun("thread", 3, 200 * kMillis);
+        std::vector<core::Event> gil;
+        for (const core::Event &e : run.events)
+            if (e.type == core::EventType::WorkerStart && e.lane != 0) {
+                gil.push_back(test::event(e.timeNs + 100, e.lane, core::EventType::GilRequest));
+                gil.push_back(test::event(e.timeNs + 200, e.lane, core::EventType::GilAcquire, -1));
+                gil.push_back(test::event(e.timeNs + 200 + holdNs, e.lane, core::EventType::GilRelease));
+            }
+        run.events.insert(run.events.end(), gil.begin(), gil.end());
+        test::sortByTime(run.events);
+        run.result = test::resultFor(run.lanes, run.events, "gil");
+        return run;
+    };
+    const auto legendSays = [&](std::int64_t holdNs, const char *text) {
+        const Comparison comparison
+            = makeComparison({pastRun(test::sleepersRun("process", 3, 200 * kMillis, kMillis), "process", 3),
+                              pastRun(withGil(holdNs), "thread", 3)});
+        TextRecorder recorder(kExportSizeWide);
+        {
+            QPainter painter(&recorder);
+            comparisonPainter(comparison, false)(painter, QRectF(QPointF(0, 0), QSizeF(kExportSizeWide)));
+        }
+        return std::any_of(recorder.texts().begin(), recorder.texts().end(),
+                           [&](const TextRecorder::Text &t) { return t.text == QString::fromUtf8(text); });
+    };
+    EXPECT_FALSE(legendSays(1'000, "holds the GIL"));
+    EXPECT_TRUE(legendSays(50 * kMillis, "holds the GIL"));
+    EXPECT_TRUE(legendSays(1'000, "sleeping"));
+}
+
 TEST(ComparisonPicture, AlikeLanesFoldRatherThanShrink)
 {
     // Three runs of ten workers each: 66 rows unfolded, which would leave each lane a few pixels.
