@@ -114,11 +114,19 @@ void Lane::syncTracks() const noexcept
             block.maxEnd = track.blocks.empty() ? std::numeric_limits<std::int64_t>::min()
                                                 : track.blocks.back().maxEnd;
             const std::size_t from = track.blocks.size() * BarTrack::kBlock;
+            bool tangled = false;
             for (std::size_t k = from; k < from + BarTrack::kBlock; ++k) {
                 const Bar &bar = bars[track.bars[k]];
                 block.maxEnd = std::max(block.maxEnd, bar.end);
                 block.time[static_cast<std::size_t>(bar.state)] += bar.end - bar.begin;
+                if (k + 1 < from + BarTrack::kBlock && bar.end > bars[track.bars[k + 1]].begin)
+                    tangled = true;
             }
+            const std::size_t index = track.blocks.size();
+            if (index % 64 == 0)
+                track.tangled.push_back(0);
+            if (tangled)
+                track.tangled.back() |= std::uint64_t{1} << (index % 64);
             track.blocks.push_back(block);
         }
     }
@@ -950,6 +958,7 @@ bool TimelineModel::compactSome(std::chrono::nanoseconds budget)
         for (BarTrack &track : lane.m_tracks) {
             track.bars.shrink_to_fit();
             track.blocks.shrink_to_fit();
+            track.tangled.shrink_to_fit();
         }
         if (std::chrono::steady_clock::now() - start >= budget)
             return true;

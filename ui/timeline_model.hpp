@@ -128,7 +128,12 @@ struct BarTrack {
     };
     MappedVector<std::uint32_t> bars; ///< indices into Lane::bars
     MappedVector<Block> blocks;       ///< one per kBlock bars whose bars have all closed
-    std::uint32_t closed = 0;         ///< bars[0, closed) have all closed
+    /// Bit k set: block k's bars do not simply follow one another (one ends after the next begins, which
+    /// crossed nesting does). In a block whose bars do, only one bar can reach across a column's edge.
+    std::vector<std::uint64_t> tangled;
+    std::uint32_t closed = 0; ///< bars[0, closed) have all closed
+
+    bool isTangled(std::size_t block) const noexcept { return (tangled[block / 64] >> (block % 64)) & 1u; }
 
     /// Position in `bars` of the first bar (of this track) that ends at or after `t`, or one of the few
     /// open or unsealed bars before it.

@@ -437,6 +437,49 @@ TEST(TimelineModel, TrackColumnsGiveEachStateItsShare)
     EXPECT_EQ(close.whole.at(165), fs::BarState::Sleeping); // i = 8
 }
 
+TEST(TimelineModel, ATrackKnowsWhichBlocksHoldOverlappingBars)
+{
+    // A frame takes a block across a column's edge from a few of its bars when they follow one another;
+    // crossed nesting (a lock let go inside a compute step, a sleep begun before the step ends) makes two bars
+    // of one depth overlap, and their block must say so.
+    fs::TimelineModel model(std::vector<LaneInfo>{{"main", WorkerKind::Main, 1, 1}});
+    std::vector<forkscope::core::Event> events;
+    std::int64_t t = 0;
+    for (int i = 0; i < 40 * static_cast<int>(fs::BarTrack::kBlock); ++i) {
+        events.push_back(event(t, 0, EventType::LockAcquire, 1));
+        events.push_back(event(t, 0, EventType::ComputeBegin));
+        t += 100;
+        if (i % 150 == 7) {
+            events.push_back(event(t, 0, EventType::LockRelease, 1));
+            events.push_back(event(t, 0, EventType::SleepBegin));
+            t += 50;
+            events.push_back(event(t, 0, EventType::ComputeEnd));
+            t += 50;
+            events.push_back(event(t, 0, EventType::SleepEnd));
+        } else {
+            events.push_back(event(t, 0, EventType::ComputeEnd));
+            events.push_back(event(t, 0, EventType::LockRelease, 1));
+        }
+        t += 20;
+    }
+    model.appendEvents(events);
+    const fs::Lane &lane = model.lane(0);
+    ASSERT_EQ(lane.tracks().size(), 2u);
+    const fs::BarTrack &nested = lane.tracks()[1];
+    std::size_t tangled = 0;
+    for (std::size_t b = 0; b < nested.blocks.size(); ++b) {
+        bool overlap = false;
+        for (std::size_t k = b * fs::BarTrack::kBlock; k + 1 < (b + 1) * fs::BarTrack::kBlock; ++k)
+            overlap = overlap || lane.bars[nested.bars[k]].end > lane.bars[nested.bars[k + 1]].begin;
+        EXPECT_EQ(nested.isTangled(b), overlap) << "block " << b;
+        tangled += overlap;
+    }
+    EXPECT_GT(tangled, 3u);
+    EXPECT_LT(tangled, nested.blocks.size() / 2);
+    for (std::size_t b = 0; b < lane.tracks()[0].blocks.size(); ++b)
+        EXPECT_FALSE(lane.tracks()[0].isTangled(b)) << "lock holds one after another";
+}
+
 TEST(TimelineModel, TrackColumnsAgreeWithEveryBarAtEveryZoom)
 {
     // Random bars, nested, some long, some open at the end: what walkTrack says of each column (taking
@@ -470,7 +513,7 @@ TEST(TimelineModel, TrackColumnsAgreeWithEveryBarAtEveryZoom)
     model.setNow(now);
     const fs::Lane &lane = model.lane(0);
     ASSERT_EQ(lane.tracks().size(), 2u);
-    for (const double pxPerNs : {1.0, 0.01, 0.001, 0.0001, 0.00001, 1e-6}) {
+    for (const double pxPerNs : {1.0, 0.01, 0.001, 0.0001, 0.00001, 1e-6, 1e-7, 3e-8}) {
         const fs::PixelGrid grid{pxPerNs};
         // The whole run, or (zoomed in) 50,000 columns of it from a third of the way in.
         const std::int64_t columns = grid.column(now) + 2;
@@ -516,6 +559,9 @@ std::string dump(const fs::TimelineModel &model)
                 for (const std::int64_t time : block.time)
                     out << ' ' << time;
             }
+            for (std::size_t b = 0; b < track.blocks.size(); ++b)
+                out << (track.isTangled(b) ? " tangled " : "")
+                    << (track.isTangled(b) ? std::to_string(b) : "");
             out << '\n';
         }
     }

@@ -91,15 +91,92 @@ void walkTrack(const Lane &lane, const BarTrack &track, const PixelGrid &grid, s
         shares.time[static_cast<std::size_t>(state)] += time;
         shares.present |= 1u << static_cast<unsigned>(state);
     };
+    // One bar, bar by bar; false once bars begin past the view.
+    const auto step = [&](const Bar &bar) {
+        const std::int64_t c0 = grid.column(bar.begin);
+        lastBegan = c0;
+        if (c0 >= to)
+            return false;
+        const std::int64_t end = bar.open() ? std::max(now, bar.begin) : bar.end;
+        if (end < tFrom)
+            return true;
+        const std::int64_t c1 = grid.column(end);
+        if (c1 == c0) {
+            add(c0, bar.state, static_cast<double>(end - bar.begin));
+            return true;
+        }
+        add(c0, bar.state, grid.timeOf(c0 + 1) - static_cast<double>(bar.begin));
+        flush();
+        const std::int64_t r0 = std::max(c0 + 1, from);
+        const std::int64_t r1 = std::min(c1, to);
+        if (r0 < r1)
+            run(r0, r1, bar.state);
+        const double tail = static_cast<double>(end) - grid.timeOf(c1);
+        if (tail > 0)
+            add(c1, bar.state, tail);
+        return true;
+    };
+    // Bars [k, k + n) of the track: what each state took in them, and which states they have.
+    const auto sum = [&](std::size_t k, std::size_t n, std::array<std::int64_t, kBarStateCount> &time,
+                         std::uint32_t &present) {
+        for (std::size_t i = k; i < k + n; ++i) {
+            const Bar &bar = bars[track.bars[i]];
+            time[static_cast<std::size_t>(bar.state)] += bar.end - bar.begin;
+            present |= 1u << static_cast<unsigned>(bar.state);
+        }
+    };
+    const auto addTimes
+        = [&](std::int64_t c, const std::array<std::int64_t, kBarStateCount> &time, std::uint32_t present) {
+              for (std::size_t s = 0; s < time.size(); ++s)
+                  if (time[s] > 0 || (present >> s & 1u))
+                      add(c, static_cast<BarState>(s), static_cast<double>(time[s]));
+          };
+    // Zoomed out, the blocks a frame reads bar by bar (one at each column's edge) are far apart, and each
+    // read of one waits for memory: first for the bar's index, then for the bar. So while at one edge, the
+    // next two edges' blocks are found from the blocks' latest ends (read soon anyway) and asked for early:
+    // the next one's bars (its indices were asked for at the edge before) and the one after's indices.
+    constexpr std::size_t kNoBlock = std::numeric_limits<std::size_t>::max();
+    std::size_t fetched = kNoBlock;   // the block whose bars were asked for at the edge before
+    std::size_t following = kNoBlock; // the block after it whose indices were
+    std::int64_t followingAt = kNone; // the column `following` is the edge block of
+    const auto fetchBars = [&](std::size_t b) {
+        for (std::size_t i = b * BarTrack::kBlock; i < (b + 1) * BarTrack::kBlock; i += 2)
+            __builtin_prefetch(&bars[track.bars[i]]);
+    };
+    // At block b, across the right edge of column `edge`: asks for the next edges' blocks.
+    const auto lookAhead = [&](std::size_t b, std::int64_t edge) {
+        const std::size_t stop = std::min(track.blocks.size(), b + 64);
+        // The first block from `at` whose bars reach past column c.
+        const auto reaching = [&](std::size_t at, std::int64_t c) {
+            while (at < stop && grid.column(track.blocks[at].maxEnd) <= c)
+                ++at;
+            return at;
+        };
+        const std::size_t next
+            = followingAt == edge + 1 && following > b ? following : reaching(b + 1, edge + 1);
+        fetched = following = kNoBlock;
+        followingAt = kNone;
+        if (next >= stop)
+            return;
+        fetchBars(next);
+        fetched = next;
+        const std::size_t after = reaching(next + 1, edge + 2);
+        if (after >= stop)
+            return;
+        __builtin_prefetch(&track.bars[after * BarTrack::kBlock]);
+        __builtin_prefetch(&track.bars[after * BarTrack::kBlock + BarTrack::kBlock / 2]);
+        following = after;
+        followingAt = edge + 2;
+    };
     std::size_t k = track.first(bars, tFrom);
     while (k < track.bars.size()) {
         if (open != kNone && k % BarTrack::kBlock == 0 && k / BarTrack::kBlock < track.blocks.size()) {
             const BarTrack::Block &block = track.blocks[k / BarTrack::kBlock];
+            const std::int64_t last = grid.column(block.maxEnd);
             // Bars begin in order, so when the last one began in the open column, a block whose latest end
             // is in it has every bar beginning there too: its first bar need not be read (on a lane of
             // millions of bars, reading it is a cache miss per block).
-            if (grid.column(block.maxEnd) == open
-                && (lastBegan == open || grid.column(bars[track.bars[k]].begin) == open)) {
+            if (last == open && (lastBegan == open || grid.column(bars[track.bars[k]].begin) == open)) {
                 // A whole block of bars inside the column being gathered.
                 for (std::size_t s = 0; s < block.time.size(); ++s) {
                     shares.time[s] += static_cast<double>(block.time[s]);
@@ -112,35 +189,73 @@ void walkTrack(const Lane &lane, const BarTrack &track, const PixelGrid &grid, s
                     __builtin_prefetch(&bars[track.bars[k]]);
                 continue;
             }
+            // A block across the open column's right edge, whose bars follow one another: those beginning
+            // in the open column end there, but for the last of them, and the rest lie in the next column.
+            // Where the edge falls is found in a few reads; then only the smaller side is read bar by bar,
+            // the other is the block's times less it (a block read bar by bar is twenty cache lines).
+            if (last == open + 1 && open + 1 < to && !track.isTangled(k / BarTrack::kBlock)
+                && (lastBegan == open || grid.column(bars[track.bars[k]].begin) >= open)) {
+                // The search below reads bars across the block one after another, each waiting for the last:
+                // asking for all of its lines first lets the memory fetch them at once.
+                const std::size_t b = k / BarTrack::kBlock;
+                if (b != fetched)
+                    fetchBars(b);
+                lookAhead(b, open);
+                std::size_t lo = 0; // the first bar beginning in the next column: in [lo, hi]
+                std::size_t hi = BarTrack::kBlock;
+                while (lo < hi) {
+                    const std::size_t mid = (lo + hi) / 2;
+                    if (grid.column(bars[track.bars[k + mid]].begin) > open)
+                        hi = mid;
+                    else
+                        lo = mid + 1;
+                }
+                // Bars [0, across) end in the open column; bar `across`, if any, may cross the edge; bars
+                // [lo, kBlock) lie in the next column.
+                const std::size_t across = lo == 0 ? 0 : lo - 1;
+                std::array<std::int64_t, kBarStateCount> before{};
+                std::array<std::int64_t, kBarStateCount> after{};
+                std::uint32_t presentBefore = 0;
+                std::uint32_t presentAfter = 0;
+                const auto rest
+                    = [&](std::array<std::int64_t, kBarStateCount> &time,
+                          const std::array<std::int64_t, kBarStateCount> &other, std::size_t edge) {
+                          time = block.time;
+                          for (std::size_t s = 0; s < time.size(); ++s)
+                              time[s] -= other[s];
+                          if (lo > 0) {
+                              const Bar &bar = bars[track.bars[k + edge]];
+                              time[static_cast<std::size_t>(bar.state)] -= bar.end - bar.begin;
+                          }
+                      };
+                if (across <= BarTrack::kBlock - lo) {
+                    sum(k, across, before, presentBefore);
+                    rest(after, before, across);
+                } else {
+                    sum(k + lo, BarTrack::kBlock - lo, after, presentAfter);
+                    rest(before, after, across);
+                }
+                addTimes(open, before, presentBefore);
+                const std::int64_t next = open + 1;
+                if (lo > 0)
+                    step(bars[track.bars[k + across]]);
+                if (lo < BarTrack::kBlock) {
+                    addTimes(next, after, presentAfter);
+                    lastBegan = next;
+                }
+                k += BarTrack::kBlock;
+                if (ahead && k < track.bars.size())
+                    __builtin_prefetch(&bars[track.bars[k]]);
+                continue;
+            }
         }
         // Bar by bar: a lane's bars are spread over hundreds of megabytes when it has millions, and a frame
         // reads a few dozen of them per column, each from memory. Asking for the ones ahead early lets
         // those reads overlap.
         if (ahead && k + kAhead < track.bars.size())
             __builtin_prefetch(&bars[track.bars[k + kAhead]]);
-        const Bar &bar = bars[track.bars[k]];
-        ++k;
-        const std::int64_t c0 = grid.column(bar.begin);
-        lastBegan = c0;
-        if (c0 >= to)
+        if (!step(bars[track.bars[k++]]))
             break;
-        const std::int64_t end = bar.open() ? std::max(now, bar.begin) : bar.end;
-        if (end < tFrom)
-            continue;
-        const std::int64_t c1 = grid.column(end);
-        if (c1 == c0) {
-            add(c0, bar.state, static_cast<double>(end - bar.begin));
-            continue;
-        }
-        add(c0, bar.state, grid.timeOf(c0 + 1) - static_cast<double>(bar.begin));
-        flush();
-        const std::int64_t r0 = std::max(c0 + 1, from);
-        const std::int64_t r1 = std::min(c1, to);
-        if (r0 < r1)
-            run(r0, r1, bar.state);
-        const double tail = static_cast<double>(end) - grid.timeOf(c1);
-        if (tail > 0)
-            add(c1, bar.state, tail);
     }
     flush();
 }
