@@ -148,15 +148,22 @@ void paintLaneGil(QPainter &p, RectFill &fill, const TimelineModel &model, const
     for (std::size_t i = lane.firstGilSpan(begin); i < lane.gil.size() && lane.gil[i].begin <= endTime; ++i) {
         const GilSpan &span = lane.gil[i];
         const std::int64_t end = span.open() ? std::max(model.now(), span.begin) : span.end;
+        // Zoomed out, most spans fall in a pixel already drawn (or are waits too short to show): they are
+        // passed over on as little as can tell (a whole-run frame has hundreds of thousands of them).
+        if (!span.holds && static_cast<double>(end - span.begin) < perPixel / 2)
+            continue;
+        const int xEnd = x(end);
+        if (span.holds && xEnd < holdCovered)
+            continue; // x1 = max(x0 + 1, xEnd) <= holdCovered, as x0 <= xEnd
         const int x0 = x(span.begin);
-        const int x1 = std::max(x0 + 1, x(end));
+        const int x1 = std::max(x0 + 1, xEnd);
         if (span.holds) {
             if (x1 <= holdCovered)
                 continue;
             fill.fill(std::max(x0, holdCovered), holdTop, x1, holdBottom, hold);
             holdCovered = x1;
         } else {
-            if (static_cast<double>(end - span.begin) < perPixel / 2 || x1 <= waitCovered)
+            if (x1 <= waitCovered)
                 continue;
             const int from = std::max(x0, waitCovered);
             fill.flush(); // over the bars and holds before it

@@ -126,13 +126,13 @@ void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayo
             p.fillRect(QRectF(columnX, bottom - h, std::max(1.0, x1 - columnX), h), color);
         }
     };
+    // A level ends where the next begins: each time's column is worked out once.
+    double x0 = i < q->fill.size() ? px(q->fill[i].time) : 0;
     for (; i < q->fill.size(); ++i) {
-        const std::int64_t t0 = q->fill[i].time;
-        if (t0 > to)
+        if (q->fill[i].time > to)
             break;
-        const std::int64_t t1 = i + 1 < q->fill.size() ? q->fill[i + 1].time : end;
-        const double x0 = px(t0);
-        const double x1 = std::max(x0 + 1, px(t1));
+        const double xNext = px(i + 1 < q->fill.size() ? q->fill[i + 1].time : end);
+        const double x1 = std::max(x0 + 1, xNext);
         if (x0 > columnX && columnX > -1e8 && x0 >= columnX + 1) {
             flushColumn(x0);
             columnX = -1e9;
@@ -147,6 +147,7 @@ void paintQueueStrip(QPainter &p, const TimelineModel &model, const TimelineLayo
             flushColumn(x1);
             columnX = -1e9;
         }
+        x0 = xNext; // where the next level begins (unless this was the last)
     }
     flushColumn(columnX + 1);
 }
