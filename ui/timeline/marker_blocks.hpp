@@ -26,6 +26,9 @@ struct MarkerBlocks {
     struct Lane {
         std::vector<std::uint16_t> blocks;
         std::vector<std::uint16_t> runs;
+        /// Per block, its first marker's time: a search for a time reads these few lines before the
+        /// markers themselves (a lane of millions of markers spreads them over tens of megabytes).
+        std::vector<std::int64_t> firstTimes;
     };
     std::vector<Lane> lanes;
 
@@ -54,10 +57,13 @@ struct MarkerBlocks {
         const std::size_t size = markers.size();
         l.blocks.resize((size + kBlock - 1) / kBlock);
         l.runs.resize((size + kRun - 1) / kRun);
+        l.firstTimes.resize(l.blocks.size());
         if (at + 1 == size) {
             const std::uint16_t bits = bitsOf(markers[at]);
             l.blocks[at / kBlock] |= bits;
             l.runs[at / kRun] |= bits;
+            if (at % kBlock == 0)
+                l.firstTimes[at / kBlock] = markers[at].time;
             return;
         }
         // Inserted before others: the markers after it moved one place on.
@@ -66,6 +72,7 @@ struct MarkerBlocks {
             for (std::size_t i = b * kBlock; i < std::min(size, (b + 1) * kBlock); ++i)
                 bits |= bitsOf(markers[i]);
             l.blocks[b] = bits;
+            l.firstTimes[b] = markers[b * kBlock].time;
         }
         for (std::size_t r = at / kRun; r < l.runs.size(); ++r) {
             std::uint16_t bits = 0;

@@ -437,6 +437,8 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
         // marker, dense runs skipped as it skips them (its skip decides what "the previous marker with text"
         // is taken to be, and so where a tag has room).
         const MarkerBlocks &blocks = model.markerBlocks();
+        const MarkerBlocks::Lane *laneBlocks
+            = laneIndex < blocks.lanes.size() ? &blocks.lanes[laneIndex] : nullptr;
         const auto tagBits = static_cast<std::uint16_t>(MarkerBlocks::kTagged
                                                         | (options.details ? MarkerBlocks::kPrintText : 0));
         const auto kindBits = static_cast<std::uint16_t>(kinds);
@@ -447,12 +449,35 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
             // the rest of a lane of millions), then by halves.
             const double last = lastGlyphX[k];
             const double least = threshold(k);
-            const auto near = [&](std::size_t at) { return layout.timeToX(markers[at].time) - last < least; };
+            const auto nearAt = [&](std::int64_t time) { return layout.timeToX(time) - last < least; };
+            const auto near = [&](std::size_t at) { return nearAt(markers[at].time); };
             std::size_t lo = from; // markers [from, lo) are all too near
             std::size_t hi = from; // lastMarker, or a marker far enough
-            for (std::size_t step = 1; hi < lastMarker && near(hi); step *= 2) {
-                lo = hi + 1;
-                hi = std::min(lastMarker, hi + step);
+            if (laneBlocks && laneBlocks->firstTimes.size() * MarkerBlocks::kBlock >= lastMarker) {
+                // First by the blocks' first times (a few lines), then within one block.
+                const std::vector<std::int64_t> &firsts = laneBlocks->firstTimes;
+                const std::size_t count = (lastMarker + MarkerBlocks::kBlock - 1) / MarkerBlocks::kBlock;
+                const std::size_t first = from / MarkerBlocks::kBlock + 1;
+                std::size_t blo = first; // blocks [first, blo) begin too near
+                std::size_t bhi = first; // `count`, or a block beginning far enough
+                for (std::size_t step = 1; bhi < count && nearAt(firsts[bhi]); step *= 2) {
+                    blo = bhi + 1;
+                    bhi = std::min(count, bhi + step);
+                }
+                while (blo < bhi) {
+                    const std::size_t mid = blo + (bhi - blo) / 2;
+                    if (nearAt(firsts[mid]))
+                        blo = mid + 1;
+                    else
+                        bhi = mid;
+                }
+                lo = blo > first ? (blo - 1) * MarkerBlocks::kBlock : from;
+                hi = std::min(lastMarker, blo * MarkerBlocks::kBlock);
+            } else {
+                for (std::size_t step = 1; hi < lastMarker && near(hi); step *= 2) {
+                    lo = hi + 1;
+                    hi = std::min(lastMarker, hi + step);
+                }
             }
             while (lo < hi) {
                 const std::size_t mid = lo + (hi - lo) / 2;
