@@ -107,6 +107,18 @@ void paintTimelineTracks(QPainter &p, const TimelineModel &model, const Timeline
                     before += perRow[split++] * strip;
             }
         }
+        // GIL and queue strips go over their rows' bars, drawn through the painter.
+        std::size_t stripped = 0; // rows[0, stripped) have theirs
+        const auto paintStrips = [&](std::size_t to) {
+            for (; stripped < to; ++stripped) {
+                const int r = rows[stripped];
+                const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
+                if (isLane(row))
+                    paintLaneGilStrips(p, fill, model, layout, options, area, row.lane);
+                else if (row.kind == DisplayRow::Kind::Queue)
+                    paintQueueStrip(p, model, layout, options, area, row.group, static_cast<std::size_t>(r));
+            }
+        };
         int threads = 1;
         if (split > 0 && split < rows.size()) {
             // The rows' pixels: up to the split row's top, and from it on (rows are in order down the plot).
@@ -132,6 +144,9 @@ void paintTimelineTracks(QPainter &p, const TimelineModel &model, const Timeline
                 });
                 threads = 2;
                 paintRowBars(top, model, layout, options, area, std::span<const int>(rows).first(split));
+                // The upper rows' strips while the helper may still draw the lower rows' bars: neither
+                // writes a pixel of the other's rows.
+                paintStrips(split);
             } catch (const std::system_error &) { // no thread to be had: all of them here
                 threads = 1;
             }
@@ -144,13 +159,7 @@ void paintTimelineTracks(QPainter &p, const TimelineModel &model, const Timeline
         }
         if (options.passTimes)
             options.passTimes->trackThreads = threads;
-        for (const int r : rows) {
-            const DisplayRow &row = layout.rows[static_cast<std::size_t>(r)];
-            if (isLane(row))
-                paintLaneGilStrips(p, fill, model, layout, options, area, row.lane);
-            else if (row.kind == DisplayRow::Kind::Queue)
-                paintQueueStrip(p, model, layout, options, area, row.group, static_cast<std::size_t>(r));
-        }
+        paintStrips(rows.size());
     }
     p.restore();
 }
