@@ -149,6 +149,7 @@ void paintTimelineTracks(QPainter &p, const TimelineModel &model, const Timeline
                 paintStrips(split);
             } catch (const std::system_error &) { // no thread to be had: all of them here
                 threads = 1;
+                stripped = 0; // drawn again over the bars drawn again
             }
             if (failed)
                 std::rethrow_exception(failed);

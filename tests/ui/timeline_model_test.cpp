@@ -480,6 +480,36 @@ TEST(TimelineModel, ATrackKnowsWhichBlocksHoldOverlappingBars)
         EXPECT_FALSE(lane.tracks()[0].isTangled(b)) << "lock holds one after another";
 }
 
+TEST(TimelineModel, AColumnOfBarsOfNoLengthStillShowsWhenItsBlockCrossesAnEdge)
+{
+    // 100 ns a column. Block 0: 32 compute steps of 1 ns. Block 1: three compute steps in column 0 (the last
+    // ending on its right edge), then 29 sleeps of no length at 150 ns, alone in column 1. A block across
+    // an edge is taken from a few of its bars; column 1 must still come out, in the sleeps' colour.
+    fs::TimelineModel model(std::vector<LaneInfo>{{"main", WorkerKind::Main, 1, 1}});
+    std::vector<forkscope::core::Event> events;
+    const auto bar = [&](std::int64_t from, std::int64_t to, EventType begin, EventType end) {
+        events.push_back(event(from, 0, begin));
+        events.push_back(event(to, 0, end));
+    };
+    for (int i = 0; i < 32; ++i)
+        bar(i, i + 1, EventType::ComputeBegin, EventType::ComputeEnd);
+    bar(40, 50, EventType::ComputeBegin, EventType::ComputeEnd);
+    bar(60, 70, EventType::ComputeBegin, EventType::ComputeEnd);
+    bar(80, 100, EventType::ComputeBegin, EventType::ComputeEnd);
+    for (int i = 0; i < 29; ++i)
+        bar(150, 150, EventType::SleepBegin, EventType::SleepEnd);
+    for (int i = 0; i < 40; ++i)
+        bar(1000 + i * 10, 1005 + i * 10, EventType::ComputeBegin, EventType::ComputeEnd);
+    model.appendEvents(events);
+    const fs::Lane &lane = model.lane(0);
+    ASSERT_EQ(lane.tracks().size(), 1u);
+    ASSERT_GE(lane.tracks()[0].blocks.size(), 2u);
+    const Columns got = walk(lane, 0, 0.01, 0, 20, model.now());
+    ASSERT_EQ(got.mixed.count(1), 1u) << "the column of sleeps of no length";
+    EXPECT_EQ(got.mixed.at(1).present, 1u << static_cast<unsigned>(fs::BarState::Sleeping));
+    expectSameColumns(got, bruteForce(lane, 0, 0.01, 0, 20, model.now()), "no length");
+}
+
 TEST(TimelineModel, TrackColumnsAgreeWithEveryBarAtEveryZoom)
 {
     // Random bars, nested, some long, some open at the end: what walkTrack says of each column (taking

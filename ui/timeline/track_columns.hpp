@@ -10,6 +10,7 @@
 
 #include "ui/timeline_model.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
@@ -231,6 +232,11 @@ void walkTrack(const Lane &lane, const BarTrack &track, const PixelGrid &grid, s
                 if (across <= BarTrack::kBlock - lo) {
                     sum(k, across, before, presentBefore);
                     rest(after, before, across);
+                    // Bars of no length only: the next column still shows (in their colour), as it does
+                    // bar by bar; a difference of times cannot say which states they had.
+                    if (lo < BarTrack::kBlock
+                        && std::ranges::all_of(after, [](std::int64_t t) { return t == 0; }))
+                        sum(k + lo, BarTrack::kBlock - lo, after, presentAfter);
                 } else {
                     sum(k + lo, BarTrack::kBlock - lo, after, presentAfter);
                     rest(before, after, across);
