@@ -109,7 +109,12 @@ TEST(MarkerBlocks, SayWhichKindsAndTextsEachBlockHoldsAfterEveryInsertion)
             for (std::size_t i = b * 32; i < std::min(markers.size(), (b + 1) * 32); ++i)
                 bits |= fs::MarkerBlocks::bitsOf(markers[i]);
             ASSERT_EQ(lane.blocks[b], bits) << "lane " << l << " block " << b;
+            ASSERT_EQ(lane.firstTimes[b], markers[b * 32].time) << "lane " << l << " block " << b;
         }
+        ASSERT_EQ(lane.codes.size(), markers.size());
+        for (std::size_t i = 0; i < markers.size(); ++i)
+            ASSERT_EQ(fs::MarkerBlocks::bitsOfCode(lane.codes[i]), fs::MarkerBlocks::bitsOf(markers[i]))
+                << "lane " << l << " marker " << i;
         // next and previous find what a plain scan finds.
         for (const std::uint16_t want : {std::uint16_t(1u << static_cast<unsigned>(fs::MarkerKind::Crash)),
                                          fs::MarkerBlocks::kTagged, std::uint16_t(0x3ff)}) {

@@ -29,7 +29,24 @@ struct MarkerBlocks {
         /// Per block, its first marker's time: a search for a time reads these few lines before the
         /// markers themselves (a lane of millions of markers spreads them over tens of megabytes).
         std::vector<std::int64_t> firstTimes;
+        /// Per marker, its bits in a byte (codeOf): looking for a kind within a block reads one line, not
+        /// the block's twenty lines of markers.
+        std::vector<std::uint8_t> codes;
     };
+
+    /// A marker's bits (bitsOf) in a byte: its kind in the low three bits, kTagged and kPrintText above.
+    template <typename Marker>
+    static std::uint8_t codeOf(const Marker &m) noexcept
+    {
+        const std::uint16_t bits = bitsOf(m);
+        return static_cast<std::uint8_t>(static_cast<unsigned>(m.kind) | ((bits & kTagged) ? 8u : 0u)
+                                         | ((bits & kPrintText) ? 16u : 0u));
+    }
+    static std::uint16_t bitsOfCode(std::uint8_t code) noexcept
+    {
+        return static_cast<std::uint16_t>((1u << (code & 7u)) | ((code & 8u) ? kTagged : 0u)
+                                          | ((code & 16u) ? kPrintText : 0u));
+    }
     std::vector<Lane> lanes;
 
     /// A marker's bits: 1 << its kind, and kTagged or kPrintText when it carries a text that may be drawn
@@ -58,6 +75,9 @@ struct MarkerBlocks {
         l.blocks.resize((size + kBlock - 1) / kBlock);
         l.runs.resize((size + kRun - 1) / kRun);
         l.firstTimes.resize(l.blocks.size());
+        l.codes.resize(size);
+        for (std::size_t i = at; i < size; ++i)
+            l.codes[i] = codeOf(markers[i]);
         if (at + 1 == size) {
             const std::uint16_t bits = bitsOf(markers[at]);
             l.blocks[at / kBlock] |= bits;
@@ -99,7 +119,7 @@ struct MarkerBlocks {
                 i += kBlock;
                 continue;
             }
-            if (bitsOf(markers[i]) & want)
+            if ((l && i < l->codes.size() ? bitsOfCode(l->codes[i]) : bitsOf(markers[i])) & want)
                 return i;
             ++i;
         }
@@ -125,7 +145,7 @@ struct MarkerBlocks {
                 continue;
             }
             --i;
-            if (bitsOf(markers[i]) & want)
+            if ((l && i < l->codes.size() ? bitsOfCode(l->codes[i]) : bitsOf(markers[i])) & want)
                 return i;
         }
         return before;
