@@ -9,6 +9,8 @@
 // or not, in a few operations per marker; independent of the scale, so a zoom rebuilds nothing. Plain
 // C++, no Qt.
 
+#include "ui/mapped_vector.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -28,10 +30,11 @@ struct MarkerBlocks {
         std::vector<std::uint16_t> runs;
         /// Per block, its first marker's time: a search for a time reads these few lines before the
         /// markers themselves (a lane of millions of markers spreads them over tens of megabytes).
-        std::vector<std::int64_t> firstTimes;
+        MappedVector<std::int64_t> firstTimes;
         /// Per marker, its bits in a byte (codeOf): looking for a kind within a block reads one line, not
-        /// the block's twenty lines of markers.
-        std::vector<std::uint8_t> codes;
+        /// the block's twenty lines of markers. (Both grown live as the markers are, without copies onto
+        /// fresh pages: MappedVector.)
+        MappedVector<std::uint8_t> codes;
     };
 
     /// A marker's bits (bitsOf) in a byte: its kind in the low three bits, kTagged and kPrintText above.

@@ -455,7 +455,7 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
             std::size_t hi = from; // lastMarker, or a marker far enough
             if (laneBlocks && laneBlocks->firstTimes.size() * MarkerBlocks::kBlock >= lastMarker) {
                 // First by the blocks' first times (a few lines), then within one block.
-                const std::vector<std::int64_t> &firsts = laneBlocks->firstTimes;
+                const MappedVector<std::int64_t> &firsts = laneBlocks->firstTimes;
                 const std::size_t count = (lastMarker + MarkerBlocks::kBlock - 1) / MarkerBlocks::kBlock;
                 const std::size_t first = from / MarkerBlocks::kBlock + 1;
                 std::size_t blo = first; // blocks [first, blo) begin too near
