@@ -377,8 +377,10 @@ def check_shared_value(sides, f):
                 final = int(run.lines[-1].rsplit(" ", 1)[1])
                 received = [int(l.rsplit(" ", 1)[1]) for l in run.lines if " received " in l]
                 f.holds(len(received), n, f"{side} {kind}: workers that received a value")
-                # Through shared memory the doublings compound (private copies would leave main 1) ...
-                f.check(4 <= final <= 2**n and final & (final - 1) == 0, f"{side} {kind}: main's a = {final}")
+                # Through shared memory main sees the workers' doublings (private copies would leave it 1);
+                # they compound unless lost, and all but one may be lost: four processes that all read 1
+                # before any wrote leave 2 (seen once in CPython under a loaded CI run) ...
+                f.check(2 <= final <= 2**n and final & (final - 1) == 0, f"{side} {kind}: main's a = {final}")
                 # ... and the last write is twice what its worker read, whichever worker that was. CPython's
                 # threads lose doublings often: the print between read and write is I/O and lets the GIL go.
                 f.check(final // 2 in received, f"{side} {kind}: a = {final}, but the workers read {received}")
