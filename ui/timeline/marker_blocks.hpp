@@ -122,7 +122,7 @@ struct MarkerBlocks {
                 i += kBlock;
                 continue;
             }
-            if ((l && i < l->codes.size() ? bitsOfCode(l->codes[i]) : bitsOf(markers[i])) & want)
+            if (bitsAt(l, markers, i) & want)
                 return i;
             ++i;
         }
@@ -148,13 +148,21 @@ struct MarkerBlocks {
                 continue;
             }
             --i;
-            if ((l && i < l->codes.size() ? bitsOfCode(l->codes[i]) : bitsOf(markers[i])) & want)
+            if (bitsAt(l, markers, i) & want)
                 return i;
         }
         return before;
     }
 
     void clear() { lanes.clear(); }
+
+private:
+    /// Marker i's bits, from its code where the lane has one (a byte, not the marker's line).
+    template <typename Markers>
+    static std::uint16_t bitsAt(const Lane *l, const Markers &markers, std::size_t i) noexcept
+    {
+        return l && i < l->codes.size() ? bitsOfCode(l->codes[i]) : bitsOf(markers[i]);
+    }
 };
 
 } // namespace forkscope::ui

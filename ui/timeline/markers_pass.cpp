@@ -20,6 +20,34 @@ namespace forkscope::ui::timeline {
 
 namespace {
 
+/// The first index in [lo, hi) where `near` is false (or hi), `near` holding on a prefix of the range.
+template <typename Near>
+std::size_t halve(std::size_t lo, std::size_t hi, Near near)
+{
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (near(mid))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/// The same in [from, end), searched outwards from `from` first (the answer is usually close by: fewer
+/// cache misses than halving all of a lane of millions).
+template <typename Near>
+std::size_t firstFar(std::size_t from, std::size_t end, Near near)
+{
+    std::size_t lo = from; // [from, lo) are all near
+    std::size_t hi = from; // end, or an index not near
+    for (std::size_t step = 1; hi < end && near(hi); step *= 2) {
+        lo = hi + 1;
+        hi = std::min(end, hi + step);
+    }
+    return halve(lo, hi, near);
+}
+
 /// Text placed beside a marker on a tinted box so it stays readable over bars.
 void drawTag(QPainter &p, const QRectF &box, const QString &text, const QFont &font, const QColor &color,
              const Theme &theme)
@@ -445,48 +473,26 @@ void paintLaneMarkers(QPainter &p, const TimelineModel &model, const TimelineLay
         const auto threshold = [&](unsigned k) { return always(static_cast<MarkerKind>(k)) ? 0.5 : s; };
         const auto nextGlyph = [&](unsigned k, std::size_t from) {
             // x grows with the index: the first marker (of any kind) far enough, then the first of kind k.
-            // Searched outwards from `from` (the next glyph is usually near: fewer cache misses than halving
-            // the rest of a lane of millions), then by halves.
             const double last = lastGlyphX[k];
             const double least = threshold(k);
             const auto nearAt = [&](std::int64_t time) { return layout.timeToX(time) - last < least; };
             const auto near = [&](std::size_t at) { return nearAt(markers[at].time); };
-            std::size_t lo = from; // markers [from, lo) are all too near
-            std::size_t hi = from; // lastMarker, or a marker far enough
+            std::size_t far = lastMarker; // the first marker far enough
             if (laneBlocks && laneBlocks->firstTimes.size() * MarkerBlocks::kBlock >= lastMarker) {
                 // First by the blocks' first times (a few lines), then within one block.
                 const MappedVector<std::int64_t> &firsts = laneBlocks->firstTimes;
                 const std::size_t count = (lastMarker + MarkerBlocks::kBlock - 1) / MarkerBlocks::kBlock;
                 const std::size_t first = from / MarkerBlocks::kBlock + 1;
-                std::size_t blo = first; // blocks [first, blo) begin too near
-                std::size_t bhi = first; // `count`, or a block beginning far enough
-                for (std::size_t step = 1; bhi < count && nearAt(firsts[bhi]); step *= 2) {
-                    blo = bhi + 1;
-                    bhi = std::min(count, bhi + step);
-                }
-                while (blo < bhi) {
-                    const std::size_t mid = blo + (bhi - blo) / 2;
-                    if (nearAt(firsts[mid]))
-                        blo = mid + 1;
-                    else
-                        bhi = mid;
-                }
-                lo = blo > first ? (blo - 1) * MarkerBlocks::kBlock : from;
-                hi = std::min(lastMarker, blo * MarkerBlocks::kBlock);
+                const std::size_t block
+                    = firstFar(first, count, [&](std::size_t b) { return nearAt(firsts[b]); });
+                // Blocks before `block` begin too near, and `block` (if any) far enough.
+                const std::size_t lo = block > first ? (block - 1) * MarkerBlocks::kBlock : from;
+                const std::size_t hi = std::min(lastMarker, block * MarkerBlocks::kBlock);
+                far = halve(lo, hi, near);
             } else {
-                for (std::size_t step = 1; hi < lastMarker && near(hi); step *= 2) {
-                    lo = hi + 1;
-                    hi = std::min(lastMarker, hi + step);
-                }
+                far = firstFar(from, lastMarker, near);
             }
-            while (lo < hi) {
-                const std::size_t mid = lo + (hi - lo) / 2;
-                if (near(mid))
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            return blocks.next(laneIndex, markers, lo, lastMarker, static_cast<std::uint16_t>(1u << k));
+            return blocks.next(laneIndex, markers, far, lastMarker, static_cast<std::uint16_t>(1u << k));
         };
         std::array<std::size_t, 8> candidate;
         for (unsigned k = 0; k < candidate.size(); ++k)

@@ -218,20 +218,20 @@ void walkTrack(const Lane &lane, const BarTrack &track, const PixelGrid &grid, s
                 std::array<std::int64_t, kBarStateCount> after{};
                 std::uint32_t presentBefore = 0;
                 std::uint32_t presentAfter = 0;
-                const auto rest
-                    = [&](std::array<std::int64_t, kBarStateCount> &time,
-                          const std::array<std::int64_t, kBarStateCount> &other, std::size_t edge) {
-                          time = block.time;
-                          for (std::size_t s = 0; s < time.size(); ++s)
-                              time[s] -= other[s];
-                          if (lo > 0) {
-                              const Bar &bar = bars[track.bars[k + edge]];
-                              time[static_cast<std::size_t>(bar.state)] -= bar.end - bar.begin;
-                          }
-                      };
+                // The block's times less `other` and less the bar across the edge.
+                const auto rest = [&](std::array<std::int64_t, kBarStateCount> &time,
+                                      const std::array<std::int64_t, kBarStateCount> &other) {
+                    time = block.time;
+                    for (std::size_t s = 0; s < time.size(); ++s)
+                        time[s] -= other[s];
+                    if (lo > 0) {
+                        const Bar &bar = bars[track.bars[k + across]];
+                        time[static_cast<std::size_t>(bar.state)] -= bar.end - bar.begin;
+                    }
+                };
                 if (across <= BarTrack::kBlock - lo) {
                     sum(k, across, before, presentBefore);
-                    rest(after, before, across);
+                    rest(after, before);
                     // Bars of no length only: the next column still shows (in their colour), as it does
                     // bar by bar; a difference of times cannot say which states they had.
                     if (lo < BarTrack::kBlock
@@ -239,7 +239,7 @@ void walkTrack(const Lane &lane, const BarTrack &track, const PixelGrid &grid, s
                         sum(k + lo, BarTrack::kBlock - lo, after, presentAfter);
                 } else {
                     sum(k + lo, BarTrack::kBlock - lo, after, presentAfter);
-                    rest(before, after, across);
+                    rest(before, after);
                 }
                 addTimes(open, before, presentBefore);
                 const std::int64_t next = open + 1;
